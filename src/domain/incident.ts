@@ -1,0 +1,39 @@
+// The incident: what is stored about one response, and the words for its state.
+import type { Actor } from './actor';
+import type { Severity } from './severity';
+
+export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'mitigated', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+/** Statuses a person may set with `/incident status`. */
+export const SETTABLE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+
+export function isOpen(status: IncidentStatus): boolean {
+  return status !== 'resolved';
+}
+
+export interface Incident {
+  id: number;
+  title: string;
+  severity: Severity;
+  status: IncidentStatus;
+  service: string;
+  /** Grouping key of the alerts that opened it; null for a declared incident. */
+  groupKey: string | null;
+  leadUserId: string | null;
+  declaredBy: Actor;
+  channelId: string | null;
+  channelName: string | null;
+  cardTs: string | null;
+  openedAt: Date;
+  mitigatedAt: Date | null;
+  resolvedAt: Date | null;
+  /** When the last firing alert resolved; null while any fires. */
+  alertsResolvedAt: Date | null;
+}
+
+export type NewIncident = Omit<Incident, 'id'>;
+
+export function incidentRef(incident: Pick<Incident, 'id'>): string {
+  return `INC-${incident.id}`;
+}

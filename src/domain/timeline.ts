@@ -1,0 +1,52 @@
+// Timeline events: the append-only record of an incident, each with its time, actor and typed data.
+import type { Actor } from './actor';
+import type { IncidentStatus } from './incident';
+import type { Severity } from './severity';
+
+export interface TimelineData {
+  'alert.fired': { fingerprint: string; title: string; severity: Severity; summary?: string; refired?: boolean };
+  'alert.resolved': { fingerprint: string; title: string; allResolved: boolean };
+  'incident.declared': { title: string; severity: Severity; service: string; source: 'alert' | 'manual' };
+  'incident.status_changed': { from: IncidentStatus; to: IncidentStatus; message?: string };
+  'incident.severity_changed': { from: Severity; to: Severity };
+  'incident.lead_assigned': { userId: string; previous: string | null };
+  'page.sent': { dedupKey: string; message?: string };
+  'page.acknowledged': { by?: string };
+  'page.escalated': { to?: string };
+  'page.failed': { message: string };
+  'responder.joined': { userId: string };
+  'note.added': { text: string };
+  'message.pinned': { channelId: string; ts: string; text?: string; author?: string };
+  'scale.requested': { target: string; from?: number; to: number; reason?: string };
+  'scale.started': { target: string; instanceIds?: string[] };
+  'scale.completed': { target: string; capacity: number };
+  'scale.failed': { target: string; code: string; message: string };
+  'incident.mitigated': { message?: string };
+  'incident.resolved': { summary?: string };
+  'postmortem.drafted': { url?: string };
+}
+
+export type TimelineEventType = keyof TimelineData;
+export const TIMELINE_EVENT_TYPES = [
+  'alert.fired', 'alert.resolved', 'incident.declared', 'incident.status_changed', 'incident.severity_changed',
+  'incident.lead_assigned', 'page.sent', 'page.acknowledged', 'page.escalated', 'page.failed', 'responder.joined',
+  'note.added', 'message.pinned', 'scale.requested', 'scale.started', 'scale.completed', 'scale.failed',
+  'incident.mitigated', 'incident.resolved', 'postmortem.drafted',
+] as const satisfies readonly TimelineEventType[];
+
+/** A timeline event not yet stored. Discriminated on `type` so `data` is typed. */
+export type NewTimelineEvent = {
+  [T in TimelineEventType]: { incidentId: number; at: Date; type: T; actor: Actor; data: TimelineData[T] };
+}[TimelineEventType];
+
+export type TimelineEvent = NewTimelineEvent & { id: number };
+
+export function timelineEvent<T extends TimelineEventType>(
+  incidentId: number,
+  at: Date,
+  type: T,
+  actor: Actor,
+  data: TimelineData[T],
+): NewTimelineEvent {
+  return { incidentId, at, type, actor, data } as NewTimelineEvent;
+}

@@ -1,0 +1,40 @@
+// Coded errors: every failure Firebreak reports carries a stable code and the step that failed.
+
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'INPUT_INVALID'
+  | 'NOT_FOUND'
+  | 'NOT_IN_INCIDENT_CHANNEL'
+  | 'CHAT_NAME_TAKEN'
+  | 'CHAT_RATE_LIMITED'
+  | 'CHAT_UNAVAILABLE'
+  | 'CHAT_REJECTED'
+  | 'CHAT_NOT_IN_CHANNEL'
+  | 'STORE_CONFLICT'
+  | 'STORE_UNAVAILABLE';
+
+export class FirebreakError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { step?: string; retryAfterSeconds?: number; providerError?: string; cause?: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'FirebreakError';
+  }
+
+  /** Worth trying again later (rate limit, outage), as opposed to a request that will never succeed. */
+  get retryable(): boolean {
+    return this.code === 'CHAT_RATE_LIMITED' || this.code === 'CHAT_UNAVAILABLE' || this.code === 'STORE_UNAVAILABLE';
+  }
+}
+
+export function isFirebreakError(error: unknown, code?: ErrorCode): error is FirebreakError {
+  return error instanceof FirebreakError && (code === undefined || error.code === code);
+}
+
+/** A short description of any thrown value, for logs (never includes request bodies or secrets). */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,26 @@
+// What the incident flows need from a chat platform (Slack today): channels, messages, pins.
+// Adapters throw ChatError with a code so the outbox can tell "retry later" from "give up".
+
+export interface ChatMessage {
+  text: string;
+  /** Rich layout (Block Kit for Slack); `text` remains the notification fallback. */
+  blocks?: unknown[];
+}
+
+export interface Chat {
+  /** Creates a public channel; throws ChatError code CHAT_NAME_TAKEN when the name exists. */
+  createChannel(name: string): Promise<{ id: string; name: string }>;
+  /** Finds a channel by exact name (to recover a channel we created before a crash). */
+  findChannelByName(name: string): Promise<{ id: string; name: string; creatorId?: string } | null>;
+  invite(channelId: string, userIds: string[]): Promise<void>;
+  postMessage(channel: string, message: ChatMessage): Promise<{ channelId: string; ts: string }>;
+  updateMessage(channelId: string, ts: string, message: ChatMessage): Promise<void>;
+  pin(channelId: string, ts: string): Promise<void>;
+  /** Joins a public channel by id or name, so the bot can post announcements there. */
+  join(channel: string): Promise<{ id: string }>;
+  /** The text and author of one message, or null when it cannot be read. */
+  readMessage(channelId: string, ts: string): Promise<{ text: string; userId?: string } | null>;
+  permalink(channelId: string, ts: string): Promise<string | null>;
+  /** Our own user id, to tell our channels from others'. */
+  botUserId(): Promise<string>;
+}

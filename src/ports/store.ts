@@ -1,0 +1,95 @@
+// Durable storage the flows need. One interface, implemented over SQLite and PostgreSQL.
+import type { AlertRecord, AlertStatus } from '../domain/alert';
+import type { Incident, NewIncident } from '../domain/incident';
+import type { NewTimelineEvent, TimelineEvent } from '../domain/timeline';
+
+export type NewAlertRecord = Omit<AlertRecord, 'id'>;
+
+export interface IncidentRepository {
+  insert(incident: NewIncident): Promise<Incident>;
+  update(id: number, changes: Partial<Omit<Incident, 'id'>>): Promise<Incident>;
+  findById(id: number): Promise<Incident | null>;
+  findByChannel(channelId: string): Promise<Incident | null>;
+  /** The open incident (not resolved) grouping alerts under this key, if any. */
+  findOpenByGroupKey(groupKey: string): Promise<Incident | null>;
+  listOpen(): Promise<Incident[]>;
+  listRecent(limit: number): Promise<Incident[]>;
+}
+
+export interface AlertRepository {
+  insert(alert: NewAlertRecord): Promise<AlertRecord>;
+  update(id: number, changes: Partial<Omit<AlertRecord, 'id' | 'incidentId'>>): Promise<void>;
+  find(incidentId: number, fingerprint: string): Promise<AlertRecord | null>;
+  listByIncident(incidentId: number): Promise<AlertRecord[]>;
+  countByStatus(incidentId: number): Promise<Record<AlertStatus, number>>;
+}
+
+export interface TimelineRepository {
+  append(event: NewTimelineEvent): Promise<TimelineEvent>;
+  /** Oldest first; with `latest`, only the last N events (still oldest first). */
+  list(incidentId: number, options?: { latest?: number }): Promise<TimelineEvent[]>;
+  count(incidentId: number): Promise<number>;
+}
+
+export type OutboxStatus = 'pending' | 'done' | 'dead';
+
+export interface OutboxJob {
+  id: number;
+  kind: string;
+  incidentId: number | null;
+  /** Jobs sharing a coalesce key while pending collapse into one (card edits). */
+  coalesceKey: string | null;
+  payload: Record<string, unknown>;
+  attempts: number;
+  status: OutboxStatus;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+export interface NewOutboxJob {
+  kind: string;
+  incidentId?: number | null;
+  coalesceKey?: string | null;
+  payload?: Record<string, unknown>;
+  notBefore?: Date;
+}
+
+export interface OutboxRepository {
+  /** Adds a job; when `coalesceKey` matches a pending job, returns that job instead of adding one. */
+  enqueue(job: NewOutboxJob, now: Date): Promise<OutboxJob>;
+  /** Leases up to `limit` due jobs for `leaseMs` so no other worker (or replica) takes them. */
+  claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxJob[]>;
+  complete(id: number, now: Date): Promise<void>;
+  retryLater(id: number, at: Date, error: string): Promise<void>;
+  bury(id: number, error: string, now: Date): Promise<void>;
+  /** Pending jobs, for the metric and the readiness report. */
+  depth(): Promise<number>;
+  /** The earliest time a pending job becomes due, to sleep until then. */
+  nextDueAt(): Promise<Date | null>;
+  list(filter?: { status?: OutboxStatus; incidentId?: number }): Promise<OutboxJob[]>;
+}
+
+export interface DeliveryRepository {
+  /** The stored response of a delivery already processed, or null. */
+  find(key: string): Promise<{ response: unknown; receivedAt: Date } | null>;
+  record(key: string, response: unknown, now: Date): Promise<void>;
+  /** Forgets deliveries older than `before`, so identical re-notifications much later count as repeats. */
+  prune(before: Date): Promise<number>;
+}
+
+export interface StoreTransaction {
+  incidents: IncidentRepository;
+  alerts: AlertRepository;
+  timeline: TimelineRepository;
+  outbox: OutboxRepository;
+  deliveries: DeliveryRepository;
+}
+
+export interface Store extends StoreTransaction {
+  /** Runs `work` atomically: everything it writes is stored, or nothing is. */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Reachable and migrated — the readiness check. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,47 @@
+// Every Slack id Firebreak uses — commands, actions, views, events, scopes — in one place.
+// The manifest in manifests/ and the registered listeners are checked against this file by a test.
+
+export const COMMANDS = {
+  incident: '/incident',
+} as const;
+
+/** Subcommands of /incident, in the order `help` lists them. */
+export const INCIDENT_SUBCOMMANDS = [
+  'declare', 'status', 'note', 'lead', 'sev', 'timeline', 'list', 'help',
+] as const;
+export type IncidentSubcommand = (typeof INCIDENT_SUBCOMMANDS)[number];
+
+export const ACTIONS = {
+  incidentResolve: 'incident_resolve',
+} as const;
+
+export const VIEWS = {
+  declareIncident: 'incident_declare',
+} as const;
+
+/** Block and input ids inside the declare modal, shared by the view builder and the submission listener. */
+export const DECLARE_FIELDS = {
+  title: { block: 'title', action: 'title_input' },
+  severity: { block: 'severity', action: 'severity_select' },
+  service: { block: 'service', action: 'service_input' },
+} as const;
+
+export const EVENTS = ['reaction_added'] as const;
+
+/** The reaction that adds a message to the incident timeline. */
+export const PIN_REACTION = 'pushpin';
+
+export const BOT_SCOPES = [
+  'channels:history',
+  'channels:join',
+  'channels:manage',
+  'channels:read',
+  'chat:write',
+  'commands',
+  'pins:write',
+  'reactions:read',
+  'users:read',
+] as const;
+
+/** Bolt's default endpoint, used for events, slash commands and interactivity alike. */
+export const SLACK_EVENTS_PATH = '/slack/events';
