@@ -50,3 +50,12 @@ export function timelineEvent<T extends TimelineEventType>(
 ): NewTimelineEvent {
   return { incidentId, at, type, actor, data } as NewTimelineEvent;
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** A timeline event for an incident whose id may not be assigned yet. */
+export type TimelineEventDraft = DistributiveOmit<NewTimelineEvent, 'incidentId'>;
+
+export function forIncident(draft: TimelineEventDraft, incidentId: number): NewTimelineEvent {
+  // Adding the same field to each member of the union keeps it a valid member; TS cannot see that.
+  return { ...draft, incidentId } as NewTimelineEvent;
+}

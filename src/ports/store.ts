@@ -31,7 +31,11 @@ export interface TimelineRepository {
   count(incidentId: number): Promise<number>;
 }
 
-export type OutboxStatus = 'pending' | 'done' | 'dead';
+/**
+ * pending: waiting to run; running: claimed by a worker under a lease (a crashed worker's lease expires
+ * and the job runs again); done; dead: refused for good (kept, with the error, for operators).
+ */
+export type OutboxStatus = 'pending' | 'running' | 'done' | 'dead';
 
 export interface OutboxJob {
   id: number;
@@ -56,14 +60,22 @@ export interface NewOutboxJob {
 }
 
 export interface OutboxRepository {
-  /** Adds a job; when `coalesceKey` matches a pending job, returns that job instead of adding one. */
+  /**
+   * Adds a job; when `coalesceKey` matches a *pending* job, returns that job instead of adding one.
+   * A running job does not absorb new work: what changed after it rendered needs a job of its own.
+   */
   enqueue(job: NewOutboxJob, now: Date): Promise<OutboxJob>;
-  /** Leases up to `limit` due jobs for `leaseMs` so no other worker (or replica) takes them. */
+  /**
+   * Marks up to `limit` due jobs running, leased for `leaseMs` so no other worker (or replica) takes them,
+   * and counts the attempt. Due: pending with next_attempt_at <= now, or running with an expired lease.
+   */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxJob[]>;
+  /** Hands a claimed job back unattempted (its attempt is not counted), due again at `at`. */
+  release(id: number, at: Date): Promise<void>;
   complete(id: number, now: Date): Promise<void>;
   retryLater(id: number, at: Date, error: string): Promise<void>;
   bury(id: number, error: string, now: Date): Promise<void>;
-  /** Pending jobs, for the metric and the readiness report. */
+  /** Pending and running jobs, for the metric and the readiness report. */
   depth(): Promise<number>;
   /** The earliest time a pending job becomes due, to sleep until then. */
   nextDueAt(): Promise<Date | null>;

@@ -1,0 +1,158 @@
+// The Chat port over Slack's Web API (the real @slack/web-api client, pointed at Slack or the sandbox).
+import type { WebClient } from '@slack/web-api';
+import { isFirebreakError } from '../../errors';
+import type { Chat, ChatMessage } from '../../ports/chat';
+import { slackPlatformError, toChatError } from './slack-errors';
+
+export interface SlackCallObserver {
+  /** Every Web API call, for latency metrics. */
+  called(method: string, seconds: number, outcome: 'ok' | 'rate_limited' | 'error'): void;
+}
+
+interface ChannelInfo {
+  id?: string;
+  name?: string;
+  creator?: string;
+}
+
+/** Invite errors that mean "nothing to do" for that user, not a failure of the incident. */
+const HARMLESS_INVITE_ERRORS = new Set(['already_in_channel', 'cant_invite_self']);
+
+export function createSlackChat(client: WebClient, options: { observer?: SlackCallObserver } = {}): Chat {
+  let botUserId: Promise<string> | null = null;
+
+  async function call<T>(method: string, args: Record<string, unknown>, step: string): Promise<T> {
+    const started = process.hrtime.bigint();
+    const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const result = (await client.apiCall(method, args)) as T;
+      options.observer?.called(method, seconds(), 'ok');
+      return result;
+    } catch (error) {
+      const coded = toChatError(error, step);
+      options.observer?.called(method, seconds(), coded.code === 'CHAT_RATE_LIMITED' ? 'rate_limited' : 'error');
+      throw coded;
+    }
+  }
+
+  async function inviteOneByOne(channel: string, users: string[]): Promise<void> {
+    for (const user of users) {
+      try {
+        await client.apiCall('conversations.invite', { channel, users: user });
+      } catch (error) {
+        const slackError = slackPlatformError(error);
+        // A responder who left the workspace must not keep the others out of the channel.
+        if (slackError && (HARMLESS_INVITE_ERRORS.has(slackError) || slackError === 'user_not_found' || slackError === 'user_is_deactivated')) continue;
+        throw toChatError(error, `inviting ${user} to the incident channel`);
+      }
+    }
+  }
+
+  const chat: Chat = {
+    async createChannel(name) {
+      const result = await call<{ channel?: ChannelInfo }>('conversations.create', { name, is_private: false }, 'creating the incident channel');
+      return { id: result.channel?.id ?? '', name: result.channel?.name ?? name };
+    },
+
+    async findChannelByName(name) {
+      let cursor: string | undefined;
+      do {
+        const page = await call<{ channels?: ChannelInfo[]; response_metadata?: { next_cursor?: string } }>(
+          'conversations.list',
+          { types: 'public_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) },
+          'looking up a channel by name',
+        );
+        const found = page.channels?.find((c) => c.name === name);
+        if (found?.id) return { id: found.id, name, ...(found.creator ? { creatorId: found.creator } : {}) };
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      return null;
+    },
+
+    async invite(channelId, userIds) {
+      const users = [...new Set(userIds)];
+      if (users.length === 0) return;
+      try {
+        await call('conversations.invite', { channel: channelId, users: users.join(',') }, 'inviting responders');
+      } catch (error) {
+        const slackError = isFirebreakError(error) ? error.details.providerError : undefined;
+        if (slackError && HARMLESS_INVITE_ERRORS.has(slackError) && users.length === 1) return;
+        // One bad user fails the whole call; invite the rest one by one.
+        if (slackError && (HARMLESS_INVITE_ERRORS.has(slackError) || slackError === 'user_not_found' || slackError === 'user_is_deactivated')) {
+          await inviteOneByOne(channelId, users);
+          return;
+        }
+        throw error;
+      }
+    },
+
+    async postMessage(channel, message: ChatMessage) {
+      const args = { channel, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), unfurl_links: false };
+      try {
+        const result = await call<{ channel?: string; ts?: string }>('chat.postMessage', args, `posting to ${channel}`);
+        return { channelId: result.channel ?? channel, ts: result.ts ?? '' };
+      } catch (error) {
+        if (!isFirebreakError(error, 'CHAT_NOT_IN_CHANNEL')) throw error;
+        // Announcement channels are public: join once, then post.
+        await chat.join(channel);
+        const result = await call<{ channel?: string; ts?: string }>('chat.postMessage', args, `posting to ${channel}`);
+        return { channelId: result.channel ?? channel, ts: result.ts ?? '' };
+      }
+    },
+
+    async updateMessage(channelId, ts, message) {
+      await call('chat.update', { channel: channelId, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) }, 'editing the incident card');
+    },
+
+    async pin(channelId, ts) {
+      try {
+        await call('pins.add', { channel: channelId, timestamp: ts }, 'pinning the incident card');
+      } catch (error) {
+        if (isFirebreakError(error) && error.details.providerError === 'already_pinned') return;
+        throw error;
+      }
+    },
+
+    async join(channel) {
+      const id = channel.startsWith('C') || channel.startsWith('G') ? channel : await resolveChannelId(channel);
+      const result = await call<{ channel?: ChannelInfo }>('conversations.join', { channel: id }, `joining #${channel}`);
+      return { id: result.channel?.id ?? id };
+    },
+
+    async readMessage(channelId, ts) {
+      const result = await call<{ messages?: Array<{ text?: string; user?: string; ts?: string }> }>(
+        'conversations.history',
+        { channel: channelId, latest: ts, oldest: ts, inclusive: true, limit: 1 },
+        'reading a pinned message',
+      );
+      const message = result.messages?.find((m) => m.ts === ts);
+      if (!message) return null;
+      return { text: message.text ?? '', ...(message.user ? { userId: message.user } : {}) };
+    },
+
+    async permalink(channelId, ts) {
+      const result = await call<{ permalink?: string }>('chat.getPermalink', { channel: channelId, message_ts: ts }, 'linking to a message');
+      return result.permalink ?? null;
+    },
+
+    botUserId() {
+      botUserId ??= call<{ user_id?: string }>('auth.test', {}, 'identifying the bot').then(
+        (r) => r.user_id ?? '',
+        (error: unknown) => {
+          botUserId = null; // ask again next time rather than remember an outage
+          throw error;
+        },
+      );
+      return botUserId;
+    },
+  };
+
+  async function resolveChannelId(name: string): Promise<string> {
+    const bare = name.replace(/^#/, '');
+    const found = await chat.findChannelByName(bare);
+    if (!found) throw toChatError({ code: 'slack_webapi_platform_error', data: { error: 'channel_not_found' } }, `finding #${bare}`);
+    return found.id;
+  }
+
+  return chat;
+}

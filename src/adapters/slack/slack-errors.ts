@@ -1,0 +1,43 @@
+// Turns @slack/web-api failures into coded FirebreakErrors that say which step failed.
+import { ErrorCode as SlackErrorCode } from '@slack/web-api';
+import { FirebreakError } from '../../errors';
+
+/** Slack answers these when it is having trouble, not when our request is wrong: worth retrying. */
+const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+interface SlackLikeError {
+  code?: string;
+  retryAfter?: number;
+  statusCode?: number;
+  data?: { error?: string };
+  message?: string;
+}
+
+export function slackPlatformError(error: unknown): string | undefined {
+  const e = error as SlackLikeError;
+  return e?.code === SlackErrorCode.PlatformError ? e.data?.error : undefined;
+}
+
+export function toChatError(error: unknown, step: string): FirebreakError {
+  if (error instanceof FirebreakError) return error;
+  const e = (error ?? {}) as SlackLikeError;
+  switch (e.code) {
+    case SlackErrorCode.RateLimitedError:
+      return new FirebreakError('CHAT_RATE_LIMITED', `Slack rate-limited ${step}; retry after ${e.retryAfter ?? '?'} s`, { step, retryAfterSeconds: e.retryAfter ?? 1 });
+    case SlackErrorCode.PlatformError: {
+      const slackError = e.data?.error ?? 'unknown_error';
+      if (slackError === 'name_taken') return new FirebreakError('CHAT_NAME_TAKEN', `the channel name is taken (${step})`, { step, providerError: slackError });
+      if (slackError === 'not_in_channel') return new FirebreakError('CHAT_NOT_IN_CHANNEL', `Firebreak is not in the channel (${step})`, { step, providerError: slackError });
+      if (TRANSIENT_PLATFORM_ERRORS.has(slackError)) return new FirebreakError('CHAT_UNAVAILABLE', `Slack failed while ${step}: ${slackError}`, { step, providerError: slackError });
+      return new FirebreakError('CHAT_REJECTED', `Slack refused ${step}: ${slackError}`, { step, providerError: slackError });
+    }
+    case SlackErrorCode.HTTPError: {
+      const status = e.statusCode ?? 0;
+      if (status === 429 || status >= 500) return new FirebreakError('CHAT_UNAVAILABLE', `Slack answered HTTP ${status} while ${step}`, { step });
+      return new FirebreakError('CHAT_REJECTED', `Slack answered HTTP ${status} while ${step}`, { step });
+    }
+    default:
+      // Network failures (RequestError) and anything unexpected: Slack could not be reached.
+      return new FirebreakError('CHAT_UNAVAILABLE', `could not reach Slack while ${step}: ${e.message ?? String(error)}`, { step, cause: error });
+  }
+}

@@ -1,0 +1,40 @@
+// Incident channel names: inc-YYYYMMDD-<slug>, within Slack's rules (lowercase a-z, 0-9, '-', '_'; ≤ 80 chars).
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { slugify } from 'transliteration';
+
+export const MAX_CHANNEL_NAME_LENGTH = 80;
+
+/** Titles in any script become readable ASCII (Cyrillic, CJK and accents are transliterated). */
+export function slugForTitle(title: string): string {
+  return slugify(title, { lowercase: true, separator: '-', trim: true })
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+function fit(base: string, suffix: string): string {
+  const room = MAX_CHANNEL_NAME_LENGTH - suffix.length;
+  return base.slice(0, room).replace(/-+$/, '') + suffix;
+}
+
+/**
+ * The channel name for an incident. The date is the opening day in the team's time zone,
+ * the slug comes from the title (or the incident number when the title has no letters left, e.g. only emoji).
+ */
+export function incidentChannelName(input: {
+  prefix: string;
+  openedAt: Date;
+  timeZone: string;
+  title: string;
+  incidentId: number;
+}): string {
+  const day = format(new TZDate(input.openedAt, input.timeZone), 'yyyyMMdd');
+  const slug = slugForTitle(input.title) || `incident-${input.incidentId}`;
+  return fit(`${input.prefix}-${day}-${slug}`, '');
+}
+
+/** The n-th alternative when a name is taken: `-2`, `-3`… still within 80 characters. */
+export function alternativeChannelName(name: string, attempt: number): string {
+  return attempt <= 1 ? name : fit(name, `-${attempt}`);
+}

@@ -1,0 +1,90 @@
+// The changes people make to an incident (declare, status, severity, lead, note), as pure plans:
+// what to store on the incident and which timeline events record it.
+import type { Actor } from './actor';
+import type { TimelineEventDraft } from './timeline';
+import type { Incident, IncidentStatus, NewIncident } from './incident';
+import type { Severity } from './severity';
+
+export interface IncidentChange {
+  changes: Partial<Omit<Incident, 'id'>>;
+  events: TimelineEventDraft[];
+}
+
+/** A change that would do nothing is refused with a reason the user sees. */
+export type ChangeResult = { ok: true; change: IncidentChange } | { ok: false; reason: string };
+
+export function declareIncident(
+  input: { title: string; severity: Severity; service: string },
+  actor: Actor,
+  now: Date,
+): { incident: NewIncident; events: TimelineEventDraft[] } {
+  return {
+    incident: {
+      title: input.title,
+      severity: input.severity,
+      status: 'investigating',
+      service: input.service,
+      groupKey: null,
+      leadUserId: actor.kind === 'user' ? actor.id : null,
+      declaredBy: actor,
+      channelId: null,
+      channelName: null,
+      cardTs: null,
+      openedAt: now,
+      mitigatedAt: null,
+      resolvedAt: null,
+      alertsResolvedAt: null,
+    },
+    events: [
+      { at: now, type: 'incident.declared', actor, data: { title: input.title, severity: input.severity, service: input.service, source: 'manual' } },
+      ...(actor.kind === 'user'
+        ? [{ at: now, type: 'incident.lead_assigned', actor, data: { userId: actor.id, previous: null } } as const]
+        : []),
+    ],
+  };
+}
+
+export function changeStatus(incident: Incident, to: IncidentStatus, actor: Actor, now: Date, message?: string): ChangeResult {
+  if (incident.status === to) return { ok: false, reason: `The incident is already ${to}.` };
+  const changes: Partial<Omit<Incident, 'id'>> = { status: to };
+  const events: TimelineEventDraft[] = [
+    { at: now, type: 'incident.status_changed', actor, data: { from: incident.status, to, ...(message ? { message } : {}) } },
+  ];
+  if (to === 'resolved') {
+    changes.resolvedAt = now;
+    events.push({ at: now, type: 'incident.resolved', actor, data: message ? { summary: message } : {} });
+  } else if (to === 'mitigated') {
+    changes.mitigatedAt = incident.mitigatedAt ?? now;
+    events.push({ at: now, type: 'incident.mitigated', actor, data: message ? { message } : {} });
+  } else if (incident.status === 'resolved') {
+    // Reopened: it is no longer resolved, so its resolution time no longer holds.
+    changes.resolvedAt = null;
+  }
+  return { ok: true, change: { changes, events } };
+}
+
+export function changeSeverity(incident: Incident, to: Severity, actor: Actor, now: Date): ChangeResult {
+  if (incident.severity === to) return { ok: false, reason: `The incident is already ${to}.` };
+  return {
+    ok: true,
+    change: {
+      changes: { severity: to },
+      events: [{ at: now, type: 'incident.severity_changed', actor, data: { from: incident.severity, to } }],
+    },
+  };
+}
+
+export function assignLead(incident: Incident, userId: string, actor: Actor, now: Date): ChangeResult {
+  if (incident.leadUserId === userId) return { ok: false, reason: `<@${userId}> already leads this incident.` };
+  return {
+    ok: true,
+    change: {
+      changes: { leadUserId: userId },
+      events: [{ at: now, type: 'incident.lead_assigned', actor, data: { userId, previous: incident.leadUserId } }],
+    },
+  };
+}
+
+export function addNote(text: string, actor: Actor, now: Date): IncidentChange {
+  return { changes: {}, events: [{ at: now, type: 'note.added', actor, data: { text } }] };
+}

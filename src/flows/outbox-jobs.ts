@@ -1,0 +1,50 @@
+// The kinds of outbox job the incident flows enqueue, and how to enqueue them. Jobs carry ids, not
+// rendered messages: a card is rendered from the stored state when it is sent, so it is never stale.
+import type { NewOutboxJob, StoreTransaction } from '../ports/store';
+
+export const JOB = {
+  openChannel: 'incident.open_channel',
+  inviteResponders: 'incident.invite_responders',
+  announce: 'incident.announce',
+  postCard: 'card.post',
+  pinCard: 'card.pin',
+  updateCard: 'card.update',
+  postNotice: 'channel.notice',
+} as const;
+export type JobKind = (typeof JOB)[keyof typeof JOB];
+
+/** Jobs in one lane run in order and share one Slack channel's write rate. */
+export function incidentLane(incidentId: number): string {
+  return `incident:${incidentId}`;
+}
+export const ANNOUNCE_LANE = 'announcements';
+
+function job(kind: JobKind, incidentId: number, extra: Partial<NewOutboxJob> = {}, lane = incidentLane(incidentId)): NewOutboxJob {
+  return { kind, incidentId, ...extra, payload: { lane, ...(extra.payload ?? {}) } };
+}
+
+export async function enqueueChannelOpening(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {
+  await tx.outbox.enqueue(job(JOB.openChannel, incidentId, { coalesceKey: `open:${incidentId}` }), now);
+}
+
+/** After the channel exists: invite, post the card, announce. */
+export async function enqueueChannelSetup(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {
+  await tx.outbox.enqueue(job(JOB.inviteResponders, incidentId), now);
+  await tx.outbox.enqueue(job(JOB.postCard, incidentId, { coalesceKey: `post:${incidentId}` }), now);
+  await tx.outbox.enqueue(job(JOB.announce, incidentId, {}, ANNOUNCE_LANE), now);
+}
+
+export async function enqueuePin(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {
+  await tx.outbox.enqueue(job(JOB.pinCard, incidentId), now);
+}
+
+/** One pending edit per card at most: a storm of changes becomes one edit that shows them all. */
+export async function enqueueCardUpdate(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {
+  await tx.outbox.enqueue(job(JOB.updateCard, incidentId, { coalesceKey: `card:${incidentId}` }), now);
+}
+
+export type Notice = 'all_alerts_resolved';
+
+export async function enqueueNotice(tx: StoreTransaction, incidentId: number, notice: Notice, now: Date): Promise<void> {
+  await tx.outbox.enqueue(job(JOB.postNotice, incidentId, { payload: { notice } }), now);
+}

@@ -1,0 +1,89 @@
+// Use cases people drive from Slack: declare an incident, change it, add to its timeline.
+// Each stores the change and its timeline events first, then queues the card edit.
+import type { Actor } from '../domain/actor';
+import type { Incident } from '../domain/incident';
+import { addNote, declareIncident, type ChangeResult, type IncidentChange } from '../domain/incident-changes';
+import type { Severity } from '../domain/severity';
+import { forIncident } from '../domain/timeline';
+import type { Clock } from '../ports/clock';
+import type { Store, StoreTransaction } from '../ports/store';
+import { enqueueCardUpdate, enqueueChannelOpening } from './outbox-jobs';
+
+export interface IncidentFlowDeps {
+  store: Store;
+  clock: Clock;
+  wakeOutbox(): void;
+  onIncidentOpened?(incidentId: number): void;
+}
+
+async function store(tx: StoreTransaction, incident: Incident, change: IncidentChange, now: Date): Promise<Incident> {
+  const updated = Object.keys(change.changes).length > 0 ? await tx.incidents.update(incident.id, change.changes) : incident;
+  for (const event of change.events) await tx.timeline.append(forIncident(event, incident.id));
+  await enqueueCardUpdate(tx, incident.id, now);
+  return updated;
+}
+
+export async function declare(
+  deps: IncidentFlowDeps,
+  input: { title: string; severity: Severity; service: string },
+  actor: Actor,
+): Promise<Incident> {
+  const now = deps.clock.now();
+  const plan = declareIncident(input, actor, now);
+  const incident = await deps.store.transaction(async (tx) => {
+    const created = await tx.incidents.insert(plan.incident);
+    for (const event of plan.events) await tx.timeline.append(forIncident(event, created.id));
+    await enqueueChannelOpening(tx, created.id, now);
+    return created;
+  });
+  deps.onIncidentOpened?.(incident.id);
+  deps.wakeOutbox();
+  return incident;
+}
+
+export type UpdateResult = { ok: true; incident: Incident } | { ok: false; reason: string };
+
+/** Applies a change decided on the incident's current state, read and written in one transaction. */
+export async function updateIncident(
+  deps: IncidentFlowDeps,
+  incidentId: number,
+  decide: (incident: Incident, now: Date) => ChangeResult,
+): Promise<UpdateResult> {
+  const now = deps.clock.now();
+  const result = await deps.store.transaction(async (tx): Promise<UpdateResult> => {
+    const incident = await tx.incidents.findById(incidentId);
+    if (!incident) return { ok: false, reason: `Incident ${incidentId} does not exist.` };
+    const decision = decide(incident, now);
+    if (!decision.ok) return decision;
+    return { ok: true, incident: await store(tx, incident, decision.change, now) };
+  });
+  if (result.ok) deps.wakeOutbox();
+  return result;
+}
+
+export async function noteOnIncident(deps: IncidentFlowDeps, incidentId: number, text: string, actor: Actor): Promise<UpdateResult> {
+  return updateIncident(deps, incidentId, (_incident, now) => ({ ok: true, change: addNote(text, actor, now) }));
+}
+
+/**
+ * A message marked with the pin reaction joins the timeline once, however often it is marked
+ * (or Slack retries the event). The text is read beforehand by the caller, since it is Slack's to give.
+ */
+export async function pinMessageToTimeline(
+  deps: IncidentFlowDeps,
+  incident: Incident,
+  message: { channelId: string; ts: string; text?: string; author?: string },
+  actor: Actor,
+): Promise<boolean> {
+  const now = deps.clock.now();
+  const key = `pin:${message.channelId}:${message.ts}`;
+  const added = await deps.store.transaction(async (tx) => {
+    if (await tx.deliveries.find(key)) return false;
+    const data = { channelId: message.channelId, ts: message.ts, ...(message.text ? { text: message.text } : {}), ...(message.author ? { author: message.author } : {}) };
+    await store(tx, incident, { changes: {}, events: [{ at: now, type: 'message.pinned', actor, data }] }, now);
+    await tx.deliveries.record(key, { incidentId: incident.id }, now);
+    return true;
+  });
+  if (added) deps.wakeOutbox();
+  return added;
+}

@@ -1,0 +1,185 @@
+// Delivers outbox jobs: claims due jobs, runs them lane by lane at a paced rate, and reschedules failures.
+// Rate limits and outages only delay a job (honouring Retry-After); only a job refused for good is buried.
+import { errorMessage, FirebreakError } from '../errors';
+import type { Clock } from '../ports/clock';
+import type { OutboxJob, Store } from '../ports/store';
+
+export type JobHandler = (job: OutboxJob) => Promise<void>;
+
+export interface OutboxLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface OutboxObserver {
+  delivered?(job: OutboxJob): void;
+  retried?(job: OutboxJob, error: FirebreakError | Error): void;
+  buried?(job: OutboxJob, error: Error): void;
+}
+
+export interface OutboxWorkerOptions {
+  store: Store;
+  clock: Clock;
+  handlers: Readonly<Record<string, JobHandler>>;
+  logger: OutboxLogger;
+  observer?: OutboxObserver;
+  /** Minimum time between two jobs of one lane (one Slack channel): Slack allows about one write a second. */
+  laneIntervalMs?: number;
+  leaseMs?: number;
+  batchSize?: number;
+  /** Longest sleep between looks at the outbox, in case a wake-up was missed (another replica wrote). */
+  pollMs?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Unexpected errors (not coded as retryable) are tried this often before the job is buried. */
+  maxUnexpectedAttempts?: number;
+}
+
+function laneOf(job: OutboxJob): string {
+  const lane = job.payload['lane'];
+  return typeof lane === 'string' ? lane : `job:${job.id}`;
+}
+
+export class OutboxWorker {
+  private readonly laneReadyAt = new Map<string, number>();
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private pendingWake = false;
+  private readonly options: Required<Omit<OutboxWorkerOptions, 'observer'>> & { observer: OutboxObserver };
+
+  constructor(options: OutboxWorkerOptions) {
+    this.options = {
+      laneIntervalMs: 1100,
+      leaseMs: 60_000,
+      batchSize: 25,
+      pollMs: 1000,
+      baseBackoffMs: 1000,
+      maxBackoffMs: 5 * 60_000,
+      maxUnexpectedAttempts: 8,
+      observer: {},
+      ...options,
+    };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming; resolves once the jobs in hand are finished (their outcome stored). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+  }
+
+  wake(): void {
+    this.pendingWake = true;
+    this.wakeUp?.();
+  }
+
+  /** Runs every due job once; for tests and the benchmark that want to drive the worker step by step. */
+  async runOnce(): Promise<number> {
+    const { store, clock, batchSize, leaseMs } = this.options;
+    const jobs = await store.outbox.claimDue(clock.now(), batchSize, leaseMs);
+    const lanes = new Map<string, OutboxJob[]>();
+    for (const job of jobs) lanes.set(laneOf(job), [...(lanes.get(laneOf(job)) ?? []), job]);
+    await Promise.all([...lanes.entries()].map(([lane, laneJobs]) => this.runLane(lane, laneJobs)));
+    return jobs.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.pendingWake = false;
+      let claimed = 0;
+      try {
+        claimed = await this.runOnce();
+      } catch (error) {
+        this.options.logger.error({ err: errorMessage(error) }, 'outbox: could not claim jobs; retrying');
+      }
+      if (claimed === 0 && this.running && !this.pendingWake) await this.sleepUntilDue();
+    }
+  }
+
+  private async sleepUntilDue(): Promise<void> {
+    const { store, clock, pollMs } = this.options;
+    let delay = pollMs;
+    try {
+      const next = await store.outbox.nextDueAt();
+      if (next) delay = Math.max(0, Math.min(pollMs, next.getTime() - clock.now().getTime()));
+    } catch {
+      // The next claim reports the store failure; here we only decide how long to sleep.
+    }
+    if (this.pendingWake) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeUp = null;
+  }
+
+  private async runLane(lane: string, jobs: OutboxJob[]): Promise<void> {
+    for (const job of jobs) {
+      const now = this.options.clock.now().getTime();
+      const readyAt = this.laneReadyAt.get(lane) ?? 0;
+      if (readyAt > now) {
+        // Too soon for this channel: hand the job back, due when the lane is free. Not a failure.
+        await this.options.store.outbox.release(job.id, new Date(readyAt));
+        continue;
+      }
+      await this.runJob(lane, job);
+    }
+  }
+
+  private async runJob(lane: string, job: OutboxJob): Promise<void> {
+    const { store, clock, handlers, logger, observer } = this.options;
+    const handler = handlers[job.kind];
+    if (!handler) {
+      await store.outbox.bury(job.id, `no handler for job kind ${job.kind}`, clock.now());
+      logger.error({ jobId: job.id, kind: job.kind }, 'outbox: unknown job kind; job buried');
+      return;
+    }
+    try {
+      await handler(job);
+      this.laneReadyAt.set(lane, clock.now().getTime() + this.options.laneIntervalMs);
+      await store.outbox.complete(job.id, clock.now());
+      observer.delivered?.(job);
+    } catch (error) {
+      await this.handleFailure(lane, job, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private backoffMs(attempts: number): number {
+    const { baseBackoffMs, maxBackoffMs } = this.options;
+    const exponential = Math.min(maxBackoffMs, baseBackoffMs * 2 ** Math.max(0, attempts - 1));
+    // Jitter keeps many jobs that failed together from retrying together.
+    return Math.round(exponential * (0.75 + Math.random() * 0.5));
+  }
+
+  private async handleFailure(lane: string, job: OutboxJob, error: Error): Promise<void> {
+    const { store, clock, logger, observer, maxUnexpectedAttempts } = this.options;
+    const now = clock.now();
+    const coded = error instanceof FirebreakError ? error : null;
+    const retryable = coded ? coded.retryable : job.attempts < maxUnexpectedAttempts;
+    const context = { jobId: job.id, kind: job.kind, incidentId: job.incidentId, attempts: job.attempts, code: coded?.code, err: error.message };
+    if (!retryable) {
+      await store.outbox.bury(job.id, error.message, now);
+      logger.error(context, 'outbox: job refused for good; buried');
+      observer.buried?.(job, error);
+      return;
+    }
+    const retryAfterMs = coded?.details.retryAfterSeconds !== undefined ? coded.details.retryAfterSeconds * 1000 : null;
+    const at = new Date(now.getTime() + (retryAfterMs ?? this.backoffMs(job.attempts)));
+    if (retryAfterMs !== null) this.laneReadyAt.set(lane, at.getTime());
+    await store.outbox.retryLater(job.id, at, error.message);
+    logger.warn({ ...context, retryAt: at.toISOString() }, 'outbox: delivery failed; will retry');
+    observer.retried?.(job, error);
+  }
+}

@@ -1,0 +1,123 @@
+// The incident card: the pinned message at the top of an incident channel, edited in place as things change.
+import type { KnownBlock } from '@slack/types';
+import type { AlertRecord } from '../../domain/alert';
+import { humanDuration } from '../../domain/duration';
+import { incidentRef, isOpen, type Incident } from '../../domain/incident';
+import type { TimelineEvent } from '../../domain/timeline';
+import { ACTIONS } from '../ids';
+import { clockTime, escapeMrkdwn, truncate, zoneLabel } from './format';
+import { timelineLine } from './timeline-text';
+
+export interface IncidentCardInput {
+  incident: Incident;
+  alerts: AlertRecord[];
+  /** The latest timeline events, oldest first. */
+  latest: TimelineEvent[];
+  now: Date;
+  timeZone: string;
+  /** How many firing alerts to list before "and N more". */
+  maxAlerts?: number;
+}
+
+const STATUS_EMOJI: Record<Incident['status'], string> = {
+  investigating: ':red_circle:',
+  identified: ':large_orange_circle:',
+  monitoring: ':large_yellow_circle:',
+  mitigated: ':large_blue_circle:',
+  resolved: ':white_check_mark:',
+};
+
+function capitalized(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+function durationText(incident: Incident, now: Date, timeZone: string): string {
+  const since = `since ${clockTime(incident.openedAt, timeZone)} ${zoneLabel(timeZone)}`;
+  if (incident.resolvedAt) return `${humanDuration(incident.resolvedAt.getTime() - incident.openedAt.getTime())} (resolved)`;
+  return `${humanDuration(now.getTime() - incident.openedAt.getTime())} ${since}`;
+}
+
+function alertLine(alert: AlertRecord, timeZone: string): string {
+  const count = alert.count > 1 ? ` ×${alert.count}` : '';
+  const title = alert.url ? `<${alert.url}|${escapeMrkdwn(truncate(alert.title, 120))}>` : `*${escapeMrkdwn(truncate(alert.title, 120))}*`;
+  return `• ${title}${count} — ${alert.severity}, since ${clockTime(alert.startsAt, timeZone)}`;
+}
+
+function alertsSection(input: IncidentCardInput): KnownBlock[] {
+  const { alerts, incident, timeZone } = input;
+  if (alerts.length === 0) return [];
+  const firing = alerts.filter((a) => a.status === 'firing');
+  const max = input.maxAlerts ?? 8;
+  if (firing.length === 0) {
+    const offer = isOpen(incident.status)
+      ? ' If the service is healthy again, resolve the incident.'
+      : '';
+    const block: KnownBlock = {
+      type: 'section',
+      block_id: 'alerts',
+      text: { type: 'mrkdwn', text: `:white_check_mark: *All ${alerts.length} alert${alerts.length === 1 ? ' has' : 's have'} resolved.*${offer}` },
+    };
+    if (isOpen(incident.status)) {
+      block.accessory = { type: 'button', action_id: ACTIONS.incidentResolve, text: { type: 'plain_text', text: 'Resolve incident' }, style: 'primary', value: String(incident.id) };
+    }
+    return [block];
+  }
+  const lines = firing.slice(0, max).map((a) => alertLine(a, timeZone));
+  if (firing.length > max) lines.push(`…and ${firing.length - max} more`);
+  const resolved = alerts.length - firing.length;
+  const heading = `*Firing alerts (${firing.length}${resolved > 0 ? `, ${resolved} resolved` : ''})*`;
+  return [{ type: 'section', block_id: 'alerts', text: { type: 'mrkdwn', text: truncate([heading, ...lines].join('\n'), 2900) } }];
+}
+
+function timelineSection(input: IncidentCardInput): KnownBlock[] {
+  if (input.latest.length === 0) return [];
+  const lines = input.latest.map((e) => timelineLine(e, input.timeZone));
+  return [{ type: 'section', block_id: 'timeline', text: { type: 'mrkdwn', text: truncate(['*Latest*', ...lines].join('\n'), 2900) } }];
+}
+
+function actions(incident: Incident): KnownBlock[] {
+  if (!isOpen(incident.status)) return [];
+  return [{
+    type: 'actions',
+    block_id: 'incident_actions',
+    elements: [{
+      type: 'button',
+      action_id: ACTIONS.incidentResolve,
+      text: { type: 'plain_text', text: 'Resolve' },
+      value: String(incident.id),
+      confirm: {
+        title: { type: 'plain_text', text: 'Resolve the incident?' },
+        text: { type: 'mrkdwn', text: `${incidentRef(incident)} will be marked resolved. The channel stays open.` },
+        confirm: { type: 'plain_text', text: 'Resolve' },
+        deny: { type: 'plain_text', text: 'Cancel' },
+      },
+    }],
+  }];
+}
+
+export function cardText(incident: Incident): string {
+  return `${incidentRef(incident)} [${incident.severity}] ${incident.title} — ${incident.status}`;
+}
+
+export function renderIncidentCard(input: IncidentCardInput): { text: string; blocks: KnownBlock[] } {
+  const { incident, now, timeZone } = input;
+  const blocks: KnownBlock[] = [
+    { type: 'header', block_id: 'title', text: { type: 'plain_text', text: truncate(`${incidentRef(incident)} · ${incident.title}`, 150) } },
+    {
+      type: 'section',
+      block_id: 'facts',
+      fields: [
+        { type: 'mrkdwn', text: `*Status*\n${STATUS_EMOJI[incident.status]} ${capitalized(incident.status)}` },
+        { type: 'mrkdwn', text: `*Severity*\n${incident.severity.toUpperCase()}` },
+        { type: 'mrkdwn', text: `*Lead*\n${incident.leadUserId ? `<@${incident.leadUserId}>` : '_unassigned — `/incident lead @you`_'}` },
+        { type: 'mrkdwn', text: `*Duration*\n${durationText(incident, now, timeZone)}` },
+        { type: 'mrkdwn', text: `*Service*\n${escapeMrkdwn(incident.service)}` },
+      ],
+    },
+    ...alertsSection(input),
+    ...timelineSection(input),
+    ...actions(incident),
+    { type: 'context', block_id: 'updated', elements: [{ type: 'mrkdwn', text: `Updated ${clockTime(now, timeZone)} ${zoneLabel(timeZone)} · \`/incident help\` for commands` }] },
+  ];
+  return { text: cardText(incident), blocks };
+}

@@ -1,0 +1,49 @@
+// Renders the incident's Slack messages from stored state: the card, the announcement, channel notices.
+import type { KnownBlock } from '@slack/types';
+import { incidentRef, type Incident } from '../../domain/incident';
+import type { IncidentRenderer } from '../../flows/incident-channel';
+import type { Notice } from '../../flows/outbox-jobs';
+import { ACTIONS } from '../ids';
+import { escapeMrkdwn } from './format';
+import { renderIncidentCard } from './incident-card';
+
+export function announcementMessage(incident: Incident): { text: string; blocks: KnownBlock[] } {
+  const channel = incident.channelId ? `<#${incident.channelId}>` : 'its channel';
+  const text = `:rotating_light: ${incidentRef(incident)} [${incident.severity}] ${escapeMrkdwn(incident.title)} — join ${channel}`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)} · join ${channel}` } },
+    ],
+  };
+}
+
+export function noticeMessage(incident: Incident, notice: Notice): { text: string; blocks: KnownBlock[] } {
+  switch (notice) {
+    case 'all_alerts_resolved': {
+      const text = `:white_check_mark: All alerts of ${incidentRef(incident)} have resolved. If the service is healthy again, resolve the incident.`;
+      return {
+        text,
+        blocks: [{
+          type: 'section',
+          text: { type: 'mrkdwn', text },
+          accessory: { type: 'button', action_id: ACTIONS.incidentResolve, text: { type: 'plain_text', text: 'Resolve incident' }, style: 'primary', value: String(incident.id) },
+        }],
+      };
+    }
+  }
+}
+
+export function slackIncidentRenderer(options: { timeZone: string; timelineEntries: number }): IncidentRenderer {
+  return {
+    async card({ incident, store, now }) {
+      const [alerts, latest] = await Promise.all([
+        store.alerts.listByIncident(incident.id),
+        store.timeline.list(incident.id, { latest: options.timelineEntries }),
+      ]);
+      return renderIncidentCard({ incident, alerts, latest, now, timeZone: options.timeZone });
+    },
+    announcement: announcementMessage,
+    notice: noticeMessage,
+  };
+}

@@ -1,0 +1,53 @@
+// One line of Slack text per timeline event, used on the card and by `/incident timeline`.
+import { describeActor } from '../../domain/actor';
+import type { TimelineEvent } from '../../domain/timeline';
+import { clockTime, escapeMrkdwn, truncate } from './format';
+
+function what(event: TimelineEvent): string {
+  switch (event.type) {
+    case 'alert.fired':
+      return `${event.data.refired ? 'Alert fired again' : 'Alert fired'}: *${escapeMrkdwn(event.data.title)}*`;
+    case 'alert.resolved':
+      return `Alert resolved: *${escapeMrkdwn(event.data.title)}*${event.data.allResolved ? ' — all alerts resolved' : ''}`;
+    case 'incident.declared':
+      return `Incident declared (${event.data.severity}, ${escapeMrkdwn(event.data.service)})`;
+    case 'incident.status_changed':
+      return `Status ${event.data.from} → *${event.data.to}*${event.data.message ? `: ${escapeMrkdwn(event.data.message)}` : ''}`;
+    case 'incident.severity_changed':
+      return `Severity ${event.data.from} → *${event.data.to}*`;
+    case 'incident.lead_assigned':
+      return `<@${event.data.userId}> is the incident lead`;
+    case 'page.sent':
+      return `On-call paged${event.data.message ? `: ${escapeMrkdwn(event.data.message)}` : ''}`;
+    case 'page.acknowledged':
+      return 'Page acknowledged';
+    case 'page.escalated':
+      return `Page escalated${event.data.to ? ` to ${escapeMrkdwn(event.data.to)}` : ''}`;
+    case 'page.failed':
+      return `Paging failed: ${escapeMrkdwn(event.data.message)}`;
+    case 'responder.joined':
+      return `<@${event.data.userId}> joined`;
+    case 'note.added':
+      return `Note: ${escapeMrkdwn(truncate(event.data.text, 300))}`;
+    case 'message.pinned':
+      return `Pinned: ${event.data.text ? `“${escapeMrkdwn(truncate(event.data.text, 200))}”` : 'a message'}`;
+    case 'scale.requested':
+      return `Scale ${escapeMrkdwn(event.data.target)} to ${event.data.to} requested`;
+    case 'scale.started':
+      return `Scaling ${escapeMrkdwn(event.data.target)} started`;
+    case 'scale.completed':
+      return `${escapeMrkdwn(event.data.target)} at ${event.data.capacity}`;
+    case 'scale.failed':
+      return `Scaling ${escapeMrkdwn(event.data.target)} failed: ${escapeMrkdwn(event.data.code)}`;
+    case 'incident.mitigated':
+      return 'Incident mitigated';
+    case 'incident.resolved':
+      return `Incident resolved${event.data.summary ? `: ${escapeMrkdwn(event.data.summary)}` : ''}`;
+    case 'postmortem.drafted':
+      return 'Postmortem drafted';
+  }
+}
+
+export function timelineLine(event: TimelineEvent, timeZone: string): string {
+  return `\`${clockTime(event.at, timeZone)}\` ${what(event)} — ${describeActor(event.actor)}`;
+}
