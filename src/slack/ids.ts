@@ -40,7 +40,6 @@ export const BOT_SCOPES = [
   'commands',
   'pins:write',
   'reactions:read',
-  'users:read',
 ] as const;
 
 /** Bolt's default endpoint, used for events, slash commands and interactivity alike. */

@@ -1,0 +1,52 @@
+// Prometheus metrics (prom-client): alerts received, incidents opened, outbox depth, Slack calls and 429s.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  alertsReceived: Counter<'source'>;
+  incidentsOpened: Counter<'origin'>;
+  slackCalls: Histogram<'method' | 'outcome'>;
+  slackRateLimited: Counter<'method'>;
+  outboxDelivered: Counter<'kind'>;
+  outboxRetried: Counter<'kind'>;
+  outboxBuried: Counter<'kind'>;
+  httpRequests: Histogram<'route' | 'status'>;
+}
+
+/** A registry per app instance, so tests running several instances in one process do not collide. */
+export function createMetrics(options: { outboxDepth: () => Promise<number>; defaultMetrics?: boolean }): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'firebreak_process_' });
+  const registers = [registry];
+  new Gauge({
+    name: 'firebreak_outbox_depth',
+    help: 'Outbox jobs waiting or in progress (Slack messages and edits not yet delivered)',
+    registers,
+    async collect() {
+      this.set(await options.outboxDepth());
+    },
+  });
+  return {
+    registry,
+    alertsReceived: new Counter({ name: 'firebreak_alerts_received_total', help: 'Alerts accepted from monitors', labelNames: ['source'], registers }),
+    incidentsOpened: new Counter({ name: 'firebreak_incidents_opened_total', help: 'Incidents opened', labelNames: ['origin'], registers }),
+    slackCalls: new Histogram({
+      name: 'firebreak_slack_call_duration_seconds',
+      help: 'Slack Web API call latency',
+      labelNames: ['method', 'outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    slackRateLimited: new Counter({ name: 'firebreak_slack_rate_limited_total', help: 'Slack calls answered 429 (rate limited)', labelNames: ['method'], registers }),
+    outboxDelivered: new Counter({ name: 'firebreak_outbox_delivered_total', help: 'Outbox jobs delivered', labelNames: ['kind'], registers }),
+    outboxRetried: new Counter({ name: 'firebreak_outbox_retried_total', help: 'Outbox deliveries that failed and were rescheduled', labelNames: ['kind'], registers }),
+    outboxBuried: new Counter({ name: 'firebreak_outbox_buried_total', help: 'Outbox jobs refused for good (see logs)', labelNames: ['kind'], registers }),
+    httpRequests: new Histogram({
+      name: 'firebreak_http_request_duration_seconds',
+      help: 'HTTP requests served',
+      labelNames: ['route', 'status'],
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+  };
+}

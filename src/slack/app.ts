@@ -1,0 +1,92 @@
+// The Bolt app: HTTP receiver with Slack's signature check by default, Socket Mode with an app token,
+// one error handler, and every listener registered through the registrar.
+import type { RequestListener } from 'node:http';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import type { Logger as SlackLogger } from '@slack/logger';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { errorMessage } from '../errors';
+import type { SlackDeps } from './deps';
+import { SLACK_EVENTS_PATH } from './ids';
+import { registerListeners } from './listeners';
+import { boltRegistrar, type Registered } from './registrar';
+
+export interface SlackAppOptions {
+  botToken: string;
+  /** Required in HTTP mode: every request's signature is checked against it. */
+  signingSecret?: string;
+  /** Set: Socket Mode (no public URL needed). */
+  appToken?: string;
+  slackApiUrl?: string;
+  /** Known in the sandbox; in production Bolt may learn it itself. */
+  botUserId?: string;
+  webClientOptions?: Omit<WebClientOptions, 'slackApiUrl' | 'logger'>;
+  logger: Logger;
+  deps: SlackDeps;
+}
+
+export interface SlackApp {
+  app: App;
+  registered: Registered;
+  /** HTTP mode: serves POST /slack/events. Null in Socket Mode. */
+  requestListener: RequestListener | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Bolt speaks @slack/logger; route it into our pino logger. */
+function boltLogger(logger: Logger): SlackLogger {
+  const child = logger.child({ component: 'bolt' });
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
+    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const logger = boltLogger(options.logger);
+  let receiver: Receiver;
+  let requestListener: RequestListener | null = null;
+  if (options.appToken) {
+    receiver = new SocketModeReceiver({ appToken: options.appToken, logger });
+  } else {
+    if (!options.signingSecret) throw new Error('HTTP mode needs a signing secret');
+    const http = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, processBeforeResponse: false });
+    receiver = http;
+    requestListener = http.requestListener;
+  }
+  const app = new App({
+    token: options.botToken,
+    receiver,
+    logger,
+    // Start-up must not depend on Slack answering auth.test; the bot user id is given or not needed.
+    tokenVerificationEnabled: false,
+    ...(options.botUserId ? { botUserId: options.botUserId } : {}),
+    clientOptions: { ...options.webClientOptions, ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}) },
+  });
+  app.error(async (error) => {
+    options.logger.error({ err: errorMessage(error), code: (error as { code?: string }).code }, 'slack request failed');
+  });
+  const registrar = boltRegistrar(app, options.logger);
+  registerListeners(registrar, options.deps);
+  return {
+    app,
+    registered: registrar.registered,
+    requestListener,
+    // Only Socket Mode has a connection to open; in HTTP mode our own server carries /slack/events.
+    start: async () => {
+      if (options.appToken) await app.start();
+    },
+    stop: async () => {
+      if (options.appToken) await app.stop();
+    },
+  };
+}

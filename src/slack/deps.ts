@@ -1,0 +1,17 @@
+// What the Slack listeners are given: the flows' dependencies and a few settings. Built in main.ts.
+import type { Logger } from 'pino';
+import type { Severity } from '../domain/severity';
+import type { IncidentFlowDeps } from '../flows/update-incident';
+import type { Chat } from '../ports/chat';
+import type { Store } from '../ports/store';
+
+export interface SlackDeps {
+  flows: IncidentFlowDeps;
+  store: Store;
+  chat: Chat;
+  timeZone: string;
+  defaultSeverity: Severity;
+  /** Service recorded on a declared incident when none is named. */
+  defaultService: string;
+  logger: Logger;
+}

@@ -1,0 +1,69 @@
+// `/incident`: ack with the answer, after the flow has stored what the command changed.
+import { userActor, type Actor } from '../../../domain/actor';
+import type { Incident } from '../../../domain/incident';
+import { assignLead, changeSeverity, changeStatus } from '../../../domain/incident-changes';
+import { declare, noteOnIncident, updateIncident, type UpdateResult } from '../../../flows/update-incident';
+import type { SlackDeps } from '../../deps';
+import { COMMANDS } from '../../ids';
+import type { ListenerRegistrar } from '../../registrar';
+import { doneReply, errorReply, helpReply, listReply, notInIncidentChannelReply, timelineReply, type CommandReply } from '../../views/command-replies';
+import { declareModal } from '../../views/declare-modal';
+import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './parse-incident-command';
+
+type InChannelCommand = Extract<IncidentCommand, { sub: 'status' | 'note' | 'lead' | 'sev' | 'timeline' }>;
+
+function outcome(result: UpdateResult, done: (incident: Incident) => string, sub: keyof typeof INCIDENT_USAGE): CommandReply {
+  return result.ok ? doneReply(done(result.incident)) : errorReply(result.reason, INCIDENT_USAGE[sub].form);
+}
+
+async function inIncident(deps: SlackDeps, incident: Incident, command: InChannelCommand, actor: Actor): Promise<CommandReply> {
+  const id = incident.id;
+  switch (command.sub) {
+    case 'status': {
+      const result = await updateIncident(deps.flows, id, (i, now) => changeStatus(i, command.status, actor, now, command.message));
+      return outcome(result, (i) => `Status is now *${i.status}*.`, 'status');
+    }
+    case 'note': {
+      const result = await noteOnIncident(deps.flows, id, command.text, actor);
+      return outcome(result, () => 'Noted in the timeline.', 'note');
+    }
+    case 'lead': {
+      const result = await updateIncident(deps.flows, id, (i, now) => assignLead(i, command.userId, actor, now));
+      return outcome(result, () => `<@${command.userId}> now leads the incident.`, 'lead');
+    }
+    case 'sev': {
+      const result = await updateIncident(deps.flows, id, (i, now) => changeSeverity(i, command.severity, actor, now));
+      return outcome(result, (i) => `Severity is now *${i.severity}*.`, 'sev');
+    }
+    case 'timeline':
+      return timelineReply(incident, await deps.store.timeline.list(id), deps.timeZone);
+  }
+}
+
+export function register(on: ListenerRegistrar, deps: SlackDeps): void {
+  on.command(COMMANDS.incident, async ({ command, ack, client }) => {
+    const parsed = parseIncidentCommand(command.text);
+    if (!parsed.ok) return ack(errorReply(parsed.error, parsed.usage));
+    const request = parsed.command;
+    const actor = userActor(command.user_id, command.user_name);
+    switch (request.sub) {
+      case 'help':
+        return ack(helpReply());
+      case 'list':
+        return ack(listReply(await deps.store.incidents.listOpen(), deps.flows.clock.now()));
+      case 'declare-form':
+        await ack();
+        await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ defaultSeverity: deps.defaultSeverity, channelId: command.channel_id }) });
+        return;
+      case 'declare': {
+        const incident = await declare(deps.flows, { title: request.title, severity: request.severity ?? deps.defaultSeverity, service: request.service ?? deps.defaultService }, actor);
+        return ack({ response_type: 'in_channel', text: `:rotating_light: <@${command.user_id}> declared *INC-${incident.id}* (${incident.severity}): ${incident.title}. Its channel is being created; you will be invited.` });
+      }
+      default: {
+        const incident = await deps.store.incidents.findByChannel(command.channel_id);
+        if (!incident) return ack(notInIncidentChannelReply(request.sub));
+        return ack(await inIncident(deps, incident, request, actor));
+      }
+    }
+  });
+}

@@ -1,0 +1,14 @@
+// Every listener Firebreak registers, in one list.
+import type { SlackDeps } from '../deps';
+import type { ListenerRegistrar } from '../registrar';
+import * as resolveAction from './actions/incident-resolve';
+import * as incidentCommand from './commands/incident';
+import * as reactionAdded from './events/reaction-added';
+import * as declareView from './views/declare-incident';
+
+export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void {
+  incidentCommand.register(on, deps);
+  resolveAction.register(on, deps);
+  declareView.register(on, deps);
+  reactionAdded.register(on, deps);
+}

@@ -1,0 +1,69 @@
+// What `/incident` answers: help, lists, the timeline, and errors that name the problem and the right form.
+import type { KnownBlock } from '@slack/types';
+import { humanDuration } from '../../domain/duration';
+import { incidentRef, type Incident } from '../../domain/incident';
+import type { TimelineEvent } from '../../domain/timeline';
+import { INCIDENT_SUBCOMMANDS } from '../ids';
+import { INCIDENT_USAGE } from '../listeners/commands/parse-incident-command';
+import { dateTime, escapeMrkdwn, zoneLabel } from './format';
+import { timelineLine } from './timeline-text';
+
+/** An ephemeral reply: seen only by the person who typed the command. */
+export interface CommandReply {
+  response_type: 'ephemeral' | 'in_channel';
+  text: string;
+  blocks?: KnownBlock[];
+}
+
+function ephemeral(text: string, blocks?: KnownBlock[]): CommandReply {
+  return { response_type: 'ephemeral', text, ...(blocks ? { blocks } : {}) };
+}
+
+export function helpReply(): CommandReply {
+  const lines = INCIDENT_SUBCOMMANDS.map((s) => `\`${INCIDENT_USAGE[s].form}\` — ${INCIDENT_USAGE[s].what}`);
+  const text = ['*Firebreak — /incident*', ...lines, 'React with :pushpin: to a message in an incident channel to add it to the timeline.'].join('\n');
+  return ephemeral(text, [{ type: 'section', text: { type: 'mrkdwn', text } }]);
+}
+
+export function errorReply(problem: string, usage: string): CommandReply {
+  const text = `:warning: ${problem}\nUsage:\n\`\`\`${usage}\`\`\``;
+  return ephemeral(text);
+}
+
+export function doneReply(text: string): CommandReply {
+  return ephemeral(text);
+}
+
+export function notInIncidentChannelReply(sub: string): CommandReply {
+  return ephemeral(`:warning: \`/incident ${sub}\` works inside an incident channel. \`/incident list\` shows the open incidents and their channels.`);
+}
+
+export function listReply(incidents: Incident[], now: Date): CommandReply {
+  if (incidents.length === 0) return ephemeral(':white_check_mark: No open incidents.');
+  const lines = incidents.map((i) => {
+    const channel = i.channelId ? `<#${i.channelId}>` : '_channel being created_';
+    return `• *${incidentRef(i)}* [${i.severity}] ${escapeMrkdwn(i.title)} — ${i.status}, open ${humanDuration(now.getTime() - i.openedAt.getTime())} — ${channel}`;
+  });
+  const text = [`*Open incidents (${incidents.length})*`, ...lines].join('\n');
+  return ephemeral(text, [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }]);
+}
+
+/** Slack limits a section to 3,000 characters; the whole timeline is split across sections. */
+export function timelineReply(incident: Incident, events: TimelineEvent[], timeZone: string): CommandReply {
+  const heading = `*Timeline of ${incidentRef(incident)}* (opened ${dateTime(incident.openedAt, timeZone)} ${zoneLabel(timeZone)})`;
+  const lines = events.map((e) => timelineLine(e, timeZone));
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: heading } }];
+  let chunk: string[] = [];
+  const flush = (): void => {
+    if (chunk.length > 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk.join('\n') } });
+    chunk = [];
+  };
+  for (const line of lines) {
+    if ([...chunk, line].join('\n').length > 2900) flush();
+    chunk.push(line);
+  }
+  flush();
+  // A message holds at most 50 blocks; keep the newest when the timeline is longer.
+  const shown = blocks.length > 50 ? [blocks[0] as KnownBlock, { type: 'context', elements: [{ type: 'mrkdwn', text: '…earlier entries omitted' }] } as KnownBlock, ...blocks.slice(-48)] : blocks;
+  return ephemeral(`${heading}\n${lines.slice(-20).join('\n')}`, shown);
+}

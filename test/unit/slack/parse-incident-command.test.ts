@@ -1,0 +1,44 @@
+import { parseIncidentCommand } from '../../../src/slack/listeners/commands/parse-incident-command';
+
+describe('/incident grammar', () => {
+  it.each([
+    ['', { sub: 'help' }],
+    ['help', { sub: 'help' }],
+    ['declare', { sub: 'declare-form' }],
+    ['declare Checkout returns 500s', { sub: 'declare', title: 'Checkout returns 500s' }],
+    ['declare Checkout returns 500s sev1', { sub: 'declare', title: 'Checkout returns 500s', severity: 'sev1' }],
+    ['declare Checkout returns 500s SEV2 checkout', { sub: 'declare', title: 'Checkout returns 500s', severity: 'sev2', service: 'checkout' }],
+    ['declare "Flash sale sev1 traffic" sev1 web', { sub: 'declare', title: 'Flash sale sev1 traffic', severity: 'sev1', service: 'web' }],
+    ['status identified flash sale traffic', { sub: 'status', status: 'identified', message: 'flash sale traffic' }],
+    ['status monitoring', { sub: 'status', status: 'monitoring' }],
+    ['note added 10 web servers', { sub: 'note', text: 'added 10 web servers' }],
+    ['lead <@U0BOB|bob>', { sub: 'lead', userId: 'U0BOB' }],
+    ['lead <@U0BOB>', { sub: 'lead', userId: 'U0BOB' }],
+    ['sev 1', { sub: 'sev', severity: 'sev1' }],
+    ['sev sev3', { sub: 'sev', severity: 'sev3' }],
+    ['timeline', { sub: 'timeline' }],
+    ['list', { sub: 'list' }],
+  ])('%s', (text, command) => {
+    expect(parseIncidentCommand(text)).toEqual({ ok: true, command });
+  });
+
+  it.each([
+    ['status sleeping', '"sleeping" is not a status', '/incident status <investigating|identified|monitoring|resolved> [message]'],
+    ['status', 'say which status', '/incident status'],
+    ['note', 'the note is empty', '/incident note <text>'],
+    ['lead bob', 'mention the person', '/incident lead @user'],
+    ['lead <@U0BOB> <@U0ALICE>', 'name one person', '/incident lead @user'],
+    ['sev 5', 'a number from 1 (worst) to 4', '/incident sev <1-4>'],
+    ['sev high', 'a number from 1 (worst) to 4', '/incident sev <1-4>'],
+    ['declare Outage sev1 web extra', 'only a service name may follow', '/incident declare <title> [sev1-4] [service]'],
+    ['declare sev1', 'needs a title', '/incident declare'],
+    ['list everything', 'list takes no arguments', '/incident list'],
+    ['escalate', '"escalate" is not an /incident command', '/incident declare'],
+  ])('%s → names the problem and the right form', (text, problem, usage) => {
+    const result = parseIncidentCommand(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toContain(problem);
+    expect(result.usage).toContain(usage);
+  });
+});
