@@ -1,0 +1,105 @@
+// Opens the database a DATABASE_URL names: an SQLite file (the default) or a PostgreSQL pool, as one Kysely.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, PostgresIntrospector, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { errorMessage, FirebreakError } from '../../errors';
+import type { Database } from './schema';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DatabaseLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface OpenDatabaseOptions {
+  logger?: DatabaseLogger;
+}
+
+const ACCEPTED_FORMS = '`sqlite:PATH` (relative to the working directory), `sqlite::memory:`, or `postgres://user:password@host:port/db`';
+const MEMORY = ':memory:';
+
+/** Which dialect a Kysely instance (or one of its transactions) speaks. */
+// any: it serves every schema, including the untyped one migrations see.
+export function dialectOf(db: Kysely<any>): DialectName {
+  // The introspector is the public thing that reveals the dialect; it is cheap to create.
+  return db.introspection instanceof PostgresIntrospector ? 'postgres' : 'sqlite';
+}
+
+/** The URL with its password masked, for logs and messages. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
+
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Kysely<Database> {
+  const logger = options.logger ?? consoleLogger;
+  const trimmed = url.trim();
+  if (/^sqlite:/i.test(trimmed)) return openSqlite(trimmed.slice('sqlite:'.length), logger);
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return openPostgres(trimmed, logger);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1];
+  throw new FirebreakError(
+    'CONFIG_INVALID',
+    `DATABASE_URL ${scheme ? `has the unsupported scheme "${scheme}:"` : 'has no scheme'}; use ${ACCEPTED_FORMS}`,
+    { step: 'opening the database' },
+  );
+}
+
+// Used only when the caller passes no logger: a connection failure must never pass unseen.
+const consoleLogger: DatabaseLogger = {
+  warn: (obj, msg) => console.warn(msg, obj),
+};
+
+function openSqlite(location: string, logger: DatabaseLogger): Kysely<Database> {
+  if (location === '') {
+    throw new FirebreakError('CONFIG_INVALID', `DATABASE_URL names no SQLite file; use ${ACCEPTED_FORMS}`, { step: 'opening the database' });
+  }
+  const inMemory = location === MEMORY;
+  const path = inMemory ? MEMORY : resolve(process.cwd(), location);
+  let database: BetterSqlite3.Database;
+  try {
+    if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+    database = new BetterSqlite3(path);
+  } catch (error) {
+    throw new FirebreakError('STORE_UNAVAILABLE', `could not open the SQLite database ${path}: ${errorMessage(error)}`, {
+      step: 'opening the database',
+      cause: error,
+    });
+  }
+  configureSqlite(database, inMemory, path, logger);
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+function configureSqlite(database: BetterSqlite3.Database, inMemory: boolean, path: string, logger: DatabaseLogger): void {
+  // WAL lets readers proceed while a write is in flight; NORMAL sync is durable across process crashes in WAL.
+  const mode = database.pragma('journal_mode = WAL', { simple: true });
+  if (!inMemory && String(mode).toLowerCase() !== 'wal') {
+    logger.warn({ path, journalMode: mode }, 'sqlite: WAL journal mode is not available here; writes will block readers');
+  }
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  database.pragma('synchronous = NORMAL');
+}
+
+function openPostgres(url: string, logger: DatabaseLogger): Kysely<Database> {
+  try {
+    new URL(url);
+  } catch {
+    throw new FirebreakError('CONFIG_INVALID', `DATABASE_URL is not a valid PostgreSQL URL; use ${ACCEPTED_FORMS}`, {
+      step: 'opening the database',
+    });
+  }
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, types: pgTypes });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, that would end the process.
+  pool.on('error', (error) => logger.warn({ err: error.message }, 'postgres: an idle connection failed; it will be replaced'));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Ids are bigserial and count(*) is bigint, which pg returns as strings. They stay far below 2^53,
+ * so they are parsed as numbers, the same as on SQLite.
+ */
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format),
+};

@@ -1,0 +1,75 @@
+// The Store port over Kysely: repositories on SQLite or PostgreSQL, transactions, readiness and shutdown.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { sql, type Kysely } from 'kysely';
+import { systemClock, type Clock } from '../../ports/clock';
+import type { Store, StoreTransaction } from '../../ports/store';
+import { dialectOf } from './database';
+import { migrationsApplied } from './migrations';
+import { outboxRepository } from './outbox-repository';
+import { alertRepository, deliveryRepository, incidentRepository, timelineRepository, type RepositoryContext } from './repositories';
+import type { Database } from './schema';
+import { guard } from './store-errors';
+
+export interface KyselyStoreOptions {
+  /** Stamps the bookkeeping column `updated_at`; domain times always come from the caller. */
+  clock?: Clock;
+}
+
+interface ActiveTransaction {
+  trx: Kysely<Database>;
+  repositories: StoreTransaction;
+  /** False once `work` has returned: later stray calls go to the database, not a finished transaction. */
+  open: boolean;
+}
+
+function repositories(ctx: RepositoryContext): StoreTransaction {
+  return {
+    incidents: incidentRepository(ctx),
+    alerts: alertRepository(ctx),
+    timeline: timelineRepository(ctx),
+    outbox: outboxRepository(ctx),
+    deliveries: deliveryRepository(ctx),
+  };
+}
+
+export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions = {}): Store {
+  const dialect = dialectOf(db);
+  const clock = options.clock ?? systemClock;
+  // Inside `transaction(work)`, every call — on `tx` or on this store — runs in that transaction. On SQLite
+  // the transaction holds the only connection, so a call outside it would wait forever for itself; and a
+  // nested `transaction` joins the open one instead of trying to begin another.
+  const active = new AsyncLocalStorage<ActiveTransaction>();
+  const current = (): ActiveTransaction | undefined => {
+    const tx = active.getStore();
+    return tx?.open ? tx : undefined;
+  };
+  const root = repositories({ db: () => current()?.trx ?? db, dialect, clock });
+
+  return {
+    ...root,
+    transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+      const outer = current();
+      if (outer) return work(outer.repositories);
+      return guard('running a database transaction', () =>
+        db.transaction().execute(async (trx) => {
+          const tx: ActiveTransaction = { trx, repositories: repositories({ db: () => trx, dialect, clock }), open: true };
+          try {
+            return await active.run(tx, () => work(tx.repositories));
+          } finally {
+            tx.open = false;
+          }
+        }),
+      );
+    },
+    async ready() {
+      try {
+        await sql`select 1`.execute(db);
+        return await migrationsApplied(db);
+      } catch {
+        // Not ready is the answer; /readyz reports it and the caller logs the cause of any later failure.
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

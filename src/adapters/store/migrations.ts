@@ -1,0 +1,49 @@
+// Runs the schema migrations, listed here in code so they work the same from dist/, tsx and ts-jest.
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { errorMessage, FirebreakError } from '../../errors';
+import { initial } from './migrations/001-initial';
+import type { Database } from './schema';
+
+/** In order; a name, once released, never changes (the database records which ones ran). */
+const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001-initial': initial,
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};
+
+export function migrator(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider });
+}
+
+/** Applies every migration not yet applied; returns their names. Safe to run from several replicas at once. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  let outcome: MigrationResultSet;
+  try {
+    outcome = await migrator(db).migrateToLatest();
+  } catch (error) {
+    throw migrationError(error, undefined);
+  }
+  if (outcome.error !== undefined) {
+    const failed = outcome.results?.find((result) => result.status === 'Error')?.migrationName;
+    throw migrationError(outcome.error, failed);
+  }
+  return (outcome.results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+
+/** True when every known migration has been applied (the readiness check). */
+export async function migrationsApplied(db: Kysely<Database>): Promise<boolean> {
+  const migrations = await migrator(db).getMigrations();
+  return migrations.every((migration) => migration.executedAt !== undefined);
+}
+
+function migrationError(error: unknown, migrationName: string | undefined): FirebreakError {
+  // The store is unusable until the schema is right, whatever the reason; the message says which step failed.
+  const step = migrationName ? `applying database migration ${migrationName}` : 'applying database migrations';
+  return new FirebreakError('STORE_UNAVAILABLE', `${step} failed: ${errorMessage(error)}`, {
+    step,
+    providerError: errorMessage(error),
+    cause: error,
+  });
+}

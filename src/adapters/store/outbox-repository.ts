@@ -1,0 +1,185 @@
+// The outbox over Kysely: coalesced enqueue, leased claims that several workers or replicas can share.
+import { sql, type Updateable } from 'kysely';
+import { FirebreakError } from '../../errors';
+import type { NewOutboxJob, OutboxJob, OutboxRepository, OutboxStatus } from '../../ports/store';
+import type { RepositoryContext } from './repositories';
+import { iso, outboxJobToRow, rowToOutboxJob } from './rows';
+import type { OutboxTable } from './schema';
+import { guard, isConflict, toStoreError } from './store-errors';
+
+// A literal, not a parameter: SQLite and PostgreSQL only match `on conflict … where` to the partial
+// index `outbox_pending_coalesce_key` when the predicate is spelled like the index's.
+const PENDING = sql.lit('pending');
+const LIVE_STATUSES: OutboxStatus[] = ['pending', 'running'];
+/** A race lost this many times in a row means something else is wrong. */
+const MAX_RACES = 5;
+
+export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
+  return {
+    enqueue: (job, now) => guard(`enqueuing a ${job.kind} job`, () => enqueue(ctx, job, now)),
+    claimDue: (now, limit, leaseMs) => guard('claiming due outbox jobs', () => claimDue(ctx, now, limit, leaseMs)),
+    release: (id, at) => guard(`handing back outbox job ${id}`, () => handBack(ctx, id, at, { uncountAttempt: true })),
+    complete: (id, now) =>
+      guard(`completing outbox job ${id}`, () => finish(ctx, id, { status: 'done', updated_at: iso(now, 'now') })),
+    retryLater: (id, at, error) =>
+      guard(`rescheduling outbox job ${id}`, () => handBack(ctx, id, at, { lastError: error })),
+    bury: (id, error, now) =>
+      guard(`burying outbox job ${id}`, () => finish(ctx, id, { status: 'dead', last_error: error, updated_at: iso(now, 'now') })),
+    depth: () =>
+      guard('measuring the outbox', async () => {
+        const row = await ctx
+          .db()
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('status', 'in', LIVE_STATUSES)
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      }),
+    nextDueAt: () =>
+      guard('finding the next due outbox job', async () => {
+        const row = await ctx
+          .db()
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+          .where('status', '=', PENDING)
+          .executeTakeFirst();
+        return row?.at ? new Date(row.at) : null;
+      }),
+    list: (filter = {}) =>
+      guard('listing outbox jobs', async () => {
+        let query = ctx.db().selectFrom('outbox').selectAll().orderBy('id');
+        if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+        if (filter.incidentId !== undefined) query = query.where('incident_id', '=', filter.incidentId);
+        return (await query.execute()).map(rowToOutboxJob);
+      }),
+  };
+}
+
+/**
+ * Inserts unless a pending job holds the coalesce key; the unique index decides, so two writers racing
+ * still end with one job. If that job is claimed between our insert and our look-up, we insert again.
+ */
+async function enqueue(ctx: RepositoryContext, job: NewOutboxJob, now: Date): Promise<OutboxJob> {
+  const row = outboxJobToRow(job, now);
+  const key = row.coalesce_key;
+  if (key === null || key === undefined) {
+    return rowToOutboxJob(await ctx.db().insertInto('outbox').values(row).returningAll().executeTakeFirstOrThrow());
+  }
+  for (let race = 0; race < MAX_RACES; race++) {
+    const inserted = await ctx
+      .db()
+      .insertInto('outbox')
+      .values(row)
+      .onConflict((oc) => oc.column('coalesce_key').where('status', '=', PENDING).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return rowToOutboxJob(inserted);
+    const pending = await ctx.db().selectFrom('outbox').selectAll().where('coalesce_key', '=', key).where('status', '=', PENDING).executeTakeFirst();
+    if (pending) return rowToOutboxJob(pending);
+  }
+  throw new FirebreakError('STORE_CONFLICT', `enqueuing a ${job.kind} job: its coalesce key kept changing hands`, { step: 'enqueuing an outbox job' });
+}
+
+/**
+ * One statement picks and leases the jobs, so no two claimers get the same job. PostgreSQL skips rows
+ * another replica is claiming right now; SQLite has a single writer, so the statement alone is enough.
+ */
+async function claimDue(ctx: RepositoryContext, now: Date, limit: number, leaseMs: number): Promise<OutboxJob[]> {
+  if (limit <= 0) return [];
+  const nowIso = iso(now, 'now');
+  const db = ctx.db();
+  const due = db
+    .selectFrom('outbox')
+    .select('id')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', PENDING), eb('next_attempt_at', '<=', nowIso), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)])]),
+        // A worker that crashed mid-job leaves it running; once its lease lapses, the job is due again.
+        eb.and([eb('status', '=', 'running'), eb('locked_until', '<', nowIso)]),
+      ]),
+    )
+    .orderBy('id')
+    .limit(limit)
+    .$if(ctx.dialect === 'postgres', (query) => query.forUpdate().skipLocked());
+  const rows = await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'running',
+      locked_until: iso(new Date(now.getTime() + leaseMs), 'lease'),
+      attempts: eb('attempts', '+', 1),
+      updated_at: nowIso,
+    }))
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+  // RETURNING promises no order; the worker runs each lane's jobs in the order they were enqueued.
+  return rows.sort((a, b) => a.id - b.id).map(rowToOutboxJob);
+}
+
+/** Ends a job's run for good (done or dead), dropping its lease. */
+async function finish(ctx: RepositoryContext, id: number, changes: Updateable<OutboxTable>): Promise<void> {
+  await ctx.db().updateTable('outbox').set({ ...changes, locked_until: null }).where('id', '=', id).execute();
+}
+
+interface HandBack {
+  /** The attempt the claim counted did not happen (a release, not a failure). */
+  uncountAttempt?: boolean;
+  lastError?: string;
+}
+
+/**
+ * Makes a claimed job pending again, due at `at`. While it ran, a newer job may have taken its coalesce
+ * key (a running job does not absorb work); then that one already covers it, so this one is closed as
+ * superseded and the newer one waits at least until `at` (a rate limit applies to both).
+ */
+async function handBack(ctx: RepositoryContext, id: number, at: Date, changes: HandBack): Promise<void> {
+  for (let race = 0; race < MAX_RACES; race++) {
+    if (await supersede(ctx, id, at, changes.lastError)) return;
+    try {
+      await ctx
+        .db()
+        .updateTable('outbox')
+        .set((eb) => ({
+          status: 'pending',
+          next_attempt_at: iso(at, 'at'),
+          locked_until: null,
+          updated_at: iso(ctx.clock.now(), 'now'),
+          ...(changes.lastError !== undefined ? { last_error: changes.lastError } : {}),
+          ...(changes.uncountAttempt ? { attempts: eb('attempts', '-', 1) } : {}),
+        }))
+        .where('id', '=', id)
+        .execute();
+      return;
+    } catch (error) {
+      // A newer job took the key between our look and our write. Inside a PostgreSQL transaction the
+      // failed statement has aborted the transaction, so only outside one can we look again.
+      if (!isConflict(error) || ctx.db().isTransaction) throw toStoreError(error, `handing back outbox job ${id}`);
+    }
+  }
+  throw new FirebreakError('STORE_CONFLICT', `handing back outbox job ${id}: its coalesce key kept changing hands`, { step: 'handing back an outbox job' });
+}
+
+/** Closes job `id` if a newer pending job holds its coalesce key; true when it did. */
+async function supersede(ctx: RepositoryContext, id: number, at: Date, failure: string | undefined): Promise<boolean> {
+  const db = ctx.db();
+  const job = await db.selectFrom('outbox').select(['coalesce_key']).where('id', '=', id).executeTakeFirst();
+  if (!job?.coalesce_key) return false;
+  const newer = await db
+    .selectFrom('outbox')
+    .select(['id', 'next_attempt_at'])
+    .where('coalesce_key', '=', job.coalesce_key)
+    .where('status', '=', PENDING)
+    .where('id', '<>', id)
+    .executeTakeFirst();
+  if (!newer) return false;
+  const atIso = iso(at, 'at');
+  if (newer.next_attempt_at < atIso) {
+    await db.updateTable('outbox').set({ next_attempt_at: atIso }).where('id', '=', newer.id).where('status', '=', PENDING).execute();
+  }
+  await finish(ctx, id, {
+    status: 'done',
+    last_error: `superseded by job ${newer.id}${failure !== undefined ? ` after: ${failure}` : ''}`,
+    updated_at: iso(ctx.clock.now(), 'now'),
+  });
+  return true;
+}

@@ -1,0 +1,161 @@
+// The incident, alert, timeline and delivery repositories over Kysely; the same queries on both dialects.
+import { sql, type Kysely } from 'kysely';
+import type { AlertStatus } from '../../domain/alert';
+import type { Incident } from '../../domain/incident';
+import { FirebreakError } from '../../errors';
+import type { Clock } from '../../ports/clock';
+import type { AlertRepository, DeliveryRepository, IncidentRepository, TimelineRepository } from '../../ports/store';
+import type { DialectName } from './database';
+import {
+  alertChangesToRow,
+  alertToRow,
+  fromJson,
+  incidentChangesToRow,
+  incidentToRow,
+  iso,
+  rowToAlert,
+  rowToIncident,
+  rowToTimelineEvent,
+  timelineEventToRow,
+  toJson,
+} from './rows';
+import type { Database } from './schema';
+import { guard } from './store-errors';
+
+export interface RepositoryContext {
+  /** Where this call runs: the active transaction if there is one, else the database. */
+  db(): Kysely<Database>;
+  dialect: DialectName;
+  clock: Clock;
+}
+
+// A literal, not a parameter, so PostgreSQL can match the partial index `incidents_open_group_key`.
+const RESOLVED = sql.lit('resolved');
+
+export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
+  const incidents = () => ctx.db().selectFrom('incidents').selectAll();
+  const newestFirst = () => incidents().orderBy('opened_at', 'desc').orderBy('id', 'desc');
+  return {
+    insert: (incident) =>
+      guard('storing a new incident', async () =>
+        rowToIncident(await ctx.db().insertInto('incidents').values(incidentToRow(incident, ctx.clock.now())).returningAll().executeTakeFirstOrThrow()),
+      ),
+    update: (id, changes) =>
+      guard(`updating incident ${id}`, async () => {
+        const row = await ctx
+          .db()
+          .updateTable('incidents')
+          .set({ ...incidentChangesToRow(changes), updated_at: iso(ctx.clock.now(), 'now') })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) throw new FirebreakError('NOT_FOUND', `incident ${id} does not exist`, { step: `updating incident ${id}` });
+        return rowToIncident(row);
+      }),
+    findById: (id) => guard(`reading incident ${id}`, async () => maybe(await incidents().where('id', '=', id).executeTakeFirst(), rowToIncident)),
+    findByChannel: (channelId) =>
+      guard('reading the incident of a channel', async () =>
+        maybe(await incidents().where('channel_id', '=', channelId).executeTakeFirst(), rowToIncident),
+      ),
+    findOpenByGroupKey: (groupKey) =>
+      guard('looking up the open incident of an alert group', async () =>
+        maybe(await incidents().where('group_key', '=', groupKey).where('status', '<>', RESOLVED).executeTakeFirst(), rowToIncident),
+      ),
+    listOpen: () =>
+      guard('listing open incidents', async () => (await newestFirst().where('status', '<>', RESOLVED).execute()).map(rowToIncident)),
+    listRecent: (limit) =>
+      guard('listing recent incidents', async (): Promise<Incident[]> => (await newestFirst().limit(limit).execute()).map(rowToIncident)),
+  };
+}
+
+export function alertRepository(ctx: RepositoryContext): AlertRepository {
+  return {
+    insert: (alert) =>
+      guard(`storing alert ${alert.fingerprint}`, async () =>
+        rowToAlert(await ctx.db().insertInto('alerts').values(alertToRow(alert)).returningAll().executeTakeFirstOrThrow()),
+      ),
+    update: (id, changes) =>
+      guard(`updating alert ${id}`, async () => {
+        const columns = alertChangesToRow(changes);
+        if (Object.keys(columns).length === 0) return;
+        const result = await ctx.db().updateTable('alerts').set(columns).where('id', '=', id).executeTakeFirst();
+        if (result.numUpdatedRows === 0n) throw new FirebreakError('NOT_FOUND', `alert ${id} does not exist`, { step: `updating alert ${id}` });
+      }),
+    find: (incidentId, fingerprint) =>
+      guard(`reading alert ${fingerprint}`, async () =>
+        maybe(
+          await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).where('fingerprint', '=', fingerprint).executeTakeFirst(),
+          rowToAlert,
+        ),
+      ),
+    listByIncident: (incidentId) =>
+      guard(`listing the alerts of incident ${incidentId}`, async () =>
+        (await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute()).map(rowToAlert),
+      ),
+    countByStatus: (incidentId) =>
+      guard(`counting the alerts of incident ${incidentId}`, async () => {
+        const rows = await ctx
+          .db()
+          .selectFrom('alerts')
+          .select((eb) => ['status', eb.fn.countAll().as('n')])
+          .where('incident_id', '=', incidentId)
+          .groupBy('status')
+          .execute();
+        const counts: Record<AlertStatus, number> = { firing: 0, resolved: 0 };
+        for (const row of rows) if (row.status === 'firing' || row.status === 'resolved') counts[row.status] = Number(row.n);
+        return counts;
+      }),
+  };
+}
+
+export function timelineRepository(ctx: RepositoryContext): TimelineRepository {
+  const events = (incidentId: number) => ctx.db().selectFrom('timeline_events').selectAll().where('incident_id', '=', incidentId);
+  return {
+    append: (event) =>
+      guard(`adding ${event.type} to the timeline of incident ${event.incidentId}`, async () =>
+        rowToTimelineEvent(await ctx.db().insertInto('timeline_events').values(timelineEventToRow(event)).returningAll().executeTakeFirstOrThrow()),
+      ),
+    list: (incidentId, options = {}) =>
+      guard(`reading the timeline of incident ${incidentId}`, async () => {
+        const { latest } = options;
+        if (latest === undefined) return (await events(incidentId).orderBy('id').execute()).map(rowToTimelineEvent);
+        // The last N by id, then turned back to oldest first.
+        const rows = await events(incidentId).orderBy('id', 'desc').limit(Math.max(0, latest)).execute();
+        return rows.reverse().map(rowToTimelineEvent);
+      }),
+    count: (incidentId) =>
+      guard(`counting the timeline of incident ${incidentId}`, async () => {
+        const row = await ctx
+          .db()
+          .selectFrom('timeline_events')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('incident_id', '=', incidentId)
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      }),
+  };
+}
+
+export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
+  return {
+    find: (key) =>
+      guard('looking up a delivery', async () => {
+        const row = await ctx.db().selectFrom('deliveries').selectAll().where('key', '=', key).executeTakeFirst();
+        return row ? { response: fromJson<unknown>(row.response), receivedAt: new Date(row.received_at) } : null;
+      }),
+    // A second record of one key is a conflict: two replicas processed the same delivery, one must roll back.
+    record: (key, response, now) =>
+      guard('recording a delivery', async () => {
+        await ctx.db().insertInto('deliveries').values({ key, response: toJson(response), received_at: iso(now, 'now') }).execute();
+      }),
+    prune: (before) =>
+      guard('pruning old deliveries', async () => {
+        const result = await ctx.db().deleteFrom('deliveries').where('received_at', '<', iso(before, 'before')).executeTakeFirst();
+        return Number(result.numDeletedRows);
+      }),
+  };
+}
+
+function maybe<R, T>(row: R | undefined, map: (row: R) => T): T | null {
+  return row === undefined ? null : map(row);
+}

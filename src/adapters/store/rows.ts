@@ -1,0 +1,220 @@
+// Row ↔ domain mapping, in one place: dates as ISO-8601 UTC text, JSON as text, absent values as NULL.
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Actor } from '../../domain/actor';
+import type { AlertRecord, AlertStatus } from '../../domain/alert';
+import { INCIDENT_STATUSES, type Incident, type NewIncident } from '../../domain/incident';
+import { SEVERITIES } from '../../domain/severity';
+import { TIMELINE_EVENT_TYPES, type NewTimelineEvent, type TimelineEvent } from '../../domain/timeline';
+import { FirebreakError } from '../../errors';
+import type { NewAlertRecord, NewOutboxJob, OutboxJob, OutboxStatus } from '../../ports/store';
+import type { AlertsTable, IncidentsTable, OutboxTable, TimelineEventsTable } from './schema';
+
+const ALERT_STATUSES = ['firing', 'resolved'] as const satisfies readonly AlertStatus[];
+export const OUTBOX_STATUSES = ['pending', 'running', 'done', 'dead'] as const satisfies readonly OutboxStatus[];
+
+// ── values ───────────────────────────────────────────────────────────────────
+
+export function iso(date: Date, field: string): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new FirebreakError('INPUT_INVALID', `${field} is not a valid date`, { step: 'storing a date' });
+  }
+  return date.toISOString();
+}
+
+function isoOrNull(date: Date | null, field: string): string | null {
+  return date === null ? null : iso(date, field);
+}
+
+function toDate(text: string): Date {
+  return new Date(text);
+}
+
+function toDateOrNull(text: string | null): Date | null {
+  return text === null ? null : new Date(text);
+}
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+export function fromJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+/** A stored word checked against the words the domain knows, so a bad row fails loudly, not deep in a flow. */
+function oneOf<T extends string>(allowed: readonly T[], value: string, column: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`unexpected value "${value}" in ${column}`);
+}
+
+/** Maps only the fields present in `changes`: an absent field leaves its column alone, null clears it. */
+function encodeChanges<D extends object, R>(changes: Partial<D>, encoders: { [K in keyof D]?: (value: D[K]) => R }): R {
+  const row: Record<string, unknown> = {};
+  for (const key of Object.keys(changes) as (keyof D)[]) {
+    const value = changes[key];
+    const encode = encoders[key];
+    if (value === undefined || encode === undefined) continue;
+    Object.assign(row, encode(value as D[typeof key]));
+  }
+  return row as R;
+}
+
+// ── incidents ────────────────────────────────────────────────────────────────
+
+type IncidentColumns = Updateable<IncidentsTable>;
+
+const incidentEncoders: { [K in keyof NewIncident]: (value: NewIncident[K]) => IncidentColumns } = {
+  title: (title) => ({ title }),
+  severity: (severity) => ({ severity }),
+  status: (status) => ({ status }),
+  service: (service) => ({ service }),
+  groupKey: (group_key) => ({ group_key }),
+  leadUserId: (lead_user_id) => ({ lead_user_id }),
+  declaredBy: (actor) => ({ declared_by: toJson(actor) }),
+  channelId: (channel_id) => ({ channel_id }),
+  channelName: (channel_name) => ({ channel_name }),
+  cardTs: (card_ts) => ({ card_ts }),
+  openedAt: (date) => ({ opened_at: iso(date, 'incident.openedAt') }),
+  mitigatedAt: (date) => ({ mitigated_at: isoOrNull(date, 'incident.mitigatedAt') }),
+  resolvedAt: (date) => ({ resolved_at: isoOrNull(date, 'incident.resolvedAt') }),
+  alertsResolvedAt: (date) => ({ alerts_resolved_at: isoOrNull(date, 'incident.alertsResolvedAt') }),
+};
+
+export function incidentChangesToRow(changes: Partial<NewIncident>): IncidentColumns {
+  return encodeChanges<NewIncident, IncidentColumns>(changes, incidentEncoders);
+}
+
+export function incidentToRow(incident: NewIncident, updatedAt: Date): Insertable<IncidentsTable> {
+  // Every field of a NewIncident is present, so every column is filled.
+  return { ...(incidentChangesToRow(incident) as Insertable<IncidentsTable>), updated_at: iso(updatedAt, 'updatedAt') };
+}
+
+export function rowToIncident(row: Selectable<IncidentsTable>): Incident {
+  return {
+    id: row.id,
+    title: row.title,
+    severity: oneOf(SEVERITIES, row.severity, 'incidents.severity'),
+    status: oneOf(INCIDENT_STATUSES, row.status, 'incidents.status'),
+    service: row.service,
+    groupKey: row.group_key,
+    leadUserId: row.lead_user_id,
+    declaredBy: fromJson<Actor>(row.declared_by),
+    channelId: row.channel_id,
+    channelName: row.channel_name,
+    cardTs: row.card_ts,
+    openedAt: toDate(row.opened_at),
+    mitigatedAt: toDateOrNull(row.mitigated_at),
+    resolvedAt: toDateOrNull(row.resolved_at),
+    alertsResolvedAt: toDateOrNull(row.alerts_resolved_at),
+  };
+}
+
+// ── alerts ───────────────────────────────────────────────────────────────────
+
+type AlertColumns = Updateable<AlertsTable>;
+
+const alertEncoders: { [K in keyof NewAlertRecord]: (value: NewAlertRecord[K]) => AlertColumns } = {
+  incidentId: (incident_id) => ({ incident_id }),
+  fingerprint: (fingerprint) => ({ fingerprint }),
+  source: (source) => ({ source }),
+  title: (title) => ({ title }),
+  service: (service) => ({ service }),
+  severity: (severity) => ({ severity }),
+  status: (status) => ({ status }),
+  summary: (summary) => ({ summary }),
+  labels: (labels) => ({ labels: toJson(labels) }),
+  url: (url) => ({ url }),
+  startsAt: (date) => ({ starts_at: iso(date, 'alert.startsAt') }),
+  endsAt: (date) => ({ ends_at: isoOrNull(date, 'alert.endsAt') }),
+  firstSeenAt: (date) => ({ first_seen_at: iso(date, 'alert.firstSeenAt') }),
+  lastSeenAt: (date) => ({ last_seen_at: iso(date, 'alert.lastSeenAt') }),
+  count: (count) => ({ count }),
+};
+
+export function alertChangesToRow(changes: Partial<NewAlertRecord>): AlertColumns {
+  return encodeChanges<NewAlertRecord, AlertColumns>(changes, alertEncoders);
+}
+
+export function alertToRow(alert: NewAlertRecord): Insertable<AlertsTable> {
+  // Every field of a NewAlertRecord is present, so every column is filled.
+  return alertChangesToRow(alert) as Insertable<AlertsTable>;
+}
+
+export function rowToAlert(row: Selectable<AlertsTable>): AlertRecord {
+  return {
+    id: row.id,
+    incidentId: row.incident_id,
+    fingerprint: row.fingerprint,
+    source: row.source,
+    title: row.title,
+    service: row.service,
+    severity: oneOf(SEVERITIES, row.severity, 'alerts.severity'),
+    status: oneOf(ALERT_STATUSES, row.status, 'alerts.status'),
+    summary: row.summary,
+    labels: fromJson<Record<string, string>>(row.labels),
+    url: row.url,
+    startsAt: toDate(row.starts_at),
+    endsAt: toDateOrNull(row.ends_at),
+    firstSeenAt: toDate(row.first_seen_at),
+    lastSeenAt: toDate(row.last_seen_at),
+    count: row.count,
+  };
+}
+
+// ── timeline ─────────────────────────────────────────────────────────────────
+
+export function timelineEventToRow(event: NewTimelineEvent): Insertable<TimelineEventsTable> {
+  return {
+    incident_id: event.incidentId,
+    at: iso(event.at, 'timelineEvent.at'),
+    type: event.type,
+    actor: toJson(event.actor),
+    data: toJson(event.data),
+  };
+}
+
+export function rowToTimelineEvent(row: Selectable<TimelineEventsTable>): TimelineEvent {
+  // The type column was written together with its data, so the pair is one member of the union.
+  return {
+    id: row.id,
+    incidentId: row.incident_id,
+    at: toDate(row.at),
+    type: oneOf(TIMELINE_EVENT_TYPES, row.type, 'timeline_events.type'),
+    actor: fromJson<Actor>(row.actor),
+    data: fromJson<unknown>(row.data),
+  } as TimelineEvent;
+}
+
+// ── outbox ───────────────────────────────────────────────────────────────────
+
+export function outboxJobToRow(job: NewOutboxJob, now: Date): Insertable<OutboxTable> {
+  const nowIso = iso(now, 'now');
+  return {
+    kind: job.kind,
+    incident_id: job.incidentId ?? null,
+    coalesce_key: job.coalesceKey ?? null,
+    payload: toJson(job.payload ?? {}),
+    attempts: 0,
+    status: 'pending' satisfies OutboxStatus,
+    next_attempt_at: job.notBefore ? iso(job.notBefore, 'job.notBefore') : nowIso,
+    locked_until: null,
+    last_error: null,
+    created_at: nowIso,
+    updated_at: nowIso,
+  };
+}
+
+export function rowToOutboxJob(row: Selectable<OutboxTable>): OutboxJob {
+  return {
+    id: row.id,
+    kind: row.kind,
+    incidentId: row.incident_id,
+    coalesceKey: row.coalesce_key,
+    payload: fromJson<Record<string, unknown>>(row.payload),
+    attempts: row.attempts,
+    status: oneOf(OUTBOX_STATUSES, row.status, 'outbox.status'),
+    nextAttemptAt: toDate(row.next_attempt_at),
+    lastError: row.last_error,
+    createdAt: toDate(row.created_at),
+  };
+}

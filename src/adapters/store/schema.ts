@@ -1,0 +1,84 @@
+// The stored tables as Kysely sees them: one row type per table, the same on SQLite and PostgreSQL.
+// Times are ISO-8601 UTC text (`Date#toISOString()`, which sorts as text); JSON is text.
+import type { Generated } from 'kysely';
+
+/** ISO-8601 UTC text, e.g. `2023-02-15T11:30:00.000Z`. */
+export type IsoTime = string;
+/** JSON text. */
+export type JsonText = string;
+
+export interface IncidentsTable {
+  id: Generated<number>;
+  title: string;
+  severity: string;
+  status: string;
+  service: string;
+  group_key: string | null;
+  lead_user_id: string | null;
+  declared_by: JsonText;
+  channel_id: string | null;
+  channel_name: string | null;
+  card_ts: string | null;
+  opened_at: IsoTime;
+  mitigated_at: IsoTime | null;
+  resolved_at: IsoTime | null;
+  alerts_resolved_at: IsoTime | null;
+  updated_at: IsoTime;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  incident_id: number;
+  fingerprint: string;
+  source: string;
+  title: string;
+  service: string;
+  severity: string;
+  status: string;
+  summary: string | null;
+  labels: JsonText;
+  url: string | null;
+  starts_at: IsoTime;
+  ends_at: IsoTime | null;
+  first_seen_at: IsoTime;
+  last_seen_at: IsoTime;
+  count: number;
+}
+
+export interface TimelineEventsTable {
+  id: Generated<number>;
+  incident_id: number;
+  at: IsoTime;
+  type: string;
+  actor: JsonText;
+  data: JsonText;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: string;
+  incident_id: number | null;
+  coalesce_key: string | null;
+  payload: JsonText;
+  attempts: number;
+  status: string;
+  next_attempt_at: IsoTime;
+  locked_until: IsoTime | null;
+  last_error: string | null;
+  created_at: IsoTime;
+  updated_at: IsoTime;
+}
+
+export interface DeliveriesTable {
+  key: string;
+  response: JsonText;
+  received_at: IsoTime;
+}
+
+export interface Database {
+  incidents: IncidentsTable;
+  alerts: AlertsTable;
+  timeline_events: TimelineEventsTable;
+  outbox: OutboxTable;
+  deliveries: DeliveriesTable;
+}

@@ -1,0 +1,197 @@
+// The composition root as a function: builds every adapter from config, wires flows, starts serving.
+// main.ts calls it with process.env's config; tests and the benchmark call it with their own.
+import type { Server } from 'node:http';
+import { WebClient, LogLevel as SlackLogLevel } from '@slack/web-api';
+import { createKyselyStore } from './adapters/store/kysely-store';
+import { openDatabase } from './adapters/store/database';
+import { migrateToLatest } from './adapters/store/migrations';
+import { createSlackChat } from './adapters/slack/slack-chat';
+import type { Config } from './config/load';
+import { respondersFor, severityForService } from './domain/routing';
+import type { IngestDeps } from './flows/ingest-alerts';
+import { incidentChannelHandlers } from './flows/incident-channel';
+import type { IncidentFlowDeps } from './flows/update-incident';
+import { alertRoutes } from './http/alert-routes';
+import { closeGracefully, createHttpApp, listen } from './http/server';
+import { parseAlertmanagerWebhook } from './ingest/alertmanager';
+import { parseGenericAlert } from './ingest/generic';
+import { createLogger, type Logger } from './observability/logger';
+import { createMetrics, type Metrics } from './observability/metrics';
+import { OutboxWorker } from './outbox/outbox-worker';
+import { systemClock, type Clock } from './ports/clock';
+import type { Store } from './ports/store';
+import { startSandbox, type Sandbox } from './sandbox/sandbox';
+import { createSlackApp, type SlackApp } from './slack/app';
+import { slackIncidentRenderer } from './slack/views/incident-messages';
+
+export interface StartOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Outbox tuning, for tests that must not wait a real second between card edits. */
+  outbox?: { laneIntervalMs?: number; pollMs?: number; baseBackoffMs?: number };
+}
+
+export interface Firebreak {
+  url: string;
+  port: number;
+  store: Store;
+  outbox: OutboxWorker;
+  slack: SlackApp;
+  metrics: Metrics;
+  logger: Logger;
+  /** The local Slack when running in sandbox mode. */
+  sandbox: Sandbox | null;
+  stop(): Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function slackLogLevel(level: string): SlackLogLevel {
+  return level === 'debug' || level === 'trace' ? SlackLogLevel.DEBUG : SlackLogLevel.ERROR;
+}
+
+export async function startFirebreak(options: StartOptions): Promise<Firebreak> {
+  const { config } = options;
+  const env = config.env;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
+  if (config.mode === 'sandbox') {
+    logger.warn({ mode: 'sandbox' }, 'SANDBOX MODE: no SLACK_BOT_TOKEN, so Firebreak talks to a local Slack-compatible API, not to Slack');
+  } else {
+    logger.info({ mode: 'live', socketMode: Boolean(env.SLACK_APP_TOKEN) }, 'Firebreak starting');
+  }
+  if (!env.PAGERDUTY_ROUTING_KEY) logger.info('paging is off: PAGERDUTY_ROUTING_KEY is not set');
+
+  const sandbox = config.mode === 'sandbox' ? await startSandbox({ logger, dataDir: config.sandboxDataDir }) : null;
+  const slackApiUrl = sandbox?.slackApiUrl ?? env.SLACK_API_URL;
+  const botToken = sandbox?.botToken ?? env.SLACK_BOT_TOKEN ?? '';
+
+  const db = openDatabase(env.DATABASE_URL);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  const store = createKyselyStore(db);
+
+  const metrics = createMetrics({ outboxDepth: () => store.outbox.depth() });
+  const web = new WebClient(botToken, {
+    slackApiUrl,
+    // The outbox owns retries (durable, honouring Retry-After); the client must report failures at once.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logLevel: slackLogLevel(env.LOG_LEVEL),
+  });
+  const chat = createSlackChat(web, {
+    observer: {
+      called(method, seconds, outcome) {
+        metrics.slackCalls.observe({ method, outcome }, seconds);
+        if (outcome === 'rate_limited') metrics.slackRateLimited.inc({ method });
+      },
+    },
+  });
+
+  const routing = config.policy.routing;
+  let outbox: OutboxWorker | null = null;
+  const wakeOutbox = (): void => outbox?.wake();
+  const onIncidentOpened = (id: number): void => {
+    metrics.incidentsOpened.inc({ origin: 'firebreak' });
+    logger.info({ incidentId: id }, 'incident opened');
+  };
+  const flows: IncidentFlowDeps = { store, clock, wakeOutbox, onIncidentOpened };
+  const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
+
+  outbox = new OutboxWorker({
+    store,
+    clock,
+    logger: logger.child({ component: 'outbox' }),
+    laneIntervalMs: options.outbox?.laneIntervalMs ?? config.policy.card.minEditIntervalMs,
+    ...(options.outbox?.pollMs !== undefined ? { pollMs: options.outbox.pollMs } : {}),
+    ...(options.outbox?.baseBackoffMs !== undefined ? { baseBackoffMs: options.outbox.baseBackoffMs } : {}),
+    handlers: incidentChannelHandlers({
+      store,
+      clock,
+      chat,
+      render: slackIncidentRenderer({ timeZone: env.TIMEZONE, timelineEntries: config.policy.card.timelineEntries }),
+      timeZone: env.TIMEZONE,
+      channelPrefix: config.policy.incidents.channelPrefix,
+      announceChannel: env.INCIDENTS_CHANNEL,
+      respondersFor: (incident) => respondersFor(routing, incident),
+    }),
+    observer: {
+      delivered: (job) => {
+        metrics.outboxDelivered.inc({ kind: job.kind });
+        logger.info({ jobId: job.id, kind: job.kind, incidentId: job.incidentId }, 'slack: delivered');
+      },
+      retried: (job) => metrics.outboxRetried.inc({ kind: job.kind }),
+      buried: (job) => metrics.outboxBuried.inc({ kind: job.kind }),
+    },
+  });
+
+  const slack = createSlackApp({
+    botToken,
+    ...(sandbox ? { signingSecret: sandbox.signingSecret, botUserId: sandbox.botUserId } : {}),
+    ...(!sandbox && env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+    ...(!sandbox && env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    webClientOptions: { retryConfig: { retries: 2 }, timeout: 10_000, logLevel: slackLogLevel(env.LOG_LEVEL) },
+    logger,
+    deps: { flows, store, chat, timeZone: env.TIMEZONE, defaultSeverity: config.policy.incidents.defaultSeverity, defaultService: 'unknown', logger },
+  });
+
+  const severityOptions = { defaultSeverity: config.policy.incidents.defaultSeverity, severityWords: config.policy.severityWords };
+  const http = createHttpApp({
+    logger,
+    metrics,
+    ready: () => store.ready(),
+    slackRequestListener: slack.requestListener,
+    routers: [
+      alertRoutes({
+        token: sandbox?.alertToken ?? env.ALERT_WEBHOOK_TOKEN ?? '',
+        ingest,
+        parsers: {
+          alertmanager: (body) => parseAlertmanagerWebhook(body, severityOptions),
+          generic: (body) => parseGenericAlert(body, severityOptions),
+        },
+        onAccepted: (source, count) => metrics.alertsReceived.inc({ source }, count),
+      }),
+    ],
+  });
+
+  let server: Server;
+  let port: number;
+  try {
+    ({ server, port } = await listen(http, env.PORT, env.HOST));
+  } catch (error) {
+    await store.close();
+    await sandbox?.stop();
+    throw error;
+  }
+  const url = `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST}:${port}`;
+  await slack.start();
+  outbox.start();
+  await sandbox?.connect(`${url}/slack/events`);
+  logger.info({ url, database: env.DATABASE_URL.split(':')[0], timeZone: env.TIMEZONE }, `Firebreak listening on ${url}`);
+
+  let stopping: Promise<void> | null = null;
+  const worker = outbox;
+  return {
+    url,
+    port,
+    store,
+    outbox: worker,
+    slack,
+    metrics,
+    logger,
+    sandbox,
+    stop() {
+      stopping ??= (async () => {
+        await closeGracefully(server, SHUTDOWN_GRACE_MS);
+        await worker.stop();
+        await slack.stop();
+        await store.close();
+        await sandbox?.stop();
+      })();
+      return stopping;
+    },
+  };
+}

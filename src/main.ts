@@ -1,0 +1,42 @@
+// Entry point: read the configuration from the environment, start Firebreak, stop gracefully on SIGTERM.
+import { loadConfig } from './config/load';
+import { errorMessage, isFirebreakError } from './errors';
+import { startFirebreak } from './firebreak';
+import { createLogger } from './observability/logger';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    // Every configuration problem at once, before anything listens; no stack trace for a typo.
+    process.stderr.write(`Firebreak cannot start:\n${errorMessage(error)}\n`);
+    process.exit(isFirebreakError(error, 'CONFIG_INVALID') ? 78 : 1);
+  }
+  const logger = createLogger({ level: config.env.LOG_LEVEL });
+  const firebreak = await startFirebreak({ config, logger });
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing requests and deliveries in flight');
+    firebreak.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: errorMessage(error) }, 'could not stop cleanly');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Firebreak failed to start: ${errorMessage(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,551 @@
+// The Kysely store on a real SQLite file per test, and on PostgreSQL too when TEST_DATABASE_URL names one.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { openDatabase, redactDatabaseUrl } from '../../../src/adapters/store/database';
+import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
+import { migrateToLatest } from '../../../src/adapters/store/migrations';
+import type { Database } from '../../../src/adapters/store/schema';
+import type { Actor } from '../../../src/domain/actor';
+import type { NewIncident } from '../../../src/domain/incident';
+import { timelineEvent } from '../../../src/domain/timeline';
+import { FirebreakError, isFirebreakError } from '../../../src/errors';
+import type { NewAlertRecord, Store } from '../../../src/ports/store';
+import { at, T0 } from '../../support/builders';
+
+/** Where one test's database lives: a URL to open, and how to throw it away. */
+interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+interface Target {
+  name: string;
+  create(): Promise<TestDatabase>;
+}
+
+const sqliteTarget: Target = {
+  name: 'sqlite',
+  async create() {
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-store-'));
+    return { url: `sqlite:${join(dir, 'data', 'firebreak.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+};
+
+/** A fresh database per test on the server TEST_DATABASE_URL points at. */
+function postgresTarget(adminUrl: string): Target {
+  return {
+    name: 'postgres',
+    async create() {
+      const name = `firebreak_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+      await adminQuery(adminUrl, `create database ${name}`);
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      return { url: url.toString(), drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`) };
+    },
+  };
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+const testDatabaseUrl = process.env['TEST_DATABASE_URL'];
+const targets: Target[] = [sqliteTarget, ...(testDatabaseUrl && /^postgres(ql)?:\/\//.test(testDatabaseUrl) ? [postgresTarget(testDatabaseUrl)] : [])];
+
+const monitor: Actor = { kind: 'monitor', id: 'alertmanager' };
+const withMs = (date: Date, ms: number): Date => new Date(date.getTime() + ms);
+
+function newIncident(overrides: Partial<NewIncident> = {}): NewIncident {
+  return {
+    title: 'High request rate on web',
+    severity: 'sev2',
+    status: 'investigating',
+    service: 'web',
+    groupKey: 'alertmanager:{}:{alertname="HighRequestRate"}',
+    leadUserId: null,
+    declaredBy: monitor,
+    channelId: null,
+    channelName: null,
+    cardTs: null,
+    openedAt: withMs(T0, 123),
+    mitigatedAt: null,
+    resolvedAt: null,
+    alertsResolvedAt: null,
+    ...overrides,
+  };
+}
+
+function newAlert(incidentId: number, overrides: Partial<NewAlertRecord> = {}): NewAlertRecord {
+  return {
+    incidentId,
+    fingerprint: 'fp-web-1',
+    source: 'alertmanager',
+    title: 'High request rate on web',
+    service: 'web',
+    severity: 'sev2',
+    status: 'firing',
+    summary: 'Requests are 8x normal',
+    labels: { alertname: 'HighRequestRate', service: 'web', 'ünïcode': '✓ "quoted"' },
+    url: 'http://prometheus.local/graph?g0.expr=rate',
+    startsAt: withMs(T0, 1),
+    endsAt: null,
+    firstSeenAt: withMs(T0, 2),
+    lastSeenAt: withMs(T0, 3),
+    count: 1,
+    ...overrides,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<FirebreakError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof FirebreakError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe.each(targets)('Kysely store on $name', (target) => {
+  let database: TestDatabase;
+  let db: Kysely<Database>;
+  let store: Store;
+  const opened: Store[] = [];
+
+  async function openStore(): Promise<Store> {
+    const kysely = openDatabase(database.url);
+    await migrateToLatest(kysely);
+    const another = createKyselyStore(kysely);
+    opened.push(another);
+    return another;
+  }
+
+  beforeEach(async () => {
+    database = await target.create();
+    db = openDatabase(database.url);
+    await migrateToLatest(db);
+    store = createKyselyStore(db);
+    opened.push(store);
+  });
+
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close().catch(() => undefined);
+    await database.drop();
+  });
+
+  describe('migrations', () => {
+    it('apply once and are idempotent; the store is ready only once migrated', async () => {
+      const fresh = await target.create();
+      const kysely = openDatabase(fresh.url);
+      const unmigrated = createKyselyStore(kysely);
+      try {
+        expect(await unmigrated.ready()).toBe(false);
+        expect(await migrateToLatest(kysely)).toEqual(['001-initial']);
+        expect(await migrateToLatest(kysely)).toEqual([]);
+        expect(await unmigrated.ready()).toBe(true);
+      } finally {
+        await unmigrated.close();
+        await fresh.drop();
+      }
+      expect(await unmigrated.ready()).toBe(false);
+    });
+  });
+
+  describe('incidents', () => {
+    it('round-trips every field with exact dates and JSON, and ids as numbers', async () => {
+      const draft = newIncident({
+        leadUserId: 'U0LEAD',
+        declaredBy: { kind: 'user', id: 'U0DECL', name: 'Ada' },
+        channelId: 'C0INC1',
+        channelName: 'inc-20230215-high-request-rate',
+        cardTs: '1676460600.000100',
+        mitigatedAt: withMs(T0, 60_000 + 7),
+      });
+      const stored = await store.incidents.insert(draft);
+      expect(typeof stored.id).toBe('number');
+      expect(stored).toEqual({ id: stored.id, ...draft });
+      expect(await store.incidents.findById(stored.id)).toEqual(stored);
+      expect(await store.incidents.findByChannel('C0INC1')).toEqual(stored);
+      expect(await store.incidents.findById(stored.id + 1000)).toBeNull();
+      expect(await store.incidents.findByChannel('C0NONE')).toBeNull();
+    });
+
+    it('updates only the fields given, clears with null, and says when the incident is missing', async () => {
+      const stored = await store.incidents.insert(newIncident({ mitigatedAt: at(5), leadUserId: 'U1' }));
+      const updated = await store.incidents.update(stored.id, { status: 'resolved', resolvedAt: withMs(at(30), 999), mitigatedAt: null });
+      expect(updated).toEqual({ ...stored, status: 'resolved', resolvedAt: withMs(at(30), 999), mitigatedAt: null });
+      expect(await store.incidents.findById(stored.id)).toEqual(updated);
+      const missing = await rejection(store.incidents.update(stored.id + 1000, { title: 'x' }));
+      expect(missing.code).toBe('NOT_FOUND');
+    });
+
+    it('lists open incidents and recent ones newest first', async () => {
+      const first = await store.incidents.insert(newIncident({ groupKey: 'g1', openedAt: at(0) }));
+      const second = await store.incidents.insert(newIncident({ groupKey: 'g2', openedAt: at(10) }));
+      const third = await store.incidents.insert(newIncident({ groupKey: 'g3', openedAt: at(20) }));
+      await store.incidents.update(second.id, { status: 'resolved', resolvedAt: at(25) });
+      expect((await store.incidents.listOpen()).map((i) => i.id)).toEqual([third.id, first.id]);
+      expect((await store.incidents.listRecent(2)).map((i) => i.id)).toEqual([third.id, second.id]);
+      expect(await store.incidents.listRecent(10)).toHaveLength(3);
+    });
+
+    it('allows one open incident per group key, and a new one once it is resolved', async () => {
+      const first = await store.incidents.insert(newIncident({ groupKey: 'group-a' }));
+      expect((await store.incidents.findOpenByGroupKey('group-a'))?.id).toBe(first.id);
+      const conflict = await rejection(store.incidents.insert(newIncident({ groupKey: 'group-a' })));
+      expect(conflict.code).toBe('STORE_CONFLICT');
+      expect(conflict.message).toContain('storing a new incident');
+
+      await store.incidents.update(first.id, { status: 'resolved', resolvedAt: at(30) });
+      expect(await store.incidents.findOpenByGroupKey('group-a')).toBeNull();
+      const second = await store.incidents.insert(newIncident({ groupKey: 'group-a', openedAt: at(40) }));
+      expect((await store.incidents.findOpenByGroupKey('group-a'))?.id).toBe(second.id);
+      // Declared incidents have no group key, and any number of them may be open.
+      await store.incidents.insert(newIncident({ groupKey: null }));
+      await store.incidents.insert(newIncident({ groupKey: null }));
+    });
+
+    it('refuses a second incident on one channel', async () => {
+      await store.incidents.insert(newIncident({ groupKey: 'a', channelId: 'C1' }));
+      const other = await store.incidents.insert(newIncident({ groupKey: 'b' }));
+      expect((await rejection(store.incidents.update(other.id, { channelId: 'C1' }))).code).toBe('STORE_CONFLICT');
+    });
+
+    it('lets only one of two stores racing on a group key open the incident', async () => {
+      const second = await openStore();
+      const results = await Promise.allSettled([
+        store.incidents.insert(newIncident({ groupKey: 'race' })),
+        second.incidents.insert(newIncident({ groupKey: 'race' })),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const failure = results.find((r) => r.status === 'rejected');
+      expect(isFirebreakError(failure?.reason, 'STORE_CONFLICT')).toBe(true);
+    });
+  });
+
+  describe('alerts', () => {
+    it('round-trips, updates and counts alerts by status, zeros included', async () => {
+      const incident = await store.incidents.insert(newIncident());
+      expect(await store.alerts.countByStatus(incident.id)).toEqual({ firing: 0, resolved: 0 });
+
+      const alert = await store.alerts.insert(newAlert(incident.id));
+      expect(typeof alert.id).toBe('number');
+      expect(alert).toEqual({ id: alert.id, ...newAlert(incident.id) });
+      expect(await store.alerts.find(incident.id, 'fp-web-1')).toEqual(alert);
+      expect(await store.alerts.find(incident.id, 'fp-none')).toBeNull();
+
+      await store.alerts.update(alert.id, { status: 'resolved', endsAt: at(9), count: 3, summary: null });
+      const second = await store.alerts.insert(newAlert(incident.id, { fingerprint: 'fp-web-2', summary: null, url: null, labels: {} }));
+      expect(await store.alerts.listByIncident(incident.id)).toEqual([
+        { ...alert, status: 'resolved', endsAt: at(9), count: 3, summary: null },
+        second,
+      ]);
+      expect(await store.alerts.countByStatus(incident.id)).toEqual({ firing: 1, resolved: 1 });
+      expect((await rejection(store.alerts.update(alert.id + 1000, { count: 2 }))).code).toBe('NOT_FOUND');
+    });
+
+    it('stores one row per fingerprint in an incident', async () => {
+      const incident = await store.incidents.insert(newIncident());
+      await store.alerts.insert(newAlert(incident.id));
+      expect((await rejection(store.alerts.insert(newAlert(incident.id)))).code).toBe('STORE_CONFLICT');
+    });
+  });
+
+  describe('timeline', () => {
+    it('appends events and lists them oldest first, or only the latest few', async () => {
+      const incident = await store.incidents.insert(newIncident());
+      const events = [
+        timelineEvent(incident.id, withMs(T0, 5), 'alert.fired', monitor, { fingerprint: 'fp', title: 'High rate', severity: 'sev2', summary: 'x' }),
+        timelineEvent(incident.id, at(1), 'incident.declared', { kind: 'firebreak' }, { title: 'High rate', severity: 'sev2', service: 'web', source: 'alert' }),
+        timelineEvent(incident.id, at(2), 'scale.requested', { kind: 'user', id: 'U1', name: 'Ada' }, { target: 'web', from: 4, to: 12, reason: 'flash sale' }),
+        timelineEvent(incident.id, at(3), 'note.added', { kind: 'user', id: 'U2' }, { text: 'ünïcode ✓ and "quotes"\nnew line' }),
+      ];
+      const stored = [];
+      for (const event of events) stored.push(await store.timeline.append(event));
+      expect(stored.map(({ id, ...rest }) => rest)).toEqual(events);
+
+      expect(await store.timeline.list(incident.id)).toEqual(stored);
+      expect(await store.timeline.list(incident.id, { latest: 2 })).toEqual(stored.slice(2));
+      expect(await store.timeline.list(incident.id, { latest: 10 })).toEqual(stored);
+      expect(await store.timeline.count(incident.id)).toBe(4);
+      expect(await store.timeline.count(incident.id + 1000)).toBe(0);
+    });
+  });
+
+  describe('outbox', () => {
+    it('coalesces jobs with one key while pending, and adds a new one once the first ran', async () => {
+      const first = await store.outbox.enqueue({ kind: 'card.update', incidentId: 7, coalesceKey: 'card:7', payload: { lane: 'incident:7' } }, at(0));
+      const again = await store.outbox.enqueue({ kind: 'card.update', incidentId: 7, coalesceKey: 'card:7', payload: { lane: 'incident:7' } }, at(1));
+      expect(again.id).toBe(first.id);
+      expect(first).toEqual({
+        id: first.id,
+        kind: 'card.update',
+        incidentId: 7,
+        coalesceKey: 'card:7',
+        payload: { lane: 'incident:7' },
+        attempts: 0,
+        status: 'pending',
+        nextAttemptAt: at(0),
+        lastError: null,
+        createdAt: at(0),
+      });
+      expect(await store.outbox.list()).toHaveLength(1);
+
+      const [claimed] = await store.outbox.claimDue(at(2), 10, 60_000);
+      expect(claimed?.id).toBe(first.id);
+      // A running job does not absorb new work.
+      const whileRunning = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:7' }, at(3));
+      expect(whileRunning.id).not.toBe(first.id);
+      await store.outbox.complete(first.id, at(4));
+      const afterwards = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:7' }, at(5));
+      expect(afterwards.id).toBe(whileRunning.id);
+      expect((await store.outbox.list({ status: 'done' })).map((j) => j.id)).toEqual([first.id]);
+    });
+
+    it('coalesces concurrent enqueues from two stores into one job', async () => {
+      const second = await openStore();
+      const jobs = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store : second).outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, at(0))),
+      );
+      expect(new Set(jobs.map((j) => j.id)).size).toBe(1);
+      expect(await store.outbox.depth()).toBe(1);
+    });
+
+    it('claims due jobs oldest first under a lease, counting attempts, and again once the lease expires', async () => {
+      const a = await store.outbox.enqueue({ kind: 'k', payload: { n: 1 } }, at(0));
+      const b = await store.outbox.enqueue({ kind: 'k', payload: { n: 2 } }, at(0));
+      const later = await store.outbox.enqueue({ kind: 'k', notBefore: at(10) }, at(0));
+
+      const claimed = await store.outbox.claimDue(at(1), 10, 60_000);
+      expect(claimed.map((j) => [j.id, j.status, j.attempts])).toEqual([
+        [a.id, 'running', 1],
+        [b.id, 'running', 1],
+      ]);
+      expect(await store.outbox.claimDue(at(1.5), 10, 60_000)).toEqual([]);
+      expect(await store.outbox.depth()).toBe(3);
+
+      // a's worker crashed: once its lease lapses a is due again, with its attempt counted; b finished.
+      await store.outbox.complete(b.id, at(1.2));
+      const reclaimed = await store.outbox.claimDue(at(2.5), 10, 60_000);
+      expect(reclaimed.map((j) => [j.id, j.attempts])).toEqual([[a.id, 2]]);
+
+      await store.outbox.complete(a.id, at(3));
+      const limited = await store.outbox.claimDue(at(20), 1, 60_000);
+      expect(limited.map((j) => j.id)).toEqual([later.id]);
+      expect(await store.outbox.claimDue(at(20), 0, 60_000)).toEqual([]);
+    });
+
+    it('never hands one job to two stores claiming at once', async () => {
+      const second = await openStore();
+      for (let i = 0; i < 30; i++) await store.outbox.enqueue({ kind: 'k' }, at(0));
+      const [mine, theirs] = await Promise.all([store.outbox.claimDue(at(1), 20, 60_000), second.outbox.claimDue(at(1), 20, 60_000)]);
+      const ids = [...(mine ?? []), ...(theirs ?? [])].map((j) => j.id);
+      expect(ids).toHaveLength(30);
+      expect(new Set(ids).size).toBe(30);
+    });
+
+    it('reschedules, releases and buries, and reports depth and the next due time', async () => {
+      expect(await store.outbox.nextDueAt()).toBeNull();
+      expect(await store.outbox.depth()).toBe(0);
+      const job = await store.outbox.enqueue({ kind: 'k', incidentId: 3 }, at(0));
+      const other = await store.outbox.enqueue({ kind: 'k', notBefore: at(30) }, at(0));
+      expect(await store.outbox.nextDueAt()).toEqual(at(0));
+
+      await store.outbox.claimDue(at(1), 1, 60_000);
+      expect(await store.outbox.nextDueAt()).toEqual(at(30));
+      await store.outbox.retryLater(job.id, withMs(at(5), 250), 'Slack said ratelimited');
+      expect(await store.outbox.nextDueAt()).toEqual(withMs(at(5), 250));
+      expect(await store.outbox.claimDue(at(4), 10, 60_000)).toEqual([]);
+      const [retried] = await store.outbox.claimDue(withMs(at(5), 250), 10, 60_000);
+      expect(retried).toMatchObject({ id: job.id, attempts: 2, lastError: 'Slack said ratelimited', status: 'running' });
+
+      // Released unattempted: due again at the given time, the attempt not counted.
+      await store.outbox.release(job.id, at(6));
+      const [released] = await store.outbox.list({ incidentId: 3 });
+      expect(released).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: at(6) });
+
+      await store.outbox.claimDue(at(7), 10, 60_000);
+      await store.outbox.bury(job.id, 'channel_not_found', at(8));
+      expect(await store.outbox.list({ status: 'dead' })).toEqual([expect.objectContaining({ id: job.id, lastError: 'channel_not_found' })]);
+      expect(await store.outbox.list({ status: 'running' })).toEqual([]);
+      expect(await store.outbox.depth()).toBe(1);
+      expect(await store.outbox.nextDueAt()).toEqual(at(30));
+      expect((await store.outbox.list({ status: 'pending' })).map((j) => j.id)).toEqual([other.id]);
+    });
+
+    it('closes a handed-back job when a newer pending job holds its coalesce key', async () => {
+      const running = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, at(0));
+      await store.outbox.claimDue(at(1), 10, 60_000);
+      const newer = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, at(2));
+
+      await store.outbox.retryLater(running.id, at(9), 'ratelimited');
+      const jobs = await store.outbox.list();
+      expect(jobs.map((j) => [j.id, j.status])).toEqual([
+        [running.id, 'done'],
+        [newer.id, 'pending'],
+      ]);
+      expect(jobs[0]?.lastError).toContain(`superseded by job ${newer.id}`);
+      // The rate limit holds for the job that does the work now.
+      expect(jobs[1]?.nextAttemptAt).toEqual(at(9));
+
+      const [claimedNewer] = await store.outbox.claimDue(at(9), 10, 60_000);
+      const newest = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, at(10));
+      await store.outbox.release(claimedNewer!.id, at(11));
+      expect((await store.outbox.list({ status: 'pending' })).map((j) => j.id)).toEqual([newest.id]);
+    });
+  });
+
+  describe('deliveries', () => {
+    it('finds, records and prunes delivery keys', async () => {
+      expect(await store.deliveries.find('sha:1')).toBeNull();
+      await store.deliveries.record('sha:1', { accepted: 2, incidents: [4] }, withMs(at(0), 42));
+      await store.deliveries.record('sha:2', null, at(10));
+      expect(await store.deliveries.find('sha:1')).toEqual({ response: { accepted: 2, incidents: [4] }, receivedAt: withMs(at(0), 42) });
+      expect((await rejection(store.deliveries.record('sha:1', {}, at(1)))).code).toBe('STORE_CONFLICT');
+
+      expect(await store.deliveries.prune(at(5))).toBe(1);
+      expect(await store.deliveries.find('sha:1')).toBeNull();
+      expect(await store.deliveries.find('sha:2')).toEqual({ response: null, receivedAt: at(10) });
+    });
+  });
+
+  describe('transactions', () => {
+    it('stores everything the work wrote, or nothing when it throws', async () => {
+      const boom = new Error('boom');
+      await expect(
+        store.transaction(async (tx) => {
+          const incident = await tx.incidents.insert(newIncident());
+          await tx.alerts.insert(newAlert(incident.id));
+          await tx.timeline.append(timelineEvent(incident.id, at(0), 'note.added', monitor, { text: 'x' }));
+          await tx.outbox.enqueue({ kind: 'k', incidentId: incident.id, coalesceKey: `card:${incident.id}` }, at(0));
+          await tx.deliveries.record('d1', {}, at(0));
+          throw boom;
+        }),
+      ).rejects.toBe(boom);
+      expect(await store.incidents.listRecent(10)).toEqual([]);
+      expect(await store.outbox.list()).toEqual([]);
+      expect(await store.deliveries.find('d1')).toBeNull();
+
+      const id = await store.transaction(async (tx) => {
+        const incident = await tx.incidents.insert(newIncident());
+        await tx.alerts.insert(newAlert(incident.id));
+        return incident.id;
+      });
+      expect(await store.alerts.listByIncident(id)).toHaveLength(1);
+    });
+
+    it('rolls back when a write conflicts, leaving earlier writes of the work unstored', async () => {
+      await store.incidents.insert(newIncident({ groupKey: 'taken' }));
+      const error = await rejection(
+        store.transaction(async (tx) => {
+          await tx.deliveries.record('d2', {}, at(0));
+          await tx.incidents.insert(newIncident({ groupKey: 'taken' }));
+        }),
+      );
+      expect(error.code).toBe('STORE_CONFLICT');
+      expect(await store.deliveries.find('d2')).toBeNull();
+    });
+
+    it('runs calls on the store and nested transactions inside the open transaction', async () => {
+      await expect(
+        store.transaction(async (tx) => {
+          const incident = await tx.incidents.insert(newIncident());
+          // Sees the uncommitted incident: the same transaction, not a second connection waiting on it.
+          expect(await store.incidents.findById(incident.id)).toEqual(incident);
+          await store.transaction((inner) => inner.timeline.append(timelineEvent(incident.id, at(0), 'note.added', monitor, { text: 'x' })));
+          throw new Error('undo all');
+        }),
+      ).rejects.toThrow('undo all');
+      expect(await store.incidents.listRecent(10)).toEqual([]);
+    });
+  });
+
+  it('keeps everything across a restart', async () => {
+    const incident = await store.incidents.insert(newIncident());
+    await store.timeline.append(timelineEvent(incident.id, at(1), 'note.added', monitor, { text: 'before restart' }));
+    const job = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, at(1));
+    await store.close();
+
+    const reopened = await openStore();
+    expect(await reopened.ready()).toBe(true);
+    expect(await reopened.incidents.findById(incident.id)).toEqual(incident);
+    expect((await reopened.timeline.list(incident.id))[0]?.data).toEqual({ text: 'before restart' });
+    expect((await reopened.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, at(2))).id).toBe(job.id);
+  });
+});
+
+describe('SQLite specifics', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'firebreak-store-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens a file relative to the working directory, creating its folders, in WAL mode with the pragmas set', async () => {
+    const file = join(dir, 'nested', 'deeper', 'firebreak.db');
+    const db = openDatabase(`sqlite:${relative(process.cwd(), file)}`);
+    try {
+      expect(existsSync(file)).toBe(true);
+      const pragma = async (name: string): Promise<unknown> => Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('busy_timeout')).toBe(5000);
+      expect(await pragma('foreign_keys')).toBe(1);
+      expect(await pragma('synchronous')).toBe(1); // NORMAL
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('works in memory', async () => {
+    const db = openDatabase('sqlite::memory:');
+    await migrateToLatest(db);
+    const store = createKyselyStore(db);
+    const incident = await store.incidents.insert(newIncident());
+    expect(await store.incidents.findById(incident.id)).toEqual(incident);
+    await store.close();
+  });
+});
+
+describe('openDatabase', () => {
+  it('refuses an unknown scheme, naming the accepted forms and never the password', () => {
+    let error: unknown;
+    try {
+      openDatabase('mysql://firebreak:hunter2@db.local/firebreak');
+    } catch (e) {
+      error = e;
+    }
+    expect(isFirebreakError(error, 'CONFIG_INVALID')).toBe(true);
+    expect((error as Error).message).toContain('sqlite:PATH');
+    expect((error as Error).message).toContain('postgres://');
+    expect((error as Error).message).not.toContain('hunter2');
+    expect(() => openDatabase('firebreak.db')).toThrow(FirebreakError);
+    expect(() => openDatabase('sqlite:')).toThrow(FirebreakError);
+    expect(redactDatabaseUrl('postgres://firebreak:hunter2@db.local:5432/firebreak')).toBe('postgres://firebreak:***@db.local:5432/firebreak');
+  });
+
+  it('reports an unreachable PostgreSQL as unavailable, without the password', async () => {
+    const db = openDatabase('postgres://firebreak:hunter2@127.0.0.1:1/firebreak', { logger: { warn: () => undefined } });
+    const store = createKyselyStore(db);
+    try {
+      const error = await rejection(migrateToLatest(db));
+      expect(error.code).toBe('STORE_UNAVAILABLE');
+      expect(error.message).not.toContain('hunter2');
+      expect(await store.ready()).toBe(false);
+      const read = await rejection(store.incidents.findById(1));
+      expect(read.code).toBe('STORE_UNAVAILABLE');
+      expect(read.message).toContain('reading incident 1');
+      expect(read.message).not.toContain('hunter2');
+    } finally {
+      await store.close();
+    }
+  });
+});

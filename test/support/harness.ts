@@ -1,0 +1,104 @@
+// Starts a real Firebreak (HTTP server, Bolt receiver, SQLite file) against the local fake Slack,
+// on random ports in a temp dir, and gives tests what a user would do and see.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/load';
+import { startFirebreak, type Firebreak } from '../../src/firebreak';
+import { FakeSlack } from '../../src/sandbox/fake-slack';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const ALERT_TOKEN = 'test-alert-token-abcdef0123456789';
+export const BOT_TOKEN = 'xoxb-test-bot-token';
+
+export interface Harness {
+  firebreak: Firebreak;
+  slack: FakeSlack;
+  dir: string;
+  databaseUrl: string;
+  env: Record<string, string>;
+  postAlert(source: string, body: unknown, options?: { token?: string | null; contentType?: string }): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+export function testEnv(slack: FakeSlack, dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
+    LINK_SECRET: 'test-link-secret-0123456789abcdef0123',
+    DATABASE_URL: `sqlite:${join(dir, 'firebreak.db')}`,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed };
+}
+
+export async function startHarness(options: { env?: Record<string, string>; slack?: FakeSlack; dir?: string; laneIntervalMs?: number } = {}): Promise<Harness> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'firebreak-test-'));
+  const slack = options.slack ?? (await FakeSlack.start({ botToken: BOT_TOKEN }));
+  const env = testEnv(slack, dir, options.env);
+  const config = loadConfig(env, { cwd: dir });
+  const firebreak = await startFirebreak({
+    config,
+    logger: pino({ level: 'silent' }),
+    outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: 50 },
+  });
+  slack.connectApp({ requestUrl: `${firebreak.url}/slack/events`, signingSecret: SIGNING_SECRET });
+  return {
+    firebreak,
+    slack,
+    dir,
+    databaseUrl: env.DATABASE_URL as string,
+    env,
+    postAlert(source, body, opts = {}) {
+      const token = opts.token === undefined ? ALERT_TOKEN : opts.token;
+      return postJson(`${firebreak.url}/alerts/${source}`, body, {
+        ...(token !== null ? { authorization: `Bearer ${token}` } : {}),
+        ...(opts.contentType ? { 'content-type': opts.contentType } : {}),
+      });
+    },
+    async stop() {
+      await firebreak.stop();
+      if (!options.slack) await slack.stop();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails with what was last seen. */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
