@@ -63,7 +63,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   }
   if (!env.PAGERDUTY_ROUTING_KEY) logger.info('paging is off: PAGERDUTY_ROUTING_KEY is not set');
 
-  const sandbox = config.mode === 'sandbox' ? await startSandbox({ logger, dataDir: config.sandboxDataDir }) : null;
+  const sandbox = config.mode === 'sandbox' ? await startSandbox({ logger, signingSecret: env.SLACK_SIGNING_SECRET ?? '', dataDir: config.sandboxDataDir }) : null;
   const slackApiUrl = sandbox?.slackApiUrl ?? env.SLACK_API_URL;
   const botToken = sandbox?.botToken ?? env.SLACK_BOT_TOKEN ?? '';
 
@@ -129,8 +129,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
 
   const slack = createSlackApp({
     botToken,
-    ...(sandbox ? { signingSecret: sandbox.signingSecret, botUserId: sandbox.botUserId } : {}),
-    ...(!sandbox && env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+    ...(sandbox ? { botUserId: sandbox.botUserId } : {}),
+    ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
     ...(!sandbox && env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
     ...(slackApiUrl ? { slackApiUrl } : {}),
     webClientOptions: { retryConfig: { retries: 2 }, timeout: 10_000, logLevel: slackLogLevel(env.LOG_LEVEL) },
@@ -146,7 +146,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     slackRequestListener: slack.requestListener,
     routers: [
       alertRoutes({
-        token: sandbox?.alertToken ?? env.ALERT_WEBHOOK_TOKEN ?? '',
+        token: env.ALERT_WEBHOOK_TOKEN ?? '',
         ingest,
         parsers: {
           alertmanager: (body) => parseAlertmanagerWebhook(body, severityOptions),

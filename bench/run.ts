@@ -1,0 +1,213 @@
+// `npm run bench`: Firebreak's speed through the real HTTP server and Bolt receiver, against the local
+// fake Slack, on a real SQLite file. Not part of the tests: speed is measured here, never asserted there.
+//   (a) alert accepted → card posted, p50/p99
+//   (b) storm: 10,000 alerts of one group in 10 s — incidents opened, Slack calls, per-channel rate, RSS
+//   (c) slash command → acknowledgement, p99
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../src/config/load';
+import { startFirebreak, type Firebreak } from '../src/firebreak';
+import { FakeSlack } from '../src/sandbox/fake-slack';
+
+const ALERT_TOKEN = 'bench-alert-token-0123456789';
+const SIGNING_SECRET = 'bench-signing-secret-0123456789';
+const BOT_TOKEN = 'xoxb-bench';
+
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 50);
+const STORM_ALERTS = Number(process.env.BENCH_STORM_ALERTS ?? 10_000);
+const STORM_SECONDS = Number(process.env.BENCH_STORM_SECONDS ?? 10);
+const COMMAND_SAMPLES = Number(process.env.BENCH_COMMAND_SAMPLES ?? 500);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+const ms = (n: number): string => `${n.toFixed(1)} ms`;
+
+function alertmanagerDelivery(groupKey: string, title: string, instance: number, extra: Record<string, string> = {}) {
+  return {
+    version: '4',
+    groupKey,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'firebreak',
+    groupLabels: { alertname: 'HighRequestRate' },
+    commonLabels: { alertname: 'HighRequestRate', service: 'web' },
+    commonAnnotations: extra,
+    externalURL: 'http://alertmanager.example:9093',
+    alerts: [
+      {
+        status: 'firing',
+        labels: { alertname: 'HighRequestRate', service: 'web', severity: 'critical', instance: `web-${instance}:9100` },
+        annotations: { summary: title },
+        startsAt: '2026-11-24T11:30:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus.example:9090/graph',
+        fingerprint: `fp-${groupKey.length}-${instance}`,
+      },
+    ],
+  };
+}
+
+async function postAlert(firebreak: Firebreak, body: unknown): Promise<Response> {
+  return fetch(`${firebreak.url}/alerts/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
+    body: JSON.stringify(body),
+  });
+}
+
+async function start(slack: FakeSlack, dir: string): Promise<Firebreak> {
+  const config = loadConfig(
+    {
+      NODE_ENV: 'production',
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
+      LINK_SECRET: 'bench-link-secret-0123456789abcdef0123456789',
+      DATABASE_URL: `sqlite:${join(dir, 'firebreak.db')}`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    },
+    { cwd: dir },
+  );
+  // Production pacing: the outbox keeps to the policy's minimum interval between edits of one card.
+  const firebreak = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
+  slack.connectApp({ requestUrl: `${firebreak.url}/slack/events`, signingSecret: SIGNING_SECRET });
+  return firebreak;
+}
+
+/** Resolves when `check` holds, re-checked on every change the fake Slack records. */
+function when(slack: FakeSlack, check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (check()) return resolve();
+    const off = slack.onChange(() => {
+      if (check()) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+async function alertToCard(slack: FakeSlack, firebreak: Firebreak): Promise<number[]> {
+  const samples: number[] = [];
+  const bot = slack.auth().botUserId;
+  for (let i = 0; i < LATENCY_SAMPLES; i += 1) {
+    const title = `Latency sample ${i}`;
+    const started = performance.now();
+    const response = await postAlert(firebreak, alertmanagerDelivery(`{}:{sample="${i}"}`, title, 1));
+    if (response.status !== 202) throw new Error(`alert refused: ${response.status} ${await response.text()}`);
+    const name = `-latency-sample-${i}`;
+    await when(slack, () => {
+      const channel = slack.listChannels().find((c) => c.name.endsWith(name));
+      return Boolean(channel && slack.messages(channel.id).some((m) => m.user === bot));
+    });
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+async function storm(slack: FakeSlack, firebreak: Firebreak) {
+  const groupKey = '{}/{severity="critical"}:{alertname="HighRequestRate",service="web"}';
+  const before = await firebreak.store.incidents.listRecent(100_000);
+  const callsBefore = slack.calls().length;
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 20);
+  const started = performance.now();
+  const intervalMs = (STORM_SECONDS * 1000) / STORM_ALERTS;
+  let accepted = 0;
+  let refused = 0;
+  const inFlight: Array<Promise<void>> = [];
+  for (let i = 0; i < STORM_ALERTS; i += 1) {
+    // Paced to the target rate: each alert leaves at its slot, without waiting for earlier answers.
+    const slot = started + i * intervalMs;
+    const wait = slot - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(
+      postAlert(firebreak, alertmanagerDelivery(groupKey, 'Request rate on web is 8x normal', i % 200, { delivery: String(i) })).then(
+        async (r) => {
+          await r.arrayBuffer();
+          if (r.status === 202) accepted += 1;
+          else refused += 1;
+        },
+        () => {
+          refused += 1;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const sendSeconds = (performance.now() - started) / 1000;
+  // Let the outbox finish: the card shows the last count once Slack's pace allows.
+  const deadline = Date.now() + 30_000;
+  while ((await firebreak.store.outbox.depth()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const drainSeconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const after = await firebreak.store.incidents.listRecent(100_000);
+  return {
+    incidentsOpened: after.length - before.length,
+    accepted,
+    refused,
+    alertsPerSecond: accepted / sendSeconds,
+    slackCalls: slack.calls().length - callsBefore,
+    maxPerChannelPerSecond: slack.maxCallsPerChannelPerSecond(['chat.postMessage', 'chat.update']),
+    peakRssMiB: peakRss / 1024 / 1024,
+    sendSeconds,
+    drainSeconds,
+  };
+}
+
+async function slashCommands(slack: FakeSlack): Promise<number[]> {
+  const general = slack.channelByName('general');
+  if (!general) throw new Error('the fake Slack has no #general');
+  const samples: number[] = [];
+  for (let i = 0; i < COMMAND_SAMPLES; i += 1) {
+    const text = i % 2 === 0 ? 'list' : 'help';
+    const started = performance.now();
+    const reply = await slack.slashCommand({ command: '/incident', text, userId: 'U0ALICE', channelId: general.id });
+    if (reply.status !== 200) throw new Error(`slash command answered ${reply.status}`);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-'));
+  const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+  const firebreak = await start(slack, dir);
+  try {
+    console.log(`Firebreak bench — Node ${process.version}, SQLite in ${dir}, fake Slack on ${slack.apiUrl}\n`);
+    const latency = await alertToCard(slack, firebreak);
+    console.log(`(a) alert accepted → card posted (${latency.length} incidents): p50 ${ms(percentile(latency, 50))}, p99 ${ms(percentile(latency, 99))}`);
+
+    const s = await storm(slack, firebreak);
+    console.log(`(b) storm: ${STORM_ALERTS} alerts of one group in ${STORM_SECONDS} s`);
+    console.log(`    incidents opened:          ${s.incidentsOpened}${s.incidentsOpened === 1 ? '' : '   <-- must be 1'}`);
+    console.log(`    accepted / refused:        ${s.accepted} / ${s.refused} (sent in ${s.sendSeconds.toFixed(1)} s)`);
+    console.log(`    alerts/s accepted:         ${s.alertsPerSecond.toFixed(0)}`);
+    console.log(`    Slack calls made:          ${s.slackCalls} (outbox drained after ${s.drainSeconds.toFixed(1)} s)`);
+    console.log(`    highest per-channel rate:  ${s.maxPerChannelPerSecond} messages+edits in any 1 s`);
+    console.log(`    peak RSS:                  ${s.peakRssMiB.toFixed(0)} MiB (Firebreak, fake Slack and this driver in one process)`);
+
+    const commands = await slashCommands(slack);
+    console.log(`(c) slash command → ack (${commands.length}, signed, through Bolt): p50 ${ms(percentile(commands, 50))}, p99 ${ms(percentile(commands, 99))}`);
+    if (s.incidentsOpened !== 1) process.exitCode = 1;
+  } finally {
+    await firebreak.stop();
+    await slack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,150 @@
+// The policy file (firebreak.yaml): severities, routing, the incident card, scale targets. Every key has a
+// default, so no file at all is a complete policy; an unknown key is an error, so a typo is never ignored.
+import { z } from 'zod';
+import { SEVERITIES, type Severity } from '../domain/severity';
+import { strictObject } from '../validation/zod-issues';
+
+const severity = z.enum(SEVERITIES);
+
+const slackUserId = z
+  .string()
+  .regex(/^[UW][A-Z0-9]{2,}$/, { error: (issue) => `must be a Slack user id such as U012AB3CD (got ${JSON.stringify(issue.input)}); a display name or @handle will not do` });
+
+const CHANNEL_PREFIX = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+const incidents = strictObject({
+  defaultSeverity: severity.default('sev3'),
+  /** Channels are named `<prefix>-YYYYMMDD-<slug>`. */
+  channelPrefix: z
+    .string()
+    .max(20)
+    .regex(CHANNEL_PREFIX, 'must be lowercase letters, digits and single dashes, as Slack channel names allow (e.g. "inc")')
+    .default('inc'),
+});
+
+/** Extra monitoring words → our severities, on top of domain/severity.ts's; matched case-insensitively. */
+const severityWords = z
+  .record(z.string().trim().min(1, 'a severity word must not be empty'), severity)
+  .superRefine((words, ctx) => {
+    const seen = new Map<string, string>();
+    for (const [word, level] of Object.entries(words)) {
+      const key = word.toLowerCase();
+      const earlier = seen.get(key);
+      if (earlier !== undefined && words[earlier] !== level) {
+        ctx.addIssue({ code: 'custom', path: [word], message: `differs only in case from "${earlier}" and maps to another severity` });
+      }
+      seen.set(key, word);
+    }
+  })
+  .transform((words): Record<string, Severity> => Object.fromEntries(Object.entries(words).map(([word, level]) => [word.toLowerCase(), level])))
+  .default({});
+
+const routing = strictObject({
+  defaultResponders: z.array(slackUserId).default([]),
+  services: z
+    .array(
+      strictObject({
+        service: z.string().min(1),
+        responders: z.array(slackUserId).default([]),
+        severity: severity.optional(),
+      }),
+    )
+    .superRefine((services, ctx) => {
+      const seen = new Set<string>();
+      services.forEach((route, i) => {
+        if (seen.has(route.service)) {
+          ctx.addIssue({ code: 'custom', path: [i, 'service'], message: `"${route.service}" is listed twice; only the first would apply` });
+        }
+        seen.add(route.service);
+      });
+    })
+    .default([]),
+});
+
+const card = strictObject({
+  /** How many of the latest timeline entries the card shows. */
+  timelineEntries: z.int().min(1).max(20).default(5),
+  /** Slack allows about one message edit per channel per second; the outbox paces card edits to this. */
+  minEditIntervalMs: z.int().min(1000).default(1100),
+});
+
+const ingest = strictObject({
+  /** Window within which repeats of one alert are deduplicated. */
+  dedupeWindowSeconds: z.int().min(0).default(300),
+});
+
+const targetName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, - and _ (it is typed in `/scale <target>`)');
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1');
+const capacity = z.int().min(0);
+
+const autoscalingGroup = strictObject({
+  name: targetName,
+  kind: z.literal('autoscaling_group'),
+  groupName: z.string().min(1),
+  region: awsRegion.optional(),
+  min: capacity.optional(),
+  max: z.int().min(1),
+  /** Instances added per click. */
+  step: z.int().min(1).default(1),
+  description: z.string().optional(),
+});
+
+const ec2Instances = strictObject({
+  name: targetName,
+  kind: z.literal('ec2_instances'),
+  launchTemplateId: z.string().regex(/^lt-[0-9a-f]+$/, 'must be a launch template id such as lt-0abc1234'),
+  /** A number, `$Latest` or `$Default`; YAML may read a bare number as one, so both are accepted. */
+  launchTemplateVersion: z
+    .union([z.string().regex(/^(\d+|\$Latest|\$Default)$/, 'must be a version number, $Latest or $Default'), z.int().min(1)])
+    .transform(String)
+    .optional(),
+  subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id such as subnet-0abc1234')).optional(),
+  max: z.int().min(1),
+  region: awsRegion.optional(),
+  description: z.string().optional(),
+});
+
+const scaleTarget = z
+  .discriminatedUnion('kind', [autoscalingGroup, ec2Instances])
+  .superRefine((target, ctx) => {
+    if (target.kind === 'autoscaling_group') {
+      if (target.min !== undefined && target.min > target.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `must not exceed max (${target.max})` });
+      if (target.step > target.max) ctx.addIssue({ code: 'custom', path: ['step'], message: `must not exceed max (${target.max})` });
+    }
+  });
+
+const scaleTargets = z
+  .array(scaleTarget)
+  .superRefine((targets, ctx) => {
+    const seen = new Set<string>();
+    targets.forEach((target, i) => {
+      if (seen.has(target.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${target.name}" is used by another scale target; names must be unique` });
+      seen.add(target.name);
+    });
+  })
+  .default([]);
+
+const paging = strictObject({
+  /** Severities that page the on-call engineer when an incident opens. */
+  severities: z.array(severity).default(['sev1', 'sev2']),
+});
+
+export const policySchema = strictObject({
+  incidents: incidents.prefault({}),
+  severityWords,
+  routing: routing.prefault({}),
+  card: card.prefault({}),
+  ingest: ingest.prefault({}),
+  scaleTargets,
+  paging: paging.prefault({}),
+});
+
+export type Policy = z.output<typeof policySchema>;
+export type ScaleTarget = Policy['scaleTargets'][number];
+
+/** The policy with nothing configured. */
+export function defaultPolicy(): Policy {
+  return policySchema.parse({});
+}

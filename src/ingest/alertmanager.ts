@@ -1,0 +1,94 @@
+// Prometheus Alertmanager's webhook (version 4): validated with zod, then normalized into the domain's alerts.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { NormalizedAlert } from '../domain/alert';
+import { severityFromWord, type Severity } from '../domain/severity';
+import { formatIssues } from '../validation/zod-issues';
+
+export interface SeverityOptions {
+  defaultSeverity: Severity;
+  /** The policy's extra words (lowercase keys), on top of the built-in ones. */
+  severityWords: Readonly<Record<string, Severity>>;
+}
+
+export type ParseResult = { ok: true; alerts: NormalizedAlert[] } | { ok: false; issues: string[] };
+
+const labels = z.record(z.string(), z.string());
+const status = z.enum(['firing', 'resolved']);
+
+/** RFC 3339 as Go writes it (nanoseconds, offsets allowed). Go's zero time, 0001-01-01T00:00:00Z, means "not set". */
+const timestamp = z
+  .string()
+  .refine((value) => z.iso.datetime({ offset: true }).safeParse(value).success && !Number.isNaN(Date.parse(value)), {
+    error: (issue) => `expected an RFC 3339 timestamp such as 2023-02-15T11:30:00Z (got ${JSON.stringify(issue.input)})`,
+  })
+  .transform((value): Date | undefined => {
+    const date = new Date(value);
+    return date.getUTCFullYear() <= 1 ? undefined : date;
+  });
+
+// Alertmanager may add fields in later releases: unknown keys pass; the ones we know must be right.
+const alertSchema = z.looseObject({
+  status,
+  labels,
+  annotations: labels.default({}),
+  startsAt: timestamp,
+  endsAt: timestamp.optional(),
+  generatorURL: z.string().optional(),
+  fingerprint: z.string().optional(),
+});
+
+export const alertmanagerWebhookSchema = z.looseObject({
+  version: z.literal('4', { error: (issue) => `expected "4": Firebreak reads Alertmanager's webhook version 4 (got ${JSON.stringify(issue.input)})` }),
+  groupKey: z.string().min(1),
+  truncatedAlerts: z.int().min(0).default(0),
+  status,
+  receiver: z.string().optional(),
+  groupLabels: labels.default({}),
+  commonLabels: labels.default({}),
+  commonAnnotations: labels.default({}),
+  externalURL: z.string().optional(),
+  alerts: z.array(alertSchema).min(1, 'must contain at least one alert'),
+});
+
+export type AlertmanagerWebhook = z.output<typeof alertmanagerWebhookSchema>;
+
+/** Alertmanager always sends a fingerprint; a sender that imitates it may not, and its labels identify the alert. */
+function labelsFingerprint(alertLabels: Record<string, string>): string {
+  const canonical = Object.keys(alertLabels)
+    .sort()
+    .map((key) => `${key}=${alertLabels[key]}`)
+    .join('\n');
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+export function parseAlertmanagerWebhook(body: unknown, options: SeverityOptions): ParseResult {
+  const parsed = alertmanagerWebhookSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error.issues) };
+  const webhook = parsed.data;
+
+  const issues: string[] = [];
+  const alerts: NormalizedAlert[] = [];
+  webhook.alerts.forEach((alert, i) => {
+    const title = alert.annotations.summary || alert.annotations.title || alert.labels.alertname;
+    if (!title) {
+      issues.push(`alerts.${i}.labels.alertname: required (or annotations.summary), to name the alert`);
+      return;
+    }
+    alerts.push({
+      source: 'alertmanager',
+      groupKey: webhook.groupKey,
+      fingerprint: alert.fingerprint || labelsFingerprint(alert.labels),
+      title,
+      service: alert.labels.service || alert.labels.job || webhook.commonLabels.service || 'unknown',
+      severity: severityFromWord(alert.labels.severity, options.defaultSeverity, options.severityWords),
+      status: alert.status,
+      ...(alert.annotations.description ? { summary: alert.annotations.description } : {}),
+      labels: alert.labels,
+      ...(alert.startsAt ? { startsAt: alert.startsAt } : {}),
+      ...(alert.endsAt ? { endsAt: alert.endsAt } : {}),
+      ...(alert.generatorURL ? { url: alert.generatorURL } : {}),
+    });
+  });
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, alerts };
+}

@@ -1,0 +1,132 @@
+// Firebreak as a process: sandbox start-up, production refusal, graceful SIGTERM, restart after SIGKILL.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { FakeSlack } from '../../src/sandbox/fake-slack';
+import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, SIGNING_SECRET, testEnv } from '../support/harness';
+import { alertmanagerPayload } from '../support/payloads';
+import { spawnFirebreak, type FirebreakProcess } from '../support/process';
+
+jest.setTimeout(60_000);
+
+let dir: string;
+let running: FirebreakProcess[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'firebreak-process-'));
+});
+afterEach(async () => {
+  for (const p of running) {
+    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    await p.exited;
+  }
+  running = [];
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string>): Promise<FirebreakProcess> {
+  const p = await spawnFirebreak(env);
+  running.push(p);
+  return p;
+}
+
+function incidentChannels(slack: FakeSlack) {
+  return slack.listChannels().filter((c) => c.name.startsWith('inc-'));
+}
+
+describe('sandbox mode (no Slack token)', () => {
+  it('says so on its first log line, and records the channel and pinned card it made for an example alert', async () => {
+    const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/alertmanager/firing.json'), 'utf8')) as unknown;
+    const p = await start({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'firebreak.db')}`, FIREBREAK_SANDBOX_DIR: dir, LOG_LEVEL: 'info' });
+    expect(String(p.logs[0]?.msg)).toContain('SANDBOX MODE');
+
+    const response = await postJson(`${p.url}/alerts/alertmanager`, fixture, { authorization: 'Bearer sandbox-alert-token' });
+    expect(response.status).toBe(202);
+    const recordPath = join(dir, 'sandbox-slack.json');
+    const record = await eventually(() => {
+      if (!existsSync(recordPath)) return undefined;
+      const parsed = JSON.parse(readFileSync(recordPath, 'utf8')) as { channels: Array<{ name: string; messages: Array<{ pinned: boolean; text: string }> }> };
+      const channel = parsed.channels.find((c) => c.name.startsWith('inc-'));
+      return channel?.messages.some((m) => m.pinned) ? channel : undefined;
+    }, 'the sandbox record to show a pinned card');
+    expect(record.name).toMatch(/^inc-\d{8}-/);
+    await eventually(() => p.logs.some((l) => l.msg === 'slack: delivered' && l.kind === 'card.post'), 'the log to say the card was delivered');
+  });
+});
+
+describe('production', () => {
+  it('refuses to start without a Slack token, saying why, before listening', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../src/main.ts')], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: '0', DATABASE_URL: `sqlite:${join(dir, 'x.db')}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('SLACK_BOT_TOKEN');
+    expect(stderr).toContain('ALERT_WEBHOOK_TOKEN');
+    expect(existsSync(join(dir, 'x.db'))).toBe(false);
+  });
+});
+
+describe('live mode against the fake Slack', () => {
+  let slack: FakeSlack;
+  beforeEach(async () => {
+    slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+  });
+  afterEach(async () => {
+    await slack.stop();
+  });
+
+  it('a restart with a pending outbox delivers the channel and card once', async () => {
+    const env = { ...testEnv(slack, dir), LOG_LEVEL: 'info' };
+    // Slack is down: the incident is stored, its channel waits in the outbox.
+    slack.fail('conversations.create', { status: 503, times: 1000 });
+    const first = await start(env);
+    const accepted = await postJson(`${first.url}/alerts/alertmanager`, alertmanagerPayload(), { authorization: `Bearer ${ALERT_TOKEN}` });
+    expect(accepted.status).toBe(202);
+    await eventually(() => slack.calls('conversations.create').length > 0, 'a first attempt at the channel');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(incidentChannels(slack)).toHaveLength(0);
+
+    slack.clearFailures();
+    await start(env);
+    const channel = await eventually(() => incidentChannels(slack)[0], 'the channel after restart', 20_000);
+    await eventually(() => slack.messages(channel.id).some((m) => m.pinned), 'the pinned card after restart', 20_000);
+    await eventually(() => slack.messages(slack.channelByName('incidents')!.id).length > 0, 'the announcement after restart', 20_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(incidentChannels(slack)).toHaveLength(1);
+    expect(slack.messages(channel.id).filter((m) => m.user === slack.auth().botUserId)).toHaveLength(1);
+    expect(slack.messages(slack.channelByName('incidents')!.id)).toHaveLength(1);
+  });
+
+  it('SIGTERM finishes the request in flight, then exits 0; no secret reaches the log', async () => {
+    const env = { ...testEnv(slack, dir), LOG_LEVEL: 'debug' };
+    const p = await start(env);
+    const body = JSON.stringify(alertmanagerPayload());
+    const { port, hostname } = new URL(p.url);
+    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request({ host: hostname, port, method: 'POST', path: '/alerts/alertmanager', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${ALERT_TOKEN}` } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      // Half the body now, the rest after SIGTERM: the request is in flight when the signal lands.
+      req.write(body.slice(0, 100));
+      setTimeout(() => {
+        p.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(100)), 300);
+      }, 200);
+    });
+    const answered = await response;
+    expect(answered.status).toBe(202);
+    const exit = await p.exited;
+    expect(exit.code).toBe(0);
+    expect(p.logs.some((l) => String(l.msg).startsWith('stopping'))).toBe(true);
+    const everything = JSON.stringify(p.logs) + p.stderr();
+    for (const secret of [ALERT_TOKEN, BOT_TOKEN, SIGNING_SECRET, env.LINK_SECRET as string]) expect(everything).not.toContain(secret);
+  });
+});

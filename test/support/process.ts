@@ -1,0 +1,65 @@
+// Runs Firebreak as its own process, as `npm start` does (node with tsx), to test what only a real
+// process shows: the first log line, SIGTERM, SIGKILL and restart.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+
+export interface FirebreakProcess {
+  child: ChildProcess;
+  url: string;
+  /** Every JSON log line so far, parsed. */
+  logs: Array<Record<string, unknown>>;
+  stderr(): string;
+  /** Resolves with the exit code (or signal) once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `src/main.ts` with exactly `env` (plus PATH) and waits for its "listening" log line. */
+export async function spawnFirebreak(env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}): Promise<FirebreakProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
+    cwd: options.cwd ?? ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  let pending = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Firebreak did not start within ${options.timeoutMs ?? 20_000} ms; stderr: ${stderr}`)), options.timeoutMs ?? 20_000);
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          logs.push(entry);
+          if (typeof entry.url === 'string' && String(entry.msg).startsWith('Firebreak listening')) {
+            clearTimeout(timer);
+            resolve(entry.url);
+          }
+        } catch {
+          logs.push({ msg: line, unparsed: true });
+        }
+      }
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`Firebreak exited (code ${code}, signal ${signal}) before listening; stderr: ${stderr}`));
+    });
+  });
+  try {
+    return { child, url: await url, logs, stderr: () => stderr, exited };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+}
