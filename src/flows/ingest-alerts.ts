@@ -4,6 +4,7 @@ import type { NormalizedAlert } from '../domain/alert';
 import { planAlertIntake, type IntakePlan, type IntakePolicy } from '../domain/alert-intake';
 import { groupingKey } from '../domain/grouping';
 import { forIncident } from '../domain/timeline';
+import { isFirebreakError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { Store, StoreTransaction } from '../ports/store';
 import { enqueueCardUpdate, enqueueChannelOpening, enqueueNotice } from './outbox-jobs';
@@ -62,6 +63,17 @@ async function ingestOne(tx: StoreTransaction, alert: NormalizedAlert, now: Date
  * twice has the same key — so the second time the stored answer is returned and nothing changes.
  */
 export async function ingestAlerts(deps: IngestDeps, deliveryKey: string, alerts: NormalizedAlert[]): Promise<IngestResult> {
+  try {
+    return await ingestOnce(deps, deliveryKey, alerts);
+  } catch (error) {
+    // Two replicas (or two copies of one delivery) raced to open the same incident or record the same
+    // delivery; the loser's transaction rolled back. Run again: it now sees the winner's rows.
+    if (!isFirebreakError(error, 'STORE_CONFLICT')) throw error;
+    return ingestOnce(deps, deliveryKey, alerts);
+  }
+}
+
+async function ingestOnce(deps: IngestDeps, deliveryKey: string, alerts: NormalizedAlert[]): Promise<IngestResult> {
   const now = deps.clock.now();
   const opened: number[] = [];
   const result = await deps.store.transaction(async (tx) => {

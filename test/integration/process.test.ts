@@ -81,7 +81,7 @@ describe('live mode against the fake Slack', () => {
   });
 
   it('a restart with a pending outbox delivers the channel and card once', async () => {
-    const env = { ...testEnv(slack, dir), LOG_LEVEL: 'info' };
+    const env: Record<string, string> = { ...testEnv(slack, dir), LOG_LEVEL: 'info' };
     // Slack is down: the incident is stored, its channel waits in the outbox.
     slack.fail('conversations.create', { status: 503, times: 1000 });
     const first = await start(env);
@@ -104,7 +104,7 @@ describe('live mode against the fake Slack', () => {
   });
 
   it('SIGTERM finishes the request in flight, then exits 0; no secret reaches the log', async () => {
-    const env = { ...testEnv(slack, dir), LOG_LEVEL: 'debug' };
+    const env: Record<string, string> = { ...testEnv(slack, dir), LOG_LEVEL: 'debug' };
     const p = await start(env);
     const body = JSON.stringify(alertmanagerPayload());
     const { port, hostname } = new URL(p.url);

@@ -1,0 +1,24 @@
+// Resource ids shaped like AWS's (i-, r-, 17 hex digits) and request ids, from a seed so runs can repeat.
+import { createHash, randomBytes } from 'node:crypto';
+
+export class Ids {
+  private counter = 0;
+
+  constructor(private readonly seed: string = randomBytes(8).toString('hex')) {}
+
+  /** `${prefix}-` and 17 hex digits, like i-0abc… and r-0abc…. */
+  resource(prefix: string): string {
+    return `${prefix}-${this.next(prefix).slice(0, 17)}`;
+  }
+
+  /** A request id shaped like a UUID. */
+  request(): string {
+    const h = this.next('request');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  }
+
+  private next(kind: string): string {
+    this.counter += 1;
+    return createHash('sha256').update(`${this.seed}:${kind}:${this.counter}`).digest('hex');
+  }
+}

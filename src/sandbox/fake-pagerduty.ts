@@ -1,0 +1,410 @@
+// A local PagerDuty: the Events API v2 and the REST API routes the app reads (shapes, answers and errors as
+// PagerDuty's) on node:http, plus PagerDuty's side toward the app (signed v3 webhooks when a responder acts).
+// Serves `npm start` without PagerDuty credentials, and the tests.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Account, type EnqueueOutcome, type Incident, type OnCallEntry } from './fake-pagerduty/account';
+import { validateEnqueue } from './fake-pagerduty/events-api';
+import { Faults, type Fault, type FaultOptions } from './fake-pagerduty/faults';
+import { DEFAULT_AGENT_ID, DEFAULT_API_TOKEN, DEFAULT_WEBHOOK_SUBSCRIPTION_ID } from './fake-pagerduty/preset';
+import { handleRest, restError, type RestAnswer } from './fake-pagerduty/rest-api';
+import { Shapes } from './fake-pagerduty/shapes';
+import {
+  baseHeaders,
+  deliver,
+  signedHeaders,
+  type WebhookConnection,
+  type WebhookDelivery,
+  type WebhookEventType,
+  type WebhookReply,
+} from './fake-pagerduty/webhooks';
+
+export type { EnqueueOutcome, Incident, IncidentLogEntry, IncidentStatus, OnCallEntry } from './fake-pagerduty/account';
+export { EVENTS_API_AGENT } from './fake-pagerduty/account';
+export type { FaultOptions } from './fake-pagerduty/faults';
+export { DEFAULT_API_TOKEN } from './fake-pagerduty/preset';
+export type { WebhookConnection, WebhookDelivery, WebhookReply } from './fake-pagerduty/webhooks';
+
+export interface FakePagerDutyOptions {
+  /** 127.0.0.1 by default. */
+  host?: string;
+  /** 0 (a free port) by default. */
+  port?: number;
+  /** The only REST API token accepted (`Authorization: Token token=…`); DEFAULT_API_TOKEN by default. */
+  apiToken?: string;
+  /** The only Events API integration key that exists; without it any non-blank routing_key is accepted. */
+  routingKey?: string;
+  /** Milliseconds since the epoch; drives every recorded time, created_at and occurred_at. Date.now by default. */
+  clock?: () => number;
+}
+
+/** What an enqueue request came to: an EnqueueOutcome when accepted (202), else why it was refused. */
+export type EventOutcome = EnqueueOutcome | 'invalid' | 'throttled' | 'failed';
+
+export interface RecordedEvent {
+  /** Clock time (ms) it arrived. */
+  at: number;
+  /** The parsed JSON body, or the raw text when it was not JSON. */
+  body: unknown;
+  /** The HTTP status answered. */
+  status: number;
+  outcome: EventOutcome;
+  /** The dedup_key answered, on 202s. */
+  dedupKey?: string;
+}
+
+export interface RecordedRequest {
+  at: number;
+  method: string;
+  path: string;
+  /** Repeated and `name[]` parameters as arrays. */
+  query: Record<string, string | string[]>;
+  accept?: string;
+  status: number;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+/** PagerDuty's documented limit on an Events API payload. */
+const MAX_EVENT_BYTES = 512 * 1024;
+const ENQUEUE_PATH = '/v2/enqueue';
+const INVALID_EVENT = { status: 'invalid event', message: 'Event object is invalid' } as const;
+const THROTTLED_MESSAGE = 'Requests for this service are arriving too quickly. Please retry later.';
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** `Token token=…` (API keys) or `Bearer …` (OAuth tokens), as PagerDuty accepts them. */
+function apiToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization ?? '';
+  return /^Token token=(\S+)\s*$/.exec(header)?.[1] ?? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+}
+
+function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
+  const record: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    record[key] = key.endsWith('[]') || values.length > 1 ? values : (values[0] ?? '');
+  }
+  return record;
+}
+
+function eventsFault(fault: Fault): { body: unknown; outcome: EventOutcome } {
+  if (fault.status === 429) return { body: { status: 'throttle event', message: fault.message ?? THROTTLED_MESSAGE }, outcome: 'throttled' };
+  if (fault.status === 400) return { body: { ...INVALID_EVENT, errors: [fault.message ?? 'Injected failure'] }, outcome: 'invalid' };
+  return { body: { status: 'error', message: fault.message ?? 'Internal server error' }, outcome: 'failed' };
+}
+
+function restFault(fault: Fault): RestAnswer {
+  switch (fault.status) {
+    case 429:
+      return {
+        ...restError(429, fault.message ?? 'Rate Limit Exceeded', 2020),
+        headers: { 'ratelimit-limit': '960', 'ratelimit-remaining': '0', 'ratelimit-reset': '1' },
+      };
+    case 400:
+      return restError(400, 'Invalid Input Provided', 2001, [fault.message ?? 'Injected failure']);
+    case 401:
+      return restError(401, fault.message ?? 'Unauthorized', 2006);
+    case 404:
+      return restError(404, fault.message ?? 'Not Found', 2100);
+    default:
+      return restError(fault.status, fault.message ?? 'An internal error has occurred. PagerDuty team has been notified.', 2000);
+  }
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+export class FakePagerDuty {
+  /** Base URL of the Events API: the app posts to `${eventsUrl}/v2/enqueue`. Same as `url`. */
+  readonly eventsUrl: string;
+  /** Base URL of the REST API (`${apiUrl}/oncalls`…): give it to pdjs as the start of `url`. Same as `url`. */
+  readonly apiUrl: string;
+  private readonly account: Account;
+  private readonly shapes: Shapes;
+  private readonly faults = new Faults();
+  private readonly listeners = new Set<() => void>();
+  private eventLog: RecordedEvent[] = [];
+  private requestLog: RecordedRequest[] = [];
+  private deliveryLog: WebhookDelivery[] = [];
+  private connection: WebhookConnection | null = null;
+
+  private constructor(
+    private readonly server: Server,
+    /** Like `http://127.0.0.1:PORT`, no trailing slash. */
+    readonly url: string,
+    readonly apiToken: string,
+    readonly routingKey: string | undefined,
+    private readonly clock: () => number,
+  ) {
+    this.eventsUrl = url;
+    this.apiUrl = url;
+    this.account = new Account(clock);
+    this.shapes = new Shapes(url, this.account);
+  }
+
+  static async start(options: FakePagerDutyOptions = {}): Promise<FakePagerDuty> {
+    const host = options.host ?? '127.0.0.1';
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const fake = new FakePagerDuty(server, `http://${urlHost}:${port}`, options.apiToken ?? DEFAULT_API_TOKEN, options.routingKey, options.clock ?? Date.now);
+    server.on('request', (req, res) => {
+      fake.handle(req, res).catch((error: unknown) => {
+        // A bug in the fake: answer like a broken PagerDuty, loudly.
+        process.emitWarning(`FakePagerDuty failed on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (!res.headersSent) sendJson(res, 500, { error: { message: 'An internal error has occurred. PagerDuty team has been notified.', code: 2000 } });
+        else res.end();
+      });
+    });
+    return fake;
+  }
+
+  /** Stops listening and drops every open connection (keep-alive ones included) at once. */
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  // ---- state ----
+
+  /** Every incident, oldest first (copies). */
+  incidents(): Incident[] {
+    return this.account.incidents().map((i) => structuredClone(i));
+  }
+
+  /** The most recent incident for a dedup_key, resolved or not (a copy). */
+  incident(dedupKey: string): Incident | undefined {
+    const incident = this.account.latestIncident(dedupKey);
+    return incident && structuredClone(incident);
+  }
+
+  /** Who is on call now, per escalation policy and level. */
+  onCalls(): OnCallEntry[] {
+    return this.account.onCalls();
+  }
+
+  /** Puts a user on call at a level of an escalation policy (level n+1 adds a level). */
+  setOnCall(policyId: string, level: number, userId: string): void {
+    this.account.setOnCall(policyId, level, userId);
+    this.changed();
+  }
+
+  /** Called after any change (an event received, an incident changed, on-call changed); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Back to the preset account: forgets incidents, events, requests, deliveries and queued faults. Keeps the webhook
+   * connection, and incident numbers keep counting, so an app that outlives the reset never sees an incident id twice.
+   */
+  reset(): void {
+    this.account.reset();
+    this.eventLog = [];
+    this.requestLog = [];
+    this.deliveryLog = [];
+    this.faults.clear();
+    this.changed();
+  }
+
+  // ---- recording and fault injection ----
+
+  /** Every POST to /v2/enqueue, refused ones included, in order. */
+  events(): RecordedEvent[] {
+    return this.eventLog.map((e) => structuredClone(e));
+  }
+
+  /** REST API requests, in order; only those to `path` (e.g. '/oncalls') when given. */
+  requests(path?: string): RecordedRequest[] {
+    return this.requestLog.filter((r) => path === undefined || r.path === path).map((r) => structuredClone(r));
+  }
+
+  /** Every webhook sent to the app, in order, with the raw body and headers (to replay with sendRawWebhook). */
+  deliveries(): WebhookDelivery[] {
+    return this.deliveryLog.map((d) => structuredClone(d));
+  }
+
+  /** The next `times` requests to `path` ('/v2/enqueue', '/oncalls', '/users/*', '*') fail with `status`. */
+  fail(path: string, options: FaultOptions): void {
+    this.faults.add(path, options);
+  }
+
+  clearFailures(): void {
+    this.faults.clear();
+  }
+
+  // ---- playing PagerDuty toward the app ----
+
+  /** Where PagerDuty sends v3 webhooks (the app's endpoint) and the subscription secret it signs them with. */
+  connectWebhook(connection: WebhookConnection): void {
+    this.connection = { ...connection };
+  }
+
+  /** A responder acknowledges the open incident for `dedupKey`: `incident.acknowledged` goes to the app. */
+  acknowledge(dedupKey: string, options: { userId?: string } = {}): Promise<WebhookReply> {
+    const userId = options.userId ?? DEFAULT_AGENT_ID;
+    return this.respond(dedupKey, userId, 'incident.acknowledged', (incident) => this.account.acknowledge(incident, userId));
+  }
+
+  /** A responder resolves the open incident for `dedupKey`: `incident.resolved` goes to the app. */
+  resolve(dedupKey: string, options: { userId?: string } = {}): Promise<WebhookReply> {
+    const userId = options.userId ?? DEFAULT_AGENT_ID;
+    return this.respond(dedupKey, userId, 'incident.resolved', (incident) => this.account.resolve(incident, userId));
+  }
+
+  /** Escalates to whoever is on call at `toLevel` (triggered again): `incident.escalated` goes to the app. */
+  escalate(dedupKey: string, options: { toLevel: number; byUserId?: string }): Promise<WebhookReply> {
+    const agent = options.byUserId ?? DEFAULT_AGENT_ID;
+    return this.respond(dedupKey, agent, 'incident.escalated', (incident) => this.account.escalate(incident, options.toLevel, agent));
+  }
+
+  /** Reassigns to `userId` (triggered again): `incident.reassigned` goes to the app. */
+  reassign(dedupKey: string, options: { userId: string; byUserId?: string }): Promise<WebhookReply> {
+    const agent = options.byUserId ?? DEFAULT_AGENT_ID;
+    return this.respond(dedupKey, agent, 'incident.reassigned', (incident) => this.account.reassign(incident, options.userId, agent));
+  }
+
+  /**
+   * Sends `body` (a string as is, or JSON) to the connected endpoint with PagerDuty's headers (content-type,
+   * user-agent, a fresh x-webhook-id, x-webhook-subscription) overridden by `headers`. Nothing is signed:
+   * pass `x-pagerduty-signature` yourself. For bad signatures and replays.
+   */
+  sendRawWebhook(body: string | object, headers: Record<string, string> = {}): Promise<WebhookReply> {
+    const connection = this.webhook();
+    const raw = typeof body === 'string' ? body : JSON.stringify(body);
+    const base = baseHeaders(randomUUID(), connection.subscriptionId ?? DEFAULT_WEBHOOK_SUBSCRIPTION_ID);
+    return this.send(connection, raw, { ...base, ...lowerCaseKeys(headers) });
+  }
+
+  private async respond(dedupKey: string, agentId: string, eventType: WebhookEventType, change: (incident: Incident) => void): Promise<WebhookReply> {
+    const connection = this.webhook();
+    if (!this.account.user(agentId)) throw new Error(`FakePagerDuty: no user ${agentId}`);
+    const incident = this.account.openIncident(dedupKey);
+    if (!incident) throw new Error(`FakePagerDuty: no open incident with dedup_key "${dedupKey}"`);
+    change(incident);
+    this.changed();
+    const body = JSON.stringify({
+      event: {
+        id: randomUUID(),
+        event_type: eventType,
+        resource_type: 'incident',
+        occurred_at: new Date(this.clock()).toISOString(),
+        agent: this.shapes.userRef(agentId),
+        client: null,
+        data: this.shapes.webhookIncident(incident),
+      },
+    });
+    const base = baseHeaders(randomUUID(), connection.subscriptionId ?? DEFAULT_WEBHOOK_SUBSCRIPTION_ID);
+    return this.send(connection, body, signedHeaders(connection, body, base));
+  }
+
+  private async send(connection: WebhookConnection, body: string, headers: Record<string, string>): Promise<WebhookReply> {
+    const delivery: WebhookDelivery = { at: this.clock(), body, headers, status: 0 };
+    this.deliveryLog.push(delivery);
+    const reply = await deliver(connection, body, headers);
+    delivery.status = reply.status;
+    return reply;
+  }
+
+  private webhook(): WebhookConnection {
+    if (!this.connection) throw new Error('FakePagerDuty: call connectWebhook({ url, secret }) first');
+    return this.connection;
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  // ---- HTTP ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const raw = await readBody(req);
+    if (url.pathname === ENQUEUE_PATH) {
+      if (req.method !== 'POST') return sendJson(res, 405, { status: 'invalid request', message: 'Method not allowed' }, { allow: 'POST' });
+      return this.handleEnqueue(res, raw);
+    }
+    if (raw === null) return sendJson(res, 413, { error: { message: 'Request Entity Too Large', code: 2001 } });
+    this.handleRestRequest(req, res, url);
+  }
+
+  private handleEnqueue(res: ServerResponse, raw: string | null): void {
+    const at = this.clock();
+    let body: unknown = raw ?? '';
+    let parsed = false;
+    if (raw !== null) {
+      try {
+        body = JSON.parse(raw) as unknown;
+        parsed = true;
+      } catch {
+        // recorded as text and refused below
+      }
+    }
+    const answer = (status: number, response: unknown, outcome: EventOutcome, dedupKey?: string): void => {
+      this.eventLog.push({ at, body, status, outcome, ...(dedupKey !== undefined ? { dedupKey } : {}) });
+      this.changed();
+      sendJson(res, status, response);
+    };
+    const fault = this.faults.take(ENQUEUE_PATH);
+    if (fault) {
+      const { body: response, outcome } = eventsFault(fault);
+      return answer(fault.status, response, outcome);
+    }
+    if (raw === null || Buffer.byteLength(raw) > MAX_EVENT_BYTES) return answer(400, { ...INVALID_EVENT, errors: ['Event is larger than 512 KB'] }, 'invalid');
+    if (!parsed) return answer(400, { ...INVALID_EVENT, errors: ['Event is not valid JSON'] }, 'invalid');
+    const validation = validateEnqueue(body, this.routingKey);
+    if (!validation.ok) return answer(400, { ...INVALID_EVENT, errors: validation.errors }, 'invalid');
+    const { dedupKey, outcome } = this.account.applyEvent(validation.event);
+    answer(202, { status: 'success', message: 'Event processed', dedup_key: dedupKey }, outcome, dedupKey);
+  }
+
+  private handleRestRequest(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const at = this.clock();
+    const method = req.method ?? 'GET';
+    const answer = (a: RestAnswer): void => {
+      this.requestLog.push({
+        at,
+        method,
+        path: url.pathname,
+        query: queryRecord(url.searchParams),
+        ...(req.headers.accept !== undefined ? { accept: req.headers.accept } : {}),
+        status: a.status,
+      });
+      sendJson(res, a.status, a.body, a.headers);
+    };
+    const fault = this.faults.take(url.pathname);
+    if (fault) return answer(restFault(fault));
+    if (apiToken(req) !== this.apiToken) return answer(restError(401, 'Unauthorized', 2006));
+    answer(handleRest(method, url.pathname, url.searchParams, this.account, this.shapes));
+  }
+}

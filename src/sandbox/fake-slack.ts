@@ -1,0 +1,343 @@
+// A local Slack: the Web API (method names, encodings, answers and errors as Slack's) on node:http,
+// plus Slack's side toward the app (signed commands, clicks, submissions, events). Serves `npm start`
+// without a Slack token, and the tests.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppLink, type AppConnection, type AppReply } from './fake-slack/app-link';
+import { decodeBody, optionalString, recordableArgs, SlackApiError, type Args } from './fake-slack/args';
+import { CallLog, type RecordedCall } from './fake-slack/call-log';
+import { Faults, type Fault, type FaultOptions } from './fake-slack/faults';
+import { BOT, TEAM } from './fake-slack/preset';
+import { applyResponse } from './fake-slack/response-urls';
+import { METHODS, type MethodContext } from './fake-slack/web-api';
+import { Workspace, type Channel, type Message } from './fake-slack/workspace';
+
+export type { AppReply } from './fake-slack/app-link';
+export type { RecordedCall } from './fake-slack/call-log';
+export type { FaultOptions } from './fake-slack/faults';
+
+export interface FakeSlackOptions {
+  /** 127.0.0.1 by default. */
+  host?: string;
+  /** 0 (a free port) by default. */
+  port?: number;
+  /** The only token the Web API accepts (`Authorization: Bearer …`). */
+  botToken?: string;
+  /** Milliseconds since the epoch; drives message ts, `created`, and call times. Date.now by default. */
+  clock?: () => number;
+}
+
+export interface ChannelSummary {
+  id: string;
+  name: string;
+  creator: string;
+  /** Unix seconds. */
+  created: number;
+  isPrivate: boolean;
+  isArchived: boolean;
+  /** Whether the bot is a member. */
+  isMember: boolean;
+  topic: string;
+  purpose: string;
+}
+
+export interface MessageSummary {
+  ts: string;
+  user: string;
+  text: string;
+  /** [] when the message has none. */
+  blocks: unknown[];
+  edited: boolean;
+  pinned: boolean;
+  reactions: Array<{ name: string; users: string[] }>;
+  threadTs?: string;
+}
+
+export const DEFAULT_BOT_TOKEN = 'xoxb-fake-slack';
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function bearerToken(req: IncomingMessage): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
+}
+
+function summary(channel: Channel, botUserId: string): ChannelSummary {
+  return {
+    id: channel.id,
+    name: channel.name,
+    creator: channel.creator,
+    created: channel.created,
+    isPrivate: channel.isPrivate,
+    isArchived: channel.isArchived,
+    isMember: channel.members.includes(botUserId),
+    topic: channel.topic,
+    purpose: channel.purpose,
+  };
+}
+
+function messageSummary(message: Message): MessageSummary {
+  return {
+    ts: message.ts,
+    user: message.user,
+    text: message.text,
+    blocks: structuredClone(message.blocks ?? []),
+    edited: message.edited !== undefined,
+    pinned: message.pin !== undefined,
+    reactions: message.reactions.map((r) => ({ name: r.name, users: [...r.users] })),
+    ...(message.threadTs ? { threadTs: message.threadTs } : {}),
+  };
+}
+
+export class FakeSlack {
+  /** Like `http://127.0.0.1:PORT/api/`: give it to WebClient as `slackApiUrl`. */
+  readonly apiUrl: string;
+  private readonly workspace: Workspace;
+  private readonly log = new CallLog();
+  private readonly faults = new Faults();
+  private readonly context: MethodContext;
+  private link: AppLink | null = null;
+
+  private constructor(
+    private readonly server: Server,
+    /** Like `http://127.0.0.1:PORT`, where response_urls point. */
+    readonly url: string,
+    readonly botToken: string,
+    clock: () => number,
+  ) {
+    this.apiUrl = `${url}/api/`;
+    this.workspace = new Workspace(clock);
+    this.context = { ws: this.workspace, bot: { userId: BOT.userId, botId: BOT.botId } };
+  }
+
+  static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+    const host = options.host ?? '127.0.0.1';
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const slack = new FakeSlack(server, `http://${urlHost}:${port}`, options.botToken ?? DEFAULT_BOT_TOKEN, options.clock ?? Date.now);
+    server.on('request', (req, res) => {
+      slack.handle(req, res).catch((error: unknown) => {
+        // A bug in the fake: answer like a broken Slack, loudly.
+        process.emitWarning(`FakeSlack failed on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'fatal_error' });
+        else res.end();
+      });
+    });
+    return slack;
+  }
+
+  /** Stops listening and drops every open connection (keep-alive ones included) at once. */
+  async stop(): Promise<void> {
+    const closed = new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  // ---- the bot and the workspace ----
+
+  auth(): { botUserId: string; botId: string; teamId: string } {
+    return { botUserId: BOT.userId, botId: BOT.botId, teamId: TEAM.id };
+  }
+
+  listChannels(): ChannelSummary[] {
+    return this.workspace.listChannels().map((c) => summary(c, BOT.userId));
+  }
+
+  /** By name, with or without "#". */
+  channelByName(name: string): ChannelSummary | undefined {
+    const channel = this.workspace.channelByName(name);
+    return channel && summary(channel, BOT.userId);
+  }
+
+  channel(id: string): ChannelSummary | undefined {
+    const channel = this.workspace.channel(id);
+    return channel && summary(channel, BOT.userId);
+  }
+
+  /** Every message in the channel, thread replies included, oldest first; [] for an unknown channel. */
+  messages(channelId: string): MessageSummary[] {
+    return this.workspace.messages(channelId).map(messageSummary);
+  }
+
+  members(channelId: string): string[] {
+    return [...(this.workspace.channel(channelId)?.members ?? [])];
+  }
+
+  /** Every modal shown to this person (opened, pushed, or updated in place), each in its latest state, oldest first. */
+  views(userId: string): unknown[] {
+    return this.workspace.views(userId).map((v) => structuredClone(v.view));
+  }
+
+  /** Ephemeral messages: from chat.postEphemeral and from ephemeral response_url posts. */
+  get ephemerals(): ReadonlyArray<{ channel: string; user: string; text: string; blocks?: unknown[] }> {
+    return this.workspace.ephemerals.map((e) => structuredClone(e));
+  }
+
+  /** Every body the app posted to a response_url, in order. */
+  get responses(): ReadonlyArray<{ url: string; body: unknown }> {
+    return this.workspace.responses.map((r) => structuredClone(r));
+  }
+
+  /** Called after any change to the workspace; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    return this.workspace.subscribe(listener);
+  }
+
+  // ---- recording and fault injection ----
+
+  calls(method?: string): RecordedCall[] {
+    return this.log.calls(method);
+  }
+
+  maxCallsPerChannelPerSecond(methods: string[]): number {
+    return this.log.maxCallsPerChannelPerSecond(methods);
+  }
+
+  /** The next `times` calls of `method` ("*": any method) fail; see FaultOptions. */
+  fail(method: string, options?: FaultOptions): void {
+    this.faults.add(method, options);
+  }
+
+  clearFailures(): void {
+    this.faults.clear();
+  }
+
+  /** Back to the preset workspace: forgets calls, messages, channels created, views, responses and queued faults. */
+  reset(): void {
+    this.workspace.reset();
+    this.log.clear();
+    this.faults.clear();
+    this.workspace.changed();
+  }
+
+  // ---- playing Slack toward the app ----
+
+  /** Where Slack sends commands, interactions and events, and the secret it signs them with. */
+  connectApp(connection: AppConnection): void {
+    this.link = new AppLink(this.workspace, connection, this.url, BOT.userId);
+  }
+
+  slashCommand(input: { command: string; text: string; userId: string; channelId: string }): Promise<AppReply> {
+    return this.app().slashCommand(input);
+  }
+
+  clickButton(input: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string; blockId?: string }): Promise<AppReply> {
+    return this.app().clickButton(input);
+  }
+
+  submitView(input: { userId: string; callbackId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string }): Promise<AppReply> {
+    return this.app().submitView(input);
+  }
+
+  /** A person's message, stored (no event is sent); returns its ts. */
+  postUserMessage(channelId: string, userId: string, text: string, options: { threadTs?: string } = {}): string {
+    if (!this.workspace.user(userId)) throw new Error(`FakeSlack.postUserMessage: no user ${userId}`);
+    if (!this.workspace.channel(channelId)) throw new Error(`FakeSlack.postUserMessage: no channel ${channelId}`);
+    return this.workspace.addMessage(channelId, { user: userId, text, ...(options.threadTs ? { threadTs: options.threadTs } : {}) }).ts;
+  }
+
+  /** Stores the reaction and sends `reaction_added`; the app's HTTP status, or 0 when Slack would send nothing. */
+  addReaction(channelId: string, ts: string, userId: string, name: string): Promise<number> {
+    return this.app().addReaction(channelId, ts, userId, name);
+  }
+
+  private app(): AppLink {
+    if (!this.link) throw new Error('FakeSlack: call connectApp({ requestUrl, signingSecret }) first');
+    return this.link;
+  }
+
+  // ---- HTTP ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    const raw = await readBody(req);
+    if (raw === null) return sendJson(res, 413, { ok: false, error: 'request_too_large' });
+    const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
+    if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) return this.handleApiCall(api[1], req, res, raw, url.searchParams);
+    const response = /^\/response\/([\w]+)$/.exec(url.pathname);
+    if (response?.[1] && req.method === 'POST') return this.handleResponseUrl(response[1], url.toString(), res, raw);
+    sendJson(res, 404, { ok: false, error: 'not_found' });
+  }
+
+  private handleApiCall(method: string, req: IncomingMessage, res: ServerResponse, raw: string, query: URLSearchParams): void {
+    const at = this.workspace.clock();
+    let args: Args = {};
+    const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
+      const ok = body.ok === true;
+      const error = ok ? undefined : String(body.error);
+      const channelRef = optionalString(args, 'channel');
+      const channelId = channelRef ? (this.workspace.resolveChannel(channelRef)?.id ?? channelRef) : undefined;
+      this.log.add({ method, args: recordableArgs(args), at, ok, ...(error ? { error } : {}) }, channelId);
+      sendJson(res, status, body, headers);
+    };
+    try {
+      args = decodeBody(req.headers['content-type'], raw, query);
+    } catch (error) {
+      if (error instanceof SlackApiError) return answer(200, { ok: false, error: error.error });
+      throw error;
+    }
+    const handler = METHODS.get(method);
+    if (!handler) return answer(200, { ok: false, error: 'unknown_method', req_method: method });
+    const fault = this.faults.take(method);
+    if (fault) return this.answerFault(fault, answer);
+    const token = bearerToken(req) ?? optionalString(args, 'token');
+    if (!token) return answer(200, { ok: false, error: 'not_authed' });
+    if (token !== this.botToken) return answer(200, { ok: false, error: 'invalid_auth' });
+    try {
+      answer(200, { ok: true, ...handler(args, this.context) });
+    } catch (error) {
+      if (!(error instanceof SlackApiError)) throw error;
+      answer(200, { ok: false, error: error.error, ...error.extra });
+    }
+  }
+
+  private answerFault(fault: Fault, answer: (status: number, body: Record<string, unknown>, headers?: Record<string, string>) => void): void {
+    switch (fault.kind) {
+      case 'rate_limited':
+        return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });
+      case 'http':
+        return answer(fault.status, { ok: false, error: `http_${fault.status}` });
+      case 'platform':
+        return answer(200, { ok: false, error: fault.error });
+    }
+  }
+
+  private handleResponseUrl(id: string, url: string, res: ServerResponse, raw: string): void {
+    const target = this.workspace.responseTarget(id);
+    if (!target) return sendJson(res, 404, { ok: false, error: 'expired_url' });
+    let body: unknown;
+    try {
+      body = JSON.parse(raw) as unknown;
+    } catch {
+      return sendJson(res, 400, { ok: false, error: 'invalid_payload' });
+    }
+    this.workspace.recordResponse({ url, body });
+    applyResponse(this.workspace, target, body, this.context.bot);
+    sendJson(res, 200, { ok: true });
+  }
+}

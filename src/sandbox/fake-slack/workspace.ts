@@ -1,0 +1,382 @@
+// The state of the fake workspace — people, channels, messages, views — and the only code that changes it.
+// Every change is announced to subscribers (the sandbox writes its record file from them).
+import {
+  PRESET_CHANNEL_CREATOR, PRESET_CHANNELS, PRESET_USER_GROUPS, PRESET_USERS, type PresetUser, type PresetUserGroup,
+} from './preset';
+
+export type User = PresetUser;
+export type UserGroup = PresetUserGroup & { created: number };
+
+export interface Channel {
+  id: string;
+  name: string;
+  creator: string;
+  /** Unix seconds. */
+  created: number;
+  isPrivate: boolean;
+  isArchived: boolean;
+  /** In the order they joined. */
+  members: string[];
+  topic: string;
+  purpose: string;
+}
+
+export interface Reaction {
+  name: string;
+  users: string[];
+}
+
+export interface Message {
+  channel: string;
+  ts: string;
+  user: string;
+  botId?: string;
+  text: string;
+  blocks?: unknown[];
+  edited?: { user: string; ts: string };
+  pin?: { by: string; at: number };
+  reactions: Reaction[];
+  threadTs?: string;
+}
+
+/** A modal as Slack holds it: the app's view plus the fields Slack adds (id, hash, state...). */
+export interface ShownView {
+  id: string;
+  userId: string;
+  rootViewId: string;
+  open: boolean;
+  view: Record<string, unknown>;
+}
+
+/** What a response_url belongs to: who triggered it, where, and (for clicks) on which message. */
+export interface ResponseTarget {
+  channelId: string;
+  userId: string;
+  messageTs?: string;
+}
+
+export interface Ephemeral {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+}
+
+export interface AppResponse {
+  url: string;
+  body: unknown;
+}
+
+/** Slack timestamps, "<seconds>.<6 digits>", as integer microseconds so they compare as numbers. */
+export function tsToMicros(ts: string): number {
+  const [seconds = '0', fraction = ''] = ts.split('.');
+  return Number(seconds) * 1_000_000 + Number(fraction.padEnd(6, '0').slice(0, 6));
+}
+
+function microsToTs(micros: number): string {
+  return `${Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+}
+
+function counterId(prefix: string, n: number, width = 9): string {
+  return `${prefix}${n.toString(36).toUpperCase().padStart(width, '0')}`;
+}
+
+export class Workspace {
+  private users = new Map<string, User>();
+  private groups = new Map<string, UserGroup>();
+  private channels = new Map<string, Channel>();
+  private messagesByChannel = new Map<string, Message[]>();
+  private shownViews: ShownView[] = [];
+  private triggers = new Map<string, { userId: string; exchanged: boolean }>();
+  private responseTargets = new Map<string, ResponseTarget>();
+  private counter = 0;
+  /** Kept across reset so a ts is never handed out twice by one server. */
+  private lastTsMicros = 0;
+  private listeners = new Set<() => void>();
+  readonly ephemerals: Ephemeral[] = [];
+  readonly responses: AppResponse[] = [];
+
+  constructor(readonly clock: () => number) {
+    this.reset();
+  }
+
+  // ---- change notification ----
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  changed(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        // A broken observer must not turn into a failed Web API call for the app under test.
+        process.emitWarning(`FakeSlack onChange listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  reset(): void {
+    const seconds = Math.floor(this.clock() / 1000);
+    this.users = new Map(PRESET_USERS.map((u) => [u.id, { ...u }]));
+    this.groups = new Map(PRESET_USER_GROUPS.map((g) => [g.id, { ...g, users: [...g.users], created: seconds }]));
+    this.channels = new Map(
+      PRESET_CHANNELS.map((c) => [
+        c.id,
+        { id: c.id, name: c.name, creator: PRESET_CHANNEL_CREATOR, created: seconds, isPrivate: false, isArchived: false, members: [...c.members], topic: '', purpose: c.purpose },
+      ]),
+    );
+    this.messagesByChannel = new Map(PRESET_CHANNELS.map((c) => [c.id, []]));
+    this.shownViews = [];
+    this.triggers.clear();
+    this.responseTargets.clear();
+    this.ephemerals.length = 0;
+    this.responses.length = 0;
+    this.counter = 0;
+  }
+
+  // ---- time and ids ----
+
+  nowSeconds(): number {
+    return Math.floor(this.clock() / 1000);
+  }
+
+  /** A message ts from the clock, strictly increasing even when the clock stands still. */
+  nextTs(): string {
+    const micros = Math.max(Math.floor(this.clock()) * 1000, this.lastTsMicros + 1);
+    this.lastTsMicros = micros;
+    return microsToTs(micros);
+  }
+
+  nextId(prefix: string): string {
+    this.counter += 1;
+    return counterId(prefix, this.counter);
+  }
+
+  // ---- people ----
+
+  user(id: string): User | undefined {
+    return this.users.get(id);
+  }
+
+  userByEmail(email: string): User | undefined {
+    const wanted = email.toLowerCase();
+    return [...this.users.values()].find((u) => u.email?.toLowerCase() === wanted);
+  }
+
+  listUsers(): User[] {
+    return [...this.users.values()];
+  }
+
+  userGroup(id: string): UserGroup | undefined {
+    return this.groups.get(id);
+  }
+
+  listUserGroups(): UserGroup[] {
+    return [...this.groups.values()];
+  }
+
+  // ---- channels ----
+
+  channel(id: string): Channel | undefined {
+    return this.channels.get(id);
+  }
+
+  channelByName(name: string): Channel | undefined {
+    const bare = name.replace(/^#/, '');
+    return [...this.channels.values()].find((c) => c.name === bare);
+  }
+
+  /** A channel by id, or by name with or without "#" (only chat.postMessage accepts names). */
+  resolveChannel(ref: string): Channel | undefined {
+    return this.channels.get(ref) ?? this.channelByName(ref);
+  }
+
+  listChannels(): Channel[] {
+    return [...this.channels.values()];
+  }
+
+  createChannel(name: string, creator: string, isPrivate: boolean): Channel {
+    const channel: Channel = { id: this.nextId('C0'), name, creator, created: this.nowSeconds(), isPrivate, isArchived: false, members: [creator], topic: '', purpose: '' };
+    this.channels.set(channel.id, channel);
+    this.messagesByChannel.set(channel.id, []);
+    this.changed();
+    return channel;
+  }
+
+  /** Adds whoever is not yet a member; returns those added. */
+  addMembers(channelId: string, userIds: string[]): string[] {
+    const channel = this.mustChannel(channelId);
+    const added = userIds.filter((id, i) => !channel.members.includes(id) && userIds.indexOf(id) === i);
+    if (added.length === 0) return [];
+    channel.members.push(...added);
+    this.changed();
+    return added;
+  }
+
+  isMember(channelId: string, userId: string): boolean {
+    return this.channels.get(channelId)?.members.includes(userId) ?? false;
+  }
+
+  // ---- messages ----
+
+  messages(channelId: string): Message[] {
+    return this.messagesByChannel.get(channelId) ?? [];
+  }
+
+  message(channelId: string, ts: string): Message | undefined {
+    return this.messages(channelId).find((m) => m.ts === ts);
+  }
+
+  addMessage(channelId: string, fields: { user: string; text: string; blocks?: unknown[]; botId?: string; threadTs?: string }): Message {
+    const list = this.messagesByChannel.get(this.mustChannel(channelId).id) ?? [];
+    const message: Message = {
+      channel: channelId,
+      ts: this.nextTs(),
+      user: fields.user,
+      text: fields.text,
+      reactions: [],
+      ...(fields.blocks ? { blocks: fields.blocks } : {}),
+      ...(fields.botId ? { botId: fields.botId } : {}),
+      ...(fields.threadTs ? { threadTs: fields.threadTs } : {}),
+    };
+    list.push(message);
+    this.messagesByChannel.set(channelId, list);
+    this.changed();
+    return message;
+  }
+
+  editMessage(message: Message, changes: { text?: string; blocks?: unknown[] }, editor: string): void {
+    if (changes.text !== undefined) message.text = changes.text;
+    if (changes.blocks !== undefined) {
+      if (changes.blocks.length > 0) message.blocks = changes.blocks;
+      else delete message.blocks;
+    }
+    message.edited = { user: editor, ts: this.nextTs() };
+    this.changed();
+  }
+
+  deleteMessage(channelId: string, ts: string): boolean {
+    const list = this.messages(channelId);
+    const index = list.findIndex((m) => m.ts === ts);
+    if (index < 0) return false;
+    list.splice(index, 1);
+    this.changed();
+    return true;
+  }
+
+  replies(channelId: string, threadTs: string): Message[] {
+    return this.messages(channelId).filter((m) => m.threadTs === threadTs && m.ts !== threadTs);
+  }
+
+  pin(message: Message, by: string): void {
+    message.pin = { by, at: this.nowSeconds() };
+    this.changed();
+  }
+
+  unpin(message: Message): void {
+    delete message.pin;
+    this.changed();
+  }
+
+  /** False when that person already reacted with that emoji (Slack changes nothing then). */
+  addReaction(message: Message, userId: string, name: string): boolean {
+    let reaction = message.reactions.find((r) => r.name === name);
+    if (reaction?.users.includes(userId)) return false;
+    if (!reaction) {
+      reaction = { name, users: [] };
+      message.reactions.push(reaction);
+    }
+    reaction.users.push(userId);
+    this.changed();
+    return true;
+  }
+
+  // ---- modals ----
+
+  issueTrigger(userId: string): string {
+    this.counter += 1;
+    const id = `${this.counter}.${this.nowSeconds()}.${(this.counter * 2654435761).toString(16).padStart(12, '0').slice(-12)}`;
+    this.triggers.set(id, { userId, exchanged: false });
+    return id;
+  }
+
+  /** A trigger opens one view, once — as in Slack. */
+  exchangeTrigger(triggerId: string): { userId: string } | 'invalid_trigger_id' | 'exchanged_trigger_id' {
+    const trigger = this.triggers.get(triggerId);
+    if (!trigger) return 'invalid_trigger_id';
+    if (trigger.exchanged) return 'exchanged_trigger_id';
+    trigger.exchanged = true;
+    return { userId: trigger.userId };
+  }
+
+  views(userId: string): ShownView[] {
+    return this.shownViews.filter((v) => v.userId === userId);
+  }
+
+  openViews(userId: string): ShownView[] {
+    return this.views(userId).filter((v) => v.open);
+  }
+
+  view(viewId: string): ShownView | undefined {
+    return this.shownViews.find((v) => v.id === viewId);
+  }
+
+  viewByExternalId(externalId: string): ShownView | undefined {
+    return this.shownViews.find((v) => v.view.external_id === externalId);
+  }
+
+  /** A new view: a root (closing whatever modal the person had open) or pushed on top of their stack. */
+  showView(shown: Omit<ShownView, 'open'>, mode: 'open' | 'push'): ShownView {
+    if (mode === 'open') for (const v of this.openViews(shown.userId)) v.open = false;
+    const entry: ShownView = { ...shown, open: true };
+    this.shownViews.push(entry);
+    this.changed();
+    return entry;
+  }
+
+  replaceView(shown: ShownView, view: Record<string, unknown>): void {
+    shown.view = view;
+    this.changed();
+  }
+
+  closeView(shown: ShownView): void {
+    shown.open = false;
+    this.changed();
+  }
+
+  closeAllViews(userId: string): void {
+    for (const v of this.openViews(userId)) v.open = false;
+    this.changed();
+  }
+
+  // ---- what the app sends back outside the Web API ----
+
+  issueResponseTarget(target: ResponseTarget): string {
+    const id = this.nextId('R0');
+    this.responseTargets.set(id, target);
+    return id;
+  }
+
+  responseTarget(id: string): ResponseTarget | undefined {
+    return this.responseTargets.get(id);
+  }
+
+  recordEphemeral(ephemeral: Ephemeral): void {
+    this.ephemerals.push(ephemeral);
+    this.changed();
+  }
+
+  recordResponse(response: AppResponse): void {
+    this.responses.push(response);
+    this.changed();
+  }
+
+  private mustChannel(id: string): Channel {
+    const channel = this.channels.get(id);
+    if (!channel) throw new Error(`FakeSlack: no channel ${id}`);
+    return channel;
+  }
+}
