@@ -45,12 +45,16 @@ export async function startAlertmanager(options: { webhookUrl: string; bearerTok
   );
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A binary that cannot be run emits 'error' and never 'exit': either one means the process is gone.
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
   const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`cannot run ${ALERTMANAGER_BIN} (${e.message}); install Debian's prometheus-alertmanager`))));
   const url = `http://127.0.0.1:${port}`;
 
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
     rmSync(dir, { recursive: true, force: true });
   };

@@ -2,7 +2,7 @@
 import { CloudError } from './errors';
 import { autoScalingError, autoScalingSuccess, AUTOSCALING_VERSION, type ActionHandler, type ServiceApi } from './protocol';
 import { boolParam, intParam, listParam, structListParam, type Params } from './query';
-import type { CloudState, GroupRecord, InstanceRecord } from './state';
+import { ACCOUNT_ID, type CloudState, type GroupRecord, type InstanceRecord } from './state';
 import { el, isoTime, list, type XmlContent } from './xml';
 
 const LIFECYCLE = { pending: 'Pending', running: 'InService', 'shutting-down': 'Terminating', terminated: 'Terminated' } as const;
@@ -61,7 +61,7 @@ function groupXml(state: CloudState, group: GroupRecord, at: number): XmlContent
     ]),
     list('TerminationPolicies', 'member', ['Default'], (p) => p),
     el('NewInstancesProtectedFromScaleIn', false),
-    el('ServiceLinkedRoleARN', `arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`),
+    el('ServiceLinkedRoleARN', `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`),
     el('CapacityRebalance', false),
   ];
 }

@@ -6,9 +6,9 @@ export class Ids {
 
   constructor(private readonly seed: string = randomBytes(8).toString('hex')) {}
 
-  /** `${prefix}-` and 17 hex digits, like i-0abc… and r-0abc…. */
+  /** `${prefix}-` and 17 hex digits, the first a 0 as in AWS's long ids: i-0abc…, r-0abc…. */
   resource(prefix: string): string {
-    return `${prefix}-${this.next(prefix).slice(0, 17)}`;
+    return `${prefix}-0${this.next(prefix).slice(0, 16)}`;
   }
 
   /** A request id shaped like a UUID. */

@@ -86,10 +86,10 @@ export class Account {
 
   constructor(readonly clock: () => number) {}
 
+  /** Back to the preset people and on-call, no incidents; incident numbers keep counting (ids are never reused). */
   reset(): void {
     this.policies = presetPolicies();
     this.incidentList = [];
-    this.nextNumber = 1;
   }
 
   // ---- people and on-call ----
