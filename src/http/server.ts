@@ -92,8 +92,12 @@ export async function listen(app: Express, port: number, host: string): Promise<
 /** Stops accepting connections and waits for in-flight requests; cuts idle keep-alive sockets at once. */
 export async function closeGracefully(server: Server, timeoutMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // A keep-alive connection whose request finishes after close() turns idle then; cut it at that point
+  // rather than wait for the client's keep-alive timeout.
   server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
   const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
   await closed;
+  clearInterval(sweep);
   clearTimeout(timer);
 }

@@ -88,6 +88,9 @@ describe('live mode against the fake Slack', () => {
     const accepted = await postJson(`${first.url}/alerts/alertmanager`, alertmanagerPayload(), { authorization: `Bearer ${ALERT_TOKEN}` });
     expect(accepted.status).toBe(202);
     await eventually(() => slack.calls('conversations.create').length > 0, 'a first attempt at the channel');
+    // Killed between retries (the failed attempt handed back, the next one about a second away). A kill
+    // in the middle of an attempt is covered by the job's lease, which lapses after a minute.
+    await eventually(async () => (await fetch(`${first.url}/metrics`).then((r) => r.text())).includes('firebreak_outbox_retried_total{kind="incident.open_channel"} 1'), 'the failed attempt to be rescheduled');
     first.child.kill('SIGKILL');
     await first.exited;
     expect(incidentChannels(slack)).toHaveLength(0);
