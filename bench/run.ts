@@ -4,6 +4,7 @@
 //   (b) storm: 10,000 alerts of one group in 10 s — incidents opened, Slack calls, per-channel rate, RSS
 //   (c) slash command → acknowledgement, p99
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -52,11 +53,24 @@ function alertmanagerDelivery(groupKey: string, title: string, instance: number,
   };
 }
 
-async function postAlert(firebreak: Firebreak, body: unknown): Promise<Response> {
-  return fetch(`${firebreak.url}/alerts/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERT_TOKEN}` },
-    body: JSON.stringify(body),
+// Like Alertmanager, the sender keeps a pool of connections open rather than a socket per alert
+// (thousands of simultaneous connects would measure the kernel's accept queue, not Firebreak).
+const senders = new Agent({ keepAlive: true, maxSockets: 32 });
+
+function postAlert(firebreak: Firebreak, body: unknown): Promise<{ status: number; text: string }> {
+  const payload = JSON.stringify(body);
+  const url = new URL('/alerts/alertmanager', firebreak.url);
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: 'POST',
+      agent: senders,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${ALERT_TOKEN}` },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(payload);
   });
 }
 
@@ -102,7 +116,7 @@ async function alertToCard(slack: FakeSlack, firebreak: Firebreak): Promise<numb
     const title = `Latency sample ${i}`;
     const started = performance.now();
     const response = await postAlert(firebreak, alertmanagerDelivery(`{}:{sample="${i}"}`, title, 1));
-    if (response.status !== 202) throw new Error(`alert refused: ${response.status} ${await response.text()}`);
+    if (response.status !== 202) throw new Error(`alert refused: ${response.status} ${response.text}`);
     const name = `-latency-sample-${i}`;
     await when(slack, () => {
       const channel = slack.listChannels().find((c) => c.name.endsWith(name));
@@ -125,6 +139,11 @@ async function storm(slack: FakeSlack, firebreak: Firebreak) {
   const intervalMs = (STORM_SECONDS * 1000) / STORM_ALERTS;
   let accepted = 0;
   let refused = 0;
+  const refusals = new Map<string, number>();
+  const refuse = (why: string): void => {
+    refused += 1;
+    refusals.set(why, (refusals.get(why) ?? 0) + 1);
+  };
   const inFlight: Array<Promise<void>> = [];
   for (let i = 0; i < STORM_ALERTS; i += 1) {
     // Paced to the target rate: each alert leaves at its slot, without waiting for earlier answers.
@@ -133,14 +152,11 @@ async function storm(slack: FakeSlack, firebreak: Firebreak) {
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     inFlight.push(
       postAlert(firebreak, alertmanagerDelivery(groupKey, 'Request rate on web is 8x normal', i % 200, { delivery: String(i) })).then(
-        async (r) => {
-          await r.arrayBuffer();
+        (r) => {
           if (r.status === 202) accepted += 1;
-          else refused += 1;
+          else refuse(`HTTP ${r.status}`);
         },
-        () => {
-          refused += 1;
-        },
+        (error: Error & { code?: string }) => refuse(error.code ?? error.message),
       ),
     );
   }
@@ -156,6 +172,7 @@ async function storm(slack: FakeSlack, firebreak: Firebreak) {
     incidentsOpened: after.length - before.length,
     accepted,
     refused,
+    refusals: [...refusals].map(([why, n]) => `${n}× ${why}`).join(', '),
     alertsPerSecond: accepted / sendSeconds,
     slackCalls: slack.calls().length - callsBefore,
     maxPerChannelPerSecond: slack.maxCallsPerChannelPerSecond(['chat.postMessage', 'chat.update']),
@@ -191,7 +208,7 @@ async function main(): Promise<void> {
     const s = await storm(slack, firebreak);
     console.log(`(b) storm: ${STORM_ALERTS} alerts of one group in ${STORM_SECONDS} s`);
     console.log(`    incidents opened:          ${s.incidentsOpened}${s.incidentsOpened === 1 ? '' : '   <-- must be 1'}`);
-    console.log(`    accepted / refused:        ${s.accepted} / ${s.refused} (sent in ${s.sendSeconds.toFixed(1)} s)`);
+    console.log(`    accepted / refused:        ${s.accepted} / ${s.refused}${s.refused ? ` (${s.refusals})` : ''} (sent in ${s.sendSeconds.toFixed(1)} s)`);
     console.log(`    alerts/s accepted:         ${s.alertsPerSecond.toFixed(0)}`);
     console.log(`    Slack calls made:          ${s.slackCalls} (outbox drained after ${s.drainSeconds.toFixed(1)} s)`);
     console.log(`    highest per-channel rate:  ${s.maxPerChannelPerSecond} messages+edits in any 1 s`);
@@ -201,6 +218,7 @@ async function main(): Promise<void> {
     console.log(`(c) slash command → ack (${commands.length}, signed, through Bolt): p50 ${ms(percentile(commands, 50))}, p99 ${ms(percentile(commands, 99))}`);
     if (s.incidentsOpened !== 1) process.exitCode = 1;
   } finally {
+    senders.destroy();
     await firebreak.stop();
     await slack.stop();
     rmSync(dir, { recursive: true, force: true });

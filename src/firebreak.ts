@@ -10,6 +10,7 @@ import type { Config } from './config/load';
 import { respondersFor, severityForService } from './domain/routing';
 import type { IngestDeps } from './flows/ingest-alerts';
 import { incidentChannelHandlers } from './flows/incident-channel';
+import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
 import { closeGracefully, createHttpApp, listen } from './http/server';
@@ -105,6 +106,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     clock,
     logger: logger.child({ component: 'outbox' }),
     laneIntervalMs: options.outbox?.laneIntervalMs ?? config.policy.card.minEditIntervalMs,
+    isPaced: (job) => MESSAGE_WRITING_JOBS.has(job.kind),
     ...(options.outbox?.pollMs !== undefined ? { pollMs: options.outbox.pollMs } : {}),
     ...(options.outbox?.baseBackoffMs !== undefined ? { baseBackoffMs: options.outbox.baseBackoffMs } : {}),
     handlers: incidentChannelHandlers({

@@ -24,8 +24,10 @@ export interface OutboxWorkerOptions {
   handlers: Readonly<Record<string, JobHandler>>;
   logger: OutboxLogger;
   observer?: OutboxObserver;
-  /** Minimum time between two jobs of one lane (one Slack channel): Slack allows about one write a second. */
+  /** Minimum time after a paced job before the next job of its lane (one Slack channel): Slack allows about one message write a second per channel. */
   laneIntervalMs?: number;
+  /** Which jobs count against the lane's pace (message posts and edits); others run as soon as it is their turn. */
+  isPaced?: (job: OutboxJob) => boolean;
   leaseMs?: number;
   batchSize?: number;
   /** Longest sleep between looks at the outbox, in case a wake-up was missed (another replica wrote). */
@@ -58,6 +60,7 @@ export class OutboxWorker {
       baseBackoffMs: 1000,
       maxBackoffMs: 5 * 60_000,
       maxUnexpectedAttempts: 8,
+      isPaced: () => true,
       observer: {},
       ...options,
     };
@@ -126,12 +129,15 @@ export class OutboxWorker {
   }
 
   private async runLane(lane: string, jobs: OutboxJob[]): Promise<void> {
+    let handedBack = false;
     for (const job of jobs) {
       const now = this.options.clock.now().getTime();
       const readyAt = this.laneReadyAt.get(lane) ?? 0;
-      if (readyAt > now) {
-        // Too soon for this channel: hand the job back, due when the lane is free. Not a failure.
-        await this.options.store.outbox.release(job.id, new Date(readyAt));
+      // Too soon for this channel: hand the job back, due when the lane is free (not a failure). Once one
+      // job waits, the lane's later jobs wait behind it, so a channel's jobs keep their order.
+      if (handedBack || (readyAt > now && this.options.isPaced(job))) {
+        handedBack = true;
+        await this.options.store.outbox.release(job.id, new Date(Math.max(readyAt, now)));
         continue;
       }
       await this.runJob(lane, job);
@@ -148,7 +154,7 @@ export class OutboxWorker {
     }
     try {
       await handler(job);
-      this.laneReadyAt.set(lane, clock.now().getTime() + this.options.laneIntervalMs);
+      if (this.options.isPaced(job)) this.laneReadyAt.set(lane, clock.now().getTime() + this.options.laneIntervalMs);
       await store.outbox.complete(job.id, clock.now());
       observer.delivered?.(job);
     } catch (error) {

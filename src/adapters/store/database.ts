@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, PostgresIntrospector, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, PostgresIntrospector, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { errorMessage, FirebreakError } from '../../errors';
 import type { Database } from './schema';
@@ -67,7 +67,32 @@ function openSqlite(location: string, logger: DatabaseLogger): Kysely<Database> 
     });
   }
   configureSqlite(database, inMemory, path, logger);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query afresh; preparing costs more than running our small indexed queries.
+ * Statements are reused by SQL text (values are bound per run), least recently used dropped first.
+ * Safe because Kysely's SQLite driver runs each statement to completion before the next one starts.
+ */
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 function configureSqlite(database: BetterSqlite3.Database, inMemory: boolean, path: string, logger: DatabaseLogger): void {
