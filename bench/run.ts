@@ -3,14 +3,12 @@
 //   (a) alert accepted → card posted, p50/p99
 //   (b) storm: 10,000 alerts of one group in 10 s — incidents opened, Slack calls, per-channel rate, RSS
 //   (c) slash command → acknowledgement, p99
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../src/config/load';
-import { startFirebreak, type Firebreak } from '../src/firebreak';
 import { FakeSlack } from '../src/sandbox/fake-slack';
+import { spawnFirebreak, type FirebreakProcess } from '../test/support/process';
 
 const ALERT_TOKEN = 'bench-alert-token-0123456789';
 const SIGNING_SECRET = 'bench-signing-secret-0123456789';
@@ -57,7 +55,7 @@ function alertmanagerDelivery(groupKey: string, title: string, instance: number,
 // (thousands of simultaneous connects would measure the kernel's accept queue, not Firebreak).
 const senders = new Agent({ keepAlive: true, maxSockets: 32 });
 
-function postAlert(firebreak: Firebreak, body: unknown): Promise<{ status: number; text: string }> {
+function postAlert(firebreak: FirebreakProcess, body: unknown): Promise<{ status: number; text: string }> {
   const payload = JSON.stringify(body);
   const url = new URL('/alerts/alertmanager', firebreak.url);
   return new Promise((resolve, reject) => {
@@ -74,26 +72,42 @@ function postAlert(firebreak: Firebreak, body: unknown): Promise<{ status: numbe
   });
 }
 
-async function start(slack: FakeSlack, dir: string): Promise<Firebreak> {
-  const config = loadConfig(
-    {
-      NODE_ENV: 'production',
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
-      LINK_SECRET: 'bench-link-secret-0123456789abcdef0123456789',
-      DATABASE_URL: `sqlite:${join(dir, 'firebreak.db')}`,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-    },
-    { cwd: dir },
-  );
-  // Production pacing: the outbox keeps to the policy's minimum interval between edits of one card.
-  const firebreak = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
+/** Firebreak in its own process, as `npm start` runs it, so its CPU and memory are its own. */
+async function start(slack: FakeSlack, dir: string): Promise<FirebreakProcess> {
+  const firebreak = await spawnFirebreak({
+    NODE_ENV: 'production',
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
+    LINK_SECRET: 'bench-link-secret-0123456789abcdef0123456789',
+    DATABASE_URL: `sqlite:${join(dir, 'firebreak.db')}`,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+  }, {
+    cwd: dir,
+    // BENCH_CPU_PROF=DIR writes a V8 CPU profile of Firebreak's process there, to see where time goes.
+    ...(process.env.BENCH_CPU_PROF ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] } : {}),
+  });
   slack.connectApp({ requestUrl: `${firebreak.url}/slack/events`, signingSecret: SIGNING_SECRET });
   return firebreak;
+}
+
+/** One value from Firebreak's /metrics (summed over labels). */
+async function metric(firebreak: FirebreakProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${firebreak.url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+}
+
+/** The highest resident set size the process has had (Linux VmHWM). */
+function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
 }
 
 /** Resolves when `check` holds, re-checked on every change the fake Slack records. */
@@ -109,7 +123,7 @@ function when(slack: FakeSlack, check: () => boolean): Promise<void> {
   });
 }
 
-async function alertToCard(slack: FakeSlack, firebreak: Firebreak): Promise<number[]> {
+async function alertToCard(slack: FakeSlack, firebreak: FirebreakProcess): Promise<number[]> {
   const samples: number[] = [];
   const bot = slack.auth().botUserId;
   for (let i = 0; i < LATENCY_SAMPLES; i += 1) {
@@ -127,14 +141,12 @@ async function alertToCard(slack: FakeSlack, firebreak: Firebreak): Promise<numb
   return samples;
 }
 
-async function storm(slack: FakeSlack, firebreak: Firebreak) {
+async function storm(slack: FakeSlack, firebreak: FirebreakProcess) {
   const groupKey = '{}/{severity="critical"}:{alertname="HighRequestRate",service="web"}';
-  const before = await firebreak.store.incidents.listRecent(100_000);
+  // Start from a quiet outbox (the latency phase's announcements share one paced channel).
+  while ((await metric(firebreak, 'firebreak_outbox_depth')) > 0) await new Promise((r) => setTimeout(r, 100));
+  const before = await metric(firebreak, 'firebreak_incidents_opened_total');
   const callsBefore = slack.calls().length;
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 20);
   const started = performance.now();
   const intervalMs = (STORM_SECONDS * 1000) / STORM_ALERTS;
   let accepted = 0;
@@ -164,19 +176,18 @@ async function storm(slack: FakeSlack, firebreak: Firebreak) {
   const sendSeconds = (performance.now() - started) / 1000;
   // Let the outbox finish: the card shows the last count once Slack's pace allows.
   const deadline = Date.now() + 30_000;
-  while ((await firebreak.store.outbox.depth()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while ((await metric(firebreak, 'firebreak_outbox_depth')) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const drainSeconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  const after = await firebreak.store.incidents.listRecent(100_000);
+  const after = await metric(firebreak, 'firebreak_incidents_opened_total');
   return {
-    incidentsOpened: after.length - before.length,
+    incidentsOpened: after - before,
     accepted,
     refused,
     refusals: [...refusals].map(([why, n]) => `${n}× ${why}`).join(', '),
     alertsPerSecond: accepted / sendSeconds,
     slackCalls: slack.calls().length - callsBefore,
     maxPerChannelPerSecond: slack.maxCallsPerChannelPerSecond(['chat.postMessage', 'chat.update']),
-    peakRssMiB: peakRss / 1024 / 1024,
+    peakRssMiB: peakRssMiB(firebreak.child.pid ?? 0),
     sendSeconds,
     drainSeconds,
   };
@@ -212,14 +223,17 @@ async function main(): Promise<void> {
     console.log(`    alerts/s accepted:         ${s.alertsPerSecond.toFixed(0)}`);
     console.log(`    Slack calls made:          ${s.slackCalls} (outbox drained after ${s.drainSeconds.toFixed(1)} s)`);
     console.log(`    highest per-channel rate:  ${s.maxPerChannelPerSecond} messages+edits in any 1 s`);
-    console.log(`    peak RSS:                  ${s.peakRssMiB.toFixed(0)} MiB (Firebreak, fake Slack and this driver in one process)`);
+    console.log(`    peak RSS:                  ${s.peakRssMiB.toFixed(0)} MiB (Firebreak's own process)`);
 
     const commands = await slashCommands(slack);
     console.log(`(c) slash command → ack (${commands.length}, signed, through Bolt): p50 ${ms(percentile(commands, 50))}, p99 ${ms(percentile(commands, 99))}`);
+    const problems = firebreak.logs.filter((l) => l.level === 'warn' || l.level === 'error');
+    if (problems.length > 0) console.log(`\n${problems.length} warnings/errors in Firebreak's log, e.g.: ${JSON.stringify(problems.slice(0, 3))}`);
     if (s.incidentsOpened !== 1) process.exitCode = 1;
   } finally {
     senders.destroy();
-    await firebreak.stop();
+    firebreak.child.kill('SIGTERM');
+    await firebreak.exited;
     await slack.stop();
     rmSync(dir, { recursive: true, force: true });
   }

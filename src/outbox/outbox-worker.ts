@@ -38,6 +38,8 @@ export interface OutboxWorkerOptions {
   maxUnexpectedAttempts?: number;
 }
 
+const WAKE_BATCH_MS = 5;
+
 function laneOf(job: OutboxJob): string {
   const lane = job.payload['lane'];
   return typeof lane === 'string' ? lane : `job:${job.id}`;
@@ -49,6 +51,7 @@ export class OutboxWorker {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private pendingWake = false;
+  private wakeTimer: NodeJS.Timeout | null = null;
   private readonly options: Required<Omit<OutboxWorkerOptions, 'observer'>> & { observer: OutboxObserver };
 
   constructor(options: OutboxWorkerOptions) {
@@ -75,14 +78,25 @@ export class OutboxWorker {
   /** Stops claiming; resolves once the jobs in hand are finished (their outcome stored). */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake();
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    this.pendingWake = true;
+    this.wakeUp?.();
     await this.loop;
     this.loop = null;
   }
 
+  /**
+   * There is new work. Wakes within a few milliseconds rather than at once: an alert storm calls this
+   * thousands of times a second, and one look at the outbox serves every wake-up in that moment.
+   */
   wake(): void {
-    this.pendingWake = true;
-    this.wakeUp?.();
+    if (this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.pendingWake = true;
+      this.wakeUp?.();
+    }, WAKE_BATCH_MS);
   }
 
   /** Runs every due job once; for tests and the benchmark that want to drive the worker step by step. */

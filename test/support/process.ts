@@ -2,8 +2,11 @@
 // process shows: the first log line, SIGTERM, SIGKILL and restart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = join(__dirname, '../..');
+/** tsx's loader by absolute URL, so the process may run in any directory (a temp dir, for its data). */
+const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 export interface FirebreakProcess {
   child: ChildProcess;
@@ -16,8 +19,8 @@ export interface FirebreakProcess {
 }
 
 /** Starts `src/main.ts` with exactly `env` (plus PATH) and waits for its "listening" log line. */
-export async function spawnFirebreak(env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}): Promise<FirebreakProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
+export async function spawnFirebreak(env: Record<string, string>, options: { cwd?: string; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<FirebreakProcess> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX_LOADER, join(ROOT, 'src/main.ts')], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
