@@ -120,9 +120,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       respondersFor: (incident) => respondersFor(routing, incident),
     }),
     observer: {
-      delivered: (job) => {
+      delivered: (job, outcome) => {
         metrics.outboxDelivered.inc({ kind: job.kind });
-        logger.info({ jobId: job.id, kind: job.kind, incidentId: job.incidentId }, 'slack: delivered');
+        const context = { jobId: job.id, kind: job.kind, incidentId: job.incidentId };
+        if ('sent' in outcome) logger.info(context, `slack: ${outcome.sent}`);
+        else logger.debug(context, `slack: nothing to send for ${job.kind} (${outcome.skipped})`);
       },
       retried: (job) => metrics.outboxRetried.inc({ kind: job.kind }),
       buried: (job) => metrics.outboxBuried.inc({ kind: job.kind }),

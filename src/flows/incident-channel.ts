@@ -6,7 +6,7 @@ import { FirebreakError, isFirebreakError } from '../errors';
 import type { OutboxJob, Store } from '../ports/store';
 import type { Chat, ChatMessage } from '../ports/chat';
 import type { Clock } from '../ports/clock';
-import type { JobHandler } from '../outbox/outbox-worker';
+import { sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import { enqueueChannelSetup, enqueuePin, JOB, type JobKind, type Notice } from './outbox-jobs';
 
 /** What the handlers need to render messages; the renderer lives with the chat platform's views. */
@@ -58,56 +58,65 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
 
   const openChannel: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident || incident.channelId) return;
+    if (!incident || incident.channelId) return skipped('the incident already has its channel');
     const channel = await createChannel(deps, incident);
     await store.transaction(async (tx) => {
       await tx.incidents.update(incident.id, { channelId: channel.id, channelName: channel.name });
       await enqueueChannelSetup(tx, incident.id, clock.now());
     });
+    return sent(`created the incident channel #${channel.name} (${channel.id})`);
   };
 
   const inviteResponders: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident?.channelId) return;
+    if (!incident?.channelId) return skipped('no channel yet');
     const users = deps.respondersFor(incident);
-    if (users.length > 0) await chat.invite(incident.channelId, users);
+    if (users.length === 0) return skipped('the policy names no responders for this incident');
+    await chat.invite(incident.channelId, users);
+    return sent(`invited ${users.length} responder${users.length === 1 ? '' : 's'} to #${incident.channelName}`);
   };
 
   const postCard: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident?.channelId || incident.cardTs) return;
+    if (!incident?.channelId || incident.cardTs) return skipped('the card is already posted');
     const message = await deps.render.card({ incident, store, now: clock.now() });
     const posted = await chat.postMessage(incident.channelId, message);
     await store.transaction(async (tx) => {
       await tx.incidents.update(incident.id, { cardTs: posted.ts });
       await enqueuePin(tx, incident.id, clock.now());
     });
+    return sent(`posted the incident card in #${incident.channelName}`);
   };
 
   const pinCard: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (incident?.channelId && incident.cardTs) await chat.pin(incident.channelId, incident.cardTs);
+    if (!incident?.channelId || !incident.cardTs) return skipped('no card to pin');
+    await chat.pin(incident.channelId, incident.cardTs);
+    return sent(`pinned the incident card in #${incident.channelName}`);
   };
 
   const updateCard: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     // Before the card is posted there is nothing to edit: posting renders the latest state anyway.
-    if (!incident?.channelId || !incident.cardTs) return;
+    if (!incident?.channelId || !incident.cardTs) return skipped('the card is not posted yet; posting it will show the latest state');
     const message = await deps.render.card({ incident, store, now: clock.now() });
     await chat.updateMessage(incident.channelId, incident.cardTs, message);
+    return sent(`updated the incident card in #${incident.channelName}`);
   };
 
   const announce: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident?.channelId) return;
+    if (!incident?.channelId) return skipped('no channel to announce yet');
     await chat.postMessage(deps.announceChannel, deps.render.announcement(incident));
+    return sent(`announced INC-${incident.id} in #${deps.announceChannel}`);
   };
 
   const postNotice: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     const notice = job.payload['notice'] as Notice | undefined;
-    if (!incident?.channelId || !notice) return;
+    if (!incident?.channelId || !notice) return skipped('no channel or no notice');
     await chat.postMessage(incident.channelId, deps.render.notice(incident, notice));
+    return sent(`posted the ${notice} notice in #${incident.channelName}`);
   };
 
   return {

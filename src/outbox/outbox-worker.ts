@@ -4,7 +4,12 @@ import { errorMessage, FirebreakError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { OutboxJob, Store } from '../ports/store';
 
-export type JobHandler = (job: OutboxJob) => Promise<void>;
+/** What a handler did, in words for the log. `skipped`: nothing was sent, so the lane's pace is not spent. */
+export type JobOutcome = { sent: string } | { skipped: string };
+export type JobHandler = (job: OutboxJob) => Promise<JobOutcome>;
+
+export const sent = (what: string): JobOutcome => ({ sent: what });
+export const skipped = (why: string): JobOutcome => ({ skipped: why });
 
 export interface OutboxLogger {
   info(obj: object, msg: string): void;
@@ -13,7 +18,7 @@ export interface OutboxLogger {
 }
 
 export interface OutboxObserver {
-  delivered?(job: OutboxJob): void;
+  delivered?(job: OutboxJob, outcome: JobOutcome): void;
   retried?(job: OutboxJob, error: FirebreakError | Error): void;
   buried?(job: OutboxJob, error: Error): void;
 }
@@ -167,10 +172,10 @@ export class OutboxWorker {
       return;
     }
     try {
-      await handler(job);
-      if (this.options.isPaced(job)) this.laneReadyAt.set(lane, clock.now().getTime() + this.options.laneIntervalMs);
+      const outcome = await handler(job);
+      if ('sent' in outcome && this.options.isPaced(job)) this.laneReadyAt.set(lane, clock.now().getTime() + this.options.laneIntervalMs);
       await store.outbox.complete(job.id, clock.now());
-      observer.delivered?.(job);
+      observer.delivered?.(job, outcome);
     } catch (error) {
       await this.handleFailure(lane, job, error instanceof Error ? error : new Error(String(error)));
     }

@@ -51,7 +51,8 @@ describe('sandbox mode (no Slack token)', () => {
       return channel?.messages.some((m) => m.pinned) ? channel : undefined;
     }, 'the sandbox record to show a pinned card');
     expect(record.name).toMatch(/^inc-\d{8}-/);
-    await eventually(() => p.logs.some((l) => l.msg === 'slack: delivered' && l.kind === 'card.post'), 'the log to say the card was delivered');
+    await eventually(() => p.logs.some((l) => String(l.msg).startsWith(`slack: created the incident channel #${record.name}`)), 'the log to name the channel created');
+    await eventually(() => p.logs.some((l) => String(l.msg).startsWith(`slack: pinned the incident card in #${record.name}`)), 'the log to say the card was pinned');
   });
 });
 
