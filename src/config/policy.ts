@@ -68,11 +68,6 @@ const card = strictObject({
   minEditIntervalMs: z.int().min(1000).default(1100),
 });
 
-const ingest = strictObject({
-  /** Window within which repeats of one alert are deduplicated. */
-  dedupeWindowSeconds: z.int().min(0).default(300),
-});
-
 const targetName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, - and _ (it is typed in `/scale <target>`)');
@@ -136,7 +131,6 @@ export const policySchema = strictObject({
   severityWords,
   routing: routing.prefault({}),
   card: card.prefault({}),
-  ingest: ingest.prefault({}),
   scaleTargets,
   paging: paging.prefault({}),
 });

@@ -45,7 +45,6 @@ describe('loadConfig', () => {
       severityWords: {},
       routing: { defaultResponders: [], services: [] },
       card: { timelineEntries: 5, minEditIntervalMs: 1100 },
-      ingest: { dedupeWindowSeconds: 300 },
       scaleTargets: [],
       paging: { severities: ['sev1', 'sev2'] },
     });

@@ -16,7 +16,7 @@ describe('policySchema', () => {
     const example = parse(readFileSync(join(__dirname, '../../../firebreak.example.yaml'), 'utf8')) as unknown;
     const result = policySchema.safeParse(example);
     expect(result.error?.issues ?? []).toEqual([]);
-    expect(result.data?.scaleTargets.map((t) => t.name)).toEqual(['web-asg', 'web']);
+    expect(result.data?.paging.severities).toEqual(['sev1', 'sev2']);
     expect(result.data?.routing.services[0]).toEqual({ service: 'web', responders: ['U0456WEBLEAD', 'U0789WEBSRE'], severity: 'sev2' });
   });
 
