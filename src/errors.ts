@@ -11,7 +11,15 @@ export type ErrorCode =
   | 'CHAT_REJECTED'
   | 'CHAT_NOT_IN_CHANNEL'
   | 'STORE_CONFLICT'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'PAGE_RATE_LIMITED'
+  | 'PAGE_UNAVAILABLE'
+  | 'PAGE_REJECTED'
+  | 'ONCALL_UNAVAILABLE';
+
+const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'CHAT_RATE_LIMITED', 'CHAT_UNAVAILABLE', 'STORE_UNAVAILABLE', 'PAGE_RATE_LIMITED', 'PAGE_UNAVAILABLE', 'ONCALL_UNAVAILABLE',
+]);
 
 export class FirebreakError extends Error {
   constructor(
@@ -25,7 +33,7 @@ export class FirebreakError extends Error {
 
   /** Worth trying again later (rate limit, outage), as opposed to a request that will never succeed. */
   get retryable(): boolean {
-    return this.code === 'CHAT_RATE_LIMITED' || this.code === 'CHAT_UNAVAILABLE' || this.code === 'STORE_UNAVAILABLE';
+    return RETRYABLE.has(this.code);
   }
 }
 
