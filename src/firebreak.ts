@@ -9,10 +9,14 @@ import { createSlackChat } from './adapters/slack/slack-chat';
 import type { Config } from './config/load';
 import { respondersFor, severityForService } from './domain/routing';
 import type { IngestDeps } from './flows/ingest-alerts';
+import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
+import { createPagerDutyOnCall } from './adapters/pagerduty/oncall-client';
 import { incidentChannelHandlers } from './flows/incident-channel';
+import { pagingHandlers, pagingOnChange, pagingOnOpen, type PagingSetup } from './flows/paging';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
+import { pagerDutyRoutes } from './http/pagerduty-routes';
 import { closeGracefully, createHttpApp, listen } from './http/server';
 import { parseAlertmanagerWebhook } from './ingest/alertmanager';
 import { parseGenericAlert } from './ingest/generic';
@@ -62,9 +66,18 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   } else {
     logger.info({ mode: 'live', socketMode: Boolean(env.SLACK_APP_TOKEN) }, 'Firebreak starting');
   }
-  if (!env.PAGERDUTY_ROUTING_KEY) logger.info('paging is off: PAGERDUTY_ROUTING_KEY is not set');
-
   const sandbox = config.mode === 'sandbox' ? await startSandbox({ logger, signingSecret: env.SLACK_SIGNING_SECRET ?? '', dataDir: config.sandboxDataDir }) : null;
+  const pagerDuty = sandbox?.pagerDuty ?? {
+    eventsUrl: env.PAGERDUTY_EVENTS_URL ?? 'https://events.pagerduty.com',
+    apiUrl: env.PAGERDUTY_API_URL ?? 'https://api.pagerduty.com',
+    routingKey: env.PAGERDUTY_ROUTING_KEY,
+    apiToken: env.PAGERDUTY_API_TOKEN,
+    escalationPolicyId: env.PAGERDUTY_ESCALATION_POLICY_ID,
+    webhookSecret: env.PAGERDUTY_WEBHOOK_SECRET,
+  };
+  if (!pagerDuty.routingKey) logger.info('paging is off: PAGERDUTY_ROUTING_KEY is not set');
+  if (!pagerDuty.apiToken || !pagerDuty.escalationPolicyId) logger.info('on-call lookup is off: PAGERDUTY_API_TOKEN and PAGERDUTY_ESCALATION_POLICY_ID are needed');
+  if (!pagerDuty.webhookSecret) logger.info('PagerDuty webhooks are off: PAGERDUTY_WEBHOOK_SECRET is not set');
   const slackApiUrl = sandbox?.slackApiUrl ?? env.SLACK_API_URL;
   const botToken = sandbox?.botToken ?? env.SLACK_BOT_TOKEN ?? '';
 
@@ -91,6 +104,21 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     },
   });
 
+  const pager = pagerDuty.routingKey
+    ? createPagerDutyEvents({
+        eventsUrl: pagerDuty.eventsUrl,
+        routingKey: pagerDuty.routingKey,
+        observer: { called: (action, seconds, outcome) => metrics.pagerDutyCalls.observe({ action, outcome }, seconds) },
+      })
+    : null;
+  const onCall = pagerDuty.apiToken && pagerDuty.escalationPolicyId ? createPagerDutyOnCall({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken }) : null;
+  const paging: PagingSetup = {
+    policy: config.policy.paging,
+    pager,
+    onCall,
+    escalationPolicyIds: [...new Set([...(pagerDuty.escalationPolicyId ? [pagerDuty.escalationPolicyId] : []), ...config.policy.paging.escalationPolicies])],
+  };
+
   const routing = config.policy.routing;
   let outbox: OutboxWorker | null = null;
   const wakeOutbox = (): void => outbox?.wake();
@@ -98,7 +126,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     metrics.incidentsOpened.inc({ origin: 'firebreak' });
     logger.info({ incidentId: id }, 'incident opened');
   };
-  const flows: IncidentFlowDeps = { store, clock, wakeOutbox, onIncidentOpened };
+  const flows: IncidentFlowDeps = { store, clock, wakeOutbox, onIncidentOpened, hooks: { opened: pagingOnOpen(paging), changed: pagingOnChange(paging) } };
   const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
 
   outbox = new OutboxWorker({
@@ -109,22 +137,33 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     isPaced: (job) => MESSAGE_WRITING_JOBS.has(job.kind),
     ...(options.outbox?.pollMs !== undefined ? { pollMs: options.outbox.pollMs } : {}),
     ...(options.outbox?.baseBackoffMs !== undefined ? { baseBackoffMs: options.outbox.baseBackoffMs } : {}),
-    handlers: incidentChannelHandlers({
-      store,
-      clock,
-      chat,
-      render: slackIncidentRenderer({ timeZone: env.TIMEZONE, timelineEntries: config.policy.card.timelineEntries }),
-      timeZone: env.TIMEZONE,
-      channelPrefix: config.policy.incidents.channelPrefix,
-      announceChannel: env.INCIDENTS_CHANNEL,
-      respondersFor: (incident) => respondersFor(routing, incident),
-    }),
+    handlers: {
+      ...pagingHandlers({
+        ...paging,
+        store,
+        clock,
+        chat,
+        channelLink: (channelId) => `https://slack.com/app_redirect?channel=${channelId}`,
+        onPageSent: () => metrics.pagesSent.inc(),
+      }),
+      ...incidentChannelHandlers({
+        store,
+        clock,
+        chat,
+        render: slackIncidentRenderer({ timeZone: env.TIMEZONE, timelineEntries: config.policy.card.timelineEntries, pagingEnabled: pager !== null }),
+        timeZone: env.TIMEZONE,
+        channelPrefix: config.policy.incidents.channelPrefix,
+        announceChannel: env.INCIDENTS_CHANNEL,
+        respondersFor: (incident) => respondersFor(routing, incident),
+      }),
+    },
     observer: {
       delivered: (job, outcome) => {
         metrics.outboxDelivered.inc({ kind: job.kind });
         const context = { jobId: job.id, kind: job.kind, incidentId: job.incidentId };
-        if ('sent' in outcome) logger.info(context, `slack: ${outcome.sent}`);
-        else logger.debug(context, `slack: nothing to send for ${job.kind} (${outcome.skipped})`);
+        const to = job.kind.startsWith('page.') ? 'pagerduty' : 'slack';
+        if ('sent' in outcome) logger.info(context, `${to}: ${outcome.sent}`);
+        else logger.debug(context, `${to}: nothing to send for ${job.kind} (${outcome.skipped})`);
       },
       retried: (job) => metrics.outboxRetried.inc({ kind: job.kind }),
       buried: (job) => metrics.outboxBuried.inc({ kind: job.kind }),
@@ -139,7 +178,16 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ...(slackApiUrl ? { slackApiUrl } : {}),
     webClientOptions: { retryConfig: { retries: 2 }, timeout: 10_000, logLevel: slackLogLevel(env.LOG_LEVEL) },
     logger,
-    deps: { flows, store, chat, timeZone: env.TIMEZONE, defaultSeverity: config.policy.incidents.defaultSeverity, defaultService: 'unknown', logger },
+    deps: {
+      flows,
+      store,
+      chat,
+      timeZone: env.TIMEZONE,
+      defaultSeverity: config.policy.incidents.defaultSeverity,
+      defaultService: 'unknown',
+      logger,
+      paging: { pagingEnabled: pager !== null, onCall, escalationPolicyIds: paging.escalationPolicyIds },
+    },
   });
 
   const severityOptions = { defaultSeverity: config.policy.incidents.defaultSeverity, severityWords: config.policy.severityWords };
@@ -149,6 +197,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ready: () => store.ready(),
     slackRequestListener: slack.requestListener,
     routers: [
+      ...(pagerDuty.webhookSecret ? [pagerDutyRoutes({ secret: pagerDuty.webhookSecret, flows })] : []),
       alertRoutes({
         token: env.ALERT_WEBHOOK_TOKEN ?? '',
         ingest,
@@ -173,7 +222,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const url = `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST}:${port}`;
   await slack.start();
   outbox.start();
-  await sandbox?.connect(`${url}/slack/events`);
+  await sandbox?.connect(url);
   logger.info({ url, database: env.DATABASE_URL.split(':')[0], timeZone: env.TIMEZONE }, `Firebreak listening on ${url}`);
 
   let stopping: Promise<void> | null = null;

@@ -124,6 +124,10 @@ const scaleTargets = z
 const paging = strictObject({
   /** Severities that page the on-call engineer when an incident opens. */
   severities: z.array(severity).default(['sev1', 'sev2']),
+  /** A page nobody acknowledges within this many minutes is called out in the channel, with a re-page button. */
+  ackTimeoutMinutes: z.number().positive().max(24 * 60).default(5),
+  /** More PagerDuty escalation policies whose on-call people `/oncall` lists (PAGERDUTY_ESCALATION_POLICY_ID is always first). */
+  escalationPolicies: z.array(z.string().regex(/^P[A-Z0-9]{5,}$/, 'must be a PagerDuty escalation policy id such as PABC123')).default([]),
 });
 
 export const policySchema = strictObject({

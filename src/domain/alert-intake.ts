@@ -94,6 +94,8 @@ function openIncident(alert: NormalizedAlert, severity: Severity, now: Date): Ne
     mitigatedAt: null,
     resolvedAt: null,
     alertsResolvedAt: null,
+    page: null,
+    onCall: null,
   };
 }
 

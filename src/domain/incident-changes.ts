@@ -34,6 +34,8 @@ export function declareIncident(
       mitigatedAt: null,
       resolvedAt: null,
       alertsResolvedAt: null,
+      page: null,
+      onCall: null,
     },
     events: [
       { at: now, type: 'incident.declared', actor, data: { title: input.title, severity: input.severity, service: input.service, source: 'manual' } },

@@ -1,5 +1,6 @@
 // The incident: what is stored about one response, and the words for its state.
 import type { Actor } from './actor';
+import type { OnCallState, PageState } from './paging';
 import type { Severity } from './severity';
 
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'mitigated', 'resolved'] as const;
@@ -30,6 +31,10 @@ export interface Incident {
   resolvedAt: Date | null;
   /** When the last firing alert resolved; null while any fires. */
   alertsResolvedAt: Date | null;
+  /** The PagerDuty page, once one was requested. */
+  page: PageState | null;
+  /** Who is on call, once looked up. */
+  onCall: OnCallState | null;
 }
 
 export type NewIncident = Omit<Incident, 'id'>;

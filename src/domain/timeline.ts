@@ -10,9 +10,12 @@ export interface TimelineData {
   'incident.status_changed': { from: IncidentStatus; to: IncidentStatus; message?: string };
   'incident.severity_changed': { from: Severity; to: Severity };
   'incident.lead_assigned': { userId: string; previous: string | null };
-  'page.sent': { dedupKey: string; message?: string };
+  'page.sent': { dedupKey: string; message?: string; count?: number };
   'page.acknowledged': { by?: string };
   'page.escalated': { to?: string };
+  'page.reassigned': { to?: string };
+  'page.resolved': { by?: string };
+  'page.unacknowledged': { minutes: number };
   'page.failed': { message: string };
   'responder.joined': { userId: string };
   'note.added': { text: string };
@@ -29,7 +32,8 @@ export interface TimelineData {
 export type TimelineEventType = keyof TimelineData;
 export const TIMELINE_EVENT_TYPES = [
   'alert.fired', 'alert.resolved', 'incident.declared', 'incident.status_changed', 'incident.severity_changed',
-  'incident.lead_assigned', 'page.sent', 'page.acknowledged', 'page.escalated', 'page.failed', 'responder.joined',
+  'incident.lead_assigned', 'page.sent', 'page.acknowledged', 'page.escalated', 'page.reassigned', 'page.resolved',
+  'page.unacknowledged', 'page.failed', 'responder.joined',
   'note.added', 'message.pinned', 'scale.requested', 'scale.started', 'scale.completed', 'scale.failed',
   'incident.mitigated', 'incident.resolved', 'postmortem.drafted',
 ] as const satisfies readonly TimelineEventType[];

@@ -8,6 +8,7 @@ import { isFirebreakError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { Store, StoreTransaction } from '../ports/store';
 import { enqueueCardUpdate, enqueueChannelOpening, enqueueNotice } from './outbox-jobs';
+import type { IncidentHooks } from './update-incident';
 
 export interface IngestDeps {
   store: Store;
@@ -16,6 +17,7 @@ export interface IngestDeps {
   /** Tells the outbox worker there is work, so delivery does not wait for its next poll. */
   wakeOutbox(): void;
   onIncidentOpened?(incidentId: number): void;
+  hooks?: IncidentHooks;
 }
 
 export interface IngestResult {
@@ -30,12 +32,13 @@ interface StoredAnswer {
   incidents: number[];
 }
 
-async function applyPlan(tx: StoreTransaction, plan: IntakePlan, incidentId: number | null, now: Date): Promise<number> {
+async function applyPlan(tx: StoreTransaction, plan: IntakePlan, incidentId: number | null, now: Date, hooks: IncidentHooks | undefined): Promise<number> {
   let id = incidentId;
   if (plan.open) {
     const incident = await tx.incidents.insert(plan.open);
     id = incident.id;
     await enqueueChannelOpening(tx, id, now);
+    await hooks?.opened?.(tx, incident, now);
   }
   if (id === null) throw new Error('an alert plan without an incident');
   if (plan.alert.kind === 'insert') await tx.alerts.insert({ ...plan.alert.record, incidentId: id });
@@ -47,14 +50,14 @@ async function applyPlan(tx: StoreTransaction, plan: IntakePlan, incidentId: num
   return id;
 }
 
-async function ingestOne(tx: StoreTransaction, alert: NormalizedAlert, now: Date, policy: IntakePolicy | undefined): Promise<{ incidentId: number | null; opened: boolean }> {
+async function ingestOne(tx: StoreTransaction, alert: NormalizedAlert, now: Date, policy: IntakePolicy | undefined, hooks: IncidentHooks | undefined): Promise<{ incidentId: number | null; opened: boolean }> {
   const incident = await tx.incidents.findOpenByGroupKey(groupingKey(alert));
   const existing = incident ? await tx.alerts.find(incident.id, alert.fingerprint) : null;
   const firing = incident ? (await tx.alerts.countByStatus(incident.id)).firing : 0;
   const otherFiring = firing - (existing?.status === 'firing' ? 1 : 0);
   const plan = planAlertIntake({ alert, incident, existing, otherFiring, now, ...(policy ? { policy } : {}) });
   if (!plan.relevant) return { incidentId: incident?.id ?? null, opened: false };
-  const incidentId = await applyPlan(tx, plan, incident?.id ?? null, now);
+  const incidentId = await applyPlan(tx, plan, incident?.id ?? null, now, hooks);
   return { incidentId, opened: plan.open !== null };
 }
 
@@ -81,7 +84,7 @@ async function ingestOnce(deps: IngestDeps, deliveryKey: string, alerts: Normali
     if (seen) return { ...(seen.response as StoredAnswer), duplicate: true };
     const incidents = new Set<number>();
     for (const alert of alerts) {
-      const { incidentId, opened: isNew } = await ingestOne(tx, alert, now, deps.policy);
+      const { incidentId, opened: isNew } = await ingestOne(tx, alert, now, deps.policy, deps.hooks);
       if (incidentId !== null) incidents.add(incidentId);
       if (isNew && incidentId !== null) opened.push(incidentId);
     }

@@ -46,7 +46,7 @@ export async function enqueueCardUpdate(tx: StoreTransaction, incidentId: number
   await tx.outbox.enqueue(job(JOB.updateCard, incidentId, { coalesceKey: `card:${incidentId}` }), now);
 }
 
-export type Notice = 'all_alerts_resolved';
+export type Notice = 'all_alerts_resolved' | 'page_unacknowledged';
 
 export async function enqueueNotice(tx: StoreTransaction, incidentId: number, notice: Notice, now: Date): Promise<void> {
   await tx.outbox.enqueue(job(JOB.postNotice, incidentId, { payload: { notice } }), now);

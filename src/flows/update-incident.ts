@@ -9,17 +9,25 @@ import type { Clock } from '../ports/clock';
 import type { Store, StoreTransaction } from '../ports/store';
 import { enqueueCardUpdate, enqueueChannelOpening } from './outbox-jobs';
 
+/** What other parts (paging) do in the same transaction when an incident opens or changes. */
+export interface IncidentHooks {
+  opened?(tx: StoreTransaction, incident: Incident, now: Date): Promise<void>;
+  changed?(tx: StoreTransaction, before: Incident, after: Incident, now: Date): Promise<void>;
+}
+
 export interface IncidentFlowDeps {
   store: Store;
   clock: Clock;
   wakeOutbox(): void;
   onIncidentOpened?(incidentId: number): void;
+  hooks?: IncidentHooks;
 }
 
-async function store(tx: StoreTransaction, incident: Incident, change: IncidentChange, now: Date): Promise<Incident> {
+async function store(deps: IncidentFlowDeps, tx: StoreTransaction, incident: Incident, change: IncidentChange, now: Date): Promise<Incident> {
   const updated = Object.keys(change.changes).length > 0 ? await tx.incidents.update(incident.id, change.changes) : incident;
   for (const event of change.events) await tx.timeline.append(forIncident(event, incident.id));
   await enqueueCardUpdate(tx, incident.id, now);
+  await deps.hooks?.changed?.(tx, incident, updated, now);
   return updated;
 }
 
@@ -34,6 +42,7 @@ export async function declare(
     const created = await tx.incidents.insert(plan.incident);
     for (const event of plan.events) await tx.timeline.append(forIncident(event, created.id));
     await enqueueChannelOpening(tx, created.id, now);
+    await deps.hooks?.opened?.(tx, created, now);
     return created;
   });
   deps.onIncidentOpened?.(incident.id);
@@ -55,7 +64,7 @@ export async function updateIncident(
     if (!incident) return { ok: false, reason: `Incident ${incidentId} does not exist.` };
     const decision = decide(incident, now);
     if (!decision.ok) return decision;
-    return { ok: true, incident: await store(tx, incident, decision.change, now) };
+    return { ok: true, incident: await store(deps, tx, incident, decision.change, now) };
   });
   if (result.ok) deps.wakeOutbox();
   return result;
@@ -80,7 +89,7 @@ export async function pinMessageToTimeline(
   const added = await deps.store.transaction(async (tx) => {
     if (await tx.deliveries.find(key)) return false;
     const data = { channelId: message.channelId, ts: message.ts, ...(message.text ? { text: message.text } : {}), ...(message.author ? { author: message.author } : {}) };
-    await store(tx, incident, { changes: {}, events: [{ at: now, type: 'message.pinned', actor, data }] }, now);
+    await store(deps, tx, incident, { changes: {}, events: [{ at: now, type: 'message.pinned', actor, data }] }, now);
     await tx.deliveries.record(key, { incidentId: incident.id }, now);
     return true;
   });

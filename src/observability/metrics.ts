@@ -11,6 +11,8 @@ export interface Metrics {
   outboxRetried: Counter<'kind'>;
   outboxBuried: Counter<'kind'>;
   httpRequests: Histogram<'route' | 'status'>;
+  pagesSent: Counter;
+  pagerDutyCalls: Histogram<'action' | 'outcome'>;
 }
 
 /** A registry per app instance, so tests running several instances in one process do not collide. */
@@ -41,6 +43,14 @@ export function createMetrics(options: { outboxDepth: () => Promise<number>; def
     outboxDelivered: new Counter({ name: 'firebreak_outbox_delivered_total', help: 'Outbox jobs delivered', labelNames: ['kind'], registers }),
     outboxRetried: new Counter({ name: 'firebreak_outbox_retried_total', help: 'Outbox deliveries that failed and were rescheduled', labelNames: ['kind'], registers }),
     outboxBuried: new Counter({ name: 'firebreak_outbox_buried_total', help: 'Outbox jobs refused for good (see logs)', labelNames: ['kind'], registers }),
+    pagesSent: new Counter({ name: 'firebreak_pages_sent_total', help: 'Pages PagerDuty accepted', registers }),
+    pagerDutyCalls: new Histogram({
+      name: 'firebreak_pagerduty_call_duration_seconds',
+      help: 'PagerDuty Events API call latency',
+      labelNames: ['action', 'outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
     httpRequests: new Histogram({
       name: 'firebreak_http_request_duration_seconds',
       help: 'HTTP requests served',

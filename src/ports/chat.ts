@@ -23,4 +23,6 @@ export interface Chat {
   permalink(channelId: string, ts: string): Promise<string | null>;
   /** Our own user id, to tell our channels from others'. */
   botUserId(): Promise<string>;
+  /** The workspace member with this email, or null when there is none (how on-call people are found). */
+  findUserByEmail(email: string): Promise<string | null>;
 }

@@ -3,58 +3,83 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { FakePagerDuty } from './fake-pagerduty';
 import { FakeSlack } from './fake-slack';
 
 export const SANDBOX_BOT_TOKEN = 'xoxb-sandbox';
+const SANDBOX_PAGERDUTY = {
+  routingKey: 'sandbox-routing-key-0000000000000',
+  apiToken: 'sandbox-pagerduty-api-token',
+  escalationPolicyId: 'PESC0WEB',
+  webhookSecret: 'sandbox-pagerduty-webhook-secret',
+};
+
+/** The simulated PagerDuty's settings, used in place of the PAGERDUTY_* variables. */
+export interface SandboxPagerDuty {
+  fake: FakePagerDuty;
+  eventsUrl: string;
+  apiUrl: string;
+  routingKey: string;
+  apiToken: string;
+  escalationPolicyId: string;
+  webhookSecret: string;
+}
 
 export interface Sandbox {
   slack: FakeSlack;
   slackApiUrl: string;
   botToken: string;
   botUserId: string;
-  /** Tells the local Slack where to send slash commands, clicks and events, signed like Slack. */
-  connect(requestUrl: string): Promise<void>;
+  pagerDuty: SandboxPagerDuty;
+  /** Tells the local Slack and PagerDuty where Firebreak listens, to send it signed requests. */
+  connect(baseUrl: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-function snapshot(slack: FakeSlack): object {
+function snapshot(slack: FakeSlack, pagerDuty: FakePagerDuty): object {
   return {
-    note: 'What the sandbox Slack holds: the channels Firebreak created and the messages it posted.',
+    note: 'What the sandbox Slack and PagerDuty hold: the channels Firebreak created, the messages it posted, the pages it sent.',
     channels: slack.listChannels().map((channel) => ({
       ...channel,
       members: slack.members(channel.id),
       messages: slack.messages(channel.id),
     })),
+    pagerDuty: { incidents: pagerDuty.incidents() },
   };
 }
 
 export async function startSandbox(options: { logger: Logger; signingSecret: string; dataDir?: string }): Promise<Sandbox> {
   const slack = await FakeSlack.start({ botToken: SANDBOX_BOT_TOKEN });
+  const pagerDuty = await FakePagerDuty.start({ apiToken: SANDBOX_PAGERDUTY.apiToken, routingKey: SANDBOX_PAGERDUTY.routingKey });
   const dataDir = options.dataDir ?? 'data';
   const recordPath = join(dataDir, 'sandbox-slack.json');
   mkdirSync(dataDir, { recursive: true });
   let timer: NodeJS.Timeout | null = null;
   // Debounced: a storm of card edits writes the record once, a moment later.
-  const unsubscribe = slack.onChange(() => {
+  const record = (): void => {
     timer ??= setTimeout(() => {
       timer = null;
-      writeFileSync(recordPath, JSON.stringify(snapshot(slack), null, 2));
+      writeFileSync(recordPath, JSON.stringify(snapshot(slack, pagerDuty), null, 2));
     }, 200);
-  });
-  options.logger.info({ slackApiUrl: slack.apiUrl, record: recordPath }, 'sandbox: local Slack started');
+  };
+  const unsubscribe = [slack.onChange(record), pagerDuty.onChange(record)];
+  options.logger.info({ slackApiUrl: slack.apiUrl, pagerDutyUrl: pagerDuty.url, record: recordPath }, 'sandbox: local Slack and PagerDuty started');
   const auth = slack.auth();
   return {
     slack,
     slackApiUrl: slack.apiUrl,
     botToken: SANDBOX_BOT_TOKEN,
     botUserId: auth.botUserId,
-    async connect(requestUrl) {
-      slack.connectApp({ requestUrl, signingSecret: options.signingSecret });
+    pagerDuty: { fake: pagerDuty, eventsUrl: pagerDuty.eventsUrl, apiUrl: pagerDuty.apiUrl, ...SANDBOX_PAGERDUTY },
+    async connect(baseUrl) {
+      slack.connectApp({ requestUrl: `${baseUrl}/slack/events`, signingSecret: options.signingSecret });
+      pagerDuty.connectWebhook({ url: `${baseUrl}/webhooks/pagerduty`, secret: SANDBOX_PAGERDUTY.webhookSecret });
     },
     async stop() {
-      unsubscribe();
+      for (const off of unsubscribe) off();
       if (timer) clearTimeout(timer);
       await slack.stop();
+      await pagerDuty.stop();
     },
   };
 }

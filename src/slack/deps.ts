@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Severity } from '../domain/severity';
 import type { IncidentFlowDeps } from '../flows/update-incident';
+import type { OnCallDirectory } from '../ports/pager';
 import type { Chat } from '../ports/chat';
 import type { Store } from '../ports/store';
 
@@ -14,4 +15,10 @@ export interface SlackDeps {
   /** Service recorded on a declared incident when none is named. */
   defaultService: string;
   logger: Logger;
+  /** Set when PagerDuty is configured: `/incident page`, the Page and Acknowledge buttons, `/oncall`. */
+  paging: {
+    pagingEnabled: boolean;
+    onCall: OnCallDirectory | null;
+    escalationPolicyIds: string[];
+  };
 }

@@ -3,16 +3,19 @@
 
 export const COMMANDS = {
   incident: '/incident',
+  oncall: '/oncall',
 } as const;
 
 /** Subcommands of /incident, in the order `help` lists them. */
 export const INCIDENT_SUBCOMMANDS = [
-  'declare', 'status', 'note', 'lead', 'sev', 'timeline', 'list', 'help',
+  'declare', 'status', 'note', 'lead', 'sev', 'page', 'timeline', 'list', 'help',
 ] as const;
 export type IncidentSubcommand = (typeof INCIDENT_SUBCOMMANDS)[number];
 
 export const ACTIONS = {
   incidentResolve: 'incident_resolve',
+  incidentAck: 'incident_ack',
+  pageOncall: 'page_oncall',
 } as const;
 
 export const VIEWS = {
@@ -40,6 +43,8 @@ export const BOT_SCOPES = [
   'commands',
   'pins:write',
   'reactions:read',
+  'users:read',
+  'users:read.email',
 ] as const;
 
 /** Bolt's default endpoint, used for events, slash commands and interactivity alike. */

@@ -40,6 +40,8 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
     mitigatedAt: null,
     resolvedAt: null,
     alertsResolvedAt: null,
+    page: null,
+    onCall: null,
     ...overrides,
   };
 }

@@ -135,6 +135,16 @@ export function createSlackChat(client: WebClient, options: { observer?: SlackCa
       return result.permalink ?? null;
     },
 
+    async findUserByEmail(email) {
+      try {
+        const result = await call<{ user?: { id?: string; deleted?: boolean } }>('users.lookupByEmail', { email }, 'finding an on-call engineer in Slack by email');
+        return result.user?.id && !result.user.deleted ? result.user.id : null;
+      } catch (error) {
+        if (isFirebreakError(error) && error.details.providerError === 'users_not_found') return null;
+        throw error;
+      }
+    },
+
     botUserId() {
       botUserId ??= call<{ user_id?: string }>('auth.test', {}, 'identifying the bot').then(
         (r) => r.user_id ?? '',

@@ -3,6 +3,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Actor } from '../../domain/actor';
 import type { AlertRecord, AlertStatus } from '../../domain/alert';
 import { INCIDENT_STATUSES, type Incident, type NewIncident } from '../../domain/incident';
+import type { OnCallState, PageState } from '../../domain/paging';
 import { SEVERITIES } from '../../domain/severity';
 import { TIMELINE_EVENT_TYPES, type NewTimelineEvent, type TimelineEvent } from '../../domain/timeline';
 import { FirebreakError } from '../../errors';
@@ -78,6 +79,8 @@ const incidentEncoders: { [K in keyof NewIncident]: (value: NewIncident[K]) => I
   mitigatedAt: (date) => ({ mitigated_at: isoOrNull(date, 'incident.mitigatedAt') }),
   resolvedAt: (date) => ({ resolved_at: isoOrNull(date, 'incident.resolvedAt') }),
   alertsResolvedAt: (date) => ({ alerts_resolved_at: isoOrNull(date, 'incident.alertsResolvedAt') }),
+  page: (page) => ({ page: page === null ? null : toJson(page) }),
+  onCall: (onCall) => ({ on_call: onCall === null ? null : toJson(onCall) }),
 };
 
 export function incidentChangesToRow(changes: Partial<NewIncident>): IncidentColumns {
@@ -106,7 +109,27 @@ export function rowToIncident(row: Selectable<IncidentsTable>): Incident {
     mitigatedAt: toDateOrNull(row.mitigated_at),
     resolvedAt: toDateOrNull(row.resolved_at),
     alertsResolvedAt: toDateOrNull(row.alerts_resolved_at),
+    page: row.page === null ? null : pageFromJson(row.page),
+    onCall: row.on_call === null ? null : onCallFromJson(row.on_call),
   };
+}
+
+/** JSON turned the page's dates into ISO text; turn them back. */
+function pageFromJson(text: string): PageState {
+  const raw = fromJson<Record<string, unknown>>(text);
+  const date = (key: string): Date | null => (typeof raw[key] === 'string' ? toDate(raw[key] as string) : null);
+  return {
+    ...(raw as unknown as PageState),
+    requestedAt: date('requestedAt') ?? new Date(0),
+    sentAt: date('sentAt'),
+    ackDueAt: date('ackDueAt'),
+    acknowledgedAt: date('acknowledgedAt'),
+  };
+}
+
+function onCallFromJson(text: string): OnCallState {
+  const raw = fromJson<OnCallState & { checkedAt: string }>(text);
+  return { ...raw, checkedAt: toDate(raw.checkedAt) };
 }
 
 // ── alerts ───────────────────────────────────────────────────────────────────

@@ -23,6 +23,10 @@ export interface IncidentsTable {
   mitigated_at: IsoTime | null;
   resolved_at: IsoTime | null;
   alerts_resolved_at: IsoTime | null;
+  /** PageState as JSON (times as ISO text). */
+  page: JsonText | null;
+  /** OnCallState as JSON (times as ISO text). */
+  on_call: JsonText | null;
   updated_at: IsoTime;
 }
 

@@ -2,6 +2,8 @@
 import type { SlackDeps } from '../deps';
 import type { ListenerRegistrar } from '../registrar';
 import * as resolveAction from './actions/incident-resolve';
+import * as pageButtons from './actions/page-buttons';
+import * as oncallCommand from './commands/oncall';
 import * as incidentCommand from './commands/incident';
 import * as reactionAdded from './events/reaction-added';
 import * as declareView from './views/declare-incident';
@@ -9,6 +11,8 @@ import * as declareView from './views/declare-incident';
 export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void {
   incidentCommand.register(on, deps);
   resolveAction.register(on, deps);
+  pageButtons.register(on, deps);
+  oncallCommand.register(on, deps);
   declareView.register(on, deps);
   reactionAdded.register(on, deps);
 }

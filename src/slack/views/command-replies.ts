@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { humanDuration } from '../../domain/duration';
 import { incidentRef, type Incident } from '../../domain/incident';
 import type { TimelineEvent } from '../../domain/timeline';
+import type { OnCallAnswer } from '../../flows/paging';
 import { INCIDENT_SUBCOMMANDS } from '../ids';
 import { INCIDENT_USAGE } from '../listeners/commands/parse-incident-command';
 import { dateTime, escapeMrkdwn, zoneLabel } from './format';
@@ -66,4 +67,15 @@ export function timelineReply(incident: Incident, events: TimelineEvent[], timeZ
   // A message holds at most 50 blocks; keep the newest when the timeline is longer.
   const shown = blocks.length > 50 ? [blocks[0] as KnownBlock, { type: 'context', elements: [{ type: 'mrkdwn', text: '…earlier entries omitted' }] } as KnownBlock, ...blocks.slice(-48)] : blocks;
   return ephemeral(`${heading}\n${lines.slice(-20).join('\n')}`, shown);
+}
+
+export function onCallReply(answers: OnCallAnswer[]): CommandReply {
+  const sections = answers.map((answer) => {
+    if (answer.error) return `*${escapeMrkdwn(answer.policyName)}*: :warning: ${escapeMrkdwn(answer.error)}`;
+    if (answer.people.length === 0) return `*${escapeMrkdwn(answer.policyName)}*: nobody is on call`;
+    const people = answer.people.map((p) => `L${p.level} ${p.slackUserId ? `<@${p.slackUserId}>` : escapeMrkdwn(p.name)}`);
+    return `*${escapeMrkdwn(answer.policyName)}*: ${people.join(', ')}`;
+  });
+  const text = [':pager: *On call now*', ...sections].join('\n');
+  return ephemeral(text, [{ type: 'section', text: { type: 'mrkdwn', text } }]);
 }

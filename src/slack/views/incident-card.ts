@@ -17,6 +17,8 @@ export interface IncidentCardInput {
   timeZone: string;
   /** How many firing alerts to list before "and N more". */
   maxAlerts?: number;
+  /** Paging is configured: the card offers to page and to acknowledge. */
+  pagingEnabled?: boolean;
 }
 
 const STATUS_EMOJI: Record<Incident['status'], string> = {
@@ -75,12 +77,59 @@ function timelineSection(input: IncidentCardInput): KnownBlock[] {
   return [{ type: 'section', block_id: 'timeline', text: { type: 'mrkdwn', text: truncate(['*Latest*', ...lines].join('\n'), 2900) } }];
 }
 
-function actions(incident: Incident): KnownBlock[] {
+function pageLine(incident: Incident, timeZone: string): string | null {
+  const page = incident.page;
+  if (!page) return null;
+  const at = (date: Date | null): string => (date ? `${clockTime(date, timeZone)}` : '');
+  const again = page.count > 1 ? ` (${page.count} pages)` : '';
+  switch (page.status) {
+    case 'pending':
+      return `:hourglass_flowing_sand: Paging on-call through PagerDuty…${again}`;
+    case 'triggered': {
+      const overdue = page.reminded ? ' — *not acknowledged*' : ` — waiting for acknowledgement (due ${at(page.ackDueAt)})`;
+      return `:pager: Paged ${at(page.sentAt)}${again}${page.assignedTo ? `, now with ${escapeMrkdwn(page.assignedTo)}` : ''}${overdue}`;
+    }
+    case 'acknowledged':
+      return `:white_check_mark: Page acknowledged by ${page.acknowledgedBy ?? 'on-call'} at ${at(page.acknowledgedAt)}`;
+    case 'resolved':
+      return ':white_check_mark: Page resolved';
+    case 'failed':
+      return `:x: Paging failed: ${escapeMrkdwn(page.error ?? 'PagerDuty refused the page')}`;
+  }
+}
+
+function onCallLine(incident: Incident): string | null {
+  const onCall = incident.onCall;
+  if (!onCall) return null;
+  const people = onCall.people.map((p) => `${p.slackUserId ? `<@${p.slackUserId}>` : escapeMrkdwn(p.name)} (${escapeMrkdwn(p.policyName)}, L${p.level})`);
+  const list = people.length > 0 ? people.join(', ') : '_nobody on call_';
+  return onCall.error ? `*On call:* :warning: ${onCall.error}${people.length > 0 ? ` — last known: ${list}` : ''}` : `*On call:* ${list}`;
+}
+
+function pagingSection(incident: Incident, timeZone: string): KnownBlock[] {
+  const lines = [pageLine(incident, timeZone), onCallLine(incident)].filter((l): l is string => l !== null);
+  if (lines.length === 0) return [];
+  return [{ type: 'section', block_id: 'paging', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 2900) } }];
+}
+
+function pageButtons(incident: Incident, pagingEnabled: boolean): Array<Record<string, unknown>> {
+  if (!pagingEnabled) return [];
+  const buttons: Array<Record<string, unknown>> = [];
+  if (incident.page?.status === 'triggered') {
+    buttons.push({ type: 'button', action_id: ACTIONS.incidentAck, text: { type: 'plain_text', text: 'Acknowledge' }, style: 'primary', value: String(incident.id) });
+  }
+  if (incident.page?.status !== 'pending') {
+    buttons.push({ type: 'button', action_id: ACTIONS.pageOncall, text: { type: 'plain_text', text: incident.page ? 'Page again' : 'Page on-call' }, value: String(incident.id) });
+  }
+  return buttons;
+}
+
+function actions(incident: Incident, pagingEnabled: boolean): KnownBlock[] {
   if (!isOpen(incident.status)) return [];
   return [{
     type: 'actions',
     block_id: 'incident_actions',
-    elements: [{
+    elements: [...(pageButtons(incident, pagingEnabled) as never[]), {
       type: 'button',
       action_id: ACTIONS.incidentResolve,
       text: { type: 'plain_text', text: 'Resolve' },
@@ -114,9 +163,10 @@ export function renderIncidentCard(input: IncidentCardInput): { text: string; bl
         { type: 'mrkdwn', text: `*Service*\n${escapeMrkdwn(incident.service)}` },
       ],
     },
+    ...pagingSection(incident, timeZone),
     ...alertsSection(input),
     ...timelineSection(input),
-    ...actions(incident),
+    ...actions(incident, input.pagingEnabled ?? false),
     { type: 'context', block_id: 'updated', elements: [{ type: 'mrkdwn', text: `Updated ${clockTime(now, timeZone)} ${zoneLabel(timeZone)} · \`/incident help\` for commands` }] },
   ];
   return { text: cardText(incident), blocks };

@@ -31,17 +31,35 @@ export function noticeMessage(incident: Incident, notice: Notice): { text: strin
         }],
       };
     }
+    case 'page_unacknowledged': {
+      const page = incident.page;
+      const since = page?.sentAt ? ` (paged ${page.count > 1 ? `${page.count} times` : 'once'})` : '';
+      const text = `:warning: Nobody has acknowledged the page for ${incidentRef(incident)} yet${since}. Page again, or acknowledge if you are on it.`;
+      return {
+        text,
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text } },
+          {
+            type: 'actions',
+            elements: [
+              { type: 'button', action_id: ACTIONS.pageOncall, text: { type: 'plain_text', text: 'Page again' }, style: 'danger', value: String(incident.id) },
+              { type: 'button', action_id: ACTIONS.incidentAck, text: { type: 'plain_text', text: "Acknowledge — I'm on it" }, value: String(incident.id) },
+            ],
+          },
+        ],
+      };
+    }
   }
 }
 
-export function slackIncidentRenderer(options: { timeZone: string; timelineEntries: number }): IncidentRenderer {
+export function slackIncidentRenderer(options: { timeZone: string; timelineEntries: number; pagingEnabled?: boolean }): IncidentRenderer {
   return {
     async card({ incident, store, now }) {
       const [alerts, latest] = await Promise.all([
         store.alerts.listByIncident(incident.id),
         store.timeline.list(incident.id, { latest: options.timelineEntries }),
       ]);
-      return renderIncidentCard({ incident, alerts, latest, now, timeZone: options.timeZone });
+      return renderIncidentCard({ incident, alerts, latest, now, timeZone: options.timeZone, pagingEnabled: options.pagingEnabled ?? false });
     },
     announcement: announcementMessage,
     notice: noticeMessage,

@@ -18,11 +18,17 @@ function what(event: TimelineEvent): string {
     case 'incident.lead_assigned':
       return `<@${event.data.userId}> is the incident lead`;
     case 'page.sent':
-      return `On-call paged${event.data.message ? `: ${escapeMrkdwn(event.data.message)}` : ''}`;
+      return `${(event.data.count ?? 1) > 1 ? 'On-call paged again' : 'On-call paged'} through PagerDuty${event.data.message ? `: ${escapeMrkdwn(event.data.message)}` : ''}`;
     case 'page.acknowledged':
-      return 'Page acknowledged';
+      return `Page acknowledged${event.data.by ? ` by ${escapeMrkdwn(event.data.by)}` : ''}`;
     case 'page.escalated':
       return `Page escalated${event.data.to ? ` to ${escapeMrkdwn(event.data.to)}` : ''}`;
+    case 'page.reassigned':
+      return `Page reassigned${event.data.to ? ` to ${escapeMrkdwn(event.data.to)}` : ''}`;
+    case 'page.resolved':
+      return `Page resolved in PagerDuty${event.data.by ? ` by ${escapeMrkdwn(event.data.by)}` : ''}`;
+    case 'page.unacknowledged':
+      return `:warning: Page not acknowledged after ${event.data.minutes} min`;
     case 'page.failed':
       return `Paging failed: ${escapeMrkdwn(event.data.message)}`;
     case 'responder.joined':

@@ -80,6 +80,8 @@ function newIncident(overrides: Partial<NewIncident> = {}): NewIncident {
     mitigatedAt: null,
     resolvedAt: null,
     alertsResolvedAt: null,
+    page: null,
+    onCall: null,
     ...overrides,
   };
 }
@@ -149,7 +151,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
       const unmigrated = createKyselyStore(kysely);
       try {
         expect(await unmigrated.ready()).toBe(false);
-        expect(await migrateToLatest(kysely)).toEqual(['001-initial']);
+        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging']);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
       } finally {

@@ -46,7 +46,7 @@ describe('loadConfig', () => {
       routing: { defaultResponders: [], services: [] },
       card: { timelineEntries: 5, minEditIntervalMs: 1100 },
       scaleTargets: [],
-      paging: { severities: ['sev1', 'sev2'] },
+      paging: { severities: ['sev1', 'sev2'], ackTimeoutMinutes: 5, escalationPolicies: [] },
     });
   });
 

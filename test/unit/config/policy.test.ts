@@ -74,7 +74,7 @@ describe('policySchema', () => {
     expect(policy.scaleTargets[0]).toMatchObject({ launchTemplateVersion: '3' });
   });
 
-  it('paging severities default to sev1 and sev2', () => {
-    expect(policySchema.parse({}).paging).toEqual({ severities: ['sev1', 'sev2'] });
+  it('paging defaults: sev1 and sev2 page, 5 minutes to acknowledge', () => {
+    expect(policySchema.parse({}).paging).toEqual({ severities: ['sev1', 'sev2'], ackTimeoutMinutes: 5, escalationPolicies: [] });
   });
 });

@@ -2,6 +2,7 @@
 import { userActor, type Actor } from '../../../domain/actor';
 import type { Incident } from '../../../domain/incident';
 import { assignLead, changeSeverity, changeStatus } from '../../../domain/incident-changes';
+import { pageByHand } from '../../../flows/paging';
 import { declare, noteOnIncident, updateIncident, type UpdateResult } from '../../../flows/update-incident';
 import type { SlackDeps } from '../../deps';
 import { COMMANDS } from '../../ids';
@@ -10,7 +11,9 @@ import { doneReply, errorReply, helpReply, listReply, notInIncidentChannelReply,
 import { declareModal } from '../../views/declare-modal';
 import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './parse-incident-command';
 
-type InChannelCommand = Extract<IncidentCommand, { sub: 'status' | 'note' | 'lead' | 'sev' | 'timeline' }>;
+type InChannelCommand = Extract<IncidentCommand, { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'timeline' }>;
+
+export const PAGING_OFF = 'Paging is not configured here: the platform team sets PAGERDUTY_ROUTING_KEY to turn it on.';
 
 function outcome(result: UpdateResult, done: (incident: Incident) => string, sub: keyof typeof INCIDENT_USAGE): CommandReply {
   return result.ok ? doneReply(done(result.incident)) : errorReply(result.reason, INCIDENT_USAGE[sub].form);
@@ -34,6 +37,11 @@ async function inIncident(deps: SlackDeps, incident: Incident, command: InChanne
     case 'sev': {
       const result = await updateIncident(deps.flows, id, (i, now) => changeSeverity(i, command.severity, actor, now));
       return outcome(result, (i) => `Severity is now *${i.severity}*.`, 'sev');
+    }
+    case 'page': {
+      if (!deps.paging.pagingEnabled) return errorReply(PAGING_OFF, INCIDENT_USAGE.page.form);
+      const result = await pageByHand(deps.flows, id, actor, command.message);
+      return outcome(result, (i) => `Paging on-call for *INC-${i.id}* through PagerDuty${command.message ? ` with "${command.message}"` : ''}.`, 'page');
     }
     case 'timeline':
       return timelineReply(incident, await deps.store.timeline.list(id), deps.timeZone);

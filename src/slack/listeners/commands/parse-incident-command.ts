@@ -10,6 +10,7 @@ export const INCIDENT_USAGE: Record<IncidentSubcommand, { form: string; what: st
   note: { form: '/incident note <text>', what: 'add a note to the timeline' },
   lead: { form: '/incident lead @user', what: 'name the incident lead' },
   sev: { form: '/incident sev <1-4>', what: 'change the severity' },
+  page: { form: '/incident page [message]', what: 'page the on-call engineer through PagerDuty (again)' },
   timeline: { form: '/incident timeline', what: 'show the whole timeline (only to you)' },
   list: { form: '/incident list', what: 'list open incidents' },
   help: { form: '/incident help', what: 'this list' },
@@ -22,6 +23,7 @@ export type IncidentCommand =
   | { sub: 'note'; text: string }
   | { sub: 'lead'; userId: string }
   | { sub: 'sev'; severity: Severity }
+  | { sub: 'page'; message?: string }
   | { sub: 'timeline' }
   | { sub: 'list' }
   | { sub: 'help' };
@@ -30,6 +32,8 @@ export type ParseResult = { ok: true; command: IncidentCommand } | { ok: false; 
 
 const MAX_TITLE = 150;
 const MAX_NOTE = 3000;
+/** PagerDuty's summary holds 1024 characters, and the title goes first. */
+const MAX_PAGE_MESSAGE = 500;
 
 /** Splits on whitespace but keeps "quoted titles" together. */
 function tokenize(text: string): string[] {
@@ -107,6 +111,10 @@ export function parseIncidentCommand(text: string): ParseResult {
       const severity = severityWord.safeParse(args[0]);
       if (!severity.success) return fail('sev', firstIssue(severity.error));
       return { ok: true, command: { sub: 'sev', severity: severity.data } };
+    }
+    case 'page': {
+      if (restText.length > MAX_PAGE_MESSAGE) return fail('page', `the message is ${restText.length} characters; keep it under ${MAX_PAGE_MESSAGE}`);
+      return { ok: true, command: { sub: 'page', ...(restText ? { message: restText } : {}) } };
     }
     case 'timeline':
     case 'list':

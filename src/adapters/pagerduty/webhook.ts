@@ -1,0 +1,90 @@
+// PagerDuty's v3 webhooks toward Firebreak: checks the X-PagerDuty-Signature and reads the envelope into plain data.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { formatIssues } from '../../validation/zod-issues';
+
+/** The header's name as Node presents it (lower case). */
+export const PAGERDUTY_SIGNATURE_HEADER = 'x-pagerduty-signature';
+
+const SIGNATURE = /^v1=([0-9a-f]{64})$/i;
+
+/**
+ * True when one of the header's comma-separated `v1=` signatures is the hex HMAC-SHA256 of the raw body keyed with
+ * `secret` (several appear while PagerDuty rotates a secret). Anything missing or malformed is simply false.
+ */
+export function verifyPagerDutySignature(secret: string, rawBody: Buffer, header: string | undefined): boolean {
+  if (secret === '' || typeof header !== 'string' || header === '') return false;
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  let valid = false;
+  for (const part of header.split(',')) {
+    const hex = SIGNATURE.exec(part.trim())?.[1];
+    if (hex === undefined) continue;
+    const given = Buffer.from(hex, 'hex');
+    // Every candidate is compared (no early return), so timing says nothing about which one matched.
+    if (given.length === expected.length && timingSafeEqual(given, expected)) valid = true;
+  }
+  return valid;
+}
+
+export interface PagerDutyWebhookEvent {
+  id: string;
+  /** e.g. incident.acknowledged */
+  type: string;
+  occurredAt: Date;
+  /** The Events API dedup_key the incident was opened with; null for incidents opened another way. */
+  incidentKey: string | null;
+  pagerDutyIncidentId: string;
+  htmlUrl: string | null;
+  /** Who acted; null when PagerDuty itself did (an escalation timeout, for instance). */
+  agent: { id: string; name: string } | null;
+  assignees: Array<{ id: string; name: string }>;
+  escalationPolicy: { id: string; name: string } | null;
+}
+
+// Unknown keys are stripped, never refused: PagerDuty adds fields to its payloads without notice.
+const reference = z.object({ id: z.string().min(1), summary: z.string() });
+
+const envelopeSchema = z.object({
+  event: z.object({
+    id: z.string().min(1),
+    event_type: z.string().min(1),
+    resource_type: z.string().min(1),
+    occurred_at: z.iso.datetime({ offset: true }),
+    agent: z
+      .object({ id: z.string().min(1), summary: z.string(), type: z.string(), html_url: z.string().nullable().optional() })
+      .nullable()
+      .optional(),
+    data: z.object({
+      id: z.string().min(1),
+      type: z.string(),
+      incident_key: z.string().nullable().optional(),
+      status: z.string().optional(),
+      title: z.string().optional(),
+      html_url: z.string().nullable().optional(),
+      number: z.number().int().optional(),
+      assignees: z.array(reference).optional(),
+      escalation_policy: reference.nullable().optional(),
+    }),
+  }),
+});
+
+export function parsePagerDutyWebhook(body: unknown): { ok: true; event: PagerDutyWebhookEvent } | { ok: false; issues: string[] } {
+  const parsed = envelopeSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error.issues) };
+  const { event } = parsed.data;
+  const { data } = event;
+  return {
+    ok: true,
+    event: {
+      id: event.id,
+      type: event.event_type,
+      occurredAt: new Date(event.occurred_at),
+      incidentKey: data.incident_key ?? null,
+      pagerDutyIncidentId: data.id,
+      htmlUrl: data.html_url ?? null,
+      agent: event.agent ? { id: event.agent.id, name: event.agent.summary } : null,
+      assignees: (data.assignees ?? []).map((a) => ({ id: a.id, name: a.summary })),
+      escalationPolicy: data.escalation_policy ? { id: data.escalation_policy.id, name: data.escalation_policy.summary } : null,
+    },
+  };
+}

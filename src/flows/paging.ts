@@ -1,0 +1,345 @@
+// Paging through the outbox: page the on-call engineer when an incident opens (or by hand), acknowledge
+// and resolve the page, call out a page nobody acknowledged, and bring whoever is on call into the channel.
+// State is stored first (the incident's page, timeline events); the outbox talks to PagerDuty and Slack,
+// so an outage of either delays a page and loses nothing, and a restart resumes it.
+import { FIREBREAK, type Actor } from '../domain/actor';
+import type { Incident } from '../domain/incident';
+import {
+  isOverdue, pageAcknowledged, pageSent, pageSeverity, pageSummary, requestPage, shouldPage,
+  type OnCallState, type PageState, type PagingPolicy,
+} from '../domain/paging';
+import { forIncident, type TimelineEventDraft } from '../domain/timeline';
+import { errorMessage, FirebreakError, isFirebreakError } from '../errors';
+import { sent, skipped, type JobHandler } from '../outbox/outbox-worker';
+import type { Chat } from '../ports/chat';
+import type { Clock } from '../ports/clock';
+import type { OnCallDirectory, OnCallPerson, Pager } from '../ports/pager';
+import type { OutboxJob, Store, StoreTransaction } from '../ports/store';
+import { enqueueCardUpdate, enqueueNotice } from './outbox-jobs';
+
+export const PAGE_JOB = {
+  trigger: 'page.trigger',
+  acknowledge: 'page.acknowledge',
+  resolve: 'page.resolve',
+  ackCheck: 'page.ack_check',
+  inviteOnCall: 'oncall.invite',
+} as const;
+
+/** Paging has its own lane per incident: a slow Slack must not hold up a page, nor a page the card. */
+function pagerLane(incidentId: number): string {
+  return `pager:${incidentId}`;
+}
+
+export interface PagingSetup {
+  policy: PagingPolicy;
+  /** Off without a routing key: incidents open, nobody is paged, and start-up says so. */
+  pager: Pager | null;
+  onCall: OnCallDirectory | null;
+  /** Escalation policies whose on-call people are invited and listed, first is the main one. */
+  escalationPolicyIds: string[];
+}
+
+export interface PagingDeps extends PagingSetup {
+  store: Store;
+  clock: Clock;
+  chat: Chat;
+  /** A link to a Slack channel, for the page's links. */
+  channelLink(channelId: string): string;
+  onPageSent?(incidentId: number): void;
+}
+
+function event(draft: TimelineEventDraft, incidentId: number) {
+  return forIncident(draft, incidentId);
+}
+
+async function loadIncident(store: Store, job: OutboxJob): Promise<Incident | null> {
+  return job.incidentId === null ? null : store.incidents.findById(job.incidentId);
+}
+
+/** Stores a page request (automatic or by hand) and queues it; the page.sent event follows delivery. */
+export async function queuePage(tx: StoreTransaction, incident: Incident, now: Date, request: { actor: Actor; message?: string }): Promise<Incident> {
+  const page = requestPage(incident.page, incident.id, now);
+  const updated = await tx.incidents.update(incident.id, { page });
+  await tx.outbox.enqueue(
+    { kind: PAGE_JOB.trigger, incidentId: incident.id, coalesceKey: `page:${incident.id}`, payload: { lane: pagerLane(incident.id), actor: request.actor, ...(request.message ? { message: request.message } : {}) } },
+    now,
+  );
+  await enqueueCardUpdate(tx, incident.id, now);
+  return updated;
+}
+
+/** Called in the transaction that opens an incident: page it if its severity says so, find who is on call. */
+export function pagingOnOpen(setup: PagingSetup) {
+  return async (tx: StoreTransaction, incident: Incident, now: Date): Promise<void> => {
+    if (setup.pager && shouldPage(setup.policy, incident.severity)) await queuePage(tx, incident, now, { actor: FIREBREAK });
+    if (setup.onCall && setup.escalationPolicyIds.length > 0) {
+      await tx.outbox.enqueue({ kind: PAGE_JOB.inviteOnCall, incidentId: incident.id, coalesceKey: `oncall:${incident.id}`, payload: { lane: pagerLane(incident.id) } }, now);
+    }
+  };
+}
+
+/** Called in the transaction that changes an incident: resolving it resolves its page. */
+export function pagingOnChange(setup: PagingSetup) {
+  return async (tx: StoreTransaction, before: Incident, after: Incident, now: Date): Promise<void> => {
+    if (!setup.pager || !after.page || before.status === 'resolved' || after.status !== 'resolved') return;
+    if (after.page.status === 'resolved' || after.page.status === 'failed') return;
+    await tx.outbox.enqueue({ kind: PAGE_JOB.resolve, incidentId: after.id, payload: { lane: pagerLane(after.id) } }, now);
+  };
+}
+
+/** Someone acknowledged in Slack: record it now, tell PagerDuty through the outbox. */
+export async function acknowledgePage(
+  deps: { store: Store; clock: Clock; wakeOutbox(): void },
+  incidentId: number,
+  actor: Actor & { kind: 'user' },
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const now = deps.clock.now();
+  const result = await deps.store.transaction(async (tx) => {
+    const incident = await tx.incidents.findById(incidentId);
+    if (!incident?.page) return { ok: false as const, reason: 'This incident has not paged anyone.' };
+    if (incident.page.status === 'acknowledged') return { ok: false as const, reason: `The page was already acknowledged by ${incident.page.acknowledgedBy ?? 'someone'}.` };
+    if (incident.page.status === 'resolved') return { ok: false as const, reason: 'The page is already resolved.' };
+    const by = actor.name ?? actor.id;
+    await tx.incidents.update(incidentId, { page: pageAcknowledged(incident.page, `<@${actor.id}>`, now) });
+    await tx.timeline.append(event({ at: now, type: 'page.acknowledged', actor, data: { by } }, incidentId));
+    await tx.outbox.enqueue({ kind: PAGE_JOB.acknowledge, incidentId, payload: { lane: pagerLane(incidentId) } }, now);
+    await enqueueCardUpdate(tx, incidentId, now);
+    return { ok: true as const };
+  });
+  if (result.ok) deps.wakeOutbox();
+  return result;
+}
+
+function customDetails(incident: Incident, firing: Array<{ title: string; count: number }>): Record<string, unknown> {
+  return {
+    incident: `INC-${incident.id}`,
+    service: incident.service,
+    status: incident.status,
+    firing_alerts: firing.map((a) => (a.count > 1 ? `${a.title} (×${a.count})` : a.title)),
+    ...(incident.channelName ? { slack_channel: `#${incident.channelName}` } : {}),
+  };
+}
+
+export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
+  const { store, clock, policy } = deps;
+
+  const trigger: JobHandler = async (job) => {
+    const incident = await loadIncident(store, job);
+    if (!incident?.page || !deps.pager) return skipped('nothing to page');
+    if (incident.page.status !== 'pending') return skipped(`the page is ${incident.page.status}`);
+    const alerts = (await store.alerts.listByIncident(incident.id)).filter((a) => a.status === 'firing');
+    const message = typeof job.payload['message'] === 'string' ? job.payload['message'] : undefined;
+    const actor = (job.payload['actor'] as Actor | undefined) ?? FIREBREAK;
+    try {
+      await deps.pager.send({
+        action: 'trigger',
+        dedupKey: incident.page.dedupKey,
+        summary: pageSummary(incident, message),
+        source: 'firebreak',
+        severity: pageSeverity(incident.severity),
+        component: incident.service,
+        customDetails: customDetails(incident, alerts),
+        ...(incident.channelId ? { links: [{ href: deps.channelLink(incident.channelId), text: `Slack: #${incident.channelName ?? incident.channelId}` }] } : {}),
+      });
+    } catch (error) {
+      if (!isFirebreakError(error, 'PAGE_REJECTED')) throw error;
+      // Refused for good: say so on the timeline and the card rather than retry forever.
+      const now = clock.now();
+      await store.transaction(async (tx) => {
+        await tx.incidents.update(incident.id, { page: { ...incident.page!, status: 'failed', error: error.message } });
+        await tx.timeline.append(event({ at: now, type: 'page.failed', actor: FIREBREAK, data: { message: error.message } }, incident.id));
+        await enqueueCardUpdate(tx, incident.id, now);
+      });
+      return sent(`PagerDuty refused the page for INC-${incident.id}: ${error.message}`);
+    }
+    const now = clock.now();
+    const page = pageSent(incident.page, now, policy);
+    await store.transaction(async (tx) => {
+      await tx.incidents.update(incident.id, { page });
+      await tx.timeline.append(event({ at: now, type: 'page.sent', actor, data: { dedupKey: page.dedupKey, count: page.count, ...(message ? { message } : {}) } }, incident.id));
+      await enqueueCardUpdate(tx, incident.id, now);
+      // The acknowledgement deadline is a stored job, so it survives a restart.
+      await tx.outbox.enqueue({ kind: PAGE_JOB.ackCheck, incidentId: incident.id, payload: { lane: pagerLane(incident.id), count: page.count }, notBefore: page.ackDueAt ?? now }, now);
+    });
+    deps.onPageSent?.(incident.id);
+    return sent(`paged on-call for INC-${incident.id} through PagerDuty (${page.dedupKey})`);
+  };
+
+  const sendAction = (action: 'acknowledge' | 'resolve'): JobHandler => async (job) => {
+    const incident = await loadIncident(store, job);
+    if (!incident?.page || !deps.pager) return skipped('no page to update');
+    await deps.pager.send({ action, dedupKey: incident.page.dedupKey });
+    if (action === 'resolve' && incident.page.status !== 'resolved') await store.incidents.update(incident.id, { page: { ...incident.page, status: 'resolved', ackDueAt: null } });
+    return sent(`told PagerDuty to ${action} the page for INC-${incident.id}`);
+  };
+
+  const ackCheck: JobHandler = async (job) => {
+    const incident = await loadIncident(store, job);
+    const now = clock.now();
+    const page = incident?.page ?? null;
+    // A later re-page has its own deadline; this check belongs to the send that scheduled it.
+    if (!incident || !page || incident.status === 'resolved' || page.reminded || job.payload['count'] !== page.count) return skipped('page acknowledged, resolved or re-sent');
+    if (!isOverdue(page, now)) return skipped('page acknowledged in time');
+    await store.transaction(async (tx) => {
+      await tx.incidents.update(incident.id, { page: { ...page, reminded: true } });
+      await tx.timeline.append(event({ at: now, type: 'page.unacknowledged', actor: FIREBREAK, data: { minutes: policy.ackTimeoutMinutes } }, incident.id));
+      await enqueueNotice(tx, incident.id, 'page_unacknowledged', now);
+      await enqueueCardUpdate(tx, incident.id, now);
+    });
+    return sent(`INC-${incident.id}: page not acknowledged after ${policy.ackTimeoutMinutes} min; said so in the channel`);
+  };
+
+  const inviteOnCall: JobHandler = async (job) => {
+    const incident = await loadIncident(store, job);
+    if (!incident || !deps.onCall) return skipped('no on-call lookup configured');
+    // The channel is created by another job; until it exists there is nobody to invite into it.
+    if (!incident.channelId) throw new FirebreakError('CHAT_UNAVAILABLE', 'the incident channel is not created yet', { step: 'inviting the on-call engineer' });
+    let people: OnCallPerson[];
+    try {
+      people = (await Promise.all(deps.escalationPolicyIds.map((id) => deps.onCall!.whoIsOnCall(id)))).flat();
+    } catch (error) {
+      // Degrade, visibly: the card says PagerDuty could not be reached, and the outbox tries again later.
+      const now = clock.now();
+      const onCall: OnCallState = { checkedAt: now, people: incident.onCall?.people ?? [], error: 'could not reach PagerDuty' };
+      await store.transaction(async (tx) => {
+        await tx.incidents.update(incident.id, { onCall });
+        await enqueueCardUpdate(tx, incident.id, now);
+      });
+      throw isFirebreakError(error) ? error : new FirebreakError('ONCALL_UNAVAILABLE', errorMessage(error), { step: 'looking up who is on call' });
+    }
+    const found = await Promise.all(people.map(async (p) => ({ ...p, slackUserId: p.email ? await deps.chat.findUserByEmail(p.email) : null })));
+    const invite = [...new Set(found.map((p) => p.slackUserId).filter((id): id is string => id !== null))];
+    if (invite.length > 0) await deps.chat.invite(incident.channelId, invite);
+    const now = clock.now();
+    const already = new Set((await store.timeline.list(incident.id)).flatMap((e) => (e.type === 'responder.joined' ? [e.data.userId] : [])));
+    await store.transaction(async (tx) => {
+      const onCall: OnCallState = { checkedAt: now, people: found.map((p) => ({ name: p.name, slackUserId: p.slackUserId, level: p.level, policyName: p.policyName })), error: null };
+      await tx.incidents.update(incident.id, { onCall });
+      for (const userId of invite.filter((id) => !already.has(id))) {
+        await tx.timeline.append(event({ at: now, type: 'responder.joined', actor: FIREBREAK, data: { userId } }, incident.id));
+      }
+      await enqueueCardUpdate(tx, incident.id, now);
+    });
+    return sent(`invited ${invite.length} on-call engineer${invite.length === 1 ? '' : 's'} to #${incident.channelName}`);
+  };
+
+  return {
+    [PAGE_JOB.trigger]: trigger,
+    [PAGE_JOB.acknowledge]: sendAction('acknowledge'),
+    [PAGE_JOB.resolve]: sendAction('resolve'),
+    [PAGE_JOB.ackCheck]: ackCheck,
+    [PAGE_JOB.inviteOnCall]: inviteOnCall,
+  };
+}
+
+/** `/incident page` and the Page button: page (again) by hand, with an optional message. */
+export async function pageByHand(
+  deps: { store: Store; clock: Clock; wakeOutbox(): void },
+  incidentId: number,
+  actor: Actor,
+  message?: string,
+): Promise<{ ok: true; incident: Incident } | { ok: false; reason: string }> {
+  const now = deps.clock.now();
+  const result = await deps.store.transaction(async (tx) => {
+    const incident = await tx.incidents.findById(incidentId);
+    if (!incident) return { ok: false as const, reason: `Incident ${incidentId} does not exist.` };
+    if (incident.status === 'resolved') return { ok: false as const, reason: `INC-${incident.id} is resolved; there is nobody to page for it.` };
+    if (incident.page?.status === 'pending') return { ok: false as const, reason: 'A page is already on its way to PagerDuty.' };
+    return { ok: true as const, incident: await queuePage(tx, incident, now, { actor, ...(message ? { message } : {}) }) };
+  });
+  if (result.ok) deps.wakeOutbox();
+  return result;
+}
+
+export interface OnCallAnswer {
+  policyId: string;
+  policyName: string;
+  people: Array<{ name: string; slackUserId: string | null; level: number }>;
+  error: string | null;
+}
+
+/** `/oncall`: who is on call now for each configured escalation policy, as Slack users where possible. */
+export async function whoIsOnCallNow(deps: { onCall: OnCallDirectory; chat: Chat; escalationPolicyIds: string[] }): Promise<OnCallAnswer[]> {
+  return Promise.all(
+    deps.escalationPolicyIds.map(async (policyId): Promise<OnCallAnswer> => {
+      try {
+        const people = await deps.onCall.whoIsOnCall(policyId);
+        const withSlack = await Promise.all(
+          people.map(async (p) => ({ name: p.name, level: p.level, slackUserId: p.email ? await deps.chat.findUserByEmail(p.email).catch(() => null) : null })),
+        );
+        return { policyId, policyName: people[0]?.policyName ?? policyId, people: withSlack, error: null };
+      } catch (error) {
+        return { policyId, policyName: policyId, people: [], error: isFirebreakError(error) ? error.message : 'could not reach PagerDuty' };
+      }
+    }),
+  );
+}
+
+/** A PagerDuty webhook event, as the adapter parsed it. */
+export interface PagerDutyUpdate {
+  id: string;
+  type: string;
+  occurredAt: Date;
+  incidentKey: string | null;
+  agent: { id: string; name: string } | null;
+  assignees: Array<{ id: string; name: string }>;
+}
+
+export type WebhookOutcome = { applied: true; incidentId: number } | { applied: false; reason: string };
+
+/**
+ * Applies a PagerDuty webhook to the incident its page belongs to: acknowledged, escalated, reassigned
+ * and resolved become timeline events and a card edit. Each event id applies once, however often it arrives.
+ */
+export async function applyPagerDutyUpdate(
+  deps: { store: Store; clock: Clock; wakeOutbox(): void },
+  update: PagerDutyUpdate,
+  incidentIdFromKey: (key: string | null) => number | null,
+): Promise<WebhookOutcome> {
+  const now = deps.clock.now();
+  const key = `pagerduty:${update.id}`;
+  const outcome = await deps.store.transaction(async (tx): Promise<WebhookOutcome> => {
+    const seen = await tx.deliveries.find(key);
+    if (seen) return seen.response as WebhookOutcome;
+    const incidentId = incidentIdFromKey(update.incidentKey);
+    const incident = incidentId === null ? null : await tx.incidents.findById(incidentId);
+    let result: WebhookOutcome;
+    const page = incident?.page;
+    result = incident && page ? await applyToIncident(tx, incident, page, update, now) : { applied: false, reason: 'not a page Firebreak sent' };
+    await tx.deliveries.record(key, result, now);
+    return result;
+  });
+  if (outcome.applied) deps.wakeOutbox();
+  return outcome;
+}
+
+async function applyToIncident(tx: StoreTransaction, incident: Incident, page: PageState, update: PagerDutyUpdate, now: Date): Promise<WebhookOutcome> {
+  const agentName = update.agent?.name;
+  const actor: Actor = { kind: 'pagerduty', ...(update.agent ? { id: update.agent.id, name: update.agent.name } : {}) };
+  const assignees = update.assignees.map((a) => a.name).join(', ') || undefined;
+  const at = update.occurredAt;
+  switch (update.type) {
+    case 'incident.acknowledged':
+      if (page.status === 'acknowledged') return { applied: false, reason: 'already acknowledged' };
+      await tx.incidents.update(incident.id, { page: pageAcknowledged(page, agentName ?? 'PagerDuty', at) });
+      await tx.timeline.append(event({ at, type: 'page.acknowledged', actor, data: agentName ? { by: agentName } : {} }, incident.id));
+      break;
+    case 'incident.resolved':
+      if (page.status === 'resolved') return { applied: false, reason: 'already resolved' };
+      await tx.incidents.update(incident.id, { page: { ...page, status: 'resolved', ackDueAt: null } });
+      await tx.timeline.append(event({ at, type: 'page.resolved', actor, data: agentName ? { by: agentName } : {} }, incident.id));
+      break;
+    case 'incident.escalated':
+    case 'incident.reassigned': {
+      // Back with someone who has not acknowledged it: wait for them as for the first page.
+      await tx.incidents.update(incident.id, { page: { ...page, status: 'triggered', acknowledgedAt: null, acknowledgedBy: null, assignedTo: assignees ?? page.assignedTo } });
+      const type = update.type === 'incident.escalated' ? 'page.escalated' : 'page.reassigned';
+      await tx.timeline.append(event({ at, type, actor, data: assignees ? { to: assignees } : {} }, incident.id));
+      break;
+    }
+    default:
+      return { applied: false, reason: `${update.type} is not tracked` };
+  }
+  await enqueueCardUpdate(tx, incident.id, now);
+  return { applied: true, incidentId: incident.id };
+}
