@@ -163,7 +163,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         const context = { jobId: job.id, kind: job.kind, incidentId: job.incidentId };
         const to = job.kind.startsWith('page.') ? 'pagerduty' : 'slack';
         if ('sent' in outcome) logger.info(context, `${to}: ${outcome.sent}`);
-        else logger.debug(context, `${to}: nothing to send for ${job.kind} (${outcome.skipped})`);
+        else if ('skipped' in outcome) logger.debug(context, `${to}: nothing to send for ${job.kind} (${outcome.skipped})`);
       },
       retried: (job) => metrics.outboxRetried.inc({ kind: job.kind }),
       buried: (job) => metrics.outboxBuried.inc({ kind: job.kind }),

@@ -10,7 +10,7 @@ import {
 } from '../domain/paging';
 import { forIncident, type TimelineEventDraft } from '../domain/timeline';
 import { errorMessage, FirebreakError, isFirebreakError } from '../errors';
-import { sent, skipped, type JobHandler } from '../outbox/outbox-worker';
+import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { OnCallDirectory, OnCallPerson, Pager } from '../ports/pager';
@@ -24,6 +24,9 @@ export const PAGE_JOB = {
   ackCheck: 'page.ack_check',
   inviteOnCall: 'oncall.invite',
 } as const;
+
+/** How long a page waits for its incident channel, to link it; after that it goes without. */
+const CHANNEL_WAIT_MS = 10_000;
 
 /** Paging has its own lane per incident: a slow Slack must not hold up a page, nor a page the card. */
 function pagerLane(incidentId: number): string {
@@ -127,6 +130,10 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     const incident = await loadIncident(store, job);
     if (!incident?.page || !deps.pager) return skipped('nothing to page');
     if (incident.page.status !== 'pending') return skipped(`the page is ${incident.page.status}`);
+    // The page links to the incident channel, created a moment later by the Slack lane. Wait for it,
+    // briefly: with Slack down, the page goes without the link rather than late.
+    const waited = clock.now().getTime() - incident.page.requestedAt.getTime();
+    if (!incident.channelId && waited < CHANNEL_WAIT_MS) return deferred('waiting briefly for the incident channel to link it', new Date(clock.now().getTime() + 250));
     const alerts = (await store.alerts.listByIncident(incident.id)).filter((a) => a.status === 'firing');
     const message = typeof job.payload['message'] === 'string' ? job.payload['message'] : undefined;
     const actor = (job.payload['actor'] as Actor | undefined) ?? FIREBREAK;

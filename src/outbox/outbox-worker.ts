@@ -4,12 +4,16 @@ import { errorMessage, FirebreakError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { OutboxJob, Store } from '../ports/store';
 
-/** What a handler did, in words for the log. `skipped`: nothing was sent, so the lane's pace is not spent. */
-export type JobOutcome = { sent: string } | { skipped: string };
+/**
+ * What a handler did, in words for the log. `skipped`: nothing was sent, so the lane's pace is not spent.
+ * `deferred`: not yet, by choice (not a failure): the job runs again at `until`, its attempt not counted.
+ */
+export type JobOutcome = { sent: string } | { skipped: string } | { deferred: string; until: Date };
 export type JobHandler = (job: OutboxJob) => Promise<JobOutcome>;
 
 export const sent = (what: string): JobOutcome => ({ sent: what });
 export const skipped = (why: string): JobOutcome => ({ skipped: why });
+export const deferred = (why: string, until: Date): JobOutcome => ({ deferred: why, until });
 
 export interface OutboxLogger {
   info(obj: object, msg: string): void;
@@ -173,6 +177,10 @@ export class OutboxWorker {
     }
     try {
       const outcome = await handler(job);
+      if ('deferred' in outcome) {
+        await store.outbox.release(job.id, outcome.until);
+        return;
+      }
       if ('sent' in outcome && this.options.isPaced(job)) this.laneReadyAt.set(lane, clock.now().getTime() + this.options.laneIntervalMs);
       await store.outbox.complete(job.id, clock.now());
       observer.delivered?.(job, outcome);

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, SIGNING_SECRET, testEnv } from '../support/harness';
 import { alertmanagerPayload } from '../support/payloads';
@@ -132,5 +133,27 @@ describe('live mode against the fake Slack', () => {
     expect(p.logs.some((l) => String(l.msg).startsWith('stopping'))).toBe(true);
     const everything = JSON.stringify(p.logs) + p.stderr();
     for (const secret of [ALERT_TOKEN, BOT_TOKEN, SIGNING_SECRET, env.LINK_SECRET as string]) expect(everything).not.toContain(secret);
+  });
+
+  it('a restart while PagerDuty is failing still sends the page once', async () => {
+    const pd = await FakePagerDuty.start({ routingKey: 'restart-routing-key-0123456789' });
+    try {
+      const env: Record<string, string> = { ...testEnv(slack, dir), LOG_LEVEL: 'info', PAGERDUTY_ROUTING_KEY: 'restart-routing-key-0123456789', PAGERDUTY_EVENTS_URL: pd.eventsUrl };
+      pd.fail('/v2/enqueue', { status: 503, times: 1000 });
+      const first = await start(env);
+      expect((await postJson(`${first.url}/alerts/alertmanager`, alertmanagerPayload(), { authorization: `Bearer ${ALERT_TOKEN}` })).status).toBe(202);
+      await eventually(async () => (await fetch(`${first.url}/metrics`).then((r) => r.text())).includes('firebreak_outbox_retried_total{kind="page.trigger"} 1'), 'a failed page attempt, rescheduled');
+      first.child.kill('SIGKILL');
+      await first.exited;
+
+      pd.clearFailures();
+      await start(env);
+      await eventually(() => pd.events().some((e) => e.status === 202), 'the page after restart', 20_000);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(pd.events().filter((e) => e.status === 202)).toHaveLength(1);
+      expect(pd.incidents()).toHaveLength(1);
+    } finally {
+      await pd.stop();
+    }
   });
 });

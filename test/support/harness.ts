@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load';
 import { startFirebreak, type Firebreak } from '../../src/firebreak';
+import type { Clock } from '../../src/ports/clock';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -54,13 +55,14 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return { status: response.status, body: parsed };
 }
 
-export async function startHarness(options: { env?: Record<string, string>; slack?: FakeSlack; dir?: string; laneIntervalMs?: number } = {}): Promise<Harness> {
+export async function startHarness(options: { env?: Record<string, string>; slack?: FakeSlack; dir?: string; laneIntervalMs?: number; clock?: Clock } = {}): Promise<Harness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'firebreak-test-'));
   const slack = options.slack ?? (await FakeSlack.start({ botToken: BOT_TOKEN }));
   const env = testEnv(slack, dir, options.env);
   const config = loadConfig(env, { cwd: dir });
   const firebreak = await startFirebreak({
     config,
+    ...(options.clock ? { clock: options.clock } : {}),
     logger: pino({ level: 'silent' }),
     outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: 50 },
   });
@@ -101,4 +103,15 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A clock that runs with real time but can be moved forward, for deadlines minutes away. */
+export function adjustableClock(): Clock & { advance(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance(ms) {
+      offset += ms;
+    },
+  };
 }
