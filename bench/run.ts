@@ -3,16 +3,19 @@
 //   (a) alert accepted → card posted, p50/p99
 //   (b) storm: 10,000 alerts of one group in 10 s — incidents opened, Slack calls, per-channel rate, RSS
 //   (c) slash command → acknowledgement, p99
+//   (d) alert accepted → page accepted by PagerDuty (the local fake), p50/p99
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakePagerDuty } from '../src/sandbox/fake-pagerduty';
 import { FakeSlack } from '../src/sandbox/fake-slack';
 import { spawnFirebreak, type FirebreakProcess } from '../test/support/process';
 
 const ALERT_TOKEN = 'bench-alert-token-0123456789';
 const SIGNING_SECRET = 'bench-signing-secret-0123456789';
 const BOT_TOKEN = 'xoxb-bench';
+const PAGERDUTY_ROUTING_KEY = 'bench-routing-key-0123456789abcdef';
 
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 50);
 const STORM_ALERTS = Number(process.env.BENCH_STORM_ALERTS ?? 10_000);
@@ -73,7 +76,7 @@ function postAlert(firebreak: FirebreakProcess, body: unknown): Promise<{ status
 }
 
 /** Firebreak in its own process, as `npm start` runs it, so its CPU and memory are its own. */
-async function start(slack: FakeSlack, dir: string): Promise<FirebreakProcess> {
+async function start(slack: FakeSlack, pagerDuty: FakePagerDuty, dir: string): Promise<FirebreakProcess> {
   const firebreak = await spawnFirebreak({
     NODE_ENV: 'production',
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -85,6 +88,8 @@ async function start(slack: FakeSlack, dir: string): Promise<FirebreakProcess> {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    PAGERDUTY_ROUTING_KEY: PAGERDUTY_ROUTING_KEY,
+    PAGERDUTY_EVENTS_URL: pagerDuty.eventsUrl,
   }, {
     cwd: dir,
     // BENCH_CPU_PROF=DIR writes a V8 CPU profile of Firebreak's process there, to see where time goes.
@@ -110,8 +115,8 @@ function peakRssMiB(pid: number): number {
   return kb / 1024;
 }
 
-/** Resolves when `check` holds, re-checked on every change the fake Slack records. */
-function when(slack: FakeSlack, check: () => boolean): Promise<void> {
+/** Resolves when `check` holds, re-checked on every change the fake records. */
+function when(slack: { onChange(fn: () => void): () => void }, check: () => boolean): Promise<void> {
   return new Promise((resolve) => {
     if (check()) return resolve();
     const off = slack.onChange(() => {
@@ -123,22 +128,26 @@ function when(slack: FakeSlack, check: () => boolean): Promise<void> {
   });
 }
 
-async function alertToCard(slack: FakeSlack, firebreak: FirebreakProcess): Promise<number[]> {
+/** (a) alert accepted → card posted, and alert accepted → page accepted by PagerDuty, per new incident. */
+async function alertToCardAndPage(slack: FakeSlack, pagerDuty: FakePagerDuty, firebreak: FirebreakProcess): Promise<{ card: number[]; page: number[] }> {
   const samples: number[] = [];
+  const pageSamples: number[] = [];
   const bot = slack.auth().botUserId;
   for (let i = 0; i < LATENCY_SAMPLES; i += 1) {
     const title = `Latency sample ${i}`;
-    const started = performance.now();
     const response = await postAlert(firebreak, alertmanagerDelivery(`{}:{sample="${i}"}`, title, 1));
     if (response.status !== 202) throw new Error(`alert refused: ${response.status} ${response.text}`);
+    const accepted = performance.now();
+    const dedupKey = `firebreak-inc-${(JSON.parse(response.text) as { incidents: number[] }).incidents[0]}`;
     const name = `-latency-sample-${i}`;
-    await when(slack, () => {
+    const card = when(slack, () => {
       const channel = slack.listChannels().find((c) => c.name.endsWith(name));
       return Boolean(channel && slack.messages(channel.id).some((m) => m.user === bot));
-    });
-    samples.push(performance.now() - started);
+    }).then(() => samples.push(performance.now() - accepted));
+    const page = when(pagerDuty, () => pagerDuty.events().some((e) => e.status === 202 && e.dedupKey === dedupKey)).then(() => pageSamples.push(performance.now() - accepted));
+    await Promise.all([card, page]);
   }
-  return samples;
+  return { card: samples, page: pageSamples };
 }
 
 async function storm(slack: FakeSlack, firebreak: FirebreakProcess) {
@@ -210,11 +219,13 @@ async function slashCommands(slack: FakeSlack): Promise<number[]> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-'));
   const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
-  const firebreak = await start(slack, dir);
+  const pagerDuty = await FakePagerDuty.start({ routingKey: PAGERDUTY_ROUTING_KEY });
+  const firebreak = await start(slack, pagerDuty, dir);
   try {
     console.log(`Firebreak bench — Node ${process.version}, SQLite in ${dir}, fake Slack on ${slack.apiUrl}\n`);
-    const latency = await alertToCard(slack, firebreak);
-    console.log(`(a) alert accepted → card posted (${latency.length} incidents): p50 ${ms(percentile(latency, 50))}, p99 ${ms(percentile(latency, 99))}`);
+    const latency = await alertToCardAndPage(slack, pagerDuty, firebreak);
+    console.log(`(a) alert accepted → card posted (${latency.card.length} incidents): p50 ${ms(percentile(latency.card, 50))}, p99 ${ms(percentile(latency.card, 99))}`);
+    console.log(`(d) alert accepted → page accepted by PagerDuty: p50 ${ms(percentile(latency.page, 50))}, p99 ${ms(percentile(latency.page, 99))}`);
 
     const s = await storm(slack, firebreak);
     console.log(`(b) storm: ${STORM_ALERTS} alerts of one group in ${STORM_SECONDS} s`);
@@ -235,6 +246,7 @@ async function main(): Promise<void> {
     firebreak.child.kill('SIGTERM');
     await firebreak.exited;
     await slack.stop();
+    await pagerDuty.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 // The policy file (firebreak.yaml): severities, routing, the incident card, scale targets. Every key has a
 // default, so no file at all is a complete policy; an unknown key is an error, so a typo is never ignored.
 import { z } from 'zod';
+import type { ScaleTarget } from '../domain/scale-target';
 import { SEVERITIES, type Severity } from '../domain/severity';
 import { strictObject } from '../validation/zod-issues';
 
@@ -72,42 +73,84 @@ const targetName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, - and _ (it is typed in `/scale <target>`)');
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1');
-const capacity = z.int().min(0);
+// AWS ids are a prefix and hex digits; letters beyond f are let through so that the sandbox's readable ids
+// (lt-0web00000000000) and DESIGN's short examples validate too. AWS itself refuses a malformed one.
+const launchTemplateId = z.string().regex(/^lt-[0-9a-z]+$/, 'must be a launch template id such as lt-0abc1234def567890');
+const subnetId = z.string().regex(/^subnet-[0-9a-z]+$/, 'must be a subnet id such as subnet-0abc1234def567890');
+const userGroupHandle = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a Slack user group handle such as oncall-web (lowercase letters, digits, ., - and _; no @)');
 
-const autoscalingGroup = strictObject({
-  name: targetName,
-  kind: z.literal('autoscaling_group'),
-  groupName: z.string().min(1),
-  region: awsRegion.optional(),
-  min: capacity.optional(),
-  max: z.int().min(1),
-  /** Instances added per click. */
-  step: z.int().min(1).default(1),
+/** Unset `maxStep` and `buttons` take defaults that fit the target's own limits, so `max: 4` alone is valid. */
+const DEFAULT_MAX_STEP = 10;
+const DEFAULT_BUTTONS = [2, 4];
+
+// After `name` and `kind`, so that an unknown-key message lists the keys in the order one writes them.
+const targetCommon = {
   description: z.string().optional(),
+  region: awsRegion.optional(),
+  min: z.int().min(0).default(0),
+  max: z.int().min(1),
+  /** Default: 10, or max when smaller. */
+  maxStep: z.int().min(1).optional(),
+  cooldownSeconds: z.int().min(0).default(120),
+  allowedUserGroups: z.array(userGroupHandle).default([]),
+  dryRun: z.boolean().default(false),
+  /** Default: 2 and 4, those of them within maxStep (maxStep itself when neither is). */
+  buttons: z.array(z.int().min(1)).optional(),
+  /** Empty: the target is offered to incidents of the service with the target's name. */
+  services: z.array(z.string().trim().min(1)).default([]),
+};
+
+const ec2LaunchTemplate = strictObject({
+  name: targetName,
+  kind: z.literal('ec2-launch-template'),
+  launchTemplate: strictObject({
+    id: launchTemplateId,
+    /** A number, `$Latest` or `$Default`; YAML reads a bare number as one, so both are accepted. */
+    version: z
+      .union([z.string().regex(/^(\d+|\$Latest|\$Default)$/, 'must be a version number, $Latest or $Default'), z.int().min(1)])
+      .transform(String)
+      .default('$Latest'),
+  }),
+  subnets: z.array(subnetId).min(1),
+  ...targetCommon,
 });
 
-const ec2Instances = strictObject({
+const autoScalingGroup = strictObject({
   name: targetName,
-  kind: z.literal('ec2_instances'),
-  launchTemplateId: z.string().regex(/^lt-[0-9a-f]+$/, 'must be a launch template id such as lt-0abc1234'),
-  /** A number, `$Latest` or `$Default`; YAML may read a bare number as one, so both are accepted. */
-  launchTemplateVersion: z
-    .union([z.string().regex(/^(\d+|\$Latest|\$Default)$/, 'must be a version number, $Latest or $Default'), z.int().min(1)])
-    .transform(String)
-    .optional(),
-  subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be a subnet id such as subnet-0abc1234')).optional(),
-  max: z.int().min(1),
-  region: awsRegion.optional(),
-  description: z.string().optional(),
+  kind: z.literal('autoscaling-group'),
+  autoScalingGroupName: z.string().min(1).max(255),
+  ...targetCommon,
 });
+
+function defaultMaxStep(max: number): number {
+  return Math.min(DEFAULT_MAX_STEP, max);
+}
+
+function defaultButtons(maxStep: number): number[] {
+  const fitting = DEFAULT_BUTTONS.filter((size) => size <= maxStep);
+  return fitting.length > 0 ? fitting : [maxStep];
+}
 
 const scaleTarget = z
-  .discriminatedUnion('kind', [autoscalingGroup, ec2Instances])
+  .discriminatedUnion('kind', [ec2LaunchTemplate, autoScalingGroup])
   .superRefine((target, ctx) => {
-    if (target.kind === 'autoscaling_group') {
-      if (target.min !== undefined && target.min > target.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `must not exceed max (${target.max})` });
-      if (target.step > target.max) ctx.addIssue({ code: 'custom', path: ['step'], message: `must not exceed max (${target.max})` });
+    if (target.min > target.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `must not exceed max (${target.max})` });
+    if (target.maxStep !== undefined && target.maxStep > target.max) {
+      ctx.addIssue({ code: 'custom', path: ['maxStep'], message: `must not exceed max (${target.max})` });
     }
+    const maxStep = target.maxStep ?? defaultMaxStep(target.max);
+    const seen = new Set<number>();
+    target.buttons?.forEach((size, i) => {
+      if (size > maxStep) ctx.addIssue({ code: 'custom', path: ['buttons', i], message: `must not exceed maxStep (${maxStep})` });
+      if (seen.has(size)) ctx.addIssue({ code: 'custom', path: ['buttons', i], message: `+${size} is offered twice` });
+      seen.add(size);
+    });
+  })
+  .transform((target): ScaleTarget => {
+    const maxStep = target.maxStep ?? defaultMaxStep(target.max);
+    return { ...target, maxStep, buttons: target.buttons ?? defaultButtons(maxStep) };
   });
 
 const scaleTargets = z
@@ -119,7 +162,7 @@ const scaleTargets = z
       seen.add(target.name);
     });
   })
-  .default([]);
+  .default([]) satisfies z.ZodType<ScaleTarget[]>;
 
 const paging = strictObject({
   /** Severities that page the on-call engineer when an incident opens. */
@@ -140,7 +183,7 @@ export const policySchema = strictObject({
 });
 
 export type Policy = z.output<typeof policySchema>;
-export type ScaleTarget = Policy['scaleTargets'][number];
+export type { ScaleTarget } from '../domain/scale-target';
 
 /** The policy with nothing configured. */
 export function defaultPolicy(): Policy {

@@ -133,7 +133,7 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     // The page links to the incident channel, created a moment later by the Slack lane. Wait for it,
     // briefly: with Slack down, the page goes without the link rather than late.
     const waited = clock.now().getTime() - incident.page.requestedAt.getTime();
-    if (!incident.channelId && waited < CHANNEL_WAIT_MS) return deferred('waiting briefly for the incident channel to link it', new Date(clock.now().getTime() + 250));
+    if (!incident.channelId && waited < CHANNEL_WAIT_MS) return deferred('waiting briefly for the incident channel to link it', new Date(clock.now().getTime() + 50));
     const alerts = (await store.alerts.listByIncident(incident.id)).filter((a) => a.status === 'firing');
     const message = typeof job.payload['message'] === 'string' ? job.payload['message'] : undefined;
     const actor = (job.payload['actor'] as Actor | undefined) ?? FIREBREAK;

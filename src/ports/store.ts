@@ -75,7 +75,7 @@ export interface OutboxRepository {
   complete(id: number, now: Date): Promise<void>;
   retryLater(id: number, at: Date, error: string): Promise<void>;
   bury(id: number, error: string, now: Date): Promise<void>;
-  /** Pending and running jobs, for the metric and the readiness report. */
+  /** The backlog, for the metric: jobs running, due, or failed and waiting to retry (not those scheduled for later). */
   depth(): Promise<number>;
   /** The earliest time a pending job becomes due, to sleep until then. */
   nextDueAt(): Promise<Date | null>;

@@ -83,6 +83,13 @@ describe('loadConfig', () => {
       'card:',
       '  timelineEntries: 50',
       '  minEditIntervalMs: 200',
+      'scaleTargets:',
+      '  - name: web',
+      '    kind: ec2-launch-template',
+      '    launchTemplate: { id: lt-0abc, version: 2 }',
+      '    subnets: []',
+      '    max: 4',
+      '    buttons: [2, 8]',
     ].join('\n');
     const error = configError(() =>
       loadConfig({ ...LIVE, PORT: 'abc', TIMEZONE: 'Nowhere/Town' }, { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': policy }) }),
@@ -94,6 +101,8 @@ describe('loadConfig', () => {
       'firebreak.yaml: routing.services.0.responders.1: must be a Slack user id such as U012AB3CD (got "@alice"); a display name or @handle will not do',
       'firebreak.yaml: card.timelineEntries: must be at most 20 (got 50)',
       'firebreak.yaml: card.minEditIntervalMs: must be at least 1000 (got 200)',
+      'firebreak.yaml: scaleTargets.0.subnets: must have at least 1 item',
+      'firebreak.yaml: scaleTargets.0.buttons.1: must not exceed maxStep (4)',
     ]);
   });
 

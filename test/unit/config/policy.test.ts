@@ -1,9 +1,33 @@
-// The policy schema: defaults, strictness, and the checks on routing, severities and scale targets.
+// The policy schema: defaults, strictness, and the checks on routing, severities and scale targets (both kinds, and the examples in firebreak.example.yaml and DESIGN.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { policySchema } from '../../../src/config/policy';
+import { policySchema, type ScaleTarget } from '../../../src/config/policy';
 import { formatIssues } from '../../../src/validation/zod-issues';
+
+const ROOT = join(__dirname, '../../../');
+
+/** The commented-out `scaleTargets:` block of firebreak.example.yaml, uncommented. */
+function exampleScaleTargets(): string {
+  const lines = readFileSync(join(ROOT, 'firebreak.example.yaml'), 'utf8').split('\n');
+  const start = lines.findIndex((line) => line.startsWith('# scaleTargets:'));
+  if (start < 0) throw new Error('firebreak.example.yaml has no commented "# scaleTargets:" block');
+  const end = lines.findIndex((line, i) => i > start && !line.startsWith('#'));
+  return lines
+    .slice(start, end < 0 ? undefined : end)
+    .map((line) => line.replace(/^# ?/, ''))
+    .join('\n');
+}
+
+/** The YAML example under DESIGN.md's Scaling heading. */
+function designScaleTargets(): string {
+  const design = readFileSync(join(ROOT, 'docs/DESIGN.md'), 'utf8');
+  const block = /## Scaling[\s\S]*?```yaml\n([\s\S]*?)```/.exec(design)?.[1];
+  if (block === undefined) throw new Error('DESIGN.md has no yaml block under "## Scaling"');
+  return block;
+}
+
+const ASG = { kind: 'autoscaling-group', autoScalingGroupName: 'web-prod-asg', max: 10 };
 
 function issuesOf(policy: unknown): string[] {
   const result = policySchema.safeParse(policy, { reportInput: true });
@@ -13,17 +37,81 @@ function issuesOf(policy: unknown): string[] {
 
 describe('policySchema', () => {
   it('firebreak.example.yaml validates', () => {
-    const example = parse(readFileSync(join(__dirname, '../../../firebreak.example.yaml'), 'utf8')) as unknown;
+    const example = parse(readFileSync(join(ROOT, 'firebreak.example.yaml'), 'utf8')) as unknown;
     const result = policySchema.safeParse(example);
     expect(result.error?.issues ?? []).toEqual([]);
     expect(result.data?.paging.severities).toEqual(['sev1', 'sev2']);
     expect(result.data?.routing.services[0]).toEqual({ service: 'web', responders: ['U0456WEBLEAD', 'U0789WEBSRE'], severity: 'sev2' });
   });
 
+  it("firebreak.example.yaml's commented scale targets validate once uncommented", () => {
+    const policy = policySchema.parse(parse(exampleScaleTargets()));
+    const targets: ScaleTarget[] = policy.scaleTargets;
+    expect(targets).toEqual([
+      {
+        name: 'web',
+        kind: 'ec2-launch-template',
+        description: 'Web servers behind the public load balancer',
+        region: 'us-east-1',
+        launchTemplate: { id: 'lt-0a1b2c3d4e5f67890', version: '$Latest' },
+        subnets: ['subnet-0a1b2c3d4e5f60a01', 'subnet-0a1b2c3d4e5f60b02'],
+        min: 2,
+        max: 40,
+        maxStep: 10,
+        cooldownSeconds: 120,
+        allowedUserGroups: ['oncall-web'],
+        buttons: [2, 4],
+        services: ['web', 'checkout'],
+        dryRun: false,
+      },
+      {
+        name: 'web-asg',
+        kind: 'autoscaling-group',
+        autoScalingGroupName: 'web-prod-asg',
+        min: 4,
+        max: 60,
+        maxStep: 10,
+        cooldownSeconds: 120,
+        allowedUserGroups: [],
+        buttons: [2, 4],
+        services: [],
+        dryRun: false,
+      },
+    ]);
+  });
+
+  it("DESIGN.md's scale target example validates", () => {
+    const policy = policySchema.parse(parse(designScaleTargets()));
+    expect(policy.scaleTargets.map((t) => [t.name, t.kind])).toEqual([
+      ['web', 'ec2-launch-template'],
+      ['web-asg', 'autoscaling-group'],
+    ]);
+  });
+
   it('fills defaults inside a partly written section', () => {
-    const policy = policySchema.parse({ incidents: { channelPrefix: 'outage' }, scaleTargets: [{ name: 'web', kind: 'autoscaling_group', groupName: 'web-prod', max: 10 }] });
+    const policy = policySchema.parse({ incidents: { channelPrefix: 'outage' }, scaleTargets: [{ name: 'web', ...ASG }] });
     expect(policy.incidents).toEqual({ defaultSeverity: 'sev3', channelPrefix: 'outage' });
-    expect(policy.scaleTargets[0]).toEqual({ name: 'web', kind: 'autoscaling_group', groupName: 'web-prod', max: 10, step: 1 });
+    expect(policy.scaleTargets[0]).toEqual({
+      name: 'web',
+      kind: 'autoscaling-group',
+      autoScalingGroupName: 'web-prod-asg',
+      min: 0,
+      max: 10,
+      maxStep: 10,
+      cooldownSeconds: 120,
+      allowedUserGroups: [],
+      dryRun: false,
+      buttons: [2, 4],
+      services: [],
+    });
+    const ec2 = policySchema.parse({ scaleTargets: [{ name: 'web', kind: 'ec2-launch-template', launchTemplate: { id: 'lt-0abc' }, subnets: ['subnet-0abc'], max: 40 }] });
+    expect(ec2.scaleTargets[0]).toMatchObject({ launchTemplate: { id: 'lt-0abc', version: '$Latest' }, subnets: ['subnet-0abc'], maxStep: 10, buttons: [2, 4] });
+  });
+
+  it('unset maxStep and buttons fit a small max instead of failing on their own defaults', () => {
+    const [three, one] = policySchema.parse({ scaleTargets: [{ name: 'three', ...ASG, max: 3 }, { name: 'one', ...ASG, max: 1 }] }).scaleTargets;
+    expect([three?.maxStep, three?.buttons]).toEqual([3, [2]]);
+    expect([one?.maxStep, one?.buttons]).toEqual([1, [1]]);
   });
 
   it('lowercases severity words', () => {
@@ -44,34 +132,68 @@ describe('policySchema', () => {
     ]);
   });
 
-  it('scale targets: an unknown kind, a missing kind, a duplicate name and bad numbers are each reported', () => {
+  it('scale targets: an unknown kind, a missing kind, bad numbers and cross-field limits are each reported, with paths', () => {
     expect(
       issuesOf({
         scaleTargets: [
-          { name: 'web', kind: 'autoscaling_group', groupName: 'web-prod', min: 5, max: 4 },
-          { name: 'web', kind: 'ec2_instances', launchTemplateId: 'lt-0abc', max: 1.5 },
+          { name: 'web', kind: 'autoscaling-group', autoScalingGroupName: 'web-prod', min: 5, max: 4, maxStep: 6, buttons: [2, 8] },
+          { name: 'api', kind: 'ec2-launch-template', launchTemplate: { id: 'ami-0abc', version: 'latest' }, subnets: [], max: 1.5 },
           { name: 'db', kind: 'kubernetes' },
           { name: 'cache' },
+          { name: 'Queue', ...ASG, cooldownSeconds: -1, allowedUserGroups: ['@oncall-web'], dryRun: 'yes', buttons: [0] },
         ],
       }),
     ).toEqual([
       'scaleTargets.0.min: must not exceed max (4)',
+      'scaleTargets.0.maxStep: must not exceed max (4)',
+      'scaleTargets.0.buttons.1: must not exceed maxStep (6)',
+      'scaleTargets.1.launchTemplate.id: must be a launch template id such as lt-0abc1234def567890',
+      'scaleTargets.1.launchTemplate.version: must be a version number, $Latest or $Default',
+      'scaleTargets.1.subnets: must have at least 1 item',
       'scaleTargets.1.max: expected an integer (got 1.5)',
-      'scaleTargets.2.kind: expected "autoscaling_group" or "ec2_instances" (got "kubernetes")',
-      'scaleTargets.3.kind: required: "autoscaling_group" or "ec2_instances"',
+      'scaleTargets.2.kind: expected "ec2-launch-template" or "autoscaling-group" (got "kubernetes")',
+      'scaleTargets.3.kind: required: "ec2-launch-template" or "autoscaling-group"',
+      'scaleTargets.4.name: must be lowercase letters, digits, - and _ (it is typed in `/scale <target>`)',
+      'scaleTargets.4.cooldownSeconds: must be at least 0 (got -1)',
+      'scaleTargets.4.allowedUserGroups.0: must be a Slack user group handle such as oncall-web (lowercase letters, digits, ., - and _; no @)',
+      'scaleTargets.4.dryRun: expected true or false (got "yes")',
+      'scaleTargets.4.buttons.0: must be at least 1 (got 0)',
     ]);
   });
 
-  it('duplicate scale target names are an error', () => {
-    const target = { kind: 'autoscaling_group', groupName: 'g', max: 4 };
-    expect(issuesOf({ scaleTargets: [{ name: 'web', ...target }, { name: 'web', ...target }] })).toEqual([
+  it('a required field of each kind is named when missing', () => {
+    expect(issuesOf({ scaleTargets: [{ name: 'web', kind: 'ec2-launch-template', max: 4 }, { name: 'asg', kind: 'autoscaling-group' }] })).toEqual([
+      'scaleTargets.0.launchTemplate: required',
+      'scaleTargets.0.subnets: required',
+      'scaleTargets.1.autoScalingGroupName: required',
+      'scaleTargets.1.max: required',
+    ]);
+  });
+
+  it('an unknown key in a scale target (the old shape included) suggests the key that was meant', () => {
+    expect(issuesOf({ scaleTargets: [{ name: 'web', ...ASG, maxSteps: 4 }] })).toEqual([
+      'scaleTargets.0: unknown key "maxSteps" (did you mean "maxStep"?); expected name, kind, autoScalingGroupName, description, region, min, max, maxStep, cooldownSeconds, allowedUserGroups, dryRun, buttons, services',
+    ]);
+    expect(issuesOf({ scaleTargets: [{ name: 'web', kind: 'autoscaling_group', groupName: 'web-prod', max: 4 }] })).toEqual([
+      'scaleTargets.0.kind: expected "ec2-launch-template" or "autoscaling-group" (got "autoscaling_group")',
+    ]);
+  });
+
+  it('duplicate scale target names and a button offered twice are errors', () => {
+    expect(issuesOf({ scaleTargets: [{ name: 'web', ...ASG }, { name: 'web', ...ASG }] })).toEqual([
       'scaleTargets.1.name: "web" is used by another scale target; names must be unique',
     ]);
+    expect(issuesOf({ scaleTargets: [{ name: 'web', ...ASG, buttons: [2, 2] }] })).toEqual(['scaleTargets.0.buttons.1: +2 is offered twice']);
   });
 
   it('accepts a numeric launch template version from YAML and keeps it as a string', () => {
-    const policy = policySchema.parse(parse('scaleTargets:\n  - {name: web, kind: ec2_instances, launchTemplateId: lt-0abc, launchTemplateVersion: 3, max: 10}\n'));
-    expect(policy.scaleTargets[0]).toMatchObject({ launchTemplateVersion: '3' });
+    const policy = policySchema.parse(
+      parse('scaleTargets:\n  - {name: web, kind: ec2-launch-template, launchTemplate: {id: lt-0abc, version: 3}, subnets: [subnet-0abc], max: 10}\n'),
+    );
+    expect(policy.scaleTargets[0]).toMatchObject({ launchTemplate: { id: 'lt-0abc', version: '3' } });
+    expect(issuesOf({ scaleTargets: [{ name: 'web', kind: 'ec2-launch-template', launchTemplate: { id: 'lt-0abc', version: 0 }, subnets: ['subnet-0abc'], max: 10 }] })).toEqual([
+      'scaleTargets.0.launchTemplate.version: must be at least 1 (got 0)',
+    ]);
   });
 
   it('paging defaults: sev1 and sev2 page, 5 minutes to acknowledge', () => {
