@@ -96,6 +96,7 @@ function openIncident(alert: NormalizedAlert, severity: Severity, now: Date): Ne
     alertsResolvedAt: null,
     page: null,
     onCall: null,
+    capacity: null,
   };
 }
 

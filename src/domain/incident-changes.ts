@@ -36,6 +36,7 @@ export function declareIncident(
       alertsResolvedAt: null,
       page: null,
       onCall: null,
+      capacity: null,
     },
     events: [
       { at: now, type: 'incident.declared', actor, data: { title: input.title, severity: input.severity, service: input.service, source: 'manual' } },

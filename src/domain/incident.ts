@@ -1,6 +1,7 @@
 // The incident: what is stored about one response, and the words for its state.
 import type { Actor } from './actor';
 import type { OnCallState, PageState } from './paging';
+import type { CapacitySnapshot } from './scale-target';
 import type { Severity } from './severity';
 
 export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'mitigated', 'resolved'] as const;
@@ -35,6 +36,8 @@ export interface Incident {
   page: PageState | null;
   /** Who is on call, once looked up. */
   onCall: OnCallState | null;
+  /** Capacity of the scale targets this incident may use, by target name, as last observed. */
+  capacity: Record<string, CapacitySnapshot> | null;
 }
 
 export type NewIncident = Omit<Incident, 'id'>;

@@ -39,3 +39,13 @@ export interface AutoScalingGroupTarget extends ScaleTargetCommon {
 }
 
 export type ScaleTarget = Ec2LaunchTemplateTarget | AutoScalingGroupTarget;
+
+/** A target's capacity as last observed, kept on the incident for its card. */
+export interface CapacitySnapshot {
+  running: number;
+  pending: number;
+  desired: number;
+  checkedAt: Date;
+  /** Set when the cloud could not be asked; the numbers are then the last good ones. */
+  error: string | null;
+}

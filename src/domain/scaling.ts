@@ -29,7 +29,8 @@ export function parseScaleAmount(text: string): ParsedScaleAmount {
   return { ok: true, change: { kind: 'relative', delta: sign === '-' ? -amount : amount } };
 }
 
-export type ScaleOperationStatus = 'requested' | 'started' | 'completed' | 'failed' | 'refused' | 'dry_run';
+export const SCALE_OPERATION_STATUSES = ['requested', 'started', 'completed', 'failed', 'refused', 'dry_run'] as const;
+export type ScaleOperationStatus = (typeof SCALE_OPERATION_STATUSES)[number];
 
 /** One request to change a scale target's capacity, from the click to its outcome. */
 export interface ScaleOperation {
@@ -180,10 +181,10 @@ export function refusalError(refusal: Pick<GuardrailRefusal, 'rule' | 'message'>
  * The idempotency key of a scale request. `clickId` identifies the click or command (Slack's action_ts or
  * trigger_id): the same click delivered twice gives the same key, another click another key.
  */
-export function scaleRequestKey(input: { incidentId: number | null; target: string; to: number; clickId: string }): string {
+export function scaleRequestKey(input: { incidentId: number | null; target: string; change: string; clickId: string }): string {
   const incident = input.incidentId === null ? 'none' : `inc-${input.incidentId}`;
   // The click id, last, is encoded so it cannot contain the separator: distinct inputs never make the same key.
-  return ['scale', incident, input.target, `to-${input.to}`, encodeURIComponent(input.clickId)].join('/');
+  return ['scale', incident, input.target, encodeURIComponent(input.change), encodeURIComponent(input.clickId)].join('/');
 }
 
 /** 64-bit FNV-1a over the UTF-16 code units: small, pure and stable across Node versions. */
@@ -240,7 +241,7 @@ export const scaleTimelineEvents = {
   },
   /** A guardrail refusal, recorded as the requester's: they asked, and were told why not. */
   refused(input: { target: string; requestedBy: Actor; refusal: Pick<GuardrailRefusal, 'rule' | 'message'>; now: Date }): TimelineEventDraft {
-    return { at: input.now, type: 'scale.failed', actor: input.requestedBy, data: { target: input.target, ...refusalError(input.refusal) } };
+    return { at: input.now, type: 'scale.refused', actor: input.requestedBy, data: { target: input.target, rule: input.refusal.rule, message: input.refusal.message } };
   },
 };
 

@@ -22,8 +22,9 @@ export interface TimelineData {
   'message.pinned': { channelId: string; ts: string; text?: string; author?: string };
   'scale.requested': { target: string; from?: number; to: number; reason?: string };
   'scale.started': { target: string; instanceIds?: string[] };
-  'scale.completed': { target: string; capacity: number };
+  'scale.completed': { target: string; capacity: number; dryRun?: boolean; message?: string };
   'scale.failed': { target: string; code: string; message: string };
+  'scale.refused': { target: string; rule: string; message: string };
   'incident.mitigated': { message?: string };
   'incident.resolved': { summary?: string };
   'postmortem.drafted': { url?: string };
@@ -34,7 +35,7 @@ export const TIMELINE_EVENT_TYPES = [
   'alert.fired', 'alert.resolved', 'incident.declared', 'incident.status_changed', 'incident.severity_changed',
   'incident.lead_assigned', 'page.sent', 'page.acknowledged', 'page.escalated', 'page.reassigned', 'page.resolved',
   'page.unacknowledged', 'page.failed', 'responder.joined',
-  'note.added', 'message.pinned', 'scale.requested', 'scale.started', 'scale.completed', 'scale.failed',
+  'note.added', 'message.pinned', 'scale.requested', 'scale.started', 'scale.completed', 'scale.failed', 'scale.refused',
   'incident.mitigated', 'incident.resolved', 'postmortem.drafted',
 ] as const satisfies readonly TimelineEventType[];
 

@@ -1,4 +1,5 @@
 // Durable storage the flows need. One interface, implemented over SQLite and PostgreSQL.
+import type { NewScaleOperation, ScaleOperation } from '../domain/scaling';
 import type { AlertRecord, AlertStatus } from '../domain/alert';
 import type { Incident, NewIncident } from '../domain/incident';
 import type { NewTimelineEvent, TimelineEvent } from '../domain/timeline';
@@ -82,6 +83,17 @@ export interface OutboxRepository {
   list(filter?: { status?: OutboxStatus; incidentId?: number }): Promise<OutboxJob[]>;
 }
 
+export interface ScaleOperationRepository {
+  /** Stores a new operation; throws STORE_CONFLICT when its request key exists or its target is already being scaled. */
+  insert(op: NewScaleOperation): Promise<ScaleOperation>;
+  update(id: number, changes: Partial<Pick<ScaleOperation, 'status' | 'instanceIds' | 'error' | 'startedAt' | 'finishedAt'>>): Promise<ScaleOperation>;
+  findById(id: number): Promise<ScaleOperation | null>;
+  findByRequestKey(key: string): Promise<ScaleOperation | null>;
+  /** The newest operation on a target that did something or is doing it (not refused, not dry runs). */
+  latestForTarget(target: string): Promise<ScaleOperation | null>;
+  listByIncident(incidentId: number): Promise<ScaleOperation[]>;
+}
+
 export interface DeliveryRepository {
   /** The stored response of a delivery already processed, or null. */
   find(key: string): Promise<{ response: unknown; receivedAt: Date } | null>;
@@ -96,6 +108,7 @@ export interface StoreTransaction {
   timeline: TimelineRepository;
   outbox: OutboxRepository;
   deliveries: DeliveryRepository;
+  scaleOperations: ScaleOperationRepository;
 }
 
 export interface Store extends StoreTransaction {

@@ -42,6 +42,7 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
     alertsResolvedAt: null,
     page: null,
     onCall: null,
+    capacity: null,
     ...overrides,
   };
 }

@@ -7,6 +7,7 @@ import { dialectOf } from './database';
 import { migrationsApplied } from './migrations';
 import { outboxRepository } from './outbox-repository';
 import { alertRepository, deliveryRepository, incidentRepository, timelineRepository, type RepositoryContext } from './repositories';
+import { scaleOperationRepository } from './scale-operation-repository';
 import type { Database } from './schema';
 import { guard } from './store-errors';
 
@@ -29,6 +30,7 @@ function repositories(ctx: RepositoryContext): StoreTransaction {
     timeline: timelineRepository(ctx),
     outbox: outboxRepository(ctx),
     deliveries: deliveryRepository(ctx),
+    scaleOperations: scaleOperationRepository(ctx),
   };
 }
 

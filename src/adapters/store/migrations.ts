@@ -3,12 +3,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
 import { errorMessage, FirebreakError } from '../../errors';
 import { initial } from './migrations/001-initial';
 import { paging } from './migrations/002-paging';
+import { scaling } from './migrations/003-scaling';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initial,
   '002-paging': paging,
+  '003-scaling': scaling,
 };
 
 const provider: MigrationProvider = {

@@ -4,11 +4,13 @@ import type { Actor } from '../../domain/actor';
 import type { AlertRecord, AlertStatus } from '../../domain/alert';
 import { INCIDENT_STATUSES, type Incident, type NewIncident } from '../../domain/incident';
 import type { OnCallState, PageState } from '../../domain/paging';
+import type { CapacitySnapshot } from '../../domain/scale-target';
+import { SCALE_OPERATION_STATUSES, type NewScaleOperation, type ScaleOperation } from '../../domain/scaling';
 import { SEVERITIES } from '../../domain/severity';
 import { TIMELINE_EVENT_TYPES, type NewTimelineEvent, type TimelineEvent } from '../../domain/timeline';
 import { FirebreakError } from '../../errors';
 import type { NewAlertRecord, NewOutboxJob, OutboxJob, OutboxStatus } from '../../ports/store';
-import type { AlertsTable, IncidentsTable, OutboxTable, TimelineEventsTable } from './schema';
+import type { AlertsTable, IncidentsTable, OutboxTable, ScaleOperationsTable, TimelineEventsTable } from './schema';
 
 const ALERT_STATUSES = ['firing', 'resolved'] as const satisfies readonly AlertStatus[];
 export const OUTBOX_STATUSES = ['pending', 'running', 'done', 'dead'] as const satisfies readonly OutboxStatus[];
@@ -81,6 +83,7 @@ const incidentEncoders: { [K in keyof NewIncident]: (value: NewIncident[K]) => I
   alertsResolvedAt: (date) => ({ alerts_resolved_at: isoOrNull(date, 'incident.alertsResolvedAt') }),
   page: (page) => ({ page: page === null ? null : toJson(page) }),
   onCall: (onCall) => ({ on_call: onCall === null ? null : toJson(onCall) }),
+  capacity: (capacity) => ({ capacity: capacity === null ? null : toJson(capacity) }),
 };
 
 export function incidentChangesToRow(changes: Partial<NewIncident>): IncidentColumns {
@@ -111,6 +114,7 @@ export function rowToIncident(row: Selectable<IncidentsTable>): Incident {
     alertsResolvedAt: toDateOrNull(row.alerts_resolved_at),
     page: row.page === null ? null : pageFromJson(row.page),
     onCall: row.on_call === null ? null : onCallFromJson(row.on_call),
+    capacity: row.capacity === null ? null : capacityFromJson(row.capacity),
   };
 }
 
@@ -125,6 +129,11 @@ function pageFromJson(text: string): PageState {
     ackDueAt: date('ackDueAt'),
     acknowledgedAt: date('acknowledgedAt'),
   };
+}
+
+function capacityFromJson(text: string): Record<string, CapacitySnapshot> {
+  const raw = fromJson<Record<string, CapacitySnapshot & { checkedAt: string }>>(text);
+  return Object.fromEntries(Object.entries(raw).map(([target, snapshot]) => [target, { ...snapshot, checkedAt: toDate(snapshot.checkedAt) }]));
 }
 
 function onCallFromJson(text: string): OnCallState {
@@ -239,5 +248,54 @@ export function rowToOutboxJob(row: Selectable<OutboxTable>): OutboxJob {
     nextAttemptAt: toDate(row.next_attempt_at),
     lastError: row.last_error,
     createdAt: toDate(row.created_at),
+  };
+}
+
+// ── scale operations ─────────────────────────────────────────────────────────
+
+export function scaleOperationToRow(op: NewScaleOperation): Insertable<ScaleOperationsTable> {
+  return {
+    incident_id: op.incidentId,
+    target: op.target,
+    requested_by: toJson(op.requestedBy),
+    request_key: op.requestKey,
+    from_size: op.from,
+    to_size: op.to,
+    reason: op.reason,
+    status: op.status,
+    instance_ids: toJson(op.instanceIds),
+    error: op.error === null ? null : toJson(op.error),
+    requested_at: iso(op.requestedAt, 'scale.requestedAt'),
+    started_at: isoOrNull(op.startedAt, 'scale.startedAt'),
+    finished_at: isoOrNull(op.finishedAt, 'scale.finishedAt'),
+  };
+}
+
+export function scaleOperationChangesToRow(changes: Partial<Pick<ScaleOperation, 'status' | 'instanceIds' | 'error' | 'startedAt' | 'finishedAt'>>): Updateable<ScaleOperationsTable> {
+  return {
+    ...(changes.status !== undefined ? { status: changes.status } : {}),
+    ...(changes.instanceIds !== undefined ? { instance_ids: toJson(changes.instanceIds) } : {}),
+    ...(changes.error !== undefined ? { error: changes.error === null ? null : toJson(changes.error) } : {}),
+    ...(changes.startedAt !== undefined ? { started_at: isoOrNull(changes.startedAt, 'scale.startedAt') } : {}),
+    ...(changes.finishedAt !== undefined ? { finished_at: isoOrNull(changes.finishedAt, 'scale.finishedAt') } : {}),
+  };
+}
+
+export function rowToScaleOperation(row: Selectable<ScaleOperationsTable>): ScaleOperation {
+  return {
+    id: row.id,
+    incidentId: row.incident_id,
+    target: row.target,
+    requestedBy: fromJson<Actor>(row.requested_by),
+    requestKey: row.request_key,
+    from: row.from_size,
+    to: row.to_size,
+    reason: row.reason,
+    status: oneOf(SCALE_OPERATION_STATUSES, row.status, 'scale_operations.status'),
+    instanceIds: fromJson<string[]>(row.instance_ids),
+    error: row.error === null ? null : fromJson<{ code: string; message: string }>(row.error),
+    requestedAt: toDate(row.requested_at),
+    startedAt: toDateOrNull(row.started_at),
+    finishedAt: toDateOrNull(row.finished_at),
   };
 }

@@ -27,6 +27,8 @@ export interface IncidentsTable {
   page: JsonText | null;
   /** OnCallState as JSON (times as ISO text). */
   on_call: JsonText | null;
+  /** Record<target, CapacitySnapshot> as JSON. */
+  capacity: JsonText | null;
   updated_at: IsoTime;
 }
 
@@ -79,10 +81,28 @@ export interface DeliveriesTable {
   received_at: IsoTime;
 }
 
+export interface ScaleOperationsTable {
+  id: Generated<number>;
+  incident_id: number | null;
+  target: string;
+  requested_by: JsonText;
+  request_key: string;
+  from_size: number;
+  to_size: number;
+  reason: string | null;
+  status: string;
+  instance_ids: JsonText;
+  error: JsonText | null;
+  requested_at: IsoTime;
+  started_at: IsoTime | null;
+  finished_at: IsoTime | null;
+}
+
 export interface Database {
   incidents: IncidentsTable;
   alerts: AlertsTable;
   timeline_events: TimelineEventsTable;
   outbox: OutboxTable;
   deliveries: DeliveriesTable;
+  scale_operations: ScaleOperationsTable;
 }

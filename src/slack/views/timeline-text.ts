@@ -38,13 +38,17 @@ function what(event: TimelineEvent): string {
     case 'message.pinned':
       return `Pinned: ${event.data.text ? `“${escapeMrkdwn(truncate(event.data.text, 200))}”` : 'a message'}`;
     case 'scale.requested':
-      return `Scale ${escapeMrkdwn(event.data.target)} to ${event.data.to} requested`;
+      return `Scale ${escapeMrkdwn(event.data.target)}${event.data.from !== undefined ? ` from ${event.data.from}` : ''} to ${event.data.to} requested${event.data.reason ? `: ${escapeMrkdwn(truncate(event.data.reason, 200))}` : ''}`;
     case 'scale.started':
-      return `Scaling ${escapeMrkdwn(event.data.target)} started`;
+      return `Scaling ${escapeMrkdwn(event.data.target)} started${event.data.instanceIds?.length ? ` (${event.data.instanceIds.length} instance${event.data.instanceIds.length === 1 ? '' : 's'} launching)` : ''}`;
     case 'scale.completed':
-      return `${escapeMrkdwn(event.data.target)} at ${event.data.capacity}`;
+      return event.data.dryRun
+        ? `Dry run on ${escapeMrkdwn(event.data.target)}: ${escapeMrkdwn(event.data.message ?? 'AWS says it would succeed')}`
+        : `${escapeMrkdwn(event.data.target)} is at ${event.data.capacity} instances`;
     case 'scale.failed':
-      return `Scaling ${escapeMrkdwn(event.data.target)} failed: ${escapeMrkdwn(event.data.code)}`;
+      return `:x: Scaling ${escapeMrkdwn(event.data.target)} failed (${escapeMrkdwn(event.data.code)}): ${escapeMrkdwn(truncate(event.data.message, 300))}`;
+    case 'scale.refused':
+      return `Scaling ${escapeMrkdwn(event.data.target)} refused: ${escapeMrkdwn(event.data.message)}`;
     case 'incident.mitigated':
       return 'Incident mitigated';
     case 'incident.resolved':

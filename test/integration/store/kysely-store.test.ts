@@ -82,6 +82,7 @@ function newIncident(overrides: Partial<NewIncident> = {}): NewIncident {
     alertsResolvedAt: null,
     page: null,
     onCall: null,
+    capacity: null,
     ...overrides,
   };
 }

@@ -299,7 +299,7 @@ describe('findScaleTarget', () => {
 });
 
 describe('scaleRequestKey and ec2ClientToken', () => {
-  const request = { incidentId: 12, target: 'web', to: 8, clickId: '1700000000.123456' };
+  const request = { incidentId: 12, target: 'web', change: '+4', clickId: '1700000000.123456' };
 
   it('gives the same key for the same click, and a different key for anything else', () => {
     expect(scaleRequestKey(request)).toBe(scaleRequestKey({ ...request }));
@@ -308,18 +308,18 @@ describe('scaleRequestKey and ec2ClientToken', () => {
     expect(scaleRequestKey({ ...request, incidentId: 13 })).not.toBe(key);
     expect(scaleRequestKey({ ...request, incidentId: null })).not.toBe(key);
     expect(scaleRequestKey({ ...request, target: 'web-asg' })).not.toBe(key);
-    expect(scaleRequestKey({ ...request, to: 9 })).not.toBe(key);
+    expect(scaleRequestKey({ ...request, change: '+5' })).not.toBe(key);
   });
 
   it('cannot be confused by separators inside a part', () => {
-    const a = scaleRequestKey({ ...request, target: 'web/to-8', clickId: 'x' });
-    const b = scaleRequestKey({ ...request, target: 'web', clickId: 'to-8/x' });
+    const a = scaleRequestKey({ ...request, target: 'web/+4', clickId: 'x' });
+    const b = scaleRequestKey({ ...request, target: 'web', clickId: '+4/x' });
     expect(a).not.toBe(b);
   });
 
   it('is a stable, readable key', () => {
-    expect(scaleRequestKey(request)).toBe('scale/inc-12/web/to-8/1700000000.123456');
-    expect(scaleRequestKey({ ...request, incidentId: null })).toBe('scale/none/web/to-8/1700000000.123456');
+    expect(scaleRequestKey(request)).toBe('scale/inc-12/web/%2B4/1700000000.123456');
+    expect(scaleRequestKey({ ...request, incidentId: null })).toBe('scale/none/web/%2B4/1700000000.123456');
   });
 
   it('makes a client token of at most 64 ASCII characters AWS accepts, for any key', () => {
@@ -339,7 +339,7 @@ describe('scaleRequestKey and ec2ClientToken', () => {
   it('is the same token for the same key and different tokens for different keys, even past the cut', () => {
     const key = scaleRequestKey(request);
     expect(ec2ClientToken(key)).toBe(ec2ClientToken(key));
-    expect(ec2ClientToken(key)).toMatch(/^fb-scale-inc-12-web-to-8-1700000000\.123456-[0-9a-f]{16}$/);
+    expect(ec2ClientToken(key)).toMatch(/^fb-scale-inc-12-web-2B4-1700000000\.123456-[0-9a-f]{16}$/);
     const long = 'x'.repeat(100);
     expect(ec2ClientToken(`${long}a`)).not.toBe(ec2ClientToken(`${long}b`));
     expect(ec2ClientToken(`${long}a`).slice(0, 40)).toBe(ec2ClientToken(`${long}b`).slice(0, 40));
@@ -378,14 +378,14 @@ describe('scaleTimelineEvents', () => {
     });
   });
 
-  it('records a refusal as the requester, with the rule as its code and the message', () => {
+  it('records a refusal as the requester, naming the rule and the numbers', () => {
     const refusal = check({ current: 38, change: plus(4) });
     if (refusal.ok) throw new Error('expected a refusal');
     expect(scaleTimelineEvents.refused({ target: 'web', requestedBy: userActor('U1'), refusal, now })).toEqual({
       at: now,
-      type: 'scale.failed',
+      type: 'scale.refused',
       actor: userActor('U1'),
-      data: { target: 'web', code: 'guardrail:max', message: 'web can grow to at most 40 instances; it has 38, so +4 would make 42 (max)' },
+      data: { target: 'web', rule: 'max', message: 'web can grow to at most 40 instances; it has 38, so +4 would make 42 (max)' },
     });
     expect(refusalError(refusal)).toEqual({ code: 'guardrail:max', message: refusal.message });
   });
