@@ -1,6 +1,8 @@
 // The composition root as a function: builds every adapter from config, wires flows, starts serving.
 // main.ts calls it with process.env's config; tests and the benchmark call it with their own.
 import type { Server } from 'node:http';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { WebClient, LogLevel as SlackLogLevel } from '@slack/web-api';
 import { createKyselyStore } from './adapters/store/kysely-store';
 import { openDatabase } from './adapters/store/database';
@@ -13,6 +15,8 @@ import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
 import { createPagerDutyOnCall } from './adapters/pagerduty/oncall-client';
 import { incidentChannelHandlers } from './flows/incident-channel';
 import { pagingHandlers, pagingOnChange, pagingOnOpen, type PagingSetup } from './flows/paging';
+import { scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
+import { createAwsCloud } from './adapters/aws/aws-cloud';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
@@ -33,6 +37,8 @@ export interface StartOptions {
   config: Config;
   clock?: Clock;
   logger?: Logger;
+  /** AWS SDK clients to use instead of ones built from the environment (tests point them at a local cloud). */
+  aws?: { ec2: EC2Client; autoScaling: AutoScalingClient };
   /** Outbox tuning, for tests that must not wait a real second between card edits. */
   outbox?: { laneIntervalMs?: number; pollMs?: number; baseBackoffMs?: number };
 }
@@ -119,6 +125,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     escalationPolicyIds: [...new Set([...(pagerDuty.escalationPolicyId ? [pagerDuty.escalationPolicyId] : []), ...config.policy.paging.escalationPolicies])],
   };
 
+  // Scale targets from the policy; in the sandbox, a simulated web tier when the policy names none.
+  const scaleTargets = config.policy.scaleTargets.length > 0 || !sandbox ? config.policy.scaleTargets : sandbox.cloud.defaultTargets;
+  const awsClients = options.aws ?? (sandbox ? { ec2: sandbox.cloud.ec2, autoScaling: sandbox.cloud.autoScaling } : null);
+  const cloud = scaleTargets.length === 0 ? null : createAwsCloud(awsClients ?? {});
+
   const routing = config.policy.routing;
   let outbox: OutboxWorker | null = null;
   const wakeOutbox = (): void => outbox?.wake();
@@ -126,7 +137,20 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     metrics.incidentsOpened.inc({ origin: 'firebreak' });
     logger.info({ incidentId: id }, 'incident opened');
   };
-  const flows: IncidentFlowDeps = { store, clock, wakeOutbox, onIncidentOpened, hooks: { opened: pagingOnOpen(paging), changed: pagingOnChange(paging) } };
+  const openedHooks = [pagingOnOpen(paging), scalingOnOpen(scaleTargets)];
+  const flows: IncidentFlowDeps = {
+    store,
+    clock,
+    wakeOutbox,
+    onIncidentOpened,
+    hooks: {
+      opened: async (tx, incident, now) => {
+        for (const hook of openedHooks) await hook(tx, incident, now);
+      },
+      changed: pagingOnChange(paging),
+    },
+  };
+  const scaling: ScalingDeps | null = cloud ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox } : null;
   const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
 
   outbox = new OutboxWorker({
@@ -138,6 +162,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ...(options.outbox?.pollMs !== undefined ? { pollMs: options.outbox.pollMs } : {}),
     ...(options.outbox?.baseBackoffMs !== undefined ? { baseBackoffMs: options.outbox.baseBackoffMs } : {}),
     handlers: {
+      ...(scaling ? scalingHandlers(scaling) : {}),
       ...pagingHandlers({
         ...paging,
         store,
@@ -150,7 +175,12 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         store,
         clock,
         chat,
-        render: slackIncidentRenderer({ timeZone: env.TIMEZONE, timelineEntries: config.policy.card.timelineEntries, pagingEnabled: pager !== null }),
+        render: slackIncidentRenderer({
+          timeZone: env.TIMEZONE,
+          timelineEntries: config.policy.card.timelineEntries,
+          pagingEnabled: pager !== null,
+          scaleTargetsFor: (incident) => targetsForIncident(scaleTargets, incident),
+        }),
         timeZone: env.TIMEZONE,
         channelPrefix: config.policy.incidents.channelPrefix,
         announceChannel: env.INCIDENTS_CHANNEL,
@@ -187,6 +217,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       defaultService: 'unknown',
       logger,
       paging: { pagingEnabled: pager !== null, onCall, escalationPolicyIds: paging.escalationPolicyIds },
+      scaling,
     },
   });
 
@@ -242,6 +273,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         await worker.stop();
         await slack.stop();
         await store.close();
+        cloud?.close();
         await sandbox?.stop();
       })();
       return stopping;

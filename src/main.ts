@@ -4,6 +4,9 @@ import { errorMessage, isFirebreakError } from './errors';
 import { startFirebreak } from './firebreak';
 import { createLogger } from './observability/logger';
 
+// The AWS SDK warns on every start that Node 20 support ends; operators cannot act on it, so quiet it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   let config;
   try {

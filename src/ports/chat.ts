@@ -25,4 +25,6 @@ export interface Chat {
   botUserId(): Promise<string>;
   /** The workspace member with this email, or null when there is none (how on-call people are found). */
   findUserByEmail(email: string): Promise<string | null>;
+  /** Members of the user group with this handle (e.g. `oncall-web`), or null when there is no such group. */
+  userGroupMembers(handle: string): Promise<string[] | null>;
 }

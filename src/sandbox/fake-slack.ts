@@ -246,7 +246,7 @@ export class FakeSlack {
     return this.app().slashCommand(input);
   }
 
-  clickButton(input: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string; blockId?: string }): Promise<AppReply> {
+  clickButton(input: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string; blockId?: string; actionTs?: string }): Promise<AppReply> {
     return this.app().clickButton(input);
   }
 

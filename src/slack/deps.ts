@@ -1,6 +1,7 @@
 // What the Slack listeners are given: the flows' dependencies and a few settings. Built in main.ts.
 import type { Logger } from 'pino';
 import type { Severity } from '../domain/severity';
+import type { ScalingDeps } from '../flows/scaling';
 import type { IncidentFlowDeps } from '../flows/update-incident';
 import type { OnCallDirectory } from '../ports/pager';
 import type { Chat } from '../ports/chat';
@@ -21,4 +22,6 @@ export interface SlackDeps {
     onCall: OnCallDirectory | null;
     escalationPolicyIds: string[];
   };
+  /** Null when the policy names no scale targets: `/scale` then says how to add them. */
+  scaling: ScalingDeps | null;
 }

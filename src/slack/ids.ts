@@ -4,6 +4,7 @@
 export const COMMANDS = {
   incident: '/incident',
   oncall: '/oncall',
+  scale: '/scale',
 } as const;
 
 /** Subcommands of /incident, in the order `help` lists them. */
@@ -16,10 +17,13 @@ export const ACTIONS = {
   incidentResolve: 'incident_resolve',
   incidentAck: 'incident_ack',
   pageOncall: 'page_oncall',
+  scaleOut: 'scale_out',
+  scaleCustom: 'scale_custom',
 } as const;
 
 export const VIEWS = {
   declareIncident: 'incident_declare',
+  scaleCustom: 'scale_custom',
 } as const;
 
 /** Block and input ids inside the declare modal, shared by the view builder and the submission listener. */
@@ -27,6 +31,13 @@ export const DECLARE_FIELDS = {
   title: { block: 'title', action: 'title_input' },
   severity: { block: 'severity', action: 'severity_select' },
   service: { block: 'service', action: 'service_input' },
+} as const;
+
+/** Block and input ids inside the custom scale modal. */
+export const SCALE_FIELDS = {
+  target: { block: 'target', action: 'target_select' },
+  amount: { block: 'amount', action: 'amount_input' },
+  reason: { block: 'reason', action: 'reason_input' },
 } as const;
 
 export const EVENTS = ['reaction_added'] as const;
@@ -45,6 +56,7 @@ export const BOT_SCOPES = [
   'reactions:read',
   'users:read',
   'users:read.email',
+  'usergroups:read',
 ] as const;
 
 /** Bolt's default endpoint, used for events, slash commands and interactivity alike. */

@@ -1,11 +1,11 @@
 // Starts a real Firebreak (HTTP server, Bolt receiver, SQLite file) against the local fake Slack,
 // on random ports in a temp dir, and gives tests what a user would do and see.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load';
-import { startFirebreak, type Firebreak } from '../../src/firebreak';
+import { startFirebreak, type Firebreak, type StartOptions } from '../../src/firebreak';
 import type { Clock } from '../../src/ports/clock';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 
@@ -55,14 +55,28 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return { status: response.status, body: parsed };
 }
 
-export async function startHarness(options: { env?: Record<string, string>; slack?: FakeSlack; dir?: string; laneIntervalMs?: number; clock?: Clock } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  slack?: FakeSlack;
+  dir?: string;
+  laneIntervalMs?: number;
+  clock?: Clock;
+  /** The policy file's text (YAML), written as firebreak.yaml in the test's directory. */
+  policy?: string;
+  /** Real AWS SDK clients, pointed at a local cloud. */
+  aws?: StartOptions['aws'];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'firebreak-test-'));
   const slack = options.slack ?? (await FakeSlack.start({ botToken: BOT_TOKEN }));
   const env = testEnv(slack, dir, options.env);
+  if (options.policy !== undefined) writeFileSync(join(dir, 'firebreak.yaml'), options.policy);
   const config = loadConfig(env, { cwd: dir });
   const firebreak = await startFirebreak({
     config,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.aws ? { aws: options.aws } : {}),
     logger: pino({ level: 'silent' }),
     outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: 50 },
   });

@@ -145,6 +145,13 @@ export function createSlackChat(client: WebClient, options: { observer?: SlackCa
       }
     },
 
+    async userGroupMembers(handle) {
+      const wanted = handle.replace(/^@/, '').toLowerCase();
+      const result = await call<{ usergroups?: Array<{ handle?: string; users?: string[] }> }>('usergroups.list', { include_users: true }, `reading the members of @${wanted}`);
+      const group = result.usergroups?.find((g) => g.handle?.toLowerCase() === wanted);
+      return group ? (group.users ?? []) : null;
+    },
+
     botUserId() {
       botUserId ??= call<{ user_id?: string }>('auth.test', {}, 'identifying the bot').then(
         (r) => r.user_id ?? '',

@@ -85,7 +85,7 @@ export class AppLink {
     return this.send(form.toString(), 'application/x-www-form-urlencoded');
   }
 
-  async clickButton(input: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string; blockId?: string }): Promise<AppReply> {
+  async clickButton(input: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string; blockId?: string; actionTs?: string }): Promise<AppReply> {
     const user = this.mustUser(input.userId);
     const channel = this.mustChannel(input.channelId);
     const message = this.ws.message(channel.id, input.messageTs);
@@ -115,7 +115,8 @@ export class AppLink {
           ...(value !== undefined ? { value } : {}),
           ...(button.element.style ? { style: button.element.style } : {}),
           type: 'button',
-          action_ts: this.ws.nextTs(),
+          // Slack sends a retried delivery of one click with the same action_ts.
+          action_ts: input.actionTs ?? this.ws.nextTs(),
         },
       ],
     };

@@ -6,6 +6,9 @@ import { incidentRef, isOpen, type Incident } from '../../domain/incident';
 import type { TimelineEvent } from '../../domain/timeline';
 import { ACTIONS } from '../ids';
 import { clockTime, escapeMrkdwn, truncate, zoneLabel } from './format';
+import type { ScaleTarget } from '../../domain/scale-target';
+import type { ScaleOperation } from '../../domain/scaling';
+import { capacityBlocks } from './scale-views';
 import { timelineLine } from './timeline-text';
 
 export interface IncidentCardInput {
@@ -19,6 +22,9 @@ export interface IncidentCardInput {
   maxAlerts?: number;
   /** Paging is configured: the card offers to page and to acknowledge. */
   pagingEnabled?: boolean;
+  /** Scale targets this incident may use, and its scale operations so far. */
+  scaleTargets?: ScaleTarget[];
+  scaleOperations?: ScaleOperation[];
 }
 
 const STATUS_EMOJI: Record<Incident['status'], string> = {
@@ -164,6 +170,7 @@ export function renderIncidentCard(input: IncidentCardInput): { text: string; bl
       ],
     },
     ...pagingSection(incident, timeZone),
+    ...capacityBlocks(incident, input.scaleTargets ?? [], input.scaleOperations ?? []),
     ...alertsSection(input),
     ...timelineSection(input),
     ...actions(incident, input.pagingEnabled ?? false),

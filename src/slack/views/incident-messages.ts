@@ -2,6 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import { incidentRef, type Incident } from '../../domain/incident';
 import type { IncidentRenderer } from '../../flows/incident-channel';
+import type { ScaleTarget } from '../../domain/scale-target';
 import type { Notice } from '../../flows/outbox-jobs';
 import { ACTIONS } from '../ids';
 import { escapeMrkdwn } from './format';
@@ -52,14 +53,22 @@ export function noticeMessage(incident: Incident, notice: Notice): { text: strin
   }
 }
 
-export function slackIncidentRenderer(options: { timeZone: string; timelineEntries: number; pagingEnabled?: boolean }): IncidentRenderer {
+export function slackIncidentRenderer(options: {
+  timeZone: string;
+  timelineEntries: number;
+  pagingEnabled?: boolean;
+  /** The scale targets an incident's card offers. */
+  scaleTargetsFor?: (incident: Incident) => ScaleTarget[];
+}): IncidentRenderer {
   return {
     async card({ incident, store, now }) {
-      const [alerts, latest] = await Promise.all([
+      const scaleTargets = options.scaleTargetsFor?.(incident) ?? [];
+      const [alerts, latest, scaleOperations] = await Promise.all([
         store.alerts.listByIncident(incident.id),
         store.timeline.list(incident.id, { latest: options.timelineEntries }),
+        scaleTargets.length > 0 ? store.scaleOperations.listByIncident(incident.id) : Promise.resolve([]),
       ]);
-      return renderIncidentCard({ incident, alerts, latest, now, timeZone: options.timeZone, pagingEnabled: options.pagingEnabled ?? false });
+      return renderIncidentCard({ incident, alerts, latest, now, timeZone: options.timeZone, pagingEnabled: options.pagingEnabled ?? false, scaleTargets, scaleOperations });
     },
     announcement: announcementMessage,
     notice: noticeMessage,

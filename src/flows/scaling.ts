@@ -1,0 +1,280 @@
+// Scaling, safely: every request is checked against the target's guardrails before any cloud call,
+// stored with its request key before the call (so a double click, a Slack retry or a restart launches
+// once), run through the outbox one operation per target at a time, and watched until the capacity is
+// really there. Every step is a timeline event and shows on the incident card.
+import type { Actor } from '../domain/actor';
+import type { Incident } from '../domain/incident';
+import type { CapacitySnapshot, ScaleTarget } from '../domain/scale-target';
+import {
+  checkGuardrails, ec2ClientToken, findScaleTarget, parseScaleAmount, scaleRequestKey, scaleTimelineEvents,
+  type GuardrailRefusal, type ScaleOperation,
+} from '../domain/scaling';
+import { forIncident, type TimelineEventDraft } from '../domain/timeline';
+import { errorMessage, isFirebreakError } from '../errors';
+import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
+import type { Chat } from '../ports/chat';
+import type { Capacity, Cloud } from '../ports/cloud';
+import type { Clock } from '../ports/clock';
+import type { Store, StoreTransaction } from '../ports/store';
+import { enqueueCardUpdate } from './outbox-jobs';
+
+export const SCALE_JOB = {
+  execute: 'scale.execute',
+  watch: 'scale.watch',
+  observe: 'scale.observe',
+} as const;
+
+/** How often a started operation looks at the cloud, and when it gives up waiting. */
+const WATCH_EVERY_MS = 2000;
+const WATCH_GIVE_UP_MS = 15 * 60_000;
+
+export interface ScalingDeps {
+  store: Store;
+  clock: Clock;
+  cloud: Cloud;
+  chat: Chat;
+  targets: readonly ScaleTarget[];
+  wakeOutbox(): void;
+}
+
+/** One lane per target: its operations run one after another, never two at once. */
+function targetLane(target: string): string {
+  return `scale:${target}`;
+}
+
+/** The targets an incident's card offers: those naming its service, or the one named like it. */
+export function targetsForIncident(targets: readonly ScaleTarget[], incident: Pick<Incident, 'service'>): ScaleTarget[] {
+  return targets.filter((t) => (t.services.length > 0 ? t.services.includes(incident.service) : t.name === incident.service));
+}
+
+function snapshot(capacity: Capacity, now: Date): CapacitySnapshot {
+  return { running: capacity.running, pending: capacity.pending, desired: capacity.desired, checkedAt: now, error: null };
+}
+
+async function recordCapacity(tx: StoreTransaction, incidentId: number | null, target: string, value: CapacitySnapshot, now: Date): Promise<void> {
+  if (incidentId === null) return;
+  const incident = await tx.incidents.findById(incidentId);
+  if (!incident) return;
+  await tx.incidents.update(incidentId, { capacity: { ...(incident.capacity ?? {}), [target]: value } });
+  await enqueueCardUpdate(tx, incidentId, now);
+}
+
+async function appendEvent(tx: StoreTransaction, incidentId: number | null, draft: TimelineEventDraft, now: Date): Promise<void> {
+  if (incidentId === null) return;
+  await tx.timeline.append(forIncident(draft, incidentId));
+  await enqueueCardUpdate(tx, incidentId, now);
+}
+
+export interface ScaleRequest {
+  targetName: string;
+  /** As typed or clicked: `+4`, `-2`, `12`. */
+  amount: string;
+  actor: Actor & { kind: 'user' };
+  /** Set when asked from an incident channel or its card: the operation belongs to that incident. */
+  incidentId: number | null;
+  /** Slack's id for this click or command: the same delivery twice is the same request. */
+  clickId: string;
+  reason?: string;
+}
+
+export type ScaleRequestResult =
+  | { ok: true; operation: ScaleOperation; repeated: boolean }
+  | { ok: false; refusal: Pick<GuardrailRefusal, 'rule' | 'message'> }
+  | { ok: false; problem: string };
+
+/** Asks for a change of capacity. Stores it (or the refusal) before any call that changes the cloud. */
+export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Promise<ScaleRequestResult> {
+  const found = findScaleTarget(deps.targets, request.targetName);
+  if (!found.ok) return { ok: false, problem: found.message };
+  const target = found.target;
+  const amount = parseScaleAmount(request.amount);
+  if (!amount.ok) return { ok: false, problem: amount.error };
+  const key = scaleRequestKey({ incidentId: request.incidentId, target: target.name, change: request.amount.trim(), clickId: request.clickId });
+  const earlier = await deps.store.scaleOperations.findByRequestKey(key);
+  if (earlier) return { ok: true, operation: earlier, repeated: true };
+
+  const userGroups = await groupsOf(deps.chat, target, request.actor.id);
+  let capacity: Capacity;
+  try {
+    capacity = await deps.cloud.capacity(target);
+  } catch (error) {
+    return { ok: false, problem: `could not read ${target.name}'s capacity from AWS (${errorMessage(error)}); nothing was changed` };
+  }
+
+  const now = deps.clock.now();
+  let result: ScaleRequestResult;
+  try {
+    result = await deps.store.transaction(async (tx): Promise<ScaleRequestResult> => {
+      const again = await tx.scaleOperations.findByRequestKey(key);
+      if (again) return { ok: true, operation: again, repeated: true };
+      const decision = checkGuardrails({
+        target,
+        current: capacity.desired,
+        change: amount.change,
+        actor: { userId: request.actor.id, userGroups },
+        lastOperation: await tx.scaleOperations.latestForTarget(target.name),
+        now,
+      });
+      await recordCapacity(tx, request.incidentId, target.name, snapshot(capacity, now), now);
+      if (!decision.ok) {
+        await appendEvent(tx, request.incidentId, scaleTimelineEvents.refused({ target: target.name, requestedBy: request.actor, refusal: decision, now }), now);
+        return { ok: false, refusal: decision };
+      }
+      const operation = await tx.scaleOperations.insert({
+        incidentId: request.incidentId,
+        target: target.name,
+        requestedBy: request.actor,
+        requestKey: key,
+        from: decision.from,
+        to: decision.to,
+        reason: request.reason ?? null,
+        status: 'requested',
+        instanceIds: [],
+        error: null,
+        requestedAt: now,
+        startedAt: null,
+        finishedAt: null,
+      });
+      await appendEvent(tx, request.incidentId, scaleTimelineEvents.requested(operation), now);
+      await tx.outbox.enqueue({ kind: SCALE_JOB.execute, incidentId: request.incidentId, payload: { lane: targetLane(target.name), operationId: operation.id } }, now);
+      return { ok: true, operation, repeated: false };
+    });
+  } catch (error) {
+    // Two requests raced: the same click twice (same key), or two for one target (one active at a time).
+    if (!isFirebreakError(error, 'STORE_CONFLICT')) throw error;
+    const winner = await deps.store.scaleOperations.findByRequestKey(key);
+    if (winner) return { ok: true, operation: winner, repeated: true };
+    const active = await deps.store.scaleOperations.latestForTarget(target.name);
+    return { ok: false, refusal: { rule: 'in_progress', message: `${target.name} is being scaled right now${active ? ` (operation #${active.id})` : ''}; wait for it to finish` } };
+  }
+  if (result.ok && !result.repeated) deps.wakeOutbox();
+  return result;
+}
+
+async function groupsOf(chat: Chat, target: ScaleTarget, userId: string): Promise<string[]> {
+  const groups: string[] = [];
+  for (const handle of target.allowedUserGroups) {
+    const members = await chat.userGroupMembers(handle);
+    if (members?.includes(userId)) groups.push(handle);
+  }
+  return groups;
+}
+
+/** On a new incident: read the capacity of the targets its card will offer, so the card shows it. */
+export function scalingOnOpen(targets: readonly ScaleTarget[]) {
+  return async (tx: StoreTransaction, incident: Incident, now: Date): Promise<void> => {
+    for (const target of targetsForIncident(targets, incident)) {
+      await tx.outbox.enqueue({ kind: SCALE_JOB.observe, incidentId: incident.id, coalesceKey: `observe:${incident.id}:${target.name}`, payload: { lane: targetLane(target.name), target: target.name } }, now);
+    }
+  };
+}
+
+/** Which of a launch-template target's instances Firebreak launched, newest first: the ones scale-in may stop. */
+function ourInstances(capacity: Capacity): string[] {
+  return capacity.instances
+    .filter((i) => i.tags['firebreak:operation'] !== undefined && (i.state === 'pending' || i.state === 'running'))
+    .sort((a, b) => (b.launchedAt?.getTime() ?? 0) - (a.launchedAt?.getTime() ?? 0))
+    .map((i) => i.id);
+}
+
+export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
+  const { store, clock, cloud } = deps;
+  const targetNamed = (name: string): ScaleTarget | undefined => deps.targets.find((t) => t.name === name);
+
+  async function finish(op: ScaleOperation, changes: Partial<ScaleOperation>, draft: TimelineEventDraft): Promise<void> {
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await tx.scaleOperations.update(op.id, { ...changes, finishedAt: now });
+      await appendEvent(tx, op.incidentId, draft, now);
+    });
+  }
+
+  const execute: JobHandler = async (job) => {
+    const op = await store.scaleOperations.findById(Number(job.payload['operationId']));
+    if (!op || op.status !== 'requested') return skipped('operation already under way or finished');
+    const target = targetNamed(op.target);
+    if (!target) {
+      await finish(op, { status: 'failed', error: { code: 'UnknownTarget', message: `${op.target} is no longer in the policy` } }, scaleTimelineEvents.failed(op, { code: 'UnknownTarget', message: `${op.target} is no longer in the policy` }, clock.now()));
+      return sent(`scale operation #${op.id} refused: ${op.target} is no longer a target`);
+    }
+    let instanceIds: string[] = [];
+    try {
+      if (target.kind === 'autoscaling-group') {
+        await cloud.setDesiredCapacity(target, op.to);
+      } else if (op.to > op.from) {
+        const tags = { 'firebreak:incident': op.incidentId === null ? 'none' : `INC-${op.incidentId}`, 'firebreak:operation': String(op.id) };
+        ({ instanceIds } = await cloud.launch(target, { count: op.to - op.from, clientToken: ec2ClientToken(op.requestKey), tags }));
+      } else {
+        // Scale-in stops only what Firebreak started, newest first; never someone else's instances.
+        instanceIds = ourInstances(await cloud.capacity(target)).slice(0, op.from - op.to);
+        if (instanceIds.length > 0) await cloud.terminate(target, instanceIds);
+      }
+    } catch (error) {
+      if (isFirebreakError(error, 'CLOUD_DRY_RUN_OK')) {
+        await finish(op, { status: 'dry_run' }, { at: clock.now(), type: 'scale.completed', actor: op.requestedBy, data: { target: op.target, capacity: op.from, dryRun: true, message: error.message } });
+        return sent(`dry run on ${op.target}: ${error.message}`);
+      }
+      if (isFirebreakError(error, 'CLOUD_REJECTED')) {
+        const failure = { code: error.details.providerError ?? 'Rejected', message: error.message };
+        await finish(op, { status: 'failed', error: failure }, scaleTimelineEvents.failed(op, failure, clock.now()));
+        return sent(`AWS refused scale operation #${op.id} on ${op.target}: ${error.message}`);
+      }
+      throw error; // throttled or unavailable: the outbox retries; the client token keeps it to one launch
+    }
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      const started = await tx.scaleOperations.update(op.id, { status: 'started', instanceIds, startedAt: now });
+      await appendEvent(tx, op.incidentId, scaleTimelineEvents.started(started, now), now);
+      await tx.outbox.enqueue({ kind: SCALE_JOB.watch, incidentId: op.incidentId, payload: { lane: `${targetLane(op.target)}:watch`, operationId: op.id }, notBefore: new Date(now.getTime() + WATCH_EVERY_MS / 2) }, now);
+    });
+    return sent(`scale operation #${op.id}: ${op.target} ${op.from} → ${op.to} started${instanceIds.length ? ` (${instanceIds.join(', ')})` : ''}`);
+  };
+
+  const watch: JobHandler = async (job) => {
+    const op = await store.scaleOperations.findById(Number(job.payload['operationId']));
+    if (!op || op.status !== 'started') return skipped('operation not in progress');
+    const target = targetNamed(op.target);
+    if (!target) return skipped(`${op.target} is no longer a target`);
+    const capacity = await cloud.capacity(target);
+    const now = clock.now();
+    const done = reached(target, op, capacity);
+    await store.transaction(async (tx) => {
+      await recordCapacity(tx, op.incidentId, op.target, snapshot(capacity, now), now);
+      if (done) {
+        await tx.scaleOperations.update(op.id, { status: 'completed', finishedAt: now });
+        await appendEvent(tx, op.incidentId, scaleTimelineEvents.completed(op, now, capacity.running), now);
+      }
+    });
+    if (done) return sent(`${op.target} reached ${capacity.running} running (operation #${op.id})`);
+    if (now.getTime() - (op.startedAt ?? op.requestedAt).getTime() > WATCH_GIVE_UP_MS) {
+      const failure = { code: 'Timeout', message: `${op.target} did not reach ${op.to} within ${WATCH_GIVE_UP_MS / 60_000} minutes (${capacity.running} running)` };
+      await finish(op, { status: 'failed', error: failure }, scaleTimelineEvents.failed(op, failure, now));
+      return sent(failure.message);
+    }
+    return deferred(`waiting for ${op.target} to reach ${op.to}`, new Date(now.getTime() + WATCH_EVERY_MS));
+  };
+
+  const observe: JobHandler = async (job) => {
+    const target = targetNamed(String(job.payload['target']));
+    if (!target || job.incidentId === null) return skipped('no such target');
+    const now = clock.now();
+    let value: CapacitySnapshot;
+    try {
+      value = snapshot(await cloud.capacity(target), now);
+    } catch (error) {
+      value = { running: 0, pending: 0, desired: 0, checkedAt: now, error: `could not reach AWS (${isFirebreakError(error) ? error.code : 'error'})` };
+    }
+    await store.transaction((tx) => recordCapacity(tx, job.incidentId, target.name, value, now));
+    return sent(`read ${target.name}'s capacity: ${value.error ?? `${value.running} running`}`);
+  };
+
+  return { [SCALE_JOB.execute]: execute, [SCALE_JOB.watch]: watch, [SCALE_JOB.observe]: observe };
+}
+
+/** Whether the cloud shows the operation done: launched instances running, stopped ones gone, the group at size. */
+function reached(target: ScaleTarget, op: ScaleOperation, capacity: Capacity): boolean {
+  if (target.kind === 'autoscaling-group') return op.to >= op.from ? capacity.running >= op.to && capacity.pending === 0 : capacity.running + capacity.pending <= op.to;
+  const states = new Map(capacity.instances.map((i) => [i.id, i.state]));
+  if (op.to > op.from) return op.instanceIds.every((id) => states.get(id) === 'running');
+  return op.instanceIds.every((id) => !states.has(id));
+}
