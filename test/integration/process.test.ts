@@ -1,9 +1,10 @@
 // Firebreak as a process: sandbox start-up, production refusal, graceful SIGTERM, restart after SIGKILL.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { FakeCloud } from '../../src/sandbox/fake-cloud';
 import { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, SIGNING_SECRET, testEnv } from '../support/harness';
@@ -154,6 +155,55 @@ describe('live mode against the fake Slack', () => {
       expect(pd.incidents()).toHaveLength(1);
     } finally {
       await pd.stop();
+    }
+  });
+
+  it('killed the moment AWS accepted the launch, then restarted: the scale-out launches once', async () => {
+    const cloud = await FakeCloud.start({ launchSeconds: 0.2 });
+    try {
+      const policyPath = join(dir, 'policy.yaml');
+      writeFileSync(policyPath, [
+        'scaleTargets:',
+        '  - name: web',
+        '    kind: ec2-launch-template',
+        '    launchTemplate: { id: lt-0web00000000000 }',
+        '    subnets: [subnet-0aa11bb22cc33dd44]',
+        '    max: 20',
+        '    buttons: [4]',
+        '    services: [web]',
+      ].join('\n'));
+      const env: Record<string, string> = {
+        ...testEnv(slack, dir),
+        LOG_LEVEL: 'info',
+        FIREBREAK_CONFIG: policyPath,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDRESTART',
+        AWS_SECRET_ACCESS_KEY: 'restart',
+        AWS_ENDPOINT_URL_EC2: cloud.ec2Url,
+        AWS_ENDPOINT_URL_AUTO_SCALING: cloud.autoScalingUrl,
+      };
+      const first = await start(env);
+      // The crash: as soon as AWS has launched the instances, before Firebreak can record the answer.
+      const off = cloud.onChange(() => {
+        if (cloud.calls('RunInstances').some((c) => c.status === 200)) first.child.kill('SIGKILL');
+      });
+      await postJson(`${first.url}/alerts/alertmanager`, alertmanagerPayload(), { authorization: `Bearer ${ALERT_TOKEN}` });
+      const channel = await eventually(() => incidentChannels(slack)[0], 'the channel');
+      const card = await eventually(() => slack.messages(channel.id).find((m) => m.pinned && JSON.stringify(m.blocks).includes('Scale out +4')), 'the card');
+      slack.connectApp({ requestUrl: `${first.url}/slack/events`, signingSecret: SIGNING_SECRET });
+      await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: card.ts, actionId: 'scale_out' }).catch(() => undefined);
+      await first.exited;
+      off();
+
+      const second = await start(env);
+      slack.connectApp({ requestUrl: `${second.url}/slack/events`, signingSecret: SIGNING_SECRET });
+      await eventually(() => slack.messages(channel.id).some((m) => m.pinned && JSON.stringify(m.blocks).includes('web is at 4 instances')), 'the card to show 4 instances', 20_000);
+      const launched = cloud.instances({ tags: { 'firebreak:target': 'web' } });
+      expect(launched).toHaveLength(4);
+      const tokens = new Set(cloud.calls('RunInstances').map((c) => c.params['ClientToken']));
+      expect(tokens.size).toBe(1);
+    } finally {
+      await cloud.stop();
     }
   });
 });
