@@ -4,10 +4,12 @@
 //   (b) storm: 10,000 alerts of one group in 10 s — incidents opened, Slack calls, per-channel rate, RSS
 //   (c) slash command → acknowledgement, p99
 //   (d) alert accepted → page accepted by PagerDuty (the local fake), p50/p99
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   (e) "Scale out +4" click → RunInstances accepted, and → instances running on the card
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeCloud } from '../src/sandbox/fake-cloud';
 import { FakePagerDuty } from '../src/sandbox/fake-pagerduty';
 import { FakeSlack } from '../src/sandbox/fake-slack';
 import { spawnFirebreak, type FirebreakProcess } from '../test/support/process';
@@ -16,6 +18,21 @@ const ALERT_TOKEN = 'bench-alert-token-0123456789';
 const SIGNING_SECRET = 'bench-signing-secret-0123456789';
 const BOT_TOKEN = 'xoxb-bench';
 const PAGERDUTY_ROUTING_KEY = 'bench-routing-key-0123456789abcdef';
+const SCALE_CLICKS = Number(process.env.BENCH_SCALE_CLICKS ?? 20);
+/** How long the simulated cloud takes to bring an instance from pending to running. */
+const LAUNCH_SECONDS = 1;
+const SCALE_POLICY = [
+  'scaleTargets:',
+  '  - name: web',
+  '    kind: ec2-launch-template',
+  '    launchTemplate: { id: lt-0web00000000000 }',
+  '    subnets: [subnet-0aa11bb22cc33dd44]',
+  '    max: 1000',
+  '    maxStep: 10',
+  '    cooldownSeconds: 0',
+  '    buttons: [4]',
+  '    services: [web]',
+].join('\n');
 
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 50);
 const STORM_ALERTS = Number(process.env.BENCH_STORM_ALERTS ?? 10_000);
@@ -76,7 +93,9 @@ function postAlert(firebreak: FirebreakProcess, body: unknown): Promise<{ status
 }
 
 /** Firebreak in its own process, as `npm start` runs it, so its CPU and memory are its own. */
-async function start(slack: FakeSlack, pagerDuty: FakePagerDuty, dir: string): Promise<FirebreakProcess> {
+async function start(slack: FakeSlack, pagerDuty: FakePagerDuty, cloud: FakeCloud, dir: string): Promise<FirebreakProcess> {
+  const policy = join(dir, 'firebreak.yaml');
+  writeFileSync(policy, SCALE_POLICY);
   const firebreak = await spawnFirebreak({
     NODE_ENV: 'production',
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -90,6 +109,12 @@ async function start(slack: FakeSlack, pagerDuty: FakePagerDuty, dir: string): P
     LOG_LEVEL: 'info',
     PAGERDUTY_ROUTING_KEY: PAGERDUTY_ROUTING_KEY,
     PAGERDUTY_EVENTS_URL: pagerDuty.eventsUrl,
+    FIREBREAK_CONFIG: policy,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_ENDPOINT_URL_EC2: cloud.ec2Url,
+    AWS_ENDPOINT_URL_AUTO_SCALING: cloud.autoScalingUrl,
   }, {
     cwd: dir,
     // BENCH_CPU_PROF=DIR writes a V8 CPU profile of Firebreak's process there, to see where time goes.
@@ -148,6 +173,28 @@ async function alertToCardAndPage(slack: FakeSlack, pagerDuty: FakePagerDuty, fi
     await Promise.all([card, page]);
   }
   return { card: samples, page: pageSamples };
+}
+
+/** (e) Signed "Scale out +4" clicks on an incident card, one after another (one operation per target at a time). */
+async function scaleClicks(slack: FakeSlack, cloud: FakeCloud): Promise<{ accepted: number[]; running: number[] }> {
+  const channel = slack.listChannels().find((c) => c.name.endsWith('-latency-sample-0'));
+  if (!channel) throw new Error('no incident channel to scale from');
+  const accepted: number[] = [];
+  const running: number[] = [];
+  for (let i = 0; i < SCALE_CLICKS; i += 1) {
+    const card = slack.messages(channel.id).find((m) => m.pinned);
+    if (!card) throw new Error('the incident has no card');
+    const launchesBefore = cloud.calls('RunInstances').filter((c) => c.status === 200).length;
+    const target = (i + 1) * 4;
+    const started = performance.now();
+    await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: card.ts, actionId: 'scale_out' });
+    // Polled: the simulated cloud reports state changes, not the calls that cause them.
+    while (cloud.calls('RunInstances').filter((c) => c.status === 200).length <= launchesBefore) await new Promise((r) => setTimeout(r, 2));
+    accepted.push(performance.now() - started);
+    await when(slack, () => slack.messages(channel.id).some((m) => m.pinned && JSON.stringify(m.blocks).includes(`web is at ${target} instances`)));
+    running.push(performance.now() - started - LAUNCH_SECONDS * 1000);
+  }
+  return { accepted, running };
 }
 
 async function storm(slack: FakeSlack, firebreak: FirebreakProcess) {
@@ -220,12 +267,16 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-'));
   const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
   const pagerDuty = await FakePagerDuty.start({ routingKey: PAGERDUTY_ROUTING_KEY });
-  const firebreak = await start(slack, pagerDuty, dir);
+  const cloud = await FakeCloud.start({ launchSeconds: LAUNCH_SECONDS });
+  const firebreak = await start(slack, pagerDuty, cloud, dir);
   try {
     console.log(`Firebreak bench — Node ${process.version}, SQLite in ${dir}, fake Slack on ${slack.apiUrl}\n`);
     const latency = await alertToCardAndPage(slack, pagerDuty, firebreak);
     console.log(`(a) alert accepted → card posted (${latency.card.length} incidents): p50 ${ms(percentile(latency.card, 50))}, p99 ${ms(percentile(latency.card, 99))}`);
     console.log(`(d) alert accepted → page accepted by PagerDuty: p50 ${ms(percentile(latency.page, 50))}, p99 ${ms(percentile(latency.page, 99))}`);
+    const scale = await scaleClicks(slack, cloud);
+    console.log(`(e) "Scale out +4" click → RunInstances accepted (${scale.accepted.length} clicks): p50 ${ms(percentile(scale.accepted, 50))}, p99 ${ms(percentile(scale.accepted, 99))}`);
+    console.log(`    click → "instances running" on the card, minus the simulated ${LAUNCH_SECONDS} s launch: p50 ${ms(percentile(scale.running, 50))}, p99 ${ms(percentile(scale.running, 99))}`);
 
     const s = await storm(slack, firebreak);
     console.log(`(b) storm: ${STORM_ALERTS} alerts of one group in ${STORM_SECONDS} s`);
@@ -247,6 +298,7 @@ async function main(): Promise<void> {
     await firebreak.exited;
     await slack.stop();
     await pagerDuty.stop();
+    await cloud.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
