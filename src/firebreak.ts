@@ -15,12 +15,14 @@ import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
 import { createPagerDutyOnCall } from './adapters/pagerduty/oncall-client';
 import { incidentChannelHandlers } from './flows/incident-channel';
 import { pagingHandlers, pagingOnChange, pagingOnOpen, type PagingSetup } from './flows/paging';
+import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-delivery';
 import { scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
 import { createAwsCloud } from './adapters/aws/aws-cloud';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
 import { pagerDutyRoutes } from './http/pagerduty-routes';
+import { postmortemRoutes, signedPostmortemUrl } from './http/postmortem-routes';
 import { closeGracefully, createHttpApp, listen } from './http/server';
 import { parseAlertmanagerWebhook } from './ingest/alertmanager';
 import { parseGenericAlert } from './ingest/generic';
@@ -147,9 +149,13 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       opened: async (tx, incident, now) => {
         for (const hook of openedHooks) await hook(tx, incident, now);
       },
-      changed: pagingOnChange(paging),
+      changed: async (tx, before, after, now) => {
+        await pagingOnChange(paging)(tx, before, after, now);
+        await postmortemOnChange(tx, before, after, now);
+      },
     },
   };
+  const postmortemLink = (incidentId: number): string => signedPostmortemUrl(env.PUBLIC_URL, env.LINK_SECRET, incidentId, clock.now());
   const scaling: ScalingDeps | null = cloud ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox } : null;
   const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
 
@@ -163,6 +169,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ...(options.outbox?.baseBackoffMs !== undefined ? { baseBackoffMs: options.outbox.baseBackoffMs } : {}),
     handlers: {
       ...(scaling ? scalingHandlers(scaling) : {}),
+      ...postmortemHandlers({ store, clock, chat, timeZone: env.TIMEZONE, pageLink: postmortemLink }),
       ...pagingHandlers({
         ...paging,
         store,
@@ -228,6 +235,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ready: () => store.ready(),
     slackRequestListener: slack.requestListener,
     routers: [
+      postmortemRoutes({ linkSecret: env.LINK_SECRET, store, clock, timeZone: env.TIMEZONE }),
       ...(pagerDuty.webhookSecret ? [pagerDutyRoutes({ secret: pagerDuty.webhookSecret, flows })] : []),
       alertRoutes({
         token: env.ALERT_WEBHOOK_TOKEN ?? '',

@@ -66,6 +66,31 @@ export function changeStatus(incident: Incident, to: IncidentStatus, actor: Acto
   return { ok: true, change: { changes, events } };
 }
 
+/** What people know that the timeline does not, given when resolving; every part optional. */
+export interface ResolutionAnswers {
+  summary?: string;
+  impact?: string;
+  rootCause?: string;
+  resolution?: string;
+  followUps?: string[];
+}
+
+/** Resolves with the people's answers, which the postmortem draft uses (and marks as missing when absent). */
+export function resolveIncident(incident: Incident, answers: ResolutionAnswers, actor: Actor, now: Date): ChangeResult {
+  if (incident.status === 'resolved') return { ok: false, reason: 'The incident is already resolved.' };
+  const given = Object.fromEntries(Object.entries(answers).filter(([, v]) => (Array.isArray(v) ? v.length > 0 : Boolean(v && String(v).trim()))));
+  return {
+    ok: true,
+    change: {
+      changes: { status: 'resolved', resolvedAt: now },
+      events: [
+        { at: now, type: 'incident.status_changed', actor, data: { from: incident.status, to: 'resolved', ...(answers.summary ? { message: answers.summary } : {}) } },
+        { at: now, type: 'incident.resolved', actor, data: given },
+      ],
+    },
+  };
+}
+
 export function changeSeverity(incident: Incident, to: Severity, actor: Actor, now: Date): ChangeResult {
   if (incident.severity === to) return { ok: false, reason: `The incident is already ${to}.` };
   return {

@@ -8,7 +8,7 @@ export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', '
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /** Statuses a person may set with `/incident status`. */
-export const SETTABLE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export const SETTABLE_STATUSES = ['investigating', 'identified', 'monitoring', 'mitigated', 'resolved'] as const;
 
 export function isOpen(status: IncidentStatus): boolean {
   return status !== 'resolved';

@@ -26,7 +26,8 @@ export interface TimelineData {
   'scale.failed': { target: string; code: string; message: string };
   'scale.refused': { target: string; rule: string; message: string };
   'incident.mitigated': { message?: string };
-  'incident.resolved': { summary?: string };
+  /** What people said when resolving: the postmortem's summary, impact, root cause, resolution and tasks. */
+  'incident.resolved': { summary?: string; impact?: string; rootCause?: string; resolution?: string; followUps?: string[] };
   'postmortem.drafted': { url?: string };
 }
 

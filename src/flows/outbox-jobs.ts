@@ -14,7 +14,7 @@ export const JOB = {
 export type JobKind = (typeof JOB)[keyof typeof JOB];
 
 /** Jobs that post or edit a message: Slack allows about one a second per channel, so their lane is paced. */
-export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<JobKind>([JOB.announce, JOB.postCard, JOB.updateCard, JOB.postNotice]);
+export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([JOB.announce, JOB.postCard, JOB.updateCard, JOB.postNotice, 'postmortem.post']);
 
 /** Jobs in one lane run in order and share one Slack channel's write rate. */
 export function incidentLane(incidentId: number): string {

@@ -1,10 +1,20 @@
-// What the incident flows need from a chat platform (Slack today): channels, messages, pins.
+// What the incident flows need from a chat platform (Slack today): channels, messages, pins, files.
 // Adapters throw ChatError with a code so the outbox can tell "retry later" from "give up".
 
 export interface ChatMessage {
   text: string;
   /** Rich layout (Block Kit for Slack); `text` remains the notification fallback. */
   blocks?: unknown[];
+}
+
+/** A text document to share in a channel (the postmortem draft, as Markdown). */
+export interface ChatFile {
+  /** With its extension (`INC-42-postmortem.md`): the platform works out the type from it. */
+  filename: string;
+  title: string;
+  content: string;
+  /** Posted with the file, as the message that shares it. */
+  comment?: string;
 }
 
 export interface Chat {
@@ -21,6 +31,8 @@ export interface Chat {
   /** The text and author of one message, or null when it cannot be read. */
   readMessage(channelId: string, ts: string): Promise<{ text: string; userId?: string } | null>;
   permalink(channelId: string, ts: string): Promise<string | null>;
+  /** Uploads a file and shares it in the channel, which the bot must be in (else CHAT_NOT_IN_CHANNEL). */
+  uploadFile(channelId: string, file: ChatFile): Promise<{ fileId: string }>;
   /** Our own user id, to tell our channels from others'. */
   botUserId(): Promise<string>;
   /** The workspace member with this email, or null when there is none (how on-call people are found). */

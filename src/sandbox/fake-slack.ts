@@ -1,6 +1,6 @@
-// A local Slack: the Web API (method names, encodings, answers and errors as Slack's) on node:http,
-// plus Slack's side toward the app (signed commands, clicks, submissions, events). Serves `npm start`
-// without a Slack token, and the tests.
+// A local Slack: the Web API (method names, encodings, answers and errors as Slack's) and its file
+// upload URLs on node:http, plus Slack's side toward the app (signed commands, clicks, submissions,
+// events). Serves `npm start` without a Slack token, and the tests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppLink, type AppConnection, type AppReply } from './fake-slack/app-link';
@@ -10,7 +10,8 @@ import { Faults, type Fault, type FaultOptions } from './fake-slack/faults';
 import { BOT, TEAM } from './fake-slack/preset';
 import { applyResponse } from './fake-slack/response-urls';
 import { METHODS, type MethodContext } from './fake-slack/web-api';
-import { Workspace, type Channel, type Message } from './fake-slack/workspace';
+import { receiveUpload } from './fake-slack/web-api/files';
+import { Workspace, type Channel, type FileRef, type Message, type StoredFile } from './fake-slack/workspace';
 
 export type { AppReply } from './fake-slack/app-link';
 export type { RecordedCall } from './fake-slack/call-log';
@@ -51,12 +52,26 @@ export interface MessageSummary {
   pinned: boolean;
   reactions: Array<{ name: string; users: string[] }>;
   threadTs?: string;
+  /** The files the message shares (files.completeUploadExternal), when it shares any. */
+  files?: FileRef[];
+}
+
+/** A file shared by files.completeUploadExternal (or completed without a channel: private). */
+export interface FileSummary {
+  id: string;
+  name: string;
+  title: string;
+  /** The uploaded bytes as UTF-8 text. */
+  content: string;
+  /** The channel it was shared in and the message that shares it; absent for a private file. */
+  channel?: string;
+  ts?: string;
 }
 
 export const DEFAULT_BOT_TOKEN = 'xoxb-fake-slack';
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string | null> {
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -64,7 +79,7 @@ function readBody(req: IncomingMessage): Promise<string | null> {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -103,6 +118,18 @@ function messageSummary(message: Message): MessageSummary {
     pinned: message.pin !== undefined,
     reactions: message.reactions.map((r) => ({ name: r.name, users: [...r.users] })),
     ...(message.threadTs ? { threadTs: message.threadTs } : {}),
+    ...(message.files ? { files: message.files.map((f) => ({ ...f })) } : {}),
+  };
+}
+
+function fileSummary(file: StoredFile): FileSummary {
+  return {
+    id: file.id,
+    name: file.name,
+    title: file.title,
+    content: file.content?.toString('utf8') ?? '',
+    ...(file.channel ? { channel: file.channel } : {}),
+    ...(file.ts ? { ts: file.ts } : {}),
   };
 }
 
@@ -124,7 +151,7 @@ export class FakeSlack {
   ) {
     this.apiUrl = `${url}/api/`;
     this.workspace = new Workspace(clock);
-    this.context = { ws: this.workspace, bot: { userId: BOT.userId, botId: BOT.botId } };
+    this.context = { ws: this.workspace, bot: { userId: BOT.userId, botId: BOT.botId }, uploadUrl: (fileId) => `${url}/upload/${fileId}` };
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -188,6 +215,14 @@ export class FakeSlack {
     return [...(this.workspace.channel(channelId)?.members ?? [])];
   }
 
+  /** Completed files, oldest first; only those shared in `channelId` when given. */
+  files(channelId?: string): FileSummary[] {
+    return this.workspace
+      .listFiles()
+      .filter((f) => channelId === undefined || f.channel === channelId)
+      .map(fileSummary);
+  }
+
   /** Every modal shown to this person (opened, pushed, or updated in place), each in its latest state, oldest first. */
   views(userId: string): unknown[] {
     return this.workspace.views(userId).map((v) => structuredClone(v.view));
@@ -227,7 +262,7 @@ export class FakeSlack {
     this.faults.clear();
   }
 
-  /** Back to the preset workspace: forgets calls, messages, channels created, views, responses and queued faults. */
+  /** Back to the preset workspace: forgets calls, messages, files, channels created, views, responses and queued faults. */
   reset(): void {
     this.workspace.reset();
     this.log.clear();
@@ -278,9 +313,15 @@ export class FakeSlack {
     const raw = await readBody(req);
     if (raw === null) return sendJson(res, 413, { ok: false, error: 'request_too_large' });
     const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
-    if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) return this.handleApiCall(api[1], req, res, raw, url.searchParams);
+    if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) return this.handleApiCall(api[1], req, res, raw.toString('utf8'), url.searchParams);
     const response = /^\/response\/([\w]+)$/.exec(url.pathname);
-    if (response?.[1] && req.method === 'POST') return this.handleResponseUrl(response[1], url.toString(), res, raw);
+    if (response?.[1] && req.method === 'POST') return this.handleResponseUrl(response[1], url.toString(), res, raw.toString('utf8'));
+    const upload = /^\/upload\/([\w]+)$/.exec(url.pathname);
+    if (upload?.[1] && req.method === 'POST') {
+      const answer = await receiveUpload(this.workspace, upload[1], req.headers['content-type'], raw);
+      res.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end(answer.text);
+    }
     sendJson(res, 404, { ok: false, error: 'not_found' });
   }
 

@@ -9,7 +9,7 @@ export const COMMANDS = {
 
 /** Subcommands of /incident, in the order `help` lists them. */
 export const INCIDENT_SUBCOMMANDS = [
-  'declare', 'status', 'note', 'lead', 'sev', 'page', 'timeline', 'list', 'help',
+  'declare', 'status', 'note', 'lead', 'sev', 'page', 'resolve', 'postmortem', 'timeline', 'list', 'help',
 ] as const;
 export type IncidentSubcommand = (typeof INCIDENT_SUBCOMMANDS)[number];
 
@@ -19,11 +19,22 @@ export const ACTIONS = {
   pageOncall: 'page_oncall',
   scaleOut: 'scale_out',
   scaleCustom: 'scale_custom',
+  postmortemDraft: 'postmortem_draft',
 } as const;
 
 export const VIEWS = {
   declareIncident: 'incident_declare',
   scaleCustom: 'scale_custom',
+  resolveIncident: 'incident_resolve_form',
+} as const;
+
+/** Block and input ids inside the resolve modal. */
+export const RESOLVE_FIELDS = {
+  summary: { block: 'summary', action: 'summary_input' },
+  impact: { block: 'impact', action: 'impact_input' },
+  rootCause: { block: 'root_cause', action: 'root_cause_input' },
+  resolution: { block: 'resolution', action: 'resolution_input' },
+  followUps: { block: 'follow_ups', action: 'follow_ups_input' },
 } as const;
 
 /** Block and input ids inside the declare modal, shared by the view builder and the submission listener. */
@@ -52,6 +63,7 @@ export const BOT_SCOPES = [
   'channels:read',
   'chat:write',
   'commands',
+  'files:write',
   'pins:write',
   'reactions:read',
   'users:read',

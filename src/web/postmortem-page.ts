@@ -145,20 +145,6 @@ export function postmortemChartSvg(pm: Postmortem): string {
   }
   parts.push(`<text class="zone-label" x="${W - RIGHT}" y="${AXIS_Y + 34}" text-anchor="end">${escapeHtml(pm.zoneLabel)}</text>`);
 
-  // Alerts firing: from the first alert until all resolved, or the end.
-  if (f.firstAlertAt) {
-    const bandEnd = f.alertsResolvedAt ?? end;
-    const bx = x(f.firstAlertAt);
-    const bw = Math.max(2, x(bandEnd) - bx);
-    const until = f.alertsResolvedAt ? `until ${clock(f.alertsResolvedAt)}` : 'still firing';
-    parts.push(
-      `<g class="band-alerts"><rect x="${fmt(bx)}" y="${BAND_Y}" width="${fmt(bw)}" height="${BAND_H}" rx="3"><title>${escapeHtml(`Alerts firing from ${clock(f.firstAlertAt)} ${until}`)}</title></rect>`,
-      `<text x="${fmt(bx + 6)}" y="${BAND_Y + 13}">Alerts firing</text></g>`,
-    );
-  }
-
-  parts.push(capacityLines(pm, x, clock, start, end));
-
   // Markers, each label on the first row where it does not overlap the previous one.
   const rowEnds = LABEL_ROWS.map(() => -Infinity);
   for (const m of markersOf(pm, clock)) {
@@ -177,6 +163,21 @@ export function postmortemChartSvg(pm: Postmortem): string {
       `<text x="${fmt(lx)}" y="${ly}" text-anchor="middle">${escapeHtml(text)}</text></g>`,
     );
   }
+
+  // Alerts firing: from the first alert until all resolved, or the end. Drawn after the markers so their
+  // dashed lines pass behind the band and the capacity line instead of striking through their labels.
+  if (f.firstAlertAt) {
+    const bandEnd = f.alertsResolvedAt ?? end;
+    const bx = x(f.firstAlertAt);
+    const bw = Math.max(2, x(bandEnd) - bx);
+    const until = f.alertsResolvedAt ? `until ${clock(f.alertsResolvedAt)}` : 'still firing';
+    parts.push(
+      `<g class="band-alerts"><rect x="${fmt(bx)}" y="${BAND_Y}" width="${fmt(bw)}" height="${BAND_H}" rx="3"><title>${escapeHtml(`Alerts firing from ${clock(f.firstAlertAt)} ${until}`)}</title></rect>`,
+      `<text x="${fmt(bx + 6)}" y="${BAND_Y + 13}">Alerts firing</text></g>`,
+    );
+  }
+
+  parts.push(capacityLines(pm, x, clock, start, end));
 
   return [
     `<svg id="timeline-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(chartDescription(pm))}">`,
@@ -221,17 +222,17 @@ dl.summary dt { font-weight: 600; }
 dl.summary dd { margin: 0; }
 .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: .75rem; margin: 1.25rem 0 0; padding: 0; list-style: none; }
 .figures li { border: 1px solid var(--rule); border-radius: 6px; padding: .6rem .8rem; }
-.figures .value { display: block; font-size: 1.15rem; font-weight: 600; }
+.figures .value { display: block; font-size: 1.15rem; font-weight: 600; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .figures .label { display: block; color: var(--muted); font-size: .8rem; }
 .placeholder { background: #fff4ce; color: #6b4f00; font-style: italic; padding: 0 .25em; border-radius: 3px; }
 figure { margin: 0 0 1rem; }
 figcaption { color: var(--muted); font-size: .85rem; }
 svg { width: 100%; height: auto; display: block; }
-svg text { font: 11px -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); }
+svg text { font: 11px -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 svg .axis, svg .tick { stroke: var(--muted); stroke-width: 1; }
 svg .tick-label, svg .zone-label { fill: var(--muted); }
 svg .band-alerts rect { fill: #fbe3e1; stroke: var(--alert); stroke-width: 1; }
-svg .band-alerts text { fill: var(--alert); font-weight: 600; }
+svg .band-alerts text { fill: var(--alert); font-weight: 600; stroke: #fbe3e1; }
 svg .scale-wait { fill: #0b57d0; fill-opacity: .08; }
 svg .scale-wait-label { fill: #0b57d0; font-style: italic; }
 svg .capacity-line { fill: none; stroke: var(--accent); stroke-width: 2.5; }
@@ -258,7 +259,13 @@ ul.tasks li::before { content: "☐"; display: inline-block; width: 1.4em; }
 ul.tasks li.done::before { content: "☑"; }
 td.metric-value { font-variant-numeric: tabular-nums; white-space: nowrap; }
 footer { margin-top: 2.5rem; padding-top: .75rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: .8rem; }
-@media (max-width: 640px) { dl.summary { grid-template-columns: 1fr; } .figures { grid-template-columns: repeat(2, 1fr); } }
+@media (max-width: 640px) {
+  dl.summary { grid-template-columns: 1fr; }
+  .figures { grid-template-columns: repeat(2, 1fr); }
+  /* The chart keeps a legible size and scrolls sideways rather than shrinking its labels to specks. */
+  figure { overflow-x: auto; }
+  #timeline-chart { min-width: 720px; }
+}
 @media print {
   @page { size: A4; margin: 16mm 14mm; }
   body { font-size: 10.5pt; }
@@ -278,6 +285,20 @@ function measureItem(m: Measure): string {
   return `<li class="measure-${m.source}">${escapeHtml(m.text)}</li>`;
 }
 
+/** `2 h 30 min`, `7 min 15 s`, `1 d 3 h`: the two largest parts, for the key figures. */
+export function compactDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const parts: Array<[number, string]> = [
+    [Math.floor(total / 86_400), 'd'],
+    [Math.floor((total % 86_400) / 3600), 'h'],
+    [Math.floor((total % 3600) / 60), 'min'],
+    [total % 60, 's'],
+  ];
+  const first = parts.findIndex(([n]) => n > 0);
+  if (first < 0) return '0 s';
+  return parts.slice(first, first + 2).filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}`).join(' ');
+}
+
 function localDateTime(at: Date, timeZone: string): string {
   return `${format(new TZDate(at, timeZone), 'yyyy-MM-dd HH:mm')} ${zoneAbbreviation(timeZone, at)}`;
 }
@@ -287,8 +308,10 @@ export function postmortemHtml(pm: Postmortem, options: { generatedAt: Date }): 
   const r = pm.rootCauseAndResolution;
   const zone = pm.zoneLabel === pm.timeZone ? pm.zoneLabel : `${pm.zoneLabel} (${pm.timeZone})`;
   const metrics = metricRows(pm.metrics);
-  const figure = (value: string, label: string): string => `<li><span class="value">${escapeHtml(value)}</span><span class="label">${escapeHtml(label)}</span></li>`;
-  const short = (ms: number | null): string => (ms === null ? '—' : spokenDuration(ms));
+  const figure = (value: string, label: string, ms: number | null): string =>
+    `<li${ms === null ? '' : ` title="${escapeHtml(spokenDuration(ms))}"`}><span class="value">${escapeHtml(value)}</span><span class="label">${escapeHtml(label)}</span></li>`;
+  // The key figures are big type in narrow cards: compact units keep each on one line; the title has the words.
+  const short = (ms: number | null): string => (ms === null ? '—' : compactDuration(ms));
 
   return `<!doctype html>
 <html lang="en">
@@ -315,10 +338,10 @@ export function postmortemHtml(pm: Postmortem, options: { generatedAt: Date }): 
 <dt>Summary</dt><dd>${field(s.summary)}</dd>
 </dl>
 <ul class="figures">
-${figure(s.durationText, s.end === 'ongoing' ? 'Open for' : 'Duration')}
-${figure(short(pm.metrics.timeToAcknowledge), 'Time to acknowledge')}
-${figure(short(pm.metrics.timeToMitigate), 'Time to mitigate')}
-${figure(short(pm.metrics.firstAlertToCapacity), 'First alert → capacity')}
+${figure(short(s.durationMs), s.end === 'ongoing' ? 'Open for' : 'Duration', s.durationMs)}
+${figure(short(pm.metrics.timeToAcknowledge), 'Time to acknowledge', pm.metrics.timeToAcknowledge)}
+${figure(short(pm.metrics.timeToMitigate), 'Time to mitigate', pm.metrics.timeToMitigate)}
+${figure(short(pm.metrics.firstAlertToCapacity), 'First alert → capacity', pm.metrics.firstAlertToCapacity)}
 </ul>
 </section>
 

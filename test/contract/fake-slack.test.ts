@@ -609,3 +609,119 @@ describe('requests to the app, signed as Slack signs them', () => {
     expect(app.received).toHaveLength(2);
   });
 });
+
+describe('files: getUploadURLExternal, the upload URL, completeUploadExternal', () => {
+  const POSTMORTEM = '# INC-7 — checkout latency\n\n## Timeline\n\n- 10:02 alert fired\n';
+
+  /** Steps one and two by hand: a file id whose bytes have arrived (raw body). */
+  async function uploaded(content: string, filename = 'notes.md'): Promise<string> {
+    const { upload_url: uploadUrl, file_id: fileId } = await client.files.getUploadURLExternal({ filename, length: Buffer.byteLength(content) });
+    const response = await fetch(uploadUrl!, { method: 'POST', body: content });
+    expect(response.status).toBe(200);
+    return fileId!;
+  }
+
+  it('filesUploadV2 end to end: the file is shared in the channel as a bot message with the comment', async () => {
+    const channel = (await client.conversations.create({ name: 'inc-7-checkout' })).channel!.id!;
+    const result = await client.filesUploadV2({
+      channel_id: channel,
+      filename: 'INC-7-postmortem.md',
+      title: 'Postmortem draft — INC-7',
+      content: POSTMORTEM,
+      initial_comment: ':memo: Postmortem draft for INC-7',
+    });
+    const file = result.files[0]?.files?.[0];
+    expect(file).toMatchObject({ name: 'INC-7-postmortem.md', title: 'Postmortem draft — INC-7', mimetype: 'text/markdown', size: Buffer.byteLength(POSTMORTEM), channels: [channel] });
+    expect(file?.id).toMatch(/^F0[A-Z0-9]+$/);
+    const [message] = slack.messages(channel);
+    expect(message).toMatchObject({
+      user: 'U0FIREBRK',
+      text: ':memo: Postmortem draft for INC-7',
+      files: [{ id: file?.id, name: 'INC-7-postmortem.md', title: 'Postmortem draft — INC-7', mimetype: 'text/markdown', size: Buffer.byteLength(POSTMORTEM) }],
+    });
+    expect(slack.files(channel)).toEqual([{ id: file?.id, name: 'INC-7-postmortem.md', title: 'Postmortem draft — INC-7', content: POSTMORTEM, channel, ts: message?.ts }]);
+    expect(slack.calls().map((c) => c.method)).toEqual(['conversations.create', 'files.getUploadURLExternal', 'files.completeUploadExternal']);
+    expect(slack.calls('files.getUploadURLExternal')[0]?.args).toMatchObject({ filename: 'INC-7-postmortem.md', length: String(Buffer.byteLength(POSTMORTEM)) });
+    // Read back through the Web API, the message lists the file.
+    const history = await client.conversations.history({ channel });
+    expect(history.messages?.[0]).toMatchObject({ text: ':memo: Postmortem draft for INC-7', bot_id: 'B0FIREBRK', upload: true, files: [{ id: file?.id, filetype: 'markdown' }] });
+  });
+
+  it('getUploadURLExternal needs filename and length, and hands out an upload URL on this server', async () => {
+    expect(await platformError(client.apiCall('files.getUploadURLExternal', { length: 10 }))).toBe('invalid_arguments');
+    expect(await platformError(client.apiCall('files.getUploadURLExternal', { filename: 'a.md' }))).toBe('invalid_arguments');
+    expect(await platformError(client.apiCall('files.getUploadURLExternal', { filename: 'a.md', length: 'ten' }))).toBe('invalid_arguments');
+    const result = await client.files.getUploadURLExternal({ filename: 'a.md', length: 10 });
+    expect(result.upload_url).toBe(`${slack.url}/upload/${result.file_id}`);
+    expect(slack.files()).toEqual([]); // nothing is visible until completed
+  });
+
+  it('the upload URL takes the bytes raw or as a multipart form with a file field; an unknown one is 404', async () => {
+    const raw = await uploaded('raw bytes', 'raw.txt');
+    const { upload_url: formUrl, file_id: formId } = await client.files.getUploadURLExternal({ filename: 'form.md', length: 9 });
+    const form = new FormData();
+    form.append('filename', 'form.md');
+    form.append('file', new Blob([Buffer.from('form body')]), 'form.md');
+    const posted = await fetch(formUrl!, { method: 'POST', body: form });
+    expect(posted.status).toBe(200);
+    expect(await posted.text()).toBe('OK - 9');
+    await client.files.completeUploadExternal({ files: [{ id: raw }, { id: formId!, title: 'The form' }] });
+    expect(slack.files().map((f) => [f.id, f.title, f.content, f.channel])).toEqual([
+      [raw, 'raw.txt', 'raw bytes', undefined],
+      [formId, 'The form', 'form body', undefined],
+    ]);
+    expect((await fetch(`${slack.url}/upload/F0NOPE`, { method: 'POST', body: 'x' })).status).toBe(404);
+    expect((await fetch(`${slack.url}/upload/${raw}`, { method: 'POST', body: 'again' })).status).toBe(404); // completed: the URL is spent
+  });
+
+  it('completeUploadExternal: file_not_found before the bytes arrive, for unknown ids, and the second time', async () => {
+    const channel = (await client.conversations.create({ name: 'files-errors' })).channel!.id!;
+    const { file_id: pending } = await client.files.getUploadURLExternal({ filename: 'p.md', length: 1 });
+    expect(await platformError(client.files.completeUploadExternal({ files: [{ id: pending! }], channel_id: channel }))).toBe('file_not_found');
+    expect(await platformError(client.files.completeUploadExternal({ files: [{ id: 'F0NOPE' }], channel_id: channel }))).toBe('file_not_found');
+    expect(await platformError(client.apiCall('files.completeUploadExternal', { files: '[]', channel_id: channel }))).toBe('invalid_arguments');
+    expect(await platformError(client.apiCall('files.completeUploadExternal', { channel_id: channel }))).toBe('invalid_arguments');
+    const done = await uploaded('once');
+    await client.files.completeUploadExternal({ files: [{ id: done }], channel_id: channel });
+    expect(await platformError(client.files.completeUploadExternal({ files: [{ id: done }], channel_id: channel }))).toBe('file_not_found');
+    expect(slack.messages(channel)).toHaveLength(1);
+  });
+
+  it('completeUploadExternal: channel_not_found, not_in_channel; a refused file can still be shared once the bot joins', async () => {
+    const fileId = await uploaded(POSTMORTEM);
+    expect(await platformError(client.files.completeUploadExternal({ files: [{ id: fileId }], channel_id: 'C0NOPE' }))).toBe('channel_not_found');
+    expect(await platformError(client.files.completeUploadExternal({ files: [{ id: fileId }], channel_id: 'C0GENERAL', initial_comment: 'x' }))).toBe('not_in_channel');
+    expect(slack.messages('C0GENERAL')).toEqual([]);
+    expect(slack.files()).toEqual([]);
+    await client.conversations.join({ channel: 'C0GENERAL' });
+    await client.files.completeUploadExternal({ files: [{ id: fileId }], channel_id: 'C0GENERAL', initial_comment: 'x' });
+    expect(slack.files('C0GENERAL').map((f) => f.id)).toEqual([fileId]);
+    expect(slack.files('C0INCIDENTS')).toEqual([]);
+  });
+
+  it('announces one change per completed upload, and reset forgets files', async () => {
+    const channel = (await client.conversations.create({ name: 'files-changes' })).channel!.id!;
+    let changes = 0;
+    let seen: unknown[] = [];
+    const unsubscribe = slack.onChange(() => {
+      changes += 1;
+      seen = [slack.files(channel).length, slack.messages(channel).length];
+    });
+    await client.filesUploadV2({ channel_id: channel, filename: 'a.md', content: 'a', initial_comment: 'a' });
+    unsubscribe();
+    expect(changes).toBe(1);
+    expect(seen).toEqual([1, 1]); // the listener sees file and message together
+    slack.reset();
+    expect(slack.files()).toEqual([]);
+  });
+
+  it('429 on files.completeUploadExternal surfaces from filesUploadV2 as the rate-limited error; nothing is shared', async () => {
+    const channel = (await client.conversations.create({ name: 'files-429' })).channel!.id!;
+    slack.fail('files.completeUploadExternal', { status: 429, retryAfterSeconds: 3 });
+    const error = await sdkError(client.filesUploadV2({ channel_id: channel, filename: 'a.md', content: 'a' }));
+    expect(error.code).toBe(ErrorCode.RateLimitedError);
+    expect(error.retryAfter).toBe(3);
+    expect(slack.messages(channel)).toEqual([]);
+    expect(slack.files()).toEqual([]);
+  });
+});

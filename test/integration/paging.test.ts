@@ -108,8 +108,8 @@ it('escalation and resolution in PagerDuty are recorded; resolving the incident 
   await eventually(() => triggers().length === 1, 'the trigger');
   await pd.escalate('firebreak-inc-1', { toLevel: 2 });
   await card(channel.id, 'now with Bob');
-  const pinned = await card(channel.id, 'incident_resolve');
-  await h.slack.clickButton({ userId: 'U0BOB', channelId: channel.id, messageTs: pinned.ts, actionId: 'incident_resolve' });
+  const reply = await h.slack.slashCommand({ command: '/incident', text: 'resolve traffic back to normal', userId: 'U0BOB', channelId: channel.id });
+  expect(reply.body.text).toContain('Resolved *INC-1*');
   await eventually(() => accepted('resolve').length === 1, 'the resolve event');
   expect(await timelineTypes()).toEqual(expect.arrayContaining(['page.sent', 'page.escalated', 'incident.resolved']));
 });

@@ -159,17 +159,35 @@ describe('buttons and reactions', () => {
     await card(channel.id, 'Marketing launched the flash sale');
   });
 
-  it('the Resolve button resolves the incident and the card turns final', async () => {
+  it('the Resolve button opens the resolve form; submitting it resolves with the answers and the card turns final', async () => {
     await h.postAlert('alertmanager', alertmanagerPayload());
     const channel = await incidentChannel();
     const pinned = await card(channel.id, 'incident_resolve');
     const click = await h.slack.clickButton({ userId: 'U0BOB', channelId: channel.id, messageTs: pinned.ts, actionId: 'incident_resolve' });
     expect(click.status).toBe(200);
+    const form = await eventually(() => h.slack.views('U0BOB')[0], 'the resolve form');
+    expect(JSON.stringify(form)).toContain('Root cause');
+    const text = (value: string) => ({ type: 'plain_text_input', value });
+    const submitted = await h.slack.submitView({
+      userId: 'U0BOB',
+      callbackId: 'incident_resolve_form',
+      values: {
+        summary: { summary_input: text('Flash sale overwhelmed web') },
+        impact: { impact_input: text('Checkout down for 40% of users') },
+        root_cause: { root_cause_input: text('') },
+        resolution: { resolution_input: text('Added 20 web servers') },
+        follow_ups: { follow_ups_input: text('- Configure auto-scaling\n- Pre-scale before sales') },
+      },
+    });
+    expect(submitted.status).toBe(200);
     await card(channel.id, 'Resolved');
     const incident = await h.firebreak.store.incidents.findById(1);
     expect(incident?.status).toBe('resolved');
-    const last = (await h.firebreak.store.timeline.list(1)).slice(-2);
-    expect(last.map((e) => e.type)).toEqual(['incident.status_changed', 'incident.resolved']);
-    expect(last[1]?.actor).toMatchObject({ kind: 'user', id: 'U0BOB' });
+    const resolved = (await h.firebreak.store.timeline.list(1)).find((e) => e.type === 'incident.resolved');
+    expect(resolved).toMatchObject({
+      actor: { kind: 'user', id: 'U0BOB' },
+      data: { summary: 'Flash sale overwhelmed web', impact: 'Checkout down for 40% of users', resolution: 'Added 20 web servers', followUps: ['Configure auto-scaling', 'Pre-scale before sales'] },
+    });
+    expect(resolved?.data).not.toHaveProperty('rootCause');
   });
 });

@@ -1,6 +1,6 @@
 // The Chat port over Slack's Web API (the real @slack/web-api client, pointed at Slack or the sandbox).
 import type { WebClient } from '@slack/web-api';
-import { isFirebreakError } from '../../errors';
+import { FirebreakError, isFirebreakError } from '../../errors';
 import type { Chat, ChatMessage } from '../../ports/chat';
 import { slackPlatformError, toChatError } from './slack-errors';
 
@@ -21,11 +21,12 @@ const HARMLESS_INVITE_ERRORS = new Set(['already_in_channel', 'cant_invite_self'
 export function createSlackChat(client: WebClient, options: { observer?: SlackCallObserver } = {}): Chat {
   let botUserId: Promise<string> | null = null;
 
-  async function call<T>(method: string, args: Record<string, unknown>, step: string): Promise<T> {
+  /** Runs one Slack request, timing it for the observer and turning its failure into a coded error. */
+  async function observed<T>(method: string, step: string, request: () => Promise<unknown>): Promise<T> {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      const result = (await client.apiCall(method, args)) as T;
+      const result = (await request()) as T;
       options.observer?.called(method, seconds(), 'ok');
       return result;
     } catch (error) {
@@ -33,6 +34,10 @@ export function createSlackChat(client: WebClient, options: { observer?: SlackCa
       options.observer?.called(method, seconds(), coded.code === 'CHAT_RATE_LIMITED' ? 'rate_limited' : 'error');
       throw coded;
     }
+  }
+
+  function call<T>(method: string, args: Record<string, unknown>, step: string): Promise<T> {
+    return observed<T>(method, step, () => client.apiCall(method, args));
   }
 
   async function inviteOneByOne(channel: string, users: string[]): Promise<void> {
@@ -133,6 +138,24 @@ export function createSlackChat(client: WebClient, options: { observer?: SlackCa
     async permalink(channelId, ts) {
       const result = await call<{ permalink?: string }>('chat.getPermalink', { channel: channelId, message_ts: ts }, 'linking to a message');
       return result.permalink ?? null;
+    },
+
+    async uploadFile(channelId, file) {
+      const step = `sharing ${file.filename} in ${channelId}`;
+      // filesUploadV2 is Slack's current upload: files.getUploadURLExternal, a POST of the bytes, then
+      // files.completeUploadExternal, which shares the file as a message with the comment.
+      const result = await observed<{ files?: Array<{ files?: Array<{ id?: string }> }> }>('files.uploadV2', step, () =>
+        client.filesUploadV2({
+          channel_id: channelId,
+          filename: file.filename,
+          title: file.title,
+          content: file.content,
+          ...(file.comment ? { initial_comment: file.comment } : {}),
+        }),
+      );
+      const fileId = result.files?.[0]?.files?.[0]?.id;
+      if (!fileId) throw new FirebreakError('CHAT_REJECTED', `Slack answered without a file id (${step})`, { step });
+      return { fileId };
     },
 
     async findUserByEmail(email) {

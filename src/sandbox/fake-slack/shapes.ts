@@ -1,6 +1,6 @@
-// The JSON shapes Slack answers with — channel, user, message, user group, view — built from the workspace state.
+// The JSON shapes Slack answers with — channel, user, message, file, user group, view — built from the workspace state.
 import { APP_ID, BOT, TEAM } from './preset';
-import type { Channel, Message, User, UserGroup } from './workspace';
+import type { Channel, FileRef, Message, StoredFile, User, UserGroup } from './workspace';
 
 type Json = Record<string, unknown>;
 
@@ -96,6 +96,7 @@ export function userGroupJson(group: UserGroup, includeUsers: boolean): Json {
 export function messageJson(message: Message, replies: Message[] = []): Json {
   const json: Json = { type: 'message', user: message.user, text: message.text, ts: message.ts, team: TEAM.id };
   if (message.blocks) json.blocks = message.blocks;
+  if (message.files) Object.assign(json, { files: message.files.map((f) => ({ ...f, filetype: filetypeOf(f.name) })), upload: true });
   if (message.botId) Object.assign(json, { bot_id: message.botId, app_id: APP_ID, bot_profile: botProfile() });
   if (message.edited) json.edited = { ...message.edited };
   if (message.threadTs) json.thread_ts = message.threadTs;
@@ -109,6 +110,55 @@ export function messageJson(message: Message, replies: Message[] = []): Json {
   if (message.reactions.length > 0) json.reactions = message.reactions.map((r) => ({ name: r.name, users: [...r.users], count: r.users.length }));
   if (message.pin) json.pinned_to = [message.channel];
   return json;
+}
+
+const TYPES: Record<string, { mimetype: string; filetype: string }> = {
+  md: { mimetype: 'text/markdown', filetype: 'markdown' },
+  markdown: { mimetype: 'text/markdown', filetype: 'markdown' },
+  txt: { mimetype: 'text/plain', filetype: 'text' },
+  json: { mimetype: 'application/json', filetype: 'json' },
+  csv: { mimetype: 'text/csv', filetype: 'csv' },
+  html: { mimetype: 'text/html', filetype: 'html' },
+  pdf: { mimetype: 'application/pdf', filetype: 'pdf' },
+  png: { mimetype: 'image/png', filetype: 'png' },
+  svg: { mimetype: 'image/svg+xml', filetype: 'svg' },
+};
+
+function typeOf(name: string): { mimetype: string; filetype: string } {
+  const extension = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
+  return TYPES[extension] ?? { mimetype: 'application/octet-stream', filetype: 'binary' };
+}
+
+function filetypeOf(name: string): string {
+  return typeOf(name).filetype;
+}
+
+/** How a message lists a file it shares (Slack works the type out from the name, as here). */
+export function fileRef(file: StoredFile, title: string): FileRef {
+  return { id: file.id, name: file.name, title, mimetype: typeOf(file.name).mimetype, size: file.content?.length ?? 0 };
+}
+
+/** A file as files.completeUploadExternal answers it. */
+export function fileJson(file: StoredFile): Json {
+  const { mimetype, filetype } = typeOf(file.name);
+  return {
+    id: file.id,
+    created: file.created,
+    timestamp: file.created,
+    name: file.name,
+    title: file.title,
+    mimetype,
+    filetype,
+    user: file.user,
+    user_team: TEAM.id,
+    size: file.content?.length ?? 0,
+    mode: 'hosted',
+    is_external: false,
+    is_public: file.channel !== undefined,
+    url_private: `https://files.slack.com/files-pri/${TEAM.id}-${file.id}/${encodeURIComponent(file.name)}`,
+    permalink: `${TEAM.url}files/${file.user}/${file.id}/${encodeURIComponent(file.name)}`,
+    channels: file.channel ? [file.channel] : [],
+  };
 }
 
 function botProfile(): Json {

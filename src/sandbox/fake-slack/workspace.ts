@@ -1,4 +1,4 @@
-// The state of the fake workspace — people, channels, messages, views — and the only code that changes it.
+// The state of the fake workspace — people, channels, messages, files, views — and the only code that changes it.
 // Every change is announced to subscribers (the sandbox writes its record file from them).
 import {
   PRESET_CHANNEL_CREATOR, PRESET_CHANNELS, PRESET_USER_GROUPS, PRESET_USERS, type PresetUser, type PresetUserGroup,
@@ -26,6 +26,15 @@ export interface Reaction {
   users: string[];
 }
 
+/** A file as a message that shares it lists it. */
+export interface FileRef {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  size: number;
+}
+
 export interface Message {
   channel: string;
   ts: string;
@@ -33,6 +42,7 @@ export interface Message {
   botId?: string;
   text: string;
   blocks?: unknown[];
+  files?: FileRef[];
   edited?: { user: string; ts: string };
   pin?: { by: string; at: number };
   reactions: Reaction[];
@@ -55,6 +65,24 @@ export interface ResponseTarget {
   messageTs?: string;
 }
 
+/** A file from files.getUploadURLExternal on: bytes posted to its upload URL, then completed (shared or private). */
+export interface StoredFile {
+  id: string;
+  name: string;
+  /** The size declared to files.getUploadURLExternal. */
+  length: number;
+  /** Null until the bytes arrive at the upload URL. */
+  content: Buffer | null;
+  title: string;
+  user: string;
+  /** Unix seconds. */
+  created: number;
+  completed: boolean;
+  /** Where it was shared and the message sharing it; absent while private. */
+  channel?: string;
+  ts?: string;
+}
+
 export interface Ephemeral {
   channel: string;
   user: string;
@@ -65,6 +93,15 @@ export interface Ephemeral {
 export interface AppResponse {
   url: string;
   body: unknown;
+}
+
+export interface NewMessage {
+  user: string;
+  text: string;
+  blocks?: unknown[];
+  files?: FileRef[];
+  botId?: string;
+  threadTs?: string;
 }
 
 /** Slack timestamps, "<seconds>.<6 digits>", as integer microseconds so they compare as numbers. */
@@ -86,6 +123,7 @@ export class Workspace {
   private groups = new Map<string, UserGroup>();
   private channels = new Map<string, Channel>();
   private messagesByChannel = new Map<string, Message[]>();
+  private storedFiles = new Map<string, StoredFile>();
   private shownViews: ShownView[] = [];
   private triggers = new Map<string, { userId: string; exchanged: boolean }>();
   private responseTargets = new Map<string, ResponseTarget>();
@@ -129,6 +167,7 @@ export class Workspace {
       ]),
     );
     this.messagesByChannel = new Map(PRESET_CHANNELS.map((c) => [c.id, []]));
+    this.storedFiles = new Map();
     this.shownViews = [];
     this.triggers.clear();
     this.responseTargets.clear();
@@ -230,20 +269,8 @@ export class Workspace {
     return this.messages(channelId).find((m) => m.ts === ts);
   }
 
-  addMessage(channelId: string, fields: { user: string; text: string; blocks?: unknown[]; botId?: string; threadTs?: string }): Message {
-    const list = this.messagesByChannel.get(this.mustChannel(channelId).id) ?? [];
-    const message: Message = {
-      channel: channelId,
-      ts: this.nextTs(),
-      user: fields.user,
-      text: fields.text,
-      reactions: [],
-      ...(fields.blocks ? { blocks: fields.blocks } : {}),
-      ...(fields.botId ? { botId: fields.botId } : {}),
-      ...(fields.threadTs ? { threadTs: fields.threadTs } : {}),
-    };
-    list.push(message);
-    this.messagesByChannel.set(channelId, list);
+  addMessage(channelId: string, fields: NewMessage): Message {
+    const message = this.insertMessage(channelId, fields);
     this.changed();
     return message;
   }
@@ -292,6 +319,48 @@ export class Workspace {
     reaction.users.push(userId);
     this.changed();
     return true;
+  }
+
+  // ---- files ----
+
+  /** files.getUploadURLExternal: a file id waiting for its bytes (nobody sees it yet, so no change is announced). */
+  reserveFile(name: string, length: number, user: string): StoredFile {
+    const file: StoredFile = { id: this.nextId('F0'), name, length, content: null, title: name, user, created: this.nowSeconds(), completed: false };
+    this.storedFiles.set(file.id, file);
+    return file;
+  }
+
+  file(id: string): StoredFile | undefined {
+    return this.storedFiles.get(id);
+  }
+
+  storeUpload(file: StoredFile, bytes: Buffer): void {
+    file.content = bytes;
+  }
+
+  /** Completed files, in the order they were reserved. */
+  listFiles(): StoredFile[] {
+    return [...this.storedFiles.values()].filter((f) => f.completed);
+  }
+
+  /**
+   * files.completeUploadExternal: the files get their titles and, with `share`, one message that shows
+   * them. Announced once, after files and message agree (a listener never sees a file without its message).
+   */
+  completeFiles(files: Array<{ file: StoredFile; title: string; ref: FileRef }>, share?: { channelId: string; message: Omit<NewMessage, 'files'> }): Message | undefined {
+    for (const { file, title } of files) {
+      file.title = title;
+      file.completed = true;
+    }
+    const message = share && this.insertMessage(share.channelId, { ...share.message, files: files.map((f) => f.ref) });
+    if (message) {
+      for (const { file } of files) {
+        file.channel = message.channel;
+        file.ts = message.ts;
+      }
+    }
+    this.changed();
+    return message;
   }
 
   // ---- modals ----
@@ -372,6 +441,24 @@ export class Workspace {
   recordResponse(response: AppResponse): void {
     this.responses.push(response);
     this.changed();
+  }
+
+  private insertMessage(channelId: string, fields: NewMessage): Message {
+    const list = this.messagesByChannel.get(this.mustChannel(channelId).id) ?? [];
+    const message: Message = {
+      channel: channelId,
+      ts: this.nextTs(),
+      user: fields.user,
+      text: fields.text,
+      reactions: [],
+      ...(fields.blocks ? { blocks: fields.blocks } : {}),
+      ...(fields.files ? { files: fields.files } : {}),
+      ...(fields.botId ? { botId: fields.botId } : {}),
+      ...(fields.threadTs ? { threadTs: fields.threadTs } : {}),
+    };
+    list.push(message);
+    this.messagesByChannel.set(channelId, list);
+    return message;
   }
 
   private mustChannel(id: string): Channel {

@@ -10,6 +10,7 @@ import * as oncallCommand from './commands/oncall';
 import * as incidentCommand from './commands/incident';
 import * as reactionAdded from './events/reaction-added';
 import * as declareView from './views/declare-incident';
+import * as resolveView from './views/resolve-incident';
 
 export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void {
   incidentCommand.register(on, deps);
@@ -20,5 +21,6 @@ export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void 
   scaleCustomView.register(on, deps);
   oncallCommand.register(on, deps);
   declareView.register(on, deps);
+  resolveView.register(on, deps);
   reactionAdded.register(on, deps);
 }

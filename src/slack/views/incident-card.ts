@@ -25,6 +25,8 @@ export interface IncidentCardInput {
   /** Scale targets this incident may use, and its scale operations so far. */
   scaleTargets?: ScaleTarget[];
   scaleOperations?: ScaleOperation[];
+  /** The latest postmortem draft's page, once drafted. */
+  postmortemUrl?: string | null;
 }
 
 const STATUS_EMOJI: Record<Incident['status'], string> = {
@@ -130,6 +132,17 @@ function pageButtons(incident: Incident, pagingEnabled: boolean): Array<Record<s
   return buttons;
 }
 
+function postmortemBlocks(incident: Incident, url: string | null | undefined): KnownBlock[] {
+  if (isOpen(incident.status) && !url) return [];
+  const text = url ? `:memo: *Postmortem draft:* <${url}|open the page for managers>` : ':memo: *Postmortem:* being drafted from the timeline…';
+  return [{
+    type: 'section',
+    block_id: 'postmortem',
+    text: { type: 'mrkdwn', text },
+    accessory: { type: 'button', action_id: ACTIONS.postmortemDraft, text: { type: 'plain_text', text: url ? 'Draft again' : 'Draft postmortem' }, value: String(incident.id) },
+  }];
+}
+
 function actions(incident: Incident, pagingEnabled: boolean): KnownBlock[] {
   if (!isOpen(incident.status)) return [];
   return [{
@@ -138,14 +151,8 @@ function actions(incident: Incident, pagingEnabled: boolean): KnownBlock[] {
     elements: [...(pageButtons(incident, pagingEnabled) as never[]), {
       type: 'button',
       action_id: ACTIONS.incidentResolve,
-      text: { type: 'plain_text', text: 'Resolve' },
+      text: { type: 'plain_text', text: 'Resolve…' },
       value: String(incident.id),
-      confirm: {
-        title: { type: 'plain_text', text: 'Resolve the incident?' },
-        text: { type: 'mrkdwn', text: `${incidentRef(incident)} will be marked resolved. The channel stays open.` },
-        confirm: { type: 'plain_text', text: 'Resolve' },
-        deny: { type: 'plain_text', text: 'Cancel' },
-      },
     }],
   }];
 }
@@ -173,6 +180,7 @@ export function renderIncidentCard(input: IncidentCardInput): { text: string; bl
     ...capacityBlocks(incident, input.scaleTargets ?? [], input.scaleOperations ?? []),
     ...alertsSection(input),
     ...timelineSection(input),
+    ...postmortemBlocks(incident, input.postmortemUrl),
     ...actions(incident, input.pagingEnabled ?? false),
     { type: 'context', block_id: 'updated', elements: [{ type: 'mrkdwn', text: `Updated ${clockTime(now, timeZone)} ${zoneLabel(timeZone)} · \`/incident help\` for commands` }] },
   ];

@@ -68,7 +68,12 @@ export function slackIncidentRenderer(options: {
         store.timeline.list(incident.id, { latest: options.timelineEntries }),
         scaleTargets.length > 0 ? store.scaleOperations.listByIncident(incident.id) : Promise.resolve([]),
       ]);
-      return renderIncidentCard({ incident, alerts, latest, now, timeZone: options.timeZone, pagingEnabled: options.pagingEnabled ?? false, scaleTargets, scaleOperations });
+      // The draft's link stays on the card however many events follow it.
+      const drafted = incident.status === 'resolved' || latest.some((e) => e.type === 'postmortem.drafted')
+        ? (await store.timeline.list(incident.id)).filter((e) => e.type === 'postmortem.drafted').at(-1)
+        : undefined;
+      const postmortemUrl = drafted?.type === 'postmortem.drafted' ? (drafted.data.url ?? null) : null;
+      return renderIncidentCard({ incident, alerts, latest, now, timeZone: options.timeZone, pagingEnabled: options.pagingEnabled ?? false, scaleTargets, scaleOperations, postmortemUrl });
     },
     announcement: announcementMessage,
     notice: noticeMessage,

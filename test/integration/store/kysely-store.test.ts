@@ -152,7 +152,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
       const unmigrated = createKyselyStore(kysely);
       try {
         expect(await unmigrated.ready()).toBe(false);
-        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging']);
+        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging', '003-scaling']);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
       } finally {

@@ -68,12 +68,13 @@ describe('incident card', () => {
     expect(text).toContain('…and 4 more');
   });
 
-  it('turns final when resolved: total duration, no buttons', () => {
-    const card = renderIncidentCard({ incident: anIncident({ status: 'resolved', resolvedAt: at(150) }), alerts: [], latest: [], now: at(151), timeZone: 'UTC' });
+  it('turns final when resolved: total duration, and only the postmortem left to do', () => {
+    const card = renderIncidentCard({ incident: anIncident({ status: 'resolved', resolvedAt: at(150) }), alerts: [], latest: [], now: at(151), timeZone: 'UTC', postmortemUrl: 'https://firebreak.example/incidents/7/postmortem?sig=x' });
     const text = visibleText(card.blocks);
     expect(text).toContain('Resolved');
     expect(text).toContain('2h 30m (resolved)');
-    expect(actionIds(card.blocks)).toEqual([]);
+    expect(text).toContain('open the page for managers');
+    expect(actionIds(card.blocks)).toEqual(['postmortem_draft']);
   });
 
   it('shows times in the configured zone', () => {

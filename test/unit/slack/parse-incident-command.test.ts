@@ -23,7 +23,7 @@ describe('/incident grammar', () => {
   });
 
   it.each([
-    ['status sleeping', '"sleeping" is not a status', '/incident status <investigating|identified|monitoring|resolved> [message]'],
+    ['status sleeping', '"sleeping" is not a status', '/incident status <investigating|identified|monitoring|mitigated|resolved> [message]'],
     ['status', 'say which status', '/incident status'],
     ['note', 'the note is empty', '/incident note <text>'],
     ['lead bob', 'mention the person', '/incident lead @user'],

@@ -1,6 +1,6 @@
 // The postmortem page for managers: every section, the incident chart, and user text that stays text.
 import { draftPostmortem, type Postmortem } from '../../../src/domain/postmortem';
-import { escapeHtml, postmortemChartSvg, postmortemHtml } from '../../../src/web/postmortem-page';
+import { compactDuration, escapeHtml, postmortemChartSvg, postmortemHtml } from '../../../src/web/postmortem-page';
 import { ALICE, eventLog, flashSaleScenario, utc } from '../../support/flash-sale';
 
 const GENERATED_AT = utc('14:10');
@@ -106,5 +106,19 @@ describe('postmortemChartSvg', () => {
     const berlin = postmortemChartSvg(flashSale('Europe/Berlin'));
     expect([...berlin.matchAll(/class="tick-label"[^>]*>([^<]+)</g)].map((m) => m[1])[0]).toBe('12:30');
     expect(berlin).toContain('>CET</text>');
+  });
+});
+
+describe('the key figures', () => {
+  it('use compact units so each fits its card on one line, with the words in the title', () => {
+    const html = postmortemHtml(flashSale(), { generatedAt: GENERATED_AT });
+    expect(html).toContain('<li title="2 hours 30 minutes"><span class="value">2 h 30 min</span><span class="label">Duration</span></li>');
+    expect(html).toContain('<li title="7 minutes 15 seconds"><span class="value">7 min 15 s</span><span class="label">Time to acknowledge</span></li>');
+  });
+
+  it('keep the two largest parts of a duration', () => {
+    expect([0, 999, 45_000, 7 * 60_000 + 15_000, 2 * 3_600_000, 2 * 3_600_000 + 30 * 60_000 + 5_000, 27 * 3_600_000 + 60_000].map(compactDuration)).toEqual([
+      '0 s', '0 s', '45 s', '7 min 15 s', '2 h', '2 h 30 min', '1 d 3 h',
+    ]);
   });
 });

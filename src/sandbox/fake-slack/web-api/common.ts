@@ -5,6 +5,8 @@ import type { Channel, Workspace } from '../workspace';
 export interface MethodContext {
   ws: Workspace;
   bot: { userId: string; botId: string };
+  /** Where a file's bytes go after files.getUploadURLExternal: served by the fake itself. */
+  uploadUrl(fileId: string): string;
 }
 
 /** Answers the fields of an `{ ok: true, ... }` reply, or throws SlackApiError for `{ ok: false, error }`. */

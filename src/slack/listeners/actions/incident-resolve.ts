@@ -1,24 +1,39 @@
-// The card's Resolve button (behind Slack's confirm dialog): resolves the incident the card belongs to.
+// The card's Resolve button: opens the resolve form (summary, impact, root cause, resolution, tasks).
+// Draft postmortem: drafts it again from the timeline.
 import { z } from 'zod';
 import { userActor } from '../../../domain/actor';
-import { changeStatus } from '../../../domain/incident-changes';
-import { updateIncident } from '../../../flows/update-incident';
+import { requestPostmortem } from '../../../flows/postmortem-delivery';
 import type { SlackDeps } from '../../deps';
 import { ACTIONS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
+import { resolveModal } from '../../views/resolve-modal';
 
 const incidentIdValue = z.coerce.number().int().positive();
 
 export function register(on: ListenerRegistrar, deps: SlackDeps): void {
-  on.action(ACTIONS.incidentResolve, async ({ ack, body, action, respond }) => {
+  on.action(ACTIONS.incidentResolve, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const id = incidentIdValue.safeParse(action.type === 'button' ? action.value : undefined);
+    const incident = id.success ? await deps.store.incidents.findById(id.data) : null;
+    if (!incident) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: This button does not name an incident.' });
+      return;
+    }
+    if (incident.status === 'resolved') {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: ':information_source: The incident is already resolved.' });
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: resolveModal(incident) });
+  });
+
+  on.action(ACTIONS.postmortemDraft, async ({ ack, body, action, respond }) => {
     await ack();
     const id = incidentIdValue.safeParse(action.type === 'button' ? action.value : undefined);
     if (!id.success) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: This button does not name an incident.' });
       return;
     }
-    const actor = userActor(body.user.id, body.user.name);
-    const result = await updateIncident(deps.flows, id.data, (incident, now) => changeStatus(incident, 'resolved', actor, now));
-    if (!result.ok) await respond({ response_type: 'ephemeral', replace_original: false, text: `:information_source: ${result.reason}` });
+    await requestPostmortem(deps.flows, id.data, userActor(body.user.id, body.user.name));
+    await respond({ response_type: 'ephemeral', replace_original: false, text: ':memo: Drafting the postmortem from the timeline; it will be posted here.' });
   });
 }

@@ -1,7 +1,9 @@
 // `/incident`: ack with the answer, after the flow has stored what the command changed.
 import { userActor, type Actor } from '../../../domain/actor';
 import type { Incident } from '../../../domain/incident';
-import { assignLead, changeSeverity, changeStatus } from '../../../domain/incident-changes';
+import { assignLead, changeSeverity, changeStatus, resolveIncident } from '../../../domain/incident-changes';
+import { requestPostmortem } from '../../../flows/postmortem-delivery';
+import { resolveModal } from '../../views/resolve-modal';
 import { pageByHand } from '../../../flows/paging';
 import { declare, noteOnIncident, updateIncident, type UpdateResult } from '../../../flows/update-incident';
 import type { SlackDeps } from '../../deps';
@@ -11,7 +13,7 @@ import { doneReply, errorReply, helpReply, listReply, notInIncidentChannelReply,
 import { declareModal } from '../../views/declare-modal';
 import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './parse-incident-command';
 
-type InChannelCommand = Extract<IncidentCommand, { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'timeline' }>;
+type InChannelCommand = Extract<IncidentCommand, { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'postmortem' | 'timeline' }>;
 
 export const PAGING_OFF = 'Paging is not configured here: the platform team sets PAGERDUTY_ROUTING_KEY to turn it on.';
 
@@ -43,6 +45,9 @@ async function inIncident(deps: SlackDeps, incident: Incident, command: InChanne
       const result = await pageByHand(deps.flows, id, actor, command.message);
       return outcome(result, (i) => `Paging on-call for *INC-${i.id}* through PagerDuty${command.message ? ` with "${command.message}"` : ''}.`, 'page');
     }
+    case 'postmortem':
+      await requestPostmortem(deps.flows, id, actor);
+      return doneReply(':memo: Drafting the postmortem from the timeline; it will be posted here.');
     case 'timeline':
       return timelineReply(incident, await deps.store.timeline.list(id), deps.timeZone);
   }
@@ -70,6 +75,17 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       default: {
         const incident = await deps.store.incidents.findByChannel(command.channel_id);
         if (!incident) return ack(notInIncidentChannelReply(request.sub));
+        if (request.sub === 'resolve') {
+          if (request.summary === undefined) {
+            if (incident.status === 'resolved') return ack(errorReply('The incident is already resolved.', INCIDENT_USAGE.resolve.form));
+            await ack();
+            await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(incident) });
+            return;
+          }
+          const summary = request.summary;
+          const result = await updateIncident(deps.flows, incident.id, (i, now) => resolveIncident(i, { summary }, actor, now));
+          return ack(outcome(result, (i) => `Resolved *INC-${i.id}*. The postmortem draft follows here.`, 'resolve'));
+        }
         return ack(await inIncident(deps, incident, request, actor));
       }
     }

@@ -11,6 +11,8 @@ export const INCIDENT_USAGE: Record<IncidentSubcommand, { form: string; what: st
   lead: { form: '/incident lead @user', what: 'name the incident lead' },
   sev: { form: '/incident sev <1-4>', what: 'change the severity' },
   page: { form: '/incident page [message]', what: 'page the on-call engineer through PagerDuty (again)' },
+  resolve: { form: '/incident resolve [summary]', what: 'resolve the incident (no summary: a form for impact, root cause, tasks)' },
+  postmortem: { form: '/incident postmortem', what: 'draft the postmortem from the timeline, again at any time' },
   timeline: { form: '/incident timeline', what: 'show the whole timeline (only to you)' },
   list: { form: '/incident list', what: 'list open incidents' },
   help: { form: '/incident help', what: 'this list' },
@@ -24,6 +26,8 @@ export type IncidentCommand =
   | { sub: 'lead'; userId: string }
   | { sub: 'sev'; severity: Severity }
   | { sub: 'page'; message?: string }
+  | { sub: 'resolve'; summary?: string }
+  | { sub: 'postmortem' }
   | { sub: 'timeline' }
   | { sub: 'list' }
   | { sub: 'help' };
@@ -116,6 +120,11 @@ export function parseIncidentCommand(text: string): ParseResult {
       if (restText.length > MAX_PAGE_MESSAGE) return fail('page', `the message is ${restText.length} characters; keep it under ${MAX_PAGE_MESSAGE}`);
       return { ok: true, command: { sub: 'page', ...(restText ? { message: restText } : {}) } };
     }
+    case 'resolve': {
+      if (restText.length > MAX_NOTE) return fail('resolve', `the summary is ${restText.length} characters; keep it under ${MAX_NOTE}`);
+      return { ok: true, command: { sub: 'resolve', ...(restText ? { summary: restText } : {}) } };
+    }
+    case 'postmortem':
     case 'timeline':
     case 'list':
     case 'help':

@@ -1,0 +1,74 @@
+// Loads what a postmortem is drafted from — the incident, its timeline, its alerts and what people said
+// when resolving it — and drafts it. Read-only: viewing a postmortem changes nothing.
+import { draftPostmortem, type Postmortem, type PostmortemAnswers } from '../domain/postmortem';
+import type { TimelineEvent } from '../domain/timeline';
+import type { Clock } from '../ports/clock';
+import type { Store } from '../ports/store';
+
+export interface PostmortemDeps {
+  store: Store;
+  clock: Clock;
+  /** IANA zone every time is shown in (TIMEZONE). */
+  timeZone: string;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+function texts(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const items = value.filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return items.length > 0 ? items : undefined;
+}
+
+/**
+ * What people said when resolving: each answer from the latest `incident.resolved` event that gives it, so a
+ * reopened incident resolved again with a one-line summary keeps the root cause written the first time.
+ * Read defensively: events written before the resolve data carried answers, or by hand, may lack or mistype them.
+ */
+export function answersFromTimeline(events: readonly TimelineEvent[]): PostmortemAnswers {
+  const answers: PostmortemAnswers = {};
+  for (const event of events) {
+    if (event.type !== 'incident.resolved') continue;
+    const data = (event.data ?? {}) as Record<string, unknown>;
+    const summary = text(data['summary']);
+    const impact = text(data['impact']);
+    const rootCause = text(data['rootCause']);
+    const resolution = text(data['resolution']);
+    const followUps = texts(data['followUps']);
+    if (summary !== undefined) answers.summary = summary;
+    if (impact !== undefined) answers.impact = impact;
+    if (rootCause !== undefined) answers.rootCause = rootCause;
+    if (resolution !== undefined) answers.resolution = resolution;
+    if (followUps !== undefined) answers.followUps = followUps;
+  }
+  return answers;
+}
+
+/** Answers given now (e.g. the postmortem modal) win over those stored, field by field. */
+function mergeAnswers(stored: PostmortemAnswers, given: PostmortemAnswers | undefined): PostmortemAnswers {
+  if (!given) return stored;
+  const merged: PostmortemAnswers = { ...stored };
+  if (text(given.summary) !== undefined) merged.summary = given.summary;
+  if (text(given.impact) !== undefined) merged.impact = given.impact;
+  if (text(given.rootCause) !== undefined) merged.rootCause = given.rootCause;
+  if (text(given.resolution) !== undefined) merged.resolution = given.resolution;
+  if (texts(given.followUps) !== undefined) merged.followUps = given.followUps;
+  return merged;
+}
+
+/** The postmortem of an incident as of now, or null when there is no such incident. */
+export async function loadPostmortem(deps: PostmortemDeps, incidentId: number, answers?: PostmortemAnswers): Promise<Postmortem | null> {
+  const incident = await deps.store.incidents.findById(incidentId);
+  if (!incident) return null;
+  const [events, alerts] = await Promise.all([deps.store.timeline.list(incidentId), deps.store.alerts.listByIncident(incidentId)]);
+  return draftPostmortem({
+    incident,
+    events,
+    alerts,
+    answers: mergeAnswers(answersFromTimeline(events), answers),
+    timeZone: deps.timeZone,
+    now: deps.clock.now(),
+  });
+}
