@@ -42,7 +42,10 @@ let autoScaling: AutoScalingClient;
 let h: Harness;
 
 beforeEach(async () => {
-  cloud = await FakeCloud.start({ launchSeconds: 0.3 });
+  // Instances start in 0.3 s; the double-click test needs the first launch still running when the second
+  // click lands, however slow the machine, so its instances take a minute.
+  const slowLaunch = expect.getState().currentTestName?.includes('while the first is running') ?? false;
+  cloud = await FakeCloud.start({ launchSeconds: slowLaunch ? 60 : 0.3 });
   const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
   ec2 = new EC2Client({ region: 'us-east-1', endpoint: cloud.ec2Url, credentials, maxAttempts: 1 });
   autoScaling = new AutoScalingClient({ region: 'us-east-1', endpoint: cloud.autoScalingUrl, credentials, maxAttempts: 1 });
