@@ -31,6 +31,7 @@ import { createMetrics, type Metrics } from './observability/metrics';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { systemClock, type Clock } from './ports/clock';
 import type { Store } from './ports/store';
+import { sandboxConsoleRoutes } from './sandbox/console/console-routes';
 import { startSandbox, type Sandbox } from './sandbox/sandbox';
 import { createSlackApp, type SlackApp } from './slack/app';
 import { slackIncidentRenderer } from './slack/views/incident-messages';
@@ -155,7 +156,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       },
     },
   };
-  const postmortemLink = (incidentId: number): string => signedPostmortemUrl(env.PUBLIC_URL, env.LINK_SECRET, incidentId, clock.now());
+  let listeningUrl = '';
+  const postmortemLink = (incidentId: number): string => signedPostmortemUrl(env.PUBLIC_URL || listeningUrl, env.LINK_SECRET, incidentId, clock.now());
   const scaling: ScalingDeps | null = cloud ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox } : null;
   const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
 
@@ -235,6 +237,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ready: () => store.ready(),
     slackRequestListener: slack.requestListener,
     routers: [
+      // The sandbox console: only in sandbox mode, never next to a real Slack.
+      ...(sandbox ? [sandboxConsoleRoutes({ sandbox, alertUrl: '/alerts/alertmanager', alertToken: env.ALERT_WEBHOOK_TOKEN ?? '' })] : []),
       postmortemRoutes({ linkSecret: env.LINK_SECRET, store, clock, timeZone: env.TIMEZONE }),
       ...(pagerDuty.webhookSecret ? [pagerDutyRoutes({ secret: pagerDuty.webhookSecret, flows })] : []),
       alertRoutes({
@@ -259,6 +263,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     throw error;
   }
   const url = `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST}:${port}`;
+  listeningUrl = url;
   await slack.start();
   outbox.start();
   await sandbox?.connect(url);

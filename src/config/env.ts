@@ -209,7 +209,8 @@ export function parseEnv(raw: Readonly<Record<string, string | undefined>>): Env
       SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET ?? (sandbox ? SANDBOX_SIGNING_SECRET : undefined),
       ALERT_WEBHOOK_TOKEN: env.ALERT_WEBHOOK_TOKEN ?? SANDBOX_ALERT_TOKEN,
       LINK_SECRET: env.LINK_SECRET ?? SANDBOX_LINK_SECRET,
-      PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+      // PORT=0 (a free port, picked at start) has no address yet: Firebreak then links to where it listens.
+      PUBLIC_URL: (env.PUBLIC_URL ?? (env.PORT === 0 ? '' : `http://localhost:${env.PORT}`)).replace(/\/+$/, ''),
     },
   };
 }

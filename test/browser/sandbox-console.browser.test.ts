@@ -1,0 +1,163 @@
+// The sandbox console in a real Chromium, against a real Firebreak in sandbox mode: fire the flash-sale alert,
+// watch the incident channel and its pinned card appear, scale out from the card (through Slack's confirm),
+// acknowledge the page in the simulated PagerDuty, resolve through the modal, and open the postmortem page.
+// Every action goes through Firebreak's real endpoints (alert ingest, signed /slack/events, signed PagerDuty webhook).
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { loadConfig } from '../../src/config/load';
+import { startFirebreak, type Firebreak } from '../../src/firebreak';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+jest.setTimeout(60_000);
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const OUTPUT_DIR = join(__dirname, '../../test-output');
+const SANDBOX_GROUP = 'web-sandbox-asg';
+// Card edits are paced (one per channel per interval) and the console polls once a second.
+const LIVE = { timeout: 20_000 };
+
+let dir: string;
+let firebreak: Firebreak;
+let consoleUrl: string;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    // Not a skip: a missing browser must not turn into a green build that checked nothing.
+    throw new Error(
+      `No Chromium at ${CHROMIUM}. Install Debian's chromium (apt-get install -y chromium; .ci/run installs it in CI), ` +
+        'or set CHROMIUM_PATH to a Chromium binary. Playwright never downloads a browser here.',
+    );
+  }
+  dir = mkdtempSync(join(tmpdir(), 'firebreak-console-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'f.db')}`, FIREBREAK_SANDBOX_DIR: dir, LOG_LEVEL: 'silent' }, { cwd: dir });
+  firebreak = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
+  // The console Firebreak itself serves in sandbox mode, as `npm start` does.
+  consoleUrl = firebreak.url;
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  // A CSP violation or a script error shows up here: the console must work under its own policy.
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await firebreak?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const pinnedCard = (): Locator => page.locator('#messages article.msg.pinned');
+const group = (name: string): Locator => page.locator(`#cloud li.group[data-group="${name}"]`);
+
+describe('the sandbox console in Chromium', () => {
+  it('opens on the workspace: channels, the acting person, the simulated PagerDuty and cloud', async () => {
+    const response = await page.goto(`${consoleUrl}/sandbox`, { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+    await expect(page.locator('#channels').getByRole('link', { name: 'incidents' }).isVisible()).resolves.toBe(true);
+    await expect(page.locator('#channels').getByRole('link', { name: 'general' }).isVisible()).resolves.toBe(true);
+    expect(await page.getByLabel('Acting as').inputValue()).toBe('U0ALICE');
+    expect(await page.locator('#pagerduty').textContent()).toContain('No pages yet');
+    expect(await group(SANDBOX_GROUP).locator('.count-running').textContent()).toBe('4');
+  });
+
+  it('fires the flash-sale alert and shows the incident channel with its pinned card', async () => {
+    await page.getByRole('button', { name: 'Fire flash-sale alert' }).click();
+    await page.locator('#toast.ok').filter({ hasText: '202' }).waitFor(LIVE);
+    const incidentLink = page.locator('#channels a.chan.incident').first();
+    await incidentLink.waitFor(LIVE);
+    expect(await incidentLink.textContent()).toContain('request-rate-on-web');
+    await incidentLink.click();
+    await page.waitForURL(/channel=C/);
+    const card = pinnedCard();
+    await card.waitFor(LIVE);
+    expect(await card.locator('.bk-header').textContent()).toBe('INC-1 · Request rate on web is 8x normal');
+    expect(await card.locator('.pin-label').textContent()).toContain('Pinned');
+    const facts = await card.locator('.bk-fields').textContent();
+    expect(facts).toContain('Status');
+    expect(facts).toContain('Investigating');
+    expect(facts).toContain('SEV1');
+    await card.getByRole('button', { name: 'Scale out +4' }).waitFor(LIVE);
+    // The page went to the simulated PagerDuty, which shows it with an Acknowledge button.
+    await page.locator('#pagerduty li.page-triggered').getByRole('button', { name: 'Acknowledge' }).waitFor(LIVE);
+  });
+
+  it('answers a slash command to the person who typed it', async () => {
+    await page.getByLabel('Message or slash command').fill('/incident status identified Flash-sale traffic is beyond capacity');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const reply = page.locator('#messages article.msg.ephemeral').filter({ hasText: 'Status is now' });
+    await reply.waitFor(LIVE);
+    expect(await reply.textContent()).toContain('Only visible to you');
+    expect(await reply.locator('strong').first().textContent()).toBe('identified');
+    await page.locator('#messages article.msg.pinned .bk-fields').filter({ hasText: 'Identified' }).waitFor(LIVE);
+  });
+
+  it('scales out from the card, through Slack\'s confirm, and the card and the cloud show 8 running', async () => {
+    const dialogs: string[] = [];
+    page.once('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.accept();
+    });
+    await pinnedCard().getByRole('button', { name: 'Scale out +4' }).click();
+    await group(SANDBOX_GROUP).locator('.count-running').filter({ hasText: /^8$/ }).waitFor(LIVE);
+    expect(dialogs).toEqual(['Add capacity?\n\nAdd 4 instances to web.']);
+    await pinnedCard().locator('.bk-section[data-block-id="capacity"]').filter({ hasText: 'web: 8 running' }).waitFor(LIVE);
+  });
+
+  it('acknowledges the page in PagerDuty, which tells Firebreak through its signed webhook', async () => {
+    await page.locator('#pagerduty').getByRole('button', { name: 'Acknowledge' }).click();
+    await page.locator('#pagerduty li.page-acknowledged').waitFor(LIVE);
+    await pinnedCard().locator('.bk-section[data-block-id="paging"]').filter({ hasText: 'Page acknowledged by' }).waitFor(LIVE);
+    // The card from its top for the screenshot (the test's TypeScript has no DOM types, hence the cast).
+    await pinnedCard().evaluate((el) => (el as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'start' }));
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    await page.screenshot({ path: join(OUTPUT_DIR, 'console-incident.png') });
+  });
+
+  it('resolves through the modal and posts the postmortem with its link', async () => {
+    await pinnedCard().getByRole('button', { name: 'Resolve…' }).click();
+    const modal = page.getByRole('dialog', { name: 'Resolve INC-1' });
+    await modal.waitFor(LIVE);
+    await modal.getByLabel('Impact').fill('About 30% of shoppers could not load the store for 40 minutes.');
+    await modal.getByLabel('Root cause').fill('Flash-sale traffic at 8x normal; the web tier does not scale itself.');
+    await modal.getByRole('button', { name: 'Resolve' }).click();
+    await modal.waitFor({ state: 'detached', ...LIVE });
+    const postmortem = page.locator('#messages article.msg').filter({ hasText: 'Postmortem draft for INC-1' });
+    await postmortem.waitFor(LIVE);
+    await postmortem.getByRole('link', { name: 'Open the page for managers' }).waitFor(LIVE);
+    await pinnedCard().locator('.bk-fields').filter({ hasText: 'Resolved' }).waitFor(LIVE);
+    await pinnedCard().locator('.bk-section[data-block-id="postmortem"]').getByRole('link', { name: 'open the page for managers' }).waitFor(LIVE);
+    await postmortem.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUTPUT_DIR, 'console-resolved.png') });
+  });
+
+  it('opens the postmortem page from the link', async () => {
+    const link = page.locator('#messages article.msg').filter({ hasText: 'Postmortem draft for INC-1' }).getByRole('link', { name: 'Open the page for managers' });
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(/\/incidents\/1\/postmortem\?/);
+    const tab = await browser.newPage();
+    const response = await tab.goto(href!, { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+    expect(await tab.getByRole('heading', { level: 1 }).textContent()).toContain('INC-1');
+    expect(await tab.locator('body').textContent()).toContain('About 30% of shoppers could not load the store');
+    await tab.close();
+  });
+
+  it('ran without a script error or a blocked resource', () => {
+    expect(problems).toEqual([]);
+  });
+});
