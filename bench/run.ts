@@ -5,10 +5,15 @@
 //   (c) slash command → acknowledgement, p99
 //   (d) alert accepted → page accepted by PagerDuty (the local fake), p50/p99
 //   (e) "Scale out +4" click → RunInstances accepted, and → instances running on the card
+//   (f) postmortem drafting time for a 10,000-event timeline
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { draftPostmortem, postmortemMarkdown } from '../src/domain/postmortem';
+import type { TimelineEvent } from '../src/domain/timeline';
+import { postmortemHtml } from '../src/web/postmortem-page';
+import { flashSaleScenario } from '../test/support/flash-sale';
 import { FakeCloud } from '../src/sandbox/fake-cloud';
 import { FakePagerDuty } from '../src/sandbox/fake-pagerduty';
 import { FakeSlack } from '../src/sandbox/fake-slack';
@@ -263,6 +268,35 @@ async function slashCommands(slack: FakeSlack): Promise<number[]> {
   return samples;
 }
 
+/**
+ * (f) Drafting a postmortem from a 10,000-event timeline: the flash-sale incident with thousands of
+ * refires and notes between its real events, drafted to Markdown and to the HTML page.
+ */
+function draftingTime(events = 10_000): { ms: number; htmlKb: number } {
+  const scenario = flashSaleScenario();
+  const base = scenario.events;
+  const filler: TimelineEvent[] = [];
+  const start = base[0]!.at.getTime();
+  const span = base.at(-1)!.at.getTime() - start;
+  for (let i = 0; filler.length + base.length < events; i += 1) {
+    const at = new Date(start + Math.floor((span * i) / events));
+    filler.push(i % 4 === 0
+      ? { id: 100_000 + i, incidentId: base[0]!.incidentId, at, type: 'note.added', actor: { kind: 'user', id: 'U0BOB', name: 'bob' }, data: { text: `observation ${i}` } }
+      : { id: 100_000 + i, incidentId: base[0]!.incidentId, at, type: 'alert.fired', actor: { kind: 'monitor', id: 'alertmanager' }, data: { fingerprint: 'web-high-request-rate', title: 'High request rate on web', severity: 'sev2', refired: true } });
+  }
+  const all = [...base, ...filler].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const runs: number[] = [];
+  let html = '';
+  for (let r = 0; r < 5; r += 1) {
+    const started = performance.now();
+    const pm = draftPostmortem({ ...scenario, events: all, timeZone: 'UTC' });
+    postmortemMarkdown(pm);
+    html = postmortemHtml(pm, { generatedAt: scenario.now });
+    runs.push(performance.now() - started);
+  }
+  return { ms: percentile(runs, 50), htmlKb: Buffer.byteLength(html) / 1024 };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-'));
   const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
@@ -287,6 +321,8 @@ async function main(): Promise<void> {
     console.log(`    highest per-channel rate:  ${s.maxPerChannelPerSecond} messages+edits in any 1 s`);
     console.log(`    peak RSS:                  ${s.peakRssMiB.toFixed(0)} MiB (Firebreak's own process)`);
 
+    const drafting = draftingTime();
+    console.log(`(f) postmortem drafted from a 10,000-event timeline (Markdown + HTML page): ${ms(drafting.ms)} (median of 5), page ${drafting.htmlKb.toFixed(0)} KiB`);
     const commands = await slashCommands(slack);
     console.log(`(c) slash command → ack (${commands.length}, signed, through Bolt): p50 ${ms(percentile(commands, 50))}, p99 ${ms(percentile(commands, 99))}`);
     const problems = firebreak.logs.filter((l) => l.level === 'warn' || l.level === 'error');
