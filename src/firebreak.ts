@@ -267,6 +267,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   await slack.start();
   outbox.start();
   await sandbox?.connect(url);
+  if (sandbox) logger.info({ console: `${url}/sandbox` }, `sandbox console: open ${url}/sandbox to see the channels, fire an alert and click through an incident`);
   logger.info({ url, database: env.DATABASE_URL.split(':')[0], timeZone: env.TIMEZONE }, `Firebreak listening on ${url}`);
 
   let stopping: Promise<void> | null = null;
