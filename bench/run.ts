@@ -192,7 +192,7 @@ async function scaleClicks(slack: FakeSlack, cloud: FakeCloud): Promise<{ accept
     const launchesBefore = cloud.calls('RunInstances').filter((c) => c.status === 200).length;
     const target = (i + 1) * 4;
     const started = performance.now();
-    await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: card.ts, actionId: 'scale_out' });
+    await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: card.ts, actionId: 'scale_out:web:4' });
     // Polled: the simulated cloud reports state changes, not the calls that cause them.
     while (cloud.calls('RunInstances').filter((c) => c.status === 200).length <= launchesBefore) await new Promise((r) => setTimeout(r, 2));
     accepted.push(performance.now() - started);

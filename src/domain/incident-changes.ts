@@ -59,10 +59,9 @@ export function changeStatus(incident: Incident, to: IncidentStatus, actor: Acto
   } else if (to === 'mitigated') {
     changes.mitigatedAt = incident.mitigatedAt ?? now;
     events.push({ at: now, type: 'incident.mitigated', actor, data: message ? { message } : {} });
-  } else if (incident.status === 'resolved') {
-    // Reopened: it is no longer resolved, so its resolution time no longer holds.
-    changes.resolvedAt = null;
   }
+  // Reopened: it is no longer resolved, so its resolution time no longer holds.
+  if (to !== 'resolved' && incident.status === 'resolved') changes.resolvedAt = null;
   return { ok: true, change: { changes, events } };
 }
 

@@ -6,7 +6,7 @@ import { FirebreakError, isFirebreakError } from '../errors';
 import type { OutboxJob, Store } from '../ports/store';
 import type { Chat, ChatMessage } from '../ports/chat';
 import type { Clock } from '../ports/clock';
-import { sent, skipped, type JobHandler } from '../outbox/outbox-worker';
+import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import { enqueueChannelSetup, enqueuePin, JOB, type JobKind, type Notice } from './outbox-jobs';
 
 /** What the handlers need to render messages; the renderer lives with the chat platform's views. */
@@ -114,7 +114,9 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
   const postNotice: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     const notice = job.payload['notice'] as Notice | undefined;
-    if (!incident?.channelId || !notice) return skipped('no channel or no notice');
+    if (!incident || !notice) return skipped('no incident or no notice');
+    // The channel is still being created (Slack may be down): the notice waits for it, it is not dropped.
+    if (!incident.channelId) return deferred('waiting for the incident channel', new Date(clock.now().getTime() + 5000));
     await chat.postMessage(incident.channelId, deps.render.notice(incident, notice));
     return sent(`posted the ${notice} notice in #${incident.channelName}`);
   };

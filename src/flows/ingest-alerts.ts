@@ -27,6 +27,9 @@ export interface IngestResult {
   duplicate: boolean;
 }
 
+/** How long a delivery counts as a retry of itself (Alertmanager and SNS retry within minutes). */
+export const REDELIVERY_WINDOW_MS = 10 * 60_000;
+
 interface StoredAnswer {
   accepted: number;
   incidents: number[];
@@ -81,7 +84,10 @@ async function ingestOnce(deps: IngestDeps, deliveryKey: string, alerts: Normali
   const opened: number[] = [];
   const result = await deps.store.transaction(async (tx) => {
     const seen = await tx.deliveries.find(deliveryKey);
-    if (seen) return { ...(seen.response as StoredAnswer), duplicate: true };
+    // A repeat within the window is the monitor retrying one delivery. The same bytes much later are news:
+    // an alert that resolved and fired again (a generic alert's body carries no timestamp).
+    if (seen && now.getTime() - seen.receivedAt.getTime() < REDELIVERY_WINDOW_MS) return { ...(seen.response as StoredAnswer), duplicate: true };
+    if (seen) await tx.deliveries.forget(deliveryKey);
     const incidents = new Set<number>();
     for (const alert of alerts) {
       const { incidentId, opened: isNew } = await ingestOne(tx, alert, now, deps.policy, deps.hooks);

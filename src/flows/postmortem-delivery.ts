@@ -5,7 +5,7 @@ import { FIREBREAK, type Actor } from '../domain/actor';
 import type { Incident } from '../domain/incident';
 import { postmortemMarkdown } from '../domain/postmortem';
 import { forIncident } from '../domain/timeline';
-import { sent, skipped, type JobHandler } from '../outbox/outbox-worker';
+import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { Store, StoreTransaction } from '../ports/store';
@@ -43,7 +43,9 @@ export function postmortemHandlers(deps: PostmortemDeliveryDeps): Record<string,
   const post: JobHandler = async (job) => {
     if (job.incidentId === null) return skipped('no incident');
     const incident = await deps.store.incidents.findById(job.incidentId);
-    if (!incident?.channelId) return skipped('no channel to post the postmortem in yet');
+    if (!incident) return skipped('incident not found');
+    // No channel yet (Slack down since the incident opened): the draft waits for it, it is not dropped.
+    if (!incident.channelId) return deferred('waiting for the incident channel', new Date(deps.clock.now().getTime() + 5000));
     const postmortem = await loadPostmortem({ store: deps.store, clock: deps.clock, timeZone: deps.timeZone }, incident.id);
     if (!postmortem) return skipped('incident not found');
     const link = deps.pageLink(incident.id);

@@ -205,8 +205,10 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
         const tags = { 'firebreak:incident': op.incidentId === null ? 'none' : `INC-${op.incidentId}`, 'firebreak:operation': String(op.id) };
         ({ instanceIds } = await cloud.launch(target, { count: op.to - op.from, clientToken: ec2ClientToken(op.requestKey), tags }));
       } else {
-        // Scale-in stops only what Firebreak started, newest first; never someone else's instances.
-        instanceIds = ourInstances(await cloud.capacity(target)).slice(0, op.from - op.to);
+        // Scale-in stops only what Firebreak started, newest first; never someone else's instances. The
+        // choice is stored before the call, so a retry (lost answer, restart) stops the same ones, not more.
+        instanceIds = op.instanceIds.length > 0 ? op.instanceIds : ourInstances(await cloud.capacity(target)).slice(0, op.from - op.to);
+        if (op.instanceIds.length === 0 && instanceIds.length > 0) await store.scaleOperations.update(op.id, { instanceIds });
         if (instanceIds.length > 0) await cloud.terminate(target, instanceIds);
       }
     } catch (error) {

@@ -100,6 +100,8 @@ export interface DeliveryRepository {
   record(key: string, response: unknown, now: Date): Promise<void>;
   /** Forgets deliveries older than `before`, so identical re-notifications much later count as repeats. */
   prune(before: Date): Promise<number>;
+  /** Forgets one delivery, so the same bytes arriving now count as new (an alert firing again later). */
+  forget(key: string): Promise<void>;
 }
 
 export interface StoreTransaction {

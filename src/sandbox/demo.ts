@@ -126,7 +126,7 @@ async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: stri
   const scaleOut = async (time: string, from: number, to: number): Promise<void> => {
     clock.set(at(time));
     const current = await until('the card', () => slack.messages(channel.id).find((m) => m.pinned));
-    await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: current.ts, actionId: 'scale_out', value: JSON.stringify({ target: 'web', count: to - from }) });
+    await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: current.ts, actionId: `scale_out:web:${to - from}` });
     step(time, `Alice clicks "Scale out +${to - from}": web ${from} → ${to}`);
     await until(`web at ${to}`, async () => (await firebreak.store.scaleOperations.listByIncident(1)).some((op) => op.to === to && op.status === 'completed'), 60_000);
     step(time, `AWS reports ${to} web servers running`);

@@ -21,7 +21,8 @@ export interface Registered {
 
 export interface ListenerRegistrar {
   command(name: string, handler: CommandHandler): void;
-  action(actionId: string, handler: ActionHandler): void;
+  /** `prefix`: also serves ids `<actionId>:<anything>`, for buttons that must differ within one block. */
+  action(actionId: string, handler: ActionHandler, options?: { prefix?: boolean }): void;
   view(callbackId: string, handler: ViewHandler): void;
   event<E extends string>(name: E, handler: EventHandler<E>): void;
   readonly registered: Registered;
@@ -53,9 +54,10 @@ export function boltRegistrar(app: App, logger: Logger): ListenerRegistrar {
       registered.commands.push(name);
       app.command(name, guarded(logger, 'command', name, handler));
     },
-    action(actionId, handler) {
+    action(actionId, handler, options = {}) {
       registered.actions.push(actionId);
-      app.action<BlockAction>(actionId, guarded(logger, 'action', actionId, handler));
+      const constraint = options.prefix ? new RegExp(`^${actionId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:.*)?$`) : actionId;
+      app.action<BlockAction>(constraint, guarded(logger, 'action', actionId, handler));
     },
     view(callbackId, handler) {
       registered.views.push(callbackId);

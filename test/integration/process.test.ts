@@ -191,7 +191,7 @@ describe('live mode against the fake Slack', () => {
       const channel = await eventually(() => incidentChannels(slack)[0], 'the channel');
       const card = await eventually(() => slack.messages(channel.id).find((m) => m.pinned && JSON.stringify(m.blocks).includes('Scale out +4')), 'the card');
       slack.connectApp({ requestUrl: `${first.url}/slack/events`, signingSecret: SIGNING_SECRET });
-      await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: card.ts, actionId: 'scale_out' }).catch(() => undefined);
+      await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: card.ts, actionId: 'scale_out:web:4' }).catch(() => undefined);
       await first.exited;
       off();
 

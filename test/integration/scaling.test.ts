@@ -72,7 +72,7 @@ const card = (channelId: string, includes: string) =>
 it('a signed "Scale out +4" click launches 4 instances from the launch template, once, and the card follows capacity', async () => {
   const { channel, card: pinned } = await incidentWithCard();
   expect(JSON.stringify(pinned.blocks)).toContain('*web*: 0 running');
-  const click = await h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out' });
+  const click = await h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4' });
   expect(click.status).toBe(200);
   await eventually(() => runInstances().length === 1, 'RunInstances');
   const call = runInstances()[0]!;
@@ -88,7 +88,7 @@ it('a signed "Scale out +4" click launches 4 instances from the launch template,
 
 it('the same click delivered twice (a Slack retry) launches once', async () => {
   const { channel, card: pinned } = await incidentWithCard();
-  const body = { userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out', actionTs: '1700000000.000100' };
+  const body = { userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4', actionTs: '1700000000.000100' };
   await h.slack.clickButton(body);
   await h.slack.clickButton(body);
   await eventually(() => runInstances().length === 1, 'RunInstances');
@@ -100,8 +100,8 @@ it('the same click delivered twice (a Slack retry) launches once', async () => {
 it('a double click while the first is running is refused as in progress, with no second launch', async () => {
   const { channel, card: pinned } = await incidentWithCard();
   await Promise.all([
-    h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out' }),
-    h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out' }),
+    h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4' }),
+    h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4' }),
   ]);
   await eventually(() => runInstances().length === 1, 'RunInstances');
   const refusals = await eventually(() => h.slack.responses.filter((r) => JSON.stringify(r.body).includes('being scaled right now')), 'the refusal');
@@ -143,7 +143,7 @@ it('cooldown: a second change within the cooldown is refused', async () => {
 it('AWS refusing the launch (InsufficientInstanceCapacity) is scale.failed on the card, with AWS’s reason', async () => {
   const { channel, card: pinned } = await incidentWithCard();
   cloud.fail('RunInstances', { code: 'InsufficientInstanceCapacity', status: 400, message: 'We currently do not have sufficient m5.large capacity in the Availability Zone you requested.', times: 5 });
-  await h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out' });
+  await h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4' });
   await card(channel.id, 'InsufficientInstanceCapacity');
   const failed = (await h.firebreak.store.timeline.list(1)).find((e) => e.type === 'scale.failed');
   expect(JSON.stringify(failed?.data)).toContain('sufficient m5.large capacity');
@@ -160,7 +160,7 @@ it('dry run asks AWS and launches nothing', async () => {
 
 it('scale-in terminates only the instances Firebreak launched', async () => {
   const { channel, card: pinned } = await incidentWithCard();
-  await h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out' });
+  await h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4' });
   await card(channel.id, 'web is at 4 instances');
   const ours = runInstances().length;
   expect(ours).toBe(1);

@@ -17,6 +17,8 @@ interface ChannelInfo {
 
 /** Invite errors that mean "nothing to do" for that user, not a failure of the incident. */
 const HARMLESS_INVITE_ERRORS = new Set(['already_in_channel', 'cant_invite_self']);
+/** Invite errors about the channel or the call, not about one user: these fail the invite as a whole. */
+const NOT_PER_USER_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'ratelimited', 'invalid_auth', 'not_authed', 'missing_scope']);
 
 export function createSlackChat(client: WebClient, options: { observer?: SlackCallObserver } = {}): Chat {
   let botUserId: Promise<string> | null = null;
@@ -46,8 +48,8 @@ export function createSlackChat(client: WebClient, options: { observer?: SlackCa
         await client.apiCall('conversations.invite', { channel, users: user });
       } catch (error) {
         const slackError = slackPlatformError(error);
-        // A responder who left the workspace must not keep the others out of the channel.
-        if (slackError && (HARMLESS_INVITE_ERRORS.has(slackError) || slackError === 'user_not_found' || slackError === 'user_is_deactivated')) continue;
+        // A responder Slack will not invite (left, restricted, external) must not keep the others out.
+        if (slackError && !NOT_PER_USER_ERRORS.has(slackError)) continue;
         throw toChatError(error, `inviting ${user} to the incident channel`);
       }
     }
@@ -82,9 +84,10 @@ export function createSlackChat(client: WebClient, options: { observer?: SlackCa
       } catch (error) {
         const slackError = isFirebreakError(error) ? error.details.providerError : undefined;
         if (slackError && HARMLESS_INVITE_ERRORS.has(slackError) && users.length === 1) return;
-        // One bad user fails the whole call; invite the rest one by one.
-        if (slackError && (HARMLESS_INVITE_ERRORS.has(slackError) || slackError === 'user_not_found' || slackError === 'user_is_deactivated')) {
-          await inviteOneByOne(channelId, users);
+        // One user Slack will not invite fails the whole call; invite the rest one by one, so one restricted
+        // or departed responder never keeps the others out. Outages and rate limits are retried as they are.
+        if (slackError && !NOT_PER_USER_ERRORS.has(slackError) && !isFirebreakError(error, 'CHAT_UNAVAILABLE')) {
+          if (users.length > 1) await inviteOneByOne(channelId, users);
           return;
         }
         throw error;

@@ -148,6 +148,10 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
       guard('recording a delivery', async () => {
         await ctx.db().insertInto('deliveries').values({ key, response: toJson(response), received_at: iso(now, 'now') }).execute();
       }),
+    forget: (key) =>
+      guard('forgetting a delivery', async () => {
+        await ctx.db().deleteFrom('deliveries').where('key', '=', key).execute();
+      }),
     prune: (before) =>
       guard('pruning old deliveries', async () => {
         const result = await ctx.db().deleteFrom('deliveries').where('received_at', '<', iso(before, 'before')).executeTakeFirst();

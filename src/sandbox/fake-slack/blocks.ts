@@ -80,6 +80,11 @@ export function checkBlocks(value: unknown, limits: Limits): unknown[] {
   value.forEach((block, i) => {
     checkBlock(block, `/blocks/${i}`);
     const blockId = (block as { block_id?: string }).block_id;
+    // Slack refuses two elements with one action_id in a block.
+    const elements = (block as { elements?: Array<{ action_id?: string }>; accessory?: { action_id?: string } }).elements ?? [];
+    const actionIds = elements.map((e) => e?.action_id).filter((id): id is string => typeof id === 'string');
+    const repeated = actionIds.find((id, k) => actionIds.indexOf(id) !== k);
+    if (repeated !== undefined) invalid(`duplicate action_id "${repeated}"`, `/blocks/${i}/elements`);
     if (blockId !== undefined) {
       if (blockIds.has(blockId)) invalid(`duplicate block_id "${blockId}"`, `/blocks/${i}/block_id`);
       blockIds.add(blockId);

@@ -31,7 +31,8 @@ export function capacityBlocks(incident: Incident, targets: ScaleTarget[], opera
   const buttons = targets.flatMap((target) =>
     target.buttons.map((count) => ({
       type: 'button' as const,
-      action_id: ACTIONS.scaleOut,
+      // Slack wants each action_id once per block: `scale_out:<target>:<count>`, served by the scale_out listener.
+      action_id: `${ACTIONS.scaleOut}:${target.name}:${count}`,
       text: { type: 'plain_text' as const, text: targets.length > 1 ? `${target.name} +${count}` : `Scale out +${count}` },
       value: scaleOutValue(target.name, count),
       confirm: {

@@ -34,7 +34,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       clickId: action.action_ts,
     });
     await respond({ response_type: 'ephemeral', replace_original: false, text: scaleResultText(result) });
-  });
+  }, { prefix: true });
 
   on.action(ACTIONS.scaleCustom, async ({ ack, body, client, respond }) => {
     await ack();
