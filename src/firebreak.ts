@@ -240,7 +240,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       // The sandbox console: only in sandbox mode, never next to a real Slack.
       ...(sandbox ? [sandboxConsoleRoutes({ sandbox, alertUrl: '/alerts/alertmanager', alertToken: env.ALERT_WEBHOOK_TOKEN ?? '' })] : []),
       postmortemRoutes({ linkSecret: env.LINK_SECRET, store, clock, timeZone: env.TIMEZONE }),
-      ...(pagerDuty.webhookSecret ? [pagerDutyRoutes({ secret: pagerDuty.webhookSecret, flows })] : []),
+      ...(pagerDuty.webhookSecret ? [pagerDutyRoutes({ secret: pagerDuty.webhookSecret, flows: { ...flows, ackTimeoutMinutes: config.policy.paging.ackTimeoutMinutes } })] : []),
       alertRoutes({
         token: env.ALERT_WEBHOOK_TOKEN ?? '',
         ingest,

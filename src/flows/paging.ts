@@ -299,7 +299,7 @@ export type WebhookOutcome = { applied: true; incidentId: number } | { applied: 
  * and resolved become timeline events and a card edit. Each event id applies once, however often it arrives.
  */
 export async function applyPagerDutyUpdate(
-  deps: { store: Store; clock: Clock; wakeOutbox(): void },
+  deps: { store: Store; clock: Clock; wakeOutbox(): void; ackTimeoutMinutes: number },
   update: PagerDutyUpdate,
   incidentIdFromKey: (key: string | null) => number | null,
 ): Promise<WebhookOutcome> {
@@ -312,7 +312,7 @@ export async function applyPagerDutyUpdate(
     const incident = incidentId === null ? null : await tx.incidents.findById(incidentId);
     let result: WebhookOutcome;
     const page = incident?.page;
-    result = incident && page ? await applyToIncident(tx, incident, page, update, now) : { applied: false, reason: 'not a page Firebreak sent' };
+    result = incident && page ? await applyToIncident(tx, incident, page, update, now, deps.ackTimeoutMinutes) : { applied: false, reason: 'not a page Firebreak sent' };
     await tx.deliveries.record(key, result, now);
     return result;
   });
@@ -320,11 +320,13 @@ export async function applyPagerDutyUpdate(
   return outcome;
 }
 
-async function applyToIncident(tx: StoreTransaction, incident: Incident, page: PageState, update: PagerDutyUpdate, now: Date): Promise<WebhookOutcome> {
+async function applyToIncident(tx: StoreTransaction, incident: Incident, page: PageState, update: PagerDutyUpdate, now: Date, ackTimeoutMinutes: number): Promise<WebhookOutcome> {
   const agentName = update.agent?.name;
   const actor: Actor = { kind: 'pagerduty', ...(update.agent ? { id: update.agent.id, name: update.agent.name } : {}) };
   const assignees = update.assignees.map((a) => a.name).join(', ') || undefined;
   const at = update.occurredAt;
+  // Webhooks may arrive out of order: once resolved, a late acknowledgement or escalation changes nothing.
+  if (page.status === 'resolved' && update.type !== 'incident.resolved') return { applied: false, reason: 'the page is already resolved' };
   switch (update.type) {
     case 'incident.acknowledged':
       if (page.status === 'acknowledged') return { applied: false, reason: 'already acknowledged' };
@@ -338,8 +340,10 @@ async function applyToIncident(tx: StoreTransaction, incident: Incident, page: P
       break;
     case 'incident.escalated':
     case 'incident.reassigned': {
-      // Back with someone who has not acknowledged it: wait for them as for the first page.
-      await tx.incidents.update(incident.id, { page: { ...page, status: 'triggered', acknowledgedAt: null, acknowledgedBy: null, assignedTo: assignees ?? page.assignedTo } });
+      // Back with someone who has not acknowledged it: wait for them as for the first page, with a new deadline.
+      const ackDueAt = new Date(now.getTime() + ackTimeoutMinutes * 60_000);
+      await tx.incidents.update(incident.id, { page: { ...page, status: 'triggered', acknowledgedAt: null, acknowledgedBy: null, assignedTo: assignees ?? page.assignedTo, ackDueAt, reminded: false } });
+      await tx.outbox.enqueue({ kind: PAGE_JOB.ackCheck, incidentId: incident.id, payload: { lane: pagerLane(incident.id), count: page.count }, notBefore: ackDueAt }, now);
       const type = update.type === 'incident.escalated' ? 'page.escalated' : 'page.reassigned';
       await tx.timeline.append(event({ at, type, actor, data: assignees ? { to: assignees } : {} }, incident.id));
       break;

@@ -10,7 +10,7 @@ import { MAX_ALERT_BODY } from './alert-routes';
 
 export interface PagerDutyRoutesOptions {
   secret: string;
-  flows: { store: Store; clock: Clock; wakeOutbox(): void };
+  flows: { store: Store; clock: Clock; wakeOutbox(): void; ackTimeoutMinutes: number };
 }
 
 export function pagerDutyRoutes(options: PagerDutyRoutesOptions): Router {

@@ -1,6 +1,6 @@
 // Alert webhooks through the real HTTP server: stored before 202, duplicates change nothing, bad input refused.
 import { alertmanagerPayload, genericAlert } from '../support/payloads';
-import { eventually, startHarness, type Harness } from '../support/harness';
+import { adjustableClock, eventually, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeEach(async () => {
@@ -131,5 +131,25 @@ describe('POST /alerts/generic', () => {
     expect(alerts.map((x) => x.count)).toEqual([2]);
     const other = await h.postAlert('generic', genericAlert({ service: 'payments' }));
     expect(other.body.incidents).not.toEqual(a.body.incidents);
+  });
+});
+
+describe('the same bytes much later', () => {
+  it('a generic alert that resolved and fires again with an identical body is a new firing, not a retry', async () => {
+    await h.stop();
+    const clock = adjustableClock();
+    h = await startHarness({ clock });
+    const firing = genericAlert({ title: 'DB down', service: 'db', severity: 'critical' });
+    const first = await h.postAlert('generic', firing);
+    await h.postAlert('generic', { ...firing, status: 'resolved' });
+    const retry = await h.postAlert('generic', firing);
+    expect(retry.body.duplicate).toBe(true);
+    clock.advance(11 * 60_000);
+    const again = await h.postAlert('generic', firing);
+    expect(again.status).toBe(202);
+    expect(again.body.duplicate).toBeUndefined();
+    expect(again.body.incidents).toEqual(first.body.incidents);
+    const types = (await h.firebreak.store.timeline.list(first.body.incidents[0])).map((e) => e.type);
+    expect(types.filter((t) => t === 'alert.fired')).toHaveLength(2);
   });
 });

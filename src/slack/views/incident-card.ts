@@ -47,9 +47,12 @@ function durationText(incident: Incident, now: Date, timeZone: string): string {
   return `${humanDuration(now.getTime() - incident.openedAt.getTime())} ${since}`;
 }
 
+/** A monitor's link goes into <url|text> only when it is plain http(s) and cannot break out of the link. */
+const SAFE_LINK = /^https?:\/\/[^\s|<>]+$/;
+
 function alertLine(alert: AlertRecord, timeZone: string): string {
   const count = alert.count > 1 ? ` ×${alert.count}` : '';
-  const title = alert.url ? `<${alert.url}|${escapeMrkdwn(truncate(alert.title, 120))}>` : `*${escapeMrkdwn(truncate(alert.title, 120))}*`;
+  const title = alert.url && SAFE_LINK.test(alert.url) ? `<${alert.url}|${escapeMrkdwn(truncate(alert.title, 120))}>` : `*${escapeMrkdwn(truncate(alert.title, 120))}*`;
   return `• ${title}${count} — ${alert.severity}, since ${clockTime(alert.startsAt, timeZone)}`;
 }
 
@@ -98,7 +101,8 @@ function pageLine(incident: Incident, timeZone: string): string | null {
       return `:pager: Paged ${at(page.sentAt)}${again}${page.assignedTo ? `, now with ${escapeMrkdwn(page.assignedTo)}` : ''}${overdue}`;
     }
     case 'acknowledged':
-      return `:white_check_mark: Page acknowledged by ${page.acknowledgedBy ?? 'on-call'} at ${at(page.acknowledgedAt)}`;
+      // A Slack mention (<@U…>) when acknowledged in Slack; PagerDuty's name for its user otherwise.
+      return `:white_check_mark: Page acknowledged by ${page.acknowledgedBy && /^<@[UW][A-Z0-9]+>$/.test(page.acknowledgedBy) ? page.acknowledgedBy : escapeMrkdwn(page.acknowledgedBy ?? 'on-call')} at ${at(page.acknowledgedAt)}`;
     case 'resolved':
       return ':white_check_mark: Page resolved';
     case 'failed':
@@ -158,7 +162,7 @@ function actions(incident: Incident, pagingEnabled: boolean): KnownBlock[] {
 }
 
 export function cardText(incident: Incident): string {
-  return `${incidentRef(incident)} [${incident.severity}] ${incident.title} — ${incident.status}`;
+  return `${incidentRef(incident)} [${incident.severity}] ${escapeMrkdwn(incident.title)} — ${incident.status}`;
 }
 
 export function renderIncidentCard(input: IncidentCardInput): { text: string; blocks: KnownBlock[] } {

@@ -7,6 +7,7 @@ import { resolveModal } from '../../views/resolve-modal';
 import { pageByHand } from '../../../flows/paging';
 import { declare, noteOnIncident, updateIncident, type UpdateResult } from '../../../flows/update-incident';
 import type { SlackDeps } from '../../deps';
+import { escapeMrkdwn } from '../../views/format';
 import { COMMANDS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
 import { doneReply, errorReply, helpReply, listReply, notInIncidentChannelReply, timelineReply, type CommandReply } from '../../views/command-replies';
@@ -70,7 +71,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
         return;
       case 'declare': {
         const incident = await declare(deps.flows, { title: request.title, severity: request.severity ?? deps.defaultSeverity, service: request.service ?? deps.defaultService }, actor);
-        return ack({ response_type: 'in_channel', text: `:rotating_light: <@${command.user_id}> declared *INC-${incident.id}* (${incident.severity}): ${incident.title}. Its channel is being created; you will be invited.` });
+        return ack({ response_type: 'in_channel', text: `:rotating_light: <@${command.user_id}> declared *INC-${incident.id}* (${incident.severity}): ${escapeMrkdwn(incident.title)}. Its channel is being created; you will be invited.` });
       }
       default: {
         const incident = await deps.store.incidents.findByChannel(command.channel_id);

@@ -15,7 +15,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     if (!meta.success) return ack({ response_action: 'errors', errors: { [RESOLVE_FIELDS.summary.block]: 'This form lost track of its incident; resolve again from the card.' } });
     const value = (field: { block: string; action: string }): string => (view.state.values[field.block]?.[field.action]?.value ?? '').trim();
     const followUps = value(RESOLVE_FIELDS.followUps).split('\n').map((line) => line.replace(/^[-*•\d.)\s]+/, '').trim()).filter(Boolean);
-    await ack();
+    // A local write, well within Slack's three seconds: done before the ack, so a refusal shows in the form.
     const result = await updateIncident(deps.flows, meta.data.incidentId, (incident, now) =>
       resolveIncident(incident, {
         summary: value(RESOLVE_FIELDS.summary),
@@ -25,6 +25,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
         followUps,
       }, userActor(body.user.id, body.user.name), now),
     );
-    if (!result.ok) deps.logger.info({ incidentId: meta.data.incidentId, reason: result.reason }, 'resolve form: nothing to do');
+    if (!result.ok) return ack({ response_action: 'errors', errors: { [RESOLVE_FIELDS.summary.block]: result.reason } });
+    await ack();
   });
 }

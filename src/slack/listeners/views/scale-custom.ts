@@ -20,6 +20,8 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     if (!parsedAmount.ok) return ack({ response_action: 'errors', errors: { [SCALE_FIELDS.amount.block]: parsedAmount.error } });
     if (!deps.scaling?.targets.some((t) => t.name === target)) return ack({ response_action: 'errors', errors: { [SCALE_FIELDS.target.block]: 'Choose a scale target' } });
     const meta = metadata.safeParse((() => { try { return JSON.parse(view.private_metadata || '{}') as unknown; } catch { return {}; } })());
+    // Asking AWS may take longer than Slack's three seconds: close the form now, answer in the channel.
+    await ack();
     const result = await requestScale(deps.scaling, {
       targetName: target,
       amount,
@@ -29,8 +31,6 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       clickId: `${view.id}:${view.hash}`,
       ...(reason ? { reason } : {}),
     });
-    if (!result.ok) return ack({ response_action: 'errors', errors: { [SCALE_FIELDS.amount.block]: 'refusal' in result ? result.refusal.message : result.problem } });
-    await ack();
     if (meta.success && meta.data.channelId) {
       await client.chat.postEphemeral({ channel: meta.data.channelId, user: body.user.id, text: scaleResultText(result) }).catch(() => undefined);
     }
