@@ -15,6 +15,8 @@ import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
 import { createPagerDutyOnCall } from './adapters/pagerduty/oncall-client';
 import { incidentChannelHandlers } from './flows/incident-channel';
 import { pagingHandlers, pagingOnChange, pagingOnOpen, type PagingSetup } from './flows/paging';
+import { errorMessage } from './errors';
+import { sweepOldRecords } from './flows/housekeeping';
 import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-delivery';
 import { scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
 import { createAwsCloud } from './adapters/aws/aws-cloud';
@@ -266,6 +268,19 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   listeningUrl = url;
   await slack.start();
   outbox.start();
+  // Hourly, and once a minute after start: old delivered jobs and delivery keys go (see housekeeping.ts).
+  const sweep = (): void => {
+    sweepOldRecords({ store, clock }).then(
+      (swept) => {
+        if (swept.outboxJobs + swept.deliveries > 0) logger.info(swept, 'housekeeping: removed records older than a week');
+      },
+      (error: unknown) => logger.warn({ err: errorMessage(error) }, 'housekeeping failed; will try again in an hour'),
+    );
+  };
+  const firstSweep = setTimeout(sweep, 60_000);
+  const sweeps = setInterval(sweep, 60 * 60_000);
+  firstSweep.unref();
+  sweeps.unref();
   await sandbox?.connect(url);
   if (sandbox) logger.info({ console: `${url}/sandbox` }, `sandbox console: open ${url}/sandbox to see the channels, fire an alert and click through an incident`);
   logger.info({ url, database: env.DATABASE_URL.split(':')[0], timeZone: env.TIMEZONE }, `Firebreak listening on ${url}`);
@@ -283,6 +298,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     sandbox,
     stop() {
       stopping ??= (async () => {
+        clearTimeout(firstSweep);
+        clearInterval(sweeps);
         await closeGracefully(server, SHUTDOWN_GRACE_MS);
         await worker.stop();
         await slack.stop();

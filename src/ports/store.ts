@@ -81,6 +81,8 @@ export interface OutboxRepository {
   /** The earliest time a pending job becomes due, to sleep until then. */
   nextDueAt(): Promise<Date | null>;
   list(filter?: { status?: OutboxStatus; incidentId?: number }): Promise<OutboxJob[]>;
+  /** Deletes delivered jobs last touched before `before` (dead ones stay, for operators); returns how many. */
+  purgeDone(before: Date): Promise<number>;
 }
 
 export interface ScaleOperationRepository {

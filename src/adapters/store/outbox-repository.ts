@@ -23,6 +23,11 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
       guard(`completing outbox job ${id}`, () => finish(ctx, id, { status: 'done', updated_at: iso(now, 'now') })),
     retryLater: (id, at, error) =>
       guard(`rescheduling outbox job ${id}`, () => handBack(ctx, id, at, { lastError: error })),
+    purgeDone: (before) =>
+      guard('purging delivered outbox jobs', async () => {
+        const result = await ctx.db().deleteFrom('outbox').where('status', '=', 'done').where('updated_at', '<', iso(before, 'before')).executeTakeFirst();
+        return Number(result.numDeletedRows);
+      }),
     bury: (id, error, now) =>
       guard(`burying outbox job ${id}`, () => finish(ctx, id, { status: 'dead', last_error: error, updated_at: iso(now, 'now') })),
     depth: () =>
