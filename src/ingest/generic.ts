@@ -1,7 +1,6 @@
 // The generic alert webhook, for any monitor that can POST JSON: {title, severity, service, status, fingerprint?, summary?, labels?}.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { NormalizedAlert } from '../domain/alert';
 import { severityFromWord } from '../domain/severity';
 import { formatIssues, strictObject } from '../validation/zod-issues';
 import type { ParseResult, SeverityOptions } from './alertmanager';

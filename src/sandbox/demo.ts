@@ -107,7 +107,7 @@ async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: stri
   await post(alertmanagerBody('firing', [1, 2], `${DAY}T11:30:00Z`));
   step('11:30', 'Flash sale starts; Alertmanager fires HighRequestRate for web-1 and web-2');
   const channel = await until('the incident channel', () => slack.listChannels().find((c) => c.name.startsWith('inc-')));
-  const card = await until('the incident card', () => slack.messages(channel.id).find((m) => m.pinned));
+  await until('the incident card', () => slack.messages(channel.id).find((m) => m.pinned));
   step('11:30', `Firebreak opens #${channel.name}, pins the incident card, announces it in #incidents`);
 
   clock.set(at('11:31'));
@@ -161,7 +161,6 @@ async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: stri
   const drafted = await until('the postmortem link', async () => (await firebreak.store.timeline.list(1)).find((e) => e.type === 'postmortem.drafted'));
   const postmortemUrl = drafted.type === 'postmortem.drafted' ? (drafted.data.url ?? '') : '';
   step('14:00', `Firebreak drafts the postmortem and posts it in #${channel.name}`);
-  void card;
   return { firebreak, postmortemMarkdown: file.content, postmortemUrl, consoleUrl: `${firebreak.url}/sandbox` };
 }
 

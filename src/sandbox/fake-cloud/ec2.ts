@@ -11,12 +11,6 @@ function checkDryRun(params: Params): void {
   if (boolParam(params, 'DryRun')) throw dryRunSucceeded();
 }
 
-function required(params: Params, name: string): string {
-  const value = params[name];
-  if (value === undefined || value === '') throw new CloudError('MissingParameter', `The request must contain the parameter ${name}`);
-  return value;
-}
-
 /** `Tag.N.Key` / `Tag.N.Value` under `prefix`; keys starting with "aws:" are AWS's own. */
 function readTags(params: Params, prefix: string): Map<string, string> {
   const tags = new Map<string, string>();
