@@ -77,6 +77,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   } else {
     logger.info({ mode: 'live', socketMode: Boolean(env.SLACK_APP_TOKEN) }, 'Firebreak starting');
   }
+  for (const warning of config.warnings) logger.warn(warning);
   const sandbox = config.mode === 'sandbox' ? await startSandbox({ logger, signingSecret: env.SLACK_SIGNING_SECRET ?? '', dataDir: config.sandboxDataDir }) : null;
   const pagerDuty = sandbox?.pagerDuty ?? {
     eventsUrl: env.PAGERDUTY_EVENTS_URL ?? 'https://events.pagerduty.com',

@@ -15,6 +15,8 @@ export interface Config {
   policyPath: string | null;
   /** Where the sandbox writes its record of channels and messages (absolute). */
   sandboxDataDir: string;
+  /** Settings that work but are probably not what an operator wants; logged at start-up. */
+  warnings: string[];
 }
 
 export interface LoadOptions {
@@ -94,5 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     policy: policyResult.policy,
     policyPath: policyResult.path,
     sandboxDataDir: resolve(cwd, envResult.env.FIREBREAK_SANDBOX_DIR),
+    warnings:
+      envResult.mode === 'live' && !env.PUBLIC_URL?.trim()
+        ? [`PUBLIC_URL is not set: postmortem links posted to Slack will point at ${envResult.env.PUBLIC_URL || 'the address Firebreak listens on'}, which people in Slack cannot open`]
+        : [],
   };
 }

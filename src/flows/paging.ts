@@ -81,10 +81,19 @@ export function pagingOnOpen(setup: PagingSetup) {
   };
 }
 
-/** Called in the transaction that changes an incident: resolving it resolves its page. */
+/**
+ * Called in the transaction that changes an incident: raising it to a paging severity pages (once; a page
+ * already sent stands), and resolving it resolves its page.
+ */
 export function pagingOnChange(setup: PagingSetup) {
   return async (tx: StoreTransaction, before: Incident, after: Incident, now: Date): Promise<void> => {
-    if (!setup.pager || !after.page || before.status === 'resolved' || after.status !== 'resolved') return;
+    if (!setup.pager) return;
+    const raisedToPaging = after.status !== 'resolved' && !after.page && shouldPage(setup.policy, after.severity) && !shouldPage(setup.policy, before.severity);
+    if (raisedToPaging) {
+      await queuePage(tx, after, now, { actor: FIREBREAK, message: `severity raised to ${after.severity}` });
+      return;
+    }
+    if (!after.page || before.status === 'resolved' || after.status !== 'resolved') return;
     if (after.page.status === 'resolved' || after.page.status === 'failed') return;
     await tx.outbox.enqueue({ kind: PAGE_JOB.resolve, incidentId: after.id, payload: { lane: pagerLane(after.id) } }, now);
   };

@@ -204,3 +204,16 @@ it('/incident page pages again with a message; /oncall says who is on call', asy
   expect(JSON.stringify(answer.body)).toContain('L1 <@U0ALICE>');
   expect(JSON.stringify(answer.body)).toContain('L2 <@U0BOB>');
 });
+
+it('raising an incident to a paging severity pages once', async () => {
+  await h.postAlert('alertmanager', alertmanagerPayload({ alerts: [{ severity: 'warning' }] }));
+  const channel = await incidentChannel();
+  await card(channel.id, 'Page on-call');
+  expect(triggers()).toHaveLength(0);
+  await h.slack.slashCommand({ command: '/incident', text: 'sev 1', userId: 'U0BOB', channelId: channel.id });
+  await eventually(() => accepted('trigger').length === 1, 'the page');
+  expect((accepted('trigger')[0]!.body as { payload: { summary: string; severity: string } }).payload).toMatchObject({ severity: 'critical', summary: expect.stringContaining('severity raised to sev1') });
+  await h.slack.slashCommand({ command: '/incident', text: 'sev 2', userId: 'U0BOB', channelId: channel.id });
+  await new Promise((r) => setTimeout(r, 300));
+  expect(triggers()).toHaveLength(1);
+});

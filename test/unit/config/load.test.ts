@@ -34,6 +34,14 @@ function configError(run: () => Config): FirebreakError {
 }
 
 describe('loadConfig', () => {
+  it('warns, without refusing to start, when a live install has no PUBLIC_URL for its links', () => {
+    const without = loadConfig({ ...LIVE, PUBLIC_URL: undefined }, { cwd: '/srv/firebreak', readFile: missing });
+    expect(without.warnings).toEqual([expect.stringContaining('PUBLIC_URL is not set')]);
+    const withUrl = loadConfig({ ...LIVE, PUBLIC_URL: 'https://firebreak.example.com' }, { cwd: '/srv/firebreak', readFile: missing });
+    expect(withUrl.warnings).toEqual([]);
+    expect(loadConfig({}, { cwd: '/srv/firebreak', readFile: missing }).warnings).toEqual([]);
+  });
+
   it('without a policy file, gives the full default policy, and resolves the sandbox dir against cwd', () => {
     const config = loadConfig({}, { cwd: '/srv/firebreak', readFile: files({}) });
     expect(config.mode).toBe('sandbox');
