@@ -48,6 +48,8 @@ export interface OutboxWorkerOptions {
 }
 
 const WAKE_BATCH_MS = 5;
+/** When a job's lane is busy, it is looked at again this much later (the lane also wakes the worker when done). */
+const BUSY_LANE_RETRY_MS = 250;
 
 function laneOf(job: OutboxJob): string {
   const lane = job.payload['lane'];
@@ -61,6 +63,8 @@ export class OutboxWorker {
   private wakeUp: (() => void) | null = null;
   private pendingWake = false;
   private wakeTimer: NodeJS.Timeout | null = null;
+  /** Lanes with a batch in progress. Each lane runs on its own, so a slow Slack call never holds up a page. */
+  private readonly activeLanes = new Map<string, Promise<void>>();
   private readonly options: Required<Omit<OutboxWorkerOptions, 'observer'>> & { observer: OutboxObserver };
 
   constructor(options: OutboxWorkerOptions) {
@@ -93,6 +97,7 @@ export class OutboxWorker {
     this.wakeUp?.();
     await this.loop;
     this.loop = null;
+    await Promise.all(this.activeLanes.values());
   }
 
   /**
@@ -108,14 +113,32 @@ export class OutboxWorker {
     }, WAKE_BATCH_MS);
   }
 
-  /** Runs every due job once; for tests and the benchmark that want to drive the worker step by step. */
-  async runOnce(): Promise<number> {
-    const { store, clock, batchSize, leaseMs } = this.options;
-    const jobs = await store.outbox.claimDue(clock.now(), batchSize, leaseMs);
+  /**
+   * Claims the due jobs and starts each lane's batch without waiting for it. A job whose lane is still busy
+   * is handed back, due a moment later, so the lane keeps its order. Returns how many jobs were started.
+   */
+  private async claimAndStart(): Promise<number> {
+    const { store, clock, batchSize, leaseMs, logger } = this.options;
+    const now = clock.now();
+    const jobs = await store.outbox.claimDue(now, batchSize, leaseMs);
     const lanes = new Map<string, OutboxJob[]>();
     for (const job of jobs) lanes.set(laneOf(job), [...(lanes.get(laneOf(job)) ?? []), job]);
-    await Promise.all([...lanes.entries()].map(([lane, laneJobs]) => this.runLane(lane, laneJobs)));
-    return jobs.length;
+    let started = 0;
+    for (const [lane, laneJobs] of lanes) {
+      if (this.activeLanes.has(lane)) {
+        for (const job of laneJobs) await store.outbox.release(job.id, new Date(now.getTime() + BUSY_LANE_RETRY_MS));
+        continue;
+      }
+      started += laneJobs.length;
+      const run = this.runLane(lane, laneJobs)
+        .catch((error: unknown) => logger.error({ lane, err: errorMessage(error) }, 'outbox: a lane failed; its jobs run again when their lease lapses'))
+        .finally(() => {
+          this.activeLanes.delete(lane);
+          if (this.running) this.wake();
+        });
+      this.activeLanes.set(lane, run);
+    }
+    return started;
   }
 
   private async run(): Promise<void> {
@@ -123,7 +146,7 @@ export class OutboxWorker {
       this.pendingWake = false;
       let claimed = 0;
       try {
-        claimed = await this.runOnce();
+        claimed = await this.claimAndStart();
       } catch (error) {
         this.options.logger.error({ err: errorMessage(error) }, 'outbox: could not claim jobs; retrying');
       }

@@ -37,8 +37,8 @@ it('/incident resolve resolves PagerDuty, posts the postmortem file with its lin
   const message = await eventually(() => h.slack.messages(channel.id).find((m) => m.text.includes('Postmortem draft for INC-1')), 'the message with the link');
   const link = /<(http:\/\/firebreak\.test[^|>]+)\|/.exec(message.text)?.[1];
   expect(link).toBeDefined();
-  const drafted = (await h.firebreak.store.timeline.list(1)).find((e) => e.type === 'postmortem.drafted');
-  expect(drafted?.data).toEqual({ url: link });
+  const drafted = await eventually(async () => (await h.firebreak.store.timeline.list(1)).find((e) => e.type === 'postmortem.drafted'), 'the postmortem.drafted event');
+  expect(drafted.data).toEqual({ url: link });
   await eventually(() => h.slack.messages(channel.id).some((m) => m.pinned && JSON.stringify(m.blocks).includes('open the page for managers')), 'the card linking the draft');
 
   const path = link!.replace('http://firebreak.test', '');
@@ -66,5 +66,6 @@ it('/incident postmortem drafts it again at any time, each a postmortem.drafted 
   expect(h.slack.files(channel.id)[0]!.content).toContain('## Timeline');
   await h.slack.slashCommand({ command: '/incident', text: 'postmortem', userId: 'U0ALICE', channelId: channel.id });
   await eventually(() => h.slack.files(channel.id).length === 2, 'the second draft');
-  expect((await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'postmortem.drafted')).toHaveLength(2);
+  // The event is recorded just after the upload: wait for it rather than race it.
+  await eventually(async () => (await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'postmortem.drafted').length === 2, 'two postmortem.drafted events');
 });
