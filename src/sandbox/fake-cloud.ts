@@ -5,8 +5,7 @@
 // (`ec2Url`, `autoScalingUrl`; give them to the SDK as `endpoint` or AWS_ENDPOINT_URL_EC2 /
 // AWS_ENDPOINT_URL_AUTO_SCALING). At `/` the service is read from the SigV4 credential scope instead.
 // Any credentials are accepted (signatures are not checked), but requests must be signed.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AUTOSCALING_API } from './fake-cloud/autoscaling';
 import { CallLog, type RecordedCall } from './fake-cloud/call-log';
 import { EC2_API } from './fake-cloud/ec2';
@@ -17,6 +16,7 @@ import { addGroup, addTemplate, loadPreset, type NewGroup, type NewTemplate } fr
 import { AUTOSCALING_VERSION, EC2_VERSION, type ServiceApi } from './fake-cloud/protocol';
 import { decodeParams, type Params } from './fake-cloud/query';
 import { CloudState, type GroupRecord, type InstanceRecord, type InstanceStateName } from './fake-cloud/state';
+import { closeNow, listenLocally, serveRequests } from './local-server';
 
 export type { CloudService, RecordedCall } from './fake-cloud/call-log';
 export type { FaultOptions } from './fake-cloud/faults';
@@ -153,33 +153,17 @@ export class FakeCloud {
   }
 
   static async start(options: FakeCloudOptions = {}): Promise<FakeCloud> {
-    const host = options.host ?? '127.0.0.1';
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const { server, url } = await listenLocally(options);
     let cloud: FakeCloud;
     try {
-      cloud = new FakeCloud(server, `http://${urlHost}:${port}`, options);
+      cloud = new FakeCloud(server, url, options);
     } catch (error) {
       server.close();
       throw error;
     }
-    server.on('request', (req, res) => {
-      cloud.handle(req, res).catch((error: unknown) => {
-        // A bug in the fake: answer like a broken AWS, loudly.
-        process.emitWarning(`FakeCloud failed on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        if (!res.headersSent) {
-          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-          res.end('InternalError');
-        } else res.end();
-      });
+    serveRequests(server, 'FakeCloud', (req, res) => cloud.handle(req, res), (res) => {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('InternalError');
     });
     return cloud;
   }
@@ -187,9 +171,7 @@ export class FakeCloud {
   /** Stops listening and drops every open connection (keep-alive ones included) at once. */
   async stop(): Promise<void> {
     this.state.cancelTimers();
-    const closed = new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
-    this.server.closeAllConnections();
-    await closed;
+    await closeNow(this.server);
   }
 
   // ---- the account ----

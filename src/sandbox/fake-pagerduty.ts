@@ -2,9 +2,7 @@
 // PagerDuty's) on node:http, plus PagerDuty's side toward the app (signed v3 webhooks when a responder acts).
 // Serves `npm start` without PagerDuty credentials, and the tests.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Account, type EnqueueOutcome, type Incident, type OnCallEntry } from './fake-pagerduty/account';
 import { validateEnqueue } from './fake-pagerduty/events-api';
 import { Faults, type Fault, type FaultOptions } from './fake-pagerduty/faults';
@@ -20,6 +18,7 @@ import {
   type WebhookEventType,
   type WebhookReply,
 } from './fake-pagerduty/webhooks';
+import { closeNow, listenLocally, serveRequests } from './local-server';
 
 export type { EnqueueOutcome, Incident, IncidentLogEntry, IncidentStatus, OnCallEntry } from './fake-pagerduty/account';
 export { EVENTS_API_AGENT } from './fake-pagerduty/account';
@@ -162,34 +161,17 @@ export class FakePagerDuty {
   }
 
   static async start(options: FakePagerDutyOptions = {}): Promise<FakePagerDuty> {
-    const host = options.host ?? '127.0.0.1';
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-    const fake = new FakePagerDuty(server, `http://${urlHost}:${port}`, options.apiToken ?? DEFAULT_API_TOKEN, options.routingKey, options.clock ?? Date.now);
-    server.on('request', (req, res) => {
-      fake.handle(req, res).catch((error: unknown) => {
-        // A bug in the fake: answer like a broken PagerDuty, loudly.
-        process.emitWarning(`FakePagerDuty failed on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        if (!res.headersSent) sendJson(res, 500, { error: { message: 'An internal error has occurred. PagerDuty team has been notified.', code: 2000 } });
-        else res.end();
-      });
-    });
+    const { server, url } = await listenLocally(options);
+    const fake = new FakePagerDuty(server, url, options.apiToken ?? DEFAULT_API_TOKEN, options.routingKey, options.clock ?? Date.now);
+    serveRequests(server, 'FakePagerDuty', (req, res) => fake.handle(req, res), (res) =>
+      sendJson(res, 500, { error: { message: 'An internal error has occurred. PagerDuty team has been notified.', code: 2000 } }),
+    );
     return fake;
   }
 
   /** Stops listening and drops every open connection (keep-alive ones included) at once. */
   async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
-    this.server.closeAllConnections();
-    await closed;
+    await closeNow(this.server);
   }
 
   // ---- state ----

@@ -1,8 +1,7 @@
 // A local Slack: the Web API (method names, encodings, answers and errors as Slack's) and its file
 // upload URLs on node:http, plus Slack's side toward the app (signed commands, clicks, submissions,
 // events). Serves `npm start` without a Slack token, and the tests.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AppLink, type AppConnection, type AppReply } from './fake-slack/app-link';
 import { decodeBody, optionalString, recordableArgs, SlackApiError, type Args } from './fake-slack/args';
 import { CallLog, type RecordedCall } from './fake-slack/call-log';
@@ -12,6 +11,7 @@ import { applyResponse } from './fake-slack/response-urls';
 import { METHODS, type MethodContext } from './fake-slack/web-api';
 import { receiveUpload } from './fake-slack/web-api/files';
 import { Workspace, type Channel, type FileRef, type Message, type StoredFile } from './fake-slack/workspace';
+import { closeNow, listenLocally, serveRequests } from './local-server';
 
 export type { AppReply } from './fake-slack/app-link';
 export type { RecordedCall } from './fake-slack/call-log';
@@ -155,34 +155,15 @@ export class FakeSlack {
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
-    const host = options.host ?? '127.0.0.1';
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-    const slack = new FakeSlack(server, `http://${urlHost}:${port}`, options.botToken ?? DEFAULT_BOT_TOKEN, options.clock ?? Date.now);
-    server.on('request', (req, res) => {
-      slack.handle(req, res).catch((error: unknown) => {
-        // A bug in the fake: answer like a broken Slack, loudly.
-        process.emitWarning(`FakeSlack failed on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'fatal_error' });
-        else res.end();
-      });
-    });
+    const { server, url } = await listenLocally(options);
+    const slack = new FakeSlack(server, url, options.botToken ?? DEFAULT_BOT_TOKEN, options.clock ?? Date.now);
+    serveRequests(server, 'FakeSlack', (req, res) => slack.handle(req, res), (res) => sendJson(res, 500, { ok: false, error: 'fatal_error' }));
     return slack;
   }
 
   /** Stops listening and drops every open connection (keep-alive ones included) at once. */
   async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
-    this.server.closeAllConnections();
-    await closed;
+    await closeNow(this.server);
   }
 
   // ---- the bot and the workspace ----
