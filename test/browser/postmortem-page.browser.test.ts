@@ -2,10 +2,10 @@
 // heading and the incident chart with its markers are on screen, and a full-page screenshot is kept.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { collectProblems, launchChromium } from '../support/chromium';
 import { startPostmortemServer, type PostmortemServer } from '../support/postmortem-server';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const OUTPUT_DIR = join(__dirname, '../../test-output');
 const SCREENSHOT = join(OUTPUT_DIR, 'postmortem-page.png');
 
@@ -15,24 +15,11 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    // Not a skip: a missing browser must not turn into a green build that checked nothing.
-    throw new Error(
-      `No Chromium at ${CHROMIUM}. Install Debian's chromium (apt-get install -y chromium; .ci/run installs it in CI), ` +
-        'or set CHROMIUM_PATH to a Chromium binary. Playwright never downloads a browser here.',
-    );
-  }
+  browser = await launchChromium();
   server = await startPostmortemServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  // A CSP violation or a script error shows up here: the page must render whole under its own policy.
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // The page must render whole under its own policy.
+  collectProblems(page, problems);
   const response = await page.goto(server.signedUrl(), { waitUntil: 'load' });
   expect(response?.status()).toBe(200);
 }, 60_000);

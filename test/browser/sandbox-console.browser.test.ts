@@ -2,18 +2,18 @@
 // watch the incident channel and its pinned card appear, scale out from the card (through Slack's confirm),
 // acknowledge the page in the simulated PagerDuty, resolve through the modal, and open the postmortem page.
 // Every action goes through Firebreak's real endpoints (alert ingest, signed /slack/events, signed PagerDuty webhook).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { collectProblems, launchChromium } from '../support/chromium';
 import { loadConfig } from '../../src/config/load';
 import { startFirebreak, type Firebreak } from '../../src/firebreak';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(60_000);
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const OUTPUT_DIR = join(__dirname, '../../test-output');
 const SANDBOX_GROUP = 'web-sandbox-asg';
 // Card edits are paced (one per channel per interval) and the console polls once a second.
@@ -27,29 +27,16 @@ let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    // Not a skip: a missing browser must not turn into a green build that checked nothing.
-    throw new Error(
-      `No Chromium at ${CHROMIUM}. Install Debian's chromium (apt-get install -y chromium; .ci/run installs it in CI), ` +
-        'or set CHROMIUM_PATH to a Chromium binary. Playwright never downloads a browser here.',
-    );
-  }
+  browser = await launchChromium();
   dir = mkdtempSync(join(tmpdir(), 'firebreak-console-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'f.db')}`, FIREBREAK_SANDBOX_DIR: dir, LOG_LEVEL: 'silent' }, { cwd: dir });
   firebreak = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
   // The console Firebreak itself serves in sandbox mode, as `npm start` does.
   consoleUrl = firebreak.url;
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
   page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-  // A CSP violation or a script error shows up here: the console must work under its own policy.
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // The console must work under its own policy.
+  collectProblems(page, problems);
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
   });
