@@ -16,7 +16,7 @@ import { addGroup, addTemplate, loadPreset, type NewGroup, type NewTemplate } fr
 import { AUTOSCALING_VERSION, EC2_VERSION, type ServiceApi } from './fake-cloud/protocol';
 import { decodeParams, type Params } from './fake-cloud/query';
 import { CloudState, type GroupRecord, type InstanceRecord, type InstanceStateName } from './fake-cloud/state';
-import { closeNow, listenLocally, serveRequests } from './local-server';
+import { closeNow, listenLocally, readBody, serveRequests } from './local-server';
 
 export type { CloudService, RecordedCall } from './fake-cloud/call-log';
 export type { FaultOptions } from './fake-cloud/faults';
@@ -84,19 +84,6 @@ export interface GroupSummary {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const LIFECYCLE = { pending: 'Pending', running: 'InService', 'shutting-down': 'Terminating' } as const;
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /** The service named in a SigV4 credential scope: `Credential=AKID/20240101/us-east-1/ec2/aws4_request`. */
 function signedService(authorization: string | undefined): string | undefined {
@@ -254,7 +241,8 @@ export class FakeCloud {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
-    const raw = await readBody(req);
+    const bytes = await readBody(req, MAX_BODY_BYTES);
+    const raw = bytes === null ? null : bytes.toString('utf8');
     if (raw === null) return this.sendPlain(res, 413, 'Request entity too large');
     if (req.method !== 'POST' && req.method !== 'GET') return this.sendPlain(res, 405, 'Method not allowed');
     const params = { ...decodeParams(url.search.slice(1)), ...(req.method === 'POST' ? decodeParams(raw) : {}) };

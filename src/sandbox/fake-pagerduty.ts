@@ -18,7 +18,7 @@ import {
   type WebhookEventType,
   type WebhookReply,
 } from './fake-pagerduty/webhooks';
-import { closeNow, listenLocally, serveRequests } from './local-server';
+import { closeNow, listenLocally, readBody, serveRequests } from './local-server';
 
 export type { EnqueueOutcome, Incident, IncidentLogEntry, IncidentStatus, OnCallEntry } from './fake-pagerduty/account';
 export { EVENTS_API_AGENT } from './fake-pagerduty/account';
@@ -70,19 +70,6 @@ const MAX_EVENT_BYTES = 512 * 1024;
 const ENQUEUE_PATH = '/v2/enqueue';
 const INVALID_EVENT = { status: 'invalid event', message: 'Event object is invalid' } as const;
 const THROTTLED_MESSAGE = 'Requests for this service are arriving too quickly. Please retry later.';
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -331,7 +318,8 @@ export class FakePagerDuty {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
-    const raw = await readBody(req);
+    const bytes = await readBody(req, MAX_BODY_BYTES);
+    const raw = bytes === null ? null : bytes.toString('utf8');
     if (url.pathname === ENQUEUE_PATH) {
       if (req.method !== 'POST') return sendJson(res, 405, { status: 'invalid request', message: 'Method not allowed' }, { allow: 'POST' });
       return this.handleEnqueue(res, raw);

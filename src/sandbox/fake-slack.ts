@@ -11,7 +11,7 @@ import { applyResponse } from './fake-slack/response-urls';
 import { METHODS, type MethodContext } from './fake-slack/web-api';
 import { receiveUpload } from './fake-slack/web-api/files';
 import { Workspace, type Channel, type FileRef, type Message, type StoredFile } from './fake-slack/workspace';
-import { closeNow, listenLocally, serveRequests } from './local-server';
+import { closeNow, listenLocally, readBody, serveRequests } from './local-server';
 
 export type { AppReply } from './fake-slack/app-link';
 export type { RecordedCall } from './fake-slack/call-log';
@@ -70,19 +70,6 @@ export interface FileSummary {
 
 export const DEFAULT_BOT_TOKEN = 'xoxb-fake-slack';
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -291,7 +278,7 @@ export class FakeSlack {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw === null) return sendJson(res, 413, { ok: false, error: 'request_too_large' });
     const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
     if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) return this.handleApiCall(api[1], req, res, raw.toString('utf8'), url.searchParams);

@@ -50,3 +50,17 @@ export async function closeNow(server: Server): Promise<void> {
   server.closeAllConnections();
   await closed;
 }
+
+/** The request's bytes, or null when there are more than `maxBytes` (read to the end either way). */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > maxBytes ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
