@@ -1,4 +1,5 @@
 // Injected failures: the next N calls of an action answer with an AWS error instead of doing anything.
+import { FaultQueues } from '../fault-queues';
 import { CloudError, defaultMessage, defaultStatus } from './errors';
 
 export interface FaultOptions {
@@ -12,13 +13,10 @@ export interface FaultOptions {
   times?: number;
 }
 
-interface Pending {
-  error: { code: string; status: number; message: string };
-  remaining: number;
-}
+type InjectedError = { code: string; status: number; message: string };
 
 export class Faults {
-  private pending = new Map<string, Pending[]>();
+  private readonly queues = new FaultQueues<InjectedError>();
 
   /** Queues a fault for `action` ("*" matches every action); faults for one action fire in the order queued. */
   add(action: string, options: FaultOptions): void {
@@ -27,28 +25,16 @@ export class Faults {
     if (!options.code) throw new Error('FakeCloud.fail: code is required');
     const status = options.status ?? defaultStatus(options.code);
     if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error(`FakeCloud.fail: status ${status} is not an HTTP error status`);
-    const queue = this.pending.get(action) ?? [];
-    queue.push({ error: { code: options.code, status, message: options.message ?? defaultMessage(options.code) }, remaining: times });
-    this.pending.set(action, queue);
+    this.queues.add(action, { code: options.code, status, message: options.message ?? defaultMessage(options.code) }, times);
   }
 
   /** The error this call of `action` should answer with, if any; consumes one use of it. */
   take(action: string): CloudError | undefined {
-    const pending = this.takeFrom(action) ?? this.takeFrom('*');
-    return pending && new CloudError(pending.error.code, pending.error.message, pending.error.status);
+    const error = this.queues.take(action);
+    return error && new CloudError(error.code, error.message, error.status);
   }
 
   clear(): void {
-    this.pending.clear();
-  }
-
-  private takeFrom(key: string): Pending | undefined {
-    const queue = this.pending.get(key);
-    const next = queue?.[0];
-    if (!queue || !next) return undefined;
-    next.remaining -= 1;
-    if (next.remaining === 0) queue.shift();
-    if (queue.length === 0) this.pending.delete(key);
-    return next;
+    this.queues.clear();
   }
 }

@@ -1,4 +1,5 @@
 // Injected failures: the next N calls of a method answer as Slack does when it rate-limits or breaks.
+import { FaultQueues } from '../fault-queues';
 
 export interface FaultOptions {
   /** 429: rate limited (with Retry-After); 5xx: that HTTP status. Left out with `error`: HTTP 200 `{ ok: false, error }`. */
@@ -29,33 +30,21 @@ function faultFrom(options: FaultOptions): Fault {
 }
 
 export class Faults {
-  private pending = new Map<string, Array<{ fault: Fault; remaining: number }>>();
+  private readonly queues = new FaultQueues<Fault>();
 
   /** Queues a fault for `method` ("*" matches every method); faults for one method fire in the order queued. */
   add(method: string, options: FaultOptions = {}): void {
     const times = options.times ?? 1;
     if (!Number.isInteger(times) || times < 1) throw new Error(`FakeSlack.fail: times must be a positive integer, got ${times}`);
-    const queue = this.pending.get(method) ?? [];
-    queue.push({ fault: faultFrom(options), remaining: times });
-    this.pending.set(method, queue);
+    this.queues.add(method, faultFrom(options), times);
   }
 
   /** The fault this call of `method` should suffer, if any; consumes one use of it. */
   take(method: string): Fault | undefined {
-    return this.takeFrom(method) ?? this.takeFrom('*');
+    return this.queues.take(method);
   }
 
   clear(): void {
-    this.pending.clear();
-  }
-
-  private takeFrom(key: string): Fault | undefined {
-    const queue = this.pending.get(key);
-    const next = queue?.[0];
-    if (!queue || !next) return undefined;
-    next.remaining -= 1;
-    if (next.remaining === 0) queue.shift();
-    if (queue.length === 0) this.pending.delete(key);
-    return next.fault;
+    this.queues.clear();
   }
 }
