@@ -19,6 +19,7 @@ import {
   type WebhookReply,
 } from './fake-pagerduty/webhooks';
 import { closeNow, listenLocally, readBody, serveRequests } from './local-server';
+import { ChangeListeners } from './change-listeners';
 
 export type { EnqueueOutcome, Incident, IncidentLogEntry, IncidentStatus, OnCallEntry } from './fake-pagerduty/account';
 export { EVENTS_API_AGENT } from './fake-pagerduty/account';
@@ -127,7 +128,7 @@ export class FakePagerDuty {
   private readonly account: Account;
   private readonly shapes: Shapes;
   private readonly faults = new Faults();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new ChangeListeners('FakePagerDuty');
   private eventLog: RecordedEvent[] = [];
   private requestLog: RecordedRequest[] = [];
   private deliveryLog: WebhookDelivery[] = [];
@@ -187,10 +188,7 @@ export class FakePagerDuty {
 
   /** Called after any change (an event received, an incident changed, on-call changed); returns the unsubscribe function. */
   onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.subscribe(listener);
   }
 
   /**
@@ -311,7 +309,7 @@ export class FakePagerDuty {
   }
 
   private changed(): void {
-    for (const listener of [...this.listeners]) listener();
+    this.listeners.notify();
   }
 
   // ---- HTTP ----

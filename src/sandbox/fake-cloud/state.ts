@@ -3,6 +3,7 @@
 // moves time instead of sleeping.
 import { CloudError } from './errors';
 import type { Ids } from './ids';
+import { ChangeListeners } from '../change-listeners';
 
 export const ACCOUNT_ID = '123456789012';
 export const VPC_ID = 'vpc-0f1e2d3c4b5a69788';
@@ -109,7 +110,7 @@ export class CloudState {
   readonly subnets = new Map<string, string>();
   private ipCounter = 10;
   private readonly clock: () => number;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new ChangeListeners('FakeCloud');
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly timedNotifications: boolean;
 
@@ -295,19 +296,11 @@ export class CloudState {
   // ---- change notification ----
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
   changed(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (error) {
-        // A listener's bug must not fail the API call that changed the state.
-        process.emitWarning(`FakeCloud onChange listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      }
-    }
+    this.listeners.notify();
   }
 
   /** Forgets every resource (listeners stay). */

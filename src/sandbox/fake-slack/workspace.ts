@@ -3,6 +3,7 @@
 import {
   PRESET_CHANNEL_CREATOR, PRESET_CHANNELS, PRESET_USER_GROUPS, PRESET_USERS, type PresetUser, type PresetUserGroup,
 } from './preset';
+import { ChangeListeners } from '../change-listeners';
 
 export type User = PresetUser;
 export type UserGroup = PresetUserGroup & { created: number };
@@ -130,7 +131,7 @@ export class Workspace {
   private counter = 0;
   /** Kept across reset so a ts is never handed out twice by one server. */
   private lastTsMicros = 0;
-  private listeners = new Set<() => void>();
+  private readonly listeners = new ChangeListeners('FakeSlack');
   readonly ephemerals: Ephemeral[] = [];
   readonly responses: AppResponse[] = [];
 
@@ -141,19 +142,11 @@ export class Workspace {
   // ---- change notification ----
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.subscribe(listener);
   }
 
   changed(): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener();
-      } catch (error) {
-        // A broken observer must not turn into a failed Web API call for the app under test.
-        process.emitWarning(`FakeSlack onChange listener failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    this.listeners.notify();
   }
 
   reset(): void {
