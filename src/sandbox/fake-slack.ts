@@ -6,16 +6,20 @@ import { AppLink, type AppConnection, type AppReply } from './fake-slack/app-lin
 import { decodeBody, optionalString, recordableArgs, SlackApiError, type Args } from './fake-slack/args';
 import { CallLog, type RecordedCall } from './fake-slack/call-log';
 import { Faults, type Fault, type FaultOptions } from './fake-slack/faults';
+import { Outages, type OutageSpec, type OutageWindow } from './fake-slack/outages';
 import { BOT, TEAM } from './fake-slack/preset';
+import { RateLimits } from './fake-slack/rate-limits';
 import { applyResponse } from './fake-slack/response-urls';
 import { METHODS, type MethodContext } from './fake-slack/web-api';
 import { receiveUpload } from './fake-slack/web-api/files';
-import { Workspace, type Channel, type FileRef, type Message, type StoredFile } from './fake-slack/workspace';
+import { Workspace, type Channel, type FileRef, type Message, type MessageMetadata, type StoredFile } from './fake-slack/workspace';
 import { closeNow, listenLocally, readBody, serveRequests } from './local-server';
 
 export type { AppReply } from './fake-slack/app-link';
 export type { RecordedCall } from './fake-slack/call-log';
 export type { FaultOptions } from './fake-slack/faults';
+export type { OutageSpec, OutageWindow } from './fake-slack/outages';
+export type { MessageMetadata } from './fake-slack/workspace';
 
 export interface FakeSlackOptions {
   /** 127.0.0.1 by default. */
@@ -26,6 +30,11 @@ export interface FakeSlackOptions {
   botToken?: string;
   /** Milliseconds since the epoch; drives message ts, `created`, and call times. Date.now by default. */
   clock?: () => number;
+  /**
+   * Slack's rate tiers, off unless given: calls per minute for each method named, e.g.
+   * `{ 'conversations.create': 20 }`. A sliding 60-second window; over budget is 429 with Retry-After.
+   */
+  rateLimits?: Readonly<Record<string, number>>;
 }
 
 export interface ChannelSummary {
@@ -34,6 +43,8 @@ export interface ChannelSummary {
   creator: string;
   /** Unix seconds. */
   created: number;
+  /** Clock time (ms) it was created. */
+  createdMs: number;
   isPrivate: boolean;
   isArchived: boolean;
   /** Whether the bot is a member. */
@@ -54,7 +65,20 @@ export interface MessageSummary {
   threadTs?: string;
   /** The files the message shares (files.completeUploadExternal), when it shares any. */
   files?: FileRef[];
+  /** The app's message metadata (chat.postMessage / chat.update `metadata`), when it has some. */
+  metadata?: MessageMetadata;
 }
+
+/** One successful message write (chat.postMessage, chat.update, a file shared by files.completeUploadExternal). */
+export interface MessageWrite {
+  channelId: string;
+  method: string;
+  /** Clock time (ms) the call arrived. */
+  at: number;
+}
+
+/** The Web API methods that write a message into a channel: Slack paces these to about one a second per channel. */
+export const MESSAGE_WRITE_METHODS: readonly string[] = ['chat.postMessage', 'chat.update', 'files.completeUploadExternal'];
 
 /** A file shared by files.completeUploadExternal (or completed without a channel: private). */
 export interface FileSummary {
@@ -69,6 +93,17 @@ export interface FileSummary {
 }
 
 export const DEFAULT_BOT_TOKEN = 'xoxb-fake-slack';
+
+/** Answers one Web API call and records it: JSON `body`, or the HTML page `html` (recorded as `body` says). */
+type Answer = (status: number, body: Record<string, unknown>, headers?: Record<string, string>, html?: string) => void;
+
+const STATUS_TEXT: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+
+/** The page Slack's edge serves when the API behind it is down (not JSON: clients must not parse it). */
+function edgePage(status: number): string {
+  const text = STATUS_TEXT[status] ?? 'Server Error';
+  return `<!DOCTYPE html>\n<html><head><title>${status} ${text}</title></head><body><h1>${status} ${text}</h1><p>Slack is having trouble right now. Please try again in a few moments.</p></body></html>\n`;
+}
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -87,6 +122,7 @@ function summary(channel: Channel, botUserId: string): ChannelSummary {
     name: channel.name,
     creator: channel.creator,
     created: channel.created,
+    createdMs: channel.createdMs,
     isPrivate: channel.isPrivate,
     isArchived: channel.isArchived,
     isMember: channel.members.includes(botUserId),
@@ -106,6 +142,7 @@ function messageSummary(message: Message): MessageSummary {
     reactions: message.reactions.map((r) => ({ name: r.name, users: [...r.users] })),
     ...(message.threadTs ? { threadTs: message.threadTs } : {}),
     ...(message.files ? { files: message.files.map((f) => ({ ...f })) } : {}),
+    ...(message.metadata ? { metadata: structuredClone(message.metadata) } : {}),
   };
 }
 
@@ -126,6 +163,8 @@ export class FakeSlack {
   private readonly workspace: Workspace;
   private readonly log = new CallLog();
   private readonly faults = new Faults();
+  private readonly outageWindows = new Outages();
+  private readonly rateLimits: RateLimits;
   private readonly context: MethodContext;
   private link: AppLink | null = null;
 
@@ -135,15 +174,17 @@ export class FakeSlack {
     readonly url: string,
     readonly botToken: string,
     clock: () => number,
+    rateLimits: Readonly<Record<string, number>>,
   ) {
     this.apiUrl = `${url}/api/`;
+    this.rateLimits = new RateLimits(rateLimits);
     this.workspace = new Workspace(clock);
     this.context = { ws: this.workspace, bot: { userId: BOT.userId, botId: BOT.botId }, uploadUrl: (fileId) => `${url}/upload/${fileId}` };
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
     const { server, url } = await listenLocally(options);
-    const slack = new FakeSlack(server, url, options.botToken ?? DEFAULT_BOT_TOKEN, options.clock ?? Date.now);
+    const slack = new FakeSlack(server, url, options.botToken ?? DEFAULT_BOT_TOKEN, options.clock ?? Date.now, options.rateLimits ?? {});
     serveRequests(server, 'FakeSlack', (req, res) => slack.handle(req, res), (res) => sendJson(res, 500, { ok: false, error: 'fatal_error' }));
     return slack;
   }
@@ -221,6 +262,50 @@ export class FakeSlack {
     return this.log.maxCallsPerChannelPerSecond(methods);
   }
 
+  /** How many calls of each method arrived, and how many of them failed (any error, 429 and outages included). */
+  callCounts(): Record<string, { calls: number; failed: number }> {
+    const counts: Record<string, { calls: number; failed: number }> = {};
+    for (const call of this.log.calls()) {
+      const entry = (counts[call.method] ??= { calls: 0, failed: 0 });
+      entry.calls += 1;
+      if (!call.ok) entry.failed += 1;
+    }
+    return counts;
+  }
+
+  /** Successful message writes, oldest first; only those into `channelId` when given. */
+  messageWrites(channelId?: string): MessageWrite[] {
+    return this.log.channelCalls(MESSAGE_WRITE_METHODS).filter((w) => channelId === undefined || w.channelId === channelId);
+  }
+
+  /**
+   * Slack down for a while: from now (the clock's), every Web API call answers as `specs` say, each window
+   * right after the one before. Returns the windows with their start and end times.
+   */
+  outage(specs: OutageSpec | OutageSpec[]): OutageWindow[] {
+    return this.outageWindows.schedule(Array.isArray(specs) ? specs : [specs], this.workspace.clock());
+  }
+
+  /** Every outage window scheduled, with its times (ends already cut short by endOutages included). */
+  outages(): OutageWindow[] {
+    return this.outageWindows.all();
+  }
+
+  /** When the last outage window ends (clock ms), or undefined when none was scheduled. */
+  outageEndsAt(): number | undefined {
+    const ends = this.outageWindows.all().map((w) => w.endsAt);
+    return ends.length > 0 ? Math.max(...ends) : undefined;
+  }
+
+  /** Slack is back now: windows running or scheduled end at this moment. */
+  endOutages(): void {
+    this.outageWindows.endAll(this.workspace.clock());
+  }
+
+  /** Changes the per-minute budgets given at start (0 removes a method's limit). */
+  setRateLimits(limits: Readonly<Record<string, number>>): void {
+    this.rateLimits.set(limits);
+  }
   /** The next `times` calls of `method` ("*": any method) fail; see FaultOptions. */
   fail(method: string, options?: FaultOptions): void {
     this.faults.add(method, options);
@@ -230,11 +315,13 @@ export class FakeSlack {
     this.faults.clear();
   }
 
-  /** Back to the preset workspace: forgets calls, messages, files, channels created, views, responses and queued faults. */
+  /** Back to the preset workspace: forgets calls, messages, files, channels created, views, responses, queued faults and outages. */
   reset(): void {
     this.workspace.reset();
     this.log.clear();
     this.faults.clear();
+    this.outageWindows.clear();
+    this.rateLimits.clear();
     this.workspace.changed();
   }
 
@@ -296,13 +383,15 @@ export class FakeSlack {
   private handleApiCall(method: string, req: IncomingMessage, res: ServerResponse, raw: string, query: URLSearchParams): void {
     const at = this.workspace.clock();
     let args: Args = {};
-    const answer = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void => {
+    const answer: Answer = (status, body, headers = {}, html) => {
       const ok = body.ok === true;
       const error = ok ? undefined : String(body.error);
-      const channelRef = optionalString(args, 'channel');
+      const channelRef = optionalString(args, 'channel') ?? optionalString(args, 'channel_id');
       const channelId = channelRef ? (this.workspace.resolveChannel(channelRef)?.id ?? channelRef) : undefined;
       this.log.add({ method, args: recordableArgs(args), at, ok, ...(error ? { error } : {}) }, channelId);
-      sendJson(res, status, body, headers);
+      if (html === undefined) return sendJson(res, status, body, headers);
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
+      res.end(html);
     };
     try {
       args = decodeBody(req.headers['content-type'], raw, query);
@@ -310,6 +399,8 @@ export class FakeSlack {
       if (error instanceof SlackApiError) return answer(200, { ok: false, error: error.error });
       throw error;
     }
+    const outage = this.outageWindows.at(at);
+    if (outage) return this.answerOutage(outage, answer);
     const handler = METHODS.get(method);
     if (!handler) return answer(200, { ok: false, error: 'unknown_method', req_method: method });
     const fault = this.faults.take(method);
@@ -317,6 +408,8 @@ export class FakeSlack {
     const token = bearerToken(req) ?? optionalString(args, 'token');
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
     if (token !== this.botToken) return answer(200, { ok: false, error: 'invalid_auth' });
+    const retryAfter = this.rateLimits.take(method, at);
+    if (retryAfter !== undefined) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
     try {
       answer(200, { ok: true, ...handler(args, this.context) });
     } catch (error) {
@@ -325,7 +418,7 @@ export class FakeSlack {
     }
   }
 
-  private answerFault(fault: Fault, answer: (status: number, body: Record<string, unknown>, headers?: Record<string, string>) => void): void {
+  private answerFault(fault: Fault, answer: Answer): void {
     switch (fault.kind) {
       case 'rate_limited':
         return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSeconds) });
@@ -334,6 +427,13 @@ export class FakeSlack {
       case 'platform':
         return answer(200, { ok: false, error: fault.error });
     }
+  }
+
+  /** Slack down: 429 with Retry-After, or its edge's 5xx (an HTML page, or JSON from the API tier). */
+  private answerOutage(outage: OutageWindow, answer: Answer): void {
+    if (outage.status === 429) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(outage.retryAfterSeconds) });
+    if (outage.body === 'json') return answer(outage.status, { ok: false, error: `http_${outage.status}` });
+    answer(outage.status, { ok: false, error: `http_${outage.status}` }, {}, edgePage(outage.status));
   }
 
   private handleResponseUrl(id: string, url: string, res: ServerResponse, raw: string): void {

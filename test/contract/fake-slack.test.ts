@@ -725,3 +725,186 @@ describe('files: getUploadURLExternal, the upload URL, completeUploadExternal', 
     expect(slack.files()).toEqual([]);
   });
 });
+
+describe('message metadata', () => {
+  const card = { event_type: 'firebreak_incident_card', event_payload: { incident_id: 42 } };
+
+  it('chat.postMessage stores it; history and replies return it only with include_all_metadata', async () => {
+    const id = (await client.conversations.create({ name: 'meta' })).channel!.id!;
+    const posted = await client.chat.postMessage({ channel: id, text: 'card', metadata: card });
+    expect(posted.message?.metadata).toEqual(card);
+    await client.chat.postMessage({ channel: id, text: 'reply', thread_ts: posted.ts!, metadata: { event_type: 'firebreak_note', event_payload: { n: 1 } } });
+    await client.chat.postMessage({ channel: id, text: 'plain' });
+
+    const without = await client.conversations.history({ channel: id });
+    expect(without.messages?.every((m) => m.metadata === undefined)).toBe(true);
+    const withAll = await client.conversations.history({ channel: id, include_all_metadata: true });
+    expect(withAll.messages?.map((m) => [m.text, m.metadata])).toEqual([['plain', undefined], ['card', card]]);
+    const replies = await client.conversations.replies({ channel: id, ts: posted.ts!, include_all_metadata: true });
+    expect(replies.messages?.map((m) => m.metadata?.event_type)).toEqual(['firebreak_incident_card', 'firebreak_note']);
+    expect(slack.messages(id).map((m) => m.metadata?.event_type)).toEqual(['firebreak_incident_card', 'firebreak_note', undefined]);
+  });
+
+  it('accepts it as a JSON string or a JSON body object; chat.update keeps it unless given', async () => {
+    const id = (await client.conversations.create({ name: 'meta-forms' })).channel!.id!;
+    const asString = await client.apiCall('chat.postMessage', { channel: id, text: 'a', metadata: JSON.stringify(card) });
+    const body = await fetch(`${slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ channel: id, text: 'b', metadata: { event_type: 'firebreak_incident_announcement', event_payload: { incident_id: 7 } } }),
+    });
+    expect(await body.json()).toMatchObject({ ok: true });
+    expect(slack.messages(id).map((m) => m.metadata)).toEqual([card, { event_type: 'firebreak_incident_announcement', event_payload: { incident_id: 7 } }]);
+    await client.chat.update({ channel: id, ts: asString.ts as string, text: 'edited' });
+    expect(slack.messages(id)[0]).toMatchObject({ text: 'edited', metadata: card });
+    await client.chat.update({ channel: id, ts: asString.ts as string, text: 'edited', metadata: { event_type: 'firebreak_incident_card', event_payload: { incident_id: 43 } } });
+    expect(slack.messages(id)[0]?.metadata?.event_payload).toEqual({ incident_id: 43 });
+  });
+
+  it('text that is not JSON is invalid_metadata_format and posts nothing; a bad schema posts without it, with a warning', async () => {
+    const id = (await client.conversations.create({ name: 'meta-bad' })).channel!.id!;
+    expect(await platformError(client.apiCall('chat.postMessage', { channel: id, text: 'x', metadata: '{nope' }))).toBe('invalid_metadata_format');
+    expect(slack.messages(id)).toEqual([]);
+    for (const metadata of [{ event_payload: { incident_id: 1 } }, { event_type: 'has.dot', event_payload: {} }, { event_type: 'ok_type', event_payload: [1] }]) {
+      const posted = await client.apiCall('chat.postMessage', { channel: id, text: 'x', metadata: JSON.stringify(metadata) });
+      expect(posted).toMatchObject({ ok: true, warning: 'invalid_metadata_schema', response_metadata: { warnings: ['invalid_metadata_schema'] } });
+    }
+    expect(slack.messages(id).map((m) => m.metadata)).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+describe('outage windows', () => {
+  let now: number;
+  let timed: FakeSlack;
+  let c: WebClient;
+  beforeEach(async () => {
+    now = 1_700_000_000_000;
+    timed = await FakeSlack.start({ botToken: TOKEN, clock: () => now });
+    c = webClient(TOKEN, timed.apiUrl);
+  });
+  afterEach(async () => {
+    await timed.stop();
+  });
+
+  it('429 for every method while the window lasts, with Retry-After; then Slack answers again', async () => {
+    const [window] = timed.outage({ status: 429, retryAfterSeconds: 2, forMs: 5000 });
+    expect(window).toEqual({ status: 429, retryAfterSeconds: 2, body: 'html', startsAt: now, endsAt: now + 5000 });
+    for (const call of [c.auth.test(), c.conversations.create({ name: 'during' }), c.apiCall('chat.teleport', {})]) {
+      const error = await sdkError(call);
+      expect(error.code).toBe(ErrorCode.RateLimitedError);
+      expect(error.retryAfter).toBe(2);
+    }
+    expect(timed.channelByName('during')).toBeUndefined();
+    now += 4999;
+    expect((await sdkError(c.auth.test())).code).toBe(ErrorCode.RateLimitedError);
+    now += 1;
+    expect((await c.auth.test()).ok).toBe(true);
+    expect(timed.outageEndsAt()).toBe(1_700_000_005_000);
+    expect(timed.calls().map((call) => call.error ?? 'ok')).toEqual(['ratelimited', 'ratelimited', 'ratelimited', 'ratelimited', 'ok']);
+  });
+
+  it('a schedule runs back to back: 429, then the edge 503 as an HTML page (or JSON when asked)', async () => {
+    const windows = timed.outage([{ status: 429, forMs: 1000 }, { status: 503, forMs: 2000 }, { status: 502, body: 'json', forMs: 1000 }]);
+    expect(windows.map((w) => [w.status, w.startsAt - now, w.endsAt - now])).toEqual([[429, 0, 1000], [503, 1000, 3000], [502, 3000, 4000]]);
+    now += 1500;
+    const raw = await fetch(`${timed.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(raw.status).toBe(503);
+    expect(raw.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await raw.text()).toContain('503 Service Unavailable');
+    const error = await sdkError(c.auth.test());
+    expect(error.code).toBe(ErrorCode.HTTPError);
+    expect(error.statusCode).toBe(503);
+    now += 2000;
+    const json = await fetch(`${timed.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect([json.status, await json.json()]).toEqual([502, { ok: false, error: 'http_502' }]);
+    now += 1000;
+    expect((await c.auth.test()).ok).toBe(true);
+    expect(timed.outageEndsAt()).toBe(1_700_000_004_000);
+  });
+
+  it('endOutages ends the running window and drops the scheduled ones; reset forgets them', async () => {
+    timed.outage([{ status: 503, forMs: 10_000 }, { status: 429, forMs: 10_000 }]);
+    now += 3000;
+    timed.endOutages();
+    expect((await c.auth.test()).ok).toBe(true);
+    expect(timed.outages().map((w) => [w.status, w.endsAt - 1_700_000_000_000])).toEqual([[503, 3000]]);
+    timed.reset();
+    expect(timed.outages()).toEqual([]);
+    expect(timed.outageEndsAt()).toBeUndefined();
+  });
+});
+
+describe('rate tiers', () => {
+  it('off unless asked; over a method’s per-minute budget is 429 with the seconds until a call leaves the window', async () => {
+    let now = 1_700_000_000_000;
+    const tiered = await FakeSlack.start({ botToken: TOKEN, clock: () => now, rateLimits: { 'conversations.create': 2 } });
+    try {
+      const c = webClient(TOKEN, tiered.apiUrl);
+      await c.conversations.create({ name: 'one' });
+      now += 20_000;
+      await c.conversations.create({ name: 'two' });
+      now += 5_000;
+      const error = await sdkError(c.conversations.create({ name: 'three' }));
+      expect(error.code).toBe(ErrorCode.RateLimitedError);
+      expect(error.retryAfter).toBe(35); // the first call leaves the 60-second window 35 s from now
+      expect(tiered.channelByName('three')).toBeUndefined();
+      for (let i = 0; i < 5; i++) await c.auth.test(); // other methods have no budget
+      now += 35_000;
+      await c.conversations.create({ name: 'three' });
+      expect((await sdkError(c.conversations.create({ name: 'four' }))).retryAfter).toBe(20);
+      tiered.setRateLimits({ 'conversations.create': 0 });
+      expect((await c.conversations.create({ name: 'four' })).ok).toBe(true);
+      expect(tiered.callCounts()).toEqual({ 'conversations.create': { calls: 6, failed: 2 }, 'auth.test': { calls: 5, failed: 0 } });
+    } finally {
+      await tiered.stop();
+    }
+  });
+
+  it('a refused token spends no budget', async () => {
+    const tiered = await FakeSlack.start({ botToken: TOKEN, rateLimits: { 'auth.test': 1 } });
+    try {
+      expect(await platformError(webClient('xoxb-wrong', tiered.apiUrl).auth.test())).toBe('invalid_auth');
+      expect((await webClient(TOKEN, tiered.apiUrl).auth.test()).ok).toBe(true);
+      expect((await sdkError(webClient(TOKEN, tiered.apiUrl).auth.test())).code).toBe(ErrorCode.RateLimitedError);
+    } finally {
+      await tiered.stop();
+    }
+  });
+});
+
+describe('what delivery tests read', () => {
+  it('message writes per channel with times (posts, edits, shared files), channel creation times, pins', async () => {
+    let now = 1_700_000_000_000;
+    const timed = await FakeSlack.start({ botToken: TOKEN, clock: () => now });
+    try {
+      const c = webClient(TOKEN, timed.apiUrl);
+      const a = (await c.conversations.create({ name: 'writes-a' })).channel!.id!;
+      expect(timed.channel(a)?.createdMs).toBe(now);
+      now += 700;
+      const b = (await c.conversations.create({ name: 'writes-b' })).channel!.id!;
+      expect(timed.channelByName('writes-b')?.createdMs).toBe(1_700_000_000_700);
+      const posted = await c.chat.postMessage({ channel: a, text: 'card' });
+      now += 1000;
+      await c.chat.update({ channel: a, ts: posted.ts!, text: 'card v2' });
+      await c.pins.add({ channel: a, timestamp: posted.ts! });
+      now += 1000;
+      await c.chat.postMessage({ channel: 'writes-b', text: 'by name' });
+      now += 1000;
+      await c.filesUploadV2({ channel_id: a, filename: 'pm.md', content: '# pm' });
+      timed.fail('chat.postMessage', { status: 500 });
+      await c.chat.postMessage({ channel: b, text: 'fails' }).catch(() => undefined);
+      const t0 = 1_700_000_000_000;
+      expect(timed.messageWrites().map((w) => [w.method, w.channelId, w.at - t0])).toEqual([
+        ['chat.postMessage', a, 700],
+        ['chat.update', a, 1700],
+        ['chat.postMessage', b, 2700],
+        ['files.completeUploadExternal', a, 3700],
+      ]);
+      expect(timed.messageWrites(b)).toHaveLength(1);
+      expect(timed.messages(a).filter((m) => m.pinned).map((m) => m.text)).toEqual(['card v2']);
+      expect(timed.callCounts()['chat.postMessage']).toEqual({ calls: 3, failed: 1 });
+    } finally {
+      await timed.stop();
+    }
+  });
+});

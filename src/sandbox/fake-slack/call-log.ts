@@ -28,6 +28,12 @@ export class CallLog {
       .map(({ channelId: _channelId, ...call }) => call);
   }
 
+  /** Successful calls of `methods` that acted on a channel, oldest first, with that channel's id. */
+  channelCalls(methods: readonly string[]): Array<{ channelId: string; method: string; at: number }> {
+    const wanted = new Set(methods);
+    return this.entries.filter((e) => e.ok && e.channelId && wanted.has(e.method)).map((e) => ({ channelId: e.channelId as string, method: e.method, at: e.at }));
+  }
+
   /** The most successful calls of `methods` against one channel inside any 1-second sliding window. */
   maxCallsPerChannelPerSecond(methods: string[]): number {
     const wanted = new Set(methods);

@@ -92,8 +92,11 @@ export function userGroupJson(group: UserGroup, includeUsers: boolean): Json {
   };
 }
 
-/** A message as conversations.history and friends return it; `replies` are its thread replies, if any. */
-export function messageJson(message: Message, replies: Message[] = []): Json {
+/**
+ * A message as conversations.history and friends return it; `replies` are its thread replies, if any.
+ * Its metadata only with `includeMetadata` (history and replies ask with `include_all_metadata`).
+ */
+export function messageJson(message: Message, replies: Message[] = [], options: { includeMetadata?: boolean } = {}): Json {
   const json: Json = { type: 'message', user: message.user, text: message.text, ts: message.ts, team: TEAM.id };
   if (message.blocks) json.blocks = message.blocks;
   if (message.files) Object.assign(json, { files: message.files.map((f) => ({ ...f, filetype: filetypeOf(f.name) })), upload: true });
@@ -109,6 +112,7 @@ export function messageJson(message: Message, replies: Message[] = []): Json {
   }
   if (message.reactions.length > 0) json.reactions = message.reactions.map((r) => ({ name: r.name, users: [...r.users], count: r.users.length }));
   if (message.pin) json.pinned_to = [message.channel];
+  if (options.includeMetadata && message.metadata) json.metadata = structuredClone(message.metadata);
   return json;
 }
 

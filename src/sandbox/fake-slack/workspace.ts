@@ -14,6 +14,8 @@ export interface Channel {
   creator: string;
   /** Unix seconds. */
   created: number;
+  /** Clock time (ms) it was created, for tests that time delivery. */
+  createdMs: number;
   isPrivate: boolean;
   isArchived: boolean;
   /** In the order they joined. */
@@ -36,6 +38,12 @@ export interface FileRef {
   size: number;
 }
 
+/** Message metadata as Slack keeps it: an app's typed event, invisible to people, returned on request. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
+
 export interface Message {
   channel: string;
   ts: string;
@@ -48,6 +56,7 @@ export interface Message {
   pin?: { by: string; at: number };
   reactions: Reaction[];
   threadTs?: string;
+  metadata?: MessageMetadata;
 }
 
 /** A modal as Slack holds it: the app's view plus the fields Slack adds (id, hash, state...). */
@@ -103,6 +112,7 @@ export interface NewMessage {
   files?: FileRef[];
   botId?: string;
   threadTs?: string;
+  metadata?: MessageMetadata;
 }
 
 /** Slack timestamps, "<seconds>.<6 digits>", as integer microseconds so they compare as numbers. */
@@ -156,7 +166,7 @@ export class Workspace {
     this.channels = new Map(
       PRESET_CHANNELS.map((c) => [
         c.id,
-        { id: c.id, name: c.name, creator: PRESET_CHANNEL_CREATOR, created: seconds, isPrivate: false, isArchived: false, members: [...c.members], topic: '', purpose: c.purpose },
+        { id: c.id, name: c.name, creator: PRESET_CHANNEL_CREATOR, created: seconds, createdMs: this.clock(), isPrivate: false, isArchived: false, members: [...c.members], topic: '', purpose: c.purpose },
       ]),
     );
     this.messagesByChannel = new Map(PRESET_CHANNELS.map((c) => [c.id, []]));
@@ -231,7 +241,7 @@ export class Workspace {
   }
 
   createChannel(name: string, creator: string, isPrivate: boolean): Channel {
-    const channel: Channel = { id: this.nextId('C0'), name, creator, created: this.nowSeconds(), isPrivate, isArchived: false, members: [creator], topic: '', purpose: '' };
+    const channel: Channel = { id: this.nextId('C0'), name, creator, created: this.nowSeconds(), createdMs: this.clock(), isPrivate, isArchived: false, members: [creator], topic: '', purpose: '' };
     this.channels.set(channel.id, channel);
     this.messagesByChannel.set(channel.id, []);
     this.changed();
@@ -268,8 +278,9 @@ export class Workspace {
     return message;
   }
 
-  editMessage(message: Message, changes: { text?: string; blocks?: unknown[] }, editor: string): void {
+  editMessage(message: Message, changes: { text?: string; blocks?: unknown[]; metadata?: MessageMetadata }, editor: string): void {
     if (changes.text !== undefined) message.text = changes.text;
+    if (changes.metadata !== undefined) message.metadata = changes.metadata;
     if (changes.blocks !== undefined) {
       if (changes.blocks.length > 0) message.blocks = changes.blocks;
       else delete message.blocks;
@@ -448,6 +459,7 @@ export class Workspace {
       ...(fields.files ? { files: fields.files } : {}),
       ...(fields.botId ? { botId: fields.botId } : {}),
       ...(fields.threadTs ? { threadTs: fields.threadTs } : {}),
+      ...(fields.metadata ? { metadata: fields.metadata } : {}),
     };
     list.push(message);
     this.messagesByChannel.set(channelId, list);

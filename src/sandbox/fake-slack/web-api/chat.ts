@@ -2,7 +2,7 @@
 import { fail, optionalJson, optionalString, requiredString, type Args } from '../args';
 import { checkBlocks, MESSAGE_LIMITS } from '../blocks';
 import { messageJson, permalink } from '../shapes';
-import type { Channel, Message } from '../workspace';
+import type { Channel, Message, MessageMetadata } from '../workspace';
 import { channelArg, requireBotMember, requireNotArchived, type MethodContext, type MethodHandler } from './common';
 
 const MAX_TEXT_LENGTH = 40_000;
@@ -20,6 +20,29 @@ function contentArgs(args: Args): Content {
   const blocks = rawBlocks === undefined ? undefined : checkBlocks(rawBlocks, MESSAGE_LIMITS);
   const attachments = optionalJson(args, 'attachments', 'invalid_attachments');
   return { ...(text !== undefined ? { text } : {}), ...(blocks ? { blocks } : {}), hasAttachments: Array.isArray(attachments) && attachments.length > 0 };
+}
+
+/** Slack's event_type: letters, digits, underscores and hyphens. */
+const EVENT_TYPE = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * `metadata`: `{ event_type, event_payload }`, JSON-encoded (as the SDK sends it in a form) or an object.
+ * Text that is not JSON is refused; a well-formed value with a bad schema (no or an invalid event_type,
+ * a payload that is not an object) is ignored with the warning `invalid_metadata_schema`, as Slack does.
+ */
+function metadataArg(args: Args): { metadata?: MessageMetadata; warning?: string } {
+  const value = optionalJson(args, 'metadata', 'invalid_metadata_format');
+  if (value === undefined) return {};
+  const candidate = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as { event_type?: unknown; event_payload?: unknown };
+  const payload = candidate.event_payload ?? {};
+  if (typeof candidate.event_type !== 'string' || !EVENT_TYPE.test(candidate.event_type) || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return { warning: 'invalid_metadata_schema' };
+  }
+  return { metadata: { event_type: candidate.event_type, event_payload: structuredClone(payload as Record<string, unknown>) } };
+}
+
+function withWarning(answer: Record<string, unknown>, warning: string | undefined): Record<string, unknown> {
+  return warning ? { ...answer, warning, response_metadata: { warnings: [warning] } } : answer;
 }
 
 function requireSomething(content: Content): void {
@@ -44,6 +67,7 @@ export const chat: Record<string, MethodHandler> = {
     requireBotMember(ctx, channel);
     const content = contentArgs(args);
     requireSomething(content);
+    const { metadata, warning } = metadataArg(args);
     const threadTs = optionalString(args, 'thread_ts');
     const message = ctx.ws.addMessage(channel.id, {
       user: ctx.bot.userId,
@@ -51,8 +75,9 @@ export const chat: Record<string, MethodHandler> = {
       text: content.text ?? '',
       ...(content.blocks && content.blocks.length > 0 ? { blocks: content.blocks } : {}),
       ...(threadTs ? { threadTs } : {}),
+      ...(metadata ? { metadata } : {}),
     });
-    return { channel: channel.id, ts: message.ts, message: messageJson(message) };
+    return withWarning({ channel: channel.id, ts: message.ts, message: messageJson(message, [], { includeMetadata: true }) }, warning);
   },
 
   'chat.update': (args, ctx) => {
@@ -61,9 +86,14 @@ export const chat: Record<string, MethodHandler> = {
     if (message.user !== ctx.bot.userId) fail('cant_update_message');
     const content = contentArgs(args);
     if (content.text === undefined && content.blocks === undefined && !content.hasAttachments) fail('no_text');
-    // Blocks left out are kept, an empty array removes them — as Slack documents for chat.update.
-    ctx.ws.editMessage(message, { ...(content.text !== undefined ? { text: content.text } : {}), ...(content.blocks ? { blocks: content.blocks } : {}) }, ctx.bot.userId);
-    return { channel: channel.id, ts: message.ts, text: message.text, message: messageJson(message) };
+    const { metadata, warning } = metadataArg(args);
+    // Blocks (and metadata) left out are kept, an empty array removes the blocks — as Slack documents for chat.update.
+    ctx.ws.editMessage(
+      message,
+      { ...(content.text !== undefined ? { text: content.text } : {}), ...(content.blocks ? { blocks: content.blocks } : {}), ...(metadata ? { metadata } : {}) },
+      ctx.bot.userId,
+    );
+    return withWarning({ channel: channel.id, ts: message.ts, text: message.text, message: messageJson(message, [], { includeMetadata: true }) }, warning);
   },
 
   'chat.delete': (args, ctx) => {

@@ -109,8 +109,9 @@ export const conversations: Record<string, MethodHandler> = {
     const window = inWindow(args);
     const topLevel = ctx.ws.messages(channel.id).filter((m) => !m.threadTs && window(m)).reverse();
     const page = paginate(topLevel, args, { limit: 100, max: 999 });
+    const includeMetadata = optionalBoolean(args, 'include_all_metadata');
     return {
-      messages: page.items.map((m) => messageJson(m, threadOf(ctx, channel, m))),
+      messages: page.items.map((m) => messageJson(m, threadOf(ctx, channel, m), { includeMetadata })),
       has_more: page.nextCursor !== '',
       pin_count: ctx.ws.messages(channel.id).filter((m) => m.pin).length,
       response_metadata: { next_cursor: page.nextCursor },
@@ -127,8 +128,9 @@ export const conversations: Record<string, MethodHandler> = {
     const window = inWindow(args);
     const thread = [parent, ...replies].filter((m) => m === parent || window(m));
     const page = paginate(thread, args, { limit: 1000, max: 1000 });
+    const includeMetadata = optionalBoolean(args, 'include_all_metadata');
     return {
-      messages: page.items.map((m) => messageJson(m, m === parent ? replies : [])),
+      messages: page.items.map((m) => messageJson(m, m === parent ? replies : [], { includeMetadata })),
       has_more: page.nextCursor !== '',
       response_metadata: { next_cursor: page.nextCursor },
     };
