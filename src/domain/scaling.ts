@@ -98,9 +98,69 @@ function cooldownFrom(op: ScaleOperation): Date | null {
   return op.finishedAt ?? op.startedAt ?? op.requestedAt;
 }
 
+function notAllowed(target: ScaleTarget, userGroups: string[]): GuardrailRefusal | null {
+  const allowed = target.allowedUserGroups.map(normalizeHandle);
+  if (allowed.length === 0) return null;
+  const groups = new Set(userGroups.map(normalizeHandle));
+  if (allowed.some((g) => groups.has(g))) return null;
+  return refuse('not_allowed', `scaling ${target.name} is limited to members of ${allowed.map((g) => `@${g}`).join(' or ')}`);
+}
+
+function inProgress(name: string, last: ScaleOperation | null): GuardrailRefusal | null {
+  if (!last || (last.status !== 'requested' && last.status !== 'started')) return null;
+  return refuse('in_progress', `${name} is being scaled right now (operation #${last.id}); wait for it to finish`);
+}
+
+function maxStepBroken(target: ScaleTarget, change: ScaleChange, current: number | null, delta: number): GuardrailRefusal | null {
+  if (Math.abs(delta) <= target.maxStep) return null;
+  const verb = delta > 0 ? `add at most ${instances(target.maxStep)} to` : `remove at most ${instances(target.maxStep)} from`;
+  const detail = change.kind === 'relative' || current === null ? `asked for ${changeText(change)}` : `it has ${current}, so ${change.size} would ${delta > 0 ? 'add' : 'remove'} ${Math.abs(delta)}`;
+  return refuse('max_step', `one request may ${verb} ${target.name} (max step); ${detail}`);
+}
+
+function coolingDown(target: ScaleTarget, last: ScaleOperation | null, now: Date): GuardrailRefusal | null {
+  const since = last ? cooldownFrom(last) : null;
+  if (!since) return null;
+  const cooldownMs = target.cooldownSeconds * 1000;
+  // A clock behind the stored time counts as "just now", not as a longer wait than the cooldown.
+  const elapsedMs = Math.max(0, now.getTime() - since.getTime());
+  if (elapsedMs >= cooldownMs) return null;
+  const elapsed = Math.floor(elapsedMs / 1000);
+  const remaining = Math.ceil((cooldownMs - elapsedMs) / 1000);
+  return refuse('cooldown', `${target.name} was scaled ${elapsed} s ago; wait ${remaining} s more (cooldown ${target.cooldownSeconds} s)`);
+}
+
+/** An operation on another target says nothing about this one. */
+function lastOn(target: ScaleTarget, op: ScaleOperation | null): ScaleOperation | null {
+  return op?.target === target.name ? op : null;
+}
+
 /**
- * Whether a change may go ahead, checked before any cloud call. The first rule broken is reported, in this
- * order: not_allowed, in_progress, no_change, max, min, max_step, cooldown.
+ * The guardrails that need nothing from the cloud, checked before any AWS call (a refused user must not
+ * cost an AWS read): not_allowed, in_progress, max_step when the request itself says the step (+N, -N),
+ * cooldown. Passing them is not approval: checkGuardrails decides, with the capacity. A request breaking
+ * several rules may hear of a different one here than checkGuardrails would name; each is one it breaks.
+ */
+export function checkBeforeCapacity(input: {
+  target: ScaleTarget;
+  change: ScaleChange;
+  actor: { userId: string; userGroups: string[] };
+  lastOperation: ScaleOperation | null;
+  now: Date;
+}): { ok: true } | GuardrailRefusal {
+  const { target, change } = input;
+  const last = lastOn(target, input.lastOperation);
+  return (
+    notAllowed(target, input.actor.userGroups) ??
+    inProgress(target.name, last) ??
+    (change.kind === 'relative' ? maxStepBroken(target, change, null, change.delta) : null) ??
+    coolingDown(target, last, input.now) ?? { ok: true }
+  );
+}
+
+/**
+ * Whether a change may go ahead, checked before any call that changes the cloud. The first rule broken is
+ * reported, in this order: not_allowed, in_progress, no_change, max, min, max_step, cooldown.
  *
  * max and min refuse only a change that moves away from the range: a target already above max (someone scaled
  * it by hand) may still be scaled in, even if one step does not bring it back under max.
@@ -118,20 +178,10 @@ export function checkGuardrails(input: {
 }): GuardrailResult {
   const { target, current, change, now } = input;
   const name = target.name;
-  // An operation on another target says nothing about this one.
-  const last = input.lastOperation?.target === name ? input.lastOperation : null;
+  const last = lastOn(target, input.lastOperation);
 
-  const allowed = target.allowedUserGroups.map(normalizeHandle);
-  if (allowed.length > 0) {
-    const groups = new Set(input.actor.userGroups.map(normalizeHandle));
-    if (!allowed.some((g) => groups.has(g))) {
-      return refuse('not_allowed', `scaling ${name} is limited to members of ${allowed.map((g) => `@${g}`).join(' or ')}`);
-    }
-  }
-
-  if (last && (last.status === 'requested' || last.status === 'started')) {
-    return refuse('in_progress', `${name} is being scaled right now (operation #${last.id}); wait for it to finish`);
-  }
+  const early = notAllowed(target, input.actor.userGroups) ?? inProgress(name, last);
+  if (early) return early;
 
   const to = change.kind === 'relative' ? current + change.delta : change.size;
   const delta = to - current;
@@ -151,25 +201,7 @@ export function checkGuardrails(input: {
     return refuse('min', `${name} may not go below ${instances(min)} (min); it has ${current}, ${detail}`);
   }
 
-  if (Math.abs(delta) > target.maxStep) {
-    const verb = delta > 0 ? `add at most ${instances(target.maxStep)} to` : `remove at most ${instances(target.maxStep)} from`;
-    const detail = change.kind === 'relative' ? `asked for ${asked}` : `it has ${current}, so ${to} would ${delta > 0 ? 'add' : 'remove'} ${Math.abs(delta)}`;
-    return refuse('max_step', `one request may ${verb} ${name} (max step); ${detail}`);
-  }
-
-  const since = last ? cooldownFrom(last) : null;
-  if (since) {
-    const cooldownMs = target.cooldownSeconds * 1000;
-    // A clock behind the stored time counts as "just now", not as a longer wait than the cooldown.
-    const elapsedMs = Math.max(0, now.getTime() - since.getTime());
-    if (elapsedMs < cooldownMs) {
-      const elapsed = Math.floor(elapsedMs / 1000);
-      const remaining = Math.ceil((cooldownMs - elapsedMs) / 1000);
-      return refuse('cooldown', `${name} was scaled ${elapsed} s ago; wait ${remaining} s more (cooldown ${target.cooldownSeconds} s)`);
-    }
-  }
-
-  return { ok: true, from: current, to, delta };
+  return maxStepBroken(target, change, current, delta) ?? coolingDown(target, last, now) ?? { ok: true, from: current, to, delta };
 }
 
 /** What a refused operation stores as its error, and what its timeline event says. */

@@ -1,4 +1,5 @@
-// Scaling, safely: every request is checked against the target's guardrails before any cloud call,
+// Scaling, safely: every request is checked against the target's guardrails (those needing no capacity
+// before any AWS call at all, the rest before any call that changes the cloud),
 // stored with its request key before the call (so a double click, a Slack retry or a restart launches
 // once), run through the outbox one operation per target at a time, and watched until the capacity is
 // really there. Every step is a timeline event and shows on the incident card.
@@ -6,7 +7,7 @@ import type { Actor } from '../domain/actor';
 import type { Incident } from '../domain/incident';
 import type { CapacitySnapshot, ScaleTarget } from '../domain/scale-target';
 import {
-  checkGuardrails, ec2ClientToken, findScaleTarget, parseScaleAmount, scaleRequestKey, scaleTimelineEvents,
+  checkBeforeCapacity, checkGuardrails, ec2ClientToken, findScaleTarget, parseScaleAmount, scaleRequestKey, scaleTimelineEvents,
   type GuardrailRefusal, type ScaleOperation,
 } from '../domain/scaling';
 import { forIncident, type TimelineEventDraft } from '../domain/timeline';
@@ -93,7 +94,21 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
   const earlier = await deps.store.scaleOperations.findByRequestKey(key);
   if (earlier) return { ok: true, operation: earlier, repeated: true };
 
+  // Everything that can refuse without asking AWS goes first: someone who may not scale costs no AWS call.
   const userGroups = await groupsOf(deps.chat, target, request.actor.id);
+  const early = checkBeforeCapacity({
+    target,
+    change: amount.change,
+    actor: { userId: request.actor.id, userGroups },
+    lastOperation: await deps.store.scaleOperations.latestForTarget(target.name),
+    now: deps.clock.now(),
+  });
+  if (!early.ok) {
+    const now = deps.clock.now();
+    await deps.store.transaction((tx) => appendEvent(tx, request.incidentId, scaleTimelineEvents.refused({ target: target.name, requestedBy: request.actor, refusal: early, now }), now));
+    return { ok: false, refusal: early };
+  }
+
   let capacity: Capacity;
   try {
     capacity = await deps.cloud.capacity(target);

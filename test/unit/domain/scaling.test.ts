@@ -2,6 +2,7 @@ import { userActor, FIREBREAK } from '../../../src/domain/actor';
 import type { ScaleTarget } from '../../../src/domain/scale-target';
 import {
   capacityLine,
+  checkBeforeCapacity,
   checkGuardrails,
   CLIENT_TOKEN_MAX_LENGTH,
   ec2ClientToken,
@@ -282,6 +283,34 @@ describe('checkGuardrails', () => {
     ] as const)('%s', (_name, overrides, rule) => {
       expect(check(overrides)).toMatchObject({ ok: false, rule });
     });
+  });
+});
+
+describe('checkBeforeCapacity (before any AWS call)', () => {
+  const early = (overrides: Partial<Parameters<typeof checkBeforeCapacity>[0]> = {}) =>
+    checkBeforeCapacity({ target: web, change: plus(4), actor: alice, lastOperation: null, now, ...overrides });
+
+  it('refuses with the same words as checkGuardrails: permission, one active operation, cooldown', () => {
+    const stranger = { userId: 'U2', userGroups: [] };
+    expect(early({ actor: stranger })).toEqual(check({ actor: stranger }));
+    const running = operation({ status: 'started', finishedAt: null });
+    expect(early({ lastOperation: running })).toEqual(check({ lastOperation: running }));
+    const justDone = operation({ finishedAt: new Date(now.getTime() - 45_000) });
+    expect(early({ lastOperation: justDone })).toEqual(check({ lastOperation: justDone }));
+  });
+
+  it('refuses a relative step over max step, which needs no capacity to tell', () => {
+    expect(early({ change: plus(-15) })).toEqual({ ok: false, rule: 'max_step', message: 'one request may remove at most 10 instances from web (max step); asked for -15' });
+  });
+
+  it('leaves to checkGuardrails what needs the capacity: totals, max, min, no change', () => {
+    expect(early({ change: total(400) })).toEqual({ ok: true });
+    expect(early({ change: total(0) })).toEqual({ ok: true });
+    expect(early({ change: plus(10) })).toEqual({ ok: true });
+  });
+
+  it('ignores an operation on another target', () => {
+    expect(early({ lastOperation: operation({ target: 'api', status: 'started', finishedAt: null }) })).toEqual({ ok: true });
   });
 });
 
