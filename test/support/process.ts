@@ -18,8 +18,11 @@ export interface FirebreakProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `src/main.ts` with exactly `env` (plus PATH) and waits for its "listening" log line. */
-export async function spawnFirebreak(env: Record<string, string>, options: { cwd?: string; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<FirebreakProcess> {
+/**
+ * Starts `src/main.ts` with exactly `env` (plus PATH) and waits for its "listening" log line, or, with
+ * `healthUrl` (a fixed PORT, a LOG_LEVEL quieter than info), until that URL answers 200.
+ */
+export async function spawnFirebreak(env: Record<string, string>, options: { cwd?: string; timeoutMs?: number; nodeArgs?: string[]; healthUrl?: string } = {}): Promise<FirebreakProcess> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX_LOADER, join(ROOT, 'src/main.ts')], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -58,6 +61,11 @@ export async function spawnFirebreak(env: Record<string, string>, options: { cwd
       clearTimeout(timer);
       reject(new Error(`Firebreak exited (code ${code}, signal ${signal}) before listening; stderr: ${stderr}`));
     });
+    if (options.healthUrl) void pollHealth(options.healthUrl, exited).then((ok) => {
+      if (!ok) return;
+      clearTimeout(timer);
+      resolve(new URL(options.healthUrl as string).origin);
+    });
   });
   try {
     return { child, url: await url, logs, stderr: () => stderr, exited };
@@ -65,4 +73,19 @@ export async function spawnFirebreak(env: Record<string, string>, options: { cwd
     child.kill('SIGKILL');
     throw error;
   }
+}
+
+/** True once `url` answers 200; false if the process exits first. */
+async function pollHealth(url: string, exited: Promise<unknown>): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  while (!gone) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
 }
