@@ -170,6 +170,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     logger: logger.child({ component: 'outbox' }),
     laneIntervalMs: options.outbox?.laneIntervalMs ?? config.policy.card.minEditIntervalMs,
     isPaced: (job) => MESSAGE_WRITING_JOBS.has(job.kind),
+    // SQLite is one process's alone: what a killed predecessor held is taken back at once, not after a lease.
+    reclaimOnStart: env.DATABASE_URL.startsWith('sqlite'),
     ...(options.outbox?.pollMs !== undefined ? { pollMs: options.outbox.pollMs } : {}),
     ...(options.outbox?.baseBackoffMs !== undefined ? { baseBackoffMs: options.outbox.baseBackoffMs } : {}),
     handlers: {

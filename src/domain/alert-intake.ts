@@ -90,6 +90,8 @@ function openIncident(alert: NormalizedAlert, severity: Severity, now: Date): Ne
     channelId: null,
     channelName: null,
     cardTs: null,
+    channelFailure: null,
+    announcement: null,
     openedAt: now,
     mitigatedAt: null,
     resolvedAt: null,

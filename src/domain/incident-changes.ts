@@ -30,6 +30,8 @@ export function declareIncident(
       channelId: null,
       channelName: null,
       cardTs: null,
+      channelFailure: null,
+      announcement: null,
       openedAt: now,
       mitigatedAt: null,
       resolvedAt: null,

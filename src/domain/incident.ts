@@ -27,6 +27,10 @@ export interface Incident {
   channelId: string | null;
   channelName: string | null;
   cardTs: string | null;
+  /** Why the chat platform refused to create the channel for good (then the incident lives in the announcement). */
+  channelFailure: string | null;
+  /** The announcement of the incident in the incidents channel, once posted. */
+  announcement: PostedMessage | null;
   openedAt: Date;
   mitigatedAt: Date | null;
   resolvedAt: Date | null;
@@ -41,6 +45,12 @@ export interface Incident {
 }
 
 export type NewIncident = Omit<Incident, 'id'>;
+
+/** A message the chat platform accepted: where it is, to find or edit it later. */
+export interface PostedMessage {
+  channelId: string;
+  ts: string;
+}
 
 export function incidentRef(incident: Pick<Incident, 'id'>): string {
   return `INC-${incident.id}`;

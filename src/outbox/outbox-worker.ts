@@ -1,5 +1,9 @@
-// Delivers outbox jobs: claims due jobs, runs them lane by lane at a paced rate, and reschedules failures.
-// Rate limits and outages only delay a job (honouring Retry-After); only a job refused for good is buried.
+// Delivers outbox jobs: claims whole lanes (one Slack channel each), runs their jobs in order at the lane's
+// pace, and reschedules failures. Rate limits wait exactly as told; outages back off briefly; a job refused for
+// good, or still failing after a day, is buried. Lane leases are renewed while held, so a dead worker's lanes
+// are taken back within one lease.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { errorMessage, FirebreakError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { OutboxJob, Store } from '../ports/store';
@@ -37,32 +41,52 @@ export interface OutboxWorkerOptions {
   laneIntervalMs?: number;
   /** Which jobs count against the lane's pace (message posts and edits); others run as soon as it is their turn. */
   isPaced?: (job: OutboxJob) => boolean;
+  /**
+   * How long a claimed lane stays this worker's without a heartbeat. The worker renews it several times a
+   * lease, so a lane outlives its worker by at most this: a replica (or the restarted process) takes back a
+   * dead worker's jobs within it.
+   */
   leaseMs?: number;
+  /**
+   * The store is this process's alone (SQLite): at start, whatever a previous process held is taken back at
+   * once instead of after its lease.
+   */
+  reclaimOnStart?: boolean;
+  /** Lanes running at once in this worker. */
+  maxLanes?: number;
+  /** Jobs taken from one lane per claim. */
   batchSize?: number;
   /** Longest sleep between looks at the outbox, in case a wake-up was missed (another replica wrote). */
   pollMs?: number;
   baseBackoffMs?: number;
+  /**
+   * Longest wait after an outage (Slack or PagerDuty answering 5xx or not at all). Short on purpose: when
+   * the outage ends, every waiting channel must be created within seconds, not minutes.
+   */
   maxBackoffMs?: number;
+  /** Unexpected errors (not coded) back off up to this. */
+  maxUnexpectedBackoffMs?: number;
   /** Unexpected errors (not coded as retryable) are tried this often before the job is buried. */
   maxUnexpectedAttempts?: number;
+  /** A job still failing this long after it was enqueued is buried: nothing retries for ever. */
+  giveUpAfterMs?: number;
 }
 
 const WAKE_BATCH_MS = 5;
-/** When a job's lane is busy, it is looked at again this much later (the lane also wakes the worker when done). */
-const BUSY_LANE_RETRY_MS = 250;
 
-function laneOf(job: OutboxJob): string {
-  const lane = job.payload['lane'];
-  return typeof lane === 'string' ? lane : `job:${job.id}`;
+function isRateLimit(error: FirebreakError | null): error is FirebreakError {
+  return error !== null && error.details.retryAfterSeconds !== undefined;
 }
 
 export class OutboxWorker {
-  private readonly laneReadyAt = new Map<string, number>();
+  /** This worker's name on the lanes it holds; a restarted process is a new owner. */
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private pendingWake = false;
   private wakeTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
   /** Lanes with a batch in progress. Each lane runs on its own, so a slow Slack call never holds up a page. */
   private readonly activeLanes = new Map<string, Promise<void>>();
   private readonly options: Required<Omit<OutboxWorkerOptions, 'observer'>> & { observer: OutboxObserver };
@@ -70,12 +94,16 @@ export class OutboxWorker {
   constructor(options: OutboxWorkerOptions) {
     this.options = {
       laneIntervalMs: 1100,
-      leaseMs: 60_000,
+      leaseMs: 4000,
+      reclaimOnStart: false,
+      maxLanes: 50,
       batchSize: 25,
       pollMs: 1000,
       baseBackoffMs: 1000,
-      maxBackoffMs: 5 * 60_000,
+      maxBackoffMs: 8000,
+      maxUnexpectedBackoffMs: 5 * 60_000,
       maxUnexpectedAttempts: 8,
+      giveUpAfterMs: 24 * 60 * 60_000,
       isPaced: () => true,
       observer: {},
       ...options,
@@ -85,10 +113,13 @@ export class OutboxWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    const { leaseMs } = this.options;
+    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(50, Math.floor(leaseMs / 4)));
+    this.heartbeat.unref();
     this.loop = this.run();
   }
 
-  /** Stops claiming; resolves once the jobs in hand are finished (their outcome stored). */
+  /** Stops claiming; resolves once the jobs in hand are finished (their outcome stored) and their lanes let go. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
@@ -98,6 +129,8 @@ export class OutboxWorker {
     await this.loop;
     this.loop = null;
     await Promise.all(this.activeLanes.values());
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   /**
@@ -113,35 +146,43 @@ export class OutboxWorker {
     }, WAKE_BATCH_MS);
   }
 
-  /**
-   * Claims the due jobs and starts each lane's batch without waiting for it. A job whose lane is still busy
-   * is handed back, due a moment later, so the lane keeps its order. Returns how many jobs were started.
-   */
+  private async renewLeases(): Promise<void> {
+    const { store, clock, leaseMs, logger } = this.options;
+    if (this.activeLanes.size === 0) return;
+    try {
+      await store.outbox.renewLeases(this.owner, clock.now(), leaseMs);
+    } catch (error) {
+      logger.warn({ err: errorMessage(error) }, 'outbox: could not renew lane leases; another replica may take them over');
+    }
+  }
+
+  /** Claims free lanes and starts each one's batch without waiting for it. Returns how many lanes started. */
   private async claimAndStart(): Promise<number> {
-    const { store, clock, batchSize, leaseMs, logger } = this.options;
-    const now = clock.now();
-    const jobs = await store.outbox.claimDue(now, batchSize, leaseMs);
-    const lanes = new Map<string, OutboxJob[]>();
-    for (const job of jobs) lanes.set(laneOf(job), [...(lanes.get(laneOf(job)) ?? []), job]);
-    let started = 0;
-    for (const [lane, laneJobs] of lanes) {
-      if (this.activeLanes.has(lane)) {
-        for (const job of laneJobs) await store.outbox.release(job.id, new Date(now.getTime() + BUSY_LANE_RETRY_MS));
-        continue;
-      }
-      started += laneJobs.length;
-      const run = this.runLane(lane, laneJobs)
-        .catch((error: unknown) => logger.error({ lane, err: errorMessage(error) }, 'outbox: a lane failed; its jobs run again when their lease lapses'))
+    const { store, clock, batchSize, leaseMs, logger, maxLanes } = this.options;
+    const room = maxLanes - this.activeLanes.size;
+    if (room <= 0) return 0;
+    const lanes = await store.outbox.claimLanes({ owner: this.owner, now: clock.now(), leaseMs, maxLanes: room, maxJobsPerLane: batchSize });
+    for (const { lane, jobs } of lanes) {
+      const run = this.runLane(lane, jobs)
+        .catch((error: unknown) => logger.error({ lane, err: errorMessage(error) }, 'outbox: a lane failed; its jobs run again when its lease lapses'))
         .finally(() => {
           this.activeLanes.delete(lane);
           if (this.running) this.wake();
         });
       this.activeLanes.set(lane, run);
     }
-    return started;
+    return lanes.length;
   }
 
   private async run(): Promise<void> {
+    if (this.options.reclaimOnStart) {
+      try {
+        const taken = await this.options.store.outbox.reclaimAll(this.options.clock.now());
+        if (taken > 0) this.options.logger.info({ jobs: taken }, 'outbox: took back the jobs a previous process was running');
+      } catch (error) {
+        this.options.logger.error({ err: errorMessage(error) }, 'outbox: could not take back a previous process\'s jobs; they run again when their lease lapses');
+      }
+    }
     while (this.running) {
       this.pendingWake = false;
       let claimed = 0;
@@ -163,6 +204,8 @@ export class OutboxWorker {
     } catch {
       // The next claim reports the store failure; here we only decide how long to sleep.
     }
+    // Due now but not claimable (a lane held or paced): look again shortly rather than spin.
+    if (delay === 0 && this.activeLanes.size > 0) delay = 20;
     if (this.pendingWake) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delay);
@@ -174,68 +217,82 @@ export class OutboxWorker {
     this.wakeUp = null;
   }
 
+  /**
+   * Runs a lane's jobs in order. A paced job waits for the lane's pace; a failure holds back the lane's later
+   * jobs until its retry, so a channel's messages never overtake each other. What is not run is handed
+   * back, and the lane is let go with the time its next write may start.
+   */
   private async runLane(lane: string, jobs: OutboxJob[]): Promise<void> {
-    let handedBack = false;
-    for (const job of jobs) {
-      const now = this.options.clock.now().getTime();
-      const readyAt = this.laneReadyAt.get(lane) ?? 0;
-      // Too soon for this channel: hand the job back, due when the lane is free (not a failure). Once one
-      // job waits, the lane's later jobs wait behind it, so a channel's jobs keep their order.
-      if (handedBack || (readyAt > now && this.options.isPaced(job))) {
-        handedBack = true;
-        await this.options.store.outbox.release(job.id, new Date(Math.max(readyAt, now)));
-        continue;
+    const { store, clock, isPaced, laneIntervalMs } = this.options;
+    let readyAt = clock.now().getTime();
+    let rest = 0;
+    for (; rest < jobs.length; rest++) {
+      const job = jobs[rest] as OutboxJob;
+      const now = clock.now().getTime();
+      if (isPaced(job) && readyAt > now) break;
+      const result = await this.runJob(job);
+      if (result.kind === 'sent' && isPaced(job)) readyAt = clock.now().getTime() + laneIntervalMs;
+      if (result.kind === 'retry') {
+        readyAt = Math.max(readyAt, result.at.getTime());
+        rest++;
+        break;
       }
-      await this.runJob(lane, job);
     }
+    for (const job of jobs.slice(rest)) await store.outbox.release(job.id, new Date(Math.max(readyAt, clock.now().getTime())));
+    await store.outbox.releaseLane(lane, this.owner, new Date(readyAt));
   }
 
-  private async runJob(lane: string, job: OutboxJob): Promise<void> {
+  private async runJob(job: OutboxJob): Promise<{ kind: 'sent' | 'other' } | { kind: 'retry'; at: Date }> {
     const { store, clock, handlers, logger, observer } = this.options;
     const handler = handlers[job.kind];
     if (!handler) {
       await store.outbox.bury(job.id, `no handler for job kind ${job.kind}`, clock.now());
       logger.error({ jobId: job.id, kind: job.kind }, 'outbox: unknown job kind; job buried');
-      return;
+      return { kind: 'other' };
     }
     try {
       const outcome = await handler(job);
       if ('deferred' in outcome) {
         await store.outbox.release(job.id, outcome.until);
-        return;
+        return { kind: 'other' };
       }
-      if ('sent' in outcome && this.options.isPaced(job)) this.laneReadyAt.set(lane, clock.now().getTime() + this.options.laneIntervalMs);
       await store.outbox.complete(job.id, clock.now());
       observer.delivered?.(job, outcome);
+      return { kind: 'sent' in outcome ? 'sent' : 'other' };
     } catch (error) {
-      await this.handleFailure(lane, job, error instanceof Error ? error : new Error(String(error)));
+      const at = await this.handleFailure(job, error instanceof Error ? error : new Error(String(error)));
+      return at ? { kind: 'retry', at } : { kind: 'other' };
     }
   }
 
-  private backoffMs(attempts: number): number {
-    const { baseBackoffMs, maxBackoffMs } = this.options;
-    const exponential = Math.min(maxBackoffMs, baseBackoffMs * 2 ** Math.max(0, attempts - 1));
+  private backoffMs(failures: number, capMs: number): number {
+    const exponential = Math.min(capMs, this.options.baseBackoffMs * 2 ** Math.max(0, failures - 1));
     // Jitter keeps many jobs that failed together from retrying together.
     return Math.round(exponential * (0.75 + Math.random() * 0.5));
   }
 
-  private async handleFailure(lane: string, job: OutboxJob, error: Error): Promise<void> {
-    const { store, clock, logger, observer, maxUnexpectedAttempts } = this.options;
+  /** Buries the job or schedules its retry; returns when it runs again (null when buried). */
+  private async handleFailure(job: OutboxJob, error: Error): Promise<Date | null> {
+    const { store, clock, logger, observer, maxUnexpectedAttempts, giveUpAfterMs } = this.options;
     const now = clock.now();
     const coded = error instanceof FirebreakError ? error : null;
-    const retryable = coded ? coded.retryable : job.attempts < maxUnexpectedAttempts;
+    const tooOld = now.getTime() - job.createdAt.getTime() > giveUpAfterMs;
+    const retryable = !tooOld && (coded ? coded.retryable : job.attempts < maxUnexpectedAttempts);
     const context = { jobId: job.id, kind: job.kind, incidentId: job.incidentId, attempts: job.attempts, code: coded?.code, err: error.message };
     if (!retryable) {
-      await store.outbox.bury(job.id, error.message, now);
-      logger.error(context, 'outbox: job refused for good; buried');
+      const why = tooOld ? `gave up after ${Math.round(giveUpAfterMs / 3_600_000)} h of failures: ${error.message}` : error.message;
+      await store.outbox.bury(job.id, why, now);
+      logger.error(context, tooOld ? 'outbox: job still failing after its time; buried' : 'outbox: job refused for good; buried');
       observer.buried?.(job, error);
-      return;
+      return null;
     }
-    const retryAfterMs = coded?.details.retryAfterSeconds !== undefined ? coded.details.retryAfterSeconds * 1000 : null;
-    const at = new Date(now.getTime() + (retryAfterMs ?? this.backoffMs(job.attempts)));
-    if (retryAfterMs !== null) this.laneReadyAt.set(lane, at.getTime());
-    await store.outbox.retryLater(job.id, at, error.message);
-    logger.warn({ ...context, retryAt: at.toISOString() }, 'outbox: delivery failed; will retry');
+    // A rate limit says exactly when to come back, and is not a failure: the attempt is not counted.
+    const at = isRateLimit(coded)
+      ? new Date(now.getTime() + Math.ceil((coded.details.retryAfterSeconds ?? 1) * 1000))
+      : new Date(now.getTime() + this.backoffMs(job.attempts, coded ? this.options.maxBackoffMs : this.options.maxUnexpectedBackoffMs));
+    await store.outbox.retryLater(job.id, at, error.message, { countAttempt: !isRateLimit(coded) });
+    logger.warn({ ...context, retryAt: at.toISOString() }, isRateLimit(coded) ? 'outbox: rate-limited; will retry when told' : 'outbox: delivery failed; will retry');
     observer.retried?.(job, error);
+    return at;
   }
 }

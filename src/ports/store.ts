@@ -49,6 +49,8 @@ export interface OutboxJob {
   status: OutboxStatus;
   nextAttemptAt: Date;
   lastError: string | null;
+  /** Jobs of one lane run in order by one worker at a time. */
+  lane: string;
   createdAt: Date;
 }
 
@@ -60,29 +62,75 @@ export interface NewOutboxJob {
   notBefore?: Date;
 }
 
+/** A lane a worker holds, with its due jobs in the order they were enqueued. */
+export interface ClaimedLane {
+  lane: string;
+  jobs: OutboxJob[];
+}
+
+export interface LaneClaim {
+  /** The worker claiming: a process's own id, renewed by its heartbeat. */
+  owner: string;
+  now: Date;
+  /** How long the lanes are the owner's unless renewed: a dead owner's work is taken back after this. */
+  leaseMs: number;
+  maxLanes: number;
+  maxJobsPerLane: number;
+}
+
 export interface OutboxRepository {
   /**
    * Adds a job; when `coalesceKey` matches a *pending* job, returns that job instead of adding one.
    * A running job does not absorb new work: what changed after it rendered needs a job of its own.
+   * The job's lane is `payload.lane` (one Slack channel, one pager incident); without one it is alone.
    */
   enqueue(job: NewOutboxJob, now: Date): Promise<OutboxJob>;
   /**
-   * Marks up to `limit` due jobs running, leased for `leaseMs` so no other worker (or replica) takes them,
-   * and counts the attempt. Due: pending with next_attempt_at <= now, or running with an expired lease.
+   * Takes whole lanes, so one lane's jobs run by one worker at a time, in order, at the lane's pace — across
+   * replicas. A lane is free when no live owner holds it (its lease lapsed) and its pace allows a write.
+   * Its due jobs (and any a dead owner left running) are marked running for the owner, their attempt counted.
    */
-  claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxJob[]>;
+  claimLanes(claim: LaneClaim): Promise<ClaimedLane[]>;
+  /** Extends the leases of the lanes `owner` holds (its heartbeat); returns how many it still holds. */
+  renewLeases(owner: string, now: Date, leaseMs: number): Promise<number>;
+  /** Lets go of a lane; its next job may not start before `readyAt` (the channel's write pace). */
+  releaseLane(lane: string, owner: string, readyAt: Date): Promise<void>;
+  /** Frees every lane and running job at once: only for a store no other process shares (SQLite), at start. */
+  reclaimAll(now: Date): Promise<number>;
   /** Hands a claimed job back unattempted (its attempt is not counted), due again at `at`. */
   release(id: number, at: Date): Promise<void>;
   complete(id: number, now: Date): Promise<void>;
-  retryLater(id: number, at: Date, error: string): Promise<void>;
+  /**
+   * Due again at `at` after a failure. `countAttempt: false` for a rate limit: Slack said when, and waiting
+   * for it is not a failure, so it neither lengthens the backoff nor brings the job closer to being buried.
+   */
+  retryLater(id: number, at: Date, error: string, options?: { countAttempt?: boolean }): Promise<void>;
   bury(id: number, error: string, now: Date): Promise<void>;
   /** The backlog, for the metric: jobs running, due, or failed and waiting to retry (not those scheduled for later). */
   depth(): Promise<number>;
   /** The earliest time a pending job becomes due, to sleep until then. */
   nextDueAt(): Promise<Date | null>;
   list(filter?: { status?: OutboxStatus; incidentId?: number }): Promise<OutboxJob[]>;
-  /** Deletes delivered jobs last touched before `before` (dead ones stay, for operators); returns how many. */
+  /** Deletes delivered jobs last touched before `before` (dead ones stay, for operators), and idle lanes; returns how many jobs. */
   purgeDone(before: Date): Promise<number>;
+}
+
+/** Slack's rate tiers as a budget every replica draws from (a token bucket per key, kept in the store). */
+export interface RateBudgetRepository {
+  /**
+   * Takes one call from the bucket `key` (refilled at `perMinute`, holding at most `burst`): granted, or
+   * the time the next call may be made.
+   */
+  take(key: string, now: Date, limits: { perMinute: number; burst: number }): Promise<{ granted: true } | { granted: false; retryAt: Date }>;
+}
+
+/** Channel names claimed by incidents before the chat platform is asked to create them. */
+export interface ChannelNameRepository {
+  /**
+   * `claimed`: the name is now this incident's; `ours`: it already was (claimed by an earlier attempt, which
+   * may have created the channel before a crash); `taken`: another incident's.
+   */
+  claim(name: string, incidentId: number, now: Date): Promise<'claimed' | 'ours' | 'taken'>;
 }
 
 export interface ScaleOperationRepository {
@@ -100,6 +148,11 @@ export interface DeliveryRepository {
   /** The stored response of a delivery already processed, or null. */
   find(key: string): Promise<{ response: unknown; receivedAt: Date } | null>;
   record(key: string, response: unknown, now: Date): Promise<void>;
+  /**
+   * Records `key` unless it is already stored; true when this call stored it. One atomic insert, so of
+   * several replicas claiming one key at once exactly one wins (a replayed signed request is refused).
+   */
+  claim(key: string, now: Date): Promise<boolean>;
   /** Forgets deliveries older than `before`, so identical re-notifications much later count as repeats. */
   prune(before: Date): Promise<number>;
   /** Forgets one delivery, so the same bytes arriving now count as new (an alert firing again later). */
@@ -113,6 +166,8 @@ export interface StoreTransaction {
   outbox: OutboxRepository;
   deliveries: DeliveryRepository;
   scaleOperations: ScaleOperationRepository;
+  rateBudgets: RateBudgetRepository;
+  channelNames: ChannelNameRepository;
 }
 
 export interface Store extends StoreTransaction {

@@ -130,7 +130,7 @@ describe('GET /incidents/:id/postmortem', () => {
 
   it('reads the people’s answers defensively: per answer, the latest resolve that gives it; mistyped ones ignored', async () => {
     const { id: _id, ...incident } = server.scenario.incident;
-    const reopened = await server.store.incidents.insert({ ...incident, groupKey: 'reopened', channelId: 'C0REOPENED', channelName: null, cardTs: null });
+    const reopened = await server.store.incidents.insert({ ...incident, groupKey: 'reopened', channelId: 'C0REOPENED', channelName: null, cardTs: null, announcement: null });
     const firebreak = { kind: 'firebreak' } as const;
     const alice = { kind: 'user', id: 'U0ALICE', name: 'Alice' } as const;
     const append = (at: string, type: 'incident.resolved', data: Record<string, unknown>) =>

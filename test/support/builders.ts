@@ -36,6 +36,8 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
     channelId: 'C0INC7',
     channelName: 'inc-20230215-high-request-rate-on-web',
     cardTs: '1676460600.000100',
+    channelFailure: null,
+    announcement: null,
     openedAt: T0,
     mitigatedAt: null,
     resolvedAt: null,

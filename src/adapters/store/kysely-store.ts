@@ -8,6 +8,8 @@ import { migrationsApplied } from './migrations';
 import { outboxRepository } from './outbox-repository';
 import { alertRepository, deliveryRepository, incidentRepository, timelineRepository, type RepositoryContext } from './repositories';
 import { scaleOperationRepository } from './scale-operation-repository';
+import { rateBudgetRepository } from './rate-budget-repository';
+import { channelNameRepository } from './channel-name-repository';
 import type { Database } from './schema';
 import { guard } from './store-errors';
 
@@ -31,6 +33,8 @@ function repositories(ctx: RepositoryContext): StoreTransaction {
     outbox: outboxRepository(ctx),
     deliveries: deliveryRepository(ctx),
     scaleOperations: scaleOperationRepository(ctx),
+    rateBudgets: rateBudgetRepository(ctx),
+    channelNames: channelNameRepository(ctx),
   };
 }
 

@@ -4,6 +4,7 @@ import { errorMessage, FirebreakError } from '../../errors';
 import { initial } from './migrations/001-initial';
 import { paging } from './migrations/002-paging';
 import { scaling } from './migrations/003-scaling';
+import { delivery } from './migrations/004-delivery';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -11,6 +12,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initial,
   '002-paging': paging,
   '003-scaling': scaling,
+  '004-delivery': delivery,
 };
 
 const provider: MigrationProvider = {

@@ -1,10 +1,11 @@
-// The outbox over Kysely: coalesced enqueue, leased claims that several workers or replicas can share.
-import { sql, type Updateable } from 'kysely';
+// The outbox over Kysely: coalesced enqueue, and lanes claimed whole under leases that several workers or
+// replicas share, so one channel's jobs keep their order and pace whichever replica runs them.
+import { sql, type ExpressionBuilder, type Updateable } from 'kysely';
 import { FirebreakError } from '../../errors';
-import type { NewOutboxJob, OutboxJob, OutboxRepository, OutboxStatus } from '../../ports/store';
+import type { ClaimedLane, LaneClaim, NewOutboxJob, OutboxJob, OutboxRepository, OutboxStatus } from '../../ports/store';
 import type { RepositoryContext } from './repositories';
 import { iso, outboxJobToRow, rowToOutboxJob } from './rows';
-import type { OutboxTable } from './schema';
+import type { Database, OutboxTable } from './schema';
 import { guard, isConflict, toStoreError } from './store-errors';
 
 // A literal, not a parameter: SQLite and PostgreSQL only match `on conflict … where` to the partial
@@ -17,15 +18,50 @@ const MAX_RACES = 5;
 export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
   return {
     enqueue: (job, now) => guard(`enqueuing a ${job.kind} job`, () => enqueue(ctx, job, now)),
-    claimDue: (now, limit, leaseMs) => guard('claiming due outbox jobs', () => claimDue(ctx, now, limit, leaseMs)),
+    claimLanes: (claim) => guard('claiming outbox lanes', () => claimLanes(ctx, claim)),
+    renewLeases: (owner, now, leaseMs) =>
+      guard('renewing outbox leases', async () => {
+        const result = await ctx
+          .db()
+          .updateTable('outbox_lanes')
+          .set({ locked_until: iso(new Date(now.getTime() + leaseMs), 'lease') })
+          .where('owner', '=', owner)
+          .where('locked_until', 'is not', null)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      }),
+    releaseLane: (lane, owner, readyAt) =>
+      guard(`letting go of outbox lane ${lane}`, async () => {
+        await ctx
+          .db()
+          .updateTable('outbox_lanes')
+          .set({ owner: null, locked_until: null, ready_at: iso(readyAt, 'readyAt') })
+          .where('lane', '=', lane)
+          .where('owner', '=', owner)
+          .execute();
+      }),
+    reclaimAll: (now) =>
+      guard('taking back the outbox work of a previous process', async () => {
+        const db = ctx.db();
+        await db.updateTable('outbox_lanes').set({ owner: null, locked_until: null }).where('locked_until', 'is not', null).execute();
+        const result = await db
+          .updateTable('outbox')
+          .set({ status: 'pending', owner: null, locked_until: null, next_attempt_at: iso(now, 'now') })
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      }),
     release: (id, at) => guard(`handing back outbox job ${id}`, () => handBack(ctx, id, at, { uncountAttempt: true })),
     complete: (id, now) =>
       guard(`completing outbox job ${id}`, () => finish(ctx, id, { status: 'done', updated_at: iso(now, 'now') })),
-    retryLater: (id, at, error) =>
-      guard(`rescheduling outbox job ${id}`, () => handBack(ctx, id, at, { lastError: error })),
+    retryLater: (id, at, error, options = {}) =>
+      guard(`rescheduling outbox job ${id}`, () => handBack(ctx, id, at, { lastError: error, uncountAttempt: options.countAttempt === false })),
     purgeDone: (before) =>
       guard('purging delivered outbox jobs', async () => {
-        const result = await ctx.db().deleteFrom('outbox').where('status', '=', 'done').where('updated_at', '<', iso(before, 'before')).executeTakeFirst();
+        const beforeIso = iso(before, 'before');
+        const result = await ctx.db().deleteFrom('outbox').where('status', '=', 'done').where('updated_at', '<', beforeIso).executeTakeFirst();
+        // A lane nobody holds and that has been quiet for as long is as good as a lane never seen.
+        await ctx.db().deleteFrom('outbox_lanes').where('locked_until', 'is', null).where('ready_at', '<', beforeIso).execute();
         return Number(result.numDeletedRows);
       }),
     bury: (id, error, now) =>
@@ -88,45 +124,80 @@ async function enqueue(ctx: RepositoryContext, job: NewOutboxJob, now: Date): Pr
   throw new FirebreakError('STORE_CONFLICT', `enqueuing a ${job.kind} job: its coalesce key kept changing hands`, { step: 'enqueuing an outbox job' });
 }
 
+/** Due in a lane being claimed: pending and due, or left running by an owner whose lease lapsed. */
+function dueInLane(nowIso: string) {
+  return (eb: ExpressionBuilder<Database, 'outbox'>) =>
+    eb.or([eb.and([eb('outbox.status', '=', PENDING), eb('outbox.next_attempt_at', '<=', nowIso)]), eb('outbox.status', '=', 'running')]);
+}
+
 /**
- * One statement picks and leases the jobs, so no two claimers get the same job. PostgreSQL skips rows
- * another replica is claiming right now; SQLite has a single writer, so the statement alone is enough.
+ * Finds lanes with due work that nobody holds, takes each with one conditional upsert (of several claimers,
+ * exactly one wins a lane), then marks the lane's due jobs running. PostgreSQL and SQLite alike: the lane
+ * row, not a lock held across statements, is what keeps two replicas out of one channel.
  */
-async function claimDue(ctx: RepositoryContext, now: Date, limit: number, leaseMs: number): Promise<OutboxJob[]> {
-  if (limit <= 0) return [];
-  const nowIso = iso(now, 'now');
+async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<ClaimedLane[]> {
+  if (claim.maxLanes <= 0) return [];
   const db = ctx.db();
-  const due = db
+  const nowIso = iso(claim.now, 'now');
+  const leaseIso = iso(new Date(claim.now.getTime() + claim.leaseMs), 'lease');
+  const candidates = await db
     .selectFrom('outbox')
-    .select('id')
+    .leftJoin('outbox_lanes', 'outbox_lanes.lane', 'outbox.lane')
+    .select(['outbox.lane as lane', (eb) => eb.fn.min('outbox.id').as('first')])
+    .where(dueInLane(nowIso))
     .where((eb) =>
       eb.or([
-        eb.and([eb('status', '=', PENDING), eb('next_attempt_at', '<=', nowIso), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)])]),
-        // A worker that crashed mid-job leaves it running; once its lease lapses, the job is due again.
-        eb.and([eb('status', '=', 'running'), eb('locked_until', '<', nowIso)]),
+        eb('outbox_lanes.lane', 'is', null),
+        eb.and([
+          eb.or([eb('outbox_lanes.locked_until', 'is', null), eb('outbox_lanes.locked_until', '<', nowIso)]),
+          eb('outbox_lanes.ready_at', '<=', nowIso),
+        ]),
       ]),
     )
-    .orderBy('id')
-    .limit(limit)
-    .$if(ctx.dialect === 'postgres', (query) => query.forUpdate().skipLocked());
-  const rows = await db
-    .updateTable('outbox')
-    .set((eb) => ({
-      status: 'running',
-      locked_until: iso(new Date(now.getTime() + leaseMs), 'lease'),
-      attempts: eb('attempts', '+', 1),
-      updated_at: nowIso,
-    }))
-    .where('id', 'in', due)
-    .returningAll()
+    .groupBy('outbox.lane')
+    .orderBy('first')
+    .limit(claim.maxLanes)
     .execute();
-  // RETURNING promises no order; the worker runs each lane's jobs in the order they were enqueued.
-  return rows.sort((a, b) => a.id - b.id).map(rowToOutboxJob);
+  const claimed: ClaimedLane[] = [];
+  for (const { lane } of candidates) {
+    const won = await db
+      .insertInto('outbox_lanes')
+      .values({ lane, owner: claim.owner, locked_until: leaseIso, ready_at: nowIso })
+      .onConflict((oc) =>
+        oc
+          .column('lane')
+          .doUpdateSet({ owner: claim.owner, locked_until: leaseIso })
+          .where((eb) =>
+            eb.and([
+              eb.or([eb('outbox_lanes.locked_until', 'is', null), eb('outbox_lanes.locked_until', '<', nowIso)]),
+              eb('outbox_lanes.ready_at', '<=', nowIso),
+            ]),
+          ),
+      )
+      .returning('lane')
+      .executeTakeFirst();
+    if (!won) continue; // another worker took it between our look and our claim
+    const due = db.selectFrom('outbox').select('id').where('lane', '=', lane).where(dueInLane(nowIso)).orderBy('id').limit(claim.maxJobsPerLane);
+    const rows = await db
+      .updateTable('outbox')
+      .set((eb) => ({ status: 'running', owner: claim.owner, locked_until: leaseIso, attempts: eb('attempts', '+', 1), updated_at: nowIso }))
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+    if (rows.length === 0) {
+      // Its jobs were done or rescheduled meanwhile: let the lane go at once.
+      await db.updateTable('outbox_lanes').set({ owner: null, locked_until: null }).where('lane', '=', lane).where('owner', '=', claim.owner).execute();
+      continue;
+    }
+    // RETURNING promises no order; a lane's jobs run in the order they were enqueued.
+    claimed.push({ lane, jobs: rows.sort((a, b) => a.id - b.id).map(rowToOutboxJob) });
+  }
+  return claimed;
 }
 
 /** Ends a job's run for good (done or dead), dropping its lease. */
 async function finish(ctx: RepositoryContext, id: number, changes: Updateable<OutboxTable>): Promise<void> {
-  await ctx.db().updateTable('outbox').set({ ...changes, locked_until: null }).where('id', '=', id).execute();
+  await ctx.db().updateTable('outbox').set({ ...changes, locked_until: null, owner: null }).where('id', '=', id).execute();
 }
 
 interface HandBack {
@@ -151,6 +222,7 @@ async function handBack(ctx: RepositoryContext, id: number, at: Date, changes: H
           status: 'pending',
           next_attempt_at: iso(at, 'at'),
           locked_until: null,
+          owner: null,
           updated_at: iso(ctx.clock.now(), 'now'),
           ...(changes.lastError !== undefined ? { last_error: changes.lastError } : {}),
           ...(changes.uncountAttempt ? { attempts: eb('attempts', '-', 1) } : {}),

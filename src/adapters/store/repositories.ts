@@ -148,6 +148,19 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
       guard('recording a delivery', async () => {
         await ctx.db().insertInto('deliveries').values({ key, response: toJson(response), received_at: iso(now, 'now') }).execute();
       }),
+    // ON CONFLICT DO NOTHING rather than find-then-record: two replicas racing on one key cannot both win,
+    // and the loser learns it without an error that would roll back its transaction on PostgreSQL.
+    claim: (key, now) =>
+      guard('claiming a delivery key', async () => {
+        const inserted = await ctx
+          .db()
+          .insertInto('deliveries')
+          .values({ key, response: toJson(null), received_at: iso(now, 'now') })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .returning('key')
+          .executeTakeFirst();
+        return inserted !== undefined;
+      }),
     forget: (key) =>
       guard('forgetting a delivery', async () => {
         await ctx.db().deleteFrom('deliveries').where('key', '=', key).execute();

@@ -1,8 +1,9 @@
 // Row ↔ domain mapping, in one place: dates as ISO-8601 UTC text, JSON as text, absent values as NULL.
+import { randomUUID } from 'node:crypto';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Actor } from '../../domain/actor';
 import type { AlertRecord, AlertStatus } from '../../domain/alert';
-import { INCIDENT_STATUSES, type Incident, type NewIncident } from '../../domain/incident';
+import { INCIDENT_STATUSES, type Incident, type NewIncident, type PostedMessage } from '../../domain/incident';
 import type { OnCallState, PageState } from '../../domain/paging';
 import type { CapacitySnapshot } from '../../domain/scale-target';
 import { SCALE_OPERATION_STATUSES, type NewScaleOperation, type ScaleOperation } from '../../domain/scaling';
@@ -77,6 +78,8 @@ const incidentEncoders: { [K in keyof NewIncident]: (value: NewIncident[K]) => I
   channelId: (channel_id) => ({ channel_id }),
   channelName: (channel_name) => ({ channel_name }),
   cardTs: (card_ts) => ({ card_ts }),
+  channelFailure: (channel_failure) => ({ channel_failure }),
+  announcement: (posted) => ({ announcement: posted === null ? null : toJson(posted) }),
   openedAt: (date) => ({ opened_at: iso(date, 'incident.openedAt') }),
   mitigatedAt: (date) => ({ mitigated_at: isoOrNull(date, 'incident.mitigatedAt') }),
   resolvedAt: (date) => ({ resolved_at: isoOrNull(date, 'incident.resolvedAt') }),
@@ -108,6 +111,8 @@ export function rowToIncident(row: Selectable<IncidentsTable>): Incident {
     channelId: row.channel_id,
     channelName: row.channel_name,
     cardTs: row.card_ts,
+    channelFailure: row.channel_failure,
+    announcement: row.announcement === null ? null : fromJson<PostedMessage>(row.announcement),
     openedAt: toDate(row.opened_at),
     mitigatedAt: toDateOrNull(row.mitigated_at),
     resolvedAt: toDateOrNull(row.resolved_at),
@@ -219,6 +224,12 @@ export function rowToTimelineEvent(row: Selectable<TimelineEventsTable>): Timeli
 
 // ── outbox ───────────────────────────────────────────────────────────────────
 
+/** A job without a lane is a lane of its own. */
+function laneOf(job: NewOutboxJob): string {
+  const lane = job.payload?.['lane'];
+  return typeof lane === 'string' && lane.length > 0 ? lane : `job:${randomUUID()}`;
+}
+
 export function outboxJobToRow(job: NewOutboxJob, now: Date): Insertable<OutboxTable> {
   const nowIso = iso(now, 'now');
   return {
@@ -231,6 +242,8 @@ export function outboxJobToRow(job: NewOutboxJob, now: Date): Insertable<OutboxT
     next_attempt_at: job.notBefore ? iso(job.notBefore, 'job.notBefore') : nowIso,
     locked_until: null,
     last_error: null,
+    lane: laneOf(job),
+    owner: null,
     created_at: nowIso,
     updated_at: nowIso,
   };
@@ -247,6 +260,7 @@ export function rowToOutboxJob(row: Selectable<OutboxTable>): OutboxJob {
     status: oneOf(OUTBOX_STATUSES, row.status, 'outbox.status'),
     nextAttemptAt: toDate(row.next_attempt_at),
     lastError: row.last_error,
+    lane: row.lane,
     createdAt: toDate(row.created_at),
   };
 }

@@ -29,6 +29,10 @@ export interface IncidentsTable {
   on_call: JsonText | null;
   /** Record<target, CapacitySnapshot> as JSON. */
   capacity: JsonText | null;
+  /** Why Slack refused to create the channel for good; null while it exists or may still be created. */
+  channel_failure: string | null;
+  /** Where the announcement in the incidents channel was posted, as JSON `{channelId, ts}`. */
+  announcement: JsonText | null;
   updated_at: IsoTime;
 }
 
@@ -71,8 +75,31 @@ export interface OutboxTable {
   next_attempt_at: IsoTime;
   locked_until: IsoTime | null;
   last_error: string | null;
+  /** Jobs of one lane run in order, by one worker at a time (one Slack channel, one pager incident). */
+  lane: string;
+  /** The worker running it (while `running`). */
+  owner: string | null;
   created_at: IsoTime;
   updated_at: IsoTime;
+}
+
+export interface OutboxLanesTable {
+  lane: string;
+  owner: string | null;
+  locked_until: IsoTime | null;
+  ready_at: IsoTime;
+}
+
+export interface RateBudgetsTable {
+  key: string;
+  tokens: number;
+  updated_at: IsoTime;
+}
+
+export interface ChannelNamesTable {
+  name: string;
+  incident_id: number;
+  claimed_at: IsoTime;
 }
 
 export interface DeliveriesTable {
@@ -105,4 +132,7 @@ export interface Database {
   outbox: OutboxTable;
   deliveries: DeliveriesTable;
   scale_operations: ScaleOperationsTable;
+  outbox_lanes: OutboxLanesTable;
+  rate_budgets: RateBudgetsTable;
+  channel_names: ChannelNamesTable;
 }

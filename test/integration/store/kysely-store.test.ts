@@ -12,7 +12,7 @@ import type { Actor } from '../../../src/domain/actor';
 import type { NewIncident } from '../../../src/domain/incident';
 import { timelineEvent } from '../../../src/domain/timeline';
 import { FirebreakError, isFirebreakError } from '../../../src/errors';
-import type { NewAlertRecord, Store } from '../../../src/ports/store';
+import type { NewAlertRecord, OutboxJob, Store } from '../../../src/ports/store';
 import { at, T0 } from '../../support/builders';
 
 /** Where one test's database lives: a URL to open, and how to throw it away. */
@@ -63,6 +63,8 @@ const targets: Target[] = [sqliteTarget, ...(testDatabaseUrl && /^postgres(ql)?:
 
 const monitor: Actor = { kind: 'monitor', id: 'alertmanager' };
 const withMs = (date: Date, ms: number): Date => new Date(date.getTime() + ms);
+/** Seconds after T0: leases, paces and rate budgets are seconds long. */
+const sec = (n: number): Date => withMs(T0, n * 1000);
 
 function newIncident(overrides: Partial<NewIncident> = {}): NewIncident {
   return {
@@ -76,6 +78,8 @@ function newIncident(overrides: Partial<NewIncident> = {}): NewIncident {
     channelId: null,
     channelName: null,
     cardTs: null,
+    channelFailure: null,
+    announcement: null,
     openedAt: withMs(T0, 123),
     mitigatedAt: null,
     resolvedAt: null,
@@ -152,7 +156,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
       const unmigrated = createKyselyStore(kysely);
       try {
         expect(await unmigrated.ready()).toBe(false);
-        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging', '003-scaling']);
+        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging', '003-scaling', '004-delivery']);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
       } finally {
@@ -285,9 +289,15 @@ describe.each(targets)('Kysely store on $name', (target) => {
   });
 
   describe('outbox', () => {
+    /** Claims as one worker does, flattening the lanes' jobs. */
+    async function claimJobs(on: Store, now: Date, options: { owner?: string; maxLanes?: number; leaseMs?: number } = {}) {
+      const lanes = await on.outbox.claimLanes({ owner: options.owner ?? 'w1', now, leaseMs: options.leaseMs ?? 60_000, maxLanes: options.maxLanes ?? 10, maxJobsPerLane: 25 });
+      return lanes.flatMap((l) => l.jobs);
+    }
+
     it('coalesces jobs with one key while pending, and adds a new one once the first ran', async () => {
-      const first = await store.outbox.enqueue({ kind: 'card.update', incidentId: 7, coalesceKey: 'card:7', payload: { lane: 'incident:7' } }, at(0));
-      const again = await store.outbox.enqueue({ kind: 'card.update', incidentId: 7, coalesceKey: 'card:7', payload: { lane: 'incident:7' } }, at(1));
+      const first = await store.outbox.enqueue({ kind: 'card.update', incidentId: 7, coalesceKey: 'card:7', payload: { lane: 'incident:7' } }, sec(0));
+      const again = await store.outbox.enqueue({ kind: 'card.update', incidentId: 7, coalesceKey: 'card:7', payload: { lane: 'incident:7' } }, sec(1));
       expect(again.id).toBe(first.id);
       expect(first).toEqual({
         id: first.id,
@@ -297,19 +307,20 @@ describe.each(targets)('Kysely store on $name', (target) => {
         payload: { lane: 'incident:7' },
         attempts: 0,
         status: 'pending',
-        nextAttemptAt: at(0),
+        nextAttemptAt: sec(0),
         lastError: null,
-        createdAt: at(0),
+        lane: 'incident:7',
+        createdAt: sec(0),
       });
       expect(await store.outbox.list()).toHaveLength(1);
 
-      const [claimed] = await store.outbox.claimDue(at(2), 10, 60_000);
+      const [claimed] = await claimJobs(store, sec(2));
       expect(claimed?.id).toBe(first.id);
       // A running job does not absorb new work.
-      const whileRunning = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:7' }, at(3));
+      const whileRunning = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:7' }, sec(3));
       expect(whileRunning.id).not.toBe(first.id);
-      await store.outbox.complete(first.id, at(4));
-      const afterwards = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:7' }, at(5));
+      await store.outbox.complete(first.id, sec(4));
+      const afterwards = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:7' }, sec(5));
       expect(afterwards.id).toBe(whileRunning.id);
       expect((await store.outbox.list({ status: 'done' })).map((j) => j.id)).toEqual([first.id]);
     });
@@ -317,80 +328,122 @@ describe.each(targets)('Kysely store on $name', (target) => {
     it('coalesces concurrent enqueues from two stores into one job', async () => {
       const second = await openStore();
       const jobs = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store : second).outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, at(0))),
+        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store : second).outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, sec(0))),
       );
       expect(new Set(jobs.map((j) => j.id)).size).toBe(1);
       expect(await store.outbox.depth()).toBe(1);
     });
 
-    it('claims due jobs oldest first under a lease, counting attempts, and again once the lease expires', async () => {
-      const a = await store.outbox.enqueue({ kind: 'k', payload: { n: 1 } }, at(0));
-      const b = await store.outbox.enqueue({ kind: 'k', payload: { n: 2 } }, at(0));
-      const later = await store.outbox.enqueue({ kind: 'k', notBefore: at(10) }, at(0));
+    it('claims due lanes oldest first under a lease, counting attempts, and takes back a dead owner\'s lane once its lease lapses', async () => {
+      const a = await store.outbox.enqueue({ kind: 'k', payload: { n: 1 } }, sec(0));
+      const b = await store.outbox.enqueue({ kind: 'k', payload: { n: 2 } }, sec(0));
+      const later = await store.outbox.enqueue({ kind: 'k', notBefore: sec(10) }, sec(0));
 
-      const claimed = await store.outbox.claimDue(at(1), 10, 60_000);
+      const claimed = await claimJobs(store, sec(1), { leaseMs: 1000 });
       expect(claimed.map((j) => [j.id, j.status, j.attempts])).toEqual([
         [a.id, 'running', 1],
         [b.id, 'running', 1],
       ]);
-      expect(await store.outbox.claimDue(at(1.5), 10, 60_000)).toEqual([]);
+      expect(await claimJobs(store, sec(1.5), { owner: 'w2' })).toEqual([]);
       expect(await store.outbox.depth()).toBe(3);
 
-      // a's worker crashed: once its lease lapses a is due again, with its attempt counted; b finished.
-      await store.outbox.complete(b.id, at(1.2));
-      const reclaimed = await store.outbox.claimDue(at(2.5), 10, 60_000);
+      // w1 died holding a; b finished. Once the lease lapses a is due again, with its attempt counted.
+      await store.outbox.complete(b.id, sec(1.2));
+      await store.outbox.releaseLane(claimed[1]!.lane, 'w1', sec(1.2));
+      const reclaimed = await claimJobs(store, sec(2.5), { owner: 'w2' });
       expect(reclaimed.map((j) => [j.id, j.attempts])).toEqual([[a.id, 2]]);
 
-      await store.outbox.complete(a.id, at(3));
-      const limited = await store.outbox.claimDue(at(20), 1, 60_000);
+      await store.outbox.complete(a.id, sec(3));
+      await store.outbox.releaseLane(reclaimed[0]!.lane, 'w2', sec(3));
+      const limited = await claimJobs(store, sec(20), { maxLanes: 1 });
       expect(limited.map((j) => j.id)).toEqual([later.id]);
-      expect(await store.outbox.claimDue(at(20), 0, 60_000)).toEqual([]);
+      expect(await claimJobs(store, sec(20), { maxLanes: 0 })).toEqual([]);
     });
 
-    it('never hands one job to two stores claiming at once', async () => {
+    it('gives a lane to one owner at a time, its jobs in order, and keeps it while the owner renews its lease', async () => {
+      const jobs = [];
+      for (let i = 0; i < 3; i++) jobs.push(await store.outbox.enqueue({ kind: 'card.update', payload: { lane: 'incident:1', n: i } }, sec(0)));
+      const other = await store.outbox.enqueue({ kind: 'card.update', payload: { lane: 'incident:2' } }, sec(0));
+      const lanes = await store.outbox.claimLanes({ owner: 'w1', now: sec(1), leaseMs: 1000, maxLanes: 1, maxJobsPerLane: 25 });
+      expect(lanes.map((l) => [l.lane, l.jobs.map((j) => j.id)])).toEqual([['incident:1', jobs.map((j) => j.id)]]);
+      // The other replica gets the other lane, never a job of the held one.
+      expect((await claimJobs(store, sec(1.5), { owner: 'w2' })).map((j) => j.id)).toEqual([other.id]);
+      // Renewed at 1.9 s, the lease runs to 2.9 s: w2 cannot take the lane at 2.5 s.
+      expect(await store.outbox.renewLeases('w1', sec(1.9), 1000)).toBe(1);
+      expect(await claimJobs(store, sec(2.5), { owner: 'w2' })).toEqual([]);
+      // w1 sends the first job and hands the rest back, paced: the lane is free again at 4 s, not before.
+      await store.outbox.complete(jobs[0]!.id, sec(2));
+      for (const job of jobs.slice(1)) await store.outbox.release(job.id, sec(4));
+      await store.outbox.releaseLane('incident:1', 'w1', sec(4));
+      expect(await claimJobs(store, sec(3.9), { owner: 'w2' })).toEqual([]);
+      expect((await claimJobs(store, sec(4), { owner: 'w2' })).map((j) => [j.id, j.attempts])).toEqual([
+        [jobs[1]!.id, 1],
+        [jobs[2]!.id, 1],
+      ]);
+    });
+
+    it('never hands one lane or job to two stores claiming at once', async () => {
       const second = await openStore();
-      for (let i = 0; i < 30; i++) await store.outbox.enqueue({ kind: 'k' }, at(0));
-      const [mine, theirs] = await Promise.all([store.outbox.claimDue(at(1), 20, 60_000), second.outbox.claimDue(at(1), 20, 60_000)]);
-      const ids = [...(mine ?? []), ...(theirs ?? [])].map((j) => j.id);
+      for (let i = 0; i < 30; i++) await store.outbox.enqueue({ kind: 'k', payload: { lane: `incident:${i % 10}` } }, sec(0));
+      const [mine, theirs] = await Promise.all([claimJobs(store, sec(1), { maxLanes: 20 }), claimJobs(second, sec(1), { owner: 'w2', maxLanes: 20 })]);
+      const ids = [...mine, ...theirs].map((j) => j.id);
       expect(ids).toHaveLength(30);
       expect(new Set(ids).size).toBe(30);
+      const lanesOf = (jobs: OutboxJob[]) => new Set(jobs.map((j) => j.lane));
+      for (const lane of lanesOf(mine)) expect(lanesOf(theirs).has(lane)).toBe(false);
+    });
+
+    it('takes back everything at once for a store no other process shares', async () => {
+      const job = await store.outbox.enqueue({ kind: 'k', payload: { lane: 'incident:1' } }, sec(0));
+      await claimJobs(store, sec(1));
+      expect(await store.outbox.reclaimAll(sec(2))).toBe(1);
+      expect((await claimJobs(store, sec(2), { owner: 'restarted' })).map((j) => [j.id, j.attempts])).toEqual([[job.id, 2]]);
     });
 
     it('reschedules, releases and buries, and reports depth and the next due time', async () => {
       expect(await store.outbox.nextDueAt()).toBeNull();
       expect(await store.outbox.depth()).toBe(0);
-      const job = await store.outbox.enqueue({ kind: 'k', incidentId: 3 }, at(0));
-      const other = await store.outbox.enqueue({ kind: 'k', notBefore: at(30) }, at(0));
-      expect(await store.outbox.nextDueAt()).toEqual(at(0));
+      const job = await store.outbox.enqueue({ kind: 'k', incidentId: 3, payload: { lane: 'incident:3' } }, sec(0));
+      const other = await store.outbox.enqueue({ kind: 'k', notBefore: sec(30) }, sec(0));
+      expect(await store.outbox.nextDueAt()).toEqual(sec(0));
 
-      await store.outbox.claimDue(at(1), 1, 60_000);
-      expect(await store.outbox.nextDueAt()).toEqual(at(30));
-      await store.outbox.retryLater(job.id, withMs(at(5), 250), 'Slack said ratelimited');
-      expect(await store.outbox.nextDueAt()).toEqual(withMs(at(5), 250));
-      expect(await store.outbox.claimDue(at(4), 10, 60_000)).toEqual([]);
-      const [retried] = await store.outbox.claimDue(withMs(at(5), 250), 10, 60_000);
-      expect(retried).toMatchObject({ id: job.id, attempts: 2, lastError: 'Slack said ratelimited', status: 'running' });
+      await claimJobs(store, sec(1), { maxLanes: 1 });
+      expect(await store.outbox.nextDueAt()).toEqual(sec(30));
+      await store.outbox.retryLater(job.id, sec(5.25), 'Slack answered 503');
+      await store.outbox.releaseLane('incident:3', 'w1', sec(5.25));
+      expect(await store.outbox.nextDueAt()).toEqual(sec(5.25));
+      expect(await claimJobs(store, sec(4))).toEqual([]);
+      const [retried] = await claimJobs(store, sec(5.25));
+      expect(retried).toMatchObject({ id: job.id, attempts: 2, lastError: 'Slack answered 503', status: 'running' });
+
+      // A rate limit is not a failure: the attempt is not counted.
+      await store.outbox.retryLater(job.id, sec(6), 'ratelimited', { countAttempt: false });
+      expect((await store.outbox.list({ incidentId: 3 }))[0]).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: sec(6) });
+      await store.outbox.releaseLane('incident:3', 'w1', sec(6));
 
       // Released unattempted: due again at the given time, the attempt not counted.
-      await store.outbox.release(job.id, at(6));
+      await claimJobs(store, sec(6));
+      await store.outbox.release(job.id, sec(6));
       const [released] = await store.outbox.list({ incidentId: 3 });
-      expect(released).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: at(6) });
+      expect(released).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: sec(6) });
+      await store.outbox.releaseLane('incident:3', 'w1', sec(6));
 
-      await store.outbox.claimDue(at(7), 10, 60_000);
-      await store.outbox.bury(job.id, 'channel_not_found', at(8));
+      await claimJobs(store, sec(7));
+      await store.outbox.bury(job.id, 'channel_not_found', sec(8));
       expect(await store.outbox.list({ status: 'dead' })).toEqual([expect.objectContaining({ id: job.id, lastError: 'channel_not_found' })]);
       expect(await store.outbox.list({ status: 'running' })).toEqual([]);
       expect(await store.outbox.depth()).toBe(1);
-      expect(await store.outbox.nextDueAt()).toEqual(at(30));
+      expect(await store.outbox.nextDueAt()).toEqual(sec(30));
       expect((await store.outbox.list({ status: 'pending' })).map((j) => j.id)).toEqual([other.id]);
     });
 
     it('closes a handed-back job when a newer pending job holds its coalesce key', async () => {
-      const running = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, at(0));
-      await store.outbox.claimDue(at(1), 10, 60_000);
-      const newer = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, at(2));
+      const running = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1', payload: { lane: 'incident:1' } }, sec(0));
+      await claimJobs(store, sec(1));
+      const newer = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1', payload: { lane: 'incident:1' } }, sec(2));
 
-      await store.outbox.retryLater(running.id, at(9), 'ratelimited');
+      await store.outbox.retryLater(running.id, sec(9), 'ratelimited');
+      await store.outbox.releaseLane('incident:1', 'w1', sec(9));
       const jobs = await store.outbox.list();
       expect(jobs.map((j) => [j.id, j.status])).toEqual([
         [running.id, 'done'],
@@ -398,12 +451,34 @@ describe.each(targets)('Kysely store on $name', (target) => {
       ]);
       expect(jobs[0]?.lastError).toContain(`superseded by job ${newer.id}`);
       // The rate limit holds for the job that does the work now.
-      expect(jobs[1]?.nextAttemptAt).toEqual(at(9));
+      expect(jobs[1]?.nextAttemptAt).toEqual(sec(9));
 
-      const [claimedNewer] = await store.outbox.claimDue(at(9), 10, 60_000);
-      const newest = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, at(10));
-      await store.outbox.release(claimedNewer!.id, at(11));
+      const [claimedNewer] = await claimJobs(store, sec(9));
+      const newest = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1', payload: { lane: 'incident:1' } }, sec(10));
+      await store.outbox.release(claimedNewer!.id, sec(11));
       expect((await store.outbox.list({ status: 'pending' })).map((j) => j.id)).toEqual([newest.id]);
+    });
+  });
+
+  describe('rate budgets', () => {
+    it('grants a burst, then one call per refill interval, shared by two stores', async () => {
+      const second = await openStore();
+      const limits = { perMinute: 60, burst: 3 };
+      const grants = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? second : store).rateBudgets.take('conversations.create', sec(0), limits)));
+      expect(grants.filter((g) => g.granted)).toHaveLength(3);
+      const refused = grants.find((g) => !g.granted);
+      expect(refused).toEqual({ granted: false, retryAt: sec(1) });
+      expect(await store.rateBudgets.take('conversations.create', sec(0.999), limits)).toEqual({ granted: false, retryAt: sec(1) });
+      expect(await second.rateBudgets.take('conversations.create', sec(1), limits)).toEqual({ granted: true });
+      expect((await store.rateBudgets.take('pins.add', sec(1), limits)).granted).toBe(true);
+    });
+  });
+
+  describe('channel names', () => {
+    it('gives a name to the first incident that claims it, and says so again to that incident alone', async () => {
+      expect(await store.channelNames.claim('inc-20230215-web', 1, sec(0))).toBe('claimed');
+      expect(await store.channelNames.claim('inc-20230215-web', 1, sec(1))).toBe('ours');
+      expect(await store.channelNames.claim('inc-20230215-web', 2, sec(1))).toBe('taken');
     });
   });
 

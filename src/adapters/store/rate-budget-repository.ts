@@ -1,0 +1,47 @@
+// Slack's rate tiers as token buckets in the store, so every replica draws from one budget per method.
+// Compare-and-swap on the row (no lock held across statements): the same on SQLite and PostgreSQL.
+import { FirebreakError } from '../../errors';
+import type { RateBudgetRepository } from '../../ports/store';
+import type { RepositoryContext } from './repositories';
+import { iso } from './rows';
+import { guard, isConflict } from './store-errors';
+
+/** Claimers racing for one bucket: after this many lost swaps in a row, something else is wrong. */
+const MAX_RACES = 20;
+
+export function rateBudgetRepository(ctx: RepositoryContext): RateBudgetRepository {
+  return {
+    take: (key, now, limits) => guard(`taking from the rate budget ${key}`, () => take(ctx, key, now, limits)),
+  };
+}
+
+async function take(ctx: RepositoryContext, key: string, now: Date, limits: { perMinute: number; burst: number }): ReturnType<RateBudgetRepository['take']> {
+  const perMs = limits.perMinute / 60_000;
+  const nowIso = iso(now, 'now');
+  for (let race = 0; race < MAX_RACES; race++) {
+    const db = ctx.db();
+    const row = await db.selectFrom('rate_budgets').select(['tokens', 'updated_at']).where('key', '=', key).executeTakeFirst();
+    if (!row) {
+      try {
+        await db.insertInto('rate_budgets').values({ key, tokens: limits.burst - 1, updated_at: nowIso }).execute();
+        return { granted: true };
+      } catch (error) {
+        if (isConflict(error) && !db.isTransaction) continue; // another replica made the bucket first
+        throw error;
+      }
+    }
+    const elapsed = Math.max(0, now.getTime() - new Date(row.updated_at).getTime());
+    const tokens = Math.min(limits.burst, row.tokens + elapsed * perMs);
+    // (less a hair: floating-point refill must not round a whole millisecond up)
+  if (tokens < 1) return { granted: false, retryAt: new Date(now.getTime() + Math.ceil((1 - tokens) / perMs - 1e-6)) };
+    const swapped = await db
+      .updateTable('rate_budgets')
+      .set({ tokens: tokens - 1, updated_at: row.updated_at > nowIso ? row.updated_at : nowIso })
+      .where('key', '=', key)
+      .where('tokens', '=', row.tokens)
+      .where('updated_at', '=', row.updated_at)
+      .executeTakeFirst();
+    if (Number(swapped.numUpdatedRows) === 1) return { granted: true };
+  }
+  throw new FirebreakError('STORE_CONFLICT', `taking from the rate budget ${key}: too many claimers at once`, { step: 'taking from a rate budget' });
+}

@@ -1,0 +1,102 @@
+// deliveries.claim on a real SQLite file, and on PostgreSQL too when TEST_DATABASE_URL names one:
+// one key is claimed once, however many callers race for it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDatabase } from '../../../src/adapters/store/database';
+import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
+import { migrateToLatest } from '../../../src/adapters/store/migrations';
+import type { Store } from '../../../src/ports/store';
+
+jest.setTimeout(30_000);
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+const testDatabaseUrl = process.env['TEST_DATABASE_URL'];
+const targets: Array<[string, () => Promise<TestDatabase>]> = [
+  [
+    'sqlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'firebreak-claims-'));
+      return { url: `sqlite:${join(dir, 'firebreak.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
+  ...(testDatabaseUrl && /^postgres(ql)?:\/\//.test(testDatabaseUrl)
+    ? ([
+        [
+          'postgres',
+          async () => {
+            const name = `firebreak_claims_${process.pid}_${Date.now()}`;
+            await adminQuery(testDatabaseUrl, `create database ${name}`);
+            const url = new URL(testDatabaseUrl);
+            url.pathname = `/${name}`;
+            return { url: url.toString(), drop: () => adminQuery(testDatabaseUrl, `drop database if exists ${name} with (force)`) };
+          },
+        ],
+      ] as Array<[string, () => Promise<TestDatabase>]>)
+    : []),
+];
+
+describe.each(targets)('deliveries.claim on %s', (_name, create) => {
+  let database: TestDatabase;
+  const stores: Store[] = [];
+  const openStore = async (): Promise<Store> => {
+    const db = openDatabase(database.url);
+    await migrateToLatest(db);
+    const store = createKyselyStore(db);
+    stores.push(store);
+    return store;
+  };
+  beforeEach(async () => {
+    database = await create();
+  });
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    await database.drop();
+  });
+
+  it('claims a key once; the second claim answers false without an error', async () => {
+    const store = await openStore();
+    const now = new Date('2023-02-15T11:30:00Z');
+    expect(await store.deliveries.claim('slack-signature:v0=abc', now)).toBe(true);
+    expect(await store.deliveries.claim('slack-signature:v0=abc', now)).toBe(false);
+    expect(await store.deliveries.claim('slack-signature:v0=def', now)).toBe(true);
+    expect(await store.deliveries.find('slack-signature:v0=abc')).toEqual({ response: null, receivedAt: now });
+  });
+
+  it('inside a transaction, a lost claim does not spoil the transaction', async () => {
+    const store = await openStore();
+    const now = new Date('2023-02-15T11:30:00Z');
+    await store.deliveries.claim('k', now);
+    const result = await store.transaction(async (tx) => {
+      const won = await tx.deliveries.claim('k', now);
+      await tx.deliveries.record('after', { ok: true }, now);
+      return won;
+    });
+    expect(result).toBe(false);
+    expect(await store.deliveries.find('after')).not.toBeNull();
+  });
+
+  it('of several stores racing on one key, exactly one wins', async () => {
+    const racers = [await openStore(), await openStore(), await openStore()];
+    const now = new Date('2023-02-15T11:30:00Z');
+    for (let round = 0; round < 20; round++) {
+      const wins = await Promise.all(racers.flatMap((store) => [store.deliveries.claim(`race-${round}`, now), store.deliveries.claim(`race-${round}`, now)]));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+    }
+  });
+});
