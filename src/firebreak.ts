@@ -26,6 +26,7 @@ import { alertRoutes } from './http/alert-routes';
 import { pagerDutyRoutes } from './http/pagerduty-routes';
 import { postmortemRoutes, signedPostmortemUrl } from './http/postmortem-routes';
 import { closeGracefully, createHttpApp, listen } from './http/server';
+import { guardSlackRequests } from './http/slack-request-guard';
 import { parseAlertmanagerWebhook } from './ingest/alertmanager';
 import { parseGenericAlert } from './ingest/generic';
 import { createLogger, type Logger } from './observability/logger';
@@ -240,7 +241,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     logger,
     metrics,
     ready: () => store.ready(),
-    slackRequestListener: slack.requestListener,
+    // Our guard refuses unsigned, replayed and malformed requests with a reason before Bolt reads them.
+    slackRequestListener:
+      slack.requestListener && env.SLACK_SIGNING_SECRET
+        ? guardSlackRequests(slack.requestListener, { signingSecret: env.SLACK_SIGNING_SECRET, seen: store.deliveries, logger })
+        : slack.requestListener,
     routers: [
       // The sandbox console: only in sandbox mode, never next to a real Slack.
       ...(sandbox ? [sandboxConsoleRoutes({ sandbox, alertUrl: '/alerts/alertmanager', alertToken: env.ALERT_WEBHOOK_TOKEN ?? '' })] : []),

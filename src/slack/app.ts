@@ -9,6 +9,7 @@ import { errorMessage } from '../errors';
 import type { SlackDeps } from './deps';
 import { SLACK_EVENTS_PATH } from './ids';
 import { registerListeners } from './listeners';
+import { receiverAnswers } from './receiver-answers';
 import { boltRegistrar, type Registered } from './registrar';
 
 export interface SlackAppOptions {
@@ -59,7 +60,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger });
   } else {
     if (!options.signingSecret) throw new Error('HTTP mode needs a signing secret');
-    const http = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, processBeforeResponse: false });
+    const http = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, processBeforeResponse: false, ...receiverAnswers(options.logger) });
     receiver = http;
     requestListener = http.requestListener;
   }

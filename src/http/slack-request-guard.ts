@@ -1,0 +1,121 @@
+// The door in front of Bolt's HTTP receiver: reads the body once, refuses unsigned, stale, future-dated,
+// replayed or malformed requests with a JSON reason, and hands the same bytes on to Bolt, which still
+// checks the signature itself.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { BufferedIncomingMessage } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { errorMessage, isFirebreakError } from '../errors';
+import { SLACK_EVENTS_PATH } from '../slack/ids';
+import { checkSlackBody } from './slack-body';
+import { checkSlackSignature } from './slack-signature';
+
+/** Slack's payloads are kilobytes; a megabyte is far beyond any of them. */
+export const SLACK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface SlackRequestGuardOptions {
+  signingSecret: string;
+  /** Remembers signatures already served, in the store every replica shares. */
+  seen: { claim(key: string, now: Date): Promise<boolean> };
+  logger: Logger;
+  /** Milliseconds since 1970: the wall clock, as Slack signs and Bolt checks with it (tests move it). */
+  nowMs?: () => number;
+  bodyLimitBytes?: number;
+}
+
+/** A JSON refusal. Connection: close when the body was not read to its end. */
+export function refuse(res: ServerResponse, status: number, error: string, close = false): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(close ? { connection: 'close' } : {}) });
+  res.end(JSON.stringify({ error }));
+}
+
+type Body = { ok: true; bytes: Buffer } | { ok: false; tooLarge: true };
+
+/** Reads the whole body, or stops at `limit` bytes (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      resolve({ ok: false, tooLarge: true });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        resolve({ ok: false, tooLarge: true });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve({ ok: true, bytes: Buffer.concat(chunks) }));
+    req.once('error', reject);
+    // After 'end' this changes nothing; before it, the client went away mid-body.
+    req.once('close', () => reject(new Error('the client closed the connection before sending the whole body')));
+  });
+}
+
+export function guardSlackRequests(bolt: RequestListener, options: SlackRequestGuardOptions): RequestListener {
+  const nowMs = options.nowMs ?? Date.now;
+  const limit = options.bodyLimitBytes ?? SLACK_BODY_LIMIT_BYTES;
+  const log = options.logger.child({ component: 'slack-guard' });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Bolt serves only the exact path; anything else would get its empty 404.
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== SLACK_EVENTS_PATH || req.method !== 'POST') {
+      refuse(res, 404, `not found: Slack's requests go to POST ${SLACK_EVENTS_PATH}`);
+      return;
+    }
+    const body = await readBody(req, limit);
+    if (!body.ok) {
+      refuse(res, 413, `the body is larger than ${limit} bytes; Slack never sends that much`, true);
+      return;
+    }
+    const text = body.bytes.toString('utf8');
+    const contentType = req.headers['content-type'];
+    const shape = checkSlackBody(contentType, text);
+    // An SSL check is unsigned by design and carries nothing Bolt acts on (Bolt strips the rest).
+    if (!(shape.ok && shape.sslCheck)) {
+      const now = nowMs();
+      const signed = checkSlackSignature(options.signingSecret, req.headers, text, Math.floor(now / 1000));
+      if (!signed.ok) {
+        log.warn({ reason: signed.reason }, 'refused a request to /slack/events');
+        refuse(res, 401, signed.reason);
+        return;
+      }
+      if (!shape.ok) {
+        log.warn({ issue: shape.issue }, 'refused a signed but malformed request to /slack/events');
+        refuse(res, 400, `not a request Slack sends: ${shape.issue}`);
+        return;
+      }
+      // Only a signature that checked out is remembered, so a forged header cannot block the genuine request.
+      // Slack's own retries are signed anew (X-Slack-Retry-Num), so they pass.
+      if (!(await options.seen.claim(`slack-signature:${signed.signature}`, new Date(now)))) {
+        log.warn('refused a replayed request to /slack/events');
+        refuse(res, 401, 'this signed request was already received (same X-Slack-Signature and timestamp): refused as a replay');
+        return;
+      }
+    }
+    // Bolt reads `rawBody` when it is already there (its BufferedIncomingMessage) instead of the stream we
+    // consumed, and checks the signature on these very bytes again.
+    (req as BufferedIncomingMessage).rawBody = body.bytes;
+    bolt(req, res);
+  }
+
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const unavailable = isFirebreakError(error, 'STORE_UNAVAILABLE');
+      log.error({ err: errorMessage(error), code: isFirebreakError(error) ? error.code : undefined }, 'could not check a request to /slack/events');
+      refuse(res, unavailable ? 503 : 500, unavailable ? 'storage is unavailable; Slack will retry' : 'internal error while checking the request; nothing was done', true);
+    });
+  };
+}
