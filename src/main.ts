@@ -3,6 +3,7 @@ import { loadConfig } from './config/load';
 import { errorMessage, isFirebreakError } from './errors';
 import { startFirebreak } from './firebreak';
 import { createLogger } from './observability/logger';
+import { guardProcess } from './observability/process-guard';
 
 // The AWS SDK warns on every start that Node 20 support ends; operators cannot act on it, so quiet it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     process.exit(isFirebreakError(error, 'CONFIG_INVALID') ? 78 : 1);
   }
   const logger = createLogger({ level: config.env.LOG_LEVEL });
+  guardProcess(logger);
   const firebreak = await startFirebreak({ config, logger });
 
   let stopping = false;
