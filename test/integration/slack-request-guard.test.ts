@@ -1,6 +1,7 @@
 // What a caller of POST /slack/events sees, through the real HTTP server and the real Bolt receiver:
 // malformed but signed bodies answer 400, refusals say why in JSON, replays and future timestamps are
 // refused, and nothing stored changes.
+import pino from 'pino';
 import { signSlackRequest } from '../../src/sandbox/slack-signature';
 import { alertmanagerPayload } from '../support/payloads';
 import { eventually, SIGNING_SECRET, startHarness, type Harness } from '../support/harness';
@@ -98,6 +99,22 @@ describe('a correctly signed body that is not what Slack sends', () => {
     expect(answer.status).toBe(200);
     expect(answer.text).toContain('/incident declare');
     expect((await h.postAlert('alertmanager', alertmanagerPayload())).status).toBe(202);
+  });
+});
+
+describe('what passes the guard reaches Bolt as before', () => {
+  it("a listener's error still reaches app.error, and the request is answered", async () => {
+    await h.stop();
+    let logged = '';
+    const logger = pino({ level: 'error' }, { write: (line: string) => void (logged += line) });
+    h = await startHarness({ logger });
+    h.firebreak.slack.app.action('test_boom', async ({ ack }) => {
+      await ack();
+      throw new Error('listener failed on purpose');
+    });
+    const payload = { type: 'block_actions', user: { id: 'U0ALICE' }, team: { id: 'T0SANDBOX' }, api_app_id: 'A0FIREBRK', trigger_id: '8.8.8', actions: [{ action_id: 'test_boom', block_id: 'b', type: 'button', action_ts: '1.2' }] };
+    expect((await postSigned(`payload=${encodeURIComponent(JSON.stringify(payload))}`)).status).toBe(200);
+    await eventually(() => logged.includes('slack request failed') && logged.includes('listener failed on purpose'), 'app.error to log the failure');
   });
 });
 

@@ -65,6 +65,8 @@ export interface HarnessOptions {
   policy?: string;
   /** Real AWS SDK clients, pointed at a local cloud. */
   aws?: StartOptions['aws'];
+  /** Where Firebreak logs (silent unless a test reads the log). */
+  logger?: StartOptions['logger'];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -77,7 +79,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.aws ? { aws: options.aws } : {}),
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: 50 },
   });
   slack.connectApp({ requestUrl: `${firebreak.url}/slack/events`, signingSecret: SIGNING_SECRET });
