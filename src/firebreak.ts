@@ -8,6 +8,7 @@ import { createKyselyStore } from './adapters/store/kysely-store';
 import { openDatabase } from './adapters/store/database';
 import { migrateToLatest } from './adapters/store/migrations';
 import { createSlackChat } from './adapters/slack/slack-chat';
+import { slackObservation } from './adapters/slack/slack-errors';
 import type { Config } from './config/load';
 import { respondersFor, severityForService } from './domain/routing';
 import type { IngestDeps } from './flows/ingest-alerts';
@@ -31,6 +32,8 @@ import { parseAlertmanagerWebhook } from './ingest/alertmanager';
 import { parseGenericAlert } from './ingest/generic';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
+import { readinessCheck } from './observability/readiness';
+import { SlackStatus } from './observability/slack-status';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { systemClock, type Clock } from './ports/clock';
 import type { Store } from './ports/store';
@@ -47,6 +50,8 @@ export interface StartOptions {
   aws?: { ec2: EC2Client; autoScaling: AutoScalingClient };
   /** Outbox tuning, for tests that must not wait a real second between card edits. */
   outbox?: { laneIntervalMs?: number; pollMs?: number; baseBackoffMs?: number };
+  /** How often Slack is probed while it is unusable; 15 s unless told (tests). */
+  readiness?: { slackProbeMs?: number };
 }
 
 export interface Firebreak {
@@ -63,6 +68,7 @@ export interface Firebreak {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const SLACK_PROBE_MS = 15_000;
 
 function slackLogLevel(level: string): SlackLogLevel {
   return level === 'debug' || level === 'trace' ? SlackLogLevel.DEBUG : SlackLogLevel.ERROR;
@@ -110,11 +116,25 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   });
   const chat = createSlackChat(web, {
     observer: {
-      called(method, seconds, outcome) {
+      called(method, seconds, outcome, error) {
         metrics.slackCalls.observe({ method, outcome }, seconds);
         if (outcome === 'rate_limited') metrics.slackRateLimited.inc({ method });
+        // Every real call tells readiness whether Slack is usable; a rate limit is Slack answering.
+        slackStatus.record(outcome === 'error' && error ? slackObservation(error) : { usable: true });
       },
     },
+  });
+  // The bot's ids, from the one auth.test at start (or the first probe that gets through): Bolt needs them.
+  let botIds: { botUserId: string; botId: string } | null = null;
+  const slackStatus = new SlackStatus({
+    probe: async () => {
+      const me = await chat.identify();
+      botIds = { botUserId: me.userId, botId: me.botId };
+    },
+    observe: slackObservation,
+    probeEveryMs: options.readiness?.slackProbeMs ?? SLACK_PROBE_MS,
+    clock,
+    logger,
   });
 
   const pager = pagerDuty.routingKey
@@ -217,7 +237,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
 
   const slack = createSlackApp({
     botToken,
-    ...(sandbox ? { botUserId: sandbox.botUserId } : {}),
+    botIds: () => botIds,
     ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
     ...(!sandbox && env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
     ...(slackApiUrl ? { slackApiUrl } : {}),
@@ -240,7 +260,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const http = createHttpApp({
     logger,
     metrics,
-    ready: () => store.ready(),
+    ready: readinessCheck({ store, slack: slackStatus, clock }),
     // Our guard refuses unsigned, replayed and malformed requests with a reason before Bolt reads them.
     slackRequestListener:
       slack.requestListener && env.SLACK_SIGNING_SECRET
@@ -274,6 +294,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   }
   const url = `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST}:${port}`;
   listeningUrl = url;
+  // Slack down at start: start anyway, not ready, and keep probing (SlackStatus).
+  await slackStatus.start();
   await slack.start();
   outbox.start();
   // Hourly, and once a minute after start: old delivered jobs and delivery keys go (see housekeeping.ts).
@@ -308,6 +330,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       stopping ??= (async () => {
         clearTimeout(firstSweep);
         clearInterval(sweeps);
+        slackStatus.stop();
         await closeGracefully(server, SHUTDOWN_GRACE_MS);
         await worker.stop();
         await slack.stop();

@@ -10,8 +10,8 @@ import { SLACK_EVENTS_PATH } from '../slack/ids';
 export interface HttpAppOptions {
   logger: Logger;
   metrics: Metrics;
-  /** Readiness: the store answers and is migrated. */
-  ready(): Promise<boolean>;
+  /** Readiness: each check "ok" or why not (see observability/readiness.ts). */
+  ready(): Promise<{ ready: boolean; checks: Record<string, string> }>;
   slackRequestListener: RequestListener | null;
   routers: Router[];
 }
@@ -56,8 +56,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ready = await options.ready().catch(() => false);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: { store: ready ? 'ok' : 'unreachable or not migrated' } });
+    const { ready, checks } = await options.ready().catch((error: unknown) => ({ ready: false, checks: { readiness: `could not be checked: ${errorMessage(error)}` } }));
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   app.get('/metrics', async (_req, res) => {
     const registry: Registry = options.metrics.registry;

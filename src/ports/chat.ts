@@ -33,8 +33,13 @@ export interface Chat {
   permalink(channelId: string, ts: string): Promise<string | null>;
   /** Uploads a file and shares it in the channel, which the bot must be in (else CHAT_NOT_IN_CHANNEL). */
   uploadFile(channelId: string, file: ChatFile): Promise<{ fileId: string }>;
-  /** Our own user id, to tell our channels from others'. */
+  /** Our own user id, to tell our channels from others'. Asks the platform only until it is known. */
   botUserId(): Promise<string>;
+  /**
+   * Asks the platform who we are, every time it is called: the bot's ids, and proof that it is reachable
+   * and accepts our token (the readiness probe).
+   */
+  identify(): Promise<{ userId: string; botId: string }>;
   /** The workspace member with this email, or null when there is none (how on-call people are found). */
   findUserByEmail(email: string): Promise<string | null>;
   /** Members of the user group with this handle (e.g. `oncall-web`), or null when there is no such group. */

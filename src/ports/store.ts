@@ -110,6 +110,8 @@ export interface OutboxRepository {
   depth(): Promise<number>;
   /** The earliest time a pending job becomes due, to sleep until then. */
   nextDueAt(): Promise<Date | null>;
+  /** When the longest-waiting pending job became due, if that was before `cutoff`: for readiness, deliveries falling behind. */
+  overdueSince(cutoff: Date): Promise<Date | null>;
   list(filter?: { status?: OutboxStatus; incidentId?: number }): Promise<OutboxJob[]>;
   /** Deletes delivered jobs last touched before `before` (dead ones stay, for operators), and idle lanes; returns how many jobs. */
   purgeDone(before: Date): Promise<number>;

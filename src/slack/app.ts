@@ -19,8 +19,8 @@ export interface SlackAppOptions {
   /** Set: Socket Mode (no public URL needed). */
   appToken?: string;
   slackApiUrl?: string;
-  /** Known in the sandbox; in production Bolt may learn it itself. */
-  botUserId?: string;
+  /** The bot's ids from the one auth.test at start, or null while Slack has not answered it yet. */
+  botIds(): { botUserId: string; botId: string } | null;
   webClientOptions?: Omit<WebClientOptions, 'slackApiUrl' | 'logger'>;
   logger: Logger;
   deps: SlackDeps;
@@ -65,12 +65,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     requestListener = http.requestListener;
   }
   const app = new App({
-    token: options.botToken,
     receiver,
     logger,
-    // Start-up must not depend on Slack answering auth.test; the bot user id is given or not needed.
-    tokenVerificationEnabled: false,
-    ...(options.botUserId ? { botUserId: options.botUserId } : {}),
+    // Our own authorize instead of `token`: Bolt 5.1 with a token, no bot ids and no token verification calls
+    // auth.test before every request, and with verification start-up would depend on Slack answering. The ids
+    // come from our one auth.test at start; until Slack has answered it, requests go on with the token alone.
+    authorize: async () => ({ botToken: options.botToken, ...(options.botIds() ?? {}) }),
     clientOptions: { ...options.webClientOptions, ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}) },
   });
   app.error(async (error) => {

@@ -67,6 +67,8 @@ export interface HarnessOptions {
   aws?: StartOptions['aws'];
   /** Where Firebreak logs (silent unless a test reads the log). */
   logger?: StartOptions['logger'];
+  /** How often Slack is probed while it is unusable (readiness tests must not wait 15 s). */
+  slackProbeMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -81,6 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.aws ? { aws: options.aws } : {}),
     logger: options.logger ?? pino({ level: 'silent' }),
     outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: 50 },
+    ...(options.slackProbeMs !== undefined ? { readiness: { slackProbeMs: options.slackProbeMs } } : {}),
   });
   slack.connectApp({ requestUrl: `${firebreak.url}/slack/events`, signingSecret: SIGNING_SECRET });
   return {

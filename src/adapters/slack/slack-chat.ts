@@ -2,11 +2,11 @@
 import type { WebClient } from '@slack/web-api';
 import { FirebreakError, isFirebreakError } from '../../errors';
 import type { Chat, ChatMessage } from '../../ports/chat';
-import { slackPlatformError, toChatError } from './slack-errors';
+import { NOT_A_BOT_TOKEN, slackPlatformError, toChatError } from './slack-errors';
 
 export interface SlackCallObserver {
-  /** Every Web API call, for latency metrics. */
-  called(method: string, seconds: number, outcome: 'ok' | 'rate_limited' | 'error'): void;
+  /** Every Web API call, for latency metrics and readiness; `error` is the coded failure, when it failed. */
+  called(method: string, seconds: number, outcome: 'ok' | 'rate_limited' | 'error', error?: FirebreakError): void;
 }
 
 interface ChannelInfo {
@@ -21,7 +21,9 @@ const HARMLESS_INVITE_ERRORS = new Set(['already_in_channel', 'cant_invite_self'
 const NOT_PER_USER_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'ratelimited', 'invalid_auth', 'not_authed', 'missing_scope']);
 
 export function createSlackChat(client: WebClient, options: { observer?: SlackCallObserver } = {}): Chat {
-  let botUserId: Promise<string> | null = null;
+  let identity: { userId: string; botId: string } | null = null;
+  // One auth.test at a time: a start-up probe and a flow asking for our id at once share it.
+  let identifying: Promise<{ userId: string; botId: string }> | null = null;
 
   /** Runs one Slack request, timing it for the observer and turning its failure into a coded error. */
   async function observed<T>(method: string, step: string, request: () => Promise<unknown>): Promise<T> {
@@ -33,7 +35,7 @@ export function createSlackChat(client: WebClient, options: { observer?: SlackCa
       return result;
     } catch (error) {
       const coded = toChatError(error, step);
-      options.observer?.called(method, seconds(), coded.code === 'CHAT_RATE_LIMITED' ? 'rate_limited' : 'error');
+      options.observer?.called(method, seconds(), coded.code === 'CHAT_RATE_LIMITED' ? 'rate_limited' : 'error', coded);
       throw coded;
     }
   }
@@ -178,15 +180,22 @@ export function createSlackChat(client: WebClient, options: { observer?: SlackCa
       return group ? (group.users ?? []) : null;
     },
 
-    botUserId() {
-      botUserId ??= call<{ user_id?: string }>('auth.test', {}, 'identifying the bot').then(
-        (r) => r.user_id ?? '',
-        (error: unknown) => {
-          botUserId = null; // ask again next time rather than remember an outage
-          throw error;
-        },
-      );
-      return botUserId;
+    async botUserId() {
+      return (identity ?? (await chat.identify())).userId;
+    },
+
+    identify() {
+      identifying ??= call<{ user_id?: string; bot_id?: string }>('auth.test', {}, 'identifying the bot')
+        .then((r) => {
+          // A user token (xoxp-) has no bot: Firebreak needs a bot token, so that counts as the token refused.
+          if (!r.user_id || !r.bot_id) throw new FirebreakError('CHAT_REJECTED', 'Slack names no bot for this token (identifying the bot)', { step: 'identifying the bot', providerError: NOT_A_BOT_TOKEN });
+          identity = { userId: r.user_id, botId: r.bot_id };
+          return identity;
+        })
+        .finally(() => {
+          identifying = null;
+        });
+      return identifying;
     },
   };
 

@@ -1,6 +1,7 @@
 // Turns @slack/web-api failures into coded FirebreakErrors that say which step failed.
 import { ErrorCode as SlackErrorCode } from '@slack/web-api';
 import { FirebreakError } from '../../errors';
+import type { SlackObservation } from '../../observability/slack-status';
 
 /** Slack answers these when it is having trouble, not when our request is wrong: worth retrying. */
 const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
@@ -40,4 +41,23 @@ export function toChatError(error: unknown, step: string): FirebreakError {
       // Network failures (RequestError) and anything unexpected: Slack could not be reached.
       return new FirebreakError('CHAT_UNAVAILABLE', `could not reach Slack while ${step}: ${e.message ?? String(error)}`, { step, cause: error });
   }
+}
+
+/** What Firebreak calls a token that works but is not a bot's (auth.test names no bot). */
+export const NOT_A_BOT_TOKEN = 'not_a_bot_token';
+
+/** Slack's answers that mean the token itself is refused: no call will work until someone replaces it. */
+const TOKEN_REFUSED_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', NOT_A_BOT_TOKEN]);
+
+/**
+ * What one call's failure says about Slack as a whole, for readiness: unreachable (network, 5xx, Slack's
+ * own trouble), the token refused, or usable (it answered about this request: rate limits, a missing
+ * channel). The detail names Slack's error or our step, never the token.
+ */
+export function slackObservation(error: unknown): SlackObservation {
+  const coded = toChatError(error, 'calling Slack');
+  const providerError = coded.details.providerError;
+  if (providerError && TOKEN_REFUSED_ERRORS.has(providerError)) return { usable: false, why: 'token_refused', detail: providerError };
+  if (coded.code === 'CHAT_UNAVAILABLE') return { usable: false, why: 'unreachable', detail: coded.message };
+  return { usable: true };
 }

@@ -89,6 +89,17 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
           .executeTakeFirst();
         return row?.at ? new Date(row.at) : null;
       }),
+    overdueSince: (cutoff) =>
+      guard('looking for overdue outbox jobs', async () => {
+        const row = await ctx
+          .db()
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+          .where('status', '=', PENDING)
+          .where('next_attempt_at', '<', iso(cutoff, 'cutoff'))
+          .executeTakeFirst();
+        return row?.at ? new Date(row.at) : null;
+      }),
     list: (filter = {}) =>
       guard('listing outbox jobs', async () => {
         let query = ctx.db().selectFrom('outbox').selectAll().orderBy('id');
