@@ -9,6 +9,8 @@ import { openDatabase } from './adapters/store/database';
 import { migrateToLatest } from './adapters/store/migrations';
 import { createSlackChat } from './adapters/slack/slack-chat';
 import { slackObservation } from './adapters/slack/slack-errors';
+import { storedSlackBudget } from './adapters/slack/slack-budget';
+import { SLACK_TIER_DEFAULTS } from './config/policy';
 import type { Config } from './config/load';
 import { respondersFor, severityForService } from './domain/routing';
 import type { IngestDeps } from './flows/ingest-alerts';
@@ -115,6 +117,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     logLevel: slackLogLevel(env.LOG_LEVEL),
   });
   const chat = createSlackChat(web, {
+    budget: storedSlackBudget({ budgets: store.rateBudgets, clock, callsPerMinute: { ...SLACK_TIER_DEFAULTS, ...config.policy.slack.rateLimits } }),
     observer: {
       called(method, seconds, outcome, error) {
         metrics.slackCalls.observe({ method, outcome }, seconds);

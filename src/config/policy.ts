@@ -173,6 +173,38 @@ const paging = strictObject({
   escalationPolicies: z.array(z.string().regex(/^P[A-Z0-9]{5,}$/, 'must be a PagerDuty escalation policy id such as PABC123')).default([]),
 });
 
+/**
+ * Slack's rate tiers, in calls a minute per workspace (https://api.slack.com/docs/rate-limits): every replica
+ * draws from one budget per method kept in the database, so a storm of incidents waits its turn instead of
+ * collecting 429s. chat.postMessage is paced per channel by the outbox instead (about one a second).
+ */
+export const SLACK_TIER_DEFAULTS: Readonly<Record<string, number>> = {
+  'conversations.create': 20,
+  'conversations.list': 20,
+  'pins.add': 20,
+  'usergroups.list': 20,
+  'conversations.invite': 50,
+  'conversations.history': 50,
+  'conversations.join': 50,
+  'chat.update': 50,
+  'users.lookupByEmail': 50,
+};
+
+const SLACK_METHOD = /^[a-z]+(\.[a-zA-Z]+)+$/;
+
+const slack = strictObject({
+  /** Calls a minute per method, shared by all replicas; overrides the tier defaults above (a higher tier, an Enterprise grant). */
+  rateLimits: z
+    .record(z.string(), z.number().positive().max(100_000))
+    .superRefine((limits, ctx) => {
+      // Checked here rather than as the record's key schema, so the message names the key and says what fits.
+      for (const method of Object.keys(limits)) {
+        if (!SLACK_METHOD.test(method)) ctx.addIssue({ code: 'custom', path: [method], message: 'must be a Slack Web API method such as conversations.create' });
+      }
+    })
+    .default({}),
+});
+
 export const policySchema = strictObject({
   incidents: incidents.prefault({}),
   severityWords,
@@ -180,6 +212,7 @@ export const policySchema = strictObject({
   card: card.prefault({}),
   scaleTargets,
   paging: paging.prefault({}),
+  slack: slack.prefault({}),
 });
 
 export type Policy = z.output<typeof policySchema>;

@@ -34,7 +34,16 @@ export function incidentChannelName(input: {
   return fit(`${input.prefix}-${day}-${slug}`, '');
 }
 
-/** The n-th alternative when a name is taken: `-2`, `-3`… still within 80 characters. */
-export function alternativeChannelName(name: string, attempt: number): string {
-  return attempt <= 1 ? name : fit(name, `-${attempt}`);
+/** How many names an incident tries: beyond the short one, each carries its number, so only people can take them. */
+export const CHANNEL_NAME_CANDIDATES = 5;
+
+/**
+ * The names to try for an incident's channel, in order: the short name, then the short name with the
+ * incident number (no other incident ever tries it, so a day of a thousand same-titled incidents never runs
+ * out), then numbered variants of that in case people took it. All within 80 characters.
+ */
+export function channelNameCandidates(base: string, incidentId: number): string[] {
+  const own = fit(base, `-${incidentId}`);
+  const variants = Array.from({ length: CHANNEL_NAME_CANDIDATES - 2 }, (_, i) => fit(base, `-${incidentId}-${i + 2}`));
+  return [...new Set([base, own, ...variants])];
 }

@@ -52,6 +52,11 @@ export interface PostedMessage {
   ts: string;
 }
 
+/** The channel will never exist (the chat platform refused it for good): work that needs it stops waiting. */
+export function channelRefused(incident: Pick<Incident, 'channelId' | 'channelFailure'>): boolean {
+  return incident.channelId === null && incident.channelFailure !== null;
+}
+
 export function incidentRef(incident: Pick<Incident, 'id'>): string {
   return `INC-${incident.id}`;
 }

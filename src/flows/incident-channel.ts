@@ -1,13 +1,13 @@
 // The Slack side of an incident, run by the outbox: open its channel, invite responders, post, pin and
 // edit its card, announce it. Each job reads the stored state when it runs, so a retry sends what is true now.
-import type { Incident } from '../domain/incident';
-import { alternativeChannelName, incidentChannelName } from '../domain/channel-name';
+import { channelRefused, type Incident, type PostedMessage } from '../domain/incident';
+import { channelNameCandidates, incidentChannelName } from '../domain/channel-name';
 import { FirebreakError, isFirebreakError } from '../errors';
 import type { OutboxJob, Store } from '../ports/store';
-import type { Chat, ChatMessage } from '../ports/chat';
+import type { Chat, ChatMessage, MessageMarker } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
-import { enqueueChannelSetup, enqueuePin, JOB, type JobKind, type Notice } from './outbox-jobs';
+import { enqueueAnnouncement, enqueueCardUpdate, enqueueChannelSetup, enqueuePin, JOB, type JobKind, type Notice } from './outbox-jobs';
 
 /** What the handlers need to render messages; the renderer lives with the chat platform's views. */
 export interface IncidentRenderer {
@@ -28,29 +28,34 @@ export interface IncidentChannelDeps {
   respondersFor(incident: Incident): string[];
 }
 
-/** Enough alternatives for a busy day of same-titled incidents; beyond this something else is wrong. */
-const MAX_NAME_ATTEMPTS = 50;
-
 async function loadIncident(store: Store, job: OutboxJob): Promise<Incident | null> {
   return job.incidentId === null ? null : store.incidents.findById(job.incidentId);
 }
 
+/**
+ * Creates the incident's channel under the first name it can have. Each name is claimed in the store before
+ * Slack is asked, so a channel of that name is only ever adopted by the incident that claimed it: after a
+ * crash lost Slack's answer, the retry finds the channel it made instead of making a twin, and a second
+ * replica can never take it for its own incident.
+ */
 async function createChannel(deps: IncidentChannelDeps, incident: Incident): Promise<{ id: string; name: string }> {
   const base = incidentChannelName({ prefix: deps.channelPrefix, openedAt: incident.openedAt, timeZone: deps.timeZone, title: incident.title, incidentId: incident.id });
-  for (let attempt = 1; attempt <= MAX_NAME_ATTEMPTS; attempt += 1) {
-    const name = alternativeChannelName(base, attempt);
+  const candidates = channelNameCandidates(base, incident.id);
+  for (const name of candidates) {
+    const claim = await deps.store.channelNames.claim(name, incident.id, deps.clock.now());
+    if (claim === 'taken') continue; // another incident's name
     try {
       return await deps.chat.createChannel(name);
     } catch (error) {
       if (!isFirebreakError(error, 'CHAT_NAME_TAKEN')) throw error;
-      // The name may be ours: created just before a crash lost the answer. Adopt it rather than make a twin.
-      const existing = await deps.chat.findChannelByName(name);
-      if (existing && existing.creatorId === (await deps.chat.botUserId()) && !(await deps.store.incidents.findByChannel(existing.id))) {
-        return existing;
+      if (claim === 'ours') {
+        const existing = await deps.chat.findChannelByName(name);
+        if (existing && existing.creatorId === (await deps.chat.botUserId()) && !(await deps.store.incidents.findByChannel(existing.id))) return existing;
       }
+      // Taken by people, or by a channel from before this database: the next name.
     }
   }
-  throw new FirebreakError('CHAT_REJECTED', `no free channel name after ${MAX_NAME_ATTEMPTS} tries for ${base}`, { step: 'creating the incident channel' });
+  throw new FirebreakError('CHAT_REJECTED', `every name Firebreak tries for the channel is taken (${candidates.join(', ')})`, { step: 'creating the incident channel' });
 }
 
 export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKind, JobHandler> {
@@ -58,8 +63,20 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
 
   const openChannel: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident || incident.channelId) return skipped('the incident already has its channel');
-    const channel = await createChannel(deps, incident);
+    if (!incident || incident.channelId || incident.channelFailure) return skipped('the incident already has its channel, or never will');
+    let channel: { id: string; name: string };
+    try {
+      channel = await createChannel(deps, incident);
+    } catch (error) {
+      if (!isFirebreakError(error) || error.retryable) throw error;
+      // Refused for good (every name taken, a workspace rule): say so in the incidents channel instead of
+      // burying the job silently; the announcement stands in for the channel.
+      await store.transaction(async (tx) => {
+        await tx.incidents.update(incident.id, { channelFailure: error.message });
+        await enqueueAnnouncement(tx, incident.id, clock.now());
+      });
+      return sent(`could not create a channel for INC-${incident.id} (${error.message}); announcing it in #${deps.announceChannel} instead`);
+    }
     await store.transaction(async (tx) => {
       await tx.incidents.update(incident.id, { channelId: channel.id, channelName: channel.name });
       await enqueueChannelSetup(tx, incident.id, clock.now());
@@ -69,28 +86,45 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
 
   const inviteResponders: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident?.channelId) return skipped('no channel yet');
+    if (!incident?.channelId) return skipped('no channel to invite to');
     const users = deps.respondersFor(incident);
     if (users.length === 0) return skipped('the policy names no responders for this incident');
+    // Inviting twice is harmless (Slack answers already_in_channel), so a retry after a crash just invites.
     await chat.invite(incident.channelId, users);
     return sent(`invited ${users.length} responder${users.length === 1 ? '' : 's'} to #${incident.channelName}`);
   };
+
+  /**
+   * Posts a message that must exist once. The claim that started this attempt is the recorded intent: on a
+   * later attempt (after a crash, or a timeout with no answer) the message may already be there, so look first.
+   */
+  async function postOnce(job: OutboxJob, channel: string, message: ChatMessage & { marker: MessageMarker }): Promise<{ posted: PostedMessage; found: boolean }> {
+    if (job.attempts > 1) {
+      const found = await chat.findMarkedMessage(channel, message.marker, job.createdAt);
+      if (found) return { posted: found, found: true };
+    }
+    const posted = await chat.postMessage(channel, message);
+    return { posted, found: false };
+  }
 
   const postCard: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     if (!incident?.channelId || incident.cardTs) return skipped('the card is already posted');
     const message = await deps.render.card({ incident, store, now: clock.now() });
-    const posted = await chat.postMessage(incident.channelId, message);
+    const { posted, found } = await postOnce(job, incident.channelId, { ...message, marker: { kind: 'incident_card', incidentId: incident.id } });
     await store.transaction(async (tx) => {
       await tx.incidents.update(incident.id, { cardTs: posted.ts });
       await enqueuePin(tx, incident.id, clock.now());
+      // The card found after a restart shows the state of then: bring it up to date.
+      if (found) await enqueueCardUpdate(tx, incident.id, clock.now());
     });
-    return sent(`posted the incident card in #${incident.channelName}`);
+    return sent(found ? `found the incident card posted before a restart in #${incident.channelName}` : `posted the incident card in #${incident.channelName}`);
   };
 
   const pinCard: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     if (!incident?.channelId || !incident.cardTs) return skipped('no card to pin');
+    // Pinning twice is harmless (already_pinned), so a retry after a crash just pins.
     await chat.pin(incident.channelId, incident.cardTs);
     return sent(`pinned the incident card in #${incident.channelName}`);
   };
@@ -106,15 +140,19 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
 
   const announce: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident?.channelId) return skipped('no channel to announce yet');
-    await chat.postMessage(deps.announceChannel, deps.render.announcement(incident));
-    return sent(`announced INC-${incident.id} in #${deps.announceChannel}`);
+    if (!incident || incident.announcement) return skipped('already announced');
+    if (!incident.channelId && !incident.channelFailure) return skipped('no channel to announce yet');
+    const message = { ...deps.render.announcement(incident), marker: { kind: 'incident_announcement' as const, incidentId: incident.id } };
+    const { posted, found } = await postOnce(job, deps.announceChannel, message);
+    await store.incidents.update(incident.id, { announcement: posted });
+    return sent(found ? `found the announcement of INC-${incident.id} posted before a restart` : `announced INC-${incident.id} in #${deps.announceChannel}`);
   };
 
   const postNotice: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     const notice = job.payload['notice'] as Notice | undefined;
     if (!incident || !notice) return skipped('no incident or no notice');
+    if (channelRefused(incident)) return skipped('the incident has no channel (Slack refused to create it)');
     // The channel is still being created (Slack may be down): the notice waits for it, it is not dropped.
     if (!incident.channelId) return deferred('waiting for the incident channel', new Date(clock.now().getTime() + 5000));
     await chat.postMessage(incident.channelId, deps.render.notice(incident, notice));

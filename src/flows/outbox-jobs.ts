@@ -34,7 +34,12 @@ export async function enqueueChannelOpening(tx: StoreTransaction, incidentId: nu
 export async function enqueueChannelSetup(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {
   await tx.outbox.enqueue(job(JOB.inviteResponders, incidentId), now);
   await tx.outbox.enqueue(job(JOB.postCard, incidentId, { coalesceKey: `post:${incidentId}` }), now);
-  await tx.outbox.enqueue(job(JOB.announce, incidentId, {}, ANNOUNCE_LANE), now);
+  await enqueueAnnouncement(tx, incidentId, now);
+}
+
+/** One announcement per incident in the incidents channel (its channel's link, or why it has none). */
+export async function enqueueAnnouncement(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {
+  await tx.outbox.enqueue(job(JOB.announce, incidentId, { coalesceKey: `announce:${incidentId}` }, ANNOUNCE_LANE), now);
 }
 
 export async function enqueuePin(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {

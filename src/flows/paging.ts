@@ -3,7 +3,7 @@
 // State is stored first (the incident's page, timeline events); the outbox talks to PagerDuty and Slack,
 // so an outage of either delays a page and loses nothing, and a restart resumes it.
 import { FIREBREAK, type Actor } from '../domain/actor';
-import type { Incident } from '../domain/incident';
+import { channelRefused, type Incident } from '../domain/incident';
 import {
   isOverdue, pageAcknowledged, pageSent, pageSeverity, pageSummary, requestPage, shouldPage,
   type OnCallState, type PageState, type PagingPolicy,
@@ -27,6 +27,8 @@ export const PAGE_JOB = {
 
 /** How long a page waits for its incident channel, to link it; after that it goes without. */
 const CHANNEL_WAIT_MS = 10_000;
+/** How often an invite waiting for its channel looks again. */
+const CHANNEL_RECHECK_MS = 2000;
 
 /** Paging has its own lane per incident: a slow Slack must not hold up a page, nor a page the card. */
 function pagerLane(incidentId: number): string {
@@ -209,7 +211,9 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     const incident = await loadIncident(store, job);
     if (!incident || !deps.onCall) return skipped('no on-call lookup configured');
     // The channel is created by another job; until it exists there is nobody to invite into it.
-    if (!incident.channelId) throw new FirebreakError('CHAT_UNAVAILABLE', 'the incident channel is not created yet', { step: 'inviting the on-call engineer' });
+    if (channelRefused(incident)) return skipped('the incident has no channel to invite to (Slack refused to create it)');
+    // The channel is still being created (Slack may be down): wait for it, without counting it as a failure.
+    if (!incident.channelId) return deferred('waiting for the incident channel', new Date(clock.now().getTime() + CHANNEL_RECHECK_MS));
     let people: OnCallPerson[];
     try {
       people = (await Promise.all(deps.escalationPolicyIds.map((id) => deps.onCall!.whoIsOnCall(id)))).flat();

@@ -2,7 +2,7 @@
 // drafts it from the stored timeline, posts it in the incident channel as a Markdown file with a link
 // to the page for managers, and records `postmortem.drafted`. A draft can be made again at any time.
 import { FIREBREAK, type Actor } from '../domain/actor';
-import type { Incident } from '../domain/incident';
+import { channelRefused, type Incident } from '../domain/incident';
 import { postmortemMarkdown } from '../domain/postmortem';
 import { forIncident } from '../domain/timeline';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
@@ -45,6 +45,7 @@ export function postmortemHandlers(deps: PostmortemDeliveryDeps): Record<string,
     const incident = await deps.store.incidents.findById(job.incidentId);
     if (!incident) return skipped('incident not found');
     // No channel yet (Slack down since the incident opened): the draft waits for it, it is not dropped.
+    if (channelRefused(incident)) return skipped('the incident has no channel (Slack refused to create it); the draft stays on its page');
     if (!incident.channelId) return deferred('waiting for the incident channel', new Date(deps.clock.now().getTime() + 5000));
     const postmortem = await loadPostmortem({ store: deps.store, clock: deps.clock, timeZone: deps.timeZone }, incident.id);
     if (!postmortem) return skipped('incident not found');

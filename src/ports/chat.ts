@@ -5,6 +5,16 @@ export interface ChatMessage {
   text: string;
   /** Rich layout (Block Kit for Slack); `text` remains the notification fallback. */
   blocks?: unknown[];
+  /**
+   * Marks the message as the one of its kind for an incident, invisibly, so it can be found again when a
+   * crash lost the platform's answer (post once, then find rather than post twice).
+   */
+  marker?: MessageMarker;
+}
+
+export interface MessageMarker {
+  kind: 'incident_card' | 'incident_announcement';
+  incidentId: number;
 }
 
 /** A text document to share in a channel (the postmortem draft, as Markdown). */
@@ -25,6 +35,8 @@ export interface Chat {
   invite(channelId: string, userIds: string[]): Promise<void>;
   postMessage(channel: string, message: ChatMessage): Promise<{ channelId: string; ts: string }>;
   updateMessage(channelId: string, ts: string, message: ChatMessage): Promise<void>;
+  /** Our message carrying `marker` posted in `channel` since `since`, or null: what a crash may have left. */
+  findMarkedMessage(channel: string, marker: MessageMarker, since: Date): Promise<{ channelId: string; ts: string } | null>;
   pin(channelId: string, ts: string): Promise<void>;
   /** Joins a public channel by id or name, so the bot can post announcements there. */
   join(channel: string): Promise<{ id: string }>;

@@ -1,7 +1,7 @@
 // The Chat port over Slack's Web API (the real @slack/web-api client, pointed at Slack or the sandbox).
 import type { WebClient } from '@slack/web-api';
 import { FirebreakError, isFirebreakError } from '../../errors';
-import type { Chat, ChatMessage } from '../../ports/chat';
+import type { Chat, ChatMessage, MessageMarker } from '../../ports/chat';
 import { NOT_A_BOT_TOKEN, slackPlatformError, toChatError } from './slack-errors';
 
 export interface SlackCallObserver {
@@ -20,10 +20,39 @@ const HARMLESS_INVITE_ERRORS = new Set(['already_in_channel', 'cant_invite_self'
 /** Invite errors about the channel or the call, not about one user: these fail the invite as a whole. */
 const NOT_PER_USER_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'ratelimited', 'invalid_auth', 'not_authed', 'missing_scope']);
 
-export function createSlackChat(client: WebClient, options: { observer?: SlackCallObserver } = {}): Chat {
+/**
+ * Asked before each call of `method`: resolves when the shared budget allows it, or throws CHAT_RATE_LIMITED
+ * with the wait (the outbox then waits exactly that, as for Slack's own 429).
+ */
+export type SlackCallBudget = (method: string) => Promise<void>;
+
+export interface SlackChatOptions {
+  observer?: SlackCallObserver;
+  budget?: SlackCallBudget;
+}
+
+/** How far back to look for a marked message beyond the job's own start (clocks of replicas differ a little). */
+const FIND_MARGIN_SECONDS = 120;
+/** Pages of history read to find a marked message: it was posted recently, so it is near the top. */
+const FIND_MAX_PAGES = 5;
+
+interface HistoryMessage {
+  ts?: string;
+  user?: string;
+  bot_id?: string;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+}
+
+function metadataOf(marker: MessageMarker): { event_type: string; event_payload: { incident_id: number } } {
+  return { event_type: `firebreak_${marker.kind}`, event_payload: { incident_id: marker.incidentId } };
+}
+
+export function createSlackChat(client: WebClient, options: SlackChatOptions = {}): Chat {
   let identity: { userId: string; botId: string } | null = null;
   // One auth.test at a time: a start-up probe and a flow asking for our id at once share it.
   let identifying: Promise<{ userId: string; botId: string }> | null = null;
+  /** Channel names (the announcement channel) resolved to ids, to read their history. */
+  const channelIds = new Map<string, string>();
 
   /** Runs one Slack request, timing it for the observer and turning its failure into a coded error. */
   async function observed<T>(method: string, step: string, request: () => Promise<unknown>): Promise<T> {
@@ -40,7 +69,8 @@ export function createSlackChat(client: WebClient, options: { observer?: SlackCa
     }
   }
 
-  function call<T>(method: string, args: Record<string, unknown>, step: string): Promise<T> {
+  async function call<T>(method: string, args: Record<string, unknown>, step: string): Promise<T> {
+    await options.budget?.(method);
     return observed<T>(method, step, () => client.apiCall(method, args));
   }
 
@@ -97,17 +127,53 @@ export function createSlackChat(client: WebClient, options: { observer?: SlackCa
     },
 
     async postMessage(channel, message: ChatMessage) {
-      const args = { channel, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}), unfurl_links: false };
-      try {
+      const args = {
+        channel,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+        ...(message.marker ? { metadata: metadataOf(message.marker) } : {}),
+        unfurl_links: false,
+      };
+      const post = async (): Promise<{ channelId: string; ts: string }> => {
         const result = await call<{ channel?: string; ts?: string }>('chat.postMessage', args, `posting to ${channel}`);
-        return { channelId: result.channel ?? channel, ts: result.ts ?? '' };
+        if (!result.ts) throw new FirebreakError('CHAT_UNAVAILABLE', `Slack answered without the message's ts (posting to ${channel})`, { step: `posting to ${channel}` });
+        if (result.channel) channelIds.set(channel, result.channel);
+        return { channelId: result.channel ?? channel, ts: result.ts };
+      };
+      try {
+        return await post();
       } catch (error) {
         if (!isFirebreakError(error, 'CHAT_NOT_IN_CHANNEL')) throw error;
         // Announcement channels are public: join once, then post.
         await chat.join(channel);
-        const result = await call<{ channel?: string; ts?: string }>('chat.postMessage', args, `posting to ${channel}`);
-        return { channelId: result.channel ?? channel, ts: result.ts ?? '' };
+        return post();
       }
+    },
+
+    async findMarkedMessage(channel, marker, since) {
+      const channelId = channelIds.get(channel) ?? (channel.startsWith('C') || channel.startsWith('G') ? channel : await resolveChannelId(channel));
+      channelIds.set(channel, channelId);
+      const wanted = metadataOf(marker);
+      const bot = await chat.botUserId();
+      const oldest = (Math.floor(since.getTime() / 1000) - FIND_MARGIN_SECONDS).toString();
+      let cursor: string | undefined;
+      for (let page = 0; page < FIND_MAX_PAGES; page++) {
+        let result: { messages?: HistoryMessage[]; response_metadata?: { next_cursor?: string } };
+        try {
+          result = await call('conversations.history', { channel: channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) }, 'looking for a message posted before a restart');
+        } catch (error) {
+          // Never in the channel: nothing of ours can be there.
+          if (isFirebreakError(error, 'CHAT_NOT_IN_CHANNEL')) return null;
+          throw error;
+        }
+        const found = result.messages?.find(
+          (m) => m.user === bot && m.metadata?.event_type === wanted.event_type && m.metadata.event_payload?.['incident_id'] === marker.incidentId,
+        );
+        if (found?.ts) return { channelId, ts: found.ts };
+        cursor = result.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+      return null;
     },
 
     async updateMessage(channelId, ts, message) {

@@ -9,12 +9,21 @@ import { escapeMrkdwn } from './format';
 import { renderIncidentCard } from './incident-card';
 
 export function announcementMessage(incident: Incident): { text: string; blocks: KnownBlock[] } {
+  const headline = `${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}`;
+  if (incident.channelFailure !== null && incident.channelId === null) {
+    // No channel will come: this message is where people learn of the incident, and why it has no room.
+    const why = `Firebreak could not open a channel for it: ${escapeMrkdwn(incident.channelFailure)}. Follow it here.`;
+    return {
+      text: `:rotating_light: ${incidentRef(incident)} [${incident.severity}] ${escapeMrkdwn(incident.title)} — ${why}`,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *${headline}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)}\n:warning: ${why}` } }],
+    };
+  }
   const channel = incident.channelId ? `<#${incident.channelId}>` : 'its channel';
   const text = `:rotating_light: ${incidentRef(incident)} [${incident.severity}] ${escapeMrkdwn(incident.title)} — join ${channel}`;
   return {
     text,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)} · join ${channel}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *${headline}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)} · join ${channel}` } },
     ],
   };
 }

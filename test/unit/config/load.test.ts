@@ -55,6 +55,7 @@ describe('loadConfig', () => {
       card: { timelineEntries: 5, minEditIntervalMs: 1100 },
       scaleTargets: [],
       paging: { severities: ['sev1', 'sev2'], ackTimeoutMinutes: 5, escalationPolicies: [] },
+      slack: { rateLimits: {} },
     });
   });
 

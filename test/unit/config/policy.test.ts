@@ -199,4 +199,11 @@ describe('policySchema', () => {
   it('paging defaults: sev1 and sev2 page, 5 minutes to acknowledge', () => {
     expect(policySchema.parse({}).paging).toEqual({ severities: ['sev1', 'sev2'], ackTimeoutMinutes: 5, escalationPolicies: [] });
   });
+
+  it('slack rate limits: none overridden by default; a method by name, a positive number a minute', () => {
+    expect(policySchema.parse({}).slack).toEqual({ rateLimits: {} });
+    expect(policySchema.parse({ slack: { rateLimits: { 'conversations.create': 100 } } }).slack.rateLimits).toEqual({ 'conversations.create': 100 });
+    expect(issuesOf({ slack: { rateLimits: { 'create channel': 100 } } })[0]).toContain('must be a Slack Web API method such as conversations.create');
+    expect(issuesOf({ slack: { rateLimits: { 'pins.add': 0 } } })[0]).toContain('slack.rateLimits.pins.add');
+  });
 });

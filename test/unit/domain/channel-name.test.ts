@@ -1,4 +1,4 @@
-import { alternativeChannelName, incidentChannelName, MAX_CHANNEL_NAME_LENGTH } from '../../../src/domain/channel-name';
+import { channelNameCandidates, incidentChannelName, MAX_CHANNEL_NAME_LENGTH } from '../../../src/domain/channel-name';
 
 const base = { prefix: 'inc', openedAt: new Date('2023-02-15T11:30:00Z'), timeZone: 'UTC', incidentId: 12 };
 const SLACK_RULES = /^[a-z0-9_-]{1,80}$/;
@@ -36,14 +36,25 @@ describe('incident channel names', () => {
     expect(name.endsWith('-')).toBe(false);
   });
 
-  it('suffixes -2, -3… on a taken name, still within 80 characters', () => {
-    const name = incidentChannelName({ ...base, title: 'x'.repeat(200) });
-    expect(name).toHaveLength(80);
-    expect(alternativeChannelName(name, 1)).toBe(name);
-    const second = alternativeChannelName(name, 2);
-    expect(second).toHaveLength(80);
-    expect(second.endsWith('-2')).toBe(true);
-    expect(alternativeChannelName('inc-20230215-web', 3)).toBe('inc-20230215-web-3');
-    expect(alternativeChannelName('inc-20230215-web', 12)).toBe('inc-20230215-web-12');
+  it('tries the short name, then the incident number, then numbered variants of that, all within 80 characters', () => {
+    expect(channelNameCandidates('inc-20230215-web', 2041)).toEqual([
+      'inc-20230215-web',
+      'inc-20230215-web-2041',
+      'inc-20230215-web-2041-2',
+      'inc-20230215-web-2041-3',
+      'inc-20230215-web-2041-4',
+    ]);
+    const long = incidentChannelName({ ...base, title: 'x'.repeat(200) });
+    for (const name of channelNameCandidates(long, 123456)) {
+      expect(name.length).toBeLessThanOrEqual(80);
+      expect(name).toMatch(SLACK_RULES);
+    }
+    expect(channelNameCandidates(long, 123456)[1]?.endsWith('-123456')).toBe(true);
+  });
+
+  it('gives two thousand same-titled incidents of one day names that never collide', () => {
+    const names = new Set<string>();
+    for (let id = 1; id <= 2000; id++) names.add(channelNameCandidates('inc-20230215-web', id)[1] as string);
+    expect(names.size).toBe(2000);
   });
 });
