@@ -4,8 +4,10 @@ import express, { type Request, type Response, Router } from 'express';
 import type { NormalizedAlert } from '../domain/alert';
 import { ingestAlerts, type IngestDeps } from '../flows/ingest-alerts';
 import { requireBearerToken } from './bearer-auth';
+import { decodeContentEncoding } from './content-encoding';
 
 export const MAX_ALERT_BODY = '1mb';
+export const MAX_ALERT_BODY_BYTES = 1024 * 1024;
 
 export type AlertParser = (body: unknown) => { ok: true; alerts: NormalizedAlert[] } | { ok: false; issues: string[] };
 
@@ -33,7 +35,7 @@ function deliveryKey(source: string, raw: Buffer): string {
 export function alertRoutes(options: AlertRoutesOptions): Router {
   const router = Router();
   // Any content type is read as bytes: monitors are sloppy about Content-Type, and the bytes key the delivery.
-  const body = express.raw({ type: () => true, limit: MAX_ALERT_BODY });
+  const body = [decodeContentEncoding(MAX_ALERT_BODY_BYTES), express.raw({ type: () => true, limit: MAX_ALERT_BODY })];
   for (const [source, parse] of Object.entries(options.parsers)) {
     router.post(`/alerts/${source}`, requireBearerToken(options.token), body, async (req: Request, res: Response) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -6,7 +6,8 @@ import { incidentIdFromDedupKey } from '../domain/paging';
 import { applyPagerDutyUpdate } from '../flows/paging';
 import type { Clock } from '../ports/clock';
 import type { Store } from '../ports/store';
-import { MAX_ALERT_BODY } from './alert-routes';
+import { MAX_ALERT_BODY, MAX_ALERT_BODY_BYTES } from './alert-routes';
+import { decodeContentEncoding } from './content-encoding';
 
 export interface PagerDutyRoutesOptions {
   secret: string;
@@ -15,7 +16,7 @@ export interface PagerDutyRoutesOptions {
 
 export function pagerDutyRoutes(options: PagerDutyRoutesOptions): Router {
   const router = Router();
-  router.post('/webhooks/pagerduty', express.raw({ type: () => true, limit: MAX_ALERT_BODY }), async (req: Request, res: Response) => {
+  router.post('/webhooks/pagerduty', decodeContentEncoding(MAX_ALERT_BODY_BYTES), express.raw({ type: () => true, limit: MAX_ALERT_BODY }), async (req: Request, res: Response) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifyPagerDutySignature(options.secret, raw, req.get(PAGERDUTY_SIGNATURE_HEADER))) {
       res.status(401).json({ error: 'the X-PagerDuty-Signature header is missing or does not match PAGERDUTY_WEBHOOK_SECRET' });

@@ -6,6 +6,7 @@ import type { BufferedIncomingMessage } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { errorMessage, isFirebreakError } from '../errors';
 import { SLACK_EVENTS_PATH } from '../slack/ids';
+import { readBody } from './read-body';
 import { checkSlackBody } from './slack-body';
 import { checkSlackSignature } from './slack-signature';
 
@@ -30,37 +31,6 @@ export function refuse(res: ServerResponse, status: number, error: string, close
   }
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(close ? { connection: 'close' } : {}) });
   res.end(JSON.stringify({ error }));
-}
-
-type Body = { ok: true; bytes: Buffer } | { ok: false; tooLarge: true };
-
-/** Reads the whole body, or stops at `limit` bytes (the rest is drained, not kept). */
-function readBody(req: IncomingMessage, limit: number): Promise<Body> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      resolve({ ok: false, tooLarge: true });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.resume();
-        resolve({ ok: false, tooLarge: true });
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve({ ok: true, bytes: Buffer.concat(chunks) }));
-    req.once('error', reject);
-    // After 'end' this changes nothing; before it, the client went away mid-body.
-    req.once('close', () => reject(new Error('the client closed the connection before sending the whole body')));
-  });
 }
 
 export function guardSlackRequests(bolt: RequestListener, options: SlackRequestGuardOptions): RequestListener {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { NormalizedAlert } from '../domain/alert';
 import { severityFromWord, type Severity } from '../domain/severity';
 import { formatIssues } from '../validation/zod-issues';
+import { ALERT_LIMITS, annotationsSchema, labelsSchema } from './limits';
 
 export interface SeverityOptions {
   defaultSeverity: Severity;
@@ -13,7 +14,9 @@ export interface SeverityOptions {
 
 export type ParseResult = { ok: true; alerts: NormalizedAlert[] } | { ok: false; issues: string[] };
 
-const labels = z.record(z.string(), z.string());
+// Bounded (see limits.ts); group and common labels are the alerts' own labels again, so the same bounds.
+const labels = labelsSchema;
+const annotations = annotationsSchema;
 const status = z.enum(['firing', 'resolved']);
 
 /** RFC 3339 as Go writes it (nanoseconds, offsets allowed). Go's zero time, 0001-01-01T00:00:00Z, means "not set". */
@@ -31,24 +34,33 @@ const timestamp = z
 const alertSchema = z.looseObject({
   status,
   labels,
-  annotations: labels.default({}),
+  annotations: annotations.default({}),
   startsAt: timestamp,
   endsAt: timestamp.optional(),
   generatorURL: z.string().optional(),
-  fingerprint: z.string().optional(),
+  fingerprint: z.string().max(ALERT_LIMITS.fingerprintChars).optional(),
 });
 
 export const alertmanagerWebhookSchema = z.looseObject({
   version: z.literal('4', { error: (issue) => `expected "4": Firebreak reads Alertmanager's webhook version 4 (got ${JSON.stringify(issue.input)})` }),
-  groupKey: z.string().min(1),
+  groupKey: z
+    .string()
+    .min(1)
+    .max(ALERT_LIMITS.groupKeyChars, { error: (issue) => `must be at most ${ALERT_LIMITS.groupKeyChars} characters (got ${String((issue.input as string).length)})` }),
   truncatedAlerts: z.int().min(0).default(0),
   status,
   receiver: z.string().optional(),
   groupLabels: labels.default({}),
   commonLabels: labels.default({}),
-  commonAnnotations: labels.default({}),
+  commonAnnotations: annotations.default({}),
   externalURL: z.string().optional(),
-  alerts: z.array(alertSchema).min(1, 'must contain at least one alert'),
+  alerts: z
+    .array(alertSchema)
+    .min(1, 'must contain at least one alert')
+    .max(ALERT_LIMITS.alertsPerRequest, {
+      error: (issue) =>
+        `must contain at most ${ALERT_LIMITS.alertsPerRequest} alerts per request (got ${String((issue.input as unknown[]).length)}); set max_alerts: ${ALERT_LIMITS.alertsPerRequest} on Alertmanager's webhook_config`,
+    }),
 });
 
 export type AlertmanagerWebhook = z.output<typeof alertmanagerWebhookSchema>;

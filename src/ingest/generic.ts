@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { severityFromWord } from '../domain/severity';
 import { formatIssues, strictObject } from '../validation/zod-issues';
 import type { ParseResult, SeverityOptions } from './alertmanager';
+import { labelsSchema } from './limits';
 
 export const MAX_TITLE_LENGTH = 300;
 
@@ -17,7 +18,7 @@ export const genericAlertSchema = strictObject({
   /** Identity of the alert: a repeat or a resolve must carry the same one. Defaults to one derived from service and title. */
   fingerprint: z.string().trim().min(1).max(200).optional(),
   summary: z.string().max(3000).optional(),
-  labels: z.record(z.string(), z.string()).default({}),
+  labels: labelsSchema.default({}),
 });
 
 export type GenericAlert = z.output<typeof genericAlertSchema>;

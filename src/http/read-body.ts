@@ -1,0 +1,33 @@
+// Reads a request body into memory up to a limit, for routes that must see the exact bytes (signatures).
+import type { IncomingMessage } from 'node:http';
+
+export type ReadBody = { ok: true; bytes: Buffer } | { ok: false; tooLarge: true };
+
+/** The whole body, or `tooLarge` past `limit` bytes (the rest is drained, not kept). */
+export function readBody(req: IncomingMessage, limit: number): Promise<ReadBody> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      resolve({ ok: false, tooLarge: true });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        resolve({ ok: false, tooLarge: true });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve({ ok: true, bytes: Buffer.concat(chunks) }));
+    req.once('error', reject);
+    // After 'end' this changes nothing; before it, the client went away mid-body.
+    req.once('close', () => reject(new Error('the client closed the connection before sending the whole body')));
+  });
+}
