@@ -309,7 +309,8 @@ export type WebhookOutcome = { applied: true; incidentId: number } | { applied: 
 
 /**
  * Applies a PagerDuty webhook to the incident its page belongs to: acknowledged, escalated, reassigned
- * and resolved become timeline events and a card edit. Each event id applies once, however often it arrives.
+ * and resolved become timeline events and a card edit. Each event id applies once, however often it arrives;
+ * a repeat answers `applied: false`.
  */
 export async function applyPagerDutyUpdate(
   deps: { store: Store; clock: Clock; wakeOutbox(): void; ackTimeoutMinutes: number },
@@ -319,8 +320,8 @@ export async function applyPagerDutyUpdate(
   const now = deps.clock.now();
   const key = `pagerduty:${update.id}`;
   const outcome = await deps.store.transaction(async (tx): Promise<WebhookOutcome> => {
-    const seen = await tx.deliveries.find(key);
-    if (seen) return seen.response as WebhookOutcome;
+    // A repeat changes nothing, and says so: PagerDuty (or anyone replaying a signed body) sees applied:false.
+    if (await tx.deliveries.find(key)) return { applied: false, reason: `event ${update.id} was already received` };
     const incidentId = incidentIdFromKey(update.incidentKey);
     const incident = incidentId === null ? null : await tx.incidents.findById(incidentId);
     let result: WebhookOutcome;

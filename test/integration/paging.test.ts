@@ -117,7 +117,7 @@ it('escalation and resolution in PagerDuty are recorded; resolving the incident 
 it('a badly signed or replayed webhook is refused and changes nothing', async () => {
   await h.postAlert('alertmanager', alertmanagerPayload());
   await eventually(() => triggers().length === 1, 'the trigger');
-  await pd.acknowledge('firebreak-inc-1');
+  expect((await pd.acknowledge('firebreak-inc-1')).body).toMatchObject({ applied: true, incidentId: 1 });
   // The page's story; other work (the on-call invite) may still be landing meanwhile.
   const pageEvents = async () => (await h.firebreak.store.timeline.list(1)).filter((e) => e.type.startsWith('page.'));
   const before = await pageEvents();
@@ -127,9 +127,12 @@ it('a badly signed or replayed webhook is refused and changes nothing', async ()
   expect(forged.status).toBe(401);
   const unsigned = await postJson(`${h.firebreak.url}/webhooks/pagerduty`, delivery.body);
   expect(unsigned.status).toBe(401);
-  const replay = await pd.sendRawWebhook(delivery.body, { 'x-pagerduty-signature': delivery.headers['x-pagerduty-signature']! });
-  expect(replay.status).toBe(200);
-  expect(replay.body).toMatchObject({ applied: true, incidentId: 1 });
+  // A repeated delivery (same webhook event id) is still answered 2xx, so PagerDuty stops retrying, but says it applied nothing.
+  for (let i = 0; i < 3; i++) {
+    const replay = await pd.sendRawWebhook(delivery.body, { 'x-pagerduty-signature': delivery.headers['x-pagerduty-signature']! });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual({ applied: false, reason: expect.stringContaining('already received') });
+  }
   expect(await pageEvents()).toEqual(before);
 });
 
