@@ -32,7 +32,7 @@ export async function startAlertmanager(options: { webhookUrl: string; bearerTok
     receivers: [
       {
         name: 'firebreak',
-        webhook_configs: [{ url: options.webhookUrl, send_resolved: true, http_config: { authorization: { type: 'Bearer', credentials: options.bearerToken } } }],
+        webhook_configs: [{ url: options.webhookUrl, send_resolved: true, max_alerts: 1000, http_config: { authorization: { type: 'Bearer', credentials: options.bearerToken } } }],
       },
     ],
   };
