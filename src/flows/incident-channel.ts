@@ -68,7 +68,8 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     try {
       channel = await createChannel(deps, incident);
     } catch (error) {
-      if (!isFirebreakError(error) || error.retryable) throw error;
+      // Only Slack's refusal is final; a store hiccup or an outage is tried again.
+      if (!isFirebreakError(error, 'CHAT_REJECTED')) throw error;
       // Refused for good (every name taken, a workspace rule): say so in the incidents channel instead of
       // burying the job silently; the announcement stands in for the channel.
       await store.transaction(async (tx) => {

@@ -5,8 +5,8 @@ import type { Clock } from '../../ports/clock';
 import type { RateBudgetRepository } from '../../ports/store';
 import type { SlackCallBudget } from './slack-chat';
 
-/** Tiers allow short bursts: a budget holds up to ten seconds' worth of calls, and at least one. */
-const BURST_SECONDS = 10;
+/** Tiers allow bursts: a budget holds up to a minute's worth of calls, and at least one. */
+const BURST_SECONDS = 60;
 
 export function storedSlackBudget(options: { budgets: RateBudgetRepository; clock: Clock; callsPerMinute: Readonly<Record<string, number>> }): SlackCallBudget {
   return async (method) => {

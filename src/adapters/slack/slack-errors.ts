@@ -30,6 +30,8 @@ export function toChatError(error: unknown, step: string): FirebreakError {
       if (slackError === 'name_taken') return new FirebreakError('CHAT_NAME_TAKEN', `the channel name is taken (${step})`, { step, providerError: slackError });
       if (slackError === 'not_in_channel') return new FirebreakError('CHAT_NOT_IN_CHANNEL', `Firebreak is not in the channel (${step})`, { step, providerError: slackError });
       if (TRANSIENT_PLATFORM_ERRORS.has(slackError)) return new FirebreakError('CHAT_UNAVAILABLE', `Slack failed while ${step}: ${slackError}`, { step, providerError: slackError });
+      // A refused token is fixed by an operator (/readyz says so), not by the message: keep it waiting, never drop it.
+      if (TOKEN_REFUSED_ERRORS.has(slackError)) return new FirebreakError('CHAT_UNAVAILABLE', `Slack refused Firebreak's token while ${step}: ${slackError}`, { step, providerError: slackError });
       return new FirebreakError('CHAT_REJECTED', `Slack refused ${step}: ${slackError}`, { step, providerError: slackError });
     }
     case SlackErrorCode.HTTPError: {

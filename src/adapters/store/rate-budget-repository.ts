@@ -1,13 +1,12 @@
 // Slack's rate tiers as token buckets in the store, so every replica draws from one budget per method.
 // Compare-and-swap on the row (no lock held across statements): the same on SQLite and PostgreSQL.
-import { FirebreakError } from '../../errors';
 import type { RateBudgetRepository } from '../../ports/store';
 import type { RepositoryContext } from './repositories';
 import { iso } from './rows';
 import { guard, isConflict } from './store-errors';
 
-/** Claimers racing for one bucket: after this many lost swaps in a row, something else is wrong. */
-const MAX_RACES = 20;
+/** Swaps lost in a row before stepping back: that many other callers just took from the bucket. */
+const MAX_RACES = 10;
 
 export function rateBudgetRepository(ctx: RepositoryContext): RateBudgetRepository {
   return {
@@ -43,5 +42,6 @@ async function take(ctx: RepositoryContext, key: string, now: Date, limits: { pe
       .executeTakeFirst();
     if (Number(swapped.numUpdatedRows) === 1) return { granted: true };
   }
-  throw new FirebreakError('STORE_CONFLICT', `taking from the rate budget ${key}: too many claimers at once`, { step: 'taking from a rate budget' });
+  // Others are taking from this bucket right now: step back a moment (with jitter) rather than spin.
+  return { granted: false, retryAt: new Date(now.getTime() + 10 + Math.floor(Math.random() * 40)) };
 }

@@ -1,0 +1,209 @@
+// Issue 11's findings on the delivery path, each reproduced the way it broke: same-titled storms, a channel
+// Slack refuses, rate limits before an outage, Slack's answer lost after it did the work, two replicas on
+// PostgreSQL, and a process killed while holding a job.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { FakeSlack } from '../../src/sandbox/fake-slack';
+import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, startHarness, testEnv, type Harness } from '../support/harness';
+import { alertmanagerPayload } from '../support/payloads';
+import { spawnFirebreak, type FirebreakProcess } from '../support/process';
+import { startSlackProxy, type SlackProxy } from '../support/slack-proxy';
+
+jest.setTimeout(90_000);
+
+/** Generous budgets: these tests are about what Firebreak does, not about waiting for Slack's tiers. */
+const FAST_POLICY = 'slack:\n  rateLimits:\n    conversations.create: 6000\n    pins.add: 6000\n    conversations.history: 6000\n';
+
+const sameTitle = (group: number) => alertmanagerPayload({ groupKey: `{}:{alertname="HighRequestRate",shard="${group}"}`, alerts: [{ fingerprint: `fp-${group}` }] });
+
+function incidentChannels(slack: FakeSlack) {
+  return slack.listChannels().filter((c) => c.name.startsWith('inc-'));
+}
+
+async function settled(h: { firebreak: { store: Harness['firebreak']['store'] } }, what: string, timeoutMs = 30_000): Promise<void> {
+  await eventually(async () => {
+    const live = [...(await h.firebreak.store.outbox.list({ status: 'pending' })), ...(await h.firebreak.store.outbox.list({ status: 'running' }))];
+    return live.length === 0;
+  }, what, timeoutMs);
+}
+
+describe('one process on SQLite', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  it('gives every one of 60 same-titled incidents of one day its own channel, card and announcement', async () => {
+    h = await startHarness({ policy: FAST_POLICY });
+    for (let group = 1; group <= 60; group++) expect((await h.postAlert('alertmanager', sameTitle(group))).status).toBe(202);
+    await settled(h, 'every incident delivered');
+    const incidents = await h.firebreak.store.incidents.listRecent(100);
+    expect(incidents).toHaveLength(60);
+    expect(incidents.every((i) => i.channelId && i.cardTs && i.announcement && i.channelFailure === null)).toBe(true);
+    const channels = incidentChannels(h.slack);
+    expect(channels).toHaveLength(60);
+    expect(new Set(channels.map((c) => c.name)).size).toBe(60);
+    expect(channels.map((c) => c.name)).toContain(incidents.find((i) => i.id === Math.max(...incidents.map((x) => x.id)))?.channelName);
+    expect(await h.firebreak.store.outbox.list({ status: 'dead' })).toEqual([]);
+  });
+
+  it('says in #incidents when Slack refuses the channel for good, and leaves nothing retrying', async () => {
+    h = await startHarness({ policy: FAST_POLICY, env: { PAGERDUTY_ROUTING_KEY: '' } });
+    h.slack.fail('conversations.create', { error: 'restricted_action', times: 10 });
+    expect((await h.postAlert('alertmanager', sameTitle(1))).status).toBe(202);
+    const announcement = await eventually(
+      () => h.slack.messages(h.slack.channelByName('incidents')!.id).find((m) => m.text.includes('could not open a channel')),
+      'the announcement saying the channel could not be opened',
+    );
+    expect(announcement.text).toContain('INC-1');
+    expect(announcement.text).toContain('restricted_action');
+    await settled(h, 'the outbox to have nothing left waiting');
+    const [incident] = await h.firebreak.store.incidents.listRecent(1);
+    expect(incident).toMatchObject({ channelId: null, channelFailure: expect.stringContaining('restricted_action') });
+  });
+
+  it('waits exactly as long as each 429 says, without counting them: after eight 429s and a 503 the channel comes within seconds', async () => {
+    h = await startHarness({ policy: FAST_POLICY });
+    h.slack.fail('conversations.create', { status: 429, retryAfterSeconds: 1, times: 8 });
+    h.slack.fail('conversations.create', { status: 503 });
+    expect((await h.postAlert('alertmanager', sameTitle(1))).status).toBe(202);
+    await eventually(() => incidentChannels(h.slack).length === 1, 'the channel', 30_000);
+    const creates = h.slack.calls('conversations.create');
+    expect(creates).toHaveLength(10);
+    const gaps = creates.slice(1).map((c, i) => c.at - (creates[i] as { at: number }).at);
+    // Each 429 waits its second (not more: not counted as a failure)…
+    for (const gap of gaps.slice(0, 8)) expect(gap).toBeGreaterThanOrEqual(1000);
+    for (const gap of gaps.slice(0, 8)) expect(gap).toBeLessThan(1600);
+    // …and the 503 after them is the first failure: a short backoff, not minutes.
+    expect(gaps[8]).toBeLessThan(2000);
+    const [job] = (await h.firebreak.store.outbox.list()).filter((j) => j.kind === 'incident.open_channel');
+    expect(job).toMatchObject({ status: 'done', attempts: 2 });
+  });
+
+  describe('when Slack did the work but its answer was lost', () => {
+    let proxy: SlackProxy;
+    let slack: FakeSlack;
+    beforeEach(async () => {
+      slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+      proxy = await startSlackProxy(slack.apiUrl);
+    });
+    afterEach(async () => {
+      await h?.stop();
+      await proxy.stop();
+      await slack.stop();
+    });
+
+    it('finds the card and the announcement it already posted instead of posting them twice', async () => {
+      const lost = new Set<string>();
+      proxy.setFault((method, body) => {
+        if (method !== 'chat.postMessage') return null;
+        const kind = /firebreak_incident_(card|announcement)/.exec(decodeURIComponent(body))?.[1];
+        if (!kind || lost.has(kind)) return null;
+        lost.add(kind);
+        return 'lose-answer';
+      });
+      h = await startHarness({ slack, policy: FAST_POLICY, env: { SLACK_API_URL: proxy.apiUrl } });
+      expect((await h.postAlert('alertmanager', sameTitle(1))).status).toBe(202);
+      await settled(h, 'card and announcement delivered');
+      expect([...lost].sort()).toEqual(['announcement', 'card']);
+      const [incident] = await h.firebreak.store.incidents.listRecent(1);
+      const channel = incidentChannels(slack)[0]!;
+      const cards = slack.messages(channel.id).filter((m) => m.metadata?.event_type === 'firebreak_incident_card');
+      expect(cards).toHaveLength(1);
+      expect(cards[0]?.ts).toBe(incident?.cardTs);
+      expect(cards[0]?.pinned).toBe(true);
+      const announcements = slack.messages(slack.channelByName('incidents')!.id).filter((m) => m.metadata?.event_type === 'firebreak_incident_announcement');
+      expect(announcements).toHaveLength(1);
+      expect(announcements[0]?.ts).toBe(incident?.announcement?.ts);
+    });
+  });
+});
+
+const adminUrl = process.env['TEST_DATABASE_URL'];
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('replicas on PostgreSQL', () => {
+  let databaseUrl: string;
+  let dbName: string;
+  let dirs: string[] = [];
+  beforeEach(async () => {
+    if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set: these tests need a PostgreSQL server (.ci/run starts one)');
+    dbName = `firebreak_delivery_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+    await adminQuery(`create database ${dbName}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${dbName}`;
+    databaseUrl = url.toString();
+  });
+  afterEach(async () => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    dirs = [];
+    await adminQuery(`drop database if exists ${dbName} with (force)`);
+  });
+
+  it('two replicas opening 40 same-titled incidents at once give each exactly one channel and card', async () => {
+    const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+    const replicas = [await startHarness({ slack, policy: FAST_POLICY, env: { DATABASE_URL: databaseUrl } })];
+    replicas.push(await startHarness({ slack, policy: FAST_POLICY, env: { DATABASE_URL: databaseUrl } }));
+    try {
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => replicas[i % 2]!.postAlert('alertmanager', sameTitle(i + 1))));
+      expect(answers.every((a) => a.status === 202)).toBe(true);
+      await settled(replicas[0]!, 'every incident delivered', 60_000);
+      const incidents = await replicas[0]!.firebreak.store.incidents.listRecent(100);
+      expect(incidents).toHaveLength(40);
+      expect(incidents.filter((i) => i.channelFailure !== null)).toEqual([]);
+      expect(new Set(incidents.map((i) => i.channelId)).size).toBe(40);
+      expect(incidents.every((i) => i.channelId && i.cardTs)).toBe(true);
+      expect(incidentChannels(slack)).toHaveLength(40);
+      for (const incident of incidents) {
+        const cards = slack.messages(incident.channelId!).filter((m) => m.metadata?.event_type === 'firebreak_incident_card');
+        expect(cards).toHaveLength(1);
+      }
+      expect(await replicas[0]!.firebreak.store.outbox.list({ status: 'dead' })).toEqual([]);
+    } finally {
+      for (const r of replicas) await r.stop();
+      await slack.stop();
+    }
+  });
+
+  it('takes back the job a killed replica held within seconds, not after a minute', async () => {
+    const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+    const proxy = await startSlackProxy(slack.apiUrl);
+    const running: FirebreakProcess[] = [];
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'firebreak-lease-'));
+      dirs.push(dir);
+      writeFileSync(join(dir, 'firebreak.yaml'), FAST_POLICY);
+      const env = { ...testEnv(slack, dir, { DATABASE_URL: databaseUrl, SLACK_API_URL: proxy.apiUrl }), LOG_LEVEL: 'info' };
+      // The first replica takes the job and never hears back from Slack: it holds the lane when killed.
+      proxy.setFault((method) => (method === 'conversations.create' ? 'hang' : null));
+      const first = await spawnFirebreak(env, { cwd: dir });
+      running.push(first);
+      expect((await postJson(`${first.url}/alerts/alertmanager`, sameTitle(1), { authorization: `Bearer ${ALERT_TOKEN}` })).status).toBe(202);
+      await eventually(() => proxy.hungCalls() === 1, 'the first replica to be waiting on Slack to create the channel');
+      first.child.kill('SIGKILL');
+      await first.exited;
+      proxy.setFault(null);
+      const restarted = Date.now();
+      running.push(await spawnFirebreak(env, { cwd: dir }));
+      await eventually(() => incidentChannels(slack).length === 1, 'the channel created by the restarted replica', 20_000);
+      // Start-up (~1-2 s) plus at most one 4 s lease: well under the minute it took before.
+      expect(Date.now() - restarted).toBeLessThan(8000);
+    } finally {
+      for (const p of running) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      for (const p of running) await p.exited;
+      await proxy.stop();
+      await slack.stop();
+    }
+  });
+});
