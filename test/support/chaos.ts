@@ -483,7 +483,7 @@ export interface ChaosFigures {
   pins: { incidentsWithOne: number; missing: number; duplicates: number };
   announcements: { incidentsWithOne: number; missing: number; duplicates: number; messagesInAnnounceChannel: number; mentioningAnIncident: number };
   pages: { pagedIncidents: number; triggeredOnce: number; missing: number; duplicates: number; triggerEvents: number };
-  pacing: { channelsWithTwoWritesInOneSecond: number; tightestGapMs: number | null };
+  pacing: { channelsWithTwoWritesInOneSecond: number; tightestGapMs: number | null; examples: string[] };
   timing: { outageStartedAt: number; outageEndedAt: number; openedDuringOutage: number; worstDelayAfterRecoveryMs: number | null; worstDelayAfterOpeningMs: number | null; late: number };
   slack: { tierRefusals: number; callsDuringOutage: number; calls: Record<string, { calls: number; failed: number }> };
   storm: { retriedAttempts: number };
@@ -588,7 +588,8 @@ export async function collectFigures(input: {
   for (const w of slack.messageWrites()) byChannel.set(w.channelId, [...(byChannel.get(w.channelId) ?? []), w.at]);
   let tooClose = 0;
   let tightest: number | null = null;
-  for (const times of byChannel.values()) {
+  const examples: string[] = [];
+  for (const [channelId, times] of byChannel) {
     times.sort((a, b) => a - b);
     let close = false;
     for (let k = 1; k < times.length; k += 1) {
@@ -596,7 +597,10 @@ export async function collectFigures(input: {
       tightest = tightest === null ? gap : Math.min(tightest, gap);
       if (gap < BOUNDS.minWriteGapMs) close = true;
     }
-    if (close) tooClose += 1;
+    if (close) {
+      tooClose += 1;
+      if (examples.length < 5) examples.push(`#${slack.channel(channelId)?.name ?? channelId}`);
+    }
   }
 
   // Timing: within 15 s of opening, or of Slack's recovery when the outage got in the way.
@@ -645,7 +649,7 @@ export async function collectFigures(input: {
     pins,
     announcements,
     pages,
-    pacing: { channelsWithTwoWritesInOneSecond: tooClose, tightestGapMs: tightest },
+    pacing: { channelsWithTwoWritesInOneSecond: tooClose, tightestGapMs: tightest, examples },
     timing: { outageStartedAt, outageEndedAt, openedDuringOutage, worstDelayAfterRecoveryMs: worstAfterRecovery, worstDelayAfterOpeningMs: worstAfterOpening, late },
     slack: {
       tierRefusals: calls.filter((c) => c.error === 'ratelimited' && !inOutage(c.at)).length,
@@ -674,7 +678,7 @@ export function violations(f: ChaosFigures, expected: { kills: number }): string
   want(f.pins.incidentsWithOne === f.incidents, `exactly one pin per incident channel: ${f.pins.incidentsWithOne} of ${f.incidents} (missing ${f.pins.missing}, extra ${f.pins.duplicates})`);
   want(f.announcements.incidentsWithOne === f.incidents, `exactly one announcement (metadata ${ANNOUNCEMENT_EVENT}) per incident: ${f.announcements.incidentsWithOne} of ${f.incidents} (missing ${f.announcements.missing}, duplicates ${f.announcements.duplicates}; ${f.announcements.messagesInAnnounceChannel} messages in #incidents)`);
   want(f.pages.triggeredOnce === f.pages.pagedIncidents && f.pages.pagedIncidents > 0, `every paged incident triggered exactly once: ${f.pages.triggeredOnce} of ${f.pages.pagedIncidents} (missing ${f.pages.missing}, repeats ${f.pages.duplicates})`);
-  want(f.pacing.channelsWithTwoWritesInOneSecond === 0, `no channel got two message writes within one second: ${f.pacing.channelsWithTwoWritesInOneSecond} channels did (tightest gap ${f.pacing.tightestGapMs} ms)`);
+  want(f.pacing.channelsWithTwoWritesInOneSecond === 0, `no channel got two message writes within one second: ${f.pacing.channelsWithTwoWritesInOneSecond} channels did (${f.pacing.examples.join(', ')}; tightest gap ${f.pacing.tightestGapMs} ms)`);
   want(f.timing.late === 0, `every channel existed within 15 s of opening or of Slack's recovery: ${f.timing.late} late (worst ${f.timing.worstDelayAfterRecoveryMs} ms after recovery, ${f.timing.worstDelayAfterOpeningMs} ms after opening)`);
   want(f.slack.tierRefusals === 0, `no call refused by Slack's rate tiers outside the outage: ${f.slack.tierRefusals}`);
   want(f.kills.done === expected.kills && f.kills.survived === expected.kills, `${expected.kills} kills, each survived: ${f.kills.done} done, ${f.kills.survived} came back`);
