@@ -5,16 +5,20 @@ import type { Clock } from '../../ports/clock';
 import type { RateBudgetRepository } from '../../ports/store';
 import type { SlackCallBudget } from './slack-chat';
 
-/** Tiers allow bursts: a budget holds up to a minute's worth of calls, and at least one. */
-const BURST_SECONDS = 60;
+/**
+ * Tiers allow bursts, but Slack counts a method's calls over a rolling minute. So a budget of N a minute
+ * holds a burst of a sixth of N and refills at the rest: however the calls fall, no minute sees more than N.
+ */
+const BURST_SHARE = 1 / 6;
 
 export function storedSlackBudget(options: { budgets: RateBudgetRepository; clock: Clock; callsPerMinute: Readonly<Record<string, number>> }): SlackCallBudget {
   return async (method) => {
     const perMinute = options.callsPerMinute[method];
     if (perMinute === undefined) return;
     const now = options.clock.now();
-    const burst = Math.max(1, Math.floor((perMinute * BURST_SECONDS) / 60));
-    const taken = await options.budgets.take(`slack:${method}`, now, { perMinute, burst });
+    const burst = Math.max(1, Math.floor(perMinute * BURST_SHARE));
+    const refill = Math.max(1, perMinute - burst);
+    const taken = await options.budgets.take(`slack:${method}`, now, { perMinute: refill, burst });
     if (taken.granted) return;
     const waitSeconds = Math.max(0.001, (taken.retryAt.getTime() - now.getTime()) / 1000);
     throw new FirebreakError('CHAT_RATE_LIMITED', `Firebreak's shared budget for ${method} (${perMinute} a minute) is spent; next call in ${waitSeconds.toFixed(1)} s`, {
