@@ -747,7 +747,7 @@ describe('message metadata', () => {
 
   it('accepts it as a JSON string or a JSON body object; chat.update keeps it unless given', async () => {
     const id = (await client.conversations.create({ name: 'meta-forms' })).channel!.id!;
-    const asString = await client.apiCall('chat.postMessage', { channel: id, text: 'a', metadata: JSON.stringify(card) });
+    const asString = (await client.apiCall('chat.postMessage', { channel: id, text: 'a', metadata: JSON.stringify(card) })) as { ts?: string };
     const body = await fetch(`${slack.apiUrl}chat.postMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
