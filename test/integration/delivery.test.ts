@@ -148,7 +148,7 @@ describe('replicas on PostgreSQL', () => {
   afterEach(async () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     dirs = [];
-    await adminQuery(`drop database if exists ${dbName} with (force)`);
+    if (adminUrl) await adminQuery(`drop database if exists ${dbName} with (force)`);
   });
 
   it('two replicas opening 40 same-titled incidents at once give each exactly one channel and card', async () => {
