@@ -73,6 +73,8 @@ export interface OutboxWorkerOptions {
 }
 
 const WAKE_BATCH_MS = 5;
+/** Shortest sleep after a claim found nothing to take. */
+const MIN_IDLE_SLEEP_MS = 20;
 
 function isRateLimit(error: FirebreakError | null): error is FirebreakError {
   return error !== null && error.details.retryAfterSeconds !== undefined;
@@ -204,8 +206,8 @@ export class OutboxWorker {
     } catch {
       // The next claim reports the store failure; here we only decide how long to sleep.
     }
-    // Due now but not claimable (a lane held or paced): look again shortly rather than spin.
-    if (delay === 0 && this.activeLanes.size > 0) delay = 20;
+    // Nothing was claimed, yet a job is due: its lane is held or paced. Look again shortly rather than spin.
+    delay = Math.max(delay, MIN_IDLE_SLEEP_MS);
     if (this.pendingWake) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, delay);

@@ -73,11 +73,13 @@ describe('one process on SQLite', () => {
     const creates = h.slack.calls('conversations.create');
     expect(creates).toHaveLength(10);
     const gaps = creates.slice(1).map((c, i) => c.at - (creates[i] as { at: number }).at);
-    // Each 429 waits its second (not more: not counted as a failure)…
+    // Each 429 waits its second, and no more than a busy machine adds (counted as failures, the waits
+    // would have doubled: 2, 4, 8 s)…
     for (const gap of gaps.slice(0, 8)) expect(gap).toBeGreaterThanOrEqual(1000);
-    for (const gap of gaps.slice(0, 8)) expect(gap).toBeLessThan(1600);
-    // …and the 503 after them is the first failure: a short backoff, not minutes.
-    expect(gaps[8]).toBeLessThan(2000);
+    for (const gap of gaps.slice(0, 8)) expect(gap).toBeLessThan(3000);
+    // …and the 503 after them is the first failure: a backoff of about a second, not minutes.
+    expect(gaps[8]).toBeLessThan(3000);
+    // The record says so: the eight 429s were not attempts; the 503 and the success were.
     const [job] = (await h.firebreak.store.outbox.list()).filter((j) => j.kind === 'incident.open_channel');
     expect(job).toMatchObject({ status: 'done', attempts: 2 });
   });
