@@ -70,7 +70,7 @@ export interface Firebreak {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
-const SLACK_PROBE_MS = 15_000;
+const SLACK_PROBE_MS = 5_000;
 
 function slackLogLevel(level: string): SlackLogLevel {
   return level === 'debug' || level === 'trace' ? SlackLogLevel.DEBUG : SlackLogLevel.ERROR;
@@ -127,6 +127,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       },
     },
   });
+  /** Slack's pace per channel: at most one message write this often. */
+  const laneIntervalMs = options.outbox?.laneIntervalMs ?? config.policy.card.minEditIntervalMs;
   // The bot's ids, from the one auth.test at start (or the first probe that gets through): Bolt needs them.
   let botIds: { botUserId: string; botId: string } | null = null;
   const slackStatus = new SlackStatus({
@@ -138,6 +140,17 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     probeEveryMs: options.readiness?.slackProbeMs ?? SLACK_PROBE_MS,
     clock,
     logger,
+    // After an outage, what waits out a backoff goes at once: every waiting channel within seconds.
+    onRecovered: () => {
+      const now = clock.now();
+      store.outbox.retryFailedNow(now, new Date(now.getTime() + laneIntervalMs)).then(
+        (count) => {
+          if (count > 0) logger.info({ jobs: count }, 'Slack is back: retrying the deliveries that were waiting');
+          wakeOutbox();
+        },
+        (error: unknown) => logger.warn({ err: errorMessage(error) }, 'could not bring forward the deliveries waiting for Slack; they retry on their own'),
+      );
+    },
   });
 
   const pager = pagerDuty.routingKey
@@ -192,7 +205,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     store,
     clock,
     logger: logger.child({ component: 'outbox' }),
-    laneIntervalMs: options.outbox?.laneIntervalMs ?? config.policy.card.minEditIntervalMs,
+    laneIntervalMs,
     isPaced: (job) => MESSAGE_WRITING_JOBS.has(job.kind),
     // SQLite is one process's alone: what a killed predecessor held is taken back at once, not after a lease.
     reclaimOnStart: env.DATABASE_URL.startsWith('sqlite'),

@@ -17,6 +17,8 @@ export interface SlackStatusOptions {
   probeEveryMs: number;
   clock: Clock;
   logger: Logger;
+  /** Slack answers again after it could not be used: work waiting out a backoff can go now. */
+  onRecovered?(): void;
 }
 
 export class SlackStatus {
@@ -42,7 +44,10 @@ export class SlackStatus {
     const before = this.state;
     if (observation.usable) {
       this.state = { kind: 'usable' };
-      if (before.kind === 'unreachable' || before.kind === 'token_refused') this.options.logger.info({ was: before.kind }, 'Slack is usable again');
+      if (before.kind === 'unreachable' || before.kind === 'token_refused') {
+        this.options.logger.info({ was: before.kind }, 'Slack is usable again');
+        this.options.onRecovered?.();
+      }
       return;
     }
     // Keep when it started, so the reason says how long it has lasted.

@@ -106,6 +106,12 @@ export interface OutboxRepository {
    */
   retryLater(id: number, at: Date, error: string, options?: { countAttempt?: boolean }): Promise<void>;
   bury(id: number, error: string, now: Date): Promise<void>;
+  /**
+   * Makes every job waiting out a failure's backoff due now (not those waiting for a rate limit, which were
+   * not counted as attempts), and their lanes free by `laneReadyAt` at the latest (a lane's pace still
+   * holds): the service is back, so channels come within seconds, not after the backoff. Returns how many.
+   */
+  retryFailedNow(now: Date, laneReadyAt: Date): Promise<number>;
   /** The backlog, for the metric: jobs running, due, or failed and waiting to retry (not those scheduled for later). */
   depth(): Promise<number>;
   /** The earliest time a pending job becomes due, to sleep until then. */

@@ -84,6 +84,20 @@ describe('one process on SQLite', () => {
     expect(job).toMatchObject({ status: 'done', attempts: 2 });
   });
 
+  it('opens every channel that waited out a Slack outage within seconds of Slack answering again', async () => {
+    // Real backoffs (1 s doubling up to 8 s): without being told Slack is back, channels would wait them out.
+    h = await startHarness({ policy: FAST_POLICY, baseBackoffMs: 1000, slackProbeMs: 200 });
+    const [window] = h.slack.outage({ status: 503, forMs: 7000 });
+    for (let group = 1; group <= 8; group++) expect((await h.postAlert('alertmanager', sameTitle(group))).status).toBe(202);
+    await eventually(() => incidentChannels(h.slack).length === 8, 'all eight channels', 30_000);
+    const latest = Math.max(...incidentChannels(h.slack).map((c) => c.createdMs));
+    expect(latest - window!.endsAt).toBeLessThan(3000);
+    await settled(h, 'the deliveries after the outage');
+    const retried = (await h.firebreak.store.outbox.list()).filter((j) => j.kind === 'incident.open_channel');
+    expect(retried.map((j) => j.status)).toEqual(retried.map(() => 'done'));
+    expect(Math.max(...retried.map((j) => j.attempts))).toBeGreaterThanOrEqual(3);
+  });
+
   describe('when Slack did the work but its answer was lost', () => {
     let proxy: SlackProxy;
     let slack: FakeSlack;

@@ -435,20 +435,25 @@ export function openTestDatabase(url: string): Kysely<Database> {
 }
 
 /** Outbox jobs still to run soon: running (maybe held by a dead process), or pending and due within `horizonMs`. */
-async function liveJobs(db: Kysely<Database>, horizonMs: number): Promise<number> {
-  const horizon = new Date(Date.now() + horizonMs).toISOString();
+/**
+ * The outbox's backlog, as /metrics counts it: jobs running, due now, or failed and waiting to retry.
+ * A job deliberately scheduled for later and never tried (a page's acknowledgement deadline) is not work
+ * waiting to be done.
+ */
+async function liveJobs(db: Kysely<Database>): Promise<number> {
+  const now = new Date().toISOString();
   const row = await db
     .selectFrom('outbox')
     .select(sql<number>`count(*)`.as('n'))
     .where('status', 'not in', ['done', 'dead'])
-    .where((eb) => eb.or([eb('status', '=', 'running'), eb('next_attempt_at', '<=', horizon)]))
+    .where((eb) => eb.or([eb('status', '=', 'running'), eb('next_attempt_at', '<=', now), eb('attempts', '>', 0)]))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
 /**
- * Waits (bounded) until the system is settled: every incident has its channel and no outbox job is
- * running or due within two minutes, twice in a row a second apart. Returns how long it took, or null.
+ * Waits (bounded) until the system is settled: every incident has its channel and the outbox has no
+ * backlog (nothing running, due, or failed and waiting), twice in a row a second apart. Returns how long it took, or null.
  */
 export async function settle(db: Kysely<Database>, timeoutMs: number): Promise<number | null> {
   const started = Date.now();
@@ -456,7 +461,7 @@ export async function settle(db: Kysely<Database>, timeoutMs: number): Promise<n
   while (Date.now() - started < timeoutMs) {
     try {
       const open = await db.selectFrom('incidents').select(sql<number>`count(*)`.as('n')).where('channel_id', 'is', null).executeTakeFirst();
-      const quiet = Number(open?.n ?? 0) === 0 && (await liveJobs(db, 120_000)) === 0;
+      const quiet = Number(open?.n ?? 0) === 0 && (await liveJobs(db)) === 0;
       quietPolls = quiet ? quietPolls + 1 : 0;
       if (quietPolls >= 2) return Date.now() - started;
     } catch {

@@ -60,6 +60,8 @@ export interface HarnessOptions {
   slack?: FakeSlack;
   dir?: string;
   laneIntervalMs?: number;
+  /** The outbox's first backoff after a failure; 50 ms unless a test is about backoff itself. */
+  baseBackoffMs?: number;
   clock?: Clock;
   /** The policy file's text (YAML), written as firebreak.yaml in the test's directory. */
   policy?: string;
@@ -82,7 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.aws ? { aws: options.aws } : {}),
     logger: options.logger ?? pino({ level: 'silent' }),
-    outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: 50 },
+    outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: options.baseBackoffMs ?? 50 },
     ...(options.slackProbeMs !== undefined ? { readiness: { slackProbeMs: options.slackProbeMs } } : {}),
   });
   slack.connectApp({ requestUrl: `${firebreak.url}/slack/events`, signingSecret: SIGNING_SECRET });

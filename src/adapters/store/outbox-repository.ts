@@ -64,6 +64,23 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
         await ctx.db().deleteFrom('outbox_lanes').where('locked_until', 'is', null).where('ready_at', '<', beforeIso).execute();
         return Number(result.numDeletedRows);
       }),
+    retryFailedNow: (now, laneReadyAt) =>
+      guard('bringing forward jobs waiting out a backoff', async () => {
+        const nowIso = iso(now, 'now');
+        const readyIso = iso(laneReadyAt, 'laneReadyAt');
+        const db = ctx.db();
+        const waiting = db.selectFrom('outbox').select('lane').where('status', '=', PENDING).where('attempts', '>', 0).where('next_attempt_at', '>', nowIso);
+        // A failure held its lane back until the retry; the lane's own pace is the most it may wait now.
+        await db.updateTable('outbox_lanes').set({ ready_at: readyIso }).where('ready_at', '>', readyIso).where('lane', 'in', waiting).execute();
+        const result = await db
+          .updateTable('outbox')
+          .set({ next_attempt_at: nowIso })
+          .where('status', '=', PENDING)
+          .where('attempts', '>', 0)
+          .where('next_attempt_at', '>', nowIso)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      }),
     bury: (id, error, now) =>
       guard(`burying outbox job ${id}`, () => finish(ctx, id, { status: 'dead', last_error: error, updated_at: iso(now, 'now') })),
     depth: () =>
