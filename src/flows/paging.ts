@@ -137,6 +137,20 @@ function customDetails(incident: Incident, firing: Array<{ title: string; count:
 export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
   const { store, clock, policy } = deps;
 
+  /**
+   * A first page tried before (a crash or a lost answer came after the send, before it was stored) may have
+   * reached the paging service: ask it, so the on-call engineer is paged once. A re-page is a deliberate
+   * repeat, and when the service cannot tell, the trigger goes again (its dedup key keeps it one incident).
+   */
+  async function triggerGotThrough(job: OutboxJob, page: PageState): Promise<boolean> {
+    if (job.attempts <= 1 || page.count > 1 || !deps.onCall) return false;
+    try {
+      return await deps.onCall.isPageOpen(page.dedupKey);
+    } catch {
+      return false;
+    }
+  }
+
   const trigger: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     if (!incident?.page || !deps.pager) return skipped('nothing to page');
@@ -148,8 +162,9 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     const alerts = (await store.alerts.listByIncident(incident.id)).filter((a) => a.status === 'firing');
     const message = typeof job.payload['message'] === 'string' ? job.payload['message'] : undefined;
     const actor = (job.payload['actor'] as Actor | undefined) ?? FIREBREAK;
+    const alreadyThere = await triggerGotThrough(job, incident.page);
     try {
-      await deps.pager.send({
+      if (!alreadyThere) await deps.pager.send({
         action: 'trigger',
         dedupKey: incident.page.dedupKey,
         summary: pageSummary(incident, message),
@@ -180,7 +195,7 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
       await tx.outbox.enqueue({ kind: PAGE_JOB.ackCheck, incidentId: incident.id, payload: { lane: pagerLane(incident.id), count: page.count }, notBefore: page.ackDueAt ?? now }, now);
     });
     deps.onPageSent?.(incident.id);
-    return sent(`paged on-call for INC-${incident.id} through PagerDuty (${page.dedupKey})`);
+    return sent(alreadyThere ? `PagerDuty already had the page for INC-${incident.id} (${page.dedupKey}) from before a restart; not sent again` : `paged on-call for INC-${incident.id} through PagerDuty (${page.dedupKey})`);
   };
 
   const sendAction = (action: 'acknowledge' | 'resolve'): JobHandler => async (job) => {

@@ -35,4 +35,9 @@ export interface OnCallPerson {
 export interface OnCallDirectory {
   /** Who is on call now for an escalation policy, lowest level first. */
   whoIsOnCall(policyId: string): Promise<OnCallPerson[]>;
+  /**
+   * Whether the paging service has an open (not resolved) incident for this dedup key: after a crash between
+   * sending a trigger and storing that it was sent, this tells whether the trigger got through.
+   */
+  isPageOpen(dedupKey: string): Promise<boolean>;
 }

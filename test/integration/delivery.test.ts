@@ -9,7 +9,7 @@ import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, startHarness, testEnv, type Harness } from '../support/harness';
 import { alertmanagerPayload } from '../support/payloads';
 import { spawnFirebreak, type FirebreakProcess } from '../support/process';
-import { startSlackProxy, type SlackProxy } from '../support/slack-proxy';
+import { startLossyProxy, type LossyProxy } from '../support/lossy-proxy';
 
 jest.setTimeout(90_000);
 
@@ -99,11 +99,11 @@ describe('one process on SQLite', () => {
   });
 
   describe('when Slack did the work but its answer was lost', () => {
-    let proxy: SlackProxy;
+    let proxy: LossyProxy;
     let slack: FakeSlack;
     beforeEach(async () => {
       slack = await FakeSlack.start({ botToken: BOT_TOKEN });
-      proxy = await startSlackProxy(slack.apiUrl);
+      proxy = await startLossyProxy(slack.apiUrl);
     });
     afterEach(async () => {
       await h?.stop();
@@ -194,7 +194,7 @@ describe('replicas on PostgreSQL', () => {
 
   it('takes back the job a killed replica held within seconds, not after a minute', async () => {
     const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
-    const proxy = await startSlackProxy(slack.apiUrl);
+    const proxy = await startLossyProxy(slack.apiUrl);
     const running: FirebreakProcess[] = [];
     try {
       const dir = mkdtempSync(join(tmpdir(), 'firebreak-lease-'));

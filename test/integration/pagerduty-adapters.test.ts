@@ -241,6 +241,19 @@ describe('createPagerDutyOnCall', () => {
     ]);
   });
 
+  it('tells whether PagerDuty has an open incident for a dedup key (GET /incidents?incident_key=)', async () => {
+    const directory = createPagerDutyOnCall({ apiUrl: fake.apiUrl, token: TOKEN });
+    expect(await directory.isPageOpen('checkout-5xx')).toBe(false);
+    const pager = createPagerDutyEvents({ eventsUrl: fake.eventsUrl, routingKey: ROUTING_KEY });
+    await pager.send(TRIGGER);
+    expect(await directory.isPageOpen('checkout-5xx')).toBe(true);
+    expect(await directory.isPageOpen('another-key')).toBe(false);
+    await pager.send({ action: 'resolve', dedupKey: 'checkout-5xx' });
+    expect(await directory.isPageOpen('checkout-5xx')).toBe(false);
+    const wrong = createPagerDutyOnCall({ apiUrl: fake.apiUrl, token: 'wrong-token' });
+    await expect(wrong.isPageOpen('checkout-5xx')).rejects.toMatchObject({ code: 'ONCALL_UNAVAILABLE' });
+  });
+
   it('answers from its cache for cacheMs, then asks again; failures are not cached', async () => {
     const directory = createPagerDutyOnCall({ apiUrl: fake.apiUrl, token: TOKEN, cacheMs: 60_000, now: () => now });
 

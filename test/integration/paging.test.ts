@@ -4,6 +4,7 @@ import { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import { signPagerDutyWebhook } from '../../src/sandbox/pagerduty-signature';
 import { alertmanagerPayload } from '../support/payloads';
 import { adjustableClock, eventually, postJson, startHarness, type Harness } from '../support/harness';
+import { startLossyProxy } from '../support/lossy-proxy';
 
 jest.setTimeout(30_000);
 
@@ -219,4 +220,23 @@ it('raising an incident to a paging severity pages once', async () => {
   await h.slack.slashCommand({ command: '/incident', text: 'sev 2', userId: 'U0BOB', channelId: channel.id });
   await new Promise((r) => setTimeout(r, 300));
   expect(triggers()).toHaveLength(1);
+});
+
+it('pages once when PagerDuty took the trigger but its answer was lost: it asks PagerDuty before sending again', async () => {
+  const proxy = await startLossyProxy(`${pd.eventsUrl}/v2/`);
+  let lost = 0;
+  proxy.setFault((method, body) => (method === 'enqueue' && body.includes('"trigger"') && lost++ === 0 ? 'lose-answer' : null));
+  await h.stop();
+  h = await startHarness({ env: { ...pagingEnv(pd), PAGERDUTY_EVENTS_URL: proxy.base }, clock });
+  try {
+    await h.postAlert('alertmanager', alertmanagerPayload());
+    await eventually(async () => (await timelineTypes()).includes('page.sent'), 'the page to be recorded as sent');
+    expect(lost).toBe(1);
+    expect(accepted('trigger')).toHaveLength(1);
+    expect(pd.incidents()).toHaveLength(1);
+    const [job] = (await h.firebreak.store.outbox.list()).filter((j) => j.kind === 'page.trigger');
+    expect(job?.attempts).toBe(2);
+  } finally {
+    await proxy.stop();
+  }
 });

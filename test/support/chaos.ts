@@ -19,6 +19,8 @@ import { spawnFirebreak, type FirebreakProcess } from './process';
 export const CARD_EVENT = 'firebreak_incident_card';
 export const ANNOUNCEMENT_EVENT = 'firebreak_incident_announcement';
 const ROUTING_KEY = 'chaos-routing-key-0123456789abcdef';
+/** With a REST token Firebreak looks up who is on call, and asks PagerDuty before re-sending a trigger a crash may have sent. */
+const PAGERDUTY_API_TOKEN = 'chaos-pagerduty-api-token';
 const ANNOUNCE_CHANNEL = 'incidents';
 const CHANNEL_PREFIX = 'inc-';
 
@@ -181,7 +183,7 @@ function policyText(): { text: string; hasSlackBudget: boolean } {
 export async function startChaosWorld(options: { name: string; replicas: number; databaseUrl: string | ((dir: string) => string) }): Promise<ChaosWorld> {
   const dir = mkdtempSync(join(tmpdir(), `firebreak-chaos-${options.name}-`));
   const slack = await FakeSlack.start({ botToken: BOT_TOKEN, rateLimits: TIERS });
-  const pagerDuty = await FakePagerDuty.start({ routingKey: ROUTING_KEY });
+  const pagerDuty = await FakePagerDuty.start({ routingKey: ROUTING_KEY, apiToken: PAGERDUTY_API_TOKEN });
   const policy = policyText();
   writeFileSync(join(dir, 'firebreak.yaml'), policy.text);
   const databaseUrl = typeof options.databaseUrl === 'string' ? options.databaseUrl : options.databaseUrl(dir);
@@ -198,6 +200,9 @@ export async function startChaosWorld(options: { name: string; replicas: number;
     LOG_LEVEL: 'warn',
     PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
     PAGERDUTY_EVENTS_URL: pagerDuty.eventsUrl,
+    PAGERDUTY_API_URL: pagerDuty.apiUrl,
+    PAGERDUTY_API_TOKEN: PAGERDUTY_API_TOKEN,
+    PAGERDUTY_ESCALATION_POLICY_ID: 'PESC0WEB',
   };
   const replicas: Replica[] = [];
   for (let i = 0; i < options.replicas; i += 1) replicas.push(new Replica(`replica-${i + 1}`, await freePort(), env, dir));

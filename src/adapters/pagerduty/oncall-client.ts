@@ -46,6 +46,10 @@ const pageSchema = z.object({
   more: z.boolean().nullable().optional(),
 });
 
+const incidentListSchema = z.object({
+  incidents: z.array(z.object({ incident_key: z.string().nullable().optional(), status: z.string() })),
+});
+
 const errorSchema = z.object({
   error: z.object({ message: z.string().optional(), errors: z.array(z.string()).optional() }),
 });
@@ -174,7 +178,19 @@ export function createPagerDutyOnCall(options: PagerDutyOnCallOptions): OnCallDi
     return people.sort((a, b) => a.level - b.level);
   }
 
+  async function isPageOpen(dedupKey: string): Promise<boolean> {
+    const step = 'looking up whether PagerDuty has the page already';
+    const signal = AbortSignal.timeout(timeoutMs);
+    // PagerDuty lists the last month by default; a page being sent again is minutes old.
+    const response = await get('/incidents', { incident_key: dedupKey, limit: '25' }, signal, step);
+    if (response.status !== 200) throw failure(response, '', step);
+    const parsed = incidentListSchema.safeParse(response.data);
+    if (!parsed.success) throw new FirebreakError('ONCALL_UNAVAILABLE', `PagerDuty's incident list had an unexpected shape while ${step}`, { step });
+    return parsed.data.incidents.some((incident) => incident.incident_key === dedupKey && incident.status !== 'resolved');
+  }
+
   return {
+    isPageOpen,
     async whoIsOnCall(policyId) {
       const cached = cache.get(policyId);
       if (cached && now() < cached.expiresAt) return cached.people.map((p) => ({ ...p }));

@@ -86,6 +86,18 @@ function listOnCalls(query: Query, account: Account, shapes: Shapes): RestAnswer
   return paginated('oncalls', oncalls, query);
 }
 
+/** GET /incidents, filtered as PagerDuty filters: `incident_key`, `statuses[]`; oldest first. */
+function listIncidents(query: Query, account: Account, shapes: Shapes): RestAnswer {
+  const key = query.get('incident_key');
+  const statuses = arrayParam(query, 'statuses');
+  const incidents = account
+    .incidents()
+    .filter((i) => key === null || i.dedupKey === key)
+    .filter((i) => statuses.length === 0 || statuses.includes(i.status))
+    .map((i) => shapes.incident(i));
+  return paginated('incidents', incidents, query);
+}
+
 function listUsers(query: Query, account: Account, shapes: Shapes): RestAnswer {
   const needle = (query.get('query') ?? '').toLowerCase();
   const users = [...account.users.values()]
@@ -113,7 +125,8 @@ export function handleRest(method: string, pathname: string, query: Query, accou
       return policy ? { status: 200, body: { escalation_policy: policy } } : NOT_FOUND();
     }
     case 'incidents': {
-      const incident = id === undefined ? undefined : account.incident(id);
+      if (id === undefined) return listIncidents(query, account, shapes);
+      const incident = account.incident(id);
       return incident ? { status: 200, body: { incident: shapes.incident(incident) } } : NOT_FOUND();
     }
     default:

@@ -1,13 +1,16 @@
-// A proxy in front of the fake Slack that breaks what a network breaks: it can lose Slack's answer after
-// Slack did the work (as a timeout or a crash right after the call does), or hold a call unanswered.
+// A proxy in front of a local fake (Slack's Web API, PagerDuty's Events API) that breaks what a network
+// breaks: it can lose the answer after the service did the work (as a timeout or a crash right after the call
+// does), or hold a call unanswered. Requests are forwarded by their last path segment (the method, `enqueue`).
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type ProxyFault = 'lose-answer' | 'hang';
 
-export interface SlackProxy {
+export interface LossyProxy {
+  /** Where to point the client: `${base}/api/` for Slack's Web API; the base itself for PagerDuty's `/v2/enqueue`. */
+  base: string;
   apiUrl: string;
-  /** Decides, for each Web API call (method and form or JSON body as text), whether to break it. */
+  /** Decides, for each call (its last path segment and its body as text), whether to break it. */
   setFault(decide: ((method: string, body: string) => ProxyFault | null) | null): void;
   /** Calls held unanswered so far. */
   hungCalls(): number;
@@ -20,8 +23,9 @@ async function readAll(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startSlackProxy(targetApiUrl: string): Promise<SlackProxy> {
-  const target = new URL(targetApiUrl.endsWith('/') ? targetApiUrl : `${targetApiUrl}/`);
+/** `targetUrl`: the folder the method names are relative to (the fake Slack's apiUrl, or `${eventsUrl}/v2/`). */
+export async function startLossyProxy(targetUrl: string): Promise<LossyProxy> {
+  const target = new URL(targetUrl.endsWith('/') ? targetUrl : `${targetUrl}/`);
   let decide: ((method: string, body: string) => ProxyFault | null) | null = null;
   let hung = 0;
   const server: Server = createServer((req, res) => {
@@ -50,6 +54,7 @@ export async function startSlackProxy(targetApiUrl: string): Promise<SlackProxy>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
+    base: `http://127.0.0.1:${port}`,
     apiUrl: `http://127.0.0.1:${port}/api/`,
     setFault(next) {
       decide = next;
