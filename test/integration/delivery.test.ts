@@ -192,6 +192,33 @@ describe('replicas on PostgreSQL', () => {
     }
   });
 
+  it('keeps one channel at one write a second, in order, when two replicas both change its incident', async () => {
+    const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+    const replicas = [await startHarness({ slack, policy: FAST_POLICY, laneIntervalMs: 1000, env: { DATABASE_URL: databaseUrl } })];
+    replicas.push(await startHarness({ slack, policy: FAST_POLICY, laneIntervalMs: 1000, env: { DATABASE_URL: databaseUrl } }));
+    try {
+      const group = '{}:{alertname="HighRequestRate"}';
+      // Seven alerts of one incident, each delivered to the other replica: each one edits the same card.
+      for (let n = 1; n <= 7; n++) {
+        const payload = alertmanagerPayload({ groupKey: group, alerts: Array.from({ length: n }, (_, i) => ({ fingerprint: `fp-${i + 1}` })) });
+        expect((await replicas[n % 2]!.postAlert('alertmanager', payload)).status).toBe(202);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await settled(replicas[0]!, 'every edit delivered', 60_000);
+      const [incident] = await replicas[0]!.firebreak.store.incidents.listRecent(1);
+      const writes = slack.messageWrites(incident!.channelId!);
+      expect(writes.length).toBeGreaterThanOrEqual(2);
+      const gaps = writes.slice(1).map((w, i) => w.at - (writes[i] as { at: number }).at);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
+      // The last write shows the last change: edits never overtook each other.
+      const card = slack.messages(incident!.channelId!).find((m) => m.metadata?.event_type === 'firebreak_incident_card');
+      expect(JSON.stringify(card?.blocks)).toContain('Firing alerts (7)');
+    } finally {
+      for (const r of replicas) await r.stop();
+      await slack.stop();
+    }
+  });
+
   it('takes back the job a killed replica held within seconds, not after a minute', async () => {
     const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
     const proxy = await startLossyProxy(slack.apiUrl);

@@ -437,6 +437,24 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect((await store.outbox.list({ status: 'pending' })).map((j) => j.id)).toEqual([other.id]);
     });
 
+    it('brings forward the jobs waiting out a failure, not those waiting for a rate limit or scheduled for later, and frees their lanes by their pace', async () => {
+      const failed = await store.outbox.enqueue({ kind: 'incident.open_channel', payload: { lane: 'incident:1' } }, sec(0));
+      const limited = await store.outbox.enqueue({ kind: 'incident.open_channel', payload: { lane: 'incident:2' } }, sec(0));
+      const later = await store.outbox.enqueue({ kind: 'page.ack_check', payload: { lane: 'pager:3' }, notBefore: sec(300) }, sec(0));
+      await claimJobs(store, sec(1));
+      await store.outbox.retryLater(failed.id, sec(9), 'Slack answered 503');
+      await store.outbox.releaseLane('incident:1', 'w1', sec(9));
+      await store.outbox.retryLater(limited.id, sec(30), 'ratelimited', { countAttempt: false });
+      await store.outbox.releaseLane('incident:2', 'w1', sec(30));
+
+      expect(await store.outbox.retryFailedNow(sec(2), sec(3))).toBe(1);
+      const byId = new Map((await store.outbox.list()).map((j) => [j.id, j.nextAttemptAt]));
+      expect([byId.get(failed.id), byId.get(limited.id), byId.get(later.id)]).toEqual([sec(2), sec(30), sec(300)]);
+      // The failed job's lane is free once its pace allows (3 s), not at the retry it was waiting for (9 s).
+      expect(await claimJobs(store, sec(2.5))).toEqual([]);
+      expect((await claimJobs(store, sec(3))).map((j) => j.id)).toEqual([failed.id]);
+    });
+
     it('closes a handed-back job when a newer pending job holds its coalesce key', async () => {
       const running = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1', payload: { lane: 'incident:1' } }, sec(0));
       await claimJobs(store, sec(1));
