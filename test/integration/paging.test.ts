@@ -166,6 +166,17 @@ it('the on-call engineers are found by email, invited to the channel and shown o
   expect(h.slack.calls('users.lookupByEmail').map((c) => c.args.email)).toEqual(expect.arrayContaining(['alice@example.com', 'bob@example.com']));
 });
 
+it('a storm of incidents looks each on-call engineer up in Slack once, not once per incident', async () => {
+  for (let n = 1; n <= 5; n++) await h.postAlert('alertmanager', alertmanagerPayload({ groupKey: `{}:{alertname="HighRequestRate",shard="${n}"}`, alerts: [{ fingerprint: `fp-${n}` }] }));
+  await eventually(() => {
+    const channels = h.slack.listChannels().filter((c) => c.name.startsWith('inc-'));
+    return channels.length === 5 && channels.every((c) => h.slack.members(c.id).includes('U0ALICE') && h.slack.members(c.id).includes('U0BOB'));
+  }, 'Alice and Bob in all five channels');
+  const lookups = h.slack.calls('users.lookupByEmail').map((c) => c.args.email);
+  expect(lookups.filter((e) => e === 'alice@example.com')).toHaveLength(1);
+  expect(lookups.filter((e) => e === 'bob@example.com')).toHaveLength(1);
+});
+
 it('a PagerDuty outage during the on-call lookup shows on the card and loses nothing', async () => {
   pd.fail('/oncalls', { status: 503, times: 1000 });
   await h.postAlert('alertmanager', alertmanagerPayload());

@@ -33,6 +33,8 @@ export interface SlackChatOptions {
 
 /** How far back to look for a marked message beyond the job's own start (clocks of replicas differ a little). */
 const FIND_MARGIN_SECONDS = 120;
+/** How long an email's Slack user (or its absence) is remembered: people rarely change accounts mid-incident. */
+const USER_LOOKUP_CACHE_MS = 10 * 60_000;
 /** Pages of history read to find a marked message: it was posted recently, so it is near the top. */
 const FIND_MAX_PAGES = 5;
 
@@ -53,6 +55,7 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
   let identifying: Promise<{ userId: string; botId: string }> | null = null;
   /** Channel names (the announcement channel) resolved to ids, to read their history. */
   const channelIds = new Map<string, string>();
+  const usersByEmail = new Map<string, { answer: Promise<string | null>; until: number; pending: boolean }>();
 
   /** Runs one Slack request, timing it for the observer and turning its failure into a coded error. */
   async function observed<T>(method: string, step: string, request: () => Promise<unknown>): Promise<T> {
@@ -229,14 +232,19 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       return { fileId };
     },
 
-    async findUserByEmail(email) {
-      try {
-        const result = await call<{ user?: { id?: string; deleted?: boolean } }>('users.lookupByEmail', { email }, 'finding an on-call engineer in Slack by email');
-        return result.user?.id && !result.user.deleted ? result.user.id : null;
-      } catch (error) {
-        if (isFirebreakError(error) && error.details.providerError === 'users_not_found') return null;
-        throw error;
-      }
+    findUserByEmail(email) {
+      // The same on-call people are looked up for every incident of a storm, and users.lookupByEmail is a
+      // Tier 3 method: remember each answer a while, and ask once for lookups made at the same moment.
+      const key = email.toLowerCase();
+      const known = usersByEmail.get(key);
+      if (known && (known.pending || Date.now() < known.until)) return known.answer;
+      const answer = lookUpUserByEmail(email);
+      usersByEmail.set(key, { answer, until: Number.POSITIVE_INFINITY, pending: true });
+      answer.then(
+        () => usersByEmail.set(key, { answer, until: Date.now() + USER_LOOKUP_CACHE_MS, pending: false }),
+        () => usersByEmail.delete(key), // failures are not remembered: the next incident asks again
+      );
+      return answer;
     },
 
     async userGroupMembers(handle) {
@@ -264,6 +272,16 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       return identifying;
     },
   };
+
+  async function lookUpUserByEmail(email: string): Promise<string | null> {
+    try {
+      const result = await call<{ user?: { id?: string; deleted?: boolean } }>('users.lookupByEmail', { email }, 'finding an on-call engineer in Slack by email');
+      return result.user?.id && !result.user.deleted ? result.user.id : null;
+    } catch (error) {
+      if (isFirebreakError(error) && error.details.providerError === 'users_not_found') return null;
+      throw error;
+    }
+  }
 
   async function resolveChannelId(name: string): Promise<string> {
     const bare = name.replace(/^#/, '');
