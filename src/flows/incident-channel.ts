@@ -7,7 +7,9 @@ import type { OutboxJob, Store } from '../ports/store';
 import type { Chat, ChatMessage, MessageMarker } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
-import { enqueueAnnouncement, enqueueCardUpdate, enqueueChannelSetup, enqueuePin, JOB, type JobKind, type Notice } from './outbox-jobs';
+import {
+  CHANNEL_RECHECK_MS, enqueueAnnouncement, enqueueCardUpdate, enqueueChannelSetup, enqueuePin, JOB, WAITING_FOR_CHANNEL_JOBS, type JobKind, type Notice,
+} from './outbox-jobs';
 
 /** What the handlers need to render messages; the renderer lives with the chat platform's views. */
 export interface IncidentRenderer {
@@ -75,12 +77,14 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
       await store.transaction(async (tx) => {
         await tx.incidents.update(incident.id, { channelFailure: error.message });
         await enqueueAnnouncement(tx, incident.id, clock.now());
+        await tx.outbox.bringForward(incident.id, WAITING_FOR_CHANNEL_JOBS, clock.now());
       });
       return sent(`could not create a channel for INC-${incident.id} (${error.message}); announcing it in #${deps.announceChannel} instead`);
     }
     await store.transaction(async (tx) => {
       await tx.incidents.update(incident.id, { channelId: channel.id, channelName: channel.name });
       await enqueueChannelSetup(tx, incident.id, clock.now());
+      await tx.outbox.bringForward(incident.id, WAITING_FOR_CHANNEL_JOBS, clock.now());
     });
     return sent(`created the incident channel #${channel.name} (${channel.id})`);
   };
@@ -155,7 +159,7 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     if (!incident || !notice) return skipped('no incident or no notice');
     if (channelRefused(incident)) return skipped('the incident has no channel (Slack refused to create it)');
     // The channel is still being created (Slack may be down): the notice waits for it, it is not dropped.
-    if (!incident.channelId) return deferred('waiting for the incident channel', new Date(clock.now().getTime() + 5000));
+    if (!incident.channelId) return deferred('waiting for the incident channel', new Date(clock.now().getTime() + CHANNEL_RECHECK_MS));
     await chat.postMessage(incident.channelId, deps.render.notice(incident, notice));
     return sent(`posted the ${notice} notice in #${incident.channelName}`);
   };

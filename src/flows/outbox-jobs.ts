@@ -16,6 +16,15 @@ export type JobKind = (typeof JOB)[keyof typeof JOB];
 /** Jobs that post or edit a message: Slack allows about one a second per channel, so their lane is paced. */
 export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([JOB.announce, JOB.postCard, JOB.updateCard, JOB.postNotice, 'postmortem.post']);
 
+/**
+ * Jobs that wait for the incident's channel (to post in it, invite to it, link it). They look again only now
+ * and then; the channel's creation (or Slack's refusal of it) brings them forward at once, so a storm of
+ * waiting jobs does not keep the outbox busy looking.
+ */
+export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [JOB.postNotice, 'oncall.invite', 'page.trigger', 'postmortem.post'];
+/** How often a job waiting for the channel looks again by itself. */
+export const CHANNEL_RECHECK_MS = 30_000;
+
 /** Jobs in one lane run in order and share one Slack channel's write rate. */
 export function incidentLane(incidentId: number): string {
   return `incident:${incidentId}`;

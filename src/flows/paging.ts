@@ -15,7 +15,7 @@ import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { OnCallDirectory, OnCallPerson, Pager } from '../ports/pager';
 import type { OutboxJob, Store, StoreTransaction } from '../ports/store';
-import { enqueueCardUpdate, enqueueNotice } from './outbox-jobs';
+import { CHANNEL_RECHECK_MS, enqueueCardUpdate, enqueueNotice } from './outbox-jobs';
 
 export const PAGE_JOB = {
   trigger: 'page.trigger',
@@ -27,8 +27,6 @@ export const PAGE_JOB = {
 
 /** How long a page waits for its incident channel, to link it; after that it goes without. */
 const CHANNEL_WAIT_MS = 10_000;
-/** How often an invite waiting for its channel looks again. */
-const CHANNEL_RECHECK_MS = 2000;
 
 /** Paging has its own lane per incident: a slow Slack must not hold up a page, nor a page the card. */
 function pagerLane(incidentId: number): string {
@@ -158,7 +156,8 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     // The page links to the incident channel, created a moment later by the Slack lane. Wait for it,
     // briefly: with Slack down, the page goes without the link rather than late.
     const waited = clock.now().getTime() - incident.page.requestedAt.getTime();
-    if (!incident.channelId && waited < CHANNEL_WAIT_MS) return deferred('waiting briefly for the incident channel to link it', new Date(clock.now().getTime() + 50));
+    // (Its creation brings this job forward at once.)
+    if (!incident.channelId && waited < CHANNEL_WAIT_MS) return deferred('waiting briefly for the incident channel to link it', new Date(incident.page.requestedAt.getTime() + CHANNEL_WAIT_MS));
     const alerts = (await store.alerts.listByIncident(incident.id)).filter((a) => a.status === 'firing');
     const message = typeof job.payload['message'] === 'string' ? job.payload['message'] : undefined;
     const actor = (job.payload['actor'] as Actor | undefined) ?? FIREBREAK;

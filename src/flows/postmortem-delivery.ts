@@ -9,7 +9,7 @@ import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worke
 import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { Store, StoreTransaction } from '../ports/store';
-import { enqueueCardUpdate, incidentLane } from './outbox-jobs';
+import { CHANNEL_RECHECK_MS, enqueueCardUpdate, incidentLane } from './outbox-jobs';
 import { loadPostmortem } from './postmortem-document';
 
 export const POSTMORTEM_JOB = 'postmortem.post';
@@ -46,7 +46,7 @@ export function postmortemHandlers(deps: PostmortemDeliveryDeps): Record<string,
     if (!incident) return skipped('incident not found');
     // No channel yet (Slack down since the incident opened): the draft waits for it, it is not dropped.
     if (channelRefused(incident)) return skipped('the incident has no channel (Slack refused to create it); the draft stays on its page');
-    if (!incident.channelId) return deferred('waiting for the incident channel', new Date(deps.clock.now().getTime() + 5000));
+    if (!incident.channelId) return deferred('waiting for the incident channel', new Date(deps.clock.now().getTime() + CHANNEL_RECHECK_MS));
     const postmortem = await loadPostmortem({ store: deps.store, clock: deps.clock, timeZone: deps.timeZone }, incident.id);
     if (!postmortem) return skipped('incident not found');
     const link = deps.pageLink(incident.id);

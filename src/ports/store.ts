@@ -112,6 +112,8 @@ export interface OutboxRepository {
    * holds): the service is back, so channels come within seconds, not after the backoff. Returns how many.
    */
   retryFailedNow(now: Date, laneReadyAt: Date): Promise<number>;
+  /** Makes an incident's pending jobs of these kinds due now (they were waiting for something that just happened). */
+  bringForward(incidentId: number, kinds: readonly string[], now: Date): Promise<void>;
   /** The backlog, for the metric: jobs running, due, or failed and waiting to retry (not those scheduled for later). */
   depth(): Promise<number>;
   /** The earliest time a pending job becomes due, to sleep until then. */

@@ -81,6 +81,20 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
           .executeTakeFirst();
         return Number(result.numUpdatedRows);
       }),
+    bringForward: (incidentId, kinds, now) =>
+      guard(`bringing forward the jobs of incident ${incidentId}`, async () => {
+        if (kinds.length === 0) return;
+        const nowIso = iso(now, 'now');
+        await ctx
+          .db()
+          .updateTable('outbox')
+          .set({ next_attempt_at: nowIso })
+          .where('incident_id', '=', incidentId)
+          .where('status', '=', PENDING)
+          .where('kind', 'in', [...kinds])
+          .where('next_attempt_at', '>', nowIso)
+          .execute();
+      }),
     bury: (id, error, now) =>
       guard(`burying outbox job ${id}`, () => finish(ctx, id, { status: 'dead', last_error: error, updated_at: iso(now, 'now') })),
     depth: () =>
