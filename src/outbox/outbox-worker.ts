@@ -73,6 +73,8 @@ export interface OutboxWorkerOptions {
 }
 
 const WAKE_BATCH_MS = 5;
+/** A lane waiting for its pace looks at the clock (and at a stop) this often. */
+const PACE_CHECK_MS = 100;
 /** Shortest sleep after a claim found nothing to take. */
 const MIN_IDLE_SLEEP_MS = 20;
 
@@ -220,9 +222,10 @@ export class OutboxWorker {
   }
 
   /**
-   * Runs a lane's jobs in order. A paced job waits for the lane's pace; a failure holds back the lane's later
-   * jobs until its retry, so a channel's messages never overtake each other. What is not run is handed
-   * back, and the lane is let go with the time its next write may start.
+   * Runs a lane's jobs in order. A paced job waits for the lane's pace, holding the lane meanwhile (its lease
+   * is renewed), so a busy channel is claimed once per batch rather than once per message; a failure holds
+   * back the lane's later jobs until its retry, so a channel's messages never overtake each other. What is
+   * not run (a failure, or a stop) is handed back, and the lane is let go with the time its next write may start.
    */
   private async runLane(lane: string, jobs: OutboxJob[]): Promise<void> {
     const { store, clock, isPaced, laneIntervalMs } = this.options;
@@ -230,8 +233,8 @@ export class OutboxWorker {
     let rest = 0;
     for (; rest < jobs.length; rest++) {
       const job = jobs[rest] as OutboxJob;
-      const now = clock.now().getTime();
-      if (isPaced(job) && readyAt > now) break;
+      if (isPaced(job)) await this.waitUntil(readyAt);
+      if (!this.running && rest > 0) break;
       const result = await this.runJob(job);
       if (result.kind === 'sent' && isPaced(job)) readyAt = clock.now().getTime() + laneIntervalMs;
       if (result.kind === 'retry') {
@@ -242,6 +245,15 @@ export class OutboxWorker {
     }
     for (const job of jobs.slice(rest)) await store.outbox.release(job.id, new Date(Math.max(readyAt, clock.now().getTime())));
     await store.outbox.releaseLane(lane, this.owner, new Date(readyAt));
+  }
+
+  /** Sleeps until `at` (clock time), or until the worker is stopped. */
+  private async waitUntil(at: number): Promise<void> {
+    for (;;) {
+      const wait = at - this.options.clock.now().getTime();
+      if (wait <= 0 || !this.running) return;
+      await new Promise<void>((resolve) => setTimeout(resolve, Math.min(wait, PACE_CHECK_MS)));
+    }
   }
 
   private async runJob(job: OutboxJob): Promise<{ kind: 'sent' | 'other' } | { kind: 'retry'; at: Date }> {

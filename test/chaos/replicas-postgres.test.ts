@@ -4,7 +4,7 @@
 // and page, no channel got two writes in a second, and every channel came within 15 s of Slack's recovery.
 import { freshPostgresDatabase, runChaos, startChaosWorld, type ChaosWorld, type TestDatabase } from '../support/chaos';
 
-jest.setTimeout(420_000);
+jest.setTimeout(600_000);
 
 let database: TestDatabase | undefined;
 let world: ChaosWorld | undefined;
@@ -20,7 +20,7 @@ it('3 replicas on PostgreSQL, 10 kills, a 30 s Slack outage: everything once, in
     world,
     database: 'postgres',
     kills: { kills: 10, firstAtMs: 3_000, everyMs: 5_000, restartAfterMs: 500 },
-    settleTimeoutMs: 240_000,
+    settleTimeoutMs: 360_000,
     figuresFile: 'chaos-postgres.json',
   });
   expect(problems).toEqual([]);

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { runChaos, startChaosWorld, type ChaosWorld } from '../support/chaos';
 
-jest.setTimeout(420_000);
+jest.setTimeout(600_000);
 
 let world: ChaosWorld | undefined;
 afterAll(async () => {
@@ -16,7 +16,7 @@ it('1 process on SQLite, 20 kills, a 30 s Slack outage: everything once, in time
     world,
     database: 'sqlite',
     kills: { kills: 20, firstAtMs: 3_000, everyMs: 2_500, restartAfterMs: 0 },
-    settleTimeoutMs: 240_000,
+    settleTimeoutMs: 360_000,
     figuresFile: 'chaos-sqlite.json',
   });
   expect(problems).toEqual([]);
