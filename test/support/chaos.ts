@@ -218,7 +218,9 @@ export async function startChaosWorld(options: { name: string; replicas: number;
       await Promise.all(replicas.map((r) => r.stop()));
       await slack.stop();
       await pagerDuty.stop();
-      rmSync(dir, { recursive: true, force: true });
+      // CHAOS_KEEP_DIR=1 keeps the run's directory (its SQLite database, policy) to look into afterwards.
+      if (process.env['CHAOS_KEEP_DIR']) console.log(`chaos: kept ${dir}`);
+      else rmSync(dir, { recursive: true, force: true });
     },
   };
   try {
@@ -441,7 +443,8 @@ export function openTestDatabase(url: string): Kysely<Database> {
 
 /** Outbox jobs still to run soon: running (maybe held by a dead process), or pending and due within `horizonMs`. */
 /**
- * The outbox's backlog, as /metrics counts it: jobs running, due now, or failed and waiting to retry.
+ * The outbox's backlog, as /metrics counts it: jobs running, due now, or failed or rate-limited and
+ * waiting to retry.
  * A job deliberately scheduled for later and never tried (a page's acknowledgement deadline) is not work
  * waiting to be done.
  */
@@ -451,7 +454,7 @@ async function liveJobs(db: Kysely<Database>): Promise<number> {
     .selectFrom('outbox')
     .select(sql<number>`count(*)`.as('n'))
     .where('status', 'not in', ['done', 'dead'])
-    .where((eb) => eb.or([eb('status', '=', 'running'), eb('next_attempt_at', '<=', now), eb('attempts', '>', 0)]))
+    .where((eb) => eb.or([eb('status', '=', 'running'), eb('next_attempt_at', '<=', now), eb('attempts', '>', 0), eb('last_error', 'is not', null)]))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }

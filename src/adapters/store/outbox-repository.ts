@@ -104,9 +104,12 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
           .selectFrom('outbox')
           .select((eb) => eb.fn.countAll().as('n'))
           .where('status', 'in', LIVE_STATUSES)
-          // Backlog: due now, or failed and waiting to retry. A job scheduled for later on purpose
-          // (a page's acknowledgement deadline) is not work waiting to be done.
-          .where((eb) => eb.or([eb('next_attempt_at', '<=', iso(ctx.clock.now(), 'now')), eb('attempts', '>', 0), eb('status', '=', 'running')]))
+          // Backlog: due now, or failed (or rate-limited: not counted as an attempt, but it says why) and
+          // waiting to retry. A job scheduled for later on purpose (a page's acknowledgement deadline) is not
+          // work waiting to be done.
+          .where((eb) =>
+            eb.or([eb('next_attempt_at', '<=', iso(ctx.clock.now(), 'now')), eb('attempts', '>', 0), eb('last_error', 'is not', null), eb('status', '=', 'running')]),
+          )
           .executeTakeFirstOrThrow();
         return Number(row.n);
       }),
