@@ -36,7 +36,7 @@ function job(kind: JobKind, incidentId: number, extra: Partial<NewOutboxJob> = {
 }
 
 export async function enqueueChannelOpening(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {
-  await tx.outbox.enqueue(job(JOB.openChannel, incidentId, { coalesceKey: `open:${incidentId}` }), now);
+  await tx.outbox.enqueue(job(JOB.openChannel, incidentId, { coalesceKey: `open:${incidentId}`, urgent: true }), now);
 }
 
 /** After the channel exists: invite, post the card, announce. */

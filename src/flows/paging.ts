@@ -64,7 +64,7 @@ export async function queuePage(tx: StoreTransaction, incident: Incident, now: D
   const page = requestPage(incident.page, incident.id, now);
   const updated = await tx.incidents.update(incident.id, { page });
   await tx.outbox.enqueue(
-    { kind: PAGE_JOB.trigger, incidentId: incident.id, coalesceKey: `page:${incident.id}`, payload: { lane: pagerLane(incident.id), actor: request.actor, ...(request.message ? { message: request.message } : {}) } },
+    { kind: PAGE_JOB.trigger, incidentId: incident.id, coalesceKey: `page:${incident.id}`, urgent: true, payload: { lane: pagerLane(incident.id), actor: request.actor, ...(request.message ? { message: request.message } : {}) } },
     now,
   );
   await enqueueCardUpdate(tx, incident.id, now);

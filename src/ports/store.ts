@@ -60,6 +60,8 @@ export interface NewOutboxJob {
   coalesceKey?: string | null;
   payload?: Record<string, unknown>;
   notBefore?: Date;
+  /** Claimed before other work (opening an incident's channel, paging): after an outage, incidents reach people first. */
+  urgent?: boolean;
 }
 
 /** A lane a worker holds, with its due jobs in the order they were enqueued. */

@@ -46,8 +46,8 @@ export const OUTAGE = { startsAfterMs: 8_000, rateLimitedMs: 15_000, unavailable
 /** Slack's rate tiers in the fake (calls per minute), and the shared budget Firebreak is given below them. */
 // Above Slack's real Tier 2 (20 a minute) on purpose: ~100 channels waiting at Slack's recovery must all exist
 // within 15 s, which needs ~7 creates a second; at 20 a minute the 15 s bound could not hold.
-export const TIERS = { 'conversations.create': 1200, 'conversations.invite': 1200, 'pins.add': 1200 } as const;
-const POLICY_BUDGET = { 'conversations.create': 900, 'conversations.invite': 900, 'pins.add': 900 } as const;
+export const TIERS = { 'conversations.create': 1200, 'conversations.invite': 1200, 'pins.add': 1200, 'chat.update': 1200 } as const;
+const POLICY_BUDGET = { 'conversations.create': 900, 'conversations.invite': 900, 'pins.add': 900, 'chat.update': 900 } as const;
 
 /** The bounds. */
 export const BOUNDS = { channelWithinMs: 15_000, minWriteGapMs: 1_000 } as const;

@@ -188,7 +188,7 @@ async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<Cla
   const candidates = await db
     .selectFrom('outbox')
     .leftJoin('outbox_lanes', 'outbox_lanes.lane', 'outbox.lane')
-    .select(['outbox.lane as lane', (eb) => eb.fn.min('outbox.id').as('first')])
+    .select(['outbox.lane as lane', (eb) => eb.fn.min('outbox.priority').as('priority'), (eb) => eb.fn.min('outbox.id').as('first')])
     .where(dueInLane(nowIso))
     .where((eb) =>
       eb.or([
@@ -200,6 +200,7 @@ async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<Cla
       ]),
     )
     .groupBy('outbox.lane')
+    .orderBy('priority')
     .orderBy('first')
     .limit(claim.maxLanes)
     .execute();

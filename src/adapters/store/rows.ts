@@ -244,6 +244,7 @@ export function outboxJobToRow(job: NewOutboxJob, now: Date): Insertable<OutboxT
     last_error: null,
     lane: laneOf(job),
     owner: null,
+    priority: job.urgent ? 0 : 1,
     created_at: nowIso,
     updated_at: nowIso,
   };

@@ -79,6 +79,8 @@ export interface OutboxTable {
   lane: string;
   /** The worker running it (while `running`). */
   owner: string | null;
+  /** 0 urgent, 1 the rest: lanes with urgent work due are claimed first. */
+  priority: number;
   created_at: IsoTime;
   updated_at: IsoTime;
 }

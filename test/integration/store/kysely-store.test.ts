@@ -382,6 +382,15 @@ describe.each(targets)('Kysely store on $name', (target) => {
       ]);
     });
 
+    it('claims lanes with urgent work due first (a channel to open), then the rest oldest first', async () => {
+      const edit = await store.outbox.enqueue({ kind: 'card.update', payload: { lane: 'incident:1' } }, sec(0));
+      const announce = await store.outbox.enqueue({ kind: 'incident.announce', payload: { lane: 'announcements' } }, sec(0));
+      const open = await store.outbox.enqueue({ kind: 'incident.open_channel', urgent: true, payload: { lane: 'incident:2' } }, sec(0));
+      const lanes = await store.outbox.claimLanes({ owner: 'w1', now: sec(1), leaseMs: 1000, maxLanes: 2, maxJobsPerLane: 25 });
+      expect(lanes.map((l) => l.jobs.map((j) => j.id))).toEqual([[open.id], [edit.id]]);
+      expect((await claimJobs(store, sec(1), { owner: 'w2' })).map((j) => j.id)).toEqual([announce.id]);
+    });
+
     it('never hands one lane or job to two stores claiming at once', async () => {
       const second = await openStore();
       for (let i = 0; i < 30; i++) await store.outbox.enqueue({ kind: 'k', payload: { lane: `incident:${i % 10}` } }, sec(0));

@@ -12,6 +12,8 @@ async function addOutboxLanes(db: AnyKysely): Promise<void> {
   const t = columnTypes(db);
   await db.schema.alterTable('outbox').addColumn('lane', 'text').execute();
   await db.schema.alterTable('outbox').addColumn('owner', 'text').execute();
+  // 0: urgent (open the channel, page the on-call engineer); 1: the rest. After an outage, channels first.
+  await db.schema.alterTable('outbox').addColumn('priority', 'integer', (c) => c.notNull().defaultTo(1)).execute();
   // Jobs enqueued before this migration kept their lane in the payload.
   const fromPayload = dialectOf(db) === 'postgres' ? sql`(payload::json ->> 'lane')` : sql`json_extract(payload, '$.lane')`;
   await sql`update outbox set lane = coalesce(${fromPayload}, 'job:' || id)`.execute(db);
@@ -63,6 +65,7 @@ export const delivery: Migration = {
     await db.schema.dropTable('rate_budgets').ifExists().execute();
     await db.schema.dropTable('outbox_lanes').ifExists().execute();
     await db.schema.dropIndex('outbox_lane_due').ifExists().execute();
+    await db.schema.alterTable('outbox').dropColumn('priority').execute();
     await db.schema.alterTable('outbox').dropColumn('owner').execute();
     await db.schema.alterTable('outbox').dropColumn('lane').execute();
   },
