@@ -134,6 +134,10 @@ export interface RateBudgetRepository {
    * the time the next call may be made.
    */
   take(key: string, now: Date, limits: { perMinute: number; burst: number }): Promise<{ granted: true } | { granted: false; retryAt: Date }>;
+  /** Nothing from the bucket until `until` (the service said to wait), then one call: every replica waits, none asks first. */
+  hold(key: string, until: Date): Promise<void>;
+  /** Gives one call back (it never reached the service), up to `burst`. */
+  refund(key: string, burst: number): Promise<void>;
 }
 
 /** Channel names claimed by incidents before the chat platform is asked to create them. */

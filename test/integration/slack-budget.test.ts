@@ -30,7 +30,7 @@ it('never lets a rolling minute see more than the tier, and says when the next c
   // A caller that tries every 100 ms for three minutes, as a storm of waiting channels would.
   for (let step = 0; step < 1800; step++, now += 100) {
     try {
-      await budget('conversations.create');
+      await budget.take('conversations.create');
       granted.push(now);
     } catch (error) {
       expect(isFirebreakError(error, 'CHAT_RATE_LIMITED')).toBe(true);
@@ -44,5 +44,37 @@ it('never lets a rolling minute see more than the tier, and says when the next c
   expect(granted.filter((t) => t < (granted[0] as number) + 300)).toHaveLength(3);
   expect(granted.length).toBeGreaterThanOrEqual(50);
   // Methods without a tier are not held back.
-  await expect(budget('chat.postMessage')).resolves.toBeUndefined();
+  await expect(budget.take('chat.postMessage')).resolves.toBeUndefined();
+});
+
+it("holds a method for every replica when Slack answers 429, and gives back a call Slack never took", async () => {
+  let now = Date.UTC(2026, 11, 1, 12, 0, 0);
+  const clock = { now: () => new Date(now) };
+  const limits = { callsPerMinute: { 'conversations.create': 60 } };
+  const mine = storedSlackBudget({ budgets: store.rateBudgets, clock, ...limits });
+  const another = storedSlackBudget({ budgets: store.rateBudgets, clock, ...limits });
+  await mine.take('conversations.create');
+  await mine.after('conversations.create', { retryAfterSeconds: 3 });
+  // The other replica does not ask Slack to be told the same: it waits exactly the 3 s.
+  const refused = await another.take('conversations.create').catch((error: unknown) => error);
+  expect(isFirebreakError(refused, 'CHAT_RATE_LIMITED') && refused.details.retryAfterSeconds).toBe(3);
+  now += 3000;
+  await expect(another.take('conversations.create')).resolves.toBeUndefined();
+
+  // An outage: each call that failed is given back, so the budget is whole when Slack returns.
+  now += 60_000; // a full bucket: a burst of 10
+  for (let i = 0; i < 9; i++) {
+    await mine.take('conversations.create');
+    await mine.after('conversations.create', { unavailable: true });
+  }
+  let granted = 0;
+  for (;;) {
+    try {
+      await mine.take('conversations.create');
+      granted++;
+    } catch {
+      break;
+    }
+  }
+  expect(granted).toBe(10);
 });

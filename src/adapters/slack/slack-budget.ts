@@ -11,19 +11,33 @@ import type { SlackCallBudget } from './slack-chat';
  */
 const BURST_SHARE = 1 / 6;
 
+function limitsFor(perMinute: number): { perMinute: number; burst: number } {
+  const burst = Math.max(1, Math.floor(perMinute * BURST_SHARE));
+  return { perMinute: Math.max(1, perMinute - burst), burst };
+}
+
 export function storedSlackBudget(options: { budgets: RateBudgetRepository; clock: Clock; callsPerMinute: Readonly<Record<string, number>> }): SlackCallBudget {
-  return async (method) => {
-    const perMinute = options.callsPerMinute[method];
-    if (perMinute === undefined) return;
-    const now = options.clock.now();
-    const burst = Math.max(1, Math.floor(perMinute * BURST_SHARE));
-    const refill = Math.max(1, perMinute - burst);
-    const taken = await options.budgets.take(`slack:${method}`, now, { perMinute: refill, burst });
-    if (taken.granted) return;
-    const waitSeconds = Math.max(0.001, (taken.retryAt.getTime() - now.getTime()) / 1000);
-    throw new FirebreakError('CHAT_RATE_LIMITED', `Firebreak's shared budget for ${method} (${perMinute} a minute) is spent; next call in ${waitSeconds.toFixed(1)} s`, {
-      step: `calling ${method}`,
-      retryAfterSeconds: waitSeconds,
-    });
+  return {
+    async take(method) {
+      const perMinute = options.callsPerMinute[method];
+      if (perMinute === undefined) return;
+      const now = options.clock.now();
+      const taken = await options.budgets.take(`slack:${method}`, now, limitsFor(perMinute));
+      if (taken.granted) return;
+      const waitSeconds = Math.max(0.001, (taken.retryAt.getTime() - now.getTime()) / 1000);
+      throw new FirebreakError('CHAT_RATE_LIMITED', `Firebreak's shared budget for ${method} (${perMinute} a minute) is spent; next call in ${waitSeconds.toFixed(1)} s`, {
+        step: `calling ${method}`,
+        retryAfterSeconds: waitSeconds,
+      });
+    },
+    async after(method, outcome) {
+      const perMinute = options.callsPerMinute[method];
+      if (perMinute === undefined) return;
+      const key = `slack:${method}`;
+      // Slack's 429 is for the method, workspace-wide: every replica waits it out, rather than each spending
+      // its budget to be told the same. A call Slack never took (an outage) is given back.
+      if ('retryAfterSeconds' in outcome) await options.budgets.hold(key, new Date(options.clock.now().getTime() + outcome.retryAfterSeconds * 1000));
+      else await options.budgets.refund(key, limitsFor(perMinute).burst);
+    },
   };
 }

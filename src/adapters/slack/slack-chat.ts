@@ -20,11 +20,13 @@ const HARMLESS_INVITE_ERRORS = new Set(['already_in_channel', 'cant_invite_self'
 /** Invite errors about the channel or the call, not about one user: these fail the invite as a whole. */
 const NOT_PER_USER_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'ratelimited', 'invalid_auth', 'not_authed', 'missing_scope']);
 
-/**
- * Asked before each call of `method`: resolves when the shared budget allows it, or throws CHAT_RATE_LIMITED
- * with the wait (the outbox then waits exactly that, as for Slack's own 429).
- */
-export type SlackCallBudget = (method: string) => Promise<void>;
+/** Slack's rate tiers as a budget (shared by replicas): asked before each call, told of calls Slack did not take. */
+export interface SlackCallBudget {
+  /** Resolves when the budget allows a call of `method`, or throws CHAT_RATE_LIMITED with the wait. */
+  take(method: string): Promise<void>;
+  /** Slack rate-limited the call (wait `retryAfterSeconds`), or never took it (an outage). */
+  after(method: string, outcome: { retryAfterSeconds: number } | { unavailable: true }): Promise<void>;
+}
 
 export interface SlackChatOptions {
   observer?: SlackCallObserver;
@@ -73,8 +75,17 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
   }
 
   async function call<T>(method: string, args: Record<string, unknown>, step: string): Promise<T> {
-    await options.budget?.(method);
-    return observed<T>(method, step, () => client.apiCall(method, args));
+    const budget = options.budget;
+    await budget?.take(method);
+    try {
+      return await observed<T>(method, step, () => client.apiCall(method, args));
+    } catch (error) {
+      const retryAfterSeconds = isFirebreakError(error, 'CHAT_RATE_LIMITED') ? error.details.retryAfterSeconds : undefined;
+      const outcome = retryAfterSeconds !== undefined ? { retryAfterSeconds } : isFirebreakError(error, 'CHAT_UNAVAILABLE') ? ({ unavailable: true } as const) : null;
+      // The budget's bookkeeping must never hide what Slack said.
+      if (budget && outcome) await budget.after(method, outcome).catch(() => undefined);
+      throw error;
+    }
   }
 
   async function inviteOneByOne(channel: string, users: string[]): Promise<void> {

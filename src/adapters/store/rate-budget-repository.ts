@@ -1,5 +1,6 @@
 // Slack's rate tiers as token buckets in the store, so every replica draws from one budget per method.
 // Compare-and-swap on the row (no lock held across statements): the same on SQLite and PostgreSQL.
+import { sql } from 'kysely';
 import type { RateBudgetRepository } from '../../ports/store';
 import type { RepositoryContext } from './repositories';
 import { iso } from './rows';
@@ -11,6 +12,27 @@ const MAX_RACES = 10;
 export function rateBudgetRepository(ctx: RepositoryContext): RateBudgetRepository {
   return {
     take: (key, now, limits) => guard(`taking from the rate budget ${key}`, () => take(ctx, key, now, limits)),
+    hold: (key, until) =>
+      guard(`holding the rate budget ${key}`, async () => {
+        const untilIso = iso(until, 'until');
+        // The refill counts from updated_at, so a time in the future is a hold: nothing until then, and then
+        // one call (Slack said when to try again), the rest refilling from there.
+        await ctx
+          .db()
+          .insertInto('rate_budgets')
+          .values({ key, tokens: 1, updated_at: untilIso })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ tokens: 1, updated_at: sql`case when rate_budgets.updated_at > ${untilIso} then rate_budgets.updated_at else ${untilIso} end` }))
+          .execute();
+      }),
+    refund: (key, burst) =>
+      guard(`refunding the rate budget ${key}`, async () => {
+        await ctx
+          .db()
+          .updateTable('rate_budgets')
+          .set({ tokens: sql`case when tokens + 1 > ${burst} then ${burst} else tokens + 1 end` })
+          .where('key', '=', key)
+          .execute();
+      }),
   };
 }
 
@@ -29,13 +51,15 @@ async function take(ctx: RepositoryContext, key: string, now: Date, limits: { pe
         throw error;
       }
     }
-    const elapsed = Math.max(0, now.getTime() - new Date(row.updated_at).getTime());
+    // Held (Slack said to wait): no call before then, whatever the bucket held.
+    if (row.updated_at > nowIso) return { granted: false, retryAt: new Date(row.updated_at) };
+    const elapsed = now.getTime() - new Date(row.updated_at).getTime();
     const tokens = Math.min(limits.burst, row.tokens + elapsed * perMs);
     // (less a hair: floating-point refill must not round a whole millisecond up)
   if (tokens < 1) return { granted: false, retryAt: new Date(now.getTime() + Math.ceil((1 - tokens) / perMs - 1e-6)) };
     const swapped = await db
       .updateTable('rate_budgets')
-      .set({ tokens: tokens - 1, updated_at: row.updated_at > nowIso ? row.updated_at : nowIso })
+      .set({ tokens: tokens - 1, updated_at: nowIso })
       .where('key', '=', key)
       .where('tokens', '=', row.tokens)
       .where('updated_at', '=', row.updated_at)
