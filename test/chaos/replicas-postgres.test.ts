@@ -10,7 +10,9 @@ let database: TestDatabase | undefined;
 let world: ChaosWorld | undefined;
 afterAll(async () => {
   await world?.stop();
-  await database?.drop();
+  // CHAOS_KEEP_DIR=1 keeps the database too, to look into afterwards.
+  if (process.env['CHAOS_KEEP_DIR']) console.log(`chaos: kept database ${database?.url}`);
+  else await database?.drop();
 });
 
 it('3 replicas on PostgreSQL, 10 kills, a 30 s Slack outage: everything once, in time', async () => {

@@ -117,7 +117,11 @@ export class Replica {
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt += 1) {
       try {
-        const p = await spawnFirebreak({ ...this.env, PORT: String(this.port) }, { cwd: this.cwd, timeoutMs: 30_000, healthUrl: `${this.url}/healthz` });
+        const compiledMain = process.env['FIREBREAK_COMPILED_MAIN'];
+        const p = await spawnFirebreak(
+          { ...this.env, PORT: String(this.port) },
+          { cwd: this.cwd, timeoutMs: 30_000, healthUrl: `${this.url}/healthz`, ...(compiledMain ? { compiledMain } : {}) },
+        );
         this.process = p;
         this.starts += 1;
         this.up = true;

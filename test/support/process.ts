@@ -19,11 +19,16 @@ export interface FirebreakProcess {
 }
 
 /**
- * Starts `src/main.ts` with exactly `env` (plus PATH) and waits for its "listening" log line, or, with
+ * Starts `src/main.ts` (or a compiled main.js) with exactly `env` (plus PATH) and waits for its "listening" log line, or, with
  * `healthUrl` (a fixed PORT, a LOG_LEVEL quieter than info), until that URL answers 200.
  */
-export async function spawnFirebreak(env: Record<string, string>, options: { cwd?: string; timeoutMs?: number; nodeArgs?: string[]; healthUrl?: string } = {}): Promise<FirebreakProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX_LOADER, join(ROOT, 'src/main.ts')], {
+export async function spawnFirebreak(
+  env: Record<string, string>,
+  options: { cwd?: string; timeoutMs?: number; nodeArgs?: string[]; healthUrl?: string; compiledMain?: string } = {},
+): Promise<FirebreakProcess> {
+  // `compiledMain`: the compiled main.js (as production runs it) instead of src/main.ts through tsx.
+  const entry = options.compiledMain ? [options.compiledMain] : ['--import', TSX_LOADER, join(ROOT, 'src/main.ts')];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
