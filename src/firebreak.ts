@@ -70,7 +70,7 @@ export interface Firebreak {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
-const SLACK_PROBE_MS = 5_000;
+const SLACK_PROBE_MS = 2_000;
 
 function slackLogLevel(level: string): SlackLogLevel {
   return level === 'debug' || level === 'trace' ? SlackLogLevel.DEBUG : SlackLogLevel.ERROR;

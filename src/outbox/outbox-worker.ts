@@ -98,9 +98,9 @@ export class OutboxWorker {
   constructor(options: OutboxWorkerOptions) {
     this.options = {
       laneIntervalMs: 1100,
-      leaseMs: 4000,
+      leaseMs: 3000,
       reclaimOnStart: false,
-      maxLanes: 50,
+      maxLanes: 20,
       batchSize: 25,
       pollMs: 1000,
       baseBackoffMs: 1000,

@@ -240,7 +240,7 @@ describe('replicas on PostgreSQL', () => {
       running.push(await spawnFirebreak(env, { cwd: dir }));
       const listening = Date.now();
       await eventually(() => incidentChannels(slack).length === 1, 'the channel created by the restarted replica', 20_000);
-      // What is left of the dead replica's 4 s lease, then one claim: within 5 s, not the minute it took before.
+      // What is left of the dead replica's 3 s lease, then one claim: within 5 s, not the minute it took before.
       expect(Date.now() - listening).toBeLessThan(5000);
     } finally {
       for (const p of running) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
