@@ -17,7 +17,7 @@ export interface SlackStatusOptions {
   probeEveryMs: number;
   clock: Clock;
   logger: Logger;
-  /** Slack answers again after it could not be used: work waiting out a backoff can go now. */
+  /** Slack answers again after it could not be used, or for the first time since start: work waiting out a backoff can go now. */
   onRecovered?(): void;
 }
 
@@ -44,10 +44,10 @@ export class SlackStatus {
     const before = this.state;
     if (observation.usable) {
       this.state = { kind: 'usable' };
-      if (before.kind === 'unreachable' || before.kind === 'token_refused') {
-        this.options.logger.info({ was: before.kind }, 'Slack is usable again');
-        this.options.onRecovered?.();
-      }
+      if (before.kind === 'unreachable' || before.kind === 'token_refused') this.options.logger.info({ was: before.kind }, 'Slack is usable again');
+      // Also on the first answer after a start: the backoffs waiting in the store were set by a process that
+      // could not know when Slack would be back (a restart during an outage); Slack answers now.
+      if (before.kind !== 'usable') this.options.onRecovered?.();
       return;
     }
     // Keep when it started, so the reason says how long it has lasted.

@@ -98,6 +98,28 @@ describe('one process on SQLite', () => {
     expect(Math.max(...retried.map((j) => j.attempts))).toBeGreaterThanOrEqual(3);
   });
 
+  it('after a restart, retries at once what a previous process left waiting out a backoff, once Slack answers', async () => {
+    const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+    const dir = mkdtempSync(join(tmpdir(), 'firebreak-restart-'));
+    try {
+      // The first process meets a 503 and backs off 8 s (a long backoff, as deep into an outage)…
+      const first = await startHarness({ slack, dir, policy: FAST_POLICY, baseBackoffMs: 8000 });
+      slack.fail('conversations.create', { status: 503 });
+      expect((await first.postAlert('alertmanager', sameTitle(1))).status).toBe(202);
+      await eventually(async () => (await first.firebreak.store.outbox.list({ status: 'pending' })).some((j) => j.kind === 'incident.open_channel' && j.attempts === 1), 'the failed attempt');
+      await first.stop();
+      // …the next process does not wait it out: Slack answered its first call.
+      h = await startHarness({ slack, dir, policy: FAST_POLICY, baseBackoffMs: 8000 });
+      const started = Date.now();
+      await eventually(() => incidentChannels(slack).length === 1, 'the channel', 15_000);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await h?.stop();
+      await slack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('when Slack did the work but its answer was lost', () => {
     let proxy: LossyProxy;
     let slack: FakeSlack;
