@@ -80,6 +80,7 @@ describe('one process on SQLite', () => {
     // …and the 503 after them is the first failure: a backoff of about a second, not minutes.
     expect(gaps[8]).toBeLessThan(3000);
     // The record says so: the eight 429s were not attempts; the 503 and the success were.
+    await settled(h, 'the channel job recorded as done');
     const [job] = (await h.firebreak.store.outbox.list()).filter((j) => j.kind === 'incident.open_channel');
     expect(job).toMatchObject({ status: 'done', attempts: 2 });
   });
