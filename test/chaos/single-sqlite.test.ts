@@ -11,9 +11,9 @@ afterAll(async () => {
 });
 
 /**
- * CI runs both proofs side by side on two cores: this one starts its storm this much later, so the two
- * storms (and their kills) do not compete for the same seconds; after its storm the other mostly waits on
- * Slack's pace.
+ * When both proofs run side by side on two cores (`npx jest --config jest.chaos.config.js --maxWorkers=2`),
+ * CHAOS_SQLITE_DELAY_MS=40000 starts this storm later, so the two storms (and their kills) do not compete
+ * for the same seconds; after its storm the other mostly waits on Slack's pace.
  */
 const START_DELAY_MS = Number(process.env['CHAOS_SQLITE_DELAY_MS'] ?? 0);
 
