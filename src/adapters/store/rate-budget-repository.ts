@@ -55,8 +55,8 @@ async function take(ctx: RepositoryContext, key: string, now: Date, limits: { pe
     if (row.updated_at > nowIso) return { granted: false, retryAt: new Date(row.updated_at) };
     const elapsed = now.getTime() - new Date(row.updated_at).getTime();
     const tokens = Math.min(limits.burst, row.tokens + elapsed * perMs);
-    // (less a hair: floating-point refill must not round a whole millisecond up)
-  if (tokens < 1) return { granted: false, retryAt: new Date(now.getTime() + Math.ceil((1 - tokens) / perMs - 1e-6)) };
+    // The wait to the next whole token (less a hair: floating-point refill must not round a millisecond up).
+    if (tokens < 1) return { granted: false, retryAt: new Date(now.getTime() + Math.ceil((1 - tokens) / perMs - 1e-6)) };
     const swapped = await db
       .updateTable('rate_budgets')
       .set({ tokens: tokens - 1, updated_at: nowIso })
