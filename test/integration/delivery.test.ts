@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, startHarness, testEnv, type Harness } from '../support/harness';
 import { alertmanagerPayload } from '../support/payloads';
 import { spawnFirebreak, type FirebreakProcess } from '../support/process';
 import { startLossyProxy, type LossyProxy } from '../support/lossy-proxy';
+import { createPostgresDatabase, postgresAdminUrl, type TestDatabase } from '../support/postgres';
 
 jest.setTimeout(90_000);
 
@@ -160,34 +160,21 @@ describe('one process on SQLite', () => {
   });
 });
 
-const adminUrl = process.env['TEST_DATABASE_URL'];
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 describe('replicas on PostgreSQL', () => {
+  let database: TestDatabase | undefined;
   let databaseUrl: string;
-  let dbName: string;
   let dirs: string[] = [];
   beforeEach(async () => {
+    const adminUrl = postgresAdminUrl();
     if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set: these tests need a PostgreSQL server (.ci/run starts one)');
-    dbName = `firebreak_delivery_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-    await adminQuery(`create database ${dbName}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${dbName}`;
-    databaseUrl = url.toString();
+    database = await createPostgresDatabase(adminUrl, 'firebreak_delivery');
+    databaseUrl = database.url;
   });
   afterEach(async () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     dirs = [];
-    if (adminUrl) await adminQuery(`drop database if exists ${dbName} with (force)`);
+    await database?.drop();
+    database = undefined;
   });
 
   it('two replicas opening 40 same-titled incidents at once give each exactly one channel and card', async () => {

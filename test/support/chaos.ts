@@ -6,7 +6,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { stringify } from 'yaml';
 import { openDatabase } from '../../src/adapters/store/database';
 import type { Database } from '../../src/adapters/store/schema';
@@ -15,6 +14,7 @@ import { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import { FakeSlack, type MessageSummary } from '../../src/sandbox/fake-slack';
 import { ALERT_TOKEN, BOT_TOKEN, SIGNING_SECRET } from './harness';
 import { spawnFirebreak, type FirebreakProcess } from './process';
+import { createPostgresDatabase, postgresAdminUrl, type TestDatabase } from './postgres';
 
 export const CARD_EVENT = 'firebreak_incident_card';
 export const ANNOUNCEMENT_EVENT = 'firebreak_incident_announcement';
@@ -54,32 +54,11 @@ export const BOUNDS = { channelWithinMs: 15_000, minWriteGapMs: 1_000 } as const
 
 // ---- databases ----
 
-export interface TestDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
 /** A fresh PostgreSQL database on the server TEST_DATABASE_URL names; fails (never skips) without it. */
 export async function freshPostgresDatabase(): Promise<TestDatabase> {
-  const admin = process.env['TEST_DATABASE_URL'];
-  if (!admin || !/^postgres(ql)?:\/\//.test(admin)) {
-    throw new Error('TEST_DATABASE_URL must name a PostgreSQL server (postgres://…) for the replicas chaos test; .ci/run starts one and sets it');
-  }
-  const name = `firebreak_chaos_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  await adminQuery(admin, `create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => adminQuery(admin, `drop database if exists ${name} with (force)`) };
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
+  const admin = postgresAdminUrl();
+  if (!admin) throw new Error('TEST_DATABASE_URL must name a PostgreSQL server (postgres://…) for the replicas chaos test; .ci/run starts one and sets it');
+  return createPostgresDatabase(admin, 'firebreak_chaos');
 }
 
 // ---- replicas ----
@@ -163,6 +142,8 @@ export class Replica {
 }
 
 // ---- the world ----
+
+export type { TestDatabase } from './postgres';
 
 export interface ChaosWorld {
   name: string;

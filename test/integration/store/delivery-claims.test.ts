@@ -3,30 +3,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase } from '../../../src/adapters/store/database';
 import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
 import { migrateToLatest } from '../../../src/adapters/store/migrations';
 import type { Store } from '../../../src/ports/store';
+import { createPostgresDatabase, postgresAdminUrl, type TestDatabase } from '../../support/postgres';
 
 jest.setTimeout(30_000);
 
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-interface TestDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-const testDatabaseUrl = process.env['TEST_DATABASE_URL'];
+const testDatabaseUrl = postgresAdminUrl();
 const targets: Array<[string, () => Promise<TestDatabase>]> = [
   [
     'sqlite',
@@ -35,20 +20,7 @@ const targets: Array<[string, () => Promise<TestDatabase>]> = [
       return { url: `sqlite:${join(dir, 'firebreak.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
     },
   ],
-  ...(testDatabaseUrl && /^postgres(ql)?:\/\//.test(testDatabaseUrl)
-    ? ([
-        [
-          'postgres',
-          async () => {
-            const name = `firebreak_claims_${process.pid}_${Date.now()}`;
-            await adminQuery(testDatabaseUrl, `create database ${name}`);
-            const url = new URL(testDatabaseUrl);
-            url.pathname = `/${name}`;
-            return { url: url.toString(), drop: () => adminQuery(testDatabaseUrl, `drop database if exists ${name} with (force)`) };
-          },
-        ],
-      ] as Array<[string, () => Promise<TestDatabase>]>)
-    : []),
+  ...(testDatabaseUrl ? ([['postgres', () => createPostgresDatabase(testDatabaseUrl, 'firebreak_claims')]] as Array<[string, () => Promise<TestDatabase>]>) : []),
 ];
 
 describe.each(targets)('deliveries.claim on %s', (_name, create) => {

@@ -3,22 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase } from '../../../src/adapters/store/database';
 import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
 import { migrateToLatest } from '../../../src/adapters/store/migrations';
 import type { Store } from '../../../src/ports/store';
 import { at } from '../../support/builders';
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+import { createPostgresDatabase, postgresAdminUrl } from '../../support/postgres';
 
 /** A fresh database: its URL, and how to throw it away. */
 type Fresh = () => Promise<{ url: string; drop(): Promise<void> }>;
@@ -29,17 +19,11 @@ const sqlite: Fresh = async () => {
 };
 
 function postgres(adminUrl: string): Fresh {
-  return async () => {
-    const name = `firebreak_overdue_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-    await adminQuery(adminUrl, `create database ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), drop: () => adminQuery(adminUrl, `drop database if exists ${name} with (force)`) };
-  };
+  return () => createPostgresDatabase(adminUrl, 'firebreak_overdue');
 }
 
-const testDatabaseUrl = process.env['TEST_DATABASE_URL'];
-const targets: Array<[string, Fresh]> = [['sqlite', sqlite], ...(testDatabaseUrl && /^postgres(ql)?:\/\//.test(testDatabaseUrl) ? [['postgres', postgres(testDatabaseUrl)] as [string, Fresh]] : [])];
+const testDatabaseUrl = postgresAdminUrl();
+const targets: Array<[string, Fresh]> = [['sqlite', sqlite], ...(testDatabaseUrl ? [['postgres', postgres(testDatabaseUrl)] as [string, Fresh]] : [])];
 
 describe.each(targets)('outbox.overdueSince on %s', (_name, fresh) => {
   let store: Store;
