@@ -157,6 +157,27 @@ describe('one process on SQLite', () => {
       expect(announcements).toHaveLength(1);
       expect(announcements[0]?.ts).toBe(incident?.announcement?.ts);
     });
+
+    it('adopts 20 channels whose creation answers were lost with a couple of shared name scans, not one each behind the rate budget', async () => {
+      // Slack makes each channel, but the answer to its first creation is lost.
+      const asked = new Set<string>();
+      proxy.setFault((method, body) => {
+        if (method !== 'conversations.create') return null;
+        const name = new URLSearchParams(body).get('name') ?? '';
+        if (asked.has(name)) return null;
+        asked.add(name);
+        return 'lose-answer';
+      });
+      h = await startHarness({ slack, policy: FAST_POLICY, env: { SLACK_API_URL: proxy.apiUrl } });
+      for (let group = 1; group <= 20; group++) expect((await h.postAlert('alertmanager', sameTitle(group))).status).toBe(202);
+      await eventually(async () => (await h.firebreak.store.incidents.listRecent(50)).every((i) => i.cardTs), 'every incident adopted its channel and posted its card');
+      const incidents = await h.firebreak.store.incidents.listRecent(50);
+      expect(new Set(incidents.map((i) => i.channelId)).size).toBe(20);
+      expect(incidentChannels(slack)).toHaveLength(20);
+      // conversations.list is Tier 2 (20 a minute): a scan per channel would spend the budget and queue the
+      // rest for a minute, each channel empty meanwhile.
+      expect(slack.callCounts()['conversations.list']?.calls ?? 0).toBeLessThanOrEqual(4);
+    });
   });
 });
 

@@ -379,13 +379,15 @@ export interface KillResult {
   /** Kills after which the replica came back (started and answering /healthz). */
   survived: number;
   victims: string[];
+  /** Clock time (ms) of each kill. */
+  at: number[];
   restartFailures: string[];
 }
 
 /** SIGKILLs a random live replica on schedule and starts it again after `restartAfterMs`. */
 export async function runKiller(replicas: Replica[], plan: KillPlan, startedAt: number): Promise<KillResult> {
   const random = seededRandom(plan.seed);
-  const result: KillResult = { planned: plan.kills, done: 0, survived: 0, victims: [], restartFailures: [] };
+  const result: KillResult = { planned: plan.kills, done: 0, survived: 0, victims: [], at: [], restartFailures: [] };
   const restarts: Array<Promise<void>> = [];
   for (let i = 0; i < plan.kills; i += 1) {
     const wait = startedAt + plan.firstAtMs + i * plan.everyMs - Date.now();
@@ -399,6 +401,7 @@ export async function runKiller(replicas: Replica[], plan: KillPlan, startedAt: 
     }
     const victim = live[Math.floor(random() * live.length)];
     if (!victim) continue;
+    result.at.push(Date.now());
     await victim.kill();
     result.done += 1;
     result.victims.push(victim.name);
@@ -484,7 +487,19 @@ export interface ChaosFigures {
   announcements: { incidentsWithOne: number; missing: number; duplicates: number; messagesInAnnounceChannel: number; mentioningAnIncident: number };
   pages: { pagedIncidents: number; triggeredOnce: number; missing: number; duplicates: number; triggerEvents: number };
   pacing: { channelsWithTwoWritesInOneSecond: number; tightestGapMs: number | null; examples: string[] };
-  timing: { outageStartedAt: number; outageEndedAt: number; openedDuringOutage: number; worstDelayAfterRecoveryMs: number | null; worstDelayAfterOpeningMs: number | null; late: number };
+  timing: {
+    outageStartedAt: number;
+    outageEndedAt: number;
+    openedDuringOutage: number;
+    worstDelayAfterRecoveryMs: number | null;
+    worstDelayAfterOpeningMs: number | null;
+    late: number;
+    /** When the last card held up by the outage was posted, after Slack's recovery: what the channel's first visitors wait for. */
+    worstCardDelayAfterRecoveryMs: number | null;
+    /** Channels created in each second after Slack's recovery (index 0: the first second), and when the kills fell, in seconds from it. */
+    channelsCreatedPerSecondAfterRecovery: number[];
+    killsAtSecondsFromRecovery: number[];
+  };
   slack: { tierRefusals: number; callsDuringOutage: number; calls: Record<string, { calls: number; failed: number }> };
   storm: { retriedAttempts: number };
   /** Outbox jobs not done or dead when counted, by `kind status`: what kept the system from settling. */
@@ -613,6 +628,8 @@ export async function collectFigures(input: {
   let openedDuringOutage = 0;
   let worstAfterRecovery: number | null = null;
   let worstAfterOpening: number | null = null;
+  let worstCardAfterRecovery: number | null = null;
+  const perSecond: number[] = [];
   for (const incident of incidents) {
     const openedAt = Date.parse(incident.opened_at);
     const created = incident.channel_id ? slack.channel(incident.channel_id)?.createdMs : undefined;
@@ -621,8 +638,14 @@ export async function collectFigures(input: {
     const deadline = blocked ? Math.max(openedAt, outageEndedAt) + BOUNDS.channelWithinMs : openedAt + BOUNDS.channelWithinMs;
     if (created === undefined || created > deadline) late += 1;
     if (created === undefined) continue;
-    if (blocked && created >= outageEndedAt) worstAfterRecovery = Math.max(worstAfterRecovery ?? 0, created - outageEndedAt);
-    else worstAfterOpening = Math.max(worstAfterOpening ?? 0, created - openedAt);
+    if (blocked && created >= outageEndedAt) {
+      worstAfterRecovery = Math.max(worstAfterRecovery ?? 0, created - outageEndedAt);
+      const second = Math.floor((created - outageEndedAt) / 1000);
+      for (let k = perSecond.length; k <= second; k += 1) perSecond.push(0);
+      perSecond[second] = (perSecond[second] ?? 0) + 1;
+      const card = incident.channel_id ? slack.messageWrites(incident.channel_id).find((w) => w.method === 'chat.postMessage') : undefined;
+      if (card) worstCardAfterRecovery = Math.max(worstCardAfterRecovery ?? 0, card.at - outageEndedAt);
+    } else worstAfterOpening = Math.max(worstAfterOpening ?? 0, created - openedAt);
   }
 
   const left = await db.selectFrom('outbox').select(['kind', 'status', 'next_attempt_at']).where('status', 'not in', ['done', 'dead']).execute();
@@ -655,7 +678,17 @@ export async function collectFigures(input: {
     announcements,
     pages,
     pacing: { channelsWithTwoWritesInOneSecond: tooClose, tightestGapMs: tightest, examples },
-    timing: { outageStartedAt, outageEndedAt, openedDuringOutage, worstDelayAfterRecoveryMs: worstAfterRecovery, worstDelayAfterOpeningMs: worstAfterOpening, late },
+    timing: {
+      outageStartedAt,
+      outageEndedAt,
+      openedDuringOutage,
+      worstDelayAfterRecoveryMs: worstAfterRecovery,
+      worstDelayAfterOpeningMs: worstAfterOpening,
+      late,
+      worstCardDelayAfterRecoveryMs: worstCardAfterRecovery,
+      channelsCreatedPerSecondAfterRecovery: perSecond,
+      killsAtSecondsFromRecovery: kills.at.map((at) => Math.round((at - outageEndedAt) / 100) / 10),
+    },
     slack: {
       tierRefusals: calls.filter((c) => c.error === 'ratelimited' && !inOutage(c.at)).length,
       callsDuringOutage: calls.filter((c) => inOutage(c.at)).length,
@@ -705,6 +738,7 @@ export function reportFigures(file: string, figures: ChaosFigures, problems: str
       `  incidents ${f.incidents}, channels ${f.channels.incidentsWithChannel} (${f.channels.incChannelsInSlack} inc-* in Slack), cards ${f.cards.incidentsWithOne} (card-like posts ${f.cards.postsWithCardBlocks}), pins ${f.pins.incidentsWithOne}, announcements ${f.announcements.incidentsWithOne} (${f.announcements.messagesInAnnounceChannel} messages)`,
       `  duplicates: cards ${f.cards.duplicates}, pins ${f.pins.duplicates}, announcements ${f.announcements.duplicates}, page triggers ${f.pages.duplicates} (paged ${f.pages.pagedIncidents}, triggered once ${f.pages.triggeredOnce})`,
       `  channels with two writes in one second ${f.pacing.channelsWithTwoWritesInOneSecond}; late channels ${f.timing.late}; worst delay after recovery ${f.timing.worstDelayAfterRecoveryMs} ms; after opening ${f.timing.worstDelayAfterOpeningMs} ms`,
+      `  after recovery: last card ${f.timing.worstCardDelayAfterRecoveryMs} ms; channels per second [${f.timing.channelsCreatedPerSecondAfterRecovery.join(' ')}]; kills at [${f.timing.killsAtSecondsFromRecovery.join(' ')}] s`,
       `  outbox left: ${JSON.stringify(f.outboxLeft)}`,
       `  kills survived ${f.kills.survived} of ${f.kills.planned}; settled ${f.settledAfterStormMs === null ? 'never (bound reached)' : `${(f.settledAfterStormMs / 1000).toFixed(0)} s after the storm`}`,
       ...(problems.length > 0 ? ['  violations:', ...problems.map((p) => `   - ${p}`)] : ['  no violations']),

@@ -2,6 +2,7 @@
 import type { WebClient } from '@slack/web-api';
 import { FirebreakError, isFirebreakError } from '../../errors';
 import type { Chat, ChatMessage, MessageMarker } from '../../ports/chat';
+import { sharedChannelScan, type ScannedChannel } from './channel-scan';
 import { NOT_A_BOT_TOKEN, slackPlatformError, toChatError } from './slack-errors';
 
 export interface SlackCallObserver {
@@ -88,6 +89,24 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     }
   }
 
+  /** Every public channel by name: one full conversations.list scan, shared by the lookups asked meanwhile. */
+  const findChannelByName = sharedChannelScan(async () => {
+    const channels = new Map<string, ScannedChannel>();
+    let cursor: string | undefined;
+    do {
+      const page = await call<{ channels?: ChannelInfo[]; response_metadata?: { next_cursor?: string } }>(
+        'conversations.list',
+        { types: 'public_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) },
+        'looking up a channel by name',
+      );
+      for (const c of page.channels ?? []) {
+        if (c.id && c.name) channels.set(c.name, { id: c.id, name: c.name, ...(c.creator ? { creatorId: c.creator } : {}) });
+      }
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return channels;
+  });
+
   async function inviteOneByOne(channel: string, users: string[]): Promise<void> {
     for (const user of users) {
       try {
@@ -107,20 +126,7 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       return { id: result.channel?.id ?? '', name: result.channel?.name ?? name };
     },
 
-    async findChannelByName(name) {
-      let cursor: string | undefined;
-      do {
-        const page = await call<{ channels?: ChannelInfo[]; response_metadata?: { next_cursor?: string } }>(
-          'conversations.list',
-          { types: 'public_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) },
-          'looking up a channel by name',
-        );
-        const found = page.channels?.find((c) => c.name === name);
-        if (found?.id) return { id: found.id, name, ...(found.creator ? { creatorId: found.creator } : {}) };
-        cursor = page.response_metadata?.next_cursor || undefined;
-      } while (cursor);
-      return null;
-    },
+    findChannelByName: (name) => findChannelByName(name),
 
     async invite(channelId, userIds) {
       const users = [...new Set(userIds)];
