@@ -15,14 +15,12 @@ import type { Config } from './config/load';
 import { respondersFor, severityForService } from './domain/routing';
 import type { IngestDeps } from './flows/ingest-alerts';
 import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
-import { createPagerDutyOnCall } from './adapters/pagerduty/oncall-client';
 import { incidentChannelHandlers } from './flows/incident-channel';
 import { pagingHandlers, pagingOnChange, pagingOnOpen, type PagingSetup } from './flows/paging';
 import { errorMessage } from './errors';
 import { sweepOldRecords } from './flows/housekeeping';
 import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-delivery';
 import { scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
-import { createAwsCloud } from './adapters/aws/aws-cloud';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
@@ -39,8 +37,7 @@ import { SlackStatus } from './observability/slack-status';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { systemClock, type Clock } from './ports/clock';
 import type { Store } from './ports/store';
-import { sandboxConsoleRoutes } from './sandbox/console/console-routes';
-import { startSandbox, type Sandbox } from './sandbox/sandbox';
+import type { Sandbox } from './sandbox/sandbox';
 import { createSlackApp, type SlackApp } from './slack/app';
 import { slackIncidentRenderer } from './slack/views/incident-messages';
 
@@ -70,6 +67,15 @@ export interface Firebreak {
 }
 
 const SHUTDOWN_GRACE_MS = 10_000;
+
+// Loaded only when used, so a restart (after a crash, in a deploy) is up in well under a second: the AWS
+// SDK alone takes a third of a second to load, and the sandbox is dozens of modules production never runs.
+const lazy = {
+  sandbox: () => require('./sandbox/sandbox') as typeof import('./sandbox/sandbox'),
+  sandboxConsole: () => require('./sandbox/console/console-routes') as typeof import('./sandbox/console/console-routes'),
+  aws: () => require('./adapters/aws/aws-cloud') as typeof import('./adapters/aws/aws-cloud'),
+  pagerDutyOnCall: () => require('./adapters/pagerduty/oncall-client') as typeof import('./adapters/pagerduty/oncall-client'),
+};
 const SLACK_PROBE_MS = 2_000;
 
 function slackLogLevel(level: string): SlackLogLevel {
@@ -87,7 +93,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     logger.info({ mode: 'live', socketMode: Boolean(env.SLACK_APP_TOKEN) }, 'Firebreak starting');
   }
   for (const warning of config.warnings) logger.warn(warning);
-  const sandbox = config.mode === 'sandbox' ? await startSandbox({ logger, signingSecret: env.SLACK_SIGNING_SECRET ?? '', dataDir: config.sandboxDataDir }) : null;
+  const sandbox = config.mode === 'sandbox' ? await lazy.sandbox().startSandbox({ logger, signingSecret: env.SLACK_SIGNING_SECRET ?? '', dataDir: config.sandboxDataDir }) : null;
   const pagerDuty = sandbox?.pagerDuty ?? {
     eventsUrl: env.PAGERDUTY_EVENTS_URL ?? 'https://events.pagerduty.com',
     apiUrl: env.PAGERDUTY_API_URL ?? 'https://api.pagerduty.com',
@@ -160,7 +166,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         observer: { called: (action, seconds, outcome) => metrics.pagerDutyCalls.observe({ action, outcome }, seconds) },
       })
     : null;
-  const onCall = pagerDuty.apiToken && pagerDuty.escalationPolicyId ? createPagerDutyOnCall({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken }) : null;
+  const onCall = pagerDuty.apiToken && pagerDuty.escalationPolicyId ? lazy.pagerDutyOnCall().createPagerDutyOnCall({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken }) : null;
   const paging: PagingSetup = {
     policy: config.policy.paging,
     pager,
@@ -171,7 +177,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   // Scale targets from the policy; in the sandbox, a simulated web tier when the policy names none.
   const scaleTargets = config.policy.scaleTargets.length > 0 || !sandbox ? config.policy.scaleTargets : sandbox.cloud.defaultTargets;
   const awsClients = options.aws ?? (sandbox ? { ec2: sandbox.cloud.ec2, autoScaling: sandbox.cloud.autoScaling } : null);
-  const cloud = scaleTargets.length === 0 ? null : createAwsCloud(awsClients ?? {});
+  const cloud = scaleTargets.length === 0 ? null : lazy.aws().createAwsCloud(awsClients ?? {});
 
   const routing = config.policy.routing;
   let outbox: OutboxWorker | null = null;
@@ -284,7 +290,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         : slack.requestListener,
     routers: [
       // The sandbox console: only in sandbox mode, never next to a real Slack.
-      ...(sandbox ? [sandboxConsoleRoutes({ sandbox, alertUrl: '/alerts/alertmanager', alertToken: env.ALERT_WEBHOOK_TOKEN ?? '' })] : []),
+      ...(sandbox ? [lazy.sandboxConsole().sandboxConsoleRoutes({ sandbox, alertUrl: '/alerts/alertmanager', alertToken: env.ALERT_WEBHOOK_TOKEN ?? '' })] : []),
       postmortemRoutes({ linkSecret: env.LINK_SECRET, store, clock, timeZone: env.TIMEZONE }),
       ...(pagerDuty.webhookSecret ? [pagerDutyRoutes({ secret: pagerDuty.webhookSecret, flows: { ...flows, ackTimeoutMinutes: config.policy.paging.ackTimeoutMinutes } })] : []),
       alertRoutes({

@@ -1,6 +1,6 @@
 // Incident channel names: inc-YYYYMMDD-<slug>, within Slack's rules (lowercase a-z, 0-9, '-', '_'; ≤ 80 chars).
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import { slugify } from 'transliteration';
 
 export const MAX_CHANNEL_NAME_LENGTH = 80;

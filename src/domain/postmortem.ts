@@ -1,7 +1,7 @@
 // The postmortem draft: facts from the stored timeline, what only people know from their answers, and
 // a placeholder wherever neither says anything — it never guesses. Pure; rendered here as Markdown.
 import { TZDate, tzOffset } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import { FirebreakError } from '../errors';
 import { describeActor, type Actor } from './actor';
 import type { AlertRecord } from './alert';

@@ -93,6 +93,12 @@ export class OutboxWorker {
   private heartbeat: NodeJS.Timeout | null = null;
   /** Lanes with a batch in progress. Each lane runs on its own, so a slow Slack call never holds up a page. */
   private readonly activeLanes = new Map<string, Promise<void>>();
+  /**
+   * Of those, lanes only waiting out their channel's pace. They hold no Slack call, so they do not count
+   * against `maxLanes`: after an outage, lanes pacing their card edits must not keep waiting channels from
+   * being created.
+   */
+  private pacedLanes = 0;
   private readonly options: Required<Omit<OutboxWorkerOptions, 'observer'>> & { observer: OutboxObserver };
 
   constructor(options: OutboxWorkerOptions) {
@@ -163,7 +169,7 @@ export class OutboxWorker {
   /** Claims free lanes and starts each one's batch without waiting for it. Returns how many lanes started. */
   private async claimAndStart(): Promise<number> {
     const { store, clock, batchSize, leaseMs, logger, maxLanes } = this.options;
-    const room = maxLanes - this.activeLanes.size;
+    const room = maxLanes - (this.activeLanes.size - this.pacedLanes);
     if (room <= 0) return 0;
     const lanes = await store.outbox.claimLanes({ owner: this.owner, now: clock.now(), leaseMs, maxLanes: room, maxJobsPerLane: batchSize });
     for (const { lane, jobs } of lanes) {
@@ -233,7 +239,16 @@ export class OutboxWorker {
     let rest = 0;
     for (; rest < jobs.length; rest++) {
       const job = jobs[rest] as OutboxJob;
-      if (isPaced(job)) await this.waitUntil(readyAt);
+      if (isPaced(job) && readyAt > clock.now().getTime()) {
+        this.pacedLanes += 1;
+        // Its slot is free while it waits: look for other lanes' work.
+        this.wake();
+        try {
+          await this.waitUntil(readyAt);
+        } finally {
+          this.pacedLanes -= 1;
+        }
+      }
       if (!this.running && rest > 0) break;
       const result = await this.runJob(job);
       if (result.kind === 'sent' && isPaced(job)) readyAt = clock.now().getTime() + laneIntervalMs;

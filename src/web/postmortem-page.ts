@@ -1,7 +1,7 @@
 // The postmortem as a printable, self-contained HTML page for managers: inline CSS, an inline SVG chart of
 // the incident, no scripts and no external assets. Every piece of user or timeline text is escaped here.
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import {
   isPlaceholder, metricRows, placeholderText, postmortemClock, spokenDuration, timeAxisTicks, zoneAbbreviation,
   type Measure, type Postmortem, type ScaleStep,

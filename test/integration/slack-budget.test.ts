@@ -78,3 +78,13 @@ it("holds a method for every replica when Slack answers 429, and gives back a ca
   }
   expect(granted).toBe(10);
 });
+
+it('grants every call a full budget holds when many are asked at once, none refused for asking together', async () => {
+  const now = Date.UTC(2026, 11, 1, 12, 0, 0);
+  const budget = storedSlackBudget({ budgets: store.rateBudgets, clock: { now: () => new Date(now) }, callsPerMinute: { 'conversations.create': 900 } });
+  await budget.take('conversations.create'); // the bucket exists and holds a burst of 150, less this one
+  // Slack is back after an outage: a hundred waiting channels ask at once.
+  const outcomes = await Promise.allSettled(Array.from({ length: 100 }, () => budget.take('conversations.create')));
+  const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
+  expect(refused).toEqual([]);
+});

@@ -17,12 +17,32 @@ function limitsFor(perMinute: number): { perMinute: number; burst: number } {
 }
 
 export function storedSlackBudget(options: { budgets: RateBudgetRepository; clock: Clock; callsPerMinute: Readonly<Record<string, number>> }): SlackCallBudget {
+  // This process's takes from one bucket go one at a time. The store's compare-and-swap keeps replicas
+  // honest, but a hundred lanes of one process asking at once (Slack back after an outage) would lose the
+  // swap to each other and be refused with a full bucket.
+  const queues = new Map<string, Promise<unknown>>();
+  const oneAtATime = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const turn = (queues.get(key) ?? Promise.resolve()).then(work, work);
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return turn;
+  };
+
   return {
     async take(method) {
       const perMinute = options.callsPerMinute[method];
       if (perMinute === undefined) return;
-      const now = options.clock.now();
-      const taken = await options.budgets.take(`slack:${method}`, now, limitsFor(perMinute));
+      const key = `slack:${method}`;
+      const { now, taken } = await oneAtATime(key, async () => {
+        const at = options.clock.now();
+        return { now: at, taken: await options.budgets.take(key, at, limitsFor(perMinute)) };
+      });
       if (taken.granted) return;
       const waitSeconds = Math.max(0.001, (taken.retryAt.getTime() - now.getTime()) / 1000);
       throw new FirebreakError('CHAT_RATE_LIMITED', `Firebreak's shared budget for ${method} (${perMinute} a minute) is spent; next call in ${waitSeconds.toFixed(1)} s`, {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, PostgresIntrospector, SqliteDialect, type SqliteDatabase } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { errorMessage, FirebreakError } from '../../errors';
 import type { Database } from './schema';
 
@@ -114,7 +114,9 @@ function openPostgres(url: string, logger: DatabaseLogger): Kysely<Database> {
       step: 'opening the database',
     });
   }
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, types: pgTypes });
+  // pg is loaded only for PostgreSQL: the SQLite default never pays for it at start.
+  const { Pool, types } = require('pg') as typeof pg;
+  const pool = new Pool({ connectionString: url, connectionTimeoutMillis: 5000, types: pgTypes(types) });
   // An idle client losing its connection emits 'error' on the pool; unhandled, that would end the process.
   pool.on('error', (error) => logger.warn({ err: error.message }, 'postgres: an idle connection failed; it will be replaced'));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -124,7 +126,8 @@ function openPostgres(url: string, logger: DatabaseLogger): Kysely<Database> {
  * Ids are bigserial and count(*) is bigint, which pg returns as strings. They stay far below 2^53,
  * so they are parsed as numbers, the same as on SQLite.
  */
-const pgTypes: pg.CustomTypesConfig = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 && format !== 'binary' ? Number : pg.types.getTypeParser(oid, format),
-};
+function pgTypes(types: typeof pg.types): pg.CustomTypesConfig {
+  return {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === types.builtins.INT8 && format !== 'binary' ? Number : types.getTypeParser(oid, format)),
+  };
+}

@@ -1,6 +1,6 @@
 // Small text helpers shared by the Block Kit builders: escaping, times in the team's zone, truncation.
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 
 /** Slack mrkdwn treats &, < and > as control characters; user text must not inject mentions or links. */
 export function escapeMrkdwn(text: string): string {
