@@ -100,16 +100,25 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
   };
 
   /**
-   * Posts a message that must exist once. The claim that started this attempt is the recorded intent: on a
-   * later attempt (after a crash, or a timeout with no answer) the message may already be there, so look first.
+   * Posts a message that must exist once. The intent is stored just before the call: when an earlier attempt
+   * had begun posting (a crash, or a timeout with no answer, since), the message may already be there, so
+   * look first. An attempt that never got that far (killed while an earlier job of its lane ran) posts at
+   * once, without spending Slack's history budget.
    */
   async function postOnce(job: OutboxJob, channel: string, message: ChatMessage & { marker: MessageMarker }): Promise<{ posted: PostedMessage; found: boolean }> {
-    if (job.attempts > 1) {
+    if (job.sendingSince) {
       const found = await chat.findMarkedMessage(channel, message.marker, job.createdAt);
       if (found) return { posted: found, found: true };
     }
-    const posted = await chat.postMessage(channel, message);
-    return { posted, found: false };
+    await store.outbox.markSending(job.id, clock.now());
+    try {
+      return { posted: await chat.postMessage(channel, message), found: false };
+    } catch (error) {
+      // Slack answered and refused (not in the channel, rate-limited): nothing was posted, nothing to look for.
+      // Only an outage or a lost answer leaves it uncertain.
+      if (isFirebreakError(error) && error.code !== 'CHAT_UNAVAILABLE') await store.outbox.markSending(job.id, null);
+      throw error;
+    }
   }
 
   const postCard: JobHandler = async (job) => {

@@ -141,7 +141,7 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
    * repeat, and when the service cannot tell, the trigger goes again (its dedup key keeps it one incident).
    */
   async function triggerGotThrough(job: OutboxJob, page: PageState): Promise<boolean> {
-    if (job.attempts <= 1 || page.count > 1 || !deps.onCall) return false;
+    if (!job.sendingSince || page.count > 1 || !deps.onCall) return false;
     try {
       return await deps.onCall.isPageOpen(page.dedupKey);
     } catch {
@@ -163,16 +163,19 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     const actor = (job.payload['actor'] as Actor | undefined) ?? FIREBREAK;
     const alreadyThere = await triggerGotThrough(job, incident.page);
     try {
-      if (!alreadyThere) await deps.pager.send({
-        action: 'trigger',
-        dedupKey: incident.page.dedupKey,
-        summary: pageSummary(incident, message),
-        source: 'firebreak',
-        severity: pageSeverity(incident.severity),
-        component: incident.service,
-        customDetails: customDetails(incident, alerts),
-        ...(incident.channelId ? { links: [{ href: deps.channelLink(incident.channelId), text: `Slack: #${incident.channelName ?? incident.channelId}` }] } : {}),
-      });
+      if (!alreadyThere) {
+        await store.outbox.markSending(job.id, clock.now());
+        await deps.pager.send({
+          action: 'trigger',
+          dedupKey: incident.page.dedupKey,
+          summary: pageSummary(incident, message),
+          source: 'firebreak',
+          severity: pageSeverity(incident.severity),
+          component: incident.service,
+          customDetails: customDetails(incident, alerts),
+          ...(incident.channelId ? { links: [{ href: deps.channelLink(incident.channelId), text: `Slack: #${incident.channelName ?? incident.channelId}` }] } : {}),
+        });
+      }
     } catch (error) {
       if (!isFirebreakError(error, 'PAGE_REJECTED')) throw error;
       // Refused for good: say so on the timeline and the card rather than retry forever.

@@ -51,6 +51,12 @@ export interface OutboxJob {
   lastError: string | null;
   /** Jobs of one lane run in order by one worker at a time. */
   lane: string;
+  /**
+   * Set (markSending) just before a call that must take effect once, such as posting the card; cleared when
+   * that call surely did not happen (a rate limit, a hand-back). Set on a later attempt: a crash or a lost
+   * answer may have left the effect behind, so look for it before doing it again.
+   */
+  sendingSince: Date | null;
   createdAt: Date;
 }
 
@@ -101,6 +107,11 @@ export interface OutboxRepository {
   reclaimAll(now: Date): Promise<number>;
   /** Hands a claimed job back unattempted (its attempt is not counted), due again at `at`. */
   release(id: number, at: Date): Promise<void>;
+  /**
+   * Records that the job is about to make a call that must take effect once (see OutboxJob.sendingSince), or,
+   * with null, that the call surely did not take effect (the service answered and refused).
+   */
+  markSending(id: number, since: Date | null): Promise<void>;
   complete(id: number, now: Date): Promise<void>;
   /**
    * Due again at `at` after a failure. `countAttempt: false` for a rate limit: Slack said when, and waiting

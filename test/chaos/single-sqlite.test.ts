@@ -10,11 +10,7 @@ afterAll(async () => {
   await world?.stop();
 });
 
-/**
- * When both proofs run side by side on two cores (`npx jest --config jest.chaos.config.js --maxWorkers=2`),
- * CHAOS_SQLITE_DELAY_MS=40000 starts this storm later, so the two storms (and their kills) do not compete
- * for the same seconds; after its storm the other mostly waits on Slack's pace.
- */
+/** Set by jest.chaos.config.js: both proofs run side by side, and this storm starts after the other's. */
 const START_DELAY_MS = Number(process.env['CHAOS_SQLITE_DELAY_MS'] ?? 0);
 
 it('1 process on SQLite, 20 kills, a 30 s Slack outage: everything once, in time', async () => {

@@ -280,4 +280,39 @@ describe('replicas on PostgreSQL', () => {
       await slack.stop();
     }
   });
+
+  it('after a kill, posts a card the dead replica never began posting without searching Slack for it', async () => {
+    const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+    const proxy = await startLossyProxy(slack.apiUrl);
+    const running: FirebreakProcess[] = [];
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'firebreak-intent-'));
+      dirs.push(dir);
+      writeFileSync(join(dir, 'firebreak.yaml'), `${FAST_POLICY}routing:\n  defaultResponders: [U0ALICE]\n`);
+      const env = { ...testEnv(slack, dir, { DATABASE_URL: databaseUrl, SLACK_API_URL: proxy.apiUrl }), LOG_LEVEL: 'info' };
+      // The card is claimed together with the invitation ahead of it in the incident's lane; the replica is
+      // killed while Slack keeps the invitation unanswered, before it began posting the card.
+      proxy.setFault((method) => (method === 'conversations.invite' ? 'hang' : null));
+      const first = await spawnFirebreak(env, { cwd: dir });
+      running.push(first);
+      expect((await postJson(`${first.url}/alerts/alertmanager`, sameTitle(1), { authorization: `Bearer ${ALERT_TOKEN}` })).status).toBe(202);
+      await eventually(() => proxy.hungCalls() === 1, 'the first replica to be waiting on Slack to invite the responders');
+      first.child.kill('SIGKILL');
+      await first.exited;
+      proxy.setFault(null);
+      running.push(await spawnFirebreak(env, { cwd: dir }));
+      const cards = () => incidentChannels(slack).flatMap((c) => slack.messages(c.id)).filter((m) => m.metadata?.event_type === 'firebreak_incident_card');
+      await eventually(() => cards().length > 0, 'the card', 20_000);
+      await eventually(() => slack.messages(slack.channelByName('incidents')!.id).some((m) => m.metadata?.event_type === 'firebreak_incident_announcement'), 'the announcement');
+      expect(cards()).toHaveLength(1);
+      // Nothing had been posted, so nothing was looked for: Slack's history (Tier 3, 50 a minute) is not spent.
+      const channel = incidentChannels(slack)[0]!;
+      expect(slack.calls().filter((c) => c.method === 'conversations.history' && c.args['channel'] === channel.id)).toEqual([]);
+    } finally {
+      for (const p of running) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      for (const p of running) await p.exited;
+      await proxy.stop();
+      await slack.stop();
+    }
+  });
 });

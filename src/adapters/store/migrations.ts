@@ -5,6 +5,7 @@ import { initial } from './migrations/001-initial';
 import { paging } from './migrations/002-paging';
 import { scaling } from './migrations/003-scaling';
 import { delivery } from './migrations/004-delivery';
+import { sendIntent } from './migrations/005-send-intent';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -13,6 +14,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '002-paging': paging,
   '003-scaling': scaling,
   '004-delivery': delivery,
+  '005-send-intent': sendIntent,
 };
 
 const provider: MigrationProvider = {

@@ -54,6 +54,10 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
     release: (id, at) => guard(`handing back outbox job ${id}`, () => handBack(ctx, id, at, { uncountAttempt: true })),
     complete: (id, now) =>
       guard(`completing outbox job ${id}`, () => finish(ctx, id, { status: 'done', updated_at: iso(now, 'now') })),
+    markSending: (id, since) =>
+      guard(`marking outbox job ${id} as sending`, async () => {
+        await ctx.db().updateTable('outbox').set({ sending_since: since === null ? null : iso(since, 'since') }).where('id', '=', id).execute();
+      }),
     retryLater: (id, at, error, options = {}) =>
       guard(`rescheduling outbox job ${id}`, () => handBack(ctx, id, at, { lastError: error, uncountAttempt: options.countAttempt === false })),
     purgeDone: (before) =>
@@ -271,7 +275,8 @@ async function handBack(ctx: RepositoryContext, id: number, at: Date, changes: H
           owner: null,
           updated_at: iso(ctx.clock.now(), 'now'),
           ...(changes.lastError !== undefined ? { last_error: changes.lastError } : {}),
-          ...(changes.uncountAttempt ? { attempts: eb('attempts', '-', 1) } : {}),
+          // Not an attempt (a hand-back, a rate limit): nothing was sent, so nothing needs looking for.
+          ...(changes.uncountAttempt ? { attempts: eb('attempts', '-', 1), sending_since: null } : {}),
         }))
         .where('id', '=', id)
         .execute();

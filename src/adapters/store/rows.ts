@@ -245,6 +245,7 @@ export function outboxJobToRow(job: NewOutboxJob, now: Date): Insertable<OutboxT
     lane: laneOf(job),
     owner: null,
     priority: job.urgent ? 0 : 1,
+    sending_since: null,
     created_at: nowIso,
     updated_at: nowIso,
   };
@@ -262,6 +263,7 @@ export function rowToOutboxJob(row: Selectable<OutboxTable>): OutboxJob {
     nextAttemptAt: toDate(row.next_attempt_at),
     lastError: row.last_error,
     lane: row.lane,
+    sendingSince: row.sending_since === null ? null : toDate(row.sending_since),
     createdAt: toDate(row.created_at),
   };
 }

@@ -81,6 +81,8 @@ export interface OutboxTable {
   owner: string | null;
   /** 0 urgent, 1 the rest: lanes with urgent work due are claimed first. */
   priority: number;
+  /** When the job began a call that must take effect once; cleared when that call surely did not. */
+  sending_since: IsoTime | null;
   created_at: IsoTime;
   updated_at: IsoTime;
 }

@@ -156,7 +156,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
       const unmigrated = createKyselyStore(kysely);
       try {
         expect(await unmigrated.ready()).toBe(false);
-        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging', '003-scaling', '004-delivery']);
+        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging', '003-scaling', '004-delivery', '005-send-intent']);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
       } finally {
@@ -310,6 +310,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
         nextAttemptAt: sec(0),
         lastError: null,
         lane: 'incident:7',
+        sendingSince: null,
         createdAt: sec(0),
       });
       expect(await store.outbox.list()).toHaveLength(1);
@@ -407,6 +408,27 @@ describe.each(targets)('Kysely store on $name', (target) => {
       await claimJobs(store, sec(1));
       expect(await store.outbox.reclaimAll(sec(2))).toBe(1);
       expect((await claimJobs(store, sec(2), { owner: 'restarted' })).map((j) => [j.id, j.attempts])).toEqual([[job.id, 2]]);
+    });
+
+    it('remembers that a job began a send through a crash and a failure, and forgets it when nothing was sent', async () => {
+      const job = await store.outbox.enqueue({ kind: 'card.post', payload: { lane: 'incident:1' } }, sec(0));
+      const sendingSince = async () => (await store.outbox.list()).find((j) => j.id === job.id)?.sendingSince;
+      await claimJobs(store, sec(1));
+      await store.outbox.markSending(job.id, sec(1.5));
+      // A crash: the restarted process sees the send was begun.
+      await store.outbox.reclaimAll(sec(2));
+      expect((await claimJobs(store, sec(2), { owner: 'restarted' }))[0]?.sendingSince).toEqual(sec(1.5));
+      // A 503 may have been after the send: still begun.
+      await store.outbox.retryLater(job.id, sec(3), 'Slack answered 503');
+      expect(await sendingSince()).toEqual(sec(1.5));
+      // A rate limit, or a hand-back, means nothing was sent.
+      await claimJobs(store, sec(3), { owner: 'restarted' });
+      await store.outbox.retryLater(job.id, sec(4), 'ratelimited', { countAttempt: false });
+      expect(await sendingSince()).toBeNull();
+      await claimJobs(store, sec(4), { owner: 'restarted' });
+      await store.outbox.markSending(job.id, sec(4));
+      await store.outbox.markSending(job.id, null);
+      expect(await sendingSince()).toBeNull();
     });
 
     it('reschedules, releases and buries, and reports depth and the next due time', async () => {
