@@ -34,7 +34,7 @@ export interface IntakePlan {
   /** Set when the alert opens a new incident. */
   open: NewIncident | null;
   alert: AlertChange;
-  incidentChanges: Partial<Omit<Incident, 'id'>>;
+  incidentChanges: Partial<NewIncident>;
   events: TimelineEventDraft[];
   /** True when this alert was the last one firing: the card offers to resolve. */
   allAlertsResolved: boolean;
@@ -126,7 +126,7 @@ export function planAlertIntake(input: IntakeInput): IntakePlan {
   }
 
   const events: TimelineEventDraft[] = [];
-  const incidentChanges: Partial<Omit<Incident, 'id'>> = {};
+  const incidentChanges: Partial<NewIncident> = {};
   let change: AlertChange;
   let firingAfter = input.otherFiring;
 

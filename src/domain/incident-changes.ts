@@ -6,7 +6,7 @@ import type { Incident, IncidentStatus, NewIncident } from './incident';
 import type { Severity } from './severity';
 
 export interface IncidentChange {
-  changes: Partial<Omit<Incident, 'id'>>;
+  changes: Partial<NewIncident>;
   events: TimelineEventDraft[];
 }
 
@@ -51,7 +51,7 @@ export function declareIncident(
 
 export function changeStatus(incident: Incident, to: IncidentStatus, actor: Actor, now: Date, message?: string): ChangeResult {
   if (incident.status === to) return { ok: false, reason: `The incident is already ${to}.` };
-  const changes: Partial<Omit<Incident, 'id'>> = { status: to };
+  const changes: Partial<NewIncident> = { status: to };
   const events: TimelineEventDraft[] = [
     { at: now, type: 'incident.status_changed', actor, data: { from: incident.status, to, ...(message ? { message } : {}) } },
   ];

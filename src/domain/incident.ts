@@ -42,9 +42,20 @@ export interface Incident {
   onCall: OnCallState | null;
   /** Capacity of the scale targets this incident may use, by target name, as last observed. */
   capacity: Record<string, CapacitySnapshot> | null;
+  /**
+   * Its alerts by status, kept by the store as alerts are stored: an alert storm must cost the same per
+   * alert on its ten-thousandth alert as on its first, never a count over every alert of the incident.
+   */
+  alertCounts: AlertCounts;
 }
 
-export type NewIncident = Omit<Incident, 'id'>;
+export interface AlertCounts {
+  firing: number;
+  resolved: number;
+}
+
+/** What is set when an incident is opened or changed; its alert counts follow its alerts. */
+export type NewIncident = Omit<Incident, 'id' | 'alertCounts'>;
 
 /** A message the chat platform accepted: where it is, to find or edit it later. */
 export interface PostedMessage {

@@ -56,8 +56,7 @@ async function applyPlan(tx: StoreTransaction, plan: IntakePlan, incidentId: num
 async function ingestOne(tx: StoreTransaction, alert: NormalizedAlert, now: Date, policy: IntakePolicy | undefined, hooks: IncidentHooks | undefined): Promise<{ incidentId: number | null; opened: boolean }> {
   const incident = await tx.incidents.findOpenByGroupKey(groupingKey(alert));
   const existing = incident ? await tx.alerts.find(incident.id, alert.fingerprint) : null;
-  const firing = incident ? (await tx.alerts.countByStatus(incident.id)).firing : 0;
-  const otherFiring = firing - (existing?.status === 'firing' ? 1 : 0);
+  const otherFiring = incident ? incident.alertCounts.firing - (existing?.status === 'firing' ? 1 : 0) : 0;
   const plan = planAlertIntake({ alert, incident, existing, otherFiring, now, ...(policy ? { policy } : {}) });
   if (!plan.relevant) return { incidentId: incident?.id ?? null, opened: false };
   const incidentId = await applyPlan(tx, plan, incident?.id ?? null, now, hooks);

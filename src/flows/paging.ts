@@ -122,12 +122,16 @@ export async function acknowledgePage(
   return result;
 }
 
+/** Firing alerts named in a page; the rest are counted. */
+const PAGE_MAX_ALERTS = 20;
+
 function customDetails(incident: Incident, firing: Array<{ title: string; count: number }>): Record<string, unknown> {
+  const more = incident.alertCounts.firing - firing.length;
   return {
     incident: `INC-${incident.id}`,
     service: incident.service,
     status: incident.status,
-    firing_alerts: firing.map((a) => (a.count > 1 ? `${a.title} (×${a.count})` : a.title)),
+    firing_alerts: [...firing.map((a) => (a.count > 1 ? `${a.title} (×${a.count})` : a.title)), ...(more > 0 ? [`…and ${more} more`] : [])],
     ...(incident.channelName ? { slack_channel: `#${incident.channelName}` } : {}),
   };
 }
@@ -158,7 +162,7 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     const waited = clock.now().getTime() - incident.page.requestedAt.getTime();
     // (Its creation brings this job forward at once.)
     if (!incident.channelId && waited < CHANNEL_WAIT_MS) return deferred('waiting briefly for the incident channel to link it', new Date(incident.page.requestedAt.getTime() + CHANNEL_WAIT_MS));
-    const alerts = (await store.alerts.listByIncident(incident.id)).filter((a) => a.status === 'firing');
+    const alerts = await store.alerts.listFiring(incident.id, PAGE_MAX_ALERTS);
     const message = typeof job.payload['message'] === 'string' ? job.payload['message'] : undefined;
     const actor = (job.payload['actor'] as Actor | undefined) ?? FIREBREAK;
     const alreadyThere = await triggerGotThrough(job, incident.page);

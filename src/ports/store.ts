@@ -1,6 +1,6 @@
 // Durable storage the flows need. One interface, implemented over SQLite and PostgreSQL.
 import type { NewScaleOperation, ScaleOperation } from '../domain/scaling';
-import type { AlertRecord, AlertStatus } from '../domain/alert';
+import type { AlertRecord } from '../domain/alert';
 import type { Incident, NewIncident } from '../domain/incident';
 import type { NewTimelineEvent, TimelineEvent } from '../domain/timeline';
 
@@ -8,7 +8,7 @@ export type NewAlertRecord = Omit<AlertRecord, 'id'>;
 
 export interface IncidentRepository {
   insert(incident: NewIncident): Promise<Incident>;
-  update(id: number, changes: Partial<Omit<Incident, 'id'>>): Promise<Incident>;
+  update(id: number, changes: Partial<NewIncident>): Promise<Incident>;
   findById(id: number): Promise<Incident | null>;
   findByChannel(channelId: string): Promise<Incident | null>;
   /** The open incident (not resolved) grouping alerts under this key, if any. */
@@ -22,7 +22,8 @@ export interface AlertRepository {
   update(id: number, changes: Partial<Omit<AlertRecord, 'id' | 'incidentId'>>): Promise<void>;
   find(incidentId: number, fingerprint: string): Promise<AlertRecord | null>;
   listByIncident(incidentId: number): Promise<AlertRecord[]>;
-  countByStatus(incidentId: number): Promise<Record<AlertStatus, number>>;
+  /** The incident's first `limit` firing alerts, oldest first (their counts are on the incident). */
+  listFiring(incidentId: number, limit: number): Promise<AlertRecord[]>;
 }
 
 export interface TimelineRepository {

@@ -45,6 +45,7 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
     page: null,
     onCall: null,
     capacity: null,
+    alertCounts: { firing: 1, resolved: 0 },
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import { paging } from './migrations/002-paging';
 import { scaling } from './migrations/003-scaling';
 import { delivery } from './migrations/004-delivery';
 import { sendIntent } from './migrations/005-send-intent';
+import { alertCounts } from './migrations/006-alert-counts';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -15,6 +16,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '003-scaling': scaling,
   '004-delivery': delivery,
   '005-send-intent': sendIntent,
+  '006-alert-counts': alertCounts,
 };
 
 const provider: MigrationProvider = {

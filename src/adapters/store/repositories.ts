@@ -70,14 +70,24 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
 
 export function alertRepository(ctx: RepositoryContext): AlertRepository {
   return {
+    // The incident's counts change in the same statement sequence as its alerts (inside the caller's
+    // transaction), by increments, so replicas storing alerts of one incident at once never lose a count.
     insert: (alert) =>
-      guard(`storing alert ${alert.fingerprint}`, async () =>
-        rowToAlert(await ctx.db().insertInto('alerts').values(alertToRow(alert)).returningAll().executeTakeFirstOrThrow()),
-      ),
+      guard(`storing alert ${alert.fingerprint}`, async () => {
+        const row = await ctx.db().insertInto('alerts').values(alertToRow(alert)).returningAll().executeTakeFirstOrThrow();
+        await countAlerts(ctx, row.incident_id, { [alert.status]: 1 });
+        return rowToAlert(row);
+      }),
     update: (id, changes) =>
       guard(`updating alert ${id}`, async () => {
         const columns = alertChangesToRow(changes);
         if (Object.keys(columns).length === 0) return;
+        const { status } = columns;
+        if (status !== undefined) {
+          // Only a real change of status moves the counts: firing to resolved, or back.
+          const changed = await ctx.db().updateTable('alerts').set({ status }).where('id', '=', id).where('status', '<>', status).returning('incident_id').executeTakeFirst();
+          if (changed) await countAlerts(ctx, changed.incident_id, status === 'firing' ? { firing: 1, resolved: -1 } : { firing: -1, resolved: 1 });
+        }
         const result = await ctx.db().updateTable('alerts').set(columns).where('id', '=', id).executeTakeFirst();
         if (result.numUpdatedRows === 0n) throw new FirebreakError('NOT_FOUND', `alert ${id} does not exist`, { step: `updating alert ${id}` });
       }),
@@ -92,20 +102,23 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
       guard(`listing the alerts of incident ${incidentId}`, async () =>
         (await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute()).map(rowToAlert),
       ),
-    countByStatus: (incidentId) =>
-      guard(`counting the alerts of incident ${incidentId}`, async () => {
-        const rows = await ctx
-          .db()
-          .selectFrom('alerts')
-          .select((eb) => ['status', eb.fn.countAll().as('n')])
-          .where('incident_id', '=', incidentId)
-          .groupBy('status')
-          .execute();
-        const counts: Record<AlertStatus, number> = { firing: 0, resolved: 0 };
-        for (const row of rows) if (row.status === 'firing' || row.status === 'resolved') counts[row.status] = Number(row.n);
-        return counts;
-      }),
+    listFiring: (incidentId, limit) =>
+      guard(`listing the firing alerts of incident ${incidentId}`, async () =>
+        (await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).where('status', '=', 'firing').orderBy('id').limit(limit).execute()).map(rowToAlert),
+      ),
   };
+}
+
+async function countAlerts(ctx: RepositoryContext, incidentId: number, by: Partial<Record<AlertStatus, number>>): Promise<void> {
+  await ctx
+    .db()
+    .updateTable('incidents')
+    .set((eb) => ({
+      ...(by.firing ? { alerts_firing: eb('alerts_firing', '+', by.firing) } : {}),
+      ...(by.resolved ? { alerts_resolved: eb('alerts_resolved', '+', by.resolved) } : {}),
+    }))
+    .where('id', '=', incidentId)
+    .execute();
 }
 
 export function timelineRepository(ctx: RepositoryContext): TimelineRepository {

@@ -120,6 +120,7 @@ export function rowToIncident(row: Selectable<IncidentsTable>): Incident {
     page: row.page === null ? null : pageFromJson(row.page),
     onCall: row.on_call === null ? null : onCallFromJson(row.on_call),
     capacity: row.capacity === null ? null : capacityFromJson(row.capacity),
+    alertCounts: { firing: Number(row.alerts_firing), resolved: Number(row.alerts_resolved) },
   };
 }
 

@@ -34,6 +34,9 @@ export interface IncidentsTable {
   /** Where the announcement in the incidents channel was posted, as JSON `{channelId, ts}`. */
   announcement: JsonText | null;
   updated_at: IsoTime;
+  /** Its alerts by status, kept by the alert repository as alerts are stored (migration 006). */
+  alerts_firing: Generated<number>;
+  alerts_resolved: Generated<number>;
 }
 
 export interface AlertsTable {

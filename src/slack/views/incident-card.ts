@@ -12,8 +12,10 @@ import { capacityBlocks } from './scale-views';
 import { timelineLine } from './timeline-text';
 
 export interface IncidentCardInput {
+  /** Its `alertCounts` say how many alerts fire and have resolved. */
   incident: Incident;
-  alerts: AlertRecord[];
+  /** The first firing alerts (at least `maxAlerts` of them when there are that many), oldest first. */
+  firingAlerts: AlertRecord[];
   /** The latest timeline events, oldest first. */
   latest: TimelineEvent[];
   now: Date;
@@ -56,29 +58,33 @@ function alertLine(alert: AlertRecord, timeZone: string): string {
   return `• ${title}${count} — ${alert.severity}, since ${clockTime(alert.startsAt, timeZone)}`;
 }
 
+/** How many firing alerts the card lists before "and N more". */
+export const CARD_MAX_ALERTS = 8;
+
 function alertsSection(input: IncidentCardInput): KnownBlock[] {
-  const { alerts, incident, timeZone } = input;
-  if (alerts.length === 0) return [];
-  const firing = alerts.filter((a) => a.status === 'firing');
-  const max = input.maxAlerts ?? 8;
-  if (firing.length === 0) {
+  const { incident, timeZone } = input;
+  const { firing, resolved } = incident.alertCounts;
+  const total = firing + resolved;
+  if (total === 0) return [];
+  const max = input.maxAlerts ?? CARD_MAX_ALERTS;
+  if (firing === 0) {
     const offer = isOpen(incident.status)
       ? ' If the service is healthy again, resolve the incident.'
       : '';
     const block: KnownBlock = {
       type: 'section',
       block_id: 'alerts',
-      text: { type: 'mrkdwn', text: `:white_check_mark: *All ${alerts.length} alert${alerts.length === 1 ? ' has' : 's have'} resolved.*${offer}` },
+      text: { type: 'mrkdwn', text: `:white_check_mark: *All ${total} alert${total === 1 ? ' has' : 's have'} resolved.*${offer}` },
     };
     if (isOpen(incident.status)) {
       block.accessory = { type: 'button', action_id: ACTIONS.incidentResolve, text: { type: 'plain_text', text: 'Resolve incident' }, style: 'primary', value: String(incident.id) };
     }
     return [block];
   }
-  const lines = firing.slice(0, max).map((a) => alertLine(a, timeZone));
-  if (firing.length > max) lines.push(`…and ${firing.length - max} more`);
-  const resolved = alerts.length - firing.length;
-  const heading = `*Firing alerts (${firing.length}${resolved > 0 ? `, ${resolved} resolved` : ''})*`;
+  const listed = input.firingAlerts.slice(0, max);
+  const lines = listed.map((a) => alertLine(a, timeZone));
+  if (firing > listed.length) lines.push(`…and ${firing - listed.length} more`);
+  const heading = `*Firing alerts (${firing}${resolved > 0 ? `, ${resolved} resolved` : ''})*`;
   return [{ type: 'section', block_id: 'alerts', text: { type: 'mrkdwn', text: truncate([heading, ...lines].join('\n'), 2900) } }];
 }
 

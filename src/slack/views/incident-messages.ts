@@ -6,7 +6,7 @@ import type { ScaleTarget } from '../../domain/scale-target';
 import type { Notice } from '../../flows/outbox-jobs';
 import { ACTIONS } from '../ids';
 import { escapeMrkdwn } from './format';
-import { renderIncidentCard } from './incident-card';
+import { CARD_MAX_ALERTS, renderIncidentCard } from './incident-card';
 
 export function announcementMessage(incident: Incident): { text: string; blocks: KnownBlock[] } {
   const headline = `${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}`;
@@ -72,8 +72,8 @@ export function slackIncidentRenderer(options: {
   return {
     async card({ incident, store, now }) {
       const scaleTargets = options.scaleTargetsFor?.(incident) ?? [];
-      const [alerts, latest, scaleOperations] = await Promise.all([
-        store.alerts.listByIncident(incident.id),
+      const [firingAlerts, latest, scaleOperations] = await Promise.all([
+        store.alerts.listFiring(incident.id, CARD_MAX_ALERTS),
         store.timeline.list(incident.id, { latest: options.timelineEntries }),
         scaleTargets.length > 0 ? store.scaleOperations.listByIncident(incident.id) : Promise.resolve([]),
       ]);
@@ -82,7 +82,7 @@ export function slackIncidentRenderer(options: {
         ? (await store.timeline.list(incident.id)).filter((e) => e.type === 'postmortem.drafted').at(-1)
         : undefined;
       const postmortemUrl = drafted?.type === 'postmortem.drafted' ? (drafted.data.url ?? null) : null;
-      return renderIncidentCard({ incident, alerts, latest, now, timeZone: options.timeZone, pagingEnabled: options.pagingEnabled ?? false, scaleTargets, scaleOperations, postmortemUrl });
+      return renderIncidentCard({ incident, firingAlerts, latest, now, timeZone: options.timeZone, pagingEnabled: options.pagingEnabled ?? false, scaleTargets, scaleOperations, postmortemUrl });
     },
     announcement: announcementMessage,
     notice: noticeMessage,

@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase, redactDatabaseUrl } from '../../../src/adapters/store/database';
 import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
-import { migrateToLatest } from '../../../src/adapters/store/migrations';
+import { migrateToLatest, migrator } from '../../../src/adapters/store/migrations';
+import { alertToRow, incidentToRow } from '../../../src/adapters/store/rows';
 import type { Database } from '../../../src/adapters/store/schema';
 import type { Actor } from '../../../src/domain/actor';
 import type { NewIncident } from '../../../src/domain/incident';
@@ -156,7 +157,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
       const unmigrated = createKyselyStore(kysely);
       try {
         expect(await unmigrated.ready()).toBe(false);
-        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging', '003-scaling', '004-delivery', '005-send-intent']);
+        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging', '003-scaling', '004-delivery', '005-send-intent', '006-alert-counts']);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
       } finally {
@@ -164,6 +165,25 @@ describe.each(targets)('Kysely store on $name', (target) => {
         await fresh.drop();
       }
       expect(await unmigrated.ready()).toBe(false);
+    });
+
+    it('counts the alerts of incidents stored before their counts were kept', async () => {
+      const fresh = await target.create();
+      const kysely = openDatabase(fresh.url);
+      const before = createKyselyStore(kysely);
+      try {
+        const { error } = await migrator(kysely).migrateTo('005-send-intent');
+        expect(error).toBeUndefined();
+        const { id } = await kysely.insertInto('incidents').values({ ...incidentToRow(newIncident(), at(0)) }).returning('id').executeTakeFirstOrThrow();
+        for (const [fingerprint, status] of [['a', 'firing'], ['b', 'firing'], ['c', 'resolved']] as const) {
+          await kysely.insertInto('alerts').values(alertToRow({ ...newAlert(id, { fingerprint }), status })).execute();
+        }
+        expect(await migrateToLatest(kysely)).toEqual(['006-alert-counts']);
+        expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
+      } finally {
+        await before.close();
+        await fresh.drop();
+      }
     });
   });
 
@@ -179,7 +199,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
       });
       const stored = await store.incidents.insert(draft);
       expect(typeof stored.id).toBe('number');
-      expect(stored).toEqual({ id: stored.id, ...draft });
+      expect(stored).toEqual({ id: stored.id, ...draft, alertCounts: { firing: 0, resolved: 0 } });
       expect(await store.incidents.findById(stored.id)).toEqual(stored);
       expect(await store.incidents.findByChannel('C0INC1')).toEqual(stored);
       expect(await store.incidents.findById(stored.id + 1000)).toBeNull();
@@ -240,9 +260,9 @@ describe.each(targets)('Kysely store on $name', (target) => {
   });
 
   describe('alerts', () => {
-    it('round-trips, updates and counts alerts by status, zeros included', async () => {
+    it('round-trips and updates alerts, and keeps their counts by status on the incident', async () => {
       const incident = await store.incidents.insert(newIncident());
-      expect(await store.alerts.countByStatus(incident.id)).toEqual({ firing: 0, resolved: 0 });
+      expect(incident.alertCounts).toEqual({ firing: 0, resolved: 0 });
 
       const alert = await store.alerts.insert(newAlert(incident.id));
       expect(typeof alert.id).toBe('number');
@@ -256,7 +276,15 @@ describe.each(targets)('Kysely store on $name', (target) => {
         { ...alert, status: 'resolved', endsAt: at(9), count: 3, summary: null },
         second,
       ]);
-      expect(await store.alerts.countByStatus(incident.id)).toEqual({ firing: 1, resolved: 1 });
+      expect((await store.incidents.findById(incident.id))?.alertCounts).toEqual({ firing: 1, resolved: 1 });
+      // Changing other fields, or setting the status it already has, counts nothing twice.
+      await store.alerts.update(alert.id, { status: 'resolved', count: 4 });
+      await store.alerts.update(second.id, { status: 'firing', lastSeenAt: at(10) });
+      expect((await store.incidents.findById(incident.id))?.alertCounts).toEqual({ firing: 1, resolved: 1 });
+      await store.alerts.update(alert.id, { status: 'firing' });
+      expect((await store.incidents.findById(incident.id))?.alertCounts).toEqual({ firing: 2, resolved: 0 });
+      expect((await store.alerts.listFiring(incident.id, 1)).map((a) => a.id)).toEqual([alert.id]);
+      expect((await store.alerts.listFiring(incident.id, 5)).map((a) => a.id)).toEqual([alert.id, second.id]);
       expect((await rejection(store.alerts.update(alert.id + 1000, { count: 2 }))).code).toBe('NOT_FOUND');
     });
 
