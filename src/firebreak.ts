@@ -13,7 +13,7 @@ import { storedSlackBudget } from './adapters/slack/slack-budget';
 import { SLACK_TIER_DEFAULTS } from './config/policy';
 import type { Config } from './config/load';
 import { respondersFor, severityForService } from './domain/routing';
-import type { IngestDeps } from './flows/ingest-alerts';
+import { ingestInBatches, type IngestDeps } from './flows/ingest-alerts';
 import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
 import { incidentChannelHandlers } from './flows/incident-channel';
 import { pagingHandlers, pagingOnChange, pagingOnOpen, type PagingSetup } from './flows/paging';
@@ -295,7 +295,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       ...(pagerDuty.webhookSecret ? [pagerDutyRoutes({ secret: pagerDuty.webhookSecret, flows: { ...flows, ackTimeoutMinutes: config.policy.paging.ackTimeoutMinutes } })] : []),
       alertRoutes({
         token: env.ALERT_WEBHOOK_TOKEN ?? '',
-        ingest,
+        // Webhooks arriving together are stored in one transaction (group commit), each answered after it.
+        ingest: ingestInBatches(ingest),
         parsers: {
           alertmanager: (body) => parseAlertmanagerWebhook(body, severityOptions),
           generic: (body) => parseGenericAlert(body, severityOptions),

@@ -63,41 +63,112 @@ async function ingestOne(tx: StoreTransaction, alert: NormalizedAlert, now: Date
   return { incidentId, opened: plan.open !== null };
 }
 
+/** Stores one delivery (one webhook body) and says what the monitor is told. */
+export type Ingest = (deliveryKey: string, alerts: NormalizedAlert[]) => Promise<IngestResult>;
+
+interface Stored {
+  result: IngestResult;
+  /** Incidents this delivery opened. */
+  opened: number[];
+}
+
 /**
  * Ingests one delivery (one webhook body). `deliveryKey` identifies the delivery — the same body sent
  * twice has the same key — so the second time the stored answer is returned and nothing changes.
  */
 export async function ingestAlerts(deps: IngestDeps, deliveryKey: string, alerts: NormalizedAlert[]): Promise<IngestResult> {
+  const [stored] = await storeRetryingConflicts(deps, [{ deliveryKey, alerts }]);
+  announce(deps, [stored as Stored]);
+  return (stored as Stored).result;
+}
+
+/**
+ * Group commit: the deliveries that arrive while the store is busy are stored together, in one transaction,
+ * and each is answered once that commits. In a storm, one commit (and one wake of the outbox) serves
+ * hundreds of webhooks instead of one each; alone, a delivery waits no longer than its own transaction.
+ * A batch that fails is stored again one delivery at a time, so one bad delivery fails only itself.
+ */
+export function ingestInBatches(deps: IngestDeps, options: { maxDeliveries?: number } = {}): Ingest {
+  const maxDeliveries = options.maxDeliveries ?? 200;
+  type Waiting = { deliveryKey: string; alerts: NormalizedAlert[]; resolve(result: IngestResult): void; reject(error: unknown): void };
+  let queue: Waiting[] = [];
+  let storing = false;
+
+  async function storeBatch(batch: Waiting[]): Promise<void> {
+    try {
+      const stored = await storeRetryingConflicts(deps, batch);
+      announce(deps, stored);
+      stored.forEach((s, i) => batch[i]?.resolve(s.result));
+    } catch {
+      for (const waiting of batch) {
+        ingestAlerts(deps, waiting.deliveryKey, waiting.alerts).then(waiting.resolve, waiting.reject);
+      }
+    }
+  }
+
+  async function drain(): Promise<void> {
+    storing = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.slice(0, maxDeliveries);
+        queue = queue.slice(batch.length);
+        await storeBatch(batch);
+      }
+    } finally {
+      storing = false;
+    }
+  }
+
+  return (deliveryKey, alerts) =>
+    new Promise<IngestResult>((resolve, reject) => {
+      queue.push({ deliveryKey, alerts, resolve, reject });
+      // The first of a burst waits one turn of the event loop for the rest of it; later ones join the next
+      // batch while this one is being stored.
+      if (!storing && queue.length === 1) setImmediate(() => void drain());
+    });
+}
+
+/** Stores the deliveries in one transaction; two replicas racing to open one incident retry once. */
+async function storeRetryingConflicts(deps: IngestDeps, deliveries: ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>): Promise<Stored[]> {
   try {
-    return await ingestOnce(deps, deliveryKey, alerts);
+    return await storeTogether(deps, deliveries);
   } catch (error) {
     // Two replicas (or two copies of one delivery) raced to open the same incident or record the same
     // delivery; the loser's transaction rolled back. Run again: it now sees the winner's rows.
     if (!isFirebreakError(error, 'STORE_CONFLICT')) throw error;
-    return ingestOnce(deps, deliveryKey, alerts);
+    return storeTogether(deps, deliveries);
   }
 }
 
-async function ingestOnce(deps: IngestDeps, deliveryKey: string, alerts: NormalizedAlert[]): Promise<IngestResult> {
+async function storeTogether(deps: IngestDeps, deliveries: ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>): Promise<Stored[]> {
   const now = deps.clock.now();
-  const opened: number[] = [];
-  const result = await deps.store.transaction(async (tx) => {
-    const seen = await tx.deliveries.find(deliveryKey);
-    // A repeat within the window is the monitor retrying one delivery. The same bytes much later are news:
-    // an alert that resolved and fired again (a generic alert's body carries no timestamp).
-    if (seen && now.getTime() - seen.receivedAt.getTime() < REDELIVERY_WINDOW_MS) return { ...(seen.response as StoredAnswer), duplicate: true };
-    if (seen) await tx.deliveries.forget(deliveryKey);
-    const incidents = new Set<number>();
-    for (const alert of alerts) {
-      const { incidentId, opened: isNew } = await ingestOne(tx, alert, now, deps.policy, deps.hooks);
-      if (incidentId !== null) incidents.add(incidentId);
-      if (isNew && incidentId !== null) opened.push(incidentId);
-    }
-    const answer: StoredAnswer = { accepted: alerts.length, incidents: [...incidents] };
-    await tx.deliveries.record(deliveryKey, answer, now);
-    return { ...answer, duplicate: false };
+  return deps.store.transaction(async (tx) => {
+    const stored: Stored[] = [];
+    for (const { deliveryKey, alerts } of deliveries) stored.push(await storeDelivery(tx, deps, deliveryKey, alerts, now));
+    return stored;
   });
-  for (const id of opened) deps.onIncidentOpened?.(id);
-  if (!result.duplicate) deps.wakeOutbox();
-  return result;
+}
+
+async function storeDelivery(tx: StoreTransaction, deps: IngestDeps, deliveryKey: string, alerts: NormalizedAlert[], now: Date): Promise<Stored> {
+  const seen = await tx.deliveries.find(deliveryKey);
+  // A repeat within the window is the monitor retrying one delivery. The same bytes much later are news:
+  // an alert that resolved and fired again (a generic alert's body carries no timestamp).
+  if (seen && now.getTime() - seen.receivedAt.getTime() < REDELIVERY_WINDOW_MS) return { result: { ...(seen.response as StoredAnswer), duplicate: true }, opened: [] };
+  if (seen) await tx.deliveries.forget(deliveryKey);
+  const incidents = new Set<number>();
+  const opened: number[] = [];
+  for (const alert of alerts) {
+    const { incidentId, opened: isNew } = await ingestOne(tx, alert, now, deps.policy, deps.hooks);
+    if (incidentId !== null) incidents.add(incidentId);
+    if (isNew && incidentId !== null) opened.push(incidentId);
+  }
+  const answer: StoredAnswer = { accepted: alerts.length, incidents: [...incidents] };
+  await tx.deliveries.record(deliveryKey, answer, now);
+  return { result: { ...answer, duplicate: false }, opened };
+}
+
+/** After the commit: say which incidents opened, and wake the outbox once for the lot. */
+function announce(deps: IngestDeps, stored: Stored[]): void {
+  for (const { opened } of stored) for (const id of opened) deps.onIncidentOpened?.(id);
+  if (stored.some((s) => !s.result.duplicate)) deps.wakeOutbox();
 }

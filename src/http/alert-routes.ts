@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
 import type { NormalizedAlert } from '../domain/alert';
-import { ingestAlerts, type IngestDeps } from '../flows/ingest-alerts';
+import type { Ingest } from '../flows/ingest-alerts';
 import { requireBearerToken } from './bearer-auth';
 import { decodeContentEncoding } from './content-encoding';
 
@@ -13,7 +13,8 @@ export type AlertParser = (body: unknown) => { ok: true; alerts: NormalizedAlert
 
 export interface AlertRoutesOptions {
   token: string;
-  ingest: IngestDeps;
+  /** Stores a delivery; answers once it is committed. */
+  ingest: Ingest;
   /** Parsers by source: `alertmanager` serves POST /alerts/alertmanager. */
   parsers: Readonly<Record<string, AlertParser>>;
   onAccepted?(source: string, count: number): void;
@@ -53,7 +54,7 @@ export function alertRoutes(options: AlertRoutesOptions): Router {
         res.status(400).json({ error: 'invalid alert payload', issues: parsed.issues });
         return;
       }
-      const result = await ingestAlerts(options.ingest, deliveryKey(source, raw), parsed.alerts);
+      const result = await options.ingest(deliveryKey(source, raw), parsed.alerts);
       if (!result.duplicate) options.onAccepted?.(source, result.accepted);
       res.status(202).json({ accepted: result.accepted, incidents: result.incidents, ...(result.duplicate ? { duplicate: true } : {}) });
     });

@@ -1,0 +1,76 @@
+// Group commit on a real SQLite file: deliveries arriving together are stored together, each answered as
+// if alone — repeats recognised, one incident per group, and one bad delivery failing only itself.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../../src/adapters/store/database';
+import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
+import { migrateToLatest } from '../../../src/adapters/store/migrations';
+import { ingestInBatches, type IngestDeps } from '../../../src/flows/ingest-alerts';
+import type { Store } from '../../../src/ports/store';
+import { anAlert, T0 } from '../../support/builders';
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'firebreak-batches-'));
+  const db = openDatabase(`sqlite:${join(dir, 'firebreak.db')}`);
+  await migrateToLatest(db);
+  store = createKyselyStore(db);
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function deps(overrides: Partial<IngestDeps> = {}): IngestDeps & { wakes: number; opened: number[] } {
+  const seen = { wakes: 0, opened: [] as number[] };
+  return Object.assign(seen, {
+    store,
+    clock: { now: () => T0 },
+    wakeOutbox: () => void (seen.wakes += 1),
+    onIncidentOpened: (id: number) => void seen.opened.push(id),
+    ...overrides,
+  });
+}
+
+const groupAlert = (group: number, fingerprint: string) => anAlert({ groupKey: `{}:{shard="${group}"}`, fingerprint, title: `Shard ${group} is slow` });
+
+it('stores a burst of deliveries together, answering each as if it came alone', async () => {
+  const d = deps();
+  const ingest = ingestInBatches(d);
+  // 30 deliveries at once: 10 groups, 3 deliveries each, the last of each group a repeat of its first.
+  const answers = await Promise.all(
+    Array.from({ length: 30 }, (_, i) => {
+      const group = i % 10;
+      const round = Math.floor(i / 10);
+      const key = round === 2 ? `delivery-${group}-0` : `delivery-${group}-${round}`;
+      return ingest(key, [groupAlert(group, `fp-${group}-${round === 2 ? 0 : round}`)]);
+    }),
+  );
+  expect(answers.filter((a) => a.duplicate)).toHaveLength(10);
+  expect(answers.every((a) => a.accepted === 1 && a.incidents.length === 1)).toBe(true);
+  const incidents = await store.incidents.listOpen();
+  expect(incidents).toHaveLength(10);
+  expect(incidents.every((i) => i.alertCounts.firing === 2)).toBe(true);
+  expect(d.opened.sort((a, b) => a - b)).toEqual(incidents.map((i) => i.id).sort((a, b) => a - b));
+  // They arrived together: one commit, one wake of the outbox, not thirty.
+  expect(d.wakes).toBe(1);
+});
+
+it('fails only the delivery that cannot be stored when its batch fails', async () => {
+  const d = deps({
+    hooks: {
+      opened: async (_tx, incident) => {
+        if (incident.title === 'Shard 3 is slow') throw new Error('the paging hook failed');
+      },
+    },
+  });
+  const ingest = ingestInBatches(d);
+  const answers = await Promise.allSettled([0, 1, 2, 3, 4].map((group) => ingest(`delivery-${group}`, [groupAlert(group, `fp-${group}`)])));
+  expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+  expect((await store.incidents.listOpen()).map((i) => i.title).sort()).toEqual(['Shard 0 is slow', 'Shard 1 is slow', 'Shard 2 is slow', 'Shard 4 is slow']);
+  // The failed one was not recorded as delivered: the monitor's retry is stored, not answered as a repeat.
+  const retried = await ingestInBatches(deps())('delivery-3', [groupAlert(3, 'fp-3')]);
+  expect(retried.duplicate).toBe(false);
+});
