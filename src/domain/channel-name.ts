@@ -1,12 +1,16 @@
 // Incident channel names: inc-YYYYMMDD-<slug>, within Slack's rules (lowercase a-z, 0-9, '-', '_'; ≤ 80 chars).
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns/format';
-import { slugify } from 'transliteration';
+import type { slugify as Slugify } from 'transliteration';
 
 export const MAX_CHANNEL_NAME_LENGTH = 80;
 
+// Its tables take a tenth of a second to load: loaded at the first channel, not on every (re)start.
+let slugify: typeof Slugify | null = null;
+
 /** Titles in any script become readable ASCII (Cyrillic, CJK and accents are transliterated). */
 export function slugForTitle(title: string): string {
+  slugify ??= (require('transliteration') as { slugify: typeof Slugify }).slugify;
   return slugify(title, { lowercase: true, separator: '-', trim: true })
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-{2,}/g, '-')

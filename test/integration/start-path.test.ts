@@ -14,9 +14,9 @@ function modulesLoadedAtImport(): string[] {
   return (JSON.parse(out) as string[]).map((path) => path.slice(ROOT.length + 1));
 }
 
-it('loads neither the AWS SDK, pg, pdjs nor the sandbox until an install uses them', () => {
+it('loads neither the AWS SDK, pg, pdjs, the transliteration tables nor the sandbox until an install uses them', () => {
   const loaded = modulesLoadedAtImport();
   expect(loaded.some((m) => m.startsWith('src/firebreak'))).toBe(true);
-  const needlessAtStart = loaded.filter((m) => /^node_modules\/(@aws-sdk\/|pg\/|@pagerduty\/pdjs\/)|^src\/sandbox\//.test(m));
+  const needlessAtStart = loaded.filter((m) => /^node_modules\/(@aws-sdk\/|pg\/|@pagerduty\/pdjs\/|transliteration\/)|^src\/sandbox\//.test(m));
   expect(needlessAtStart).toEqual([]);
 });
