@@ -63,9 +63,27 @@ async function createChannel(deps: IncidentChannelDeps, incident: Incident): Pro
 export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKind, JobHandler> {
   const { store, chat, clock } = deps;
 
+  /**
+   * Opens the incident's channel and posts its card there, in one step: the card is what people joining
+   * the channel come for, so it does not wait for another turn of the outbox. Invitations, the pin and the
+   * announcement are queued after. A retry after a crash picks up where the last attempt stopped.
+   */
   const openChannel: JobHandler = async (job) => {
-    const incident = await loadIncident(store, job);
-    if (!incident || incident.channelId || incident.channelFailure) return skipped('the incident already has its channel, or never will');
+    let incident = await loadIncident(store, job);
+    if (!incident || incident.channelFailure) return skipped('the incident never will have a channel');
+    let created: string | null = null;
+    if (!incident.channelId) {
+      const opened = await openChannelFor(incident);
+      if ('refused' in opened) return sent(opened.refused);
+      incident = opened.incident;
+      created = `created the incident channel #${incident.channelName} (${incident.channelId})`;
+    }
+    if (incident.cardTs || !incident.channelId) return created ? sent(created) : skipped('the incident already has its channel and card');
+    const card = await postCardFor(job, incident, incident.channelId);
+    return sent(created ? `${created}; ${card}` : card);
+  };
+
+  async function openChannelFor(incident: Incident): Promise<{ incident: Incident } | { refused: string }> {
     let channel: { id: string; name: string };
     try {
       channel = await createChannel(deps, incident);
@@ -79,15 +97,17 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
         await enqueueAnnouncement(tx, incident.id, clock.now());
         await tx.outbox.bringForward(incident.id, WAITING_FOR_CHANNEL_JOBS, clock.now());
       });
-      return sent(`could not create a channel for INC-${incident.id} (${error.message}); announcing it in #${deps.announceChannel} instead`);
+      return { refused: `could not create a channel for INC-${incident.id} (${error.message}); announcing it in #${deps.announceChannel} instead` };
     }
-    await store.transaction(async (tx) => {
-      await tx.incidents.update(incident.id, { channelId: channel.id, channelName: channel.name });
-      await enqueueChannelSetup(tx, incident.id, clock.now());
-      await tx.outbox.bringForward(incident.id, WAITING_FOR_CHANNEL_JOBS, clock.now());
-    });
-    return sent(`created the incident channel #${channel.name} (${channel.id})`);
-  };
+    return {
+      incident: await store.transaction(async (tx) => {
+        const updated = await tx.incidents.update(incident.id, { channelId: channel.id, channelName: channel.name });
+        await enqueueChannelSetup(tx, incident.id, clock.now());
+        await tx.outbox.bringForward(incident.id, WAITING_FOR_CHANNEL_JOBS, clock.now());
+        return updated;
+      }),
+    };
+  }
 
   const inviteResponders: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
@@ -121,18 +141,24 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     }
   }
 
-  const postCard: JobHandler = async (job) => {
-    const incident = await loadIncident(store, job);
-    if (!incident?.channelId || incident.cardTs) return skipped('the card is already posted');
+  /** Posts the card (or finds it, posted before a crash), then queues its pin. */
+  async function postCardFor(job: OutboxJob, incident: Incident, channelId: string): Promise<string> {
     const message = await deps.render.card({ incident, store, now: clock.now() });
-    const { posted, found } = await postOnce(job, incident.channelId, { ...message, marker: { kind: 'incident_card', incidentId: incident.id } });
+    const { posted, found } = await postOnce(job, channelId, { ...message, marker: { kind: 'incident_card', incidentId: incident.id } });
     await store.transaction(async (tx) => {
       await tx.incidents.update(incident.id, { cardTs: posted.ts });
       await enqueuePin(tx, incident.id, clock.now());
       // The card found after a restart shows the state of then: bring it up to date.
       if (found) await enqueueCardUpdate(tx, incident.id, clock.now());
     });
-    return sent(found ? `found the incident card posted before a restart in #${incident.channelName}` : `posted the incident card in #${incident.channelName}`);
+    return found ? `found the incident card posted before a restart in #${incident.channelName}` : `posted the incident card in #${incident.channelName}`;
+  }
+
+  /** Card jobs queued before opening the channel posted the card too (kept for jobs stored by earlier versions). */
+  const postCard: JobHandler = async (job) => {
+    const incident = await loadIncident(store, job);
+    if (!incident?.channelId || incident.cardTs) return skipped('the card is already posted');
+    return sent(await postCardFor(job, incident, incident.channelId));
   };
 
   const pinCard: JobHandler = async (job) => {

@@ -14,7 +14,8 @@ export const JOB = {
 export type JobKind = (typeof JOB)[keyof typeof JOB];
 
 /** Jobs that post or edit a message: Slack allows about one a second per channel, so their lane is paced. */
-export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([JOB.announce, JOB.postCard, JOB.updateCard, JOB.postNotice, 'postmortem.post']);
+// Opening the channel posts the card in it, too.
+export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([JOB.openChannel, JOB.announce, JOB.postCard, JOB.updateCard, JOB.postNotice, 'postmortem.post']);
 
 /**
  * Jobs that wait for the incident's channel (to post in it, invite to it, link it). They look again only now
@@ -39,10 +40,9 @@ export async function enqueueChannelOpening(tx: StoreTransaction, incidentId: nu
   await tx.outbox.enqueue(job(JOB.openChannel, incidentId, { coalesceKey: `open:${incidentId}`, urgent: true }), now);
 }
 
-/** After the channel exists: invite, post the card, announce. */
+/** After the channel exists (its card is posted in the same step): invite, announce. */
 export async function enqueueChannelSetup(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {
   await tx.outbox.enqueue(job(JOB.inviteResponders, incidentId), now);
-  await tx.outbox.enqueue(job(JOB.postCard, incidentId, { coalesceKey: `post:${incidentId}` }), now);
   await enqueueAnnouncement(tx, incidentId, now);
 }
 

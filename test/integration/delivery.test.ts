@@ -4,6 +4,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDatabase } from '../../src/adapters/store/database';
+import { createKyselyStore } from '../../src/adapters/store/kysely-store';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, startHarness, testEnv, type Harness } from '../support/harness';
 import { alertmanagerPayload } from '../support/payloads';
@@ -47,6 +49,17 @@ describe('one process on SQLite', () => {
     expect(new Set(channels.map((c) => c.name)).size).toBe(60);
     expect(channels.map((c) => c.name)).toContain(incidents.find((i) => i.id === Math.max(...incidents.map((x) => x.id)))?.channelName);
     expect(await h.firebreak.store.outbox.list({ status: 'dead' })).toEqual([]);
+  });
+
+  it('posts the card as it opens the channel, so the people invited find it there', async () => {
+    h = await startHarness({ policy: `${FAST_POLICY}routing:\n  defaultResponders: [U0ALICE]\n` });
+    expect((await h.postAlert('alertmanager', sameTitle(1))).status).toBe(202);
+    await eventually(() => h.slack.members(incidentChannels(h.slack)[0]?.id ?? '').includes('U0ALICE'), 'alice invited');
+    const channel = incidentChannels(h.slack)[0]!;
+    const calls = h.slack.calls().filter((c) => c.args['channel'] === channel.id || c.args['name'] === channel.name).map((c) => c.method);
+    expect(calls.slice(0, 3)).toEqual(['conversations.create', 'chat.postMessage', 'conversations.invite']);
+    // One step of the outbox, not two: no separate job was queued to post the card.
+    expect((await h.firebreak.store.outbox.list()).map((j) => j.kind)).not.toContain('card.post');
   });
 
   it('says in #incidents when Slack refuses the channel for good, and leaves nothing retrying', async () => {
@@ -281,33 +294,47 @@ describe('replicas on PostgreSQL', () => {
     }
   });
 
-  it('after a kill, posts a card the dead replica never began posting without searching Slack for it', async () => {
+  it('after kills, searches Slack only for the announcements a dead replica had begun posting, not for every one it had claimed', async () => {
     const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
     const proxy = await startLossyProxy(slack.apiUrl);
     const running: FirebreakProcess[] = [];
     try {
       const dir = mkdtempSync(join(tmpdir(), 'firebreak-intent-'));
       dirs.push(dir);
-      writeFileSync(join(dir, 'firebreak.yaml'), `${FAST_POLICY}routing:\n  defaultResponders: [U0ALICE]\n`);
+      writeFileSync(join(dir, 'firebreak.yaml'), FAST_POLICY);
       const env = { ...testEnv(slack, dir, { DATABASE_URL: databaseUrl, SLACK_API_URL: proxy.apiUrl }), LOG_LEVEL: 'info' };
-      // The card is claimed together with the invitation ahead of it in the incident's lane; the replica is
-      // killed while Slack keeps the invitation unanswered, before it began posting the card.
-      proxy.setFault((method) => (method === 'conversations.invite' ? 'hang' : null));
-      const first = await spawnFirebreak(env, { cwd: dir });
-      running.push(first);
-      expect((await postJson(`${first.url}/alerts/alertmanager`, sameTitle(1), { authorization: `Bearer ${ALERT_TOKEN}` })).status).toBe(202);
-      await eventually(() => proxy.hungCalls() === 1, 'the first replica to be waiting on Slack to invite the responders');
-      first.child.kill('SIGKILL');
-      await first.exited;
-      proxy.setFault(null);
+      const announcementsChannel = slack.channelByName('incidents')!.id;
+      const isAnnouncement = (method: string, body: string) => method === 'chat.postMessage' && decodeURIComponent(body).includes('firebreak_incident_announcement');
+      const historyOfAnnouncements = () => slack.calls().filter((c) => c.method === 'conversations.history' && c.args['channel'] === announcementsChannel).length;
+      const killLatest = async () => {
+        const p = running[running.length - 1]!;
+        p.child.kill('SIGKILL');
+        await p.exited;
+      };
+      // 1. The first announcement's post never comes back; the replica dies with the next two queued behind it.
+      proxy.setFault((method, body) => (isAnnouncement(method, body) ? 'hang' : null));
       running.push(await spawnFirebreak(env, { cwd: dir }));
-      const cards = () => incidentChannels(slack).flatMap((c) => slack.messages(c.id)).filter((m) => m.metadata?.event_type === 'firebreak_incident_card');
-      await eventually(() => cards().length > 0, 'the card', 20_000);
-      await eventually(() => slack.messages(slack.channelByName('incidents')!.id).some((m) => m.metadata?.event_type === 'firebreak_incident_announcement'), 'the announcement');
-      expect(cards()).toHaveLength(1);
-      // Nothing had been posted, so nothing was looked for: Slack's history (Tier 3, 50 a minute) is not spent.
-      const channel = incidentChannels(slack)[0]!;
-      expect(slack.calls().filter((c) => c.method === 'conversations.history' && c.args['channel'] === channel.id)).toEqual([]);
+      for (const group of [1, 2, 3]) expect((await postJson(`${running[0]!.url}/alerts/alertmanager`, sameTitle(group), { authorization: `Bearer ${ALERT_TOKEN}` })).status).toBe(202);
+      const store = createKyselyStore(openDatabase(databaseUrl));
+      try {
+        const queued = async () => (await store.outbox.list({ status: 'pending' })).filter((j) => j.kind === 'incident.announce').length;
+        await eventually(async () => proxy.hungCalls() === 1 && (await queued()) === 2, 'the first announcement hanging, the other two queued');
+      } finally {
+        await store.close();
+      }
+      await killLatest();
+      // 2. The next replica claims all three together and dies looking for the first one in Slack's history.
+      proxy.setFault((method, body) => (method === 'conversations.history' ? 'hang' : isAnnouncement(method, body) ? 'hang' : null));
+      running.push(await spawnFirebreak(env, { cwd: dir }));
+      await eventually(() => proxy.hungCalls() === 2, 'the second replica looking for the first announcement');
+      await killLatest();
+      // 3. The third looks only for the one that had begun; the two it finds claimed but never begun, it posts.
+      proxy.setFault(null);
+      const historyBefore = historyOfAnnouncements();
+      running.push(await spawnFirebreak(env, { cwd: dir }));
+      const announcements = () => slack.messages(announcementsChannel).filter((m) => m.metadata?.event_type === 'firebreak_incident_announcement');
+      await eventually(() => announcements().length === 3, 'the three announcements', 20_000);
+      expect(historyOfAnnouncements() - historyBefore).toBe(1);
     } finally {
       for (const p of running) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
       for (const p of running) await p.exited;
