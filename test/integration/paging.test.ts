@@ -3,7 +3,7 @@
 import { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import { signPagerDutyWebhook } from '../../src/sandbox/pagerduty-signature';
 import { alertmanagerPayload } from '../support/payloads';
-import { adjustableClock, eventually, postJson, startHarness, type Harness } from '../support/harness';
+import { adjustableClock, commandAnswer, eventually, postJson, startHarness, type Harness } from '../support/harness';
 import { startLossyProxy } from '../support/lossy-proxy';
 
 jest.setTimeout(30_000);
@@ -109,8 +109,8 @@ it('escalation and resolution in PagerDuty are recorded; resolving the incident 
   await eventually(() => triggers().length === 1, 'the trigger');
   await pd.escalate('firebreak-inc-1', { toLevel: 2 });
   await card(channel.id, 'now with Bob');
-  const reply = await h.slack.slashCommand({ command: '/incident', text: 'resolve traffic back to normal', userId: 'U0BOB', channelId: channel.id });
-  expect(reply.body.text).toContain('Resolved *INC-1*');
+  const reply = await commandAnswer(h.slack, { command: '/incident', text: 'resolve traffic back to normal', userId: 'U0BOB', channelId: channel.id });
+  expect(reply.text).toContain('Resolved *INC-1*');
   await eventually(() => accepted('resolve').length === 1, 'the resolve event');
   expect(await timelineTypes()).toEqual(expect.arrayContaining(['page.sent', 'page.escalated', 'incident.resolved']));
 });
@@ -208,8 +208,8 @@ it('/incident page pages again with a message; /oncall says who is on call', asy
   await h.postAlert('alertmanager', alertmanagerPayload());
   const channel = await incidentChannel();
   await eventually(() => triggers().length === 1, 'the trigger');
-  const reply = await h.slack.slashCommand({ command: '/incident', text: 'page need a DBA too', userId: 'U0BOB', channelId: channel.id });
-  expect(reply.body.text).toContain('Paging on-call for *INC-1*');
+  const reply = await commandAnswer(h.slack, { command: '/incident', text: 'page need a DBA too', userId: 'U0BOB', channelId: channel.id });
+  expect(reply.text).toContain('Paging on-call for *INC-1*');
   await eventually(() => accepted('trigger').length === 2, 'the second trigger');
   expect((accepted('trigger')[1]!.body as { payload: { summary: string } }).payload.summary).toContain('need a DBA too');
 
@@ -228,7 +228,8 @@ it('raising an incident to a paging severity pages once', async () => {
   await h.slack.slashCommand({ command: '/incident', text: 'sev 1', userId: 'U0BOB', channelId: channel.id });
   await eventually(() => accepted('trigger').length === 1, 'the page');
   expect((accepted('trigger')[0]!.body as { payload: { summary: string; severity: string } }).payload).toMatchObject({ severity: 'critical', summary: expect.stringContaining('severity raised to sev1') });
-  await h.slack.slashCommand({ command: '/incident', text: 'sev 2', userId: 'U0BOB', channelId: channel.id });
+  // Its answer comes once the change is stored and any page it causes is queued.
+  expect((await commandAnswer(h.slack, { command: '/incident', text: 'sev 2', userId: 'U0BOB', channelId: channel.id })).text).toContain('Severity is now *sev2*');
   await new Promise((r) => setTimeout(r, 300));
   expect(triggers()).toHaveLength(1);
 });

@@ -2,7 +2,7 @@
 // is uploaded to the channel with a link, and the link opens the page (and only with its signature).
 import { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import { alertmanagerPayload } from '../support/payloads';
-import { eventually, startHarness, type Harness } from '../support/harness';
+import { commandAnswer, eventually, startHarness, type Harness } from '../support/harness';
 
 jest.setTimeout(30_000);
 
@@ -23,10 +23,11 @@ it('/incident resolve resolves PagerDuty, posts the postmortem file with its lin
   await h.postAlert('alertmanager', alertmanagerPayload());
   const channel = await eventually(() => h.slack.listChannels().find((c) => c.name.startsWith('inc-')), 'the channel');
   await eventually(() => pd.incidents().length === 1, 'the page');
-  await h.slack.slashCommand({ command: '/incident', text: 'note added 20 web servers', userId: 'U0BOB', channelId: channel.id });
+  // Each answer comes once its change is stored: the note is on the timeline before the resolution.
+  await commandAnswer(h.slack, { command: '/incident', text: 'note added 20 web servers', userId: 'U0BOB', channelId: channel.id });
 
-  const reply = await h.slack.slashCommand({ command: '/incident', text: 'resolve traffic back to normal after scaling out', userId: 'U0ALICE', channelId: channel.id });
-  expect(reply.status).toBe(200);
+  const reply = await commandAnswer(h.slack, { command: '/incident', text: 'resolve traffic back to normal after scaling out', userId: 'U0ALICE', channelId: channel.id });
+  expect(reply.text).toContain('Resolved *INC-1*');
   await eventually(() => pd.incident('firebreak-inc-1')?.status === 'resolved', 'PagerDuty resolved');
 
   const file = await eventually(() => h.slack.files(channel.id)[0], 'the postmortem file');

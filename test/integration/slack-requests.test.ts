@@ -1,7 +1,7 @@
 // Slack's side through the real Bolt HTTP receiver: signatures checked, commands answered, actions recorded.
 import { signSlackRequest } from '../../src/sandbox/slack-signature';
 import { alertmanagerPayload } from '../support/payloads';
-import { eventually, SIGNING_SECRET, startHarness, type Harness } from '../support/harness';
+import { commandAnswer, eventually, SIGNING_SECRET, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeEach(async () => {
@@ -68,9 +68,9 @@ describe('signature verification', () => {
 
 describe('/incident', () => {
   it('declare opens an incident channel, invites the declarer as lead and pins the card', async () => {
-    const reply = await h.slack.slashCommand({ command: '/incident', text: 'declare Checkout returns 500s sev2 checkout', userId: 'U0ALICE', channelId: h.slack.channelByName('general')!.id });
-    expect(reply.status).toBe(200);
-    expect(JSON.stringify(reply.body)).toContain('declared *INC-1*');
+    const answer = await commandAnswer(h.slack, { command: '/incident', text: 'declare Checkout returns 500s sev2 checkout', userId: 'U0ALICE', channelId: h.slack.channelByName('general')!.id });
+    expect(answer.response_type).toBe('in_channel');
+    expect(answer.text).toContain('declared *INC-1*');
     const channel = await incidentChannel();
     expect(channel.name).toMatch(/^inc-\d{8}-checkout-returns-500s$/);
     await eventually(() => h.slack.members(channel.id).includes('U0ALICE'), 'alice invited');
@@ -87,12 +87,12 @@ describe('/incident', () => {
     await h.postAlert('alertmanager', alertmanagerPayload());
     const channel = await incidentChannel();
     await card(channel.id, 'Investigating');
-    const run = (text: string, userId = 'U0BOB') => h.slack.slashCommand({ command: '/incident', text, userId, channelId: channel.id });
+    const run = (text: string, userId = 'U0BOB') => commandAnswer(h.slack, { command: '/incident', text, userId, channelId: channel.id });
 
-    expect(JSON.stringify((await run('status identified flash sale traffic')).body)).toContain('Status is now *identified*');
-    expect(JSON.stringify((await run('note added 10 web servers')).body)).toContain('Noted');
-    expect(JSON.stringify((await run('lead <@U0CAROL|carol>')).body)).toContain('<@U0CAROL> now leads');
-    expect(JSON.stringify((await run('sev 2')).body)).toContain('Severity is now *sev2*');
+    expect(JSON.stringify(await run('status identified flash sale traffic'))).toContain('Status is now *identified*');
+    expect(JSON.stringify(await run('note added 10 web servers'))).toContain('Noted');
+    expect(JSON.stringify(await run('lead <@U0CAROL|carol>'))).toContain('<@U0CAROL> now leads');
+    expect(JSON.stringify(await run('sev 2'))).toContain('Severity is now *sev2*');
 
     const pinned = await card(channel.id, 'SEV2');
     const text = JSON.stringify(pinned.blocks);
@@ -116,9 +116,9 @@ describe('/incident', () => {
   });
 
   it('channel commands outside an incident channel say where they work', async () => {
-    const reply = await h.slack.slashCommand({ command: '/incident', text: 'note hello', userId: 'U0ALICE', channelId: h.slack.channelByName('general')!.id });
-    expect(reply.body.response_type).toBe('ephemeral');
-    expect(reply.body.text).toContain('works inside an incident channel');
+    const answer = await commandAnswer(h.slack, { command: '/incident', text: 'note hello', userId: 'U0ALICE', channelId: h.slack.channelByName('general')!.id });
+    expect(answer.response_type ?? 'ephemeral').toBe('ephemeral');
+    expect(answer.text).toContain('works inside an incident channel');
   });
 
   it('declare with no arguments opens the modal; submitting it declares the incident', async () => {
@@ -137,9 +137,9 @@ describe('/incident', () => {
     await h.postAlert('alertmanager', alertmanagerPayload());
     const channel = await incidentChannel();
     await eventually(async () => (await h.firebreak.store.incidents.findById(1))?.channelId, 'channel stored');
-    const reply = await h.slack.slashCommand({ command: '/incident', text: 'list', userId: 'U0ALICE', channelId: channel.id });
-    expect(reply.body.text).toContain('Open incidents (1)');
-    expect(reply.body.text).toContain(`<#${channel.id}>`);
+    const answer = await commandAnswer(h.slack, { command: '/incident', text: 'list', userId: 'U0ALICE', channelId: channel.id });
+    expect(answer.text).toContain('Open incidents (1)');
+    expect(answer.text).toContain(`<#${channel.id}>`);
   });
 });
 

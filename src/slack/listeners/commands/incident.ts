@@ -1,4 +1,5 @@
-// `/incident`: ack with the answer, after the flow has stored what the command changed.
+// `/incident`: acknowledged at once; the answer, once the flow has stored what the command changed, follows
+// through the response URL.
 import { userActor, type Actor } from '../../../domain/actor';
 import type { Incident } from '../../../domain/incident';
 import { assignLead, changeSeverity, changeStatus, resolveIncident } from '../../../domain/incident-changes';
@@ -6,6 +7,8 @@ import { requestPostmortem } from '../../../flows/postmortem-delivery';
 import { resolveModal } from '../../views/resolve-modal';
 import { pageByHand } from '../../../flows/paging';
 import { declare, noteOnIncident, updateIncident, type UpdateResult } from '../../../flows/update-incident';
+import type { SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { SlackDeps } from '../../deps';
 import { escapeMrkdwn } from '../../views/format';
 import { COMMANDS } from '../../ids';
@@ -54,41 +57,49 @@ async function inIncident(deps: SlackDeps, incident: Incident, command: InChanne
   }
 }
 
+/**
+ * What a command that reads or writes the store answers. Run after the acknowledgement: the answer goes
+ * through the response URL. Null when it answered by opening a form instead.
+ */
+async function answer(deps: SlackDeps, request: Exclude<IncidentCommand, { sub: 'help' | 'declare-form' }>, command: SlashCommand, client: WebClient): Promise<CommandReply | null> {
+  const actor = userActor(command.user_id, command.user_name);
+  switch (request.sub) {
+    case 'list':
+      return listReply(await deps.store.incidents.listOpen(), deps.flows.clock.now());
+    case 'declare': {
+      const incident = await declare(deps.flows, { title: request.title, severity: request.severity ?? deps.defaultSeverity, service: request.service ?? deps.defaultService }, actor);
+      return { response_type: 'in_channel', text: `:rotating_light: <@${command.user_id}> declared *INC-${incident.id}* (${incident.severity}): ${escapeMrkdwn(incident.title)}. Its channel is being created; you will be invited.` };
+    }
+    default: {
+      const incident = await deps.store.incidents.findByChannel(command.channel_id);
+      if (!incident) return notInIncidentChannelReply(request.sub);
+      if (request.sub !== 'resolve') return inIncident(deps, incident, request, actor);
+      if (request.summary === undefined) {
+        if (incident.status === 'resolved') return errorReply('The incident is already resolved.', INCIDENT_USAGE.resolve.form);
+        await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(incident) });
+        return null;
+      }
+      const summary = request.summary;
+      const result = await updateIncident(deps.flows, incident.id, (i, now) => resolveIncident(i, { summary }, actor, now));
+      return outcome(result, (i) => `Resolved *INC-${i.id}*. The postmortem draft follows here.`, 'resolve');
+    }
+  }
+}
+
 export function register(on: ListenerRegistrar, deps: SlackDeps): void {
-  on.command(COMMANDS.incident, async ({ command, ack, client }) => {
+  on.command(COMMANDS.incident, async ({ command, ack, respond, client }) => {
     const parsed = parseIncidentCommand(command.text);
     if (!parsed.ok) return ack(errorReply(parsed.error, parsed.usage));
     const request = parsed.command;
-    const actor = userActor(command.user_id, command.user_name);
-    switch (request.sub) {
-      case 'help':
-        return ack(helpReply());
-      case 'list':
-        return ack(listReply(await deps.store.incidents.listOpen(), deps.flows.clock.now()));
-      case 'declare-form':
-        await ack();
-        await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ defaultSeverity: deps.defaultSeverity, channelId: command.channel_id }) });
-        return;
-      case 'declare': {
-        const incident = await declare(deps.flows, { title: request.title, severity: request.severity ?? deps.defaultSeverity, service: request.service ?? deps.defaultService }, actor);
-        return ack({ response_type: 'in_channel', text: `:rotating_light: <@${command.user_id}> declared *INC-${incident.id}* (${incident.severity}): ${escapeMrkdwn(incident.title)}. Its channel is being created; you will be invited.` });
-      }
-      default: {
-        const incident = await deps.store.incidents.findByChannel(command.channel_id);
-        if (!incident) return ack(notInIncidentChannelReply(request.sub));
-        if (request.sub === 'resolve') {
-          if (request.summary === undefined) {
-            if (incident.status === 'resolved') return ack(errorReply('The incident is already resolved.', INCIDENT_USAGE.resolve.form));
-            await ack();
-            await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(incident) });
-            return;
-          }
-          const summary = request.summary;
-          const result = await updateIncident(deps.flows, incident.id, (i, now) => resolveIncident(i, { summary }, actor, now));
-          return ack(outcome(result, (i) => `Resolved *INC-${i.id}*. The postmortem draft follows here.`, 'resolve'));
-        }
-        return ack(await inIncident(deps, incident, request, actor));
-      }
+    if (request.sub === 'help') return ack(helpReply());
+    // Acknowledged before any store work: Slack gives three seconds, and an alert storm may keep the store
+    // busy. The answer follows through the response URL a moment later.
+    await ack();
+    if (request.sub === 'declare-form') {
+      await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ defaultSeverity: deps.defaultSeverity, channelId: command.channel_id }) });
+      return;
     }
+    const reply = await answer(deps, request, command, client);
+    if (reply) await respond(reply);
   });
 }
