@@ -154,7 +154,7 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     return found ? `found the incident card posted before a restart in #${incident.channelName}` : `posted the incident card in #${incident.channelName}`;
   }
 
-  /** Card jobs queued before opening the channel posted the card too (kept for jobs stored by earlier versions). */
+  /** A card job stored by an earlier version (which queued the card after the channel): it still posts the card, unless done. */
   const postCard: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     if (!incident?.channelId || incident.cardTs) return skipped('the card is already posted');
