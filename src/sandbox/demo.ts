@@ -120,7 +120,7 @@ async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: stri
   clock.set(at('11:38'));
   await pagerDuty.acknowledge(pagerDuty.incidents()[0]!.dedupKey, { userId: 'PUSR0ALICE' });
   step('11:38', 'Alice acknowledges the page in PagerDuty');
-  await slack.slashCommand({ command: '/incident', text: 'status identified flash-sale traffic is 8x normal; web tier saturated', userId: 'U0ALICE', channelId: channel.id });
+  await slack.commandAnswer({ command: '/incident', text: 'status identified flash-sale traffic is 8x normal; web tier saturated', userId: 'U0ALICE', channelId: channel.id });
   step('11:40', 'Alice: /incident status identified — flash-sale traffic is 8x normal');
 
   const scaleOut = async (time: string, from: number, to: number): Promise<void> => {
@@ -136,7 +136,7 @@ async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: stri
 
   clock.set(at('13:30'));
   await post(alertmanagerBody('resolved', [1, 2, 3, 4], `${DAY}T11:30:00Z`, `${DAY}T13:30:00Z`));
-  await slack.slashCommand({ command: '/incident', text: 'status mitigated traffic stable on 24 servers', userId: 'U0ALICE', channelId: channel.id });
+  await slack.commandAnswer({ command: '/incident', text: 'status mitigated traffic stable on 24 servers', userId: 'U0ALICE', channelId: channel.id });
   step('13:30', 'Traffic stabilises; the alerts resolve; Alice marks the incident mitigated');
 
   clock.set(at('14:00'));

@@ -336,6 +336,24 @@ export class FakeSlack {
     return this.app().slashCommand(input);
   }
 
+  /**
+   * Runs a slash command and returns the answer the person sees: the acknowledgement's own message, or,
+   * when the app acknowledged empty and answered later, what it posted to the response URL (waited for).
+   */
+  // any, like AppReply's body: callers read whatever fields the app put in its answer.
+  async commandAnswer(input: { command: string; text: string; userId: string; channelId: string }, timeoutMs = 10_000): Promise<any> {
+    const before = this.workspace.responses.length;
+    const reply = await this.slashCommand(input);
+    if (reply.status !== 200) throw new Error(`FakeSlack.commandAnswer: ${input.command} ${input.text} was answered ${reply.status}`);
+    if (reply.body !== '') return reply.body;
+    const deadline = Date.now() + timeoutMs;
+    while (this.workspace.responses.length <= before) {
+      if (Date.now() > deadline) throw new Error(`FakeSlack.commandAnswer: no answer to ${input.command} ${input.text} through the response URL`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return structuredClone(this.workspace.responses[before]?.body);
+  }
+
   clickButton(input: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string; blockId?: string; actionTs?: string }): Promise<AppReply> {
     return this.app().clickButton(input);
   }
