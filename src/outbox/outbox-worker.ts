@@ -187,7 +187,8 @@ export class OutboxWorker {
   private async run(): Promise<void> {
     if (this.options.reclaimOnStart) {
       try {
-        const taken = await this.options.store.outbox.reclaimAll(this.options.clock.now());
+        const now = this.options.clock.now();
+        const taken = await this.options.store.outbox.reclaimAll(now, new Date(now.getTime() + this.options.laneIntervalMs));
         if (taken > 0) this.options.logger.info({ jobs: taken }, 'outbox: took back the jobs a previous process was running');
       } catch (error) {
         this.options.logger.error({ err: errorMessage(error) }, 'outbox: could not take back a previous process\'s jobs; they run again when their lease lapses');

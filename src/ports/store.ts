@@ -104,8 +104,12 @@ export interface OutboxRepository {
   renewLeases(owner: string, now: Date, leaseMs: number): Promise<number>;
   /** Lets go of a lane; its next job may not start before `readyAt` (the channel's write pace). */
   releaseLane(lane: string, owner: string, readyAt: Date): Promise<void>;
-  /** Frees every lane and running job at once: only for a store no other process shares (SQLite), at start. */
-  reclaimAll(now: Date): Promise<number>;
+  /**
+   * Frees every lane and running job at once: only for a store no other process shares (SQLite), at start.
+   * The lanes it frees wait until `laneReadyAt` for their next paced write (the dead process may just have
+   * written to their channel).
+   */
+  reclaimAll(now: Date, laneReadyAt?: Date): Promise<number>;
   /** Hands a claimed job back unattempted (its attempt is not counted), due again at `at`. */
   release(id: number, at: Date): Promise<void>;
   /**

@@ -40,10 +40,17 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
           .where('owner', '=', owner)
           .execute();
       }),
-    reclaimAll: (now) =>
+    reclaimAll: (now, laneReadyAt = now) =>
       guard('taking back the outbox work of a previous process', async () => {
         const db = ctx.db();
-        await db.updateTable('outbox_lanes').set({ owner: null, locked_until: null }).where('locked_until', 'is not', null).execute();
+        // The dead process may have written to a held lane's channel a moment ago without storing its pace:
+        // the lane's next write waits a full interval from now.
+        const readyIso = iso(laneReadyAt, 'laneReadyAt');
+        await db
+          .updateTable('outbox_lanes')
+          .set({ owner: null, locked_until: null, ready_at: sql`case when ready_at > ${readyIso} then ready_at else ${readyIso} end` })
+          .where('locked_until', 'is not', null)
+          .execute();
         const result = await db
           .updateTable('outbox')
           .set({ status: 'pending', owner: null, locked_until: null, next_attempt_at: iso(now, 'now') })
