@@ -54,7 +54,7 @@ export interface OutboxJob {
   lane: string;
   /**
    * Set (markSending) just before a call that must take effect once, such as posting the card; cleared when
-   * that call surely did not happen (a rate limit, a hand-back). Set on a later attempt: a crash or a lost
+   * the service answered that call with a refusal. Set on a later attempt: a crash or a lost
    * answer may have left the effect behind, so look for it before doing it again.
    */
   sendingSince: Date | null;

@@ -282,8 +282,9 @@ async function handBack(ctx: RepositoryContext, id: number, at: Date, changes: H
           owner: null,
           updated_at: iso(ctx.clock.now(), 'now'),
           ...(changes.lastError !== undefined ? { last_error: changes.lastError } : {}),
-          // Not an attempt (a hand-back, a rate limit): nothing was sent, so nothing needs looking for.
-          ...(changes.uncountAttempt ? { attempts: eb('attempts', '-', 1), sending_since: null } : {}),
+          // Not an attempt (a hand-back, a rate limit). The send intent stays: the rate limit may have been
+          // on the search for what an earlier attempt sent, not on the send (only postOnce clears it).
+          ...(changes.uncountAttempt ? { attempts: eb('attempts', '-', 1) } : {}),
         }))
         .where('id', '=', id)
         .execute();
