@@ -1,26 +1,17 @@
 // Firebreak's shared Slack budget against Slack's rolling minute: however hard a storm pushes, no minute sees
 // more calls of a method than its tier allows, and a refused call is told exactly when to come back.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../src/adapters/store/database';
-import { createKyselyStore } from '../../src/adapters/store/kysely-store';
-import { migrateToLatest } from '../../src/adapters/store/migrations';
 import { storedSlackBudget } from '../../src/adapters/slack/slack-budget';
 import { isFirebreakError } from '../../src/errors';
 import type { Store } from '../../src/ports/store';
+import { freshSqliteStore } from '../support/sqlite-store';
 
-let dir: string;
+let remove: () => Promise<void>;
 let store: Store;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'firebreak-budget-'));
-  const db = openDatabase(`sqlite:${join(dir, 'firebreak.db')}`);
-  await migrateToLatest(db);
-  store = createKyselyStore(db);
+  ({ store, remove } = await freshSqliteStore('budget'));
 });
 afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await remove();
 });
 
 it('never lets a rolling minute see more than the tier, and says when the next call may go', async () => {

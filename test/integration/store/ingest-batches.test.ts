@@ -1,26 +1,17 @@
 // Group commit on a real SQLite file: deliveries arriving together are stored together, each answered as
 // if alone — repeats recognised, one incident per group, and one bad delivery failing only itself.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../../src/adapters/store/database';
-import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
-import { migrateToLatest } from '../../../src/adapters/store/migrations';
 import { ingestInBatches, type IngestDeps } from '../../../src/flows/ingest-alerts';
 import type { Store } from '../../../src/ports/store';
+import { freshSqliteStore } from '../../support/sqlite-store';
 import { anAlert, T0 } from '../../support/builders';
 
-let dir: string;
+let remove: () => Promise<void>;
 let store: Store;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'firebreak-batches-'));
-  const db = openDatabase(`sqlite:${join(dir, 'firebreak.db')}`);
-  await migrateToLatest(db);
-  store = createKyselyStore(db);
+  ({ store, remove } = await freshSqliteStore('batches'));
 });
 afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await remove();
 });
 
 function deps(overrides: Partial<IngestDeps> = {}): IngestDeps & { wakes: number; opened: number[] } {

@@ -1,33 +1,24 @@
 // The outbox worker on a real SQLite store, with handlers that only record what ran: how lanes share the
 // worker's slots.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../../src/adapters/store/database';
-import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
-import { migrateToLatest } from '../../../src/adapters/store/migrations';
 import { OutboxWorker, sent } from '../../../src/outbox/outbox-worker';
 import { systemClock } from '../../../src/ports/clock';
 import type { Store } from '../../../src/ports/store';
+import { freshSqliteStore } from '../../support/sqlite-store';
 import { eventually } from '../../support/harness';
 
 const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('OutboxWorker', () => {
-  let dir: string;
+  let remove: () => Promise<void>;
   let store: Store;
   let worker: OutboxWorker | undefined;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'firebreak-worker-'));
-    const db = openDatabase(`sqlite:${join(dir, 'firebreak.db')}`);
-    await migrateToLatest(db);
-    store = createKyselyStore(db);
+    ({ store, remove } = await freshSqliteStore('worker'));
   });
   afterEach(async () => {
     await worker?.stop();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await remove();
   });
 
   it('does not let lanes waiting out their channel pace keep an urgent lane from starting', async () => {
