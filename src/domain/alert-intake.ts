@@ -3,7 +3,7 @@
 import type { Actor } from './actor';
 import type { AlertRecord, NormalizedAlert } from './alert';
 import { groupingKey } from './grouping';
-import type { Incident, NewIncident } from './incident';
+import type { AlertCounts, Incident, NewIncident } from './incident';
 import { severityRank, worseOf, type Severity } from './severity';
 import type { TimelineEventDraft } from './timeline';
 export type AlertRecordDraft = Omit<AlertRecord, 'id' | 'incidentId'>;
@@ -167,3 +167,14 @@ export function planAlertIntake(input: IntakeInput): IntakePlan {
   };
 }
 
+
+/**
+ * The incident's alert counts once a plan's alert change is stored. The store keeps the same counts by
+ * increments; this lets a batch of alerts for one incident go on from what it already knows.
+ */
+export function alertCountsAfter(counts: AlertCounts, change: AlertChange, existing: AlertRecord | null): AlertCounts {
+  if (change.kind === 'insert') return { ...counts, [change.record.status]: counts[change.record.status] + 1 };
+  const to = change.kind === 'update' ? change.changes.status : undefined;
+  if (to === undefined || existing === null || existing.status === to) return counts;
+  return { ...counts, [existing.status]: counts[existing.status] - 1, [to]: counts[to] + 1 };
+}

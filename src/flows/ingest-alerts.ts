@@ -1,8 +1,9 @@
 // Alert ingest: store each received alert against its incident, record the delivery, queue the Slack work.
 // Everything happens in one transaction, so a 202 means stored and a repeated delivery changes nothing.
-import type { NormalizedAlert } from '../domain/alert';
-import { planAlertIntake, type IntakePlan, type IntakePolicy } from '../domain/alert-intake';
+import type { AlertRecord, NormalizedAlert } from '../domain/alert';
+import { alertCountsAfter, planAlertIntake, type IntakePlan, type IntakePolicy } from '../domain/alert-intake';
 import { groupingKey } from '../domain/grouping';
+import type { Incident } from '../domain/incident';
 import { forIncident } from '../domain/timeline';
 import { isFirebreakError } from '../errors';
 import type { Clock } from '../ports/clock';
@@ -35,32 +36,54 @@ interface StoredAnswer {
   incidents: number[];
 }
 
-async function applyPlan(tx: StoreTransaction, plan: IntakePlan, incidentId: number | null, now: Date, hooks: IncidentHooks | undefined): Promise<number> {
-  let id = incidentId;
-  if (plan.open) {
-    const incident = await tx.incidents.insert(plan.open);
-    id = incident.id;
-    await enqueueChannelOpening(tx, id, now);
-    await hooks?.opened?.(tx, incident, now);
-  }
-  if (id === null) throw new Error('an alert plan without an incident');
-  if (plan.alert.kind === 'insert') await tx.alerts.insert({ ...plan.alert.record, incidentId: id });
-  if (plan.alert.kind === 'update') await tx.alerts.update(plan.alert.id, plan.alert.changes);
-  if (Object.keys(plan.incidentChanges).length > 0) await tx.incidents.update(id, plan.incidentChanges);
-  for (const event of plan.events) await tx.timeline.append(forIncident(event, id));
-  if (!plan.open) await enqueueCardUpdate(tx, id, now);
-  if (plan.allAlertsResolved) await enqueueNotice(tx, id, 'all_alerts_resolved', now);
-  return id;
+/**
+ * What one transaction of deliveries has learned so far, so a storm costs one incident lookup and one card
+ * edit per incident per batch instead of one per alert.
+ */
+interface Batch {
+  /** Each alert group's open incident as this transaction has left it (null: none is open). */
+  openIncidents: Map<string, Incident | null>;
+  /** Incidents whose card has something new to show; one edit each is queued once the batch is stored. */
+  cardsToEdit: Set<number>;
 }
 
-async function ingestOne(tx: StoreTransaction, alert: NormalizedAlert, now: Date, policy: IntakePolicy | undefined, hooks: IncidentHooks | undefined): Promise<{ incidentId: number | null; opened: boolean }> {
-  const incident = await tx.incidents.findOpenByGroupKey(groupingKey(alert));
+function newBatch(): Batch {
+  return { openIncidents: new Map(), cardsToEdit: new Set() };
+}
+
+/** Stores a plan; returns the incident as it now stands. */
+async function applyPlan(tx: StoreTransaction, batch: Batch, plan: IntakePlan, incident: Incident | null, existing: AlertRecord | null, now: Date, hooks: IncidentHooks | undefined): Promise<Incident> {
+  let current = incident;
+  if (plan.open) {
+    current = await tx.incidents.insert(plan.open);
+    await enqueueChannelOpening(tx, current.id, now);
+    await hooks?.opened?.(tx, current, now);
+  }
+  if (current === null) throw new Error('an alert plan without an incident');
+  const id = current.id;
+  if (plan.alert.kind === 'insert') await tx.alerts.insert({ ...plan.alert.record, incidentId: id });
+  if (plan.alert.kind === 'update') await tx.alerts.update(plan.alert.id, plan.alert.changes);
+  current = { ...current, alertCounts: alertCountsAfter(current.alertCounts, plan.alert, existing) };
+  if (Object.keys(plan.incidentChanges).length > 0) current = await tx.incidents.update(id, plan.incidentChanges);
+  for (const event of plan.events) await tx.timeline.append(forIncident(event, id));
+  // A new incident's card is posted with its channel, showing everything stored by then.
+  if (!plan.open) batch.cardsToEdit.add(id);
+  if (plan.allAlertsResolved) await enqueueNotice(tx, id, 'all_alerts_resolved', now);
+  return current;
+}
+
+async function ingestOne(tx: StoreTransaction, batch: Batch, alert: NormalizedAlert, now: Date, policy: IntakePolicy | undefined, hooks: IncidentHooks | undefined): Promise<{ incidentId: number | null; opened: boolean }> {
+  const group = groupingKey(alert);
+  const known = batch.openIncidents.get(group);
+  const incident = known !== undefined ? known : await tx.incidents.findOpenByGroupKey(group);
+  batch.openIncidents.set(group, incident);
   const existing = incident ? await tx.alerts.find(incident.id, alert.fingerprint) : null;
   const otherFiring = incident ? incident.alertCounts.firing - (existing?.status === 'firing' ? 1 : 0) : 0;
   const plan = planAlertIntake({ alert, incident, existing, otherFiring, now, ...(policy ? { policy } : {}) });
   if (!plan.relevant) return { incidentId: incident?.id ?? null, opened: false };
-  const incidentId = await applyPlan(tx, plan, incident?.id ?? null, now, hooks);
-  return { incidentId, opened: plan.open !== null };
+  const after = await applyPlan(tx, batch, plan, incident, existing, now, hooks);
+  batch.openIncidents.set(group, after);
+  return { incidentId: after.id, opened: plan.open !== null };
 }
 
 /** Stores one delivery (one webhook body) and says what the monitor is told. */
@@ -143,13 +166,16 @@ async function storeRetryingConflicts(deps: IngestDeps, deliveries: ReadonlyArra
 async function storeTogether(deps: IngestDeps, deliveries: ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>): Promise<Stored[]> {
   const now = deps.clock.now();
   return deps.store.transaction(async (tx) => {
+    const batch = newBatch();
     const stored: Stored[] = [];
-    for (const { deliveryKey, alerts } of deliveries) stored.push(await storeDelivery(tx, deps, deliveryKey, alerts, now));
+    for (const { deliveryKey, alerts } of deliveries) stored.push(await storeDelivery(tx, batch, deps, deliveryKey, alerts, now));
+    // After every alert of the batch is stored, so each edit shows all of them.
+    for (const incidentId of batch.cardsToEdit) await enqueueCardUpdate(tx, incidentId, now);
     return stored;
   });
 }
 
-async function storeDelivery(tx: StoreTransaction, deps: IngestDeps, deliveryKey: string, alerts: NormalizedAlert[], now: Date): Promise<Stored> {
+async function storeDelivery(tx: StoreTransaction, batch: Batch, deps: IngestDeps, deliveryKey: string, alerts: NormalizedAlert[], now: Date): Promise<Stored> {
   const seen = await tx.deliveries.find(deliveryKey);
   // A repeat within the window is the monitor retrying one delivery. The same bytes much later are news:
   // an alert that resolved and fired again (a generic alert's body carries no timestamp).
@@ -158,7 +184,7 @@ async function storeDelivery(tx: StoreTransaction, deps: IngestDeps, deliveryKey
   const incidents = new Set<number>();
   const opened: number[] = [];
   for (const alert of alerts) {
-    const { incidentId, opened: isNew } = await ingestOne(tx, alert, now, deps.policy, deps.hooks);
+    const { incidentId, opened: isNew } = await ingestOne(tx, batch, alert, now, deps.policy, deps.hooks);
     if (incidentId !== null) incidents.add(incidentId);
     if (isNew && incidentId !== null) opened.push(incidentId);
   }

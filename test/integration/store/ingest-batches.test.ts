@@ -49,6 +49,27 @@ it('stores a burst of deliveries together, answering each as if it came alone', 
   expect(d.wakes).toBe(1);
 });
 
+it('keeps counting within a batch: the last alert of an incident to resolve says so, once, and the card gets one edit', async () => {
+  const ingest = ingestInBatches(deps());
+  const [opening] = await Promise.all([ingest('open', [groupAlert(7, 'fp-a'), groupAlert(7, 'fp-b')])]);
+  const incidentId = opening?.incidents[0] as number;
+  // Arriving together, so stored in one transaction: another alert fires, repeats, and all three resolve.
+  const resolved = (fingerprint: string) => ({ ...groupAlert(7, fingerprint), status: 'resolved' as const });
+  await Promise.all([
+    ingest('c', [groupAlert(7, 'fp-c')]),
+    ingest('c-again', [groupAlert(7, 'fp-c')]),
+    ingest('resolve-a', [resolved('fp-a')]),
+    ingest('resolve-b-c', [resolved('fp-b'), resolved('fp-c')]),
+  ]);
+  const incident = await store.incidents.findById(incidentId);
+  expect(incident?.alertCounts).toEqual({ firing: 0, resolved: 3 });
+  const resolves = (await store.timeline.list(incidentId)).filter((e) => e.type === 'alert.resolved');
+  expect(resolves.map((e) => [e.data['fingerprint'], e.data['allResolved']])).toEqual([['fp-a', false], ['fp-b', false], ['fp-c', true]]);
+  const jobs = await store.outbox.list({ incidentId, status: 'pending' });
+  expect(jobs.filter((j) => j.payload['notice'] === 'all_alerts_resolved')).toHaveLength(1);
+  expect(jobs.filter((j) => j.kind === 'card.update')).toHaveLength(1);
+});
+
 it('fails only the delivery that cannot be stored when its batch fails', async () => {
   const d = deps({
     hooks: {

@@ -1,4 +1,4 @@
-import { planAlertIntake } from '../../../src/domain/alert-intake';
+import { alertCountsAfter, planAlertIntake } from '../../../src/domain/alert-intake';
 import { groupingKey } from '../../../src/domain/grouping';
 import { anAlert, anAlertRecord, anIncident, at, T0 } from '../../support/builders';
 
@@ -98,5 +98,26 @@ describe('planAlertIntake', () => {
   it('lets the routing policy set the severity of a service', () => {
     const plan = planAlertIntake({ alert: anAlert({ severity: 'sev3' }), incident: null, existing: null, otherFiring: 0, now, policy: { severityFor: (s) => (s === 'web' ? 'sev1' : undefined) } });
     expect(plan.open?.severity).toBe('sev1');
+  });
+});
+
+describe('alertCountsAfter', () => {
+  const now = at(1);
+  const counts = { firing: 3, resolved: 1 };
+  const after = (alert: ReturnType<typeof anAlert>, existing: ReturnType<typeof anAlertRecord> | null) =>
+    alertCountsAfter(counts, planAlertIntake({ alert, incident: anIncident(), existing, otherFiring: 2, now }).alert, existing);
+
+  it('counts a new firing alert', () => {
+    expect(after(anAlert({ fingerprint: 'new' }), null)).toEqual({ firing: 4, resolved: 1 });
+  });
+
+  it('moves an alert that resolves from firing to resolved, and back when it fires again', () => {
+    const firing = anAlertRecord({ status: 'firing' });
+    expect(after(anAlert({ status: 'resolved' }), firing)).toEqual({ firing: 2, resolved: 2 });
+    expect(after(anAlert(), anAlertRecord({ status: 'resolved' }))).toEqual({ firing: 4, resolved: 0 });
+  });
+
+  it('leaves the counts alone for a repeat of a firing alert', () => {
+    expect(after(anAlert(), anAlertRecord({ status: 'firing', count: 7 }))).toEqual(counts);
   });
 });
