@@ -76,6 +76,8 @@ async function freePort(): Promise<number> {
 export class Replica {
   process: FirebreakProcess | null = null;
   up = false;
+  /** When it last came up (answering /healthz). */
+  upSince = 0;
   starts = 0;
   /** Exits we did not cause (a crash on its own). */
   readonly unexpectedExits: string[] = [];
@@ -104,6 +106,7 @@ export class Replica {
         this.process = p;
         this.starts += 1;
         this.up = true;
+        this.upSince = Date.now();
         this.expectingExit = false;
         void p.exited.then(({ code, signal }) => {
           if (this.process === p) this.up = false;
@@ -370,6 +373,12 @@ export interface KillPlan {
   everyMs: number;
   /** How long a killed replica stays down before it is started again. */
   restartAfterMs: number;
+  /**
+   * How long a replica is up before it may be killed again. On a loaded machine a restart can take longer
+   * than the kill interval; without this, each new process would be killed the moment it answered, which
+   * is a crash loop no system recovers from, not the repeated crashes the proof is about.
+   */
+  minUpMs?: number;
   seed: number;
 }
 
@@ -392,12 +401,13 @@ export async function runKiller(replicas: Replica[], plan: KillPlan, startedAt: 
   for (let i = 0; i < plan.kills; i += 1) {
     const wait = startedAt + plan.firstAtMs + i * plan.everyMs - Date.now();
     if (wait > 0) await sleep(wait);
-    // Only a replica that is up can be killed; wait (bounded) for one when all are restarting.
+    // Only a replica that has been up for `minUpMs` can be killed; wait (bounded) for one.
+    const killable = () => replicas.filter((r) => r.up && Date.now() - r.upSince >= (plan.minUpMs ?? 0));
     const waitUntil = Date.now() + 30_000;
-    let live = replicas.filter((r) => r.up);
+    let live = killable();
     while (live.length === 0 && Date.now() < waitUntil) {
       await sleep(50);
-      live = replicas.filter((r) => r.up);
+      live = killable();
     }
     const victim = live[Math.floor(random() * live.length)];
     if (!victim) continue;
