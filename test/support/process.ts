@@ -1,5 +1,5 @@
-// Runs Firebreak as its own process, as `npm start` does (node with tsx), to test what only a real
-// process shows: the first log line, SIGTERM, SIGKILL and restart.
+// Runs Firebreak as its own process (from source through tsx, or compiled as `npm start` runs it), to test
+// what only a real process shows: the first log line, SIGTERM, SIGKILL and restart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
