@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, PostgresIntrospector, SqliteDialect, type Sqli
 import type pg from 'pg';
 import { errorMessage, FirebreakError } from '../../errors';
 import type { Database } from './schema';
+import type { SqliteStatements } from './sqlite-hot-path';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -67,7 +68,17 @@ function openSqlite(location: string, logger: DatabaseLogger): Kysely<Database> 
     });
   }
   configureSqlite(database, inMemory, path, logger);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const cached = withStatementCache(database);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  sqliteStatements.set(db, cached);
+  return db;
+}
+
+const sqliteStatements = new WeakMap<Kysely<Database>, SqliteStatements>();
+
+/** The cached statements under an SQLite Kysely opened here, for the store's hot path; none on PostgreSQL. */
+export function sqliteStatementsOf(db: Kysely<Database>): SqliteStatements | undefined {
+  return sqliteStatements.get(db);
 }
 
 const STATEMENT_CACHE_SIZE = 500;
@@ -77,7 +88,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * Statements are reused by SQL text (values are bound per run), least recently used dropped first.
  * Safe because Kysely's SQLite driver runs each statement to completion before the next one starts.
  */
-function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase & SqliteStatements {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => database.close(),

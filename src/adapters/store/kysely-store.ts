@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import { systemClock, type Clock } from '../../ports/clock';
 import type { Store, StoreTransaction } from '../../ports/store';
-import { dialectOf } from './database';
+import { dialectOf, sqliteStatementsOf } from './database';
 import { migrationsApplied } from './migrations';
 import { outboxRepository } from './outbox-repository';
 import { alertRepository, deliveryRepository, incidentRepository, timelineRepository, type RepositoryContext } from './repositories';
@@ -11,6 +11,7 @@ import { scaleOperationRepository } from './scale-operation-repository';
 import { rateBudgetRepository } from './rate-budget-repository';
 import { channelNameRepository } from './channel-name-repository';
 import type { Database } from './schema';
+import { SqliteHotPath } from './sqlite-hot-path';
 import { guard } from './store-errors';
 
 export interface KyselyStoreOptions {
@@ -22,7 +23,7 @@ interface ActiveTransaction {
   trx: Kysely<Database>;
   repositories: StoreTransaction;
   /** False once `work` has returned: later stray calls go to the database, not a finished transaction. */
-  open: boolean;
+  readonly open: boolean;
 }
 
 function repositories(ctx: RepositoryContext): StoreTransaction {
@@ -49,7 +50,10 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     const tx = active.getStore();
     return tx?.open ? tx : undefined;
   };
-  const root = repositories({ db: () => current()?.trx ?? db, dialect, clock });
+  const statements = sqliteStatementsOf(db);
+  const hotPath = (inTransaction: () => boolean) => (statements ? { sqlite: new SqliteHotPath(db, statements, inTransaction) } : {});
+  const root = repositories({ db: () => current()?.trx ?? db, dialect, clock, ...hotPath(() => current() !== undefined) });
+
 
   return {
     ...root,
@@ -58,11 +62,18 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       if (outer) return work(outer.repositories);
       return guard('running a database transaction', () =>
         db.transaction().execute(async (trx) => {
-          const tx: ActiveTransaction = { trx, repositories: repositories({ db: () => trx, dialect, clock }), open: true };
+          let open = true;
+          const tx: ActiveTransaction = {
+            trx,
+            repositories: repositories({ db: () => trx, dialect, clock, ...hotPath(() => open) }),
+            get open() {
+              return open;
+            },
+          };
           try {
             return await active.run(tx, () => work(tx.repositories));
           } finally {
-            tx.open = false;
+            open = false;
           }
         }),
       );

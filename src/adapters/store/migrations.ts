@@ -7,6 +7,7 @@ import { scaling } from './migrations/003-scaling';
 import { delivery } from './migrations/004-delivery';
 import { sendIntent } from './migrations/005-send-intent';
 import { alertCounts } from './migrations/006-alert-counts';
+import { plainRowids } from './migrations/007-plain-rowids';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -17,6 +18,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '004-delivery': delivery,
   '005-send-intent': sendIntent,
   '006-alert-counts': alertCounts,
+  '007-plain-rowids': plainRowids,
 };
 
 const provider: MigrationProvider = {

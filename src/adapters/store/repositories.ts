@@ -1,5 +1,5 @@
 // The incident, alert, timeline and delivery repositories over Kysely; the same queries on both dialects.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AlertStatus } from '../../domain/alert';
 import type { Incident } from '../../domain/incident';
 import { FirebreakError } from '../../errors';
@@ -19,7 +19,8 @@ import {
   timelineEventToRow,
   toJson,
 } from './rows';
-import type { Database } from './schema';
+import type { AlertsTable, Database, DeliveriesTable, IncidentsTable } from './schema';
+import type { SqliteHotPath } from './sqlite-hot-path';
 import { guard } from './store-errors';
 
 export interface RepositoryContext {
@@ -27,6 +28,8 @@ export interface RepositoryContext {
   db(): Kysely<Database>;
   dialect: DialectName;
   clock: Clock;
+  /** On SQLite: what an alert storm runs per alert, as plain SQL on cached statements (sqlite-hot-path.ts). */
+  sqlite?: SqliteHotPath;
 }
 
 // A literal, not a parameter, so PostgreSQL can match the partial index `incidents_open_group_key`.
@@ -58,9 +61,12 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
         maybe(await incidents().where('channel_id', '=', channelId).executeTakeFirst(), rowToIncident),
       ),
     findOpenByGroupKey: (groupKey) =>
-      guard('looking up the open incident of an alert group', async () =>
-        maybe(await incidents().where('group_key', '=', groupKey).where('status', '<>', RESOLVED).executeTakeFirst(), rowToIncident),
-      ),
+      guard('looking up the open incident of an alert group', async () => {
+        const row = ctx.sqlite
+          ? await ctx.sqlite.run((q) => q.get<Selectable<IncidentsTable>>(`select * from incidents where group_key = ? and status <> 'resolved'`, groupKey))
+          : await incidents().where('group_key', '=', groupKey).where('status', '<>', RESOLVED).executeTakeFirst();
+        return maybe(row, rowToIncident);
+      }),
     listOpen: () =>
       guard('listing open incidents', async () => (await newestFirst().where('status', '<>', RESOLVED).execute()).map(rowToIncident)),
     listRecent: (limit) =>
@@ -74,8 +80,17 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
     // transaction), by increments, so replicas storing alerts of one incident at once never lose a count.
     insert: (alert) =>
       guard(`storing alert ${alert.fingerprint}`, async () => {
+        const by = { [alert.status]: 1 };
+        if (ctx.sqlite) {
+          const id = await ctx.sqlite.run((q) => {
+            const inserted = q.insert('alerts', alertToRow(alert));
+            q.exec(COUNT_ALERTS_SQL, by.firing ?? 0, by.resolved ?? 0, alert.incidentId);
+            return inserted;
+          });
+          return { ...alert, id };
+        }
         const row = await ctx.db().insertInto('alerts').values(alertToRow(alert)).returningAll().executeTakeFirstOrThrow();
-        await countAlerts(ctx, row.incident_id, { [alert.status]: 1 });
+        await countAlerts(ctx, row.incident_id, by);
         return rowToAlert(row);
       }),
     update: (id, changes) =>
@@ -92,12 +107,12 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
         if (result.numUpdatedRows === 0n) throw new FirebreakError('NOT_FOUND', `alert ${id} does not exist`, { step: `updating alert ${id}` });
       }),
     find: (incidentId, fingerprint) =>
-      guard(`reading alert ${fingerprint}`, async () =>
-        maybe(
-          await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).where('fingerprint', '=', fingerprint).executeTakeFirst(),
-          rowToAlert,
-        ),
-      ),
+      guard(`reading alert ${fingerprint}`, async () => {
+        const row = ctx.sqlite
+          ? await ctx.sqlite.run((q) => q.get<Selectable<AlertsTable>>('select * from alerts where incident_id = ? and fingerprint = ?', incidentId, fingerprint))
+          : await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).where('fingerprint', '=', fingerprint).executeTakeFirst();
+        return maybe(row, rowToAlert);
+      }),
     listByIncident: (incidentId) =>
       guard(`listing the alerts of incident ${incidentId}`, async () =>
         (await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute()).map(rowToAlert),
@@ -108,6 +123,8 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
       ),
   };
 }
+
+const COUNT_ALERTS_SQL = 'update incidents set alerts_firing = alerts_firing + ?, alerts_resolved = alerts_resolved + ? where id = ?';
 
 async function countAlerts(ctx: RepositoryContext, incidentId: number, by: Partial<Record<AlertStatus, number>>): Promise<void> {
   await ctx
@@ -125,9 +142,11 @@ export function timelineRepository(ctx: RepositoryContext): TimelineRepository {
   const events = (incidentId: number) => ctx.db().selectFrom('timeline_events').selectAll().where('incident_id', '=', incidentId);
   return {
     append: (event) =>
-      guard(`adding ${event.type} to the timeline of incident ${event.incidentId}`, async () =>
-        rowToTimelineEvent(await ctx.db().insertInto('timeline_events').values(timelineEventToRow(event)).returningAll().executeTakeFirstOrThrow()),
-      ),
+      guard(`adding ${event.type} to the timeline of incident ${event.incidentId}`, async () => {
+        const row = timelineEventToRow(event);
+        if (ctx.sqlite) return { ...event, id: await ctx.sqlite.run((q) => q.insert('timeline_events', row)) };
+        return rowToTimelineEvent(await ctx.db().insertInto('timeline_events').values(row).returningAll().executeTakeFirstOrThrow());
+      }),
     list: (incidentId, options = {}) =>
       guard(`reading the timeline of incident ${incidentId}`, async () => {
         const { latest } = options;
@@ -153,13 +172,17 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
   return {
     find: (key) =>
       guard('looking up a delivery', async () => {
-        const row = await ctx.db().selectFrom('deliveries').selectAll().where('key', '=', key).executeTakeFirst();
+        const row = ctx.sqlite
+          ? await ctx.sqlite.run((q) => q.get<Selectable<DeliveriesTable>>('select * from deliveries where key = ?', key))
+          : await ctx.db().selectFrom('deliveries').selectAll().where('key', '=', key).executeTakeFirst();
         return row ? { response: fromJson<unknown>(row.response), receivedAt: new Date(row.received_at) } : null;
       }),
     // A second record of one key is a conflict: two replicas processed the same delivery, one must roll back.
     record: (key, response, now) =>
       guard('recording a delivery', async () => {
-        await ctx.db().insertInto('deliveries').values({ key, response: toJson(response), received_at: iso(now, 'now') }).execute();
+        const row = { key, response: toJson(response), received_at: iso(now, 'now') };
+        if (ctx.sqlite) await ctx.sqlite.run((q) => q.insert('deliveries', row));
+        else await ctx.db().insertInto('deliveries').values(row).execute();
       }),
     // ON CONFLICT DO NOTHING rather than find-then-record: two replicas racing on one key cannot both win,
     // and the loser learns it without an error that would roll back its transaction on PostgreSQL.

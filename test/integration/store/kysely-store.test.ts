@@ -157,7 +157,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
       const unmigrated = createKyselyStore(kysely);
       try {
         expect(await unmigrated.ready()).toBe(false);
-        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging', '003-scaling', '004-delivery', '005-send-intent', '006-alert-counts']);
+        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging', '003-scaling', '004-delivery', '005-send-intent', '006-alert-counts', '007-plain-rowids']);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
       } finally {
@@ -178,10 +178,33 @@ describe.each(targets)('Kysely store on $name', (target) => {
         for (const [fingerprint, status] of [['a', 'firing'], ['b', 'firing'], ['c', 'resolved']] as const) {
           await kysely.insertInto('alerts').values(alertToRow({ ...newAlert(id, { fingerprint }), status })).execute();
         }
-        expect(await migrateToLatest(kysely)).toEqual(['006-alert-counts']);
+        expect(await migrateToLatest(kysely)).toEqual(['006-alert-counts', '007-plain-rowids']);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
       } finally {
         await before.close();
+        await fresh.drop();
+      }
+    });
+    it('keeps every alert and timeline event, and gives new ones ids past them, when ids change to plain rowids', async () => {
+      const fresh = await target.create();
+      const kysely = openDatabase(fresh.url);
+      const store = createKyselyStore(kysely);
+      try {
+        const { error } = await migrator(kysely).migrateTo('006-alert-counts');
+        expect(error).toBeUndefined();
+        const incident = await store.incidents.insert(newIncident());
+        const alerts = [await store.alerts.insert(newAlert(incident.id, { fingerprint: 'a' })), await store.alerts.insert(newAlert(incident.id, { fingerprint: 'b' }))];
+        const event = await store.timeline.append({ incidentId: incident.id, at: at(1), type: 'note.added', actor: { kind: 'user', id: 'U1' }, data: { text: 'before' } });
+        await migrateToLatest(kysely);
+        expect(await store.alerts.listByIncident(incident.id)).toEqual(alerts);
+        expect(await store.timeline.list(incident.id)).toEqual([event]);
+        const later = await store.alerts.insert(newAlert(incident.id, { fingerprint: 'c' }));
+        expect(later.id).toBeGreaterThan(Math.max(...alerts.map((a) => a.id)));
+        expect((await store.incidents.findById(incident.id))?.alertCounts).toEqual({ firing: 3, resolved: 0 });
+        const next = await store.timeline.append({ incidentId: incident.id, at: at(2), type: 'note.added', actor: { kind: 'user', id: 'U1' }, data: { text: 'after' } });
+        expect(next.id).toBeGreaterThan(event.id);
+      } finally {
+        await store.close();
         await fresh.drop();
       }
     });
