@@ -108,11 +108,14 @@ export async function ingestAlerts(deps: IngestDeps, deliveryKey: string, alerts
 /**
  * Group commit: the deliveries that arrive while the store is busy are stored together, in one transaction,
  * and each is answered once that commits. In a storm, one commit (and one wake of the outbox) serves
- * hundreds of webhooks instead of one each; alone, a delivery waits no longer than its own transaction.
+ * hundreds of alerts instead of one each; alone, a delivery waits no longer than its own transaction.
+ * A batch holds at most `maxAlerts` alerts (a bigger delivery goes alone): on SQLite its statements run
+ * back to back on the only connection, and a Slack request's check waits for the batch in hand, so the
+ * batch's size is what a click or a command can wait for in a storm.
  * A batch that fails is stored again one delivery at a time, so one bad delivery fails only itself.
  */
-export function ingestInBatches(deps: IngestDeps, options: { maxDeliveries?: number } = {}): Ingest {
-  const maxDeliveries = options.maxDeliveries ?? 200;
+export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number } = {}): Ingest {
+  const maxAlerts = options.maxAlerts ?? 100;
   type Waiting = { deliveryKey: string; alerts: NormalizedAlert[]; resolve(result: IngestResult): void; reject(error: unknown): void };
   let queue: Waiting[] = [];
   let storing = false;
@@ -133,8 +136,9 @@ export function ingestInBatches(deps: IngestDeps, options: { maxDeliveries?: num
     storing = true;
     try {
       while (queue.length > 0) {
-        const batch = queue.slice(0, maxDeliveries);
-        queue = queue.slice(batch.length);
+        const size = batchSize(queue, maxAlerts);
+        const batch = queue.slice(0, size);
+        queue = queue.slice(size);
         await storeBatch(batch);
       }
     } finally {
@@ -149,6 +153,18 @@ export function ingestInBatches(deps: IngestDeps, options: { maxDeliveries?: num
       // batch while this one is being stored.
       if (!storing && queue.length === 1) setImmediate(() => void drain());
     });
+}
+
+/** How many waiting deliveries, from the first, make one batch of at most `maxAlerts` alerts (at least one). */
+function batchSize(queue: ReadonlyArray<{ alerts: readonly unknown[] }>, maxAlerts: number): number {
+  let size = 0;
+  let alerts = 0;
+  for (const { alerts: next } of queue) {
+    if (size > 0 && alerts + next.length > maxAlerts) break;
+    alerts += next.length;
+    size += 1;
+  }
+  return size;
 }
 
 /** Stores the deliveries in one transaction; two replicas racing to open one incident retry once. */

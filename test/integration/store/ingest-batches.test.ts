@@ -70,6 +70,20 @@ it('keeps counting within a batch: the last alert of an incident to resolve says
   expect(jobs.filter((j) => j.kind === 'card.update')).toHaveLength(1);
 });
 
+it('keeps each transaction to about a hundred alerts, and stores a bigger delivery whole, alone', async () => {
+  const d = deps();
+  const ingest = ingestInBatches(d);
+  const big = Array.from({ length: 150 }, (_, i) => groupAlert(1, `big-${i}`));
+  const answers = await Promise.all([
+    ...Array.from({ length: 150 }, (_, i) => ingest(`small-${i}`, [groupAlert(0, `small-${i}`)])),
+    ingest('big', big),
+  ]);
+  expect(answers.every((a) => !a.duplicate)).toBe(true);
+  expect((await store.incidents.listOpen()).map((i) => i.alertCounts.firing).sort((a, b) => a - b)).toEqual([150, 150]);
+  // 150 small ones in two transactions (100 and 50), the big one in a third of its own.
+  expect(d.wakes).toBe(3);
+});
+
 it('fails only the delivery that cannot be stored when its batch fails', async () => {
   const d = deps({
     hooks: {
