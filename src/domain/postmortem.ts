@@ -206,8 +206,23 @@ function assertTimeZone(timeZone: string): void {
   }
 }
 
+/**
+ * Local times already formatted, by zone, pattern and minute. A storm's thousands of events fall in a few
+ * minutes, and each TZDate works out its zone's offset afresh (a fifth of drafting a 10,000-event
+ * postmortem). The patterns here never show seconds, so one minute has one text. Emptied when large.
+ */
+const localTimes = new Map<string, string>();
+const LOCAL_TIMES_KEPT = 10_000;
+
 function local(at: Date, timeZone: string, pattern: string): string {
-  return format(new TZDate(at, timeZone), pattern);
+  const key = `${timeZone}|${pattern}|${Math.floor(at.getTime() / 60_000)}`;
+  let text = localTimes.get(key);
+  if (text === undefined) {
+    if (localTimes.size >= LOCAL_TIMES_KEPT) localTimes.clear();
+    text = format(new TZDate(at, timeZone), pattern);
+    localTimes.set(key, text);
+  }
+  return text;
 }
 
 function sameLocalDay(a: Date, b: Date, timeZone: string): boolean {
@@ -293,7 +308,10 @@ function actorNamer(actors: readonly Actor[]): { actor(actor: Actor): string; us
 interface Context {
   incident: Incident;
   events: TimelineEvent[];
-  alerts: AlertRecord[];
+  /** Each alert's record, and its firings and resolves in time order, looked up once: a storm's incident
+   *  has thousands of alerts, and a scan of every event per alert made its postmortem take seconds. */
+  alerts: Map<string, AlertRecord>;
+  alertEvents: Map<string, { fired: TimelineEvent[]; resolved: TimelineEvent[] }>;
   timeZone: string;
   multiDay: boolean;
   now: Date;
@@ -302,25 +320,36 @@ interface Context {
 }
 
 function alertName(fingerprint: string, title: string, ctx: Context): string {
-  const record = ctx.alerts.find((a) => a.fingerprint === fingerprint);
-  return record?.labels['alertname'] ?? title;
+  return ctx.alerts.get(fingerprint)?.labels['alertname'] ?? title;
+}
+
+function eventsByAlert(events: readonly TimelineEvent[]): Context['alertEvents'] {
+  const byAlert: Context['alertEvents'] = new Map();
+  for (const event of events) {
+    if (event.type !== 'alert.fired' && event.type !== 'alert.resolved') continue;
+    let entry = byAlert.get(event.data.fingerprint);
+    if (!entry) byAlert.set(event.data.fingerprint, (entry = { fired: [], resolved: [] }));
+    (event.type === 'alert.fired' ? entry.fired : entry.resolved).push(event);
+  }
+  return byAlert;
 }
 
 /** The first firing of each alert, with its refires and repeats told in one sentence. */
 function alertFiredText(event: TimelineEvent & { type: 'alert.fired' }, ctx: Context): string {
   const { fingerprint, title, severity, summary } = event.data;
-  const record = ctx.alerts.find((a) => a.fingerprint === fingerprint);
+  const record = ctx.alerts.get(fingerprint);
   const name = alertName(fingerprint, title, ctx);
   const service = record?.service ?? ctx.incident.service;
   const detail = summary ?? (name !== title ? title : null);
   const text = `${name} fired on ${service} (${severity})${detail ? `: ${detail}` : ''}${/[.!?]$/.test(detail ?? '') ? '' : '.'}`;
 
-  const later = ctx.events.filter((e) => e.id !== event.id && e.at.getTime() >= event.at.getTime());
-  const refires = later.filter((e) => e.type === 'alert.fired' && e.data.fingerprint === fingerprint);
+  const own = ctx.alertEvents.get(fingerprint) ?? { fired: [], resolved: [] };
+  const isLater = (e: TimelineEvent): boolean => e.id !== event.id && e.at.getTime() >= event.at.getTime();
+  const refires = own.fired.filter(isLater);
   // The record counts every receipt while firing, refires included; the events are the floor if it is missing.
   const more = Math.max(refires.length, (record?.count ?? 1) - 1);
   if (more === 0) return text;
-  const resolves = later.filter((e) => e.type === 'alert.resolved' && e.data.fingerprint === fingerprint);
+  const resolves = own.resolved.filter(isLater);
   const lastResolve = resolves[resolves.length - 1];
   const lastRefire = refires[refires.length - 1];
   const times = more === 1 ? 'once more' : `${more} more times`;
@@ -357,8 +386,8 @@ function entryFor(event: TimelineEvent, ctx: Context, seenAlerts: Set<string>): 
       return { kind: 'alert', text: alertFiredText(event, ctx) };
     case 'alert.resolved':
       if (!event.data.allResolved) return null;
-      const fired = new Set(ctx.events.flatMap((e) => (e.type === 'alert.fired' ? [e.data.fingerprint] : [])));
-      return { kind: 'alert', text: fired.size > 1 ? `All alerts resolved (the last was ${alertName(event.data.fingerprint, event.data.title, ctx)})` : 'All alerts resolved' };
+      const fired = [...ctx.alertEvents.values()].filter((a) => a.fired.length > 0).length;
+      return { kind: 'alert', text: fired > 1 ? `All alerts resolved (the last was ${alertName(event.data.fingerprint, event.data.title, ctx)})` : 'All alerts resolved' };
     case 'incident.status_changed':
       if (isEchoOfOutcome(event, ctx.events)) return null;
       return { kind: 'status', text: `Status changed from ${event.data.from} to ${event.data.to}${event.data.message ? `: ${event.data.message}` : ''}` };
@@ -496,7 +525,7 @@ function buildFacts(ctx: Context): PostmortemFacts {
   const { incident, events, alerts, now } = ctx;
   const first = <T extends TimelineEvent['type']>(type: T, where: (e: TimelineEvent & { type: T }) => boolean = () => true) =>
     events.find((e): e is TimelineEvent & { type: T } => e.type === type && where(e as TimelineEvent & { type: T }));
-  const firstAlertAt = first('alert.fired')?.at ?? earliest(alerts.map((a) => a.firstSeenAt));
+  const firstAlertAt = first('alert.fired')?.at ?? earliest([...alerts.values()].map((a) => a.firstSeenAt));
   const pageSent = first('page.sent');
   const ack = first('page.acknowledged', (e) => !pageSent || e.at >= pageSent.at);
   const mitigated = events.find((e) => e.type === 'incident.mitigated' || (e.type === 'incident.status_changed' && e.data.to === 'mitigated'));
@@ -649,7 +678,7 @@ function suggestions(facts: PostmortemFacts, ctx: Context): Suggestion[] {
       coveredBy: /escalation/i,
     });
   }
-  const firstAlert = earliest([facts.firstAlertAt, ...ctx.alerts.map((a) => a.startsAt)]);
+  const firstAlert = earliest([facts.firstAlertAt, ...[...ctx.alerts.values()].map((a) => a.startsAt)]);
   const early = between(firstAlert, facts.openedAt);
   if (early !== null && early >= 10 * 60_000) {
     out.push({
@@ -706,7 +735,9 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
   const lastEvent = events[events.length - 1]?.at ?? spanEnd;
   const multiDay = !sameLocalDay(spanStart, spanEnd, timeZone) || !sameLocalDay(spanStart, lastEvent, timeZone);
   const ctx: Context = {
-    incident, events, alerts, timeZone, multiDay, now,
+    incident, events, timeZone, multiDay, now,
+    alerts: new Map(alerts.map((a) => [a.fingerprint, a])),
+    alertEvents: eventsByAlert(events),
     name: actorNamer([incident.declaredBy, ...events.map((e) => e.actor)]),
     clock: (at) => postmortemClock(at, timeZone, multiDay),
   };
