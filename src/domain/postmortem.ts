@@ -448,12 +448,32 @@ function entryFor(event: TimelineEvent, ctx: Context, seenAlerts: Set<string>): 
   }
 }
 
+/** Alerts whose first firing gets its own line; the rest of a storm is told in one. */
+export const ALERTS_LISTED = 10;
+
 function buildTimeline(ctx: Context): PostmortemTimelineEntry[] {
   const seen = new Set<string>();
   const entries: PostmortemTimelineEntry[] = [];
+  // A storm of distinct alerts would be thousands of lines nobody reads; after the first few, their first
+  // firings are counted on one line placed where the first of them fired.
+  let more: { entry: PostmortemTimelineEntry; count: number; last: Date } | null = null;
   for (const event of ctx.events) {
+    if (event.type === 'alert.fired' && seen.size >= ALERTS_LISTED && !seen.has(event.data.fingerprint)) {
+      seen.add(event.data.fingerprint);
+      if (!more) {
+        more = { entry: { at: event.at, time: ctx.clock(event.at), kind: 'alert', text: '', actor: ctx.name.actor(event.actor) }, count: 0, last: event.at };
+        entries.push(more.entry);
+      }
+      more.count += 1;
+      more.last = event.at;
+      continue;
+    }
     const entry = entryFor(event, ctx, seen);
     if (entry) entries.push({ at: event.at, time: ctx.clock(event.at), kind: entry.kind, text: entry.text, actor: ctx.name.actor(event.actor) });
+  }
+  if (more) {
+    const span = more.last.getTime() > more.entry.at.getTime() ? ` between ${more.entry.time} and ${ctx.clock(more.last)}` : '';
+    more.entry.text = `${more.count} more ${more.count === 1 ? 'alert' : 'alerts'} fired${span} (the first ${ALERTS_LISTED} are listed one by one)`;
   }
   return entries;
 }

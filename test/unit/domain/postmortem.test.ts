@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { isFirebreakError } from '../../../src/errors';
 import { FIREBREAK } from '../../../src/domain/actor';
 import {
-  draftPostmortem, escapeMarkdown, isPlaceholder, PLACEHOLDERS, postmortemMarkdown, spokenDuration, zoneAbbreviation,
+  ALERTS_LISTED, draftPostmortem, escapeMarkdown, isPlaceholder, PLACEHOLDERS, postmortemMarkdown, spokenDuration, zoneAbbreviation,
   type PostmortemInput,
 } from '../../../src/domain/postmortem';
 import { anAlertRecord, anIncident } from '../../support/builders';
@@ -140,6 +140,21 @@ describe('draftPostmortem', () => {
     ]);
     // It fires again after each all-clear, so the all-clear is history, not the state: alerts still fire.
     expect(pm.facts.alertsResolvedAt).toBeNull();
+  });
+
+  it('lists the first ten alerts of a storm one by one and counts the rest on one line', () => {
+    const log = eventLog();
+    const monitor = { kind: 'monitor' as const, id: 'alertmanager' };
+    for (let i = 0; i < 25; i += 1) {
+      log.add(`11:${String(30 + i).padStart(2, '0')}`, 'alert.fired', monitor, { fingerprint: `fp-${i}`, title: `Instance web-${i} is down`, severity: 'sev2' as const });
+    }
+    const pm = draftPostmortem({ incident: anIncident(), events: log.events, alerts: [], answers: {}, timeZone: 'UTC', now: utc('12:00') });
+    const lines = pm.timeline.map((e) => `${e.time} ${e.text}`);
+    expect(lines).toHaveLength(ALERTS_LISTED + 1);
+    expect(lines[0]).toBe('11:30 Instance web-0 is down fired on web (sev2).');
+    expect(lines[ALERTS_LISTED - 1]).toBe('11:39 Instance web-9 is down fired on web (sev2).');
+    expect(lines[ALERTS_LISTED]).toBe('11:40 15 more alerts fired between 11:40 and 11:54 (the first 10 are listed one by one)');
+    expect(postmortemMarkdown(pm)).toContain('15 more alerts fired between 11:40 and 11:54');
   });
 
   it('counts refires from the timeline when the alert record is missing, and says when it resolved', () => {
