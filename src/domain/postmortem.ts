@@ -21,7 +21,10 @@ export interface PostmortemAnswers {
 export interface PostmortemInput {
   incident: Incident;
   events: TimelineEvent[];
+  /** The records of the alerts the timeline names (`alertsNamedIn(events)`); more do no harm. */
   alerts: AlertRecord[];
+  /** When the incident's earliest alert started and its first was seen, over all its alerts (from `alerts` when absent). */
+  alertsFirst?: { startedAt: Date | null; seenAt: Date | null };
   answers: PostmortemAnswers;
   /** IANA zone every time is shown in, e.g. `Europe/Berlin`. */
   timeZone: string;
@@ -312,6 +315,7 @@ interface Context {
    *  has thousands of alerts, and a scan of every event per alert made its postmortem take seconds. */
   alerts: Map<string, AlertRecord>;
   alertEvents: Map<string, { fired: TimelineEvent[]; resolved: TimelineEvent[] }>;
+  alertsFirst: { startedAt: Date | null; seenAt: Date | null };
   timeZone: string;
   multiDay: boolean;
   now: Date;
@@ -451,6 +455,17 @@ function entryFor(event: TimelineEvent, ctx: Context, seenAlerts: Set<string>): 
 /** Alerts whose first firing gets its own line; the rest of a storm is told in one. */
 export const ALERTS_LISTED = 10;
 
+/** The fingerprints of the alerts a postmortem of these events names: what its `alerts` must hold. */
+export function alertsNamedIn(events: readonly TimelineEvent[]): string[] {
+  const named = new Set<string>();
+  const listed = new Set<string>();
+  for (const event of [...events].sort(byTime)) {
+    if (event.type === 'alert.fired' && listed.size < ALERTS_LISTED) listed.add(event.data.fingerprint);
+    if (event.type === 'alert.resolved' && event.data.allResolved) named.add(event.data.fingerprint);
+  }
+  return [...listed, ...named].filter((fp, i, all) => all.indexOf(fp) === i);
+}
+
 function buildTimeline(ctx: Context): PostmortemTimelineEntry[] {
   const seen = new Set<string>();
   const entries: PostmortemTimelineEntry[] = [];
@@ -542,10 +557,10 @@ function buildScaleSteps(ctx: Context): ScaleStep[] {
 }
 
 function buildFacts(ctx: Context): PostmortemFacts {
-  const { incident, events, alerts, now } = ctx;
+  const { incident, events, now } = ctx;
   const first = <T extends TimelineEvent['type']>(type: T, where: (e: TimelineEvent & { type: T }) => boolean = () => true) =>
     events.find((e): e is TimelineEvent & { type: T } => e.type === type && where(e as TimelineEvent & { type: T }));
-  const firstAlertAt = first('alert.fired')?.at ?? earliest([...alerts.values()].map((a) => a.firstSeenAt));
+  const firstAlertAt = first('alert.fired')?.at ?? ctx.alertsFirst.seenAt;
   const pageSent = first('page.sent');
   const ack = first('page.acknowledged', (e) => !pageSent || e.at >= pageSent.at);
   const mitigated = events.find((e) => e.type === 'incident.mitigated' || (e.type === 'incident.status_changed' && e.data.to === 'mitigated'));
@@ -698,7 +713,7 @@ function suggestions(facts: PostmortemFacts, ctx: Context): Suggestion[] {
       coveredBy: /escalation/i,
     });
   }
-  const firstAlert = earliest([facts.firstAlertAt, ...[...ctx.alerts.values()].map((a) => a.startsAt)]);
+  const firstAlert = earliest([facts.firstAlertAt, ctx.alertsFirst.startedAt]);
   const early = between(firstAlert, facts.openedAt);
   if (early !== null && early >= 10 * 60_000) {
     out.push({
@@ -758,6 +773,7 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
     incident, events, timeZone, multiDay, now,
     alerts: new Map(alerts.map((a) => [a.fingerprint, a])),
     alertEvents: eventsByAlert(events),
+    alertsFirst: input.alertsFirst ?? { startedAt: earliest(alerts.map((a) => a.startsAt)), seenAt: earliest(alerts.map((a) => a.firstSeenAt)) },
     name: actorNamer([incident.declaredBy, ...events.map((e) => e.actor)]),
     clock: (at) => postmortemClock(at, timeZone, multiDay),
   };

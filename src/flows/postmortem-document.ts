@@ -1,6 +1,6 @@
 // Loads what a postmortem is drafted from — the incident, its timeline, its alerts and what people said
 // when resolving it — and drafts it. Read-only: viewing a postmortem changes nothing.
-import { draftPostmortem, type Postmortem, type PostmortemAnswers } from '../domain/postmortem';
+import { alertsNamedIn, draftPostmortem, type Postmortem, type PostmortemAnswers } from '../domain/postmortem';
 import type { TimelineEvent } from '../domain/timeline';
 import type { Clock } from '../ports/clock';
 import type { Store } from '../ports/store';
@@ -62,11 +62,14 @@ function mergeAnswers(stored: PostmortemAnswers, given: PostmortemAnswers | unde
 export async function loadPostmortem(deps: PostmortemDeps, incidentId: number, answers?: PostmortemAnswers): Promise<Postmortem | null> {
   const incident = await deps.store.incidents.findById(incidentId);
   if (!incident) return null;
-  const [events, alerts] = await Promise.all([deps.store.timeline.list(incidentId), deps.store.alerts.listByIncident(incidentId)]);
+  const events = await deps.store.timeline.list(incidentId);
+  // Only the alerts the postmortem names, not every alert of a storm.
+  const [alerts, alertsFirst] = await Promise.all([deps.store.alerts.listByFingerprints(incidentId, alertsNamedIn(events)), deps.store.alerts.firstTimes(incidentId)]);
   return draftPostmortem({
     incident,
     events,
     alerts,
+    alertsFirst,
     answers: mergeAnswers(answersFromTimeline(events), answers),
     timeZone: deps.timeZone,
     now: deps.clock.now(),

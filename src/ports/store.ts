@@ -24,6 +24,15 @@ export interface AlertRepository {
   listByIncident(incidentId: number): Promise<AlertRecord[]>;
   /** The incident's first `limit` firing alerts, oldest first (their counts are on the incident). */
   listFiring(incidentId: number, limit: number): Promise<AlertRecord[]>;
+  /** The incident's alerts with these fingerprints (a storm's postmortem names a few of thousands). */
+  listByFingerprints(incidentId: number, fingerprints: readonly string[]): Promise<AlertRecord[]>;
+  /** When the incident's earliest alert started, and when its first alert was seen; null without alerts. */
+  firstTimes(incidentId: number): Promise<AlertFirstTimes>;
+}
+
+export interface AlertFirstTimes {
+  startedAt: Date | null;
+  seenAt: Date | null;
 }
 
 export interface TimelineRepository {

@@ -117,6 +117,22 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
       guard(`listing the alerts of incident ${incidentId}`, async () =>
         (await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute()).map(rowToAlert),
       ),
+    listByFingerprints: (incidentId, fingerprints) =>
+      guard(`listing ${fingerprints.length} alerts of incident ${incidentId}`, async () =>
+        fingerprints.length === 0
+          ? []
+          : (await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).where('fingerprint', 'in', [...fingerprints]).orderBy('id').execute()).map(rowToAlert),
+      ),
+    firstTimes: (incidentId) =>
+      guard(`reading when the alerts of incident ${incidentId} began`, async () => {
+        const row = await ctx
+          .db()
+          .selectFrom('alerts')
+          .select((eb) => [eb.fn.min('starts_at').as('started'), eb.fn.min('first_seen_at').as('seen')])
+          .where('incident_id', '=', incidentId)
+          .executeTakeFirst();
+        return { startedAt: row?.started ? new Date(row.started) : null, seenAt: row?.seen ? new Date(row.seen) : null };
+      }),
     listFiring: (incidentId, limit) =>
       guard(`listing the firing alerts of incident ${incidentId}`, async () =>
         (await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).where('status', '=', 'firing').orderBy('id').limit(limit).execute()).map(rowToAlert),

@@ -283,6 +283,19 @@ describe.each(targets)('Kysely store on $name', (target) => {
   });
 
   describe('alerts', () => {
+    it('reads only the alerts asked for by fingerprint, and when the first of all of them started and was seen', async () => {
+      const incident = await store.incidents.insert(newIncident());
+      const other = await store.incidents.insert(newIncident({ groupKey: 'other' }));
+      expect(await store.alerts.firstTimes(incident.id)).toEqual({ startedAt: null, seenAt: null });
+      const a = await store.alerts.insert(newAlert(incident.id, { fingerprint: 'a', startsAt: at(5), firstSeenAt: at(6) }));
+      await store.alerts.insert(newAlert(incident.id, { fingerprint: 'b', startsAt: at(2), firstSeenAt: at(9) }));
+      const c = await store.alerts.insert(newAlert(incident.id, { fingerprint: 'c', startsAt: at(7), firstSeenAt: at(3) }));
+      await store.alerts.insert(newAlert(other.id, { fingerprint: 'a', startsAt: at(0), firstSeenAt: at(0) }));
+      expect(await store.alerts.listByFingerprints(incident.id, ['c', 'a', 'missing'])).toEqual([a, c]);
+      expect(await store.alerts.listByFingerprints(incident.id, [])).toEqual([]);
+      expect(await store.alerts.firstTimes(incident.id)).toEqual({ startedAt: at(2), seenAt: at(3) });
+    });
+
     it('round-trips and updates alerts, and keeps their counts by status on the incident', async () => {
       const incident = await store.incidents.insert(newIncident());
       expect(incident.alertCounts).toEqual({ firing: 0, resolved: 0 });
