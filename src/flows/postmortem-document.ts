@@ -60,17 +60,20 @@ function mergeAnswers(stored: PostmortemAnswers, given: PostmortemAnswers | unde
 
 /** The postmortem of an incident as of now, or null when there is no such incident. */
 export async function loadPostmortem(deps: PostmortemDeps, incidentId: number, answers?: PostmortemAnswers): Promise<Postmortem | null> {
-  const incident = await deps.store.incidents.findById(incidentId);
-  if (!incident) return null;
-  const events = await deps.store.timeline.list(incidentId);
-  // Only the alerts the postmortem names, not every alert of a storm.
-  const [alerts, alertsFirst] = await Promise.all([deps.store.alerts.listByFingerprints(incidentId, alertsNamedIn(events)), deps.store.alerts.firstTimes(incidentId)]);
+  // One transaction for all the reads: on SQLite each query would otherwise wait its turn for the connection
+  // behind a storm's batches, once per query; and the reads see one state of the incident.
+  const stored = await deps.store.transaction(async (tx) => {
+    const incident = await tx.incidents.findById(incidentId);
+    if (!incident) return null;
+    const events = await tx.timeline.list(incidentId);
+    // Only the alerts the postmortem names, not every alert of a storm.
+    const alerts = await tx.alerts.listByFingerprints(incidentId, alertsNamedIn(events));
+    return { incident, events, alerts, alertsFirst: await tx.alerts.firstTimes(incidentId) };
+  });
+  if (!stored) return null;
   return draftPostmortem({
-    incident,
-    events,
-    alerts,
-    alertsFirst,
-    answers: mergeAnswers(answersFromTimeline(events), answers),
+    ...stored,
+    answers: mergeAnswers(answersFromTimeline(stored.events), answers),
     timeZone: deps.timeZone,
     now: deps.clock.now(),
   });
