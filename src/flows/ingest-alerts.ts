@@ -140,6 +140,10 @@ export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number 
         const batch = queue.slice(0, size);
         queue = queue.slice(size);
         await storeBatch(batch);
+        // On SQLite a batch runs without ever waiting for I/O, so the next would follow in the same turn of
+        // the event loop: yield, so requests that came in meanwhile (a click, a new connection) are served
+        // between batches, not after the whole storm in hand.
+        if (queue.length > 0) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       storing = false;
