@@ -93,7 +93,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     logger.info({ mode: 'live', socketMode: Boolean(env.SLACK_APP_TOKEN) }, 'Firebreak starting');
   }
   for (const warning of config.warnings) logger.warn(warning);
-  const sandbox = config.mode === 'sandbox' ? await lazy.sandbox().startSandbox({ logger, signingSecret: env.SLACK_SIGNING_SECRET ?? '', dataDir: config.sandboxDataDir }) : null;
+  const sandbox = config.mode === 'sandbox' ? await lazy.sandbox().startSandbox({ logger, clock, signingSecret: env.SLACK_SIGNING_SECRET ?? '', dataDir: config.sandboxDataDir }) : null;
   const pagerDuty = sandbox?.pagerDuty ?? {
     eventsUrl: env.PAGERDUTY_EVENTS_URL ?? 'https://events.pagerduty.com',
     apiUrl: env.PAGERDUTY_API_URL ?? 'https://api.pagerduty.com',
@@ -112,6 +112,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   const store = createKyselyStore(db);
+  if (sandbox) await lazy.sandbox().warnIfOutOfStep(sandbox, store.incidents, logger);
 
   const metrics = createMetrics({ outboxDepth: () => store.outbox.depth() });
   const web = new WebClient(botToken, {

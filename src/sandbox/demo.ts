@@ -3,7 +3,7 @@
 // impact and root cause — every step through the real paths (HTTP ingest, signed Slack requests, signed
 // PagerDuty webhooks, the AWS SDK against the simulated cloud). The clock is the script's, so the
 // postmortem's times and durations are the outage's: 11:30 to 14:00 UTC, two and a half hours.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/load';
@@ -11,18 +11,36 @@ import { startFirebreak, type Firebreak } from '../firebreak';
 import { createLogger } from '../observability/logger';
 import type { Clock } from '../ports/clock';
 
-/** The script's clock: it stands still between steps and jumps when the script says so. */
+/**
+ * The script's clock. It stands still while the script acts, so everything it does is recorded at the minute it
+ * says; it jumps when the script says so; time passes only while the script waits for Firebreak (a channel, a
+ * card edit paced to Slack's one write a second). When the story is over, `run()` lets it go on in real time
+ * from there, so the sandbox stays usable and its times follow on from the outage's.
+ */
 export class ScriptClock implements Clock {
-  private offsetMs: number;
+  private at: number;
+  /** Wall-clock ms since which time has been passing; null while it stands still. */
+  private passingSince: number | null = null;
   constructor(start: Date) {
-    this.offsetMs = start.getTime() - Date.now();
+    this.at = start.getTime();
   }
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date(this.passingSince === null ? this.at : this.at + (Date.now() - this.passingSince));
   }
-  /** Moves to a wall-clock time of the outage day (time passing in the script, not in the world). */
+  /** Moves to a wall-clock time of the outage day (time passing in the script, not in the world), standing still. */
   set(at: Date): void {
-    this.offsetMs = at.getTime() - Date.now();
+    if (at.getTime() < this.now().getTime()) throw new Error(`demo: the script goes back in time to ${at.toISOString()}`);
+    this.at = at.getTime();
+    this.passingSince = null;
+  }
+  /** Lets time pass as in the world, from where the clock stands, until the next set() or stop(). */
+  run(): void {
+    if (this.passingSince === null) this.passingSince = Date.now();
+  }
+  /** Stands still where it got to. */
+  stop(): void {
+    this.at = this.now().getTime();
+    this.passingSince = null;
   }
 }
 
@@ -52,12 +70,20 @@ function alertmanagerBody(status: 'firing' | 'resolved', instances: number[], st
   };
 }
 
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Waits for Firebreak to do something. With `clock`, time passes while waiting (paced card edits, outbox
+ * retries) and stands still again after, so what the script does next is recorded at the script's time.
+ */
+async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, options: { clock?: ScriptClock; timeoutMs?: number } = {}): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (;;) {
     const value = await check();
-    if (value !== undefined && value !== false) return value;
+    if (value !== undefined && value !== false) {
+      options.clock?.stop();
+      return value;
+    }
     if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
+    options.clock?.run();
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -100,44 +126,54 @@ async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: stri
     });
     if (response.status !== 202) throw new Error(`demo: alert refused (${response.status}): ${await response.text()}`);
   };
-  const step = (time: string, text: string): void => say(`  ${time}  ${text}`);
+  /** Prints a step with the script's time, the time Firebreak recorded what the step did. */
+  const step = (text: string): void => say(`  ${clock.now().toISOString().slice(11, 16)}  ${text}`);
+  const recorded = (type: string) => async () => (await firebreak.store.timeline.list(1)).find((e) => e.type === type);
   say(`Replaying the flash-sale outage of ${DAY} against Firebreak's sandbox (${firebreak.url})`);
 
   clock.set(at('11:30'));
   await post(alertmanagerBody('firing', [1, 2], `${DAY}T11:30:00Z`));
-  step('11:30', 'Flash sale starts; Alertmanager fires HighRequestRate for web-1 and web-2');
+  step('Flash sale starts; Alertmanager fires HighRequestRate for web-1 and web-2');
   const channel = await until('the incident channel', () => slack.listChannels().find((c) => c.name.startsWith('inc-')));
-  await until('the incident card', () => slack.messages(channel.id).find((m) => m.pinned));
-  step('11:30', `Firebreak opens #${channel.name}, pins the incident card, announces it in #incidents`);
+  await until('the page', async () => pagerDuty.incidents()[0] && (await recorded('page.sent')()));
+  step('PagerDuty pages the on-call engineer (Alice)');
+  await until('the incident card', () => slack.messages(channel.id).find((m) => m.pinned), { clock });
+  step(`Firebreak opens #${channel.name}, pins the incident card, announces it in #incidents; Alice and Bob are invited`);
 
-  clock.set(at('11:31'));
-  await until('the page', () => pagerDuty.incidents()[0]);
-  step('11:31', 'PagerDuty pages the on-call engineer (Alice); Alice and Bob are invited to the channel');
   clock.set(at('11:33'));
   await post(alertmanagerBody('firing', [1, 2, 3, 4], `${DAY}T11:30:00Z`));
-  step('11:33', 'Traffic climbs: web-3 and web-4 fire too');
+  step('Traffic climbs: web-3 and web-4 fire too');
+
+  clock.set(at('11:35'));
+  await until('the reminder that the page is not acknowledged', recorded('page.unacknowledged'), { clock });
+  step('Nobody has acknowledged the page after 5 minutes: Firebreak says so in the channel');
 
   clock.set(at('11:38'));
   await pagerDuty.acknowledge(pagerDuty.incidents()[0]!.dedupKey, { userId: 'PUSR0ALICE' });
-  step('11:38', 'Alice acknowledges the page in PagerDuty');
+  step('Alice acknowledges the page in PagerDuty');
+  clock.set(at('11:40'));
   await slack.commandAnswer({ command: '/incident', text: 'status identified flash-sale traffic is 8x normal; web tier saturated', userId: 'U0ALICE', channelId: channel.id });
-  step('11:40', 'Alice: /incident status identified — flash-sale traffic is 8x normal');
+  step('Alice: /incident status identified — flash-sale traffic is 8x normal');
 
-  const scaleOut = async (time: string, from: number, to: number): Promise<void> => {
+  // The click at `time`; AWS reports the servers running at `done` (EC2 takes a couple of minutes to boot them).
+  const scaleOut = async (time: string, done: string, from: number, to: number): Promise<void> => {
     clock.set(at(time));
     const current = await until('the card', () => slack.messages(channel.id).find((m) => m.pinned));
     await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: current.ts, actionId: `scale_out:web:${to - from}` });
-    step(time, `Alice clicks "Scale out +${to - from}": web ${from} → ${to}`);
-    await until(`web at ${to}`, async () => (await firebreak.store.scaleOperations.listByIncident(1)).some((op) => op.to === to && op.status === 'completed'), 60_000);
-    step(time, `AWS reports ${to} web servers running`);
+    const operation = async (status: string) => (await firebreak.store.scaleOperations.listByIncident(1)).some((op) => op.to === to && op.status === status);
+    await until(`web ${from} → ${to} under way`, () => operation('started'), { timeoutMs: 60_000 });
+    step(`Alice clicks "Scale out +${to - from}": web ${from} → ${to}`);
+    clock.set(at(done));
+    await until(`web at ${to}`, () => operation('completed'), { timeoutMs: 60_000 });
+    step(`AWS reports ${to} web servers running`);
   };
-  await scaleOut('11:45', 4, 14);
-  await scaleOut('12:30', 14, 24);
+  await scaleOut('11:45', '11:47', 4, 14);
+  await scaleOut('12:30', '12:32', 14, 24);
 
   clock.set(at('13:30'));
   await post(alertmanagerBody('resolved', [1, 2, 3, 4], `${DAY}T11:30:00Z`, `${DAY}T13:30:00Z`));
   await slack.commandAnswer({ command: '/incident', text: 'status mitigated traffic stable on 24 servers', userId: 'U0ALICE', channelId: channel.id });
-  step('13:30', 'Traffic stabilises; the alerts resolve; Alice marks the incident mitigated');
+  step('Traffic stabilises; the alerts resolve; Alice marks the incident mitigated');
 
   clock.set(at('14:00'));
   const resolveCard = await until('the card', () => slack.messages(channel.id).find((m) => m.pinned));
@@ -156,25 +192,49 @@ async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: stri
     },
   });
   if (submitted.status !== 200 || submitted.body) throw new Error(`demo: the resolve form was refused: ${submitted.status} ${JSON.stringify(submitted.body)}`);
-  step('14:00', 'Alice resolves the incident with impact, root cause and follow-ups');
-  const file = await until('the postmortem', () => slack.files(channel.id)[0]);
-  const drafted = await until('the postmortem link', async () => (await firebreak.store.timeline.list(1)).find((e) => e.type === 'postmortem.drafted'));
+  step('Alice resolves the incident with impact, root cause and follow-ups');
+  const file = await until('the postmortem', () => slack.files(channel.id)[0], { clock });
+  const drafted = await until('the postmortem link', recorded('postmortem.drafted'), { clock });
   const postmortemUrl = drafted.type === 'postmortem.drafted' ? (drafted.data.url ?? '') : '';
-  step('14:00', `Firebreak drafts the postmortem and posts it in #${channel.name}`);
+  step(`Firebreak drafts the postmortem and posts it in #${channel.name}`);
+  // The story is over: from here the sandbox's time goes on as the world's does, from 14:00 on the outage's day.
+  clock.run();
   return { firebreak, postmortemMarkdown: file.content, postmortemUrl, consoleUrl: `${firebreak.url}/sandbox` };
+}
+
+/**
+ * What the demo prints after the postmortem. With `exit`, Firebreak is about to stop and a link to it would be
+ * dead: the postmortem page is saved next to the demo's database and named instead.
+ */
+export async function demoClosingLines(result: DemoResult, options: { exit: boolean; dir: string }): Promise<string[]> {
+  if (!options.exit) {
+    return [
+      `The postmortem page for managers: ${result.postmortemUrl}`,
+      `Look around in the sandbox console: ${result.consoleUrl}`,
+      'Firebreak keeps running so you can click around; Ctrl-C stops it.',
+    ];
+  }
+  const page = await fetch(result.postmortemUrl);
+  if (!page.ok) throw new Error(`demo: the postmortem page answered ${page.status}`);
+  const file = join(options.dir, 'postmortem-INC-1.html');
+  writeFileSync(file, await page.text());
+  return [
+    `The postmortem page for managers, saved since Firebreak stops (--exit): ${file}`,
+    'Run `npm run demo` without --exit to click around the sandbox console afterwards.',
+  ];
 }
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
-  const result = await runFlashSaleDemo({ port: Number.isFinite(port) ? port : 0 });
-  process.stdout.write(`\n${'─'.repeat(72)}\n${result.postmortemMarkdown}\n${'─'.repeat(72)}\n`);
-  process.stdout.write(`\nThe postmortem page for managers: ${result.postmortemUrl}\n`);
-  process.stdout.write(`Look around in the sandbox console: ${result.consoleUrl}\n`);
-  if (process.argv.includes('--exit')) {
+  const exit = process.argv.includes('--exit');
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-demo-'));
+  const result = await runFlashSaleDemo({ dir, port: Number.isFinite(port) ? port : 0 });
+  process.stdout.write(`\n${'─'.repeat(72)}\n${result.postmortemMarkdown}\n${'─'.repeat(72)}\n\n`);
+  for (const line of await demoClosingLines(result, { exit, dir })) process.stdout.write(`${line}\n`);
+  if (exit) {
     await result.firebreak.stop();
     return;
   }
-  process.stdout.write('Firebreak keeps running so you can click around; Ctrl-C stops it.\n');
   const stop = (): void => {
     void result.firebreak.stop().then(() => process.exit(0));
   };

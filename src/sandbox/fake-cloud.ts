@@ -31,6 +31,11 @@ export interface FakeCloudOptions {
   port?: number;
   /** Milliseconds since the epoch; drives launch times and state changes. Date.now by default. */
   clock?: () => number;
+  /**
+   * Notify listeners again once launches and terminations settle (pending → running is read from the clock, not an
+   * event). On by default only without `clock`; a clock that follows the real one (the sandbox's) turns it on.
+   */
+  settleNotifications?: boolean;
   /** Seconds an instance stays pending (and shutting-down) before it is running (terminated); 2 by default. */
   launchSeconds?: number;
   /** us-east-1 by default; availability zones are its a, b and c. */
@@ -134,7 +139,7 @@ export class FakeCloud {
       launchMs: launchSeconds * 1000,
       ids: new Ids(options.seed),
       region: options.region ?? 'us-east-1',
-      timedNotifications: options.clock === undefined,
+      timedNotifications: options.settleNotifications ?? options.clock === undefined,
     });
     loadPreset(this.state);
   }
@@ -202,6 +207,17 @@ export class FakeCloud {
     addGroup(this.state, input);
     this.state.changed();
     return this.group(input.name) as GroupSummary;
+  }
+
+  /** Every resource (templates, instances, groups…) as plain data, for the sandbox to save (not the call log). */
+  saveState(): Record<string, unknown> {
+    return this.state.saveState();
+  }
+
+  /** Back to what saveState() gave (decoded); throws, changing nothing, when it is not that. */
+  loadState(saved: unknown): void {
+    this.state.loadState(saved);
+    this.state.changed();
   }
 
   /**

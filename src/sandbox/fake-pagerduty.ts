@@ -186,6 +186,17 @@ export class FakePagerDuty {
     this.changed();
   }
 
+  /** Who is on call and every incident, as plain data, for the sandbox to save (the request logs are not kept). */
+  saveState(): Record<string, unknown> {
+    return this.account.saveState();
+  }
+
+  /** Back to what saveState() gave (decoded); throws, changing nothing, when it is not that. */
+  loadState(saved: unknown): void {
+    this.account.loadState(saved);
+    this.changed();
+  }
+
   /** Called after any change (an event received, an incident changed, on-call changed); returns the unsubscribe function. */
   onChange(listener: () => void): () => void {
     return this.listeners.subscribe(listener);

@@ -247,6 +247,21 @@ export class FakeSlack {
     return this.workspace.responses.map((r) => structuredClone(r));
   }
 
+  /** Views still open for this person (not submitted, closed or replaced by a new root), oldest first. */
+  openViews(userId: string): unknown[] {
+    return this.workspace.openViews(userId).map((v) => structuredClone(v.view));
+  }
+
+  /** The workspace as plain data (channels, messages, files, views, response URLs), for the sandbox to save. */
+  saveState(): Record<string, unknown> {
+    return this.workspace.saveState();
+  }
+
+  /** Back to a workspace saveState() gave (decoded); throws, changing nothing, when it is not one. */
+  loadState(saved: unknown): void {
+    this.workspace.loadState(saved);
+  }
+
   /** Called after any change to the workspace; returns the unsubscribe function. */
   onChange(listener: () => void): () => void {
     return this.workspace.subscribe(listener);

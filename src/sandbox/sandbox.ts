@@ -1,11 +1,16 @@
 // Sandbox mode: the local Slack that `npm start` talks to when there is no Slack token, in this process.
-// Its state is also written to data/sandbox-slack.json so a newcomer can see what the bot did.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Its state is also written to data/sandbox-slack.json so a newcomer can see what the bot did, and in full to
+// data/sandbox-state.json, read back at the next start: the local Slack, PagerDuty and cloud survive a restart
+// as the database beside them does (`npm run sandbox:reset` forgets both).
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { ScaleTarget } from '../domain/scale-target';
+import type { Clock } from '../ports/clock';
+import type { IncidentRepository } from '../ports/store';
+import { decodeState, encodeState, savedObject } from './saved-state';
 import { FakeCloud } from './fake-cloud';
 import { FakePagerDuty } from './fake-pagerduty';
 import { FakeSlack } from './fake-slack';
@@ -40,6 +45,11 @@ export interface SandboxPagerDuty {
 }
 
 export interface Sandbox {
+  /** Firebreak's clock, which the local Slack, PagerDuty and cloud keep too (the demo's is scripted). */
+  clock: Clock;
+  /** Where the fakes' state is saved, and whether this start found it there (false: they started empty). */
+  statePath: string;
+  restored: boolean;
   slack: FakeSlack;
   slackApiUrl: string;
   botToken: string;
@@ -64,12 +74,31 @@ function snapshot(slack: FakeSlack, pagerDuty: FakePagerDuty, cloud: FakeCloud):
   };
 }
 
-export async function startSandbox(options: { logger: Logger; signingSecret: string; dataDir?: string }): Promise<Sandbox> {
-  const slack = await FakeSlack.start({ botToken: SANDBOX_BOT_TOKEN });
-  const pagerDuty = await FakePagerDuty.start({ apiToken: SANDBOX_PAGERDUTY.apiToken, routingKey: SANDBOX_PAGERDUTY.routingKey });
-  const cloud = await FakeCloud.start();
-  // The flash sale's web tier: four servers, room to grow to sixty.
-  cloud.addGroup({ name: SANDBOX_WEB_GROUP, min: 2, max: 60, desired: 4 });
+const STATE_VERSION = 1;
+
+/** Reads the saved fakes back into them; the reason when there is none or it cannot be used (they stay as started). */
+function restore(path: string, fakes: { slack: FakeSlack; pagerDuty: FakePagerDuty; cloud: FakeCloud }): { restored: true } | { restored: false; reason: string } {
+  if (!existsSync(path)) return { restored: false, reason: 'no saved sandbox state' };
+  try {
+    const saved = savedObject(decodeState(readFileSync(path, 'utf8')), 'sandbox state');
+    if (saved.version !== STATE_VERSION) return { restored: false, reason: `saved by another version of the sandbox (${String(saved.version)})` };
+    // Each loadState checks its part before changing anything; Slack's is the largest, so it goes first.
+    fakes.slack.loadState(saved.slack);
+    fakes.pagerDuty.loadState(saved.pagerDuty);
+    fakes.cloud.loadState(saved.cloud);
+    return { restored: true };
+  } catch (error) {
+    return { restored: false, reason: `could not read it: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+export async function startSandbox(options: { logger: Logger; signingSecret: string; dataDir?: string; clock?: Clock }): Promise<Sandbox> {
+  const clock: Clock = options.clock ?? { now: () => new Date() };
+  const ms = (): number => clock.now().getTime();
+  const slack = await FakeSlack.start({ botToken: SANDBOX_BOT_TOKEN, clock: ms });
+  const pagerDuty = await FakePagerDuty.start({ apiToken: SANDBOX_PAGERDUTY.apiToken, routingKey: SANDBOX_PAGERDUTY.routingKey, clock: ms });
+  // The clock follows the real one (only jumping ahead in the demo), so launches settle on their own: say when.
+  const cloud = await FakeCloud.start({ clock: ms, settleNotifications: true });
   const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
   const ec2 = new EC2Client({ region: 'us-east-1', endpoint: cloud.ec2Url, credentials, maxAttempts: 3 });
   const autoScaling = new AutoScalingClient({ region: 'us-east-1', endpoint: cloud.autoScalingUrl, credentials, maxAttempts: 3 });
@@ -79,19 +108,39 @@ export async function startSandbox(options: { logger: Logger; signingSecret: str
   }];
   const dataDir = options.dataDir ?? 'data';
   const recordPath = join(dataDir, 'sandbox-slack.json');
+  const statePath = join(dataDir, 'sandbox-state.json');
   mkdirSync(dataDir, { recursive: true });
+  const outcome = restore(statePath, { slack, pagerDuty, cloud });
+  // The flash sale's web tier: four servers, room to grow to sixty (a restored cloud has it already, as it was).
+  if (!cloud.group(SANDBOX_WEB_GROUP)) cloud.addGroup({ name: SANDBOX_WEB_GROUP, min: 2, max: 60, desired: 4 });
+  const save = (): void => {
+    writeFileSync(recordPath, JSON.stringify(snapshot(slack, pagerDuty, cloud), null, 2));
+    // Written aside and renamed: a process killed mid-write leaves the previous state, never half of one.
+    const saved = encodeState({ version: STATE_VERSION, savedAt: new Date().toISOString(), slack: slack.saveState(), pagerDuty: pagerDuty.saveState(), cloud: cloud.saveState() });
+    writeFileSync(`${statePath}.tmp`, saved);
+    renameSync(`${statePath}.tmp`, statePath);
+  };
   let timer: NodeJS.Timeout | null = null;
   // Debounced: a storm of card edits writes the record once, a moment later.
   const record = (): void => {
     timer ??= setTimeout(() => {
       timer = null;
-      writeFileSync(recordPath, JSON.stringify(snapshot(slack, pagerDuty, cloud), null, 2));
+      save();
     }, 200);
   };
   const unsubscribe = [slack.onChange(record), pagerDuty.onChange(record), cloud.onChange(record)];
-  options.logger.info({ slackApiUrl: slack.apiUrl, pagerDutyUrl: pagerDuty.url, record: recordPath }, 'sandbox: local Slack and PagerDuty started');
+  save();
+  const started = { slackApiUrl: slack.apiUrl, pagerDutyUrl: pagerDuty.url, record: recordPath, state: statePath };
+  if (outcome.restored) {
+    options.logger.info({ ...started, channels: slack.listChannels().length, pages: pagerDuty.incidents().length }, `sandbox: local Slack, PagerDuty and cloud restored from ${statePath} (npm run sandbox:reset starts over)`);
+  } else {
+    options.logger.info({ ...started, reason: outcome.reason }, `sandbox: local Slack, PagerDuty and cloud started empty (${outcome.reason})`);
+  }
   const auth = slack.auth();
   return {
+    clock,
+    statePath,
+    restored: outcome.restored,
     slack,
     slackApiUrl: slack.apiUrl,
     botToken: SANDBOX_BOT_TOKEN,
@@ -104,7 +153,11 @@ export async function startSandbox(options: { logger: Logger; signingSecret: str
     },
     async stop() {
       for (const off of unsubscribe) off();
-      if (timer) clearTimeout(timer);
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+        save();
+      }
       await slack.stop();
       await pagerDuty.stop();
       ec2.destroy();
@@ -112,4 +165,28 @@ export async function startSandbox(options: { logger: Logger; signingSecret: str
       await cloud.stop();
     },
   };
+}
+
+/**
+ * The local Slack, PagerDuty and cloud live beside the database: says so at start when only one of them
+ * survived (a deleted state file, a deleted database), since the incidents' card edits would then go to
+ * channels that do not exist (channel_not_found) or new incidents into old channels.
+ */
+export async function warnIfOutOfStep(sandbox: Sandbox, incidents: Pick<IncidentRepository, 'listOpen' | 'listRecent'>, logger: Logger): Promise<void> {
+  if (!sandbox.restored) {
+    const names = (await incidents.listOpen()).map((i) => `INC-${i.id}`);
+    if (names.length === 0) return;
+    logger.warn(
+      { incidents: names, state: sandbox.statePath },
+      `sandbox: the database remembers open incidents (${names.join(', ')}) but the local Slack, PagerDuty and cloud started empty, so their channels are gone; run npm run sandbox:reset to start over`,
+    );
+    return;
+  }
+  const incidentChannels = sandbox.slack.listChannels().filter((c) => c.creator === sandbox.botUserId);
+  if (incidentChannels.length > 0 && (await incidents.listRecent(1)).length === 0) {
+    logger.warn(
+      { state: sandbox.statePath, channels: incidentChannels.length },
+      'sandbox: the local Slack restored incident channels but the database has no incidents (was it deleted?); run npm run sandbox:reset to start over',
+    );
+  }
 }

@@ -1,31 +1,119 @@
 // `npm run demo` replays the flash-sale outage end to end; its postmortem must tell the script's story
-// with the script's times: 11:30 to 14:00 UTC, two and a half hours, capacity 4 → 14 → 24.
-import { mkdtempSync, rmSync } from 'node:fs';
+// with the script's times: 11:30 to 14:00 UTC, two and a half hours, capacity 4 → 14 → 24. Every figure a
+// manager reads (the metrics table, the timeline, what the demo prints) is checked against the script, and
+// so is what the console shows once the demo is over.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFlashSaleDemo } from '../../src/sandbox/demo';
+import { demoClosingLines, runFlashSaleDemo, type DemoResult } from '../../src/sandbox/demo';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(90_000);
 
-it('replays the outage and ends with a postmortem whose durations match the script', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'firebreak-demo-test-'));
-  const lines: string[] = [];
-  const result = await runFlashSaleDemo({ dir, say: (line) => lines.push(line) });
-  try {
-    const md = result.postmortemMarkdown;
-    expect(md).toContain('11:30');
-    expect(md).toContain('14:00');
-    expect(md).toContain('2 hours 30 minutes');
-    expect(md).toMatch(/4 to 24 instances/);
-    expect(md).toContain('About 30% of users could not load the store');
-    expect(md).toContain('Implement auto-scaling policies for the web tier');
-    expect(md).not.toContain('_To be filled in: impact_');
-    expect(lines.some((l) => l.includes('Scale out +10'))).toBe(true);
-    const page = await fetch(result.postmortemUrl);
-    expect(page.status).toBe(200);
-  } finally {
-    await result.firebreak.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+const hhmm = (at: Date): string => at.toISOString().slice(11, 16);
+const metric = (md: string, name: string): string | undefined => new RegExp(`^\\| ${name} [^|]*\\| (.+?) \\|$`, 'm').exec(md)?.[1];
+
+let dir: string;
+let result: DemoResult;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'firebreak-demo-test-'));
+  result = await runFlashSaleDemo({ dir, say: (line) => lines.push(line) });
+});
+
+afterAll(async () => {
+  await result?.firebreak.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('ends with a postmortem whose durations match the script', async () => {
+  const md = result.postmortemMarkdown;
+  expect(md).toContain('February 15, 2023, 11:30 – 14:00 UTC (2 hours 30 minutes)');
+  expect(md).toMatch(/4 to 24 instances/);
+  expect(md).toContain('About 30% of users could not load the store');
+  expect(md).toContain('Implement auto-scaling policies for the web tier');
+  expect(md).not.toContain('_To be filled in: impact_');
+  expect(lines.some((l) => l.includes('Scale out +10'))).toBe(true);
+  const page = await fetch(result.postmortemUrl);
+  expect(page.status).toBe(200);
+});
+
+it('gives the metrics of the script: acknowledged in 8 minutes, mitigated in 2 hours, capacity 17 minutes after the first alert', () => {
+  const md = result.postmortemMarkdown;
+  expect(metric(md, 'Time to acknowledge')).toBe('8 minutes');
+  expect(metric(md, 'Time to mitigate')).toBe('2 hours');
+  expect(metric(md, 'Time to resolve')).toBe('2 hours 30 minutes');
+  expect(metric(md, 'First alert → added capacity in service')).toBe('17 minutes');
+  expect(md).toContain('Alice Archer acknowledged at 11:38, 8 minutes later');
+  expect(md).toMatch(/- \*\*11:38\*\* Page acknowledged by Alice Archer/);
+  // Over Firebreak's five minutes, so it suggests reviewing the escalation policy, for the right reason.
+  expect(md).toContain('Review the on-call escalation policy. _Suggested by Firebreak: the page took 8 minutes to acknowledge._');
+  // Nothing from the day the demo runs: every time is on the outage's day, so the timeline needs no dates.
+  expect(md).not.toMatch(/\bdays?\b/);
+  expect(md).toContain('Drafted by Firebreak from the incident timeline on 2023-02-15 14:00 UTC');
+  expect(md).not.toMatch(/\*\*[A-Z][a-z]{2} \d+ \d\d:\d\d\*\*/);
+});
+
+it('records every timeline event at the time the script says, in order', async () => {
+  const events = await result.firebreak.store.timeline.list(1);
+  const at = (type: string, nth = 0): string | undefined => {
+    const found = events.filter((e) => e.type === type)[nth];
+    return found && hhmm(found.at);
+  };
+  expect(at('incident.declared')).toBe('11:30');
+  expect(at('page.sent')).toBe('11:30');
+  expect(at('page.acknowledged')).toBe('11:38');
+  expect(at('incident.status_changed', 0)).toBe('11:40');
+  expect(at('scale.requested', 0)).toBe('11:45');
+  expect(at('scale.completed', 0)).toBe('11:47');
+  expect(at('scale.requested', 1)).toBe('12:30');
+  expect(at('scale.completed', 1)).toBe('12:32');
+  expect(at('incident.mitigated')).toBe('13:30');
+  expect(at('incident.resolved')).toBe('14:00');
+  // The timeline is in time order: nothing recorded later is stamped earlier (the acknowledgement once came last).
+  const times = events.map((e) => e.at.getTime());
+  expect(times).toEqual([...times].sort((a, b) => a - b));
+  expect(events.every((e) => e.at.toISOString().startsWith('2023-02-15T'))).toBe(true);
+});
+
+it('prints each step with the time it was recorded', async () => {
+  const events = await result.firebreak.store.timeline.list(1);
+  const recorded = new Set(events.map((e) => hhmm(e.at)));
+  const printed = lines.map((l) => /^ {2}(\d\d:\d\d) {2}/.exec(l)?.[1]).filter((t): t is string => t !== undefined);
+  expect(printed.length).toBeGreaterThan(10);
+  for (const time of printed) expect(recorded).toContain(time);
+  expect(lines.find((l) => l.includes('/incident status identified'))).toMatch(/^ {2}11:40 /);
+  expect(lines.find((l) => l.includes('acknowledges the page'))).toMatch(/^ {2}11:38 /);
+});
+
+it('keeps the simulated PagerDuty, Slack and cloud on the demo clock', () => {
+  const sandbox = result.firebreak.sandbox;
+  if (!sandbox) throw new Error('no sandbox');
+  const page = sandbox.pagerDuty.fake.incidents()[0];
+  expect(page && new Date(page.createdAt).toISOString()).toBe('2023-02-15T11:30:00.000Z');
+  const ack = page?.log.find((e) => e.type === 'acknowledge_log_entry');
+  expect(ack && new Date(ack.at).toISOString()).toBe('2023-02-15T11:38:00.000Z');
+  const channel = sandbox.slack.listChannels().find((c) => c.name.startsWith('inc-'));
+  const stamps = sandbox.slack.messages(channel?.id ?? '').map((m) => new Date(Number(m.ts) * 1000).toISOString());
+  expect(stamps.length).toBeGreaterThan(0);
+  expect(stamps.every((s) => s.startsWith('2023-02-15T'))).toBe(true);
+});
+
+it('leaves the console coherent: no resolve form left open over the resolved incident', async () => {
+  const state = (await (await fetch(`${result.consoleUrl}/state?as=U0ALICE`)).json()) as { modal: { key: string; html: string }; regions: Record<string, string> };
+  expect(state.modal.html).toBe('');
+  expect(state.regions.pagerduty).toContain('11:30:00 UTC');
+});
+
+it('with --exit, points at a postmortem page that outlives the demo', async () => {
+  const closing = await demoClosingLines(result, { exit: true, dir });
+  const link = closing.find((l) => l.includes('postmortem page'));
+  expect(link).toBeDefined();
+  expect(link).not.toContain('http://');
+  const file = /(\/\S+\.html)/.exec(link ?? '')?.[1] ?? '';
+  expect(existsSync(file)).toBe(true);
+  expect(readFileSync(file, 'utf8')).toContain('Request rate on web is 8x normal');
+  const running = await demoClosingLines(result, { exit: false, dir });
+  expect(running.find((l) => l.includes('postmortem page'))).toContain(result.postmortemUrl);
 });

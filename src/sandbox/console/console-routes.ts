@@ -139,7 +139,10 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       names: lookup,
       isIncident: entry.isIncident,
     };
-    const view = openModal(slack.views(acting), (key) => state.isClosed(key));
+    // A modal is shown while the local Slack holds it open (a submission from anywhere, the demo's included, closes
+    // it there) and the person has not closed it here.
+    const open = new Set(slack.openViews(acting).flatMap((v) => (typeof v === 'object' && v !== null ? [viewKey(v as { id?: unknown; hash?: unknown })] : [])));
+    const view = openModal(slack.views(acting), (key) => state.isClosed(key) || !open.has(key));
     const attempt = view ? state.attempt(viewKey(view)) : undefined;
     const loose = cloud.instances().filter((i) => !i.autoScalingGroupName && i.state !== 'terminated');
     return {
@@ -276,8 +279,10 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       what = `Generic alert "${form.title}" (${form.status})`;
     } else {
       const firing = form.example === 'flash-sale-firing';
-      if (firing || !flashSaleStartedAt) flashSaleStartedAt = new Date();
-      payload = flashSaleAlertmanagerPayload(firing ? 'firing' : 'resolved', { startsAt: flashSaleStartedAt });
+      // Firebreak's clock, not the world's: after the demo it runs on from the outage's day.
+      const now = sandbox.clock.now();
+      if (firing || !flashSaleStartedAt) flashSaleStartedAt = now;
+      payload = flashSaleAlertmanagerPayload(firing ? 'firing' : 'resolved', { startsAt: flashSaleStartedAt, endsAt: now });
       what = `Alertmanager: flash-sale alerts ${firing ? 'firing' : 'resolved'}`;
     }
     try {

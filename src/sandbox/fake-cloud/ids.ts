@@ -4,7 +4,17 @@ import { createHash, randomBytes } from 'node:crypto';
 export class Ids {
   private counter = 0;
 
-  constructor(private readonly seed: string = randomBytes(8).toString('hex')) {}
+  constructor(private seed: string = randomBytes(8).toString('hex')) {}
+
+  /** The seed and how far it went, so ids restored from disk never repeat. */
+  save(): { seed: string; counter: number } {
+    return { seed: this.seed, counter: this.counter };
+  }
+
+  load(saved: { seed: string; counter: number }): void {
+    this.seed = saved.seed;
+    this.counter = saved.counter;
+  }
 
   /** `${prefix}-` and 17 hex digits, the first a 0 as in AWS's long ids: i-0abc…, r-0abc…. */
   resource(prefix: string): string {

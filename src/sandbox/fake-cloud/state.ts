@@ -4,6 +4,7 @@
 import { CloudError } from './errors';
 import type { Ids } from './ids';
 import { ChangeListeners } from '../change-listeners';
+import { refill, savedObject } from '../saved-state';
 
 export const ACCOUNT_ID = '123456789012';
 export const VPC_ID = 'vpc-0f1e2d3c4b5a69788';
@@ -301,6 +302,32 @@ export class CloudState {
 
   changed(): void {
     this.listeners.notify();
+  }
+
+  /** Every resource and the id and address counters, as plain data with Maps (for encodeState). */
+  saveState(): Record<string, unknown> {
+    return {
+      templates: this.templates, instances: this.instances, reservations: this.reservations, groups: this.groups,
+      tokens: this.tokens, subnets: this.subnets, ipCounter: this.ipCounter, ids: this.ids.save(),
+    };
+  }
+
+  /** Back to what saveState() gave (decoded); throws, changing nothing, when it is not that. */
+  loadState(saved: unknown): void {
+    const s = savedObject(saved, 'cloud');
+    const maps = ['templates', 'instances', 'reservations', 'groups', 'tokens', 'subnets'] as const;
+    for (const name of maps) if (!(s[name] instanceof Map)) throw new Error(`the saved cloud ${name} are not a map`);
+    const ids = savedObject(s.ids, 'cloud ids');
+    if (typeof s.ipCounter !== 'number' || typeof ids.seed !== 'string' || typeof ids.counter !== 'number') throw new Error('the saved cloud lacks its counters');
+    this.cancelTimers();
+    refill(this.templates, s.templates, 'launch templates');
+    refill(this.instances, s.instances, 'instances');
+    refill(this.reservations, s.reservations, 'reservations');
+    refill(this.groups, s.groups, 'Auto Scaling groups');
+    refill(this.tokens, s.tokens, 'client tokens');
+    refill(this.subnets, s.subnets, 'subnets');
+    this.ipCounter = s.ipCounter;
+    this.ids.load({ seed: ids.seed, counter: ids.counter });
   }
 
   /** Forgets every resource (listeners stay). */

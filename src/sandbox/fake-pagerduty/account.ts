@@ -1,6 +1,7 @@
 // The fake's PagerDuty account: people, who is on call, and the incidents that events and responders change.
 import { randomUUID } from 'node:crypto';
 import type { EnqueueEvent, Severity } from './events-api';
+import { refill, savedObject } from '../saved-state';
 import { PRESET_POLICY, PRESET_SCHEDULE, PRESET_SERVICE, PRESET_USERS, type PresetLevel, type PresetUser } from './preset';
 
 export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
@@ -90,6 +91,20 @@ export class Account {
   reset(): void {
     this.policies = presetPolicies();
     this.incidentList = [];
+  }
+
+  /** Who is on call and every incident, as plain data with Maps (for encodeState). */
+  saveState(): Record<string, unknown> {
+    return { policies: this.policies, incidents: this.incidentList, nextNumber: this.nextNumber };
+  }
+
+  /** Back to what saveState() gave (decoded); throws, changing nothing, when it is not that. */
+  loadState(saved: unknown): void {
+    const s = savedObject(saved, 'PagerDuty account');
+    if (!(s.policies instanceof Map) || !Array.isArray(s.incidents) || typeof s.nextNumber !== 'number') throw new Error('the saved PagerDuty account lacks its policies, incidents or numbering');
+    refill(this.policies, s.policies, 'PagerDuty escalation policies');
+    this.incidentList = s.incidents as Incident[];
+    this.nextNumber = Math.max(this.nextNumber, s.nextNumber);
   }
 
   // ---- people and on-call ----

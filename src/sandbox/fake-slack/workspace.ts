@@ -4,6 +4,7 @@ import {
   PRESET_CHANNEL_CREATOR, PRESET_CHANNELS, PRESET_USER_GROUPS, PRESET_USERS, type PresetUser, type PresetUserGroup,
 } from './preset';
 import { ChangeListeners } from '../change-listeners';
+import { refill, savedObject } from '../saved-state';
 
 export type User = PresetUser;
 export type UserGroup = PresetUserGroup & { created: number };
@@ -177,6 +178,40 @@ export class Workspace {
     this.ephemerals.length = 0;
     this.responses.length = 0;
     this.counter = 0;
+  }
+
+  // ---- saved and restored (the sandbox keeps its Slack across restarts) ----
+
+  /** Everything a restart must find again, as plain data with Maps (for encodeState). */
+  saveState(): Record<string, unknown> {
+    return {
+      users: this.users, groups: this.groups, channels: this.channels, messagesByChannel: this.messagesByChannel,
+      storedFiles: this.storedFiles, shownViews: this.shownViews, triggers: this.triggers, responseTargets: this.responseTargets,
+      counter: this.counter, lastTsMicros: this.lastTsMicros, ephemerals: this.ephemerals, responses: this.responses,
+    };
+  }
+
+  /** Replaces the whole workspace with one saveState() wrote (decoded); throws, changing nothing, when it is not one. */
+  loadState(saved: unknown): void {
+    const s = savedObject(saved, 'Slack workspace');
+    if (typeof s.counter !== 'number' || typeof s.lastTsMicros !== 'number' || !Array.isArray(s.shownViews) || !Array.isArray(s.ephemerals) || !Array.isArray(s.responses)) {
+      throw new Error('the saved Slack workspace lacks its counters or lists');
+    }
+    const maps = ['users', 'groups', 'channels', 'messagesByChannel', 'storedFiles', 'triggers', 'responseTargets'] as const;
+    for (const name of maps) if (!(s[name] instanceof Map)) throw new Error(`the saved Slack ${name} are not a map`);
+    refill(this.users, s.users, 'Slack users');
+    refill(this.groups, s.groups, 'Slack user groups');
+    refill(this.channels, s.channels, 'Slack channels');
+    refill(this.messagesByChannel, s.messagesByChannel, 'Slack messages');
+    refill(this.storedFiles, s.storedFiles, 'Slack files');
+    refill(this.triggers, s.triggers, 'Slack triggers');
+    refill(this.responseTargets, s.responseTargets, 'Slack response URLs');
+    this.shownViews = s.shownViews as ShownView[];
+    this.counter = s.counter;
+    this.lastTsMicros = Math.max(this.lastTsMicros, s.lastTsMicros);
+    this.ephemerals.splice(0, this.ephemerals.length, ...(s.ephemerals as Ephemeral[]));
+    this.responses.splice(0, this.responses.length, ...(s.responses as AppResponse[]));
+    this.changed();
   }
 
   // ---- time and ids ----

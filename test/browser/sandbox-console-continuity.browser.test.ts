@@ -1,0 +1,98 @@
+// The sandbox console in a real Chromium where a newcomer meets it second: after `npm run demo` (the outage's
+// times everywhere, no form left open over the resolved incident) and after Firebreak restarts on the same data
+// (the incident channel, its card and the page still there, and the next alert reaching them).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { collectProblems, launchChromium } from '../support/chromium';
+import { loadConfig } from '../../src/config/load';
+import { startFirebreak, type Firebreak } from '../../src/firebreak';
+import { runFlashSaleDemo } from '../../src/sandbox/demo';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+jest.setTimeout(90_000);
+
+const LIVE = { timeout: 20_000 };
+
+let browser: Browser;
+const dirs: string[] = [];
+const running: Firebreak[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const f of running) await f.stop().catch(() => undefined);
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-console-continuity-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function openConsole(url: string, problems: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+  collectProblems(page, problems);
+  const response = await page.goto(`${url}/sandbox`, { waitUntil: 'load' });
+  expect(response?.status()).toBe(200);
+  return page;
+}
+
+it('after the demo: the resolved incident without a leftover form, and every time from the outage', async () => {
+  const dir = tempDir();
+  const result = await runFlashSaleDemo({ dir, say: () => undefined });
+  running.push(result.firebreak);
+  const problems: string[] = [];
+  const page = await openConsole(result.firebreak.url, problems);
+  const card = page.locator('#messages article.msg.pinned');
+  await card.locator('.bk-fields').filter({ hasText: 'Resolved' }).waitFor(LIVE);
+  // Give the console a poll or two: the form must not come back.
+  await page.waitForTimeout(1500);
+  expect(await page.getByRole('dialog').count()).toBe(0);
+  expect(await page.locator('#pagerduty').textContent()).toContain('11:30:00 UTC');
+  const times = await page.locator('#messages time').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime') ?? ''));
+  expect(times.length).toBeGreaterThan(0);
+  expect(times.filter((t) => !t.startsWith('2023-02-15T'))).toEqual([]);
+  expect(problems).toEqual([]);
+  await page.close();
+});
+
+it('after a restart: the incident channel, its card and the page are still there, and the next alert reaches them', async () => {
+  const dir = tempDir();
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'f.db')}`, FIREBREAK_SANDBOX_DIR: dir, LOG_LEVEL: 'silent' }, { cwd: dir });
+  const problems: string[] = [];
+
+  const first = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
+  running.push(first);
+  let page = await openConsole(first.url, problems);
+  await page.getByRole('button', { name: 'Fire flash-sale alert' }).click();
+  await page.locator('#channels a.chan.incident').first().waitFor(LIVE);
+  await page.locator('#channels a.chan.incident').first().click();
+  await page.waitForURL(/channel=C/);
+  await page.locator('#messages article.msg.pinned').waitFor(LIVE);
+  await page.locator('#pagerduty .page-line').first().waitFor(LIVE);
+  await page.close();
+  await first.stop();
+  running.splice(running.indexOf(first), 1);
+
+  const second = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
+  running.push(second);
+  page = await openConsole(second.url, problems);
+  const card = page.locator('#messages article.msg.pinned');
+  await card.waitFor(LIVE);
+  expect(await card.locator('.bk-header').textContent()).toBe('INC-1 · Request rate on web is 8x normal');
+  expect(await page.locator('#pagerduty').textContent()).not.toContain('No pages yet');
+  // Fired again after the restart: counted on INC-1's card, in the channel the first process made.
+  await page.getByRole('button', { name: 'Fire flash-sale alert' }).click();
+  await page.locator('#toast.ok').filter({ hasText: '202' }).waitFor(LIVE);
+  await card.filter({ hasText: '×2' }).waitFor(LIVE);
+  expect(await page.locator('#channels a.chan.incident').count()).toBe(1);
+  expect(problems).toEqual([]);
+  await page.close();
+});
