@@ -1,11 +1,18 @@
 // `npm run sandbox:reset`: forgets the sandbox — its SQLite database and the local Slack, PagerDuty and cloud
 // saved beside it — so the next `npm start` begins with no incidents. Stop Firebreak first. Reads the same
-// DATABASE_URL and FIREBREAK_SANDBOX_DIR as Firebreak (defaults: sqlite:./data/firebreak.db and ./data).
+// DATABASE_URL and FIREBREAK_SANDBOX_DIR as Firebreak (defaults: sqlite:./data/firebreak.db and ./data), from
+// the environment and, as Firebreak does, from .env in the working directory (the environment wins).
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const databaseUrl = process.env.DATABASE_URL ?? 'sqlite:./data/firebreak.db';
-const sandboxDir = resolve(process.env.FIREBREAK_SANDBOX_DIR ?? './data');
+try {
+  process.loadEnvFile(resolve('.env'));
+} catch (error) {
+  if (error?.code !== 'ENOENT') throw error;
+}
+
+const databaseUrl = process.env.DATABASE_URL?.trim() || 'sqlite:./data/firebreak.db'; // empty = unset, as in Firebreak
+const sandboxDir = resolve(process.env.FIREBREAK_SANDBOX_DIR?.trim() || './data');
 
 const files = [join(sandboxDir, 'sandbox-state.json'), join(sandboxDir, 'sandbox-state.json.tmp'), join(sandboxDir, 'sandbox-slack.json')];
 if (databaseUrl.startsWith('sqlite:')) {

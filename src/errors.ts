@@ -32,7 +32,8 @@ export class FirebreakError extends Error {
     message: string,
     readonly details: { step?: string; retryAfterSeconds?: number; providerError?: string; cause?: unknown } = {},
   ) {
-    super(message);
+    // The cause as Error.cause too, so the logger's serializer follows the chain.
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'FirebreakError';
   }
 

@@ -17,7 +17,6 @@ import { ingestInBatches, type IngestDeps } from './flows/ingest-alerts';
 import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
 import { incidentChannelHandlers } from './flows/incident-channel';
 import { pagingHandlers, pagingOnChange, pagingOnOpen, type PagingSetup } from './flows/paging';
-import { errorMessage } from './errors';
 import { sweepOldRecords } from './flows/housekeeping';
 import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-delivery';
 import { scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
@@ -155,7 +154,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           if (count > 0) logger.info({ jobs: count }, 'Slack is back: retrying the deliveries that were waiting');
           wakeOutbox();
         },
-        (error: unknown) => logger.warn({ err: errorMessage(error) }, 'could not bring forward the deliveries waiting for Slack; they retry on their own'),
+        (error: unknown) => logger.warn({ err: error }, 'could not bring forward the deliveries waiting for Slack; they retry on their own'),
       );
     },
   });
@@ -316,7 +315,10 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     await sandbox?.stop();
     throw error;
   }
-  const url = `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST}:${port}`;
+  const bound = server.address();
+  const host = typeof bound === 'object' && bound ? bound.address : env.HOST;
+  const urlHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+  const url = `http://${urlHost}:${port}`;
   listeningUrl = url;
   // Slack down at start: start anyway, not ready, and keep probing (SlackStatus).
   await slackStatus.start();
@@ -328,7 +330,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       (swept) => {
         if (swept.outboxJobs + swept.deliveries > 0) logger.info(swept, 'housekeeping: removed records older than a week');
       },
-      (error: unknown) => logger.warn({ err: errorMessage(error) }, 'housekeeping failed; will try again in an hour'),
+      (error: unknown) => logger.warn({ err: error }, 'housekeeping failed; will try again in an hour'),
     );
   };
   const firstSweep = setTimeout(sweep, 60_000);
@@ -337,7 +339,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   sweeps.unref();
   await sandbox?.connect(url);
   if (sandbox) logger.info({ console: `${url}/sandbox` }, `sandbox console: open ${url}/sandbox to see the channels, fire an alert and click through an incident`);
-  logger.info({ url, database: env.DATABASE_URL.split(':')[0], timeZone: env.TIMEZONE }, `Firebreak listening on ${url}`);
+  logger.info({ url, host, database: env.DATABASE_URL.split(':')[0], timeZone: env.TIMEZONE }, `Firebreak listening on ${url}`);
 
   let stopping: Promise<void> | null = null;
   const worker = outbox;

@@ -90,6 +90,18 @@ const oneOf =
   (value) =>
     values.includes(value) ? undefined : `must be one of ${values.join(', ')} (got ${shown(value)})`;
 
+/** FIREBREAK_SANDBOX: `1`/`true` chooses the sandbox explicitly (then it may listen beyond loopback). */
+const SANDBOX_CHOICES = ['1', 'true', '0', 'false'] as const;
+
+/** Where the sandbox listens unless FIREBREAK_SANDBOX=1 says otherwise: reachable from this machine only. */
+export const SANDBOX_DEFAULT_HOST = '127.0.0.1';
+export const LIVE_DEFAULT_HOST = '0.0.0.0';
+
+/** Addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || /^::ffff:127(\.\d{1,3}){3}$/i.test(host);
+}
+
 const BOT_TOKEN_HINTS = {
   'xoxp-': 'that is a user token; use the Bot User OAuth Token',
   'xapp-': 'that is an app-level token; it belongs in SLACK_APP_TOKEN',
@@ -109,7 +121,8 @@ export const envSchema = z.object({
     .transform((value) => value.replace(/^#/, ''))
     .default('incidents'),
   PORT: variable(port).transform(Number).default(3000),
-  HOST: variable().default('0.0.0.0'),
+  // Default by mode (see parseEnv): every interface when live, loopback for the sandbox.
+  HOST: variable().optional(),
   DATABASE_URL: variable(databaseUrl).default('sqlite:./data/firebreak.db'),
   ALERT_WEBHOOK_TOKEN: variable(minLength(16, 'generate one with `openssl rand -hex 24`')).optional(),
   PAGERDUTY_ROUTING_KEY: variable().optional(),
@@ -129,6 +142,7 @@ export const envSchema = z.object({
     .transform((value) => value as LogLevel)
     .default('info'),
   NODE_ENV: variable().optional(),
+  FIREBREAK_SANDBOX: variable(oneOf(SANDBOX_CHOICES)).optional(),
   FIREBREAK_SANDBOX_DIR: variable().default('./data'),
 });
 
@@ -140,7 +154,8 @@ export const ENV_KEYS = Object.keys(envSchema.shape) as EnvKey[];
 type ParsedEnv = z.output<typeof envSchema>;
 
 /** The environment after defaults: what live mode requires is always there (the sandbox fills its own). */
-export type Env = Omit<ParsedEnv, 'ALERT_WEBHOOK_TOKEN' | 'LINK_SECRET' | 'PUBLIC_URL'> & {
+export type Env = Omit<ParsedEnv, 'ALERT_WEBHOOK_TOKEN' | 'LINK_SECRET' | 'PUBLIC_URL' | 'HOST'> & {
+  HOST: string;
   ALERT_WEBHOOK_TOKEN: string;
   LINK_SECRET: string;
   PUBLIC_URL: string;
@@ -170,6 +185,19 @@ function crossIssues(clean: Partial<Record<EnvKey, string>>, mode: Mode): string
   if (production && !clean.SLACK_BOT_TOKEN) {
     issues.push('SLACK_BOT_TOKEN is required in production; without it Firebreak would run its local sandbox Slack');
   }
+  const chosen = sandboxChosen(clean);
+  if (chosen && production) issues.push('FIREBREAK_SANDBOX: the sandbox cannot run with NODE_ENV=production; unset one of them');
+  if (chosen && clean.SLACK_BOT_TOKEN) {
+    issues.push('FIREBREAK_SANDBOX: set together with SLACK_BOT_TOKEN; unset SLACK_BOT_TOKEN to run the sandbox, or FIREBREAK_SANDBOX to talk to Slack');
+  }
+  // The sandbox has a published alert token and a console that acts as any user: never reachable from
+  // other machines by accident (a production install that lost its token must not become one).
+  if (mode === 'sandbox' && !chosen && clean.HOST !== undefined && !isLoopback(clean.HOST.trim())) {
+    issues.push(
+      `HOST: ${shown(clean.HOST)} would expose the sandbox (there is no SLACK_BOT_TOKEN) to other machines, with its published alert token and a console that acts as any user; ` +
+        'set SLACK_BOT_TOKEN for Slack, unset HOST to keep the sandbox on 127.0.0.1, or set FIREBREAK_SANDBOX=1 to expose it on purpose',
+    );
+  }
   if (mode === 'live') {
     if (!clean.ALERT_WEBHOOK_TOKEN) {
       issues.push('ALERT_WEBHOOK_TOKEN is required outside the sandbox; every alert webhook must carry it as a bearer token');
@@ -180,6 +208,11 @@ function crossIssues(clean: Partial<Record<EnvKey, string>>, mode: Mode): string
     }
   }
   return issues;
+}
+
+/** FIREBREAK_SANDBOX=1 (or true): the sandbox was asked for, not fallen back to. */
+export function sandboxChosen(clean: Partial<Record<EnvKey, string>>): boolean {
+  return clean.FIREBREAK_SANDBOX === '1' || clean.FIREBREAK_SANDBOX === 'true';
 }
 
 /** Sandbox when there is no bot token, except in production, where that is an error instead. */
@@ -206,6 +239,7 @@ export function parseEnv(raw: Readonly<Record<string, string | undefined>>): Env
     mode,
     env: {
       ...env,
+      HOST: env.HOST ?? (sandbox ? SANDBOX_DEFAULT_HOST : LIVE_DEFAULT_HOST),
       SLACK_SIGNING_SECRET: env.SLACK_SIGNING_SECRET ?? (sandbox ? SANDBOX_SIGNING_SECRET : undefined),
       ALERT_WEBHOOK_TOKEN: env.ALERT_WEBHOOK_TOKEN ?? SANDBOX_ALERT_TOKEN,
       LINK_SECRET: env.LINK_SECRET ?? SANDBOX_LINK_SECRET,

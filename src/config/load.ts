@@ -4,7 +4,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { FirebreakError } from '../errors';
 import { formatIssues } from '../validation/zod-issues';
-import { parseEnv, type Env, type Mode } from './env';
+import { isLoopback, parseEnv, type Env, type Mode } from './env';
 import { policySchema, type Policy } from './policy';
 
 export interface Config {
@@ -96,9 +96,17 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     policy: policyResult.policy,
     policyPath: policyResult.path,
     sandboxDataDir: resolve(cwd, envResult.env.FIREBREAK_SANDBOX_DIR),
-    warnings:
-      envResult.mode === 'live' && !env.PUBLIC_URL?.trim()
+    warnings: [
+      ...(envResult.mode === 'live' && !env.PUBLIC_URL?.trim()
         ? [`PUBLIC_URL is not set: postmortem links posted to Slack will point at ${envResult.env.PUBLIC_URL || 'the address Firebreak listens on'}, which people in Slack cannot open`]
-        : [],
+        : []),
+      // Allowed only with FIREBREAK_SANDBOX=1 (env.ts); said loudly, as it is the one unauthenticated setup.
+      ...(envResult.mode === 'sandbox' && !isLoopback(envResult.env.HOST)
+        ? [
+            `THE SANDBOX IS EXPOSED on ${envResult.env.HOST} (FIREBREAK_SANDBOX=1): anyone who can reach this port can fire alerts` +
+              `${env.ALERT_WEBHOOK_TOKEN?.trim() ? '' : ' with the published token sandbox-alert-token'} and use the console at /sandbox to act as any user, without logging in`,
+          ]
+        : []),
+    ],
   };
 }

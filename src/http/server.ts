@@ -41,7 +41,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(e.status).json({ error: errorMessage(error) });
       return;
     }
-    logger.error({ path: req.path, code: isFirebreakError(error) ? error.code : undefined, err: errorMessage(error) }, 'request failed');
+    logger.error({ path: req.path, code: isFirebreakError(error) ? error.code : undefined, err: error }, 'request failed');
     const unavailable = isFirebreakError(error, 'STORE_UNAVAILABLE');
     res.status(unavailable ? 503 : 500).json({ error: unavailable ? 'storage is unavailable; retry later' : 'internal error; nothing was stored' });
   };

@@ -4,7 +4,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { BufferedIncomingMessage } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { errorMessage, isFirebreakError } from '../errors';
+import { isFirebreakError } from '../errors';
 import { SLACK_EVENTS_PATH } from '../slack/ids';
 import { readBody } from './read-body';
 import { checkSlackBody } from './slack-body';
@@ -84,7 +84,7 @@ export function guardSlackRequests(bolt: RequestListener, options: SlackRequestG
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
       const unavailable = isFirebreakError(error, 'STORE_UNAVAILABLE');
-      log.error({ err: errorMessage(error), code: isFirebreakError(error) ? error.code : undefined }, 'could not check a request to /slack/events');
+      log.error({ err: error, code: isFirebreakError(error) ? error.code : undefined }, 'could not check a request to /slack/events');
       refuse(res, unavailable ? 503 : 500, unavailable ? 'storage is unavailable; Slack will retry' : 'internal error while checking the request; nothing was done', true);
     });
   };

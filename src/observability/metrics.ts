@@ -18,7 +18,9 @@ export interface Metrics {
 /** A registry per app instance, so tests running several instances in one process do not collide. */
 export function createMetrics(options: { outboxDepth: () => Promise<number>; defaultMetrics?: boolean }): Metrics {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'firebreak_process_' });
+  // prom-client's process_* and nodejs_* metrics keep their standard names (those of every Prometheus client
+  // library), so stock dashboards and alerts work; the scrape's job label already says they are Firebreak's.
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   new Gauge({
     name: 'firebreak_outbox_depth',

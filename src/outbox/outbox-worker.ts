@@ -4,7 +4,7 @@
 // are taken back within one lease.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { errorMessage, FirebreakError } from '../errors';
+import { FirebreakError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { OutboxJob, Store } from '../ports/store';
 
@@ -162,7 +162,7 @@ export class OutboxWorker {
     try {
       await store.outbox.renewLeases(this.owner, clock.now(), leaseMs);
     } catch (error) {
-      logger.warn({ err: errorMessage(error) }, 'outbox: could not renew lane leases; another replica may take them over');
+      logger.warn({ err: error }, 'outbox: could not renew lane leases; another replica may take them over');
     }
   }
 
@@ -174,7 +174,7 @@ export class OutboxWorker {
     const lanes = await store.outbox.claimLanes({ owner: this.owner, now: clock.now(), leaseMs, maxLanes: room, maxJobsPerLane: batchSize });
     for (const { lane, jobs } of lanes) {
       const run = this.runLane(lane, jobs)
-        .catch((error: unknown) => logger.error({ lane, err: errorMessage(error) }, 'outbox: a lane failed; its jobs run again when its lease lapses'))
+        .catch((error: unknown) => logger.error({ lane, err: error }, 'outbox: a lane failed; its jobs run again when its lease lapses'))
         .finally(() => {
           this.activeLanes.delete(lane);
           if (this.running) this.wake();
@@ -191,7 +191,7 @@ export class OutboxWorker {
         const taken = await this.options.store.outbox.reclaimAll(now, new Date(now.getTime() + this.options.laneIntervalMs));
         if (taken > 0) this.options.logger.info({ jobs: taken }, 'outbox: took back the jobs a previous process was running');
       } catch (error) {
-        this.options.logger.error({ err: errorMessage(error) }, 'outbox: could not take back a previous process\'s jobs; they run again when their lease lapses');
+        this.options.logger.error({ err: error }, 'outbox: could not take back a previous process\'s jobs; they run again when their lease lapses');
       }
     }
     while (this.running) {
@@ -200,7 +200,7 @@ export class OutboxWorker {
       try {
         claimed = await this.claimAndStart();
       } catch (error) {
-        this.options.logger.error({ err: errorMessage(error) }, 'outbox: could not claim jobs; retrying');
+        this.options.logger.error({ err: error }, 'outbox: could not claim jobs; retrying');
       }
       if (claimed === 0 && this.running && !this.pendingWake) await this.sleepUntilDue();
     }
@@ -312,7 +312,8 @@ export class OutboxWorker {
     if (!retryable) {
       const why = tooOld ? `gave up after ${Math.round(giveUpAfterMs / 3_600_000)} h of failures: ${error.message}` : error.message;
       await store.outbox.bury(job.id, why, now);
-      logger.error(context, tooOld ? 'outbox: job still failing after its time; buried' : 'outbox: job refused for good; buried');
+      // Buried is rare and final: the whole error (stack, cause) is worth its lines here, unlike each retry's.
+      logger.error({ ...context, err: error }, tooOld ? 'outbox: job still failing after its time; buried' : 'outbox: job refused for good; buried');
       observer.buried?.(job, error);
       return null;
     }

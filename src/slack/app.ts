@@ -5,7 +5,6 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Receiver } from '
 import type { Logger as SlackLogger } from '@slack/logger';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { errorMessage } from '../errors';
 import type { SlackDeps } from './deps';
 import { SLACK_EVENTS_PATH } from './ids';
 import { registerListeners } from './listeners';
@@ -74,7 +73,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     clientOptions: { ...options.webClientOptions, ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}) },
   });
   app.error(async (error) => {
-    options.logger.error({ err: errorMessage(error), code: (error as { code?: string }).code }, 'slack request failed');
+    options.logger.error({ err: error, code: (error as { code?: string }).code }, 'slack request failed');
   });
   const registrar = boltRegistrar(app, options.logger);
   registerListeners(registrar, options.deps);

@@ -3,7 +3,6 @@
 import type { ServerResponse } from 'node:http';
 import { ErrorCode, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { errorMessage } from '../errors';
 
 function answer(response: ServerResponse, status: number, error: string): void {
   if (response.headersSent) return;
@@ -21,7 +20,7 @@ export function receiverAnswers(logger: Logger): Handlers {
         answer(response, 404, `not found: Slack's requests go to POST /slack/events (got ${request.method ?? '?'} ${new URL(request.url ?? '/', 'http://localhost').pathname})`);
         return;
       }
-      logger.error({ err: errorMessage(error) }, 'slack receiver failed to dispatch a request');
+      logger.error({ err: error }, 'slack receiver failed to dispatch a request');
       answer(response, 500, 'internal error while receiving a Slack request');
     },
     // Reached only when app.error itself throws: listener errors go to app.error first.
@@ -31,7 +30,7 @@ export function receiverAnswers(logger: Logger): Handlers {
         answer(response, 401, 'this workspace is not authorized for Firebreak');
         return true;
       }
-      logger.error({ err: errorMessage(error) }, 'slack request failed after app.error');
+      logger.error({ err: error }, 'slack request failed after app.error');
       answer(response, 500, 'internal error while handling a Slack request');
       return false;
     },

@@ -5,7 +5,7 @@ import type {
   SlackEventMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { errorMessage, isFirebreakError } from '../errors';
+import { isFirebreakError } from '../errors';
 
 export type CommandHandler = Middleware<SlackCommandMiddlewareArgs>;
 export type ActionHandler = Middleware<SlackActionMiddlewareArgs<BlockAction>>;
@@ -40,7 +40,7 @@ function guarded<A extends AllMiddlewareArgs & Respondable>(logger: Logger, kind
     try {
       await handler(args);
     } catch (error) {
-      logger.error({ kind, id, code: isFirebreakError(error) ? error.code : undefined, err: errorMessage(error) }, 'slack listener failed');
+      logger.error({ kind, id, code: isFirebreakError(error) ? error.code : undefined, err: error }, 'slack listener failed');
       await args.respond?.({ response_type: 'ephemeral', replace_original: false, text: failureText(error) }).catch(() => undefined);
     }
   };

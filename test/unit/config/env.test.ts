@@ -24,7 +24,7 @@ describe('parseEnv', () => {
         SLACK_API_URL: 'https://slack.com/api/',
         INCIDENTS_CHANNEL: 'incidents',
         PORT: 3000,
-        HOST: '0.0.0.0',
+        HOST: '127.0.0.1', // the sandbox stays on loopback unless chosen explicitly
         DATABASE_URL: 'sqlite:./data/firebreak.db',
         ALERT_WEBHOOK_TOKEN: SANDBOX_ALERT_TOKEN,
         SLACK_SIGNING_SECRET: SANDBOX_SIGNING_SECRET,
@@ -36,6 +36,30 @@ describe('parseEnv', () => {
       }),
     });
     expect(SANDBOX_ALERT_TOKEN).toBe('sandbox-alert-token');
+  });
+
+  it('listens on every interface by default in live mode, on loopback in the sandbox', () => {
+    expect(parseEnv(LIVE)).toMatchObject({ ok: true, mode: 'live', env: { HOST: '0.0.0.0' } });
+    expect(parseEnv({ HOST: '127.0.0.1' })).toMatchObject({ ok: true, mode: 'sandbox', env: { HOST: '127.0.0.1' } });
+    expect(parseEnv({ HOST: 'localhost' })).toMatchObject({ ok: true, mode: 'sandbox' });
+    expect(parseEnv({ HOST: '::1' })).toMatchObject({ ok: true, mode: 'sandbox' });
+  });
+
+  it('refuses a sandbox on another interface unless FIREBREAK_SANDBOX=1 chooses it', () => {
+    for (const host of ['0.0.0.0', '::', '10.0.0.5']) {
+      expect(issuesOf({ HOST: host })).toEqual([expect.stringMatching(/^HOST: .*no SLACK_BOT_TOKEN.*FIREBREAK_SANDBOX=1/)]);
+    }
+    expect(parseEnv({ HOST: '0.0.0.0', FIREBREAK_SANDBOX: '1' })).toMatchObject({ ok: true, mode: 'sandbox', env: { HOST: '0.0.0.0' } });
+    expect(parseEnv({ FIREBREAK_SANDBOX: 'true' })).toMatchObject({ ok: true, mode: 'sandbox', env: { HOST: '127.0.0.1' } });
+    expect(issuesOf({ HOST: '0.0.0.0', FIREBREAK_SANDBOX: '0' })).toHaveLength(1);
+    expect(issuesOf({ FIREBREAK_SANDBOX: 'yes' })).toEqual([expect.stringMatching(/^FIREBREAK_SANDBOX: must be one of/)]);
+  });
+
+  it('refuses FIREBREAK_SANDBOX=1 in production or with a Slack token: the choice would be ambiguous', () => {
+    expect(issuesOf({ ...LIVE, FIREBREAK_SANDBOX: '1' })).toEqual([expect.stringMatching(/^FIREBREAK_SANDBOX: .*SLACK_BOT_TOKEN/)]);
+    expect(issuesOf({ NODE_ENV: 'production', FIREBREAK_SANDBOX: '1' })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^FIREBREAK_SANDBOX: .*production/)]),
+    );
   });
 
   it('treats empty values as unset and ignores variables it does not know', () => {
@@ -131,7 +155,7 @@ describe('parseEnv', () => {
         'DATABASE_URL', 'ALERT_WEBHOOK_TOKEN', 'PAGERDUTY_ROUTING_KEY', 'PAGERDUTY_API_TOKEN', 'PAGERDUTY_ESCALATION_POLICY_ID',
         'PAGERDUTY_EVENTS_URL', 'PAGERDUTY_API_URL', 'PAGERDUTY_WEBHOOK_SECRET', 'AWS_REGION', 'AWS_ENDPOINT_URL_EC2',
         'AWS_ENDPOINT_URL_AUTO_SCALING', 'FIREBREAK_CONFIG', 'PUBLIC_URL', 'LINK_SECRET', 'TIMEZONE', 'LOG_LEVEL', 'NODE_ENV',
-        'FIREBREAK_SANDBOX_DIR',
+        'FIREBREAK_SANDBOX', 'FIREBREAK_SANDBOX_DIR',
       ].sort(),
     );
   });

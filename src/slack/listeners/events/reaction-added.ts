@@ -1,6 +1,5 @@
 // A :pushpin: on a message in an incident channel adds that message to the incident's timeline.
 import { userActor } from '../../../domain/actor';
-import { errorMessage } from '../../../errors';
 import { pinMessageToTimeline } from '../../../flows/update-incident';
 import type { SlackDeps } from '../../deps';
 import { PIN_REACTION } from '../../ids';
@@ -14,7 +13,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     if (!incident) return;
     // Slack holds the text; if it cannot be read now, the pin is still recorded, with its link.
     const message = await deps.chat.readMessage(channel, ts).catch((error: unknown) => {
-      deps.logger.warn({ channel, ts, err: errorMessage(error) }, 'could not read a pinned message; recording it without text');
+      deps.logger.warn({ channel, ts, err: error }, 'could not read a pinned message; recording it without text');
       return null;
     });
     await pinMessageToTimeline(
