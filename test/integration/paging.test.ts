@@ -200,8 +200,9 @@ it('an unacknowledged page is called out after the policy time, with a button to
 
   await h.slack.clickButton({ userId: 'U0CAROL', channelId: channel.id, messageTs: notice.ts, actionId: 'page_oncall' });
   await eventually(() => accepted('trigger').length === 2, 'the second page');
-  const sentEvents = (await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'page.sent');
-  expect(sentEvents[1]).toMatchObject({ actor: { kind: 'user', id: 'U0CAROL' }, data: { count: 2 } });
+  // Recorded once PagerDuty's answer is back, a moment after the fake counted the trigger.
+  const second = await eventually(async () => (await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'page.sent')[1], 'the second page on the timeline');
+  expect(second).toMatchObject({ actor: { kind: 'user', id: 'U0CAROL' }, data: { count: 2 } });
 });
 
 it('/incident page pages again with a message; /oncall says who is on call', async () => {
