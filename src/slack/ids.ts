@@ -13,6 +13,10 @@ export const INCIDENT_SUBCOMMANDS = [
 ] as const;
 export type IncidentSubcommand = (typeof INCIDENT_SUBCOMMANDS)[number];
 
+/** Words `/scale` reads in place of a target name (anything else names a target), in the order help lists them. */
+export const SCALE_SUBCOMMANDS = ['status', 'targets', 'help'] as const;
+export type ScaleSubcommand = (typeof SCALE_SUBCOMMANDS)[number];
+
 export const ACTIONS = {
   incidentResolve: 'incident_resolve',
   incidentAck: 'incident_ack',

@@ -3,6 +3,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { FakeCloud } from '../../src/sandbox/fake-cloud';
+import { SCALE_FORMS } from '../../src/slack/listeners/commands/usage';
 import { alertmanagerPayload } from '../support/payloads';
 import { eventually, startHarness, type Harness } from '../support/harness';
 
@@ -186,4 +187,9 @@ it('/scale with bad input answers with the usage, only to the user', async () =>
   expect(answer.text).toContain('/scale <target> <+N|-N|N> [reason]');
   const targets = await h.slack.slashCommand({ command: '/scale', text: 'targets', userId: 'U0ALICE', channelId: channel.id });
   expect(targets.body.text).toContain('*web-asg* — Auto Scaling group web-prod-asg; 2–20 instances');
+  // `/scale help` is help, not a complaint: every form, answered in the acknowledgement.
+  const help = await h.slack.slashCommand({ command: '/scale', text: 'help', userId: 'U0ALICE', channelId: channel.id });
+  expect(help.body).toMatchObject({ response_type: 'ephemeral' });
+  expect(help.body.text).not.toContain(':warning:');
+  for (const { form } of SCALE_FORMS) expect(help.body.text).toContain(form);
 });

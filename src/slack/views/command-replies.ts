@@ -6,6 +6,7 @@ import type { TimelineEvent } from '../../domain/timeline';
 import type { OnCallAnswer } from '../../flows/paging';
 import { INCIDENT_SUBCOMMANDS } from '../ids';
 import { INCIDENT_USAGE } from '../listeners/commands/parse-incident-command';
+import { ONCALL_USAGE, SCALE_FORMS, type CommandForm } from '../listeners/commands/usage';
 import { dateTime, escapeMrkdwn, zoneLabel } from './format';
 import { timelineLine } from './timeline-text';
 
@@ -20,9 +21,25 @@ function ephemeral(text: string, blocks?: KnownBlock[]): CommandReply {
   return { response_type: 'ephemeral', text, ...(blocks ? { blocks } : {}) };
 }
 
+const formLine = (f: CommandForm): string => `\`${f.form}\` — ${f.what}`;
+
+/** `/incident help`: every form of every command Firebreak answers, so the other two are found here too. */
 export function helpReply(): CommandReply {
-  const lines = INCIDENT_SUBCOMMANDS.map((s) => `\`${INCIDENT_USAGE[s].form}\` — ${INCIDENT_USAGE[s].what}`);
-  const text = ['*Firebreak — /incident*', ...lines, 'React with :pushpin: to a message in an incident channel to add it to the timeline.'].join('\n');
+  const lines = INCIDENT_SUBCOMMANDS.map((s) => formLine(INCIDENT_USAGE[s]));
+  const text = [
+    '*Firebreak — /incident*',
+    ...lines,
+    'React with :pushpin: to a message in an incident channel to add it to the timeline.',
+    '*Also*',
+    formLine(ONCALL_USAGE),
+    ...SCALE_FORMS.map(formLine),
+  ].join('\n');
+  return ephemeral(text, [{ type: 'section', text: { type: 'mrkdwn', text } }]);
+}
+
+/** `/scale help`. */
+export function scaleHelpReply(): CommandReply {
+  const text = ['*Firebreak — /scale*', ...SCALE_FORMS.map(formLine)].join('\n');
   return ephemeral(text, [{ type: 'section', text: { type: 'mrkdwn', text } }]);
 }
 
