@@ -322,7 +322,10 @@ export class OutboxWorker {
       ? new Date(now.getTime() + Math.ceil((coded.details.retryAfterSeconds ?? 1) * 1000))
       : new Date(now.getTime() + this.backoffMs(job.attempts, coded ? this.options.maxBackoffMs : this.options.maxUnexpectedBackoffMs));
     await store.outbox.retryLater(job.id, at, error.message, { countAttempt: !isRateLimit(coded) });
-    logger.warn({ ...context, retryAt: at.toISOString() }, isRateLimit(coded) ? 'outbox: rate-limited; will retry when told' : 'outbox: delivery failed; will retry');
+    // Waiting as Slack asked is pacing, not trouble: a storm meets hundreds of rate limits, and as warnings
+    // they read as failure. A real failure (5xx, network) stays a warning.
+    if (isRateLimit(coded)) logger.info({ ...context, retryAt: at.toISOString() }, 'outbox: rate-limited; will retry when told');
+    else logger.warn({ ...context, retryAt: at.toISOString() }, 'outbox: delivery failed; will retry');
     observer.retried?.(job, error);
     return at;
   }

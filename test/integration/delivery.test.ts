@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { openDatabase } from '../../src/adapters/store/database';
 import { createKyselyStore } from '../../src/adapters/store/kysely-store';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
@@ -78,7 +79,9 @@ describe('one process on SQLite', () => {
   });
 
   it('waits exactly as long as each 429 says, without counting them: after eight 429s and a 503 the channel comes within seconds', async () => {
-    h = await startHarness({ policy: FAST_POLICY });
+    const logged: Array<{ level: string; msg: string }> = [];
+    const logger = pino({ level: 'info', formatters: { level: (label) => ({ level: label }) } }, { write: (line: string) => void logged.push(JSON.parse(line) as { level: string; msg: string }) });
+    h = await startHarness({ policy: FAST_POLICY, logger });
     h.slack.fail('conversations.create', { status: 429, retryAfterSeconds: 1, times: 8 });
     h.slack.fail('conversations.create', { status: 503 });
     expect((await h.postAlert('alertmanager', sameTitle(1))).status).toBe(202);
@@ -96,6 +99,10 @@ describe('one process on SQLite', () => {
     await settled(h, 'the channel job recorded as done');
     const [job] = (await h.firebreak.store.outbox.list()).filter((j) => j.kind === 'incident.open_channel');
     expect(job).toMatchObject({ status: 'done', attempts: 2 });
+    // And the log does not cry failure over waiting as Slack asked: only the 503 is a warning.
+    const retries = logged.filter((l) => l.msg.startsWith('outbox: '));
+    expect(retries.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual(['outbox: delivery failed; will retry']);
+    expect(retries.filter((l) => l.level === 'info' && l.msg.includes('rate-limited'))).toHaveLength(8);
   });
 
   it('opens every channel that waited out a Slack outage within seconds of Slack answering again', async () => {
