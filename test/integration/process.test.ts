@@ -1,7 +1,6 @@
 // Firebreak as a process: sandbox start-up, production refusal, graceful SIGTERM, restart after SIGKILL.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { FakeCloud } from '../../src/sandbox/fake-cloud';
@@ -9,27 +8,15 @@ import { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, SIGNING_SECRET, testEnv } from '../support/harness';
 import { alertmanagerPayload } from '../support/payloads';
-import { spawnFirebreak, type FirebreakProcess } from '../support/process';
+import { scratchProcesses, spawnFirebreak, type FirebreakProcess } from '../support/process';
 
 jest.setTimeout(60_000);
 
-let dir: string;
-let running: FirebreakProcess[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'firebreak-process-'));
-});
-afterEach(async () => {
-  for (const p of running) {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-    await p.exited;
-  }
-  running = [];
-  rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchProcesses('process');
 
 async function start(env: Record<string, string>): Promise<FirebreakProcess> {
   const p = await spawnFirebreak(env);
-  running.push(p);
+  scratch.track(p);
   return p;
 }
 
@@ -40,12 +27,12 @@ function incidentChannels(slack: FakeSlack) {
 describe('sandbox mode (no Slack token)', () => {
   it('says so on its first log line, and records the channel and pinned card it made for an example alert', async () => {
     const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/alertmanager/firing.json'), 'utf8')) as unknown;
-    const p = await start({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'firebreak.db')}`, FIREBREAK_SANDBOX_DIR: dir, LOG_LEVEL: 'info' });
+    const p = await start({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(scratch.dir, 'firebreak.db')}`, FIREBREAK_SANDBOX_DIR: scratch.dir, LOG_LEVEL: 'info' });
     expect(String(p.logs[0]?.msg)).toContain('SANDBOX MODE');
 
     const response = await postJson(`${p.url}/alerts/alertmanager`, fixture, { authorization: 'Bearer sandbox-alert-token' });
     expect(response.status).toBe(202);
-    const recordPath = join(dir, 'sandbox-slack.json');
+    const recordPath = join(scratch.dir, 'sandbox-slack.json');
     const record = await eventually(() => {
       if (!existsSync(recordPath)) return undefined;
       const parsed = JSON.parse(readFileSync(recordPath, 'utf8')) as { channels: Array<{ name: string; messages: Array<{ pinned: boolean; text: string }> }> };
@@ -61,7 +48,7 @@ describe('sandbox mode (no Slack token)', () => {
 describe('production', () => {
   it('refuses to start without a Slack token, saying why, before listening', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../src/main.ts')], {
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: '0', DATABASE_URL: `sqlite:${join(dir, 'x.db')}` },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: '0', DATABASE_URL: `sqlite:${join(scratch.dir, 'x.db')}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -70,7 +57,7 @@ describe('production', () => {
     expect(code).not.toBe(0);
     expect(stderr).toContain('SLACK_BOT_TOKEN');
     expect(stderr).toContain('ALERT_WEBHOOK_TOKEN');
-    expect(existsSync(join(dir, 'x.db'))).toBe(false);
+    expect(existsSync(join(scratch.dir, 'x.db'))).toBe(false);
   });
 });
 
@@ -84,7 +71,7 @@ describe('live mode against the fake Slack', () => {
   });
 
   it('a restart with a pending outbox delivers the channel and card once', async () => {
-    const env: Record<string, string> = { ...testEnv(slack, dir), LOG_LEVEL: 'info' };
+    const env: Record<string, string> = { ...testEnv(slack, scratch.dir), LOG_LEVEL: 'info' };
     // Slack is down: the incident is stored, its channel waits in the outbox.
     slack.fail('conversations.create', { status: 503, times: 1000 });
     const first = await start(env);
@@ -110,7 +97,7 @@ describe('live mode against the fake Slack', () => {
   });
 
   it('SIGTERM finishes the request in flight, then exits 0; no secret reaches the log', async () => {
-    const env: Record<string, string> = { ...testEnv(slack, dir), LOG_LEVEL: 'debug' };
+    const env: Record<string, string> = { ...testEnv(slack, scratch.dir), LOG_LEVEL: 'debug' };
     const p = await start(env);
     const body = JSON.stringify(alertmanagerPayload());
     const { port, hostname } = new URL(p.url);
@@ -139,7 +126,7 @@ describe('live mode against the fake Slack', () => {
   it('a restart while PagerDuty is failing still sends the page once', async () => {
     const pd = await FakePagerDuty.start({ routingKey: 'restart-routing-key-0123456789' });
     try {
-      const env: Record<string, string> = { ...testEnv(slack, dir), LOG_LEVEL: 'info', PAGERDUTY_ROUTING_KEY: 'restart-routing-key-0123456789', PAGERDUTY_EVENTS_URL: pd.eventsUrl };
+      const env: Record<string, string> = { ...testEnv(slack, scratch.dir), LOG_LEVEL: 'info', PAGERDUTY_ROUTING_KEY: 'restart-routing-key-0123456789', PAGERDUTY_EVENTS_URL: pd.eventsUrl };
       pd.fail('/v2/enqueue', { status: 503, times: 1000 });
       const first = await start(env);
       expect((await postJson(`${first.url}/alerts/alertmanager`, alertmanagerPayload(), { authorization: `Bearer ${ALERT_TOKEN}` })).status).toBe(202);
@@ -161,7 +148,7 @@ describe('live mode against the fake Slack', () => {
   it('killed the moment AWS accepted the launch, then restarted: the scale-out launches once', async () => {
     const cloud = await FakeCloud.start({ launchSeconds: 0.2 });
     try {
-      const policyPath = join(dir, 'policy.yaml');
+      const policyPath = join(scratch.dir, 'policy.yaml');
       writeFileSync(policyPath, [
         'scaleTargets:',
         '  - name: web',
@@ -173,7 +160,7 @@ describe('live mode against the fake Slack', () => {
         '    services: [web]',
       ].join('\n'));
       const env: Record<string, string> = {
-        ...testEnv(slack, dir),
+        ...testEnv(slack, scratch.dir),
         LOG_LEVEL: 'info',
         FIREBREAK_CONFIG: policyPath,
         AWS_REGION: 'us-east-1',

@@ -1,28 +1,14 @@
 // The sandbox listens on loopback unless chosen explicitly: a misconfigured install never exposes it by default.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnFirebreak, type FirebreakProcess } from '../support/process';
+import { scratchProcesses, spawnFirebreak, type FirebreakProcess } from '../support/process';
 
 jest.setTimeout(60_000);
 
-let dir: string;
-let running: FirebreakProcess[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'firebreak-sandbox-listener-'));
-});
-afterEach(async () => {
-  for (const p of running) {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-    await p.exited;
-  }
-  running = [];
-  rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchProcesses('sandbox-listener');
 
 function start(env: Record<string, string>): Promise<FirebreakProcess> {
-  const started = spawnFirebreak({ PORT: '0', DATABASE_URL: `sqlite:${join(dir, 'f.db')}`, FIREBREAK_SANDBOX_DIR: dir, LOG_LEVEL: 'info', ...env }, { cwd: dir });
-  void started.then((p) => running.push(p), () => undefined);
+  const started = spawnFirebreak({ PORT: '0', DATABASE_URL: `sqlite:${join(scratch.dir, 'f.db')}`, FIREBREAK_SANDBOX_DIR: scratch.dir, LOG_LEVEL: 'info', ...env }, { cwd: scratch.dir });
+  void started.then((p) => scratch.track(p), () => undefined);
   return started;
 }
 

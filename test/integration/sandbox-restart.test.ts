@@ -1,12 +1,11 @@
 // A second `npm start` on the same data directory: the database remembers INC-1, and so must the local Slack,
 // PagerDuty and cloud beside it, or the incident's card edits go to a channel that no longer exists
 // (channel_not_found, buried) and a newcomer sees nothing happen. Two real processes, one after the other.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, postJson } from '../support/harness';
 import { alertmanagerPayload } from '../support/payloads';
-import { spawnFirebreak, type FirebreakProcess } from '../support/process';
+import { scratchProcesses, spawnFirebreak, type FirebreakProcess } from '../support/process';
 
 jest.setTimeout(90_000);
 
@@ -18,28 +17,16 @@ interface Record {
   cloud: { groups: Array<{ name: string; desired: number }> };
 }
 
-let dir: string;
-let running: FirebreakProcess[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'firebreak-sandbox-restart-'));
-});
-afterEach(async () => {
-  for (const p of running) {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-    await p.exited;
-  }
-  running = [];
-  rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchProcesses('sandbox-restart');
 
 async function start(): Promise<FirebreakProcess> {
-  const p = await spawnFirebreak({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'firebreak.db')}`, FIREBREAK_SANDBOX_DIR: dir, LOG_LEVEL: 'info', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
-  running.push(p);
+  const p = await spawnFirebreak({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(scratch.dir, 'firebreak.db')}`, FIREBREAK_SANDBOX_DIR: scratch.dir, LOG_LEVEL: 'info', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+  scratch.track(p);
   return p;
 }
 
 function record(): Record | undefined {
-  const path = join(dir, 'sandbox-slack.json');
+  const path = join(scratch.dir, 'sandbox-slack.json');
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record) : undefined;
 }
 
@@ -92,7 +79,7 @@ it('says so when it starts the local Slack empty next to a database that remembe
   expect((await postJson(`${first.url}/alerts/alertmanager`, alertmanagerPayload(), ALERT_AUTH)).status).toBe(202);
   await eventually(() => incidentChannels(record()).some((c) => c.messages.some((m) => m.pinned)), 'the incident channel', 20_000);
   await stop(first);
-  rmSync(join(dir, 'sandbox-state.json'));
+  rmSync(join(scratch.dir, 'sandbox-state.json'));
 
   const second = await start();
   const warning = second.logs.find((l) => l.level === 'warn' && String(l.msg).includes('npm run sandbox:reset'));
@@ -105,7 +92,7 @@ it('says so when it restores the local Slack next to a database that was deleted
   expect((await postJson(`${first.url}/alerts/alertmanager`, alertmanagerPayload(), ALERT_AUTH)).status).toBe(202);
   await eventually(() => incidentChannels(record()).some((c) => c.messages.some((m) => m.pinned)), 'the incident channel', 20_000);
   await stop(first);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir, `firebreak.db${suffix}`), { force: true });
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(scratch.dir, `firebreak.db${suffix}`), { force: true });
 
   const second = await start();
   const warning = second.logs.find((l) => l.level === 'warn' && String(l.msg).includes('npm run sandbox:reset'));

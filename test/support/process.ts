@@ -1,6 +1,8 @@
 // Runs Firebreak as its own process (from source through tsx, or compiled as `npm start` runs it), to test
 // what only a real process shows: the first log line, SIGTERM, SIGKILL and restart.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -93,4 +95,34 @@ async function pollHealth(url: string, exited: Promise<unknown>): Promise<boolea
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
+}
+
+/**
+ * For a test file whose tests start Firebreak processes in a scratch directory: a fresh directory per test
+ * (`scratch.dir`), and every process handed to `track` SIGKILLed and awaited, and the directory removed,
+ * after each test. Call once at the top of the file.
+ */
+export function scratchProcesses(prefix: string): { readonly dir: string; track(p: FirebreakProcess): FirebreakProcess } {
+  let dir = '';
+  let running: FirebreakProcess[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), `firebreak-${prefix}-`));
+  });
+  afterEach(async () => {
+    for (const p of running) {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      await p.exited;
+    }
+    running = [];
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    track(p) {
+      running.push(p);
+      return p;
+    },
+  };
 }
