@@ -53,11 +53,21 @@ export interface StormShape {
 /** Webhook `k` of a storm: new alerts only (every fingerprint unique), for group k mod `groups`. */
 export function stormDelivery(shape: StormShape, k: number): Delivery {
   const group = k % shape.groups;
-  const left = shape.totalAlerts === undefined ? shape.alertsPerWebhook : shape.totalAlerts - k * shape.alertsPerWebhook;
+  const left =
+    shape.totalAlerts === undefined ? shape.alertsPerWebhook : shape.totalAlerts - k * shape.alertsPerWebhook;
   const alerts = Math.min(shape.alertsPerWebhook, left);
   const groupKey = `{}:{bench="${shape.groupTag ?? shape.run}",g="${group}"}`;
   const fingerprints = Array.from({ length: alerts }, (_, i) => `${shape.run}-${k}-${i}`);
-  return { body: alertmanagerBody({ groupKey, title: `Storm ${shape.groupTag ?? shape.run} ${group}`, fingerprints, severity: 'warning' }), alerts, groupKey };
+  return {
+    body: alertmanagerBody({
+      groupKey,
+      title: `Storm ${shape.groupTag ?? shape.run} ${group}`,
+      fingerprints,
+      severity: 'warning',
+    }),
+    alerts,
+    groupKey,
+  };
 }
 
 /**
@@ -66,11 +76,23 @@ export function stormDelivery(shape: StormShape, k: number): Delivery {
  */
 export function incidentDelivery(slug: string): Delivery {
   const groupKey = `{}:{sample="${slug}"}`;
-  return { body: alertmanagerBody({ groupKey, title: slug.replaceAll('-', ' '), fingerprints: [`fp-${slug}`], severity: 'critical' }), alerts: 1, groupKey };
+  return {
+    body: alertmanagerBody({
+      groupKey,
+      title: slug.replaceAll('-', ' '),
+      fingerprints: [`fp-${slug}`],
+      severity: 'critical',
+    }),
+    alerts: 1,
+    groupKey,
+  };
 }
 
 export function postAlerts(baseUrl: string, body: string) {
-  return send('monitor', 'POST', new URL('/alerts/alertmanager', baseUrl), body, { 'content-type': 'application/json', authorization: `Bearer ${secrets.alertToken}` });
+  return send('monitor', 'POST', new URL('/alerts/alertmanager', baseUrl), body, {
+    'content-type': 'application/json',
+    authorization: `Bearer ${secrets.alertToken}`,
+  });
 }
 
 export interface StormResult extends LoadResult {
@@ -81,7 +103,12 @@ export interface StormResult extends LoadResult {
 }
 
 /** Sends a storm with a fixed number of webhooks in flight: all `totalAlerts`, or until `until()`. */
-export async function alertStorm(baseUrl: string, shape: StormShape, concurrency: number, until?: () => boolean): Promise<StormResult> {
+export async function alertStorm(
+  baseUrl: string,
+  shape: StormShape,
+  concurrency: number,
+  until?: () => boolean,
+): Promise<StormResult> {
   const groups = new Set<string>();
   const incidents = new Set<number>();
   const one = async (k: number): Promise<Outcome> => {
@@ -93,7 +120,12 @@ export async function alertStorm(baseUrl: string, shape: StormShape, concurrency
     return { ok: true, units: delivery.alerts };
   };
   const requests = shape.totalAlerts === undefined ? undefined : Math.ceil(shape.totalAlerts / shape.alertsPerWebhook);
-  const result = await runLoad({ concurrency, one, ...(requests !== undefined ? { requests } : {}), ...(until ? { until } : {}) });
+  const result = await runLoad({
+    concurrency,
+    one,
+    ...(requests !== undefined ? { requests } : {}),
+    ...(until ? { until } : {}),
+  });
   return { ...result, groups, incidents };
 }
 
@@ -101,7 +133,12 @@ export async function alertStorm(baseUrl: string, shape: StormShape, concurrency
  * Runs `during` while a storm (`shape`, unbounded) keeps the server busy. The storm starts a second before
  * `during`, so that what is sampled meets the server already under load, and stops when `during` ends.
  */
-export async function whileStorming<T>(baseUrl: string, shape: StormShape, concurrency: number, during: () => Promise<T>): Promise<{ result: T; storm: StormResult }> {
+export async function whileStorming<T>(
+  baseUrl: string,
+  shape: StormShape,
+  concurrency: number,
+  during: () => Promise<T>,
+): Promise<{ result: T; storm: StormResult }> {
   let done = false;
   const storm = alertStorm(baseUrl, shape, concurrency, () => done);
   await new Promise((r) => setTimeout(r, 1000));

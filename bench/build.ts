@@ -14,7 +14,11 @@ export interface Built {
 }
 
 function tsc(project: string, outDir: string, extra: string[] = []): void {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project, '--outDir', outDir, ...extra], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project, '--outDir', outDir, ...extra],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
 }
 
 export function build(): Built {

@@ -23,7 +23,9 @@ export class Checks {
   }
 
   refused(label: string, refused: number, refusals: Record<string, number>): void {
-    const why = Object.entries(refusals).map(([reason, n]) => `${n}× ${reason}`).join(', ');
+    const why = Object.entries(refusals)
+      .map(([reason, n]) => `${n}× ${reason}`)
+      .join(', ');
     this.check(`${label}: 0 refused`, refused === 0, refused === 0 ? '0' : `${refused} (${why})`);
   }
 }
@@ -50,15 +52,31 @@ export interface FirebreakRun {
 
 export function checkFirebreakRun(checks: Checks, run: FirebreakRun): void {
   const stored = count(run.dbPath, 'SELECT count(*) AS n FROM alerts');
-  checks.check(`${run.label}: every 202'd alert stored`, stored >= run.alertsAccepted, `${stored} stored, ${run.alertsAccepted} accepted`);
+  checks.check(
+    `${run.label}: every 202'd alert stored`,
+    stored >= run.alertsAccepted,
+    `${stored} stored, ${run.alertsAccepted} accepted`,
+  );
   const incidents = count(run.dbPath, 'SELECT count(*) AS n FROM incidents');
   const distinct = count(run.dbPath, 'SELECT count(DISTINCT group_key) AS n FROM incidents');
-  checks.check(`${run.label}: 1 incident per group`, incidents === run.groups && distinct === incidents, `${incidents} incidents (${distinct} groups among them) for ${run.groups} groups`);
+  checks.check(
+    `${run.label}: 1 incident per group`,
+    incidents === run.groups && distinct === incidents,
+    `${incidents} incidents (${distinct} groups among them) for ${run.groups} groups`,
+  );
   const twice = postedTwice(run.slack);
-  checks.check(`${run.label}: 1 card and 1 announcement per incident`, twice.length === 0, twice.length === 0 ? 'none posted twice' : twice.slice(0, 3).join('; '));
+  checks.check(
+    `${run.label}: 1 card and 1 announcement per incident`,
+    twice.length === 0,
+    twice.length === 0 ? 'none posted twice' : twice.slice(0, 3).join('; '),
+  );
   const pace = run.slack.maxCallsPerChannelPerSecond([...PACED]);
   const detail = pace <= 1 ? '' : `; e.g. ${tooClose(run.slack).join('; ')}`;
-  checks.check(`${run.label}: ≤ 1 chat.postMessage/chat.update per channel per second`, pace <= 1, `at most ${pace} in any second${detail}`);
+  checks.check(
+    `${run.label}: ≤ 1 chat.postMessage/chat.update per channel per second`,
+    pace <= 1,
+    `at most ${pace} in any second${detail}`,
+  );
 }
 
 /** Messages Firebreak marks with metadata so that it posts each once per incident, found more than once. */
@@ -68,7 +86,7 @@ function postedTwice(slack: FakeSlack): string[] {
     for (const message of slack.messages(channel.id)) {
       const type = message.metadata?.event_type;
       if (type !== 'firebreak_incident_card' && type !== 'firebreak_incident_announcement') continue;
-      const key = `${type} of incident ${String(message.metadata?.event_payload['incident_id'])} in #${channel.name}`;
+      const key = `${type} of incident ${String(message.metadata?.event_payload.incident_id)} in #${channel.name}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
@@ -85,7 +103,9 @@ function tooClose(slack: FakeSlack): string[] {
     if (!(PACED as readonly string[]).includes(write.method)) continue;
     const before = last.get(write.channelId);
     if (before && write.at - before.at < 1000 && found.length < 3) {
-      found.push(`#${slack.channel(write.channelId)?.name ?? write.channelId}: ${before.method} then ${write.method} ${write.at - before.at} ms later`);
+      found.push(
+        `#${slack.channel(write.channelId)?.name ?? write.channelId}: ${before.method} then ${write.method} ${write.at - before.at} ms later`,
+      );
     }
     last.set(write.channelId, write);
   }
@@ -95,5 +115,9 @@ function tooClose(slack: FakeSlack): string[] {
 /** A floor must hold what it accepted too, or its speed is not a floor. */
 export function checkFloorRun(checks: Checks, label: string, dbPath: string, alertsAccepted: number): void {
   const stored = count(dbPath, 'SELECT count(*) AS n FROM alerts');
-  checks.check(`${label}: every 202'd alert stored`, stored >= alertsAccepted, `${stored} stored, ${alertsAccepted} accepted`);
+  checks.check(
+    `${label}: every 202'd alert stored`,
+    stored >= alertsAccepted,
+    `${stored} stored, ${alertsAccepted} accepted`,
+  );
 }

@@ -45,7 +45,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -83,7 +85,11 @@ function running(spawned: FirebreakProcess, dir: string, dbPath: string): Runnin
 }
 
 /** Firebreak's environment as production gives it, pointed at the fakes given (no paging or cloud without them). */
-export function firebreakEnv(fakes: Fakes, dir: string, options: { policy?: string; port?: number } = {}): Record<string, string> {
+export function firebreakEnv(
+  fakes: Fakes,
+  dir: string,
+  options: { policy?: string; port?: number } = {},
+): Record<string, string> {
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     SLACK_BOT_TOKEN: secrets.botToken,
@@ -98,7 +104,11 @@ export function firebreakEnv(fakes: Fakes, dir: string, options: { policy?: stri
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
   };
-  if (fakes.pagerDuty) Object.assign(env, { PAGERDUTY_ROUTING_KEY: secrets.pagerDutyRoutingKey, PAGERDUTY_EVENTS_URL: fakes.pagerDuty.eventsUrl });
+  if (fakes.pagerDuty)
+    Object.assign(env, {
+      PAGERDUTY_ROUTING_KEY: secrets.pagerDutyRoutingKey,
+      PAGERDUTY_EVENTS_URL: fakes.pagerDuty.eventsUrl,
+    });
   if (fakes.cloud) {
     Object.assign(env, {
       AWS_REGION: 'us-east-1',
@@ -136,10 +146,22 @@ export async function startFloor(built: Built, name: FloorName, slack?: FakeSlac
   const dir = tempDir(name);
   const port = await freePort();
   const dbPath = join(dir, 'floor.db');
-  const env: Record<string, string> = { PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: dbPath, ALERT_WEBHOOK_TOKEN: secrets.alertToken, NODE_ENV: 'production' };
+  const env: Record<string, string> = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_PATH: dbPath,
+    ALERT_WEBHOOK_TOKEN: secrets.alertToken,
+    NODE_ENV: 'production',
+  };
   if (slack) {
     const { botId, botUserId } = slack.auth();
-    Object.assign(env, { SLACK_API_URL: slack.apiUrl, SLACK_BOT_TOKEN: secrets.botToken, SLACK_SIGNING_SECRET: secrets.signingSecret, SLACK_BOT_ID: botId, SLACK_BOT_USER_ID: botUserId });
+    Object.assign(env, {
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_BOT_TOKEN: secrets.botToken,
+      SLACK_SIGNING_SECRET: secrets.signingSecret,
+      SLACK_BOT_ID: botId,
+      SLACK_BOT_USER_ID: botUserId,
+    });
   }
   const url = `http://127.0.0.1:${port}`;
   const spawned = await spawnFirebreak(env, { cwd: dir, compiledMain: built.floor(name), healthUrl: `${url}/healthz` });

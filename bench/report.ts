@@ -79,8 +79,16 @@ export class Report {
       met,
     };
     this.rows.push(row);
-    this.raw[figure.figure] = { unit: figure.unit, firebreak: figure.firebreak, floor: figure.floor ?? null, goal: row.goal, met };
-    console.log(`  ${row.figure}: Firebreak ${row.firebreak}, floor ${row.floor}, ratio ${ratio}, goal ${row.goal}: ${met}`);
+    this.raw[figure.figure] = {
+      unit: figure.unit,
+      firebreak: figure.firebreak,
+      floor: figure.floor ?? null,
+      goal: row.goal,
+      met,
+    };
+    console.log(
+      `  ${row.figure}: Firebreak ${row.firebreak}, floor ${row.floor}, ratio ${ratio}, goal ${row.goal}: ${met}`,
+    );
   }
 
   /** Numbers behind the figures (sample counts, maxima, both floor runs…), kept in bench.json only. */
@@ -111,6 +119,9 @@ export class Report {
   write(dir: string, markdown: string, extra: Record<string, unknown>): void {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'bench.md'), markdown);
-    writeFileSync(join(dir, 'bench.json'), `${JSON.stringify({ ...extra, rows: this.rows, raw: this.raw }, null, 2)}\n`);
+    writeFileSync(
+      join(dir, 'bench.json'),
+      `${JSON.stringify({ ...extra, rows: this.rows, raw: this.raw }, null, 2)}\n`,
+    );
   }
 }

@@ -28,10 +28,13 @@ const PHASES: Record<string, (ctx: PhaseContext) => Promise<void>> = {
 };
 
 function chosenPhases(): Array<(ctx: PhaseContext) => Promise<void>> {
-  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = process.env.BENCH_ONLY?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!only) return Object.values(PHASES);
   const unknown = only.filter((name) => !(name in PHASES));
-  if (unknown.length > 0) throw new Error(`BENCH_ONLY names unknown phases ${unknown.join(', ')}; known: ${Object.keys(PHASES).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`BENCH_ONLY names unknown phases ${unknown.join(', ')}; known: ${Object.keys(PHASES).join(', ')}`);
   return only.map((name) => PHASES[name] as (ctx: PhaseContext) => Promise<void>);
 }
 
@@ -39,7 +42,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const phases = chosenPhases();
   const machine = machineLine();
-  console.log(`Firebreak bench — ${machine}${sizes.quick ? ' — BENCH_QUICK' : ''}\nCompiling Firebreak and the floors with tsc…`);
+  console.log(
+    `Firebreak bench — ${machine}${sizes.quick ? ' — BENCH_QUICK' : ''}\nCompiling Firebreak and the floors with tsc…`,
+  );
   const ctx: PhaseContext = { built: build(), report: new Report(), checks: new Checks() };
   try {
     for (const phase of phases) await phase(ctx);
@@ -49,7 +54,13 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const markdown = ctx.report.markdown({ machine, sizes, seconds, checks: ctx.checks.results });
   console.log(`\n${markdown}`);
-  ctx.report.write(join(__dirname, '../test-output'), markdown, { date: new Date().toISOString(), machine, sizes, seconds, checks: ctx.checks.results });
+  ctx.report.write(join(__dirname, '../test-output'), markdown, {
+    date: new Date().toISOString(),
+    machine,
+    sizes,
+    seconds,
+    checks: ctx.checks.results,
+  });
   console.log('Written to test-output/bench.md and test-output/bench.json.');
   if (ctx.checks.broken.length > 0) process.exitCode = 1;
 }

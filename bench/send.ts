@@ -10,7 +10,10 @@ const pools = new Map<string, Agent>();
 
 function pool(client: Client): Agent {
   let agent = pools.get(client);
-  if (!agent) pools.set(client, (agent = new Agent({ keepAlive: true, maxSockets: 128 })));
+  if (!agent) {
+    agent = new Agent({ keepAlive: true, maxSockets: 128 });
+    pools.set(client, agent);
+  }
   return agent;
 }
 
@@ -22,15 +25,29 @@ export interface Reply {
   text: string;
 }
 
-export function send(client: Client, method: 'GET' | 'POST', url: URL, body = '', headers: Record<string, string> = {}): Promise<Reply> {
+export function send(
+  client: Client,
+  method: 'GET' | 'POST',
+  url: URL,
+  body = '',
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent: pool(client), headers: body ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method,
+        agent: pool(client),
+        headers: body ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -71,13 +88,22 @@ export interface LoadResult {
 /** Runs `one` from `concurrency` workers, each sending its next request as soon as its last is answered. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.requests === undefined && options.until === undefined) throw new Error('runLoad needs requests or until');
-  const result: LoadResult = { requests: 0, units: 0, refused: 0, refusals: {}, seconds: 0, latencies: [], completions: [] };
+  const result: LoadResult = {
+    requests: 0,
+    units: 0,
+    refused: 0,
+    refusals: {},
+    seconds: 0,
+    latencies: [],
+    completions: [],
+  };
   const refuse = (why: string): void => {
     result.refused += 1;
     result.refusals[why] = (result.refusals[why] ?? 0) + 1;
   };
   let next = 0;
-  const more = (): boolean => (options.requests !== undefined ? next < options.requests : !(options.until as () => boolean)());
+  const more = (): boolean =>
+    options.requests !== undefined ? next < options.requests : !(options.until as () => boolean)();
   const started = performance.now();
   const worker = async (): Promise<void> => {
     while (more()) {
@@ -110,7 +136,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  * Completions are left out: each run's storm grows its own store from empty, so tenths are per run.
  */
 export function pooled(runs: readonly LoadResult[]): LoadResult {
-  const result: LoadResult = { requests: 0, units: 0, refused: 0, refusals: {}, seconds: 0, latencies: [], completions: [] };
+  const result: LoadResult = {
+    requests: 0,
+    units: 0,
+    refused: 0,
+    refusals: {},
+    seconds: 0,
+    latencies: [],
+    completions: [],
+  };
   for (const run of runs) {
     result.requests += run.requests;
     result.units += run.units;

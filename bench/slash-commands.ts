@@ -39,7 +39,11 @@ export class ResponseSink {
 }
 
 /** A sender of `/incident <text>` from a person in #general of the fake Slack, to an app's request URL. */
-export function commandSender(slack: FakeSlack, appUrl: string, sink: ResponseSink): (text: string, i: number) => Promise<Reply> {
+export function commandSender(
+  slack: FakeSlack,
+  appUrl: string,
+  sink: ResponseSink,
+): (text: string, i: number) => Promise<Reply> {
   const general = slack.channelByName('general');
   if (!general) throw new Error('the fake Slack has no #general');
   const url = new URL('/slack/events', appUrl);
@@ -60,6 +64,9 @@ export function commandSender(slack: FakeSlack, appUrl: string, sink: ResponseSi
       trigger_id: `${i}.${Date.now()}.bench`,
     }).toString();
     // A fresh signature each time: the app refuses a replayed one.
-    return send('slack', 'POST', url, body, { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(secrets.signingSecret, body, Date.now() / 1000) });
+    return send('slack', 'POST', url, body, {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...signSlackRequest(secrets.signingSecret, body, Date.now() / 1000),
+    });
   };
 }

@@ -22,7 +22,12 @@ export interface Latency {
 }
 
 export function latency(samples: readonly number[]): Latency {
-  return { n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: percentile(samples, 100) };
+  return {
+    n: samples.length,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    max: percentile(samples, 100),
+  };
 }
 
 /**

@@ -16,11 +16,21 @@ async function main(): Promise<void> {
   const dir = tempDir('storm-rate');
   const slack = await FakeSlack.start({ botToken: secrets.botToken });
   const compiled = process.env.FIREBREAK_COMPILED_MAIN;
-  const firebreak = await spawnFirebreak(firebreakEnv({ slack }, dir), { cwd: dir, ...(compiled ? { compiledMain: compiled } : {}) });
+  const firebreak = await spawnFirebreak(firebreakEnv({ slack }, dir), {
+    cwd: dir,
+    ...(compiled ? { compiledMain: compiled } : {}),
+  });
   const shape = { run: 'rate', groups: STORM_GROUPS, alertsPerWebhook: ALERTS_PER_BATCH };
-  const { storm } = await whileStorming(firebreak.url, shape, CONCURRENCY.batchStorm, () => new Promise((r) => setTimeout(r, SECONDS * 1000)));
+  const { storm } = await whileStorming(
+    firebreak.url,
+    shape,
+    CONCURRENCY.batchStorm,
+    () => new Promise((r) => setTimeout(r, SECONDS * 1000)),
+  );
   const l = latency(storm.latencies);
-  console.log(`${Math.round(storm.units / storm.seconds)} alerts/s over ${storm.seconds.toFixed(1)} s; p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms; ${storm.refused} refused`);
+  console.log(
+    `${Math.round(storm.units / storm.seconds)} alerts/s over ${storm.seconds.toFixed(1)} s; p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms; ${storm.refused} refused`,
+  );
   firebreak.child.kill('SIGKILL');
   await firebreak.exited;
   await slack.stop();

@@ -28,9 +28,16 @@ function newestUnder(dir) {
   return newest;
 }
 
-const inputs = Math.max(newestUnder(join(root, 'src')), ...['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => mtime(join(root, f))));
+const inputs = Math.max(
+  newestUnder(join(root, 'src')),
+  ...['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => mtime(join(root, f))),
+);
 if (builtAt < 0 || inputs > builtAt) {
   console.error('firebreak: compiling src/ to dist/ (only when something changed)…');
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+    { stdio: 'inherit' },
+  );
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -13,7 +13,12 @@ const jestBin = require.resolve('jest/bin/jest');
 const args = process.argv.slice(2);
 
 const outputArg = args.findIndex((a) => a === '--outputFile' || a.startsWith('--outputFile='));
-const outputFile = outputArg < 0 ? null : args[outputArg].includes('=') ? args[outputArg].split('=').slice(1).join('=') : args[outputArg + 1];
+const outputFile =
+  outputArg < 0
+    ? null
+    : args[outputArg].includes('=')
+      ? args[outputArg].split('=').slice(1).join('=')
+      : args[outputArg + 1];
 
 /** The arguments for one run, its JSON (if asked for) written to its own file. */
 function argsFor(run) {
@@ -40,7 +45,18 @@ const chaos = suite === 0 ? jest('chaos', ['--config', 'jest.chaos.config.js']) 
 if (chaos !== null) runs.push('chaos');
 
 if (outputFile) {
-  const merged = { numTotalTestSuites: 0, numPassedTestSuites: 0, numFailedTestSuites: 0, numRuntimeErrorTestSuites: 0, numTotalTests: 0, numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, success: true, testResults: [] };
+  const merged = {
+    numTotalTestSuites: 0,
+    numPassedTestSuites: 0,
+    numFailedTestSuites: 0,
+    numRuntimeErrorTestSuites: 0,
+    numTotalTests: 0,
+    numPassedTests: 0,
+    numFailedTests: 0,
+    numPendingTests: 0,
+    success: true,
+    testResults: [],
+  };
   for (const run of runs) {
     const file = `${outputFile}.${run}`;
     if (!existsSync(file)) {

@@ -14,16 +14,26 @@ try {
 const databaseUrl = process.env.DATABASE_URL?.trim() || 'sqlite:./data/firebreak.db'; // empty = unset, as in Firebreak
 const sandboxDir = resolve(process.env.FIREBREAK_SANDBOX_DIR?.trim() || './data');
 
-const files = [join(sandboxDir, 'sandbox-state.json'), join(sandboxDir, 'sandbox-state.json.tmp'), join(sandboxDir, 'sandbox-slack.json')];
+const files = [
+  join(sandboxDir, 'sandbox-state.json'),
+  join(sandboxDir, 'sandbox-state.json.tmp'),
+  join(sandboxDir, 'sandbox-slack.json'),
+];
 if (databaseUrl.startsWith('sqlite:')) {
   const database = resolve(databaseUrl.slice('sqlite:'.length));
   files.push(database, `${database}-wal`, `${database}-shm`, `${database}-journal`);
 } else {
   // A PostgreSQL database may be shared or precious: this script never drops one.
-  console.log(`sandbox:reset leaves the database at ${databaseUrl.replace(/\/\/[^@/]*@/, '//…@')} alone (not SQLite); drop its tables yourself to start over.`);
+  console.log(
+    `sandbox:reset leaves the database at ${databaseUrl.replace(/\/\/[^@/]*@/, '//…@')} alone (not SQLite); drop its tables yourself to start over.`,
+  );
 }
 
 const removed = files.filter((file) => existsSync(file));
 for (const file of removed) rmSync(file, { force: true });
-console.log(removed.length > 0 ? `sandbox:reset removed ${removed.join(', ')}` : 'sandbox:reset: nothing to remove, the sandbox is already fresh');
+console.log(
+  removed.length > 0
+    ? `sandbox:reset removed ${removed.join(', ')}`
+    : 'sandbox:reset: nothing to remove, the sandbox is already fresh',
+);
 console.log('The next `npm start` begins with an empty database and the preset local Slack, PagerDuty and cloud.');

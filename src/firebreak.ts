@@ -71,9 +71,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
 // SDK alone takes a third of a second to load, and the sandbox is dozens of modules production never runs.
 const lazy = {
   sandbox: () => require('./sandbox/sandbox') as typeof import('./sandbox/sandbox'),
-  sandboxConsole: () => require('./sandbox/console/console-routes') as typeof import('./sandbox/console/console-routes'),
+  sandboxConsole: () =>
+    require('./sandbox/console/console-routes') as typeof import('./sandbox/console/console-routes'),
   aws: () => require('./adapters/aws/aws-cloud') as typeof import('./adapters/aws/aws-cloud'),
-  pagerDutyOnCall: () => require('./adapters/pagerduty/oncall-client') as typeof import('./adapters/pagerduty/oncall-client'),
+  pagerDutyOnCall: () =>
+    require('./adapters/pagerduty/oncall-client') as typeof import('./adapters/pagerduty/oncall-client'),
 };
 const SLACK_PROBE_MS = 2_000;
 
@@ -87,12 +89,23 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: env.LOG_LEVEL });
   if (config.mode === 'sandbox') {
-    logger.warn({ mode: 'sandbox' }, 'SANDBOX MODE: no SLACK_BOT_TOKEN, so Firebreak talks to a local Slack-compatible API, not to Slack');
+    logger.warn(
+      { mode: 'sandbox' },
+      'SANDBOX MODE: no SLACK_BOT_TOKEN, so Firebreak talks to a local Slack-compatible API, not to Slack',
+    );
   } else {
     logger.info({ mode: 'live', socketMode: Boolean(env.SLACK_APP_TOKEN) }, 'Firebreak starting');
   }
   for (const warning of config.warnings) logger.warn(warning);
-  const sandbox = config.mode === 'sandbox' ? await lazy.sandbox().startSandbox({ logger, clock, signingSecret: env.SLACK_SIGNING_SECRET ?? '', dataDir: config.sandboxDataDir }) : null;
+  const sandbox =
+    config.mode === 'sandbox'
+      ? await lazy.sandbox().startSandbox({
+          logger,
+          clock,
+          signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+          dataDir: config.sandboxDataDir,
+        })
+      : null;
   const pagerDuty = sandbox?.pagerDuty ?? {
     eventsUrl: env.PAGERDUTY_EVENTS_URL ?? 'https://events.pagerduty.com',
     apiUrl: env.PAGERDUTY_API_URL ?? 'https://api.pagerduty.com',
@@ -102,7 +115,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     webhookSecret: env.PAGERDUTY_WEBHOOK_SECRET,
   };
   if (!pagerDuty.routingKey) logger.info('paging is off: PAGERDUTY_ROUTING_KEY is not set');
-  if (!pagerDuty.apiToken || !pagerDuty.escalationPolicyId) logger.info('on-call lookup is off: PAGERDUTY_API_TOKEN and PAGERDUTY_ESCALATION_POLICY_ID are needed');
+  if (!pagerDuty.apiToken || !pagerDuty.escalationPolicyId)
+    logger.info('on-call lookup is off: PAGERDUTY_API_TOKEN and PAGERDUTY_ESCALATION_POLICY_ID are needed');
   if (!pagerDuty.webhookSecret) logger.info('PagerDuty webhooks are off: PAGERDUTY_WEBHOOK_SECRET is not set');
   const slackApiUrl = sandbox?.slackApiUrl ?? env.SLACK_API_URL;
   const botToken = sandbox?.botToken ?? env.SLACK_BOT_TOKEN ?? '';
@@ -123,7 +137,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     logLevel: slackLogLevel(env.LOG_LEVEL),
   });
   const chat = createSlackChat(web, {
-    budget: storedSlackBudget({ budgets: store.rateBudgets, clock, callsPerMinute: { ...SLACK_TIER_DEFAULTS, ...config.policy.slack.rateLimits } }),
+    budget: storedSlackBudget({
+      budgets: store.rateBudgets,
+      clock,
+      callsPerMinute: { ...SLACK_TIER_DEFAULTS, ...config.policy.slack.rateLimits },
+    }),
     observer: {
       called(method, seconds, outcome, error) {
         metrics.slackCalls.observe({ method, outcome }, seconds);
@@ -154,7 +172,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           if (count > 0) logger.info({ jobs: count }, 'Slack is back: retrying the deliveries that were waiting');
           wakeOutbox();
         },
-        (error: unknown) => logger.warn({ err: error }, 'could not bring forward the deliveries waiting for Slack; they retry on their own'),
+        (error: unknown) =>
+          logger.warn(
+            { err: error },
+            'could not bring forward the deliveries waiting for Slack; they retry on their own',
+          ),
       );
     },
   });
@@ -163,20 +185,32 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ? createPagerDutyEvents({
         eventsUrl: pagerDuty.eventsUrl,
         routingKey: pagerDuty.routingKey,
-        observer: { called: (action, seconds, outcome) => metrics.pagerDutyCalls.observe({ action, outcome }, seconds) },
+        observer: {
+          called: (action, seconds, outcome) => metrics.pagerDutyCalls.observe({ action, outcome }, seconds),
+        },
       })
     : null;
-  const onCall = pagerDuty.apiToken && pagerDuty.escalationPolicyId ? lazy.pagerDutyOnCall().createPagerDutyOnCall({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken }) : null;
+  const onCall =
+    pagerDuty.apiToken && pagerDuty.escalationPolicyId
+      ? lazy.pagerDutyOnCall().createPagerDutyOnCall({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken })
+      : null;
   const paging: PagingSetup = {
     policy: config.policy.paging,
     pager,
     onCall,
-    escalationPolicyIds: [...new Set([...(pagerDuty.escalationPolicyId ? [pagerDuty.escalationPolicyId] : []), ...config.policy.paging.escalationPolicies])],
+    escalationPolicyIds: [
+      ...new Set([
+        ...(pagerDuty.escalationPolicyId ? [pagerDuty.escalationPolicyId] : []),
+        ...config.policy.paging.escalationPolicies,
+      ]),
+    ],
   };
 
   // Scale targets from the policy; in the sandbox, a simulated web tier when the policy names none.
-  const scaleTargets = config.policy.scaleTargets.length > 0 || !sandbox ? config.policy.scaleTargets : sandbox.cloud.defaultTargets;
-  const awsClients = options.aws ?? (sandbox ? { ec2: sandbox.cloud.ec2, autoScaling: sandbox.cloud.autoScaling } : null);
+  const scaleTargets =
+    config.policy.scaleTargets.length > 0 || !sandbox ? config.policy.scaleTargets : sandbox.cloud.defaultTargets;
+  const awsClients =
+    options.aws ?? (sandbox ? { ec2: sandbox.cloud.ec2, autoScaling: sandbox.cloud.autoScaling } : null);
   const cloud = scaleTargets.length === 0 ? null : lazy.aws().createAwsCloud(awsClients ?? {});
 
   const routing = config.policy.routing;
@@ -203,7 +237,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     },
   };
   let listeningUrl = '';
-  const postmortemLink = (incidentId: number): string => signedPostmortemUrl(env.PUBLIC_URL || listeningUrl, env.LINK_SECRET, incidentId, clock.now());
+  const postmortemLink = (incidentId: number): string =>
+    signedPostmortemUrl(env.PUBLIC_URL || listeningUrl, env.LINK_SECRET, incidentId, clock.now());
   const scaling: ScalingDeps | null = cloud ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox } : null;
   const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
 
@@ -250,7 +285,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         const context = { jobId: job.id, kind: job.kind, incidentId: job.incidentId };
         const to = job.kind.startsWith('page.') ? 'pagerduty' : 'slack';
         if ('sent' in outcome) logger.info(context, `${to}: ${outcome.sent}`);
-        else if ('skipped' in outcome) logger.debug(context, `${to}: nothing to send for ${job.kind} (${outcome.skipped})`);
+        else if ('skipped' in outcome)
+          logger.debug(context, `${to}: nothing to send for ${job.kind} (${outcome.skipped})`);
       },
       retried: (job) => metrics.outboxRetried.inc({ kind: job.kind }),
       buried: (job) => metrics.outboxBuried.inc({ kind: job.kind }),
@@ -278,7 +314,10 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     },
   });
 
-  const severityOptions = { defaultSeverity: config.policy.incidents.defaultSeverity, severityWords: config.policy.severityWords };
+  const severityOptions = {
+    defaultSeverity: config.policy.incidents.defaultSeverity,
+    severityWords: config.policy.severityWords,
+  };
   const http = createHttpApp({
     logger,
     metrics,
@@ -286,13 +325,32 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     // Our guard refuses unsigned, replayed and malformed requests with a reason before Bolt reads them.
     slackRequestListener:
       slack.requestListener && env.SLACK_SIGNING_SECRET
-        ? guardSlackRequests(slack.requestListener, { signingSecret: env.SLACK_SIGNING_SECRET, seen: store.deliveries, logger })
+        ? guardSlackRequests(slack.requestListener, {
+            signingSecret: env.SLACK_SIGNING_SECRET,
+            seen: store.deliveries,
+            logger,
+          })
         : slack.requestListener,
     routers: [
       // The sandbox console: only in sandbox mode, never next to a real Slack.
-      ...(sandbox ? [lazy.sandboxConsole().sandboxConsoleRoutes({ sandbox, alertUrl: '/alerts/alertmanager', alertToken: env.ALERT_WEBHOOK_TOKEN ?? '' })] : []),
+      ...(sandbox
+        ? [
+            lazy.sandboxConsole().sandboxConsoleRoutes({
+              sandbox,
+              alertUrl: '/alerts/alertmanager',
+              alertToken: env.ALERT_WEBHOOK_TOKEN ?? '',
+            }),
+          ]
+        : []),
       postmortemRoutes({ linkSecret: env.LINK_SECRET, store, clock, timeZone: env.TIMEZONE }),
-      ...(pagerDuty.webhookSecret ? [pagerDutyRoutes({ secret: pagerDuty.webhookSecret, flows: { ...flows, ackTimeoutMinutes: config.policy.paging.ackTimeoutMinutes } })] : []),
+      ...(pagerDuty.webhookSecret
+        ? [
+            pagerDutyRoutes({
+              secret: pagerDuty.webhookSecret,
+              flows: { ...flows, ackTimeoutMinutes: config.policy.paging.ackTimeoutMinutes },
+            }),
+          ]
+        : []),
       alertRoutes({
         token: env.ALERT_WEBHOOK_TOKEN ?? '',
         // Webhooks arriving together are stored in one transaction (group commit), each answered after it.
@@ -317,7 +375,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   }
   const bound = server.address();
   const host = typeof bound === 'object' && bound ? bound.address : env.HOST;
-  const urlHost = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+  const urlHost =
+    env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
   const url = `http://${urlHost}:${port}`;
   listeningUrl = url;
   // Slack down at start: start anyway, not ready, and keep probing (SlackStatus).
@@ -328,7 +387,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const sweep = (): void => {
     sweepOldRecords({ store, clock }).then(
       (swept) => {
-        if (swept.outboxJobs + swept.deliveries > 0) logger.info(swept, 'housekeeping: removed records older than a week');
+        if (swept.outboxJobs + swept.deliveries > 0)
+          logger.info(swept, 'housekeeping: removed records older than a week');
       },
       (error: unknown) => logger.warn({ err: error }, 'housekeeping failed; will try again in an hour'),
     );
@@ -338,8 +398,15 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   firstSweep.unref();
   sweeps.unref();
   await sandbox?.connect(url);
-  if (sandbox) logger.info({ console: `${url}/sandbox` }, `sandbox console: open ${url}/sandbox to see the channels, fire an alert and click through an incident`);
-  logger.info({ url, host, database: env.DATABASE_URL.split(':')[0], timeZone: env.TIMEZONE }, `Firebreak listening on ${url}`);
+  if (sandbox)
+    logger.info(
+      { console: `${url}/sandbox` },
+      `sandbox console: open ${url}/sandbox to see the channels, fire an alert and click through an incident`,
+    );
+  logger.info(
+    { url, host, database: env.DATABASE_URL.split(':')[0], timeZone: env.TIMEZONE },
+    `Firebreak listening on ${url}`,
+  );
 
   let stopping: Promise<void> | null = null;
   const worker = outbox;

@@ -18,12 +18,14 @@ function loadDotEnv(): void {
     process.loadEnvFile(resolve(process.cwd(), '.env'));
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') return; // no .env: the environment alone
-    throw new FirebreakError('CONFIG_INVALID', `.env: cannot be read (${errorMessage(error)})`, { step: 'reading .env' });
+    throw new FirebreakError('CONFIG_INVALID', `.env: cannot be read (${errorMessage(error)})`, {
+      step: 'reading .env',
+    });
   }
 }
 
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     loadDotEnv();
     config = loadConfig(process.env);

@@ -40,7 +40,8 @@ async function receive(options: AlertServerOptions, req: IncomingMessage, res: S
   } catch {
     return answer(res, 400, { error: 'invalid JSON' });
   }
-  if (typeof webhook.groupKey !== 'string' || !Array.isArray(webhook.alerts)) return answer(res, 400, { error: 'not an Alertmanager webhook' });
+  if (typeof webhook.groupKey !== 'string' || !Array.isArray(webhook.alerts))
+    return answer(res, 400, { error: 'not an Alertmanager webhook' });
   options.store.store(webhook.groupKey, webhook.alerts);
   answer(res, 202, { accepted: webhook.alerts.length });
   options.afterStored?.(webhook);

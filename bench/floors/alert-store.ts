@@ -28,9 +28,18 @@ export function openAlertStore(path: string): AlertStore {
     starts_at TEXT NOT NULL,
     UNIQUE (group_key, fingerprint)
   )`);
-  const insert = db.prepare('INSERT INTO alerts (group_key, fingerprint, title, labels, starts_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const insert = db.prepare(
+    'INSERT INTO alerts (group_key, fingerprint, title, labels, starts_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  );
   const storeAll = db.transaction((groupKey: string, alerts: readonly WebhookAlert[]) => {
-    for (const a of alerts) insert.run(groupKey, a.fingerprint, a.annotations.summary ?? a.labels.alertname ?? '', JSON.stringify(a.labels), a.startsAt);
+    for (const a of alerts)
+      insert.run(
+        groupKey,
+        a.fingerprint,
+        a.annotations.summary ?? a.labels.alertname ?? '',
+        JSON.stringify(a.labels),
+        a.startsAt,
+      );
   });
   return { store: (groupKey, alerts) => storeAll(groupKey, alerts) };
 }

@@ -6,7 +6,13 @@ import { listenAddress, setting } from './listen';
 const receiver = new HTTPReceiver({
   signingSecret: setting('SLACK_SIGNING_SECRET'),
   endpoints: '/slack/events',
-  customRoutes: [{ path: '/healthz', method: 'GET', handler: (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}') }],
+  customRoutes: [
+    {
+      path: '/healthz',
+      method: 'GET',
+      handler: (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'),
+    },
+  ],
 });
 const app = new App({
   receiver,

@@ -9,7 +9,9 @@ import pino from 'pino';
 import { listenAddress, setting } from './listen';
 
 const logger = pino();
-const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: new Database(setting('DATABASE_PATH')) }) });
+const db = new Kysely<Record<string, never>>({
+  dialect: new SqliteDialect({ database: new Database(setting('DATABASE_PATH')) }),
+});
 const { port, host } = listenAddress();
 createServer((req, res) => {
   const healthy = req.method === 'GET' && req.url === '/healthz';

@@ -29,13 +29,18 @@ function answers200(url: string): Promise<boolean> {
 async function timeToHealthy(entry: string, env: Record<string, string>, cwd: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [entry], { cwd, env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [entry], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode} before answering /healthz: ${stderr}`);
+      if (child.exitCode !== null)
+        throw new Error(`${entry} exited with ${child.exitCode} before answering /healthz: ${stderr}`);
       if (await answers200(`http://127.0.0.1:${port}/healthz`)) return performance.now() - started;
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -52,8 +57,14 @@ export async function coldStart(ctx: PhaseContext): Promise<void> {
   await withFakeSlack(async (slack) => {
     const firebreakDir = tempDir('cold-firebreak');
     const floorDir = tempDir('cold-floor');
-    const firebreak = (): Promise<number> => timeToHealthy(ctx.built.firebreakMain, firebreakEnv({ slack }, firebreakDir), firebreakDir);
-    const floor = (): Promise<number> => timeToHealthy(ctx.built.floor('sdk-start'), { DATABASE_PATH: join(floorDir, 'floor.db'), NODE_ENV: 'production' }, floorDir);
+    const firebreak = (): Promise<number> =>
+      timeToHealthy(ctx.built.firebreakMain, firebreakEnv({ slack }, firebreakDir), firebreakDir);
+    const floor = (): Promise<number> =>
+      timeToHealthy(
+        ctx.built.floor('sdk-start'),
+        { DATABASE_PATH: join(floorDir, 'floor.db'), NODE_ENV: 'production' },
+        floorDir,
+      );
     // Not counted: the first start migrates Firebreak's new database, and both warm the file cache.
     await floor();
     await firebreak();
@@ -65,6 +76,12 @@ export async function coldStart(ctx: PhaseContext): Promise<void> {
     }
     for (const dir of [firebreakDir, floorDir]) rmSync(dir, { recursive: true, force: true });
     ctx.report.record('cold start samples (ms)', { floor: floors, firebreak: firebreaks });
-    ctx.report.add({ figure: `cold start → /healthz 200, median of ${sizes.coldStarts}`, unit: 'ms', firebreak: median(firebreaks), floor: median(floors), goal: { text: '< 1 s', met: (f) => f < 1000 } });
+    ctx.report.add({
+      figure: `cold start → /healthz 200, median of ${sizes.coldStarts}`,
+      unit: 'ms',
+      firebreak: median(firebreaks),
+      floor: median(floors),
+      goal: { text: '< 1 s', met: (f) => f < 1000 },
+    });
   });
 }

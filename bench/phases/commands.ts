@@ -27,7 +27,8 @@ function commands(slack: FakeSlack, appUrl: string, sink: ResponseSink, requests
  * Not counted, for either app: opens the sender's connections and lets V8 compile the path, so the p99
  * is the steady state's and not the first request's.
  */
-const warmUp = (slack: FakeSlack, appUrl: string, sink: ResponseSink): Promise<LoadResult> => commands(slack, appUrl, sink, CONCURRENCY.commands * 3);
+const warmUp = (slack: FakeSlack, appUrl: string, sink: ResponseSink): Promise<LoadResult> =>
+  commands(slack, appUrl, sink, CONCURRENCY.commands * 3);
 
 async function withSink<T>(work: (sink: ResponseSink) => Promise<T>): Promise<T> {
   const sink = await ResponseSink.start();
@@ -59,12 +60,20 @@ async function firebreakRun(ctx: PhaseContext): Promise<{ idle: LoadResult; busy
       await warmUp(slack, firebreak.url, sink);
       const idle = await commands(slack, firebreak.url, sink, sizes.commandSamples);
       const shape = { run: 'commands', groups: STORM_GROUPS, alertsPerWebhook: ALERTS_PER_BATCH };
-      const { result: busy, storm } = await whileStorming(firebreak.url, shape, CONCURRENCY.batchStorm, () => commands(slack, firebreak.url, sink, sizes.commandSamples));
+      const { result: busy, storm } = await whileStorming(firebreak.url, shape, CONCURRENCY.batchStorm, () =>
+        commands(slack, firebreak.url, sink, sizes.commandSamples),
+      );
       await firebreak.stop();
       ctx.checks.refused('slash commands, Firebreak idle', idle.refused, idle.refusals);
       ctx.checks.refused('slash commands, Firebreak during a storm', busy.refused, busy.refusals);
       ctx.checks.refused('storm under slash commands, Firebreak', storm.refused, storm.refusals);
-      checkFirebreakRun(ctx.checks, { label: 'storm under slash commands, Firebreak', dbPath: firebreak.dbPath, alertsAccepted: storm.units, groups: storm.groups.size, slack });
+      checkFirebreakRun(ctx.checks, {
+        label: 'storm under slash commands, Firebreak',
+        dbPath: firebreak.dbPath,
+        alertsAccepted: storm.units,
+        groups: storm.groups.size,
+        slack,
+      });
       reportLogProblems('slash commands', firebreak);
       firebreak.remove();
       return { idle, busy, storm };
@@ -73,8 +82,13 @@ async function firebreakRun(ctx: PhaseContext): Promise<{ idle: LoadResult; busy
 }
 
 export async function slashCommandAcks(ctx: PhaseContext): Promise<void> {
-  console.log(`\nSlash command → ack, ${sizes.commandSamples} at c${CONCURRENCY.commands} (floor, Firebreak idle then during a storm, floor)`);
-  const { floors, firebreak } = await interleaved(() => floorRun(ctx), () => firebreakRun(ctx));
+  console.log(
+    `\nSlash command → ack, ${sizes.commandSamples} at c${CONCURRENCY.commands} (floor, Firebreak idle then during a storm, floor)`,
+  );
+  const { floors, firebreak } = await interleaved(
+    () => floorRun(ctx),
+    () => firebreakRun(ctx),
+  );
   const floor = latency(pooled(floors).latencies);
   const idle = latency(firebreak.idle.latencies);
   const busy = latency(firebreak.busy.latencies);
@@ -86,6 +100,18 @@ export async function slashCommandAcks(ctx: PhaseContext): Promise<void> {
     stormAlertsPerSecond: rate(firebreak.storm),
   });
   const goal = { text: '≤ 30 ms', met: (f: number) => f <= 30 };
-  ctx.report.add({ figure: `slash command → ack p99 at c${CONCURRENCY.commands}, idle`, unit: 'ms', firebreak: idle.p99, floor: floor.p99, goal });
-  ctx.report.add({ figure: `slash command → ack p99 at c${CONCURRENCY.commands}, during a storm`, unit: 'ms', firebreak: busy.p99, floor: floor.p99, goal });
+  ctx.report.add({
+    figure: `slash command → ack p99 at c${CONCURRENCY.commands}, idle`,
+    unit: 'ms',
+    firebreak: idle.p99,
+    floor: floor.p99,
+    goal,
+  });
+  ctx.report.add({
+    figure: `slash command → ack p99 at c${CONCURRENCY.commands}, during a storm`,
+    unit: 'ms',
+    firebreak: busy.p99,
+    floor: floor.p99,
+    goal,
+  });
 }

@@ -30,7 +30,10 @@ export async function withFakeSlack<T>(work: (slack: FakeSlack) => Promise<T>): 
  * Floor, Firebreak, floor: the machine is shared and its speed drifts, so each floor is measured right
  * before and right after the figure it is a floor of, and the two runs are pooled.
  */
-export async function interleaved<F, B>(floor: () => Promise<F>, firebreak: () => Promise<B>): Promise<{ floors: [F, F]; firebreak: B }> {
+export async function interleaved<F, B>(
+  floor: () => Promise<F>,
+  firebreak: () => Promise<B>,
+): Promise<{ floors: [F, F]; firebreak: B }> {
   const before = await floor();
   const measured = await firebreak();
   const after = await floor();
@@ -41,7 +44,12 @@ export async function interleaved<F, B>(floor: () => Promise<F>, firebreak: () =
  * Resolves when `check` holds, re-checked on every change the fake records; fails after `timeoutMs`, so a
  * card that never comes ends the bench with a reason instead of hanging it.
  */
-export function when(fake: { onChange(listener: () => void): () => void }, check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+export function when(
+  fake: { onChange(listener: () => void): () => void },
+  check: () => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (check()) return resolve();
     const timer = setTimeout(() => {
@@ -66,6 +74,11 @@ export function reportLogProblems(label: string, firebreak: Running): void {
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   if (counts.size === 0) return;
-  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([msg, n]) => `${n}× "${msg.slice(0, 100)}"`);
-  console.log(`    ${label}: Firebreak logged ${[...counts.values()].reduce((a, b) => a + b, 0)} warnings/errors: ${top.join(', ')}`);
+  const top = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([msg, n]) => `${n}× "${msg.slice(0, 100)}"`);
+  console.log(
+    `    ${label}: Firebreak logged ${[...counts.values()].reduce((a, b) => a + b, 0)} warnings/errors: ${top.join(', ')}`,
+  );
 }

@@ -20,7 +20,11 @@ const LAUNCH_SECONDS = 1;
  * ~3.5 s, so the figure would measure the budget, not Firebreak's path. Every budgeted method is named, so
  * none is left at its tier.
  */
-const UNBUDGETED = ['slack:', '  rateLimits:', ...Object.keys(SLACK_TIER_DEFAULTS).map((method) => `    ${method}: 100000`)];
+const UNBUDGETED = [
+  'slack:',
+  '  rateLimits:',
+  ...Object.keys(SLACK_TIER_DEFAULTS).map((method) => `    ${method}: 100000`),
+];
 const POLICY = [
   ...UNBUDGETED,
   'scaleTargets:',
@@ -51,7 +55,11 @@ function cardPosted(slack: FakeSlack, slug: string): boolean {
  * The first WARM_UP incidents are not counted, for floor and Firebreak alike: they pay for V8 compiling
  * each code path once, and the figure is the steady state's.
  */
-async function alertToCard(url: string, slack: FakeSlack, alsoWait?: (replyText: string, acceptedAt: number) => Promise<number>): Promise<{ card: number[]; also: number[]; accepted: number }> {
+async function alertToCard(
+  url: string,
+  slack: FakeSlack,
+  alsoWait?: (replyText: string, acceptedAt: number) => Promise<number>,
+): Promise<{ card: number[]; also: number[]; accepted: number }> {
   const card: number[] = [];
   const also: number[] = [];
   for (let i = -WARM_UP; i < sizes.latencySamples; i += 1) {
@@ -59,7 +67,9 @@ async function alertToCard(url: string, slack: FakeSlack, alsoWait?: (replyText:
     const reply = await postAlerts(url, incidentDelivery(slug).body);
     const acceptedAt = performance.now();
     if (reply.status !== 202) throw new Error(`latency sample ${i} refused: HTTP ${reply.status} ${reply.text}`);
-    const posted = when(slack, () => cardPosted(slack, slug), `the card of ${slug}`).then(() => performance.now() - acceptedAt);
+    const posted = when(slack, () => cardPosted(slack, slug), `the card of ${slug}`).then(
+      () => performance.now() - acceptedAt,
+    );
     const [cardMs, alsoMs] = await Promise.all([posted, alsoWait?.(reply.text, acceptedAt)]);
     if (i < 0) continue;
     card.push(cardMs);
@@ -94,33 +104,61 @@ async function scaleClicks(slack: FakeSlack, cloud: FakeCloud): Promise<{ accept
     const launchesBefore = launches();
     const target = (i + 1) * 4;
     const started = performance.now();
-    await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: card.ts, actionId: 'scale_out:web:4' });
+    await slack.clickButton({
+      userId: 'U0ALICE',
+      channelId: channel.id,
+      messageTs: card.ts,
+      actionId: 'scale_out:web:4',
+    });
     // Polled: the simulated cloud reports state changes, not the calls that cause them.
     while (launches() <= launchesBefore) {
       if (performance.now() - started > 60_000) throw new Error(`click ${i}: no RunInstances within 60 s`);
       await new Promise((r) => setTimeout(r, 2));
     }
     accepted.push(performance.now() - started);
-    await when(slack, () => slack.messages(channel.id).some((m) => m.pinned && JSON.stringify(m.blocks).includes(`web is at ${target} instances`)), `the card to say web is at ${target} instances`);
+    await when(
+      slack,
+      () =>
+        slack
+          .messages(channel.id)
+          .some((m) => m.pinned && JSON.stringify(m.blocks).includes(`web is at ${target} instances`)),
+      `the card to say web is at ${target} instances`,
+    );
     running.push(performance.now() - started - LAUNCH_SECONDS * 1000);
   }
   return { accepted, running };
 }
 
-async function firebreakRun(ctx: PhaseContext): Promise<{ card: number[]; page: number[]; clicks: { accepted: number[]; running: number[] } }> {
+async function firebreakRun(
+  ctx: PhaseContext,
+): Promise<{ card: number[]; page: number[]; clicks: { accepted: number[]; running: number[] } }> {
   const pagerDuty = await FakePagerDuty.start({ routingKey: secrets.pagerDutyRoutingKey });
   const cloud = await FakeCloud.start({ launchSeconds: LAUNCH_SECONDS });
   try {
     return await withFakeSlack(async (slack) => {
       const firebreak = await startFirebreak(ctx.built, { slack, pagerDuty, cloud }, { policy: POLICY });
-      const { card, also: page, accepted } = await alertToCard(firebreak.url, slack, async (replyText, acceptedAt) => {
+      const {
+        card,
+        also: page,
+        accepted,
+      } = await alertToCard(firebreak.url, slack, async (replyText, acceptedAt) => {
         const dedupKey = `firebreak-inc-${(JSON.parse(replyText) as { incidents: number[] }).incidents[0]}`;
-        await when(pagerDuty, () => pagerDuty.events().some((e) => e.status === 202 && e.dedupKey === dedupKey), `the page ${dedupKey}`);
+        await when(
+          pagerDuty,
+          () => pagerDuty.events().some((e) => e.status === 202 && e.dedupKey === dedupKey),
+          `the page ${dedupKey}`,
+        );
         return performance.now() - acceptedAt;
       });
       const clicks = await scaleClicks(slack, cloud);
       await firebreak.stop();
-      checkFirebreakRun(ctx.checks, { label: 'alert → card, Firebreak', dbPath: firebreak.dbPath, alertsAccepted: accepted, groups: accepted, slack });
+      checkFirebreakRun(ctx.checks, {
+        label: 'alert → card, Firebreak',
+        dbPath: firebreak.dbPath,
+        alertsAccepted: accepted,
+        groups: accepted,
+        slack,
+      });
       reportLogProblems('alert → card', firebreak);
       firebreak.remove();
       return { card, page, clicks };
@@ -132,13 +170,24 @@ async function firebreakRun(ctx: PhaseContext): Promise<{ card: number[]; page: 
 }
 
 export async function alertToCardLatency(ctx: PhaseContext): Promise<void> {
-  console.log(`\nAlert accepted → card posted, ${sizes.latencySamples} new incidents one after another (floor, Firebreak, floor)`);
-  const { floors, firebreak } = await interleaved(() => floorRun(ctx), () => firebreakRun(ctx));
+  console.log(
+    `\nAlert accepted → card posted, ${sizes.latencySamples} new incidents one after another (floor, Firebreak, floor)`,
+  );
+  const { floors, firebreak } = await interleaved(
+    () => floorRun(ctx),
+    () => firebreakRun(ctx),
+  );
   const floor = latency([...floors[0], ...floors[1]]);
   const card = latency(firebreak.card);
   ctx.report.record('alert → card (ms)', { floor, firebreak: card, floorRuns: floors.map(latency) });
   ctx.report.add({ figure: 'alert accepted → card posted, p50', unit: 'ms', firebreak: card.p50, floor: floor.p50 });
-  ctx.report.add({ figure: 'alert accepted → card posted, p99', unit: 'ms', firebreak: card.p99, floor: floor.p99, goal: { text: '≤ 3× floor', met: (f, fl) => fl !== undefined && f <= 3 * fl } });
+  ctx.report.add({
+    figure: 'alert accepted → card posted, p99',
+    unit: 'ms',
+    firebreak: card.p99,
+    floor: floor.p99,
+    goal: { text: '≤ 3× floor', met: (f, fl) => fl !== undefined && f <= 3 * fl },
+  });
   const page = latency(firebreak.page);
   const accepted = latency(firebreak.clicks.accepted);
   const running = latency(firebreak.clicks.running);
@@ -147,6 +196,14 @@ export async function alertToCardLatency(ctx: PhaseContext): Promise<void> {
   ctx.report.add({ figure: 'alert accepted → page accepted by PagerDuty, p99', unit: 'ms', firebreak: page.p99 });
   ctx.report.add({ figure: '"Scale out +4" click → RunInstances accepted, p50', unit: 'ms', firebreak: accepted.p50 });
   ctx.report.add({ figure: '"Scale out +4" click → RunInstances accepted, p99', unit: 'ms', firebreak: accepted.p99 });
-  ctx.report.add({ figure: `click → instances running on the card (minus the ${LAUNCH_SECONDS} s launch), p50`, unit: 'ms', firebreak: running.p50 });
-  ctx.report.add({ figure: `click → instances running on the card (minus the ${LAUNCH_SECONDS} s launch), p99`, unit: 'ms', firebreak: running.p99 });
+  ctx.report.add({
+    figure: `click → instances running on the card (minus the ${LAUNCH_SECONDS} s launch), p50`,
+    unit: 'ms',
+    firebreak: running.p50,
+  });
+  ctx.report.add({
+    figure: `click → instances running on the card (minus the ${LAUNCH_SECONDS} s launch), p99`,
+    unit: 'ms',
+    firebreak: running.p99,
+  });
 }

@@ -19,7 +19,12 @@ import { latency, mean, type Latency } from '../stats';
 import { interleaved, reportLogProblems, withFakeSlack, type PhaseContext } from './common';
 
 /** Every alert into one group: one incident whose timeline gets an event per alert. */
-const timelineStorm = (run: string): StormShape => ({ run, groups: 1, alertsPerWebhook: ALERTS_PER_BATCH, totalAlerts: sizes.rssStormAlerts });
+const timelineStorm = (run: string): StormShape => ({
+  run,
+  groups: 1,
+  alertsPerWebhook: ALERTS_PER_BATCH,
+  totalAlerts: sizes.rssStormAlerts,
+});
 
 async function floorRss(ctx: PhaseContext): Promise<number> {
   const floor = await startFloor(ctx.built, 'sqlite-ingest');
@@ -58,7 +63,8 @@ async function fetchPages(url: string, samples: number): Promise<{ ms: number[];
     const started = performance.now();
     const reply = await send('browser', 'GET', new URL(url), '', { accept: 'text/html' });
     ms.push(performance.now() - started);
-    if (reply.status !== 200) throw new Error(`the postmortem page answered ${reply.status}: ${reply.text.slice(0, 200)}`);
+    if (reply.status !== 200)
+      throw new Error(`the postmortem page answered ${reply.status}: ${reply.text.slice(0, 200)}`);
     bytes = Buffer.byteLength(reply.text);
   }
   return { ms, bytes };
@@ -68,7 +74,11 @@ async function fetchPages(url: string, samples: number): Promise<{ ms: number[];
  * The floor: the page's drafting and rendering alone, in this process, from what Firebreak stored. It runs
  * Firebreak's compiled modules, not src through tsx, so floor and page run the same JavaScript.
  */
-async function draftingAlone(built: Built, dbPath: string, incidentId: number): Promise<{ ms: number[]; events: number }> {
+async function draftingAlone(
+  built: Built,
+  dbPath: string,
+  incidentId: number,
+): Promise<{ ms: number[]; events: number }> {
   const compiled = <T>(path: string): T => require(join(dirname(built.firebreakMain), path)) as T;
   const { draftPostmortem } = compiled<typeof Drafting>('domain/postmortem.js');
   const { answersFromTimeline } = compiled<typeof Document>('flows/postmortem-document.js');
@@ -77,13 +87,19 @@ async function draftingAlone(built: Built, dbPath: string, incidentId: number): 
   try {
     const incident = await store.incidents.findById(incidentId);
     if (!incident) throw new Error(`incident ${incidentId} is not in the store`);
-    const [events, alerts] = await Promise.all([store.timeline.list(incidentId), store.alerts.listByIncident(incidentId)]);
+    const [events, alerts] = await Promise.all([
+      store.timeline.list(incidentId),
+      store.alerts.listByIncident(incidentId),
+    ]);
     const ms: number[] = [];
     const began = performance.now();
     for (let i = 0; i < WARM_UP_RUNS + sizes.postmortemSamples && withinBudget(i - WARM_UP_RUNS, began); i += 1) {
       const started = performance.now();
       const now = new Date();
-      postmortemHtml(draftPostmortem({ incident, events, alerts, answers: answersFromTimeline(events), timeZone: 'UTC', now }), { generatedAt: now });
+      postmortemHtml(
+        draftPostmortem({ incident, events, alerts, answers: answersFromTimeline(events), timeZone: 'UTC', now }),
+        { generatedAt: now },
+      );
       if (i >= WARM_UP_RUNS) ms.push(performance.now() - started);
     }
     return { ms, events: events.length };
@@ -107,12 +123,18 @@ async function firebreakRun(ctx: PhaseContext): Promise<FirebreakFigures> {
     const seed = await alertStorm(firebreak.url, timelineStorm('timeline'), CONCURRENCY.batchStorm);
     const peakRssMiB = firebreak.peakRssMiB();
     const [incidentId] = [...seed.incidents];
-    if (incidentId === undefined || seed.incidents.size !== 1) throw new Error(`the one-group storm named ${seed.incidents.size} incidents`);
+    if (incidentId === undefined || seed.incidents.size !== 1)
+      throw new Error(`the one-group storm named ${seed.incidents.size} incidents`);
     const url = signedPostmortemUrl(firebreak.url, secrets.linkSecret, incidentId, new Date());
     await fetchPages(url, WARM_UP_RUNS);
     const idle = await fetchPages(url, sizes.postmortemSamples);
     // The storm during the page goes to other groups, so the page's timeline stays the size it was.
-    const { result: busy, storm } = await whileStorming(firebreak.url, { run: 'page', groups: STORM_GROUPS, alertsPerWebhook: ALERTS_PER_BATCH }, CONCURRENCY.batchStorm, () => fetchPages(url, sizes.postmortemSamples));
+    const { result: busy, storm } = await whileStorming(
+      firebreak.url,
+      { run: 'page', groups: STORM_GROUPS, alertsPerWebhook: ALERTS_PER_BATCH },
+      CONCURRENCY.batchStorm,
+      () => fetchPages(url, sizes.postmortemSamples),
+    );
     await firebreak.stop();
     ctx.checks.refused('RSS storm, Firebreak', seed.refused, seed.refusals);
     ctx.checks.refused('storm under the postmortem page, Firebreak', storm.refused, storm.refusals);
@@ -127,19 +149,49 @@ async function firebreakRun(ctx: PhaseContext): Promise<FirebreakFigures> {
     // Right after Firebreak's figure, on its own data: the floor of the page.
     const drafting = await draftingAlone(ctx.built, firebreak.dbPath, incidentId);
     firebreak.remove();
-    return { peakRssMiB, idle: latency(idle.ms), duringStorm: latency(busy.ms), drafting: latency(drafting.ms), pageKiB: busy.bytes / 1024, timelineEvents: drafting.events };
+    return {
+      peakRssMiB,
+      idle: latency(idle.ms),
+      duringStorm: latency(busy.ms),
+      drafting: latency(drafting.ms),
+      pageKiB: busy.bytes / 1024,
+      timelineEvents: drafting.events,
+    };
   });
 }
 
 export async function rssAndPostmortem(ctx: PhaseContext): Promise<void> {
-  console.log(`\nPeak RSS over a storm of ${sizes.rssStormAlerts.toLocaleString('en-US')} new alerts into one incident, then its postmortem page (floor, Firebreak, floor)`);
-  const { floors, firebreak } = await interleaved(() => floorRss(ctx), () => firebreakRun(ctx));
+  console.log(
+    `\nPeak RSS over a storm of ${sizes.rssStormAlerts.toLocaleString('en-US')} new alerts into one incident, then its postmortem page (floor, Firebreak, floor)`,
+  );
+  const { floors, firebreak } = await interleaved(
+    () => floorRss(ctx),
+    () => firebreakRun(ctx),
+  );
   ctx.report.record('peak RSS and postmortem page', { floorRssMiB: floors, ...firebreak });
-  ctx.report.add({ figure: `peak RSS (VmHWM) over a ${sizes.rssStormAlerts.toLocaleString('en-US')}-alert storm`, unit: 'MiB', firebreak: firebreak.peakRssMiB, floor: mean(floors), goal: { text: '≤ 200 MiB', met: (f) => f <= 200 } });
+  ctx.report.add({
+    figure: `peak RSS (VmHWM) over a ${sizes.rssStormAlerts.toLocaleString('en-US')}-alert storm`,
+    unit: 'MiB',
+    firebreak: firebreak.peakRssMiB,
+    floor: mean(floors),
+    goal: { text: '≤ 200 MiB', met: (f) => f <= 200 },
+  });
   const goal = { text: '≤ 150 ms', met: (f: number) => f <= 150 };
   const page = `postmortem page of a ${firebreak.timelineEvents.toLocaleString('en-US')}-event timeline (${firebreak.pageKiB.toFixed(0)} KiB)`;
   // n is said because a slow page gets fewer samples (SAMPLING_BUDGET_MS): a p99 of 3 is their maximum.
   const n = (l: Latency): string => `n=${l.n}`;
-  ctx.report.add({ figure: `${page}, idle, p99 (${n(firebreak.idle)}; floor ${n(firebreak.drafting)})`, unit: 'ms', firebreak: firebreak.idle.p99, floor: firebreak.drafting.p99, goal });
-  ctx.report.add({ figure: `${page}, during a storm, p99 (${n(firebreak.duringStorm)})`, unit: 'ms', firebreak: firebreak.duringStorm.p99, floor: firebreak.drafting.p99, goal });
+  ctx.report.add({
+    figure: `${page}, idle, p99 (${n(firebreak.idle)}; floor ${n(firebreak.drafting)})`,
+    unit: 'ms',
+    firebreak: firebreak.idle.p99,
+    floor: firebreak.drafting.p99,
+    goal,
+  });
+  ctx.report.add({
+    figure: `${page}, during a storm, p99 (${n(firebreak.duringStorm)})`,
+    unit: 'ms',
+    firebreak: firebreak.duringStorm.p99,
+    floor: firebreak.drafting.p99,
+    goal,
+  });
 }

@@ -16,7 +16,12 @@ interface StormSpec {
   concurrency: number;
 }
 
-const shape = (spec: StormSpec, run: string) => ({ run, groups: STORM_GROUPS, alertsPerWebhook: spec.alertsPerWebhook, totalAlerts: sizes.stormAlerts });
+const shape = (spec: StormSpec, run: string) => ({
+  run,
+  groups: STORM_GROUPS,
+  alertsPerWebhook: spec.alertsPerWebhook,
+  totalAlerts: sizes.stormAlerts,
+});
 
 /** Alerts sent before each measured storm, not counted: 2% of it, at least 300. */
 const warmUpAlerts = (): number => Math.max(300, Math.round(sizes.stormAlerts / 50));
@@ -26,13 +31,33 @@ const warmUpAlerts = (): number => Math.max(300, Math.round(sizes.stormAlerts / 
  * V8 compiling the sender's and the server's code and connections opening (5× slower than the rest in a
  * cold run here), and the last-vs-first ratio said nothing about the store growing.
  */
-async function warmedStorm(url: string, spec: StormSpec, run: string): Promise<{ storm: StormResult; alertsAccepted: number; refused: number; refusals: Record<string, number>; groups: number }> {
+async function warmedStorm(
+  url: string,
+  spec: StormSpec,
+  run: string,
+): Promise<{
+  storm: StormResult;
+  alertsAccepted: number;
+  refused: number;
+  refusals: Record<string, number>;
+  groups: number;
+}> {
   const measured = shape(spec, run);
-  const warmUp = await alertStorm(url, { ...measured, run: `${run}-warm-up`, groupTag: run, totalAlerts: warmUpAlerts() }, spec.concurrency);
+  const warmUp = await alertStorm(
+    url,
+    { ...measured, run: `${run}-warm-up`, groupTag: run, totalAlerts: warmUpAlerts() },
+    spec.concurrency,
+  );
   const storm = await alertStorm(url, measured, spec.concurrency);
   const refusals = { ...warmUp.refusals };
   for (const [why, n] of Object.entries(storm.refusals)) refusals[why] = (refusals[why] ?? 0) + n;
-  return { storm, alertsAccepted: warmUp.units + storm.units, refused: warmUp.refused + storm.refused, refusals, groups: new Set([...warmUp.groups, ...storm.groups]).size };
+  return {
+    storm,
+    alertsAccepted: warmUp.units + storm.units,
+    refused: warmUp.refused + storm.refused,
+    refusals,
+    groups: new Set([...warmUp.groups, ...storm.groups]).size,
+  };
 }
 
 async function floorRun(ctx: PhaseContext, spec: StormSpec): Promise<StormResult> {
@@ -52,7 +77,13 @@ async function firebreakRun(ctx: PhaseContext, spec: StormSpec): Promise<StormRe
     const peakRssMiB = firebreak.peakRssMiB();
     await firebreak.stop();
     ctx.checks.refused(`${spec.label}, Firebreak`, run.refused, run.refusals);
-    checkFirebreakRun(ctx.checks, { label: `${spec.label}, Firebreak`, dbPath: firebreak.dbPath, alertsAccepted: run.alertsAccepted, groups: run.groups, slack });
+    checkFirebreakRun(ctx.checks, {
+      label: `${spec.label}, Firebreak`,
+      dbPath: firebreak.dbPath,
+      alertsAccepted: run.alertsAccepted,
+      groups: run.groups,
+      slack,
+    });
     reportLogProblems(spec.label, firebreak);
     firebreak.remove();
     return { ...run.storm, peakRssMiB };
@@ -60,21 +91,44 @@ async function firebreakRun(ctx: PhaseContext, spec: StormSpec): Promise<StormRe
 }
 
 /** Rates, latencies and tenths of one storm (or of the floor's two runs pooled), for bench.json. */
-function summary(storm: { units: number; requests: number; refused: number; seconds: number; latencies: number[] }, tenths: number) {
-  return { alerts: storm.units, requests: storm.requests, seconds: storm.seconds, alertsPerSecond: storm.units / storm.seconds, requestsPerSecond: (storm.requests - storm.refused) / storm.seconds, latencyMs: latency(storm.latencies), lastTenthOverFirst: tenths };
+function summary(
+  storm: { units: number; requests: number; refused: number; seconds: number; latencies: number[] },
+  tenths: number,
+) {
+  return {
+    alerts: storm.units,
+    requests: storm.requests,
+    seconds: storm.seconds,
+    alertsPerSecond: storm.units / storm.seconds,
+    requestsPerSecond: (storm.requests - storm.refused) / storm.seconds,
+    latencyMs: latency(storm.latencies),
+    lastTenthOverFirst: tenths,
+  };
 }
 
 type Measured = { floor: ReturnType<typeof summary>; firebreak: ReturnType<typeof summary> };
 
 async function measure(ctx: PhaseContext, spec: StormSpec): Promise<Measured> {
-  console.log(`\n${spec.label}: ${sizes.stormAlerts.toLocaleString('en-US')} new alerts in ${STORM_GROUPS} groups, after ${warmUpAlerts()} not counted (floor, Firebreak, floor)`);
-  const { floors, firebreak } = await interleaved(() => floorRun(ctx, spec), () => firebreakRun(ctx, spec));
+  console.log(
+    `\n${spec.label}: ${sizes.stormAlerts.toLocaleString('en-US')} new alerts in ${STORM_GROUPS} groups, after ${warmUpAlerts()} not counted (floor, Firebreak, floor)`,
+  );
+  const { floors, firebreak } = await interleaved(
+    () => floorRun(ctx, spec),
+    () => firebreakRun(ctx, spec),
+  );
   const floor = summary(pooled(floors), mean(floors.map((f) => lastTenthOverFirst(f.completions))));
   const measured = summary(firebreak, lastTenthOverFirst(firebreak.completions));
   ctx.report.record(spec.label, {
     floor,
-    firebreak: { ...measured, peakRssMiB: firebreak.peakRssMiB, alertsPerSecondByTenth: rateByTenth(firebreak.completions) },
-    floorRuns: floors.map((f) => ({ ...summary(f, lastTenthOverFirst(f.completions)), alertsPerSecondByTenth: rateByTenth(f.completions) })),
+    firebreak: {
+      ...measured,
+      peakRssMiB: firebreak.peakRssMiB,
+      alertsPerSecondByTenth: rateByTenth(firebreak.completions),
+    },
+    floorRuns: floors.map((f) => ({
+      ...summary(f, lastTenthOverFirst(f.completions)),
+      alertsPerSecondByTenth: rateByTenth(f.completions),
+    })),
   });
   return { floor, firebreak: measured };
 }
@@ -90,7 +144,11 @@ function addTenths(ctx: PhaseContext, label: string, storm: Measured): void {
 }
 
 export async function ingestStorms(ctx: PhaseContext): Promise<void> {
-  const batched = await measure(ctx, { label: `${ALERTS_PER_BATCH}-alert webhooks, c${CONCURRENCY.batchStorm}`, alertsPerWebhook: ALERTS_PER_BATCH, concurrency: CONCURRENCY.batchStorm });
+  const batched = await measure(ctx, {
+    label: `${ALERTS_PER_BATCH}-alert webhooks, c${CONCURRENCY.batchStorm}`,
+    alertsPerWebhook: ALERTS_PER_BATCH,
+    concurrency: CONCURRENCY.batchStorm,
+  });
   ctx.report.add({
     figure: `${ALERTS_PER_BATCH}-alert webhooks of new alerts, c${CONCURRENCY.batchStorm}: rate`,
     unit: 'alerts/s',
@@ -106,7 +164,11 @@ export async function ingestStorms(ctx: PhaseContext): Promise<void> {
     goal: { text: '≤ 100 ms', met: (f) => f <= 100 },
   });
   addTenths(ctx, `${ALERTS_PER_BATCH}-alert storm of ${sizes.stormAlerts.toLocaleString('en-US')}`, batched);
-  const single = await measure(ctx, { label: `1 alert per request, c${CONCURRENCY.singleStorm}`, alertsPerWebhook: 1, concurrency: CONCURRENCY.singleStorm });
+  const single = await measure(ctx, {
+    label: `1 alert per request, c${CONCURRENCY.singleStorm}`,
+    alertsPerWebhook: 1,
+    concurrency: CONCURRENCY.singleStorm,
+  });
   ctx.report.add({
     figure: `1 alert per request, new alerts, c${CONCURRENCY.singleStorm}: rate`,
     unit: 'req/s',
@@ -114,6 +176,11 @@ export async function ingestStorms(ctx: PhaseContext): Promise<void> {
     floor: single.floor.requestsPerSecond,
     goal: { text: '≥ 4,000 req/s', met: (f) => f >= 4_000 },
   });
-  ctx.report.add({ figure: `1 alert per request, new alerts, c${CONCURRENCY.singleStorm}: p99`, unit: 'ms', firebreak: single.firebreak.latencyMs.p99, floor: single.floor.latencyMs.p99 });
+  ctx.report.add({
+    figure: `1 alert per request, new alerts, c${CONCURRENCY.singleStorm}: p99`,
+    unit: 'ms',
+    firebreak: single.firebreak.latencyMs.p99,
+    floor: single.floor.latencyMs.p99,
+  });
   addTenths(ctx, `1-alert storm of ${sizes.stormAlerts.toLocaleString('en-US')}`, single);
 }

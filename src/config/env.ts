@@ -78,7 +78,9 @@ const timeZone: Check = (value) => {
 };
 
 const port: Check = (value) =>
-  /^\d{1,5}$/.test(value) && Number(value) <= 65535 ? undefined : `must be a number from 0 to 65535 (got ${shown(value)})`;
+  /^\d{1,5}$/.test(value) && Number(value) <= 65535
+    ? undefined
+    : `must be a number from 0 to 65535 (got ${shown(value)})`;
 
 const channel: Check = (value) =>
   /^#?[a-z0-9][a-z0-9_-]{0,79}$/.test(value) || /^[CG][A-Z0-9]{6,}$/.test(value)
@@ -99,7 +101,12 @@ export const LIVE_DEFAULT_HOST = '0.0.0.0';
 
 /** Addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host) || /^::ffff:127(\.\d{1,3}){3}$/i.test(host);
+  return (
+    host === 'localhost' ||
+    host === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    /^::ffff:127(\.\d{1,3}){3}$/i.test(host)
+  );
 }
 
 const BOT_TOKEN_HINTS = {
@@ -186,9 +193,12 @@ function crossIssues(clean: Partial<Record<EnvKey, string>>, mode: Mode): string
     issues.push('SLACK_BOT_TOKEN is required in production; without it Firebreak would run its local sandbox Slack');
   }
   const chosen = sandboxChosen(clean);
-  if (chosen && production) issues.push('FIREBREAK_SANDBOX: the sandbox cannot run with NODE_ENV=production; unset one of them');
+  if (chosen && production)
+    issues.push('FIREBREAK_SANDBOX: the sandbox cannot run with NODE_ENV=production; unset one of them');
   if (chosen && clean.SLACK_BOT_TOKEN) {
-    issues.push('FIREBREAK_SANDBOX: set together with SLACK_BOT_TOKEN; unset SLACK_BOT_TOKEN to run the sandbox, or FIREBREAK_SANDBOX to talk to Slack');
+    issues.push(
+      'FIREBREAK_SANDBOX: set together with SLACK_BOT_TOKEN; unset SLACK_BOT_TOKEN to run the sandbox, or FIREBREAK_SANDBOX to talk to Slack',
+    );
   }
   // The sandbox has a published alert token and a console that acts as any user: never reachable from
   // other machines by accident (a production install that lost its token must not become one).
@@ -200,9 +210,12 @@ function crossIssues(clean: Partial<Record<EnvKey, string>>, mode: Mode): string
   }
   if (mode === 'live') {
     if (!clean.ALERT_WEBHOOK_TOKEN) {
-      issues.push('ALERT_WEBHOOK_TOKEN is required outside the sandbox; every alert webhook must carry it as a bearer token');
+      issues.push(
+        'ALERT_WEBHOOK_TOKEN is required outside the sandbox; every alert webhook must carry it as a bearer token',
+      );
     }
-    if (!clean.LINK_SECRET) issues.push('LINK_SECRET is required outside the sandbox; it signs links to postmortem pages');
+    if (!clean.LINK_SECRET)
+      issues.push('LINK_SECRET is required outside the sandbox; it signs links to postmortem pages');
     if (!clean.SLACK_SIGNING_SECRET && !clean.SLACK_APP_TOKEN) {
       issues.push('SLACK_SIGNING_SECRET is required in HTTP mode (set SLACK_APP_TOKEN instead to use Socket Mode)');
     }
@@ -227,7 +240,9 @@ export function parseEnv(raw: Readonly<Record<string, string | undefined>>): Env
   const parsed = envSchema.safeParse(clean);
   const issues = [
     // Messages come only from our checks, which never quote a secret (zod's own would not either: all inputs are strings).
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`)),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`)),
     ...crossIssues(clean, mode),
   ];
   if (!parsed.success || issues.length > 0) return { ok: false, issues: sortByKey(issues) };

@@ -51,7 +51,10 @@ function loadPolicy(configured: string | undefined, cwd: string, readFile: (path
       if (configured === undefined) return { ok: true, policy: policySchema.parse({}), path: null };
       return { ok: false, issues: [`FIREBREAK_CONFIG: the policy file ${shown} does not exist`] };
     }
-    return { ok: false, issues: [`${shown}: cannot be read (${error instanceof Error ? error.message : String(error)})`] };
+    return {
+      ok: false,
+      issues: [`${shown}: cannot be read (${error instanceof Error ? error.message : String(error)})`],
+    };
   }
 
   const lineCounter = new LineCounter();
@@ -79,7 +82,10 @@ function loadPolicy(configured: string | undefined, cwd: string, readFile: (path
  * Reads and validates the environment and the policy file. Throws CONFIG_INVALID listing every problem,
  * one per line, each with where it is (`PORT: …`, `firebreak.yaml: routing.services.0.responders.1: …`).
  */
-export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>, options: LoadOptions = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+  options: LoadOptions = {},
+): Config {
   const cwd = options.cwd ?? process.cwd();
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const envResult = parseEnv(env);
@@ -98,7 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     sandboxDataDir: resolve(cwd, envResult.env.FIREBREAK_SANDBOX_DIR),
     warnings: [
       ...(envResult.mode === 'live' && !env.PUBLIC_URL?.trim()
-        ? [`PUBLIC_URL is not set: postmortem links posted to Slack will point at ${envResult.env.PUBLIC_URL || 'the address Firebreak listens on'}, which people in Slack cannot open`]
+        ? [
+            `PUBLIC_URL is not set: postmortem links posted to Slack will point at ${envResult.env.PUBLIC_URL || 'the address Firebreak listens on'}, which people in Slack cannot open`,
+          ]
         : []),
       // Allowed only with FIREBREAK_SANDBOX=1 (env.ts); said loudly, as it is the one unauthenticated setup.
       ...(envResult.mode === 'sandbox' && !isLoopback(envResult.env.HOST)

@@ -7,9 +7,10 @@ import { strictObject } from '../validation/zod-issues';
 
 const severity = z.enum(SEVERITIES);
 
-const slackUserId = z
-  .string()
-  .regex(/^[UW][A-Z0-9]{2,}$/, { error: (issue) => `must be a Slack user id such as U012AB3CD (got ${JSON.stringify(issue.input)}); a display name or @handle will not do` });
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, {
+  error: (issue) =>
+    `must be a Slack user id such as U012AB3CD (got ${JSON.stringify(issue.input)}); a display name or @handle will not do`,
+});
 
 const CHANNEL_PREFIX = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -19,7 +20,10 @@ const incidents = strictObject({
   channelPrefix: z
     .string()
     .max(20)
-    .regex(CHANNEL_PREFIX, 'must be lowercase letters, digits and single dashes, as Slack channel names allow (e.g. "inc")')
+    .regex(
+      CHANNEL_PREFIX,
+      'must be lowercase letters, digits and single dashes, as Slack channel names allow (e.g. "inc")',
+    )
     .default('inc'),
 });
 
@@ -32,12 +36,19 @@ const severityWords = z
       const key = word.toLowerCase();
       const earlier = seen.get(key);
       if (earlier !== undefined && words[earlier] !== level) {
-        ctx.addIssue({ code: 'custom', path: [word], message: `differs only in case from "${earlier}" and maps to another severity` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [word],
+          message: `differs only in case from "${earlier}" and maps to another severity`,
+        });
       }
       seen.set(key, word);
     }
   })
-  .transform((words): Record<string, Severity> => Object.fromEntries(Object.entries(words).map(([word, level]) => [word.toLowerCase(), level])))
+  .transform(
+    (words): Record<string, Severity> =>
+      Object.fromEntries(Object.entries(words).map(([word, level]) => [word.toLowerCase(), level])),
+  )
   .default({});
 
 const routing = strictObject({
@@ -54,7 +65,11 @@ const routing = strictObject({
       const seen = new Set<string>();
       services.forEach((route, i) => {
         if (seen.has(route.service)) {
-          ctx.addIssue({ code: 'custom', path: [i, 'service'], message: `"${route.service}" is listed twice; only the first would apply` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'service'],
+            message: `"${route.service}" is listed twice; only the first would apply`,
+          });
         }
         seen.add(route.service);
       });
@@ -75,11 +90,16 @@ const targetName = z
 const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1');
 // AWS ids are a prefix and hex digits; letters beyond f are let through so that the sandbox's readable ids
 // (lt-0web00000000000) and DESIGN's short examples validate too. AWS itself refuses a malformed one.
-const launchTemplateId = z.string().regex(/^lt-[0-9a-z]+$/, 'must be a launch template id such as lt-0abc1234def567890');
+const launchTemplateId = z
+  .string()
+  .regex(/^lt-[0-9a-z]+$/, 'must be a launch template id such as lt-0abc1234def567890');
 const subnetId = z.string().regex(/^subnet-[0-9a-z]+$/, 'must be a subnet id such as subnet-0abc1234def567890');
 const userGroupHandle = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a Slack user group handle such as oncall-web (lowercase letters, digits, ., - and _; no @)');
+  .regex(
+    /^[a-z0-9][a-z0-9._-]*$/,
+    'must be a Slack user group handle such as oncall-web (lowercase letters, digits, ., - and _; no @)',
+  );
 
 /** Unset `maxStep` and `buttons` take defaults that fit the target's own limits, so `max: 4` alone is valid. */
 const DEFAULT_MAX_STEP = 10;
@@ -109,7 +129,10 @@ const ec2LaunchTemplate = strictObject({
     id: launchTemplateId,
     /** A number, `$Latest` or `$Default`; YAML reads a bare number as one, so both are accepted. */
     version: z
-      .union([z.string().regex(/^(\d+|\$Latest|\$Default)$/, 'must be a version number, $Latest or $Default'), z.int().min(1)])
+      .union([
+        z.string().regex(/^(\d+|\$Latest|\$Default)$/, 'must be a version number, $Latest or $Default'),
+        z.int().min(1),
+      ])
       .transform(String)
       .default('$Latest'),
   }),
@@ -136,14 +159,16 @@ function defaultButtons(maxStep: number): number[] {
 const scaleTarget = z
   .discriminatedUnion('kind', [ec2LaunchTemplate, autoScalingGroup])
   .superRefine((target, ctx) => {
-    if (target.min > target.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `must not exceed max (${target.max})` });
+    if (target.min > target.max)
+      ctx.addIssue({ code: 'custom', path: ['min'], message: `must not exceed max (${target.max})` });
     if (target.maxStep !== undefined && target.maxStep > target.max) {
       ctx.addIssue({ code: 'custom', path: ['maxStep'], message: `must not exceed max (${target.max})` });
     }
     const maxStep = target.maxStep ?? defaultMaxStep(target.max);
     const seen = new Set<number>();
     target.buttons?.forEach((size, i) => {
-      if (size > maxStep) ctx.addIssue({ code: 'custom', path: ['buttons', i], message: `must not exceed maxStep (${maxStep})` });
+      if (size > maxStep)
+        ctx.addIssue({ code: 'custom', path: ['buttons', i], message: `must not exceed maxStep (${maxStep})` });
       if (seen.has(size)) ctx.addIssue({ code: 'custom', path: ['buttons', i], message: `+${size} is offered twice` });
       seen.add(size);
     });
@@ -158,7 +183,12 @@ const scaleTargets = z
   .superRefine((targets, ctx) => {
     const seen = new Set<string>();
     targets.forEach((target, i) => {
-      if (seen.has(target.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${target.name}" is used by another scale target; names must be unique` });
+      if (seen.has(target.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `"${target.name}" is used by another scale target; names must be unique`,
+        });
       seen.add(target.name);
     });
   })
@@ -168,9 +198,15 @@ const paging = strictObject({
   /** Severities that page the on-call engineer when an incident opens. */
   severities: z.array(severity).default(['sev1', 'sev2']),
   /** A page nobody acknowledges within this many minutes is called out in the channel, with a re-page button. */
-  ackTimeoutMinutes: z.number().positive().max(24 * 60).default(5),
+  ackTimeoutMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(5),
   /** More PagerDuty escalation policies whose on-call people `/oncall` lists (PAGERDUTY_ESCALATION_POLICY_ID is always first). */
-  escalationPolicies: z.array(z.string().regex(/^P[A-Z0-9]{5,}$/, 'must be a PagerDuty escalation policy id such as PABC123')).default([]),
+  escalationPolicies: z
+    .array(z.string().regex(/^P[A-Z0-9]{5,}$/, 'must be a PagerDuty escalation policy id such as PABC123'))
+    .default([]),
 });
 
 /**
@@ -199,7 +235,12 @@ const slack = strictObject({
     .superRefine((limits, ctx) => {
       // Checked here rather than as the record's key schema, so the message names the key and says what fits.
       for (const method of Object.keys(limits)) {
-        if (!SLACK_METHOD.test(method)) ctx.addIssue({ code: 'custom', path: [method], message: 'must be a Slack Web API method such as conversations.create' });
+        if (!SLACK_METHOD.test(method))
+          ctx.addIssue({
+            code: 'custom',
+            path: [method],
+            message: 'must be a Slack Web API method such as conversations.create',
+          });
       }
     })
     .default({}),

@@ -70,12 +70,23 @@ function newRecord(alert: NormalizedAlert, now: Date): AlertRecordDraft {
 }
 
 function firedEvent(alert: NormalizedAlert, at: Date, refired: boolean): TimelineEventDraft {
-  const data = { fingerprint: alert.fingerprint, title: alert.title, severity: alert.severity, ...(alert.summary ? { summary: alert.summary } : {}), ...(refired ? { refired } : {}) };
+  const data = {
+    fingerprint: alert.fingerprint,
+    title: alert.title,
+    severity: alert.severity,
+    ...(alert.summary ? { summary: alert.summary } : {}),
+    ...(refired ? { refired } : {}),
+  };
   return { at, type: 'alert.fired', actor: monitor(alert), data };
 }
 
 function resolvedEvent(alert: NormalizedAlert, at: Date, allResolved: boolean): TimelineEventDraft {
-  return { at, type: 'alert.resolved', actor: monitor(alert), data: { fingerprint: alert.fingerprint, title: alert.title, allResolved } };
+  return {
+    at,
+    type: 'alert.resolved',
+    actor: monitor(alert),
+    data: { fingerprint: alert.fingerprint, title: alert.title, allResolved },
+  };
 }
 
 function openIncident(alert: NormalizedAlert, severity: Severity, now: Date): NewIncident {
@@ -102,7 +113,14 @@ function openIncident(alert: NormalizedAlert, severity: Severity, now: Date): Ne
   };
 }
 
-const NOTHING: IntakePlan = { open: null, alert: { kind: 'none' }, incidentChanges: {}, events: [], allAlertsResolved: false, relevant: false };
+const NOTHING: IntakePlan = {
+  open: null,
+  alert: { kind: 'none' },
+  incidentChanges: {},
+  events: [],
+  allAlertsResolved: false,
+  relevant: false,
+};
 
 export function planAlertIntake(input: IntakeInput): IntakePlan {
   const { alert, incident, existing, now } = input;
@@ -117,7 +135,12 @@ export function planAlertIntake(input: IntakeInput): IntakePlan {
       alert: { kind: 'insert', record: newRecord(effective, now) },
       incidentChanges: {},
       events: [
-        { at: now, type: 'incident.declared', actor: monitor(alert), data: { title: alert.title, severity, service: alert.service, source: 'alert' } },
+        {
+          at: now,
+          type: 'incident.declared',
+          actor: monitor(alert),
+          data: { title: alert.title, severity, service: alert.service, source: 'alert' },
+        },
         firedEvent(effective, now, false),
       ],
       allAlertsResolved: false,
@@ -136,7 +159,18 @@ export function planAlertIntake(input: IntakeInput): IntakePlan {
       change = { kind: 'insert', record: newRecord(effective, now) };
       events.push(firedEvent(effective, now, false));
     } else if (existing.status === 'resolved') {
-      change = { kind: 'update', id: existing.id, changes: { status: 'firing', endsAt: null, startsAt: startedAt(alert, now), lastSeenAt: now, count: existing.count + 1, severity } };
+      change = {
+        kind: 'update',
+        id: existing.id,
+        changes: {
+          status: 'firing',
+          endsAt: null,
+          startsAt: startedAt(alert, now),
+          lastSeenAt: now,
+          count: existing.count + 1,
+          severity,
+        },
+      };
       events.push(firedEvent(effective, now, true));
     } else {
       // A repeat while firing: counted on the alert, not a timeline row.
@@ -145,14 +179,23 @@ export function planAlertIntake(input: IntakeInput): IntakePlan {
     if (severityRank(severity) < severityRank(incident.severity)) {
       const raised = worseOf(severity, incident.severity);
       incidentChanges.severity = raised;
-      events.push({ at: now, type: 'incident.severity_changed', actor: monitor(alert), data: { from: incident.severity, to: raised } });
+      events.push({
+        at: now,
+        type: 'incident.severity_changed',
+        actor: monitor(alert),
+        data: { from: incident.severity, to: raised },
+      });
     }
     if (incident.alertsResolvedAt) incidentChanges.alertsResolvedAt = null;
   } else {
     if (!existing || existing.status === 'resolved') {
       return { ...NOTHING, relevant: existing !== null };
     }
-    change = { kind: 'update', id: existing.id, changes: { status: 'resolved', endsAt: alert.endsAt ?? now, lastSeenAt: now } };
+    change = {
+      kind: 'update',
+      id: existing.id,
+      changes: { status: 'resolved', endsAt: alert.endsAt ?? now, lastSeenAt: now },
+    };
     events.push(resolvedEvent(alert, now, firingAfter === 0));
     if (firingAfter === 0) incidentChanges.alertsResolvedAt = now;
   }
@@ -166,7 +209,6 @@ export function planAlertIntake(input: IntakeInput): IntakePlan {
     relevant: true,
   };
 }
-
 
 /**
  * The incident's alert counts once a plan's alert change is stored. The store keeps the same counts by

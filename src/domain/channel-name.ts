@@ -17,7 +17,7 @@ export function slugForTitle(title: string): string {
     .replace(/^-|-$/g, '');
 }
 
-function fit(base: string, suffix: string): string {
+function fitWithin(base: string, suffix: string): string {
   const room = MAX_CHANNEL_NAME_LENGTH - suffix.length;
   return base.slice(0, room).replace(/-+$/, '') + suffix;
 }
@@ -35,7 +35,7 @@ export function incidentChannelName(input: {
 }): string {
   const day = format(new TZDate(input.openedAt, input.timeZone), 'yyyyMMdd');
   const slug = slugForTitle(input.title) || `incident-${input.incidentId}`;
-  return fit(`${input.prefix}-${day}-${slug}`, '');
+  return fitWithin(`${input.prefix}-${day}-${slug}`, '');
 }
 
 /** How many names an incident tries: beyond the short one, each carries its number, so only people can take them. */
@@ -47,7 +47,9 @@ export const CHANNEL_NAME_CANDIDATES = 5;
  * out), then numbered variants of that in case people took it. All within 80 characters.
  */
 export function channelNameCandidates(base: string, incidentId: number): string[] {
-  const own = fit(base, `-${incidentId}`);
-  const variants = Array.from({ length: CHANNEL_NAME_CANDIDATES - 2 }, (_, i) => fit(base, `-${incidentId}-${i + 2}`));
+  const own = fitWithin(base, `-${incidentId}`);
+  const variants = Array.from({ length: CHANNEL_NAME_CANDIDATES - 2 }, (_, i) =>
+    fitWithin(base, `-${incidentId}-${i + 2}`),
+  );
   return [...new Set([base, own, ...variants])];
 }

@@ -41,7 +41,12 @@ export function declareIncident(
       capacity: null,
     },
     events: [
-      { at: now, type: 'incident.declared', actor, data: { title: input.title, severity: input.severity, service: input.service, source: 'manual' } },
+      {
+        at: now,
+        type: 'incident.declared',
+        actor,
+        data: { title: input.title, severity: input.severity, service: input.service, source: 'manual' },
+      },
       ...(actor.kind === 'user'
         ? [{ at: now, type: 'incident.lead_assigned', actor, data: { userId: actor.id, previous: null } } as const]
         : []),
@@ -49,11 +54,22 @@ export function declareIncident(
   };
 }
 
-export function changeStatus(incident: Incident, to: IncidentStatus, actor: Actor, now: Date, message?: string): ChangeResult {
+export function changeStatus(
+  incident: Incident,
+  to: IncidentStatus,
+  actor: Actor,
+  now: Date,
+  message?: string,
+): ChangeResult {
   if (incident.status === to) return { ok: false, reason: `The incident is already ${to}.` };
   const changes: Partial<NewIncident> = { status: to };
   const events: TimelineEventDraft[] = [
-    { at: now, type: 'incident.status_changed', actor, data: { from: incident.status, to, ...(message ? { message } : {}) } },
+    {
+      at: now,
+      type: 'incident.status_changed',
+      actor,
+      data: { from: incident.status, to, ...(message ? { message } : {}) },
+    },
   ];
   if (to === 'resolved') {
     changes.resolvedAt = now;
@@ -79,13 +95,20 @@ export interface ResolutionAnswers {
 /** Resolves with the people's answers, which the postmortem draft uses (and marks as missing when absent). */
 export function resolveIncident(incident: Incident, answers: ResolutionAnswers, actor: Actor, now: Date): ChangeResult {
   if (incident.status === 'resolved') return { ok: false, reason: 'The incident is already resolved.' };
-  const given = Object.fromEntries(Object.entries(answers).filter(([, v]) => (Array.isArray(v) ? v.length > 0 : Boolean(v && String(v).trim()))));
+  const given = Object.fromEntries(
+    Object.entries(answers).filter(([, v]) => (Array.isArray(v) ? v.length > 0 : Boolean(v && String(v).trim()))),
+  );
   return {
     ok: true,
     change: {
       changes: { status: 'resolved', resolvedAt: now },
       events: [
-        { at: now, type: 'incident.status_changed', actor, data: { from: incident.status, to: 'resolved', ...(answers.summary ? { message: answers.summary } : {}) } },
+        {
+          at: now,
+          type: 'incident.status_changed',
+          actor,
+          data: { from: incident.status, to: 'resolved', ...(answers.summary ? { message: answers.summary } : {}) },
+        },
         { at: now, type: 'incident.resolved', actor, data: given },
       ],
     },

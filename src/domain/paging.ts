@@ -76,7 +76,13 @@ export function requestPage(current: PageState | null, incidentId: number, now: 
 }
 
 export function pageSent(page: PageState, now: Date, policy: PagingPolicy): PageState {
-  return { ...page, status: 'triggered', sentAt: now, ackDueAt: new Date(now.getTime() + policy.ackTimeoutMinutes * 60_000), error: null };
+  return {
+    ...page,
+    status: 'triggered',
+    sentAt: now,
+    ackDueAt: new Date(now.getTime() + policy.ackTimeoutMinutes * 60_000),
+    error: null,
+  };
 }
 
 export function pageAcknowledged(page: PageState, by: string, now: Date): PageState {
@@ -85,11 +91,16 @@ export function pageAcknowledged(page: PageState, by: string, now: Date): PageSt
 
 /** True when the page is still waiting for someone to acknowledge it past its deadline. */
 export function isOverdue(page: PageState | null, now: Date): boolean {
-  return page !== null && page.status === 'triggered' && page.ackDueAt !== null && page.ackDueAt.getTime() <= now.getTime();
+  return (
+    page !== null && page.status === 'triggered' && page.ackDueAt !== null && page.ackDueAt.getTime() <= now.getTime()
+  );
 }
 
 /** The page's summary line in PagerDuty: severity, reference and title, within PagerDuty's 1024 chars. */
-export function pageSummary(incident: { id: number; severity: Severity; title: string }, message?: string | null): string {
+export function pageSummary(
+  incident: { id: number; severity: Severity; title: string },
+  message?: string | null,
+): string {
   const base = `[${incident.severity.toUpperCase()}] INC-${incident.id}: ${incident.title}`;
   const text = message ? `${base} — ${message}` : base;
   return text.length > 1024 ? `${text.slice(0, 1023)}…` : text;

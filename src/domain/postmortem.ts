@@ -66,7 +66,15 @@ export const PLACEHOLDERS = {
 // ---------------------------------------------------------------------------------------------------
 // The document.
 
-export type PostmortemEntryKind = 'incident' | 'alert' | 'page' | 'status' | 'note' | 'scale' | 'mitigated' | 'resolved';
+export type PostmortemEntryKind =
+  | 'incident'
+  | 'alert'
+  | 'page'
+  | 'status'
+  | 'note'
+  | 'scale'
+  | 'mitigated'
+  | 'resolved';
 
 export interface PostmortemTimelineEntry {
   at: Date;
@@ -193,7 +201,9 @@ export interface Postmortem {
 /** How people read the zone next to a time at `at`: `UTC`, `CET`/`CEST`, `EST`, else `GMT+9`. */
 export function zoneAbbreviation(timeZone: string, at: Date): string {
   const name = (locale: string): string =>
-    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
   const us = name('en-US');
   // en-US knows American abbreviations only; en-GB knows the European ones (CET, BST…).
   return /^GMT[+-]/.test(us) ? name('en-GB') : us;
@@ -203,9 +213,13 @@ function assertTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {
-    throw new FirebreakError('INPUT_INVALID', `"${timeZone}" is not a time zone (use an IANA name such as Europe/Berlin)`, {
-      step: 'drafting the postmortem',
-    });
+    throw new FirebreakError(
+      'INPUT_INVALID',
+      `"${timeZone}" is not a time zone (use an IANA name such as Europe/Berlin)`,
+      {
+        step: 'drafting the postmortem',
+      },
+    );
   }
 }
 
@@ -269,7 +283,10 @@ export function spokenDuration(ms: number): string {
     [Math.floor((total % 3600) / 60), 'minute'],
     [total % 60, 'second'],
   ];
-  return parts.filter(([n]) => n > 0).map(([n, word]) => plural(n, word)).join(' ');
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, word]) => plural(n, word))
+    .join(' ');
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -303,7 +320,8 @@ function actorNamer(actors: readonly Actor[]): { actor(actor: Actor): string; us
   const names = new Map<string, string>();
   for (const actor of actors) if (actor.kind === 'user' && actor.name) names.set(actor.id, actor.name);
   return {
-    actor: (actor) => (actor.kind === 'user' ? (actor.name ?? names.get(actor.id) ?? actor.id) : describeActor(actor, false)),
+    actor: (actor) =>
+      actor.kind === 'user' ? (actor.name ?? names.get(actor.id) ?? actor.id) : describeActor(actor, false),
     user: (id) => names.get(id) ?? id,
   };
 }
@@ -324,7 +342,7 @@ interface Context {
 }
 
 function alertName(fingerprint: string, title: string, ctx: Context): string {
-  return ctx.alerts.get(fingerprint)?.labels['alertname'] ?? title;
+  return ctx.alerts.get(fingerprint)?.labels.alertname ?? title;
 }
 
 function eventsByAlert(events: readonly TimelineEvent[]): Context['alertEvents'] {
@@ -332,7 +350,10 @@ function eventsByAlert(events: readonly TimelineEvent[]): Context['alertEvents']
   for (const event of events) {
     if (event.type !== 'alert.fired' && event.type !== 'alert.resolved') continue;
     let entry = byAlert.get(event.data.fingerprint);
-    if (!entry) byAlert.set(event.data.fingerprint, (entry = { fired: [], resolved: [] }));
+    if (!entry) {
+      entry = { fired: [], resolved: [] };
+      byAlert.set(event.data.fingerprint, entry);
+    }
     (event.type === 'alert.fired' ? entry.fired : entry.resolved).push(event);
   }
   return byAlert;
@@ -374,27 +395,48 @@ function scaleRequestedText(data: { target: string; from?: number; to: number; r
 /** A `status_changed` to mitigated or resolved says the same as the event recorded with it. */
 function isEchoOfOutcome(event: TimelineEvent, events: readonly TimelineEvent[]): boolean {
   if (event.type !== 'incident.status_changed') return false;
-  const outcome = event.data.to === 'mitigated' ? 'incident.mitigated' : event.data.to === 'resolved' ? 'incident.resolved' : null;
+  const outcome =
+    event.data.to === 'mitigated' ? 'incident.mitigated' : event.data.to === 'resolved' ? 'incident.resolved' : null;
   return outcome !== null && events.some((e) => e.type === outcome && e.at.getTime() === event.at.getTime());
 }
 
-function entryFor(event: TimelineEvent, ctx: Context, seenAlerts: Set<string>): { kind: PostmortemEntryKind; text: string } | null {
+function entryFor(
+  event: TimelineEvent,
+  ctx: Context,
+  seenAlerts: Set<string>,
+): { kind: PostmortemEntryKind; text: string } | null {
   switch (event.type) {
     case 'incident.declared':
       return event.data.source === 'alert'
-        ? { kind: 'incident', text: `Incident opened automatically from the alert (${event.data.severity}, ${event.data.service})` }
-        : { kind: 'incident', text: `Incident declared: ${event.data.title} (${event.data.severity}, ${event.data.service})` };
+        ? {
+            kind: 'incident',
+            text: `Incident opened automatically from the alert (${event.data.severity}, ${event.data.service})`,
+          }
+        : {
+            kind: 'incident',
+            text: `Incident declared: ${event.data.title} (${event.data.severity}, ${event.data.service})`,
+          };
     case 'alert.fired':
       if (seenAlerts.has(event.data.fingerprint)) return null;
       seenAlerts.add(event.data.fingerprint);
       return { kind: 'alert', text: alertFiredText(event, ctx) };
-    case 'alert.resolved':
+    case 'alert.resolved': {
       if (!event.data.allResolved) return null;
       const fired = [...ctx.alertEvents.values()].filter((a) => a.fired.length > 0).length;
-      return { kind: 'alert', text: fired > 1 ? `All alerts resolved (the last was ${alertName(event.data.fingerprint, event.data.title, ctx)})` : 'All alerts resolved' };
+      return {
+        kind: 'alert',
+        text:
+          fired > 1
+            ? `All alerts resolved (the last was ${alertName(event.data.fingerprint, event.data.title, ctx)})`
+            : 'All alerts resolved',
+      };
+    }
     case 'incident.status_changed':
       if (isEchoOfOutcome(event, ctx.events)) return null;
-      return { kind: 'status', text: `Status changed from ${event.data.from} to ${event.data.to}${event.data.message ? `: ${event.data.message}` : ''}` };
+      return {
+        kind: 'status',
+        text: `Status changed from ${event.data.from} to ${event.data.to}${event.data.message ? `: ${event.data.message}` : ''}`,
+      };
     case 'incident.severity_changed':
       return { kind: 'status', text: `Severity changed from ${event.data.from} to ${event.data.to}` };
     case 'incident.lead_assigned':
@@ -418,17 +460,29 @@ function entryFor(event: TimelineEvent, ctx: Context, seenAlerts: Set<string>): 
       return { kind: 'note', text: `Note: ${event.data.text}` };
     case 'message.pinned': {
       const from = event.data.author ? ` from ${ctx.name.user(event.data.author)}` : '';
-      return { kind: 'note', text: event.data.text ? `Pinned a message${from}: “${event.data.text}”` : `Pinned a message${from}` };
+      return {
+        kind: 'note',
+        text: event.data.text ? `Pinned a message${from}: “${event.data.text}”` : `Pinned a message${from}`,
+      };
     }
     case 'scale.requested':
       return { kind: 'scale', text: scaleRequestedText(event.data) };
     case 'scale.started': {
       const launching = event.data.instanceIds?.length;
-      return { kind: 'scale', text: `Scaling ${event.data.target} started${launching ? `: ${instances(launching)} launching` : ''}` };
+      return {
+        kind: 'scale',
+        text: `Scaling ${event.data.target} started${launching ? `: ${instances(launching)} launching` : ''}`,
+      };
     }
     case 'scale.completed': {
-      if (event.data.dryRun) return { kind: 'scale', text: `Dry run on ${event.data.target}, nothing launched${event.data.message ? `: ${event.data.message}` : ''}` };
-      const step = ctx.events.filter((e) => e.type === 'scale.requested' && e.data.target === event.data.target && e.at <= event.at).pop();
+      if (event.data.dryRun)
+        return {
+          kind: 'scale',
+          text: `Dry run on ${event.data.target}, nothing launched${event.data.message ? `: ${event.data.message}` : ''}`,
+        };
+      const step = ctx.events
+        .filter((e) => e.type === 'scale.requested' && e.data.target === event.data.target && e.at <= event.at)
+        .pop();
       const took = step ? `, ${spokenDuration(event.at.getTime() - step.at.getTime())} after the request` : '';
       return { kind: 'scale', text: `${event.data.target} reached ${instances(event.data.capacity)}${took}` };
     }
@@ -476,7 +530,17 @@ function buildTimeline(ctx: Context): PostmortemTimelineEntry[] {
     if (event.type === 'alert.fired' && seen.size >= ALERTS_LISTED && !seen.has(event.data.fingerprint)) {
       seen.add(event.data.fingerprint);
       if (!more) {
-        more = { entry: { at: event.at, time: ctx.clock(event.at), kind: 'alert', text: '', actor: ctx.name.actor(event.actor) }, count: 0, last: event.at };
+        more = {
+          entry: {
+            at: event.at,
+            time: ctx.clock(event.at),
+            kind: 'alert',
+            text: '',
+            actor: ctx.name.actor(event.actor),
+          },
+          count: 0,
+          last: event.at,
+        };
         entries.push(more.entry);
       }
       more.count += 1;
@@ -484,10 +548,18 @@ function buildTimeline(ctx: Context): PostmortemTimelineEntry[] {
       continue;
     }
     const entry = entryFor(event, ctx, seen);
-    if (entry) entries.push({ at: event.at, time: ctx.clock(event.at), kind: entry.kind, text: entry.text, actor: ctx.name.actor(event.actor) });
+    if (entry)
+      entries.push({
+        at: event.at,
+        time: ctx.clock(event.at),
+        kind: entry.kind,
+        text: entry.text,
+        actor: ctx.name.actor(event.actor),
+      });
   }
   if (more) {
-    const span = more.last.getTime() > more.entry.at.getTime() ? ` between ${more.entry.time} and ${ctx.clock(more.last)}` : '';
+    const span =
+      more.last.getTime() > more.entry.at.getTime() ? ` between ${more.entry.time} and ${ctx.clock(more.last)}` : '';
     more.entry.text = `${more.count} more ${more.count === 1 ? 'alert' : 'alerts'} fired${span} (the first ${ALERTS_LISTED} are listed one by one)`;
   }
   return entries;
@@ -496,12 +568,21 @@ function buildTimeline(ctx: Context): PostmortemTimelineEntry[] {
 function buildScaleSteps(ctx: Context): ScaleStep[] {
   const steps: ScaleStep[] = [];
   const capacity = new Map<string, number>();
-  const open = (target: string): ScaleStep | undefined => steps.find((s) => s.target === target && s.outcome === 'pending');
+  const open = (target: string): ScaleStep | undefined =>
+    steps.find((s) => s.target === target && s.outcome === 'pending');
   const unrequested = (target: string, actor: Actor, at: Date): ScaleStep => {
     // Finished without a recorded request (e.g. a refusal, or a request recorded before a restart).
     const step: ScaleStep = {
-      target, from: capacity.get(target) ?? null, to: null, requestedBy: ctx.name.actor(actor), requestedAt: at,
-      startedAt: null, finishedAt: null, outcome: 'pending', capacity: null, message: null,
+      target,
+      from: capacity.get(target) ?? null,
+      to: null,
+      requestedBy: ctx.name.actor(actor),
+      requestedAt: at,
+      startedAt: null,
+      finishedAt: null,
+      outcome: 'pending',
+      capacity: null,
+      message: null,
     };
     steps.push(step);
     return step;
@@ -543,7 +624,9 @@ function buildScaleSteps(ctx: Context): ScaleStep[] {
       }
       case 'scale.failed':
       case 'scale.refused': {
-        const step = (event.type === 'scale.failed' ? open(event.data.target) : undefined) ?? unrequested(event.data.target, event.actor, event.at);
+        const step =
+          (event.type === 'scale.failed' ? open(event.data.target) : undefined) ??
+          unrequested(event.data.target, event.actor, event.at);
         step.finishedAt = event.at;
         step.outcome = event.type === 'scale.failed' ? 'failed' : 'refused';
         step.message = event.data.message;
@@ -558,19 +641,27 @@ function buildScaleSteps(ctx: Context): ScaleStep[] {
 
 function buildFacts(ctx: Context): PostmortemFacts {
   const { incident, events, now } = ctx;
-  const first = <T extends TimelineEvent['type']>(type: T, where: (e: TimelineEvent & { type: T }) => boolean = () => true) =>
-    events.find((e): e is TimelineEvent & { type: T } => e.type === type && where(e as TimelineEvent & { type: T }));
+  const first = <T extends TimelineEvent['type']>(
+    type: T,
+    where: (e: TimelineEvent & { type: T }) => boolean = () => true,
+  ) => events.find((e): e is TimelineEvent & { type: T } => e.type === type && where(e as TimelineEvent & { type: T }));
   const firstAlertAt = first('alert.fired')?.at ?? ctx.alertsFirst.seenAt;
   const pageSent = first('page.sent');
   const ack = first('page.acknowledged', (e) => !pageSent || e.at >= pageSent.at);
-  const mitigated = events.find((e) => e.type === 'incident.mitigated' || (e.type === 'incident.status_changed' && e.data.to === 'mitigated'));
+  const mitigated = events.find(
+    (e) => e.type === 'incident.mitigated' || (e.type === 'incident.status_changed' && e.data.to === 'mitigated'),
+  );
   const resolvedEvents = events.filter((e) => e.type === 'incident.resolved');
   // A reopened incident is resolved only if the incident says so; its last resolution counts.
-  const resolvedAt = incident.status === 'resolved' ? (incident.resolvedAt ?? resolvedEvents[resolvedEvents.length - 1]?.at ?? null) : null;
+  const resolvedAt =
+    incident.status === 'resolved'
+      ? (incident.resolvedAt ?? resolvedEvents[resolvedEvents.length - 1]?.at ?? null)
+      : null;
   const allResolved = events.filter((e) => e.type === 'alert.resolved' && e.data.allResolved).pop();
   const lastFired = events.filter((e) => e.type === 'alert.fired').pop();
   const alertsResolvedAt =
-    incident.alertsResolvedAt ?? (allResolved && (!lastFired || allResolved.at >= lastFired.at) ? allResolved.at : null);
+    incident.alertsResolvedAt ??
+    (allResolved && (!lastFired || allResolved.at >= lastFired.at) ? allResolved.at : null);
   return {
     openedAt: incident.openedAt,
     firstEventAt: earliest([incident.openedAt, firstAlertAt, events[0]?.at]) ?? incident.openedAt,
@@ -613,12 +704,19 @@ function capacitySentences(facts: PostmortemFacts, ctx: Context): string[] {
     if (first && last && last.capacity !== null && last.finishedAt) {
       const who = [...new Set(done.map((s) => s.requestedBy))].join(' and ');
       const span = `${ctx.clock(first.requestedAt)}–${ctx.clock(last.finishedAt)}, ${spokenDuration(last.finishedAt.getTime() - first.requestedAt.getTime())}`;
-      const change = first.from === null ? `reached ${instances(last.capacity)}` : `went from ${first.from} to ${instances(last.capacity)}`;
-      sentences.push(`Capacity of ${target} ${change} in ${plural(done.length, 'step')}, requested by ${who} (${span}).`);
+      const change =
+        first.from === null
+          ? `reached ${instances(last.capacity)}`
+          : `went from ${first.from} to ${instances(last.capacity)}`;
+      sentences.push(
+        `Capacity of ${target} ${change} in ${plural(done.length, 'step')}, requested by ${who} (${span}).`,
+      );
     }
     if (failed.length > 0) {
       const what = failed.length === 1 ? 'One scale request' : `${failed.length} scale requests`;
-      sentences.push(`${what} on ${target} did not go through: ${failed.map((s) => s.message ?? s.outcome).join('; ')}.`);
+      sentences.push(
+        `${what} on ${target} did not go through: ${failed.map((s) => s.message ?? s.outcome).join('; ')}.`,
+      );
     }
   }
   return sentences;
@@ -636,7 +734,10 @@ function immediateMeasures(facts: PostmortemFacts, ctx: Context): Measure[] {
     add(`Paged the on-call engineer through PagerDuty at ${ctx.clock(facts.pageSentAt)}${ack}.`);
   }
   const repages = events.filter((e) => e.type === 'page.sent').slice(1);
-  if (repages.length > 0) add(`Paged again ${repages.length === 1 ? 'once' : `${repages.length} times`} (${repages.map((e) => ctx.clock(e.at)).join(', ')}).`);
+  if (repages.length > 0)
+    add(
+      `Paged again ${repages.length === 1 ? 'once' : `${repages.length} times`} (${repages.map((e) => ctx.clock(e.at)).join(', ')}).`,
+    );
   for (const e of events) {
     if (e.type === 'page.escalated' || e.type === 'page.reassigned') {
       const verb = e.type === 'page.escalated' ? 'Escalated' : 'Reassigned';
@@ -644,20 +745,27 @@ function immediateMeasures(facts: PostmortemFacts, ctx: Context): Measure[] {
     }
   }
   for (const step of facts.scaleSteps) {
-    const asked = step.from !== null && step.to !== null
-      ? `${step.to >= step.from ? 'scaled out' : 'scaled in'} ${step.target} from ${step.from} to ${instances(step.to)} (${signed(step.to - step.from)})`
-      : step.to !== null ? `scaled ${step.target} to ${instances(step.to)}` : `asked to scale ${step.target}`;
+    const asked =
+      step.from !== null && step.to !== null
+        ? `${step.to >= step.from ? 'scaled out' : 'scaled in'} ${step.target} from ${step.from} to ${instances(step.to)} (${signed(step.to - step.from)})`
+        : step.to !== null
+          ? `scaled ${step.target} to ${instances(step.to)}`
+          : `asked to scale ${step.target}`;
     const when = `${step.requestedBy} ${asked} at ${ctx.clock(step.requestedAt)}`;
     switch (step.outcome) {
       case 'completed':
         if (step.finishedAt && step.capacity !== null) {
           const took = spokenDuration(step.finishedAt.getTime() - step.requestedAt.getTime());
-          add(`${when}; ${step.target} had ${instances(step.capacity)} at ${ctx.clock(step.finishedAt)}${took === '0 seconds' ? '' : `, ${took} later`}.`);
+          add(
+            `${when}; ${step.target} had ${instances(step.capacity)} at ${ctx.clock(step.finishedAt)}${took === '0 seconds' ? '' : `, ${took} later`}.`,
+          );
         }
         break;
       case 'failed':
       case 'refused':
-        add(`${when}; it ${step.outcome === 'refused' ? 'was refused' : 'failed'}: ${step.message ?? 'no reason recorded'}.`);
+        add(
+          `${when}; it ${step.outcome === 'refused' ? 'was refused' : 'failed'}: ${step.message ?? 'no reason recorded'}.`,
+        );
         break;
       case 'dry_run':
         add(`${when} as a dry run; nothing was launched.`);
@@ -670,7 +778,12 @@ function immediateMeasures(facts: PostmortemFacts, ctx: Context): Measure[] {
   for (const e of events) {
     if (e.type === 'incident.status_changed') {
       const who = ctx.name.actor(e.actor);
-      const what = e.data.to === 'resolved' ? 'resolved the incident' : e.data.to === 'mitigated' ? 'marked the incident mitigated' : `set the status to ${e.data.to}`;
+      const what =
+        e.data.to === 'resolved'
+          ? 'resolved the incident'
+          : e.data.to === 'mitigated'
+            ? 'marked the incident mitigated'
+            : `set the status to ${e.data.to}`;
       add(`${who} ${what} at ${ctx.clock(e.at)}.`);
     }
   }
@@ -686,7 +799,9 @@ interface Suggestion {
 
 function suggestions(facts: PostmortemFacts, ctx: Context): Suggestion[] {
   const out: Suggestion[] = [];
-  const manual = ctx.events.filter((e): e is TimelineEvent & { type: 'scale.requested' } => e.type === 'scale.requested' && e.actor.kind === 'user');
+  const manual = ctx.events.filter(
+    (e): e is TimelineEvent & { type: 'scale.requested' } => e.type === 'scale.requested' && e.actor.kind === 'user',
+  );
   const manualTargets = [...new Set(manual.map((e) => e.data.target))];
   for (const target of manualTargets) {
     const count = manual.filter((e) => e.data.target === target).length;
@@ -699,9 +814,10 @@ function suggestions(facts: PostmortemFacts, ctx: Context): Suggestion[] {
   const firstManual = manual[0];
   if (firstManual) {
     const afterAlert = between(facts.firstAlertAt, firstManual.at);
-    const reason = afterAlert !== null && afterAlert >= 0
-      ? `capacity was first requested at ${ctx.clock(firstManual.at)}, ${spokenDuration(afterAlert)} after the first alert`
-      : `capacity was added by hand during the incident`;
+    const reason =
+      afterAlert !== null && afterAlert >= 0
+        ? `capacity was first requested at ${ctx.clock(firstManual.at)}, ${spokenDuration(afterAlert)} after the first alert`
+        : `capacity was added by hand during the incident`;
     out.push({ text: 'Pre-scale before known high-traffic events (sales, launches)', reason, coveredBy: /pre-?scal/i });
   }
   const ackMs = between(facts.pageSentAt, facts.acknowledgedAt);
@@ -709,7 +825,8 @@ function suggestions(facts: PostmortemFacts, ctx: Context): Suggestion[] {
   if ((ackMs !== null && ackMs > 5 * 60_000) || unacknowledged) {
     out.push({
       text: 'Review the on-call escalation policy',
-      reason: ackMs !== null ? `the page took ${spokenDuration(ackMs)} to acknowledge` : 'the page was never acknowledged',
+      reason:
+        ackMs !== null ? `the page took ${spokenDuration(ackMs)} to acknowledge` : 'the page was never acknowledged',
       coveredBy: /escalation/i,
     });
   }
@@ -728,7 +845,8 @@ function suggestions(facts: PostmortemFacts, ctx: Context): Suggestion[] {
 function preventativeMeasures(followUps: string[], facts: PostmortemFacts, ctx: Context): Measure[] {
   const measures: Measure[] = followUps.map((text) => ({ text, source: 'people' }));
   for (const s of suggestions(facts, ctx)) {
-    if (!followUps.some((f) => s.coveredBy.test(f))) measures.push({ text: s.text, source: 'suggested', reason: s.reason });
+    if (!followUps.some((f) => s.coveredBy.test(f)))
+      measures.push({ text: s.text, source: 'suggested', reason: s.reason });
   }
   return measures.length > 0 ? measures : [{ text: PLACEHOLDERS.preventative, source: 'placeholder' }];
 }
@@ -740,13 +858,18 @@ function summaryFromTimeline(facts: PostmortemFacts, ctx: Context, durationText:
   const firstFired = ctx.events.find((e): e is TimelineEvent & { type: 'alert.fired' } => e.type === 'alert.fired');
   if (firstFired) {
     const name = alertName(firstFired.data.fingerprint, firstFired.data.title, ctx);
-    const opened = incident.declaredBy.kind === 'monitor' ? 'opened the incident' : `led to the incident declared at ${ctx.clock(facts.openedAt)}`;
+    const opened =
+      incident.declaredBy.kind === 'monitor'
+        ? 'opened the incident'
+        : `led to the incident declared at ${ctx.clock(facts.openedAt)}`;
     sentences.push(`${name} fired for ${incident.service} at ${ctx.clock(firstFired.at)} and ${opened}.`);
   } else {
     sentences.push(`${ctx.name.actor(incident.declaredBy)} declared the incident at ${ctx.clock(facts.openedAt)}.`);
   }
   if (facts.pageSentAt) {
-    const ack = facts.acknowledgedAt ? `; ${facts.acknowledgedBy ?? 'someone'} acknowledged at ${ctx.clock(facts.acknowledgedAt)}` : '; nobody acknowledged the page';
+    const ack = facts.acknowledgedAt
+      ? `; ${facts.acknowledgedBy ?? 'someone'} acknowledged at ${ctx.clock(facts.acknowledgedAt)}`
+      : '; nobody acknowledged the page';
     sentences.push(`The on-call engineer was paged at ${ctx.clock(facts.pageSentAt)}${ack}.`);
   }
   sentences.push(...capacitySentences(facts, ctx));
@@ -770,10 +893,17 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
   const lastEvent = events[events.length - 1]?.at ?? spanEnd;
   const multiDay = !sameLocalDay(spanStart, spanEnd, timeZone) || !sameLocalDay(spanStart, lastEvent, timeZone);
   const ctx: Context = {
-    incident, events, timeZone, multiDay, now,
+    incident,
+    events,
+    timeZone,
+    multiDay,
+    now,
     alerts: new Map(alerts.map((a) => [a.fingerprint, a])),
     alertEvents: eventsByAlert(events),
-    alertsFirst: input.alertsFirst ?? { startedAt: earliest(alerts.map((a) => a.startsAt)), seenAt: earliest(alerts.map((a) => a.firstSeenAt)) },
+    alertsFirst: input.alertsFirst ?? {
+      startedAt: earliest(alerts.map((a) => a.startsAt)),
+      seenAt: earliest(alerts.map((a) => a.firstSeenAt)),
+    },
     name: actorNamer([incident.declaredBy, ...events.map((e) => e.actor)]),
     clock: (at) => postmortemClock(at, timeZone, multiDay),
   };
@@ -788,8 +918,10 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
   const hm = (at: Date): string => local(at, timeZone, 'HH:mm');
   let period: string;
   if (ongoing) period = `${day(facts.openedAt)}, ${hm(facts.openedAt)} ${startLabel} – ongoing`;
-  else if (startLabel !== endLabel) period = `${day(facts.openedAt)}, ${hm(facts.openedAt)} ${startLabel} – ${sameLocalDay(facts.openedAt, facts.endAt, timeZone) ? '' : `${day(facts.endAt)}, `}${hm(facts.endAt)} ${endLabel}`;
-  else if (sameLocalDay(facts.openedAt, facts.endAt, timeZone)) period = `${day(facts.openedAt)}, ${hm(facts.openedAt)} – ${hm(facts.endAt)} ${startLabel}`;
+  else if (startLabel !== endLabel)
+    period = `${day(facts.openedAt)}, ${hm(facts.openedAt)} ${startLabel} – ${sameLocalDay(facts.openedAt, facts.endAt, timeZone) ? '' : `${day(facts.endAt)}, `}${hm(facts.endAt)} ${endLabel}`;
+  else if (sameLocalDay(facts.openedAt, facts.endAt, timeZone))
+    period = `${day(facts.openedAt)}, ${hm(facts.openedAt)} – ${hm(facts.endAt)} ${startLabel}`;
   else period = `${day(facts.openedAt)}, ${hm(facts.openedAt)} – ${day(facts.endAt)}, ${hm(facts.endAt)} ${startLabel}`;
 
   const rootCause = answer(answers.rootCause) ?? PLACEHOLDERS.rootCause;
@@ -900,7 +1032,9 @@ export function postmortemMarkdown(pm: Postmortem): string {
     `- **Root cause:** ${mdText(pm.rootCauseAndResolution.rootCause)}`,
     `- **Resolution:** ${mdText(pm.rootCauseAndResolution.resolution)}`,
     ...(pm.rootCauseAndResolution.fromTimeline.length > 0
-      ? [`- **What was done, from the timeline:** ${pm.rootCauseAndResolution.fromTimeline.map(escapeMarkdown).join(' ')}`]
+      ? [
+          `- **What was done, from the timeline:** ${pm.rootCauseAndResolution.fromTimeline.map(escapeMarkdown).join(' ')}`,
+        ]
       : []),
     '',
     '## Corrective and Preventative Measures',
@@ -915,7 +1049,9 @@ export function postmortemMarkdown(pm: Postmortem): string {
     '',
     '## Tasks',
     '',
-    ...(pm.tasksPlaceholder ? [pm.tasksPlaceholder] : pm.tasks.map((t) => `- [${t.done ? 'x' : ' '}] ${escapeMarkdown(t.text)}`)),
+    ...(pm.tasksPlaceholder
+      ? [pm.tasksPlaceholder]
+      : pm.tasks.map((t) => `- [${t.done ? 'x' : ' '}] ${escapeMarkdown(t.text)}`)),
     '',
     '## Metrics',
     '',

@@ -53,7 +53,15 @@ export interface ScaleOperation {
 
 export type NewScaleOperation = Omit<ScaleOperation, 'id'>;
 
-export type GuardrailRule = 'unknown_target' | 'no_change' | 'max' | 'min' | 'max_step' | 'cooldown' | 'not_allowed' | 'in_progress';
+export type GuardrailRule =
+  | 'unknown_target'
+  | 'no_change'
+  | 'max'
+  | 'min'
+  | 'max_step'
+  | 'cooldown'
+  | 'not_allowed'
+  | 'in_progress';
 
 export interface GuardrailRefusal {
   ok: false;
@@ -81,11 +89,17 @@ function refuse(rule: GuardrailRule, message: string): GuardrailRefusal {
 }
 
 /** The target a user named, or a refusal listing the ones there are. */
-export function findScaleTarget(targets: readonly ScaleTarget[], name: string): { ok: true; target: ScaleTarget } | GuardrailRefusal {
+export function findScaleTarget(
+  targets: readonly ScaleTarget[],
+  name: string,
+): { ok: true; target: ScaleTarget } | GuardrailRefusal {
   const target = targets.find((t) => t.name === name);
   if (target) return { ok: true, target };
   const known = targets.map((t) => t.name).join(', ');
-  return refuse('unknown_target', `there is no scale target "${name}"; ${known ? `the targets are ${known}` : 'none are configured'}`);
+  return refuse(
+    'unknown_target',
+    `there is no scale target "${name}"; ${known ? `the targets are ${known}` : 'none are configured'}`,
+  );
 }
 
 function normalizeHandle(handle: string): string {
@@ -103,7 +117,10 @@ function notAllowed(target: ScaleTarget, userGroups: string[]): GuardrailRefusal
   if (allowed.length === 0) return null;
   const groups = new Set(userGroups.map(normalizeHandle));
   if (allowed.some((g) => groups.has(g))) return null;
-  return refuse('not_allowed', `scaling ${target.name} is limited to members of ${allowed.map((g) => `@${g}`).join(' or ')}`);
+  return refuse(
+    'not_allowed',
+    `scaling ${target.name} is limited to members of ${allowed.map((g) => `@${g}`).join(' or ')}`,
+  );
 }
 
 function inProgress(name: string, last: ScaleOperation | null): GuardrailRefusal | null {
@@ -111,10 +128,19 @@ function inProgress(name: string, last: ScaleOperation | null): GuardrailRefusal
   return refuse('in_progress', `${name} is being scaled right now (operation #${last.id}); wait for it to finish`);
 }
 
-function maxStepBroken(target: ScaleTarget, change: ScaleChange, current: number | null, delta: number): GuardrailRefusal | null {
+function maxStepBroken(
+  target: ScaleTarget,
+  change: ScaleChange,
+  current: number | null,
+  delta: number,
+): GuardrailRefusal | null {
   if (Math.abs(delta) <= target.maxStep) return null;
-  const verb = delta > 0 ? `add at most ${instances(target.maxStep)} to` : `remove at most ${instances(target.maxStep)} from`;
-  const detail = change.kind === 'relative' || current === null ? `asked for ${changeText(change)}` : `it has ${current}, so ${change.size} would ${delta > 0 ? 'add' : 'remove'} ${Math.abs(delta)}`;
+  const verb =
+    delta > 0 ? `add at most ${instances(target.maxStep)} to` : `remove at most ${instances(target.maxStep)} from`;
+  const detail =
+    change.kind === 'relative' || current === null
+      ? `asked for ${changeText(change)}`
+      : `it has ${current}, so ${change.size} would ${delta > 0 ? 'add' : 'remove'} ${Math.abs(delta)}`;
   return refuse('max_step', `one request may ${verb} ${target.name} (max step); ${detail}`);
 }
 
@@ -127,7 +153,10 @@ function coolingDown(target: ScaleTarget, last: ScaleOperation | null, now: Date
   if (elapsedMs >= cooldownMs) return null;
   const elapsed = Math.floor(elapsedMs / 1000);
   const remaining = Math.ceil((cooldownMs - elapsedMs) / 1000);
-  return refuse('cooldown', `${target.name} was scaled ${elapsed} s ago; wait ${remaining} s more (cooldown ${target.cooldownSeconds} s)`);
+  return refuse(
+    'cooldown',
+    `${target.name} was scaled ${elapsed} s ago; wait ${remaining} s more (cooldown ${target.cooldownSeconds} s)`,
+  );
 }
 
 /** An operation on another target says nothing about this one. */
@@ -201,7 +230,10 @@ export function checkGuardrails(input: {
     return refuse('min', `${name} may not go below ${instances(min)} (min); it has ${current}, ${detail}`);
   }
 
-  return maxStepBroken(target, change, current, delta) ?? coolingDown(target, last, now) ?? { ok: true, from: current, to, delta };
+  return (
+    maxStepBroken(target, change, current, delta) ??
+    coolingDown(target, last, now) ?? { ok: true, from: current, to, delta }
+  );
 }
 
 /** What a refused operation stores as its error, and what its timeline event says. */
@@ -213,10 +245,17 @@ export function refusalError(refusal: Pick<GuardrailRefusal, 'rule' | 'message'>
  * The idempotency key of a scale request. `clickId` identifies the click or command (Slack's action_ts or
  * trigger_id): the same click delivered twice gives the same key, another click another key.
  */
-export function scaleRequestKey(input: { incidentId: number | null; target: string; change: string; clickId: string }): string {
+export function scaleRequestKey(input: {
+  incidentId: number | null;
+  target: string;
+  change: string;
+  clickId: string;
+}): string {
   const incident = input.incidentId === null ? 'none' : `inc-${input.incidentId}`;
   // The click id, last, is encoded so it cannot contain the separator: distinct inputs never make the same key.
-  return ['scale', incident, input.target, encodeURIComponent(input.change), encodeURIComponent(input.clickId)].join('/');
+  return ['scale', incident, input.target, encodeURIComponent(input.change), encodeURIComponent(input.clickId)].join(
+    '/',
+  );
 }
 
 /** 64-bit FNV-1a over the UTF-16 code units: small, pure and stable across Node versions. */
@@ -240,7 +279,9 @@ export const CLIENT_TOKEN_MAX_LENGTH = 64;
  */
 export function ec2ClientToken(requestKey: string): string {
   const hash = fnv1a64(requestKey);
-  const readable = `fb-${requestKey}`.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, CLIENT_TOKEN_MAX_LENGTH - hash.length - 1);
+  const readable = `fb-${requestKey}`
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .slice(0, CLIENT_TOKEN_MAX_LENGTH - hash.length - 1);
   return `${readable}-${hash}`;
 }
 
@@ -269,11 +310,26 @@ export const scaleTimelineEvents = {
     return { at: now, type: 'scale.completed', actor: FIREBREAK, data: { target: op.target, capacity } };
   },
   failed(op: Pick<ScaleOperation, 'target'>, error: { code: string; message: string }, now: Date): TimelineEventDraft {
-    return { at: now, type: 'scale.failed', actor: FIREBREAK, data: { target: op.target, code: error.code, message: error.message } };
+    return {
+      at: now,
+      type: 'scale.failed',
+      actor: FIREBREAK,
+      data: { target: op.target, code: error.code, message: error.message },
+    };
   },
   /** A guardrail refusal, recorded as the requester's: they asked, and were told why not. */
-  refused(input: { target: string; requestedBy: Actor; refusal: Pick<GuardrailRefusal, 'rule' | 'message'>; now: Date }): TimelineEventDraft {
-    return { at: input.now, type: 'scale.refused', actor: input.requestedBy, data: { target: input.target, rule: input.refusal.rule, message: input.refusal.message } };
+  refused(input: {
+    target: string;
+    requestedBy: Actor;
+    refusal: Pick<GuardrailRefusal, 'rule' | 'message'>;
+    now: Date;
+  }): TimelineEventDraft {
+    return {
+      at: input.now,
+      type: 'scale.refused',
+      actor: input.requestedBy,
+      data: { target: input.target, rule: input.refusal.rule, message: input.refusal.message },
+    };
   },
 };
 
@@ -285,7 +341,9 @@ export function capacityLine(
   op: Pick<ScaleOperation, 'target' | 'from' | 'to' | 'status' | 'error'>,
   current: { running: number; pending?: number } | null,
 ): string {
-  const running = current ? `now ${current.running} running${current.pending ? `, ${current.pending} starting` : ''}` : null;
+  const running = current
+    ? `now ${current.running} running${current.pending ? `, ${current.pending} starting` : ''}`
+    : null;
   let detail: string;
   switch (op.status) {
     case 'requested':

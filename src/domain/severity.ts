@@ -17,10 +17,28 @@ export function worseOf(a: Severity, b: Severity): Severity {
 
 /** The words monitoring systems use, mapped to ours; the policy file may add to it. */
 export const DEFAULT_SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
-  sev1: 'sev1', p1: 'sev1', critical: 'sev1', page: 'sev1', fatal: 'sev1', emergency: 'sev1',
-  sev2: 'sev2', p2: 'sev2', high: 'sev2', major: 'sev2', error: 'sev2',
-  sev3: 'sev3', p3: 'sev3', warning: 'sev3', warn: 'sev3', medium: 'sev3', minor: 'sev3',
-  sev4: 'sev4', p4: 'sev4', info: 'sev4', low: 'sev4', none: 'sev4',
+  sev1: 'sev1',
+  p1: 'sev1',
+  critical: 'sev1',
+  page: 'sev1',
+  fatal: 'sev1',
+  emergency: 'sev1',
+  sev2: 'sev2',
+  p2: 'sev2',
+  high: 'sev2',
+  major: 'sev2',
+  error: 'sev2',
+  sev3: 'sev3',
+  p3: 'sev3',
+  warning: 'sev3',
+  warn: 'sev3',
+  medium: 'sev3',
+  minor: 'sev3',
+  sev4: 'sev4',
+  p4: 'sev4',
+  info: 'sev4',
+  low: 'sev4',
+  none: 'sev4',
 };
 
 export function severityFromWord(

@@ -27,17 +27,42 @@ export interface TimelineData {
   'scale.refused': { target: string; rule: string; message: string };
   'incident.mitigated': { message?: string };
   /** What people said when resolving: the postmortem's summary, impact, root cause, resolution and tasks. */
-  'incident.resolved': { summary?: string; impact?: string; rootCause?: string; resolution?: string; followUps?: string[] };
+  'incident.resolved': {
+    summary?: string;
+    impact?: string;
+    rootCause?: string;
+    resolution?: string;
+    followUps?: string[];
+  };
   'postmortem.drafted': { url?: string };
 }
 
 export type TimelineEventType = keyof TimelineData;
 export const TIMELINE_EVENT_TYPES = [
-  'alert.fired', 'alert.resolved', 'incident.declared', 'incident.status_changed', 'incident.severity_changed',
-  'incident.lead_assigned', 'page.sent', 'page.acknowledged', 'page.escalated', 'page.reassigned', 'page.resolved',
-  'page.unacknowledged', 'page.failed', 'responder.joined',
-  'note.added', 'message.pinned', 'scale.requested', 'scale.started', 'scale.completed', 'scale.failed', 'scale.refused',
-  'incident.mitigated', 'incident.resolved', 'postmortem.drafted',
+  'alert.fired',
+  'alert.resolved',
+  'incident.declared',
+  'incident.status_changed',
+  'incident.severity_changed',
+  'incident.lead_assigned',
+  'page.sent',
+  'page.acknowledged',
+  'page.escalated',
+  'page.reassigned',
+  'page.resolved',
+  'page.unacknowledged',
+  'page.failed',
+  'responder.joined',
+  'note.added',
+  'message.pinned',
+  'scale.requested',
+  'scale.started',
+  'scale.completed',
+  'scale.failed',
+  'scale.refused',
+  'incident.mitigated',
+  'incident.resolved',
+  'postmortem.drafted',
 ] as const satisfies readonly TimelineEventType[];
 
 /** A timeline event not yet stored. Discriminated on `type` so `data` is typed. */

@@ -8,7 +8,15 @@ import type { Chat, ChatMessage, MessageMarker } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import {
-  CHANNEL_RECHECK_MS, enqueueAnnouncement, enqueueCardUpdate, enqueueChannelSetup, enqueuePin, JOB, WAITING_FOR_CHANNEL_JOBS, type JobKind, type Notice,
+  CHANNEL_RECHECK_MS,
+  enqueueAnnouncement,
+  enqueueCardUpdate,
+  enqueueChannelSetup,
+  enqueuePin,
+  JOB,
+  WAITING_FOR_CHANNEL_JOBS,
+  type JobKind,
+  type Notice,
 } from './outbox-jobs';
 
 /** What the handlers need to render messages; the renderer lives with the chat platform's views. */
@@ -41,7 +49,13 @@ async function loadIncident(store: Store, job: OutboxJob): Promise<Incident | nu
  * replica can never take it for its own incident.
  */
 async function createChannel(deps: IncidentChannelDeps, incident: Incident): Promise<{ id: string; name: string }> {
-  const base = incidentChannelName({ prefix: deps.channelPrefix, openedAt: incident.openedAt, timeZone: deps.timeZone, title: incident.title, incidentId: incident.id });
+  const base = incidentChannelName({
+    prefix: deps.channelPrefix,
+    openedAt: incident.openedAt,
+    timeZone: deps.timeZone,
+    title: incident.title,
+    incidentId: incident.id,
+  });
   const candidates = channelNameCandidates(base, incident.id);
   for (const name of candidates) {
     const claim = await deps.store.channelNames.claim(name, incident.id, deps.clock.now());
@@ -52,12 +66,21 @@ async function createChannel(deps: IncidentChannelDeps, incident: Incident): Pro
       if (!isFirebreakError(error, 'CHAT_NAME_TAKEN')) throw error;
       if (claim === 'ours') {
         const existing = await deps.chat.findChannelByName(name);
-        if (existing && existing.creatorId === (await deps.chat.botUserId()) && !(await deps.store.incidents.findByChannel(existing.id))) return existing;
+        if (
+          existing &&
+          existing.creatorId === (await deps.chat.botUserId()) &&
+          !(await deps.store.incidents.findByChannel(existing.id))
+        )
+          return existing;
       }
       // Taken by people, or by a channel from before this database: the next name.
     }
   }
-  throw new FirebreakError('CHAT_REJECTED', `every name Firebreak tries for the channel is taken (${candidates.join(', ')})`, { step: 'creating the incident channel' });
+  throw new FirebreakError(
+    'CHAT_REJECTED',
+    `every name Firebreak tries for the channel is taken (${candidates.join(', ')})`,
+    { step: 'creating the incident channel' },
+  );
 }
 
 export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKind, JobHandler> {
@@ -78,7 +101,8 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
       incident = opened.incident;
       created = `created the incident channel #${incident.channelName} (${incident.channelId})`;
     }
-    if (incident.cardTs || !incident.channelId) return created ? sent(created) : skipped('the incident already has its channel and card');
+    if (incident.cardTs || !incident.channelId)
+      return created ? sent(created) : skipped('the incident already has its channel and card');
     const card = await postCardFor(job, incident, incident.channelId);
     return sent(created ? `${created}; ${card}` : card);
   };
@@ -97,7 +121,9 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
         await enqueueAnnouncement(tx, incident.id, clock.now());
         await tx.outbox.bringForward(incident.id, WAITING_FOR_CHANNEL_JOBS, clock.now());
       });
-      return { refused: `could not create a channel for INC-${incident.id} (${error.message}); announcing it in #${deps.announceChannel} instead` };
+      return {
+        refused: `could not create a channel for INC-${incident.id} (${error.message}); announcing it in #${deps.announceChannel} instead`,
+      };
     }
     return {
       incident: await store.transaction(async (tx) => {
@@ -125,7 +151,11 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
    * look first. An attempt that never got that far (killed while an earlier job of its lane ran) posts at
    * once, without spending Slack's history budget.
    */
-  async function postOnce(job: OutboxJob, channel: string, message: ChatMessage & { marker: MessageMarker }): Promise<{ posted: PostedMessage; found: boolean }> {
+  async function postOnce(
+    job: OutboxJob,
+    channel: string,
+    message: ChatMessage & { marker: MessageMarker },
+  ): Promise<{ posted: PostedMessage; found: boolean }> {
     if (job.sendingSince) {
       const found = await chat.findMarkedMessage(channel, message.marker, job.createdAt);
       if (found) return { posted: found, found: true };
@@ -144,14 +174,19 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
   /** Posts the card (or finds it, posted before a crash), then queues its pin. */
   async function postCardFor(job: OutboxJob, incident: Incident, channelId: string): Promise<string> {
     const message = await deps.render.card({ incident, store, now: clock.now() });
-    const { posted, found } = await postOnce(job, channelId, { ...message, marker: { kind: 'incident_card', incidentId: incident.id } });
+    const { posted, found } = await postOnce(job, channelId, {
+      ...message,
+      marker: { kind: 'incident_card', incidentId: incident.id },
+    });
     await store.transaction(async (tx) => {
       await tx.incidents.update(incident.id, { cardTs: posted.ts });
       await enqueuePin(tx, incident.id, clock.now());
       // The card found after a restart shows the state of then: bring it up to date.
       if (found) await enqueueCardUpdate(tx, incident.id, clock.now());
     });
-    return found ? `found the incident card posted before a restart in #${incident.channelName}` : `posted the incident card in #${incident.channelName}`;
+    return found
+      ? `found the incident card posted before a restart in #${incident.channelName}`
+      : `posted the incident card in #${incident.channelName}`;
   }
 
   /** A card job stored by an earlier version (which queued the card after the channel): it still posts the card, unless done. */
@@ -172,7 +207,8 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
   const updateCard: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     // Before the card is posted there is nothing to edit: posting renders the latest state anyway.
-    if (!incident?.channelId || !incident.cardTs) return skipped('the card is not posted yet; posting it will show the latest state');
+    if (!incident?.channelId || !incident.cardTs)
+      return skipped('the card is not posted yet; posting it will show the latest state');
     const message = await deps.render.card({ incident, store, now: clock.now() });
     await chat.updateMessage(incident.channelId, incident.cardTs, message);
     return sent(`updated the incident card in #${incident.channelName}`);
@@ -182,19 +218,27 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     const incident = await loadIncident(store, job);
     if (!incident || incident.announcement) return skipped('already announced');
     if (!incident.channelId && !incident.channelFailure) return skipped('no channel to announce yet');
-    const message = { ...deps.render.announcement(incident), marker: { kind: 'incident_announcement' as const, incidentId: incident.id } };
+    const message = {
+      ...deps.render.announcement(incident),
+      marker: { kind: 'incident_announcement' as const, incidentId: incident.id },
+    };
     const { posted, found } = await postOnce(job, deps.announceChannel, message);
     await store.incidents.update(incident.id, { announcement: posted });
-    return sent(found ? `found the announcement of INC-${incident.id} posted before a restart` : `announced INC-${incident.id} in #${deps.announceChannel}`);
+    return sent(
+      found
+        ? `found the announcement of INC-${incident.id} posted before a restart`
+        : `announced INC-${incident.id} in #${deps.announceChannel}`,
+    );
   };
 
   const postNotice: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    const notice = job.payload['notice'] as Notice | undefined;
+    const notice = job.payload.notice as Notice | undefined;
     if (!incident || !notice) return skipped('no incident or no notice');
     if (channelRefused(incident)) return skipped('the incident has no channel (Slack refused to create it)');
     // The channel is still being created (Slack may be down): the notice waits for it, it is not dropped.
-    if (!incident.channelId) return deferred('waiting for the incident channel', new Date(clock.now().getTime() + CHANNEL_RECHECK_MS));
+    if (!incident.channelId)
+      return deferred('waiting for the incident channel', new Date(clock.now().getTime() + CHANNEL_RECHECK_MS));
     await chat.postMessage(incident.channelId, deps.render.notice(incident, notice));
     return sent(`posted the ${notice} notice in #${incident.channelName}`);
   };
@@ -209,4 +253,3 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     [JOB.postNotice]: postNotice,
   };
 }
-

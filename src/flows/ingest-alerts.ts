@@ -52,7 +52,15 @@ function newBatch(): Batch {
 }
 
 /** Stores a plan; returns the incident as it now stands. */
-async function applyPlan(tx: StoreTransaction, batch: Batch, plan: IntakePlan, incident: Incident | null, existing: AlertRecord | null, now: Date, hooks: IncidentHooks | undefined): Promise<Incident> {
+async function applyPlan(
+  tx: StoreTransaction,
+  batch: Batch,
+  plan: IntakePlan,
+  incident: Incident | null,
+  existing: AlertRecord | null,
+  now: Date,
+  hooks: IncidentHooks | undefined,
+): Promise<Incident> {
   let current = incident;
   if (plan.open) {
     current = await tx.incidents.insert(plan.open);
@@ -72,7 +80,14 @@ async function applyPlan(tx: StoreTransaction, batch: Batch, plan: IntakePlan, i
   return current;
 }
 
-async function ingestOne(tx: StoreTransaction, batch: Batch, alert: NormalizedAlert, now: Date, policy: IntakePolicy | undefined, hooks: IncidentHooks | undefined): Promise<{ incidentId: number | null; opened: boolean }> {
+async function ingestOne(
+  tx: StoreTransaction,
+  batch: Batch,
+  alert: NormalizedAlert,
+  now: Date,
+  policy: IntakePolicy | undefined,
+  hooks: IncidentHooks | undefined,
+): Promise<{ incidentId: number | null; opened: boolean }> {
   const group = groupingKey(alert);
   const known = batch.openIncidents.get(group);
   const incident = known !== undefined ? known : await tx.incidents.findOpenByGroupKey(group);
@@ -99,7 +114,11 @@ interface Stored {
  * Ingests one delivery (one webhook body). `deliveryKey` identifies the delivery — the same body sent
  * twice has the same key — so the second time the stored answer is returned and nothing changes.
  */
-export async function ingestAlerts(deps: IngestDeps, deliveryKey: string, alerts: NormalizedAlert[]): Promise<IngestResult> {
+export async function ingestAlerts(
+  deps: IngestDeps,
+  deliveryKey: string,
+  alerts: NormalizedAlert[],
+): Promise<IngestResult> {
   const [stored] = await storeRetryingConflicts(deps, [{ deliveryKey, alerts }]);
   announce(deps, [stored as Stored]);
   return (stored as Stored).result;
@@ -116,7 +135,12 @@ export async function ingestAlerts(deps: IngestDeps, deliveryKey: string, alerts
  */
 export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number } = {}): Ingest {
   const maxAlerts = options.maxAlerts ?? 100;
-  type Waiting = { deliveryKey: string; alerts: NormalizedAlert[]; resolve(result: IngestResult): void; reject(error: unknown): void };
+  type Waiting = {
+    deliveryKey: string;
+    alerts: NormalizedAlert[];
+    resolve(result: IngestResult): void;
+    reject(error: unknown): void;
+  };
   let queue: Waiting[] = [];
   let storing = false;
 
@@ -124,7 +148,9 @@ export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number 
     try {
       const stored = await storeRetryingConflicts(deps, batch);
       announce(deps, stored);
-      stored.forEach((s, i) => batch[i]?.resolve(s.result));
+      stored.forEach((s, i) => {
+        batch[i]?.resolve(s.result);
+      });
     } catch {
       for (const waiting of batch) {
         ingestAlerts(deps, waiting.deliveryKey, waiting.alerts).then(waiting.resolve, waiting.reject);
@@ -172,7 +198,10 @@ function batchSize(queue: ReadonlyArray<{ alerts: readonly unknown[] }>, maxAler
 }
 
 /** Stores the deliveries in one transaction; two replicas racing to open one incident retry once. */
-async function storeRetryingConflicts(deps: IngestDeps, deliveries: ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>): Promise<Stored[]> {
+async function storeRetryingConflicts(
+  deps: IngestDeps,
+  deliveries: ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>,
+): Promise<Stored[]> {
   try {
     return await storeTogether(deps, deliveries);
   } catch (error) {
@@ -183,23 +212,35 @@ async function storeRetryingConflicts(deps: IngestDeps, deliveries: ReadonlyArra
   }
 }
 
-async function storeTogether(deps: IngestDeps, deliveries: ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>): Promise<Stored[]> {
+async function storeTogether(
+  deps: IngestDeps,
+  deliveries: ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>,
+): Promise<Stored[]> {
   const now = deps.clock.now();
   return deps.store.transaction(async (tx) => {
     const batch = newBatch();
     const stored: Stored[] = [];
-    for (const { deliveryKey, alerts } of deliveries) stored.push(await storeDelivery(tx, batch, deps, deliveryKey, alerts, now));
+    for (const { deliveryKey, alerts } of deliveries)
+      stored.push(await storeDelivery(tx, batch, deps, deliveryKey, alerts, now));
     // After every alert of the batch is stored, so each edit shows all of them.
     for (const incidentId of batch.cardsToEdit) await enqueueCardUpdate(tx, incidentId, now);
     return stored;
   });
 }
 
-async function storeDelivery(tx: StoreTransaction, batch: Batch, deps: IngestDeps, deliveryKey: string, alerts: NormalizedAlert[], now: Date): Promise<Stored> {
+async function storeDelivery(
+  tx: StoreTransaction,
+  batch: Batch,
+  deps: IngestDeps,
+  deliveryKey: string,
+  alerts: NormalizedAlert[],
+  now: Date,
+): Promise<Stored> {
   const seen = await tx.deliveries.find(deliveryKey);
   // A repeat within the window is the monitor retrying one delivery. The same bytes much later are news:
   // an alert that resolved and fired again (a generic alert's body carries no timestamp).
-  if (seen && now.getTime() - seen.receivedAt.getTime() < REDELIVERY_WINDOW_MS) return { result: { ...(seen.response as StoredAnswer), duplicate: true }, opened: [] };
+  if (seen && now.getTime() - seen.receivedAt.getTime() < REDELIVERY_WINDOW_MS)
+    return { result: { ...(seen.response as StoredAnswer), duplicate: true }, opened: [] };
   if (seen) await tx.deliveries.forget(deliveryKey);
   const incidents = new Set<number>();
   const opened: number[] = [];

@@ -15,14 +15,26 @@ export type JobKind = (typeof JOB)[keyof typeof JOB];
 
 /** Jobs that post or edit a message: Slack allows about one a second per channel, so their lane is paced. */
 // Opening the channel posts the card in it, too.
-export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([JOB.openChannel, JOB.announce, JOB.postCard, JOB.updateCard, JOB.postNotice, 'postmortem.post']);
+export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([
+  JOB.openChannel,
+  JOB.announce,
+  JOB.postCard,
+  JOB.updateCard,
+  JOB.postNotice,
+  'postmortem.post',
+]);
 
 /**
  * Jobs that wait for the incident's channel (to post in it, invite to it, link it). They look again only now
  * and then; the channel's creation (or Slack's refusal of it) brings them forward at once, so a storm of
  * waiting jobs does not keep the outbox busy looking.
  */
-export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [JOB.postNotice, 'oncall.invite', 'page.trigger', 'postmortem.post'];
+export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [
+  JOB.postNotice,
+  'oncall.invite',
+  'page.trigger',
+  'postmortem.post',
+];
 /** How often a job waiting for the channel looks again by itself. */
 export const CHANNEL_RECHECK_MS = 30_000;
 
@@ -32,7 +44,12 @@ export function incidentLane(incidentId: number): string {
 }
 export const ANNOUNCE_LANE = 'announcements';
 
-function job(kind: JobKind, incidentId: number, extra: Partial<NewOutboxJob> = {}, lane = incidentLane(incidentId)): NewOutboxJob {
+function job(
+  kind: JobKind,
+  incidentId: number,
+  extra: Partial<NewOutboxJob> = {},
+  lane = incidentLane(incidentId),
+): NewOutboxJob {
   return { kind, incidentId, ...extra, payload: { lane, ...(extra.payload ?? {}) } };
 }
 
@@ -62,6 +79,11 @@ export async function enqueueCardUpdate(tx: StoreTransaction, incidentId: number
 
 export type Notice = 'all_alerts_resolved' | 'page_unacknowledged';
 
-export async function enqueueNotice(tx: StoreTransaction, incidentId: number, notice: Notice, now: Date): Promise<void> {
+export async function enqueueNotice(
+  tx: StoreTransaction,
+  incidentId: number,
+  notice: Notice,
+  now: Date,
+): Promise<void> {
   await tx.outbox.enqueue(job(JOB.postNotice, incidentId, { payload: { notice } }), now);
 }

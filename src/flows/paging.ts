@@ -5,8 +5,16 @@
 import { FIREBREAK, type Actor } from '../domain/actor';
 import { channelRefused, type Incident } from '../domain/incident';
 import {
-  isOverdue, pageAcknowledged, pageSent, pageSeverity, pageSummary, requestPage, shouldPage,
-  type OnCallState, type PageState, type PagingPolicy,
+  isOverdue,
+  pageAcknowledged,
+  pageSent,
+  pageSeverity,
+  pageSummary,
+  requestPage,
+  shouldPage,
+  type OnCallState,
+  type PageState,
+  type PagingPolicy,
 } from '../domain/paging';
 import { forIncident, type TimelineEventDraft } from '../domain/timeline';
 import { errorMessage, FirebreakError, isFirebreakError } from '../errors';
@@ -60,11 +68,26 @@ async function loadIncident(store: Store, job: OutboxJob): Promise<Incident | nu
 }
 
 /** Stores a page request (automatic or by hand) and queues it; the page.sent event follows delivery. */
-export async function queuePage(tx: StoreTransaction, incident: Incident, now: Date, request: { actor: Actor; message?: string }): Promise<Incident> {
+export async function queuePage(
+  tx: StoreTransaction,
+  incident: Incident,
+  now: Date,
+  request: { actor: Actor; message?: string },
+): Promise<Incident> {
   const page = requestPage(incident.page, incident.id, now);
   const updated = await tx.incidents.update(incident.id, { page });
   await tx.outbox.enqueue(
-    { kind: PAGE_JOB.trigger, incidentId: incident.id, coalesceKey: `page:${incident.id}`, urgent: true, payload: { lane: pagerLane(incident.id), actor: request.actor, ...(request.message ? { message: request.message } : {}) } },
+    {
+      kind: PAGE_JOB.trigger,
+      incidentId: incident.id,
+      coalesceKey: `page:${incident.id}`,
+      urgent: true,
+      payload: {
+        lane: pagerLane(incident.id),
+        actor: request.actor,
+        ...(request.message ? { message: request.message } : {}),
+      },
+    },
     now,
   );
   await enqueueCardUpdate(tx, incident.id, now);
@@ -74,9 +97,18 @@ export async function queuePage(tx: StoreTransaction, incident: Incident, now: D
 /** Called in the transaction that opens an incident: page it if its severity says so, find who is on call. */
 export function pagingOnOpen(setup: PagingSetup) {
   return async (tx: StoreTransaction, incident: Incident, now: Date): Promise<void> => {
-    if (setup.pager && shouldPage(setup.policy, incident.severity)) await queuePage(tx, incident, now, { actor: FIREBREAK });
+    if (setup.pager && shouldPage(setup.policy, incident.severity))
+      await queuePage(tx, incident, now, { actor: FIREBREAK });
     if (setup.onCall && setup.escalationPolicyIds.length > 0) {
-      await tx.outbox.enqueue({ kind: PAGE_JOB.inviteOnCall, incidentId: incident.id, coalesceKey: `oncall:${incident.id}`, payload: { lane: pagerLane(incident.id) } }, now);
+      await tx.outbox.enqueue(
+        {
+          kind: PAGE_JOB.inviteOnCall,
+          incidentId: incident.id,
+          coalesceKey: `oncall:${incident.id}`,
+          payload: { lane: pagerLane(incident.id) },
+        },
+        now,
+      );
     }
   };
 }
@@ -88,14 +120,21 @@ export function pagingOnOpen(setup: PagingSetup) {
 export function pagingOnChange(setup: PagingSetup) {
   return async (tx: StoreTransaction, before: Incident, after: Incident, now: Date): Promise<void> => {
     if (!setup.pager) return;
-    const raisedToPaging = after.status !== 'resolved' && !after.page && shouldPage(setup.policy, after.severity) && !shouldPage(setup.policy, before.severity);
+    const raisedToPaging =
+      after.status !== 'resolved' &&
+      !after.page &&
+      shouldPage(setup.policy, after.severity) &&
+      !shouldPage(setup.policy, before.severity);
     if (raisedToPaging) {
       await queuePage(tx, after, now, { actor: FIREBREAK, message: `severity raised to ${after.severity}` });
       return;
     }
     if (!after.page || before.status === 'resolved' || after.status !== 'resolved') return;
     if (after.page.status === 'resolved' || after.page.status === 'failed') return;
-    await tx.outbox.enqueue({ kind: PAGE_JOB.resolve, incidentId: after.id, payload: { lane: pagerLane(after.id) } }, now);
+    await tx.outbox.enqueue(
+      { kind: PAGE_JOB.resolve, incidentId: after.id, payload: { lane: pagerLane(after.id) } },
+      now,
+    );
   };
 }
 
@@ -109,7 +148,11 @@ export async function acknowledgePage(
   const result = await deps.store.transaction(async (tx) => {
     const incident = await tx.incidents.findById(incidentId);
     if (!incident?.page) return { ok: false as const, reason: 'This incident has not paged anyone.' };
-    if (incident.page.status === 'acknowledged') return { ok: false as const, reason: `The page was already acknowledged by ${incident.page.acknowledgedBy ?? 'someone'}.` };
+    if (incident.page.status === 'acknowledged')
+      return {
+        ok: false as const,
+        reason: `The page was already acknowledged by ${incident.page.acknowledgedBy ?? 'someone'}.`,
+      };
     if (incident.page.status === 'resolved') return { ok: false as const, reason: 'The page is already resolved.' };
     const by = actor.name ?? actor.id;
     await tx.incidents.update(incidentId, { page: pageAcknowledged(incident.page, `<@${actor.id}>`, now) });
@@ -131,7 +174,10 @@ function customDetails(incident: Incident, firing: Array<{ title: string; count:
     incident: `INC-${incident.id}`,
     service: incident.service,
     status: incident.status,
-    firing_alerts: [...firing.map((a) => (a.count > 1 ? `${a.title} (×${a.count})` : a.title)), ...(more > 0 ? [`…and ${more} more`] : [])],
+    firing_alerts: [
+      ...firing.map((a) => (a.count > 1 ? `${a.title} (×${a.count})` : a.title)),
+      ...(more > 0 ? [`…and ${more} more`] : []),
+    ],
     ...(incident.channelName ? { slack_channel: `#${incident.channelName}` } : {}),
   };
 }
@@ -161,10 +207,14 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     // briefly: with Slack down, the page goes without the link rather than late.
     const waited = clock.now().getTime() - incident.page.requestedAt.getTime();
     // (Its creation brings this job forward at once.)
-    if (!incident.channelId && waited < CHANNEL_WAIT_MS) return deferred('waiting briefly for the incident channel to link it', new Date(incident.page.requestedAt.getTime() + CHANNEL_WAIT_MS));
+    if (!incident.channelId && waited < CHANNEL_WAIT_MS)
+      return deferred(
+        'waiting briefly for the incident channel to link it',
+        new Date(incident.page.requestedAt.getTime() + CHANNEL_WAIT_MS),
+      );
     const alerts = await store.alerts.listFiring(incident.id, PAGE_MAX_ALERTS);
-    const message = typeof job.payload['message'] === 'string' ? job.payload['message'] : undefined;
-    const actor = (job.payload['actor'] as Actor | undefined) ?? FIREBREAK;
+    const message = typeof job.payload.message === 'string' ? job.payload.message : undefined;
+    const actor = (job.payload.actor as Actor | undefined) ?? FIREBREAK;
     const alreadyThere = await triggerGotThrough(job, incident.page);
     try {
       if (!alreadyThere) {
@@ -177,16 +227,28 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
           severity: pageSeverity(incident.severity),
           component: incident.service,
           customDetails: customDetails(incident, alerts),
-          ...(incident.channelId ? { links: [{ href: deps.channelLink(incident.channelId), text: `Slack: #${incident.channelName ?? incident.channelId}` }] } : {}),
+          ...(incident.channelId
+            ? {
+                links: [
+                  {
+                    href: deps.channelLink(incident.channelId),
+                    text: `Slack: #${incident.channelName ?? incident.channelId}`,
+                  },
+                ],
+              }
+            : {}),
         });
       }
     } catch (error) {
       if (!isFirebreakError(error, 'PAGE_REJECTED')) throw error;
       // Refused for good: say so on the timeline and the card rather than retry forever.
       const now = clock.now();
+      const page = incident.page;
       await store.transaction(async (tx) => {
-        await tx.incidents.update(incident.id, { page: { ...incident.page!, status: 'failed', error: error.message } });
-        await tx.timeline.append(event({ at: now, type: 'page.failed', actor: FIREBREAK, data: { message: error.message } }, incident.id));
+        await tx.incidents.update(incident.id, { page: { ...page, status: 'failed', error: error.message } });
+        await tx.timeline.append(
+          event({ at: now, type: 'page.failed', actor: FIREBREAK, data: { message: error.message } }, incident.id),
+        );
         await enqueueCardUpdate(tx, incident.id, now);
       });
       return sent(`PagerDuty refused the page for INC-${incident.id}: ${error.message}`);
@@ -195,73 +257,132 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     const page = pageSent(incident.page, now, policy);
     await store.transaction(async (tx) => {
       await tx.incidents.update(incident.id, { page });
-      await tx.timeline.append(event({ at: now, type: 'page.sent', actor, data: { dedupKey: page.dedupKey, count: page.count, ...(message ? { message } : {}) } }, incident.id));
+      await tx.timeline.append(
+        event(
+          {
+            at: now,
+            type: 'page.sent',
+            actor,
+            data: { dedupKey: page.dedupKey, count: page.count, ...(message ? { message } : {}) },
+          },
+          incident.id,
+        ),
+      );
       await enqueueCardUpdate(tx, incident.id, now);
       // The acknowledgement deadline is a stored job, so it survives a restart.
-      await tx.outbox.enqueue({ kind: PAGE_JOB.ackCheck, incidentId: incident.id, payload: { lane: pagerLane(incident.id), count: page.count }, notBefore: page.ackDueAt ?? now }, now);
+      await tx.outbox.enqueue(
+        {
+          kind: PAGE_JOB.ackCheck,
+          incidentId: incident.id,
+          payload: { lane: pagerLane(incident.id), count: page.count },
+          notBefore: page.ackDueAt ?? now,
+        },
+        now,
+      );
     });
     deps.onPageSent?.(incident.id);
-    return sent(alreadyThere ? `PagerDuty already had the page for INC-${incident.id} (${page.dedupKey}) from before a restart; not sent again` : `paged on-call for INC-${incident.id} through PagerDuty (${page.dedupKey})`);
+    return sent(
+      alreadyThere
+        ? `PagerDuty already had the page for INC-${incident.id} (${page.dedupKey}) from before a restart; not sent again`
+        : `paged on-call for INC-${incident.id} through PagerDuty (${page.dedupKey})`,
+    );
   };
 
-  const sendAction = (action: 'acknowledge' | 'resolve'): JobHandler => async (job) => {
-    const incident = await loadIncident(store, job);
-    if (!incident?.page || !deps.pager) return skipped('no page to update');
-    await deps.pager.send({ action, dedupKey: incident.page.dedupKey });
-    if (action === 'resolve' && incident.page.status !== 'resolved') await store.incidents.update(incident.id, { page: { ...incident.page, status: 'resolved', ackDueAt: null } });
-    return sent(`told PagerDuty to ${action} the page for INC-${incident.id}`);
-  };
+  const sendAction =
+    (action: 'acknowledge' | 'resolve'): JobHandler =>
+    async (job) => {
+      const incident = await loadIncident(store, job);
+      if (!incident?.page || !deps.pager) return skipped('no page to update');
+      await deps.pager.send({ action, dedupKey: incident.page.dedupKey });
+      if (action === 'resolve' && incident.page.status !== 'resolved')
+        await store.incidents.update(incident.id, { page: { ...incident.page, status: 'resolved', ackDueAt: null } });
+      return sent(`told PagerDuty to ${action} the page for INC-${incident.id}`);
+    };
 
   const ackCheck: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     const now = clock.now();
     const page = incident?.page ?? null;
     // A later re-page has its own deadline; this check belongs to the send that scheduled it.
-    if (!incident || !page || incident.status === 'resolved' || page.reminded || job.payload['count'] !== page.count) return skipped('page acknowledged, resolved or re-sent');
+    if (!incident || !page || incident.status === 'resolved' || page.reminded || job.payload.count !== page.count)
+      return skipped('page acknowledged, resolved or re-sent');
     if (!isOverdue(page, now)) return skipped('page acknowledged in time');
     await store.transaction(async (tx) => {
       await tx.incidents.update(incident.id, { page: { ...page, reminded: true } });
-      await tx.timeline.append(event({ at: now, type: 'page.unacknowledged', actor: FIREBREAK, data: { minutes: policy.ackTimeoutMinutes } }, incident.id));
+      await tx.timeline.append(
+        event(
+          { at: now, type: 'page.unacknowledged', actor: FIREBREAK, data: { minutes: policy.ackTimeoutMinutes } },
+          incident.id,
+        ),
+      );
       await enqueueNotice(tx, incident.id, 'page_unacknowledged', now);
       await enqueueCardUpdate(tx, incident.id, now);
     });
-    return sent(`INC-${incident.id}: page not acknowledged after ${policy.ackTimeoutMinutes} min; said so in the channel`);
+    return sent(
+      `INC-${incident.id}: page not acknowledged after ${policy.ackTimeoutMinutes} min; said so in the channel`,
+    );
   };
 
   const inviteOnCall: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident || !deps.onCall) return skipped('no on-call lookup configured');
+    const directory = deps.onCall;
+    if (!incident || !directory) return skipped('no on-call lookup configured');
     // The channel is created by another job; until it exists there is nobody to invite into it.
-    if (channelRefused(incident)) return skipped('the incident has no channel to invite to (Slack refused to create it)');
+    if (channelRefused(incident))
+      return skipped('the incident has no channel to invite to (Slack refused to create it)');
     // The channel is still being created (Slack may be down): wait for it, without counting it as a failure.
-    if (!incident.channelId) return deferred('waiting for the incident channel', new Date(clock.now().getTime() + CHANNEL_RECHECK_MS));
+    if (!incident.channelId)
+      return deferred('waiting for the incident channel', new Date(clock.now().getTime() + CHANNEL_RECHECK_MS));
     let people: OnCallPerson[];
     try {
-      people = (await Promise.all(deps.escalationPolicyIds.map((id) => deps.onCall!.whoIsOnCall(id)))).flat();
+      people = (await Promise.all(deps.escalationPolicyIds.map((id) => directory.whoIsOnCall(id)))).flat();
     } catch (error) {
       // Degrade, visibly: the card says PagerDuty could not be reached, and the outbox tries again later.
       const now = clock.now();
-      const onCall: OnCallState = { checkedAt: now, people: incident.onCall?.people ?? [], error: 'could not reach PagerDuty' };
+      const onCall: OnCallState = {
+        checkedAt: now,
+        people: incident.onCall?.people ?? [],
+        error: 'could not reach PagerDuty',
+      };
       await store.transaction(async (tx) => {
         await tx.incidents.update(incident.id, { onCall });
         await enqueueCardUpdate(tx, incident.id, now);
       });
-      throw isFirebreakError(error) ? error : new FirebreakError('ONCALL_UNAVAILABLE', errorMessage(error), { step: 'looking up who is on call' });
+      throw isFirebreakError(error)
+        ? error
+        : new FirebreakError('ONCALL_UNAVAILABLE', errorMessage(error), { step: 'looking up who is on call' });
     }
-    const found = await Promise.all(people.map(async (p) => ({ ...p, slackUserId: p.email ? await deps.chat.findUserByEmail(p.email) : null })));
+    const found = await Promise.all(
+      people.map(async (p) => ({ ...p, slackUserId: p.email ? await deps.chat.findUserByEmail(p.email) : null })),
+    );
     const invite = [...new Set(found.map((p) => p.slackUserId).filter((id): id is string => id !== null))];
     if (invite.length > 0) await deps.chat.invite(incident.channelId, invite);
     const now = clock.now();
-    const already = new Set((await store.timeline.list(incident.id)).flatMap((e) => (e.type === 'responder.joined' ? [e.data.userId] : [])));
+    const already = new Set(
+      (await store.timeline.list(incident.id)).flatMap((e) => (e.type === 'responder.joined' ? [e.data.userId] : [])),
+    );
     await store.transaction(async (tx) => {
-      const onCall: OnCallState = { checkedAt: now, people: found.map((p) => ({ name: p.name, slackUserId: p.slackUserId, level: p.level, policyName: p.policyName })), error: null };
+      const onCall: OnCallState = {
+        checkedAt: now,
+        people: found.map((p) => ({
+          name: p.name,
+          slackUserId: p.slackUserId,
+          level: p.level,
+          policyName: p.policyName,
+        })),
+        error: null,
+      };
       await tx.incidents.update(incident.id, { onCall });
       for (const userId of invite.filter((id) => !already.has(id))) {
-        await tx.timeline.append(event({ at: now, type: 'responder.joined', actor: FIREBREAK, data: { userId } }, incident.id));
+        await tx.timeline.append(
+          event({ at: now, type: 'responder.joined', actor: FIREBREAK, data: { userId } }, incident.id),
+        );
       }
       await enqueueCardUpdate(tx, incident.id, now);
     });
-    return sent(`invited ${invite.length} on-call engineer${invite.length === 1 ? '' : 's'} to #${incident.channelName}`);
+    return sent(
+      `invited ${invite.length} on-call engineer${invite.length === 1 ? '' : 's'} to #${incident.channelName}`,
+    );
   };
 
   return {
@@ -284,9 +405,14 @@ export async function pageByHand(
   const result = await deps.store.transaction(async (tx) => {
     const incident = await tx.incidents.findById(incidentId);
     if (!incident) return { ok: false as const, reason: `Incident ${incidentId} does not exist.` };
-    if (incident.status === 'resolved') return { ok: false as const, reason: `INC-${incident.id} is resolved; there is nobody to page for it.` };
-    if (incident.page?.status === 'pending') return { ok: false as const, reason: 'A page is already on its way to PagerDuty.' };
-    return { ok: true as const, incident: await queuePage(tx, incident, now, { actor, ...(message ? { message } : {}) }) };
+    if (incident.status === 'resolved')
+      return { ok: false as const, reason: `INC-${incident.id} is resolved; there is nobody to page for it.` };
+    if (incident.page?.status === 'pending')
+      return { ok: false as const, reason: 'A page is already on its way to PagerDuty.' };
+    return {
+      ok: true as const,
+      incident: await queuePage(tx, incident, now, { actor, ...(message ? { message } : {}) }),
+    };
   });
   if (result.ok) deps.wakeOutbox();
   return result;
@@ -300,17 +426,30 @@ export interface OnCallAnswer {
 }
 
 /** `/oncall`: who is on call now for each configured escalation policy, as Slack users where possible. */
-export async function whoIsOnCallNow(deps: { onCall: OnCallDirectory; chat: Chat; escalationPolicyIds: string[] }): Promise<OnCallAnswer[]> {
+export async function whoIsOnCallNow(deps: {
+  onCall: OnCallDirectory;
+  chat: Chat;
+  escalationPolicyIds: string[];
+}): Promise<OnCallAnswer[]> {
   return Promise.all(
     deps.escalationPolicyIds.map(async (policyId): Promise<OnCallAnswer> => {
       try {
         const people = await deps.onCall.whoIsOnCall(policyId);
         const withSlack = await Promise.all(
-          people.map(async (p) => ({ name: p.name, level: p.level, slackUserId: p.email ? await deps.chat.findUserByEmail(p.email).catch(() => null) : null })),
+          people.map(async (p) => ({
+            name: p.name,
+            level: p.level,
+            slackUserId: p.email ? await deps.chat.findUserByEmail(p.email).catch(() => null) : null,
+          })),
         );
         return { policyId, policyName: people[0]?.policyName ?? policyId, people: withSlack, error: null };
       } catch (error) {
-        return { policyId, policyName: policyId, people: [], error: isFirebreakError(error) ? error.message : 'could not reach PagerDuty' };
+        return {
+          policyId,
+          policyName: policyId,
+          people: [],
+          error: isFirebreakError(error) ? error.message : 'could not reach PagerDuty',
+        };
       }
     }),
   );
@@ -345,9 +484,11 @@ export async function applyPagerDutyUpdate(
     if (await tx.deliveries.find(key)) return { applied: false, reason: `event ${update.id} was already received` };
     const incidentId = incidentIdFromKey(update.incidentKey);
     const incident = incidentId === null ? null : await tx.incidents.findById(incidentId);
-    let result: WebhookOutcome;
     const page = incident?.page;
-    result = incident && page ? await applyToIncident(tx, incident, page, update, now, deps.ackTimeoutMinutes) : { applied: false, reason: 'not a page Firebreak sent' };
+    const result: WebhookOutcome =
+      incident && page
+        ? await applyToIncident(tx, incident, page, update, now, deps.ackTimeoutMinutes)
+        : { applied: false, reason: 'not a page Firebreak sent' };
     await tx.deliveries.record(key, result, now);
     return result;
   });
@@ -355,30 +496,60 @@ export async function applyPagerDutyUpdate(
   return outcome;
 }
 
-async function applyToIncident(tx: StoreTransaction, incident: Incident, page: PageState, update: PagerDutyUpdate, now: Date, ackTimeoutMinutes: number): Promise<WebhookOutcome> {
+async function applyToIncident(
+  tx: StoreTransaction,
+  incident: Incident,
+  page: PageState,
+  update: PagerDutyUpdate,
+  now: Date,
+  ackTimeoutMinutes: number,
+): Promise<WebhookOutcome> {
   const agentName = update.agent?.name;
   const actor: Actor = { kind: 'pagerduty', ...(update.agent ? { id: update.agent.id, name: update.agent.name } : {}) };
   const assignees = update.assignees.map((a) => a.name).join(', ') || undefined;
   const at = update.occurredAt;
   // Webhooks may arrive out of order: once resolved, a late acknowledgement or escalation changes nothing.
-  if (page.status === 'resolved' && update.type !== 'incident.resolved') return { applied: false, reason: 'the page is already resolved' };
+  if (page.status === 'resolved' && update.type !== 'incident.resolved')
+    return { applied: false, reason: 'the page is already resolved' };
   switch (update.type) {
     case 'incident.acknowledged':
       if (page.status === 'acknowledged') return { applied: false, reason: 'already acknowledged' };
       await tx.incidents.update(incident.id, { page: pageAcknowledged(page, agentName ?? 'PagerDuty', at) });
-      await tx.timeline.append(event({ at, type: 'page.acknowledged', actor, data: agentName ? { by: agentName } : {} }, incident.id));
+      await tx.timeline.append(
+        event({ at, type: 'page.acknowledged', actor, data: agentName ? { by: agentName } : {} }, incident.id),
+      );
       break;
     case 'incident.resolved':
       if (page.status === 'resolved') return { applied: false, reason: 'already resolved' };
       await tx.incidents.update(incident.id, { page: { ...page, status: 'resolved', ackDueAt: null } });
-      await tx.timeline.append(event({ at, type: 'page.resolved', actor, data: agentName ? { by: agentName } : {} }, incident.id));
+      await tx.timeline.append(
+        event({ at, type: 'page.resolved', actor, data: agentName ? { by: agentName } : {} }, incident.id),
+      );
       break;
     case 'incident.escalated':
     case 'incident.reassigned': {
       // Back with someone who has not acknowledged it: wait for them as for the first page, with a new deadline.
       const ackDueAt = new Date(now.getTime() + ackTimeoutMinutes * 60_000);
-      await tx.incidents.update(incident.id, { page: { ...page, status: 'triggered', acknowledgedAt: null, acknowledgedBy: null, assignedTo: assignees ?? page.assignedTo, ackDueAt, reminded: false } });
-      await tx.outbox.enqueue({ kind: PAGE_JOB.ackCheck, incidentId: incident.id, payload: { lane: pagerLane(incident.id), count: page.count }, notBefore: ackDueAt }, now);
+      await tx.incidents.update(incident.id, {
+        page: {
+          ...page,
+          status: 'triggered',
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          assignedTo: assignees ?? page.assignedTo,
+          ackDueAt,
+          reminded: false,
+        },
+      });
+      await tx.outbox.enqueue(
+        {
+          kind: PAGE_JOB.ackCheck,
+          incidentId: incident.id,
+          payload: { lane: pagerLane(incident.id), count: page.count },
+          notBefore: ackDueAt,
+        },
+        now,
+      );
       const type = update.type === 'incident.escalated' ? 'page.escalated' : 'page.reassigned';
       await tx.timeline.append(event({ at, type, actor, data: assignees ? { to: assignees } : {} }, incident.id));
       break;

@@ -24,16 +24,34 @@ export interface PostmortemDeliveryDeps {
 }
 
 async function enqueuePostmortem(tx: StoreTransaction, incidentId: number, actor: Actor, now: Date): Promise<void> {
-  await tx.outbox.enqueue({ kind: POSTMORTEM_JOB, incidentId, coalesceKey: `postmortem:${incidentId}`, payload: { lane: incidentLane(incidentId), actor } }, now);
+  await tx.outbox.enqueue(
+    {
+      kind: POSTMORTEM_JOB,
+      incidentId,
+      coalesceKey: `postmortem:${incidentId}`,
+      payload: { lane: incidentLane(incidentId), actor },
+    },
+    now,
+  );
 }
 
 /** In the transaction that resolves an incident: draft its postmortem. */
-export async function postmortemOnChange(tx: StoreTransaction, before: Incident, after: Incident, now: Date): Promise<void> {
-  if (before.status !== 'resolved' && after.status === 'resolved') await enqueuePostmortem(tx, after.id, FIREBREAK, now);
+export async function postmortemOnChange(
+  tx: StoreTransaction,
+  before: Incident,
+  after: Incident,
+  now: Date,
+): Promise<void> {
+  if (before.status !== 'resolved' && after.status === 'resolved')
+    await enqueuePostmortem(tx, after.id, FIREBREAK, now);
 }
 
 /** `/incident postmortem` and the Draft postmortem button. */
-export async function requestPostmortem(deps: { store: Store; clock: Clock; wakeOutbox(): void }, incidentId: number, actor: Actor): Promise<void> {
+export async function requestPostmortem(
+  deps: { store: Store; clock: Clock; wakeOutbox(): void },
+  incidentId: number,
+  actor: Actor,
+): Promise<void> {
   const now = deps.clock.now();
   await deps.store.transaction((tx) => enqueuePostmortem(tx, incidentId, actor, now));
   deps.wakeOutbox();
@@ -45,9 +63,14 @@ export function postmortemHandlers(deps: PostmortemDeliveryDeps): Record<string,
     const incident = await deps.store.incidents.findById(job.incidentId);
     if (!incident) return skipped('incident not found');
     // No channel yet (Slack down since the incident opened): the draft waits for it, it is not dropped.
-    if (channelRefused(incident)) return skipped('the incident has no channel (Slack refused to create it); the draft stays on its page');
-    if (!incident.channelId) return deferred('waiting for the incident channel', new Date(deps.clock.now().getTime() + CHANNEL_RECHECK_MS));
-    const postmortem = await loadPostmortem({ store: deps.store, clock: deps.clock, timeZone: deps.timeZone }, incident.id);
+    if (channelRefused(incident))
+      return skipped('the incident has no channel (Slack refused to create it); the draft stays on its page');
+    if (!incident.channelId)
+      return deferred('waiting for the incident channel', new Date(deps.clock.now().getTime() + CHANNEL_RECHECK_MS));
+    const postmortem = await loadPostmortem(
+      { store: deps.store, clock: deps.clock, timeZone: deps.timeZone },
+      incident.id,
+    );
     if (!postmortem) return skipped('incident not found');
     const link = deps.pageLink(incident.id);
     const state = incident.status === 'resolved' ? 'resolved' : `still ${incident.status}`;
@@ -58,9 +81,11 @@ export function postmortemHandlers(deps: PostmortemDeliveryDeps): Record<string,
       comment: `:memo: Postmortem draft for INC-${incident.id} (${state}), from the timeline. Fill in what is marked _To be filled in_. <${link}|Open the page for managers> · \`/incident postmortem\` drafts it again.`,
     });
     const now = deps.clock.now();
-    const actor = (job.payload['actor'] as Actor | undefined) ?? FIREBREAK;
+    const actor = (job.payload.actor as Actor | undefined) ?? FIREBREAK;
     await deps.store.transaction(async (tx) => {
-      await tx.timeline.append(forIncident({ at: now, type: 'postmortem.drafted', actor, data: { url: link } }, incident.id));
+      await tx.timeline.append(
+        forIncident({ at: now, type: 'postmortem.drafted', actor, data: { url: link } }, incident.id),
+      );
       await enqueueCardUpdate(tx, incident.id, now);
     });
     return sent(`posted the postmortem draft in #${incident.channelName}`);

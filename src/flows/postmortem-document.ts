@@ -32,11 +32,11 @@ export function answersFromTimeline(events: readonly TimelineEvent[]): Postmorte
   for (const event of events) {
     if (event.type !== 'incident.resolved') continue;
     const data = (event.data ?? {}) as Record<string, unknown>;
-    const summary = text(data['summary']);
-    const impact = text(data['impact']);
-    const rootCause = text(data['rootCause']);
-    const resolution = text(data['resolution']);
-    const followUps = texts(data['followUps']);
+    const summary = text(data.summary);
+    const impact = text(data.impact);
+    const rootCause = text(data.rootCause);
+    const resolution = text(data.resolution);
+    const followUps = texts(data.followUps);
     if (summary !== undefined) answers.summary = summary;
     if (impact !== undefined) answers.impact = impact;
     if (rootCause !== undefined) answers.rootCause = rootCause;
@@ -59,7 +59,11 @@ function mergeAnswers(stored: PostmortemAnswers, given: PostmortemAnswers | unde
 }
 
 /** The postmortem of an incident as of now, or null when there is no such incident. */
-export async function loadPostmortem(deps: PostmortemDeps, incidentId: number, answers?: PostmortemAnswers): Promise<Postmortem | null> {
+export async function loadPostmortem(
+  deps: PostmortemDeps,
+  incidentId: number,
+  answers?: PostmortemAnswers,
+): Promise<Postmortem | null> {
   // One transaction for all the reads: on SQLite each query would otherwise wait its turn for the connection
   // behind a storm's batches, once per query; and the reads see one state of the incident.
   const stored = await deps.store.transaction(async (tx) => {

@@ -7,8 +7,15 @@ import type { Actor } from '../domain/actor';
 import type { Incident } from '../domain/incident';
 import type { CapacitySnapshot, ScaleTarget } from '../domain/scale-target';
 import {
-  checkBeforeCapacity, checkGuardrails, ec2ClientToken, findScaleTarget, parseScaleAmount, scaleRequestKey, scaleTimelineEvents,
-  type GuardrailRefusal, type ScaleOperation,
+  checkBeforeCapacity,
+  checkGuardrails,
+  ec2ClientToken,
+  findScaleTarget,
+  parseScaleAmount,
+  scaleRequestKey,
+  scaleTimelineEvents,
+  type GuardrailRefusal,
+  type ScaleOperation,
 } from '../domain/scaling';
 import { forIncident, type TimelineEventDraft } from '../domain/timeline';
 import { errorMessage, isFirebreakError } from '../errors';
@@ -44,15 +51,32 @@ function targetLane(target: string): string {
 }
 
 /** The targets an incident's card offers: those naming its service, or the one named like it. */
-export function targetsForIncident(targets: readonly ScaleTarget[], incident: Pick<Incident, 'service'>): ScaleTarget[] {
-  return targets.filter((t) => (t.services.length > 0 ? t.services.includes(incident.service) : t.name === incident.service));
+export function targetsForIncident(
+  targets: readonly ScaleTarget[],
+  incident: Pick<Incident, 'service'>,
+): ScaleTarget[] {
+  return targets.filter((t) =>
+    t.services.length > 0 ? t.services.includes(incident.service) : t.name === incident.service,
+  );
 }
 
 function snapshot(capacity: Capacity, now: Date): CapacitySnapshot {
-  return { running: capacity.running, pending: capacity.pending, desired: capacity.desired, checkedAt: now, error: null };
+  return {
+    running: capacity.running,
+    pending: capacity.pending,
+    desired: capacity.desired,
+    checkedAt: now,
+    error: null,
+  };
 }
 
-async function recordCapacity(tx: StoreTransaction, incidentId: number | null, target: string, value: CapacitySnapshot, now: Date): Promise<void> {
+async function recordCapacity(
+  tx: StoreTransaction,
+  incidentId: number | null,
+  target: string,
+  value: CapacitySnapshot,
+  now: Date,
+): Promise<void> {
   if (incidentId === null) return;
   const incident = await tx.incidents.findById(incidentId);
   if (!incident) return;
@@ -60,7 +84,12 @@ async function recordCapacity(tx: StoreTransaction, incidentId: number | null, t
   await enqueueCardUpdate(tx, incidentId, now);
 }
 
-async function appendEvent(tx: StoreTransaction, incidentId: number | null, draft: TimelineEventDraft, now: Date): Promise<void> {
+async function appendEvent(
+  tx: StoreTransaction,
+  incidentId: number | null,
+  draft: TimelineEventDraft,
+  now: Date,
+): Promise<void> {
   if (incidentId === null) return;
   await tx.timeline.append(forIncident(draft, incidentId));
   await enqueueCardUpdate(tx, incidentId, now);
@@ -90,7 +119,12 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
   const target = found.target;
   const amount = parseScaleAmount(request.amount);
   if (!amount.ok) return { ok: false, problem: amount.error };
-  const key = scaleRequestKey({ incidentId: request.incidentId, target: target.name, change: request.amount.trim(), clickId: request.clickId });
+  const key = scaleRequestKey({
+    incidentId: request.incidentId,
+    target: target.name,
+    change: request.amount.trim(),
+    clickId: request.clickId,
+  });
   const earlier = await deps.store.scaleOperations.findByRequestKey(key);
   if (earlier) return { ok: true, operation: earlier, repeated: true };
 
@@ -105,7 +139,14 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
   });
   if (!early.ok) {
     const now = deps.clock.now();
-    await deps.store.transaction((tx) => appendEvent(tx, request.incidentId, scaleTimelineEvents.refused({ target: target.name, requestedBy: request.actor, refusal: early, now }), now));
+    await deps.store.transaction((tx) =>
+      appendEvent(
+        tx,
+        request.incidentId,
+        scaleTimelineEvents.refused({ target: target.name, requestedBy: request.actor, refusal: early, now }),
+        now,
+      ),
+    );
     return { ok: false, refusal: early };
   }
 
@@ -113,7 +154,10 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
   try {
     capacity = await deps.cloud.capacity(target);
   } catch (error) {
-    return { ok: false, problem: `could not read ${target.name}'s capacity from AWS (${errorMessage(error)}); nothing was changed` };
+    return {
+      ok: false,
+      problem: `could not read ${target.name}'s capacity from AWS (${errorMessage(error)}); nothing was changed`,
+    };
   }
 
   const now = deps.clock.now();
@@ -132,7 +176,12 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
       });
       await recordCapacity(tx, request.incidentId, target.name, snapshot(capacity, now), now);
       if (!decision.ok) {
-        await appendEvent(tx, request.incidentId, scaleTimelineEvents.refused({ target: target.name, requestedBy: request.actor, refusal: decision, now }), now);
+        await appendEvent(
+          tx,
+          request.incidentId,
+          scaleTimelineEvents.refused({ target: target.name, requestedBy: request.actor, refusal: decision, now }),
+          now,
+        );
         return { ok: false, refusal: decision };
       }
       const operation = await tx.scaleOperations.insert({
@@ -151,7 +200,14 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
         finishedAt: null,
       });
       await appendEvent(tx, request.incidentId, scaleTimelineEvents.requested(operation), now);
-      await tx.outbox.enqueue({ kind: SCALE_JOB.execute, incidentId: request.incidentId, payload: { lane: targetLane(target.name), operationId: operation.id } }, now);
+      await tx.outbox.enqueue(
+        {
+          kind: SCALE_JOB.execute,
+          incidentId: request.incidentId,
+          payload: { lane: targetLane(target.name), operationId: operation.id },
+        },
+        now,
+      );
       return { ok: true, operation, repeated: false };
     });
   } catch (error) {
@@ -160,7 +216,13 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
     const winner = await deps.store.scaleOperations.findByRequestKey(key);
     if (winner) return { ok: true, operation: winner, repeated: true };
     const active = await deps.store.scaleOperations.latestForTarget(target.name);
-    return { ok: false, refusal: { rule: 'in_progress', message: `${target.name} is being scaled right now${active ? ` (operation #${active.id})` : ''}; wait for it to finish` } };
+    return {
+      ok: false,
+      refusal: {
+        rule: 'in_progress',
+        message: `${target.name} is being scaled right now${active ? ` (operation #${active.id})` : ''}; wait for it to finish`,
+      },
+    };
   }
   if (result.ok && !result.repeated) deps.wakeOutbox();
   return result;
@@ -179,7 +241,15 @@ async function groupsOf(chat: Chat, target: ScaleTarget, userId: string): Promis
 export function scalingOnOpen(targets: readonly ScaleTarget[]) {
   return async (tx: StoreTransaction, incident: Incident, now: Date): Promise<void> => {
     for (const target of targetsForIncident(targets, incident)) {
-      await tx.outbox.enqueue({ kind: SCALE_JOB.observe, incidentId: incident.id, coalesceKey: `observe:${incident.id}:${target.name}`, payload: { lane: targetLane(target.name), target: target.name } }, now);
+      await tx.outbox.enqueue(
+        {
+          kind: SCALE_JOB.observe,
+          incidentId: incident.id,
+          coalesceKey: `observe:${incident.id}:${target.name}`,
+          payload: { lane: targetLane(target.name), target: target.name },
+        },
+        now,
+      );
     }
   };
 }
@@ -196,7 +266,11 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
   const { store, clock, cloud } = deps;
   const targetNamed = (name: string): ScaleTarget | undefined => deps.targets.find((t) => t.name === name);
 
-  async function finish(op: ScaleOperation, changes: Partial<ScaleOperation>, draft: TimelineEventDraft): Promise<void> {
+  async function finish(
+    op: ScaleOperation,
+    changes: Partial<ScaleOperation>,
+    draft: TimelineEventDraft,
+  ): Promise<void> {
     const now = clock.now();
     await store.transaction(async (tx) => {
       await tx.scaleOperations.update(op.id, { ...changes, finishedAt: now });
@@ -205,11 +279,19 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
   }
 
   const execute: JobHandler = async (job) => {
-    const op = await store.scaleOperations.findById(Number(job.payload['operationId']));
-    if (!op || op.status !== 'requested') return skipped('operation already under way or finished');
+    const op = await store.scaleOperations.findById(Number(job.payload.operationId));
+    if (op?.status !== 'requested') return skipped('operation already under way or finished');
     const target = targetNamed(op.target);
     if (!target) {
-      await finish(op, { status: 'failed', error: { code: 'UnknownTarget', message: `${op.target} is no longer in the policy` } }, scaleTimelineEvents.failed(op, { code: 'UnknownTarget', message: `${op.target} is no longer in the policy` }, clock.now()));
+      await finish(
+        op,
+        { status: 'failed', error: { code: 'UnknownTarget', message: `${op.target} is no longer in the policy` } },
+        scaleTimelineEvents.failed(
+          op,
+          { code: 'UnknownTarget', message: `${op.target} is no longer in the policy` },
+          clock.now(),
+        ),
+      );
       return sent(`scale operation #${op.id} refused: ${op.target} is no longer a target`);
     }
     let instanceIds: string[] = [];
@@ -217,18 +299,38 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
       if (target.kind === 'autoscaling-group') {
         await cloud.setDesiredCapacity(target, op.to);
       } else if (op.to > op.from) {
-        const tags = { 'firebreak:incident': op.incidentId === null ? 'none' : `INC-${op.incidentId}`, 'firebreak:operation': String(op.id) };
-        ({ instanceIds } = await cloud.launch(target, { count: op.to - op.from, clientToken: ec2ClientToken(op.requestKey), tags }));
+        const tags = {
+          'firebreak:incident': op.incidentId === null ? 'none' : `INC-${op.incidentId}`,
+          'firebreak:operation': String(op.id),
+        };
+        ({ instanceIds } = await cloud.launch(target, {
+          count: op.to - op.from,
+          clientToken: ec2ClientToken(op.requestKey),
+          tags,
+        }));
       } else {
         // Scale-in stops only what Firebreak started, newest first; never someone else's instances. The
         // choice is stored before the call, so a retry (lost answer, restart) stops the same ones, not more.
-        instanceIds = op.instanceIds.length > 0 ? op.instanceIds : ourInstances(await cloud.capacity(target)).slice(0, op.from - op.to);
-        if (op.instanceIds.length === 0 && instanceIds.length > 0) await store.scaleOperations.update(op.id, { instanceIds });
+        instanceIds =
+          op.instanceIds.length > 0
+            ? op.instanceIds
+            : ourInstances(await cloud.capacity(target)).slice(0, op.from - op.to);
+        if (op.instanceIds.length === 0 && instanceIds.length > 0)
+          await store.scaleOperations.update(op.id, { instanceIds });
         if (instanceIds.length > 0) await cloud.terminate(target, instanceIds);
       }
     } catch (error) {
       if (isFirebreakError(error, 'CLOUD_DRY_RUN_OK')) {
-        await finish(op, { status: 'dry_run' }, { at: clock.now(), type: 'scale.completed', actor: op.requestedBy, data: { target: op.target, capacity: op.from, dryRun: true, message: error.message } });
+        await finish(
+          op,
+          { status: 'dry_run' },
+          {
+            at: clock.now(),
+            type: 'scale.completed',
+            actor: op.requestedBy,
+            data: { target: op.target, capacity: op.from, dryRun: true, message: error.message },
+          },
+        );
         return sent(`dry run on ${op.target}: ${error.message}`);
       }
       if (isFirebreakError(error, 'CLOUD_REJECTED')) {
@@ -242,14 +344,24 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
     await store.transaction(async (tx) => {
       const started = await tx.scaleOperations.update(op.id, { status: 'started', instanceIds, startedAt: now });
       await appendEvent(tx, op.incidentId, scaleTimelineEvents.started(started, now), now);
-      await tx.outbox.enqueue({ kind: SCALE_JOB.watch, incidentId: op.incidentId, payload: { lane: `${targetLane(op.target)}:watch`, operationId: op.id }, notBefore: new Date(now.getTime() + WATCH_EVERY_MS / 2) }, now);
+      await tx.outbox.enqueue(
+        {
+          kind: SCALE_JOB.watch,
+          incidentId: op.incidentId,
+          payload: { lane: `${targetLane(op.target)}:watch`, operationId: op.id },
+          notBefore: new Date(now.getTime() + WATCH_EVERY_MS / 2),
+        },
+        now,
+      );
     });
-    return sent(`scale operation #${op.id}: ${op.target} ${op.from} → ${op.to} started${instanceIds.length ? ` (${instanceIds.join(', ')})` : ''}`);
+    return sent(
+      `scale operation #${op.id}: ${op.target} ${op.from} → ${op.to} started${instanceIds.length ? ` (${instanceIds.join(', ')})` : ''}`,
+    );
   };
 
   const watch: JobHandler = async (job) => {
-    const op = await store.scaleOperations.findById(Number(job.payload['operationId']));
-    if (!op || op.status !== 'started') return skipped('operation not in progress');
+    const op = await store.scaleOperations.findById(Number(job.payload.operationId));
+    if (op?.status !== 'started') return skipped('operation not in progress');
     const target = targetNamed(op.target);
     if (!target) return skipped(`${op.target} is no longer a target`);
     const capacity = await cloud.capacity(target);
@@ -264,7 +376,10 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
     });
     if (done) return sent(`${op.target} reached ${capacity.running} running (operation #${op.id})`);
     if (now.getTime() - (op.startedAt ?? op.requestedAt).getTime() > WATCH_GIVE_UP_MS) {
-      const failure = { code: 'Timeout', message: `${op.target} did not reach ${op.to} within ${WATCH_GIVE_UP_MS / 60_000} minutes (${capacity.running} running)` };
+      const failure = {
+        code: 'Timeout',
+        message: `${op.target} did not reach ${op.to} within ${WATCH_GIVE_UP_MS / 60_000} minutes (${capacity.running} running)`,
+      };
       await finish(op, { status: 'failed', error: failure }, scaleTimelineEvents.failed(op, failure, now));
       return sent(failure.message);
     }
@@ -272,14 +387,20 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
   };
 
   const observe: JobHandler = async (job) => {
-    const target = targetNamed(String(job.payload['target']));
+    const target = targetNamed(String(job.payload.target));
     if (!target || job.incidentId === null) return skipped('no such target');
     const now = clock.now();
     let value: CapacitySnapshot;
     try {
       value = snapshot(await cloud.capacity(target), now);
     } catch (error) {
-      value = { running: 0, pending: 0, desired: 0, checkedAt: now, error: `could not reach AWS (${isFirebreakError(error) ? error.code : 'error'})` };
+      value = {
+        running: 0,
+        pending: 0,
+        desired: 0,
+        checkedAt: now,
+        error: `could not reach AWS (${isFirebreakError(error) ? error.code : 'error'})`,
+      };
     }
     await store.transaction((tx) => recordCapacity(tx, job.incidentId, target.name, value, now));
     return sent(`read ${target.name}'s capacity: ${value.error ?? `${value.running} running`}`);
@@ -290,7 +411,10 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
 
 /** Whether the cloud shows the operation done: launched instances running, stopped ones gone, the group at size. */
 function reached(target: ScaleTarget, op: ScaleOperation, capacity: Capacity): boolean {
-  if (target.kind === 'autoscaling-group') return op.to >= op.from ? capacity.running >= op.to && capacity.pending === 0 : capacity.running + capacity.pending <= op.to;
+  if (target.kind === 'autoscaling-group')
+    return op.to >= op.from
+      ? capacity.running >= op.to && capacity.pending === 0
+      : capacity.running + capacity.pending <= op.to;
   const states = new Map(capacity.instances.map((i) => [i.id, i.state]));
   if (op.to > op.from) return op.instanceIds.every((id) => states.get(id) === 'running');
   return op.instanceIds.every((id) => !states.has(id));

@@ -23,8 +23,15 @@ export interface IncidentFlowDeps {
   hooks?: IncidentHooks;
 }
 
-async function store(deps: IncidentFlowDeps, tx: StoreTransaction, incident: Incident, change: IncidentChange, now: Date): Promise<Incident> {
-  const updated = Object.keys(change.changes).length > 0 ? await tx.incidents.update(incident.id, change.changes) : incident;
+async function store(
+  deps: IncidentFlowDeps,
+  tx: StoreTransaction,
+  incident: Incident,
+  change: IncidentChange,
+  now: Date,
+): Promise<Incident> {
+  const updated =
+    Object.keys(change.changes).length > 0 ? await tx.incidents.update(incident.id, change.changes) : incident;
   for (const event of change.events) await tx.timeline.append(forIncident(event, incident.id));
   await enqueueCardUpdate(tx, incident.id, now);
   await deps.hooks?.changed?.(tx, incident, updated, now);
@@ -70,7 +77,12 @@ export async function updateIncident(
   return result;
 }
 
-export async function noteOnIncident(deps: IncidentFlowDeps, incidentId: number, text: string, actor: Actor): Promise<UpdateResult> {
+export async function noteOnIncident(
+  deps: IncidentFlowDeps,
+  incidentId: number,
+  text: string,
+  actor: Actor,
+): Promise<UpdateResult> {
   return updateIncident(deps, incidentId, (_incident, now) => ({ ok: true, change: addNote(text, actor, now) }));
 }
 
@@ -88,7 +100,12 @@ export async function pinMessageToTimeline(
   const key = `pin:${message.channelId}:${message.ts}`;
   const added = await deps.store.transaction(async (tx) => {
     if (await tx.deliveries.find(key)) return false;
-    const data = { channelId: message.channelId, ts: message.ts, ...(message.text ? { text: message.text } : {}), ...(message.author ? { author: message.author } : {}) };
+    const data = {
+      channelId: message.channelId,
+      ts: message.ts,
+      ...(message.text ? { text: message.text } : {}),
+      ...(message.author ? { author: message.author } : {}),
+    };
     await store(deps, tx, incident, { changes: {}, events: [{ at: now, type: 'message.pinned', actor, data }] }, now);
     await tx.deliveries.record(key, { incidentId: incident.id }, now);
     return true;

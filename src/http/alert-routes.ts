@@ -56,7 +56,11 @@ export function alertRoutes(options: AlertRoutesOptions): Router {
       }
       const result = await options.ingest(deliveryKey(source, raw), parsed.alerts);
       if (!result.duplicate) options.onAccepted?.(source, result.accepted);
-      res.status(202).json({ accepted: result.accepted, incidents: result.incidents, ...(result.duplicate ? { duplicate: true } : {}) });
+      res.status(202).json({
+        accepted: result.accepted,
+        incidents: result.incidents,
+        ...(result.duplicate ? { duplicate: true } : {}),
+      });
     });
   }
   return router;

@@ -17,7 +17,9 @@ export function requireBearerToken(expected: string): RequestHandler {
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match?.[1] || !tokenMatches(match[1].trim(), expected)) {
       res.set('WWW-Authenticate', 'Bearer realm="firebreak-alerts"');
-      res.status(401).json({ error: match ? 'the bearer token is not valid' : 'an Authorization: Bearer <token> header is required' });
+      res.status(401).json({
+        error: match ? 'the bearer token is not valid' : 'an Authorization: Bearer <token> header is required',
+      });
       return;
     }
     next();

@@ -34,7 +34,10 @@ export function decodeContentEncoding(limit: number): RequestHandler {
     (async () => {
       const read = await readBody(req, limit);
       if (!read.ok) {
-        res.status(413).set('connection', 'close').json({ error: tooLarge(limit) });
+        res
+          .status(413)
+          .set('connection', 'close')
+          .json({ error: tooLarge(limit) });
         return;
       }
       let body: Buffer;
@@ -47,7 +50,9 @@ export function decodeContentEncoding(limit: number): RequestHandler {
           return;
         }
         const name = encoding === 'br' ? 'Brotli' : encoding.replace('x-', '');
-        res.status(400).json({ error: `the body says content-encoding ${encoding} but is not valid ${name} (${(error as Error).message})` });
+        res.status(400).json({
+          error: `the body says content-encoding ${encoding} but is not valid ${name} (${(error as Error).message})`,
+        });
         return;
       }
       req.body = body;

@@ -1,7 +1,11 @@
 // POST /webhooks/pagerduty: PagerDuty v3 webhooks (acknowledged, escalated, reassigned, resolved).
 // Signature checked on the raw bytes before anything is parsed; each event applies once.
 import express, { type Request, type Response, Router } from 'express';
-import { parsePagerDutyWebhook, PAGERDUTY_SIGNATURE_HEADER, verifyPagerDutySignature } from '../adapters/pagerduty/webhook';
+import {
+  parsePagerDutyWebhook,
+  PAGERDUTY_SIGNATURE_HEADER,
+  verifyPagerDutySignature,
+} from '../adapters/pagerduty/webhook';
 import { incidentIdFromDedupKey } from '../domain/paging';
 import { applyPagerDutyUpdate } from '../flows/paging';
 import type { Clock } from '../ports/clock';
@@ -16,32 +20,42 @@ export interface PagerDutyRoutesOptions {
 
 export function pagerDutyRoutes(options: PagerDutyRoutesOptions): Router {
   const router = Router();
-  router.post('/webhooks/pagerduty', decodeContentEncoding(MAX_ALERT_BODY_BYTES), express.raw({ type: () => true, limit: MAX_ALERT_BODY }), async (req: Request, res: Response) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verifyPagerDutySignature(options.secret, raw, req.get(PAGERDUTY_SIGNATURE_HEADER))) {
-      res.status(401).json({ error: 'the X-PagerDuty-Signature header is missing or does not match PAGERDUTY_WEBHOOK_SECRET' });
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      res.status(400).json({ error: 'invalid webhook payload', issues: [`the body is not valid JSON (${(error as Error).message})`] });
-      return;
-    }
-    // PagerDuty's "send test event" is a ping with no incident: say we heard it.
-    if ((json as { event?: { event_type?: unknown } } | null)?.event?.event_type === 'pagey.ping') {
-      res.status(200).json({ applied: false, reason: 'ping' });
-      return;
-    }
-    const parsed = parsePagerDutyWebhook(json);
-    if (!parsed.ok) {
-      res.status(400).json({ error: 'invalid webhook payload', issues: parsed.issues });
-      return;
-    }
-    const outcome = await applyPagerDutyUpdate(options.flows, parsed.event, incidentIdFromDedupKey);
-    // 200 even when nothing applied (another tool's page, an event we do not track): PagerDuty retries non-2xx.
-    res.status(200).json(outcome);
-  });
+  router.post(
+    '/webhooks/pagerduty',
+    decodeContentEncoding(MAX_ALERT_BODY_BYTES),
+    express.raw({ type: () => true, limit: MAX_ALERT_BODY }),
+    async (req: Request, res: Response) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!verifyPagerDutySignature(options.secret, raw, req.get(PAGERDUTY_SIGNATURE_HEADER))) {
+        res
+          .status(401)
+          .json({ error: 'the X-PagerDuty-Signature header is missing or does not match PAGERDUTY_WEBHOOK_SECRET' });
+        return;
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(raw.toString('utf8'));
+      } catch (error) {
+        res.status(400).json({
+          error: 'invalid webhook payload',
+          issues: [`the body is not valid JSON (${(error as Error).message})`],
+        });
+        return;
+      }
+      // PagerDuty's "send test event" is a ping with no incident: say we heard it.
+      if ((json as { event?: { event_type?: unknown } } | null)?.event?.event_type === 'pagey.ping') {
+        res.status(200).json({ applied: false, reason: 'ping' });
+        return;
+      }
+      const parsed = parsePagerDutyWebhook(json);
+      if (!parsed.ok) {
+        res.status(400).json({ error: 'invalid webhook payload', issues: parsed.issues });
+        return;
+      }
+      const outcome = await applyPagerDutyUpdate(options.flows, parsed.event, incidentIdFromDedupKey);
+      // 200 even when nothing applied (another tool's page, an event we do not track): PagerDuty retries non-2xx.
+      res.status(200).json(outcome);
+    },
+  );
   return router;
 }

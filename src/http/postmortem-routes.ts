@@ -23,7 +23,13 @@ export function postmortemPath(incidentId: number): string {
 }
 
 /** The full signed URL to hand out (in the incident channel), valid for POSTMORTEM_LINK_TTL_DAYS from `now`. */
-export function signedPostmortemUrl(publicUrl: string, linkSecret: string, incidentId: number, now: Date, ttlDays = POSTMORTEM_LINK_TTL_DAYS): string {
+export function signedPostmortemUrl(
+  publicUrl: string,
+  linkSecret: string,
+  incidentId: number,
+  now: Date,
+  ttlDays = POSTMORTEM_LINK_TTL_DAYS,
+): string {
   const expiresAt = new Date(now.getTime() + ttlDays * 86_400_000);
   return `${publicUrl.replace(/\/+$/, '')}${signLink(linkSecret, postmortemPath(incidentId), expiresAt)}`;
 }
@@ -42,9 +48,11 @@ const COMMON_HEADERS: Readonly<Record<string, string>> = {
 };
 
 const REFUSALS: Record<Exclude<LinkCheck, { ok: true }>['reason'], string> = {
-  missing: 'This postmortem link is missing its signature. Use the whole link Firebreak posted, or ask in the incident channel for a new one (/incident postmortem).',
+  missing:
+    'This postmortem link is missing its signature. Use the whole link Firebreak posted, or ask in the incident channel for a new one (/incident postmortem).',
   expired: 'This postmortem link has expired. Ask in the incident channel for a new one (/incident postmortem).',
-  invalid: 'This postmortem link is invalid: it was changed, cut short, or signed for another page. Ask in the incident channel for a new one (/incident postmortem).',
+  invalid:
+    'This postmortem link is invalid: it was changed, cut short, or signed for another page. Ask in the incident channel for a new one (/incident postmortem).',
 };
 
 function plain(res: Response, status: number, message: string): void {
@@ -62,7 +70,7 @@ type Format = 'html' | 'markdown';
 
 /** `?format=` wins; otherwise the Accept header, HTML first so browsers and `*\/*` get the page. */
 function wantedFormat(req: Request): Format | { error: string } {
-  const format = req.query['format'];
+  const format = req.query.format;
   if (format !== undefined) {
     if (format === 'md' || format === 'markdown') return 'markdown';
     if (format === 'html') return 'html';
@@ -79,10 +87,19 @@ export function postmortemRoutes(options: PostmortemRoutesOptions): Router {
     res.vary('Accept');
     const id = incidentId(req.params.id);
     if (id === null) {
-      plain(res, 400, `"${req.params.id.slice(0, 40)}" is not an incident number; the link looks like /incidents/7/postmortem.`);
+      plain(
+        res,
+        400,
+        `"${req.params.id.slice(0, 40)}" is not an incident number; the link looks like /incidents/7/postmortem.`,
+      );
       return;
     }
-    const check = verifyLink(options.linkSecret, postmortemPath(id), { expires: req.query['expires'], signature: req.query['signature'] }, options.clock.now());
+    const check = verifyLink(
+      options.linkSecret,
+      postmortemPath(id),
+      { expires: req.query.expires, signature: req.query.signature },
+      options.clock.now(),
+    );
     if (!check.ok) {
       plain(res, 403, REFUSALS[check.reason]);
       return;
@@ -92,7 +109,10 @@ export function postmortemRoutes(options: PostmortemRoutesOptions): Router {
       plain(res, 400, format.error);
       return;
     }
-    const postmortem = await loadPostmortem({ store: options.store, clock: options.clock, timeZone: options.timeZone }, id);
+    const postmortem = await loadPostmortem(
+      { store: options.store, clock: options.clock, timeZone: options.timeZone },
+      id,
+    );
     if (!postmortem) {
       plain(res, 404, `There is no incident INC-${id}.`);
       return;
@@ -105,7 +125,11 @@ export function postmortemRoutes(options: PostmortemRoutesOptions): Router {
         .send(postmortemMarkdown(postmortem));
       return;
     }
-    res.status(200).set(HTML_HEADERS).type('text/html; charset=utf-8').send(postmortemHtml(postmortem, { generatedAt: options.clock.now() }));
+    res
+      .status(200)
+      .set(HTML_HEADERS)
+      .type('text/html; charset=utf-8')
+      .send(postmortemHtml(postmortem, { generatedAt: options.clock.now() }));
   });
   return router;
 }

@@ -21,10 +21,15 @@ function requestLog(logger: Logger, metrics: Metrics): RequestHandler {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = (req.route as { path?: string } | undefined)?.path ?? (req.path.startsWith(SLACK_EVENTS_PATH) ? SLACK_EVENTS_PATH : 'other');
+      const route =
+        (req.route as { path?: string } | undefined)?.path ??
+        (req.path.startsWith(SLACK_EVENTS_PATH) ? SLACK_EVENTS_PATH : 'other');
       metrics.httpRequests.observe({ route, status: String(res.statusCode) }, seconds);
       // Method, path and status only: bodies and headers may carry secrets and personal data.
-      logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      logger.debug(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'request',
+      );
     });
     next();
   };
@@ -34,16 +39,23 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const e = error as { type?: string; status?: number; limit?: number };
     if (e.type === 'entity.too.large') {
-      res.status(413).json({ error: `the body is larger than ${e.limit ?? 1048576} bytes (1 MiB); send fewer alerts per request` });
+      res
+        .status(413)
+        .json({ error: `the body is larger than ${e.limit ?? 1048576} bytes (1 MiB); send fewer alerts per request` });
       return;
     }
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       res.status(e.status).json({ error: errorMessage(error) });
       return;
     }
-    logger.error({ path: req.path, code: isFirebreakError(error) ? error.code : undefined, err: error }, 'request failed');
+    logger.error(
+      { path: req.path, code: isFirebreakError(error) ? error.code : undefined, err: error },
+      'request failed',
+    );
     const unavailable = isFirebreakError(error, 'STORE_UNAVAILABLE');
-    res.status(unavailable ? 503 : 500).json({ error: unavailable ? 'storage is unavailable; retry later' : 'internal error; nothing was stored' });
+    res
+      .status(unavailable ? 503 : 500)
+      .json({ error: unavailable ? 'storage is unavailable; retry later' : 'internal error; nothing was stored' });
   };
 }
 
@@ -56,7 +68,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const { ready, checks } = await options.ready().catch((error: unknown) => ({ ready: false, checks: { readiness: `could not be checked: ${errorMessage(error)}` } }));
+    const { ready, checks } = await options.ready().catch((error: unknown) => ({
+      ready: false,
+      checks: { readiness: `could not be checked: ${errorMessage(error)}` },
+    }));
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   app.get('/metrics', async (_req, res) => {

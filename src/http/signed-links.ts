@@ -21,10 +21,14 @@ function signature(secret: string, path: string, expires: string): Buffer {
 /** `${path}?expires=<unix seconds>&signature=<base64url HMAC>`; `path` is the bare path, without a query. */
 export function signLink(secret: string, path: string, expiresAt: Date): string {
   if (secret === '') throw new Error('signLink needs a secret (LINK_SECRET)');
-  if (!path.startsWith('/') || /[?#\n]/.test(path)) throw new Error(`signLink needs a bare path such as /incidents/7/postmortem, not "${path}"`);
+  if (!path.startsWith('/') || /[?#\n]/.test(path))
+    throw new Error(`signLink needs a bare path such as /incidents/7/postmortem, not "${path}"`);
   const expires = Math.floor(expiresAt.getTime() / 1000);
   if (!Number.isSafeInteger(expires) || expires <= 0) throw new Error('signLink needs a valid expiry date');
-  const params = new URLSearchParams({ expires: String(expires), signature: signature(secret, path, String(expires)).toString('base64url') });
+  const params = new URLSearchParams({
+    expires: String(expires),
+    signature: signature(secret, path, String(expires)).toString('base64url'),
+  });
   return `${path}?${params.toString()}`;
 }
 
@@ -35,8 +39,14 @@ export function signLink(secret: string, path: string, expiresAt: Date): string 
 export function verifyLink(secret: string, path: string, query: LinkQuery, now: Date): LinkCheck {
   const { expires, signature: given } = query;
   // Express gives an array for a repeated parameter: that is not a link we made.
-  if (expires === undefined || given === undefined || expires === '' || given === '') return { ok: false, reason: 'missing' };
-  if (typeof expires !== 'string' || typeof given !== 'string' || !/^\d{1,15}$/.test(expires) || !/^[A-Za-z0-9_-]{43}$/.test(given)) {
+  if (expires === undefined || given === undefined || expires === '' || given === '')
+    return { ok: false, reason: 'missing' };
+  if (
+    typeof expires !== 'string' ||
+    typeof given !== 'string' ||
+    !/^\d{1,15}$/.test(expires) ||
+    !/^[A-Za-z0-9_-]{43}$/.test(given)
+  ) {
     return { ok: false, reason: 'invalid' };
   }
   // Compared as text, not decoded bytes: base64url has several spellings of the same last bits.

@@ -26,7 +26,9 @@ function validate(schema: z.ZodType, value: unknown, what: string): SlackBodyChe
   const not = objectOnly(value);
   if (not !== null) return { ok: false, issue: `${what} must be a JSON object (got ${not})` };
   const parsed = schema.safeParse(value, { reportInput: true });
-  return parsed.success ? { ok: true, sslCheck: false } : { ok: false, issue: `${what}: ${formatIssues(parsed.error.issues).join('; ')}` };
+  return parsed.success
+    ? { ok: true, sslCheck: false }
+    : { ok: false, issue: `${what}: ${formatIssues(parsed.error.issues).join('; ')}` };
 }
 
 function parseJson(text: string, what: string): { ok: true; value: unknown } | { ok: false; issue: string } {
@@ -55,6 +57,9 @@ export function checkSlackBody(contentType: string | undefined, text: string): S
     }
     return validate(slashCommand, form, 'a form without a payload field (a slash command)');
   }
-  const json = parseJson(text, `the body (Content-Type ${contentType ? JSON.stringify(contentType.slice(0, 60)) : 'missing'}, read as JSON)`);
+  const json = parseJson(
+    text,
+    `the body (Content-Type ${contentType ? JSON.stringify(contentType.slice(0, 60)) : 'missing'}, read as JSON)`,
+  );
   return json.ok ? validate(eventsBody, json.value, 'the body') : json;
 }

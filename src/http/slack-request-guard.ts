@@ -29,7 +29,10 @@ export function refuse(res: ServerResponse, status: number, error: string, close
     res.end();
     return;
   }
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(close ? { connection: 'close' } : {}) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    ...(close ? { connection: 'close' } : {}),
+  });
   res.end(JSON.stringify({ error }));
 }
 
@@ -71,7 +74,11 @@ export function guardSlackRequests(bolt: RequestListener, options: SlackRequestG
       // Slack's own retries are signed anew (X-Slack-Retry-Num), so they pass.
       if (!(await options.seen.claim(`slack-signature:${signed.signature}`, new Date(now)))) {
         log.warn('refused a replayed request to /slack/events');
-        refuse(res, 401, 'this signed request was already received (same X-Slack-Signature and timestamp): refused as a replay');
+        refuse(
+          res,
+          401,
+          'this signed request was already received (same X-Slack-Signature and timestamp): refused as a replay',
+        );
         return;
       }
     }
@@ -84,8 +91,18 @@ export function guardSlackRequests(bolt: RequestListener, options: SlackRequestG
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
       const unavailable = isFirebreakError(error, 'STORE_UNAVAILABLE');
-      log.error({ err: error, code: isFirebreakError(error) ? error.code : undefined }, 'could not check a request to /slack/events');
-      refuse(res, unavailable ? 503 : 500, unavailable ? 'storage is unavailable; Slack will retry' : 'internal error while checking the request; nothing was done', true);
+      log.error(
+        { err: error, code: isFirebreakError(error) ? error.code : undefined },
+        'could not check a request to /slack/events',
+      );
+      refuse(
+        res,
+        unavailable ? 503 : 500,
+        unavailable
+          ? 'storage is unavailable; Slack will retry'
+          : 'internal error while checking the request; nothing was done',
+        true,
+      );
     });
   };
 }

@@ -30,20 +30,38 @@ export function checkSlackSignature(
   const signature = header(headers['x-slack-signature']);
   const timestamp = header(headers['x-slack-request-timestamp']);
   if (signature === undefined || timestamp === undefined) {
-    return { ok: false, reason: 'the X-Slack-Signature and X-Slack-Request-Timestamp headers are required: Slack signs every request it sends' };
+    return {
+      ok: false,
+      reason:
+        'the X-Slack-Signature and X-Slack-Request-Timestamp headers are required: Slack signs every request it sends',
+    };
   }
-  if (!TIMESTAMP.test(timestamp)) return { ok: false, reason: 'X-Slack-Request-Timestamp must be whole seconds since 1970 (UTC)' };
-  if (!SIGNATURE.test(signature)) return { ok: false, reason: 'X-Slack-Signature must be "v0=" followed by 64 lower-case hex digits' };
+  if (!TIMESTAMP.test(timestamp))
+    return { ok: false, reason: 'X-Slack-Request-Timestamp must be whole seconds since 1970 (UTC)' };
+  if (!SIGNATURE.test(signature))
+    return { ok: false, reason: 'X-Slack-Signature must be "v0=" followed by 64 lower-case hex digits' };
   const sentAt = Number(timestamp);
   if (sentAt < nowSeconds - SLACK_SIGNATURE_WINDOW_SECONDS) {
-    return { ok: false, reason: 'the request was signed more than 5 minutes ago (X-Slack-Request-Timestamp is older than 5 minutes): refused as a possible replay' };
+    return {
+      ok: false,
+      reason:
+        'the request was signed more than 5 minutes ago (X-Slack-Request-Timestamp is older than 5 minutes): refused as a possible replay',
+    };
   }
   if (sentAt > nowSeconds + SLACK_SIGNATURE_WINDOW_SECONDS) {
-    return { ok: false, reason: "X-Slack-Request-Timestamp is more than 5 minutes in the future: refused (check this server's clock if Slack's requests all fail)" };
+    return {
+      ok: false,
+      reason:
+        "X-Slack-Request-Timestamp is more than 5 minutes in the future: refused (check this server's clock if Slack's requests all fail)",
+    };
   }
   const expected = createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest();
   if (!timingSafeEqual(Buffer.from(signature.slice(3), 'hex'), expected)) {
-    return { ok: false, reason: "X-Slack-Signature does not match the body: not signed with this app's SLACK_SIGNING_SECRET, or changed after signing" };
+    return {
+      ok: false,
+      reason:
+        "X-Slack-Signature does not match the body: not signed with this app's SLACK_SIGNING_SECRET, or changed after signing",
+    };
   }
   return { ok: true, signature };
 }

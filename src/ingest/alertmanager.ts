@@ -26,7 +26,8 @@ const rfc3339 = z.iso.datetime({ offset: true });
 const timestamp = z
   .string()
   .refine((value) => rfc3339.safeParse(value).success && !Number.isNaN(Date.parse(value)), {
-    error: (issue) => `expected an RFC 3339 timestamp such as 2023-02-15T11:30:00Z (got ${JSON.stringify(issue.input)})`,
+    error: (issue) =>
+      `expected an RFC 3339 timestamp such as 2023-02-15T11:30:00Z (got ${JSON.stringify(issue.input)})`,
   })
   .transform((value): Date | undefined => {
     const date = new Date(value);
@@ -45,11 +46,17 @@ const alertSchema = z.looseObject({
 });
 
 export const alertmanagerWebhookSchema = z.looseObject({
-  version: z.literal('4', { error: (issue) => `expected "4": Firebreak reads Alertmanager's webhook version 4 (got ${JSON.stringify(issue.input)})` }),
+  version: z.literal('4', {
+    error: (issue) =>
+      `expected "4": Firebreak reads Alertmanager's webhook version 4 (got ${JSON.stringify(issue.input)})`,
+  }),
   groupKey: z
     .string()
     .min(1)
-    .max(ALERT_LIMITS.groupKeyChars, { error: (issue) => `must be at most ${ALERT_LIMITS.groupKeyChars} characters (got ${String((issue.input as string).length)})` }),
+    .max(ALERT_LIMITS.groupKeyChars, {
+      error: (issue) =>
+        `must be at most ${ALERT_LIMITS.groupKeyChars} characters (got ${String((issue.input as string).length)})`,
+    }),
   truncatedAlerts: z.int().min(0).default(0),
   status,
   receiver: z.string().optional(),

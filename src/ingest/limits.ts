@@ -26,16 +26,28 @@ function cut(text: string): string {
  */
 export function boundedLabels(what: 'label' | 'annotation', maxValueChars: number) {
   return z
-    .record(z.string(), z.string().max(maxValueChars, { error: (issue) => `must be at most ${maxValueChars} characters per ${what} value (got ${String((issue.input as string).length)})` }))
+    .record(
+      z.string(),
+      z.string().max(maxValueChars, {
+        error: (issue) =>
+          `must be at most ${maxValueChars} characters per ${what} value (got ${String((issue.input as string).length)})`,
+      }),
+    )
     .superRefine((map, ctx) => {
       const names = Object.keys(map);
       if (names.length > ALERT_LIMITS.labelsPerAlert) {
-        ctx.addIssue({ code: 'custom', message: `must have at most ${ALERT_LIMITS.labelsPerAlert} ${what}s per alert (got ${names.length})` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must have at most ${ALERT_LIMITS.labelsPerAlert} ${what}s per alert (got ${names.length})`,
+        });
         return;
       }
       for (const name of names) {
         if (name.length > ALERT_LIMITS.labelNameChars) {
-          ctx.addIssue({ code: 'custom', message: `${what} name ${cut(name)} is ${name.length} characters; at most ${ALERT_LIMITS.labelNameChars} per ${what} name` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `${what} name ${cut(name)} is ${name.length} characters; at most ${ALERT_LIMITS.labelNameChars} per ${what} name`,
+          });
         }
       }
     });

@@ -6,9 +6,23 @@ export type { Logger };
 
 /** Field names that may hold a secret, at any depth we log. */
 const SECRET_FIELDS = [
-  'token', 'authorization', 'Authorization', 'password', 'secret', 'signingSecret', 'routingKey',
-  'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'ALERT_WEBHOOK_TOKEN', 'PAGERDUTY_ROUTING_KEY',
-  'PAGERDUTY_API_TOKEN', 'PAGERDUTY_WEBHOOK_SECRET', 'LINK_SECRET', 'DATABASE_URL', 'x-slack-signature',
+  'token',
+  'authorization',
+  'Authorization',
+  'password',
+  'secret',
+  'signingSecret',
+  'routingKey',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'ALERT_WEBHOOK_TOKEN',
+  'PAGERDUTY_ROUTING_KEY',
+  'PAGERDUTY_API_TOKEN',
+  'PAGERDUTY_WEBHOOK_SECRET',
+  'LINK_SECRET',
+  'DATABASE_URL',
+  'x-slack-signature',
 ];
 
 export const REDACT_PATHS = [
@@ -47,7 +61,9 @@ function safeSerialized(serialized: unknown, depth: number): unknown {
     ...(typeof err.stack === 'string' ? { stack: scrubSecrets(err.stack) } : {}),
     ...scalarFields(err, OWN_FIELDS),
     // FirebreakError's step, provider error and retry delay.
-    ...(typeof details === 'object' && details !== null ? { details: scalarFields(details as Record<string, unknown>, new Set(['cause'])) } : {}),
+    ...(typeof details === 'object' && details !== null
+      ? { details: scalarFields(details as Record<string, unknown>, new Set(['cause'])) }
+      : {}),
     ...(err.cause !== undefined && depth < MAX_CAUSE_DEPTH ? { cause: safeSerialized(err.cause, depth + 1) } : {}),
   };
 }

@@ -32,8 +32,18 @@ export function createMetrics(options: { outboxDepth: () => Promise<number>; def
   });
   return {
     registry,
-    alertsReceived: new Counter({ name: 'firebreak_alerts_received_total', help: 'Alerts accepted from monitors', labelNames: ['source'], registers }),
-    incidentsOpened: new Counter({ name: 'firebreak_incidents_opened_total', help: 'Incidents opened', labelNames: ['origin'], registers }),
+    alertsReceived: new Counter({
+      name: 'firebreak_alerts_received_total',
+      help: 'Alerts accepted from monitors',
+      labelNames: ['source'],
+      registers,
+    }),
+    incidentsOpened: new Counter({
+      name: 'firebreak_incidents_opened_total',
+      help: 'Incidents opened',
+      labelNames: ['origin'],
+      registers,
+    }),
     slackCalls: new Histogram({
       name: 'firebreak_slack_call_duration_seconds',
       help: 'Slack Web API call latency',
@@ -41,10 +51,30 @@ export function createMetrics(options: { outboxDepth: () => Promise<number>; def
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    slackRateLimited: new Counter({ name: 'firebreak_slack_rate_limited_total', help: 'Slack calls answered 429 (rate limited)', labelNames: ['method'], registers }),
-    outboxDelivered: new Counter({ name: 'firebreak_outbox_delivered_total', help: 'Outbox jobs delivered', labelNames: ['kind'], registers }),
-    outboxRetried: new Counter({ name: 'firebreak_outbox_retried_total', help: 'Outbox deliveries that failed and were rescheduled', labelNames: ['kind'], registers }),
-    outboxBuried: new Counter({ name: 'firebreak_outbox_buried_total', help: 'Outbox jobs refused for good (see logs)', labelNames: ['kind'], registers }),
+    slackRateLimited: new Counter({
+      name: 'firebreak_slack_rate_limited_total',
+      help: 'Slack calls answered 429 (rate limited)',
+      labelNames: ['method'],
+      registers,
+    }),
+    outboxDelivered: new Counter({
+      name: 'firebreak_outbox_delivered_total',
+      help: 'Outbox jobs delivered',
+      labelNames: ['kind'],
+      registers,
+    }),
+    outboxRetried: new Counter({
+      name: 'firebreak_outbox_retried_total',
+      help: 'Outbox deliveries that failed and were rescheduled',
+      labelNames: ['kind'],
+      registers,
+    }),
+    outboxBuried: new Counter({
+      name: 'firebreak_outbox_buried_total',
+      help: 'Outbox jobs refused for good (see logs)',
+      labelNames: ['kind'],
+      registers,
+    }),
     pagesSent: new Counter({ name: 'firebreak_pages_sent_total', help: 'Pages PagerDuty accepted', registers }),
     pagerDutyCalls: new Histogram({
       name: 'firebreak_pagerduty_call_duration_seconds',

@@ -22,7 +22,11 @@ export function describeThrown(thrown: unknown): { err: string; errorName?: stri
   if (!(thrown instanceof Error)) return { err: scrubSecrets(String(thrown)) };
   const code = (thrown as { code?: unknown }).code;
   // The frames only (the stack's first line repeats the message); scrubbed too, as a frame names its file.
-  const frames = thrown.stack?.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 12).join('\n');
+  const frames = thrown.stack
+    ?.split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 12)
+    .join('\n');
   return {
     err: scrubSecrets(thrown.message),
     // Not `name`: that is the logger's own field.
@@ -36,7 +40,11 @@ export function describeThrown(thrown: unknown): { err: string; errorName?: stri
  * Installs handlers for `unhandledRejection` and `uncaughtException` on `target` (the process); returns
  * a function that removes them. `onError` is told of each one (a metric, a test).
  */
-export function guardProcess(logger: Logger, target: NodeJS.EventEmitter = process, onError?: (kind: 'unhandledRejection' | 'uncaughtException') => void): () => void {
+export function guardProcess(
+  logger: Logger,
+  target: NodeJS.EventEmitter = process,
+  onError?: (kind: 'unhandledRejection' | 'uncaughtException') => void,
+): () => void {
   const rejection = (reason: unknown): void => {
     logger.error(describeThrown(reason), 'unhandled promise rejection (a bug): logged, and Firebreak keeps serving');
     onError?.('unhandledRejection');

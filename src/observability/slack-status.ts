@@ -5,9 +5,14 @@ import type { Logger } from 'pino';
 import type { Clock } from '../ports/clock';
 
 /** What a call (or the probe) showed; the reasons name Slack's error or our step, never the token. */
-export type SlackObservation = { usable: true } | { usable: false; why: 'unreachable' | 'token_refused'; detail: string };
+export type SlackObservation =
+  | { usable: true }
+  | { usable: false; why: 'unreachable' | 'token_refused'; detail: string };
 
-type State = { kind: 'unknown' } | { kind: 'usable' } | { kind: 'unreachable' | 'token_refused'; since: Date; detail: string };
+type State =
+  | { kind: 'unknown' }
+  | { kind: 'usable' }
+  | { kind: 'unreachable' | 'token_refused'; since: Date; detail: string };
 
 export interface SlackStatusOptions {
   /** One auth.test; resolves when Slack answered and accepted the token. */
@@ -44,7 +49,8 @@ export class SlackStatus {
     const before = this.state;
     if (observation.usable) {
       this.state = { kind: 'usable' };
-      if (before.kind === 'unreachable' || before.kind === 'token_refused') this.options.logger.info({ was: before.kind }, 'Slack is usable again');
+      if (before.kind === 'unreachable' || before.kind === 'token_refused')
+        this.options.logger.info({ was: before.kind }, 'Slack is usable again');
       // Also on the first answer after a start: the backoffs waiting in the store were set by a process that
       // could not know when Slack would be back (a restart during an outage); Slack answers now.
       if (before.kind !== 'usable') this.options.onRecovered?.();
@@ -53,7 +59,11 @@ export class SlackStatus {
     // Keep when it started, so the reason says how long it has lasted.
     const since = before.kind === observation.why ? before.since : this.options.clock.now();
     this.state = { kind: observation.why, since, detail: observation.detail };
-    if (before.kind !== observation.why) this.options.logger.warn({ slack: observation.why, detail: observation.detail }, 'Slack is not usable; not ready until it is');
+    if (before.kind !== observation.why)
+      this.options.logger.warn(
+        { slack: observation.why, detail: observation.detail },
+        'Slack is not usable; not ready until it is',
+      );
     this.probeLater();
   }
 

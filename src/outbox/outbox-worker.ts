@@ -171,10 +171,18 @@ export class OutboxWorker {
     const { store, clock, batchSize, leaseMs, logger, maxLanes } = this.options;
     const room = maxLanes - (this.activeLanes.size - this.pacedLanes);
     if (room <= 0) return 0;
-    const lanes = await store.outbox.claimLanes({ owner: this.owner, now: clock.now(), leaseMs, maxLanes: room, maxJobsPerLane: batchSize });
+    const lanes = await store.outbox.claimLanes({
+      owner: this.owner,
+      now: clock.now(),
+      leaseMs,
+      maxLanes: room,
+      maxJobsPerLane: batchSize,
+    });
     for (const { lane, jobs } of lanes) {
       const run = this.runLane(lane, jobs)
-        .catch((error: unknown) => logger.error({ lane, err: error }, 'outbox: a lane failed; its jobs run again when its lease lapses'))
+        .catch((error: unknown) =>
+          logger.error({ lane, err: error }, 'outbox: a lane failed; its jobs run again when its lease lapses'),
+        )
         .finally(() => {
           this.activeLanes.delete(lane);
           if (this.running) this.wake();
@@ -188,10 +196,17 @@ export class OutboxWorker {
     if (this.options.reclaimOnStart) {
       try {
         const now = this.options.clock.now();
-        const taken = await this.options.store.outbox.reclaimAll(now, new Date(now.getTime() + this.options.laneIntervalMs));
-        if (taken > 0) this.options.logger.info({ jobs: taken }, 'outbox: took back the jobs a previous process was running');
+        const taken = await this.options.store.outbox.reclaimAll(
+          now,
+          new Date(now.getTime() + this.options.laneIntervalMs),
+        );
+        if (taken > 0)
+          this.options.logger.info({ jobs: taken }, 'outbox: took back the jobs a previous process was running');
       } catch (error) {
-        this.options.logger.error({ err: error }, 'outbox: could not take back a previous process\'s jobs; they run again when their lease lapses');
+        this.options.logger.error(
+          { err: error },
+          "outbox: could not take back a previous process's jobs; they run again when their lease lapses",
+        );
       }
     }
     while (this.running) {
@@ -259,7 +274,8 @@ export class OutboxWorker {
         break;
       }
     }
-    for (const job of jobs.slice(rest)) await store.outbox.release(job.id, new Date(Math.max(readyAt, clock.now().getTime())));
+    for (const job of jobs.slice(rest))
+      await store.outbox.release(job.id, new Date(Math.max(readyAt, clock.now().getTime())));
     await store.outbox.releaseLane(lane, this.owner, new Date(readyAt));
   }
 
@@ -308,23 +324,39 @@ export class OutboxWorker {
     const coded = error instanceof FirebreakError ? error : null;
     const tooOld = now.getTime() - job.createdAt.getTime() > giveUpAfterMs;
     const retryable = !tooOld && (coded ? coded.retryable : job.attempts < maxUnexpectedAttempts);
-    const context = { jobId: job.id, kind: job.kind, incidentId: job.incidentId, attempts: job.attempts, code: coded?.code, err: error.message };
+    const context = {
+      jobId: job.id,
+      kind: job.kind,
+      incidentId: job.incidentId,
+      attempts: job.attempts,
+      code: coded?.code,
+      err: error.message,
+    };
     if (!retryable) {
-      const why = tooOld ? `gave up after ${Math.round(giveUpAfterMs / 3_600_000)} h of failures: ${error.message}` : error.message;
+      const why = tooOld
+        ? `gave up after ${Math.round(giveUpAfterMs / 3_600_000)} h of failures: ${error.message}`
+        : error.message;
       await store.outbox.bury(job.id, why, now);
       // Buried is rare and final: the whole error (stack, cause) is worth its lines here, unlike each retry's.
-      logger.error({ ...context, err: error }, tooOld ? 'outbox: job still failing after its time; buried' : 'outbox: job refused for good; buried');
+      logger.error(
+        { ...context, err: error },
+        tooOld ? 'outbox: job still failing after its time; buried' : 'outbox: job refused for good; buried',
+      );
       observer.buried?.(job, error);
       return null;
     }
     // A rate limit says exactly when to come back, and is not a failure: the attempt is not counted.
     const at = isRateLimit(coded)
       ? new Date(now.getTime() + Math.ceil((coded.details.retryAfterSeconds ?? 1) * 1000))
-      : new Date(now.getTime() + this.backoffMs(job.attempts, coded ? this.options.maxBackoffMs : this.options.maxUnexpectedBackoffMs));
+      : new Date(
+          now.getTime() +
+            this.backoffMs(job.attempts, coded ? this.options.maxBackoffMs : this.options.maxUnexpectedBackoffMs),
+        );
     await store.outbox.retryLater(job.id, at, error.message, { countAttempt: !isRateLimit(coded) });
     // Waiting as Slack asked is pacing, not trouble: a storm meets hundreds of rate limits, and as warnings
     // they read as failure. A real failure (5xx, network) stays a warning.
-    if (isRateLimit(coded)) logger.info({ ...context, retryAt: at.toISOString() }, 'outbox: rate-limited; will retry when told');
+    if (isRateLimit(coded))
+      logger.info({ ...context, retryAt: at.toISOString() }, 'outbox: rate-limited; will retry when told');
     else logger.warn({ ...context, retryAt: at.toISOString() }, 'outbox: delivery failed; will retry');
     observer.retried?.(job, error);
     return at;

@@ -36,7 +36,11 @@ export interface Chat {
   postMessage(channel: string, message: ChatMessage): Promise<{ channelId: string; ts: string }>;
   updateMessage(channelId: string, ts: string, message: ChatMessage): Promise<void>;
   /** Our message carrying `marker` posted in `channel` since `since`, or null: what a crash may have left. */
-  findMarkedMessage(channel: string, marker: MessageMarker, since: Date): Promise<{ channelId: string; ts: string } | null>;
+  findMarkedMessage(
+    channel: string,
+    marker: MessageMarker,
+    since: Date,
+  ): Promise<{ channelId: string; ts: string } | null>;
   pin(channelId: string, ts: string): Promise<void>;
   /** Joins a public channel by id or name, so the bot can post announcements there. */
   join(channel: string): Promise<{ id: string }>;

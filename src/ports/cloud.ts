@@ -31,7 +31,10 @@ export interface Cloud {
    * Launches `count` instances from a launch-template target. `clientToken` makes the call idempotent:
    * the same token returns the same instances, never new ones. Tags mark the instances as Firebreak's.
    */
-  launch(target: ScaleTarget & { kind: 'ec2-launch-template' }, request: { count: number; clientToken: string; tags: Record<string, string> }): Promise<{ instanceIds: string[] }>;
+  launch(
+    target: ScaleTarget & { kind: 'ec2-launch-template' },
+    request: { count: number; clientToken: string; tags: Record<string, string> },
+  ): Promise<{ instanceIds: string[] }>;
   /** Sets an Auto Scaling group's desired capacity. */
   setDesiredCapacity(target: ScaleTarget & { kind: 'autoscaling-group' }, desired: number): Promise<void>;
   /** Terminates the given instances (scale-in of a launch-template target). */

@@ -158,7 +158,11 @@ export interface RateBudgetRepository {
    * Takes one call from the bucket `key` (refilled at `perMinute`, holding at most `burst`): granted, or
    * the time the next call may be made.
    */
-  take(key: string, now: Date, limits: { perMinute: number; burst: number }): Promise<{ granted: true } | { granted: false; retryAt: Date }>;
+  take(
+    key: string,
+    now: Date,
+    limits: { perMinute: number; burst: number },
+  ): Promise<{ granted: true } | { granted: false; retryAt: Date }>;
   /** Nothing from the bucket until `until` (the service said to wait), then one call: every replica waits, none asks first. */
   hold(key: string, until: Date): Promise<void>;
   /** Gives one call back (it never reached the service), up to `burst`. */
@@ -177,7 +181,10 @@ export interface ChannelNameRepository {
 export interface ScaleOperationRepository {
   /** Stores a new operation; throws STORE_CONFLICT when its request key exists or its target is already being scaled. */
   insert(op: NewScaleOperation): Promise<ScaleOperation>;
-  update(id: number, changes: Partial<Pick<ScaleOperation, 'status' | 'instanceIds' | 'error' | 'startedAt' | 'finishedAt'>>): Promise<ScaleOperation>;
+  update(
+    id: number,
+    changes: Partial<Pick<ScaleOperation, 'status' | 'instanceIds' | 'error' | 'startedAt' | 'finishedAt'>>,
+  ): Promise<ScaleOperation>;
   findById(id: number): Promise<ScaleOperation | null>;
   findByRequestKey(key: string): Promise<ScaleOperation | null>;
   /** The newest operation on a target that did something or is doing it (not refused, not dry runs). */

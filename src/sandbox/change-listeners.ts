@@ -23,7 +23,9 @@ export class ChangeListeners {
         listener();
       } catch (error) {
         // A listener's bug must not fail the API call that changed the state, for the app under test.
-        process.emitWarning(`${this.name} onChange listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        process.emitWarning(
+          `${this.name} onChange listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       }
     }
   }

@@ -29,7 +29,8 @@ export class ScriptClock implements Clock {
   }
   /** Moves to a wall-clock time of the outage day (time passing in the script, not in the world), standing still. */
   set(at: Date): void {
-    if (at.getTime() < this.now().getTime()) throw new Error(`demo: the script goes back in time to ${at.toISOString()}`);
+    if (at.getTime() < this.now().getTime())
+      throw new Error(`demo: the script goes back in time to ${at.toISOString()}`);
     this.at = at.getTime();
     this.passingSince = null;
   }
@@ -60,8 +61,16 @@ function alertmanagerBody(status: 'firing' | 'resolved', instances: number[], st
     externalURL: 'http://alertmanager.example.com:9093',
     alerts: instances.map((n) => ({
       status,
-      labels: { alertname: 'HighRequestRate', service: 'web', severity: 'critical', instance: `web-${n}.prod.internal:9100` },
-      annotations: { summary: 'Request rate on web is 8x normal', description: `web-${n} is serving 8x its usual request rate (flash-sale traffic)` },
+      labels: {
+        alertname: 'HighRequestRate',
+        service: 'web',
+        severity: 'critical',
+        instance: `web-${n}.prod.internal:9100`,
+      },
+      annotations: {
+        summary: 'Request rate on web is 8x normal',
+        description: `web-${n} is serving 8x its usual request rate (flash-sale traffic)`,
+      },
       startsAt,
       endsAt: endsAt ?? '0001-01-01T00:00:00Z',
       generatorURL: 'http://prometheus.example.com:9090/graph?g0.expr=rate',
@@ -74,7 +83,11 @@ function alertmanagerBody(status: 'firing' | 'resolved', instances: number[], st
  * Waits for Firebreak to do something. With `clock`, time passes while waiting (paced card edits, outbox
  * retries) and stands still again after, so what the script does next is recorded at the script's time.
  */
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, options: { clock?: ScriptClock; timeoutMs?: number } = {}): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  options: { clock?: ScriptClock; timeoutMs?: number } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   for (;;) {
     const value = await check();
@@ -96,15 +109,29 @@ export interface DemoResult {
 }
 
 /** Runs the whole outage; `say` prints each step. The caller stops `firebreak` when done. */
-export async function runFlashSaleDemo(options: { dir?: string; say?: (line: string) => void; port?: number } = {}): Promise<DemoResult> {
+export async function runFlashSaleDemo(
+  options: { dir?: string; say?: (line: string) => void; port?: number } = {},
+): Promise<DemoResult> {
   const say = options.say ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'firebreak-demo-'));
   const clock = new ScriptClock(at('11:29'));
   const config = loadConfig(
-    { PORT: String(options.port ?? 0), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'demo.db')}`, FIREBREAK_SANDBOX_DIR: dir, LOG_LEVEL: 'warn', TIMEZONE: 'UTC' },
+    {
+      PORT: String(options.port ?? 0),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'demo.db')}`,
+      FIREBREAK_SANDBOX_DIR: dir,
+      LOG_LEVEL: 'warn',
+      TIMEZONE: 'UTC',
+    },
     { cwd: dir },
   );
-  const firebreak = await startFirebreak({ config, clock, logger: createLogger({ level: process.env.DEMO_LOG_LEVEL ?? 'error' }), outbox: { pollMs: 100 } });
+  const firebreak = await startFirebreak({
+    config,
+    clock,
+    logger: createLogger({ level: process.env.DEMO_LOG_LEVEL ?? 'error' }),
+    outbox: { pollMs: 100 },
+  });
   try {
     return await replay(firebreak, clock, config.env.ALERT_WEBHOOK_TOKEN, say);
   } catch (error) {
@@ -113,7 +140,12 @@ export async function runFlashSaleDemo(options: { dir?: string; say?: (line: str
   }
 }
 
-async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: string, say: (line: string) => void): Promise<DemoResult> {
+async function replay(
+  firebreak: Firebreak,
+  clock: ScriptClock,
+  alertToken: string,
+  say: (line: string) => void,
+): Promise<DemoResult> {
   const sandbox = firebreak.sandbox;
   if (!sandbox) throw new Error('demo: Firebreak did not start in sandbox mode');
   const slack = sandbox.slack;
@@ -134,11 +166,15 @@ async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: stri
   clock.set(at('11:30'));
   await post(alertmanagerBody('firing', [1, 2], `${DAY}T11:30:00Z`));
   step('Flash sale starts; Alertmanager fires HighRequestRate for web-1 and web-2');
-  const channel = await until('the incident channel', () => slack.listChannels().find((c) => c.name.startsWith('inc-')));
+  const channel = await until('the incident channel', () =>
+    slack.listChannels().find((c) => c.name.startsWith('inc-')),
+  );
   await until('the page', async () => pagerDuty.incidents()[0] && (await recorded('page.sent')()));
   step('PagerDuty pages the on-call engineer (Alice)');
   await until('the incident card', () => slack.messages(channel.id).find((m) => m.pinned), { clock });
-  step(`Firebreak opens #${channel.name}, pins the incident card, announces it in #incidents; Alice and Bob are invited`);
+  step(
+    `Firebreak opens #${channel.name}, pins the incident card, announces it in #incidents; Alice and Bob are invited`,
+  );
 
   clock.set(at('11:33'));
   await post(alertmanagerBody('firing', [1, 2, 3, 4], `${DAY}T11:30:00Z`));
@@ -149,18 +185,31 @@ async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: stri
   step('Nobody has acknowledged the page after 5 minutes: Firebreak says so in the channel');
 
   clock.set(at('11:38'));
-  await pagerDuty.acknowledge(pagerDuty.incidents()[0]!.dedupKey, { userId: 'PUSR0ALICE' });
+  const page = pagerDuty.incidents()[0];
+  if (!page) throw new Error('the demo expected Firebreak to have paged the on-call engineer by now');
+  await pagerDuty.acknowledge(page.dedupKey, { userId: 'PUSR0ALICE' });
   step('Alice acknowledges the page in PagerDuty');
   clock.set(at('11:40'));
-  await slack.commandAnswer({ command: '/incident', text: 'status identified flash-sale traffic is 8x normal; web tier saturated', userId: 'U0ALICE', channelId: channel.id });
+  await slack.commandAnswer({
+    command: '/incident',
+    text: 'status identified flash-sale traffic is 8x normal; web tier saturated',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
   step('Alice: /incident status identified — flash-sale traffic is 8x normal');
 
   // The click at `time`; AWS reports the servers running at `done` (EC2 takes a couple of minutes to boot them).
   const scaleOut = async (time: string, done: string, from: number, to: number): Promise<void> => {
     clock.set(at(time));
     const current = await until('the card', () => slack.messages(channel.id).find((m) => m.pinned));
-    await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: current.ts, actionId: `scale_out:web:${to - from}` });
-    const operation = async (status: string) => (await firebreak.store.scaleOperations.listByIncident(1)).some((op) => op.to === to && op.status === status);
+    await slack.clickButton({
+      userId: 'U0ALICE',
+      channelId: channel.id,
+      messageTs: current.ts,
+      actionId: `scale_out:web:${to - from}`,
+    });
+    const operation = async (status: string) =>
+      (await firebreak.store.scaleOperations.listByIncident(1)).some((op) => op.to === to && op.status === status);
     await until(`web ${from} → ${to} under way`, () => operation('started'), { timeoutMs: 60_000 });
     step(`Alice clicks "Scale out +${to - from}": web ${from} → ${to}`);
     clock.set(at(done));
@@ -172,26 +221,53 @@ async function replay(firebreak: Firebreak, clock: ScriptClock, alertToken: stri
 
   clock.set(at('13:30'));
   await post(alertmanagerBody('resolved', [1, 2, 3, 4], `${DAY}T11:30:00Z`, `${DAY}T13:30:00Z`));
-  await slack.commandAnswer({ command: '/incident', text: 'status mitigated traffic stable on 24 servers', userId: 'U0ALICE', channelId: channel.id });
+  await slack.commandAnswer({
+    command: '/incident',
+    text: 'status mitigated traffic stable on 24 servers',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
   step('Traffic stabilises; the alerts resolve; Alice marks the incident mitigated');
 
   clock.set(at('14:00'));
   const resolveCard = await until('the card', () => slack.messages(channel.id).find((m) => m.pinned));
-  await slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: resolveCard.ts, actionId: 'incident_resolve' });
-  await until('the resolve form', () => slack.views('U0ALICE').some((v) => JSON.stringify(v).includes('incident_resolve_form')));
+  await slack.clickButton({
+    userId: 'U0ALICE',
+    channelId: channel.id,
+    messageTs: resolveCard.ts,
+    actionId: 'incident_resolve',
+  });
+  await until('the resolve form', () =>
+    slack.views('U0ALICE').some((v) => JSON.stringify(v).includes('incident_resolve_form')),
+  );
   const text = (value: string) => ({ type: 'plain_text_input', value });
   const submitted = await slack.submitView({
     userId: 'U0ALICE',
     callbackId: 'incident_resolve_form',
     values: {
-      summary: { summary_input: text('A flash sale drove traffic to 8x normal and overwhelmed the web servers; capacity was added from the incident channel.') },
+      summary: {
+        summary_input: text(
+          'A flash sale drove traffic to 8x normal and overwhelmed the web servers; capacity was added from the incident channel.',
+        ),
+      },
       impact: { impact_input: text('About 30% of users could not load the store or check out for 2.5 hours.') },
-      root_cause: { root_cause_input: text('A flash-sale event caused a traffic surge beyond the web tier\'s fixed capacity; no auto-scaling was in place.') },
-      resolution: { resolution_input: text('Web servers were added in two steps (4 → 14 → 24) until traffic stabilised.') },
-      follow_ups: { follow_ups_input: text('Implement auto-scaling policies for the web tier\nEnhance traffic anomaly detection to trigger scaling\nAgree a protocol with marketing to announce high-traffic events') },
+      root_cause: {
+        root_cause_input: text(
+          "A flash-sale event caused a traffic surge beyond the web tier's fixed capacity; no auto-scaling was in place.",
+        ),
+      },
+      resolution: {
+        resolution_input: text('Web servers were added in two steps (4 → 14 → 24) until traffic stabilised.'),
+      },
+      follow_ups: {
+        follow_ups_input: text(
+          'Implement auto-scaling policies for the web tier\nEnhance traffic anomaly detection to trigger scaling\nAgree a protocol with marketing to announce high-traffic events',
+        ),
+      },
     },
   });
-  if (submitted.status !== 200 || submitted.body) throw new Error(`demo: the resolve form was refused: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+  if (submitted.status !== 200 || submitted.body)
+    throw new Error(`demo: the resolve form was refused: ${submitted.status} ${JSON.stringify(submitted.body)}`);
   step('Alice resolves the incident with impact, root cause and follow-ups');
   const file = await until('the postmortem', () => slack.files(channel.id)[0], { clock });
   const drafted = await until('the postmortem link', recorded('postmortem.drafted'), { clock });

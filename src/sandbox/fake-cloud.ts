@@ -84,7 +84,12 @@ export interface GroupSummary {
   subnets: string[];
   tags: Record<string, string>;
   /** As DescribeAutoScalingGroups lists them: Pending, InService, Terminating. */
-  instances: Array<{ instanceId: string; lifecycleState: 'Pending' | 'InService' | 'Terminating'; healthStatus: 'Healthy' | 'Unhealthy'; availabilityZone: string }>;
+  instances: Array<{
+    instanceId: string;
+    lifecycleState: 'Pending' | 'InService' | 'Terminating';
+    healthStatus: 'Healthy' | 'Unhealthy';
+    availabilityZone: string;
+  }>;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -101,7 +106,8 @@ function apiFor(pathname: string, authorization: string | undefined, params: Par
   if (pathname !== '/') return undefined;
   const service = signedService(authorization);
   if (service === 'ec2' || (service === undefined && params.Version === EC2_VERSION)) return EC2_API;
-  if (service === 'autoscaling' || (service === undefined && params.Version === AUTOSCALING_VERSION)) return AUTOSCALING_API;
+  if (service === 'autoscaling' || (service === undefined && params.Version === AUTOSCALING_VERSION))
+    return AUTOSCALING_API;
   return undefined;
 }
 
@@ -153,10 +159,15 @@ export class FakeCloud {
       server.close();
       throw error;
     }
-    serveRequests(server, 'FakeCloud', (req, res) => cloud.handle(req, res), (res) => {
-      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('InternalError');
-    });
+    serveRequests(
+      server,
+      'FakeCloud',
+      (req, res) => cloud.handle(req, res),
+      (res) => {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('InternalError');
+      },
+    );
     return cloud;
   }
 

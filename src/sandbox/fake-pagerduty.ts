@@ -93,8 +93,10 @@ function queryRecord(params: URLSearchParams): Record<string, string | string[]>
 }
 
 function eventsFault(fault: Fault): { body: unknown; outcome: EventOutcome } {
-  if (fault.status === 429) return { body: { status: 'throttle event', message: fault.message ?? THROTTLED_MESSAGE }, outcome: 'throttled' };
-  if (fault.status === 400) return { body: { ...INVALID_EVENT, errors: [fault.message ?? 'Injected failure'] }, outcome: 'invalid' };
+  if (fault.status === 429)
+    return { body: { status: 'throttle event', message: fault.message ?? THROTTLED_MESSAGE }, outcome: 'throttled' };
+  if (fault.status === 400)
+    return { body: { ...INVALID_EVENT, errors: [fault.message ?? 'Injected failure'] }, outcome: 'invalid' };
   return { body: { status: 'error', message: fault.message ?? 'Internal server error' }, outcome: 'failed' };
 }
 
@@ -112,7 +114,11 @@ function restFault(fault: Fault): RestAnswer {
     case 404:
       return restError(404, fault.message ?? 'Not Found', 2100);
     default:
-      return restError(fault.status, fault.message ?? 'An internal error has occurred. PagerDuty team has been notified.', 2000);
+      return restError(
+        fault.status,
+        fault.message ?? 'An internal error has occurred. PagerDuty team has been notified.',
+        2000,
+      );
   }
 }
 
@@ -150,9 +156,21 @@ export class FakePagerDuty {
 
   static async start(options: FakePagerDutyOptions = {}): Promise<FakePagerDuty> {
     const { server, url } = await listenLocally(options);
-    const fake = new FakePagerDuty(server, url, options.apiToken ?? DEFAULT_API_TOKEN, options.routingKey, options.clock ?? Date.now);
-    serveRequests(server, 'FakePagerDuty', (req, res) => fake.handle(req, res), (res) =>
-      sendJson(res, 500, { error: { message: 'An internal error has occurred. PagerDuty team has been notified.', code: 2000 } }),
+    const fake = new FakePagerDuty(
+      server,
+      url,
+      options.apiToken ?? DEFAULT_API_TOKEN,
+      options.routingKey,
+      options.clock ?? Date.now,
+    );
+    serveRequests(
+      server,
+      'FakePagerDuty',
+      (req, res) => fake.handle(req, res),
+      (res) =>
+        sendJson(res, 500, {
+          error: { message: 'An internal error has occurred. PagerDuty team has been notified.', code: 2000 },
+        }),
     );
     return fake;
   }
@@ -251,7 +269,9 @@ export class FakePagerDuty {
   /** A responder acknowledges the open incident for `dedupKey`: `incident.acknowledged` goes to the app. */
   acknowledge(dedupKey: string, options: { userId?: string } = {}): Promise<WebhookReply> {
     const userId = options.userId ?? DEFAULT_AGENT_ID;
-    return this.respond(dedupKey, userId, 'incident.acknowledged', (incident) => this.account.acknowledge(incident, userId));
+    return this.respond(dedupKey, userId, 'incident.acknowledged', (incident) =>
+      this.account.acknowledge(incident, userId),
+    );
   }
 
   /** A responder resolves the open incident for `dedupKey`: `incident.resolved` goes to the app. */
@@ -263,13 +283,17 @@ export class FakePagerDuty {
   /** Escalates to whoever is on call at `toLevel` (triggered again): `incident.escalated` goes to the app. */
   escalate(dedupKey: string, options: { toLevel: number; byUserId?: string }): Promise<WebhookReply> {
     const agent = options.byUserId ?? DEFAULT_AGENT_ID;
-    return this.respond(dedupKey, agent, 'incident.escalated', (incident) => this.account.escalate(incident, options.toLevel, agent));
+    return this.respond(dedupKey, agent, 'incident.escalated', (incident) =>
+      this.account.escalate(incident, options.toLevel, agent),
+    );
   }
 
   /** Reassigns to `userId` (triggered again): `incident.reassigned` goes to the app. */
   reassign(dedupKey: string, options: { userId: string; byUserId?: string }): Promise<WebhookReply> {
     const agent = options.byUserId ?? DEFAULT_AGENT_ID;
-    return this.respond(dedupKey, agent, 'incident.reassigned', (incident) => this.account.reassign(incident, options.userId, agent));
+    return this.respond(dedupKey, agent, 'incident.reassigned', (incident) =>
+      this.account.reassign(incident, options.userId, agent),
+    );
   }
 
   /**
@@ -284,7 +308,12 @@ export class FakePagerDuty {
     return this.send(connection, raw, { ...base, ...lowerCaseKeys(headers) });
   }
 
-  private async respond(dedupKey: string, agentId: string, eventType: WebhookEventType, change: (incident: Incident) => void): Promise<WebhookReply> {
+  private async respond(
+    dedupKey: string,
+    agentId: string,
+    eventType: WebhookEventType,
+    change: (incident: Incident) => void,
+  ): Promise<WebhookReply> {
     const connection = this.webhook();
     if (!this.account.user(agentId)) throw new Error(`FakePagerDuty: no user ${agentId}`);
     const incident = this.account.openIncident(dedupKey);
@@ -306,7 +335,11 @@ export class FakePagerDuty {
     return this.send(connection, body, signedHeaders(connection, body, base));
   }
 
-  private async send(connection: WebhookConnection, body: string, headers: Record<string, string>): Promise<WebhookReply> {
+  private async send(
+    connection: WebhookConnection,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<WebhookReply> {
     const delivery: WebhookDelivery = { at: this.clock(), body, headers, status: 0 };
     this.deliveryLog.push(delivery);
     const reply = await deliver(connection, body, headers);
@@ -330,7 +363,8 @@ export class FakePagerDuty {
     const bytes = await readBody(req, MAX_BODY_BYTES);
     const raw = bytes === null ? null : bytes.toString('utf8');
     if (url.pathname === ENQUEUE_PATH) {
-      if (req.method !== 'POST') return sendJson(res, 405, { status: 'invalid request', message: 'Method not allowed' }, { allow: 'POST' });
+      if (req.method !== 'POST')
+        return sendJson(res, 405, { status: 'invalid request', message: 'Method not allowed' }, { allow: 'POST' });
       return this.handleEnqueue(res, raw);
     }
     if (raw === null) return sendJson(res, 413, { error: { message: 'Request Entity Too Large', code: 2001 } });
@@ -359,7 +393,8 @@ export class FakePagerDuty {
       const { body: response, outcome } = eventsFault(fault);
       return answer(fault.status, response, outcome);
     }
-    if (raw === null || Buffer.byteLength(raw) > MAX_EVENT_BYTES) return answer(400, { ...INVALID_EVENT, errors: ['Event is larger than 512 KB'] }, 'invalid');
+    if (raw === null || Buffer.byteLength(raw) > MAX_EVENT_BYTES)
+      return answer(400, { ...INVALID_EVENT, errors: ['Event is larger than 512 KB'] }, 'invalid');
     if (!parsed) return answer(400, { ...INVALID_EVENT, errors: ['Event is not valid JSON'] }, 'invalid');
     const validation = validateEnqueue(body, this.routingKey);
     if (!validation.ok) return answer(400, { ...INVALID_EVENT, errors: validation.errors }, 'invalid');

@@ -12,7 +12,14 @@ import { RateLimits } from './fake-slack/rate-limits';
 import { applyResponse } from './fake-slack/response-urls';
 import { METHODS, type MethodContext } from './fake-slack/web-api';
 import { receiveUpload } from './fake-slack/web-api/files';
-import { Workspace, type Channel, type FileRef, type Message, type MessageMetadata, type StoredFile } from './fake-slack/workspace';
+import {
+  Workspace,
+  type Channel,
+  type FileRef,
+  type Message,
+  type MessageMetadata,
+  type StoredFile,
+} from './fake-slack/workspace';
 import { closeNow, listenLocally, readBody, serveRequests } from './local-server';
 
 export type { AppReply } from './fake-slack/app-link';
@@ -78,7 +85,11 @@ export interface MessageWrite {
 }
 
 /** The Web API methods that write a message into a channel: Slack paces these to about one a second per channel. */
-export const MESSAGE_WRITE_METHODS: readonly string[] = ['chat.postMessage', 'chat.update', 'files.completeUploadExternal'];
+export const MESSAGE_WRITE_METHODS: readonly string[] = [
+  'chat.postMessage',
+  'chat.update',
+  'files.completeUploadExternal',
+];
 
 /** A file shared by files.completeUploadExternal (or completed without a channel: private). */
 export interface FileSummary {
@@ -97,7 +108,12 @@ export const DEFAULT_BOT_TOKEN = 'xoxb-fake-slack';
 /** Answers one Web API call and records it: JSON `body`, or the HTML page `html` (recorded as `body` says). */
 type Answer = (status: number, body: Record<string, unknown>, headers?: Record<string, string>, html?: string) => void;
 
-const STATUS_TEXT: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const STATUS_TEXT: Record<number, string> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /** The page Slack's edge serves when the API behind it is down (not JSON: clients must not parse it). */
 function edgePage(status: number): string {
@@ -179,13 +195,28 @@ export class FakeSlack {
     this.apiUrl = `${url}/api/`;
     this.rateLimits = new RateLimits(rateLimits);
     this.workspace = new Workspace(clock);
-    this.context = { ws: this.workspace, bot: { userId: BOT.userId, botId: BOT.botId }, uploadUrl: (fileId) => `${url}/upload/${fileId}` };
+    this.context = {
+      ws: this.workspace,
+      bot: { userId: BOT.userId, botId: BOT.botId },
+      uploadUrl: (fileId) => `${url}/upload/${fileId}`,
+    };
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
     const { server, url } = await listenLocally(options);
-    const slack = new FakeSlack(server, url, options.botToken ?? DEFAULT_BOT_TOKEN, options.clock ?? Date.now, options.rateLimits ?? {});
-    serveRequests(server, 'FakeSlack', (req, res) => slack.handle(req, res), (res) => sendJson(res, 500, { ok: false, error: 'fatal_error' }));
+    const slack = new FakeSlack(
+      server,
+      url,
+      options.botToken ?? DEFAULT_BOT_TOKEN,
+      options.clock ?? Date.now,
+      options.rateLimits ?? {},
+    );
+    serveRequests(
+      server,
+      'FakeSlack',
+      (req, res) => slack.handle(req, res),
+      (res) => sendJson(res, 500, { ok: false, error: 'fatal_error' }),
+    );
     return slack;
   }
 
@@ -281,7 +312,8 @@ export class FakeSlack {
   callCounts(): Record<string, { calls: number; failed: number }> {
     const counts: Record<string, { calls: number; failed: number }> = {};
     for (const call of this.log.calls()) {
-      const entry = (counts[call.method] ??= { calls: 0, failed: 0 });
+      const entry = counts[call.method] ?? { calls: 0, failed: 0 };
+      counts[call.method] = entry;
       entry.calls += 1;
       if (!call.ok) entry.failed += 1;
     }
@@ -290,7 +322,9 @@ export class FakeSlack {
 
   /** Successful message writes, oldest first; only those into `channelId` when given. */
   messageWrites(channelId?: string): MessageWrite[] {
-    return this.log.channelCalls(MESSAGE_WRITE_METHODS).filter((w) => channelId === undefined || w.channelId === channelId);
+    return this.log
+      .channelCalls(MESSAGE_WRITE_METHODS)
+      .filter((w) => channelId === undefined || w.channelId === channelId);
   }
 
   /**
@@ -355,25 +389,45 @@ export class FakeSlack {
    * Runs a slash command and returns the answer the person sees: the acknowledgement's own message, or,
    * when the app acknowledged empty and answered later, what it posted to the response URL (waited for).
    */
-  // any, like AppReply's body: callers read whatever fields the app put in its answer.
-  async commandAnswer(input: { command: string; text: string; userId: string; channelId: string }, timeoutMs = 10_000): Promise<any> {
+  async commandAnswer(
+    input: { command: string; text: string; userId: string; channelId: string },
+    timeoutMs = 10_000,
+    // biome-ignore lint/suspicious/noExplicitAny: like AppReply's body, callers read whatever fields the app put in its answer.
+  ): Promise<any> {
     const before = this.workspace.responses.length;
     const reply = await this.slashCommand(input);
-    if (reply.status !== 200) throw new Error(`FakeSlack.commandAnswer: ${input.command} ${input.text} was answered ${reply.status}`);
+    if (reply.status !== 200)
+      throw new Error(`FakeSlack.commandAnswer: ${input.command} ${input.text} was answered ${reply.status}`);
     if (reply.body !== '') return reply.body;
     const deadline = Date.now() + timeoutMs;
     while (this.workspace.responses.length <= before) {
-      if (Date.now() > deadline) throw new Error(`FakeSlack.commandAnswer: no answer to ${input.command} ${input.text} through the response URL`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `FakeSlack.commandAnswer: no answer to ${input.command} ${input.text} through the response URL`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     return structuredClone(this.workspace.responses[before]?.body);
   }
 
-  clickButton(input: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string; blockId?: string; actionTs?: string }): Promise<AppReply> {
+  clickButton(input: {
+    userId: string;
+    channelId: string;
+    messageTs: string;
+    actionId: string;
+    value?: string;
+    blockId?: string;
+    actionTs?: string;
+  }): Promise<AppReply> {
     return this.app().clickButton(input);
   }
 
-  submitView(input: { userId: string; callbackId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string }): Promise<AppReply> {
+  submitView(input: {
+    userId: string;
+    callbackId: string;
+    values: Record<string, Record<string, unknown>>;
+    privateMetadata?: string;
+  }): Promise<AppReply> {
     return this.app().submitView(input);
   }
 
@@ -381,7 +435,11 @@ export class FakeSlack {
   postUserMessage(channelId: string, userId: string, text: string, options: { threadTs?: string } = {}): string {
     if (!this.workspace.user(userId)) throw new Error(`FakeSlack.postUserMessage: no user ${userId}`);
     if (!this.workspace.channel(channelId)) throw new Error(`FakeSlack.postUserMessage: no channel ${channelId}`);
-    return this.workspace.addMessage(channelId, { user: userId, text, ...(options.threadTs ? { threadTs: options.threadTs } : {}) }).ts;
+    return this.workspace.addMessage(channelId, {
+      user: userId,
+      text,
+      ...(options.threadTs ? { threadTs: options.threadTs } : {}),
+    }).ts;
   }
 
   /** Stores the reaction and sends `reaction_added`; the app's HTTP status, or 0 when Slack would send nothing. */
@@ -401,9 +459,11 @@ export class FakeSlack {
     const raw = await readBody(req, MAX_BODY_BYTES);
     if (raw === null) return sendJson(res, 413, { ok: false, error: 'request_too_large' });
     const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
-    if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) return this.handleApiCall(api[1], req, res, raw.toString('utf8'), url.searchParams);
+    if (api?.[1] && (req.method === 'POST' || req.method === 'GET'))
+      return this.handleApiCall(api[1], req, res, raw.toString('utf8'), url.searchParams);
     const response = /^\/response\/([\w]+)$/.exec(url.pathname);
-    if (response?.[1] && req.method === 'POST') return this.handleResponseUrl(response[1], url.toString(), res, raw.toString('utf8'));
+    if (response?.[1] && req.method === 'POST')
+      return this.handleResponseUrl(response[1], url.toString(), res, raw.toString('utf8'));
     const upload = /^\/upload\/([\w]+)$/.exec(url.pathname);
     if (upload?.[1] && req.method === 'POST') {
       const answer = await receiveUpload(this.workspace, upload[1], req.headers['content-type'], raw);
@@ -413,7 +473,13 @@ export class FakeSlack {
     sendJson(res, 404, { ok: false, error: 'not_found' });
   }
 
-  private handleApiCall(method: string, req: IncomingMessage, res: ServerResponse, raw: string, query: URLSearchParams): void {
+  private handleApiCall(
+    method: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: string,
+    query: URLSearchParams,
+  ): void {
     const at = this.workspace.clock();
     let args: Args = {};
     const answer: Answer = (status, body, headers = {}, html) => {
@@ -442,7 +508,8 @@ export class FakeSlack {
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
     if (token !== this.botToken) return answer(200, { ok: false, error: 'invalid_auth' });
     const retryAfter = this.rateLimits.take(method, at);
-    if (retryAfter !== undefined) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+    if (retryAfter !== undefined)
+      return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
     try {
       answer(200, { ok: true, ...handler(args, this.context) });
     } catch (error) {
@@ -464,7 +531,8 @@ export class FakeSlack {
 
   /** Slack down: 429 with Retry-After, or its edge's 5xx (an HTML page, or JSON from the API tier). */
   private answerOutage(outage: OutageWindow, answer: Answer): void {
-    if (outage.status === 429) return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(outage.retryAfterSeconds) });
+    if (outage.status === 429)
+      return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(outage.retryAfterSeconds) });
     if (outage.body === 'json') return answer(outage.status, { ok: false, error: `http_${outage.status}` });
     answer(outage.status, { ok: false, error: `http_${outage.status}` }, {}, edgePage(outage.status));
   }

@@ -37,7 +37,9 @@ export function serveRequests(
 ): void {
   server.on('request', (req, res) => {
     handle(req, res).catch((error: unknown) => {
-      process.emitWarning(`${name} failed on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.emitWarning(
+        `${name} failed on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       if (!res.headersSent) broken(res);
       else res.end();
     });

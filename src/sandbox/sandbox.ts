@@ -77,11 +77,15 @@ function snapshot(slack: FakeSlack, pagerDuty: FakePagerDuty, cloud: FakeCloud):
 const STATE_VERSION = 1;
 
 /** Reads the saved fakes back into them; the reason when there is none or it cannot be used (they stay as started). */
-function restore(path: string, fakes: { slack: FakeSlack; pagerDuty: FakePagerDuty; cloud: FakeCloud }): { restored: true } | { restored: false; reason: string } {
+function restore(
+  path: string,
+  fakes: { slack: FakeSlack; pagerDuty: FakePagerDuty; cloud: FakeCloud },
+): { restored: true } | { restored: false; reason: string } {
   if (!existsSync(path)) return { restored: false, reason: 'no saved sandbox state' };
   try {
     const saved = savedObject(decodeState(readFileSync(path, 'utf8')), 'sandbox state');
-    if (saved.version !== STATE_VERSION) return { restored: false, reason: `saved by another version of the sandbox (${String(saved.version)})` };
+    if (saved.version !== STATE_VERSION)
+      return { restored: false, reason: `saved by another version of the sandbox (${String(saved.version)})` };
     // Each loadState checks its part before changing anything; Slack's is the largest, so it goes first.
     fakes.slack.loadState(saved.slack);
     fakes.pagerDuty.loadState(saved.pagerDuty);
@@ -92,20 +96,46 @@ function restore(path: string, fakes: { slack: FakeSlack; pagerDuty: FakePagerDu
   }
 }
 
-export async function startSandbox(options: { logger: Logger; signingSecret: string; dataDir?: string; clock?: Clock }): Promise<Sandbox> {
+export async function startSandbox(options: {
+  logger: Logger;
+  signingSecret: string;
+  dataDir?: string;
+  clock?: Clock;
+}): Promise<Sandbox> {
   const clock: Clock = options.clock ?? { now: () => new Date() };
   const ms = (): number => clock.now().getTime();
   const slack = await FakeSlack.start({ botToken: SANDBOX_BOT_TOKEN, clock: ms });
-  const pagerDuty = await FakePagerDuty.start({ apiToken: SANDBOX_PAGERDUTY.apiToken, routingKey: SANDBOX_PAGERDUTY.routingKey, clock: ms });
+  const pagerDuty = await FakePagerDuty.start({
+    apiToken: SANDBOX_PAGERDUTY.apiToken,
+    routingKey: SANDBOX_PAGERDUTY.routingKey,
+    clock: ms,
+  });
   // The clock follows the real one (only jumping ahead in the demo), so launches settle on their own: say when.
   const cloud = await FakeCloud.start({ clock: ms, settleNotifications: true });
   const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
   const ec2 = new EC2Client({ region: 'us-east-1', endpoint: cloud.ec2Url, credentials, maxAttempts: 3 });
-  const autoScaling = new AutoScalingClient({ region: 'us-east-1', endpoint: cloud.autoScalingUrl, credentials, maxAttempts: 3 });
-  const defaultTargets: ScaleTarget[] = [{
-    name: 'web', kind: 'autoscaling-group', autoScalingGroupName: SANDBOX_WEB_GROUP, description: 'the sandbox web tier',
-    min: 2, max: 60, maxStep: 10, cooldownSeconds: 10, allowedUserGroups: [], dryRun: false, buttons: [4, 10], services: ['web'],
-  }];
+  const autoScaling = new AutoScalingClient({
+    region: 'us-east-1',
+    endpoint: cloud.autoScalingUrl,
+    credentials,
+    maxAttempts: 3,
+  });
+  const defaultTargets: ScaleTarget[] = [
+    {
+      name: 'web',
+      kind: 'autoscaling-group',
+      autoScalingGroupName: SANDBOX_WEB_GROUP,
+      description: 'the sandbox web tier',
+      min: 2,
+      max: 60,
+      maxStep: 10,
+      cooldownSeconds: 10,
+      allowedUserGroups: [],
+      dryRun: false,
+      buttons: [4, 10],
+      services: ['web'],
+    },
+  ];
   const dataDir = options.dataDir ?? 'data';
   const recordPath = join(dataDir, 'sandbox-slack.json');
   const statePath = join(dataDir, 'sandbox-state.json');
@@ -116,7 +146,13 @@ export async function startSandbox(options: { logger: Logger; signingSecret: str
   const save = (): void => {
     writeFileSync(recordPath, JSON.stringify(snapshot(slack, pagerDuty, cloud), null, 2));
     // Written aside and renamed: a process killed mid-write leaves the previous state, never half of one.
-    const saved = encodeState({ version: STATE_VERSION, savedAt: new Date().toISOString(), slack: slack.saveState(), pagerDuty: pagerDuty.saveState(), cloud: cloud.saveState() });
+    const saved = encodeState({
+      version: STATE_VERSION,
+      savedAt: new Date().toISOString(),
+      slack: slack.saveState(),
+      pagerDuty: pagerDuty.saveState(),
+      cloud: cloud.saveState(),
+    });
     writeFileSync(`${statePath}.tmp`, saved);
     renameSync(`${statePath}.tmp`, statePath);
   };
@@ -132,9 +168,15 @@ export async function startSandbox(options: { logger: Logger; signingSecret: str
   save();
   const started = { slackApiUrl: slack.apiUrl, pagerDutyUrl: pagerDuty.url, record: recordPath, state: statePath };
   if (outcome.restored) {
-    options.logger.info({ ...started, channels: slack.listChannels().length, pages: pagerDuty.incidents().length }, `sandbox: local Slack, PagerDuty and cloud restored from ${statePath} (npm run sandbox:reset starts over)`);
+    options.logger.info(
+      { ...started, channels: slack.listChannels().length, pages: pagerDuty.incidents().length },
+      `sandbox: local Slack, PagerDuty and cloud restored from ${statePath} (npm run sandbox:reset starts over)`,
+    );
   } else {
-    options.logger.info({ ...started, reason: outcome.reason }, `sandbox: local Slack, PagerDuty and cloud started empty (${outcome.reason})`);
+    options.logger.info(
+      { ...started, reason: outcome.reason },
+      `sandbox: local Slack, PagerDuty and cloud started empty (${outcome.reason})`,
+    );
   }
   const auth = slack.auth();
   return {
@@ -172,7 +214,11 @@ export async function startSandbox(options: { logger: Logger; signingSecret: str
  * survived (a deleted state file, a deleted database), since the incidents' card edits would then go to
  * channels that do not exist (channel_not_found) or new incidents into old channels.
  */
-export async function warnIfOutOfStep(sandbox: Sandbox, incidents: Pick<IncidentRepository, 'listOpen' | 'listRecent'>, logger: Logger): Promise<void> {
+export async function warnIfOutOfStep(
+  sandbox: Sandbox,
+  incidents: Pick<IncidentRepository, 'listOpen' | 'listRecent'>,
+  logger: Logger,
+): Promise<void> {
   if (!sandbox.restored) {
     const names = (await incidents.listOpen()).map((i) => `INC-${i.id}`);
     if (names.length === 0) return;

@@ -21,8 +21,10 @@ export function encodeState(value: unknown): string {
 /** The value `encodeState` wrote, with its Maps and Buffers back. */
 export function decodeState(text: string): unknown {
   return JSON.parse(text, (_key, value: unknown) => {
-    if (isObject(value) && Array.isArray(value.$map) && Object.keys(value).length === 1) return new Map(value.$map as Array<[unknown, unknown]>);
-    if (isObject(value) && typeof value.$buffer === 'string' && Object.keys(value).length === 1) return Buffer.from(value.$buffer, 'base64');
+    if (isObject(value) && Array.isArray(value.$map) && Object.keys(value).length === 1)
+      return new Map(value.$map as Array<[unknown, unknown]>);
+    if (isObject(value) && typeof value.$buffer === 'string' && Object.keys(value).length === 1)
+      return Buffer.from(value.$buffer, 'base64');
     return value;
   });
 }

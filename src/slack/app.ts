@@ -59,7 +59,13 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger });
   } else {
     if (!options.signingSecret) throw new Error('HTTP mode needs a signing secret');
-    const http = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: SLACK_EVENTS_PATH, logger, processBeforeResponse: false, ...receiverAnswers(options.logger) });
+    const http = new HTTPReceiver({
+      signingSecret: options.signingSecret,
+      endpoints: SLACK_EVENTS_PATH,
+      logger,
+      processBeforeResponse: false,
+      ...receiverAnswers(options.logger),
+    });
     receiver = http;
     requestListener = http.requestListener;
   }
@@ -70,7 +76,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // auth.test before every request, and with verification start-up would depend on Slack answering. The ids
     // come from our one auth.test at start; until Slack has answered it, requests go on with the token alone.
     authorize: async () => ({ botToken: options.botToken, ...(options.botIds() ?? {}) }),
-    clientOptions: { ...options.webClientOptions, ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}) },
+    clientOptions: {
+      ...options.webClientOptions,
+      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    },
   });
   app.error(async (error) => {
     options.logger.error({ err: error, code: (error as { code?: string }).code }, 'slack request failed');

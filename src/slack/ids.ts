@@ -9,7 +9,17 @@ export const COMMANDS = {
 
 /** Subcommands of /incident, in the order `help` lists them. */
 export const INCIDENT_SUBCOMMANDS = [
-  'declare', 'status', 'note', 'lead', 'sev', 'page', 'resolve', 'postmortem', 'timeline', 'list', 'help',
+  'declare',
+  'status',
+  'note',
+  'lead',
+  'sev',
+  'page',
+  'resolve',
+  'postmortem',
+  'timeline',
+  'list',
+  'help',
 ] as const;
 export type IncidentSubcommand = (typeof INCIDENT_SUBCOMMANDS)[number];
 

@@ -10,14 +10,20 @@ function answer(response: ServerResponse, status: number, error: string): void {
   response.end(JSON.stringify({ error }));
 }
 
-type Handlers = Required<Pick<HTTPReceiverOptions, 'dispatchErrorHandler' | 'processEventErrorHandler' | 'unhandledRequestHandler'>>;
+type Handlers = Required<
+  Pick<HTTPReceiverOptions, 'dispatchErrorHandler' | 'processEventErrorHandler' | 'unhandledRequestHandler'>
+>;
 
 export function receiverAnswers(logger: Logger): Handlers {
   return {
     // A path or method Bolt does not serve (our own guard answers most of these before Bolt sees them).
     dispatchErrorHandler: ({ error, request, response }) => {
       if ((error as { code?: string }).code === ErrorCode.HTTPReceiverDeferredRequestError) {
-        answer(response, 404, `not found: Slack's requests go to POST /slack/events (got ${request.method ?? '?'} ${new URL(request.url ?? '/', 'http://localhost').pathname})`);
+        answer(
+          response,
+          404,
+          `not found: Slack's requests go to POST /slack/events (got ${request.method ?? '?'} ${new URL(request.url ?? '/', 'http://localhost').pathname})`,
+        );
         return;
       }
       logger.error({ err: error }, 'slack receiver failed to dispatch a request');
@@ -37,7 +43,11 @@ export function receiverAnswers(logger: Logger): Handlers {
     // Nothing acknowledged within Slack's 3 seconds: no listener took it, or one forgot to ack.
     unhandledRequestHandler: ({ response }) => {
       logger.warn('a signed Slack request was not acknowledged within 3 seconds (no listener took it)');
-      answer(response, 404, 'no listener handled this request within 3 seconds (an action, view or event Firebreak does not serve)');
+      answer(
+        response,
+        404,
+        'no listener handled this request within 3 seconds (an action, view or event Firebreak does not serve)',
+      );
     },
   };
 }

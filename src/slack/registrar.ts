@@ -1,8 +1,15 @@
 // Registers listeners on the Bolt app, records which ids are registered (checked against the manifest),
 // and gives every listener the same error policy: log it, tell the person, never leave them with silence.
 import type {
-  AllMiddlewareArgs, App, BlockAction, Middleware, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs,
-  SlackEventMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction,
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  Middleware,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackEventMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { isFirebreakError } from '../errors';
@@ -33,15 +40,27 @@ function failureText(error: unknown): string {
   return `:x: Firebreak could not do that (${reason}). Nothing already recorded was lost; please try again.`;
 }
 
-type Respondable = { respond?: (message: { response_type: 'ephemeral'; text: string; replace_original?: boolean }) => Promise<unknown> };
+type Respondable = {
+  respond?: (message: { response_type: 'ephemeral'; text: string; replace_original?: boolean }) => Promise<unknown>;
+};
 
-function guarded<A extends AllMiddlewareArgs & Respondable>(logger: Logger, kind: string, id: string, handler: (args: A) => Promise<void>) {
+function guarded<A extends AllMiddlewareArgs & Respondable>(
+  logger: Logger,
+  kind: string,
+  id: string,
+  handler: (args: A) => Promise<void>,
+) {
   return async (args: A): Promise<void> => {
     try {
       await handler(args);
     } catch (error) {
-      logger.error({ kind, id, code: isFirebreakError(error) ? error.code : undefined, err: error }, 'slack listener failed');
-      await args.respond?.({ response_type: 'ephemeral', replace_original: false, text: failureText(error) }).catch(() => undefined);
+      logger.error(
+        { kind, id, code: isFirebreakError(error) ? error.code : undefined, err: error },
+        'slack listener failed',
+      );
+      await args
+        .respond?.({ response_type: 'ephemeral', replace_original: false, text: failureText(error) })
+        .catch(() => undefined);
     }
   };
 }
@@ -56,7 +75,9 @@ export function boltRegistrar(app: App, logger: Logger): ListenerRegistrar {
     },
     action(actionId, handler, options = {}) {
       registered.actions.push(actionId);
-      const constraint = options.prefix ? new RegExp(`^${actionId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:.*)?$`) : actionId;
+      const constraint = options.prefix
+        ? new RegExp(`^${actionId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:.*)?$`)
+        : actionId;
       app.action<BlockAction>(constraint, guarded(logger, 'action', actionId, handler));
     },
     view(callbackId, handler) {

@@ -46,7 +46,11 @@ function got(issue: Issue): string {
   return issue.input === undefined ? '' : ` (got ${describeValue(issue.input)})`;
 }
 
-function bound(issue: { origin: string; inclusive?: boolean }, limit: number | bigint, direction: 'least' | 'most'): string {
+function bound(
+  issue: { origin: string; inclusive?: boolean },
+  limit: number | bigint,
+  direction: 'least' | 'most',
+): string {
   const n = Number(limit);
   switch (issue.origin) {
     case 'array':
@@ -70,7 +74,11 @@ function hasOwnMessage(issue: Issue): boolean {
 
 /** What is wrong, without the path. Custom messages (refinements, formats, unknown keys) are used as written. */
 export function issueMessage(issue: Issue): string {
-  if ((issue.code === 'invalid_value' || issue.code === 'too_small' || issue.code === 'too_big') && hasOwnMessage(issue)) return issue.message;
+  if (
+    (issue.code === 'invalid_value' || issue.code === 'too_small' || issue.code === 'too_big') &&
+    hasOwnMessage(issue)
+  )
+    return issue.message;
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'required';
@@ -93,7 +101,9 @@ export function issueMessage(issue: Issue): string {
       const typed = firsts.filter((first) => first.code !== 'invalid_type');
       if (typed.length === 1 && typed[0]) return issueMessage(typed[0]);
       if (firsts.length > 0 && typed.length === 0) {
-        const expected = firsts.map((first) => (first.code === 'invalid_type' ? (EXPECTED_NAMES[first.expected] ?? first.expected) : ''));
+        const expected = firsts.map((first) =>
+          first.code === 'invalid_type' ? (EXPECTED_NAMES[first.expected] ?? first.expected) : '',
+        );
         return `expected ${expected.join(' or ')}${got(issue)}`;
       }
       return issue.message;

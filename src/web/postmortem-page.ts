@@ -3,8 +3,16 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns/format';
 import {
-  isPlaceholder, metricRows, placeholderText, postmortemClock, spokenDuration, timeAxisTicks, zoneAbbreviation,
-  type Measure, type Postmortem, type ScaleStep,
+  isPlaceholder,
+  metricRows,
+  placeholderText,
+  postmortemClock,
+  spokenDuration,
+  timeAxisTicks,
+  zoneAbbreviation,
+  type Measure,
+  type Postmortem,
+  type ScaleStep,
 } from '../domain/postmortem';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -48,7 +56,13 @@ function fmt(n: number): string {
 function markersOf(pm: Postmortem, clock: (at: Date) => string): ChartMarker[] {
   const f = pm.facts;
   const markers: ChartMarker[] = [];
-  if (f.pageSentAt) markers.push({ at: f.pageSentAt, className: 'marker marker-page marker-page-sent', label: 'Paged', title: `On-call paged at ${clock(f.pageSentAt)}` });
+  if (f.pageSentAt)
+    markers.push({
+      at: f.pageSentAt,
+      className: 'marker marker-page marker-page-sent',
+      label: 'Paged',
+      title: `On-call paged at ${clock(f.pageSentAt)}`,
+    });
   if (f.acknowledgedAt) {
     markers.push({
       at: f.acknowledgedAt,
@@ -58,18 +72,37 @@ function markersOf(pm: Postmortem, clock: (at: Date) => string): ChartMarker[] {
     });
   }
   for (const step of f.scaleSteps) markers.push(scaleMarker(step, clock));
-  if (f.mitigatedAt) markers.push({ at: f.mitigatedAt, className: 'marker marker-mitigated', label: 'Mitigated', title: `Mitigated at ${clock(f.mitigatedAt)}` });
-  if (f.resolvedAt) markers.push({ at: f.resolvedAt, className: 'marker marker-resolved', label: 'Resolved', title: `Resolved at ${clock(f.resolvedAt)}` });
+  if (f.mitigatedAt)
+    markers.push({
+      at: f.mitigatedAt,
+      className: 'marker marker-mitigated',
+      label: 'Mitigated',
+      title: `Mitigated at ${clock(f.mitigatedAt)}`,
+    });
+  if (f.resolvedAt)
+    markers.push({
+      at: f.resolvedAt,
+      className: 'marker marker-resolved',
+      label: 'Resolved',
+      title: `Resolved at ${clock(f.resolvedAt)}`,
+    });
   return markers.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 function scaleMarker(step: ScaleStep, clock: (at: Date) => string): ChartMarker {
-  const change = step.from !== null && step.to !== null ? `${step.from} → ${step.to}` : step.to !== null ? `→ ${step.to}` : '';
-  const delta = step.from !== null && step.to !== null ? `${step.to >= step.from ? '+' : '−'}${Math.abs(step.to - step.from)}` : '';
+  const change =
+    step.from !== null && step.to !== null ? `${step.from} → ${step.to}` : step.to !== null ? `→ ${step.to}` : '';
+  const delta =
+    step.from !== null && step.to !== null ? `${step.to >= step.from ? '+' : '−'}${Math.abs(step.to - step.from)}` : '';
   const failed = step.outcome === 'failed' || step.outcome === 'refused';
-  const outcome = step.outcome === 'completed' && step.finishedAt
-    ? `, done at ${clock(step.finishedAt)}`
-    : failed ? ` (${step.outcome}${step.message ? `: ${step.message}` : ''})` : step.outcome === 'dry_run' ? ' (dry run)' : '';
+  const outcome =
+    step.outcome === 'completed' && step.finishedAt
+      ? `, done at ${clock(step.finishedAt)}`
+      : failed
+        ? ` (${step.outcome}${step.message ? `: ${step.message}` : ''})`
+        : step.outcome === 'dry_run'
+          ? ' (dry run)'
+          : '';
   return {
     at: step.requestedAt,
     className: `marker marker-scale${failed ? ' marker-failed' : ''}`,
@@ -79,19 +112,29 @@ function scaleMarker(step: ScaleStep, clock: (at: Date) => string): ChartMarker 
 }
 
 /** Capacity over time per target: a step line that rises when a scale-out completes. */
-function capacityLines(pm: Postmortem, x: (at: Date) => number, clock: (at: Date) => string, start: Date, end: Date): string {
+function capacityLines(
+  pm: Postmortem,
+  x: (at: Date) => number,
+  clock: (at: Date) => string,
+  start: Date,
+  end: Date,
+): string {
   const targets = [...new Set(pm.facts.scaleSteps.filter((s) => s.outcome === 'completed').map((s) => s.target))];
   const values = pm.facts.scaleSteps.flatMap((s) => [s.from, s.capacity]).filter((n): n is number => n !== null);
   const max = Math.max(1, ...values);
   const y = (n: number): number => CAP_BOTTOM - (n / max) * (CAP_BOTTOM - CAP_TOP);
   const parts: string[] = [];
   for (const target of targets) {
-    const done = pm.facts.scaleSteps.filter((s) => s.target === target && s.outcome === 'completed' && s.finishedAt && s.capacity !== null);
+    const done = pm.facts.scaleSteps.filter(
+      (s) => s.target === target && s.outcome === 'completed' && s.finishedAt && s.capacity !== null,
+    );
     const first = done[0];
     if (!first) continue;
     let level = first.from ?? first.capacity ?? 0;
     let d = `M ${fmt(x(start))} ${fmt(y(level))}`;
-    const labels: string[] = [`<text class="capacity-value" x="${fmt(x(start) + 4)}" y="${fmt(y(level) - 5)}">${level}</text>`];
+    const labels: string[] = [
+      `<text class="capacity-value" x="${fmt(x(start) + 4)}" y="${fmt(y(level) - 5)}">${level}</text>`,
+    ];
     for (const step of done) {
       if (!step.finishedAt || step.capacity === null) continue;
       const sx = x(step.finishedAt);
@@ -104,12 +147,16 @@ function capacityLines(pm: Postmortem, x: (at: Date) => number, clock: (at: Date
       );
       const waitLabel = `waited ${took}`;
       if (sx - rx > waitLabel.length * CHAR_W + 8) {
-        parts.push(`<text class="scale-wait-label" x="${fmt((rx + sx) / 2)}" y="${CAP_BOTTOM - 6}" text-anchor="middle">${escapeHtml(waitLabel)}</text>`);
+        parts.push(
+          `<text class="scale-wait-label" x="${fmt((rx + sx) / 2)}" y="${CAP_BOTTOM - 6}" text-anchor="middle">${escapeHtml(waitLabel)}</text>`,
+        );
       }
       d += ` H ${fmt(sx)} V ${fmt(y(step.capacity))}`;
       level = step.capacity;
       const from = step.from ?? '?';
-      labels.push(`<text class="capacity-value" x="${fmt(sx + 4)}" y="${fmt(y(level) - 5)}">${escapeHtml(`${from} → ${level}`)}</text>`);
+      labels.push(
+        `<text class="capacity-value" x="${fmt(sx + 4)}" y="${fmt(y(level) - 5)}">${escapeHtml(`${from} → ${level}`)}</text>`,
+      );
     }
     d += ` H ${fmt(x(end))}`;
     parts.push(
@@ -139,11 +186,19 @@ export function postmortemChartSvg(pm: Postmortem): string {
   for (const tick of timeAxisTicks(start, end, pm.timeZone)) {
     const tx = fmt(x(tick));
     const day = format(new TZDate(tick, pm.timeZone), 'MMM d');
-    const label = pm.multiDay && day !== lastDay ? `${day} ${format(new TZDate(tick, pm.timeZone), 'HH:mm')}` : format(new TZDate(tick, pm.timeZone), 'HH:mm');
+    const label =
+      pm.multiDay && day !== lastDay
+        ? `${day} ${format(new TZDate(tick, pm.timeZone), 'HH:mm')}`
+        : format(new TZDate(tick, pm.timeZone), 'HH:mm');
     lastDay = day;
-    parts.push(`<line class="tick" x1="${tx}" y1="${AXIS_Y}" x2="${tx}" y2="${AXIS_Y + 5}"/>`, `<text class="tick-label" x="${tx}" y="${AXIS_Y + 18}" text-anchor="middle">${escapeHtml(label)}</text>`);
+    parts.push(
+      `<line class="tick" x1="${tx}" y1="${AXIS_Y}" x2="${tx}" y2="${AXIS_Y + 5}"/>`,
+      `<text class="tick-label" x="${tx}" y="${AXIS_Y + 18}" text-anchor="middle">${escapeHtml(label)}</text>`,
+    );
   }
-  parts.push(`<text class="zone-label" x="${W - RIGHT}" y="${AXIS_Y + 34}" text-anchor="end">${escapeHtml(pm.zoneLabel)}</text>`);
+  parts.push(
+    `<text class="zone-label" x="${W - RIGHT}" y="${AXIS_Y + 34}" text-anchor="end">${escapeHtml(pm.zoneLabel)}</text>`,
+  );
 
   // Markers, each label on the first row where it does not overlap the previous one.
   const rowEnds = LABEL_ROWS.map(() => -Infinity);
@@ -190,12 +245,18 @@ export function postmortemChartSvg(pm: Postmortem): string {
 export function chartDescription(pm: Postmortem): string {
   const f = pm.facts;
   const clock = (at: Date): string => postmortemClock(at, pm.timeZone, pm.multiDay);
-  const parts: string[] = [`${pm.reference} from ${clock(f.firstEventAt)} to ${pm.facts.resolvedAt ? clock(f.endAt) : 'now'} ${pm.zoneLabel}`];
-  if (f.firstAlertAt) parts.push(`alerts firing from ${clock(f.firstAlertAt)}${f.alertsResolvedAt ? ` to ${clock(f.alertsResolvedAt)}` : ''}`);
+  const parts: string[] = [
+    `${pm.reference} from ${clock(f.firstEventAt)} to ${pm.facts.resolvedAt ? clock(f.endAt) : 'now'} ${pm.zoneLabel}`,
+  ];
+  if (f.firstAlertAt)
+    parts.push(
+      `alerts firing from ${clock(f.firstAlertAt)}${f.alertsResolvedAt ? ` to ${clock(f.alertsResolvedAt)}` : ''}`,
+    );
   if (f.pageSentAt) parts.push(`paged at ${clock(f.pageSentAt)}`);
   if (f.acknowledgedAt) parts.push(`acknowledged at ${clock(f.acknowledgedAt)}`);
   for (const s of f.scaleSteps) {
-    if (s.outcome === 'completed' && s.finishedAt) parts.push(`${s.target} ${s.from ?? '?'} → ${s.capacity ?? '?'} instances at ${clock(s.finishedAt)}`);
+    if (s.outcome === 'completed' && s.finishedAt)
+      parts.push(`${s.target} ${s.from ?? '?'} → ${s.capacity ?? '?'} instances at ${clock(s.finishedAt)}`);
     else parts.push(`${s.target} scale request at ${clock(s.requestedAt)} ${s.outcome.replace('_', ' ')}`);
   }
   if (f.mitigatedAt) parts.push(`mitigated at ${clock(f.mitigatedAt)}`);
@@ -296,7 +357,11 @@ export function compactDuration(ms: number): string {
   ];
   const first = parts.findIndex(([n]) => n > 0);
   if (first < 0) return '0 s';
-  return parts.slice(first, first + 2).filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}`).join(' ');
+  return parts
+    .slice(first, first + 2)
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n} ${unit}`)
+    .join(' ');
 }
 
 function localDateTime(at: Date, timeZone: string): string {
@@ -354,9 +419,16 @@ ${postmortemChartSvg(pm)}
 <table>
 <thead><tr><th scope="col">Time</th><th scope="col">What happened</th><th scope="col">Who</th></tr></thead>
 <tbody>
-${pm.timeline.length > 0
-    ? pm.timeline.map((e) => `<tr class="kind-${e.kind}"><td class="time">${escapeHtml(e.time)}</td><td class="text">${escapeHtml(e.text)}</td><td class="actor">${escapeHtml(e.actor)}</td></tr>`).join('\n')
-    : '<tr><td colspan="3">The timeline recorded no events.</td></tr>'}
+${
+  pm.timeline.length > 0
+    ? pm.timeline
+        .map(
+          (e) =>
+            `<tr class="kind-${e.kind}"><td class="time">${escapeHtml(e.time)}</td><td class="text">${escapeHtml(e.text)}</td><td class="actor">${escapeHtml(e.actor)}</td></tr>`,
+        )
+        .join('\n')
+    : '<tr><td colspan="3">The timeline recorded no events.</td></tr>'
+}
 </tbody>
 </table>
 </section>
@@ -384,9 +456,11 @@ ${pm.measures.preventative.map(measureItem).join('\n')}
 
 <section id="tasks">
 <h2>Tasks</h2>
-${pm.tasksPlaceholder
+${
+  pm.tasksPlaceholder
     ? `<p>${field(pm.tasksPlaceholder)}</p>`
-    : `<ul class="tasks">\n${pm.tasks.map((t) => `<li${t.done ? ' class="done"' : ''}>${escapeHtml(t.text)}</li>`).join('\n')}\n</ul>`}
+    : `<ul class="tasks">\n${pm.tasks.map((t) => `<li${t.done ? ' class="done"' : ''}>${escapeHtml(t.text)}</li>`).join('\n')}\n</ul>`
+}
 </section>
 
 <section id="metrics">

@@ -56,7 +56,9 @@ it('after the demo: the resolved incident without a leftover form, and every tim
   await page.waitForTimeout(1500);
   expect(await page.getByRole('dialog').count()).toBe(0);
   expect(await page.locator('#pagerduty').textContent()).toContain('11:30:00 UTC');
-  const times = await page.locator('#messages time').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime') ?? ''));
+  const times = await page
+    .locator('#messages time')
+    .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime') ?? ''));
   expect(times.length).toBeGreaterThan(0);
   expect(times.filter((t) => !t.startsWith('2023-02-15T'))).toEqual([]);
   expect(problems).toEqual([]);
@@ -65,7 +67,16 @@ it('after the demo: the resolved incident without a leftover form, and every tim
 
 it('after a restart: the incident channel, its card and the page are still there, and the next alert reaches them', async () => {
   const dir = tempDir();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'f.db')}`, FIREBREAK_SANDBOX_DIR: dir, LOG_LEVEL: 'silent' }, { cwd: dir });
+  const config = loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'f.db')}`,
+      FIREBREAK_SANDBOX_DIR: dir,
+      LOG_LEVEL: 'silent',
+    },
+    { cwd: dir },
+  );
   const problems: string[] = [];
 
   const first = await startFirebreak({ config, logger: pino({ level: 'silent' }) });

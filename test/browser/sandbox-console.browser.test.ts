@@ -29,7 +29,16 @@ const problems: string[] = [];
 beforeAll(async () => {
   browser = await launchChromium();
   dir = mkdtempSync(join(tmpdir(), 'firebreak-console-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(dir, 'f.db')}`, FIREBREAK_SANDBOX_DIR: dir, LOG_LEVEL: 'silent' }, { cwd: dir });
+  const config = loadConfig(
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dir, 'f.db')}`,
+      FIREBREAK_SANDBOX_DIR: dir,
+      LOG_LEVEL: 'silent',
+    },
+    { cwd: dir },
+  );
   firebreak = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
   // The console Firebreak itself serves in sandbox mode, as `npm start` does.
   consoleUrl = firebreak.url;
@@ -84,7 +93,9 @@ describe('the sandbox console in Chromium', () => {
   });
 
   it('answers a slash command to the person who typed it', async () => {
-    await page.getByLabel('Message or slash command').fill('/incident status identified Flash-sale traffic is beyond capacity');
+    await page
+      .getByLabel('Message or slash command')
+      .fill('/incident status identified Flash-sale traffic is beyond capacity');
     await page.getByRole('button', { name: 'Send' }).click();
     const reply = page.locator('#messages article.msg.ephemeral').filter({ hasText: 'Status is now' });
     await reply.waitFor(LIVE);
@@ -93,7 +104,7 @@ describe('the sandbox console in Chromium', () => {
     await page.locator('#messages article.msg.pinned .bk-fields').filter({ hasText: 'Identified' }).waitFor(LIVE);
   });
 
-  it('scales out from the card, through Slack\'s confirm, and the card and the cloud show 8 running', async () => {
+  it("scales out from the card, through Slack's confirm, and the card and the cloud show 8 running", async () => {
     const dialogs: string[] = [];
     page.once('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -102,15 +113,23 @@ describe('the sandbox console in Chromium', () => {
     await pinnedCard().getByRole('button', { name: 'Scale out +4' }).click();
     await group(SANDBOX_GROUP).locator('.count-running').filter({ hasText: /^8$/ }).waitFor(LIVE);
     expect(dialogs).toEqual(['Add capacity?\n\nAdd 4 instances to web.']);
-    await pinnedCard().locator('.bk-section[data-block-id="capacity"]').filter({ hasText: 'web: 8 running' }).waitFor(LIVE);
+    await pinnedCard()
+      .locator('.bk-section[data-block-id="capacity"]')
+      .filter({ hasText: 'web: 8 running' })
+      .waitFor(LIVE);
   });
 
   it('acknowledges the page in PagerDuty, which tells Firebreak through its signed webhook', async () => {
     await page.locator('#pagerduty').getByRole('button', { name: 'Acknowledge' }).click();
     await page.locator('#pagerduty li.page-acknowledged').waitFor(LIVE);
-    await pinnedCard().locator('.bk-section[data-block-id="paging"]').filter({ hasText: 'Page acknowledged by' }).waitFor(LIVE);
+    await pinnedCard()
+      .locator('.bk-section[data-block-id="paging"]')
+      .filter({ hasText: 'Page acknowledged by' })
+      .waitFor(LIVE);
     // The card from its top for the screenshot (the test's TypeScript has no DOM types, hence the cast).
-    await pinnedCard().evaluate((el) => (el as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'start' }));
+    await pinnedCard().evaluate((el) =>
+      (el as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'start' }),
+    );
     mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: join(OUTPUT_DIR, 'console-incident.png') });
   });
@@ -127,13 +146,19 @@ describe('the sandbox console in Chromium', () => {
     await postmortem.waitFor(LIVE);
     await postmortem.getByRole('link', { name: 'Open the page for managers' }).waitFor(LIVE);
     await pinnedCard().locator('.bk-fields').filter({ hasText: 'Resolved' }).waitFor(LIVE);
-    await pinnedCard().locator('.bk-section[data-block-id="postmortem"]').getByRole('link', { name: 'open the page for managers' }).waitFor(LIVE);
+    await pinnedCard()
+      .locator('.bk-section[data-block-id="postmortem"]')
+      .getByRole('link', { name: 'open the page for managers' })
+      .waitFor(LIVE);
     await postmortem.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUTPUT_DIR, 'console-resolved.png') });
   });
 
   it('opens the postmortem page from the link', async () => {
-    const link = page.locator('#messages article.msg').filter({ hasText: 'Postmortem draft for INC-1' }).getByRole('link', { name: 'Open the page for managers' });
+    const link = page
+      .locator('#messages article.msg')
+      .filter({ hasText: 'Postmortem draft for INC-1' })
+      .getByRole('link', { name: 'Open the page for managers' });
     const href = await link.getAttribute('href');
     expect(href).toMatch(/\/incidents\/1\/postmortem\?/);
     const tab = await browser.newPage();

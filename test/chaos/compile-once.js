@@ -8,6 +8,18 @@ const { join } = require('node:path');
 module.exports = async function compileOnce() {
   const root = join(__dirname, '../..');
   const outDir = join(root, 'node_modules/.cache/firebreak-chaos');
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir, '--tsBuildInfoFile', join(outDir, '.tsbuildinfo')], { cwd: root, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      join(root, 'tsconfig.build.json'),
+      '--outDir',
+      outDir,
+      '--tsBuildInfoFile',
+      join(outDir, '.tsbuildinfo'),
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
   process.env.FIREBREAK_COMPILED_MAIN = join(outDir, 'main.js');
 };

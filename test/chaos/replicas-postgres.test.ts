@@ -11,7 +11,7 @@ let world: ChaosWorld | undefined;
 afterAll(async () => {
   await world?.stop();
   // CHAOS_KEEP_DIR=1 keeps the database too, to look into afterwards.
-  if (process.env['CHAOS_KEEP_DIR']) console.log(`chaos: kept database ${database?.url}`);
+  if (process.env.CHAOS_KEEP_DIR) console.log(`chaos: kept database ${database?.url}`);
   else await database?.drop();
 });
 

@@ -12,11 +12,15 @@ afterAll(async () => {
 });
 
 /** Set by jest.chaos.config.js: both proofs run side by side, and this storm starts after the other's. */
-const START_DELAY_MS = Number(process.env['CHAOS_SQLITE_DELAY_MS'] ?? 0);
+const START_DELAY_MS = Number(process.env.CHAOS_SQLITE_DELAY_MS ?? 0);
 
 it('1 process on SQLite, 40 kills, a 30 s Slack outage: everything once, in time', async () => {
   if (START_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, START_DELAY_MS));
-  world = await startChaosWorld({ name: 'single-sqlite', replicas: 1, databaseUrl: (dir) => `sqlite:${join(dir, 'firebreak.db')}` });
+  world = await startChaosWorld({
+    name: 'single-sqlite',
+    replicas: 1,
+    databaseUrl: (dir) => `sqlite:${join(dir, 'firebreak.db')}`,
+  });
   const { problems } = await runChaos({
     world,
     database: 'sqlite',

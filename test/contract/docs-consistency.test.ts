@@ -11,7 +11,13 @@ import { createMetrics } from '../../src/observability/metrics';
 import { PRESET_GROUP } from '../../src/sandbox/fake-cloud';
 import { COMMANDS, INCIDENT_SUBCOMMANDS, SCALE_SUBCOMMANDS, SLACK_EVENTS_PATH } from '../../src/slack/ids';
 import { INCIDENT_USAGE, parseIncidentCommand } from '../../src/slack/listeners/commands/parse-incident-command';
-import { ONCALL_USAGE, SCALE_FORMS, SCALE_USAGE, scaleSubcommand, type CommandForm } from '../../src/slack/listeners/commands/usage';
+import {
+  ONCALL_USAGE,
+  SCALE_FORMS,
+  SCALE_USAGE,
+  scaleSubcommand,
+  type CommandForm,
+} from '../../src/slack/listeners/commands/usage';
 import { helpReply, scaleHelpReply } from '../../src/slack/views/command-replies';
 
 const root = join(__dirname, '../..');
@@ -44,14 +50,19 @@ function readmeCommandForms(): string[] {
 /** The bare words of a usage hint's alternatives: "declare <title> [sev1-4] | status" → declare, status. */
 function hintWords(hint: string): string[] {
   const bare = hint.replace(/<[^>]*>/g, '').replace(/\[[^\]]*\]/g, '');
-  return bare.split('|').map((alternative) => alternative.trim().split(/\s+/)[0] ?? '').filter(Boolean);
+  return bare
+    .split('|')
+    .map((alternative) => alternative.trim().split(/\s+/)[0] ?? '')
+    .filter(Boolean);
 }
 
 /** Every request URL in the manifest, wherever it is (`url`, `request_url`). */
 function requestUrls(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(requestUrls);
   if (typeof node !== 'object' || node === null) return [];
-  return Object.entries(node).flatMap(([key, value]) => (typeof value === 'string' && /(^|_)url$/.test(key) ? [value] : requestUrls(value)));
+  return Object.entries(node).flatMap(([key, value]) =>
+    typeof value === 'string' && /(^|_)url$/.test(key) ? [value] : requestUrls(value),
+  );
 }
 
 const sorted = (values: Iterable<string>): string[] => [...values].sort();
@@ -63,14 +74,19 @@ describe('the subcommands the parsers read', () => {
       // Parsed, or refused with the subcommand's own form (it wants arguments), never "not an /incident command".
       if (!parsed.ok) expect(parsed.usage).toBe(INCIDENT_USAGE[sub].form);
     }
-    expect(parseIncidentCommand('frobnicate')).toMatchObject({ ok: false, error: expect.stringContaining('is not an /incident command') });
+    expect(parseIncidentCommand('frobnicate')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('is not an /incident command'),
+    });
     for (const sub of SCALE_SUBCOMMANDS) expect(scaleSubcommand(sub)).toBe(sub);
     expect(scaleSubcommand('web')).toBeNull();
   });
 
   it('each have a form that starts with the command and the subcommand', () => {
-    for (const sub of INCIDENT_SUBCOMMANDS) expect(INCIDENT_USAGE[sub].form.startsWith(`${COMMANDS.incident} ${sub}`)).toBe(true);
-    for (const sub of SCALE_SUBCOMMANDS) expect(SCALE_USAGE[sub].form.startsWith(`${COMMANDS.scale} ${sub}`)).toBe(true);
+    for (const sub of INCIDENT_SUBCOMMANDS)
+      expect(INCIDENT_USAGE[sub].form.startsWith(`${COMMANDS.incident} ${sub}`)).toBe(true);
+    for (const sub of SCALE_SUBCOMMANDS)
+      expect(SCALE_USAGE[sub].form.startsWith(`${COMMANDS.scale} ${sub}`)).toBe(true);
     expect(ONCALL_USAGE.form).toBe(COMMANDS.oncall);
   });
 });
@@ -93,7 +109,10 @@ describe("the manifest's slash commands", () => {
     for (const [key, command] of Object.entries(COMMANDS) as Array<[keyof typeof COMMANDS, string]>) {
       const declared = manifest.features.slash_commands.find((c) => c.command === command);
       expect(declared).toBeDefined();
-      expect({ command, words: sorted(hintWords(declared?.usage_hint ?? '')) }).toEqual({ command, words: sorted(SUBCOMMANDS[key]) });
+      expect({ command, words: sorted(hintWords(declared?.usage_hint ?? '')) }).toEqual({
+        command,
+        words: sorted(SUBCOMMANDS[key]),
+      });
     }
   });
 });

@@ -42,13 +42,25 @@ let cloud: FakeCloud;
 const clients: Array<{ destroy(): void }> = [];
 
 function ec2(config: EC2ClientConfig = {}): EC2Client {
-  const client = new EC2Client({ region: 'us-east-1', credentials: CREDENTIALS, endpoint: cloud.ec2Url, maxAttempts: 1, ...config });
+  const client = new EC2Client({
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+    endpoint: cloud.ec2Url,
+    maxAttempts: 1,
+    ...config,
+  });
   clients.push(client);
   return client;
 }
 
 function autoScaling(config: AutoScalingClientConfig = {}): AutoScalingClient {
-  const client = new AutoScalingClient({ region: 'us-east-1', credentials: CREDENTIALS, endpoint: cloud.autoScalingUrl, maxAttempts: 1, ...config });
+  const client = new AutoScalingClient({
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+    endpoint: cloud.autoScalingUrl,
+    maxAttempts: 1,
+    ...config,
+  });
   clients.push(client);
   return client;
 }
@@ -115,7 +127,9 @@ describe('EC2 RunInstances', () => {
 
     const ids = (out.Instances ?? []).map((i) => i.InstanceId as string);
     const describe = async () =>
-      (await client.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name);
+      (await client.send(new DescribeInstancesCommand({ InstanceIds: ids }))).Reservations?.flatMap(
+        (r) => r.Instances ?? [],
+      ).map((i) => i.State?.Name);
     advance(29);
     expect(await describe()).toEqual(['pending', 'pending']);
     advance(1);
@@ -132,15 +146,33 @@ describe('EC2 RunInstances', () => {
       ],
     });
     const client = ec2();
-    const byDefault = await client.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'api-prod' } }));
-    const latest = await client.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'api-prod', Version: '$Latest' } }));
+    const byDefault = await client.send(
+      new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'api-prod' } }),
+    );
+    const latest = await client.send(
+      new RunInstancesCommand({
+        MinCount: 1,
+        MaxCount: 1,
+        LaunchTemplate: { LaunchTemplateName: 'api-prod', Version: '$Latest' },
+      }),
+    );
     expect(byDefault.Instances?.[0]).toMatchObject({ ImageId: 'ami-0aaaaaaaaaaaaaaa1', InstanceType: 'c6i.large' });
     expect(latest.Instances?.[0]).toMatchObject({ ImageId: 'ami-0aaaaaaaaaaaaaaa2', InstanceType: 'c6i.xlarge' });
 
-    const missing = await failure(client.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'nope' } })));
+    const missing = await failure(
+      client.send(
+        new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'nope' } }),
+      ),
+    );
     expect(missing.name).toBe('InvalidLaunchTemplateName.NotFoundException');
     const badVersion = await failure(
-      client.send(new RunInstancesCommand({ MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'api-prod', Version: '7' } })),
+      client.send(
+        new RunInstancesCommand({
+          MinCount: 1,
+          MaxCount: 1,
+          LaunchTemplate: { LaunchTemplateName: 'api-prod', Version: '7' },
+        }),
+      ),
     );
     expect(badVersion.name).toBe('InvalidLaunchTemplateId.VersionNotFound');
   });
@@ -157,13 +189,17 @@ describe('EC2 RunInstances', () => {
     expect(ids(second)).toEqual(ids(first));
     expect(second.Instances?.map((i) => i.State?.Name)).toEqual(['running', 'running']);
     expect(cloud.instances({ clientToken: 'scale-inc-1-web-+2' })).toHaveLength(2);
-    expect(cloud.instances({ launchTemplateId: PRESET_TEMPLATE.id }).filter((i) => i.autoScalingGroupName === undefined)).toHaveLength(2);
+    expect(
+      cloud.instances({ launchTemplateId: PRESET_TEMPLATE.id }).filter((i) => i.autoScalingGroupName === undefined),
+    ).toHaveLength(2);
   });
 
   it('refuses a repeated ClientToken with different parameters', async () => {
     const client = ec2();
     await client.send(new RunInstancesCommand(launchWeb({ ClientToken: 'tok-1' })));
-    const error = await failure(client.send(new RunInstancesCommand(launchWeb({ ClientToken: 'tok-1', MinCount: 3, MaxCount: 3 }))));
+    const error = await failure(
+      client.send(new RunInstancesCommand(launchWeb({ ClientToken: 'tok-1', MinCount: 3, MaxCount: 3 }))),
+    );
     expect(error.name).toBe('IdempotentParameterMismatch');
     expect(error.$metadata.httpStatusCode).toBe(400);
     expect(cloud.instances({ clientToken: 'tok-1' })).toHaveLength(2);
@@ -177,7 +213,11 @@ describe('EC2 RunInstances', () => {
     expect(error.$metadata.httpStatusCode).toBe(412);
     expect(cloud.instances()).toHaveLength(before);
     expect(cloud.calls('RunInstances')).toEqual([
-      expect.objectContaining({ service: 'ec2', status: 412, error: { code: 'DryRunOperation', message: error.message } }),
+      expect.objectContaining({
+        service: 'ec2',
+        status: 412,
+        error: { code: 'DryRunOperation', message: error.message },
+      }),
     ]);
   });
 
@@ -191,10 +231,16 @@ describe('EC2 RunInstances', () => {
   it('surfaces injected InsufficientInstanceCapacity with its message and status, once', async () => {
     const client = ec2();
     const before = cloud.instances().length;
-    cloud.fail('RunInstances', { code: 'InsufficientInstanceCapacity', message: 'We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1b).' });
+    cloud.fail('RunInstances', {
+      code: 'InsufficientInstanceCapacity',
+      message:
+        'We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1b).',
+    });
     const error = await failure(client.send(new RunInstancesCommand(launchWeb())));
     expect(error.name).toBe('InsufficientInstanceCapacity');
-    expect(error.message).toBe('We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1b).');
+    expect(error.message).toBe(
+      'We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1b).',
+    );
     expect(error.$metadata.httpStatusCode).toBe(500);
     expect(cloud.instances()).toHaveLength(before);
 
@@ -226,26 +272,43 @@ describe('EC2 DescribeInstances, TerminateInstances, DescribeLaunchTemplates, Cr
     const launched = await client.send(new RunInstancesCommand(launchWeb()));
     const ids = (launched.Instances ?? []).map((i) => i.InstanceId);
 
-    const byTag = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:firebreak:incident', Values: ['inc-20240501-*'] }] }));
+    const byTag = await client.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'tag:firebreak:incident', Values: ['inc-20240501-*'] }] }),
+    );
     expect(byTag.Reservations).toHaveLength(1);
     expect(byTag.Reservations?.[0]?.ReservationId).toBe(launched.ReservationId);
     expect(byTag.Reservations?.[0]?.Instances?.map((i) => i.InstanceId)).toEqual(ids);
 
-    const pending = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['pending'] }] }));
+    const pending = await client.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['pending'] }] }),
+    );
     expect(pending.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId)).toEqual(ids);
 
     const none = await client.send(
-      new DescribeInstancesCommand({ Filters: [{ Name: 'tag:firebreak:incident', Values: ['inc-other'] }, { Name: 'instance-state-name', Values: ['running'] }] }),
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: 'tag:firebreak:incident', Values: ['inc-other'] },
+          { Name: 'instance-state-name', Values: ['running'] },
+        ],
+      }),
     );
     expect(none.Reservations).toEqual([]);
 
     // The preset Auto Scaling group's instances are EC2 instances too.
-    const group = await client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:aws:autoscaling:groupName', Values: [PRESET_GROUP.name] }] }));
+    const group = await client.send(
+      new DescribeInstancesCommand({
+        Filters: [{ Name: 'tag:aws:autoscaling:groupName', Values: [PRESET_GROUP.name] }],
+      }),
+    );
     expect(group.Reservations?.flatMap((r) => r.Instances ?? [])).toHaveLength(PRESET_GROUP.desired);
 
-    const unknownFilter = await failure(client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'colour', Values: ['red'] }] })));
+    const unknownFilter = await failure(
+      client.send(new DescribeInstancesCommand({ Filters: [{ Name: 'colour', Values: ['red'] }] })),
+    );
     expect(unknownFilter.name).toBe('InvalidParameterValue');
-    const unknownId = await failure(client.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })));
+    const unknownId = await failure(
+      client.send(new DescribeInstancesCommand({ InstanceIds: ['i-0123456789abcdef0'] })),
+    );
     expect(unknownId.name).toBe('InvalidInstanceID.NotFound');
     expect(unknownId.message).toBe("The instance ID 'i-0123456789abcdef0' does not exist");
   });
@@ -262,26 +325,43 @@ describe('EC2 DescribeInstances, TerminateInstances, DescribeLaunchTemplates, Cr
 
     const out = await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
     expect(out.TerminatingInstances).toEqual([
-      { InstanceId: id, PreviousState: { Code: 16, Name: 'running' }, CurrentState: { Code: 32, Name: 'shutting-down' } },
+      {
+        InstanceId: id,
+        PreviousState: { Code: 16, Name: 'running' },
+        CurrentState: { Code: 32, Name: 'shutting-down' },
+      },
     ]);
     advance(30);
     const described = await client.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
-    expect(described.Reservations?.[0]?.Instances?.[0]).toMatchObject({ State: { Code: 48, Name: 'terminated' }, StateReason: { Code: 'Client.UserInitiatedShutdown' } });
+    expect(described.Reservations?.[0]?.Instances?.[0]).toMatchObject({
+      State: { Code: 48, Name: 'terminated' },
+      StateReason: { Code: 'Client.UserInitiatedShutdown' },
+    });
 
     const again = await client.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
-    expect(again.TerminatingInstances?.[0]).toMatchObject({ PreviousState: { Name: 'terminated' }, CurrentState: { Name: 'terminated' } });
+    expect(again.TerminatingInstances?.[0]).toMatchObject({
+      PreviousState: { Name: 'terminated' },
+      CurrentState: { Name: 'terminated' },
+    });
   });
 
   it('describes launch templates and refuses an unknown one', async () => {
     const client = ec2();
     const out = await client.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [PRESET_TEMPLATE.id] }));
     expect(out.LaunchTemplates).toEqual([
-      expect.objectContaining({ LaunchTemplateId: 'lt-0web00000000000', LaunchTemplateName: 'web-prod', DefaultVersionNumber: 1, LatestVersionNumber: 1 }),
+      expect.objectContaining({
+        LaunchTemplateId: 'lt-0web00000000000',
+        LaunchTemplateName: 'web-prod',
+        DefaultVersionNumber: 1,
+        LatestVersionNumber: 1,
+      }),
     ]);
     const byName = await client.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: ['web-prod'] }));
     expect(byName.LaunchTemplates?.map((t) => t.LaunchTemplateId)).toEqual([PRESET_TEMPLATE.id]);
 
-    const error = await failure(client.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: ['lt-0ffffffffffffffff'] })));
+    const error = await failure(
+      client.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: ['lt-0ffffffffffffffff'] })),
+    );
     expect(error.name).toBe('InvalidLaunchTemplateId.NotFound');
     expect(error.$metadata.httpStatusCode).toBe(400);
   });
@@ -291,15 +371,22 @@ describe('EC2 DescribeInstances, TerminateInstances, DescribeLaunchTemplates, Cr
     const [instance] = cloud.instances({ autoScalingGroupName: PRESET_GROUP.name });
     const id = instance?.instanceId as string;
     await client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'firebreak:note', Value: 'seen' }] }));
-    expect(cloud.instances({ ids: [id] })[0]?.tags).toMatchObject({ 'firebreak:note': 'seen', 'aws:autoscaling:groupName': PRESET_GROUP.name });
-    const reserved = await failure(client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'aws:mine', Value: 'x' }] })));
+    expect(cloud.instances({ ids: [id] })[0]?.tags).toMatchObject({
+      'firebreak:note': 'seen',
+      'aws:autoscaling:groupName': PRESET_GROUP.name,
+    });
+    const reserved = await failure(
+      client.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'aws:mine', Value: 'x' }] })),
+    );
     expect(reserved.name).toBe('InvalidParameterValue');
   });
 });
 
 describe('Auto Scaling', () => {
   it('describes the preset group with its instances in service', async () => {
-    const out = await autoScaling().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [PRESET_GROUP.name] }));
+    const out = await autoScaling().send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [PRESET_GROUP.name] }),
+    );
     expect(out.AutoScalingGroups).toHaveLength(1);
     const group = out.AutoScalingGroups?.[0];
     expect(group).toMatchObject({
@@ -309,10 +396,16 @@ describe('Auto Scaling', () => {
       DesiredCapacity: 4,
       LaunchTemplate: { LaunchTemplateId: PRESET_TEMPLATE.id, LaunchTemplateName: 'web-prod', Version: '$Latest' },
     });
-    expect(group?.AutoScalingGroupARN).toMatch(/^arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:.+:autoScalingGroupName\/web-prod-asg$/);
+    expect(group?.AutoScalingGroupARN).toMatch(
+      /^arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:.+:autoScalingGroupName\/web-prod-asg$/,
+    );
     expect(group?.Instances).toHaveLength(4);
     for (const instance of group?.Instances ?? []) {
-      expect(instance).toMatchObject({ LifecycleState: 'InService', HealthStatus: 'Healthy', InstanceType: 'm5.large' });
+      expect(instance).toMatchObject({
+        LifecycleState: 'InService',
+        HealthStatus: 'Healthy',
+        InstanceType: 'm5.large',
+      });
       expect(instance.InstanceId).toMatch(/^i-[0-9a-f]{17}$/);
     }
 
@@ -322,12 +415,26 @@ describe('Auto Scaling', () => {
 
   it('sets the desired capacity: new instances are Pending, then InService', async () => {
     const client = autoScaling();
-    await client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: PRESET_GROUP.name, DesiredCapacity: 7, HonorCooldown: false }));
+    await client.send(
+      new SetDesiredCapacityCommand({
+        AutoScalingGroupName: PRESET_GROUP.name,
+        DesiredCapacity: 7,
+        HonorCooldown: false,
+      }),
+    );
     const states = async () =>
-      (await client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [PRESET_GROUP.name] }))).AutoScalingGroups?.[0]?.Instances?.map(
-        (i) => i.LifecycleState,
-      );
-    expect(await states()).toEqual(['InService', 'InService', 'InService', 'InService', 'Pending', 'Pending', 'Pending']);
+      (
+        await client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [PRESET_GROUP.name] }))
+      ).AutoScalingGroups?.[0]?.Instances?.map((i) => i.LifecycleState);
+    expect(await states()).toEqual([
+      'InService',
+      'InService',
+      'InService',
+      'InService',
+      'Pending',
+      'Pending',
+      'Pending',
+    ]);
     expect(cloud.group(PRESET_GROUP.name)?.desired).toBe(7);
     advance(30);
     expect(await states()).toEqual(Array(7).fill('InService'));
@@ -340,30 +447,56 @@ describe('Auto Scaling', () => {
 
   it('refuses a capacity above the maximum, an unknown group, and a change during cooldown', async () => {
     const client = autoScaling();
-    const above = await failure(client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: PRESET_GROUP.name, DesiredCapacity: 25 })));
+    const above = await failure(
+      client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: PRESET_GROUP.name, DesiredCapacity: 25 })),
+    );
     expect(above.name).toBe('ValidationError');
     expect(above.message).toBe('New SetDesiredCapacity value 25 is above max value 20 for the AutoScalingGroup.');
     expect(above.$metadata.httpStatusCode).toBe(400);
     expect(above.$fault).toBe('client');
     expect(cloud.group(PRESET_GROUP.name)?.desired).toBe(4);
 
-    const unknown = await failure(client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'nope', DesiredCapacity: 3 })));
+    const unknown = await failure(
+      client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'nope', DesiredCapacity: 3 })),
+    );
     expect(unknown.name).toBe('ValidationError');
 
-    await client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: PRESET_GROUP.name, DesiredCapacity: 6, HonorCooldown: true }));
+    await client.send(
+      new SetDesiredCapacityCommand({
+        AutoScalingGroupName: PRESET_GROUP.name,
+        DesiredCapacity: 6,
+        HonorCooldown: true,
+      }),
+    );
     advance(60);
-    const cooling = await failure(client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: PRESET_GROUP.name, DesiredCapacity: 8, HonorCooldown: true })));
+    const cooling = await failure(
+      client.send(
+        new SetDesiredCapacityCommand({
+          AutoScalingGroupName: PRESET_GROUP.name,
+          DesiredCapacity: 8,
+          HonorCooldown: true,
+        }),
+      ),
+    );
     // Wire code ScalingActivityInProgress; the SDK models it as ScalingActivityInProgressFault.
     expect(cooling).toBeInstanceOf(ScalingActivityInProgressFault);
     expect(cooling.message).toMatch(/^Scaling activity \S+ is in progress and blocks this action$/);
     advance(300);
-    await client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: PRESET_GROUP.name, DesiredCapacity: 8, HonorCooldown: true }));
+    await client.send(
+      new SetDesiredCapacityCommand({
+        AutoScalingGroupName: PRESET_GROUP.name,
+        DesiredCapacity: 8,
+        HonorCooldown: true,
+      }),
+    );
     expect(cloud.group(PRESET_GROUP.name)?.desired).toBe(8);
   });
 
   it("lets the SDK's own retry ride out throttling (maxAttempts 3, two failures)", async () => {
     cloud.fail('SetDesiredCapacity', { code: 'Throttling', times: 2 });
-    const out = await autoScaling({ maxAttempts: 3 }).send(new SetDesiredCapacityCommand({ AutoScalingGroupName: PRESET_GROUP.name, DesiredCapacity: 6 }));
+    const out = await autoScaling({ maxAttempts: 3 }).send(
+      new SetDesiredCapacityCommand({ AutoScalingGroupName: PRESET_GROUP.name, DesiredCapacity: 6 }),
+    );
     expect(out.$metadata.attempts).toBe(3);
     expect(cloud.calls('SetDesiredCapacity').map((c) => [c.status, c.error?.code])).toEqual([
       [400, 'Throttling'],
@@ -388,11 +521,15 @@ describe('transport', () => {
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     const ec2Answer = await post(cloud.ec2Url, 'Action=DescribeInstances&Version=2016-11-15');
     expect(ec2Answer.status).toBe(401);
-    expect(await ec2Answer.text()).toMatch(/^<\?xml[^>]*>\s*<Response><Errors><Error><Code>AuthFailure<\/Code><Message>.+<\/Message><\/Error><\/Errors><RequestID>.+<\/RequestID><\/Response>$/);
+    expect(await ec2Answer.text()).toMatch(
+      /^<\?xml[^>]*>\s*<Response><Errors><Error><Code>AuthFailure<\/Code><Message>.+<\/Message><\/Error><\/Errors><RequestID>.+<\/RequestID><\/Response>$/,
+    );
     const asAnswer = await post(cloud.autoScalingUrl, 'Action=DescribeAutoScalingGroups&Version=2011-01-01');
     expect(asAnswer.status).toBe(403);
     const text = await asAnswer.text();
-    expect(text).toContain('<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code>');
+    expect(text).toContain(
+      '<ErrorResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code>',
+    );
     expect(cloud.calls().map((c) => c.error?.code)).toEqual(['AuthFailure', 'MissingAuthenticationToken']);
   });
 
@@ -414,7 +551,10 @@ describe('transport', () => {
       clients.push(ec2Client, asClient);
       await ec2Client.send(new DescribeLaunchTemplatesCommand({}));
       await asClient.send(new DescribeAutoScalingGroupsCommand({}));
-      expect(cloud.calls().map((c) => `${c.service}:${c.action}`)).toEqual(['ec2:DescribeLaunchTemplates', 'autoscaling:DescribeAutoScalingGroups']);
+      expect(cloud.calls().map((c) => `${c.service}:${c.action}`)).toEqual([
+        'ec2:DescribeLaunchTemplates',
+        'autoscaling:DescribeAutoScalingGroups',
+      ]);
     } finally {
       if (saved.ec2 === undefined) delete process.env.AWS_ENDPOINT_URL_EC2;
       else process.env.AWS_ENDPOINT_URL_EC2 = saved.ec2;
@@ -436,7 +576,9 @@ describe('test helpers', () => {
 
     const group = cloud.addGroup({ name: 'api-asg', min: 1, max: 3, desired: 2, tags: { team: 'api' } });
     expect(group.instances.map((i) => i.lifecycleState)).toEqual(['InService', 'InService']);
-    const described = await autoScaling().send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['api-asg'] }));
+    const described = await autoScaling().send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['api-asg'] }),
+    );
     expect(described.AutoScalingGroups?.[0]?.Tags).toEqual([
       { ResourceId: 'api-asg', ResourceType: 'auto-scaling-group', Key: 'team', Value: 'api', PropagateAtLaunch: true },
     ]);
@@ -455,13 +597,22 @@ describe('test helpers', () => {
     try {
       let changes = 0;
       realTime.onChange(() => changes++);
-      const client = new EC2Client({ region: 'us-east-1', credentials: CREDENTIALS, endpoint: realTime.ec2Url, maxAttempts: 1 });
+      const client = new EC2Client({
+        region: 'us-east-1',
+        credentials: CREDENTIALS,
+        endpoint: realTime.ec2Url,
+        maxAttempts: 1,
+      });
       clients.push(client);
       await client.send(new RunInstancesCommand(launchWeb()));
       expect(changes).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(changes).toBe(2);
-      expect(realTime.instances({ clientToken: realTime.calls('RunInstances')[0]?.params.ClientToken as string }).map((i) => i.state)).toEqual(['running', 'running']);
+      expect(
+        realTime
+          .instances({ clientToken: realTime.calls('RunInstances')[0]?.params.ClientToken as string })
+          .map((i) => i.state),
+      ).toEqual(['running', 'running']);
     } finally {
       await realTime.stop();
     }
@@ -471,7 +622,11 @@ describe('test helpers', () => {
     cloud.fail('*', { code: 'InternalError', times: 2 });
     const ec2Error = await failure(ec2().send(new DescribeInstancesCommand({})));
     const asError = await failure(autoScaling().send(new DescribeAutoScalingGroupsCommand({})));
-    expect([ec2Error.name, ec2Error.$metadata.httpStatusCode, ec2Error.$fault]).toEqual(['InternalError', 500, 'server']);
+    expect([ec2Error.name, ec2Error.$metadata.httpStatusCode, ec2Error.$fault]).toEqual([
+      'InternalError',
+      500,
+      'server',
+    ]);
     expect([asError.name, asError.$metadata.httpStatusCode, asError.$fault]).toEqual(['InternalError', 500, 'server']);
   });
 });

@@ -40,7 +40,12 @@ function follow(action: 'acknowledge' | 'resolve', dedupKey: string): Json {
 }
 
 /** The REST API through pdjs, as the app calls it: a full `url`, the status checked by the caller. */
-async function rest(fake: FakePagerDuty, path: string, queryParameters: Record<string, string | string[]> = {}, token = TOKEN): Promise<{ status: number; data: Json }> {
+async function rest(
+  fake: FakePagerDuty,
+  path: string,
+  queryParameters: Record<string, string | string[]> = {},
+  token = TOKEN,
+): Promise<{ status: number; data: Json }> {
   const response = await api({
     token,
     url: `${fake.apiUrl}${path}`,
@@ -120,7 +125,10 @@ describe('FakePagerDuty', () => {
     it('answers a trigger with 202 and its dedup_key, and opens an incident assigned to level 1', async () => {
       const answer = await enqueue(fake, trigger('checkout-5xx'));
 
-      expect(answer).toEqual({ status: 202, body: { status: 'success', message: 'Event processed', dedup_key: 'checkout-5xx' } });
+      expect(answer).toEqual({
+        status: 202,
+        body: { status: 'success', message: 'Event processed', dedup_key: 'checkout-5xx' },
+      });
       expect(fake.incidents()).toEqual([
         expect.objectContaining({
           id: 'PINC0001',
@@ -138,7 +146,9 @@ describe('FakePagerDuty', () => {
           links: [{ href: 'https://grafana.example.com/d/checkout', text: 'Dashboard' }],
         }),
       ]);
-      expect(fake.events()).toEqual([{ at: NOW, body: trigger('checkout-5xx'), status: 202, outcome: 'opened', dedupKey: 'checkout-5xx' }]);
+      expect(fake.events()).toEqual([
+        { at: NOW, body: trigger('checkout-5xx'), status: 202, outcome: 'opened', dedupKey: 'checkout-5xx' },
+      ]);
     });
 
     it('generates a dedup_key for a trigger without one', async () => {
@@ -170,7 +180,11 @@ describe('FakePagerDuty', () => {
 
       expect((await enqueue(fake, follow('resolve', 'checkout-5xx'))).status).toBe(202);
       expect(fake.incident('checkout-5xx')).toMatchObject({ status: 'resolved', resolvedBy: 'events_api' });
-      expect(fake.incident('checkout-5xx')?.log.map((e) => e.type)).toEqual(['trigger_log_entry', 'acknowledge_log_entry', 'resolve_log_entry']);
+      expect(fake.incident('checkout-5xx')?.log.map((e) => e.type)).toEqual([
+        'trigger_log_entry',
+        'acknowledge_log_entry',
+        'resolve_log_entry',
+      ]);
 
       await enqueue(fake, trigger('checkout-5xx'));
       expect(fake.incidents().map((i) => [i.id, i.status])).toEqual([
@@ -182,7 +196,10 @@ describe('FakePagerDuty', () => {
     it('accepts and drops an acknowledge or resolve for a dedup_key with no open incident', async () => {
       const answer = await enqueue(fake, follow('resolve', 'never-triggered'));
 
-      expect(answer).toEqual({ status: 202, body: { status: 'success', message: 'Event processed', dedup_key: 'never-triggered' } });
+      expect(answer).toEqual({
+        status: 202,
+        body: { status: 'success', message: 'Event processed', dedup_key: 'never-triggered' },
+      });
       expect(fake.incidents()).toEqual([]);
       expect(fake.events()[0]?.outcome).toBe('dropped');
     });
@@ -192,10 +209,22 @@ describe('FakePagerDuty', () => {
       ['a trigger without source', trigger('k', { source: '' }), "'payload.source' is missing or blank"],
       ['a trigger without severity', trigger('k', { severity: undefined }), "'payload.severity' is missing or blank"],
       ['a bad severity', trigger('k', { severity: 'sev1' }), "'payload.severity' is invalid"],
-      ['a trigger without payload', { routing_key: ROUTING_KEY, event_action: 'trigger' }, "'payload' is missing or blank"],
+      [
+        'a trigger without payload',
+        { routing_key: ROUTING_KEY, event_action: 'trigger' },
+        "'payload' is missing or blank",
+      ],
       ['a bad event_action', { ...trigger('k'), event_action: 'page' }, "'event_action' is invalid"],
-      ['an acknowledge without dedup_key', { routing_key: ROUTING_KEY, event_action: 'acknowledge' }, "'dedup_key' is missing or blank"],
-      ['a resolve without dedup_key', { routing_key: ROUTING_KEY, event_action: 'resolve' }, "'dedup_key' is missing or blank"],
+      [
+        'an acknowledge without dedup_key',
+        { routing_key: ROUTING_KEY, event_action: 'acknowledge' },
+        "'dedup_key' is missing or blank",
+      ],
+      [
+        'a resolve without dedup_key',
+        { routing_key: ROUTING_KEY, event_action: 'resolve' },
+        "'dedup_key' is missing or blank",
+      ],
       ['an unknown routing key', { ...trigger('k'), routing_key: 'R0SOMEONEELSESKEY' }, 'Invalid routing key'],
       ['no routing key', { ...trigger('k'), routing_key: undefined }, "'routing_key' is missing or blank"],
       ['a dedup_key over 255 characters', trigger('k'.repeat(256)), "'dedup_key' is too long"],
@@ -205,7 +234,11 @@ describe('FakePagerDuty', () => {
       const answer = await enqueue(fake, body);
 
       expect(answer.status).toBe(400);
-      expect(answer.body).toEqual({ status: 'invalid event', message: 'Event object is invalid', errors: expect.arrayContaining([expect.stringContaining(error)]) });
+      expect(answer.body).toEqual({
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: expect.arrayContaining([expect.stringContaining(error)]),
+      });
       expect(fake.incidents()).toEqual([]);
       expect(fake.events()).toEqual([expect.objectContaining({ status: 400, outcome: 'invalid' })]);
     });
@@ -227,7 +260,10 @@ describe('FakePagerDuty', () => {
       const throttled = await enqueue(fake, trigger('k'));
       expect(throttled).toEqual({
         status: 429,
-        body: { status: 'throttle event', message: 'Requests for this service are arriving too quickly. Please retry later.' },
+        body: {
+          status: 'throttle event',
+          message: 'Requests for this service are arriving too quickly. Please retry later.',
+        },
       });
       expect((await enqueue(fake, trigger('k'))).status).toBe(429);
       expect((await enqueue(fake, trigger('k'))).status).toBe(500);
@@ -248,7 +284,11 @@ describe('FakePagerDuty', () => {
 
       expect(await enqueue(fake, trigger('k'))).toEqual({
         status: 400,
-        body: { status: 'invalid event', message: 'Event object is invalid', errors: ['Payload rejected by event rules'] },
+        body: {
+          status: 'invalid event',
+          message: 'Event object is invalid',
+          errors: ['Payload rejected by event rules'],
+        },
       });
       fake.clearFailures();
       expect((await enqueue(fake, trigger('k'))).status).toBe(202);
@@ -263,7 +303,11 @@ describe('FakePagerDuty', () => {
       expect(plain.data).toMatchObject({ limit: 25, offset: 0, more: false, total: null });
       expect(plain.data.oncalls).toEqual([
         {
-          escalation_policy: expect.objectContaining({ id: 'PESC0WEB', summary: 'Web on-call', type: 'escalation_policy_reference' }),
+          escalation_policy: expect.objectContaining({
+            id: 'PESC0WEB',
+            summary: 'Web on-call',
+            type: 'escalation_policy_reference',
+          }),
           escalation_level: 1,
           schedule: expect.objectContaining({ id: 'PSCH0WEB', type: 'schedule_reference' }),
           user: expect.objectContaining({ id: 'PUSR0ALICE', summary: 'Alice Archer', type: 'user_reference' }),
@@ -281,13 +325,29 @@ describe('FakePagerDuty', () => {
       ]);
       expect(plain.data.oncalls[0].user.email).toBeUndefined();
 
-      const withUsers = await rest(fake, '/oncalls', { 'escalation_policy_ids[]': ['PESC0WEB'], earliest: 'true', 'include[]': ['users'] });
-      expect(withUsers.data.oncalls[0].user).toMatchObject({ id: 'PUSR0ALICE', type: 'user', name: 'Alice Archer', email: 'alice@example.com' });
+      const withUsers = await rest(fake, '/oncalls', {
+        'escalation_policy_ids[]': ['PESC0WEB'],
+        earliest: 'true',
+        'include[]': ['users'],
+      });
+      expect(withUsers.data.oncalls[0].user).toMatchObject({
+        id: 'PUSR0ALICE',
+        type: 'user',
+        name: 'Alice Archer',
+        email: 'alice@example.com',
+      });
       expect(withUsers.data.oncalls[1].user).toMatchObject({ id: 'PUSR0BOB', email: 'bob@example.com' });
 
       expect(fake.requests('/oncalls')).toEqual([
-        expect.objectContaining({ method: 'GET', status: 200, accept: 'application/vnd.pagerduty+json;version=2', query: { 'escalation_policy_ids[]': ['PESC0WEB'], earliest: 'true' } }),
-        expect.objectContaining({ query: { 'escalation_policy_ids[]': ['PESC0WEB'], earliest: 'true', 'include[]': ['users'] } }),
+        expect.objectContaining({
+          method: 'GET',
+          status: 200,
+          accept: 'application/vnd.pagerduty+json;version=2',
+          query: { 'escalation_policy_ids[]': ['PESC0WEB'], earliest: 'true' },
+        }),
+        expect.objectContaining({
+          query: { 'escalation_policy_ids[]': ['PESC0WEB'], earliest: 'true', 'include[]': ['users'] },
+        }),
       ]);
     });
 
@@ -315,12 +375,28 @@ describe('FakePagerDuty', () => {
     it('serves users, escalation policies and incidents, and 404s what does not exist', async () => {
       expect(await rest(fake, '/users/PUSR0ALICE')).toEqual({
         status: 200,
-        data: { user: expect.objectContaining({ id: 'PUSR0ALICE', type: 'user', name: 'Alice Archer', email: 'alice@example.com', summary: 'Alice Archer', html_url: `${fake.url}/users/PUSR0ALICE` }) },
+        data: {
+          user: expect.objectContaining({
+            id: 'PUSR0ALICE',
+            type: 'user',
+            name: 'Alice Archer',
+            email: 'alice@example.com',
+            summary: 'Alice Archer',
+            html_url: `${fake.url}/users/PUSR0ALICE`,
+          }),
+        },
       });
-      expect((await rest(fake, '/users', { query: 'bob@example.com' })).data.users.map((u: Json) => u.id)).toEqual(['PUSR0BOB']);
+      expect((await rest(fake, '/users', { query: 'bob@example.com' })).data.users.map((u: Json) => u.id)).toEqual([
+        'PUSR0BOB',
+      ]);
 
       const policy = (await rest(fake, '/escalation_policies/PESC0WEB')).data.escalation_policy;
-      expect(policy).toMatchObject({ id: 'PESC0WEB', type: 'escalation_policy', name: 'Web on-call', services: [expect.objectContaining({ id: 'PSVC0WEB' })] });
+      expect(policy).toMatchObject({
+        id: 'PESC0WEB',
+        type: 'escalation_policy',
+        name: 'Web on-call',
+        services: [expect.objectContaining({ id: 'PSVC0WEB' })],
+      });
       expect(policy.escalation_rules.map((r: Json) => r.targets.map((t: Json) => [t.type, t.id]))).toEqual([
         [['schedule_reference', 'PSCH0WEB']],
         [['user_reference', 'PUSR0BOB']],
@@ -339,7 +415,10 @@ describe('FakePagerDuty', () => {
         assignments: [{ at: '2026-03-04T10:00:00.000Z', assignee: expect.objectContaining({ id: 'PUSR0ALICE' }) }],
       });
 
-      expect(await rest(fake, '/users/PNOBODY')).toEqual({ status: 404, data: { error: { message: 'Not Found', code: 2100 } } });
+      expect(await rest(fake, '/users/PNOBODY')).toEqual({
+        status: 404,
+        data: { error: { message: 'Not Found', code: 2100 } },
+      });
       expect((await rest(fake, '/escalation_policies/PNOPOLICY')).status).toBe(404);
       expect((await rest(fake, '/teams')).status).toBe(404);
     });
@@ -361,7 +440,10 @@ describe('FakePagerDuty', () => {
       expect(broken.data.error.code).toBe(2000);
 
       fake.fail('/users/*', { status: 503, message: 'Service Unavailable' });
-      expect(await rest(fake, '/users/PUSR0ALICE')).toEqual({ status: 503, data: { error: { message: 'Service Unavailable', code: 2000 } } });
+      expect(await rest(fake, '/users/PUSR0ALICE')).toEqual({
+        status: 503,
+        data: { error: { message: 'Service Unavailable', code: 2000 } },
+      });
     });
 
     it('sends rate-limit headers with an injected 429', async () => {
@@ -413,7 +495,13 @@ describe('FakePagerDuty', () => {
           event_type: 'incident.acknowledged',
           resource_type: 'incident',
           occurred_at: '2026-03-04T10:01:00.000Z',
-          agent: { id: 'PUSR0ALICE', summary: 'Alice Archer', type: 'user_reference', self: `${fake.url}/users/PUSR0ALICE`, html_url: `${fake.url}/users/PUSR0ALICE` },
+          agent: {
+            id: 'PUSR0ALICE',
+            summary: 'Alice Archer',
+            type: 'user_reference',
+            self: `${fake.url}/users/PUSR0ALICE`,
+            html_url: `${fake.url}/users/PUSR0ALICE`,
+          },
           client: null,
           data: expect.objectContaining({
             id: 'PINC0001',
@@ -433,13 +521,24 @@ describe('FakePagerDuty', () => {
         },
       });
       expect(fake.incident('checkout-5xx')).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'PUSR0ALICE' });
-      expect(fake.deliveries()).toEqual([{ at: NOW + 60_000, body: got.body, headers: expect.objectContaining({ 'x-pagerduty-signature': signature }), status: 202 }]);
+      expect(fake.deliveries()).toEqual([
+        {
+          at: NOW + 60_000,
+          body: got.body,
+          headers: expect.objectContaining({ 'x-pagerduty-signature': signature }),
+          status: 202,
+        },
+      ]);
     });
 
     it('escalate, reassign and resolve change the incident and send their event types', async () => {
       await fake.acknowledge('checkout-5xx', { userId: 'PUSR0ALICE' });
       await fake.escalate('checkout-5xx', { toLevel: 2 });
-      expect(fake.incident('checkout-5xx')).toMatchObject({ status: 'triggered', escalationLevel: 2, assigneeIds: ['PUSR0BOB'] });
+      expect(fake.incident('checkout-5xx')).toMatchObject({
+        status: 'triggered',
+        escalationLevel: 2,
+        assigneeIds: ['PUSR0BOB'],
+      });
       expect(fake.incident('checkout-5xx')?.acknowledgedBy).toBeUndefined();
 
       await fake.reassign('checkout-5xx', { userId: 'PUSR0CAROL', byUserId: 'PUSR0BOB' });
@@ -450,7 +549,9 @@ describe('FakePagerDuty', () => {
       expect(fake.incident('checkout-5xx')).toMatchObject({ status: 'resolved', resolvedBy: 'PUSR0CAROL' });
 
       const events = receiver.received.map((r) => JSON.parse(r.body).event as Json);
-      expect(events.map((e) => [e.event_type, e.agent.id, e.data.status, e.data.assignees.map((a: Json) => a.id)])).toEqual([
+      expect(
+        events.map((e) => [e.event_type, e.agent.id, e.data.status, e.data.assignees.map((a: Json) => a.id)]),
+      ).toEqual([
         ['incident.acknowledged', 'PUSR0ALICE', 'acknowledged', ['PUSR0ALICE']],
         ['incident.escalated', 'PUSR0ALICE', 'triggered', ['PUSR0BOB']],
         ['incident.reassigned', 'PUSR0BOB', 'triggered', ['PUSR0CAROL']],
@@ -461,8 +562,17 @@ describe('FakePagerDuty', () => {
     });
 
     it('sendRawWebhook sends exactly what it is given: bad signatures and replays', async () => {
-      const body = JSON.stringify({ event: { id: 'forged', event_type: 'incident.resolved', resource_type: 'incident', data: { incident_key: 'checkout-5xx' } } });
-      const forged = await fake.sendRawWebhook(body, { 'X-PagerDuty-Signature': signPagerDutyWebhook('another-secret', body) });
+      const body = JSON.stringify({
+        event: {
+          id: 'forged',
+          event_type: 'incident.resolved',
+          resource_type: 'incident',
+          data: { incident_key: 'checkout-5xx' },
+        },
+      });
+      const forged = await fake.sendRawWebhook(body, {
+        'X-PagerDuty-Signature': signPagerDutyWebhook('another-secret', body),
+      });
       expect(forged).toEqual({ status: 401, body: { error: 'bad signature' } });
       expect(receiver.received[0]?.body).toBe(body);
 
@@ -497,7 +607,11 @@ describe('FakePagerDuty', () => {
       await expect(fake.acknowledge('never-triggered')).rejects.toThrow(/no open incident/);
       await expect(fake.escalate('checkout-5xx', { toLevel: 9 })).rejects.toThrow(/no level 9/);
       await expect(fake.reassign('checkout-5xx', { userId: 'PNOBODY' })).rejects.toThrow(/no user PNOBODY/);
-      expect(fake.incident('checkout-5xx')).toMatchObject({ status: 'triggered', escalationLevel: 1, assigneeIds: ['PUSR0ALICE'] });
+      expect(fake.incident('checkout-5xx')).toMatchObject({
+        status: 'triggered',
+        escalationLevel: 1,
+        assigneeIds: ['PUSR0ALICE'],
+      });
       expect(receiver.received).toEqual([]);
 
       const unconnected = await FakePagerDuty.start();
@@ -518,7 +632,9 @@ describe('FakePagerDuty', () => {
 
   describe('signPagerDutyWebhook', () => {
     it("is PagerDuty's v1 scheme: 'v1=' + hex HMAC-SHA256 of the raw body (checked against RFC 4231 test case 2)", () => {
-      expect(signPagerDutyWebhook('Jefe', 'what do ya want for nothing?')).toBe('v1=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+      expect(signPagerDutyWebhook('Jefe', 'what do ya want for nothing?')).toBe(
+        'v1=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+      );
     });
 
     it('signs the UTF-8 bytes of the body, and one comma-separated signature per secret', () => {
@@ -538,7 +654,9 @@ describe('FakePagerDuty', () => {
   describe('recording and reset', () => {
     it('notifies changes until unsubscribed, and reset returns to the preset account', async () => {
       let changes = 0;
-      const unsubscribe = fake.onChange(() => void (changes += 1));
+      const unsubscribe = fake.onChange(() => {
+        changes += 1;
+      });
 
       await enqueue(fake, trigger('checkout-5xx'));
       fake.setOnCall('PESC0WEB', 1, 'PUSR0BOB');

@@ -25,7 +25,12 @@ const quietLogger: Logger = {
 };
 
 function webClient(token: string | undefined, apiUrl: string): WebClient {
-  return new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quietLogger });
+  return new WebClient(token, {
+    slackApiUrl: apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: quietLogger,
+  });
 }
 
 beforeEach(async () => {
@@ -62,7 +67,13 @@ async function platformError(call: Promise<unknown>): Promise<string | undefined
 describe('Web API basics', () => {
   it('auth.test names the bot, its team and workspace URL', async () => {
     const result = await client.auth.test();
-    expect(result).toMatchObject({ ok: true, user_id: 'U0FIREBRK', bot_id: 'B0FIREBRK', team_id: 'T0SANDBOX', url: expect.stringMatching(/^https:\/\/.+\/$/) });
+    expect(result).toMatchObject({
+      ok: true,
+      user_id: 'U0FIREBRK',
+      bot_id: 'B0FIREBRK',
+      team_id: 'T0SANDBOX',
+      url: expect.stringMatching(/^https:\/\/.+\/$/),
+    });
     expect(slack.auth()).toEqual({ botUserId: 'U0FIREBRK', botId: 'B0FIREBRK', teamId: 'T0SANDBOX' });
   });
 
@@ -71,7 +82,9 @@ describe('Web API basics', () => {
   });
 
   it('a wrong token is invalid_auth, no token is not_authed, and neither reaches the method', async () => {
-    expect(await platformError(webClient('xoxb-wrong', slack.apiUrl).chat.postMessage({ channel: 'C0GENERAL', text: 'x' }))).toBe('invalid_auth');
+    expect(
+      await platformError(webClient('xoxb-wrong', slack.apiUrl).chat.postMessage({ channel: 'C0GENERAL', text: 'x' })),
+    ).toBe('invalid_auth');
     expect(await platformError(webClient(undefined, slack.apiUrl).auth.test())).toBe('not_authed');
     expect(slack.calls('auth.test')).toEqual([expect.objectContaining({ ok: false, error: 'not_authed' })]);
     expect(slack.listChannels().every((c) => !c.isMember)).toBe(true);
@@ -83,7 +96,9 @@ describe('Web API basics', () => {
 
   it('missing required arguments are invalid_arguments', async () => {
     expect(await platformError(client.apiCall('users.info', {}))).toBe('invalid_arguments');
-    expect(await platformError(client.apiCall('chat.update', { channel: 'C0GENERAL', text: 'x' }))).toBe('invalid_arguments');
+    expect(await platformError(client.apiCall('chat.update', { channel: 'C0GENERAL', text: 'x' }))).toBe(
+      'invalid_arguments',
+    );
   });
 
   it('accepts JSON bodies as well as the form encoding the SDK uses, and answers 200 with ok:false for errors', async () => {
@@ -102,7 +117,11 @@ describe('Web API basics', () => {
     });
     expect(await posted.json()).toMatchObject({ ok: true });
     expect(slack.messages(created.channel.id)[0]?.blocks).toEqual([{ type: 'divider' }]);
-    const broken = await fetch(`${slack.apiUrl}auth.test`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{nope' });
+    const broken = await fetch(`${slack.apiUrl}auth.test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: '{nope',
+    });
     expect(broken.status).toBe(200);
     expect(await broken.json()).toEqual({ ok: false, error: 'invalid_json' });
   });
@@ -112,11 +131,21 @@ describe('conversations.create', () => {
   it('creates a channel the bot created and is a member of', async () => {
     const result = await client.conversations.create({ name: 'inc-20240101-checkout' });
     const channel = result.channel!;
-    expect(channel).toMatchObject({ name: 'inc-20240101-checkout', creator: 'U0FIREBRK', is_channel: true, is_member: true, is_private: false });
+    expect(channel).toMatchObject({
+      name: 'inc-20240101-checkout',
+      creator: 'U0FIREBRK',
+      is_channel: true,
+      is_member: true,
+      is_private: false,
+    });
     expect(channel.id).toMatch(/^C0[A-Z0-9]+$/);
     expect(typeof channel.created).toBe('number');
     expect(slack.members(channel.id!)).toEqual(['U0FIREBRK']);
-    expect(slack.channelByName('#inc-20240101-checkout')).toMatchObject({ id: channel.id, isMember: true, creator: 'U0FIREBRK' });
+    expect(slack.channelByName('#inc-20240101-checkout')).toMatchObject({
+      id: channel.id,
+      isMember: true,
+      creator: 'U0FIREBRK',
+    });
     expect(slack.channel(channel.id!)?.name).toBe('inc-20240101-checkout');
   });
 
@@ -147,11 +176,17 @@ describe('conversations.create', () => {
 
 describe('chat.postMessage', () => {
   it('is not_in_channel in a preset channel until the bot joins; then posts by id or name', async () => {
-    expect(await platformError(client.chat.postMessage({ channel: 'C0GENERAL', text: 'hello' }))).toBe('not_in_channel');
+    expect(await platformError(client.chat.postMessage({ channel: 'C0GENERAL', text: 'hello' }))).toBe(
+      'not_in_channel',
+    );
     const joined = await client.conversations.join({ channel: 'C0GENERAL' });
     expect(joined.channel?.is_member).toBe(true);
     const byName = await client.chat.postMessage({ channel: '#general', text: 'hello' });
-    expect(byName).toMatchObject({ ok: true, channel: 'C0GENERAL', message: { text: 'hello', user: 'U0FIREBRK', bot_id: 'B0FIREBRK' } });
+    expect(byName).toMatchObject({
+      ok: true,
+      channel: 'C0GENERAL',
+      message: { text: 'hello', user: 'U0FIREBRK', bot_id: 'B0FIREBRK' },
+    });
     expect(byName.ts).toMatch(/^\d+\.\d{6}$/);
     await client.chat.postMessage({ channel: 'general', text: 'again' });
     expect(slack.messages('C0GENERAL').map((m) => m.text)).toEqual(['hello', 'again']);
@@ -175,16 +210,43 @@ describe('chat.postMessage', () => {
     const { channel } = await client.conversations.create({ name: 'blocks' });
     const blocks = [{ type: 'section', block_id: 'a', text: { type: 'mrkdwn', text: '*hi*' } }];
     await client.chat.postMessage({ channel: channel!.id!, text: 'hi', blocks });
-    expect(slack.messages(channel!.id!)[0]).toMatchObject({ text: 'hi', blocks, edited: false, pinned: false, reactions: [] });
+    expect(slack.messages(channel!.id!)[0]).toMatchObject({
+      text: 'hi',
+      blocks,
+      edited: false,
+      pinned: false,
+      reactions: [],
+    });
     expect(slack.calls('chat.postMessage')[0]?.args.blocks).toEqual(blocks);
   });
 
   it('refuses blocks Slack would refuse', async () => {
     const { channel } = await client.conversations.create({ name: 'bad-blocks' });
     const id = channel!.id!;
-    expect(await platformError(client.chat.postMessage({ channel: id, text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(3001) } }] }))).toBe('invalid_blocks');
-    expect(await platformError(client.chat.postMessage({ channel: id, text: 'x', blocks: [{ type: 'divider', block_id: 'a' }, { type: 'divider', block_id: 'a' }] }))).toBe('invalid_blocks');
-    expect(await platformError(client.apiCall('chat.postMessage', { channel: id, text: 'x', blocks: '{not json' }))).toBe('invalid_blocks_format');
+    expect(
+      await platformError(
+        client.chat.postMessage({
+          channel: id,
+          text: 'x',
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(3001) } }],
+        }),
+      ),
+    ).toBe('invalid_blocks');
+    expect(
+      await platformError(
+        client.chat.postMessage({
+          channel: id,
+          text: 'x',
+          blocks: [
+            { type: 'divider', block_id: 'a' },
+            { type: 'divider', block_id: 'a' },
+          ],
+        }),
+      ),
+    ).toBe('invalid_blocks');
+    expect(
+      await platformError(client.apiCall('chat.postMessage', { channel: id, text: 'x', blocks: '{not json' })),
+    ).toBe('invalid_blocks_format');
     expect(slack.messages(id)).toEqual([]);
   });
 
@@ -194,7 +256,8 @@ describe('chat.postMessage', () => {
       const frozenClient = webClient(TOKEN, frozen.apiUrl);
       const { channel } = await frozenClient.conversations.create({ name: 'ts' });
       const ts: string[] = [];
-      for (let i = 0; i < 5; i++) ts.push((await frozenClient.chat.postMessage({ channel: channel!.id!, text: String(i) })).ts!);
+      for (let i = 0; i < 5; i++)
+        ts.push((await frozenClient.chat.postMessage({ channel: channel!.id!, text: String(i) })).ts!);
       expect(ts[0]).toBe('1700000000.123000');
       expect(new Set(ts).size).toBe(5);
       expect([...ts].sort()).toEqual(ts);
@@ -212,9 +275,13 @@ describe('editing and pinning', () => {
     const updated = await client.chat.update({ channel: id, ts: posted.ts!, text: 'v2' });
     expect(updated).toMatchObject({ ok: true, channel: id, ts: posted.ts, text: 'v2' });
     expect(slack.messages(id)[0]).toMatchObject({ text: 'v2', edited: true, blocks: [{ type: 'divider' }] });
-    expect(await platformError(client.chat.update({ channel: id, ts: '1.000001', text: 'x' }))).toBe('message_not_found');
+    expect(await platformError(client.chat.update({ channel: id, ts: '1.000001', text: 'x' }))).toBe(
+      'message_not_found',
+    );
     const human = slack.postUserMessage(id, 'U0ALICE', 'mine');
-    expect(await platformError(client.chat.update({ channel: id, ts: human, text: 'hijacked' }))).toBe('cant_update_message');
+    expect(await platformError(client.chat.update({ channel: id, ts: human, text: 'hijacked' }))).toBe(
+      'cant_update_message',
+    );
     expect(slack.messages(id)[1]?.text).toBe('mine');
   });
 
@@ -227,7 +294,14 @@ describe('editing and pinning', () => {
     expect(await platformError(client.pins.add({ channel: id, timestamp: posted.ts! }))).toBe('already_pinned');
     expect(await platformError(client.pins.add({ channel: id, timestamp: '1.000001' }))).toBe('message_not_found');
     const list = await client.pins.list({ channel: id });
-    expect(list.items).toEqual([expect.objectContaining({ type: 'message', channel: id, created_by: 'U0FIREBRK', message: expect.objectContaining({ ts: posted.ts, text: 'card' }) })]);
+    expect(list.items).toEqual([
+      expect.objectContaining({
+        type: 'message',
+        channel: id,
+        created_by: 'U0FIREBRK',
+        message: expect.objectContaining({ ts: posted.ts, text: 'card' }),
+      }),
+    ]);
   });
 
   it('chat.getPermalink links to the message', async () => {
@@ -244,16 +318,27 @@ describe('conversations.history and replies', () => {
     const { channel } = await client.conversations.create({ name: 'history' });
     const id = channel!.id!;
     const ts: string[] = [];
-    for (const text of ['one', 'two', 'three', 'four']) ts.push((await client.chat.postMessage({ channel: id, text })).ts!);
+    for (const text of ['one', 'two', 'three', 'four'])
+      ts.push((await client.chat.postMessage({ channel: id, text })).ts!);
     const all = await client.conversations.history({ channel: id });
     expect(all.messages?.map((m) => m.text)).toEqual(['four', 'three', 'two', 'one']);
-    const exact = await client.conversations.history({ channel: id, latest: ts[1], oldest: ts[1], inclusive: true, limit: 1 });
+    const exact = await client.conversations.history({
+      channel: id,
+      latest: ts[1],
+      oldest: ts[1],
+      inclusive: true,
+      limit: 1,
+    });
     expect(exact.messages?.map((m) => m.text)).toEqual(['two']);
     const exclusive = await client.conversations.history({ channel: id, latest: ts[3], oldest: ts[0] });
     expect(exclusive.messages?.map((m) => m.text)).toEqual(['three', 'two']);
     const page = await client.conversations.history({ channel: id, limit: 3 });
     expect(page.has_more).toBe(true);
-    const rest = await client.conversations.history({ channel: id, limit: 3, cursor: page.response_metadata!.next_cursor! });
+    const rest = await client.conversations.history({
+      channel: id,
+      limit: 3,
+      cursor: page.response_metadata!.next_cursor!,
+    });
     expect(rest.messages?.map((m) => m.text)).toEqual(['one']);
   });
 
@@ -271,20 +356,28 @@ describe('conversations.history and replies', () => {
 
 describe('conversations.invite', () => {
   it('invites people; names each kind of failure as Slack does', async () => {
-    expect(await platformError(client.conversations.invite({ channel: 'C0GENERAL', users: 'U0ALICE' }))).toBe('not_in_channel');
-    expect(await platformError(client.conversations.invite({ channel: 'C0NOPE', users: 'U0ALICE' }))).toBe('channel_not_found');
+    expect(await platformError(client.conversations.invite({ channel: 'C0GENERAL', users: 'U0ALICE' }))).toBe(
+      'not_in_channel',
+    );
+    expect(await platformError(client.conversations.invite({ channel: 'C0NOPE', users: 'U0ALICE' }))).toBe(
+      'channel_not_found',
+    );
     const { channel } = await client.conversations.create({ name: 'invites' });
     const id = channel!.id!;
     await client.conversations.invite({ channel: id, users: 'U0ALICE,U0BOB' });
     expect(slack.members(id)).toEqual(['U0FIREBRK', 'U0ALICE', 'U0BOB']);
-    expect(await platformError(client.conversations.invite({ channel: id, users: 'U0ALICE,U0BOB' }))).toBe('already_in_channel');
+    expect(await platformError(client.conversations.invite({ channel: id, users: 'U0ALICE,U0BOB' }))).toBe(
+      'already_in_channel',
+    );
     // Some already in, some not: fine, the new ones join.
     await client.conversations.invite({ channel: id, users: 'U0ALICE,U0CAROL' });
     expect(slack.members(id)).toEqual(['U0FIREBRK', 'U0ALICE', 'U0BOB', 'U0CAROL']);
     const unknown = await sdkError(client.conversations.invite({ channel: id, users: 'U0NOBODY,U0ALICE' }));
     expect(unknown.data?.error).toBe('user_not_found');
     expect(unknown.data?.errors).toEqual([{ user: 'U0NOBODY', ok: false, error: 'user_not_found' }]);
-    expect(await platformError(client.conversations.invite({ channel: id, users: 'U0FIREBRK' }))).toBe('cant_invite_self');
+    expect(await platformError(client.conversations.invite({ channel: id, users: 'U0FIREBRK' }))).toBe(
+      'cant_invite_self',
+    );
     expect(slack.members(id)).toHaveLength(4);
   });
 });
@@ -297,7 +390,12 @@ describe('conversations.list and people', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await client.conversations.list({ types: 'public_channel', exclude_archived: true, limit: 3, ...(cursor ? { cursor } : {}) });
+      const page = await client.conversations.list({
+        types: 'public_channel',
+        exclude_archived: true,
+        limit: 3,
+        ...(cursor ? { cursor } : {}),
+      });
       expect(page.channels!.length).toBeLessThanOrEqual(3);
       names.push(...page.channels!.map((c) => c.name!));
       cursor = page.response_metadata?.next_cursor || undefined;
@@ -311,14 +409,20 @@ describe('conversations.list and people', () => {
   });
 
   it('users, emails and the on-call group', async () => {
-    expect((await client.users.info({ user: 'U0ALICE' })).user).toMatchObject({ name: 'alice', real_name: expect.any(String), profile: { email: 'alice@example.com' } });
+    expect((await client.users.info({ user: 'U0ALICE' })).user).toMatchObject({
+      name: 'alice',
+      real_name: expect.any(String),
+      profile: { email: 'alice@example.com' },
+    });
     expect((await client.users.lookupByEmail({ email: 'bob@example.com' })).user?.id).toBe('U0BOB');
     expect(await platformError(client.users.lookupByEmail({ email: 'nobody@example.com' }))).toBe('users_not_found');
     expect(await platformError(client.users.info({ user: 'U0NOBODY' }))).toBe('user_not_found');
     const members = (await client.users.list({})).members!.map((u) => u.id);
     expect(members).toEqual(['U0FIREBRK', 'U0ALICE', 'U0BOB', 'U0CAROL']);
     const groups = await client.usergroups.list({ include_users: true });
-    expect(groups.usergroups).toEqual([expect.objectContaining({ id: 'S0ONCALL', handle: 'oncall-web', users: ['U0ALICE', 'U0BOB'] })]);
+    expect(groups.usergroups).toEqual([
+      expect.objectContaining({ id: 'S0ONCALL', handle: 'oncall-web', users: ['U0ALICE', 'U0BOB'] }),
+    ]);
     expect((await client.usergroups.users.list({ usergroup: 'S0ONCALL' })).users).toEqual(['U0ALICE', 'U0BOB']);
     expect(slack.members('C0INCIDENTS')).toEqual(['U0ALICE', 'U0BOB', 'U0CAROL']);
   });
@@ -331,12 +435,18 @@ describe('rate limits and outages', () => {
     expect(error.code).toBe(ErrorCode.RateLimitedError);
     expect(error.retryAfter).toBe(7);
     expect((await client.auth.test()).ok).toBe(true);
-    expect(slack.calls('auth.test').map((c) => [c.ok, c.error])).toEqual([[false, 'ratelimited'], [true, undefined]]);
+    expect(slack.calls('auth.test').map((c) => [c.ok, c.error])).toEqual([
+      [false, 'ratelimited'],
+      [true, undefined],
+    ]);
   });
 
   it('answers 429 exactly like Slack: status, Retry-After header, body', async () => {
     slack.fail('auth.test', { status: 429 });
-    const response = await fetch(`${slack.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    const response = await fetch(`${slack.apiUrl}auth.test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('1');
     expect(await response.json()).toEqual({ ok: false, error: 'ratelimited' });
@@ -386,7 +496,11 @@ describe('rate limits and outages', () => {
       expect(timed.maxCallsPerChannelPerSecond(['chat.postMessage', 'chat.update'])).toBe(3);
       expect(timed.maxCallsPerChannelPerSecond(['chat.update'])).toBe(2);
       expect(timed.maxCallsPerChannelPerSecond(['chat.postMessage'])).toBe(3);
-      expect(timed.calls('chat.postMessage').at(-1)).toMatchObject({ ok: false, error: 'internal_error', at: 1_700_000_003_600 });
+      expect(timed.calls('chat.postMessage').at(-1)).toMatchObject({
+        ok: false,
+        error: 'internal_error',
+        at: 1_700_000_003_600,
+      });
     } finally {
       await timed.stop();
     }
@@ -453,7 +567,10 @@ async function startApp(secret: string): Promise<FakeApp> {
         verifySlackRequest({
           signingSecret: secret,
           body,
-          headers: { 'x-slack-signature': String(req.headers['x-slack-signature']), 'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']) },
+          headers: {
+            'x-slack-signature': String(req.headers['x-slack-signature']),
+            'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+          },
         });
       } catch {
         res.writeHead(401).end();
@@ -497,7 +614,14 @@ describe('requests to the app, signed as Slack signs them', () => {
     expect(headers['x-slack-request-timestamp']).toBe(String(now));
     expect(headers['x-slack-signature']).toMatch(/^v0=[0-9a-f]{64}$/);
     const verify = (body: string, h = headers) =>
-      verifySlackRequest({ signingSecret: SECRET, body, headers: { 'x-slack-signature': h['x-slack-signature'], 'x-slack-request-timestamp': Number(h['x-slack-request-timestamp']) } });
+      verifySlackRequest({
+        signingSecret: SECRET,
+        body,
+        headers: {
+          'x-slack-signature': h['x-slack-signature'],
+          'x-slack-request-timestamp': Number(h['x-slack-request-timestamp']),
+        },
+      });
     expect(() => verify('a=b')).not.toThrow();
     expect(() => verify('a=c')).toThrow();
     expect(() => verify('a=b', signSlackRequest('other-secret', 'a=b', now))).toThrow();
@@ -505,23 +629,49 @@ describe('requests to the app, signed as Slack signs them', () => {
 
   it('a slash command arrives form-encoded with Slack fields; its ack comes back; its response_url works', async () => {
     app.answer = () => ({ body: { response_type: 'ephemeral', text: 'got it' } });
-    const reply = await slack.slashCommand({ command: '/incident', text: 'help me', userId: 'U0ALICE', channelId: 'C0GENERAL' });
+    const reply = await slack.slashCommand({
+      command: '/incident',
+      text: 'help me',
+      userId: 'U0ALICE',
+      channelId: 'C0GENERAL',
+    });
     expect(reply).toEqual({ status: 200, body: { response_type: 'ephemeral', text: 'got it' } });
     expect(app.received[0]?.contentType).toBe('application/x-www-form-urlencoded');
     const form = Object.fromEntries(new URLSearchParams(app.received[0]!.body));
     expect(form).toMatchObject({
-      team_id: 'T0SANDBOX', channel_id: 'C0GENERAL', channel_name: 'general', user_id: 'U0ALICE', user_name: 'alice',
-      command: '/incident', text: 'help me', api_app_id: expect.any(String), token: expect.any(String), team_domain: expect.any(String),
+      team_id: 'T0SANDBOX',
+      channel_id: 'C0GENERAL',
+      channel_name: 'general',
+      user_id: 'U0ALICE',
+      user_name: 'alice',
+      command: '/incident',
+      text: 'help me',
+      api_app_id: expect.any(String),
+      token: expect.any(String),
+      team_domain: expect.any(String),
     });
     expect(form.response_url).toMatch(new RegExp(`^${slack.url}/response/\\w+$`));
-    const posted = await fetch(form.response_url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'later' }) });
+    const posted = await fetch(form.response_url!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'later' }),
+    });
     expect(posted.status).toBe(200);
     expect(slack.responses).toEqual([{ url: form.response_url, body: { text: 'later' } }]);
     expect(slack.ephemerals).toEqual([{ channel: 'C0GENERAL', user: 'U0ALICE', text: 'later' }]);
     // The trigger opens one modal for that person, once.
-    const view = { type: 'modal' as const, callback_id: 'declare', title: { type: 'plain_text' as const, text: 'Declare' }, blocks: [] };
+    const view = {
+      type: 'modal' as const,
+      callback_id: 'declare',
+      title: { type: 'plain_text' as const, text: 'Declare' },
+      blocks: [],
+    };
     const opened = await client.views.open({ trigger_id: form.trigger_id!, view });
-    expect(opened.view).toMatchObject({ id: expect.stringMatching(/^V/), callback_id: 'declare', state: { values: {} } });
+    expect(opened.view).toMatchObject({
+      id: expect.stringMatching(/^V/),
+      callback_id: 'declare',
+      state: { values: {} },
+    });
     expect(slack.views('U0ALICE')).toEqual([opened.view]);
     expect(await platformError(client.views.open({ trigger_id: form.trigger_id!, view }))).toBe('exchanged_trigger_id');
     expect(await platformError(client.views.open({ trigger_id: '1.2.3', view }))).toBe('invalid_arguments');
@@ -529,7 +679,12 @@ describe('requests to the app, signed as Slack signs them', () => {
 
   it('a request signed with another secret is refused by the verifying app', async () => {
     slack.connectApp({ requestUrl: app.url, signingSecret: 'not-the-secret' });
-    const reply = await slack.slashCommand({ command: '/incident', text: 'help', userId: 'U0ALICE', channelId: 'C0GENERAL' });
+    const reply = await slack.slashCommand({
+      command: '/incident',
+      text: 'help',
+      userId: 'U0ALICE',
+      channelId: 'C0GENERAL',
+    });
     expect(reply.status).toBe(401);
     expect(app.received).toHaveLength(0);
   });
@@ -539,10 +694,21 @@ describe('requests to the app, signed as Slack signs them', () => {
     const id = channel!.id!;
     const blocks = [
       { type: 'section', block_id: 'summary', text: { type: 'mrkdwn', text: 'INC-7' } },
-      { type: 'actions', block_id: 'buttons', elements: [{ type: 'button', action_id: 'incident_resolve', value: '7', text: { type: 'plain_text', text: 'Resolve' } }] },
+      {
+        type: 'actions',
+        block_id: 'buttons',
+        elements: [
+          { type: 'button', action_id: 'incident_resolve', value: '7', text: { type: 'plain_text', text: 'Resolve' } },
+        ],
+      },
     ];
     const posted = await client.chat.postMessage({ channel: id, text: 'INC-7', blocks });
-    const reply = await slack.clickButton({ userId: 'U0BOB', channelId: id, messageTs: posted.ts!, actionId: 'incident_resolve' });
+    const reply = await slack.clickButton({
+      userId: 'U0BOB',
+      channelId: id,
+      messageTs: posted.ts!,
+      actionId: 'incident_resolve',
+    });
     expect(reply).toEqual({ status: 200, body: '' });
     const payload = formPayload(app.received[0]);
     expect(payload).toMatchObject({
@@ -552,33 +718,77 @@ describe('requests to the app, signed as Slack signs them', () => {
       channel: { id, name: 'card' },
       team: { id: 'T0SANDBOX' },
       message: { ts: posted.ts, text: 'INC-7', blocks },
-      actions: [{ action_id: 'incident_resolve', block_id: 'buttons', value: '7', type: 'button', action_ts: expect.stringMatching(/^\d+\.\d{6}$/) }],
+      actions: [
+        {
+          action_id: 'incident_resolve',
+          block_id: 'buttons',
+          value: '7',
+          type: 'button',
+          action_ts: expect.stringMatching(/^\d+\.\d{6}$/),
+        },
+      ],
     });
     expect(typeof payload.trigger_id).toBe('string');
     expect(typeof payload.api_app_id).toBe('string');
     // Replacing the original through the response_url edits the message, as Slack does.
-    await fetch(payload.response_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ replace_original: true, text: 'Resolved' }) });
+    await fetch(payload.response_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replace_original: true, text: 'Resolved' }),
+    });
     expect(slack.messages(id)[0]).toMatchObject({ text: 'Resolved', blocks: [], edited: true });
-    await expect(slack.clickButton({ userId: 'U0BOB', channelId: id, messageTs: posted.ts!, actionId: 'incident_resolve' })).rejects.toThrow(/no button/);
+    await expect(
+      slack.clickButton({ userId: 'U0BOB', channelId: id, messageTs: posted.ts!, actionId: 'incident_resolve' }),
+    ).rejects.toThrow(/no button/);
   });
 
   it('a modal submission carries the open view and its values; the ack decides what happens to the modal', async () => {
-    app.answer = (r) => (r.body.startsWith('payload=') ? { body: { response_action: 'errors', errors: { title: 'Say what is happening' } } } : {});
+    app.answer = (r) =>
+      r.body.startsWith('payload=')
+        ? { body: { response_action: 'errors', errors: { title: 'Say what is happening' } } }
+        : {};
     await slack.slashCommand({ command: '/incident', text: 'declare', userId: 'U0ALICE', channelId: 'C0GENERAL' });
     const trigger = new URLSearchParams(app.received[0]!.body).get('trigger_id')!;
-    const view = { type: 'modal' as const, callback_id: 'incident_declare', private_metadata: '{"c":1}', title: { type: 'plain_text' as const, text: 'Declare' }, submit: { type: 'plain_text' as const, text: 'Go' }, blocks: [{ type: 'input' as const, block_id: 'title', label: { type: 'plain_text' as const, text: 'Title' }, element: { type: 'plain_text_input' as const, action_id: 'title_input' } }] };
+    const view = {
+      type: 'modal' as const,
+      callback_id: 'incident_declare',
+      private_metadata: '{"c":1}',
+      title: { type: 'plain_text' as const, text: 'Declare' },
+      submit: { type: 'plain_text' as const, text: 'Go' },
+      blocks: [
+        {
+          type: 'input' as const,
+          block_id: 'title',
+          label: { type: 'plain_text' as const, text: 'Title' },
+          element: { type: 'plain_text_input' as const, action_id: 'title_input' },
+        },
+      ],
+    };
     const opened = await client.views.open({ trigger_id: trigger, view });
     const values = { title: { title_input: { type: 'plain_text_input', value: ' ' } } };
     const bad = await slack.submitView({ userId: 'U0ALICE', callbackId: 'incident_declare', values });
-    expect(bad).toEqual({ status: 200, body: { response_action: 'errors', errors: { title: 'Say what is happening' } } });
+    expect(bad).toEqual({
+      status: 200,
+      body: { response_action: 'errors', errors: { title: 'Say what is happening' } },
+    });
     const payload = formPayload(app.received[1]);
     expect(payload).toMatchObject({
       type: 'view_submission',
       user: { id: 'U0ALICE', name: 'alice' },
-      view: { id: opened.view!.id, type: 'modal', callback_id: 'incident_declare', private_metadata: '{"c":1}', state: { values } },
+      view: {
+        id: opened.view!.id,
+        type: 'modal',
+        callback_id: 'incident_declare',
+        private_metadata: '{"c":1}',
+        state: { values },
+      },
     });
     app.answer = () => ({});
-    const good = await slack.submitView({ userId: 'U0ALICE', callbackId: 'incident_declare', values: { title: { title_input: { type: 'plain_text_input', value: 'Down' } } } });
+    const good = await slack.submitView({
+      userId: 'U0ALICE',
+      callbackId: 'incident_declare',
+      values: { title: { title_input: { type: 'plain_text_input', value: 'Down' } } },
+    });
     expect(good).toEqual({ status: 200, body: '' });
     expect(formPayload(app.received[2]).view.state.values.title.title_input.value).toBe('Down');
   });
@@ -598,7 +808,14 @@ describe('requests to the app, signed as Slack signs them', () => {
       api_app_id: expect.any(String),
       event_id: expect.any(String),
       event_time: expect.any(Number),
-      event: { type: 'reaction_added', user: 'U0ALICE', reaction: 'pushpin', item: { type: 'message', channel: id, ts }, item_user: 'U0BOB', event_ts: expect.stringMatching(/^\d+\.\d{6}$/) },
+      event: {
+        type: 'reaction_added',
+        user: 'U0ALICE',
+        reaction: 'pushpin',
+        item: { type: 'message', channel: id, ts },
+        item_user: 'U0BOB',
+        event_ts: expect.stringMatching(/^\d+\.\d{6}$/),
+      },
     });
     expect(second.event_id).not.toBe(first.event_id);
     expect(slack.messages(id)[0]?.reactions).toEqual([{ name: 'pushpin', users: ['U0ALICE', 'U0CAROL'] }]);
@@ -615,7 +832,10 @@ describe('files: getUploadURLExternal, the upload URL, completeUploadExternal', 
 
   /** Steps one and two by hand: a file id whose bytes have arrived (raw body). */
   async function uploaded(content: string, filename = 'notes.md'): Promise<string> {
-    const { upload_url: uploadUrl, file_id: fileId } = await client.files.getUploadURLExternal({ filename, length: Buffer.byteLength(content) });
+    const { upload_url: uploadUrl, file_id: fileId } = await client.files.getUploadURLExternal({
+      filename,
+      length: Buffer.byteLength(content),
+    });
     const response = await fetch(uploadUrl!, { method: 'POST', body: content });
     expect(response.status).toBe(200);
     return fileId!;
@@ -631,26 +851,65 @@ describe('files: getUploadURLExternal, the upload URL, completeUploadExternal', 
       initial_comment: ':memo: Postmortem draft for INC-7',
     });
     const file = result.files[0]?.files?.[0];
-    expect(file).toMatchObject({ name: 'INC-7-postmortem.md', title: 'Postmortem draft — INC-7', mimetype: 'text/markdown', size: Buffer.byteLength(POSTMORTEM), channels: [channel] });
+    expect(file).toMatchObject({
+      name: 'INC-7-postmortem.md',
+      title: 'Postmortem draft — INC-7',
+      mimetype: 'text/markdown',
+      size: Buffer.byteLength(POSTMORTEM),
+      channels: [channel],
+    });
     expect(file?.id).toMatch(/^F0[A-Z0-9]+$/);
     const [message] = slack.messages(channel);
     expect(message).toMatchObject({
       user: 'U0FIREBRK',
       text: ':memo: Postmortem draft for INC-7',
-      files: [{ id: file?.id, name: 'INC-7-postmortem.md', title: 'Postmortem draft — INC-7', mimetype: 'text/markdown', size: Buffer.byteLength(POSTMORTEM) }],
+      files: [
+        {
+          id: file?.id,
+          name: 'INC-7-postmortem.md',
+          title: 'Postmortem draft — INC-7',
+          mimetype: 'text/markdown',
+          size: Buffer.byteLength(POSTMORTEM),
+        },
+      ],
     });
-    expect(slack.files(channel)).toEqual([{ id: file?.id, name: 'INC-7-postmortem.md', title: 'Postmortem draft — INC-7', content: POSTMORTEM, channel, ts: message?.ts }]);
-    expect(slack.calls().map((c) => c.method)).toEqual(['conversations.create', 'files.getUploadURLExternal', 'files.completeUploadExternal']);
-    expect(slack.calls('files.getUploadURLExternal')[0]?.args).toMatchObject({ filename: 'INC-7-postmortem.md', length: String(Buffer.byteLength(POSTMORTEM)) });
+    expect(slack.files(channel)).toEqual([
+      {
+        id: file?.id,
+        name: 'INC-7-postmortem.md',
+        title: 'Postmortem draft — INC-7',
+        content: POSTMORTEM,
+        channel,
+        ts: message?.ts,
+      },
+    ]);
+    expect(slack.calls().map((c) => c.method)).toEqual([
+      'conversations.create',
+      'files.getUploadURLExternal',
+      'files.completeUploadExternal',
+    ]);
+    expect(slack.calls('files.getUploadURLExternal')[0]?.args).toMatchObject({
+      filename: 'INC-7-postmortem.md',
+      length: String(Buffer.byteLength(POSTMORTEM)),
+    });
     // Read back through the Web API, the message lists the file.
     const history = await client.conversations.history({ channel });
-    expect(history.messages?.[0]).toMatchObject({ text: ':memo: Postmortem draft for INC-7', bot_id: 'B0FIREBRK', upload: true, files: [{ id: file?.id, filetype: 'markdown' }] });
+    expect(history.messages?.[0]).toMatchObject({
+      text: ':memo: Postmortem draft for INC-7',
+      bot_id: 'B0FIREBRK',
+      upload: true,
+      files: [{ id: file?.id, filetype: 'markdown' }],
+    });
   });
 
   it('getUploadURLExternal needs filename and length, and hands out an upload URL on this server', async () => {
     expect(await platformError(client.apiCall('files.getUploadURLExternal', { length: 10 }))).toBe('invalid_arguments');
-    expect(await platformError(client.apiCall('files.getUploadURLExternal', { filename: 'a.md' }))).toBe('invalid_arguments');
-    expect(await platformError(client.apiCall('files.getUploadURLExternal', { filename: 'a.md', length: 'ten' }))).toBe('invalid_arguments');
+    expect(await platformError(client.apiCall('files.getUploadURLExternal', { filename: 'a.md' }))).toBe(
+      'invalid_arguments',
+    );
+    expect(await platformError(client.apiCall('files.getUploadURLExternal', { filename: 'a.md', length: 'ten' }))).toBe(
+      'invalid_arguments',
+    );
     const result = await client.files.getUploadURLExternal({ filename: 'a.md', length: 10 });
     expect(result.upload_url).toBe(`${slack.url}/upload/${result.file_id}`);
     expect(slack.files()).toEqual([]); // nothing is visible until completed
@@ -658,7 +917,10 @@ describe('files: getUploadURLExternal, the upload URL, completeUploadExternal', 
 
   it('the upload URL takes the bytes raw or as a multipart form with a file field; an unknown one is 404', async () => {
     const raw = await uploaded('raw bytes', 'raw.txt');
-    const { upload_url: formUrl, file_id: formId } = await client.files.getUploadURLExternal({ filename: 'form.md', length: 9 });
+    const { upload_url: formUrl, file_id: formId } = await client.files.getUploadURLExternal({
+      filename: 'form.md',
+      length: 9,
+    });
     const form = new FormData();
     form.append('filename', 'form.md');
     form.append('file', new Blob([Buffer.from('form body')]), 'form.md');
@@ -677,24 +939,44 @@ describe('files: getUploadURLExternal, the upload URL, completeUploadExternal', 
   it('completeUploadExternal: file_not_found before the bytes arrive, for unknown ids, and the second time', async () => {
     const channel = (await client.conversations.create({ name: 'files-errors' })).channel!.id!;
     const { file_id: pending } = await client.files.getUploadURLExternal({ filename: 'p.md', length: 1 });
-    expect(await platformError(client.files.completeUploadExternal({ files: [{ id: pending! }], channel_id: channel }))).toBe('file_not_found');
-    expect(await platformError(client.files.completeUploadExternal({ files: [{ id: 'F0NOPE' }], channel_id: channel }))).toBe('file_not_found');
-    expect(await platformError(client.apiCall('files.completeUploadExternal', { files: '[]', channel_id: channel }))).toBe('invalid_arguments');
-    expect(await platformError(client.apiCall('files.completeUploadExternal', { channel_id: channel }))).toBe('invalid_arguments');
+    expect(
+      await platformError(client.files.completeUploadExternal({ files: [{ id: pending! }], channel_id: channel })),
+    ).toBe('file_not_found');
+    expect(
+      await platformError(client.files.completeUploadExternal({ files: [{ id: 'F0NOPE' }], channel_id: channel })),
+    ).toBe('file_not_found');
+    expect(
+      await platformError(client.apiCall('files.completeUploadExternal', { files: '[]', channel_id: channel })),
+    ).toBe('invalid_arguments');
+    expect(await platformError(client.apiCall('files.completeUploadExternal', { channel_id: channel }))).toBe(
+      'invalid_arguments',
+    );
     const done = await uploaded('once');
     await client.files.completeUploadExternal({ files: [{ id: done }], channel_id: channel });
-    expect(await platformError(client.files.completeUploadExternal({ files: [{ id: done }], channel_id: channel }))).toBe('file_not_found');
+    expect(
+      await platformError(client.files.completeUploadExternal({ files: [{ id: done }], channel_id: channel })),
+    ).toBe('file_not_found');
     expect(slack.messages(channel)).toHaveLength(1);
   });
 
   it('completeUploadExternal: channel_not_found, not_in_channel; a refused file can still be shared once the bot joins', async () => {
     const fileId = await uploaded(POSTMORTEM);
-    expect(await platformError(client.files.completeUploadExternal({ files: [{ id: fileId }], channel_id: 'C0NOPE' }))).toBe('channel_not_found');
-    expect(await platformError(client.files.completeUploadExternal({ files: [{ id: fileId }], channel_id: 'C0GENERAL', initial_comment: 'x' }))).toBe('not_in_channel');
+    expect(
+      await platformError(client.files.completeUploadExternal({ files: [{ id: fileId }], channel_id: 'C0NOPE' })),
+    ).toBe('channel_not_found');
+    expect(
+      await platformError(
+        client.files.completeUploadExternal({ files: [{ id: fileId }], channel_id: 'C0GENERAL', initial_comment: 'x' }),
+      ),
+    ).toBe('not_in_channel');
     expect(slack.messages('C0GENERAL')).toEqual([]);
     expect(slack.files()).toEqual([]);
     await client.conversations.join({ channel: 'C0GENERAL' });
-    await client.files.completeUploadExternal({ files: [{ id: fileId }], channel_id: 'C0GENERAL', initial_comment: 'x' });
+    await client.files.completeUploadExternal({
+      files: [{ id: fileId }],
+      channel_id: 'C0GENERAL',
+      initial_comment: 'x',
+    });
     expect(slack.files('C0GENERAL').map((f) => f.id)).toEqual([fileId]);
     expect(slack.files('C0INCIDENTS')).toEqual([]);
   });
@@ -733,41 +1015,83 @@ describe('message metadata', () => {
     const id = (await client.conversations.create({ name: 'meta' })).channel!.id!;
     const posted = await client.chat.postMessage({ channel: id, text: 'card', metadata: card });
     expect(posted.message?.metadata).toEqual(card);
-    await client.chat.postMessage({ channel: id, text: 'reply', thread_ts: posted.ts!, metadata: { event_type: 'firebreak_note', event_payload: { n: 1 } } });
+    await client.chat.postMessage({
+      channel: id,
+      text: 'reply',
+      thread_ts: posted.ts!,
+      metadata: { event_type: 'firebreak_note', event_payload: { n: 1 } },
+    });
     await client.chat.postMessage({ channel: id, text: 'plain' });
 
     const without = await client.conversations.history({ channel: id });
     expect(without.messages?.every((m) => m.metadata === undefined)).toBe(true);
     const withAll = await client.conversations.history({ channel: id, include_all_metadata: true });
-    expect(withAll.messages?.map((m) => [m.text, m.metadata])).toEqual([['plain', undefined], ['card', card]]);
+    expect(withAll.messages?.map((m) => [m.text, m.metadata])).toEqual([
+      ['plain', undefined],
+      ['card', card],
+    ]);
     const replies = await client.conversations.replies({ channel: id, ts: posted.ts!, include_all_metadata: true });
     expect(replies.messages?.map((m) => m.metadata?.event_type)).toEqual(['firebreak_incident_card', 'firebreak_note']);
-    expect(slack.messages(id).map((m) => m.metadata?.event_type)).toEqual(['firebreak_incident_card', 'firebreak_note', undefined]);
+    expect(slack.messages(id).map((m) => m.metadata?.event_type)).toEqual([
+      'firebreak_incident_card',
+      'firebreak_note',
+      undefined,
+    ]);
   });
 
   it('accepts it as a JSON string or a JSON body object; chat.update keeps it unless given', async () => {
     const id = (await client.conversations.create({ name: 'meta-forms' })).channel!.id!;
-    const asString = (await client.apiCall('chat.postMessage', { channel: id, text: 'a', metadata: JSON.stringify(card) })) as { ts?: string };
+    const asString = (await client.apiCall('chat.postMessage', {
+      channel: id,
+      text: 'a',
+      metadata: JSON.stringify(card),
+    })) as { ts?: string };
     const body = await fetch(`${slack.apiUrl}chat.postMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({ channel: id, text: 'b', metadata: { event_type: 'firebreak_incident_announcement', event_payload: { incident_id: 7 } } }),
+      body: JSON.stringify({
+        channel: id,
+        text: 'b',
+        metadata: { event_type: 'firebreak_incident_announcement', event_payload: { incident_id: 7 } },
+      }),
     });
     expect(await body.json()).toMatchObject({ ok: true });
-    expect(slack.messages(id).map((m) => m.metadata)).toEqual([card, { event_type: 'firebreak_incident_announcement', event_payload: { incident_id: 7 } }]);
+    expect(slack.messages(id).map((m) => m.metadata)).toEqual([
+      card,
+      { event_type: 'firebreak_incident_announcement', event_payload: { incident_id: 7 } },
+    ]);
     await client.chat.update({ channel: id, ts: asString.ts as string, text: 'edited' });
     expect(slack.messages(id)[0]).toMatchObject({ text: 'edited', metadata: card });
-    await client.chat.update({ channel: id, ts: asString.ts as string, text: 'edited', metadata: { event_type: 'firebreak_incident_card', event_payload: { incident_id: 43 } } });
+    await client.chat.update({
+      channel: id,
+      ts: asString.ts as string,
+      text: 'edited',
+      metadata: { event_type: 'firebreak_incident_card', event_payload: { incident_id: 43 } },
+    });
     expect(slack.messages(id)[0]?.metadata?.event_payload).toEqual({ incident_id: 43 });
   });
 
   it('text that is not JSON is invalid_metadata_format and posts nothing; a bad schema posts without it, with a warning', async () => {
     const id = (await client.conversations.create({ name: 'meta-bad' })).channel!.id!;
-    expect(await platformError(client.apiCall('chat.postMessage', { channel: id, text: 'x', metadata: '{nope' }))).toBe('invalid_metadata_format');
+    expect(await platformError(client.apiCall('chat.postMessage', { channel: id, text: 'x', metadata: '{nope' }))).toBe(
+      'invalid_metadata_format',
+    );
     expect(slack.messages(id)).toEqual([]);
-    for (const metadata of [{ event_payload: { incident_id: 1 } }, { event_type: 'has.dot', event_payload: {} }, { event_type: 'ok_type', event_payload: [1] }]) {
-      const posted = await client.apiCall('chat.postMessage', { channel: id, text: 'x', metadata: JSON.stringify(metadata) });
-      expect(posted).toMatchObject({ ok: true, warning: 'invalid_metadata_schema', response_metadata: { warnings: ['invalid_metadata_schema'] } });
+    for (const metadata of [
+      { event_payload: { incident_id: 1 } },
+      { event_type: 'has.dot', event_payload: {} },
+      { event_type: 'ok_type', event_payload: [1] },
+    ]) {
+      const posted = await client.apiCall('chat.postMessage', {
+        channel: id,
+        text: 'x',
+        metadata: JSON.stringify(metadata),
+      });
+      expect(posted).toMatchObject({
+        ok: true,
+        warning: 'invalid_metadata_schema',
+        response_metadata: { warnings: ['invalid_metadata_schema'] },
+      });
     }
     expect(slack.messages(id).map((m) => m.metadata)).toEqual([undefined, undefined, undefined]);
   });
@@ -800,14 +1124,31 @@ describe('outage windows', () => {
     now += 1;
     expect((await c.auth.test()).ok).toBe(true);
     expect(timed.outageEndsAt()).toBe(1_700_000_005_000);
-    expect(timed.calls().map((call) => call.error ?? 'ok')).toEqual(['ratelimited', 'ratelimited', 'ratelimited', 'ratelimited', 'ok']);
+    expect(timed.calls().map((call) => call.error ?? 'ok')).toEqual([
+      'ratelimited',
+      'ratelimited',
+      'ratelimited',
+      'ratelimited',
+      'ok',
+    ]);
   });
 
   it('a schedule runs back to back: 429, then the edge 503 as an HTML page (or JSON when asked)', async () => {
-    const windows = timed.outage([{ status: 429, forMs: 1000 }, { status: 503, forMs: 2000 }, { status: 502, body: 'json', forMs: 1000 }]);
-    expect(windows.map((w) => [w.status, w.startsAt - now, w.endsAt - now])).toEqual([[429, 0, 1000], [503, 1000, 3000], [502, 3000, 4000]]);
+    const windows = timed.outage([
+      { status: 429, forMs: 1000 },
+      { status: 503, forMs: 2000 },
+      { status: 502, body: 'json', forMs: 1000 },
+    ]);
+    expect(windows.map((w) => [w.status, w.startsAt - now, w.endsAt - now])).toEqual([
+      [429, 0, 1000],
+      [503, 1000, 3000],
+      [502, 3000, 4000],
+    ]);
     now += 1500;
-    const raw = await fetch(`${timed.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    const raw = await fetch(`${timed.apiUrl}auth.test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(raw.status).toBe(503);
     expect(raw.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await raw.text()).toContain('503 Service Unavailable');
@@ -815,7 +1156,10 @@ describe('outage windows', () => {
     expect(error.code).toBe(ErrorCode.HTTPError);
     expect(error.statusCode).toBe(503);
     now += 2000;
-    const json = await fetch(`${timed.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    const json = await fetch(`${timed.apiUrl}auth.test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect([json.status, await json.json()]).toEqual([502, { ok: false, error: 'http_502' }]);
     now += 1000;
     expect((await c.auth.test()).ok).toBe(true);
@@ -823,7 +1167,10 @@ describe('outage windows', () => {
   });
 
   it('endOutages ends the running window and drops the scheduled ones; reset forgets them', async () => {
-    timed.outage([{ status: 503, forMs: 10_000 }, { status: 429, forMs: 10_000 }]);
+    timed.outage([
+      { status: 503, forMs: 10_000 },
+      { status: 429, forMs: 10_000 },
+    ]);
     now += 3000;
     timed.endOutages();
     expect((await c.auth.test()).ok).toBe(true);
@@ -837,7 +1184,11 @@ describe('outage windows', () => {
 describe('rate tiers', () => {
   it('off unless asked; over a method’s per-minute budget is 429 with the seconds until a call leaves the window', async () => {
     let now = 1_700_000_000_000;
-    const tiered = await FakeSlack.start({ botToken: TOKEN, clock: () => now, rateLimits: { 'conversations.create': 2 } });
+    const tiered = await FakeSlack.start({
+      botToken: TOKEN,
+      clock: () => now,
+      rateLimits: { 'conversations.create': 2 },
+    });
     try {
       const c = webClient(TOKEN, tiered.apiUrl);
       await c.conversations.create({ name: 'one' });
@@ -854,7 +1205,10 @@ describe('rate tiers', () => {
       expect((await sdkError(c.conversations.create({ name: 'four' }))).retryAfter).toBe(20);
       tiered.setRateLimits({ 'conversations.create': 0 });
       expect((await c.conversations.create({ name: 'four' })).ok).toBe(true);
-      expect(tiered.callCounts()).toEqual({ 'conversations.create': { calls: 6, failed: 2 }, 'auth.test': { calls: 5, failed: 0 } });
+      expect(tiered.callCounts()).toEqual({
+        'conversations.create': { calls: 6, failed: 2 },
+        'auth.test': { calls: 5, failed: 0 },
+      });
     } finally {
       await tiered.stop();
     }
@@ -901,7 +1255,12 @@ describe('what delivery tests read', () => {
         ['files.completeUploadExternal', a, 3700],
       ]);
       expect(timed.messageWrites(b)).toHaveLength(1);
-      expect(timed.messages(a).filter((m) => m.pinned).map((m) => m.text)).toEqual(['card v2']);
+      expect(
+        timed
+          .messages(a)
+          .filter((m) => m.pinned)
+          .map((m) => m.text),
+      ).toEqual(['card v2']);
       expect(timed.callCounts()['chat.postMessage']).toEqual({ calls: 3, failed: 1 });
     } finally {
       await timed.stop();

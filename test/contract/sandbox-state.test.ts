@@ -15,7 +15,11 @@ afterEach(async () => {
 });
 
 it('encodes Maps and Buffers, nested, and gives them back', () => {
-  const value = { files: new Map([['F1', { content: Buffer.from('postmortem ✓'), tags: new Map([['a', 'b']]) }]]), n: 3, list: [1, 'x'] };
+  const value = {
+    files: new Map([['F1', { content: Buffer.from('postmortem ✓'), tags: new Map([['a', 'b']]) }]]),
+    n: 3,
+    list: [1, 'x'],
+  };
   const back = through(value) as typeof value;
   expect(back.files.get('F1')?.content.toString('utf8')).toBe('postmortem ✓');
   expect(back.files.get('F1')?.tags.get('a')).toBe('b');
@@ -52,7 +56,12 @@ it('a PagerDuty and a cloud read back from their saved state keep the open page 
   const trigger = await fetch(`${pagerDuty.eventsUrl}/v2/enqueue`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ routing_key: 'rk', event_action: 'trigger', dedup_key: 'inc-1', payload: { summary: 'INC-1', source: 'firebreak', severity: 'critical' } }),
+    body: JSON.stringify({
+      routing_key: 'rk',
+      event_action: 'trigger',
+      dedup_key: 'inc-1',
+      payload: { summary: 'INC-1', source: 'firebreak', severity: 'critical' },
+    }),
   });
   expect(trigger.status).toBe(202);
   cloud.addGroup({ name: 'web-asg', min: 2, max: 60, desired: 14 });

@@ -27,17 +27,28 @@ function incidentChannels() {
 
 describe('POST /alerts/alertmanager', () => {
   it('answers 202 with the incident once stored, then opens one channel with a pinned card and an announcement', async () => {
-    const response = await h.postAlert('alertmanager', alertmanagerPayload({ alerts: [{}, { fingerprint: 'second' }] }));
+    const response = await h.postAlert(
+      'alertmanager',
+      alertmanagerPayload({ alerts: [{}, { fingerprint: 'second' }] }),
+    );
     expect(response.status).toBe(202);
     expect(response.body).toEqual({ accepted: 2, incidents: [expect.any(Number)] });
     const incident = await h.firebreak.store.incidents.findById(response.body.incidents[0]);
-    expect(incident).toMatchObject({ title: 'Request rate on web is 8x normal', severity: 'sev1', service: 'web', status: 'investigating' });
+    expect(incident).toMatchObject({
+      title: 'Request rate on web is 8x normal',
+      severity: 'sev1',
+      service: 'web',
+      status: 'investigating',
+    });
 
     const channel = await eventually(() => incidentChannels()[0], 'the incident channel');
     expect(channel.name).toMatch(/^inc-\d{8}-request-rate-on-web-is-8x-normal$/);
     const card = await eventually(() => h.slack.messages(channel.id).find((m) => m.pinned), 'the pinned card');
     expect(JSON.stringify(card.blocks)).toContain('Firing alerts (2)');
-    const announcement = await eventually(() => h.slack.messages(h.slack.channelByName('incidents')!.id)[0], 'the announcement');
+    const announcement = await eventually(
+      () => h.slack.messages(h.slack.channelByName('incidents')!.id)[0],
+      'the announcement',
+    );
     expect(announcement.text).toContain(`<#${channel.id}>`);
   });
 
@@ -47,7 +58,10 @@ describe('POST /alerts/alertmanager', () => {
     const second = await h.postAlert('alertmanager', body);
     expect(second.status).toBe(202);
     expect(second.body.incidents).toEqual(first.body.incidents);
-    await eventually(() => incidentChannels().length === 1 && h.slack.messages(incidentChannels()[0]!.id).some((m) => m.pinned), 'card pinned');
+    await eventually(
+      () => incidentChannels().length === 1 && h.slack.messages(incidentChannels()[0]!.id).some((m) => m.pinned),
+      'card pinned',
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(incidentChannels()).toHaveLength(1);
     expect(await storedCounts()).toMatchObject({ incidents: 1, alerts: 1 });
@@ -58,12 +72,19 @@ describe('POST /alerts/alertmanager', () => {
   it('a repeat in a new delivery is counted on the alert and shown on the card, not stored as a new row', async () => {
     const first = await h.postAlert('alertmanager', alertmanagerPayload());
     // Same alert, new delivery (another field differs, as when Alertmanager re-sends after group_interval).
-    await h.postAlert('alertmanager', { ...alertmanagerPayload(), truncatedAlerts: 0, commonAnnotations: { resent: 'yes' } });
+    await h.postAlert('alertmanager', {
+      ...alertmanagerPayload(),
+      truncatedAlerts: 0,
+      commonAnnotations: { resent: 'yes' },
+    });
     const alerts = await h.firebreak.store.alerts.listByIncident(first.body.incidents[0]);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.count).toBe(2);
     const channel = await eventually(() => incidentChannels()[0], 'channel');
-    await eventually(() => JSON.stringify(h.slack.messages(channel.id).find((m) => m.pinned)?.blocks ?? '').includes('×2'), 'the card to show ×2');
+    await eventually(
+      () => JSON.stringify(h.slack.messages(channel.id).find((m) => m.pinned)?.blocks ?? '').includes('×2'),
+      'the card to show ×2',
+    );
   });
 
   it('when every alert has resolved, the card says so and offers to resolve, and the incident stays open', async () => {
@@ -71,7 +92,17 @@ describe('POST /alerts/alertmanager', () => {
     const channel = await eventually(() => incidentChannels()[0], 'channel');
     await eventually(() => h.slack.messages(channel.id).find((m) => m.pinned), 'card');
     await h.postAlert('alertmanager', alertmanagerPayload({ status: 'resolved' }));
-    const card = await eventually(() => h.slack.messages(channel.id).find((m) => m.pinned && JSON.stringify(m.blocks).includes('have resolved') || (m.pinned && JSON.stringify(m.blocks).includes('has resolved'))), 'card saying all resolved');
+    const card = await eventually(
+      () =>
+        h.slack
+          .messages(channel.id)
+          .find(
+            (m) =>
+              (m.pinned && JSON.stringify(m.blocks).includes('have resolved')) ||
+              (m.pinned && JSON.stringify(m.blocks).includes('has resolved')),
+          ),
+      'card saying all resolved',
+    );
     expect(JSON.stringify(card.blocks)).toContain('incident_resolve');
     const incident = await h.firebreak.store.incidents.findById(opened.body.incidents[0]);
     expect(incident?.status).toBe('investigating');

@@ -54,11 +54,18 @@ describe('limits on what one delivery may carry', () => {
 
   it('a label name over 1 KiB, a label value over 4 KiB', async () => {
     await expectRefused('alertmanager', withAlertLabels({ ['n'.repeat(1025)]: 'v' }), /^alerts\.0\.labels: /m, '1024');
-    await expectRefused('alertmanager', withAlertLabels({ big: 'v'.repeat(4097) }), /^alerts\.0\.labels\.big: /m, '4096');
+    await expectRefused(
+      'alertmanager',
+      withAlertLabels({ big: 'v'.repeat(4097) }),
+      /^alerts\.0\.labels\.big: /m,
+      '4096',
+    );
   });
 
   it('more alerts than one request may carry', async () => {
-    const many = alertmanagerPayload({ alerts: Array.from({ length: ALERT_LIMITS.alertsPerRequest + 1 }, (_, i) => ({ fingerprint: `fp-${i}` })) });
+    const many = alertmanagerPayload({
+      alerts: Array.from({ length: ALERT_LIMITS.alertsPerRequest + 1 }, (_, i) => ({ fingerprint: `fp-${i}` })),
+    });
     await expectRefused('alertmanager', many, /^alerts: /m, String(ALERT_LIMITS.alertsPerRequest));
   });
 
@@ -69,7 +76,10 @@ describe('limits on what one delivery may carry', () => {
 
   it('right at every limit is accepted', async () => {
     const atLimits = {
-      ...withAlertLabels({ ...labels(ALERT_LIMITS.labelsPerAlert - 4 - 1, 8, ALERT_LIMITS.labelValueChars), ['n'.repeat(ALERT_LIMITS.labelNameChars)]: 'v' }),
+      ...withAlertLabels({
+        ...labels(ALERT_LIMITS.labelsPerAlert - 4 - 1, 8, ALERT_LIMITS.labelValueChars),
+        ['n'.repeat(ALERT_LIMITS.labelNameChars)]: 'v',
+      }),
       groupKey: 'g'.repeat(ALERT_LIMITS.groupKeyChars),
     };
     expect(Object.keys(atLimits.alerts[0]!.labels)).toHaveLength(ALERT_LIMITS.labelsPerAlert);
@@ -88,7 +98,11 @@ describe('content-encoding', () => {
   async function post(body: Buffer): Promise<{ status: number; body: { error?: string } }> {
     const response = await fetch(`${h.firebreak.url}/alerts/alertmanager`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${ALERT_TOKEN}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      headers: {
+        authorization: `Bearer ${ALERT_TOKEN}`,
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      },
       body,
     });
     return { status: response.status, body: (await response.json()) as { error?: string } };

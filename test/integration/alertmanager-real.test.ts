@@ -23,14 +23,22 @@ const alert = {
 
 it('an alert posted to Alertmanager opens one incident channel with its card pinned', async () => {
   await am.postAlerts([alert]);
-  const channel = await eventually(() => h.slack.listChannels().find((c) => c.name.startsWith('inc-')), 'the incident channel', 20_000);
+  const channel = await eventually(
+    () => h.slack.listChannels().find((c) => c.name.startsWith('inc-')),
+    'the incident channel',
+    20_000,
+  );
   expect(channel.name).toMatch(/^inc-\d{8}-request-rate-on-web-is-8x-normal$/);
   const card = await eventually(() => h.slack.messages(channel.id).find((m) => m.pinned), 'the pinned card', 20_000);
   expect(JSON.stringify(card.blocks)).toContain('Firing alerts (1)');
 
   // Prometheus re-sends firing alerts; a second instance joins the same Alertmanager group.
   await am.postAlerts([alert, { ...alert, labels: { ...alert.labels, instance: 'web-2:9100' } }]);
-  await eventually(() => h.slack.messages(channel.id).some((m) => m.pinned && JSON.stringify(m.blocks).includes('Firing alerts (2)')), 'the card to show both instances', 20_000);
+  await eventually(
+    () => h.slack.messages(channel.id).some((m) => m.pinned && JSON.stringify(m.blocks).includes('Firing alerts (2)')),
+    'the card to show both instances',
+    20_000,
+  );
   expect(h.slack.listChannels().filter((c) => c.name.startsWith('inc-'))).toHaveLength(1);
   expect(await h.firebreak.store.incidents.listRecent(10)).toHaveLength(1);
 });

@@ -2,7 +2,13 @@
 // Auto Scaling, termination, and AWS's failures as coded errors.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { createAwsCloud, ec2ClientToken, launchPlan, type AwsCloud, type AwsCloudOptions } from '../../src/adapters/aws/aws-cloud';
+import {
+  createAwsCloud,
+  ec2ClientToken,
+  launchPlan,
+  type AwsCloud,
+  type AwsCloudOptions,
+} from '../../src/adapters/aws/aws-cloud';
 import type { AutoScalingGroupTarget, Ec2LaunchTemplateTarget } from '../../src/domain/scale-target';
 import { FirebreakError } from '../../src/errors';
 import { FakeCloud, PRESET_GROUP, PRESET_TEMPLATE } from '../../src/sandbox/fake-cloud';
@@ -15,14 +21,36 @@ const SUBNET_A = 'subnet-0a1b2c3d4e5f60a01';
 const SUBNET_B = 'subnet-0a1b2c3d4e5f60b02';
 const SUBNET_C = 'subnet-0a1b2c3d4e5f60c03';
 
-const COMMON = { min: 0, max: 40, maxStep: 10, cooldownSeconds: 120, allowedUserGroups: [], dryRun: false, buttons: [2, 4], services: [] };
+const COMMON = {
+  min: 0,
+  max: 40,
+  maxStep: 10,
+  cooldownSeconds: 120,
+  allowedUserGroups: [],
+  dryRun: false,
+  buttons: [2, 4],
+  services: [],
+};
 
 function webTarget(overrides: Partial<Ec2LaunchTemplateTarget> = {}): Ec2LaunchTemplateTarget {
-  return { name: 'web', kind: 'ec2-launch-template', launchTemplate: { id: PRESET_TEMPLATE.id, version: '$Latest' }, subnets: [SUBNET_B], ...COMMON, ...overrides };
+  return {
+    name: 'web',
+    kind: 'ec2-launch-template',
+    launchTemplate: { id: PRESET_TEMPLATE.id, version: '$Latest' },
+    subnets: [SUBNET_B],
+    ...COMMON,
+    ...overrides,
+  };
 }
 
 function asgTarget(overrides: Partial<AutoScalingGroupTarget> = {}): AutoScalingGroupTarget {
-  return { name: 'web-asg', kind: 'autoscaling-group', autoScalingGroupName: PRESET_GROUP.name, ...COMMON, ...overrides };
+  return {
+    name: 'web-asg',
+    kind: 'autoscaling-group',
+    autoScalingGroupName: PRESET_GROUP.name,
+    ...COMMON,
+    ...overrides,
+  };
 }
 
 const TAGS = { 'firebreak:incident': 'inc-20240501-checkout', 'firebreak:operation': 'op-1' };
@@ -33,7 +61,12 @@ const destroyAfter: Array<{ destroy(): void } | AwsCloud> = [];
 
 function clientsAt(fake: FakeCloud, maxAttempts = 1): { ec2: EC2Client; autoScaling: AutoScalingClient } {
   const ec2 = new EC2Client({ region: 'us-east-1', credentials: CREDENTIALS, endpoint: fake.ec2Url, maxAttempts });
-  const autoScaling = new AutoScalingClient({ region: 'us-east-1', credentials: CREDENTIALS, endpoint: fake.autoScalingUrl, maxAttempts });
+  const autoScaling = new AutoScalingClient({
+    region: 'us-east-1',
+    credentials: CREDENTIALS,
+    endpoint: fake.autoScalingUrl,
+    maxAttempts,
+  });
   destroyAfter.push(ec2, autoScaling);
   return { ec2, autoScaling };
 }
@@ -84,7 +117,12 @@ describe('launch', () => {
     const launched = cloud.instances({ ids: instanceIds });
     expect(launched.map((i) => i.instanceId)).toEqual(instanceIds);
     for (const instance of launched) {
-      expect(instance).toMatchObject({ state: 'pending', subnetId: SUBNET_B, clientToken: 'scale-inc-1-web-2', launchTemplate: { id: PRESET_TEMPLATE.id } });
+      expect(instance).toMatchObject({
+        state: 'pending',
+        subnetId: SUBNET_B,
+        clientToken: 'scale-inc-1-web-2',
+        launchTemplate: { id: PRESET_TEMPLATE.id },
+      });
       expect(instance.tags).toMatchObject({ ...TAGS, 'firebreak:target': 'web' });
     }
     expect(cloud.calls('RunInstances')[0]?.params).toMatchObject({
@@ -134,8 +172,14 @@ describe('launch', () => {
   it('plans the same calls for the same request, and round robin from a subnet chosen by the token', () => {
     const subnets = [SUBNET_A, SUBNET_B, SUBNET_C];
     expect(launchPlan(subnets, 5, 'tok')).toEqual(launchPlan(subnets, 5, 'tok'));
-    expect(launchPlan(subnets, 5, 'tok').map((c) => c.count).sort()).toEqual([1, 2, 2]);
-    const firstSubnets = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((token) => launchPlan(subnets, 1, token)[0]?.subnetId));
+    expect(
+      launchPlan(subnets, 5, 'tok')
+        .map((c) => c.count)
+        .sort(),
+    ).toEqual([1, 2, 2]);
+    const firstSubnets = new Set(
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((token) => launchPlan(subnets, 1, token)[0]?.subnetId),
+    );
     expect(firstSubnets.size).toBeGreaterThan(1);
   });
 
@@ -154,7 +198,13 @@ describe('launch', () => {
 
   it('a dry run asks AWS and launches nothing', async () => {
     const before = cloud.instances().length;
-    const error = await refusal(aws().launch(webTarget({ dryRun: true, subnets: [SUBNET_A, SUBNET_B] }), { count: 3, clientToken: 'dry-1', tags: TAGS }));
+    const error = await refusal(
+      aws().launch(webTarget({ dryRun: true, subnets: [SUBNET_A, SUBNET_B] }), {
+        count: 3,
+        clientToken: 'dry-1',
+        tags: TAGS,
+      }),
+    );
 
     expect(error.code).toBe('CLOUD_DRY_RUN_OK');
     expect(error.message).toBe('AWS says this would launch 3 instances (dry run: nothing launched)');
@@ -168,21 +218,31 @@ describe('launch', () => {
 
   it('a dry run the caller may not make is refused, not "would succeed"', async () => {
     cloud.fail('RunInstances', { code: 'UnauthorizedOperation' });
-    const error = await refusal(aws().launch(webTarget({ dryRun: true }), { count: 1, clientToken: 'dry-2', tags: TAGS }));
+    const error = await refusal(
+      aws().launch(webTarget({ dryRun: true }), { count: 1, clientToken: 'dry-2', tags: TAGS }),
+    );
     expect(error.code).toBe('CLOUD_REJECTED');
     expect(error.details.providerError).toBe('UnauthorizedOperation');
-    expect(error.message).toBe('AWS refused RunInstances (UnauthorizedOperation): You are not authorized to perform this operation.');
+    expect(error.message).toBe(
+      'AWS refused RunInstances (UnauthorizedOperation): You are not authorized to perform this operation.',
+    );
   });
 
   it('InsufficientInstanceCapacity that persists is a refusal with AWS code, message and the step', async () => {
     // The SDK retries it like any HTTP 500 first (safe: the client token stays the same); here it persists.
-    const message = 'We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1b).';
+    const message =
+      'We currently do not have sufficient m5.large capacity in the Availability Zone you requested (us-east-1b).';
     cloud.fail('RunInstances', { code: 'InsufficientInstanceCapacity', message, times: 2 });
-    const error = await refusal(aws({ maxAttempts: 2 }).launch(webTarget(), { count: 2, clientToken: 'cap-1', tags: TAGS }));
+    const error = await refusal(
+      aws({ maxAttempts: 2 }).launch(webTarget(), { count: 2, clientToken: 'cap-1', tags: TAGS }),
+    );
 
     expect(error.code).toBe('CLOUD_REJECTED');
     expect(error.retryable).toBe(false);
-    expect(error.details).toMatchObject({ providerError: 'InsufficientInstanceCapacity', step: 'launching 2 instances for web' });
+    expect(error.details).toMatchObject({
+      providerError: 'InsufficientInstanceCapacity',
+      step: 'launching 2 instances for web',
+    });
     expect(error.message).toBe(`AWS refused RunInstances (InsufficientInstanceCapacity): ${message}`);
     expect(cloud.calls('RunInstances').map((c) => [c.status, c.params.ClientToken])).toEqual([
       [500, 'cap-1'],
@@ -192,7 +252,13 @@ describe('launch', () => {
   });
 
   it('an unknown launch template is refused with its code', async () => {
-    const error = await refusal(aws().launch(webTarget({ launchTemplate: { id: 'lt-0ffffffffffffffff', version: '$Latest' } }), { count: 1, clientToken: 't', tags: {} }));
+    const error = await refusal(
+      aws().launch(webTarget({ launchTemplate: { id: 'lt-0ffffffffffffffff', version: '$Latest' } }), {
+        count: 1,
+        clientToken: 't',
+        tags: {},
+      }),
+    );
     expect(error.code).toBe('CLOUD_REJECTED');
     expect(error.details.providerError).toMatch(/^InvalidLaunchTemplateId\./);
   });
@@ -204,7 +270,9 @@ describe('launch', () => {
     const error = await refusal(cloudApi.launch(target, { count: 2, clientToken: 'partial-1', tags: TAGS }));
 
     expect(error.code).toBe('CLOUD_REJECTED');
-    expect(error.message).toMatch(/^AWS refused RunInstances \(InsufficientInstanceCapacity\): .+ \(1 of 2 did launch: i-[0-9a-f]{17}; the same client token launches only the rest\)$/);
+    expect(error.message).toMatch(
+      /^AWS refused RunInstances \(InsufficientInstanceCapacity\): .+ \(1 of 2 did launch: i-[0-9a-f]{17}; the same client token launches only the rest\)$/,
+    );
     expect(webInstances()).toHaveLength(1);
 
     const retried = await cloudApi.launch(target, { count: 2, clientToken: 'partial-1', tags: TAGS });
@@ -214,19 +282,28 @@ describe('launch', () => {
 
   it('throttling that outlasts the attempts is CLOUD_THROTTLED, retryable', async () => {
     cloud.fail('RunInstances', { code: 'RequestLimitExceeded', times: 3 });
-    const error = await refusal(aws({ maxAttempts: 3 }).launch(webTarget(), { count: 1, clientToken: 'thr-1', tags: TAGS }));
+    const error = await refusal(
+      aws({ maxAttempts: 3 }).launch(webTarget(), { count: 1, clientToken: 'thr-1', tags: TAGS }),
+    );
 
     expect(error.code).toBe('CLOUD_THROTTLED');
     expect(error.retryable).toBe(true);
     expect(error.message).toBe('AWS throttled RunInstances (RequestLimitExceeded) after 3 attempts');
-    expect(error.details).toMatchObject({ providerError: 'RequestLimitExceeded', step: 'launching 1 instance for web' });
+    expect(error.details).toMatchObject({
+      providerError: 'RequestLimitExceeded',
+      step: 'launching 1 instance for web',
+    });
     expect(cloud.calls('RunInstances').map((c) => c.status)).toEqual([503, 503, 503]);
     expect(webInstances()).toHaveLength(0);
   });
 
   it("the SDK's retry rides out brief throttling, and the launch happens once", async () => {
     cloud.fail('RunInstances', { code: 'RequestLimitExceeded', times: 2 });
-    const { instanceIds } = await aws({ maxAttempts: 3 }).launch(webTarget(), { count: 2, clientToken: 'thr-2', tags: TAGS });
+    const { instanceIds } = await aws({ maxAttempts: 3 }).launch(webTarget(), {
+      count: 2,
+      clientToken: 'thr-2',
+      tags: TAGS,
+    });
     expect(instanceIds).toHaveLength(2);
     expect(cloud.calls('RunInstances').map((c) => c.status)).toEqual([503, 503, 200]);
     expect(webInstances()).toHaveLength(2);
@@ -268,7 +345,11 @@ describe('capacity', () => {
       id: expect.stringMatching(/^i-/),
       state: 'pending',
       launchedAt: new Date(START),
-      tags: expect.objectContaining({ ...TAGS, 'firebreak:target': 'web', 'aws:ec2launchtemplate:id': PRESET_TEMPLATE.id }),
+      tags: expect.objectContaining({
+        ...TAGS,
+        'firebreak:target': 'web',
+        'aws:ec2launchtemplate:id': PRESET_TEMPLATE.id,
+      }),
     });
 
     advance(30);
@@ -315,14 +396,23 @@ describe('setDesiredCapacity', () => {
     await cloudApi.setDesiredCapacity(asgTarget(), 6);
     await cloudApi.setDesiredCapacity(asgTarget(), 8);
     expect(cloud.group(PRESET_GROUP.name)?.desired).toBe(8);
-    expect(cloud.calls('SetDesiredCapacity')[0]?.params).toEqual({ AutoScalingGroupName: PRESET_GROUP.name, DesiredCapacity: '6', HonorCooldown: 'false' });
+    expect(cloud.calls('SetDesiredCapacity')[0]?.params).toEqual({
+      AutoScalingGroupName: PRESET_GROUP.name,
+      DesiredCapacity: '6',
+      HonorCooldown: 'false',
+    });
   });
 
   it("above the group's max is AWS's ValidationError, a refusal", async () => {
     const error = await refusal(aws().setDesiredCapacity(asgTarget(), 25));
     expect(error.code).toBe('CLOUD_REJECTED');
-    expect(error.details).toMatchObject({ providerError: 'ValidationError', step: 'setting the desired capacity of web-asg to 25' });
-    expect(error.message).toBe('AWS refused SetDesiredCapacity (ValidationError): New SetDesiredCapacity value 25 is above max value 20 for the AutoScalingGroup.');
+    expect(error.details).toMatchObject({
+      providerError: 'ValidationError',
+      step: 'setting the desired capacity of web-asg to 25',
+    });
+    expect(error.message).toBe(
+      'AWS refused SetDesiredCapacity (ValidationError): New SetDesiredCapacity value 25 is above max value 20 for the AutoScalingGroup.',
+    );
     expect(cloud.group(PRESET_GROUP.name)?.desired).toBe(4);
   });
 
@@ -336,7 +426,9 @@ describe('setDesiredCapacity', () => {
     const above = await refusal(cloudApi.setDesiredCapacity(asgTarget({ dryRun: true }), 25));
     expect(above.code).toBe('CLOUD_REJECTED');
     expect(above.details.providerError).toBe('ValidationError');
-    expect(above.message).toBe("AWS would refuse SetDesiredCapacity (ValidationError): 25 is above the group's max size 20 (dry run)");
+    expect(above.message).toBe(
+      "AWS would refuse SetDesiredCapacity (ValidationError): 25 is above the group's max size 20 (dry run)",
+    );
     expect(cloud.calls('SetDesiredCapacity')).toEqual([]);
     expect(cloud.group(PRESET_GROUP.name)?.desired).toBe(4);
   });
@@ -379,7 +471,10 @@ describe('terminate', () => {
   it('an unknown instance is a refusal with its code', async () => {
     const error = await refusal(aws().terminate(webTarget(), ['i-0123456789abcdef0']));
     expect(error.code).toBe('CLOUD_REJECTED');
-    expect(error.details).toMatchObject({ providerError: 'InvalidInstanceID.NotFound', step: 'terminating 1 instance of web' });
+    expect(error.details).toMatchObject({
+      providerError: 'InvalidInstanceID.NotFound',
+      step: 'terminating 1 instance of web',
+    });
   });
 });
 
@@ -408,7 +503,13 @@ describe('regions and clients', () => {
   });
 
   it("builds its own clients from the SDK's chain: region, credentials and endpoints from the environment", async () => {
-    const names = ['AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL_EC2', 'AWS_ENDPOINT_URL_AUTO_SCALING'] as const;
+    const names = [
+      'AWS_REGION',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_ENDPOINT_URL_EC2',
+      'AWS_ENDPOINT_URL_AUTO_SCALING',
+    ] as const;
     const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
@@ -421,7 +522,10 @@ describe('regions and clients', () => {
     try {
       await cloudApi.launch(webTarget(), { count: 1, clientToken: 'env-1', tags: TAGS });
       expect(await cloudApi.capacity(asgTarget())).toMatchObject({ desired: 4 });
-      expect(cloud.calls().map((c) => `${c.service}:${c.action}`)).toEqual(['ec2:RunInstances', 'autoscaling:DescribeAutoScalingGroups']);
+      expect(cloud.calls().map((c) => `${c.service}:${c.action}`)).toEqual([
+        'ec2:RunInstances',
+        'autoscaling:DescribeAutoScalingGroups',
+      ]);
     } finally {
       cloudApi.close();
       for (const name of names) {

@@ -17,19 +17,35 @@ import { createPostgresDatabase, postgresAdminUrl, type TestDatabase } from '../
 jest.setTimeout(90_000);
 
 /** Generous budgets: these tests are about what Firebreak does, not about waiting for Slack's tiers. */
-const FAST_POLICY = 'slack:\n  rateLimits:\n    conversations.create: 6000\n    pins.add: 6000\n    conversations.history: 6000\n';
+const FAST_POLICY =
+  'slack:\n  rateLimits:\n    conversations.create: 6000\n    pins.add: 6000\n    conversations.history: 6000\n';
 
-const sameTitle = (group: number) => alertmanagerPayload({ groupKey: `{}:{alertname="HighRequestRate",shard="${group}"}`, alerts: [{ fingerprint: `fp-${group}` }] });
+const sameTitle = (group: number) =>
+  alertmanagerPayload({
+    groupKey: `{}:{alertname="HighRequestRate",shard="${group}"}`,
+    alerts: [{ fingerprint: `fp-${group}` }],
+  });
 
 function incidentChannels(slack: FakeSlack) {
   return slack.listChannels().filter((c) => c.name.startsWith('inc-'));
 }
 
-async function settled(h: { firebreak: { store: Harness['firebreak']['store'] } }, what: string, timeoutMs = 30_000): Promise<void> {
-  await eventually(async () => {
-    const live = [...(await h.firebreak.store.outbox.list({ status: 'pending' })), ...(await h.firebreak.store.outbox.list({ status: 'running' }))];
-    return live.length === 0;
-  }, what, timeoutMs);
+async function settled(
+  h: { firebreak: { store: Harness['firebreak']['store'] } },
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const live = [
+        ...(await h.firebreak.store.outbox.list({ status: 'pending' })),
+        ...(await h.firebreak.store.outbox.list({ status: 'running' })),
+      ];
+      return live.length === 0;
+    },
+    what,
+    timeoutMs,
+  );
 }
 
 describe('one process on SQLite', () => {
@@ -40,7 +56,8 @@ describe('one process on SQLite', () => {
 
   it('gives every one of 60 same-titled incidents of one day its own channel, card and announcement', async () => {
     h = await startHarness({ policy: FAST_POLICY });
-    for (let group = 1; group <= 60; group++) expect((await h.postAlert('alertmanager', sameTitle(group))).status).toBe(202);
+    for (let group = 1; group <= 60; group++)
+      expect((await h.postAlert('alertmanager', sameTitle(group))).status).toBe(202);
     await settled(h, 'every incident delivered');
     const incidents = await h.firebreak.store.incidents.listRecent(100);
     expect(incidents).toHaveLength(60);
@@ -48,16 +65,24 @@ describe('one process on SQLite', () => {
     const channels = incidentChannels(h.slack);
     expect(channels).toHaveLength(60);
     expect(new Set(channels.map((c) => c.name)).size).toBe(60);
-    expect(channels.map((c) => c.name)).toContain(incidents.find((i) => i.id === Math.max(...incidents.map((x) => x.id)))?.channelName);
+    expect(channels.map((c) => c.name)).toContain(
+      incidents.find((i) => i.id === Math.max(...incidents.map((x) => x.id)))?.channelName,
+    );
     expect(await h.firebreak.store.outbox.list({ status: 'dead' })).toEqual([]);
   });
 
   it('posts the card as it opens the channel, so the people invited find it there', async () => {
     h = await startHarness({ policy: `${FAST_POLICY}routing:\n  defaultResponders: [U0ALICE]\n` });
     expect((await h.postAlert('alertmanager', sameTitle(1))).status).toBe(202);
-    await eventually(() => h.slack.members(incidentChannels(h.slack)[0]?.id ?? '').includes('U0ALICE'), 'alice invited');
+    await eventually(
+      () => h.slack.members(incidentChannels(h.slack)[0]?.id ?? '').includes('U0ALICE'),
+      'alice invited',
+    );
     const channel = incidentChannels(h.slack)[0]!;
-    const calls = h.slack.calls().filter((c) => c.args['channel'] === channel.id || c.args['name'] === channel.name).map((c) => c.method);
+    const calls = h.slack
+      .calls()
+      .filter((c) => c.args.channel === channel.id || c.args.name === channel.name)
+      .map((c) => c.method);
     expect(calls.slice(0, 3)).toEqual(['conversations.create', 'chat.postMessage', 'conversations.invite']);
     // One step of the outbox, not two: no separate job was queued to post the card.
     expect((await h.firebreak.store.outbox.list()).map((j) => j.kind)).not.toContain('card.post');
@@ -68,7 +93,10 @@ describe('one process on SQLite', () => {
     h.slack.fail('conversations.create', { error: 'restricted_action', times: 10 });
     expect((await h.postAlert('alertmanager', sameTitle(1))).status).toBe(202);
     const announcement = await eventually(
-      () => h.slack.messages(h.slack.channelByName('incidents')!.id).find((m) => m.text.includes('could not open a channel')),
+      () =>
+        h.slack
+          .messages(h.slack.channelByName('incidents')!.id)
+          .find((m) => m.text.includes('could not open a channel')),
       'the announcement saying the channel could not be opened',
     );
     expect(announcement.text).toContain('INC-1');
@@ -80,7 +108,10 @@ describe('one process on SQLite', () => {
 
   it('waits exactly as long as each 429 says, without counting them: after eight 429s and a 503 the channel comes within seconds', async () => {
     const logged: Array<{ level: string; msg: string }> = [];
-    const logger = pino({ level: 'info', formatters: { level: (label) => ({ level: label }) } }, { write: (line: string) => void logged.push(JSON.parse(line) as { level: string; msg: string }) });
+    const logger = pino(
+      { level: 'info', formatters: { level: (label) => ({ level: label }) } },
+      { write: (line: string) => void logged.push(JSON.parse(line) as { level: string; msg: string }) },
+    );
     h = await startHarness({ policy: FAST_POLICY, logger });
     h.slack.fail('conversations.create', { status: 429, retryAfterSeconds: 1, times: 8 });
     h.slack.fail('conversations.create', { status: 503 });
@@ -101,7 +132,9 @@ describe('one process on SQLite', () => {
     expect(job).toMatchObject({ status: 'done', attempts: 2 });
     // And the log does not cry failure over waiting as Slack asked: only the 503 is a warning.
     const retries = logged.filter((l) => l.msg.startsWith('outbox: '));
-    expect(retries.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual(['outbox: delivery failed; will retry']);
+    expect(retries.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
+      'outbox: delivery failed; will retry',
+    ]);
     expect(retries.filter((l) => l.level === 'info' && l.msg.includes('rate-limited'))).toHaveLength(8);
   });
 
@@ -109,7 +142,8 @@ describe('one process on SQLite', () => {
     // Real backoffs (1 s doubling up to 8 s): without being told Slack is back, channels would wait them out.
     h = await startHarness({ policy: FAST_POLICY, baseBackoffMs: 1000, slackProbeMs: 200 });
     const [window] = h.slack.outage({ status: 503, forMs: 7000 });
-    for (let group = 1; group <= 8; group++) expect((await h.postAlert('alertmanager', sameTitle(group))).status).toBe(202);
+    for (let group = 1; group <= 8; group++)
+      expect((await h.postAlert('alertmanager', sameTitle(group))).status).toBe(202);
     await eventually(() => incidentChannels(h.slack).length === 8, 'all eight channels', 30_000);
     const latest = Math.max(...incidentChannels(h.slack).map((c) => c.createdMs));
     expect(latest - window!.endsAt).toBeLessThan(3000);
@@ -127,7 +161,13 @@ describe('one process on SQLite', () => {
       const first = await startHarness({ slack, dir, policy: FAST_POLICY, baseBackoffMs: 8000 });
       slack.fail('conversations.create', { status: 503 });
       expect((await first.postAlert('alertmanager', sameTitle(1))).status).toBe(202);
-      await eventually(async () => (await first.firebreak.store.outbox.list({ status: 'pending' })).some((j) => j.kind === 'incident.open_channel' && j.attempts === 1), 'the failed attempt');
+      await eventually(
+        async () =>
+          (await first.firebreak.store.outbox.list({ status: 'pending' })).some(
+            (j) => j.kind === 'incident.open_channel' && j.attempts === 1,
+          ),
+        'the failed attempt',
+      );
       await first.stop();
       // …the next process does not wait it out: Slack answered its first call.
       h = await startHarness({ slack, dir, policy: FAST_POLICY, baseBackoffMs: 8000 });
@@ -173,7 +213,9 @@ describe('one process on SQLite', () => {
       expect(cards).toHaveLength(1);
       expect(cards[0]?.ts).toBe(incident?.cardTs);
       expect(cards[0]?.pinned).toBe(true);
-      const announcements = slack.messages(slack.channelByName('incidents')!.id).filter((m) => m.metadata?.event_type === 'firebreak_incident_announcement');
+      const announcements = slack
+        .messages(slack.channelByName('incidents')!.id)
+        .filter((m) => m.metadata?.event_type === 'firebreak_incident_announcement');
       expect(announcements).toHaveLength(1);
       expect(announcements[0]?.ts).toBe(incident?.announcement?.ts);
     });
@@ -189,8 +231,12 @@ describe('one process on SQLite', () => {
         return 'lose-answer';
       });
       h = await startHarness({ slack, policy: FAST_POLICY, env: { SLACK_API_URL: proxy.apiUrl } });
-      for (let group = 1; group <= 20; group++) expect((await h.postAlert('alertmanager', sameTitle(group))).status).toBe(202);
-      await eventually(async () => (await h.firebreak.store.incidents.listRecent(50)).every((i) => i.cardTs), 'every incident adopted its channel and posted its card');
+      for (let group = 1; group <= 20; group++)
+        expect((await h.postAlert('alertmanager', sameTitle(group))).status).toBe(202);
+      await eventually(
+        async () => (await h.firebreak.store.incidents.listRecent(50)).every((i) => i.cardTs),
+        'every incident adopted its channel and posted its card',
+      );
       const incidents = await h.firebreak.store.incidents.listRecent(50);
       expect(new Set(incidents.map((i) => i.channelId)).size).toBe(20);
       expect(incidentChannels(slack)).toHaveLength(20);
@@ -207,7 +253,8 @@ describe('replicas on PostgreSQL', () => {
   let dirs: string[] = [];
   beforeEach(async () => {
     const adminUrl = postgresAdminUrl();
-    if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set: these tests need a PostgreSQL server (.ci/run starts one)');
+    if (!adminUrl)
+      throw new Error('TEST_DATABASE_URL is not set: these tests need a PostgreSQL server (.ci/run starts one)');
     database = await createPostgresDatabase(adminUrl, 'firebreak_delivery');
     databaseUrl = database.url;
   });
@@ -223,7 +270,9 @@ describe('replicas on PostgreSQL', () => {
     const replicas = [await startHarness({ slack, policy: FAST_POLICY, env: { DATABASE_URL: databaseUrl } })];
     replicas.push(await startHarness({ slack, policy: FAST_POLICY, env: { DATABASE_URL: databaseUrl } }));
     try {
-      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => replicas[i % 2]!.postAlert('alertmanager', sameTitle(i + 1))));
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => replicas[i % 2]!.postAlert('alertmanager', sameTitle(i + 1))),
+      );
       expect(answers.every((a) => a.status === 202)).toBe(true);
       await settled(replicas[0]!, 'every incident delivered', 60_000);
       const incidents = await replicas[0]!.firebreak.store.incidents.listRecent(100);
@@ -233,7 +282,9 @@ describe('replicas on PostgreSQL', () => {
       expect(incidents.every((i) => i.channelId && i.cardTs)).toBe(true);
       expect(incidentChannels(slack)).toHaveLength(40);
       for (const incident of incidents) {
-        const cards = slack.messages(incident.channelId!).filter((m) => m.metadata?.event_type === 'firebreak_incident_card');
+        const cards = slack
+          .messages(incident.channelId!)
+          .filter((m) => m.metadata?.event_type === 'firebreak_incident_card');
         expect(cards).toHaveLength(1);
       }
       expect(await replicas[0]!.firebreak.store.outbox.list({ status: 'dead' })).toEqual([]);
@@ -245,13 +296,20 @@ describe('replicas on PostgreSQL', () => {
 
   it('keeps one channel at one write a second, in order, when two replicas both change its incident', async () => {
     const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
-    const replicas = [await startHarness({ slack, policy: FAST_POLICY, laneIntervalMs: 1000, env: { DATABASE_URL: databaseUrl } })];
-    replicas.push(await startHarness({ slack, policy: FAST_POLICY, laneIntervalMs: 1000, env: { DATABASE_URL: databaseUrl } }));
+    const replicas = [
+      await startHarness({ slack, policy: FAST_POLICY, laneIntervalMs: 1000, env: { DATABASE_URL: databaseUrl } }),
+    ];
+    replicas.push(
+      await startHarness({ slack, policy: FAST_POLICY, laneIntervalMs: 1000, env: { DATABASE_URL: databaseUrl } }),
+    );
     try {
       const group = '{}:{alertname="HighRequestRate"}';
       // Seven alerts of one incident, each delivered to the other replica: each one edits the same card.
       for (let n = 1; n <= 7; n++) {
-        const payload = alertmanagerPayload({ groupKey: group, alerts: Array.from({ length: n }, (_, i) => ({ fingerprint: `fp-${i + 1}` })) });
+        const payload = alertmanagerPayload({
+          groupKey: group,
+          alerts: Array.from({ length: n }, (_, i) => ({ fingerprint: `fp-${i + 1}` })),
+        });
         expect((await replicas[n % 2]!.postAlert('alertmanager', payload)).status).toBe(202);
         await new Promise((r) => setTimeout(r, 150));
       }
@@ -262,7 +320,9 @@ describe('replicas on PostgreSQL', () => {
       const gaps = writes.slice(1).map((w, i) => w.at - (writes[i] as { at: number }).at);
       expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
       // The last write shows the last change: edits never overtook each other.
-      const card = slack.messages(incident!.channelId!).find((m) => m.metadata?.event_type === 'firebreak_incident_card');
+      const card = slack
+        .messages(incident!.channelId!)
+        .find((m) => m.metadata?.event_type === 'firebreak_incident_card');
       expect(JSON.stringify(card?.blocks)).toContain('Firing alerts (7)');
     } finally {
       for (const r of replicas) await r.stop();
@@ -278,19 +338,29 @@ describe('replicas on PostgreSQL', () => {
       const dir = mkdtempSync(join(tmpdir(), 'firebreak-lease-'));
       dirs.push(dir);
       writeFileSync(join(dir, 'firebreak.yaml'), FAST_POLICY);
-      const env = { ...testEnv(slack, dir, { DATABASE_URL: databaseUrl, SLACK_API_URL: proxy.apiUrl }), LOG_LEVEL: 'info' };
+      const env = {
+        ...testEnv(slack, dir, { DATABASE_URL: databaseUrl, SLACK_API_URL: proxy.apiUrl }),
+        LOG_LEVEL: 'info',
+      };
       // The first replica takes the job and never hears back from Slack: it holds the lane when killed.
       proxy.setFault((method) => (method === 'conversations.create' ? 'hang' : null));
       const first = await spawnFirebreak(env, { cwd: dir });
       running.push(first);
-      expect((await postJson(`${first.url}/alerts/alertmanager`, sameTitle(1), { authorization: `Bearer ${ALERT_TOKEN}` })).status).toBe(202);
+      expect(
+        (await postJson(`${first.url}/alerts/alertmanager`, sameTitle(1), { authorization: `Bearer ${ALERT_TOKEN}` }))
+          .status,
+      ).toBe(202);
       await eventually(() => proxy.hungCalls() === 1, 'the first replica to be waiting on Slack to create the channel');
       first.child.kill('SIGKILL');
       await first.exited;
       proxy.setFault(null);
       running.push(await spawnFirebreak(env, { cwd: dir }));
       const listening = Date.now();
-      await eventually(() => incidentChannels(slack).length === 1, 'the channel created by the restarted replica', 20_000);
+      await eventually(
+        () => incidentChannels(slack).length === 1,
+        'the channel created by the restarted replica',
+        20_000,
+      );
       // What is left of the dead replica's 3 s lease, then one claim: within 5 s, not the minute it took before.
       expect(Date.now() - listening).toBeLessThan(5000);
     } finally {
@@ -309,10 +379,16 @@ describe('replicas on PostgreSQL', () => {
       const dir = mkdtempSync(join(tmpdir(), 'firebreak-intent-'));
       dirs.push(dir);
       writeFileSync(join(dir, 'firebreak.yaml'), FAST_POLICY);
-      const env = { ...testEnv(slack, dir, { DATABASE_URL: databaseUrl, SLACK_API_URL: proxy.apiUrl }), LOG_LEVEL: 'info' };
+      const env = {
+        ...testEnv(slack, dir, { DATABASE_URL: databaseUrl, SLACK_API_URL: proxy.apiUrl }),
+        LOG_LEVEL: 'info',
+      };
       const announcementsChannel = slack.channelByName('incidents')!.id;
-      const isAnnouncement = (method: string, body: string) => method === 'chat.postMessage' && decodeURIComponent(body).includes('firebreak_incident_announcement');
-      const historyOfAnnouncements = () => slack.calls().filter((c) => c.method === 'conversations.history' && c.args['channel'] === announcementsChannel).length;
+      const isAnnouncement = (method: string, body: string) =>
+        method === 'chat.postMessage' && decodeURIComponent(body).includes('firebreak_incident_announcement');
+      const historyOfAnnouncements = () =>
+        slack.calls().filter((c) => c.method === 'conversations.history' && c.args.channel === announcementsChannel)
+          .length;
       const killLatest = async () => {
         const p = running[running.length - 1]!;
         p.child.kill('SIGKILL');
@@ -321,26 +397,46 @@ describe('replicas on PostgreSQL', () => {
       // 1. The first announcement's post never comes back; the replica dies with the next two queued behind it.
       proxy.setFault((method, body) => (isAnnouncement(method, body) ? 'hang' : null));
       running.push(await spawnFirebreak(env, { cwd: dir }));
-      for (const group of [1, 2, 3]) expect((await postJson(`${running[0]!.url}/alerts/alertmanager`, sameTitle(group), { authorization: `Bearer ${ALERT_TOKEN}` })).status).toBe(202);
+      for (const group of [1, 2, 3])
+        expect(
+          (
+            await postJson(`${running[0]!.url}/alerts/alertmanager`, sameTitle(group), {
+              authorization: `Bearer ${ALERT_TOKEN}`,
+            })
+          ).status,
+        ).toBe(202);
       const store = createKyselyStore(openDatabase(databaseUrl));
       try {
         // Queued behind it, or claimed with it: either way never begun.
         const queued = async () => (await store.outbox.list()).filter((j) => j.kind === 'incident.announce').length;
-        await eventually(async () => proxy.hungCalls() >= 1 && (await queued()) === 3, 'the first announcement hanging, the other two queued', 20_000);
+        await eventually(
+          async () => proxy.hungCalls() >= 1 && (await queued()) === 3,
+          'the first announcement hanging, the other two queued',
+          20_000,
+        );
       } finally {
         await store.close();
       }
       await killLatest();
       // 2. The next replica claims all three together and dies looking for the first one in Slack's history.
-      proxy.setFault((method, body) => (method === 'conversations.history' ? 'hang' : isAnnouncement(method, body) ? 'hang' : null));
+      proxy.setFault((method, body) =>
+        method === 'conversations.history' ? 'hang' : isAnnouncement(method, body) ? 'hang' : null,
+      );
       running.push(await spawnFirebreak(env, { cwd: dir }));
-      await eventually(() => proxy.hungCalls() >= 2, 'the second replica looking for the first announcement (once the dead one\'s 3 s lease lapses)', 20_000);
+      await eventually(
+        () => proxy.hungCalls() >= 2,
+        "the second replica looking for the first announcement (once the dead one's 3 s lease lapses)",
+        20_000,
+      );
       await killLatest();
       // 3. The third looks only for the one that had begun; the two it finds claimed but never begun, it posts.
       proxy.setFault(null);
       const historyBefore = historyOfAnnouncements();
       running.push(await spawnFirebreak(env, { cwd: dir }));
-      const announcements = () => slack.messages(announcementsChannel).filter((m) => m.metadata?.event_type === 'firebreak_incident_announcement');
+      const announcements = () =>
+        slack
+          .messages(announcementsChannel)
+          .filter((m) => m.metadata?.event_type === 'firebreak_incident_announcement');
       await eventually(() => announcements().length === 3, 'the three announcements', 20_000);
       expect(historyOfAnnouncements() - historyBefore).toBe(1);
     } finally {

@@ -11,7 +11,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(90_000);
 
 const hhmm = (at: Date): string => at.toISOString().slice(11, 16);
-const metric = (md: string, name: string): string | undefined => new RegExp(`^\\| ${name} [^|]*\\| (.+?) \\|$`, 'm').exec(md)?.[1];
+const metric = (md: string, name: string): string | undefined =>
+  new RegExp(`^\\| ${name} [^|]*\\| (.+?) \\|$`, 'm').exec(md)?.[1];
 
 let dir: string;
 let result: DemoResult;
@@ -48,7 +49,9 @@ it('gives the metrics of the script: acknowledged in 8 minutes, mitigated in 2 h
   expect(md).toContain('Alice Archer acknowledged at 11:38, 8 minutes later');
   expect(md).toMatch(/- \*\*11:38\*\* Page acknowledged by Alice Archer/);
   // Over Firebreak's five minutes, so it suggests reviewing the escalation policy, for the right reason.
-  expect(md).toContain('Review the on-call escalation policy. _Suggested by Firebreak: the page took 8 minutes to acknowledge._');
+  expect(md).toContain(
+    'Review the on-call escalation policy. _Suggested by Firebreak: the page took 8 minutes to acknowledge._',
+  );
   // Nothing from the day the demo runs: every time is on the outage's day, so the timeline needs no dates.
   expect(md).not.toMatch(/\bdays?\b/);
   expect(md).toContain('Drafted by Firebreak from the incident timeline on 2023-02-15 14:00 UTC');
@@ -101,7 +104,10 @@ it('keeps the simulated PagerDuty, Slack and cloud on the demo clock', () => {
 });
 
 it('leaves the console coherent: no resolve form left open over the resolved incident', async () => {
-  const state = (await (await fetch(`${result.consoleUrl}/state?as=U0ALICE`)).json()) as { modal: { key: string; html: string }; regions: Record<string, string> };
+  const state = (await (await fetch(`${result.consoleUrl}/state?as=U0ALICE`)).json()) as {
+    modal: { key: string; html: string };
+    regions: Record<string, string>;
+  };
   expect(state.modal.html).toBe('');
   expect(state.regions.pagerduty).toContain('11:30:00 UTC');
 });

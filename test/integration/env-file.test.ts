@@ -21,8 +21,14 @@ async function freePort(): Promise<number> {
 describe('.env in the working directory', () => {
   it('is read at start: NODE_ENV=production there forbids the sandbox', async () => {
     writeFileSync(join(scratch.dir, '.env'), 'NODE_ENV=production\n');
-    const started = spawnFirebreak({ PORT: '0', DATABASE_URL: `sqlite:${join(scratch.dir, 'x.db')}`, FIREBREAK_SANDBOX_DIR: scratch.dir }, { cwd: scratch.dir });
-    void started.then((p) => scratch.track(p), () => undefined); // stopped by afterEach should it start after all
+    const started = spawnFirebreak(
+      { PORT: '0', DATABASE_URL: `sqlite:${join(scratch.dir, 'x.db')}`, FIREBREAK_SANDBOX_DIR: scratch.dir },
+      { cwd: scratch.dir },
+    );
+    void started.then(
+      (p) => scratch.track(p),
+      () => undefined,
+    ); // stopped by afterEach should it start after all
     await expect(started).rejects.toThrow(/exited \(code 78[\s\S]*SLACK_BOT_TOKEN is required in production/);
     expect(existsSync(join(scratch.dir, 'x.db'))).toBe(false);
   });
@@ -31,7 +37,13 @@ describe('.env in the working directory', () => {
     const port = await freePort();
     writeFileSync(join(scratch.dir, '.env'), `# a comment\nNODE_ENV=production\nPORT=${port}\n`);
     const p = await spawnFirebreak(
-      { NODE_ENV: 'development', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${join(scratch.dir, 'f.db')}`, FIREBREAK_SANDBOX_DIR: scratch.dir, LOG_LEVEL: 'info' },
+      {
+        NODE_ENV: 'development',
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${join(scratch.dir, 'f.db')}`,
+        FIREBREAK_SANDBOX_DIR: scratch.dir,
+        LOG_LEVEL: 'info',
+      },
       { cwd: scratch.dir },
     );
     scratch.track(p);
@@ -44,10 +56,19 @@ describe('npm run sandbox:reset', () => {
   it('reads DATABASE_URL and FIREBREAK_SANDBOX_DIR from .env in the working directory', () => {
     mkdirSync(join(scratch.dir, 'db'));
     mkdirSync(join(scratch.dir, 'sb'));
-    const files = [join(scratch.dir, 'db/here.db'), join(scratch.dir, 'db/here.db-wal'), join(scratch.dir, 'sb/sandbox-state.json'), join(scratch.dir, 'sb/sandbox-slack.json')];
+    const files = [
+      join(scratch.dir, 'db/here.db'),
+      join(scratch.dir, 'db/here.db-wal'),
+      join(scratch.dir, 'sb/sandbox-state.json'),
+      join(scratch.dir, 'sb/sandbox-slack.json'),
+    ];
     for (const file of files) writeFileSync(file, 'x');
     writeFileSync(join(scratch.dir, '.env'), 'DATABASE_URL=sqlite:./db/here.db\nFIREBREAK_SANDBOX_DIR=./sb\n');
-    const out = execFileSync(process.execPath, [join(ROOT, 'scripts/sandbox-reset.mjs')], { cwd: scratch.dir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [join(ROOT, 'scripts/sandbox-reset.mjs')], {
+      cwd: scratch.dir,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
     expect(out).toContain('removed');
     for (const file of files) expect(existsSync(file)).toBe(false);
   });
@@ -58,7 +79,11 @@ describe('npm run sandbox:reset', () => {
     writeFileSync(join(scratch.dir, 'env-sb/sandbox-state.json'), 'x');
     writeFileSync(join(scratch.dir, 'file-sb/sandbox-state.json'), 'x');
     writeFileSync(join(scratch.dir, '.env'), 'FIREBREAK_SANDBOX_DIR=./file-sb\nDATABASE_URL=sqlite:./none.db\n');
-    execFileSync(process.execPath, [join(ROOT, 'scripts/sandbox-reset.mjs')], { cwd: scratch.dir, env: { PATH: process.env.PATH ?? '', FIREBREAK_SANDBOX_DIR: './env-sb' }, encoding: 'utf8' });
+    execFileSync(process.execPath, [join(ROOT, 'scripts/sandbox-reset.mjs')], {
+      cwd: scratch.dir,
+      env: { PATH: process.env.PATH ?? '', FIREBREAK_SANDBOX_DIR: './env-sb' },
+      encoding: 'utf8',
+    });
     expect(existsSync(join(scratch.dir, 'env-sb/sandbox-state.json'))).toBe(false);
     expect(existsSync(join(scratch.dir, 'file-sb/sandbox-state.json'))).toBe(true);
   });

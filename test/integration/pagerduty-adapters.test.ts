@@ -88,16 +88,28 @@ describe('createPagerDutyEvents', () => {
     const pager = createPagerDutyEvents({
       eventsUrl: `${fake.eventsUrl}/`,
       routingKey: ROUTING_KEY,
-      observer: { called: (action, seconds, outcome) => void calls.push([action, seconds >= 0 ? outcome : 'negative time']) },
+      observer: {
+        called: (action, seconds, outcome) => void calls.push([action, seconds >= 0 ? outcome : 'negative time']),
+      },
     });
 
     expect(await pager.send(TRIGGER)).toEqual({ dedupKey: 'checkout-5xx' });
-    expect(fake.incident('checkout-5xx')).toMatchObject({ status: 'triggered', summary: 'checkout 5xx above 5%', severity: 'critical' });
+    expect(fake.incident('checkout-5xx')).toMatchObject({
+      status: 'triggered',
+      summary: 'checkout 5xx above 5%',
+      severity: 'critical',
+    });
     expect(fake.events()[0]?.body).toEqual({
       routing_key: ROUTING_KEY,
       event_action: 'trigger',
       dedup_key: 'checkout-5xx',
-      payload: { summary: 'checkout 5xx above 5%', source: 'alertmanager', severity: 'critical', component: 'checkout', custom_details: { incident: 'INC-7' } },
+      payload: {
+        summary: 'checkout 5xx above 5%',
+        source: 'alertmanager',
+        severity: 'critical',
+        component: 'checkout',
+        custom_details: { incident: 'INC-7' },
+      },
       links: [{ href: 'https://grafana.example.com/d/checkout', text: 'Dashboard' }],
       client: 'Firebreak',
     });
@@ -108,7 +120,12 @@ describe('createPagerDutyEvents', () => {
     expect(fake.incident('checkout-5xx')?.status).toBe('resolved');
 
     // No payload on acknowledge and resolve.
-    expect(fake.events()[1]?.body).toEqual({ routing_key: ROUTING_KEY, event_action: 'acknowledge', dedup_key: 'checkout-5xx', client: 'Firebreak' });
+    expect(fake.events()[1]?.body).toEqual({
+      routing_key: ROUTING_KEY,
+      event_action: 'acknowledge',
+      dedup_key: 'checkout-5xx',
+      client: 'Firebreak',
+    });
     expect(calls).toEqual([
       ['trigger', 'ok'],
       ['acknowledge', 'ok'],
@@ -119,12 +136,18 @@ describe('createPagerDutyEvents', () => {
   it('fills in source and severity, which PagerDuty requires but the port leaves optional', async () => {
     const pager = createPagerDutyEvents({ eventsUrl: fake.eventsUrl, routingKey: ROUTING_KEY });
     await pager.send({ action: 'trigger', dedupKey: 'bare', summary: 'disk full' });
-    expect(fake.events()[0]?.body).toMatchObject({ payload: { summary: 'disk full', source: 'Firebreak', severity: 'critical' } });
+    expect(fake.events()[0]?.body).toMatchObject({
+      payload: { summary: 'disk full', source: 'Firebreak', severity: 'critical' },
+    });
   });
 
   it('reports a 429 as PAGE_RATE_LIMITED (retryable), without retryAfterSeconds when PagerDuty gives no Retry-After', async () => {
     const outcomes: string[] = [];
-    const pager = createPagerDutyEvents({ eventsUrl: fake.eventsUrl, routingKey: ROUTING_KEY, observer: { called: (_a, _s, outcome) => void outcomes.push(outcome) } });
+    const pager = createPagerDutyEvents({
+      eventsUrl: fake.eventsUrl,
+      routingKey: ROUTING_KEY,
+      observer: { called: (_a, _s, outcome) => void outcomes.push(outcome) },
+    });
     fake.fail('/v2/enqueue', { status: 429 });
 
     const error = await failure(pager.send(TRIGGER));
@@ -135,9 +158,13 @@ describe('createPagerDutyEvents', () => {
   });
 
   it('reads Retry-After (seconds) on a 429', async () => {
-    const scripted = await startScripted((_req, res) => json(res, 429, { status: 'throttle event', message: 'slow down' }, { 'retry-after': '7' }));
+    const scripted = await startScripted((_req, res) =>
+      json(res, 429, { status: 'throttle event', message: 'slow down' }, { 'retry-after': '7' }),
+    );
     try {
-      const error = await failure(createPagerDutyEvents({ eventsUrl: scripted.url, routingKey: ROUTING_KEY }).send(TRIGGER));
+      const error = await failure(
+        createPagerDutyEvents({ eventsUrl: scripted.url, routingKey: ROUTING_KEY }).send(TRIGGER),
+      );
       expect(error.code).toBe('PAGE_RATE_LIMITED');
       expect(error.details.retryAfterSeconds).toBe(7);
       expect(error.message).toMatch(/retry after 7 s/);
@@ -148,7 +175,11 @@ describe('createPagerDutyEvents', () => {
 
   it.each([500, 503])('reports a %i as PAGE_UNAVAILABLE (retryable)', async (status) => {
     const outcomes: string[] = [];
-    const pager = createPagerDutyEvents({ eventsUrl: fake.eventsUrl, routingKey: ROUTING_KEY, observer: { called: (_a, _s, outcome) => void outcomes.push(outcome) } });
+    const pager = createPagerDutyEvents({
+      eventsUrl: fake.eventsUrl,
+      routingKey: ROUTING_KEY,
+      observer: { called: (_a, _s, outcome) => void outcomes.push(outcome) },
+    });
     fake.fail('/v2/enqueue', { status });
 
     const error = await failure(pager.send({ action: 'resolve', dedupKey: 'k' }));
@@ -162,10 +193,14 @@ describe('createPagerDutyEvents', () => {
   it("reports a 400 as PAGE_REJECTED with PagerDuty's reason, and never the routing key", async () => {
     const pager = createPagerDutyEvents({ eventsUrl: fake.eventsUrl, routingKey: ROUTING_KEY });
 
-    const error = await failure(pager.send({ action: 'trigger', dedupKey: 'k', source: 'alertmanager', severity: 'error' }));
+    const error = await failure(
+      pager.send({ action: 'trigger', dedupKey: 'k', source: 'alertmanager', severity: 'error' }),
+    );
     expect(error.code).toBe('PAGE_REJECTED');
     expect(error.retryable).toBe(false);
-    expect(error.message).toBe("PagerDuty refused the trigger: Event object is invalid ('payload.summary' is missing or blank)");
+    expect(error.message).toBe(
+      "PagerDuty refused the trigger: Event object is invalid ('payload.summary' is missing or blank)",
+    );
     expect(error.details.providerError).toBe("Event object is invalid ('payload.summary' is missing or blank)");
     expect(error.message).not.toContain(ROUTING_KEY);
     expect(JSON.stringify(error)).not.toContain(ROUTING_KEY);
@@ -179,7 +214,9 @@ describe('createPagerDutyEvents', () => {
 
     const error = await failure(pager.send(TRIGGER));
     expect(error.code).toBe('PAGE_REJECTED');
-    expect(error.message).toBe('PagerDuty refused the trigger: Event object is invalid (Invalid routing key [routing key])');
+    expect(error.message).toBe(
+      'PagerDuty refused the trigger: Event object is invalid (Invalid routing key [routing key])',
+    );
     expect(JSON.stringify(error)).not.toContain('R0SOMEONEELSESKEY');
   });
 
@@ -195,7 +232,9 @@ describe('createPagerDutyEvents', () => {
     const scripted = await startScripted(() => undefined);
     try {
       const started = Date.now();
-      const error = await failure(createPagerDutyEvents({ eventsUrl: scripted.url, routingKey: ROUTING_KEY, timeoutMs: 200 }).send(TRIGGER));
+      const error = await failure(
+        createPagerDutyEvents({ eventsUrl: scripted.url, routingKey: ROUTING_KEY, timeoutMs: 200 }).send(TRIGGER),
+      );
       expect(error.code).toBe('PAGE_UNAVAILABLE');
       expect(error.message).toBe('PagerDuty did not answer within 200 ms while triggering the page');
       expect(Date.now() - started).toBeLessThan(2000);
@@ -228,15 +267,33 @@ describe('createPagerDutyOnCall', () => {
     const directory = createPagerDutyOnCall({ apiUrl: `${fake.apiUrl}/`, token: TOKEN });
 
     expect(await directory.whoIsOnCall('PESC0WEB')).toEqual([
-      { id: 'PUSR0ALICE', name: 'Alice Archer', email: 'alice@example.com', level: 1, policyId: 'PESC0WEB', policyName: 'Web on-call' },
-      { id: 'PUSR0BOB', name: 'Bob Baker', email: 'bob@example.com', level: 2, policyId: 'PESC0WEB', policyName: 'Web on-call' },
+      {
+        id: 'PUSR0ALICE',
+        name: 'Alice Archer',
+        email: 'alice@example.com',
+        level: 1,
+        policyId: 'PESC0WEB',
+        policyName: 'Web on-call',
+      },
+      {
+        id: 'PUSR0BOB',
+        name: 'Bob Baker',
+        email: 'bob@example.com',
+        level: 2,
+        policyId: 'PESC0WEB',
+        policyName: 'Web on-call',
+      },
     ]);
     expect(fake.requests('/oncalls')).toEqual([
       expect.objectContaining({
         method: 'GET',
         status: 200,
         accept: 'application/vnd.pagerduty+json;version=2',
-        query: expect.objectContaining({ 'escalation_policy_ids[]': ['PESC0WEB'], 'include[]': ['users'], earliest: 'true' }),
+        query: expect.objectContaining({
+          'escalation_policy_ids[]': ['PESC0WEB'],
+          'include[]': ['users'],
+          earliest: 'true',
+        }),
       }),
     ]);
   });
@@ -315,7 +372,7 @@ describe('createPagerDutyOnCall', () => {
     expect(error.message).toContain('PESC0WEB');
   });
 
-  it('reports a lasting 429 within a second instead of waiting out pdjs\'s 20 s retries', async () => {
+  it("reports a lasting 429 within a second instead of waiting out pdjs's 20 s retries", async () => {
     fake.fail('/oncalls', { status: 429, times: 10 });
     const directory = createPagerDutyOnCall({ apiUrl: fake.apiUrl, token: TOKEN });
 
@@ -334,7 +391,9 @@ describe('createPagerDutyOnCall', () => {
     expect(broken.code).toBe('ONCALL_UNAVAILABLE');
     expect(broken.message).toContain('HTTP 500');
 
-    const gone = await failure(createPagerDutyOnCall({ apiUrl: await unreachableUrl(), token: TOKEN }).whoIsOnCall('PESC0WEB'));
+    const gone = await failure(
+      createPagerDutyOnCall({ apiUrl: await unreachableUrl(), token: TOKEN }).whoIsOnCall('PESC0WEB'),
+    );
     expect(gone.code).toBe('ONCALL_UNAVAILABLE');
     expect(gone.message).toMatch(/^could not reach PagerDuty while looking up who is on call for PESC0WEB/);
     expect(JSON.stringify(gone)).not.toContain(TOKEN);
@@ -344,7 +403,9 @@ describe('createPagerDutyOnCall', () => {
     const scripted = await startScripted(() => undefined);
     try {
       const started = Date.now();
-      const error = await failure(createPagerDutyOnCall({ apiUrl: scripted.url, token: TOKEN, timeoutMs: 200 }).whoIsOnCall('PESC0WEB'));
+      const error = await failure(
+        createPagerDutyOnCall({ apiUrl: scripted.url, token: TOKEN, timeoutMs: 200 }).whoIsOnCall('PESC0WEB'),
+      );
       expect(error.code).toBe('ONCALL_UNAVAILABLE');
       expect(error.message).toBe('PagerDuty did not answer within 200 ms while looking up who is on call for PESC0WEB');
       expect(Date.now() - started).toBeLessThan(2000);
@@ -357,10 +418,44 @@ describe('createPagerDutyOnCall', () => {
     const policy = { id: 'PESC0WEB', type: 'escalation_policy_reference', summary: 'Web on-call' };
     let body: unknown = {
       oncalls: [
-        { escalation_policy: policy, escalation_level: 2, user: { id: 'PUSR0BOB', type: 'user_reference', summary: 'Bob Baker' } },
-        { escalation_policy: policy, escalation_level: 1, user: { id: 'PUSR0ALICE', type: 'user', summary: 'Alice Archer', name: 'Alice Archer', email: 'alice@example.com' } },
-        { escalation_policy: policy, escalation_level: 1, user: { id: 'PUSR0ALICE', type: 'user', summary: 'Alice Archer', name: 'Alice Archer', email: 'alice@example.com' } },
-        { escalation_policy: policy, escalation_level: 2, user: { id: 'PUSR0ALICE', type: 'user', summary: 'Alice Archer', name: 'Alice Archer', email: 'alice@example.com' } },
+        {
+          escalation_policy: policy,
+          escalation_level: 2,
+          user: { id: 'PUSR0BOB', type: 'user_reference', summary: 'Bob Baker' },
+        },
+        {
+          escalation_policy: policy,
+          escalation_level: 1,
+          user: {
+            id: 'PUSR0ALICE',
+            type: 'user',
+            summary: 'Alice Archer',
+            name: 'Alice Archer',
+            email: 'alice@example.com',
+          },
+        },
+        {
+          escalation_policy: policy,
+          escalation_level: 1,
+          user: {
+            id: 'PUSR0ALICE',
+            type: 'user',
+            summary: 'Alice Archer',
+            name: 'Alice Archer',
+            email: 'alice@example.com',
+          },
+        },
+        {
+          escalation_policy: policy,
+          escalation_level: 2,
+          user: {
+            id: 'PUSR0ALICE',
+            type: 'user',
+            summary: 'Alice Archer',
+            name: 'Alice Archer',
+            email: 'alice@example.com',
+          },
+        },
       ],
       limit: 100,
       offset: 0,
@@ -392,7 +487,9 @@ describe('PagerDuty v3 webhooks', () => {
     const header = signPagerDutyWebhook(SECRET, body);
     expect(verifyPagerDutySignature(SECRET, body, header)).toBe(true);
     expect(verifyPagerDutySignature('another-secret', body, header)).toBe(false);
-    expect(verifyPagerDutySignature(SECRET, Buffer.from(body.toString('utf8').replace('01', '02')), header)).toBe(false);
+    expect(verifyPagerDutySignature(SECRET, Buffer.from(body.toString('utf8').replace('01', '02')), header)).toBe(
+      false,
+    );
 
     expect(verifyPagerDutySignature(SECRET, body, undefined)).toBe(false);
     expect(verifyPagerDutySignature(SECRET, body, '')).toBe(false);
@@ -416,7 +513,10 @@ describe('PagerDuty v3 webhooks', () => {
     const received: Array<{ body: Buffer; signature: string | undefined }> = [];
     const sink = await startScripted((req, res, text) => {
       const signature = req.headers['x-pagerduty-signature'];
-      received.push({ body: Buffer.from(text, 'utf8'), signature: typeof signature === 'string' ? signature : undefined });
+      received.push({
+        body: Buffer.from(text, 'utf8'),
+        signature: typeof signature === 'string' ? signature : undefined,
+      });
       json(res, 202, { accepted: true });
     });
     try {
@@ -480,7 +580,16 @@ describe('PagerDuty v3 webhooks', () => {
   });
 
   it('says what is wrong with a bad body, field by field', () => {
-    expect(parsePagerDutyWebhook({ event: { id: 'E1', event_type: 'incident.resolved', occurred_at: 'yesterday', data: { type: 'incident', assignees: [{ id: 'P1' }] } } })).toEqual({
+    expect(
+      parsePagerDutyWebhook({
+        event: {
+          id: 'E1',
+          event_type: 'incident.resolved',
+          occurred_at: 'yesterday',
+          data: { type: 'incident', assignees: [{ id: 'P1' }] },
+        },
+      }),
+    ).toEqual({
       ok: false,
       issues: expect.arrayContaining([
         'event.resource_type: required',

@@ -26,7 +26,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: string }> {
+async function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: string }> {
   const response = await fetch(url, { headers, redirect: 'manual' });
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
@@ -44,16 +47,27 @@ function expectedMarkdown(): string {
 
 describe('GET /incidents/:id/postmortem', () => {
   it('serves the signed page as HTML with every section and the chart, under a strict policy', async () => {
-    const res = await get(server.signedUrl(), { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' });
+    const res = await get(server.signedUrl(), {
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('cache-control')).toBe('private, no-store');
     expect(res.headers.get('vary')).toMatch(/accept/i);
     const sections = [...res.body.matchAll(/<section id="([a-z-]+)">\s*<h2>([^<]+)<\/h2>/g)].map((m) => m[2]);
-    expect(sections).toEqual(['Issue Summary', 'Timeline', 'Root Cause and Resolution', 'Corrective and Preventative Measures', 'Tasks', 'Metrics']);
+    expect(sections).toEqual([
+      'Issue Summary',
+      'Timeline',
+      'Root Cause and Resolution',
+      'Corrective and Preventative Measures',
+      'Tasks',
+      'Metrics',
+    ]);
     expect(res.body).toContain('<svg id="timeline-chart"');
     expect(res.body).toContain(`<h1>Postmortem: High request rate on web (INC-${server.incident.id})</h1>`);
     // The people's answers, read back from the stored resolve event.
@@ -130,13 +144,36 @@ describe('GET /incidents/:id/postmortem', () => {
 
   it('reads the people’s answers defensively: per answer, the latest resolve that gives it; mistyped ones ignored', async () => {
     const { id: _id, ...incident } = server.scenario.incident;
-    const reopened = await server.store.incidents.insert({ ...incident, groupKey: 'reopened', channelId: 'C0REOPENED', channelName: null, cardTs: null, announcement: null });
+    const reopened = await server.store.incidents.insert({
+      ...incident,
+      groupKey: 'reopened',
+      channelId: 'C0REOPENED',
+      channelName: null,
+      cardTs: null,
+      announcement: null,
+    });
     const firebreak = { kind: 'firebreak' } as const;
     const alice = { kind: 'user', id: 'U0ALICE', name: 'Alice' } as const;
     const append = (at: string, type: 'incident.resolved', data: Record<string, unknown>) =>
-      server.store.timeline.append({ incidentId: reopened.id, at: new Date(`2023-02-15T${at}:00.000Z`), type, actor: alice, data } as never);
-    await server.store.timeline.append({ incidentId: reopened.id, at: new Date('2023-02-15T11:30:00.000Z'), type: 'incident.declared', actor: firebreak, data: { title: 'x', severity: 'sev2', service: 'web', source: 'manual' } });
-    await append('12:00', 'incident.resolved', { summary: 'First time', rootCause: 'A full disk', followUps: 'not a list' });
+      server.store.timeline.append({
+        incidentId: reopened.id,
+        at: new Date(`2023-02-15T${at}:00.000Z`),
+        type,
+        actor: alice,
+        data,
+      } as never);
+    await server.store.timeline.append({
+      incidentId: reopened.id,
+      at: new Date('2023-02-15T11:30:00.000Z'),
+      type: 'incident.declared',
+      actor: firebreak,
+      data: { title: 'x', severity: 'sev2', service: 'web', source: 'manual' },
+    });
+    await append('12:00', 'incident.resolved', {
+      summary: 'First time',
+      rootCause: 'A full disk',
+      followUps: 'not a list',
+    });
     await append('13:00', 'incident.resolved', { summary: 'Second time', impact: 42, rootCause: '   ' });
     const res = await get(`${server.signedUrl({ incidentId: reopened.id })}&format=md`);
     expect(res.status).toBe(200);

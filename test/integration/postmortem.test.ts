@@ -12,7 +12,13 @@ let h: Harness;
 
 beforeEach(async () => {
   pd = await FakePagerDuty.start({ routingKey: ROUTING_KEY });
-  h = await startHarness({ env: { PAGERDUTY_ROUTING_KEY: ROUTING_KEY, PAGERDUTY_EVENTS_URL: pd.eventsUrl, PUBLIC_URL: 'http://firebreak.test' } });
+  h = await startHarness({
+    env: {
+      PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
+      PAGERDUTY_EVENTS_URL: pd.eventsUrl,
+      PUBLIC_URL: 'http://firebreak.test',
+    },
+  });
 });
 afterEach(async () => {
   await h.stop();
@@ -24,9 +30,19 @@ it('/incident resolve resolves PagerDuty, posts the postmortem file with its lin
   const channel = await eventually(() => h.slack.listChannels().find((c) => c.name.startsWith('inc-')), 'the channel');
   await eventually(() => pd.incidents().length === 1, 'the page');
   // Each answer comes once its change is stored: the note is on the timeline before the resolution.
-  await commandAnswer(h.slack, { command: '/incident', text: 'note added 20 web servers', userId: 'U0BOB', channelId: channel.id });
+  await commandAnswer(h.slack, {
+    command: '/incident',
+    text: 'note added 20 web servers',
+    userId: 'U0BOB',
+    channelId: channel.id,
+  });
 
-  const reply = await commandAnswer(h.slack, { command: '/incident', text: 'resolve traffic back to normal after scaling out', userId: 'U0ALICE', channelId: channel.id });
+  const reply = await commandAnswer(h.slack, {
+    command: '/incident',
+    text: 'resolve traffic back to normal after scaling out',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
   expect(reply.text).toContain('Resolved *INC-1*');
   await eventually(() => pd.incident('firebreak-inc-1')?.status === 'resolved', 'PagerDuty resolved');
 
@@ -35,12 +51,24 @@ it('/incident resolve resolves PagerDuty, posts the postmortem file with its lin
   expect(file.content).toContain('## Issue Summary');
   expect(file.content).toContain('traffic back to normal after scaling out');
   expect(file.content).toContain('_To be filled in: impact_');
-  const message = await eventually(() => h.slack.messages(channel.id).find((m) => m.text.includes('Postmortem draft for INC-1')), 'the message with the link');
+  const message = await eventually(
+    () => h.slack.messages(channel.id).find((m) => m.text.includes('Postmortem draft for INC-1')),
+    'the message with the link',
+  );
   const link = /<(http:\/\/firebreak\.test[^|>]+)\|/.exec(message.text)?.[1];
   expect(link).toBeDefined();
-  const drafted = await eventually(async () => (await h.firebreak.store.timeline.list(1)).find((e) => e.type === 'postmortem.drafted'), 'the postmortem.drafted event');
+  const drafted = await eventually(
+    async () => (await h.firebreak.store.timeline.list(1)).find((e) => e.type === 'postmortem.drafted'),
+    'the postmortem.drafted event',
+  );
   expect(drafted.data).toEqual({ url: link });
-  await eventually(() => h.slack.messages(channel.id).some((m) => m.pinned && JSON.stringify(m.blocks).includes('open the page for managers')), 'the card linking the draft');
+  await eventually(
+    () =>
+      h.slack
+        .messages(channel.id)
+        .some((m) => m.pinned && JSON.stringify(m.blocks).includes('open the page for managers')),
+    'the card linking the draft',
+  );
 
   const path = link!.replace('http://firebreak.test', '');
   const page = await fetch(`${h.firebreak.url}${path}`);
@@ -68,5 +96,8 @@ it('/incident postmortem drafts it again at any time, each a postmortem.drafted 
   await h.slack.slashCommand({ command: '/incident', text: 'postmortem', userId: 'U0ALICE', channelId: channel.id });
   await eventually(() => h.slack.files(channel.id).length === 2, 'the second draft');
   // The event is recorded just after the upload: wait for it rather than race it.
-  await eventually(async () => (await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'postmortem.drafted').length === 2, 'two postmortem.drafted events');
+  await eventually(
+    async () => (await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'postmortem.drafted').length === 2,
+    'two postmortem.drafted events',
+  );
 });

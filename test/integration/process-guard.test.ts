@@ -36,7 +36,9 @@ async function signedPost(url: string, body: string, contentType: string): Promi
 }
 
 async function stillTakesAlerts(p: FirebreakProcess): Promise<void> {
-  const accepted = await postJson(`${p.url}/alerts/alertmanager`, alertmanagerPayload(), { authorization: `Bearer ${ALERT_TOKEN}` });
+  const accepted = await postJson(`${p.url}/alerts/alertmanager`, alertmanagerPayload(), {
+    authorization: `Bearer ${ALERT_TOKEN}`,
+  });
   expect(accepted.status).toBe(202);
   expect(p.child.exitCode).toBeNull();
   await eventually(() => slack.listChannels().some((c) => c.name.startsWith('inc-')), 'the incident channel');
@@ -58,9 +60,16 @@ it('an unhandled rejection and an uncaught exception are logged without secrets;
     `setTimeout(() => { Promise.reject(new Error('injected rejection, token ${BOT_TOKEN}')); }, 1500);`,
     "setTimeout(() => { throw new Error('injected exception'); }, 1700);",
   ].join('');
-  running = await spawnFirebreak({ ...testEnv(slack, dir), LOG_LEVEL: 'info' }, { nodeArgs: ['--import', `data:text/javascript,${encodeURIComponent(bug)}`] });
+  running = await spawnFirebreak(
+    { ...testEnv(slack, dir), LOG_LEVEL: 'info' },
+    { nodeArgs: ['--import', `data:text/javascript,${encodeURIComponent(bug)}`] },
+  );
   const p = running;
-  await eventually(() => p.logs.some((l) => String(l.err).startsWith('injected exception')), 'the exception to be logged', 10_000);
+  await eventually(
+    () => p.logs.some((l) => String(l.err).startsWith('injected exception')),
+    'the exception to be logged',
+    10_000,
+  );
   const rejection = p.logs.find((l) => String(l.err).startsWith('injected rejection'));
   expect(rejection).toMatchObject({ level: 'error', msg: expect.stringContaining('keeps serving') });
   expect(JSON.stringify(p.logs) + p.stderr()).not.toContain(BOT_TOKEN);

@@ -40,14 +40,25 @@ const readyzWhen = (what: string, test: (answer: ReadyAnswer) => boolean) =>
 it('calls auth.test once at start, not before every request Bolt handles', async () => {
   h = await startHarness({ slack });
   for (let i = 0; i < 5; i++) {
-    const reply = await h.slack.slashCommand({ command: '/incident', text: 'help', userId: 'U0ALICE', channelId: 'C0GENERAL' });
+    const reply = await h.slack.slashCommand({
+      command: '/incident',
+      text: 'help',
+      userId: 'U0ALICE',
+      channelId: 'C0GENERAL',
+    });
     expect(reply.status).toBe(200);
   }
   await h.postAlert('alertmanager', alertmanagerPayload());
-  const channel = await eventually(() => slack.listChannels().find((c) => c.name.startsWith('inc-')), 'the incident channel');
+  const channel = await eventually(
+    () => slack.listChannels().find((c) => c.name.startsWith('inc-')),
+    'the incident channel',
+  );
   await eventually(() => slack.messages(channel.id).some((m) => m.pinned), 'the card');
   expect(slack.calls('auth.test')).toHaveLength(1);
-  expect(await readyz()).toMatchObject({ status: 200, body: { status: 'ready', checks: { store: 'ok', slack: 'ok', outbox: 'ok' } } });
+  expect(await readyz()).toMatchObject({
+    status: 200,
+    body: { status: 'ready', checks: { store: 'ok', slack: 'ok', outbox: 'ok' } },
+  });
 });
 
 it('starts while Slack is down, not ready, and becomes ready when a probe gets through', async () => {
@@ -81,19 +92,22 @@ it('answers 503 while Slack answers 503 to every call, and 200 again once it rec
   await eventually(() => slack.listChannels().find((c) => c.name.startsWith('inc-')), 'the incident channel');
 });
 
-it.each(['invalid_auth', 'token_revoked', 'account_inactive'])('answers 503 naming the refused token (%s), never the token itself, and recovers', async (error) => {
-  h = await startHarness({ slack, slackProbeMs: 100 });
-  expect((await readyz()).status).toBe(200);
-  slack.fail('*', { error, times: 1000 });
-  await h.postAlert('alertmanager', alertmanagerPayload());
-  const refused = await readyzWhen('/readyz to see the token refused', (a) => a.status === 503);
-  expect(refused.body.checks.slack).toContain(`Slack refused the bot token (${error})`);
-  expect(refused.body.checks.slack).toContain('SLACK_BOT_TOKEN');
-  expect(refused.text).not.toContain(BOT_TOKEN);
+it.each(['invalid_auth', 'token_revoked', 'account_inactive'])(
+  'answers 503 naming the refused token (%s), never the token itself, and recovers',
+  async (error) => {
+    h = await startHarness({ slack, slackProbeMs: 100 });
+    expect((await readyz()).status).toBe(200);
+    slack.fail('*', { error, times: 1000 });
+    await h.postAlert('alertmanager', alertmanagerPayload());
+    const refused = await readyzWhen('/readyz to see the token refused', (a) => a.status === 503);
+    expect(refused.body.checks.slack).toContain(`Slack refused the bot token (${error})`);
+    expect(refused.body.checks.slack).toContain('SLACK_BOT_TOKEN');
+    expect(refused.text).not.toContain(BOT_TOKEN);
 
-  slack.clearFailures();
-  await readyzWhen('/readyz to answer 200', (a) => a.status === 200);
-});
+    slack.clearFailures();
+    await readyzWhen('/readyz to answer 200', (a) => a.status === 200);
+  },
+);
 
 it('answers 503 naming the outbox when a job is overdue by more than a minute', async () => {
   const clock = adjustableClock();

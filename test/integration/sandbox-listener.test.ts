@@ -7,8 +7,20 @@ jest.setTimeout(60_000);
 const scratch = scratchProcesses('sandbox-listener');
 
 function start(env: Record<string, string>): Promise<FirebreakProcess> {
-  const started = spawnFirebreak({ PORT: '0', DATABASE_URL: `sqlite:${join(scratch.dir, 'f.db')}`, FIREBREAK_SANDBOX_DIR: scratch.dir, LOG_LEVEL: 'info', ...env }, { cwd: scratch.dir });
-  void started.then((p) => scratch.track(p), () => undefined);
+  const started = spawnFirebreak(
+    {
+      PORT: '0',
+      DATABASE_URL: `sqlite:${join(scratch.dir, 'f.db')}`,
+      FIREBREAK_SANDBOX_DIR: scratch.dir,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    { cwd: scratch.dir },
+  );
+  void started.then(
+    (p) => scratch.track(p),
+    () => undefined,
+  );
   return started;
 }
 

@@ -34,7 +34,12 @@ beforeEach(async () => {
   cloud = await FakeCloud.start({ launchSeconds: 0.3 });
   const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
   ec2 = new EC2Client({ region: 'us-east-1', endpoint: cloud.ec2Url, credentials, maxAttempts: 1 });
-  autoScaling = new AutoScalingClient({ region: 'us-east-1', endpoint: cloud.autoScalingUrl, credentials, maxAttempts: 1 });
+  autoScaling = new AutoScalingClient({
+    region: 'us-east-1',
+    endpoint: cloud.autoScalingUrl,
+    credentials,
+    maxAttempts: 1,
+  });
   h = await startHarness({ policy: POLICY, aws: { ec2, autoScaling } });
 });
 afterEach(async () => {
@@ -47,8 +52,14 @@ afterEach(async () => {
 /** An incident whose card shows web's capacity: the card's own capacity read is over before we count. */
 async function incidentWithCard() {
   await h.postAlert('alertmanager', alertmanagerPayload());
-  const channel = await eventually(() => h.slack.listChannels().find((c) => c.name.startsWith('inc-')), 'the incident channel');
-  const card = await eventually(() => h.slack.messages(channel.id).find((m) => m.pinned && JSON.stringify(m.blocks).includes('*web*: 0 running')), 'the card with web’s capacity');
+  const channel = await eventually(
+    () => h.slack.listChannels().find((c) => c.name.startsWith('inc-')),
+    'the incident channel',
+  );
+  const card = await eventually(
+    () => h.slack.messages(channel.id).find((m) => m.pinned && JSON.stringify(m.blocks).includes('*web*: 0 running')),
+    'the card with web’s capacity',
+  );
   await eventually(async () => (await h.firebreak.store.outbox.depth()) === 0, 'the outbox to drain');
   return { channel, card };
 }
@@ -56,7 +67,10 @@ async function incidentWithCard() {
 async function commandReply(channelId: string, text: string, userId: string): Promise<string> {
   const before = h.slack.responses.length;
   await h.slack.slashCommand({ command: '/scale', text, userId, channelId });
-  const body = await eventually(() => h.slack.responses[before]?.body as { text: string } | undefined, `the answer to /scale ${text}`);
+  const body = await eventually(
+    () => h.slack.responses[before]?.body as { text: string } | undefined,
+    `the answer to /scale ${text}`,
+  );
   return body.text;
 }
 
@@ -71,7 +85,9 @@ async function joinChannel(channelId: string, userId: string): Promise<void> {
 }
 
 async function refusedRules(): Promise<string[]> {
-  return (await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'scale.refused').map((e) => (e.data as { rule: string }).rule);
+  return (await h.firebreak.store.timeline.list(1))
+    .filter((e) => e.type === 'scale.refused')
+    .map((e) => (e.data as { rule: string }).rule);
 }
 
 it('someone outside allowedUserGroups is refused before any AWS call: /scale, the card button and the Scale… form', async () => {
@@ -79,11 +95,21 @@ it('someone outside allowedUserGroups is refused before any AWS call: /scale, th
   await joinChannel(channel.id, 'U0CAROL'); // she reads the channel, so the form's answer can reach her there
   const awsCalls = cloud.calls().length;
 
-  expect(await commandReply(channel.id, 'web +2', 'U0CAROL')).toContain('scaling web is limited to members of @oncall-web');
+  expect(await commandReply(channel.id, 'web +2', 'U0CAROL')).toContain(
+    'scaling web is limited to members of @oncall-web',
+  );
 
   const responses = h.slack.responses.length;
-  await h.slack.clickButton({ userId: 'U0CAROL', channelId: channel.id, messageTs: card.ts, actionId: 'scale_out:web:4' });
-  const clicked = await eventually(() => h.slack.responses[responses]?.body as { text: string } | undefined, 'the answer to the click');
+  await h.slack.clickButton({
+    userId: 'U0CAROL',
+    channelId: channel.id,
+    messageTs: card.ts,
+    actionId: 'scale_out:web:4',
+  });
+  const clicked = await eventually(
+    () => h.slack.responses[responses]?.body as { text: string } | undefined,
+    'the answer to the click',
+  );
   expect(clicked.text).toContain('scaling web is limited to members of @oncall-web');
 
   await h.slack.clickButton({ userId: 'U0CAROL', channelId: channel.id, messageTs: card.ts, actionId: 'scale_custom' });
@@ -93,12 +119,20 @@ it('someone outside allowedUserGroups is refused before any AWS call: /scale, th
     userId: 'U0CAROL',
     callbackId: VIEWS.scaleCustom,
     values: {
-      [SCALE_FIELDS.target.block]: { [SCALE_FIELDS.target.action]: { type: 'static_select', selected_option: { value: 'web' } } },
+      [SCALE_FIELDS.target.block]: {
+        [SCALE_FIELDS.target.action]: { type: 'static_select', selected_option: { value: 'web' } },
+      },
       [SCALE_FIELDS.amount.block]: { [SCALE_FIELDS.amount.action]: { type: 'plain_text_input', value: '+3' } },
       [SCALE_FIELDS.reason.block]: { [SCALE_FIELDS.reason.action]: { type: 'plain_text_input', value: 'flash sale' } },
     },
   });
-  const answered = await eventually(() => h.slack.ephemerals.slice(ephemerals).find((e) => e.user === 'U0CAROL' && e.text.includes('limited to members of @oncall-web')), 'the answer to the form');
+  const answered = await eventually(
+    () =>
+      h.slack.ephemerals
+        .slice(ephemerals)
+        .find((e) => e.user === 'U0CAROL' && e.text.includes('limited to members of @oncall-web')),
+    'the answer to the form',
+  );
   expect(answered.channel).toBe(channel.id);
 
   expect(cloud.calls().slice(awsCalls)).toEqual([]);
@@ -108,15 +142,23 @@ it('someone outside allowedUserGroups is refused before any AWS call: /scale, th
 it('max step (on a relative change), one active operation and cooldown refuse before any AWS call', async () => {
   const { channel } = await incidentWithCard();
   let awsCalls = cloud.calls().length;
-  expect(await commandReply(channel.id, 'web +7', 'U0ALICE')).toContain('one request may add at most 6 instances to web (max step); asked for +7');
+  expect(await commandReply(channel.id, 'web +7', 'U0ALICE')).toContain(
+    'one request may add at most 6 instances to web (max step); asked for +7',
+  );
   expect(cloud.calls().slice(awsCalls)).toEqual([]);
 
   expect(await commandReply(channel.id, 'web +2', 'U0ALICE')).toContain('web');
-  await eventually(async () => (await h.firebreak.store.scaleOperations.latestForTarget('web'))?.status === 'completed', 'web at 2', 15_000);
+  await eventually(
+    async () => (await h.firebreak.store.scaleOperations.latestForTarget('web'))?.status === 'completed',
+    'web at 2',
+    15_000,
+  );
   await eventually(async () => (await h.firebreak.store.outbox.depth()) === 0, 'the outbox to drain');
 
   awsCalls = cloud.calls().length;
-  expect(await commandReply(channel.id, 'web +2', 'U0BOB')).toMatch(/web was scaled \d+ s ago; wait \d+ s more \(cooldown 600 s\)/);
+  expect(await commandReply(channel.id, 'web +2', 'U0BOB')).toMatch(
+    /web was scaled \d+ s ago; wait \d+ s more \(cooldown 600 s\)/,
+  );
   expect(cloud.calls().slice(awsCalls)).toEqual([]);
   expect(await refusedRules()).toEqual(['max_step', 'cooldown']);
 });
@@ -125,5 +167,10 @@ it('someone allowed is still told about rules that need the capacity, after read
   const { channel } = await incidentWithCard();
   const awsCalls = cloud.calls().length;
   expect(await commandReply(channel.id, 'web 13', 'U0ALICE')).toContain('web can grow to at most 12 instances');
-  expect(cloud.calls().slice(awsCalls).map((c) => c.action)).toEqual(['DescribeInstances']);
+  expect(
+    cloud
+      .calls()
+      .slice(awsCalls)
+      .map((c) => c.action),
+  ).toEqual(['DescribeInstances']);
 });

@@ -49,7 +49,12 @@ beforeEach(async () => {
   cloud = await FakeCloud.start({ launchSeconds: slowLaunch ? 60 : 0.3 });
   const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
   ec2 = new EC2Client({ region: 'us-east-1', endpoint: cloud.ec2Url, credentials, maxAttempts: 1 });
-  autoScaling = new AutoScalingClient({ region: 'us-east-1', endpoint: cloud.autoScalingUrl, credentials, maxAttempts: 1 });
+  autoScaling = new AutoScalingClient({
+    region: 'us-east-1',
+    endpoint: cloud.autoScalingUrl,
+    credentials,
+    maxAttempts: 1,
+  });
   h = await startHarness({ policy: POLICY, aws: { ec2, autoScaling } });
 });
 afterEach(async () => {
@@ -61,24 +66,43 @@ afterEach(async () => {
 
 async function incidentWithCard() {
   await h.postAlert('alertmanager', alertmanagerPayload());
-  const channel = await eventually(() => h.slack.listChannels().find((c) => c.name.startsWith('inc-')), 'the incident channel');
-  const card = await eventually(() => h.slack.messages(channel.id).find((m) => m.pinned && JSON.stringify(m.blocks).includes('Scale out +4')), 'the card with its scale button');
+  const channel = await eventually(
+    () => h.slack.listChannels().find((c) => c.name.startsWith('inc-')),
+    'the incident channel',
+  );
+  const card = await eventually(
+    () => h.slack.messages(channel.id).find((m) => m.pinned && JSON.stringify(m.blocks).includes('Scale out +4')),
+    'the card with its scale button',
+  );
   return { channel, card };
 }
 
 const runInstances = () => cloud.calls('RunInstances').filter((c) => c.status === 200);
 const card = (channelId: string, includes: string) =>
-  eventually(() => h.slack.messages(channelId).find((m) => m.pinned && JSON.stringify(m.blocks).includes(includes)), `the card to show ${includes}`, 15_000);
+  eventually(
+    () => h.slack.messages(channelId).find((m) => m.pinned && JSON.stringify(m.blocks).includes(includes)),
+    `the card to show ${includes}`,
+    15_000,
+  );
 
 it('a signed "Scale out +4" click launches 4 instances from the launch template, once, and the card follows capacity', async () => {
   const { channel, card: pinned } = await incidentWithCard();
   expect(JSON.stringify(pinned.blocks)).toContain('*web*: 0 running');
-  const click = await h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4' });
+  const click = await h.slack.clickButton({
+    userId: 'U0ALICE',
+    channelId: channel.id,
+    messageTs: pinned.ts,
+    actionId: 'scale_out:web:4',
+  });
   expect(click.status).toBe(200);
   await eventually(() => runInstances().length === 1, 'RunInstances');
   const call = runInstances()[0]!;
-  expect(call.params).toMatchObject({ 'LaunchTemplate.LaunchTemplateId': 'lt-0web00000000000', MinCount: '4', MaxCount: '4' });
-  expect(call.params['ClientToken']).toMatch(/^fb-scale-inc-1-web/);
+  expect(call.params).toMatchObject({
+    'LaunchTemplate.LaunchTemplateId': 'lt-0web00000000000',
+    MinCount: '4',
+    MaxCount: '4',
+  });
+  expect(call.params.ClientToken).toMatch(/^fb-scale-inc-1-web/);
 
   await card(channel.id, 'web is at 4 instances');
   const types = (await h.firebreak.store.timeline.list(1)).map((e) => e.type);
@@ -89,7 +113,13 @@ it('a signed "Scale out +4" click launches 4 instances from the launch template,
 
 it('the same click delivered twice (a Slack retry) launches once', async () => {
   const { channel, card: pinned } = await incidentWithCard();
-  const body = { userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4', actionTs: '1700000000.000100' };
+  const body = {
+    userId: 'U0ALICE',
+    channelId: channel.id,
+    messageTs: pinned.ts,
+    actionId: 'scale_out:web:4',
+    actionTs: '1700000000.000100',
+  };
   await h.slack.clickButton(body);
   await h.slack.clickButton(body);
   await eventually(() => runInstances().length === 1, 'RunInstances');
@@ -101,8 +131,18 @@ it('the same click delivered twice (a Slack retry) launches once', async () => {
 it('a double click while the first is running is refused as in progress, with no second launch', async () => {
   const { channel, card: pinned } = await incidentWithCard();
   await Promise.all([
-    h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4' }),
-    h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4' }),
+    h.slack.clickButton({
+      userId: 'U0ALICE',
+      channelId: channel.id,
+      messageTs: pinned.ts,
+      actionId: 'scale_out:web:4',
+    }),
+    h.slack.clickButton({
+      userId: 'U0ALICE',
+      channelId: channel.id,
+      messageTs: pinned.ts,
+      actionId: 'scale_out:web:4',
+    }),
   ]);
   await eventually(() => runInstances().length === 1, 'RunInstances');
   const refusedNow = () => h.slack.responses.filter((r) => JSON.stringify(r.body).includes('being scaled right now'));
@@ -118,7 +158,10 @@ it('guardrails refuse before any AWS call, naming the rule and the numbers', asy
   const reply = async (text: string, userId = 'U0CAROL') => {
     const before = h.slack.responses.length;
     await h.slack.slashCommand({ command: '/scale', text, userId, channelId: channel.id });
-    return eventually(() => h.slack.responses[before]?.body as { text: string } | undefined, `the answer to /scale ${text}`);
+    return eventually(
+      () => h.slack.responses[before]?.body as { text: string } | undefined,
+      `the answer to /scale ${text}`,
+    );
   };
   expect((await reply('web +8')).text).toContain('at most 6 instances to web (max step)');
   expect((await reply('web 13')).text).toContain('at most 12 instances');
@@ -132,46 +175,88 @@ it('guardrails refuse before any AWS call, naming the rule and the numbers', asy
 
 it('cooldown: a second change within the cooldown is refused', async () => {
   const { channel } = await incidentWithCard();
-  await h.slack.slashCommand({ command: '/scale', text: 'web-asg +2 flash sale', userId: 'U0ALICE', channelId: channel.id });
+  await h.slack.slashCommand({
+    command: '/scale',
+    text: 'web-asg +2 flash sale',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
   await eventually(() => cloud.calls('SetDesiredCapacity').length === 1, 'SetDesiredCapacity');
-  expect(cloud.calls('SetDesiredCapacity')[0]!.params).toMatchObject({ AutoScalingGroupName: 'web-prod-asg', DesiredCapacity: '6' });
-  await eventually(async () => (await h.firebreak.store.timeline.list(1)).some((e) => e.type === 'scale.completed'), 'the group at 6', 15_000);
+  expect(cloud.calls('SetDesiredCapacity')[0]!.params).toMatchObject({
+    AutoScalingGroupName: 'web-prod-asg',
+    DesiredCapacity: '6',
+  });
+  await eventually(
+    async () => (await h.firebreak.store.timeline.list(1)).some((e) => e.type === 'scale.completed'),
+    'the group at 6',
+    15_000,
+  );
   await h.slack.slashCommand({ command: '/scale', text: 'web-asg +2', userId: 'U0ALICE', channelId: channel.id });
-  const answer = await eventually(() => h.slack.responses.find((r) => JSON.stringify(r.body).includes('cooldown')), 'the cooldown refusal');
+  const answer = await eventually(
+    () => h.slack.responses.find((r) => JSON.stringify(r.body).includes('cooldown')),
+    'the cooldown refusal',
+  );
   expect(JSON.stringify(answer.body)).toMatch(/wait \d+ s more \(cooldown 600 s\)/);
   expect(cloud.calls('SetDesiredCapacity')).toHaveLength(1);
 });
 
 it('AWS refusing the launch (InsufficientInstanceCapacity) is scale.failed on the card, with AWS’s reason', async () => {
   const { channel, card: pinned } = await incidentWithCard();
-  cloud.fail('RunInstances', { code: 'InsufficientInstanceCapacity', status: 400, message: 'We currently do not have sufficient m5.large capacity in the Availability Zone you requested.', times: 5 });
-  await h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4' });
+  cloud.fail('RunInstances', {
+    code: 'InsufficientInstanceCapacity',
+    status: 400,
+    message: 'We currently do not have sufficient m5.large capacity in the Availability Zone you requested.',
+    times: 5,
+  });
+  await h.slack.clickButton({
+    userId: 'U0ALICE',
+    channelId: channel.id,
+    messageTs: pinned.ts,
+    actionId: 'scale_out:web:4',
+  });
   await card(channel.id, 'InsufficientInstanceCapacity');
   const failed = (await h.firebreak.store.timeline.list(1)).find((e) => e.type === 'scale.failed');
   expect(JSON.stringify(failed?.data)).toContain('sufficient m5.large capacity');
-  expect(cloud.instances({ state: 'running' }).length + cloud.instances({ state: 'pending' }).length).toBe(4 /* the preset group's */);
+  expect(cloud.instances({ state: 'running' }).length + cloud.instances({ state: 'pending' }).length).toBe(
+    4 /* the preset group's */,
+  );
 });
 
 it('dry run asks AWS and launches nothing', async () => {
   const { channel } = await incidentWithCard();
   await h.slack.slashCommand({ command: '/scale', text: 'canary +2', userId: 'U0ALICE', channelId: channel.id });
-  await eventually(async () => (await h.firebreak.store.timeline.list(1)).some((e) => e.type === 'scale.completed' && (e.data as { dryRun?: boolean }).dryRun), 'the dry run');
-  expect(cloud.calls('RunInstances')[0]?.params['DryRun']).toBe('true');
+  await eventually(
+    async () =>
+      (await h.firebreak.store.timeline.list(1)).some(
+        (e) => e.type === 'scale.completed' && (e.data as { dryRun?: boolean }).dryRun,
+      ),
+    'the dry run',
+  );
+  expect(cloud.calls('RunInstances')[0]?.params.DryRun).toBe('true');
   expect(cloud.instances({ state: 'pending' })).toHaveLength(0);
 });
 
 it('scale-in terminates only the instances Firebreak launched', async () => {
   const { channel, card: pinned } = await incidentWithCard();
-  await h.slack.clickButton({ userId: 'U0ALICE', channelId: channel.id, messageTs: pinned.ts, actionId: 'scale_out:web:4' });
+  await h.slack.clickButton({
+    userId: 'U0ALICE',
+    channelId: channel.id,
+    messageTs: pinned.ts,
+    actionId: 'scale_out:web:4',
+  });
   await card(channel.id, 'web is at 4 instances');
   const ours = runInstances().length;
   expect(ours).toBe(1);
   await h.slack.slashCommand({ command: '/scale', text: 'web -2', userId: 'U0ALICE', channelId: channel.id });
   await eventually(() => cloud.calls('TerminateInstances').length === 1, 'TerminateInstances');
-  const terminated = Object.entries(cloud.calls('TerminateInstances')[0]!.params).filter(([k]) => k.startsWith('InstanceId.')).map(([, v]) => v);
+  const terminated = Object.entries(cloud.calls('TerminateInstances')[0]!.params)
+    .filter(([k]) => k.startsWith('InstanceId.'))
+    .map(([, v]) => v);
   expect(terminated).toHaveLength(2);
   const group = cloud.group('web-prod-asg');
-  const groupIds = new Set((group?.instances ?? []).map((i: { id?: string; instanceId?: string }) => i.id ?? i.instanceId));
+  const groupIds = new Set(
+    (group?.instances ?? []).map((i: { id?: string; instanceId?: string }) => i.id ?? i.instanceId),
+  );
   for (const id of terminated) expect(groupIds.has(id)).toBe(false);
   await card(channel.id, 'web is at 2 instances');
 });
@@ -179,16 +264,34 @@ it('scale-in terminates only the instances Firebreak launched', async () => {
 it('/scale with bad input answers with the usage, only to the user', async () => {
   const { channel } = await incidentWithCard();
   const before = h.slack.responses.length;
-  const reply = await h.slack.slashCommand({ command: '/scale', text: 'web lots', userId: 'U0ALICE', channelId: channel.id });
+  const reply = await h.slack.slashCommand({
+    command: '/scale',
+    text: 'web lots',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
   expect(reply.status).toBe(200);
-  const answer = await eventually(() => h.slack.responses[before]?.body as { text: string; response_type: string } | undefined, 'the answer');
+  const answer = await eventually(
+    () => h.slack.responses[before]?.body as { text: string; response_type: string } | undefined,
+    'the answer',
+  );
   expect(answer.response_type).toBe('ephemeral');
   expect(answer.text).toContain('"lots" is not a number of instances');
   expect(answer.text).toContain('/scale <target> <+N|-N|N> [reason]');
-  const targets = await h.slack.slashCommand({ command: '/scale', text: 'targets', userId: 'U0ALICE', channelId: channel.id });
+  const targets = await h.slack.slashCommand({
+    command: '/scale',
+    text: 'targets',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
   expect(targets.body.text).toContain('*web-asg* — Auto Scaling group web-prod-asg; 2–20 instances');
   // `/scale help` is help, not a complaint: every form, answered in the acknowledgement.
-  const help = await h.slack.slashCommand({ command: '/scale', text: 'help', userId: 'U0ALICE', channelId: channel.id });
+  const help = await h.slack.slashCommand({
+    command: '/scale',
+    text: 'help',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
   expect(help.body).toMatchObject({ response_type: 'ephemeral' });
   expect(help.body.text).not.toContain(':warning:');
   for (const { form } of SCALE_FORMS) expect(help.body.text).toContain(form);

@@ -16,7 +16,11 @@ afterEach(async () => {
 
 it('never lets a rolling minute see more than the tier, and says when the next call may go', async () => {
   let now = Date.UTC(2026, 11, 1, 12, 0, 0);
-  const budget = storedSlackBudget({ budgets: store.rateBudgets, clock: { now: () => new Date(now) }, callsPerMinute: { 'conversations.create': 20 } });
+  const budget = storedSlackBudget({
+    budgets: store.rateBudgets,
+    clock: { now: () => new Date(now) },
+    callsPerMinute: { 'conversations.create': 20 },
+  });
   const granted: number[] = [];
   // A caller that tries every 100 ms for three minutes, as a storm of waiting channels would.
   for (let step = 0; step < 1800; step++, now += 100) {
@@ -29,7 +33,8 @@ it('never lets a rolling minute see more than the tier, and says when the next c
     }
   }
   let busiestMinute = 0;
-  for (const start of granted) busiestMinute = Math.max(busiestMinute, granted.filter((t) => t >= start && t < start + 60_000).length);
+  for (const start of granted)
+    busiestMinute = Math.max(busiestMinute, granted.filter((t) => t >= start && t < start + 60_000).length);
   expect(busiestMinute).toBeLessThanOrEqual(20);
   // It still uses the tier: at least the burst at once, and close to the full rate over three minutes.
   expect(granted.filter((t) => t < (granted[0] as number) + 300)).toHaveLength(3);
@@ -38,7 +43,7 @@ it('never lets a rolling minute see more than the tier, and says when the next c
   await expect(budget.take('chat.postMessage')).resolves.toBeUndefined();
 });
 
-it("holds a method for every replica when Slack answers 429, and gives back a call Slack never took", async () => {
+it('holds a method for every replica when Slack answers 429, and gives back a call Slack never took', async () => {
   let now = Date.UTC(2026, 11, 1, 12, 0, 0);
   const clock = { now: () => new Date(now) };
   const limits = { callsPerMinute: { 'conversations.create': 60 } };
@@ -72,10 +77,16 @@ it("holds a method for every replica when Slack answers 429, and gives back a ca
 
 it('grants every call a full budget holds when many are asked at once, none refused for asking together', async () => {
   const now = Date.UTC(2026, 11, 1, 12, 0, 0);
-  const budget = storedSlackBudget({ budgets: store.rateBudgets, clock: { now: () => new Date(now) }, callsPerMinute: { 'conversations.create': 900 } });
+  const budget = storedSlackBudget({
+    budgets: store.rateBudgets,
+    clock: { now: () => new Date(now) },
+    callsPerMinute: { 'conversations.create': 900 },
+  });
   await budget.take('conversations.create'); // the bucket exists and holds a burst of 150, less this one
   // Slack is back after an outage: a hundred waiting channels ask at once.
   const outcomes = await Promise.allSettled(Array.from({ length: 100 }, () => budget.take('conversations.create')));
-  const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
+  const refused = outcomes
+    .filter((o) => o.status === 'rejected')
+    .map((o) => String((o as PromiseRejectedResult).reason));
   expect(refused).toEqual([]);
 });

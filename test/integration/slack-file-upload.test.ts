@@ -36,7 +36,12 @@ let observed: Array<[string, string]>;
 
 beforeEach(async () => {
   slack = await FakeSlack.start({ botToken: TOKEN });
-  const client = new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quietLogger });
+  const client = new WebClient(TOKEN, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: quietLogger,
+  });
   observed = [];
   const observer: SlackCallObserver = { called: (method, _seconds, outcome) => observed.push([method, outcome]) };
   chat = createSlackChat(client, { observer });
@@ -67,13 +72,27 @@ it('shares the file in a channel the bot created: the content is stored and the 
   expect(fileId).toMatch(/^F0[A-Z0-9]+$/);
   const [message] = slack.messages(channel.id);
   expect(slack.files(channel.id)).toEqual([
-    { id: fileId, name: 'INC-12-postmortem.md', title: 'Postmortem draft — INC-12: checkout errors', content: POSTMORTEM, channel: channel.id, ts: message?.ts },
+    {
+      id: fileId,
+      name: 'INC-12-postmortem.md',
+      title: 'Postmortem draft — INC-12: checkout errors',
+      content: POSTMORTEM,
+      channel: channel.id,
+      ts: message?.ts,
+    },
   ]);
   expect(slack.messages(channel.id)).toEqual([
     expect.objectContaining({
       user: slack.auth().botUserId,
       text: ':memo: Postmortem draft for INC-12 (resolved).',
-      files: [expect.objectContaining({ id: fileId, name: 'INC-12-postmortem.md', mimetype: 'text/markdown', size: Buffer.byteLength(POSTMORTEM) })],
+      files: [
+        expect.objectContaining({
+          id: fileId,
+          name: 'INC-12-postmortem.md',
+          mimetype: 'text/markdown',
+          size: Buffer.byteLength(POSTMORTEM),
+        }),
+      ],
     }),
   ]);
   expect(observed).toEqual([
@@ -84,14 +103,30 @@ it('shares the file in a channel the bot created: the content is stored and the 
 
 it('without a comment the file is still shared, as a message with no text', async () => {
   const channel = await chat.createChannel('inc-13-quiet');
-  const { fileId } = await chat.uploadFile(channel.id, { filename: 'INC-13-postmortem.md', title: 'INC-13', content: '# INC-13\n' });
-  expect(slack.messages(channel.id)).toEqual([expect.objectContaining({ text: '', files: [expect.objectContaining({ id: fileId })] })]);
+  const { fileId } = await chat.uploadFile(channel.id, {
+    filename: 'INC-13-postmortem.md',
+    title: 'INC-13',
+    content: '# INC-13\n',
+  });
+  expect(slack.messages(channel.id)).toEqual([
+    expect.objectContaining({ text: '', files: [expect.objectContaining({ id: fileId })] }),
+  ]);
 });
 
 it('a channel the bot is not in: CHAT_NOT_IN_CHANNEL, naming the step; nothing is shared', async () => {
-  const error = await chatError(chat.uploadFile('C0GENERAL', { filename: 'INC-14-postmortem.md', title: 'INC-14', content: '# INC-14\n', comment: 'x' }));
+  const error = await chatError(
+    chat.uploadFile('C0GENERAL', {
+      filename: 'INC-14-postmortem.md',
+      title: 'INC-14',
+      content: '# INC-14\n',
+      comment: 'x',
+    }),
+  );
   expect(error.code).toBe('CHAT_NOT_IN_CHANNEL');
-  expect(error.details).toMatchObject({ providerError: 'not_in_channel', step: expect.stringContaining('INC-14-postmortem.md') });
+  expect(error.details).toMatchObject({
+    providerError: 'not_in_channel',
+    step: expect.stringContaining('INC-14-postmortem.md'),
+  });
   expect(error.retryable).toBe(false);
   expect(slack.messages('C0GENERAL')).toEqual([]);
   expect(slack.files()).toEqual([]);

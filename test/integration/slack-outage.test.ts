@@ -30,7 +30,11 @@ it('Slack answering 429 three times: the card still arrives once, after Retry-Af
 
   const channel = await eventually(() => incidentChannels()[0], 'the incident channel');
   await eventually(() => h.slack.messages(channel.id).some((m) => m.pinned), 'the pinned card', 20_000);
-  await eventually(() => h.slack.messages(h.slack.channelByName('incidents')!.id).length === 1, 'the announcement', 20_000);
+  await eventually(
+    () => h.slack.messages(h.slack.channelByName('incidents')!.id).length === 1,
+    'the announcement',
+    20_000,
+  );
   await new Promise((r) => setTimeout(r, 500));
 
   const botMessages = h.slack.messages(channel.id).filter((m) => m.user === h.slack.auth().botUserId);
@@ -67,7 +71,11 @@ it('a storm of repeats is coalesced: the card never changes faster than one edit
   for (let i = 0; i < 60; i += 1) {
     await h.postAlert('alertmanager', { ...alertmanagerPayload(), commonAnnotations: { repeat: String(i) } });
   }
-  await eventually(() => JSON.stringify(h.slack.messages(channel.id).find((m) => m.pinned)?.blocks ?? '').includes('×61'), 'the card to count all 61', 20_000);
+  await eventually(
+    () => JSON.stringify(h.slack.messages(channel.id).find((m) => m.pinned)?.blocks ?? '').includes('×61'),
+    'the card to count all 61',
+    20_000,
+  );
   expect(h.slack.maxCallsPerChannelPerSecond(['chat.postMessage', 'chat.update'])).toBeLessThanOrEqual(1);
   expect(h.slack.calls('chat.update').length).toBeLessThan(20);
   expect(first.body.incidents).toEqual([1]);

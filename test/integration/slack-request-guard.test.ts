@@ -22,9 +22,18 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 function commandBody(text: string, channelId = 'C0GENERAL', triggerId = '1.2.3'): string {
   return new URLSearchParams({
-    token: 'legacy', team_id: 'T0SANDBOX', team_domain: 'sandbox', channel_id: channelId, channel_name: 'general',
-    user_id: 'U0ALICE', user_name: 'alice', command: '/incident', text, api_app_id: 'A0FIREBRK',
-    response_url: 'http://127.0.0.1:9/response', trigger_id: triggerId,
+    token: 'legacy',
+    team_id: 'T0SANDBOX',
+    team_domain: 'sandbox',
+    channel_id: channelId,
+    channel_name: 'general',
+    user_id: 'U0ALICE',
+    user_name: 'alice',
+    command: '/incident',
+    text,
+    api_app_id: 'A0FIREBRK',
+    response_url: 'http://127.0.0.1:9/response',
+    trigger_id: triggerId,
   }).toString();
 }
 
@@ -34,7 +43,10 @@ interface Answer {
   json: { error?: string } | null;
 }
 
-async function post(body: string, options: { contentType?: string; headers?: Record<string, string>; path?: string } = {}): Promise<Answer> {
+async function post(
+  body: string,
+  options: { contentType?: string; headers?: Record<string, string>; path?: string } = {},
+): Promise<Answer> {
   const response = await fetch(`${h.firebreak.url}${options.path ?? '/slack/events'}`, {
     method: 'POST',
     headers: { 'content-type': options.contentType ?? FORM, ...options.headers },
@@ -51,8 +63,14 @@ async function post(body: string, options: { contentType?: string; headers?: Rec
 }
 
 /** Signed as Slack signs, at `ts` (default now). */
-function postSigned(body: string, options: { contentType?: string; ts?: number; headers?: Record<string, string>; path?: string } = {}): Promise<Answer> {
-  return post(body, { ...options, headers: { ...signSlackRequest(SIGNING_SECRET, body, options.ts ?? nowSeconds()), ...options.headers } });
+function postSigned(
+  body: string,
+  options: { contentType?: string; ts?: number; headers?: Record<string, string>; path?: string } = {},
+): Promise<Answer> {
+  return post(body, {
+    ...options,
+    headers: { ...signSlackRequest(SIGNING_SECRET, body, options.ts ?? nowSeconds()), ...options.headers },
+  });
 }
 
 /** Everything a refusal must not change. */
@@ -74,7 +92,12 @@ describe('a correctly signed body that is not what Slack sends', () => {
   const cases: Array<[string, string, string, RegExp]> = [
     ['interactivity payload=null', 'payload=null', FORM, /payload.*object/i],
     ['interactivity payload that is not JSON', 'payload=%7Bnot-json', FORM, /payload.*not valid JSON/i],
-    ['interactivity payload without a type', `payload=${encodeURIComponent('{"user":{"id":"U0ALICE"}}')}`, FORM, /payload.*type/i],
+    [
+      'interactivity payload without a type',
+      `payload=${encodeURIComponent('{"user":{"id":"U0ALICE"}}')}`,
+      FORM,
+      /payload.*type/i,
+    ],
     ['interactivity payload that is an array', `payload=${encodeURIComponent('[1,2]')}`, FORM, /payload.*object/i],
     ['form with neither a command nor a payload', 'hello=world', FORM, /command|payload/i],
     ['JSON null', 'null', JSON_TYPE, /object/i],
@@ -85,11 +108,14 @@ describe('a correctly signed body that is not what Slack sends', () => {
     ['an empty body', '', JSON_TYPE, /empty/i],
   ];
 
-  it.each(cases)('%s answers 400 saying what was wrong, and changes nothing', async (_name, body, contentType, says) => {
-    const before = await storedState();
-    expectRefusal(await postSigned(body, { contentType }), 400, says);
-    expect(await storedState()).toEqual(before);
-  });
+  it.each(cases)(
+    '%s answers 400 saying what was wrong, and changes nothing',
+    async (_name, body, contentType, says) => {
+      const before = await storedState();
+      expectRefusal(await postSigned(body, { contentType }), 400, says);
+      expect(await storedState()).toEqual(before);
+    },
+  );
 
   it('leaves the process serving: a signed command right after still answers', async () => {
     await postSigned('payload=null');
@@ -106,15 +132,32 @@ describe('what passes the guard reaches Bolt as before', () => {
   it("a listener's error still reaches app.error, and the request is answered", async () => {
     await h.stop();
     let logged = '';
-    const logger = pino({ level: 'error' }, { write: (line: string) => void (logged += line) });
+    const logger = pino(
+      { level: 'error' },
+      {
+        write: (line: string) => {
+          logged += line;
+        },
+      },
+    );
     h = await startHarness({ logger });
     h.firebreak.slack.app.action('test_boom', async ({ ack }) => {
       await ack();
       throw new Error('listener failed on purpose');
     });
-    const payload = { type: 'block_actions', user: { id: 'U0ALICE' }, team: { id: 'T0SANDBOX' }, api_app_id: 'A0FIREBRK', trigger_id: '8.8.8', actions: [{ action_id: 'test_boom', block_id: 'b', type: 'button', action_ts: '1.2' }] };
+    const payload = {
+      type: 'block_actions',
+      user: { id: 'U0ALICE' },
+      team: { id: 'T0SANDBOX' },
+      api_app_id: 'A0FIREBRK',
+      trigger_id: '8.8.8',
+      actions: [{ action_id: 'test_boom', block_id: 'b', type: 'button', action_ts: '1.2' }],
+    };
     expect((await postSigned(`payload=${encodeURIComponent(JSON.stringify(payload))}`)).status).toBe(200);
-    await eventually(() => logged.includes('slack request failed') && logged.includes('listener failed on purpose'), 'app.error to log the failure');
+    await eventually(
+      () => logged.includes('slack request failed') && logged.includes('listener failed on purpose'),
+      'app.error to log the failure',
+    );
   });
 });
 
@@ -125,11 +168,19 @@ describe('refusals say why, in JSON', () => {
 
   it('a signature made with another secret: 401', async () => {
     const body = commandBody('help');
-    expectRefusal(await post(body, { headers: signSlackRequest('another-secret', body, nowSeconds()) }), 401, /does not match/);
+    expectRefusal(
+      await post(body, { headers: signSlackRequest('another-secret', body, nowSeconds()) }),
+      401,
+      /does not match/,
+    );
   });
 
   it('a timestamp older than 5 minutes: 401', async () => {
-    expectRefusal(await postSigned(commandBody('declare Old outage'), { ts: nowSeconds() - 600 }), 401, /older than 5 minutes/);
+    expectRefusal(
+      await postSigned(commandBody('declare Old outage'), { ts: nowSeconds() - 600 }),
+      401,
+      /older than 5 minutes/,
+    );
     expect(await h.firebreak.store.incidents.listRecent(10)).toEqual([]);
   });
 
@@ -137,12 +188,23 @@ describe('refusals say why, in JSON', () => {
     ['10 minutes', 600],
     ['a day', 86_400],
   ])('a timestamp %s in the future: 401', async (_name, ahead) => {
-    expectRefusal(await postSigned(commandBody('declare Future outage'), { ts: nowSeconds() + ahead }), 401, /in the future/);
+    expectRefusal(
+      await postSigned(commandBody('declare Future outage'), { ts: nowSeconds() + ahead }),
+      401,
+      /in the future/,
+    );
     expect(await h.firebreak.store.incidents.listRecent(10)).toEqual([]);
   });
 
   it('a signed request no listener takes: 404 with a body', async () => {
-    const payload = { type: 'block_actions', user: { id: 'U0ALICE' }, team: { id: 'T0SANDBOX' }, api_app_id: 'A0FIREBRK', trigger_id: '9.9.9', actions: [{ action_id: 'nobody_listens', block_id: 'b', type: 'button', action_ts: '1.1' }] };
+    const payload = {
+      type: 'block_actions',
+      user: { id: 'U0ALICE' },
+      team: { id: 'T0SANDBOX' },
+      api_app_id: 'A0FIREBRK',
+      trigger_id: '9.9.9',
+      actions: [{ action_id: 'nobody_listens', block_id: 'b', type: 'button', action_ts: '1.1' }],
+    };
     expectRefusal(await postSigned(`payload=${encodeURIComponent(JSON.stringify(payload))}`), 404, /no listener/i);
   });
 
@@ -154,8 +216,14 @@ describe('refusals say why, in JSON', () => {
 describe('replays', () => {
   async function incidentChannel() {
     await h.postAlert('alertmanager', alertmanagerPayload());
-    const channel = await eventually(() => h.slack.listChannels().find((c) => c.name.startsWith('inc-')), 'incident channel');
-    await eventually(async () => (await h.firebreak.store.incidents.findById(1))?.channelId === channel.id, 'channel stored');
+    const channel = await eventually(
+      () => h.slack.listChannels().find((c) => c.name.startsWith('inc-')),
+      'incident channel',
+    );
+    await eventually(
+      async () => (await h.firebreak.store.incidents.findById(1))?.channelId === channel.id,
+      'channel stored',
+    );
     return channel;
   }
 
@@ -188,7 +256,11 @@ describe('replays', () => {
       const body = commandBody('help');
       const headers = signSlackRequest(SIGNING_SECRET, body, nowSeconds());
       expect((await post(body, { headers })).status).toBe(200);
-      const replay = await fetch(`${other.firebreak.url}/slack/events`, { method: 'POST', headers: { 'content-type': FORM, ...headers }, body });
+      const replay = await fetch(`${other.firebreak.url}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': FORM, ...headers },
+        body,
+      });
       expect(replay.status).toBe(401);
       expect(((await replay.json()) as { error: string }).error).toMatch(/already received/);
     } finally {
@@ -199,7 +271,10 @@ describe('replays', () => {
   it("Slack's own retry (new signature and timestamp, X-Slack-Retry-Num) is not a replay", async () => {
     const body = commandBody('help');
     expect((await postSigned(body, { ts: nowSeconds() - 2 })).status).toBe(200);
-    expect((await postSigned(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })).status).toBe(200);
+    expect(
+      (await postSigned(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }))
+        .status,
+    ).toBe(200);
   });
 
   it('a refused signature is not remembered: the genuine request still goes through', async () => {

@@ -13,9 +13,18 @@ afterEach(async () => {
 
 function commandBody(text: string, channelId = 'C0GENERAL'): string {
   return new URLSearchParams({
-    token: 'legacy', team_id: 'T0SANDBOX', team_domain: 'sandbox', channel_id: channelId, channel_name: 'general',
-    user_id: 'U0ALICE', user_name: 'alice', command: '/incident', text, api_app_id: 'A0FIREBRK',
-    response_url: 'http://127.0.0.1:9/response', trigger_id: '1.2.3',
+    token: 'legacy',
+    team_id: 'T0SANDBOX',
+    team_domain: 'sandbox',
+    channel_id: channelId,
+    channel_name: 'general',
+    user_id: 'U0ALICE',
+    user_name: 'alice',
+    command: '/incident',
+    text,
+    api_app_id: 'A0FIREBRK',
+    response_url: 'http://127.0.0.1:9/response',
+    trigger_id: '1.2.3',
   }).toString();
 }
 
@@ -33,7 +42,10 @@ async function incidentChannel() {
 }
 
 async function card(channelId: string, includes: string) {
-  return eventually(() => h.slack.messages(channelId).find((m) => m.pinned && JSON.stringify(m.blocks).includes(includes)), `card showing ${includes}`);
+  return eventually(
+    () => h.slack.messages(channelId).find((m) => m.pinned && JSON.stringify(m.blocks).includes(includes)),
+    `card showing ${includes}`,
+  );
 }
 
 describe('signature verification', () => {
@@ -68,7 +80,12 @@ describe('signature verification', () => {
 
 describe('/incident', () => {
   it('declare opens an incident channel, invites the declarer as lead and pins the card', async () => {
-    const answer = await commandAnswer(h.slack, { command: '/incident', text: 'declare Checkout returns 500s sev2 checkout', userId: 'U0ALICE', channelId: h.slack.channelByName('general')!.id });
+    const answer = await commandAnswer(h.slack, {
+      command: '/incident',
+      text: 'declare Checkout returns 500s sev2 checkout',
+      userId: 'U0ALICE',
+      channelId: h.slack.channelByName('general')!.id,
+    });
     expect(answer.response_type).toBe('in_channel');
     expect(answer.text).toContain('declared *INC-1*');
     const channel = await incidentChannel();
@@ -87,7 +104,8 @@ describe('/incident', () => {
     await h.postAlert('alertmanager', alertmanagerPayload());
     const channel = await incidentChannel();
     await card(channel.id, 'Investigating');
-    const run = (text: string, userId = 'U0BOB') => commandAnswer(h.slack, { command: '/incident', text, userId, channelId: channel.id });
+    const run = (text: string, userId = 'U0BOB') =>
+      commandAnswer(h.slack, { command: '/incident', text, userId, channelId: channel.id });
 
     expect(JSON.stringify(await run('status identified flash sale traffic'))).toContain('Status is now *identified*');
     expect(JSON.stringify(await run('note added 10 web servers'))).toContain('Noted');
@@ -109,35 +127,78 @@ describe('/incident', () => {
   });
 
   it('wrong input gets a reply only the user sees, naming the problem and the right form', async () => {
-    const reply = await h.slack.slashCommand({ command: '/incident', text: 'sev 7', userId: 'U0ALICE', channelId: h.slack.channelByName('general')!.id });
+    const reply = await h.slack.slashCommand({
+      command: '/incident',
+      text: 'sev 7',
+      userId: 'U0ALICE',
+      channelId: h.slack.channelByName('general')!.id,
+    });
     expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
     expect(reply.body.text).toContain('a number from 1 (worst) to 4');
     expect(reply.body.text).toContain('/incident sev <1-4>');
   });
 
   it('channel commands outside an incident channel say where they work', async () => {
-    const answer = await commandAnswer(h.slack, { command: '/incident', text: 'note hello', userId: 'U0ALICE', channelId: h.slack.channelByName('general')!.id });
+    const answer = await commandAnswer(h.slack, {
+      command: '/incident',
+      text: 'note hello',
+      userId: 'U0ALICE',
+      channelId: h.slack.channelByName('general')!.id,
+    });
     expect(answer.response_type ?? 'ephemeral').toBe('ephemeral');
     expect(answer.text).toContain('works inside an incident channel');
   });
 
   it('declare with no arguments opens the modal; submitting it declares the incident', async () => {
-    await h.slack.slashCommand({ command: '/incident', text: 'declare', userId: 'U0ALICE', channelId: h.slack.channelByName('general')!.id });
+    await h.slack.slashCommand({
+      command: '/incident',
+      text: 'declare',
+      userId: 'U0ALICE',
+      channelId: h.slack.channelByName('general')!.id,
+    });
     const view = await eventually(() => h.slack.views('U0ALICE')[0], 'the declare modal');
     expect(JSON.stringify(view)).toContain('Declare an incident');
-    const bad = await h.slack.submitView({ userId: 'U0ALICE', callbackId: 'incident_declare', values: { title: { title_input: { type: 'plain_text_input', value: '  ' } }, severity: { severity_select: { type: 'static_select', selected_option: { value: 'sev2' } } } } });
+    const bad = await h.slack.submitView({
+      userId: 'U0ALICE',
+      callbackId: 'incident_declare',
+      values: {
+        title: { title_input: { type: 'plain_text_input', value: '  ' } },
+        severity: { severity_select: { type: 'static_select', selected_option: { value: 'sev2' } } },
+      },
+    });
     expect(JSON.stringify(bad.body)).toContain('Say what is happening');
-    const good = await h.slack.submitView({ userId: 'U0ALICE', callbackId: 'incident_declare', values: { title: { title_input: { type: 'plain_text_input', value: 'Search is slow' } }, severity: { severity_select: { type: 'static_select', selected_option: { value: 'sev3' } } }, service: { service_input: { type: 'plain_text_input', value: 'search' } } } });
+    const good = await h.slack.submitView({
+      userId: 'U0ALICE',
+      callbackId: 'incident_declare',
+      values: {
+        title: { title_input: { type: 'plain_text_input', value: 'Search is slow' } },
+        severity: { severity_select: { type: 'static_select', selected_option: { value: 'sev3' } } },
+        service: { service_input: { type: 'plain_text_input', value: 'search' } },
+      },
+    });
     expect(good.status).toBe(200);
-    const incident = await eventually(async () => (await h.firebreak.store.incidents.listOpen())[0], 'declared incident');
-    expect(incident).toMatchObject({ title: 'Search is slow', severity: 'sev3', service: 'search', leadUserId: 'U0ALICE' });
+    const incident = await eventually(
+      async () => (await h.firebreak.store.incidents.listOpen())[0],
+      'declared incident',
+    );
+    expect(incident).toMatchObject({
+      title: 'Search is slow',
+      severity: 'sev3',
+      service: 'search',
+      leadUserId: 'U0ALICE',
+    });
   });
 
   it('list shows open incidents with their channels', async () => {
     await h.postAlert('alertmanager', alertmanagerPayload());
     const channel = await incidentChannel();
     await eventually(async () => (await h.firebreak.store.incidents.findById(1))?.channelId, 'channel stored');
-    const answer = await commandAnswer(h.slack, { command: '/incident', text: 'list', userId: 'U0ALICE', channelId: channel.id });
+    const answer = await commandAnswer(h.slack, {
+      command: '/incident',
+      text: 'list',
+      userId: 'U0ALICE',
+      channelId: channel.id,
+    });
     expect(answer.text).toContain('Open incidents (1)');
     expect(answer.text).toContain(`<#${channel.id}>`);
   });
@@ -151,11 +212,17 @@ describe('buttons and reactions', () => {
     const ts = h.slack.postUserMessage(channel.id, 'U0BOB', 'Marketing launched the flash sale at 11:25');
     expect(await h.slack.addReaction(channel.id, ts, 'U0ALICE', 'pushpin')).toBe(200);
     await h.slack.addReaction(channel.id, ts, 'U0CAROL', 'pushpin');
-    await eventually(async () => (await h.firebreak.store.timeline.list(1)).some((e) => e.type === 'message.pinned'), 'pinned');
+    await eventually(
+      async () => (await h.firebreak.store.timeline.list(1)).some((e) => e.type === 'message.pinned'),
+      'pinned',
+    );
     await new Promise((r) => setTimeout(r, 200));
     const events = (await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'message.pinned');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actor: { kind: 'user', id: 'U0ALICE' }, data: { text: 'Marketing launched the flash sale at 11:25', author: 'U0BOB' } });
+    expect(events[0]).toMatchObject({
+      actor: { kind: 'user', id: 'U0ALICE' },
+      data: { text: 'Marketing launched the flash sale at 11:25', author: 'U0BOB' },
+    });
     await card(channel.id, 'Marketing launched the flash sale');
   });
 
@@ -163,7 +230,12 @@ describe('buttons and reactions', () => {
     await h.postAlert('alertmanager', alertmanagerPayload());
     const channel = await incidentChannel();
     const pinned = await card(channel.id, 'incident_resolve');
-    const click = await h.slack.clickButton({ userId: 'U0BOB', channelId: channel.id, messageTs: pinned.ts, actionId: 'incident_resolve' });
+    const click = await h.slack.clickButton({
+      userId: 'U0BOB',
+      channelId: channel.id,
+      messageTs: pinned.ts,
+      actionId: 'incident_resolve',
+    });
     expect(click.status).toBe(200);
     const form = await eventually(() => h.slack.views('U0BOB')[0], 'the resolve form');
     expect(JSON.stringify(form)).toContain('Root cause');
@@ -186,7 +258,12 @@ describe('buttons and reactions', () => {
     const resolved = (await h.firebreak.store.timeline.list(1)).find((e) => e.type === 'incident.resolved');
     expect(resolved).toMatchObject({
       actor: { kind: 'user', id: 'U0BOB' },
-      data: { summary: 'Flash sale overwhelmed web', impact: 'Checkout down for 40% of users', resolution: 'Added 20 web servers', followUps: ['Configure auto-scaling', 'Pre-scale before sales'] },
+      data: {
+        summary: 'Flash sale overwhelmed web',
+        impact: 'Checkout down for 40% of users',
+        resolution: 'Added 20 web servers',
+        followUps: ['Configure auto-scaling', 'Pre-scale before sales'],
+      },
     });
     expect(resolved?.data).not.toHaveProperty('rootCause');
   });

@@ -17,6 +17,8 @@ function modulesLoadedAtImport(): string[] {
 it('loads neither the AWS SDK, pg, pdjs, the transliteration tables nor the sandbox until an install uses them', () => {
   const loaded = modulesLoadedAtImport();
   expect(loaded.some((m) => m.startsWith('src/firebreak'))).toBe(true);
-  const needlessAtStart = loaded.filter((m) => /^node_modules\/(@aws-sdk\/|pg\/|@pagerduty\/pdjs\/|transliteration\/)|^src\/sandbox\//.test(m));
+  const needlessAtStart = loaded.filter((m) =>
+    /^node_modules\/(@aws-sdk\/|pg\/|@pagerduty\/pdjs\/|transliteration\/)|^src\/sandbox\//.test(m),
+  );
   expect(needlessAtStart).toEqual([]);
 });

@@ -12,7 +12,14 @@ export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/promet
 export interface RunningAlertmanager {
   url: string;
   /** Posts alerts through Alertmanager's own API, as Prometheus does. */
-  postAlerts(alerts: Array<{ labels: Record<string, string>; annotations?: Record<string, string>; startsAt?: string; endsAt?: string }>): Promise<void>;
+  postAlerts(
+    alerts: Array<{
+      labels: Record<string, string>;
+      annotations?: Record<string, string>;
+      startsAt?: string;
+      endsAt?: string;
+    }>,
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -25,14 +32,30 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function startAlertmanager(options: { webhookUrl: string; bearerToken: string }): Promise<RunningAlertmanager> {
+export async function startAlertmanager(options: {
+  webhookUrl: string;
+  bearerToken: string;
+}): Promise<RunningAlertmanager> {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-am-'));
   const config = {
-    route: { receiver: 'firebreak', group_by: ['alertname', 'service'], group_wait: '0s', group_interval: '1s', repeat_interval: '1h' },
+    route: {
+      receiver: 'firebreak',
+      group_by: ['alertname', 'service'],
+      group_wait: '0s',
+      group_interval: '1s',
+      repeat_interval: '1h',
+    },
     receivers: [
       {
         name: 'firebreak',
-        webhook_configs: [{ url: options.webhookUrl, send_resolved: true, max_alerts: 1000, http_config: { authorization: { type: 'Bearer', credentials: options.bearerToken } } }],
+        webhook_configs: [
+          {
+            url: options.webhookUrl,
+            send_resolved: true,
+            max_alerts: 1000,
+            http_config: { authorization: { type: 'Bearer', credentials: options.bearerToken } },
+          },
+        ],
       },
     ],
   };
@@ -40,7 +63,13 @@ export async function startAlertmanager(options: { webhookUrl: string; bearerTok
   const port = await freePort();
   const child: ChildProcess = spawn(
     ALERTMANAGER_BIN,
-    [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -50,7 +79,11 @@ export async function startAlertmanager(options: { webhookUrl: string; bearerTok
     child.once('exit', () => resolve());
     child.once('error', () => resolve());
   });
-  const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`cannot run ${ALERTMANAGER_BIN} (${e.message}); install Debian's prometheus-alertmanager`))));
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once('error', (e) =>
+      reject(new Error(`cannot run ${ALERTMANAGER_BIN} (${e.message}); install Debian's prometheus-alertmanager`)),
+    ),
+  );
   const url = `http://127.0.0.1:${port}`;
 
   const stop = async (): Promise<void> => {
@@ -82,7 +115,11 @@ export async function startAlertmanager(options: { webhookUrl: string; bearerTok
   return {
     url,
     async postAlerts(alerts) {
-      const response = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+      const response = await fetch(`${url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts),
+      });
       if (!response.ok) throw new Error(`alertmanager refused the alerts: ${response.status} ${await response.text()}`);
     },
     stop,

@@ -45,25 +45,61 @@ export interface FlashSaleScenario {
 export function flashSaleScenario(): FlashSaleScenario {
   const log = eventLog();
   const alert = { fingerprint: FINGERPRINT, title: 'High request rate on web' };
-  log.add('11:30', 'incident.declared', ALERTMANAGER, { title: alert.title, severity: 'sev2', service: 'web', source: 'alert' });
-  log.add('11:30', 'alert.fired', ALERTMANAGER, { ...alert, severity: 'sev2', summary: 'Requests per second on web are 6x the usual peak' });
+  log.add('11:30', 'incident.declared', ALERTMANAGER, {
+    title: alert.title,
+    severity: 'sev2',
+    service: 'web',
+    source: 'alert',
+  });
+  log.add('11:30', 'alert.fired', ALERTMANAGER, {
+    ...alert,
+    severity: 'sev2',
+    summary: 'Requests per second on web are 6x the usual peak',
+  });
   log.add('11:31:04', 'page.sent', FIREBREAK, { dedupKey: 'firebreak-inc-7', count: 1 });
   log.add('11:38:19', 'page.acknowledged', ALICE, { by: 'Alice' });
   log.add('11:39', 'incident.lead_assigned', ALICE, { userId: 'U0ALICE', previous: null });
-  log.add('11:40', 'note.added', ALICE, { text: 'Looks like a surge in user traffic, but the scale of it is unusual.' });
+  log.add('11:40', 'note.added', ALICE, {
+    text: 'Looks like a surge in user traffic, but the scale of it is unusual.',
+  });
   log.add('11:45', 'scale.requested', ALICE, { target: 'web', from: 4, to: 14, reason: 'traffic surge' });
-  log.add('11:45:12', 'scale.started', FIREBREAK, { target: 'web', instanceIds: Array.from({ length: 10 }, (_, i) => `i-0a${i}`) });
-  log.add('12:00', 'incident.status_changed', ALICE, { from: 'investigating', to: 'identified', message: 'A flash sale is driving traffic beyond the web servers’ capacity' });
-  log.add('12:02', 'message.pinned', BOB, { channelId: 'C0INC7', ts: '1676462520.000200', text: 'Marketing: the flash sale went live at 11:25 UTC and runs until 14:00 UTC', author: 'U0BOB' });
+  log.add('11:45:12', 'scale.started', FIREBREAK, {
+    target: 'web',
+    instanceIds: Array.from({ length: 10 }, (_, i) => `i-0a${i}`),
+  });
+  log.add('12:00', 'incident.status_changed', ALICE, {
+    from: 'investigating',
+    to: 'identified',
+    message: 'A flash sale is driving traffic beyond the web servers’ capacity',
+  });
+  log.add('12:02', 'message.pinned', BOB, {
+    channelId: 'C0INC7',
+    ts: '1676462520.000200',
+    text: 'Marketing: the flash sale went live at 11:25 UTC and runs until 14:00 UTC',
+    author: 'U0BOB',
+  });
   log.add('12:20', 'scale.completed', FIREBREAK, { target: 'web', capacity: 14 });
   log.add('12:30', 'scale.requested', ALICE, { target: 'web', from: 14, to: 24, reason: 'still saturated at 14' });
-  log.add('12:30:09', 'scale.started', FIREBREAK, { target: 'web', instanceIds: Array.from({ length: 10 }, (_, i) => `i-0b${i}`) });
+  log.add('12:30:09', 'scale.started', FIREBREAK, {
+    target: 'web',
+    instanceIds: Array.from({ length: 10 }, (_, i) => `i-0b${i}`),
+  });
   log.add('13:00', 'scale.completed', FIREBREAK, { target: 'web', capacity: 24 });
-  log.add('13:30', 'incident.status_changed', ALICE, { from: 'identified', to: 'mitigated', message: 'Traffic is stable on 24 instances' });
+  log.add('13:30', 'incident.status_changed', ALICE, {
+    from: 'identified',
+    to: 'mitigated',
+    message: 'Traffic is stable on 24 instances',
+  });
   log.add('13:30', 'incident.mitigated', ALICE, { message: 'Traffic is stable on 24 instances' });
   log.add('13:30:40', 'alert.resolved', ALERTMANAGER, { ...alert, allResolved: true });
-  log.add('14:00', 'incident.status_changed', ALICE, { from: 'mitigated', to: 'resolved', message: 'The flash sale ended and traffic is back to normal levels' });
-  log.add('14:00', 'incident.resolved', ALICE, { summary: 'The flash sale ended and traffic is back to normal levels' });
+  log.add('14:00', 'incident.status_changed', ALICE, {
+    from: 'mitigated',
+    to: 'resolved',
+    message: 'The flash sale ended and traffic is back to normal levels',
+  });
+  log.add('14:00', 'incident.resolved', ALICE, {
+    summary: 'The flash sale ended and traffic is back to normal levels',
+  });
 
   const incident = anIncident({
     id: FLASH_SALE_INCIDENT_ID,
@@ -100,9 +136,12 @@ export function flashSaleScenario(): FlashSaleScenario {
 
   // What only people know, in the seed postmortem's words.
   const answers: PostmortemAnswers = {
-    impact: 'The outage affected our e-commerce website, leading to a 2.5-hour downtime for approximately 30% of our users.',
-    rootCause: 'A flash sale event resulted in a massive surge in website traffic that overwhelmed our existing web servers.',
-    resolution: 'We provisioned additional web servers to distribute the traffic load and ensure smooth website operation.',
+    impact:
+      'The outage affected our e-commerce website, leading to a 2.5-hour downtime for approximately 30% of our users.',
+    rootCause:
+      'A flash sale event resulted in a massive surge in website traffic that overwhelmed our existing web servers.',
+    resolution:
+      'We provisioned additional web servers to distribute the traffic load and ensure smooth website operation.',
     followUps: [
       'Implement auto-scaling policies to dynamically allocate server resources.',
       'Enhance traffic anomaly detection to trigger automatic scaling.',

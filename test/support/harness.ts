@@ -19,7 +19,11 @@ export interface Harness {
   dir: string;
   databaseUrl: string;
   env: Record<string, string>;
-  postAlert(source: string, body: unknown, options?: { token?: string | null; contentType?: string }): Promise<{ status: number; body: any }>;
+  postAlert(
+    source: string,
+    body: unknown,
+    options?: { token?: string | null; contentType?: string },
+  ): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -39,7 +43,11 @@ export function testEnv(slack: FakeSlack, dir: string, extra: Record<string, str
   };
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -110,7 +118,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails with what was last seen. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -121,7 +133,10 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -139,6 +154,9 @@ export function adjustableClock(): Clock & { advance(ms: number): void } {
 
 /** The answer the person sees to a slash command (see FakeSlack.commandAnswer). */
 // any, like AppReply's body: tests read whatever fields the app put in its answer.
-export function commandAnswer(slack: FakeSlack, input: { command: string; text: string; userId: string; channelId: string }): Promise<any> {
+export function commandAnswer(
+  slack: FakeSlack,
+  input: { command: string; text: string; userId: string; channelId: string },
+): Promise<any> {
   return slack.commandAnswer(input);
 }

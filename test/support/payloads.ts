@@ -1,13 +1,33 @@
 // Webhook bodies as monitors send them.
 
-export function alertmanagerPayload(options: { status?: 'firing' | 'resolved'; groupKey?: string; alerts?: Array<{ name?: string; fingerprint?: string; status?: 'firing' | 'resolved'; severity?: string; summary?: string }> } = {}) {
+export function alertmanagerPayload(
+  options: {
+    status?: 'firing' | 'resolved';
+    groupKey?: string;
+    alerts?: Array<{
+      name?: string;
+      fingerprint?: string;
+      status?: 'firing' | 'resolved';
+      severity?: string;
+      summary?: string;
+    }>;
+  } = {},
+) {
   const status = options.status ?? 'firing';
   const alerts = (options.alerts ?? [{}]).map((a, i) => {
     const alertStatus = a.status ?? status;
     return {
       status: alertStatus,
-      labels: { alertname: a.name ?? 'HighRequestRate', service: 'web', severity: a.severity ?? 'critical', instance: `web-${i + 1}:9100` },
-      annotations: { summary: a.summary ?? 'Request rate on web is 8x normal', description: 'Flash-sale traffic is overwhelming the web tier' },
+      labels: {
+        alertname: a.name ?? 'HighRequestRate',
+        service: 'web',
+        severity: a.severity ?? 'critical',
+        instance: `web-${i + 1}:9100`,
+      },
+      annotations: {
+        summary: a.summary ?? 'Request rate on web is 8x normal',
+        description: 'Flash-sale traffic is overwhelming the web tier',
+      },
       startsAt: '2023-02-15T11:30:00Z',
       endsAt: alertStatus === 'resolved' ? '2023-02-15T13:30:00Z' : '0001-01-01T00:00:00Z',
       generatorURL: 'http://prometheus.example:9090/graph?g0.expr=rate',
@@ -29,5 +49,11 @@ export function alertmanagerPayload(options: { status?: 'firing' | 'resolved'; g
 }
 
 export function genericAlert(overrides: Record<string, unknown> = {}) {
-  return { title: 'Checkout error rate above 5%', severity: 'high', service: 'checkout', status: 'firing', ...overrides };
+  return {
+    title: 'Checkout error rate above 5%',
+    severity: 'high',
+    service: 'checkout',
+    status: 'firing',
+    ...overrides,
+  };
 }

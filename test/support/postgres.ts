@@ -8,7 +8,7 @@ export interface TestDatabase {
 
 /** The admin URL when TEST_DATABASE_URL names a PostgreSQL server, else undefined. */
 export function postgresAdminUrl(): string | undefined {
-  const url = process.env['TEST_DATABASE_URL'];
+  const url = process.env.TEST_DATABASE_URL;
   return url && /^postgres(ql)?:\/\//.test(url) ? url : undefined;
 }
 

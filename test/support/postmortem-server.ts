@@ -40,7 +40,8 @@ export async function startPostmortemServer(options: { timeZone?: string } = {})
   const scenario = flashSaleScenario();
   const { id: _scenarioId, ...newIncident } = scenario.incident;
   const incident = await store.incidents.insert(newIncident);
-  for (const { id: _alertId, ...alert } of scenario.alerts) await store.alerts.insert({ ...alert, incidentId: incident.id });
+  for (const { id: _alertId, ...alert } of scenario.alerts)
+    await store.alerts.insert({ ...alert, incidentId: incident.id });
   for (const { id: _eventId, ...event } of scenario.events) {
     const data = event.type === 'incident.resolved' ? { ...event.data, ...scenario.answers } : event.data;
     await store.timeline.append({ ...event, data, incidentId: incident.id } as NewTimelineEvent);

@@ -42,7 +42,10 @@ export async function spawnFirebreak(
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
   const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Firebreak did not start within ${options.timeoutMs ?? 20_000} ms; stderr: ${stderr}`)), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`Firebreak did not start within ${options.timeoutMs ?? 20_000} ms; stderr: ${stderr}`)),
+      options.timeoutMs ?? 20_000,
+    );
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       pending += chunk;
       const lines = pending.split('\n');
@@ -68,11 +71,12 @@ export async function spawnFirebreak(
       clearTimeout(timer);
       reject(new Error(`Firebreak exited (code ${code}, signal ${signal}) before listening; stderr: ${stderr}`));
     });
-    if (options.healthUrl) void pollHealth(options.healthUrl, exited).then((ok) => {
-      if (!ok) return;
-      clearTimeout(timer);
-      resolve(new URL(options.healthUrl as string).origin);
-    });
+    if (options.healthUrl)
+      void pollHealth(options.healthUrl, exited).then((ok) => {
+        if (!ok) return;
+        clearTimeout(timer);
+        resolve(new URL(options.healthUrl as string).origin);
+      });
   });
   try {
     return { child, url: await url, logs, stderr: () => stderr, exited };
@@ -102,7 +106,10 @@ async function pollHealth(url: string, exited: Promise<unknown>): Promise<boolea
  * (`scratch.dir`), and every process handed to `track` SIGKILLed and awaited, and the directory removed,
  * after each test. Call once at the top of the file.
  */
-export function scratchProcesses(prefix: string): { readonly dir: string; track(p: FirebreakProcess): FirebreakProcess } {
+export function scratchProcesses(prefix: string): {
+  readonly dir: string;
+  track(p: FirebreakProcess): FirebreakProcess;
+} {
   let dir = '';
   let running: FirebreakProcess[] = [];
   beforeEach(() => {

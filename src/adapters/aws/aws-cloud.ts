@@ -46,14 +46,26 @@ export interface AwsCloud extends Cloud {
   close(): void;
 }
 
-type Action = 'DescribeInstances' | 'RunInstances' | 'TerminateInstances' | 'DescribeAutoScalingGroups' | 'SetDesiredCapacity';
+type Action =
+  | 'DescribeInstances'
+  | 'RunInstances'
+  | 'TerminateInstances'
+  | 'DescribeAutoScalingGroups'
+  | 'SetDesiredCapacity';
 
 const DEFAULT_MAX_ATTEMPTS = 3;
 export const TARGET_TAG = 'firebreak:target';
 
 // ---- errors ----
 
-const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException']);
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+]);
 const UNAVAILABLE = new Set(['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable']);
 // EC2 sends capacity errors as HTTP 500, but trying again at once will not conjure capacity: a person must choose.
 const NO_CAPACITY = /^Insufficient\w*Capacity$/;
@@ -96,26 +108,49 @@ export function toCloudError(error: unknown, action: Action, step: string): Fire
 
   // Failures before any request left: no credentials, no region. Waiting will not fix either.
   if (name === 'CredentialsProviderError') {
-    return new FirebreakError('CLOUD_REJECTED', `no AWS credentials for ${action}: ${message}`, { step, providerError: name, cause: error });
+    return new FirebreakError('CLOUD_REJECTED', `no AWS credentials for ${action}: ${message}`, {
+      step,
+      providerError: name,
+      cause: error,
+    });
   }
   if (message === 'Region is missing') {
-    return new FirebreakError('CLOUD_REJECTED', `no AWS region for ${action}: set AWS_REGION or the scale target's region`, { step, cause: error });
+    return new FirebreakError(
+      'CLOUD_REJECTED',
+      `no AWS region for ${action}: set AWS_REGION or the scale target's region`,
+      { step, cause: error },
+    );
   }
   if (THROTTLING.has(code) || (name !== undefined && THROTTLING.has(name))) {
-    return new FirebreakError('CLOUD_THROTTLED', `AWS throttled ${action} (${code})${attemptsNote(e)}`, { step, providerError: code, cause: error });
-  }
-  if (status === undefined) {
-    // The request never got an answer: connection refused or reset, DNS, timeout.
-    return new FirebreakError('CLOUD_UNAVAILABLE', `could not reach AWS for ${action}${attemptsNote(e)}: ${message}`, { step, cause: error });
-  }
-  if (!NO_CAPACITY.test(code) && (UNAVAILABLE.has(code) || status >= 500)) {
-    return new FirebreakError('CLOUD_UNAVAILABLE', `AWS failed ${action} (${code}, HTTP ${status})${attemptsNote(e)}: ${message}`, {
+    return new FirebreakError('CLOUD_THROTTLED', `AWS throttled ${action} (${code})${attemptsNote(e)}`, {
       step,
       providerError: code,
       cause: error,
     });
   }
-  return new FirebreakError('CLOUD_REJECTED', `AWS refused ${action} (${code}): ${message}`, { step, providerError: code, cause: error });
+  if (status === undefined) {
+    // The request never got an answer: connection refused or reset, DNS, timeout.
+    return new FirebreakError('CLOUD_UNAVAILABLE', `could not reach AWS for ${action}${attemptsNote(e)}: ${message}`, {
+      step,
+      cause: error,
+    });
+  }
+  if (!NO_CAPACITY.test(code) && (UNAVAILABLE.has(code) || status >= 500)) {
+    return new FirebreakError(
+      'CLOUD_UNAVAILABLE',
+      `AWS failed ${action} (${code}, HTTP ${status})${attemptsNote(e)}: ${message}`,
+      {
+        step,
+        providerError: code,
+        cause: error,
+      },
+    );
+  }
+  return new FirebreakError('CLOUD_REJECTED', `AWS refused ${action} (${code}): ${message}`, {
+    step,
+    providerError: code,
+    cause: error,
+  });
 }
 
 /** An answer that lacks what we asked for: not a refusal, and the idempotent retry is safe. */
@@ -152,7 +187,9 @@ export function launchPlan(subnets: readonly string[], count: number, clientToke
     const index = (start + k) % subnets.length;
     counts[index] = (counts[index] ?? 0) + 1;
   }
-  const used = subnets.map((subnetId, index) => ({ subnetId, index, count: counts[index] ?? 0 })).filter((call) => call.count > 0);
+  const used = subnets
+    .map((subnetId, index) => ({ subnetId, index, count: counts[index] ?? 0 }))
+    .filter((call) => call.count > 0);
   return used.map((call) => ({
     subnetId: call.subnetId,
     count: call.count,
@@ -162,7 +199,14 @@ export function launchPlan(subnets: readonly string[], count: number, clientToke
 
 // ---- reading answers ----
 
-const INSTANCE_STATES: ReadonlySet<string> = new Set<InstanceState>(['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated']);
+const INSTANCE_STATES: ReadonlySet<string> = new Set<InstanceState>([
+  'pending',
+  'running',
+  'stopping',
+  'stopped',
+  'shutting-down',
+  'terminated',
+]);
 
 function tagRecord(tags: Tag[] | undefined): Record<string, string> {
   const record: Record<string, string> = {};
@@ -173,7 +217,12 @@ function tagRecord(tags: Tag[] | undefined): Record<string, string> {
 function ec2Instance(instance: Instance): CloudInstance | undefined {
   const state = instance.State?.Name;
   if (instance.InstanceId === undefined || state === undefined || !INSTANCE_STATES.has(state)) return undefined;
-  return { id: instance.InstanceId, state: state as InstanceState, launchedAt: instance.LaunchTime ?? null, tags: tagRecord(instance.Tags) };
+  return {
+    id: instance.InstanceId,
+    state: state as InstanceState,
+    launchedAt: instance.LaunchTime ?? null,
+    tags: tagRecord(instance.Tags),
+  };
 }
 
 /**
@@ -184,7 +233,8 @@ function groupCapacity(group: AutoScalingGroup, desired: number): Capacity {
   const instances: CloudInstance[] = [];
   for (const member of group.Instances ?? []) {
     const lifecycle = member.LifecycleState ?? '';
-    const state: InstanceState | undefined = lifecycle === 'InService' ? 'running' : lifecycle.startsWith('Pending') ? 'pending' : undefined;
+    const state: InstanceState | undefined =
+      lifecycle === 'InService' ? 'running' : lifecycle.startsWith('Pending') ? 'pending' : undefined;
     if (member.InstanceId === undefined || state === undefined) continue;
     instances.push({ id: member.InstanceId, state, launchedAt: null, tags: {} });
   }
@@ -274,7 +324,8 @@ export function createAwsCloud(options: AwsCloudOptions = {}): AwsCloud {
         }
       }
       nextToken = text(out.NextToken);
-      if (nextToken !== undefined && seenTokens.has(nextToken)) throw badAnswer('DescribeInstances', step, 'with the same NextToken twice');
+      if (nextToken !== undefined && seenTokens.has(nextToken))
+        throw badAnswer('DescribeInstances', step, 'with the same NextToken twice');
       if (nextToken !== undefined) seenTokens.add(nextToken);
     } while (nextToken !== undefined);
     const running = instances.filter((i) => i.state === 'running').length;
@@ -304,14 +355,19 @@ export function createAwsCloud(options: AwsCloudOptions = {}): AwsCloud {
       if (target.kind === 'ec2-launch-template') return ec2Capacity(target);
       const step = `reading the capacity of ${target.name}`;
       const group = await describeGroup(target, step);
-      if (group.DesiredCapacity === undefined) throw badAnswer('DescribeAutoScalingGroups', step, 'without a DesiredCapacity');
+      if (group.DesiredCapacity === undefined)
+        throw badAnswer('DescribeAutoScalingGroups', step, 'without a DesiredCapacity');
       return groupCapacity(group, group.DesiredCapacity);
     },
 
     async launch(target, request): Promise<{ instanceIds: string[] }> {
       const step = `launching ${plural(request.count, 'instance')} for ${target.name}`;
       if (!Number.isInteger(request.count) || request.count < 1) {
-        throw new FirebreakError('INPUT_INVALID', `cannot launch ${request.count} instances: a positive whole number is needed`, { step });
+        throw new FirebreakError(
+          'INPUT_INVALID',
+          `cannot launch ${request.count} instances: a positive whole number is needed`,
+          { step },
+        );
       }
       const client = ec2For(target.region);
       const tags = { ...request.tags, [TARGET_TAG]: target.name };
@@ -325,12 +381,19 @@ export function createAwsCloud(options: AwsCloudOptions = {}): AwsCloud {
               MaxCount: part.count,
               SubnetId: part.subnetId,
               ClientToken: part.clientToken,
-              TagSpecifications: [{ ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }],
+              TagSpecifications: [
+                { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+              ],
               DryRun: target.dryRun,
             }),
           );
           const ids = (out.Instances ?? []).map((i) => i.InstanceId).filter((id): id is string => id !== undefined);
-          if (ids.length !== part.count) throw badAnswer('RunInstances', step, `with ${plural(ids.length, 'instance id')} for ${part.count} instances`);
+          if (ids.length !== part.count)
+            throw badAnswer(
+              'RunInstances',
+              step,
+              `with ${plural(ids.length, 'instance id')} for ${part.count} instances`,
+            );
           return ids;
         }),
       );
@@ -346,10 +409,14 @@ export function createAwsCloud(options: AwsCloudOptions = {}): AwsCloud {
         throw new FirebreakError(error.code, `${error.message}${note}`, error.details);
       }
       if (failures.length > 0) {
-        throw new FirebreakError('CLOUD_DRY_RUN_OK', `AWS says this would launch ${plural(request.count, 'instance')} (dry run: nothing launched)`, {
-          step,
-          providerError: DRY_RUN_OK,
-        });
+        throw new FirebreakError(
+          'CLOUD_DRY_RUN_OK',
+          `AWS says this would launch ${plural(request.count, 'instance')} (dry run: nothing launched)`,
+          {
+            step,
+            providerError: DRY_RUN_OK,
+          },
+        );
       }
       return { instanceIds: launched };
     },
@@ -361,16 +428,24 @@ export function createAwsCloud(options: AwsCloudOptions = {}): AwsCloud {
         const group = await describeGroup(target, step);
         const { MinSize: min, MaxSize: max } = group;
         if (max !== undefined && desired > max) {
-          throw new FirebreakError('CLOUD_REJECTED', `AWS would refuse SetDesiredCapacity (ValidationError): ${desired} is above the group's max size ${max} (dry run)`, {
-            step,
-            providerError: 'ValidationError',
-          });
+          throw new FirebreakError(
+            'CLOUD_REJECTED',
+            `AWS would refuse SetDesiredCapacity (ValidationError): ${desired} is above the group's max size ${max} (dry run)`,
+            {
+              step,
+              providerError: 'ValidationError',
+            },
+          );
         }
         if (min !== undefined && desired < min) {
-          throw new FirebreakError('CLOUD_REJECTED', `AWS would refuse SetDesiredCapacity (ValidationError): ${desired} is below the group's min size ${min} (dry run)`, {
-            step,
-            providerError: 'ValidationError',
-          });
+          throw new FirebreakError(
+            'CLOUD_REJECTED',
+            `AWS would refuse SetDesiredCapacity (ValidationError): ${desired} is below the group's min size ${min} (dry run)`,
+            {
+              step,
+              providerError: 'ValidationError',
+            },
+          );
         }
         throw new FirebreakError(
           'CLOUD_DRY_RUN_OK',
@@ -380,7 +455,13 @@ export function createAwsCloud(options: AwsCloudOptions = {}): AwsCloud {
       }
       const client = autoScalingFor(target.region);
       await call('SetDesiredCapacity', step, () =>
-        client.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: target.autoScalingGroupName, DesiredCapacity: desired, HonorCooldown: false })),
+        client.send(
+          new SetDesiredCapacityCommand({
+            AutoScalingGroupName: target.autoScalingGroupName,
+            DesiredCapacity: desired,
+            HonorCooldown: false,
+          }),
+        ),
       );
     },
 
@@ -392,10 +473,14 @@ export function createAwsCloud(options: AwsCloudOptions = {}): AwsCloud {
         await client.send(new TerminateInstancesCommand({ InstanceIds: instanceIds, DryRun: target.dryRun }));
       } catch (error) {
         if (isDryRunOk(error)) {
-          throw new FirebreakError('CLOUD_DRY_RUN_OK', `AWS says this would terminate ${plural(instanceIds.length, 'instance')} (dry run: nothing terminated)`, {
-            step,
-            providerError: DRY_RUN_OK,
-          });
+          throw new FirebreakError(
+            'CLOUD_DRY_RUN_OK',
+            `AWS says this would terminate ${plural(instanceIds.length, 'instance')} (dry run: nothing terminated)`,
+            {
+              step,
+              providerError: DRY_RUN_OK,
+            },
+          );
         }
         throw toCloudError(error, 'TerminateInstances', step);
       }

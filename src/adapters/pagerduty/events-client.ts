@@ -30,7 +30,11 @@ const STEPS: Readonly<Record<PageEvent['action'], string>> = {
   resolve: 'resolving the page',
 };
 
-const accepted = z.object({ dedup_key: z.string().min(1), status: z.string().optional(), message: z.string().optional() });
+const accepted = z.object({
+  dedup_key: z.string().min(1),
+  status: z.string().optional(),
+  message: z.string().optional(),
+});
 const refused = z.object({ message: z.string().optional(), errors: z.array(z.string()).optional() });
 
 function enqueueBody(routingKey: string, event: PageEvent): Record<string, unknown> {
@@ -93,7 +97,8 @@ export function createPagerDutyEvents(options: PagerDutyEventsOptions): Pager {
   const endpoint = `${options.eventsUrl.replace(/\/+$/, '')}/v2/enqueue`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // PagerDuty might echo what it was sent; the routing key must not travel on in an error.
-  const scrub = (text: string): string => (options.routingKey === '' ? text : text.split(options.routingKey).join('[routing key]'));
+  const scrub = (text: string): string =>
+    options.routingKey === '' ? text : text.split(options.routingKey).join('[routing key]');
 
   async function post(event: PageEvent, step: string): Promise<{ dedupKey: string }> {
     let response: Response;
@@ -106,21 +111,36 @@ export function createPagerDutyEvents(options: PagerDutyEventsOptions): Pager {
       });
     } catch (error) {
       if (errorName(error) === 'TimeoutError') {
-        throw new FirebreakError('PAGE_UNAVAILABLE', `PagerDuty did not answer within ${timeoutMs} ms while ${step}`, { step });
+        throw new FirebreakError('PAGE_UNAVAILABLE', `PagerDuty did not answer within ${timeoutMs} ms while ${step}`, {
+          step,
+        });
       }
-      throw new FirebreakError('PAGE_UNAVAILABLE', `could not reach PagerDuty while ${step}: ${scrub(fetchFailure(error))}`, { step });
+      throw new FirebreakError(
+        'PAGE_UNAVAILABLE',
+        `could not reach PagerDuty while ${step}: ${scrub(fetchFailure(error))}`,
+        { step },
+      );
     }
 
     let body: unknown;
     try {
       body = await readJson(response);
     } catch (error) {
-      throw new FirebreakError('PAGE_UNAVAILABLE', `PagerDuty's answer broke off while ${step} (HTTP ${response.status})`, { step, cause: error });
+      throw new FirebreakError(
+        'PAGE_UNAVAILABLE',
+        `PagerDuty's answer broke off while ${step} (HTTP ${response.status})`,
+        { step, cause: error },
+      );
     }
 
     if (response.status === 202) {
       const parsed = accepted.safeParse(body);
-      if (!parsed.success) throw new FirebreakError('PAGE_UNAVAILABLE', `PagerDuty accepted the event but its answer had no dedup_key while ${step}`, { step });
+      if (!parsed.success)
+        throw new FirebreakError(
+          'PAGE_UNAVAILABLE',
+          `PagerDuty accepted the event but its answer had no dedup_key while ${step}`,
+          { step },
+        );
       return { dedupKey: parsed.data.dedup_key };
     }
     if (response.status === 429) {
@@ -135,8 +155,13 @@ export function createPagerDutyEvents(options: PagerDutyEventsOptions): Pager {
       const parsed = refused.safeParse(body);
       const message = parsed.success ? parsed.data.message : undefined;
       const errors = parsed.success ? (parsed.data.errors ?? []) : [];
-      const reason = scrub(`${message ?? 'Event object is invalid'}${errors.length > 0 ? ` (${errors.join('; ')})` : ''}`);
-      throw new FirebreakError('PAGE_REJECTED', `PagerDuty refused the ${event.action}: ${reason}`, { step, providerError: reason });
+      const reason = scrub(
+        `${message ?? 'Event object is invalid'}${errors.length > 0 ? ` (${errors.join('; ')})` : ''}`,
+      );
+      throw new FirebreakError('PAGE_REJECTED', `PagerDuty refused the ${event.action}: ${reason}`, {
+        step,
+        providerError: reason,
+      });
     }
     throw new FirebreakError('PAGE_UNAVAILABLE', `PagerDuty answered HTTP ${response.status} while ${step}`, { step });
   }

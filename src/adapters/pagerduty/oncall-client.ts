@@ -86,26 +86,47 @@ export function createPagerDutyOnCall(options: PagerDutyOnCallOptions): OnCallDi
       });
     } catch (error) {
       if (signal.aborted) {
-        throw new FirebreakError('ONCALL_UNAVAILABLE', `PagerDuty did not answer within ${timeoutMs} ms while ${step}`, { step });
+        throw new FirebreakError(
+          'ONCALL_UNAVAILABLE',
+          `PagerDuty did not answer within ${timeoutMs} ms while ${step}`,
+          { step },
+        );
       }
       // pdjs rejects with the response itself when the body is not JSON.
       const status = (error as { status?: unknown } | null)?.status;
       if (typeof status === 'number') {
-        throw new FirebreakError('ONCALL_UNAVAILABLE', `PagerDuty answered HTTP ${status} without JSON while ${step}`, { step });
+        throw new FirebreakError('ONCALL_UNAVAILABLE', `PagerDuty answered HTTP ${status} without JSON while ${step}`, {
+          step,
+        });
       }
       // Read by shape: errors from another realm fail `instanceof Error`.
       const message = (error as { message?: unknown } | null)?.message;
       const reason = typeof message === 'string' ? message : String(error);
-      throw new FirebreakError('ONCALL_UNAVAILABLE', `could not reach PagerDuty while ${step}: ${scrub(reason)}`, { step });
+      throw new FirebreakError('ONCALL_UNAVAILABLE', `could not reach PagerDuty while ${step}: ${scrub(reason)}`, {
+        step,
+      });
     }
   }
 
   function failure(response: APIResponse, policyId: string, step: string): FirebreakError {
     const status = response.status;
-    if (status === 401) return new FirebreakError('ONCALL_UNAVAILABLE', `PagerDuty refused the API token (401) while ${step}`, { step, providerError: 'unauthorized' });
-    if (status === 403) return new FirebreakError('ONCALL_UNAVAILABLE', `the PagerDuty API token may not read on-calls (403) while ${step}`, { step, providerError: 'forbidden' });
+    if (status === 401)
+      return new FirebreakError('ONCALL_UNAVAILABLE', `PagerDuty refused the API token (401) while ${step}`, {
+        step,
+        providerError: 'unauthorized',
+      });
+    if (status === 403)
+      return new FirebreakError(
+        'ONCALL_UNAVAILABLE',
+        `the PagerDuty API token may not read on-calls (403) while ${step}`,
+        { step, providerError: 'forbidden' },
+      );
     if (status === 404) {
-      return new FirebreakError('ONCALL_UNAVAILABLE', `PagerDuty has no escalation policy ${policyId} (404) while ${step}`, { step, providerError: 'not_found' });
+      return new FirebreakError(
+        'ONCALL_UNAVAILABLE',
+        `PagerDuty has no escalation policy ${policyId} (404) while ${step}`,
+        { step, providerError: 'not_found' },
+      );
     }
     if (status === 429) {
       const reset = Number(response.headers.get('ratelimit-reset') ?? Number.NaN);
@@ -117,12 +138,18 @@ export function createPagerDutyOnCall(options: PagerDutyOnCallOptions): OnCallDi
       });
     }
     const parsed = errorSchema.safeParse(response.data);
-    const said = parsed.success ? [parsed.data.error.message, ...(parsed.data.error.errors ?? [])].filter((s): s is string => !!s).join('; ') : '';
+    const said = parsed.success
+      ? [parsed.data.error.message, ...(parsed.data.error.errors ?? [])].filter((s): s is string => !!s).join('; ')
+      : '';
     const providerError = said === '' ? undefined : scrub(said);
-    return new FirebreakError('ONCALL_UNAVAILABLE', `PagerDuty answered HTTP ${status} while ${step}${providerError ? `: ${providerError}` : ''}`, {
-      step,
-      ...(providerError ? { providerError } : {}),
-    });
+    return new FirebreakError(
+      'ONCALL_UNAVAILABLE',
+      `PagerDuty answered HTTP ${status} while ${step}${providerError ? `: ${providerError}` : ''}`,
+      {
+        step,
+        ...(providerError ? { providerError } : {}),
+      },
+    );
   }
 
   /** An empty list may mean "nobody on call" or "no such policy" (PagerDuty answers both with 200): ask which. */
@@ -153,7 +180,11 @@ export function createPagerDutyOnCall(options: PagerDutyOnCallOptions): OnCallDi
       const parsed = pageSchema.safeParse(response.data);
       if (!parsed.success) {
         const where = parsed.error.issues[0]?.path.join('.') ?? '';
-        throw new FirebreakError('ONCALL_UNAVAILABLE', `PagerDuty's on-call answer had an unexpected shape${where ? ` at ${where}` : ''} while ${step}`, { step });
+        throw new FirebreakError(
+          'ONCALL_UNAVAILABLE',
+          `PagerDuty's on-call answer had an unexpected shape${where ? ` at ${where}` : ''} while ${step}`,
+          { step },
+        );
       }
       for (const oncall of parsed.data.oncalls) {
         const user = oncall.user;
@@ -185,8 +216,15 @@ export function createPagerDutyOnCall(options: PagerDutyOnCallOptions): OnCallDi
     const response = await get('/incidents', { incident_key: dedupKey, limit: '25' }, signal, step);
     if (response.status !== 200) throw failure(response, '', step);
     const parsed = incidentListSchema.safeParse(response.data);
-    if (!parsed.success) throw new FirebreakError('ONCALL_UNAVAILABLE', `PagerDuty's incident list had an unexpected shape while ${step}`, { step });
-    return parsed.data.incidents.some((incident) => incident.incident_key === dedupKey && incident.status !== 'resolved');
+    if (!parsed.success)
+      throw new FirebreakError(
+        'ONCALL_UNAVAILABLE',
+        `PagerDuty's incident list had an unexpected shape while ${step}`,
+        { step },
+      );
+    return parsed.data.incidents.some(
+      (incident) => incident.incident_key === dedupKey && incident.status !== 'resolved',
+    );
   }
 
   return {

@@ -51,7 +51,12 @@ const envelopeSchema = z.object({
     resource_type: z.string().min(1),
     occurred_at: z.iso.datetime({ offset: true }),
     agent: z
-      .object({ id: z.string().min(1), summary: z.string(), type: z.string(), html_url: z.string().nullable().optional() })
+      .object({
+        id: z.string().min(1),
+        summary: z.string(),
+        type: z.string(),
+        html_url: z.string().nullable().optional(),
+      })
       .nullable()
       .optional(),
     data: z.object({
@@ -68,7 +73,9 @@ const envelopeSchema = z.object({
   }),
 });
 
-export function parsePagerDutyWebhook(body: unknown): { ok: true; event: PagerDutyWebhookEvent } | { ok: false; issues: string[] } {
+export function parsePagerDutyWebhook(
+  body: unknown,
+): { ok: true; event: PagerDutyWebhookEvent } | { ok: false; issues: string[] } {
   const parsed = envelopeSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error.issues) };
   const { event } = parsed.data;
@@ -84,7 +91,9 @@ export function parsePagerDutyWebhook(body: unknown): { ok: true; event: PagerDu
       htmlUrl: data.html_url ?? null,
       agent: event.agent ? { id: event.agent.id, name: event.agent.summary } : null,
       assignees: (data.assignees ?? []).map((a) => ({ id: a.id, name: a.summary })),
-      escalationPolicy: data.escalation_policy ? { id: data.escalation_policy.id, name: data.escalation_policy.summary } : null,
+      escalationPolicy: data.escalation_policy
+        ? { id: data.escalation_policy.id, name: data.escalation_policy.summary }
+        : null,
     },
   };
 }

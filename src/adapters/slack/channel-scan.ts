@@ -42,7 +42,8 @@ export function sharedChannelScan(
   };
 
   return async (name) => {
-    const recent = lastFinished && now() - lastFinished.at < KEEP_FOUND_MS ? lastFinished.channels.get(name) : undefined;
+    const recent =
+      lastFinished && now() - lastFinished.at < KEEP_FOUND_MS ? lastFinished.channels.get(name) : undefined;
     if (recent) return recent;
     const askedAfter = scansStarted;
     if (running) {

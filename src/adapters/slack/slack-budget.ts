@@ -16,7 +16,11 @@ function limitsFor(perMinute: number): { perMinute: number; burst: number } {
   return { perMinute: Math.max(1, perMinute - burst), burst };
 }
 
-export function storedSlackBudget(options: { budgets: RateBudgetRepository; clock: Clock; callsPerMinute: Readonly<Record<string, number>> }): SlackCallBudget {
+export function storedSlackBudget(options: {
+  budgets: RateBudgetRepository;
+  clock: Clock;
+  callsPerMinute: Readonly<Record<string, number>>;
+}): SlackCallBudget {
   // This process's takes from one bucket go one at a time. The store's compare-and-swap keeps replicas
   // honest, but a hundred lanes of one process asking at once (Slack back after an outage) would lose the
   // swap to each other and be refused with a full bucket.
@@ -45,10 +49,14 @@ export function storedSlackBudget(options: { budgets: RateBudgetRepository; cloc
       });
       if (taken.granted) return;
       const waitSeconds = Math.max(0.001, (taken.retryAt.getTime() - now.getTime()) / 1000);
-      throw new FirebreakError('CHAT_RATE_LIMITED', `Firebreak's shared budget for ${method} (${perMinute} a minute) is spent; next call in ${waitSeconds.toFixed(1)} s`, {
-        step: `calling ${method}`,
-        retryAfterSeconds: waitSeconds,
-      });
+      throw new FirebreakError(
+        'CHAT_RATE_LIMITED',
+        `Firebreak's shared budget for ${method} (${perMinute} a minute) is spent; next call in ${waitSeconds.toFixed(1)} s`,
+        {
+          step: `calling ${method}`,
+          retryAfterSeconds: waitSeconds,
+        },
+      );
     },
     async after(method, outcome) {
       const perMinute = options.callsPerMinute[method];
@@ -56,7 +64,8 @@ export function storedSlackBudget(options: { budgets: RateBudgetRepository; cloc
       const key = `slack:${method}`;
       // Slack's 429 is for the method, workspace-wide: every replica waits it out, rather than each spending
       // its budget to be told the same. A call Slack never took (an outage) is given back.
-      if ('retryAfterSeconds' in outcome) await options.budgets.hold(key, new Date(options.clock.now().getTime() + outcome.retryAfterSeconds * 1000));
+      if ('retryAfterSeconds' in outcome)
+        await options.budgets.hold(key, new Date(options.clock.now().getTime() + outcome.retryAfterSeconds * 1000));
       else await options.budgets.refund(key, limitsFor(perMinute).burst);
     },
   };

@@ -19,7 +19,15 @@ interface ChannelInfo {
 /** Invite errors that mean "nothing to do" for that user, not a failure of the incident. */
 const HARMLESS_INVITE_ERRORS = new Set(['already_in_channel', 'cant_invite_self']);
 /** Invite errors about the channel or the call, not about one user: these fail the invite as a whole. */
-const NOT_PER_USER_ERRORS = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'ratelimited', 'invalid_auth', 'not_authed', 'missing_scope']);
+const NOT_PER_USER_ERRORS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'ratelimited',
+  'invalid_auth',
+  'not_authed',
+  'missing_scope',
+]);
 
 /** Slack's rate tiers as a budget (shared by replicas): asked before each call, told of calls Slack did not take. */
 export interface SlackCallBudget {
@@ -81,8 +89,15 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     try {
       return await observed<T>(method, step, () => client.apiCall(method, args));
     } catch (error) {
-      const retryAfterSeconds = isFirebreakError(error, 'CHAT_RATE_LIMITED') ? error.details.retryAfterSeconds : undefined;
-      const outcome = retryAfterSeconds !== undefined ? { retryAfterSeconds } : isFirebreakError(error, 'CHAT_UNAVAILABLE') ? ({ unavailable: true } as const) : null;
+      const retryAfterSeconds = isFirebreakError(error, 'CHAT_RATE_LIMITED')
+        ? error.details.retryAfterSeconds
+        : undefined;
+      const outcome =
+        retryAfterSeconds !== undefined
+          ? { retryAfterSeconds }
+          : isFirebreakError(error, 'CHAT_UNAVAILABLE')
+            ? ({ unavailable: true } as const)
+            : null;
       // The budget's bookkeeping must never hide what Slack said.
       if (budget && outcome) await budget.after(method, outcome).catch(() => undefined);
       throw error;
@@ -100,7 +115,8 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
         'looking up a channel by name',
       );
       for (const c of page.channels ?? []) {
-        if (c.id && c.name) channels.set(c.name, { id: c.id, name: c.name, ...(c.creator ? { creatorId: c.creator } : {}) });
+        if (c.id && c.name)
+          channels.set(c.name, { id: c.id, name: c.name, ...(c.creator ? { creatorId: c.creator } : {}) });
       }
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
@@ -122,7 +138,11 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
 
   const chat: Chat = {
     async createChannel(name) {
-      const result = await call<{ channel?: ChannelInfo }>('conversations.create', { name, is_private: false }, 'creating the incident channel');
+      const result = await call<{ channel?: ChannelInfo }>(
+        'conversations.create',
+        { name, is_private: false },
+        'creating the incident channel',
+      );
       return { id: result.channel?.id ?? '', name: result.channel?.name ?? name };
     },
 
@@ -156,7 +176,12 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       };
       const post = async (): Promise<{ channelId: string; ts: string }> => {
         const result = await call<{ channel?: string; ts?: string }>('chat.postMessage', args, `posting to ${channel}`);
-        if (!result.ts) throw new FirebreakError('CHAT_UNAVAILABLE', `Slack answered without the message's ts (posting to ${channel})`, { step: `posting to ${channel}` });
+        if (!result.ts)
+          throw new FirebreakError(
+            'CHAT_UNAVAILABLE',
+            `Slack answered without the message's ts (posting to ${channel})`,
+            { step: `posting to ${channel}` },
+          );
         if (result.channel) channelIds.set(channel, result.channel);
         return { channelId: result.channel ?? channel, ts: result.ts };
       };
@@ -171,7 +196,9 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     },
 
     async findMarkedMessage(channel, marker, since) {
-      const channelId = channelIds.get(channel) ?? (channel.startsWith('C') || channel.startsWith('G') ? channel : await resolveChannelId(channel));
+      const channelId =
+        channelIds.get(channel) ??
+        (channel.startsWith('C') || channel.startsWith('G') ? channel : await resolveChannelId(channel));
       channelIds.set(channel, channelId);
       const wanted = metadataOf(marker);
       const bot = await chat.botUserId();
@@ -180,14 +207,21 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       for (let page = 0; page < FIND_MAX_PAGES; page++) {
         let result: { messages?: HistoryMessage[]; response_metadata?: { next_cursor?: string } };
         try {
-          result = await call('conversations.history', { channel: channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) }, 'looking for a message posted before a restart');
+          result = await call(
+            'conversations.history',
+            { channel: channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) },
+            'looking for a message posted before a restart',
+          );
         } catch (error) {
           // Never in the channel: nothing of ours can be there.
           if (isFirebreakError(error, 'CHAT_NOT_IN_CHANNEL')) return null;
           throw error;
         }
         const found = result.messages?.find(
-          (m) => m.user === bot && m.metadata?.event_type === wanted.event_type && m.metadata.event_payload?.['incident_id'] === marker.incidentId,
+          (m) =>
+            m.user === bot &&
+            m.metadata?.event_type === wanted.event_type &&
+            m.metadata.event_payload?.incident_id === marker.incidentId,
         );
         if (found?.ts) return { channelId, ts: found.ts };
         cursor = result.response_metadata?.next_cursor || undefined;
@@ -197,7 +231,11 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     },
 
     async updateMessage(channelId, ts, message) {
-      await call('chat.update', { channel: channelId, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) }, 'editing the incident card');
+      await call(
+        'chat.update',
+        { channel: channelId, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) },
+        'editing the incident card',
+      );
     },
 
     async pin(channelId, ts) {
@@ -211,7 +249,11 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
 
     async join(channel) {
       const id = channel.startsWith('C') || channel.startsWith('G') ? channel : await resolveChannelId(channel);
-      const result = await call<{ channel?: ChannelInfo }>('conversations.join', { channel: id }, `joining #${channel}`);
+      const result = await call<{ channel?: ChannelInfo }>(
+        'conversations.join',
+        { channel: id },
+        `joining #${channel}`,
+      );
       return { id: result.channel?.id ?? id };
     },
 
@@ -227,7 +269,11 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     },
 
     async permalink(channelId, ts) {
-      const result = await call<{ permalink?: string }>('chat.getPermalink', { channel: channelId, message_ts: ts }, 'linking to a message');
+      const result = await call<{ permalink?: string }>(
+        'chat.getPermalink',
+        { channel: channelId, message_ts: ts },
+        'linking to a message',
+      );
       return result.permalink ?? null;
     },
 
@@ -266,7 +312,11 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
 
     async userGroupMembers(handle) {
       const wanted = handle.replace(/^@/, '').toLowerCase();
-      const result = await call<{ usergroups?: Array<{ handle?: string; users?: string[] }> }>('usergroups.list', { include_users: true }, `reading the members of @${wanted}`);
+      const result = await call<{ usergroups?: Array<{ handle?: string; users?: string[] }> }>(
+        'usergroups.list',
+        { include_users: true },
+        `reading the members of @${wanted}`,
+      );
       const group = result.usergroups?.find((g) => g.handle?.toLowerCase() === wanted);
       return group ? (group.users ?? []) : null;
     },
@@ -279,7 +329,11 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       identifying ??= call<{ user_id?: string; bot_id?: string }>('auth.test', {}, 'identifying the bot')
         .then((r) => {
           // A user token (xoxp-) has no bot: Firebreak needs a bot token, so that counts as the token refused.
-          if (!r.user_id || !r.bot_id) throw new FirebreakError('CHAT_REJECTED', 'Slack names no bot for this token (identifying the bot)', { step: 'identifying the bot', providerError: NOT_A_BOT_TOKEN });
+          if (!r.user_id || !r.bot_id)
+            throw new FirebreakError('CHAT_REJECTED', 'Slack names no bot for this token (identifying the bot)', {
+              step: 'identifying the bot',
+              providerError: NOT_A_BOT_TOKEN,
+            });
           identity = { userId: r.user_id, botId: r.bot_id };
           return identity;
         })
@@ -292,7 +346,11 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
 
   async function lookUpUserByEmail(email: string): Promise<string | null> {
     try {
-      const result = await call<{ user?: { id?: string; deleted?: boolean } }>('users.lookupByEmail', { email }, 'finding an on-call engineer in Slack by email');
+      const result = await call<{ user?: { id?: string; deleted?: boolean } }>(
+        'users.lookupByEmail',
+        { email },
+        'finding an on-call engineer in Slack by email',
+      );
       return result.user?.id && !result.user.deleted ? result.user.id : null;
     } catch (error) {
       if (isFirebreakError(error) && error.details.providerError === 'users_not_found') return null;
@@ -303,7 +361,11 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
   async function resolveChannelId(name: string): Promise<string> {
     const bare = name.replace(/^#/, '');
     const found = await chat.findChannelByName(bare);
-    if (!found) throw toChatError({ code: 'slack_webapi_platform_error', data: { error: 'channel_not_found' } }, `finding #${bare}`);
+    if (!found)
+      throw toChatError(
+        { code: 'slack_webapi_platform_error', data: { error: 'channel_not_found' } },
+        `finding #${bare}`,
+      );
     return found.id;
   }
 

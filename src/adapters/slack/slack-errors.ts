@@ -4,7 +4,13 @@ import { FirebreakError } from '../../errors';
 import type { SlackObservation } from '../../observability/slack-status';
 
 /** Slack answers these when it is having trouble, not when our request is wrong: worth retrying. */
-const TRANSIENT_PLATFORM_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+const TRANSIENT_PLATFORM_ERRORS = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+  'ratelimited',
+]);
 
 interface SlackLikeError {
   code?: string;
@@ -24,24 +30,52 @@ export function toChatError(error: unknown, step: string): FirebreakError {
   const e = (error ?? {}) as SlackLikeError;
   switch (e.code) {
     case SlackErrorCode.RateLimitedError:
-      return new FirebreakError('CHAT_RATE_LIMITED', `Slack rate-limited ${step}; retry after ${e.retryAfter ?? '?'} s`, { step, retryAfterSeconds: e.retryAfter ?? 1 });
+      return new FirebreakError(
+        'CHAT_RATE_LIMITED',
+        `Slack rate-limited ${step}; retry after ${e.retryAfter ?? '?'} s`,
+        { step, retryAfterSeconds: e.retryAfter ?? 1 },
+      );
     case SlackErrorCode.PlatformError: {
       const slackError = e.data?.error ?? 'unknown_error';
-      if (slackError === 'name_taken') return new FirebreakError('CHAT_NAME_TAKEN', `the channel name is taken (${step})`, { step, providerError: slackError });
-      if (slackError === 'not_in_channel') return new FirebreakError('CHAT_NOT_IN_CHANNEL', `Firebreak is not in the channel (${step})`, { step, providerError: slackError });
-      if (TRANSIENT_PLATFORM_ERRORS.has(slackError)) return new FirebreakError('CHAT_UNAVAILABLE', `Slack failed while ${step}: ${slackError}`, { step, providerError: slackError });
+      if (slackError === 'name_taken')
+        return new FirebreakError('CHAT_NAME_TAKEN', `the channel name is taken (${step})`, {
+          step,
+          providerError: slackError,
+        });
+      if (slackError === 'not_in_channel')
+        return new FirebreakError('CHAT_NOT_IN_CHANNEL', `Firebreak is not in the channel (${step})`, {
+          step,
+          providerError: slackError,
+        });
+      if (TRANSIENT_PLATFORM_ERRORS.has(slackError))
+        return new FirebreakError('CHAT_UNAVAILABLE', `Slack failed while ${step}: ${slackError}`, {
+          step,
+          providerError: slackError,
+        });
       // A refused token is fixed by an operator (/readyz says so), not by the message: keep it waiting, never drop it.
-      if (TOKEN_REFUSED_ERRORS.has(slackError)) return new FirebreakError('CHAT_UNAVAILABLE', `Slack refused Firebreak's token while ${step}: ${slackError}`, { step, providerError: slackError });
-      return new FirebreakError('CHAT_REJECTED', `Slack refused ${step}: ${slackError}`, { step, providerError: slackError });
+      if (TOKEN_REFUSED_ERRORS.has(slackError))
+        return new FirebreakError('CHAT_UNAVAILABLE', `Slack refused Firebreak's token while ${step}: ${slackError}`, {
+          step,
+          providerError: slackError,
+        });
+      return new FirebreakError('CHAT_REJECTED', `Slack refused ${step}: ${slackError}`, {
+        step,
+        providerError: slackError,
+      });
     }
     case SlackErrorCode.HTTPError: {
       const status = e.statusCode ?? 0;
-      if (status === 429 || status >= 500) return new FirebreakError('CHAT_UNAVAILABLE', `Slack answered HTTP ${status} while ${step}`, { step });
+      if (status === 429 || status >= 500)
+        return new FirebreakError('CHAT_UNAVAILABLE', `Slack answered HTTP ${status} while ${step}`, { step });
       return new FirebreakError('CHAT_REJECTED', `Slack answered HTTP ${status} while ${step}`, { step });
     }
     default:
       // Network failures (RequestError) and anything unexpected: Slack could not be reached.
-      return new FirebreakError('CHAT_UNAVAILABLE', `could not reach Slack while ${step}: ${e.message ?? String(error)}`, { step, cause: error });
+      return new FirebreakError(
+        'CHAT_UNAVAILABLE',
+        `could not reach Slack while ${step}: ${e.message ?? String(error)}`,
+        { step, cause: error },
+      );
   }
 }
 
@@ -49,7 +83,14 @@ export function toChatError(error: unknown, step: string): FirebreakError {
 export const NOT_A_BOT_TOKEN = 'not_a_bot_token';
 
 /** Slack's answers that mean the token itself is refused: no call will work until someone replaces it. */
-const TOKEN_REFUSED_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', NOT_A_BOT_TOKEN]);
+const TOKEN_REFUSED_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  NOT_A_BOT_TOKEN,
+]);
 
 /**
  * What one call's failure says about Slack as a whole, for readiness: unreachable (network, 5xx, Slack's
@@ -59,7 +100,8 @@ const TOKEN_REFUSED_ERRORS = new Set(['invalid_auth', 'not_authed', 'token_revok
 export function slackObservation(error: unknown): SlackObservation {
   const coded = toChatError(error, 'calling Slack');
   const providerError = coded.details.providerError;
-  if (providerError && TOKEN_REFUSED_ERRORS.has(providerError)) return { usable: false, why: 'token_refused', detail: providerError };
+  if (providerError && TOKEN_REFUSED_ERRORS.has(providerError))
+    return { usable: false, why: 'token_refused', detail: providerError };
   if (coded.code === 'CHAT_UNAVAILABLE') return { usable: false, why: 'unreachable', detail: coded.message };
   return { usable: true };
 }

@@ -17,7 +17,12 @@ export function channelNameRepository(ctx: RepositoryContext): ChannelNameReposi
           .returning('name')
           .executeTakeFirst();
         if (inserted) return 'claimed';
-        const holder = await ctx.db().selectFrom('channel_names').select('incident_id').where('name', '=', name).executeTakeFirstOrThrow();
+        const holder = await ctx
+          .db()
+          .selectFrom('channel_names')
+          .select('incident_id')
+          .where('name', '=', name)
+          .executeTakeFirstOrThrow();
         return Number(holder.incident_id) === incidentId ? 'ours' : 'taken';
       }),
   };

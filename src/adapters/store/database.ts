@@ -18,11 +18,12 @@ export interface OpenDatabaseOptions {
   logger?: DatabaseLogger;
 }
 
-const ACCEPTED_FORMS = '`sqlite:PATH` (relative to the working directory), `sqlite::memory:`, or `postgres://user:password@host:port/db`';
+const ACCEPTED_FORMS =
+  '`sqlite:PATH` (relative to the working directory), `sqlite::memory:`, or `postgres://user:password@host:port/db`';
 const MEMORY = ':memory:';
 
 /** Which dialect a Kysely instance (or one of its transactions) speaks. */
-// any: it serves every schema, including the untyped one migrations see.
+// biome-ignore lint/suspicious/noExplicitAny: it serves every schema, including the untyped one migrations see.
 export function dialectOf(db: Kysely<any>): DialectName {
   // The introspector is the public thing that reveals the dialect; it is cheap to create.
   return db.introspection instanceof PostgresIntrospector ? 'postgres' : 'sqlite';
@@ -53,7 +54,9 @@ const consoleLogger: DatabaseLogger = {
 
 function openSqlite(location: string, logger: DatabaseLogger): Kysely<Database> {
   if (location === '') {
-    throw new FirebreakError('CONFIG_INVALID', `DATABASE_URL names no SQLite file; use ${ACCEPTED_FORMS}`, { step: 'opening the database' });
+    throw new FirebreakError('CONFIG_INVALID', `DATABASE_URL names no SQLite file; use ${ACCEPTED_FORMS}`, {
+      step: 'opening the database',
+    });
   }
   const inMemory = location === MEMORY;
   const path = inMemory ? MEMORY : resolve(process.cwd(), location);
@@ -62,10 +65,14 @@ function openSqlite(location: string, logger: DatabaseLogger): Kysely<Database> 
     if (!inMemory) mkdirSync(dirname(path), { recursive: true });
     database = new BetterSqlite3(path);
   } catch (error) {
-    throw new FirebreakError('STORE_UNAVAILABLE', `could not open the SQLite database ${path}: ${errorMessage(error)}`, {
-      step: 'opening the database',
-      cause: error,
-    });
+    throw new FirebreakError(
+      'STORE_UNAVAILABLE',
+      `could not open the SQLite database ${path}: ${errorMessage(error)}`,
+      {
+        step: 'opening the database',
+        cause: error,
+      },
+    );
   }
   configureSqlite(database, inMemory, path, logger);
   const cached = withStatementCache(database);
@@ -106,11 +113,19 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase & 
   };
 }
 
-function configureSqlite(database: BetterSqlite3.Database, inMemory: boolean, path: string, logger: DatabaseLogger): void {
+function configureSqlite(
+  database: BetterSqlite3.Database,
+  inMemory: boolean,
+  path: string,
+  logger: DatabaseLogger,
+): void {
   // WAL lets readers proceed while a write is in flight; NORMAL sync is durable across process crashes in WAL.
   const mode = database.pragma('journal_mode = WAL', { simple: true });
   if (!inMemory && String(mode).toLowerCase() !== 'wal') {
-    logger.warn({ path, journalMode: mode }, 'sqlite: WAL journal mode is not available here; writes will block readers');
+    logger.warn(
+      { path, journalMode: mode },
+      'sqlite: WAL journal mode is not available here; writes will block readers',
+    );
   }
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
@@ -129,7 +144,9 @@ function openPostgres(url: string, logger: DatabaseLogger): Kysely<Database> {
   const { Pool, types } = require('pg') as typeof pg;
   const pool = new Pool({ connectionString: url, connectionTimeoutMillis: 5000, types: pgTypes(types) });
   // An idle client losing its connection emits 'error' on the pool; unhandled, that would end the process.
-  pool.on('error', (error) => logger.warn({ err: error.message }, 'postgres: an idle connection failed; it will be replaced'));
+  pool.on('error', (error) =>
+    logger.warn({ err: error.message }, 'postgres: an idle connection failed; it will be replaced'),
+  );
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -139,6 +156,7 @@ function openPostgres(url: string, logger: DatabaseLogger): Kysely<Database> {
  */
 function pgTypes(types: typeof pg.types): pg.CustomTypesConfig {
   return {
-    getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === types.builtins.INT8 && format !== 'binary' ? Number : types.getTypeParser(oid, format)),
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === types.builtins.INT8 && format !== 'binary' ? Number : types.getTypeParser(oid, format),
   };
 }

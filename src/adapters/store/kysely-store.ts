@@ -6,7 +6,13 @@ import type { Store, StoreTransaction } from '../../ports/store';
 import { dialectOf, sqliteStatementsOf } from './database';
 import { migrationsApplied } from './migrations';
 import { outboxRepository } from './outbox-repository';
-import { alertRepository, deliveryRepository, incidentRepository, timelineRepository, type RepositoryContext } from './repositories';
+import {
+  alertRepository,
+  deliveryRepository,
+  incidentRepository,
+  timelineRepository,
+  type RepositoryContext,
+} from './repositories';
 import { scaleOperationRepository } from './scale-operation-repository';
 import { rateBudgetRepository } from './rate-budget-repository';
 import { channelNameRepository } from './channel-name-repository';
@@ -51,9 +57,14 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
     return tx?.open ? tx : undefined;
   };
   const statements = sqliteStatementsOf(db);
-  const hotPath = (inTransaction: () => boolean) => (statements ? { sqlite: new SqliteHotPath(db, statements, inTransaction) } : {});
-  const root = repositories({ db: () => current()?.trx ?? db, dialect, clock, ...hotPath(() => current() !== undefined) });
-
+  const hotPath = (inTransaction: () => boolean) =>
+    statements ? { sqlite: new SqliteHotPath(db, statements, inTransaction) } : {};
+  const root = repositories({
+    db: () => current()?.trx ?? db,
+    dialect,
+    clock,
+    ...hotPath(() => current() !== undefined),
+  });
 
   return {
     ...root,

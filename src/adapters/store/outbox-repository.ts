@@ -2,7 +2,14 @@
 // replicas share, so one channel's jobs keep their order and pace whichever replica runs them.
 import { sql, type ExpressionBuilder, type Updateable } from 'kysely';
 import { FirebreakError } from '../../errors';
-import type { ClaimedLane, LaneClaim, NewOutboxJob, OutboxJob, OutboxRepository, OutboxStatus } from '../../ports/store';
+import type {
+  ClaimedLane,
+  LaneClaim,
+  NewOutboxJob,
+  OutboxJob,
+  OutboxRepository,
+  OutboxStatus,
+} from '../../ports/store';
 import type { RepositoryContext } from './repositories';
 import { iso, outboxJobToRow, rowToOutboxJob } from './rows';
 import type { Database, OutboxTable } from './schema';
@@ -48,7 +55,11 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
         const readyIso = iso(laneReadyAt, 'laneReadyAt');
         await db
           .updateTable('outbox_lanes')
-          .set({ owner: null, locked_until: null, ready_at: sql`case when ready_at > ${readyIso} then ready_at else ${readyIso} end` })
+          .set({
+            owner: null,
+            locked_until: null,
+            ready_at: sql`case when ready_at > ${readyIso} then ready_at else ${readyIso} end`,
+          })
           .where('locked_until', 'is not', null)
           .execute();
         const result = await db
@@ -63,16 +74,33 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
       guard(`completing outbox job ${id}`, () => finish(ctx, id, { status: 'done', updated_at: iso(now, 'now') })),
     markSending: (id, since) =>
       guard(`marking outbox job ${id} as sending`, async () => {
-        await ctx.db().updateTable('outbox').set({ sending_since: since === null ? null : iso(since, 'since') }).where('id', '=', id).execute();
+        await ctx
+          .db()
+          .updateTable('outbox')
+          .set({ sending_since: since === null ? null : iso(since, 'since') })
+          .where('id', '=', id)
+          .execute();
       }),
     retryLater: (id, at, error, options = {}) =>
-      guard(`rescheduling outbox job ${id}`, () => handBack(ctx, id, at, { lastError: error, uncountAttempt: options.countAttempt === false })),
+      guard(`rescheduling outbox job ${id}`, () =>
+        handBack(ctx, id, at, { lastError: error, uncountAttempt: options.countAttempt === false }),
+      ),
     purgeDone: (before) =>
       guard('purging delivered outbox jobs', async () => {
         const beforeIso = iso(before, 'before');
-        const result = await ctx.db().deleteFrom('outbox').where('status', '=', 'done').where('updated_at', '<', beforeIso).executeTakeFirst();
+        const result = await ctx
+          .db()
+          .deleteFrom('outbox')
+          .where('status', '=', 'done')
+          .where('updated_at', '<', beforeIso)
+          .executeTakeFirst();
         // A lane nobody holds and that has been quiet for as long is as good as a lane never seen.
-        await ctx.db().deleteFrom('outbox_lanes').where('locked_until', 'is', null).where('ready_at', '<', beforeIso).execute();
+        await ctx
+          .db()
+          .deleteFrom('outbox_lanes')
+          .where('locked_until', 'is', null)
+          .where('ready_at', '<', beforeIso)
+          .execute();
         return Number(result.numDeletedRows);
       }),
     retryFailedNow: (now, laneReadyAt) =>
@@ -80,9 +108,19 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
         const nowIso = iso(now, 'now');
         const readyIso = iso(laneReadyAt, 'laneReadyAt');
         const db = ctx.db();
-        const waiting = db.selectFrom('outbox').select('lane').where('status', '=', PENDING).where('attempts', '>', 0).where('next_attempt_at', '>', nowIso);
+        const waiting = db
+          .selectFrom('outbox')
+          .select('lane')
+          .where('status', '=', PENDING)
+          .where('attempts', '>', 0)
+          .where('next_attempt_at', '>', nowIso);
         // A failure held its lane back until the retry; the lane's own pace is the most it may wait now.
-        await db.updateTable('outbox_lanes').set({ ready_at: readyIso }).where('ready_at', '>', readyIso).where('lane', 'in', waiting).execute();
+        await db
+          .updateTable('outbox_lanes')
+          .set({ ready_at: readyIso })
+          .where('ready_at', '>', readyIso)
+          .where('lane', 'in', waiting)
+          .execute();
         const result = await db
           .updateTable('outbox')
           .set({ next_attempt_at: nowIso })
@@ -107,7 +145,9 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
           .execute();
       }),
     bury: (id, error, now) =>
-      guard(`burying outbox job ${id}`, () => finish(ctx, id, { status: 'dead', last_error: error, updated_at: iso(now, 'now') })),
+      guard(`burying outbox job ${id}`, () =>
+        finish(ctx, id, { status: 'dead', last_error: error, updated_at: iso(now, 'now') }),
+      ),
     depth: () =>
       guard('measuring the outbox', async () => {
         const row = await ctx
@@ -119,7 +159,12 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
           // waiting to retry. A job scheduled for later on purpose (a page's acknowledgement deadline) is not
           // work waiting to be done.
           .where((eb) =>
-            eb.or([eb('next_attempt_at', '<=', iso(ctx.clock.now(), 'now')), eb('attempts', '>', 0), eb('last_error', 'is not', null), eb('status', '=', 'running')]),
+            eb.or([
+              eb('next_attempt_at', '<=', iso(ctx.clock.now(), 'now')),
+              eb('attempts', '>', 0),
+              eb('last_error', 'is not', null),
+              eb('status', '=', 'running'),
+            ]),
           )
           .executeTakeFirstOrThrow();
         return Number(row.n);
@@ -174,16 +219,27 @@ async function enqueue(ctx: RepositoryContext, job: NewOutboxJob, now: Date): Pr
       .returningAll()
       .executeTakeFirst();
     if (inserted) return rowToOutboxJob(inserted);
-    const pending = await ctx.db().selectFrom('outbox').selectAll().where('coalesce_key', '=', key).where('status', '=', PENDING).executeTakeFirst();
+    const pending = await ctx
+      .db()
+      .selectFrom('outbox')
+      .selectAll()
+      .where('coalesce_key', '=', key)
+      .where('status', '=', PENDING)
+      .executeTakeFirst();
     if (pending) return rowToOutboxJob(pending);
   }
-  throw new FirebreakError('STORE_CONFLICT', `enqueuing a ${job.kind} job: its coalesce key kept changing hands`, { step: 'enqueuing an outbox job' });
+  throw new FirebreakError('STORE_CONFLICT', `enqueuing a ${job.kind} job: its coalesce key kept changing hands`, {
+    step: 'enqueuing an outbox job',
+  });
 }
 
 /** Due in a lane being claimed: pending and due, or left running by an owner whose lease lapsed. */
 function dueInLane(nowIso: string) {
   return (eb: ExpressionBuilder<Database, 'outbox'>) =>
-    eb.or([eb.and([eb('outbox.status', '=', PENDING), eb('outbox.next_attempt_at', '<=', nowIso)]), eb('outbox.status', '=', 'running')]);
+    eb.or([
+      eb.and([eb('outbox.status', '=', PENDING), eb('outbox.next_attempt_at', '<=', nowIso)]),
+      eb('outbox.status', '=', 'running'),
+    ]);
 }
 
 /**
@@ -199,7 +255,11 @@ async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<Cla
   const candidates = await db
     .selectFrom('outbox')
     .leftJoin('outbox_lanes', 'outbox_lanes.lane', 'outbox.lane')
-    .select(['outbox.lane as lane', (eb) => eb.fn.min('outbox.priority').as('priority'), (eb) => eb.fn.min('outbox.id').as('first')])
+    .select([
+      'outbox.lane as lane',
+      (eb) => eb.fn.min('outbox.priority').as('priority'),
+      (eb) => eb.fn.min('outbox.id').as('first'),
+    ])
     .where(dueInLane(nowIso))
     .where((eb) =>
       eb.or([
@@ -234,16 +294,33 @@ async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<Cla
       .returning('lane')
       .executeTakeFirst();
     if (!won) continue; // another worker took it between our look and our claim
-    const due = db.selectFrom('outbox').select('id').where('lane', '=', lane).where(dueInLane(nowIso)).orderBy('id').limit(claim.maxJobsPerLane);
+    const due = db
+      .selectFrom('outbox')
+      .select('id')
+      .where('lane', '=', lane)
+      .where(dueInLane(nowIso))
+      .orderBy('id')
+      .limit(claim.maxJobsPerLane);
     const rows = await db
       .updateTable('outbox')
-      .set((eb) => ({ status: 'running', owner: claim.owner, locked_until: leaseIso, attempts: eb('attempts', '+', 1), updated_at: nowIso }))
+      .set((eb) => ({
+        status: 'running',
+        owner: claim.owner,
+        locked_until: leaseIso,
+        attempts: eb('attempts', '+', 1),
+        updated_at: nowIso,
+      }))
       .where('id', 'in', due)
       .returningAll()
       .execute();
     if (rows.length === 0) {
       // Its jobs were done or rescheduled meanwhile: let the lane go at once.
-      await db.updateTable('outbox_lanes').set({ owner: null, locked_until: null }).where('lane', '=', lane).where('owner', '=', claim.owner).execute();
+      await db
+        .updateTable('outbox_lanes')
+        .set({ owner: null, locked_until: null })
+        .where('lane', '=', lane)
+        .where('owner', '=', claim.owner)
+        .execute();
       continue;
     }
     // RETURNING promises no order; a lane's jobs run in the order they were enqueued.
@@ -254,7 +331,12 @@ async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<Cla
 
 /** Ends a job's run for good (done or dead), dropping its lease. */
 async function finish(ctx: RepositoryContext, id: number, changes: Updateable<OutboxTable>): Promise<void> {
-  await ctx.db().updateTable('outbox').set({ ...changes, locked_until: null, owner: null }).where('id', '=', id).execute();
+  await ctx
+    .db()
+    .updateTable('outbox')
+    .set({ ...changes, locked_until: null, owner: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 interface HandBack {
@@ -295,7 +377,9 @@ async function handBack(ctx: RepositoryContext, id: number, at: Date, changes: H
       if (!isConflict(error) || ctx.db().isTransaction) throw toStoreError(error, `handing back outbox job ${id}`);
     }
   }
-  throw new FirebreakError('STORE_CONFLICT', `handing back outbox job ${id}: its coalesce key kept changing hands`, { step: 'handing back an outbox job' });
+  throw new FirebreakError('STORE_CONFLICT', `handing back outbox job ${id}: its coalesce key kept changing hands`, {
+    step: 'handing back an outbox job',
+  });
 }
 
 /** Closes job `id` if a newer pending job holds its coalesce key; true when it did. */
@@ -313,7 +397,12 @@ async function supersede(ctx: RepositoryContext, id: number, at: Date, failure: 
   if (!newer) return false;
   const atIso = iso(at, 'at');
   if (newer.next_attempt_at < atIso) {
-    await db.updateTable('outbox').set({ next_attempt_at: atIso }).where('id', '=', newer.id).where('status', '=', PENDING).execute();
+    await db
+      .updateTable('outbox')
+      .set({ next_attempt_at: atIso })
+      .where('id', '=', newer.id)
+      .where('status', '=', PENDING)
+      .execute();
   }
   await finish(ctx, id, {
     status: 'done',

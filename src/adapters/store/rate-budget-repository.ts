@@ -21,7 +21,12 @@ export function rateBudgetRepository(ctx: RepositoryContext): RateBudgetReposito
           .db()
           .insertInto('rate_budgets')
           .values({ key, tokens: 1, updated_at: untilIso })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ tokens: 1, updated_at: sql`case when rate_budgets.updated_at > ${untilIso} then rate_budgets.updated_at else ${untilIso} end` }))
+          .onConflict((oc) =>
+            oc.column('key').doUpdateSet({
+              tokens: 1,
+              updated_at: sql`case when rate_budgets.updated_at > ${untilIso} then rate_budgets.updated_at else ${untilIso} end`,
+            }),
+          )
           .execute();
       }),
     refund: (key, burst) =>
@@ -36,15 +41,27 @@ export function rateBudgetRepository(ctx: RepositoryContext): RateBudgetReposito
   };
 }
 
-async function take(ctx: RepositoryContext, key: string, now: Date, limits: { perMinute: number; burst: number }): ReturnType<RateBudgetRepository['take']> {
+async function take(
+  ctx: RepositoryContext,
+  key: string,
+  now: Date,
+  limits: { perMinute: number; burst: number },
+): ReturnType<RateBudgetRepository['take']> {
   const perMs = limits.perMinute / 60_000;
   const nowIso = iso(now, 'now');
   for (let race = 0; race < MAX_RACES; race++) {
     const db = ctx.db();
-    const row = await db.selectFrom('rate_budgets').select(['tokens', 'updated_at']).where('key', '=', key).executeTakeFirst();
+    const row = await db
+      .selectFrom('rate_budgets')
+      .select(['tokens', 'updated_at'])
+      .where('key', '=', key)
+      .executeTakeFirst();
     if (!row) {
       try {
-        await db.insertInto('rate_budgets').values({ key, tokens: limits.burst - 1, updated_at: nowIso }).execute();
+        await db
+          .insertInto('rate_budgets')
+          .values({ key, tokens: limits.burst - 1, updated_at: nowIso })
+          .execute();
         return { granted: true };
       } catch (error) {
         if (isConflict(error) && !db.isTransaction) continue; // another replica made the bucket first
@@ -56,7 +73,8 @@ async function take(ctx: RepositoryContext, key: string, now: Date, limits: { pe
     const elapsed = now.getTime() - new Date(row.updated_at).getTime();
     const tokens = Math.min(limits.burst, row.tokens + elapsed * perMs);
     // The wait to the next whole token (less a hair: floating-point refill must not round a millisecond up).
-    if (tokens < 1) return { granted: false, retryAt: new Date(now.getTime() + Math.ceil((1 - tokens) / perMs - 1e-6)) };
+    if (tokens < 1)
+      return { granted: false, retryAt: new Date(now.getTime() + Math.ceil((1 - tokens) / perMs - 1e-6)) };
     const swapped = await db
       .updateTable('rate_budgets')
       .set({ tokens: tokens - 1, updated_at: nowIso })

@@ -41,7 +41,14 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
   return {
     insert: (incident) =>
       guard('storing a new incident', async () =>
-        rowToIncident(await ctx.db().insertInto('incidents').values(incidentToRow(incident, ctx.clock.now())).returningAll().executeTakeFirstOrThrow()),
+        rowToIncident(
+          await ctx
+            .db()
+            .insertInto('incidents')
+            .values(incidentToRow(incident, ctx.clock.now()))
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        ),
       ),
     update: (id, changes) =>
       guard(`updating incident ${id}`, async () => {
@@ -52,10 +59,14 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
           .where('id', '=', id)
           .returningAll()
           .executeTakeFirst();
-        if (!row) throw new FirebreakError('NOT_FOUND', `incident ${id} does not exist`, { step: `updating incident ${id}` });
+        if (!row)
+          throw new FirebreakError('NOT_FOUND', `incident ${id} does not exist`, { step: `updating incident ${id}` });
         return rowToIncident(row);
       }),
-    findById: (id) => guard(`reading incident ${id}`, async () => maybe(await incidents().where('id', '=', id).executeTakeFirst(), rowToIncident)),
+    findById: (id) =>
+      guard(`reading incident ${id}`, async () =>
+        maybe(await incidents().where('id', '=', id).executeTakeFirst(), rowToIncident),
+      ),
     findByChannel: (channelId) =>
       guard('reading the incident of a channel', async () =>
         maybe(await incidents().where('channel_id', '=', channelId).executeTakeFirst(), rowToIncident),
@@ -63,14 +74,24 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
     findOpenByGroupKey: (groupKey) =>
       guard('looking up the open incident of an alert group', async () => {
         const row = ctx.sqlite
-          ? await ctx.sqlite.run((q) => q.get<Selectable<IncidentsTable>>(`select * from incidents where group_key = ? and status <> 'resolved'`, groupKey))
+          ? await ctx.sqlite.run((q) =>
+              q.get<Selectable<IncidentsTable>>(
+                `select * from incidents where group_key = ? and status <> 'resolved'`,
+                groupKey,
+              ),
+            )
           : await incidents().where('group_key', '=', groupKey).where('status', '<>', RESOLVED).executeTakeFirst();
         return maybe(row, rowToIncident);
       }),
     listOpen: () =>
-      guard('listing open incidents', async () => (await newestFirst().where('status', '<>', RESOLVED).execute()).map(rowToIncident)),
+      guard('listing open incidents', async () =>
+        (await newestFirst().where('status', '<>', RESOLVED).execute()).map(rowToIncident),
+      ),
     listRecent: (limit) =>
-      guard('listing recent incidents', async (): Promise<Incident[]> => (await newestFirst().limit(limit).execute()).map(rowToIncident)),
+      guard(
+        'listing recent incidents',
+        async (): Promise<Incident[]> => (await newestFirst().limit(limit).execute()).map(rowToIncident),
+      ),
   };
 }
 
@@ -89,7 +110,12 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
           });
           return { ...alert, id };
         }
-        const row = await ctx.db().insertInto('alerts').values(alertToRow(alert)).returningAll().executeTakeFirstOrThrow();
+        const row = await ctx
+          .db()
+          .insertInto('alerts')
+          .values(alertToRow(alert))
+          .returningAll()
+          .executeTakeFirstOrThrow();
         await countAlerts(ctx, row.incident_id, by);
         return rowToAlert(row);
       }),
@@ -100,28 +126,64 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
         const { status } = columns;
         if (status !== undefined) {
           // Only a real change of status moves the counts: firing to resolved, or back.
-          const changed = await ctx.db().updateTable('alerts').set({ status }).where('id', '=', id).where('status', '<>', status).returning('incident_id').executeTakeFirst();
-          if (changed) await countAlerts(ctx, changed.incident_id, status === 'firing' ? { firing: 1, resolved: -1 } : { firing: -1, resolved: 1 });
+          const changed = await ctx
+            .db()
+            .updateTable('alerts')
+            .set({ status })
+            .where('id', '=', id)
+            .where('status', '<>', status)
+            .returning('incident_id')
+            .executeTakeFirst();
+          if (changed)
+            await countAlerts(
+              ctx,
+              changed.incident_id,
+              status === 'firing' ? { firing: 1, resolved: -1 } : { firing: -1, resolved: 1 },
+            );
         }
         const result = await ctx.db().updateTable('alerts').set(columns).where('id', '=', id).executeTakeFirst();
-        if (result.numUpdatedRows === 0n) throw new FirebreakError('NOT_FOUND', `alert ${id} does not exist`, { step: `updating alert ${id}` });
+        if (result.numUpdatedRows === 0n)
+          throw new FirebreakError('NOT_FOUND', `alert ${id} does not exist`, { step: `updating alert ${id}` });
       }),
     find: (incidentId, fingerprint) =>
       guard(`reading alert ${fingerprint}`, async () => {
         const row = ctx.sqlite
-          ? await ctx.sqlite.run((q) => q.get<Selectable<AlertsTable>>('select * from alerts where incident_id = ? and fingerprint = ?', incidentId, fingerprint))
-          : await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).where('fingerprint', '=', fingerprint).executeTakeFirst();
+          ? await ctx.sqlite.run((q) =>
+              q.get<Selectable<AlertsTable>>(
+                'select * from alerts where incident_id = ? and fingerprint = ?',
+                incidentId,
+                fingerprint,
+              ),
+            )
+          : await ctx
+              .db()
+              .selectFrom('alerts')
+              .selectAll()
+              .where('incident_id', '=', incidentId)
+              .where('fingerprint', '=', fingerprint)
+              .executeTakeFirst();
         return maybe(row, rowToAlert);
       }),
     listByIncident: (incidentId) =>
       guard(`listing the alerts of incident ${incidentId}`, async () =>
-        (await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute()).map(rowToAlert),
+        (
+          await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).orderBy('id').execute()
+        ).map(rowToAlert),
       ),
     listByFingerprints: (incidentId, fingerprints) =>
       guard(`listing ${fingerprints.length} alerts of incident ${incidentId}`, async () =>
         fingerprints.length === 0
           ? []
-          : (await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).where('fingerprint', 'in', [...fingerprints]).orderBy('id').execute()).map(rowToAlert),
+          : (
+              await ctx
+                .db()
+                .selectFrom('alerts')
+                .selectAll()
+                .where('incident_id', '=', incidentId)
+                .where('fingerprint', 'in', [...fingerprints])
+                .orderBy('id')
+                .execute()
+            ).map(rowToAlert),
       ),
     firstTimes: (incidentId) =>
       guard(`reading when the alerts of incident ${incidentId} began`, async () => {
@@ -131,18 +193,36 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
           .select((eb) => [eb.fn.min('starts_at').as('started'), eb.fn.min('first_seen_at').as('seen')])
           .where('incident_id', '=', incidentId)
           .executeTakeFirst();
-        return { startedAt: row?.started ? new Date(row.started) : null, seenAt: row?.seen ? new Date(row.seen) : null };
+        return {
+          startedAt: row?.started ? new Date(row.started) : null,
+          seenAt: row?.seen ? new Date(row.seen) : null,
+        };
       }),
     listFiring: (incidentId, limit) =>
       guard(`listing the firing alerts of incident ${incidentId}`, async () =>
-        (await ctx.db().selectFrom('alerts').selectAll().where('incident_id', '=', incidentId).where('status', '=', 'firing').orderBy('id').limit(limit).execute()).map(rowToAlert),
+        (
+          await ctx
+            .db()
+            .selectFrom('alerts')
+            .selectAll()
+            .where('incident_id', '=', incidentId)
+            .where('status', '=', 'firing')
+            .orderBy('id')
+            .limit(limit)
+            .execute()
+        ).map(rowToAlert),
       ),
   };
 }
 
-const COUNT_ALERTS_SQL = 'update incidents set alerts_firing = alerts_firing + ?, alerts_resolved = alerts_resolved + ? where id = ?';
+const COUNT_ALERTS_SQL =
+  'update incidents set alerts_firing = alerts_firing + ?, alerts_resolved = alerts_resolved + ? where id = ?';
 
-async function countAlerts(ctx: RepositoryContext, incidentId: number, by: Partial<Record<AlertStatus, number>>): Promise<void> {
+async function countAlerts(
+  ctx: RepositoryContext,
+  incidentId: number,
+  by: Partial<Record<AlertStatus, number>>,
+): Promise<void> {
   await ctx
     .db()
     .updateTable('incidents')
@@ -155,13 +235,16 @@ async function countAlerts(ctx: RepositoryContext, incidentId: number, by: Parti
 }
 
 export function timelineRepository(ctx: RepositoryContext): TimelineRepository {
-  const events = (incidentId: number) => ctx.db().selectFrom('timeline_events').selectAll().where('incident_id', '=', incidentId);
+  const events = (incidentId: number) =>
+    ctx.db().selectFrom('timeline_events').selectAll().where('incident_id', '=', incidentId);
   return {
     append: (event) =>
       guard(`adding ${event.type} to the timeline of incident ${event.incidentId}`, async () => {
         const row = timelineEventToRow(event);
         if (ctx.sqlite) return { ...event, id: await ctx.sqlite.run((q) => q.insert('timeline_events', row)) };
-        return rowToTimelineEvent(await ctx.db().insertInto('timeline_events').values(row).returningAll().executeTakeFirstOrThrow());
+        return rowToTimelineEvent(
+          await ctx.db().insertInto('timeline_events').values(row).returningAll().executeTakeFirstOrThrow(),
+        );
       }),
     list: (incidentId, options = {}) =>
       guard(`reading the timeline of incident ${incidentId}`, async () => {
@@ -189,7 +272,9 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
     find: (key) =>
       guard('looking up a delivery', async () => {
         const row = ctx.sqlite
-          ? await ctx.sqlite.run((q) => q.get<Selectable<DeliveriesTable>>('select * from deliveries where key = ?', key))
+          ? await ctx.sqlite.run((q) =>
+              q.get<Selectable<DeliveriesTable>>('select * from deliveries where key = ?', key),
+            )
           : await ctx.db().selectFrom('deliveries').selectAll().where('key', '=', key).executeTakeFirst();
         return row ? { response: fromJson<unknown>(row.response), receivedAt: new Date(row.received_at) } : null;
       }),
@@ -219,7 +304,11 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
       }),
     prune: (before) =>
       guard('pruning old deliveries', async () => {
-        const result = await ctx.db().deleteFrom('deliveries').where('received_at', '<', iso(before, 'before')).executeTakeFirst();
+        const result = await ctx
+          .db()
+          .deleteFrom('deliveries')
+          .where('received_at', '<', iso(before, 'before'))
+          .executeTakeFirst();
         return Number(result.numDeletedRows);
       }),
   };

@@ -139,7 +139,9 @@ function pageFromJson(text: string): PageState {
 
 function capacityFromJson(text: string): Record<string, CapacitySnapshot> {
   const raw = fromJson<Record<string, CapacitySnapshot & { checkedAt: string }>>(text);
-  return Object.fromEntries(Object.entries(raw).map(([target, snapshot]) => [target, { ...snapshot, checkedAt: toDate(snapshot.checkedAt) }]));
+  return Object.fromEntries(
+    Object.entries(raw).map(([target, snapshot]) => [target, { ...snapshot, checkedAt: toDate(snapshot.checkedAt) }]),
+  );
 }
 
 function onCallFromJson(text: string): OnCallState {
@@ -227,7 +229,7 @@ export function rowToTimelineEvent(row: Selectable<TimelineEventsTable>): Timeli
 
 /** A job without a lane is a lane of its own. */
 function laneOf(job: NewOutboxJob): string {
-  const lane = job.payload?.['lane'];
+  const lane = job.payload?.lane;
   return typeof lane === 'string' && lane.length > 0 ? lane : `job:${randomUUID()}`;
 }
 
@@ -289,7 +291,9 @@ export function scaleOperationToRow(op: NewScaleOperation): Insertable<ScaleOper
   };
 }
 
-export function scaleOperationChangesToRow(changes: Partial<Pick<ScaleOperation, 'status' | 'instanceIds' | 'error' | 'startedAt' | 'finishedAt'>>): Updateable<ScaleOperationsTable> {
+export function scaleOperationChangesToRow(
+  changes: Partial<Pick<ScaleOperation, 'status' | 'instanceIds' | 'error' | 'startedAt' | 'finishedAt'>>,
+): Updateable<ScaleOperationsTable> {
   return {
     ...(changes.status !== undefined ? { status: changes.status } : {}),
     ...(changes.instanceIds !== undefined ? { instance_ids: toJson(changes.instanceIds) } : {}),

@@ -13,12 +13,28 @@ export function scaleOperationRepository(ctx: RepositoryContext): ScaleOperation
   return {
     insert: (op) =>
       guard(`storing a scale operation on ${op.target}`, async () =>
-        rowToScaleOperation(await ctx.db().insertInto('scale_operations').values(scaleOperationToRow(op)).returningAll().executeTakeFirstOrThrow()),
+        rowToScaleOperation(
+          await ctx
+            .db()
+            .insertInto('scale_operations')
+            .values(scaleOperationToRow(op))
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        ),
       ),
     update: (id, changes) =>
       guard(`updating scale operation ${id}`, async () => {
-        const row = await ctx.db().updateTable('scale_operations').set(scaleOperationChangesToRow(changes)).where('id', '=', id).returningAll().executeTakeFirst();
-        if (!row) throw new FirebreakError('NOT_FOUND', `scale operation ${id} does not exist`, { step: `updating scale operation ${id}` });
+        const row = await ctx
+          .db()
+          .updateTable('scale_operations')
+          .set(scaleOperationChangesToRow(changes))
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst();
+        if (!row)
+          throw new FirebreakError('NOT_FOUND', `scale operation ${id} does not exist`, {
+            step: `updating scale operation ${id}`,
+          });
         return rowToScaleOperation(row);
       }),
     findById: (id) =>
@@ -33,7 +49,12 @@ export function scaleOperationRepository(ctx: RepositoryContext): ScaleOperation
       }),
     latestForTarget: (target) =>
       guard(`reading the latest scale operation on ${target}`, async () => {
-        const row = await operations().where('target', '=', target).where('status', 'in', ACTIVE).orderBy('id', 'desc').limit(1).executeTakeFirst();
+        const row = await operations()
+          .where('target', '=', target)
+          .where('status', 'in', ACTIVE)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
         return row ? rowToScaleOperation(row) : null;
       }),
     listByIncident: (incidentId) =>

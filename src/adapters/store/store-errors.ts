@@ -21,14 +21,28 @@ export function isConflict(error: unknown): boolean {
 
 const UNAVAILABLE_SQLITE = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY|NOTADB|CORRUPT|PROTOCOL)/;
 const UNAVAILABLE_PG = /^(08|53|57P0)/; // connection exception, insufficient resources, shutdown/crash
-const UNAVAILABLE_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNAVAILABLE_NODE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 // Failures the drivers and Kysely report without a code.
 const UNAVAILABLE_MESSAGES =
   /connection (is not open|terminated)|timeout exceeded when trying to connect|encountered a connection error|pool after calling end|driver has already been destroyed|connection is closed/i;
 
 function isUnavailable(error: unknown): boolean {
   const code = codeOf(error);
-  return UNAVAILABLE_SQLITE.test(code) || UNAVAILABLE_PG.test(code) || UNAVAILABLE_NODE.has(code) || UNAVAILABLE_MESSAGES.test(errorMessage(error));
+  return (
+    UNAVAILABLE_SQLITE.test(code) ||
+    UNAVAILABLE_PG.test(code) ||
+    UNAVAILABLE_NODE.has(code) ||
+    UNAVAILABLE_MESSAGES.test(errorMessage(error))
+  );
 }
 
 /**
@@ -39,10 +53,18 @@ export function toStoreError(error: unknown, step: string): unknown {
   if (error instanceof FirebreakError) return error;
   const providerError = errorMessage(error);
   if (CONFLICT_CODES.has(codeOf(error))) {
-    return new FirebreakError('STORE_CONFLICT', `${step}: conflicts with a stored record (${providerError})`, { step, providerError, cause: error });
+    return new FirebreakError('STORE_CONFLICT', `${step}: conflicts with a stored record (${providerError})`, {
+      step,
+      providerError,
+      cause: error,
+    });
   }
   if (isUnavailable(error)) {
-    return new FirebreakError('STORE_UNAVAILABLE', `${step}: the database is unavailable (${providerError})`, { step, providerError, cause: error });
+    return new FirebreakError('STORE_UNAVAILABLE', `${step}: the database is unavailable (${providerError})`, {
+      step,
+      providerError,
+      cause: error,
+    });
   }
   return error;
 }

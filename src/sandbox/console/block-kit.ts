@@ -1,7 +1,15 @@
 // Block Kit as the console shows it: a typed switch over the blocks Firebreak posts (header, section with
 // fields and accessory, context, actions, divider…) and, for any other block, the text it carries. A viewer,
 // not a validator: a block it cannot read is shown as its text, never as an error.
-import type { ActionsBlockElement, Button, ConfirmationDialog, ContextBlockElement, KnownBlock, SectionBlockAccessory, TextObject } from '@slack/types';
+import type {
+  ActionsBlockElement,
+  Button,
+  ConfirmationDialog,
+  ContextBlockElement,
+  KnownBlock,
+  SectionBlockAccessory,
+  TextObject,
+} from '@slack/types';
 import { html, join, type SafeHtml } from './html';
 import { mrkdwnHtml, mrkdwnPlain, plainHtml, type NameLookup } from './mrkdwn';
 
@@ -26,7 +34,9 @@ export function textsIn(value: unknown, depth = 0): string[] {
   if (depth > 8) return [];
   if (Array.isArray(value)) return value.flatMap((v) => textsIn(v, depth + 1));
   if (!isObject(value)) return [];
-  return Object.entries(value).flatMap(([key, v]) => (key === 'text' && typeof v === 'string' ? [v] : textsIn(v, depth + 1)));
+  return Object.entries(value).flatMap(([key, v]) =>
+    key === 'text' && typeof v === 'string' ? [v] : textsIn(v, depth + 1),
+  );
 }
 
 function safeUrl(url: unknown): string | null {
@@ -43,7 +53,8 @@ function buttonHtml(button: Button, blockId: string, ctx: BlockContext): SafeHtm
   const label = plainHtml(button.text?.text ?? button.action_id ?? 'Button');
   const url = safeUrl(button.url);
   if (url) return html`<a class="${classes}" href="${url}" target="_blank" rel="noopener noreferrer">${label}</a>`;
-  if (!ctx.click || !button.action_id) return html`<button class="${classes}" type="button" disabled title="Buttons work on messages in a channel">${label}</button>`;
+  if (!ctx.click || !button.action_id)
+    return html`<button class="${classes}" type="button" disabled title="Buttons work on messages in a channel">${label}</button>`;
   const confirm = button.confirm ? confirmText(button.confirm, ctx) : null;
   // A form per button: it works without the script, and the script turns `data-confirm` into a browser confirm().
   return html`<form class="bk-btn-form" method="post" action="/sandbox/click"${confirm ? html` data-confirm="${confirm}"` : ''}>
@@ -53,7 +64,11 @@ function buttonHtml(button: Button, blockId: string, ctx: BlockContext): SafeHtm
 }
 
 /** An interactive element in a message: buttons work; the rest are shown by what they offer. */
-function elementHtml(element: ActionsBlockElement | SectionBlockAccessory, blockId: string, ctx: BlockContext): SafeHtml {
+function elementHtml(
+  element: ActionsBlockElement | SectionBlockAccessory,
+  blockId: string,
+  ctx: BlockContext,
+): SafeHtml {
   switch (element.type) {
     case 'button':
       return buttonHtml(element, blockId, ctx);

@@ -58,13 +58,16 @@ function fileHtml(ref: { id: string; name: string; title: string }, files: FileS
 
 function bodyHtml(text: string, blocks: readonly unknown[], ctx: BlockContext): SafeHtml {
   // Slack shows the blocks when a message has them, and the text (its notification fallback) otherwise.
-  return blocks.length > 0 ? html`<div class="blocks">${blocksHtml(blocks, ctx)}</div>` : html`<div class="msg-text">${mrkdwnHtml(text, ctx)}</div>`;
+  return blocks.length > 0
+    ? html`<div class="blocks">${blocksHtml(blocks, ctx)}</div>`
+    : html`<div class="msg-text">${mrkdwnHtml(text, ctx)}</div>`;
 }
 
 function reactionsHtml(message: MessageSummary, model: ChannelModel): SafeHtml {
   if (message.reactions.length === 0) return html``;
   return html`<div class="reactions">${message.reactions.map(
-    (r) => html`<span class="reaction${r.users.includes(model.actingUser) ? ' mine' : ''}" title="${r.users.map((u) => authorName(u, model)).join(', ')}">${trusted(reactionHtml(r.name))} ${r.users.length}</span>`,
+    (r) =>
+      html`<span class="reaction${r.users.includes(model.actingUser) ? ' mine' : ''}" title="${r.users.map((u) => authorName(u, model)).join(', ')}">${trusted(reactionHtml(r.name))} ${r.users.length}</span>`,
   )}</div>`;
 }
 
@@ -75,7 +78,10 @@ function reactFormHtml(message: MessageSummary, model: ChannelModel): SafeHtml {
 }
 
 function messageHtml(message: MessageSummary, model: ChannelModel, replies: MessageSummary[]): SafeHtml {
-  const ctx: BlockContext = { ...model.names, click: { channelId: model.channel.id, messageTs: message.ts, actingUser: model.actingUser } };
+  const ctx: BlockContext = {
+    ...model.names,
+    click: { channelId: model.channel.id, messageTs: message.ts, actingUser: model.actingUser },
+  };
   const bot = message.user === model.botUserId;
   return html`<article class="msg${message.pinned ? ' pinned' : ''}${bot ? ' from-bot' : ''}" data-ts="${message.ts}"${message.pinned ? html` aria-label="Pinned message"` : ''}>
 ${message.pinned ? html`<div class="pin-label"><span class="emoji tone-red">⚑</span> Pinned in #${model.channel.name}</div>` : ''}
@@ -123,8 +129,18 @@ export function messagesHtml(model: ChannelModel): SafeHtml {
   const top = model.messages.filter((m) => !m.threadTs || m.threadTs === m.ts);
   const repliesTo = (ts: string): MessageSummary[] => model.messages.filter((m) => m.threadTs === ts && m.ts !== ts);
   const entries: Entry[] = [
-    ...top.map((m, i) => ({ at: tsToMicros(m.ts), order: 0, seq: i, render: () => messageHtml(m, model, repliesTo(m.ts)) })),
-    ...model.ephemerals.map((e) => ({ at: tsToMicros(e.afterTs), order: 1, seq: e.seq, render: () => ephemeralHtml(e, model) })),
+    ...top.map((m, i) => ({
+      at: tsToMicros(m.ts),
+      order: 0,
+      seq: i,
+      render: () => messageHtml(m, model, repliesTo(m.ts)),
+    })),
+    ...model.ephemerals.map((e) => ({
+      at: tsToMicros(e.afterTs),
+      order: 1,
+      seq: e.seq,
+      render: () => ephemeralHtml(e, model),
+    })),
     ...model.notes.map((n) => ({ at: tsToMicros(n.afterTs), order: 1, seq: n.seq, render: () => noteHtml(n, model) })),
   ].sort((a, b) => a.at - b.at || a.order - b.order || a.seq - b.seq);
   if (entries.length === 0) {

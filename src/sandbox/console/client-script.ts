@@ -1,7 +1,7 @@
 // The console's only script, served as /sandbox/console.js: polls for changes once a second and swaps the
 // regions that changed, sends the forms with fetch (the page works without it, by full-page posts), turns a
 // button's Slack confirm into the browser's confirm(), and marks channels with unread messages.
-export const CLIENT_SCRIPT = String.raw`(function () {
+export const CLIENT_SCRIPT = `(function () {
   'use strict';
   var body = document.body;
   var version = Number(body.dataset.version || 0);

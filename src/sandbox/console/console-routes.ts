@@ -31,12 +31,14 @@ export interface SandboxConsoleOptions {
 }
 
 const ALERT_TIMEOUT_MS = 10_000;
-const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#e8602c"/><path d="M16 7 26 25H6z" fill="#fff"/></svg>';
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#e8602c"/><path d="M16 7 26 25H6z" fill="#fff"/></svg>';
 const KNOWN_COMMANDS: ReadonlySet<string> = new Set(Object.values(COMMANDS));
 
 // Scripts, styles and forms only from the console itself; links to Firebreak's own pages open normally.
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
@@ -61,10 +63,31 @@ const alertForm = z.discriminatedUnion('example', [
     summary: z.string().trim().max(3000).optional(),
   }),
 ]);
-const composeForm = z.object({ as: actingUser, channel: channelId, text: z.string().trim().min(1, 'type a message or a slash command').max(4000) });
-const clickForm = z.object({ as: actingUser, channel: channelId, ts: z.string().regex(/^\d+\.\d+$/), action_id: z.string().min(1).max(255), block_id: z.string().min(1).max(255), value: z.string().max(2000).optional() });
-const reactForm = z.object({ as: actingUser, channel: channelId, ts: z.string().regex(/^\d+\.\d+$/), name: z.string().regex(/^[a-z0-9_+-]{1,100}$/) });
-const viewForm = z.object({ as: actingUser, channel: z.string().optional(), view_id: z.string().min(1), view_hash: z.string() });
+const composeForm = z.object({
+  as: actingUser,
+  channel: channelId,
+  text: z.string().trim().min(1, 'type a message or a slash command').max(4000),
+});
+const clickForm = z.object({
+  as: actingUser,
+  channel: channelId,
+  ts: z.string().regex(/^\d+\.\d+$/),
+  action_id: z.string().min(1).max(255),
+  block_id: z.string().min(1).max(255),
+  value: z.string().max(2000).optional(),
+});
+const reactForm = z.object({
+  as: actingUser,
+  channel: channelId,
+  ts: z.string().regex(/^\d+\.\d+$/),
+  name: z.string().regex(/^[a-z0-9_+-]{1,100}$/),
+});
+const viewForm = z.object({
+  as: actingUser,
+  channel: z.string().optional(),
+  view_id: z.string().min(1),
+  view_hash: z.string(),
+});
 const pageForm = z.object({ ...back, dedup_key: z.string().min(1).max(255) });
 
 function issues(error: z.ZodError): string {
@@ -110,12 +133,23 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
   // ---- reading the sandbox ----
 
   const channelEntries = (): ChannelEntry[] =>
-    slack.listChannels().map((channel) => ({ channel, isIncident: channel.creator === sandbox.botUserId, messageCount: slack.messages(channel.id).length }));
+    slack.listChannels().map((channel) => ({
+      channel,
+      isIncident: channel.creator === sandbox.botUserId,
+      messageCount: slack.messages(channel.id).length,
+    }));
 
   /** The channel asked for, else the newest incident channel, else #incidents. */
   const pickChannel = (requested: string, entries: ChannelEntry[]): ChannelEntry | undefined => {
-    const incidents = entries.filter((e) => e.isIncident && !e.channel.isArchived).sort((a, b) => b.channel.created - a.channel.created);
-    return entries.find((e) => e.channel.id === requested) ?? incidents[0] ?? entries.find((e) => e.channel.name === 'incidents') ?? entries[0];
+    const incidents = entries
+      .filter((e) => e.isIncident && !e.channel.isArchived)
+      .sort((a, b) => b.channel.created - a.channel.created);
+    return (
+      entries.find((e) => e.channel.id === requested) ??
+      incidents[0] ??
+      entries.find((e) => e.channel.name === 'incidents') ??
+      entries[0]
+    );
   };
 
   const names = (entries: ChannelEntry[], acting: string): NameLookup => ({
@@ -124,7 +158,8 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     channelHref: (id) => consoleHref(id, acting),
   });
 
-  const channelOptions = (entries: ChannelEntry[]): ChannelOption[] => entries.map((e) => ({ id: e.channel.id, name: e.channel.name }));
+  const channelOptions = (entries: ChannelEntry[]): ChannelOption[] =>
+    entries.map((e) => ({ id: e.channel.id, name: e.channel.name }));
 
   const regions = (entry: ChannelEntry, entries: ChannelEntry[], acting: string): Regions => {
     const lookup = names(entries, acting);
@@ -141,7 +176,11 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     };
     // A modal is shown while the local Slack holds it open (a submission from anywhere, the demo's included, closes
     // it there) and the person has not closed it here.
-    const open = new Set(slack.openViews(acting).flatMap((v) => (typeof v === 'object' && v !== null ? [viewKey(v as { id?: unknown; hash?: unknown })] : [])));
+    const open = new Set(
+      slack
+        .openViews(acting)
+        .flatMap((v) => (typeof v === 'object' && v !== null ? [viewKey(v as { id?: unknown; hash?: unknown })] : [])),
+    );
     const view = openModal(slack.views(acting), (key) => state.isClosed(key) || !open.has(key));
     const attempt = view ? state.attempt(viewKey(view)) : undefined;
     const loose = cloud.instances().filter((i) => !i.autoScalingGroupName && i.state !== 'terminated');
@@ -152,7 +191,17 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       pagerduty: pagerDutyHtml(pagerDuty.incidents(), acting, entry.channel.id),
       cloud: cloudHtml(cloud.groups(), loose),
       modal: view
-        ? { key: `${viewKey(view)}|${JSON.stringify(attempt?.errors ?? {})}`, html: modalHtml({ view, attempt, actingUser: acting, channelId: entry.channel.id, channels: channelOptions(entries), names: lookup }) }
+        ? {
+            key: `${viewKey(view)}|${JSON.stringify(attempt?.errors ?? {})}`,
+            html: modalHtml({
+              view,
+              attempt,
+              actingUser: acting,
+              channelId: entry.channel.id,
+              channels: channelOptions(entries),
+              names: lookup,
+            }),
+          }
         : { key: '', html: html`` },
     };
   };
@@ -167,7 +216,10 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       return;
     }
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const to = new URLSearchParams({ channel: queryString(body.channel), as: queryString(body.as) || DEFAULT_ACTING_USER });
+    const to = new URLSearchParams({
+      channel: queryString(body.channel),
+      as: queryString(body.as) || DEFAULT_ACTING_USER,
+    });
     if (outcome.message) to.set('notice', `${outcome.ok ? 'ok' : 'error'}:${outcome.message}`);
     res.redirect(303, `/sandbox?${to.toString()}`);
   };
@@ -190,7 +242,10 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
   // The console acts as people in the sandbox: another site must not make a browser do it.
   const sameOrigin: RequestHandler = (req, res, next) => {
     const origin = req.get('origin');
-    if (req.get('sec-fetch-site') === 'cross-site' || (origin && origin !== `${req.protocol}://${req.get('host') ?? ''}`)) {
+    if (
+      req.get('sec-fetch-site') === 'cross-site' ||
+      (origin && origin !== `${req.protocol}://${req.get('host') ?? ''}`)
+    ) {
       res.status(403).json({ ok: false, message: 'the sandbox console accepts forms only from its own page' });
       return;
     }
@@ -201,11 +256,17 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
   const router = Router();
 
   router.get('/sandbox/console.js', (_req, res) => {
-    res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' }).type('text/javascript; charset=utf-8').send(CLIENT_SCRIPT);
+    res
+      .set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' })
+      .type('text/javascript; charset=utf-8')
+      .send(CLIENT_SCRIPT);
   });
 
   router.get('/sandbox/console.css', (_req, res) => {
-    res.set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' }).type('text/css; charset=utf-8').send(CONSOLE_CSS);
+    res
+      .set({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' })
+      .type('text/css; charset=utf-8')
+      .send(CONSOLE_CSS);
   });
 
   router.get('/sandbox/favicon.svg', (_req, res) => {
@@ -222,15 +283,18 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       return;
     }
     const notice = /^(ok|error):(.*)$/s.exec(queryString(req.query.notice));
-    res.set(SECURITY_HEADERS).type('html').send(
-      consolePage({
-        regions: regions(entry, entries, acting),
-        channel: entry.channel,
-        actingUser: acting,
-        version: state.version,
-        ...(notice ? { notice: { ok: notice[1] === 'ok', text: notice[2] ?? '' } } : {}),
-      }),
-    );
+    res
+      .set(SECURITY_HEADERS)
+      .type('html')
+      .send(
+        consolePage({
+          regions: regions(entry, entries, acting),
+          channel: entry.channel,
+          actingUser: acting,
+          version: state.version,
+          ...(notice ? { notice: { ok: notice[1] === 'ok', text: notice[2] ?? '' } } : {}),
+        }),
+      );
   });
 
   /** The live regions, or 204 when nothing changed since `since`. */
@@ -264,7 +328,10 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       res.status(404).type('text/plain').send('No such file in the sandbox Slack.\n');
       return;
     }
-    res.set({ ...SECURITY_HEADERS, 'Content-Security-Policy': "default-src 'none'" }).type('text/plain; charset=utf-8').send(file.content);
+    res
+      .set({ ...SECURITY_HEADERS, 'Content-Security-Policy': "default-src 'none'" })
+      .type('text/plain; charset=utf-8')
+      .send(file.content);
   });
 
   router.post('/sandbox/alerts', ...post, async (req, res) => {
@@ -275,14 +342,23 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     let what: string;
     if (form.example === 'generic') {
       url = alertEndpoint(req, 'generic');
-      payload = genericAlertPayload({ title: form.title, service: form.service, severity: form.severity, status: form.status, ...(form.summary ? { summary: form.summary } : {}) });
+      payload = genericAlertPayload({
+        title: form.title,
+        service: form.service,
+        severity: form.severity,
+        status: form.status,
+        ...(form.summary ? { summary: form.summary } : {}),
+      });
       what = `Generic alert "${form.title}" (${form.status})`;
     } else {
       const firing = form.example === 'flash-sale-firing';
       // Firebreak's clock, not the world's: after the demo it runs on from the outage's day.
       const now = sandbox.clock.now();
       if (firing || !flashSaleStartedAt) flashSaleStartedAt = now;
-      payload = flashSaleAlertmanagerPayload(firing ? 'firing' : 'resolved', { startsAt: flashSaleStartedAt, endsAt: now });
+      payload = flashSaleAlertmanagerPayload(firing ? 'firing' : 'resolved', {
+        startsAt: flashSaleStartedAt,
+        endsAt: now,
+      });
       what = `Alertmanager: flash-sale alerts ${firing ? 'firing' : 'resolved'}`;
     }
     try {
@@ -294,7 +370,10 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       });
       const text = await response.text();
       if (!response.ok) {
-        answer(req, res, 502, { ok: false, message: `${what}: Firebreak answered ${response.status}: ${text.slice(0, 300)}` });
+        answer(req, res, 502, {
+          ok: false,
+          message: `${what}: Firebreak answered ${response.status}: ${text.slice(0, 300)}`,
+        });
         return;
       }
       const accepted = (() => {
@@ -305,9 +384,15 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
         }
       })();
       const incidents = (accepted.incidents ?? []).map((id) => `INC-${id}`).join(', ');
-      answer(req, res, 200, { ok: true, message: `${what} → ${response.status}, ${accepted.accepted ?? 0} accepted${incidents ? ` (${incidents})` : ''}` });
+      answer(req, res, 200, {
+        ok: true,
+        message: `${what} → ${response.status}, ${accepted.accepted ?? 0} accepted${incidents ? ` (${incidents})` : ''}`,
+      });
     } catch (error) {
-      answer(req, res, 502, { ok: false, message: `${what}: could not reach Firebreak at ${url}: ${errorText(error)}` });
+      answer(req, res, 502, {
+        ok: false,
+        message: `${what}: could not reach Firebreak at ${url}: ${errorText(error)}`,
+      });
     }
   });
 
@@ -326,17 +411,31 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     }
     const command = form.text.split(/\s+/)[0] ?? '';
     const text = form.text.slice(command.length).trim();
-    const base = { channelId: form.channel, userId: form.as, afterTs: state.lastTs(form.channel), seq: state.nextSeq(), command: form.text };
+    const base = {
+      channelId: form.channel,
+      userId: form.as,
+      afterTs: state.lastTs(form.channel),
+      seq: state.nextSeq(),
+      command: form.text,
+    };
     if (!KNOWN_COMMANDS.has(command)) {
       // Slack itself refuses a command no installed app registered; nothing reaches Firebreak.
-      state.addNote({ ...base, reply: null, error: `${command} is not a valid command. Firebreak's are ${[...KNOWN_COMMANDS].join(', ')}.` });
+      state.addNote({
+        ...base,
+        reply: null,
+        error: `${command} is not a valid command. Firebreak's are ${[...KNOWN_COMMANDS].join(', ')}.`,
+      });
       answer(req, res, 200, { ok: false, message: `${command} is not a command here` });
       return;
     }
     try {
       const reply = await slack.slashCommand({ command, text, userId: form.as, channelId: form.channel });
       if (reply.status !== 200) {
-        state.addNote({ ...base, reply: null, error: `${command} failed with the error "dispatch_failed": Firebreak answered HTTP ${reply.status}.` });
+        state.addNote({
+          ...base,
+          reply: null,
+          error: `${command} failed with the error "dispatch_failed": Firebreak answered HTTP ${reply.status}.`,
+        });
         answer(req, res, 502, { ok: false, message: `${command}: Firebreak answered HTTP ${reply.status}` });
         return;
       }
@@ -361,7 +460,10 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
         ...(form.value !== undefined ? { value: form.value } : {}),
       });
       if (reply.status !== 200) {
-        answer(req, res, 502, { ok: false, message: `The click reached Firebreak, which answered HTTP ${reply.status}` });
+        answer(req, res, 502, {
+          ok: false,
+          message: `The click reached Firebreak, which answered HTTP ${reply.status}`,
+        });
         return;
       }
       answer(req, res, 200, { ok: true });
@@ -375,8 +477,13 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     if (!form) return;
     try {
       const status = await slack.addReaction(form.channel, form.ts, form.as, form.name);
-      if (status === 0) answer(req, res, 200, { ok: true, message: `Reacted :${form.name}: (Slack sent Firebreak nothing: already reacted, or the bot is not in the channel)` });
-      else if (status !== 200) answer(req, res, 502, { ok: false, message: `Firebreak answered the reaction event with HTTP ${status}` });
+      if (status === 0)
+        answer(req, res, 200, {
+          ok: true,
+          message: `Reacted :${form.name}: (Slack sent Firebreak nothing: already reacted, or the bot is not in the channel)`,
+        });
+      else if (status !== 200)
+        answer(req, res, 502, { ok: false, message: `Firebreak answered the reaction event with HTTP ${status}` });
       else answer(req, res, 200, { ok: true, message: `Reacted :${form.name}:` });
     } catch (error) {
       answer(req, res, 502, { ok: false, message: `The reaction failed: ${errorText(error)}` });
@@ -384,7 +491,12 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
   });
 
   const findView = (userId: string, viewId: string): Record<string, unknown> | undefined =>
-    slack.views(userId).find((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && (v as { id?: unknown }).id === viewId);
+    slack
+      .views(userId)
+      .find(
+        (v): v is Record<string, unknown> =>
+          typeof v === 'object' && v !== null && (v as { id?: unknown }).id === viewId,
+      );
 
   router.post('/sandbox/views/submit', ...post, async (req, res) => {
     const form = parse(viewForm, req, res);
@@ -398,19 +510,34 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     const body = req.body as Record<string, unknown>;
     const field = (name: string): FormValue => {
       const value = body[name];
-      return typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')) ? (value as string | string[]) : undefined;
+      return typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        ? (value as string | string[])
+        : undefined;
     };
     const channels = channelEntries().map((e) => ({ id: e.channel.id, name: e.channel.name }));
     try {
-      const reply = await slack.submitView({ userId: form.as, callbackId: view.callback_id, values: submissionValues(view, field, channels) });
+      const reply = await slack.submitView({
+        userId: form.as,
+        callbackId: view.callback_id,
+        values: submissionValues(view, field, channels),
+      });
       if (reply.status !== 200) {
-        answer(req, res, 502, { ok: false, message: `Firebreak answered the submission with HTTP ${reply.status}; the modal stays open` });
+        answer(req, res, 502, {
+          ok: false,
+          message: `Firebreak answered the submission with HTTP ${reply.status}; the modal stays open`,
+        });
         return;
       }
-      const ack = (typeof reply.body === 'object' && reply.body !== null ? reply.body : {}) as { response_action?: unknown; errors?: unknown };
+      const ack = (typeof reply.body === 'object' && reply.body !== null ? reply.body : {}) as {
+        response_action?: unknown;
+        errors?: unknown;
+      };
       switch (ack.response_action) {
         case 'errors': {
-          const errors = typeof ack.errors === 'object' && ack.errors !== null ? Object.fromEntries(Object.entries(ack.errors).map(([k, v]) => [k, String(v)])) : {};
+          const errors =
+            typeof ack.errors === 'object' && ack.errors !== null
+              ? Object.fromEntries(Object.entries(ack.errors).map(([k, v]) => [k, String(v)]))
+              : {};
           state.recordAttempt(key, { errors, values: typedValues(view, field) });
           answer(req, res, 200, { ok: false, message: 'Firebreak found a problem in the form' });
           return;
@@ -440,21 +567,28 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     answer(req, res, 200, { ok: true });
   });
 
-  const pagerDutyAction = (verb: 'acknowledge' | 'resolve'): RequestHandler => async (req, res) => {
-    const form = parse(pageForm, req, res);
-    if (!form) return;
-    const userId = pagerDutyUserFor(form.as);
-    try {
-      const reply = verb === 'acknowledge' ? await pagerDuty.acknowledge(form.dedup_key, userId ? { userId } : {}) : await pagerDuty.resolve(form.dedup_key, userId ? { userId } : {});
-      const delivered = reply.status >= 200 && reply.status < 300;
-      answer(req, res, delivered ? 200 : 502, {
-        ok: delivered,
-        message: delivered ? `PagerDuty: ${verb === 'acknowledge' ? 'acknowledged' : 'resolved'} as ${slackUserName(form.as) ?? form.as}; webhook delivered` : `PagerDuty's webhook got HTTP ${reply.status} from Firebreak`,
-      });
-    } catch (error) {
-      answer(req, res, 502, { ok: false, message: `PagerDuty ${verb} failed: ${errorText(error)}` });
-    }
-  };
+  const pagerDutyAction =
+    (verb: 'acknowledge' | 'resolve'): RequestHandler =>
+    async (req, res) => {
+      const form = parse(pageForm, req, res);
+      if (!form) return;
+      const userId = pagerDutyUserFor(form.as);
+      try {
+        const reply =
+          verb === 'acknowledge'
+            ? await pagerDuty.acknowledge(form.dedup_key, userId ? { userId } : {})
+            : await pagerDuty.resolve(form.dedup_key, userId ? { userId } : {});
+        const delivered = reply.status >= 200 && reply.status < 300;
+        answer(req, res, delivered ? 200 : 502, {
+          ok: delivered,
+          message: delivered
+            ? `PagerDuty: ${verb === 'acknowledge' ? 'acknowledged' : 'resolved'} as ${slackUserName(form.as) ?? form.as}; webhook delivered`
+            : `PagerDuty's webhook got HTTP ${reply.status} from Firebreak`,
+        });
+      } catch (error) {
+        answer(req, res, 502, { ok: false, message: `PagerDuty ${verb} failed: ${errorText(error)}` });
+      }
+    };
   router.post('/sandbox/pagerduty/acknowledge', ...post, pagerDutyAction('acknowledge'));
   router.post('/sandbox/pagerduty/resolve', ...post, pagerDutyAction('resolve'));
 

@@ -63,12 +63,24 @@ export class ConsoleState {
     const all = this.slack.ephemerals;
     // FakeSlack.reset() forgets them; start over with it.
     if (all.length < this.ephemeralAnchors.length) this.ephemeralAnchors.length = 0;
-    for (let i = this.ephemeralAnchors.length; i < all.length; i++) this.ephemeralAnchors.push({ afterTs: this.lastTs(all[i]?.channel ?? ''), seq: this.nextSeq() });
+    for (let i = this.ephemeralAnchors.length; i < all.length; i++)
+      this.ephemeralAnchors.push({ afterTs: this.lastTs(all[i]?.channel ?? ''), seq: this.nextSeq() });
   }
 
   ephemerals(channelId: string, userId: string): PlacedEphemeral[] {
     return this.slack.ephemerals.flatMap((e, i) =>
-      e.channel === channelId && e.user === userId ? [{ channel: e.channel, user: e.user, text: e.text, blocks: e.blocks ?? [], afterTs: this.ephemeralAnchors[i]?.afterTs ?? '0', seq: this.ephemeralAnchors[i]?.seq ?? 0 }] : [],
+      e.channel === channelId && e.user === userId
+        ? [
+            {
+              channel: e.channel,
+              user: e.user,
+              text: e.text,
+              blocks: e.blocks ?? [],
+              afterTs: this.ephemeralAnchors[i]?.afterTs ?? '0',
+              seq: this.ephemeralAnchors[i]?.seq ?? 0,
+            },
+          ]
+        : [],
     );
   }
 

@@ -39,7 +39,9 @@ const GLYPHS: Readonly<Record<string, Glyph>> = {
 export function emojiHtml(escaped: string): string {
   return escaped.replace(/:([a-z0-9_+-]*[a-z][a-z0-9_+-]*):/g, (match, name: string) => {
     const known = GLYPHS[name];
-    return known ? `<span class="emoji tone-${known.tone}" title=":${escapeHtml(name)}:" aria-label="${escapeHtml(name.replace(/_/g, ' '))}">${known.glyph}</span>` : match;
+    return known
+      ? `<span class="emoji tone-${known.tone}" title=":${escapeHtml(name)}:" aria-label="${escapeHtml(name.replace(/_/g, ' '))}">${known.glyph}</span>`
+      : match;
   });
 }
 

@@ -66,19 +66,34 @@ function optionHtml(value: string, label: string, selected: boolean): SafeHtml {
   return html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
 }
 
-function selectHtml(name: string, id: string, choices: Array<{ value: string; label: string }>, chosen: string[], options: { multiple: boolean; required: boolean; placeholder?: PlainTextElement }): SafeHtml {
+function selectHtml(
+  name: string,
+  id: string,
+  choices: Array<{ value: string; label: string }>,
+  chosen: string[],
+  options: { multiple: boolean; required: boolean; placeholder?: PlainTextElement },
+): SafeHtml {
   return html`<select name="${name}" id="${id}"${options.multiple ? html` multiple` : ''}${options.required ? html` required` : ''}>
 ${options.multiple ? '' : html`<option value="">${options.placeholder?.text ?? 'Choose…'}</option>`}${choices.map((c) => optionHtml(c.value, c.label, chosen.includes(c.value)))}</select>`;
 }
 
 /** The HTML control for one input element, showing `typed` (a failed submission's values) or its initial value. */
-function controlHtml(element: InputBlockElement, name: string, id: string, required: boolean, typed: FormValue, channels: readonly ChannelOption[]): SafeHtml {
+function controlHtml(
+  element: InputBlockElement,
+  name: string,
+  id: string,
+  required: boolean,
+  typed: FormValue,
+  channels: readonly ChannelOption[],
+): SafeHtml {
   const req = required ? html` required` : '';
   switch (element.type) {
     case 'plain_text_input': {
       const value = typed !== undefined ? first(typed) : (element.initial_value ?? '');
       const attrs = html`name="${name}" id="${id}"${element.placeholder ? html` placeholder="${element.placeholder.text}"` : ''}${element.max_length ? html` maxlength="${element.max_length}"` : ''}${element.min_length ? html` minlength="${element.min_length}"` : ''}${req}`;
-      return element.multiline ? html`<textarea ${attrs} rows="3">${value}</textarea>` : html`<input type="text" ${attrs} value="${value}">`;
+      return element.multiline
+        ? html`<textarea ${attrs} rows="3">${value}</textarea>`
+        : html`<input type="text" ${attrs} value="${value}">`;
     }
     case 'number_input':
     case 'email_text_input':
@@ -91,17 +106,37 @@ function controlHtml(element: InputBlockElement, name: string, id: string, requi
     case 'static_select':
     case 'multi_static_select': {
       const multiple = element.type === 'multi_static_select';
-      const initial = element.type === 'static_select' ? (element.initial_option ? [element.initial_option] : []) : (element.initial_options ?? []);
+      const initial =
+        element.type === 'static_select'
+          ? element.initial_option
+            ? [element.initial_option]
+            : []
+          : (element.initial_options ?? []);
       const chosen = typed !== undefined ? asList(typed) : initial.map((o) => o.value ?? '');
       const choices = allOptions(element).map((o) => ({ value: o.value ?? '', label: o.text.text }));
-      return selectHtml(name, id, choices, chosen, { multiple, required, ...(element.placeholder ? { placeholder: element.placeholder } : {}) });
+      return selectHtml(name, id, choices, chosen, {
+        multiple,
+        required,
+        ...(element.placeholder ? { placeholder: element.placeholder } : {}),
+      });
     }
     case 'users_select':
     case 'multi_users_select': {
       const multiple = element.type === 'multi_users_select';
-      const initial = element.type === 'users_select' ? (element.initial_user ? [element.initial_user] : []) : (element.initial_users ?? []);
+      const initial =
+        element.type === 'users_select'
+          ? element.initial_user
+            ? [element.initial_user]
+            : []
+          : (element.initial_users ?? []);
       const chosen = typed !== undefined ? asList(typed) : initial;
-      return selectHtml(name, id, ACTING_USERS.map((u) => ({ value: u.id, label: u.name })), chosen, { multiple, required });
+      return selectHtml(
+        name,
+        id,
+        ACTING_USERS.map((u) => ({ value: u.id, label: u.name })),
+        chosen,
+        { multiple, required },
+      );
     }
     case 'conversations_select':
     case 'channels_select':
@@ -109,15 +144,27 @@ function controlHtml(element: InputBlockElement, name: string, id: string, requi
     case 'multi_channels_select': {
       const multiple = element.type.startsWith('multi_');
       const chosen = asList(typed);
-      return selectHtml(name, id, channels.map((c) => ({ value: c.id, label: `#${c.name}` })), chosen, { multiple, required });
+      return selectHtml(
+        name,
+        id,
+        channels.map((c) => ({ value: c.id, label: `#${c.name}` })),
+        chosen,
+        { multiple, required },
+      );
     }
     case 'radio_buttons':
     case 'checkboxes': {
       const multiple = element.type === 'checkboxes';
-      const initial = element.type === 'radio_buttons' ? (element.initial_option ? [element.initial_option] : []) : (element.initial_options ?? []);
+      const initial =
+        element.type === 'radio_buttons'
+          ? element.initial_option
+            ? [element.initial_option]
+            : []
+          : (element.initial_options ?? []);
       const chosen = typed !== undefined ? asList(typed) : initial.map((o) => o.value ?? '');
       return html`<div class="choices" id="${id}">${element.options.map(
-        (o, i) => html`<label class="choice"><input type="${multiple ? 'checkbox' : 'radio'}" name="${name}" value="${o.value ?? ''}"${chosen.includes(o.value ?? '') ? html` checked` : ''}${required && !multiple && i === 0 ? req : ''}> ${o.text.text}</label>`,
+        (o, i) =>
+          html`<label class="choice"><input type="${multiple ? 'checkbox' : 'radio'}" name="${name}" value="${o.value ?? ''}"${chosen.includes(o.value ?? '') ? html` checked` : ''}${required && !multiple && i === 0 ? req : ''}> ${o.text.text}</label>`,
       )}</div>`;
     }
     case 'datepicker':
@@ -174,7 +221,11 @@ ${block.hint ? html`<div class="hint">${block.hint.text}</div>` : ''}${error ? h
 }
 
 /** `view.state.values` as Slack builds it from what was entered, by each input element's type. */
-export function submissionValues(view: Json, form: (name: string) => FormValue, channels: readonly ChannelOption[]): Record<string, Record<string, unknown>> {
+export function submissionValues(
+  view: Json,
+  form: (name: string) => FormValue,
+  channels: readonly ChannelOption[],
+): Record<string, Record<string, unknown>> {
   const values: Record<string, Record<string, unknown>> = {};
   blocksOf(view).forEach((block, index) => {
     if (!isInput(block)) return;
@@ -184,7 +235,10 @@ export function submissionValues(view: Json, form: (name: string) => FormValue, 
     const list = asList(raw).filter((v) => v !== '');
     const blockId = block.block_id ?? `block-${index}`;
     const actionId = element.action_id ?? `action-${index}`;
-    const byValue = (v: string): Option | undefined => ('options' in element || 'option_groups' in element ? allOptions(element as { options?: Option[] }).find((o) => o.value === v) : undefined);
+    const byValue = (v: string): Option | undefined =>
+      'options' in element || 'option_groups' in element
+        ? allOptions(element as { options?: Option[] }).find((o) => o.value === v)
+        : undefined;
     let state: Json;
     switch (element.type) {
       case 'static_select':

@@ -81,7 +81,9 @@ export function mrkdwnHtml(text: string, names: NameLookup): SafeHtml {
   const held: string[] = [];
   const hold = (markup: string): string => `${OPEN}${held.push(markup) - 1}${CLOSE}`;
   let s = text.replace(/[\uE000\uE001]/g, '');
-  s = s.replace(/```([\s\S]*?)```/g, (_m, code: string) => hold(`<pre class="mrkdwn-pre">${escapeHtml(decodeSlack(code).replace(/^\n/, ''))}</pre>`));
+  s = s.replace(/```([\s\S]*?)```/g, (_m, code: string) =>
+    hold(`<pre class="mrkdwn-pre">${escapeHtml(decodeSlack(code).replace(/^\n/, ''))}</pre>`),
+  );
   s = s.replace(/`([^`\n]+)`/g, (_m, code: string) => hold(`<code>${escapeHtml(decodeSlack(code))}</code>`));
   s = s.replace(/<([^<>\n]+)>/g, (_m, ref: string) => hold(reference(ref, names)));
   s = escapeHtml(decodeSlack(s));

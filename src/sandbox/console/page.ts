@@ -28,14 +28,23 @@ export function consoleHref(channelId: string, actingUser: string): string {
 
 function channelLink(entry: ChannelEntry, selected: string, actingUser: string): SafeHtml {
   const { channel } = entry;
-  const classes = ['chan', entry.isIncident ? 'incident' : '', channel.id === selected ? 'active' : '', channel.isArchived ? 'archived' : ''].filter(Boolean).join(' ');
+  const classes = [
+    'chan',
+    entry.isIncident ? 'incident' : '',
+    channel.id === selected ? 'active' : '',
+    channel.isArchived ? 'archived' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return html`<li><a class="${classes}" href="${consoleHref(channel.id, actingUser)}" data-channel="${channel.id}" data-count="${entry.messageCount}"${channel.id === selected ? html` aria-current="page"` : ''}>
 <span class="hash">${entry.isIncident ? '◆' : '#'}</span><span class="chan-name" title="#${channel.name}">${channel.name}</span><span class="chan-count"></span></a></li>`;
 }
 
 /** Incident channels first (newest on top), then the workspace's own channels by name. */
 export function channelsHtml(entries: ChannelEntry[], selected: string, actingUser: string): SafeHtml {
-  const incidents = entries.filter((e) => e.isIncident).sort((a, b) => b.channel.created - a.channel.created || b.channel.id.localeCompare(a.channel.id));
+  const incidents = entries
+    .filter((e) => e.isIncident)
+    .sort((a, b) => b.channel.created - a.channel.created || b.channel.id.localeCompare(a.channel.id));
   const others = entries.filter((e) => !e.isIncident).sort((a, b) => a.channel.name.localeCompare(b.channel.name));
   return html`<h2 class="side-title">Incidents</h2>
 ${incidents.length === 0 ? html`<p class="side-empty">None yet: fire an alert.</p>` : html`<ul class="chans">${incidents.map((e) => channelLink(e, selected, actingUser))}</ul>`}
@@ -67,7 +76,15 @@ function alertControls(actingUser: string, channelId: string): SafeHtml {
 }
 
 function composer(channel: ChannelSummary, actingUser: string): SafeHtml {
-  const examples = ['/incident help', '/incident status identified', '/incident note ', '/incident resolve', '/scale web +4', '/scale status', '/oncall'];
+  const examples = [
+    '/incident help',
+    '/incident status identified',
+    '/incident note ',
+    '/incident resolve',
+    '/scale web +4',
+    '/scale status',
+    '/oncall',
+  ];
   return html`<form class="composer" method="post" action="/sandbox/compose" data-reset>
 <input type="hidden" name="channel" value="${channel.id}"><input type="hidden" name="as" value="${actingUser}">
 <div class="composer-box"><input type="text" name="text" id="composer-input" autocomplete="off" required maxlength="4000" aria-label="Message or slash command"

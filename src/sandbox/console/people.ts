@@ -10,7 +10,11 @@ export interface Person {
 }
 
 /** Alice, Bob and Carol: the people the console can act as. */
-export const ACTING_USERS: readonly Person[] = PRESET_USERS.filter((u) => !u.isBot).map((u) => ({ id: u.id, name: u.realName, ...(u.title ? { title: u.title } : {}) }));
+export const ACTING_USERS: readonly Person[] = PRESET_USERS.filter((u) => !u.isBot).map((u) => ({
+  id: u.id,
+  name: u.realName,
+  ...(u.title ? { title: u.title } : {}),
+}));
 
 export const DEFAULT_ACTING_USER = ACTING_USERS[0]?.id ?? 'U0ALICE';
 

@@ -18,7 +18,10 @@ const NO_END = '0001-01-01T00:00:00Z';
  * The flash-sale group as Alertmanager posts it to a webhook receiver (version 4). `startsAt` is when the alerts
  * began; a resolved notification must carry the same one (and the same fingerprints) to resolve them.
  */
-export function flashSaleAlertmanagerPayload(status: 'firing' | 'resolved', times: { startsAt: Date; endsAt?: Date }): Record<string, unknown> {
+export function flashSaleAlertmanagerPayload(
+  status: 'firing' | 'resolved',
+  times: { startsAt: Date; endsAt?: Date },
+): Record<string, unknown> {
   const endsAt = status === 'resolved' ? (times.endsAt ?? new Date()).toISOString() : NO_END;
   return {
     receiver: 'firebreak',

@@ -6,13 +6,19 @@ import { clock } from './channel-view';
 import { html, type SafeHtml } from './html';
 import { pagerDutyUserName } from './people';
 
-const STATUS_LABEL: Record<Incident['status'], string> = { triggered: 'Triggered', acknowledged: 'Acknowledged', resolved: 'Resolved' };
+const STATUS_LABEL: Record<Incident['status'], string> = {
+  triggered: 'Triggered',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+};
 
 function pageHtml(incident: Incident, actingUser: string, channelId: string): SafeHtml {
   const assignees = incident.assigneeIds.map(pagerDutyUserName).join(', ') || 'nobody';
   const hidden = html`<input type="hidden" name="dedup_key" value="${incident.dedupKey}"><input type="hidden" name="as" value="${actingUser}"><input type="hidden" name="channel" value="${channelId}">`;
   const open = incident.status !== 'resolved';
-  const ack = incident.acknowledgedBy ? html`<div class="page-line">Acknowledged by ${pagerDutyUserName(incident.acknowledgedBy)}</div>` : '';
+  const ack = incident.acknowledgedBy
+    ? html`<div class="page-line">Acknowledged by ${pagerDutyUserName(incident.acknowledgedBy)}</div>`
+    : '';
   return html`<li class="page page-${incident.status}" data-dedup-key="${incident.dedupKey}">
 <div class="page-head"><span class="page-number">#${incident.number}</span><span class="status status-${incident.status}">${STATUS_LABEL[incident.status]}</span><span class="urgency">${incident.urgency} urgency</span></div>
 <div class="page-title">${incident.summary}</div>
@@ -30,7 +36,8 @@ ${newest.length === 0 ? html`<p class="panel-empty">No pages yet. Firebreak page
 const LIFECYCLE_CLASS = { InService: 'running', Pending: 'pending', Terminating: 'terminating' } as const;
 
 function groupHtml(group: GroupSummary): SafeHtml {
-  const count = (state: keyof typeof LIFECYCLE_CLASS): number => group.instances.filter((i) => i.lifecycleState === state).length;
+  const count = (state: keyof typeof LIFECYCLE_CLASS): number =>
+    group.instances.filter((i) => i.lifecycleState === state).length;
   const running = count('InService');
   const pending = count('Pending');
   const terminating = count('Terminating');

@@ -1,16 +1,30 @@
 // Auto Scaling actions: DescribeAutoScalingGroups and SetDesiredCapacity.
 import { CloudError } from './errors';
-import { autoScalingError, autoScalingSuccess, AUTOSCALING_VERSION, type ActionHandler, type ServiceApi } from './protocol';
+import {
+  autoScalingError,
+  autoScalingSuccess,
+  AUTOSCALING_VERSION,
+  type ActionHandler,
+  type ServiceApi,
+} from './protocol';
 import { boolParam, intParam, listParam, structListParam, type Params } from './query';
 import { ACCOUNT_ID, type CloudState, type GroupRecord, type InstanceRecord } from './state';
 import { el, isoTime, list, type XmlContent } from './xml';
 
-const LIFECYCLE = { pending: 'Pending', running: 'InService', 'shutting-down': 'Terminating', terminated: 'Terminated' } as const;
+const LIFECYCLE = {
+  pending: 'Pending',
+  running: 'InService',
+  'shutting-down': 'Terminating',
+  terminated: 'Terminated',
+} as const;
 
 function notNull(params: Params, name: string, member: string): string {
   const value = params[name];
   if (value === undefined || value === '') {
-    throw new CloudError('ValidationError', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    throw new CloudError(
+      'ValidationError',
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
@@ -27,7 +41,13 @@ function groupInstanceXml(state: CloudState, instance: InstanceRecord, at: numbe
     el('AvailabilityZone', instance.availabilityZone),
     el('LifecycleState', lifecycle),
     el('HealthStatus', instance.terminatedBy === 'user' ? 'Unhealthy' : 'Healthy'),
-    instance.launchTemplate ? launchTemplateXml(instance.launchTemplate.id, instance.launchTemplate.name, String(instance.launchTemplate.version)) : undefined,
+    instance.launchTemplate
+      ? launchTemplateXml(
+          instance.launchTemplate.id,
+          instance.launchTemplate.name,
+          String(instance.launchTemplate.version),
+        )
+      : undefined,
     el('ProtectedFromScaleIn', false),
   ];
 }
@@ -61,7 +81,10 @@ function groupXml(state: CloudState, group: GroupRecord, at: number): XmlContent
     ]),
     list('TerminationPolicies', 'member', ['Default'], (p) => p),
     el('NewInstancesProtectedFromScaleIn', false),
-    el('ServiceLinkedRoleARN', `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`),
+    el(
+      'ServiceLinkedRoleARN',
+      `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
+    ),
     el('CapacityRebalance', false),
   ];
 }
@@ -85,7 +108,9 @@ const describeAutoScalingGroups: ActionHandler = (params, state) => {
   const names = listParam(params, 'AutoScalingGroupNames.member');
   const filters = groupFilters(params);
   // Unknown names are left out, not an error, as AWS does.
-  const groups = [...state.groups.values()].filter((g) => (names.length === 0 || names.includes(g.name)) && filters.every((f) => f(g)));
+  const groups = [...state.groups.values()].filter(
+    (g) => (names.length === 0 || names.includes(g.name)) && filters.every((f) => f(g)),
+  );
   const at = state.now();
   return list('AutoScalingGroups', 'member', groups, (g) => groupXml(state, g, at));
 };
@@ -96,12 +121,24 @@ const setDesiredCapacity: ActionHandler = (params, state) => {
   const desired = intParam(params, 'DesiredCapacity', 'ValidationError') as number;
   const honorCooldown = boolParam(params, 'HonorCooldown', 'ValidationError') ?? false;
   const group = state.groups.get(name);
-  if (!group) throw new CloudError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup '${name}' not found`);
-  if (desired > group.max) throw new CloudError('ValidationError', `New SetDesiredCapacity value ${desired} is above max value ${group.max} for the AutoScalingGroup.`);
-  if (desired < group.min) throw new CloudError('ValidationError', `New SetDesiredCapacity value ${desired} is below min value ${group.min} for the AutoScalingGroup.`);
+  if (!group)
+    throw new CloudError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup '${name}' not found`);
+  if (desired > group.max)
+    throw new CloudError(
+      'ValidationError',
+      `New SetDesiredCapacity value ${desired} is above max value ${group.max} for the AutoScalingGroup.`,
+    );
+  if (desired < group.min)
+    throw new CloudError(
+      'ValidationError',
+      `New SetDesiredCapacity value ${desired} is below min value ${group.min} for the AutoScalingGroup.`,
+    );
   const now = state.now();
   if (honorCooldown && group.lastScalingAt !== undefined && now - group.lastScalingAt < group.cooldownSeconds * 1000) {
-    throw new CloudError('ScalingActivityInProgress', `Scaling activity ${group.lastActivityId ?? ''} is in progress and blocks this action`);
+    throw new CloudError(
+      'ScalingActivityInProgress',
+      `Scaling activity ${group.lastActivityId ?? ''} is in progress and blocks this action`,
+    );
   }
   if (desired !== group.desired) {
     group.desired = desired;
@@ -121,7 +158,8 @@ export const AUTOSCALING_API: ServiceApi = {
   ]),
   success: autoScalingSuccess,
   error: autoScalingError,
-  missingAuthentication: () => new CloudError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
+  missingAuthentication: () =>
+    new CloudError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403),
   unknownAction: (action) =>
     action === undefined
       ? new CloudError('MissingAction', 'The request must contain the parameter Action')

@@ -5,7 +5,13 @@ import { boolParam, intParam, listParam, structListParam, type Params } from './
 import { ACCOUNT_ID, STATE_CODES, VPC_ID, type CloudState, type InstanceRecord, type InstanceStateName } from './state';
 import { el, isoTime, list, opt, type XmlContent } from './xml';
 
-const TAGGABLE_AT_LAUNCH = new Set(['instance', 'volume', 'network-interface', 'spot-instances-request', 'elastic-gpu']);
+const TAGGABLE_AT_LAUNCH = new Set([
+  'instance',
+  'volume',
+  'network-interface',
+  'spot-instances-request',
+  'elastic-gpu',
+]);
 
 function checkDryRun(params: Params): void {
   if (boolParam(params, 'DryRun')) throw dryRunSucceeded();
@@ -17,7 +23,8 @@ function readTags(params: Params, prefix: string): Map<string, string> {
   for (const tag of structListParam(params, prefix)) {
     const key = tag.Key;
     if (key === undefined || key === '') throw new CloudError('InvalidParameterValue', 'Tag key must not be empty');
-    if (key.toLowerCase().startsWith('aws:')) throw new CloudError('InvalidParameterValue', "Tag keys starting with 'aws:' are reserved for internal use");
+    if (key.toLowerCase().startsWith('aws:'))
+      throw new CloudError('InvalidParameterValue', "Tag keys starting with 'aws:' are reserved for internal use");
     tags.set(key, tag.Value ?? '');
   }
   return tags;
@@ -25,7 +32,9 @@ function readTags(params: Params, prefix: string): Map<string, string> {
 
 function tagSet(tags: Map<string, string>): XmlContent {
   // EC2 leaves tagSet out when there are no tags.
-  return tags.size === 0 ? undefined : list('tagSet', 'item', [...tags], ([key, value]) => [el('key', key), el('value', value)]);
+  return tags.size === 0
+    ? undefined
+    : list('tagSet', 'item', [...tags], ([key, value]) => [el('key', key), el('value', value)]);
 }
 
 function stateXml(name: string, state: InstanceStateName): XmlContent {
@@ -40,7 +49,10 @@ function privateDnsName(state: CloudState, ip: string): string {
 function instanceXml(state: CloudState, instance: InstanceRecord, at: number): XmlContent {
   const current = state.stateOf(instance, at);
   const ended = current === 'shutting-down' || current === 'terminated';
-  const reason = ended && instance.terminatedAt !== undefined ? `User initiated (${isoTime(instance.terminatedAt).replace('T', ' ').slice(0, 19)} GMT)` : '';
+  const reason =
+    ended && instance.terminatedAt !== undefined
+      ? `User initiated (${isoTime(instance.terminatedAt).replace('T', ' ').slice(0, 19)} GMT)`
+      : '';
   return [
     el('instanceId', instance.id),
     el('imageId', instance.imageId),
@@ -60,7 +72,11 @@ function instanceXml(state: CloudState, instance: InstanceRecord, at: number): X
     el('sourceDestCheck', true),
     el('groupSet'),
     ended
-      ? el('stateReason', el('code', 'Client.UserInitiatedShutdown'), el('message', 'Client.UserInitiatedShutdown: User initiated shutdown'))
+      ? el(
+          'stateReason',
+          el('code', 'Client.UserInitiatedShutdown'),
+          el('message', 'Client.UserInitiatedShutdown: User initiated shutdown'),
+        )
       : undefined,
     el('architecture', 'x86_64'),
     el('rootDeviceType', 'ebs'),
@@ -121,14 +137,18 @@ function filterValues(name: string): FilterValues {
 
 /** EC2 filter values take * and ? wildcards. */
 function globMatch(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, 's').test(value);
 }
 
 function readFilters(params: Params): Array<{ values: FilterValues; patterns: string[] }> {
   return structListParam(params, 'Filter').map((filter) => {
     const name = filter.Name;
-    if (name === undefined || name === '') throw new CloudError('InvalidParameterValue', 'The filter name must not be empty');
+    if (name === undefined || name === '')
+      throw new CloudError('InvalidParameterValue', 'The filter name must not be empty');
     return { values: filterValues(name), patterns: listParam(filter, 'Value') };
   });
 }
@@ -138,31 +158,47 @@ function readFilters(params: Params): Array<{ values: FilterValues; patterns: st
 const runInstances: ActionHandler = (params, state) => {
   const minCount = intParam(params, 'MinCount');
   const maxCount = intParam(params, 'MaxCount');
-  if (minCount === undefined) throw new CloudError('MissingParameter', 'The request must contain the parameter MinCount');
-  if (maxCount === undefined) throw new CloudError('MissingParameter', 'The request must contain the parameter MaxCount');
-  if (minCount < 1) throw new CloudError('InvalidParameterValue', `Value (${minCount}) for parameter minCount is invalid. Expected a positive integer.`);
+  if (minCount === undefined)
+    throw new CloudError('MissingParameter', 'The request must contain the parameter MinCount');
+  if (maxCount === undefined)
+    throw new CloudError('MissingParameter', 'The request must contain the parameter MaxCount');
+  if (minCount < 1)
+    throw new CloudError(
+      'InvalidParameterValue',
+      `Value (${minCount}) for parameter minCount is invalid. Expected a positive integer.`,
+    );
   if (maxCount < minCount) {
-    throw new CloudError('InvalidParameterValue', `Value (${maxCount}) for parameter maxCount is invalid. maxCount must be greater than or equal to minCount.`);
+    throw new CloudError(
+      'InvalidParameterValue',
+      `Value (${maxCount}) for parameter maxCount is invalid. maxCount must be greater than or equal to minCount.`,
+    );
   }
 
   const templateId = params['LaunchTemplate.LaunchTemplateId'];
   const templateName = params['LaunchTemplate.LaunchTemplateName'];
   const usesTemplate = templateId !== undefined || templateName !== undefined;
   const template = usesTemplate
-    ? state.template({ ...(templateId !== undefined ? { id: templateId } : {}), ...(templateName !== undefined ? { name: templateName } : {}) })
+    ? state.template({
+        ...(templateId !== undefined ? { id: templateId } : {}),
+        ...(templateName !== undefined ? { name: templateName } : {}),
+      })
     : undefined;
   const version = template ? state.templateVersion(template, params['LaunchTemplate.Version']) : undefined;
 
   const imageId = params.ImageId ?? version?.imageId;
   if (imageId === undefined) throw new CloudError('MissingParameter', 'The request must contain the parameter ImageId');
   const instanceType = params.InstanceType ?? version?.instanceType ?? 'm1.small';
-  if (!/^[a-z0-9-]+\.[a-z0-9-]+$/.test(instanceType)) throw new CloudError('InvalidParameterValue', `Invalid value '${instanceType}' for InstanceType.`);
+  if (!/^[a-z0-9-]+\.[a-z0-9-]+$/.test(instanceType))
+    throw new CloudError('InvalidParameterValue', `Invalid value '${instanceType}' for InstanceType.`);
 
   const tags = new Map<string, string>();
   for (const spec of structListParam(params, 'TagSpecification')) {
     const type = spec.ResourceType;
     if (type === undefined || !TAGGABLE_AT_LAUNCH.has(type)) {
-      throw new CloudError('InvalidParameterValue', `'${type ?? ''}' is not a valid taggable resource type for this operation.`);
+      throw new CloudError(
+        'InvalidParameterValue',
+        `'${type ?? ''}' is not a valid taggable resource type for this operation.`,
+      );
     }
     if (type === 'instance') for (const [key, value] of readTags(spec, 'Tag')) tags.set(key, value);
   }
@@ -174,11 +210,18 @@ const runInstances: ActionHandler = (params, state) => {
   const subnetId = params.SubnetId;
   const zone = params['Placement.AvailabilityZone'];
   if (subnetId !== undefined && zone !== undefined && state.subnetZone(subnetId) !== zone) {
-    throw new CloudError('InvalidParameterValue', `Value (${zone}) for parameter availabilityZone is invalid. Subnet '${subnetId}' is in the availability zone ${state.subnetZone(subnetId)}`);
+    throw new CloudError(
+      'InvalidParameterValue',
+      `Value (${zone}) for parameter availabilityZone is invalid. Subnet '${subnetId}' is in the availability zone ${state.subnetZone(subnetId)}`,
+    );
   }
 
   const clientToken = params.ClientToken;
-  if (clientToken !== undefined && clientToken.length > 64) throw new CloudError('InvalidParameterValue', 'Value for parameter ClientToken is too long (64 characters at most).');
+  if (clientToken !== undefined && clientToken.length > 64)
+    throw new CloudError(
+      'InvalidParameterValue',
+      'Value for parameter ClientToken is too long (64 characters at most).',
+    );
   checkDryRun(params);
 
   if (clientToken !== undefined) {
@@ -191,10 +234,15 @@ const runInstances: ActionHandler = (params, state) => {
     const earlier = state.tokens.get(clientToken);
     if (earlier) {
       if (earlier.fingerprint !== fingerprint) {
-        throw new CloudError('IdempotentParameterMismatch', 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).');
+        throw new CloudError(
+          'IdempotentParameterMismatch',
+          'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).',
+        );
       }
       const reservation = state.reservations.get(earlier.reservationId);
-      const instances = (reservation?.instanceIds ?? []).map((id) => state.instance(id)).filter((i): i is InstanceRecord => i !== undefined);
+      const instances = (reservation?.instanceIds ?? [])
+        .map((id) => state.instance(id))
+        .filter((i): i is InstanceRecord => i !== undefined);
       return reservationXml(state, earlier.reservationId, instances, state.now());
     }
     const reservation = launch();
@@ -213,7 +261,9 @@ const runInstances: ActionHandler = (params, state) => {
       ...(zone !== undefined ? { availabilityZone: zone } : {}),
       tags,
       ...(clientToken !== undefined ? { clientToken } : {}),
-      ...(template && version ? { launchTemplate: { id: template.id, name: template.name, version: version.number } } : {}),
+      ...(template && version
+        ? { launchTemplate: { id: template.id, name: template.name, version: version.number } }
+        : {}),
     });
     state.changed();
     return reservation;
@@ -236,9 +286,12 @@ const describeInstances: ActionHandler = (params, state) => {
     }),
   );
   const byReservation = new Map<string, InstanceRecord[]>();
-  for (const instance of matching) byReservation.set(instance.reservationId, [...(byReservation.get(instance.reservationId) ?? []), instance]);
+  for (const instance of matching)
+    byReservation.set(instance.reservationId, [...(byReservation.get(instance.reservationId) ?? []), instance]);
   const at = state.now();
-  return list('reservationSet', 'item', [...byReservation], ([reservationId, instances]) => reservationXml(state, reservationId, instances, at));
+  return list('reservationSet', 'item', [...byReservation], ([reservationId, instances]) =>
+    reservationXml(state, reservationId, instances, at),
+  );
 };
 
 const terminateInstances: ActionHandler = (params, state) => {
@@ -248,18 +301,26 @@ const terminateInstances: ActionHandler = (params, state) => {
   checkDryRun(params);
   const changes = state.terminate(instances, 'user');
   state.changed();
-  return list('instancesSet', 'item', changes, (c) => [el('instanceId', c.id), stateXml('currentState', c.current), stateXml('previousState', c.previous)]);
+  return list('instancesSet', 'item', changes, (c) => [
+    el('instanceId', c.id),
+    stateXml('currentState', c.current),
+    stateXml('previousState', c.previous),
+  ]);
 };
 
 const describeLaunchTemplates: ActionHandler = (params, state) => {
   const ids = listParam(params, 'LaunchTemplateId');
   const names = listParam(params, 'LaunchTemplateName');
   const notFound = 'At least one of the launch templates specified in the request does not exist.';
-  for (const id of ids) if (!state.templates.has(id)) throw new CloudError('InvalidLaunchTemplateId.NotFound', notFound);
+  for (const id of ids)
+    if (!state.templates.has(id)) throw new CloudError('InvalidLaunchTemplateId.NotFound', notFound);
   const all = [...state.templates.values()];
-  for (const name of names) if (!all.some((t) => t.name === name)) throw new CloudError('InvalidLaunchTemplateName.NotFoundException', notFound);
+  for (const name of names)
+    if (!all.some((t) => t.name === name))
+      throw new CloudError('InvalidLaunchTemplateName.NotFoundException', notFound);
   const filters = structListParam(params, 'Filter').map((f) => {
-    if (f.Name !== 'launch-template-name') throw new CloudError('InvalidParameterValue', `The filter '${f.Name ?? ''}' is invalid`);
+    if (f.Name !== 'launch-template-name')
+      throw new CloudError('InvalidParameterValue', `The filter '${f.Name ?? ''}' is invalid`);
     return listParam(f, 'Value');
   });
   checkDryRun(params);
@@ -282,7 +343,8 @@ const describeLaunchTemplates: ActionHandler = (params, state) => {
 
 const createTags: ActionHandler = (params, state) => {
   const resources = listParam(params, 'ResourceId');
-  if (resources.length === 0) throw new CloudError('MissingParameter', 'The request must contain the parameter ResourceId');
+  if (resources.length === 0)
+    throw new CloudError('MissingParameter', 'The request must contain the parameter ResourceId');
   const tags = readTags(params, 'Tag');
   if (tags.size === 0) throw new CloudError('MissingParameter', 'The request must contain the parameter Tag');
   const targets = resources.map((id) => {
@@ -307,7 +369,8 @@ export const EC2_API: ServiceApi = {
   ]),
   success: ec2Success,
   error: ec2Error,
-  missingAuthentication: () => new CloudError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401),
+  missingAuthentication: () =>
+    new CloudError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401),
   unknownAction: (action) =>
     action === undefined
       ? new CloudError('MissingAction', 'The request must contain the parameter Action')

@@ -27,16 +27,27 @@ const KNOWN: Record<string, { status: number; message: string }> = {
   RequestLimitExceeded: { status: 503, message: 'Request limit exceeded.' },
   Throttling: { status: 400, message: 'Rate exceeded' },
   InternalError: { status: 500, message: 'An internal error has occurred' },
-  InternalFailure: { status: 500, message: 'The request processing has failed because of an unknown error, exception or failure.' },
+  InternalFailure: {
+    status: 500,
+    message: 'The request processing has failed because of an unknown error, exception or failure.',
+  },
   ServiceUnavailable: { status: 503, message: 'The service is unavailable. Please try again shortly.' },
-  Unavailable: { status: 503, message: 'The server is overloaded and can\'t handle the request.' },
+  Unavailable: { status: 503, message: "The server is overloaded and can't handle the request." },
   ResourceContention: {
     status: 500,
-    message: 'You already have a pending update to an Auto Scaling resource (for example, a group, instance, or load balancer).',
+    message:
+      'You already have a pending update to an Auto Scaling resource (for example, a group, instance, or load balancer).',
   },
   ScalingActivityInProgress: { status: 400, message: 'Scaling activity is in progress and blocks this action' },
-  InstanceLimitExceeded: { status: 400, message: 'You have requested more instances than your current instance limit allows for the specified instance type.' },
-  VcpuLimitExceeded: { status: 400, message: 'You have requested more vCPU capacity than your current vCPU limit allows.' },
+  InstanceLimitExceeded: {
+    status: 400,
+    message:
+      'You have requested more instances than your current instance limit allows for the specified instance type.',
+  },
+  VcpuLimitExceeded: {
+    status: 400,
+    message: 'You have requested more vCPU capacity than your current vCPU limit allows.',
+  },
 };
 
 export function defaultStatus(code: string): number {

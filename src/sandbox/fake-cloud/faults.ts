@@ -21,11 +21,17 @@ export class Faults {
   /** Queues a fault for `action` ("*" matches every action); faults for one action fire in the order queued. */
   add(action: string, options: FaultOptions): void {
     const times = options.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`FakeCloud.fail: times must be a positive integer, got ${times}`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`FakeCloud.fail: times must be a positive integer, got ${times}`);
     if (!options.code) throw new Error('FakeCloud.fail: code is required');
     const status = options.status ?? defaultStatus(options.code);
-    if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error(`FakeCloud.fail: status ${status} is not an HTTP error status`);
-    this.queues.add(action, { code: options.code, status, message: options.message ?? defaultMessage(options.code) }, times);
+    if (!Number.isInteger(status) || status < 400 || status > 599)
+      throw new Error(`FakeCloud.fail: status ${status} is not an HTTP error status`);
+    this.queues.add(
+      action,
+      { code: options.code, status, message: options.message ?? defaultMessage(options.code) },
+      times,
+    );
   }
 
   /** The error this call of `action` should answer with, if any; consumes one use of it. */

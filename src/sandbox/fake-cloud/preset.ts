@@ -2,7 +2,12 @@
 // and the web-prod-asg group with four instances in service.
 import { ACCOUNT_ID, type CloudState, type GroupRecord, type LaunchTemplateRecord } from './state';
 
-export const PRESET_TEMPLATE = { id: 'lt-0web00000000000', name: 'web-prod', imageId: 'ami-0c7217cdde317cfec', instanceType: 'm5.large' } as const;
+export const PRESET_TEMPLATE = {
+  id: 'lt-0web00000000000',
+  name: 'web-prod',
+  imageId: 'ami-0c7217cdde317cfec',
+  instanceType: 'm5.large',
+} as const;
 
 export const PRESET_GROUP = { name: 'web-prod-asg', min: 2, max: 20, desired: 4 } as const;
 
@@ -44,8 +49,14 @@ export interface NewGroup {
 export function addTemplate(state: CloudState, input: NewTemplate): LaunchTemplateRecord {
   const id = input.id ?? state.ids.resource('lt');
   if (state.templates.has(id)) throw new Error(`FakeCloud.addLaunchTemplate: ${id} exists`);
-  if ([...state.templates.values()].some((t) => t.name === input.name)) throw new Error(`FakeCloud.addLaunchTemplate: name ${input.name} is taken`);
-  const versions = input.versions ?? [{ imageId: input.imageId ?? PRESET_TEMPLATE.imageId, instanceType: input.instanceType ?? PRESET_TEMPLATE.instanceType }];
+  if ([...state.templates.values()].some((t) => t.name === input.name))
+    throw new Error(`FakeCloud.addLaunchTemplate: name ${input.name} is taken`);
+  const versions = input.versions ?? [
+    {
+      imageId: input.imageId ?? PRESET_TEMPLATE.imageId,
+      instanceType: input.instanceType ?? PRESET_TEMPLATE.instanceType,
+    },
+  ];
   if (versions.length === 0) throw new Error('FakeCloud.addLaunchTemplate: at least one version');
   const template: LaunchTemplateRecord = {
     id,
@@ -105,6 +116,17 @@ export function addGroup(state: CloudState, input: NewGroup): void {
 
 export function loadPreset(state: CloudState): void {
   for (const subnet of DEFAULT_SUBNETS) state.subnets.set(subnet.id, `${state.region}${subnet.zone}`);
-  addTemplate(state, { id: PRESET_TEMPLATE.id, name: PRESET_TEMPLATE.name, imageId: PRESET_TEMPLATE.imageId, instanceType: PRESET_TEMPLATE.instanceType });
-  addGroup(state, { name: PRESET_GROUP.name, min: PRESET_GROUP.min, max: PRESET_GROUP.max, desired: PRESET_GROUP.desired, tags: { Name: 'web-prod' } });
+  addTemplate(state, {
+    id: PRESET_TEMPLATE.id,
+    name: PRESET_TEMPLATE.name,
+    imageId: PRESET_TEMPLATE.imageId,
+    instanceType: PRESET_TEMPLATE.instanceType,
+  });
+  addGroup(state, {
+    name: PRESET_GROUP.name,
+    min: PRESET_GROUP.min,
+    max: PRESET_GROUP.max,
+    desired: PRESET_GROUP.desired,
+    tags: { Name: 'web-prod' },
+  });
 }

@@ -30,20 +30,34 @@ export function ec2Success(action: string, requestId: string, content: XmlConten
 
 /** EC2's error document has no namespace and a `RequestID` (capital ID). */
 export function ec2Error(error: CloudError, requestId: string): string {
-  return plainDocument('Response', el('Errors', el('Error', el('Code', error.code), el('Message', error.message))), el('RequestID', requestId));
+  return plainDocument(
+    'Response',
+    el('Errors', el('Error', el('Code', error.code), el('Message', error.message))),
+    el('RequestID', requestId),
+  );
 }
 
 /** `<XResponse><XResult>…</XResult><ResponseMetadata>…`; actions without output have no Result element. */
 export function autoScalingSuccess(action: string, requestId: string, content: XmlContent): string {
   const result = content === undefined || content === null ? '' : el(`${action}Result`, content);
-  return document(`${action}Response`, AUTOSCALING_NAMESPACE, result, el('ResponseMetadata', el('RequestId', requestId)));
+  return document(
+    `${action}Response`,
+    AUTOSCALING_NAMESPACE,
+    result,
+    el('ResponseMetadata', el('RequestId', requestId)),
+  );
 }
 
 export function autoScalingError(error: CloudError, requestId: string): string {
   return document(
     'ErrorResponse',
     AUTOSCALING_NAMESPACE,
-    el('Error', el('Type', error.status >= 500 ? 'Receiver' : 'Sender'), el('Code', error.code), el('Message', error.message)),
+    el(
+      'Error',
+      el('Type', error.status >= 500 ? 'Receiver' : 'Sender'),
+      el('Code', error.code),
+      el('Message', error.message),
+    ),
     el('RequestId', requestId),
   );
 }

@@ -51,6 +51,7 @@ export function boolParam(params: Params, name: string, errorCode = 'InvalidPara
 export function intParam(params: Params, name: string, errorCode = 'InvalidParameterValue'): number | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value.trim())) throw new CloudError(errorCode, `Invalid value '${value}' for ${name}. It must be an integer.`);
+  if (!/^-?\d+$/.test(value.trim()))
+    throw new CloudError(errorCode, `Invalid value '${value}' for ${name}. It must be an integer.`);
   return Number(value.trim());
 }

@@ -11,7 +11,12 @@ export const VPC_ID = 'vpc-0f1e2d3c4b5a69788';
 
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated';
 
-export const STATE_CODES: Record<InstanceStateName, number> = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 };
+export const STATE_CODES: Record<InstanceStateName, number> = {
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+};
 
 export interface TemplateVersion {
   number: number;
@@ -130,7 +135,8 @@ export class CloudState {
   // ---- instances ----
 
   stateOf(instance: InstanceRecord, at = this.now()): InstanceStateName {
-    if (instance.terminatedAt !== undefined) return at - instance.terminatedAt >= this.launchMs ? 'terminated' : 'shutting-down';
+    if (instance.terminatedAt !== undefined)
+      return at - instance.terminatedAt >= this.launchMs ? 'terminated' : 'shutting-down';
     return at - instance.launchedAt >= this.launchMs ? 'running' : 'pending';
   }
 
@@ -144,8 +150,10 @@ export class CloudState {
       if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new CloudError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
     }
     const missing = ids.filter((id) => !this.instances.has(id));
-    if (missing.length === 1) throw new CloudError('InvalidInstanceID.NotFound', `The instance ID '${missing[0]}' does not exist`);
-    if (missing.length > 1) throw new CloudError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
+    if (missing.length === 1)
+      throw new CloudError('InvalidInstanceID.NotFound', `The instance ID '${missing[0]}' does not exist`);
+    if (missing.length > 1)
+      throw new CloudError('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
     return ids.map((id) => this.instances.get(id) as InstanceRecord);
   }
 
@@ -161,7 +169,10 @@ export class CloudState {
     for (const [id, zone] of this.subnets) {
       if (availabilityZone === undefined || zone === availabilityZone) return id;
     }
-    throw new CloudError('InvalidParameterValue', `No default subnet for availability zone: [${availabilityZone ?? ''}]`);
+    throw new CloudError(
+      'InvalidParameterValue',
+      `No default subnet for availability zone: [${availabilityZone ?? ''}]`,
+    );
   }
 
   launch(request: LaunchRequest): ReservationRecord {
@@ -218,19 +229,33 @@ export class CloudState {
 
   template(ref: { id?: string; name?: string }): LaunchTemplateRecord {
     if (ref.id !== undefined && ref.name !== undefined) {
-      throw new CloudError('InvalidParameterCombination', 'Only one of LaunchTemplateId or LaunchTemplateName can be specified.');
+      throw new CloudError(
+        'InvalidParameterCombination',
+        'Only one of LaunchTemplateId or LaunchTemplateName can be specified.',
+      );
     }
     if (ref.id !== undefined) {
       const found = this.templates.get(ref.id);
-      if (!found) throw new CloudError('InvalidLaunchTemplateId.NotFound', `The specified launch template, with template ID ${ref.id}, does not exist.`);
+      if (!found)
+        throw new CloudError(
+          'InvalidLaunchTemplateId.NotFound',
+          `The specified launch template, with template ID ${ref.id}, does not exist.`,
+        );
       return found;
     }
     if (ref.name !== undefined) {
       const found = [...this.templates.values()].find((t) => t.name === ref.name);
-      if (!found) throw new CloudError('InvalidLaunchTemplateName.NotFoundException', `The specified launch template, with template name ${ref.name}, does not exist.`);
+      if (!found)
+        throw new CloudError(
+          'InvalidLaunchTemplateName.NotFoundException',
+          `The specified launch template, with template name ${ref.name}, does not exist.`,
+        );
       return found;
     }
-    throw new CloudError('MissingParameter', 'The request must contain the parameter LaunchTemplateId or LaunchTemplateName');
+    throw new CloudError(
+      'MissingParameter',
+      'The request must contain the parameter LaunchTemplateId or LaunchTemplateName',
+    );
   }
 
   /** "$Latest", "$Default", a version number, or nothing (the default version). */
@@ -239,10 +264,17 @@ export class CloudState {
     if (version === undefined || version === '$Default') number = template.defaultVersion;
     else if (version === '$Latest') number = Math.max(...template.versions.map((v) => v.number));
     else if (/^\d+$/.test(version)) number = Number(version);
-    else throw new CloudError('InvalidLaunchTemplateId.VersionNotFound', `The specified launch template version '${version}' is not valid.`);
+    else
+      throw new CloudError(
+        'InvalidLaunchTemplateId.VersionNotFound',
+        `The specified launch template version '${version}' is not valid.`,
+      );
     const found = template.versions.find((v) => v.number === number);
     if (!found) {
-      throw new CloudError('InvalidLaunchTemplateId.VersionNotFound', `Could not find launch template version ${number} for launch template ${template.id}.`);
+      throw new CloudError(
+        'InvalidLaunchTemplateId.VersionNotFound',
+        `Could not find launch template version ${number} for launch template ${template.id}.`,
+      );
     }
     return found;
   }
@@ -251,12 +283,15 @@ export class CloudState {
 
   /** Instances the group still lists: launching, in service, or terminating (not yet terminated). */
   groupInstances(group: GroupRecord, at = this.now()): InstanceRecord[] {
-    return [...this.instances.values()].filter((i) => i.groupName === group.name && this.stateOf(i, at) !== 'terminated');
+    return [...this.instances.values()].filter(
+      (i) => i.groupName === group.name && this.stateOf(i, at) !== 'terminated',
+    );
   }
 
   /** Launches or terminates instances until the group holds `desired` live (not terminating) ones. */
   reconcile(group: GroupRecord): void {
-    const live = () => [...this.instances.values()].filter((i) => i.groupName === group.name && i.terminatedAt === undefined);
+    const live = () =>
+      [...this.instances.values()].filter((i) => i.groupName === group.name && i.terminatedAt === undefined);
     const current = live();
     if (current.length < group.desired) {
       const template = this.template({ id: group.launchTemplate.id });
@@ -307,8 +342,14 @@ export class CloudState {
   /** Every resource and the id and address counters, as plain data with Maps (for encodeState). */
   saveState(): Record<string, unknown> {
     return {
-      templates: this.templates, instances: this.instances, reservations: this.reservations, groups: this.groups,
-      tokens: this.tokens, subnets: this.subnets, ipCounter: this.ipCounter, ids: this.ids.save(),
+      templates: this.templates,
+      instances: this.instances,
+      reservations: this.reservations,
+      groups: this.groups,
+      tokens: this.tokens,
+      subnets: this.subnets,
+      ipCounter: this.ipCounter,
+      ids: this.ids.save(),
     };
   }
 
@@ -318,7 +359,8 @@ export class CloudState {
     const maps = ['templates', 'instances', 'reservations', 'groups', 'tokens', 'subnets'] as const;
     for (const name of maps) if (!(s[name] instanceof Map)) throw new Error(`the saved cloud ${name} are not a map`);
     const ids = savedObject(s.ids, 'cloud ids');
-    if (typeof s.ipCounter !== 'number' || typeof ids.seed !== 'string' || typeof ids.counter !== 'number') throw new Error('the saved cloud lacks its counters');
+    if (typeof s.ipCounter !== 'number' || typeof ids.seed !== 'string' || typeof ids.counter !== 'number')
+      throw new Error('the saved cloud lacks its counters');
     this.cancelTimers();
     refill(this.templates, s.templates, 'launch templates');
     refill(this.instances, s.instances, 'instances');
@@ -378,7 +420,8 @@ export class CloudState {
   /** Like the Default termination policy, simplified: from the fullest zone, the newest instance. */
   private scaleInVictim(live: InstanceRecord[]): InstanceRecord {
     const byZone = new Map<string, InstanceRecord[]>();
-    for (const instance of live) byZone.set(instance.availabilityZone, [...(byZone.get(instance.availabilityZone) ?? []), instance]);
+    for (const instance of live)
+      byZone.set(instance.availabilityZone, [...(byZone.get(instance.availabilityZone) ?? []), instance]);
     const fullest = [...byZone.values()].sort((a, b) => b.length - a.length)[0] ?? live;
     return [...fullest].sort((a, b) => b.launchedAt - a.launchedAt)[0] as InstanceRecord;
   }

@@ -8,6 +8,7 @@ export interface Xml {
 export type XmlContent = Xml | string | number | boolean | null | undefined | readonly XmlContent[];
 
 // XML 1.0 forbids most control characters even as references; drop them rather than answer a body no parser reads.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's job.
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 export function escapeXml(text: string): string {
@@ -49,7 +50,10 @@ export function opt(name: string, value: XmlContent): Xml {
 
 /** A list wrapped in `<name>` with one `<itemName>` per entry (`item` for EC2, `member` for Auto Scaling). */
 export function list<T>(name: string, itemName: string, items: readonly T[], render: (item: T) => XmlContent): Xml {
-  return el(name, items.map((item) => el(itemName, render(item))));
+  return el(
+    name,
+    items.map((item) => el(itemName, render(item))),
+  );
 }
 
 /** A whole document with its root element in the service's namespace. */

@@ -2,7 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import type { EnqueueEvent, Severity } from './events-api';
 import { refill, savedObject } from '../saved-state';
-import { PRESET_POLICY, PRESET_SCHEDULE, PRESET_SERVICE, PRESET_USERS, type PresetLevel, type PresetUser } from './preset';
+import {
+  PRESET_POLICY,
+  PRESET_SCHEDULE,
+  PRESET_SERVICE,
+  PRESET_USERS,
+  type PresetLevel,
+  type PresetUser,
+} from './preset';
 
 export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
 export type Urgency = 'high' | 'low';
@@ -12,7 +19,12 @@ export type EnqueueOutcome = 'opened' | 'appended' | 'acknowledged' | 'resolved'
 /** Who acted: a PagerDuty user id, or this for the Events API integration the app posts to. */
 export const EVENTS_API_AGENT = 'events_api';
 
-export type LogEntryType = 'trigger_log_entry' | 'acknowledge_log_entry' | 'resolve_log_entry' | 'escalate_log_entry' | 'assign_log_entry';
+export type LogEntryType =
+  | 'trigger_log_entry'
+  | 'acknowledge_log_entry'
+  | 'resolve_log_entry'
+  | 'escalate_log_entry'
+  | 'assign_log_entry';
 
 export interface IncidentLogEntry {
   /** Clock time (ms). */
@@ -74,7 +86,12 @@ function urgencyOf(severity: Severity): Urgency {
 }
 
 function presetPolicies(): Map<string, Policy> {
-  return new Map([[PRESET_POLICY.id, { id: PRESET_POLICY.id, name: PRESET_POLICY.name, levels: PRESET_POLICY.levels.map((l) => ({ ...l })) }]]);
+  return new Map([
+    [
+      PRESET_POLICY.id,
+      { id: PRESET_POLICY.id, name: PRESET_POLICY.name, levels: PRESET_POLICY.levels.map((l) => ({ ...l })) },
+    ],
+  ]);
 }
 
 export class Account {
@@ -101,7 +118,8 @@ export class Account {
   /** Back to what saveState() gave (decoded); throws, changing nothing, when it is not that. */
   loadState(saved: unknown): void {
     const s = savedObject(saved, 'PagerDuty account');
-    if (!(s.policies instanceof Map) || !Array.isArray(s.incidents) || typeof s.nextNumber !== 'number') throw new Error('the saved PagerDuty account lacks its policies, incidents or numbering');
+    if (!(s.policies instanceof Map) || !Array.isArray(s.incidents) || typeof s.nextNumber !== 'number')
+      throw new Error('the saved PagerDuty account lacks its policies, incidents or numbering');
     refill(this.policies, s.policies, 'PagerDuty escalation policies');
     this.incidentList = s.incidents as Incident[];
     this.nextNumber = Math.max(this.nextNumber, s.nextNumber);
@@ -124,7 +142,9 @@ export class Account {
   /** Every (policy, level) with who is on call there now, by policy then level. */
   onCalls(): OnCallEntry[] {
     return [...this.policies.values()].flatMap((p) =>
-      [...p.levels].sort((a, b) => a.level - b.level).map((l) => ({ policyId: p.id, level: l.level, userId: l.userId, scheduleId: l.scheduleId })),
+      [...p.levels]
+        .sort((a, b) => a.level - b.level)
+        .map((l) => ({ policyId: p.id, level: l.level, userId: l.userId, scheduleId: l.scheduleId })),
     );
   }
 
@@ -146,7 +166,10 @@ export class Account {
       existing.userId = userId;
       return;
     }
-    if (level !== policy.levels.length + 1) throw new Error(`FakePagerDuty.setOnCall: ${policyId} has levels 1-${policy.levels.length}; cannot set level ${level}`);
+    if (level !== policy.levels.length + 1)
+      throw new Error(
+        `FakePagerDuty.setOnCall: ${policyId} has levels 1-${policy.levels.length}; cannot set level ${level}`,
+      );
     policy.levels.push({ level, userId, scheduleId: null, delayMinutes: 30 });
   }
 
@@ -186,7 +209,12 @@ export class Account {
       if (open) {
         open.triggers += 1;
         open.updatedAt = at;
-        open.log.push({ at, type: 'trigger_log_entry', agent: EVENTS_API_AGENT, summary: `Triggered again through the Events API: ${payload.summary}` });
+        open.log.push({
+          at,
+          type: 'trigger_log_entry',
+          agent: EVENTS_API_AGENT,
+          summary: `Triggered again through the Events API: ${payload.summary}`,
+        });
         return { dedupKey, outcome: 'appended' };
       }
       this.open(dedupKey, event, at);
@@ -211,7 +239,12 @@ export class Account {
     incident.status = 'acknowledged';
     incident.acknowledgedBy = agent;
     incident.updatedAt = at;
-    incident.log.push({ at, type: 'acknowledge_log_entry', agent, summary: `Acknowledged by ${this.agentName(agent)}` });
+    incident.log.push({
+      at,
+      type: 'acknowledge_log_entry',
+      agent,
+      summary: `Acknowledged by ${this.agentName(agent)}`,
+    });
   }
 
   resolve(incident: Incident, agent: string): void {
@@ -231,7 +264,12 @@ export class Account {
     const at = this.clock();
     incident.escalationLevel = toLevel;
     this.assign(incident, userId, at);
-    incident.log.push({ at, type: 'escalate_log_entry', agent, summary: `Escalated to level ${toLevel} (${this.agentName(userId)}) by ${this.agentName(agent)}` });
+    incident.log.push({
+      at,
+      type: 'escalate_log_entry',
+      agent,
+      summary: `Escalated to level ${toLevel} (${this.agentName(userId)}) by ${this.agentName(agent)}`,
+    });
   }
 
   /** Reassigns to one user; the incident is triggered again (unacknowledged). */
@@ -240,7 +278,12 @@ export class Account {
     if (!this.users.has(userId)) throw new Error(`FakePagerDuty.reassign: no user ${userId}`);
     const at = this.clock();
     this.assign(incident, userId, at);
-    incident.log.push({ at, type: 'assign_log_entry', agent, summary: `Reassigned to ${this.agentName(userId)} by ${this.agentName(agent)}` });
+    incident.log.push({
+      at,
+      type: 'assign_log_entry',
+      agent,
+      summary: `Reassigned to ${this.agentName(userId)} by ${this.agentName(agent)}`,
+    });
   }
 
   private open(dedupKey: string, event: EnqueueEvent, at: number): void {
@@ -267,7 +310,14 @@ export class Account {
       updatedAt: at,
       links: event.links.map((l) => ({ ...l })),
       ...(payload.customDetails !== undefined ? { customDetails: payload.customDetails } : {}),
-      log: [{ at, type: 'trigger_log_entry', agent: EVENTS_API_AGENT, summary: `Triggered through the Events API: ${payload.summary}` }],
+      log: [
+        {
+          at,
+          type: 'trigger_log_entry',
+          agent: EVENTS_API_AGENT,
+          summary: `Triggered through the Events API: ${payload.summary}`,
+        },
+      ],
     });
   }
 
@@ -279,7 +329,8 @@ export class Account {
   }
 
   private mustBeOpen(incident: Incident, what: string): void {
-    if (incident.status === 'resolved') throw new Error(`FakePagerDuty: cannot ${what} incident ${incident.id} (${incident.dedupKey}): it is resolved`);
+    if (incident.status === 'resolved')
+      throw new Error(`FakePagerDuty: cannot ${what} incident ${incident.id} (${incident.dedupKey}): it is resolved`);
   }
 
   private agentName(agent: string): string {

@@ -67,12 +67,17 @@ function requiredString(source: Json, key: string, label: string, errors: string
 function links(body: Json, errors: string[]): EnqueueEvent['links'] {
   const raw = body.links;
   if (raw === undefined || raw === null) return [];
-  const valid = Array.isArray(raw) && raw.every((l) => isObject(l) && typeof l.href === 'string' && (l.text === undefined || typeof l.text === 'string'));
+  const valid =
+    Array.isArray(raw) &&
+    raw.every((l) => isObject(l) && typeof l.href === 'string' && (l.text === undefined || typeof l.text === 'string'));
   if (!valid) {
     errors.push("'links' is invalid (must be a list of objects with a string 'href' and an optional string 'text')");
     return [];
   }
-  return (raw as Json[]).map((l) => ({ href: l.href as string, ...(typeof l.text === 'string' ? { text: l.text } : {}) }));
+  return (raw as Json[]).map((l) => ({
+    href: l.href as string,
+    ...(typeof l.text === 'string' ? { text: l.text } : {}),
+  }));
 }
 
 function images(body: Json, errors: string[]): EnqueueEvent['images'] {
@@ -97,19 +102,28 @@ function alertPayload(body: Json, errors: string[]): AlertPayload | undefined {
     return undefined;
   }
   const summary = requiredString(raw, 'summary', 'payload.summary', errors);
-  if (summary !== undefined && summary.length > MAX_SUMMARY) errors.push(`'payload.summary' is too long (maximum is ${MAX_SUMMARY} characters)`);
+  if (summary !== undefined && summary.length > MAX_SUMMARY)
+    errors.push(`'payload.summary' is too long (maximum is ${MAX_SUMMARY} characters)`);
   const source = requiredString(raw, 'source', 'payload.source', errors);
   const severity = requiredString(raw, 'severity', 'payload.severity', errors);
   if (severity !== undefined && !SEVERITIES.includes(severity as Severity)) {
-    errors.push("'payload.severity' is invalid (must be one of the following: 'critical', 'warning', 'error' or 'info')");
+    errors.push(
+      "'payload.severity' is invalid (must be one of the following: 'critical', 'warning', 'error' or 'info')",
+    );
   }
   const timestamp = optionalString(raw, 'timestamp', 'payload.timestamp', errors);
-  if (timestamp !== undefined && !ISO_8601.test(timestamp)) errors.push("'payload.timestamp' is invalid (must be an ISO 8601 timestamp)");
+  if (timestamp !== undefined && !ISO_8601.test(timestamp))
+    errors.push("'payload.timestamp' is invalid (must be an ISO 8601 timestamp)");
   const component = optionalString(raw, 'component', 'payload.component', errors);
   const group = optionalString(raw, 'group', 'payload.group', errors);
   const klass = optionalString(raw, 'class', 'payload.class', errors);
   const customDetails = raw.custom_details;
-  if (customDetails !== undefined && customDetails !== null && !isObject(customDetails) && typeof customDetails !== 'string') {
+  if (
+    customDetails !== undefined &&
+    customDetails !== null &&
+    !isObject(customDetails) &&
+    typeof customDetails !== 'string'
+  ) {
     errors.push("'payload.custom_details' must be an object");
   }
   if (summary === undefined || source === undefined || severity === undefined) return undefined;
@@ -133,18 +147,22 @@ export function validateEnqueue(body: unknown, expectedRoutingKey?: string): Enq
   if (!isObject(body)) return { ok: false, errors: ['Event object must be a JSON object'] };
   const errors: string[] = [];
   const routingKey = requiredString(body, 'routing_key', 'routing_key', errors);
-  if (routingKey !== undefined && expectedRoutingKey !== undefined && routingKey !== expectedRoutingKey) errors.push('Invalid routing key');
+  if (routingKey !== undefined && expectedRoutingKey !== undefined && routingKey !== expectedRoutingKey)
+    errors.push('Invalid routing key');
 
   const actionRaw = requiredString(body, 'event_action', 'event_action', errors);
-  const action = actionRaw !== undefined && ACTIONS.includes(actionRaw as EventAction) ? (actionRaw as EventAction) : undefined;
+  const action =
+    actionRaw !== undefined && ACTIONS.includes(actionRaw as EventAction) ? (actionRaw as EventAction) : undefined;
   if (actionRaw !== undefined && action === undefined) {
     errors.push("'event_action' is invalid (must be one of the following: 'trigger', 'acknowledge' or 'resolve')");
   }
 
   let dedupKey = optionalString(body, 'dedup_key', 'dedup_key', errors);
   if (dedupKey !== undefined && dedupKey.trim() === '') dedupKey = undefined;
-  if (dedupKey !== undefined && dedupKey.length > MAX_DEDUP_KEY) errors.push(`'dedup_key' is too long (maximum is ${MAX_DEDUP_KEY} characters)`);
-  if ((action === 'acknowledge' || action === 'resolve') && dedupKey === undefined) errors.push("'dedup_key' is missing or blank");
+  if (dedupKey !== undefined && dedupKey.length > MAX_DEDUP_KEY)
+    errors.push(`'dedup_key' is too long (maximum is ${MAX_DEDUP_KEY} characters)`);
+  if ((action === 'acknowledge' || action === 'resolve') && dedupKey === undefined)
+    errors.push("'dedup_key' is missing or blank");
 
   const payload = action === 'trigger' ? alertPayload(body, errors) : undefined;
   const eventLinks = links(body, errors);

@@ -23,11 +23,16 @@ export class Faults {
    */
   add(path: string, options: FaultOptions): void {
     const times = options.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`FakePagerDuty.fail: times must be a positive integer, got ${times}`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`FakePagerDuty.fail: times must be a positive integer, got ${times}`);
     if (!Number.isInteger(options.status) || options.status < 400 || options.status > 599) {
       throw new Error(`FakePagerDuty.fail: status ${options.status} is not an HTTP error status`);
     }
-    this.pending.push({ path, fault: { status: options.status, ...(options.message !== undefined ? { message: options.message } : {}) }, remaining: times });
+    this.pending.push({
+      path,
+      fault: { status: options.status, ...(options.message !== undefined ? { message: options.message } : {}) },
+      remaining: times,
+    });
   }
 
   /** The fault this request to `path` should suffer, if any; consumes one use of it. */

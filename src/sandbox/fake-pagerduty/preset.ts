@@ -20,7 +20,13 @@ export interface PresetLevel {
 export const PRESET_USERS: readonly PresetUser[] = [
   { id: 'PUSR0ALICE', name: 'Alice Archer', email: 'alice@example.com', jobTitle: 'SRE', timeZone: 'Etc/UTC' },
   { id: 'PUSR0BOB', name: 'Bob Baker', email: 'bob@example.com', jobTitle: 'Backend engineer', timeZone: 'Etc/UTC' },
-  { id: 'PUSR0CAROL', name: 'Carol Chen', email: 'carol@example.com', jobTitle: 'Engineering manager', timeZone: 'Etc/UTC' },
+  {
+    id: 'PUSR0CAROL',
+    name: 'Carol Chen',
+    email: 'carol@example.com',
+    jobTitle: 'Engineering manager',
+    timeZone: 'Etc/UTC',
+  },
 ];
 
 export const PRESET_SCHEDULE = { id: 'PSCH0WEB', name: 'Web primary', rotationDays: 7 } as const;

@@ -55,7 +55,13 @@ function paginated<T>(key: string, items: T[], query: Query): RestAnswer {
   const slice = items.slice(p.offset, p.offset + p.limit);
   return {
     status: 200,
-    body: { [key]: slice, limit: p.limit, offset: p.offset, more: p.offset + slice.length < items.length, total: p.total ? items.length : null },
+    body: {
+      [key]: slice,
+      limit: p.limit,
+      offset: p.offset,
+      more: p.offset + slice.length < items.length,
+      total: p.total ? items.length : null,
+    },
   };
 }
 
@@ -107,9 +113,18 @@ function listUsers(query: Query, account: Account, shapes: Shapes): RestAnswer {
 }
 
 /** Answers a GET on the REST API; undefined path segments and other methods are 404s, as PagerDuty answers them. */
-export function handleRest(method: string, pathname: string, query: Query, account: Account, shapes: Shapes): RestAnswer {
+export function handleRest(
+  method: string,
+  pathname: string,
+  query: Query,
+  account: Account,
+  shapes: Shapes,
+): RestAnswer {
   if (method !== 'GET') return NOT_FOUND();
-  const segments = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segments = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   const [collection, id, extra] = segments;
   if (extra !== undefined) return NOT_FOUND();
   switch (collection) {

@@ -86,7 +86,12 @@ export class Shapes {
   }
 
   scheduleRef(id: string): Reference {
-    return this.ref('schedule_reference', 'schedules', id, id === this.account.schedule.id ? this.account.schedule.name : id);
+    return this.ref(
+      'schedule_reference',
+      'schedules',
+      id,
+      id === this.account.schedule.id ? this.account.schedule.name : id,
+    );
   }
 
   serviceRef(): Reference {
@@ -113,7 +118,10 @@ export class Shapes {
       status: incident.status,
       incident_key: incident.dedupKey,
       service: this.serviceRef(),
-      assignments: incident.status === 'resolved' ? [] : incident.assigneeIds.map((id) => ({ at: iso(incident.updatedAt), assignee: this.userRef(id) })),
+      assignments:
+        incident.status === 'resolved'
+          ? []
+          : incident.assigneeIds.map((id) => ({ at: iso(incident.updatedAt), assignee: this.userRef(id) })),
       acknowledgements:
         incident.status === 'acknowledged' && incident.acknowledgedBy && acknowledgedAt !== undefined
           ? [{ at: iso(acknowledgedAt), acknowledger: this.acknowledger(incident.acknowledgedBy) }]
@@ -122,7 +130,11 @@ export class Shapes {
       teams: [],
       urgency: incident.urgency,
       priority: null,
-      alert_counts: { all: incident.alerts, triggered: incident.status === 'resolved' ? 0 : incident.alerts, resolved: incident.status === 'resolved' ? incident.alerts : 0 },
+      alert_counts: {
+        all: incident.alerts,
+        triggered: incident.status === 'resolved' ? 0 : incident.alerts,
+        resolved: incident.status === 'resolved' ? incident.alerts : 0,
+      },
       resolve_reason: null,
     };
   }

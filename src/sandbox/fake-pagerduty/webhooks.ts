@@ -12,12 +12,16 @@ export interface WebhookConnection {
   timeoutMs?: number;
 }
 
-export type WebhookEventType = 'incident.acknowledged' | 'incident.resolved' | 'incident.escalated' | 'incident.reassigned';
+export type WebhookEventType =
+  | 'incident.acknowledged'
+  | 'incident.resolved'
+  | 'incident.escalated'
+  | 'incident.reassigned';
 
 export interface WebhookReply {
   status: number;
   /** The app's answer: parsed JSON when it is JSON, else its text ('' when empty). */
-  // any, like res.json(): tests read whatever the app answered.
+  // biome-ignore lint/suspicious/noExplicitAny: like res.json(), tests read whatever the app answered.
   body: any;
 }
 
@@ -57,12 +61,20 @@ export function baseHeaders(webhookId: string, subscriptionId: string): Record<s
   };
 }
 
-export function signedHeaders(connection: WebhookConnection, body: string, base: Record<string, string>): Record<string, string> {
+export function signedHeaders(
+  connection: WebhookConnection,
+  body: string,
+  base: Record<string, string>,
+): Record<string, string> {
   return { ...base, [PAGERDUTY_SIGNATURE_HEADER]: signPagerDutyWebhook(connection.secret, body) };
 }
 
 /** POSTs one delivery; throws when the app gives no answer (PagerDuty would retry; the fake says so instead). */
-export async function deliver(connection: WebhookConnection, body: string, headers: Record<string, string>): Promise<WebhookReply> {
+export async function deliver(
+  connection: WebhookConnection,
+  body: string,
+  headers: Record<string, string>,
+): Promise<WebhookReply> {
   let response: Response;
   try {
     response = await fetch(connection.url, {
@@ -72,7 +84,8 @@ export async function deliver(connection: WebhookConnection, body: string, heade
       signal: AbortSignal.timeout(connection.timeoutMs ?? PAGERDUTY_TIMEOUT_MS),
     });
   } catch (error) {
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const reason =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     throw new Error(`FakePagerDuty: webhook to ${connection.url} got no answer: ${reason}`);
   }
   const text = await response.text();

@@ -16,7 +16,7 @@ export interface AppConnection {
 export interface AppReply {
   status: number;
   /** The ack: parsed JSON when it is JSON, else its text ('' for an empty ack). */
-  // any, like res.json(): tests read whatever fields the app put in its ack.
+  // biome-ignore lint/suspicious/noExplicitAny: like res.json(), tests read whatever fields the app put in its ack.
   body: any;
 }
 
@@ -35,7 +35,12 @@ interface Button {
 function findButton(blocks: unknown[] | undefined, actionId: string): Button | undefined {
   for (const [index, raw] of (blocks ?? []).entries()) {
     const block = raw as Json;
-    const elements = block.type === 'actions' ? ((block.elements as Json[] | undefined) ?? []) : block.accessory ? [block.accessory as Json] : [];
+    const elements =
+      block.type === 'actions'
+        ? ((block.elements as Json[] | undefined) ?? [])
+        : block.accessory
+          ? [block.accessory as Json]
+          : [];
     const element = elements.find((e) => e.action_id === actionId);
     // Slack gives every block an id when it stores the message; ours are stable so tests can rely on them.
     if (element) return { blockId: typeof block.block_id === 'string' ? block.block_id : `block-${index}`, element };
@@ -85,13 +90,24 @@ export class AppLink {
     return this.send(form.toString(), 'application/x-www-form-urlencoded');
   }
 
-  async clickButton(input: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string; blockId?: string; actionTs?: string }): Promise<AppReply> {
+  async clickButton(input: {
+    userId: string;
+    channelId: string;
+    messageTs: string;
+    actionId: string;
+    value?: string;
+    blockId?: string;
+    actionTs?: string;
+  }): Promise<AppReply> {
     const user = this.mustUser(input.userId);
     const channel = this.mustChannel(input.channelId);
     const message = this.ws.message(channel.id, input.messageTs);
     if (!message) throw new Error(`FakeSlack.clickButton: no message ${input.messageTs} in ${channel.id}`);
     const button = findButton(message.blocks, input.actionId);
-    if (!button) throw new Error(`FakeSlack.clickButton: message ${input.messageTs} has no button with action_id "${input.actionId}"`);
+    if (!button)
+      throw new Error(
+        `FakeSlack.clickButton: message ${input.messageTs} has no button with action_id "${input.actionId}"`,
+      );
     const value = input.value ?? (typeof button.element.value === 'string' ? button.element.value : undefined);
     const payload = {
       type: 'block_actions',
@@ -120,13 +136,29 @@ export class AppLink {
         },
       ],
     };
-    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    return this.send(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+    );
   }
 
-  async submitView(input: { userId: string; callbackId: string; values: Record<string, Record<string, unknown>>; privateMetadata?: string }): Promise<AppReply> {
+  async submitView(input: {
+    userId: string;
+    callbackId: string;
+    values: Record<string, Record<string, unknown>>;
+    privateMetadata?: string;
+  }): Promise<AppReply> {
     const user = this.mustUser(input.userId);
     const shown = this.latestView(user.id, input.callbackId);
-    const base: Json = shown?.view ?? { id: this.ws.nextId('V0'), type: 'modal', callback_id: input.callbackId, private_metadata: '', blocks: [], hash: '', title: { type: 'plain_text', text: 'Modal' } };
+    const base: Json = shown?.view ?? {
+      id: this.ws.nextId('V0'),
+      type: 'modal',
+      callback_id: input.callbackId,
+      private_metadata: '',
+      blocks: [],
+      hash: '',
+      title: { type: 'plain_text', text: 'Modal' },
+    };
     const view = {
       ...base,
       callback_id: input.callbackId,
@@ -145,7 +177,10 @@ export class AppLink {
       is_enterprise_install: false,
       enterprise: null,
     };
-    const reply = await this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    const reply = await this.send(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+    );
     if (shown && reply.status === 200) this.applyViewResponse(shown, reply.body);
     return reply;
   }
@@ -161,7 +196,14 @@ export class AppLink {
     if (!message) throw new Error(`FakeSlack.addReaction: no message ${ts} in ${channel.id}`);
     if (!this.ws.addReaction(message, user.id, name)) return 0;
     if (!channel.members.includes(this.botUserId)) return 0;
-    const event = { type: 'reaction_added', user: user.id, reaction: name, item: { type: 'message', channel: channel.id, ts: message.ts }, item_user: message.user, event_ts: this.ws.nextTs() };
+    const event = {
+      type: 'reaction_added',
+      user: user.id,
+      reaction: name,
+      item: { type: 'message', channel: channel.id, ts: message.ts },
+      item_user: message.user,
+      event_ts: this.ws.nextTs(),
+    };
     return (await this.sendEvent(event)).status;
   }
 
@@ -175,7 +217,9 @@ export class AppLink {
       type: 'event_callback',
       event_id: this.ws.nextId('Ev0'),
       event_time: this.ws.nowSeconds(),
-      authorizations: [{ enterprise_id: null, team_id: TEAM.id, user_id: this.botUserId, is_bot: true, is_enterprise_install: false }],
+      authorizations: [
+        { enterprise_id: null, team_id: TEAM.id, user_id: this.botUserId, is_bot: true, is_enterprise_install: false },
+      ],
       is_ext_shared_channel: false,
       event_context: `4-${Buffer.from(JSON.stringify({ type: event.type, team: TEAM.id })).toString('base64url')}`,
     };
@@ -198,7 +242,10 @@ export class AppLink {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `did not answer within ${timeoutMs} ms (Slack shows the user "operation_timeout")` : `could not be reached: ${error instanceof Error ? error.message : String(error)}`;
+      const reason =
+        error instanceof Error && error.name === 'TimeoutError'
+          ? `did not answer within ${timeoutMs} ms (Slack shows the user "operation_timeout")`
+          : `could not be reached: ${error instanceof Error ? error.message : String(error)}`;
       throw new Error(`FakeSlack: the app at ${this.connection.requestUrl} ${reason}`);
     }
     const text = await response.text();
@@ -207,7 +254,8 @@ export class AppLink {
 
   /** What Slack does with a view_submission ack: keep the modal (errors), change it, or close it. */
   private applyViewResponse(shown: ShownView, ack: unknown): void {
-    const response = typeof ack === 'object' && ack !== null ? (ack as { response_action?: unknown; view?: unknown }) : {};
+    const response =
+      typeof ack === 'object' && ack !== null ? (ack as { response_action?: unknown; view?: unknown }) : {};
     const view = typeof response.view === 'object' && response.view !== null ? (response.view as Json) : undefined;
     switch (response.response_action) {
       case 'errors':

@@ -49,7 +49,10 @@ export function optionalString(args: Args, key: string): string | undefined {
 }
 
 export function requiredString(args: Args, key: string): string {
-  return optionalString(args, key) ?? fail('invalid_arguments', { response_metadata: { messages: [`[ERROR] missing required field: ${key}`] } });
+  return (
+    optionalString(args, key) ??
+    fail('invalid_arguments', { response_metadata: { messages: [`[ERROR] missing required field: ${key}`] } })
+  );
 }
 
 export function optionalBoolean(args: Args, key: string, fallback = false): boolean {

@@ -31,7 +31,9 @@ export class CallLog {
   /** Successful calls of `methods` that acted on a channel, oldest first, with that channel's id. */
   channelCalls(methods: readonly string[]): Array<{ channelId: string; method: string; at: number }> {
     const wanted = new Set(methods);
-    return this.entries.filter((e) => e.ok && e.channelId && wanted.has(e.method)).map((e) => ({ channelId: e.channelId as string, method: e.method, at: e.at }));
+    return this.entries
+      .filter((e) => e.ok && e.channelId && wanted.has(e.method))
+      .map((e) => ({ channelId: e.channelId as string, method: e.method, at: e.at }));
   }
 
   /** The most successful calls of `methods` against one channel inside any 1-second sliding window. */

@@ -23,7 +23,8 @@ const DEFAULT_ERROR = 'internal_error';
 function faultFrom(options: FaultOptions): Fault {
   if (options.status === 429) return { kind: 'rate_limited', retryAfterSeconds: options.retryAfterSeconds ?? 1 };
   if (options.status !== undefined && options.status !== 200) {
-    if (options.status < 400 || options.status > 599) throw new Error(`FakeSlack.fail: status ${options.status} is not an HTTP error status`);
+    if (options.status < 400 || options.status > 599)
+      throw new Error(`FakeSlack.fail: status ${options.status} is not an HTTP error status`);
     return { kind: 'http', status: options.status };
   }
   return { kind: 'platform', error: options.error ?? DEFAULT_ERROR };
@@ -35,7 +36,8 @@ export class Faults {
   /** Queues a fault for `method` ("*" matches every method); faults for one method fire in the order queued. */
   add(method: string, options: FaultOptions = {}): void {
     const times = options.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`FakeSlack.fail: times must be a positive integer, got ${times}`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`FakeSlack.fail: times must be a positive integer, got ${times}`);
     this.queues.add(method, faultFrom(options), times);
   }
 

@@ -22,9 +22,16 @@ export interface OutageWindow {
 }
 
 function windowFrom(spec: OutageSpec, startsAt: number): OutageWindow {
-  if (spec.status !== 429 && (spec.status < 500 || spec.status > 599)) throw new Error(`FakeSlack.outage: status must be 429 or 5xx, got ${spec.status}`);
+  if (spec.status !== 429 && (spec.status < 500 || spec.status > 599))
+    throw new Error(`FakeSlack.outage: status must be 429 or 5xx, got ${spec.status}`);
   if (!(spec.forMs > 0)) throw new Error(`FakeSlack.outage: forMs must be positive, got ${spec.forMs}`);
-  return { status: spec.status, retryAfterSeconds: spec.retryAfterSeconds ?? 1, body: spec.body ?? 'html', startsAt, endsAt: startsAt + spec.forMs };
+  return {
+    status: spec.status,
+    retryAfterSeconds: spec.retryAfterSeconds ?? 1,
+    body: spec.body ?? 'html',
+    startsAt,
+    endsAt: startsAt + spec.forMs,
+  };
 }
 
 export class Outages {

@@ -1,6 +1,11 @@
 // The workspace every FakeSlack starts with (and returns to on reset): a bot, three people, an on-call group, two channels.
 
-export const TEAM = { id: 'T0SANDBOX', name: 'Firebreak Sandbox', domain: 'sandbox', url: 'https://sandbox.slack.com/' } as const;
+export const TEAM = {
+  id: 'T0SANDBOX',
+  name: 'Firebreak Sandbox',
+  domain: 'sandbox',
+  url: 'https://sandbox.slack.com/',
+} as const;
 export const APP_ID = 'A0FIREBRK';
 export const BOT = { userId: 'U0FIREBRK', botId: 'B0FIREBRK', name: 'firebreak' } as const;
 
@@ -33,12 +38,32 @@ export interface PresetChannel {
 export const PRESET_USERS: readonly PresetUser[] = [
   { id: BOT.userId, name: BOT.name, realName: 'Firebreak', isBot: true, botId: BOT.botId },
   { id: 'U0ALICE', name: 'alice', realName: 'Alice Archer', email: 'alice@example.com', isBot: false, title: 'SRE' },
-  { id: 'U0BOB', name: 'bob', realName: 'Bob Baker', email: 'bob@example.com', isBot: false, title: 'Backend engineer' },
-  { id: 'U0CAROL', name: 'carol', realName: 'Carol Chen', email: 'carol@example.com', isBot: false, title: 'Engineering manager' },
+  {
+    id: 'U0BOB',
+    name: 'bob',
+    realName: 'Bob Baker',
+    email: 'bob@example.com',
+    isBot: false,
+    title: 'Backend engineer',
+  },
+  {
+    id: 'U0CAROL',
+    name: 'carol',
+    realName: 'Carol Chen',
+    email: 'carol@example.com',
+    isBot: false,
+    title: 'Engineering manager',
+  },
 ];
 
 export const PRESET_USER_GROUPS: readonly PresetUserGroup[] = [
-  { id: 'S0ONCALL', handle: 'oncall-web', name: 'Web on-call', description: 'Whoever carries the web pager', users: ['U0ALICE', 'U0BOB'] },
+  {
+    id: 'S0ONCALL',
+    handle: 'oncall-web',
+    name: 'Web on-call',
+    description: 'Whoever carries the web pager',
+    users: ['U0ALICE', 'U0BOB'],
+  },
 ];
 
 const HUMANS = ['U0ALICE', 'U0BOB', 'U0CAROL'];

@@ -15,7 +15,8 @@ export class RateLimits {
   /** Replaces the budget of each method named (0 or less removes its limit). */
   set(limits: Readonly<Record<string, number>>): void {
     for (const [method, budget] of Object.entries(limits)) {
-      if (!Number.isFinite(budget)) throw new Error(`FakeSlack rateLimits: ${method} needs a number of calls per minute, got ${budget}`);
+      if (!Number.isFinite(budget))
+        throw new Error(`FakeSlack rateLimits: ${method} needs a number of calls per minute, got ${budget}`);
       if (budget <= 0) this.perMinute.delete(method);
       else this.perMinute.set(method, Math.floor(budget));
     }
@@ -28,7 +29,8 @@ export class RateLimits {
     const times = (this.recent.get(method) ?? []).filter((t) => t > now - WINDOW_MS);
     this.recent.set(method, times);
     const oldest = times[0];
-    if (times.length >= budget && oldest !== undefined) return Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000));
+    if (times.length >= budget && oldest !== undefined)
+      return Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000));
     times.push(now);
     return undefined;
   }

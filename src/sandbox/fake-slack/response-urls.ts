@@ -14,7 +14,12 @@ function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
 }
 
-export function applyResponse(ws: Workspace, target: ResponseTarget, body: unknown, bot: { userId: string; botId: string }): void {
+export function applyResponse(
+  ws: Workspace,
+  target: ResponseTarget,
+  body: unknown,
+  bot: { userId: string; botId: string },
+): void {
   const message = (typeof body === 'object' && body !== null ? body : {}) as ResponseMessage;
   const text = typeof message.text === 'string' ? message.text : '';
   const blocks = Array.isArray(message.blocks) ? (message.blocks as unknown[]) : undefined;

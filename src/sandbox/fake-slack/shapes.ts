@@ -26,8 +26,16 @@ export function channelJson(channel: Channel, botUserId: string): Json {
     context_team_id: TEAM.id,
     shared_team_ids: [TEAM.id],
     num_members: channel.members.length,
-    topic: { value: channel.topic, creator: channel.topic ? channel.creator : '', last_set: channel.topic ? channel.created : 0 },
-    purpose: { value: channel.purpose, creator: channel.purpose ? channel.creator : '', last_set: channel.purpose ? channel.created : 0 },
+    topic: {
+      value: channel.topic,
+      creator: channel.topic ? channel.creator : '',
+      last_set: channel.topic ? channel.created : 0,
+    },
+    purpose: {
+      value: channel.purpose,
+      creator: channel.purpose ? channel.creator : '',
+      last_set: channel.purpose ? channel.created : 0,
+    },
     previous_names: [],
   };
 }
@@ -96,10 +104,15 @@ export function userGroupJson(group: UserGroup, includeUsers: boolean): Json {
  * A message as conversations.history and friends return it; `replies` are its thread replies, if any.
  * Its metadata only with `includeMetadata` (history and replies ask with `include_all_metadata`).
  */
-export function messageJson(message: Message, replies: Message[] = [], options: { includeMetadata?: boolean } = {}): Json {
+export function messageJson(
+  message: Message,
+  replies: Message[] = [],
+  options: { includeMetadata?: boolean } = {},
+): Json {
   const json: Json = { type: 'message', user: message.user, text: message.text, ts: message.ts, team: TEAM.id };
   if (message.blocks) json.blocks = message.blocks;
-  if (message.files) Object.assign(json, { files: message.files.map((f) => ({ ...f, filetype: filetypeOf(f.name) })), upload: true });
+  if (message.files)
+    Object.assign(json, { files: message.files.map((f) => ({ ...f, filetype: filetypeOf(f.name) })), upload: true });
   if (message.botId) Object.assign(json, { bot_id: message.botId, app_id: APP_ID, bot_profile: botProfile() });
   if (message.edited) json.edited = { ...message.edited };
   if (message.threadTs) json.thread_ts = message.threadTs;
@@ -110,7 +123,8 @@ export function messageJson(message: Message, replies: Message[] = [], options: 
     json.reply_users_count = (json.reply_users as string[]).length;
     json.latest_reply = replies[replies.length - 1]?.ts;
   }
-  if (message.reactions.length > 0) json.reactions = message.reactions.map((r) => ({ name: r.name, users: [...r.users], count: r.users.length }));
+  if (message.reactions.length > 0)
+    json.reactions = message.reactions.map((r) => ({ name: r.name, users: [...r.users], count: r.users.length }));
   if (message.pin) json.pinned_to = [message.channel];
   if (options.includeMetadata && message.metadata) json.metadata = structuredClone(message.metadata);
   return json;
@@ -170,7 +184,10 @@ function botProfile(): Json {
 }
 
 /** The view object Slack keeps for a modal the app opened: the app's fields plus Slack's own. */
-export function viewOutput(input: Json, ids: { id: string; rootViewId: string; previousViewId: string | null; hash: string; state?: unknown }): Json {
+export function viewOutput(
+  input: Json,
+  ids: { id: string; rootViewId: string; previousViewId: string | null; hash: string; state?: unknown },
+): Json {
   return {
     id: ids.id,
     team_id: TEAM.id,

@@ -1,7 +1,12 @@
 // The state of the fake workspace — people, channels, messages, files, views — and the only code that changes it.
 // Every change is announced to subscribers (the sandbox writes its record file from them).
 import {
-  PRESET_CHANNEL_CREATOR, PRESET_CHANNELS, PRESET_USER_GROUPS, PRESET_USERS, type PresetUser, type PresetUserGroup,
+  PRESET_CHANNEL_CREATOR,
+  PRESET_CHANNELS,
+  PRESET_USER_GROUPS,
+  PRESET_USERS,
+  type PresetUser,
+  type PresetUserGroup,
 } from './preset';
 import { ChangeListeners } from '../change-listeners';
 import { refill, savedObject } from '../saved-state';
@@ -167,7 +172,18 @@ export class Workspace {
     this.channels = new Map(
       PRESET_CHANNELS.map((c) => [
         c.id,
-        { id: c.id, name: c.name, creator: PRESET_CHANNEL_CREATOR, created: seconds, createdMs: this.clock(), isPrivate: false, isArchived: false, members: [...c.members], topic: '', purpose: c.purpose },
+        {
+          id: c.id,
+          name: c.name,
+          creator: PRESET_CHANNEL_CREATOR,
+          created: seconds,
+          createdMs: this.clock(),
+          isPrivate: false,
+          isArchived: false,
+          members: [...c.members],
+          topic: '',
+          purpose: c.purpose,
+        },
       ]),
     );
     this.messagesByChannel = new Map(PRESET_CHANNELS.map((c) => [c.id, []]));
@@ -185,19 +201,42 @@ export class Workspace {
   /** Everything a restart must find again, as plain data with Maps (for encodeState). */
   saveState(): Record<string, unknown> {
     return {
-      users: this.users, groups: this.groups, channels: this.channels, messagesByChannel: this.messagesByChannel,
-      storedFiles: this.storedFiles, shownViews: this.shownViews, triggers: this.triggers, responseTargets: this.responseTargets,
-      counter: this.counter, lastTsMicros: this.lastTsMicros, ephemerals: this.ephemerals, responses: this.responses,
+      users: this.users,
+      groups: this.groups,
+      channels: this.channels,
+      messagesByChannel: this.messagesByChannel,
+      storedFiles: this.storedFiles,
+      shownViews: this.shownViews,
+      triggers: this.triggers,
+      responseTargets: this.responseTargets,
+      counter: this.counter,
+      lastTsMicros: this.lastTsMicros,
+      ephemerals: this.ephemerals,
+      responses: this.responses,
     };
   }
 
   /** Replaces the whole workspace with one saveState() wrote (decoded); throws, changing nothing, when it is not one. */
   loadState(saved: unknown): void {
     const s = savedObject(saved, 'Slack workspace');
-    if (typeof s.counter !== 'number' || typeof s.lastTsMicros !== 'number' || !Array.isArray(s.shownViews) || !Array.isArray(s.ephemerals) || !Array.isArray(s.responses)) {
+    if (
+      typeof s.counter !== 'number' ||
+      typeof s.lastTsMicros !== 'number' ||
+      !Array.isArray(s.shownViews) ||
+      !Array.isArray(s.ephemerals) ||
+      !Array.isArray(s.responses)
+    ) {
       throw new Error('the saved Slack workspace lacks its counters or lists');
     }
-    const maps = ['users', 'groups', 'channels', 'messagesByChannel', 'storedFiles', 'triggers', 'responseTargets'] as const;
+    const maps = [
+      'users',
+      'groups',
+      'channels',
+      'messagesByChannel',
+      'storedFiles',
+      'triggers',
+      'responseTargets',
+    ] as const;
     for (const name of maps) if (!(s[name] instanceof Map)) throw new Error(`the saved Slack ${name} are not a map`);
     refill(this.users, s.users, 'Slack users');
     refill(this.groups, s.groups, 'Slack user groups');
@@ -276,7 +315,18 @@ export class Workspace {
   }
 
   createChannel(name: string, creator: string, isPrivate: boolean): Channel {
-    const channel: Channel = { id: this.nextId('C0'), name, creator, created: this.nowSeconds(), createdMs: this.clock(), isPrivate, isArchived: false, members: [creator], topic: '', purpose: '' };
+    const channel: Channel = {
+      id: this.nextId('C0'),
+      name,
+      creator,
+      created: this.nowSeconds(),
+      createdMs: this.clock(),
+      isPrivate,
+      isArchived: false,
+      members: [creator],
+      topic: '',
+      purpose: '',
+    };
     this.channels.set(channel.id, channel);
     this.messagesByChannel.set(channel.id, []);
     this.changed();
@@ -313,7 +363,11 @@ export class Workspace {
     return message;
   }
 
-  editMessage(message: Message, changes: { text?: string; blocks?: unknown[]; metadata?: MessageMetadata }, editor: string): void {
+  editMessage(
+    message: Message,
+    changes: { text?: string; blocks?: unknown[]; metadata?: MessageMetadata },
+    editor: string,
+  ): void {
     if (changes.text !== undefined) message.text = changes.text;
     if (changes.metadata !== undefined) message.metadata = changes.metadata;
     if (changes.blocks !== undefined) {
@@ -364,7 +418,16 @@ export class Workspace {
 
   /** files.getUploadURLExternal: a file id waiting for its bytes (nobody sees it yet, so no change is announced). */
   reserveFile(name: string, length: number, user: string): StoredFile {
-    const file: StoredFile = { id: this.nextId('F0'), name, length, content: null, title: name, user, created: this.nowSeconds(), completed: false };
+    const file: StoredFile = {
+      id: this.nextId('F0'),
+      name,
+      length,
+      content: null,
+      title: name,
+      user,
+      created: this.nowSeconds(),
+      completed: false,
+    };
     this.storedFiles.set(file.id, file);
     return file;
   }
@@ -386,7 +449,10 @@ export class Workspace {
    * files.completeUploadExternal: the files get their titles and, with `share`, one message that shows
    * them. Announced once, after files and message agree (a listener never sees a file without its message).
    */
-  completeFiles(files: Array<{ file: StoredFile; title: string; ref: FileRef }>, share?: { channelId: string; message: Omit<NewMessage, 'files'> }): Message | undefined {
+  completeFiles(
+    files: Array<{ file: StoredFile; title: string; ref: FileRef }>,
+    share?: { channelId: string; message: Omit<NewMessage, 'files'> },
+  ): Message | undefined {
     for (const { file, title } of files) {
       file.title = title;
       file.completed = true;

@@ -53,7 +53,9 @@ export function doneReply(text: string): CommandReply {
 }
 
 export function notInIncidentChannelReply(sub: string): CommandReply {
-  return ephemeral(`:warning: \`/incident ${sub}\` works inside an incident channel. \`/incident list\` shows the open incidents and their channels.`);
+  return ephemeral(
+    `:warning: \`/incident ${sub}\` works inside an incident channel. \`/incident list\` shows the open incidents and their channels.`,
+  );
 }
 
 export function listReply(incidents: Incident[], now: Date): CommandReply {
@@ -82,7 +84,14 @@ export function timelineReply(incident: Incident, events: TimelineEvent[], timeZ
   }
   flush();
   // A message holds at most 50 blocks; keep the newest when the timeline is longer.
-  const shown = blocks.length > 50 ? [blocks[0] as KnownBlock, { type: 'context', elements: [{ type: 'mrkdwn', text: '…earlier entries omitted' }] } as KnownBlock, ...blocks.slice(-48)] : blocks;
+  const shown =
+    blocks.length > 50
+      ? [
+          blocks[0] as KnownBlock,
+          { type: 'context', elements: [{ type: 'mrkdwn', text: '…earlier entries omitted' }] } as KnownBlock,
+          ...blocks.slice(-48),
+        ]
+      : blocks;
   return ephemeral(`${heading}\n${lines.slice(-20).join('\n')}`, shown);
 }
 
@@ -90,7 +99,9 @@ export function onCallReply(answers: OnCallAnswer[]): CommandReply {
   const sections = answers.map((answer) => {
     if (answer.error) return `*${escapeMrkdwn(answer.policyName)}*: :warning: ${escapeMrkdwn(answer.error)}`;
     if (answer.people.length === 0) return `*${escapeMrkdwn(answer.policyName)}*: nobody is on call`;
-    const people = answer.people.map((p) => `L${p.level} ${p.slackUserId ? `<@${p.slackUserId}>` : escapeMrkdwn(p.name)}`);
+    const people = answer.people.map(
+      (p) => `L${p.level} ${p.slackUserId ? `<@${p.slackUserId}>` : escapeMrkdwn(p.name)}`,
+    );
     return `*${escapeMrkdwn(answer.policyName)}*: ${people.join(', ')}`;
   });
   const text = [':pager: *On call now*', ...sections].join('\n');

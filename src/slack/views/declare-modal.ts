@@ -24,20 +24,35 @@ export function declareModal(options: { defaultSeverity: Severity; channelId?: s
         type: 'input',
         block_id: DECLARE_FIELDS.title.block,
         label: { type: 'plain_text', text: 'What is happening?' },
-        element: { type: 'plain_text_input', action_id: DECLARE_FIELDS.title.action, max_length: 150, placeholder: { type: 'plain_text', text: 'Checkout returns 500s' } },
+        element: {
+          type: 'plain_text_input',
+          action_id: DECLARE_FIELDS.title.action,
+          max_length: 150,
+          placeholder: { type: 'plain_text', text: 'Checkout returns 500s' },
+        },
       },
       {
         type: 'input',
         block_id: DECLARE_FIELDS.severity.block,
         label: { type: 'plain_text', text: 'Severity' },
-        element: { type: 'static_select', action_id: DECLARE_FIELDS.severity.action, options: SEVERITIES.map(option), initial_option: option(options.defaultSeverity) },
+        element: {
+          type: 'static_select',
+          action_id: DECLARE_FIELDS.severity.action,
+          options: SEVERITIES.map(option),
+          initial_option: option(options.defaultSeverity),
+        },
       },
       {
         type: 'input',
         block_id: DECLARE_FIELDS.service.block,
         optional: true,
         label: { type: 'plain_text', text: 'Service' },
-        element: { type: 'plain_text_input', action_id: DECLARE_FIELDS.service.action, max_length: 64, placeholder: { type: 'plain_text', text: 'web' } },
+        element: {
+          type: 'plain_text_input',
+          action_id: DECLARE_FIELDS.service.action,
+          max_length: 64,
+          placeholder: { type: 'plain_text', text: 'web' },
+        },
       },
     ],
   };

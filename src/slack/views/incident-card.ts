@@ -45,7 +45,8 @@ function capitalized(word: string): string {
 
 function durationText(incident: Incident, now: Date, timeZone: string): string {
   const since = `since ${clockTime(incident.openedAt, timeZone)} ${zoneLabel(timeZone)}`;
-  if (incident.resolvedAt) return `${humanDuration(incident.resolvedAt.getTime() - incident.openedAt.getTime())} (resolved)`;
+  if (incident.resolvedAt)
+    return `${humanDuration(incident.resolvedAt.getTime() - incident.openedAt.getTime())} (resolved)`;
   return `${humanDuration(now.getTime() - incident.openedAt.getTime())} ${since}`;
 }
 
@@ -54,7 +55,10 @@ const SAFE_LINK = /^https?:\/\/[^\s|<>]+$/;
 
 function alertLine(alert: AlertRecord, timeZone: string): string {
   const count = alert.count > 1 ? ` ×${alert.count}` : '';
-  const title = alert.url && SAFE_LINK.test(alert.url) ? `<${alert.url}|${escapeMrkdwn(truncate(alert.title, 120))}>` : `*${escapeMrkdwn(truncate(alert.title, 120))}*`;
+  const title =
+    alert.url && SAFE_LINK.test(alert.url)
+      ? `<${alert.url}|${escapeMrkdwn(truncate(alert.title, 120))}>`
+      : `*${escapeMrkdwn(truncate(alert.title, 120))}*`;
   return `• ${title}${count} — ${alert.severity}, since ${clockTime(alert.startsAt, timeZone)}`;
 }
 
@@ -68,16 +72,23 @@ function alertsSection(input: IncidentCardInput): KnownBlock[] {
   if (total === 0) return [];
   const max = input.maxAlerts ?? CARD_MAX_ALERTS;
   if (firing === 0) {
-    const offer = isOpen(incident.status)
-      ? ' If the service is healthy again, resolve the incident.'
-      : '';
+    const offer = isOpen(incident.status) ? ' If the service is healthy again, resolve the incident.' : '';
     const block: KnownBlock = {
       type: 'section',
       block_id: 'alerts',
-      text: { type: 'mrkdwn', text: `:white_check_mark: *All ${total} alert${total === 1 ? ' has' : 's have'} resolved.*${offer}` },
+      text: {
+        type: 'mrkdwn',
+        text: `:white_check_mark: *All ${total} alert${total === 1 ? ' has' : 's have'} resolved.*${offer}`,
+      },
     };
     if (isOpen(incident.status)) {
-      block.accessory = { type: 'button', action_id: ACTIONS.incidentResolve, text: { type: 'plain_text', text: 'Resolve incident' }, style: 'primary', value: String(incident.id) };
+      block.accessory = {
+        type: 'button',
+        action_id: ACTIONS.incidentResolve,
+        text: { type: 'plain_text', text: 'Resolve incident' },
+        style: 'primary',
+        value: String(incident.id),
+      };
     }
     return [block];
   }
@@ -85,13 +96,25 @@ function alertsSection(input: IncidentCardInput): KnownBlock[] {
   const lines = listed.map((a) => alertLine(a, timeZone));
   if (firing > listed.length) lines.push(`…and ${firing - listed.length} more`);
   const heading = `*Firing alerts (${firing}${resolved > 0 ? `, ${resolved} resolved` : ''})*`;
-  return [{ type: 'section', block_id: 'alerts', text: { type: 'mrkdwn', text: truncate([heading, ...lines].join('\n'), 2900) } }];
+  return [
+    {
+      type: 'section',
+      block_id: 'alerts',
+      text: { type: 'mrkdwn', text: truncate([heading, ...lines].join('\n'), 2900) },
+    },
+  ];
 }
 
 function timelineSection(input: IncidentCardInput): KnownBlock[] {
   if (input.latest.length === 0) return [];
   const lines = input.latest.map((e) => timelineLine(e, input.timeZone));
-  return [{ type: 'section', block_id: 'timeline', text: { type: 'mrkdwn', text: truncate(['*Latest*', ...lines].join('\n'), 2900) } }];
+  return [
+    {
+      type: 'section',
+      block_id: 'timeline',
+      text: { type: 'mrkdwn', text: truncate(['*Latest*', ...lines].join('\n'), 2900) },
+    },
+  ];
 }
 
 function pageLine(incident: Incident, timeZone: string): string | null {
@@ -103,7 +126,9 @@ function pageLine(incident: Incident, timeZone: string): string | null {
     case 'pending':
       return `:hourglass_flowing_sand: Paging on-call through PagerDuty…${again}`;
     case 'triggered': {
-      const overdue = page.reminded ? ' — *not acknowledged*' : ` — waiting for acknowledgement (due ${at(page.ackDueAt)})`;
+      const overdue = page.reminded
+        ? ' — *not acknowledged*'
+        : ` — waiting for acknowledgement (due ${at(page.ackDueAt)})`;
       return `:pager: Paged ${at(page.sentAt)}${again}${page.assignedTo ? `, now with ${escapeMrkdwn(page.assignedTo)}` : ''}${overdue}`;
     }
     case 'acknowledged':
@@ -119,9 +144,14 @@ function pageLine(incident: Incident, timeZone: string): string | null {
 function onCallLine(incident: Incident): string | null {
   const onCall = incident.onCall;
   if (!onCall) return null;
-  const people = onCall.people.map((p) => `${p.slackUserId ? `<@${p.slackUserId}>` : escapeMrkdwn(p.name)} (${escapeMrkdwn(p.policyName)}, L${p.level})`);
+  const people = onCall.people.map(
+    (p) =>
+      `${p.slackUserId ? `<@${p.slackUserId}>` : escapeMrkdwn(p.name)} (${escapeMrkdwn(p.policyName)}, L${p.level})`,
+  );
   const list = people.length > 0 ? people.join(', ') : '_nobody on call_';
-  return onCall.error ? `*On call:* :warning: ${onCall.error}${people.length > 0 ? ` — last known: ${list}` : ''}` : `*On call:* ${list}`;
+  return onCall.error
+    ? `*On call:* :warning: ${onCall.error}${people.length > 0 ? ` — last known: ${list}` : ''}`
+    : `*On call:* ${list}`;
 }
 
 function pagingSection(incident: Incident, timeZone: string): KnownBlock[] {
@@ -134,37 +164,62 @@ function pageButtons(incident: Incident, pagingEnabled: boolean): Array<Record<s
   if (!pagingEnabled) return [];
   const buttons: Array<Record<string, unknown>> = [];
   if (incident.page?.status === 'triggered') {
-    buttons.push({ type: 'button', action_id: ACTIONS.incidentAck, text: { type: 'plain_text', text: 'Acknowledge' }, style: 'primary', value: String(incident.id) });
+    buttons.push({
+      type: 'button',
+      action_id: ACTIONS.incidentAck,
+      text: { type: 'plain_text', text: 'Acknowledge' },
+      style: 'primary',
+      value: String(incident.id),
+    });
   }
   if (incident.page?.status !== 'pending') {
-    buttons.push({ type: 'button', action_id: ACTIONS.pageOncall, text: { type: 'plain_text', text: incident.page ? 'Page again' : 'Page on-call' }, value: String(incident.id) });
+    buttons.push({
+      type: 'button',
+      action_id: ACTIONS.pageOncall,
+      text: { type: 'plain_text', text: incident.page ? 'Page again' : 'Page on-call' },
+      value: String(incident.id),
+    });
   }
   return buttons;
 }
 
 function postmortemBlocks(incident: Incident, url: string | null | undefined): KnownBlock[] {
   if (isOpen(incident.status) && !url) return [];
-  const text = url ? `:memo: *Postmortem draft:* <${url}|open the page for managers>` : ':memo: *Postmortem:* being drafted from the timeline…';
-  return [{
-    type: 'section',
-    block_id: 'postmortem',
-    text: { type: 'mrkdwn', text },
-    accessory: { type: 'button', action_id: ACTIONS.postmortemDraft, text: { type: 'plain_text', text: url ? 'Draft again' : 'Draft postmortem' }, value: String(incident.id) },
-  }];
+  const text = url
+    ? `:memo: *Postmortem draft:* <${url}|open the page for managers>`
+    : ':memo: *Postmortem:* being drafted from the timeline…';
+  return [
+    {
+      type: 'section',
+      block_id: 'postmortem',
+      text: { type: 'mrkdwn', text },
+      accessory: {
+        type: 'button',
+        action_id: ACTIONS.postmortemDraft,
+        text: { type: 'plain_text', text: url ? 'Draft again' : 'Draft postmortem' },
+        value: String(incident.id),
+      },
+    },
+  ];
 }
 
 function actions(incident: Incident, pagingEnabled: boolean): KnownBlock[] {
   if (!isOpen(incident.status)) return [];
-  return [{
-    type: 'actions',
-    block_id: 'incident_actions',
-    elements: [...(pageButtons(incident, pagingEnabled) as never[]), {
-      type: 'button',
-      action_id: ACTIONS.incidentResolve,
-      text: { type: 'plain_text', text: 'Resolve…' },
-      value: String(incident.id),
-    }],
-  }];
+  return [
+    {
+      type: 'actions',
+      block_id: 'incident_actions',
+      elements: [
+        ...(pageButtons(incident, pagingEnabled) as never[]),
+        {
+          type: 'button',
+          action_id: ACTIONS.incidentResolve,
+          text: { type: 'plain_text', text: 'Resolve…' },
+          value: String(incident.id),
+        },
+      ],
+    },
+  ];
 }
 
 export function cardText(incident: Incident): string {
@@ -174,14 +229,21 @@ export function cardText(incident: Incident): string {
 export function renderIncidentCard(input: IncidentCardInput): { text: string; blocks: KnownBlock[] } {
   const { incident, now, timeZone } = input;
   const blocks: KnownBlock[] = [
-    { type: 'header', block_id: 'title', text: { type: 'plain_text', text: truncate(`${incidentRef(incident)} · ${incident.title}`, 150) } },
+    {
+      type: 'header',
+      block_id: 'title',
+      text: { type: 'plain_text', text: truncate(`${incidentRef(incident)} · ${incident.title}`, 150) },
+    },
     {
       type: 'section',
       block_id: 'facts',
       fields: [
         { type: 'mrkdwn', text: `*Status*\n${STATUS_EMOJI[incident.status]} ${capitalized(incident.status)}` },
         { type: 'mrkdwn', text: `*Severity*\n${incident.severity.toUpperCase()}` },
-        { type: 'mrkdwn', text: `*Lead*\n${incident.leadUserId ? `<@${incident.leadUserId}>` : '_unassigned — `/incident lead @you`_'}` },
+        {
+          type: 'mrkdwn',
+          text: `*Lead*\n${incident.leadUserId ? `<@${incident.leadUserId}>` : '_unassigned — `/incident lead @you`_'}`,
+        },
         { type: 'mrkdwn', text: `*Duration*\n${durationText(incident, now, timeZone)}` },
         { type: 'mrkdwn', text: `*Service*\n${escapeMrkdwn(incident.service)}` },
       ],
@@ -192,7 +254,16 @@ export function renderIncidentCard(input: IncidentCardInput): { text: string; bl
     ...timelineSection(input),
     ...postmortemBlocks(incident, input.postmortemUrl),
     ...actions(incident, input.pagingEnabled ?? false),
-    { type: 'context', block_id: 'updated', elements: [{ type: 'mrkdwn', text: `Updated ${clockTime(now, timeZone)} ${zoneLabel(timeZone)} · \`/incident help\` for commands` }] },
+    {
+      type: 'context',
+      block_id: 'updated',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `Updated ${clockTime(now, timeZone)} ${zoneLabel(timeZone)} · \`/incident help\` for commands`,
+        },
+      ],
+    },
   ];
   return { text: cardText(incident), blocks };
 }

@@ -15,7 +15,15 @@ export function announcementMessage(incident: Incident): { text: string; blocks:
     const why = `Firebreak could not open a channel for it: ${escapeMrkdwn(incident.channelFailure)}. Follow it here.`;
     return {
       text: `:rotating_light: ${incidentRef(incident)} [${incident.severity}] ${escapeMrkdwn(incident.title)} — ${why}`,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *${headline}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)}\n:warning: ${why}` } }],
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: `:rotating_light: *${headline}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)}\n:warning: ${why}`,
+          },
+        },
+      ],
     };
   }
   const channel = incident.channelId ? `<#${incident.channelId}>` : 'its channel';
@@ -23,7 +31,13 @@ export function announcementMessage(incident: Incident): { text: string; blocks:
   return {
     text,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *${headline}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)} · join ${channel}` } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `:rotating_light: *${headline}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)} · join ${channel}`,
+        },
+      },
     ],
   };
 }
@@ -34,11 +48,19 @@ export function noticeMessage(incident: Incident, notice: Notice): { text: strin
       const text = `:white_check_mark: All alerts of ${incidentRef(incident)} have resolved. If the service is healthy again, resolve the incident.`;
       return {
         text,
-        blocks: [{
-          type: 'section',
-          text: { type: 'mrkdwn', text },
-          accessory: { type: 'button', action_id: ACTIONS.incidentResolve, text: { type: 'plain_text', text: 'Resolve incident' }, style: 'primary', value: String(incident.id) },
-        }],
+        blocks: [
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text },
+            accessory: {
+              type: 'button',
+              action_id: ACTIONS.incidentResolve,
+              text: { type: 'plain_text', text: 'Resolve incident' },
+              style: 'primary',
+              value: String(incident.id),
+            },
+          },
+        ],
       };
     }
     case 'page_unacknowledged': {
@@ -52,8 +74,19 @@ export function noticeMessage(incident: Incident, notice: Notice): { text: strin
           {
             type: 'actions',
             elements: [
-              { type: 'button', action_id: ACTIONS.pageOncall, text: { type: 'plain_text', text: 'Page again' }, style: 'danger', value: String(incident.id) },
-              { type: 'button', action_id: ACTIONS.incidentAck, text: { type: 'plain_text', text: "Acknowledge — I'm on it" }, value: String(incident.id) },
+              {
+                type: 'button',
+                action_id: ACTIONS.pageOncall,
+                text: { type: 'plain_text', text: 'Page again' },
+                style: 'danger',
+                value: String(incident.id),
+              },
+              {
+                type: 'button',
+                action_id: ACTIONS.incidentAck,
+                text: { type: 'plain_text', text: "Acknowledge — I'm on it" },
+                value: String(incident.id),
+              },
             ],
           },
         ],
@@ -78,11 +111,22 @@ export function slackIncidentRenderer(options: {
         scaleTargets.length > 0 ? store.scaleOperations.listByIncident(incident.id) : Promise.resolve([]),
       ]);
       // The draft's link stays on the card however many events follow it.
-      const drafted = incident.status === 'resolved' || latest.some((e) => e.type === 'postmortem.drafted')
-        ? (await store.timeline.list(incident.id)).filter((e) => e.type === 'postmortem.drafted').at(-1)
-        : undefined;
+      const drafted =
+        incident.status === 'resolved' || latest.some((e) => e.type === 'postmortem.drafted')
+          ? (await store.timeline.list(incident.id)).filter((e) => e.type === 'postmortem.drafted').at(-1)
+          : undefined;
       const postmortemUrl = drafted?.type === 'postmortem.drafted' ? (drafted.data.url ?? null) : null;
-      return renderIncidentCard({ incident, firingAlerts, latest, now, timeZone: options.timeZone, pagingEnabled: options.pagingEnabled ?? false, scaleTargets, scaleOperations, postmortemUrl });
+      return renderIncidentCard({
+        incident,
+        firingAlerts,
+        latest,
+        now,
+        timeZone: options.timeZone,
+        pagingEnabled: options.pagingEnabled ?? false,
+        scaleTargets,
+        scaleOperations,
+        postmortemUrl,
+      });
     },
     announcement: announcementMessage,
     notice: noticeMessage,

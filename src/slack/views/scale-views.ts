@@ -17,7 +17,11 @@ export function scaleOutValue(target: string, count: number): string {
 function targetLine(target: ScaleTarget, incident: Incident, operations: ScaleOperation[]): string {
   const now = incident.capacity?.[target.name];
   const latest = operations.filter((o) => o.target === target.name).at(-1);
-  const current = now ? (now.error ? `:warning: ${now.error}` : `${now.running} running${now.pending ? `, ${now.pending} starting` : ''}`) : 'capacity not read yet';
+  const current = now
+    ? now.error
+      ? `:warning: ${now.error}`
+      : `${now.running} running${now.pending ? `, ${now.pending} starting` : ''}`
+    : 'capacity not read yet';
   const op = latest ? ` — ${escapeMrkdwn(capacityLine(latest, now && !now.error ? now : null))}` : '';
   return `*${escapeMrkdwn(target.name)}*${target.dryRun ? ' (dry run)' : ''}: ${current}${op}`;
 }
@@ -26,18 +30,26 @@ function targetLine(target: ScaleTarget, incident: Incident, operations: ScaleOp
 export function capacityBlocks(incident: Incident, targets: ScaleTarget[], operations: ScaleOperation[]): KnownBlock[] {
   if (targets.length === 0) return [];
   const lines = targets.map((t) => targetLine(t, incident, operations));
-  const blocks: KnownBlock[] = [{ type: 'section', block_id: 'capacity', text: { type: 'mrkdwn', text: ['*Capacity*', ...lines].join('\n') } }];
+  const blocks: KnownBlock[] = [
+    { type: 'section', block_id: 'capacity', text: { type: 'mrkdwn', text: ['*Capacity*', ...lines].join('\n') } },
+  ];
   if (incident.status === 'resolved') return blocks;
   const buttons = targets.flatMap((target) =>
     target.buttons.map((count) => ({
       type: 'button' as const,
       // Slack wants each action_id once per block: `scale_out:<target>:<count>`, served by the scale_out listener.
       action_id: `${ACTIONS.scaleOut}:${target.name}:${count}`,
-      text: { type: 'plain_text' as const, text: targets.length > 1 ? `${target.name} +${count}` : `Scale out +${count}` },
+      text: {
+        type: 'plain_text' as const,
+        text: targets.length > 1 ? `${target.name} +${count}` : `Scale out +${count}`,
+      },
       value: scaleOutValue(target.name, count),
       confirm: {
         title: { type: 'plain_text' as const, text: 'Add capacity?' },
-        text: { type: 'mrkdwn' as const, text: `Add *${count}* instance${count === 1 ? '' : 's'} to *${escapeMrkdwn(target.name)}*${target.dryRun ? ' (dry run: nothing is launched)' : ''}.` },
+        text: {
+          type: 'mrkdwn' as const,
+          text: `Add *${count}* instance${count === 1 ? '' : 's'} to *${escapeMrkdwn(target.name)}*${target.dryRun ? ' (dry run: nothing is launched)' : ''}.`,
+        },
         confirm: { type: 'plain_text' as const, text: `Add ${count}` },
         deny: { type: 'plain_text' as const, text: 'Cancel' },
       },
@@ -47,13 +59,24 @@ export function capacityBlocks(incident: Incident, targets: ScaleTarget[], opera
   blocks.push({
     type: 'actions',
     block_id: 'scale_actions',
-    elements: [...buttons.slice(0, 24), { type: 'button', action_id: ACTIONS.scaleCustom, text: { type: 'plain_text', text: 'Scale…' }, value: String(incident.id) }],
+    elements: [
+      ...buttons.slice(0, 24),
+      {
+        type: 'button',
+        action_id: ACTIONS.scaleCustom,
+        text: { type: 'plain_text', text: 'Scale…' },
+        value: String(incident.id),
+      },
+    ],
   });
   return blocks;
 }
 
 export function scaleModal(options: { targets: ScaleTarget[]; incidentId: number | null; channelId: string }): View {
-  const option = (t: ScaleTarget) => ({ text: { type: 'plain_text' as const, text: t.description ? `${t.name} — ${t.description}`.slice(0, 75) : t.name }, value: t.name });
+  const option = (t: ScaleTarget) => ({
+    text: { type: 'plain_text' as const, text: t.description ? `${t.name} — ${t.description}`.slice(0, 75) : t.name },
+    value: t.name,
+  });
   const first = options.targets[0];
   return {
     type: 'modal',
@@ -67,14 +90,23 @@ export function scaleModal(options: { targets: ScaleTarget[]; incidentId: number
         type: 'input',
         block_id: SCALE_FIELDS.target.block,
         label: { type: 'plain_text', text: 'Target' },
-        element: { type: 'static_select', action_id: SCALE_FIELDS.target.action, options: options.targets.map(option), ...(first ? { initial_option: option(first) } : {}) },
+        element: {
+          type: 'static_select',
+          action_id: SCALE_FIELDS.target.action,
+          options: options.targets.map(option),
+          ...(first ? { initial_option: option(first) } : {}),
+        },
       },
       {
         type: 'input',
         block_id: SCALE_FIELDS.amount.block,
         label: { type: 'plain_text', text: 'Change' },
         hint: { type: 'plain_text', text: '+N to add, -N to remove, N for a total' },
-        element: { type: 'plain_text_input', action_id: SCALE_FIELDS.amount.action, placeholder: { type: 'plain_text', text: '+4' } },
+        element: {
+          type: 'plain_text_input',
+          action_id: SCALE_FIELDS.amount.action,
+          placeholder: { type: 'plain_text', text: '+4' },
+        },
       },
       {
         type: 'input',
@@ -88,25 +120,44 @@ export function scaleModal(options: { targets: ScaleTarget[]; incidentId: number
 }
 
 export function scaleResultText(result: ScaleRequestResult): string {
-  if (!result.ok) return 'refusal' in result ? `:no_entry: Not scaled: ${result.refusal.message}.` : `:warning: ${result.problem}`;
+  if (!result.ok)
+    return 'refusal' in result ? `:no_entry: Not scaled: ${result.refusal.message}.` : `:warning: ${result.problem}`;
   const op = result.operation;
-  if (result.repeated) return `:information_source: Already asked: operation #${op.id} (${op.target} ${op.from} → ${op.to}) is ${op.status}.`;
+  if (result.repeated)
+    return `:information_source: Already asked: operation #${op.id} (${op.target} ${op.from} → ${op.to}) is ${op.status}.`;
   return `:arrow_up: Scaling *${escapeMrkdwn(op.target)}* from ${op.from} to ${op.to} (operation #${op.id}). Progress shows on the incident card.`;
 }
 
 export function scaleTargetsReply(targets: readonly ScaleTarget[]): CommandReply {
-  if (targets.length === 0) return { response_type: 'ephemeral', text: ':information_source: No scale targets are configured: the platform team adds `scaleTargets` to the policy file.' };
+  if (targets.length === 0)
+    return {
+      response_type: 'ephemeral',
+      text: ':information_source: No scale targets are configured: the platform team adds `scaleTargets` to the policy file.',
+    };
   const lines = targets.map((t) => {
-    const where = t.kind === 'autoscaling-group' ? `Auto Scaling group ${t.autoScalingGroupName}` : `launch template ${t.launchTemplate.id}`;
+    const where =
+      t.kind === 'autoscaling-group'
+        ? `Auto Scaling group ${t.autoScalingGroupName}`
+        : `launch template ${t.launchTemplate.id}`;
     const who = t.allowedUserGroups.length > 0 ? `; only ${t.allowedUserGroups.map((g) => `@${g}`).join(', ')}` : '';
     return `• *${escapeMrkdwn(t.name)}* — ${escapeMrkdwn(where)}; ${t.min}–${t.max} instances, at most ${t.maxStep} per request, ${t.cooldownSeconds} s cooldown${who}${t.dryRun ? '; dry run' : ''}`;
   });
   return { response_type: 'ephemeral', text: ['*Scale targets*', ...lines].join('\n') };
 }
 
-export function scaleStatusReply(rows: Array<{ target: ScaleTarget; running: number | null; pending: number; error: string | null; latest: ScaleOperation | null }>): CommandReply {
+export function scaleStatusReply(
+  rows: Array<{
+    target: ScaleTarget;
+    running: number | null;
+    pending: number;
+    error: string | null;
+    latest: ScaleOperation | null;
+  }>,
+): CommandReply {
   const lines = rows.map(({ target, running, pending, error, latest }) => {
-    const now = error ? `:warning: ${escapeMrkdwn(error)}` : `${running} running${pending ? `, ${pending} starting` : ''}`;
+    const now = error
+      ? `:warning: ${escapeMrkdwn(error)}`
+      : `${running} running${pending ? `, ${pending} starting` : ''}`;
     return `• *${escapeMrkdwn(target.name)}*: ${now}${latest ? ` — last: ${escapeMrkdwn(capacityLine(latest, null))}` : ''}`;
   });
   return { response_type: 'ephemeral', text: ['*Capacity now*', ...lines].join('\n') };

@@ -17,10 +17,17 @@ const targets: Array<[string, () => Promise<TestDatabase>]> = [
     'sqlite',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'firebreak-claims-'));
-      return { url: `sqlite:${join(dir, 'firebreak.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        url: `sqlite:${join(dir, 'firebreak.db')}`,
+        drop: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   ],
-  ...(testDatabaseUrl ? ([['postgres', () => createPostgresDatabase(testDatabaseUrl, 'firebreak_claims')]] as Array<[string, () => Promise<TestDatabase>]>) : []),
+  ...(testDatabaseUrl
+    ? ([['postgres', () => createPostgresDatabase(testDatabaseUrl, 'firebreak_claims')]] as Array<
+        [string, () => Promise<TestDatabase>]
+      >)
+    : []),
 ];
 
 describe.each(targets)('deliveries.claim on %s', (_name, create) => {
@@ -67,7 +74,12 @@ describe.each(targets)('deliveries.claim on %s', (_name, create) => {
     const racers = [await openStore(), await openStore(), await openStore()];
     const now = new Date('2023-02-15T11:30:00Z');
     for (let round = 0; round < 20; round++) {
-      const wins = await Promise.all(racers.flatMap((store) => [store.deliveries.claim(`race-${round}`, now), store.deliveries.claim(`race-${round}`, now)]));
+      const wins = await Promise.all(
+        racers.flatMap((store) => [
+          store.deliveries.claim(`race-${round}`, now),
+          store.deliveries.claim(`race-${round}`, now),
+        ]),
+      );
       expect(wins.filter(Boolean)).toHaveLength(1);
     }
   });

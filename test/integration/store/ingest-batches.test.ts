@@ -19,13 +19,16 @@ function deps(overrides: Partial<IngestDeps> = {}): IngestDeps & { wakes: number
   return Object.assign(seen, {
     store,
     clock: { now: () => T0 },
-    wakeOutbox: () => void (seen.wakes += 1),
+    wakeOutbox: () => {
+      seen.wakes += 1;
+    },
     onIncidentOpened: (id: number) => void seen.opened.push(id),
     ...overrides,
   });
 }
 
-const groupAlert = (group: number, fingerprint: string) => anAlert({ groupKey: `{}:{shard="${group}"}`, fingerprint, title: `Shard ${group} is slow` });
+const groupAlert = (group: number, fingerprint: string) =>
+  anAlert({ groupKey: `{}:{shard="${group}"}`, fingerprint, title: `Shard ${group} is slow` });
 
 it('stores a burst of deliveries together, answering each as if it came alone', async () => {
   const d = deps();
@@ -64,9 +67,13 @@ it('keeps counting within a batch: the last alert of an incident to resolve says
   const incident = await store.incidents.findById(incidentId);
   expect(incident?.alertCounts).toEqual({ firing: 0, resolved: 3 });
   const resolves = (await store.timeline.list(incidentId)).filter((e) => e.type === 'alert.resolved');
-  expect(resolves.map((e) => [e.data['fingerprint'], e.data['allResolved']])).toEqual([['fp-a', false], ['fp-b', false], ['fp-c', true]]);
+  expect(resolves.map((e) => [e.data.fingerprint, e.data.allResolved])).toEqual([
+    ['fp-a', false],
+    ['fp-b', false],
+    ['fp-c', true],
+  ]);
   const jobs = await store.outbox.list({ incidentId, status: 'pending' });
-  expect(jobs.filter((j) => j.payload['notice'] === 'all_alerts_resolved')).toHaveLength(1);
+  expect(jobs.filter((j) => j.payload.notice === 'all_alerts_resolved')).toHaveLength(1);
   expect(jobs.filter((j) => j.kind === 'card.update')).toHaveLength(1);
 });
 
@@ -93,9 +100,16 @@ it('fails only the delivery that cannot be stored when its batch fails', async (
     },
   });
   const ingest = ingestInBatches(d);
-  const answers = await Promise.allSettled([0, 1, 2, 3, 4].map((group) => ingest(`delivery-${group}`, [groupAlert(group, `fp-${group}`)])));
+  const answers = await Promise.allSettled(
+    [0, 1, 2, 3, 4].map((group) => ingest(`delivery-${group}`, [groupAlert(group, `fp-${group}`)])),
+  );
   expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-  expect((await store.incidents.listOpen()).map((i) => i.title).sort()).toEqual(['Shard 0 is slow', 'Shard 1 is slow', 'Shard 2 is slow', 'Shard 4 is slow']);
+  expect((await store.incidents.listOpen()).map((i) => i.title).sort()).toEqual([
+    'Shard 0 is slow',
+    'Shard 1 is slow',
+    'Shard 2 is slow',
+    'Shard 4 is slow',
+  ]);
   // The failed one was not recorded as delivered: the monitor's retry is stored, not answered as a repeat.
   const retried = await ingestInBatches(deps())('delivery-3', [groupAlert(3, 'fp-3')]);
   expect(retried.duplicate).toBe(false);

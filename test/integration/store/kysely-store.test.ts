@@ -31,7 +31,10 @@ const sqliteTarget: Target = {
   name: 'sqlite',
   async create() {
     const dir = mkdtempSync(join(tmpdir(), 'firebreak-store-'));
-    return { url: `sqlite:${join(dir, 'data', 'firebreak.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, 'data', 'firebreak.db')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   },
 };
 
@@ -59,8 +62,11 @@ async function adminQuery(url: string, text: string): Promise<void> {
   }
 }
 
-const testDatabaseUrl = process.env['TEST_DATABASE_URL'];
-const targets: Target[] = [sqliteTarget, ...(testDatabaseUrl && /^postgres(ql)?:\/\//.test(testDatabaseUrl) ? [postgresTarget(testDatabaseUrl)] : [])];
+const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+const targets: Target[] = [
+  sqliteTarget,
+  ...(testDatabaseUrl && /^postgres(ql)?:\/\//.test(testDatabaseUrl) ? [postgresTarget(testDatabaseUrl)] : []),
+];
 
 const monitor: Actor = { kind: 'monitor', id: 'alertmanager' };
 const withMs = (date: Date, ms: number): Date => new Date(date.getTime() + ms);
@@ -102,7 +108,7 @@ function newAlert(incidentId: number, overrides: Partial<NewAlertRecord> = {}): 
     severity: 'sev2',
     status: 'firing',
     summary: 'Requests are 8x normal',
-    labels: { alertname: 'HighRequestRate', service: 'web', 'ünïcode': '✓ "quoted"' },
+    labels: { alertname: 'HighRequestRate', service: 'web', ünïcode: '✓ "quoted"' },
     url: 'http://prometheus.local/graph?g0.expr=rate',
     startsAt: withMs(T0, 1),
     endsAt: null,
@@ -157,7 +163,15 @@ describe.each(targets)('Kysely store on $name', (target) => {
       const unmigrated = createKyselyStore(kysely);
       try {
         expect(await unmigrated.ready()).toBe(false);
-        expect(await migrateToLatest(kysely)).toEqual(['001-initial', '002-paging', '003-scaling', '004-delivery', '005-send-intent', '006-alert-counts', '007-plain-rowids']);
+        expect(await migrateToLatest(kysely)).toEqual([
+          '001-initial',
+          '002-paging',
+          '003-scaling',
+          '004-delivery',
+          '005-send-intent',
+          '006-alert-counts',
+          '007-plain-rowids',
+        ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
       } finally {
@@ -174,9 +188,20 @@ describe.each(targets)('Kysely store on $name', (target) => {
       try {
         const { error } = await migrator(kysely).migrateTo('005-send-intent');
         expect(error).toBeUndefined();
-        const { id } = await kysely.insertInto('incidents').values({ ...incidentToRow(newIncident(), at(0)) }).returning('id').executeTakeFirstOrThrow();
-        for (const [fingerprint, status] of [['a', 'firing'], ['b', 'firing'], ['c', 'resolved']] as const) {
-          await kysely.insertInto('alerts').values(alertToRow({ ...newAlert(id, { fingerprint }), status })).execute();
+        const { id } = await kysely
+          .insertInto('incidents')
+          .values({ ...incidentToRow(newIncident(), at(0)) })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        for (const [fingerprint, status] of [
+          ['a', 'firing'],
+          ['b', 'firing'],
+          ['c', 'resolved'],
+        ] as const) {
+          await kysely
+            .insertInto('alerts')
+            .values(alertToRow({ ...newAlert(id, { fingerprint }), status }))
+            .execute();
         }
         expect(await migrateToLatest(kysely)).toEqual(['006-alert-counts', '007-plain-rowids']);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
@@ -193,15 +218,30 @@ describe.each(targets)('Kysely store on $name', (target) => {
         const { error } = await migrator(kysely).migrateTo('006-alert-counts');
         expect(error).toBeUndefined();
         const incident = await store.incidents.insert(newIncident());
-        const alerts = [await store.alerts.insert(newAlert(incident.id, { fingerprint: 'a' })), await store.alerts.insert(newAlert(incident.id, { fingerprint: 'b' }))];
-        const event = await store.timeline.append({ incidentId: incident.id, at: at(1), type: 'note.added', actor: { kind: 'user', id: 'U1' }, data: { text: 'before' } });
+        const alerts = [
+          await store.alerts.insert(newAlert(incident.id, { fingerprint: 'a' })),
+          await store.alerts.insert(newAlert(incident.id, { fingerprint: 'b' })),
+        ];
+        const event = await store.timeline.append({
+          incidentId: incident.id,
+          at: at(1),
+          type: 'note.added',
+          actor: { kind: 'user', id: 'U1' },
+          data: { text: 'before' },
+        });
         await migrateToLatest(kysely);
         expect(await store.alerts.listByIncident(incident.id)).toEqual(alerts);
         expect(await store.timeline.list(incident.id)).toEqual([event]);
         const later = await store.alerts.insert(newAlert(incident.id, { fingerprint: 'c' }));
         expect(later.id).toBeGreaterThan(Math.max(...alerts.map((a) => a.id)));
         expect((await store.incidents.findById(incident.id))?.alertCounts).toEqual({ firing: 3, resolved: 0 });
-        const next = await store.timeline.append({ incidentId: incident.id, at: at(2), type: 'note.added', actor: { kind: 'user', id: 'U1' }, data: { text: 'after' } });
+        const next = await store.timeline.append({
+          incidentId: incident.id,
+          at: at(2),
+          type: 'note.added',
+          actor: { kind: 'user', id: 'U1' },
+          data: { text: 'after' },
+        });
         expect(next.id).toBeGreaterThan(event.id);
       } finally {
         await store.close();
@@ -231,7 +271,11 @@ describe.each(targets)('Kysely store on $name', (target) => {
 
     it('updates only the fields given, clears with null, and says when the incident is missing', async () => {
       const stored = await store.incidents.insert(newIncident({ mitigatedAt: at(5), leadUserId: 'U1' }));
-      const updated = await store.incidents.update(stored.id, { status: 'resolved', resolvedAt: withMs(at(30), 999), mitigatedAt: null });
+      const updated = await store.incidents.update(stored.id, {
+        status: 'resolved',
+        resolvedAt: withMs(at(30), 999),
+        mitigatedAt: null,
+      });
       expect(updated).toEqual({ ...stored, status: 'resolved', resolvedAt: withMs(at(30), 999), mitigatedAt: null });
       expect(await store.incidents.findById(stored.id)).toEqual(updated);
       const missing = await rejection(store.incidents.update(stored.id + 1000, { title: 'x' }));
@@ -287,9 +331,13 @@ describe.each(targets)('Kysely store on $name', (target) => {
       const incident = await store.incidents.insert(newIncident());
       const other = await store.incidents.insert(newIncident({ groupKey: 'other' }));
       expect(await store.alerts.firstTimes(incident.id)).toEqual({ startedAt: null, seenAt: null });
-      const a = await store.alerts.insert(newAlert(incident.id, { fingerprint: 'a', startsAt: at(5), firstSeenAt: at(6) }));
+      const a = await store.alerts.insert(
+        newAlert(incident.id, { fingerprint: 'a', startsAt: at(5), firstSeenAt: at(6) }),
+      );
       await store.alerts.insert(newAlert(incident.id, { fingerprint: 'b', startsAt: at(2), firstSeenAt: at(9) }));
-      const c = await store.alerts.insert(newAlert(incident.id, { fingerprint: 'c', startsAt: at(7), firstSeenAt: at(3) }));
+      const c = await store.alerts.insert(
+        newAlert(incident.id, { fingerprint: 'c', startsAt: at(7), firstSeenAt: at(3) }),
+      );
       await store.alerts.insert(newAlert(other.id, { fingerprint: 'a', startsAt: at(0), firstSeenAt: at(0) }));
       expect(await store.alerts.listByFingerprints(incident.id, ['c', 'a', 'missing'])).toEqual([a, c]);
       expect(await store.alerts.listByFingerprints(incident.id, [])).toEqual([]);
@@ -307,7 +355,9 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect(await store.alerts.find(incident.id, 'fp-none')).toBeNull();
 
       await store.alerts.update(alert.id, { status: 'resolved', endsAt: at(9), count: 3, summary: null });
-      const second = await store.alerts.insert(newAlert(incident.id, { fingerprint: 'fp-web-2', summary: null, url: null, labels: {} }));
+      const second = await store.alerts.insert(
+        newAlert(incident.id, { fingerprint: 'fp-web-2', summary: null, url: null, labels: {} }),
+      );
       expect(await store.alerts.listByIncident(incident.id)).toEqual([
         { ...alert, status: 'resolved', endsAt: at(9), count: 3, summary: null },
         second,
@@ -335,10 +385,33 @@ describe.each(targets)('Kysely store on $name', (target) => {
     it('appends events and lists them oldest first, or only the latest few', async () => {
       const incident = await store.incidents.insert(newIncident());
       const events = [
-        timelineEvent(incident.id, withMs(T0, 5), 'alert.fired', monitor, { fingerprint: 'fp', title: 'High rate', severity: 'sev2', summary: 'x' }),
-        timelineEvent(incident.id, at(1), 'incident.declared', { kind: 'firebreak' }, { title: 'High rate', severity: 'sev2', service: 'web', source: 'alert' }),
-        timelineEvent(incident.id, at(2), 'scale.requested', { kind: 'user', id: 'U1', name: 'Ada' }, { target: 'web', from: 4, to: 12, reason: 'flash sale' }),
-        timelineEvent(incident.id, at(3), 'note.added', { kind: 'user', id: 'U2' }, { text: 'ünïcode ✓ and "quotes"\nnew line' }),
+        timelineEvent(incident.id, withMs(T0, 5), 'alert.fired', monitor, {
+          fingerprint: 'fp',
+          title: 'High rate',
+          severity: 'sev2',
+          summary: 'x',
+        }),
+        timelineEvent(
+          incident.id,
+          at(1),
+          'incident.declared',
+          { kind: 'firebreak' },
+          { title: 'High rate', severity: 'sev2', service: 'web', source: 'alert' },
+        ),
+        timelineEvent(
+          incident.id,
+          at(2),
+          'scale.requested',
+          { kind: 'user', id: 'U1', name: 'Ada' },
+          { target: 'web', from: 4, to: 12, reason: 'flash sale' },
+        ),
+        timelineEvent(
+          incident.id,
+          at(3),
+          'note.added',
+          { kind: 'user', id: 'U2' },
+          { text: 'ünïcode ✓ and "quotes"\nnew line' },
+        ),
       ];
       const stored = [];
       for (const event of events) stored.push(await store.timeline.append(event));
@@ -354,14 +427,30 @@ describe.each(targets)('Kysely store on $name', (target) => {
 
   describe('outbox', () => {
     /** Claims as one worker does, flattening the lanes' jobs. */
-    async function claimJobs(on: Store, now: Date, options: { owner?: string; maxLanes?: number; leaseMs?: number } = {}) {
-      const lanes = await on.outbox.claimLanes({ owner: options.owner ?? 'w1', now, leaseMs: options.leaseMs ?? 60_000, maxLanes: options.maxLanes ?? 10, maxJobsPerLane: 25 });
+    async function claimJobs(
+      on: Store,
+      now: Date,
+      options: { owner?: string; maxLanes?: number; leaseMs?: number } = {},
+    ) {
+      const lanes = await on.outbox.claimLanes({
+        owner: options.owner ?? 'w1',
+        now,
+        leaseMs: options.leaseMs ?? 60_000,
+        maxLanes: options.maxLanes ?? 10,
+        maxJobsPerLane: 25,
+      });
       return lanes.flatMap((l) => l.jobs);
     }
 
     it('coalesces jobs with one key while pending, and adds a new one once the first ran', async () => {
-      const first = await store.outbox.enqueue({ kind: 'card.update', incidentId: 7, coalesceKey: 'card:7', payload: { lane: 'incident:7' } }, sec(0));
-      const again = await store.outbox.enqueue({ kind: 'card.update', incidentId: 7, coalesceKey: 'card:7', payload: { lane: 'incident:7' } }, sec(1));
+      const first = await store.outbox.enqueue(
+        { kind: 'card.update', incidentId: 7, coalesceKey: 'card:7', payload: { lane: 'incident:7' } },
+        sec(0),
+      );
+      const again = await store.outbox.enqueue(
+        { kind: 'card.update', incidentId: 7, coalesceKey: 'card:7', payload: { lane: 'incident:7' } },
+        sec(1),
+      );
       expect(again.id).toBe(first.id);
       expect(first).toEqual({
         id: first.id,
@@ -393,13 +482,15 @@ describe.each(targets)('Kysely store on $name', (target) => {
     it('coalesces concurrent enqueues from two stores into one job', async () => {
       const second = await openStore();
       const jobs = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store : second).outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, sec(0))),
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 === 0 ? store : second).outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1' }, sec(0)),
+        ),
       );
       expect(new Set(jobs.map((j) => j.id)).size).toBe(1);
       expect(await store.outbox.depth()).toBe(1);
     });
 
-    it('claims due lanes oldest first under a lease, counting attempts, and takes back a dead owner\'s lane once its lease lapses', async () => {
+    it("claims due lanes oldest first under a lease, counting attempts, and takes back a dead owner's lane once its lease lapses", async () => {
       const a = await store.outbox.enqueue({ kind: 'k', payload: { n: 1 } }, sec(0));
       const b = await store.outbox.enqueue({ kind: 'k', payload: { n: 2 } }, sec(0));
       const later = await store.outbox.enqueue({ kind: 'k', notBefore: sec(10) }, sec(0));
@@ -427,9 +518,16 @@ describe.each(targets)('Kysely store on $name', (target) => {
 
     it('gives a lane to one owner at a time, its jobs in order, and keeps it while the owner renews its lease', async () => {
       const jobs = [];
-      for (let i = 0; i < 3; i++) jobs.push(await store.outbox.enqueue({ kind: 'card.update', payload: { lane: 'incident:1', n: i } }, sec(0)));
+      for (let i = 0; i < 3; i++)
+        jobs.push(await store.outbox.enqueue({ kind: 'card.update', payload: { lane: 'incident:1', n: i } }, sec(0)));
       const other = await store.outbox.enqueue({ kind: 'card.update', payload: { lane: 'incident:2' } }, sec(0));
-      const lanes = await store.outbox.claimLanes({ owner: 'w1', now: sec(1), leaseMs: 1000, maxLanes: 1, maxJobsPerLane: 25 });
+      const lanes = await store.outbox.claimLanes({
+        owner: 'w1',
+        now: sec(1),
+        leaseMs: 1000,
+        maxLanes: 1,
+        maxJobsPerLane: 25,
+      });
       expect(lanes.map((l) => [l.lane, l.jobs.map((j) => j.id)])).toEqual([['incident:1', jobs.map((j) => j.id)]]);
       // The other replica gets the other lane, never a job of the held one.
       expect((await claimJobs(store, sec(1.5), { owner: 'w2' })).map((j) => j.id)).toEqual([other.id]);
@@ -449,17 +547,33 @@ describe.each(targets)('Kysely store on $name', (target) => {
 
     it('claims lanes with urgent work due first (a channel to open), then the rest oldest first', async () => {
       const edit = await store.outbox.enqueue({ kind: 'card.update', payload: { lane: 'incident:1' } }, sec(0));
-      const announce = await store.outbox.enqueue({ kind: 'incident.announce', payload: { lane: 'announcements' } }, sec(0));
-      const open = await store.outbox.enqueue({ kind: 'incident.open_channel', urgent: true, payload: { lane: 'incident:2' } }, sec(0));
-      const lanes = await store.outbox.claimLanes({ owner: 'w1', now: sec(1), leaseMs: 1000, maxLanes: 2, maxJobsPerLane: 25 });
+      const announce = await store.outbox.enqueue(
+        { kind: 'incident.announce', payload: { lane: 'announcements' } },
+        sec(0),
+      );
+      const open = await store.outbox.enqueue(
+        { kind: 'incident.open_channel', urgent: true, payload: { lane: 'incident:2' } },
+        sec(0),
+      );
+      const lanes = await store.outbox.claimLanes({
+        owner: 'w1',
+        now: sec(1),
+        leaseMs: 1000,
+        maxLanes: 2,
+        maxJobsPerLane: 25,
+      });
       expect(lanes.map((l) => l.jobs.map((j) => j.id))).toEqual([[open.id], [edit.id]]);
       expect((await claimJobs(store, sec(1), { owner: 'w2' })).map((j) => j.id)).toEqual([announce.id]);
     });
 
     it('never hands one lane or job to two stores claiming at once', async () => {
       const second = await openStore();
-      for (let i = 0; i < 30; i++) await store.outbox.enqueue({ kind: 'k', payload: { lane: `incident:${i % 10}` } }, sec(0));
-      const [mine, theirs] = await Promise.all([claimJobs(store, sec(1), { maxLanes: 20 }), claimJobs(second, sec(1), { owner: 'w2', maxLanes: 20 })]);
+      for (let i = 0; i < 30; i++)
+        await store.outbox.enqueue({ kind: 'k', payload: { lane: `incident:${i % 10}` } }, sec(0));
+      const [mine, theirs] = await Promise.all([
+        claimJobs(store, sec(1), { maxLanes: 20 }),
+        claimJobs(second, sec(1), { owner: 'w2', maxLanes: 20 }),
+      ]);
       const ids = [...mine, ...theirs].map((j) => j.id);
       expect(ids).toHaveLength(30);
       expect(new Set(ids).size).toBe(30);
@@ -473,7 +587,9 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect(await store.outbox.reclaimAll(sec(2), sec(3.1))).toBe(1);
       // The dead process may have just written to the lane's channel: its pace starts again from now.
       expect(await claimJobs(store, sec(3), { owner: 'restarted' })).toEqual([]);
-      expect((await claimJobs(store, sec(3.1), { owner: 'restarted' })).map((j) => [j.id, j.attempts])).toEqual([[job.id, 2]]);
+      expect((await claimJobs(store, sec(3.1), { owner: 'restarted' })).map((j) => [j.id, j.attempts])).toEqual([
+        [job.id, 2],
+      ]);
     });
 
     it('remembers that a job began a send through a crash, a failure and a rate limit, until told nothing was sent', async () => {
@@ -515,7 +631,11 @@ describe.each(targets)('Kysely store on $name', (target) => {
 
       // A rate limit is not a failure: the attempt is not counted.
       await store.outbox.retryLater(job.id, sec(6), 'ratelimited', { countAttempt: false });
-      expect((await store.outbox.list({ incidentId: 3 }))[0]).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: sec(6) });
+      expect((await store.outbox.list({ incidentId: 3 }))[0]).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        nextAttemptAt: sec(6),
+      });
       await store.outbox.releaseLane('incident:3', 'w1', sec(6));
 
       // Released unattempted: due again at the given time, the attempt not counted.
@@ -527,7 +647,9 @@ describe.each(targets)('Kysely store on $name', (target) => {
 
       await claimJobs(store, sec(7));
       await store.outbox.bury(job.id, 'channel_not_found', sec(8));
-      expect(await store.outbox.list({ status: 'dead' })).toEqual([expect.objectContaining({ id: job.id, lastError: 'channel_not_found' })]);
+      expect(await store.outbox.list({ status: 'dead' })).toEqual([
+        expect.objectContaining({ id: job.id, lastError: 'channel_not_found' }),
+      ]);
       expect(await store.outbox.list({ status: 'running' })).toEqual([]);
       expect(await store.outbox.depth()).toBe(1);
       expect(await store.outbox.nextDueAt()).toEqual(sec(30));
@@ -535,9 +657,18 @@ describe.each(targets)('Kysely store on $name', (target) => {
     });
 
     it('brings forward the jobs waiting out a failure, not those waiting for a rate limit or scheduled for later, and frees their lanes by their pace', async () => {
-      const failed = await store.outbox.enqueue({ kind: 'incident.open_channel', payload: { lane: 'incident:1' } }, sec(0));
-      const limited = await store.outbox.enqueue({ kind: 'incident.open_channel', payload: { lane: 'incident:2' } }, sec(0));
-      const later = await store.outbox.enqueue({ kind: 'page.ack_check', payload: { lane: 'pager:3' }, notBefore: sec(300) }, sec(0));
+      const failed = await store.outbox.enqueue(
+        { kind: 'incident.open_channel', payload: { lane: 'incident:1' } },
+        sec(0),
+      );
+      const limited = await store.outbox.enqueue(
+        { kind: 'incident.open_channel', payload: { lane: 'incident:2' } },
+        sec(0),
+      );
+      const later = await store.outbox.enqueue(
+        { kind: 'page.ack_check', payload: { lane: 'pager:3' }, notBefore: sec(300) },
+        sec(0),
+      );
       await claimJobs(store, sec(1));
       await store.outbox.retryLater(failed.id, sec(9), 'Slack answered 503');
       await store.outbox.releaseLane('incident:1', 'w1', sec(9));
@@ -553,9 +684,15 @@ describe.each(targets)('Kysely store on $name', (target) => {
     });
 
     it('closes a handed-back job when a newer pending job holds its coalesce key', async () => {
-      const running = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1', payload: { lane: 'incident:1' } }, sec(0));
+      const running = await store.outbox.enqueue(
+        { kind: 'card.update', coalesceKey: 'card:1', payload: { lane: 'incident:1' } },
+        sec(0),
+      );
       await claimJobs(store, sec(1));
-      const newer = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1', payload: { lane: 'incident:1' } }, sec(2));
+      const newer = await store.outbox.enqueue(
+        { kind: 'card.update', coalesceKey: 'card:1', payload: { lane: 'incident:1' } },
+        sec(2),
+      );
 
       await store.outbox.retryLater(running.id, sec(9), 'ratelimited');
       await store.outbox.releaseLane('incident:1', 'w1', sec(9));
@@ -569,7 +706,10 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect(jobs[1]?.nextAttemptAt).toEqual(sec(9));
 
       const [claimedNewer] = await claimJobs(store, sec(9));
-      const newest = await store.outbox.enqueue({ kind: 'card.update', coalesceKey: 'card:1', payload: { lane: 'incident:1' } }, sec(10));
+      const newest = await store.outbox.enqueue(
+        { kind: 'card.update', coalesceKey: 'card:1', payload: { lane: 'incident:1' } },
+        sec(10),
+      );
       await store.outbox.release(claimedNewer!.id, sec(11));
       expect((await store.outbox.list({ status: 'pending' })).map((j) => j.id)).toEqual([newest.id]);
     });
@@ -579,11 +719,18 @@ describe.each(targets)('Kysely store on $name', (target) => {
     it('grants a burst, then one call per refill interval, shared by two stores', async () => {
       const second = await openStore();
       const limits = { perMinute: 60, burst: 3 };
-      const grants = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? second : store).rateBudgets.take('conversations.create', sec(0), limits)));
+      const grants = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? second : store).rateBudgets.take('conversations.create', sec(0), limits),
+        ),
+      );
       expect(grants.filter((g) => g.granted)).toHaveLength(3);
       const refused = grants.find((g) => !g.granted);
       expect(refused).toEqual({ granted: false, retryAt: sec(1) });
-      expect(await store.rateBudgets.take('conversations.create', sec(0.999), limits)).toEqual({ granted: false, retryAt: sec(1) });
+      expect(await store.rateBudgets.take('conversations.create', sec(0.999), limits)).toEqual({
+        granted: false,
+        retryAt: sec(1),
+      });
       expect(await second.rateBudgets.take('conversations.create', sec(1), limits)).toEqual({ granted: true });
       expect((await store.rateBudgets.take('pins.add', sec(1), limits)).granted).toBe(true);
     });
@@ -602,7 +749,10 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect(await store.deliveries.find('sha:1')).toBeNull();
       await store.deliveries.record('sha:1', { accepted: 2, incidents: [4] }, withMs(at(0), 42));
       await store.deliveries.record('sha:2', null, at(10));
-      expect(await store.deliveries.find('sha:1')).toEqual({ response: { accepted: 2, incidents: [4] }, receivedAt: withMs(at(0), 42) });
+      expect(await store.deliveries.find('sha:1')).toEqual({
+        response: { accepted: 2, incidents: [4] },
+        receivedAt: withMs(at(0), 42),
+      });
       expect((await rejection(store.deliveries.record('sha:1', {}, at(1)))).code).toBe('STORE_CONFLICT');
 
       expect(await store.deliveries.prune(at(5))).toBe(1);
@@ -654,7 +804,9 @@ describe.each(targets)('Kysely store on $name', (target) => {
           const incident = await tx.incidents.insert(newIncident());
           // Sees the uncommitted incident: the same transaction, not a second connection waiting on it.
           expect(await store.incidents.findById(incident.id)).toEqual(incident);
-          await store.transaction((inner) => inner.timeline.append(timelineEvent(incident.id, at(0), 'note.added', monitor, { text: 'x' })));
+          await store.transaction((inner) =>
+            inner.timeline.append(timelineEvent(incident.id, at(0), 'note.added', monitor, { text: 'x' })),
+          );
           throw new Error('undo all');
         }),
       ).rejects.toThrow('undo all');
@@ -688,7 +840,8 @@ describe('SQLite specifics', () => {
     const db = openDatabase(`sqlite:${relative(process.cwd(), file)}`);
     try {
       expect(existsSync(file)).toBe(true);
-      const pragma = async (name: string): Promise<unknown> => Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+      const pragma = async (name: string): Promise<unknown> =>
+        Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
       expect(await pragma('journal_mode')).toBe('wal');
       expect(await pragma('busy_timeout')).toBe(5000);
       expect(await pragma('foreign_keys')).toBe(1);
@@ -722,11 +875,15 @@ describe('openDatabase', () => {
     expect((error as Error).message).not.toContain('hunter2');
     expect(() => openDatabase('firebreak.db')).toThrow(FirebreakError);
     expect(() => openDatabase('sqlite:')).toThrow(FirebreakError);
-    expect(redactDatabaseUrl('postgres://firebreak:hunter2@db.local:5432/firebreak')).toBe('postgres://firebreak:***@db.local:5432/firebreak');
+    expect(redactDatabaseUrl('postgres://firebreak:hunter2@db.local:5432/firebreak')).toBe(
+      'postgres://firebreak:***@db.local:5432/firebreak',
+    );
   });
 
   it('reports an unreachable PostgreSQL as unavailable, without the password', async () => {
-    const db = openDatabase('postgres://firebreak:hunter2@127.0.0.1:1/firebreak', { logger: { warn: () => undefined } });
+    const db = openDatabase('postgres://firebreak:hunter2@127.0.0.1:1/firebreak', {
+      logger: { warn: () => undefined },
+    });
     const store = createKyselyStore(db);
     try {
       const error = await rejection(migrateToLatest(db));

@@ -15,7 +15,10 @@ type Fresh = () => Promise<{ url: string; drop(): Promise<void> }>;
 
 const sqlite: Fresh = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-overdue-'));
-  return { url: `sqlite:${join(dir, 'firebreak.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    url: `sqlite:${join(dir, 'firebreak.db')}`,
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 };
 
 function postgres(adminUrl: string): Fresh {
@@ -23,7 +26,10 @@ function postgres(adminUrl: string): Fresh {
 }
 
 const testDatabaseUrl = postgresAdminUrl();
-const targets: Array<[string, Fresh]> = [['sqlite', sqlite], ...(testDatabaseUrl ? [['postgres', postgres(testDatabaseUrl)] as [string, Fresh]] : [])];
+const targets: Array<[string, Fresh]> = [
+  ['sqlite', sqlite],
+  ...(testDatabaseUrl ? [['postgres', postgres(testDatabaseUrl)] as [string, Fresh]] : []),
+];
 
 describe.each(targets)('outbox.overdueSince on %s', (_name, fresh) => {
   let store: Store;

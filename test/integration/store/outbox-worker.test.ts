@@ -24,7 +24,7 @@ describe('OutboxWorker', () => {
   it('does not let lanes waiting out their channel pace keep an urgent lane from starting', async () => {
     const ran: Array<{ kind: string; lane: string; at: number }> = [];
     const record = async (job: { kind: string; payload: Record<string, unknown> }) => {
-      ran.push({ kind: job.kind, lane: String(job.payload['lane']), at: Date.now() });
+      ran.push({ kind: job.kind, lane: String(job.payload.lane), at: Date.now() });
       return sent(job.kind);
     };
     // Two busy channels, each with two messages one pace apart, fill the worker's two slots.
@@ -43,7 +43,10 @@ describe('OutboxWorker', () => {
       isPaced: (job) => job.kind === 'post',
     });
     worker.start();
-    await eventually(() => ran.filter((r) => r.kind === 'post').length === 2, 'both channels posted their first message');
+    await eventually(
+      () => ran.filter((r) => r.kind === 'post').length === 2,
+      'both channels posted their first message',
+    );
     // Now a new incident's channel is to be opened while both lanes wait out their 3 s pace.
     await store.outbox.enqueue({ kind: 'open', payload: { lane: 'incident:3' }, urgent: true }, systemClock.now());
     worker.wake();

@@ -1,5 +1,11 @@
 // The environment: defaults, sandbox/live mode rules, and messages that say what is wrong without a secret.
-import { ENV_KEYS, parseEnv, SANDBOX_ALERT_TOKEN, SANDBOX_LINK_SECRET, SANDBOX_SIGNING_SECRET } from '../../../src/config/env';
+import {
+  ENV_KEYS,
+  parseEnv,
+  SANDBOX_ALERT_TOKEN,
+  SANDBOX_LINK_SECRET,
+  SANDBOX_SIGNING_SECRET,
+} from '../../../src/config/env';
 
 const LIVE = {
   SLACK_BOT_TOKEN: 'xoxb-1234-5678-abcdef',
@@ -47,16 +53,30 @@ describe('parseEnv', () => {
 
   it('refuses a sandbox on another interface unless FIREBREAK_SANDBOX=1 chooses it', () => {
     for (const host of ['0.0.0.0', '::', '10.0.0.5']) {
-      expect(issuesOf({ HOST: host })).toEqual([expect.stringMatching(/^HOST: .*no SLACK_BOT_TOKEN.*FIREBREAK_SANDBOX=1/)]);
+      expect(issuesOf({ HOST: host })).toEqual([
+        expect.stringMatching(/^HOST: .*no SLACK_BOT_TOKEN.*FIREBREAK_SANDBOX=1/),
+      ]);
     }
-    expect(parseEnv({ HOST: '0.0.0.0', FIREBREAK_SANDBOX: '1' })).toMatchObject({ ok: true, mode: 'sandbox', env: { HOST: '0.0.0.0' } });
-    expect(parseEnv({ FIREBREAK_SANDBOX: 'true' })).toMatchObject({ ok: true, mode: 'sandbox', env: { HOST: '127.0.0.1' } });
+    expect(parseEnv({ HOST: '0.0.0.0', FIREBREAK_SANDBOX: '1' })).toMatchObject({
+      ok: true,
+      mode: 'sandbox',
+      env: { HOST: '0.0.0.0' },
+    });
+    expect(parseEnv({ FIREBREAK_SANDBOX: 'true' })).toMatchObject({
+      ok: true,
+      mode: 'sandbox',
+      env: { HOST: '127.0.0.1' },
+    });
     expect(issuesOf({ HOST: '0.0.0.0', FIREBREAK_SANDBOX: '0' })).toHaveLength(1);
-    expect(issuesOf({ FIREBREAK_SANDBOX: 'yes' })).toEqual([expect.stringMatching(/^FIREBREAK_SANDBOX: must be one of/)]);
+    expect(issuesOf({ FIREBREAK_SANDBOX: 'yes' })).toEqual([
+      expect.stringMatching(/^FIREBREAK_SANDBOX: must be one of/),
+    ]);
   });
 
   it('refuses FIREBREAK_SANDBOX=1 in production or with a Slack token: the choice would be ambiguous', () => {
-    expect(issuesOf({ ...LIVE, FIREBREAK_SANDBOX: '1' })).toEqual([expect.stringMatching(/^FIREBREAK_SANDBOX: .*SLACK_BOT_TOKEN/)]);
+    expect(issuesOf({ ...LIVE, FIREBREAK_SANDBOX: '1' })).toEqual([
+      expect.stringMatching(/^FIREBREAK_SANDBOX: .*SLACK_BOT_TOKEN/),
+    ]);
     expect(issuesOf({ NODE_ENV: 'production', FIREBREAK_SANDBOX: '1' })).toEqual(
       expect.arrayContaining([expect.stringMatching(/^FIREBREAK_SANDBOX: .*production/)]),
     );
@@ -70,7 +90,13 @@ describe('parseEnv', () => {
   });
 
   it('is live with a bot token, keeping what was given and allowing PORT=0', () => {
-    const result = parseEnv({ ...LIVE, PORT: '0', TIMEZONE: 'Europe/Paris', INCIDENTS_CHANNEL: '#ops-incidents', LOG_LEVEL: 'silent' });
+    const result = parseEnv({
+      ...LIVE,
+      PORT: '0',
+      TIMEZONE: 'Europe/Paris',
+      INCIDENTS_CHANNEL: '#ops-incidents',
+      LOG_LEVEL: 'silent',
+    });
     expect(result).toMatchObject({
       ok: true,
       mode: 'live',
@@ -143,7 +169,12 @@ describe('parseEnv', () => {
   });
 
   it('accepts sqlite and postgres database URLs', () => {
-    for (const url of ['sqlite:/var/lib/firebreak.db', 'sqlite::memory:', 'postgres://u:p@db:5432/fb', 'postgresql://db/fb']) {
+    for (const url of [
+      'sqlite:/var/lib/firebreak.db',
+      'sqlite::memory:',
+      'postgres://u:p@db:5432/fb',
+      'postgresql://db/fb',
+    ]) {
       expect(parseEnv({ DATABASE_URL: url })).toMatchObject({ ok: true, env: { DATABASE_URL: url } });
     }
   });
@@ -151,11 +182,32 @@ describe('parseEnv', () => {
   it('knows every variable in the design table', () => {
     expect([...ENV_KEYS].sort()).toEqual(
       [
-        'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'INCIDENTS_CHANNEL', 'PORT', 'HOST',
-        'DATABASE_URL', 'ALERT_WEBHOOK_TOKEN', 'PAGERDUTY_ROUTING_KEY', 'PAGERDUTY_API_TOKEN', 'PAGERDUTY_ESCALATION_POLICY_ID',
-        'PAGERDUTY_EVENTS_URL', 'PAGERDUTY_API_URL', 'PAGERDUTY_WEBHOOK_SECRET', 'AWS_REGION', 'AWS_ENDPOINT_URL_EC2',
-        'AWS_ENDPOINT_URL_AUTO_SCALING', 'FIREBREAK_CONFIG', 'PUBLIC_URL', 'LINK_SECRET', 'TIMEZONE', 'LOG_LEVEL', 'NODE_ENV',
-        'FIREBREAK_SANDBOX', 'FIREBREAK_SANDBOX_DIR',
+        'SLACK_BOT_TOKEN',
+        'SLACK_SIGNING_SECRET',
+        'SLACK_APP_TOKEN',
+        'SLACK_API_URL',
+        'INCIDENTS_CHANNEL',
+        'PORT',
+        'HOST',
+        'DATABASE_URL',
+        'ALERT_WEBHOOK_TOKEN',
+        'PAGERDUTY_ROUTING_KEY',
+        'PAGERDUTY_API_TOKEN',
+        'PAGERDUTY_ESCALATION_POLICY_ID',
+        'PAGERDUTY_EVENTS_URL',
+        'PAGERDUTY_API_URL',
+        'PAGERDUTY_WEBHOOK_SECRET',
+        'AWS_REGION',
+        'AWS_ENDPOINT_URL_EC2',
+        'AWS_ENDPOINT_URL_AUTO_SCALING',
+        'FIREBREAK_CONFIG',
+        'PUBLIC_URL',
+        'LINK_SECRET',
+        'TIMEZONE',
+        'LOG_LEVEL',
+        'NODE_ENV',
+        'FIREBREAK_SANDBOX',
+        'FIREBREAK_SANDBOX_DIR',
       ].sort(),
     );
   });

@@ -37,7 +37,10 @@ describe('loadConfig', () => {
   it('warns, without refusing to start, when a live install has no PUBLIC_URL for its links', () => {
     const without = loadConfig({ ...LIVE, PUBLIC_URL: undefined }, { cwd: '/srv/firebreak', readFile: missing });
     expect(without.warnings).toEqual([expect.stringContaining('PUBLIC_URL is not set')]);
-    const withUrl = loadConfig({ ...LIVE, PUBLIC_URL: 'https://firebreak.example.com' }, { cwd: '/srv/firebreak', readFile: missing });
+    const withUrl = loadConfig(
+      { ...LIVE, PUBLIC_URL: 'https://firebreak.example.com' },
+      { cwd: '/srv/firebreak', readFile: missing },
+    );
     expect(withUrl.warnings).toEqual([]);
     expect(loadConfig({}, { cwd: '/srv/firebreak', readFile: missing }).warnings).toEqual([]);
   });
@@ -60,7 +63,10 @@ describe('loadConfig', () => {
   });
 
   it('reads ./firebreak.yaml from cwd when present', () => {
-    const config = loadConfig(LIVE, { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': 'card:\n  timelineEntries: 8\n' }) });
+    const config = loadConfig(LIVE, {
+      cwd: '/srv',
+      readFile: files({ '/srv/firebreak.yaml': 'card:\n  timelineEntries: 8\n' }),
+    });
     expect(config.policyPath).toBe('/srv/firebreak.yaml');
     expect(config.policy.card).toEqual({ timelineEntries: 8, minEditIntervalMs: 1100 });
     expect(config.mode).toBe('live');
@@ -77,7 +83,9 @@ describe('loadConfig', () => {
   });
 
   it('FIREBREAK_CONFIG naming a missing file is an error', () => {
-    const error = configError(() => loadConfig({ FIREBREAK_CONFIG: 'nope.yaml' }, { cwd: '/srv', readFile: files({}) }));
+    const error = configError(() =>
+      loadConfig({ FIREBREAK_CONFIG: 'nope.yaml' }, { cwd: '/srv', readFile: files({}) }),
+    );
     expect(error.message).toBe('FIREBREAK_CONFIG: the policy file nope.yaml does not exist');
   });
 
@@ -101,7 +109,10 @@ describe('loadConfig', () => {
       '    buttons: [2, 8]',
     ].join('\n');
     const error = configError(() =>
-      loadConfig({ ...LIVE, PORT: 'abc', TIMEZONE: 'Nowhere/Town' }, { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': policy }) }),
+      loadConfig(
+        { ...LIVE, PORT: 'abc', TIMEZONE: 'Nowhere/Town' },
+        { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': policy }) },
+      ),
     );
     expect(error.message.split('\n')).toEqual([
       'PORT: must be a number from 0 to 65535 (got "abc")',
@@ -116,8 +127,15 @@ describe('loadConfig', () => {
   });
 
   it('never puts a secret value in the message', () => {
-    const secrets = { SLACK_BOT_TOKEN: 'xoxa-SECRET-bot', ALERT_WEBHOOK_TOKEN: 'SECRET-short', LINK_SECRET: 'SECRET-link', DATABASE_URL: 'mysql://u:SECRET@db/x' };
-    const error = configError(() => loadConfig({ ...secrets, NODE_ENV: 'production' }, { cwd: '/srv', readFile: files({}) }));
+    const secrets = {
+      SLACK_BOT_TOKEN: 'xoxa-SECRET-bot',
+      ALERT_WEBHOOK_TOKEN: 'SECRET-short',
+      LINK_SECRET: 'SECRET-link',
+      DATABASE_URL: 'mysql://u:SECRET@db/x',
+    };
+    const error = configError(() =>
+      loadConfig({ ...secrets, NODE_ENV: 'production' }, { cwd: '/srv', readFile: files({}) }),
+    );
     expect(error.message).toContain('SLACK_BOT_TOKEN');
     expect(error.message).toContain('ALERT_WEBHOOK_TOKEN');
     expect(error.message).toContain('LINK_SECRET');
@@ -127,28 +145,45 @@ describe('loadConfig', () => {
 
   it('reports a YAML syntax error with its line and column', () => {
     const error = configError(() =>
-      loadConfig({}, { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': 'card:\n  timelineEntries: 5\n\tminEditIntervalMs: 3\n' }) }),
+      loadConfig(
+        {},
+        {
+          cwd: '/srv',
+          readFile: files({ '/srv/firebreak.yaml': 'card:\n  timelineEntries: 5\n\tminEditIntervalMs: 3\n' }),
+        },
+      ),
     );
-    expect(error.message).toBe('firebreak.yaml: line 3, column 1: YAML syntax error: Tabs are not allowed as indentation');
+    expect(error.message).toBe(
+      'firebreak.yaml: line 3, column 1: YAML syntax error: Tabs are not allowed as indentation',
+    );
   });
 
   it('reports a duplicate key as a YAML error', () => {
-    const error = configError(() => loadConfig({}, { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': 'card: {}\ncard: {}\n' }) }));
+    const error = configError(() =>
+      loadConfig({}, { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': 'card: {}\ncard: {}\n' }) }),
+    );
     expect(error.message).toMatch(/^firebreak\.yaml: line 2, column 1: YAML syntax error: .*unique/i);
   });
 
   it('an unknown key in the policy is an error that suggests the key that was meant', () => {
     const error = configError(() =>
-      loadConfig({}, { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': 'card:\n  timelineEntires: 3\nscaleTarget: []\n' }) }),
+      loadConfig(
+        {},
+        { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': 'card:\n  timelineEntires: 3\nscaleTarget: []\n' }) },
+      ),
     );
     expect(error.message.split('\n')).toEqual([
       'firebreak.yaml: card: unknown key "timelineEntires" (did you mean "timelineEntries"?); expected timelineEntries, minEditIntervalMs',
-      expect.stringMatching(/^firebreak\.yaml: unknown key "scaleTarget" \(did you mean "scaleTargets"\?\); expected incidents, /),
+      expect.stringMatching(
+        /^firebreak\.yaml: unknown key "scaleTarget" \(did you mean "scaleTargets"\?\); expected incidents, /,
+      ),
     ]);
   });
 
   it('a policy that is not a mapping is an error', () => {
-    const error = configError(() => loadConfig({}, { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': '- a\n- b\n' }) }));
+    const error = configError(() =>
+      loadConfig({}, { cwd: '/srv', readFile: files({ '/srv/firebreak.yaml': '- a\n- b\n' }) }),
+    );
     expect(error.message).toBe('firebreak.yaml: expected an object (got an array)');
   });
 

@@ -41,7 +41,11 @@ describe('policySchema', () => {
     const result = policySchema.safeParse(example);
     expect(result.error?.issues ?? []).toEqual([]);
     expect(result.data?.paging.severities).toEqual(['sev1', 'sev2']);
-    expect(result.data?.routing.services[0]).toEqual({ service: 'web', responders: ['U0456WEBLEAD', 'U0789WEBSRE'], severity: 'sev2' });
+    expect(result.data?.routing.services[0]).toEqual({
+      service: 'web',
+      responders: ['U0456WEBLEAD', 'U0789WEBSRE'],
+      severity: 'sev2',
+    });
   });
 
   it("firebreak.example.yaml's commented scale targets validate once uncommented", () => {
@@ -89,7 +93,10 @@ describe('policySchema', () => {
   });
 
   it('fills defaults inside a partly written section', () => {
-    const policy = policySchema.parse({ incidents: { channelPrefix: 'outage' }, scaleTargets: [{ name: 'web', ...ASG }] });
+    const policy = policySchema.parse({
+      incidents: { channelPrefix: 'outage' },
+      scaleTargets: [{ name: 'web', ...ASG }],
+    });
     expect(policy.incidents).toEqual({ defaultSeverity: 'sev3', channelPrefix: 'outage' });
     expect(policy.scaleTargets[0]).toEqual({
       name: 'web',
@@ -104,43 +111,98 @@ describe('policySchema', () => {
       buttons: [2, 4],
       services: [],
     });
-    const ec2 = policySchema.parse({ scaleTargets: [{ name: 'web', kind: 'ec2-launch-template', launchTemplate: { id: 'lt-0abc' }, subnets: ['subnet-0abc'], max: 40 }] });
-    expect(ec2.scaleTargets[0]).toMatchObject({ launchTemplate: { id: 'lt-0abc', version: '$Latest' }, subnets: ['subnet-0abc'], maxStep: 10, buttons: [2, 4] });
+    const ec2 = policySchema.parse({
+      scaleTargets: [
+        {
+          name: 'web',
+          kind: 'ec2-launch-template',
+          launchTemplate: { id: 'lt-0abc' },
+          subnets: ['subnet-0abc'],
+          max: 40,
+        },
+      ],
+    });
+    expect(ec2.scaleTargets[0]).toMatchObject({
+      launchTemplate: { id: 'lt-0abc', version: '$Latest' },
+      subnets: ['subnet-0abc'],
+      maxStep: 10,
+      buttons: [2, 4],
+    });
   });
 
   it('unset maxStep and buttons fit a small max instead of failing on their own defaults', () => {
-    const [three, one] = policySchema.parse({ scaleTargets: [{ name: 'three', ...ASG, max: 3 }, { name: 'one', ...ASG, max: 1 }] }).scaleTargets;
+    const [three, one] = policySchema.parse({
+      scaleTargets: [
+        { name: 'three', ...ASG, max: 3 },
+        { name: 'one', ...ASG, max: 1 },
+      ],
+    }).scaleTargets;
     expect([three?.maxStep, three?.buttons]).toEqual([3, [2]]);
     expect([one?.maxStep, one?.buttons]).toEqual([1, [1]]);
   });
 
   it('lowercases severity words', () => {
-    expect(policySchema.parse({ severityWords: { Disaster: 'sev1', 'S-3': 'sev3' } }).severityWords).toEqual({ disaster: 'sev1', 's-3': 'sev3' });
-    expect(issuesOf({ severityWords: { bad: 'sev9' } })).toEqual(['severityWords.bad: expected one of "sev1", "sev2", "sev3", "sev4" (got "sev9")']);
+    expect(policySchema.parse({ severityWords: { Disaster: 'sev1', 'S-3': 'sev3' } }).severityWords).toEqual({
+      disaster: 'sev1',
+      's-3': 'sev3',
+    });
+    expect(issuesOf({ severityWords: { bad: 'sev9' } })).toEqual([
+      'severityWords.bad: expected one of "sev1", "sev2", "sev3", "sev4" (got "sev9")',
+    ]);
   });
 
   it('channel prefixes must fit Slack channel names', () => {
     expect(issuesOf({ incidents: { channelPrefix: 'Inc_' } })).toEqual([
       'incidents.channelPrefix: must be lowercase letters, digits and single dashes, as Slack channel names allow (e.g. "inc")',
     ]);
-    expect(issuesOf({ incidents: { channelPrefix: 'a'.repeat(21) } })).toEqual(['incidents.channelPrefix: must be at most 20 characters long']);
+    expect(issuesOf({ incidents: { channelPrefix: 'a'.repeat(21) } })).toEqual([
+      'incidents.channelPrefix: must be at most 20 characters long',
+    ]);
   });
 
   it('a service routed twice is an error', () => {
-    expect(issuesOf({ routing: { services: [{ service: 'web', responders: [] }, { service: 'web', responders: [] }] } })).toEqual([
-      'routing.services.1.service: "web" is listed twice; only the first would apply',
-    ]);
+    expect(
+      issuesOf({
+        routing: {
+          services: [
+            { service: 'web', responders: [] },
+            { service: 'web', responders: [] },
+          ],
+        },
+      }),
+    ).toEqual(['routing.services.1.service: "web" is listed twice; only the first would apply']);
   });
 
   it('scale targets: an unknown kind, a missing kind, bad numbers and cross-field limits are each reported, with paths', () => {
     expect(
       issuesOf({
         scaleTargets: [
-          { name: 'web', kind: 'autoscaling-group', autoScalingGroupName: 'web-prod', min: 5, max: 4, maxStep: 6, buttons: [2, 8] },
-          { name: 'api', kind: 'ec2-launch-template', launchTemplate: { id: 'ami-0abc', version: 'latest' }, subnets: [], max: 1.5 },
+          {
+            name: 'web',
+            kind: 'autoscaling-group',
+            autoScalingGroupName: 'web-prod',
+            min: 5,
+            max: 4,
+            maxStep: 6,
+            buttons: [2, 8],
+          },
+          {
+            name: 'api',
+            kind: 'ec2-launch-template',
+            launchTemplate: { id: 'ami-0abc', version: 'latest' },
+            subnets: [],
+            max: 1.5,
+          },
           { name: 'db', kind: 'kubernetes' },
           { name: 'cache' },
-          { name: 'Queue', ...ASG, cooldownSeconds: -1, allowedUserGroups: ['@oncall-web'], dryRun: 'yes', buttons: [0] },
+          {
+            name: 'Queue',
+            ...ASG,
+            cooldownSeconds: -1,
+            allowedUserGroups: ['@oncall-web'],
+            dryRun: 'yes',
+            buttons: [0],
+          },
         ],
       }),
     ).toEqual([
@@ -162,7 +224,14 @@ describe('policySchema', () => {
   });
 
   it('a required field of each kind is named when missing', () => {
-    expect(issuesOf({ scaleTargets: [{ name: 'web', kind: 'ec2-launch-template', max: 4 }, { name: 'asg', kind: 'autoscaling-group' }] })).toEqual([
+    expect(
+      issuesOf({
+        scaleTargets: [
+          { name: 'web', kind: 'ec2-launch-template', max: 4 },
+          { name: 'asg', kind: 'autoscaling-group' },
+        ],
+      }),
+    ).toEqual([
       'scaleTargets.0.launchTemplate: required',
       'scaleTargets.0.subnets: required',
       'scaleTargets.1.autoScalingGroupName: required',
@@ -174,36 +243,63 @@ describe('policySchema', () => {
     expect(issuesOf({ scaleTargets: [{ name: 'web', ...ASG, maxSteps: 4 }] })).toEqual([
       'scaleTargets.0: unknown key "maxSteps" (did you mean "maxStep"?); expected name, kind, autoScalingGroupName, description, region, min, max, maxStep, cooldownSeconds, allowedUserGroups, dryRun, buttons, services',
     ]);
-    expect(issuesOf({ scaleTargets: [{ name: 'web', kind: 'autoscaling_group', groupName: 'web-prod', max: 4 }] })).toEqual([
-      'scaleTargets.0.kind: expected "ec2-launch-template" or "autoscaling-group" (got "autoscaling_group")',
-    ]);
+    expect(
+      issuesOf({ scaleTargets: [{ name: 'web', kind: 'autoscaling_group', groupName: 'web-prod', max: 4 }] }),
+    ).toEqual(['scaleTargets.0.kind: expected "ec2-launch-template" or "autoscaling-group" (got "autoscaling_group")']);
   });
 
   it('duplicate scale target names and a button offered twice are errors', () => {
-    expect(issuesOf({ scaleTargets: [{ name: 'web', ...ASG }, { name: 'web', ...ASG }] })).toEqual([
-      'scaleTargets.1.name: "web" is used by another scale target; names must be unique',
+    expect(
+      issuesOf({
+        scaleTargets: [
+          { name: 'web', ...ASG },
+          { name: 'web', ...ASG },
+        ],
+      }),
+    ).toEqual(['scaleTargets.1.name: "web" is used by another scale target; names must be unique']);
+    expect(issuesOf({ scaleTargets: [{ name: 'web', ...ASG, buttons: [2, 2] }] })).toEqual([
+      'scaleTargets.0.buttons.1: +2 is offered twice',
     ]);
-    expect(issuesOf({ scaleTargets: [{ name: 'web', ...ASG, buttons: [2, 2] }] })).toEqual(['scaleTargets.0.buttons.1: +2 is offered twice']);
   });
 
   it('accepts a numeric launch template version from YAML and keeps it as a string', () => {
     const policy = policySchema.parse(
-      parse('scaleTargets:\n  - {name: web, kind: ec2-launch-template, launchTemplate: {id: lt-0abc, version: 3}, subnets: [subnet-0abc], max: 10}\n'),
+      parse(
+        'scaleTargets:\n  - {name: web, kind: ec2-launch-template, launchTemplate: {id: lt-0abc, version: 3}, subnets: [subnet-0abc], max: 10}\n',
+      ),
     );
     expect(policy.scaleTargets[0]).toMatchObject({ launchTemplate: { id: 'lt-0abc', version: '3' } });
-    expect(issuesOf({ scaleTargets: [{ name: 'web', kind: 'ec2-launch-template', launchTemplate: { id: 'lt-0abc', version: 0 }, subnets: ['subnet-0abc'], max: 10 }] })).toEqual([
-      'scaleTargets.0.launchTemplate.version: must be at least 1 (got 0)',
-    ]);
+    expect(
+      issuesOf({
+        scaleTargets: [
+          {
+            name: 'web',
+            kind: 'ec2-launch-template',
+            launchTemplate: { id: 'lt-0abc', version: 0 },
+            subnets: ['subnet-0abc'],
+            max: 10,
+          },
+        ],
+      }),
+    ).toEqual(['scaleTargets.0.launchTemplate.version: must be at least 1 (got 0)']);
   });
 
   it('paging defaults: sev1 and sev2 page, 5 minutes to acknowledge', () => {
-    expect(policySchema.parse({}).paging).toEqual({ severities: ['sev1', 'sev2'], ackTimeoutMinutes: 5, escalationPolicies: [] });
+    expect(policySchema.parse({}).paging).toEqual({
+      severities: ['sev1', 'sev2'],
+      ackTimeoutMinutes: 5,
+      escalationPolicies: [],
+    });
   });
 
   it('slack rate limits: none overridden by default; a method by name, a positive number a minute', () => {
     expect(policySchema.parse({}).slack).toEqual({ rateLimits: {} });
-    expect(policySchema.parse({ slack: { rateLimits: { 'conversations.create': 100 } } }).slack.rateLimits).toEqual({ 'conversations.create': 100 });
-    expect(issuesOf({ slack: { rateLimits: { 'create channel': 100 } } })[0]).toContain('must be a Slack Web API method such as conversations.create');
+    expect(policySchema.parse({ slack: { rateLimits: { 'conversations.create': 100 } } }).slack.rateLimits).toEqual({
+      'conversations.create': 100,
+    });
+    expect(issuesOf({ slack: { rateLimits: { 'create channel': 100 } } })[0]).toContain(
+      'must be a Slack Web API method such as conversations.create',
+    );
     expect(issuesOf({ slack: { rateLimits: { 'pins.add': 0 } } })[0]).toContain('slack.rateLimits.pins.add');
   });
 });

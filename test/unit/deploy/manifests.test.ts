@@ -33,7 +33,9 @@ interface KubernetesObject {
 
 /** Every document of every file under deploy/kubernetes, the Secret template (.template) included. */
 function manifests(): { file: string; object: KubernetesObject }[] {
-  const files = readdirSync(KUBERNETES, { recursive: true, encoding: 'utf8' }).filter((file) => /\.(ya?ml|template)$/.test(file));
+  const files = readdirSync(KUBERNETES, { recursive: true, encoding: 'utf8' }).filter((file) =>
+    /\.(ya?ml|template)$/.test(file),
+  );
   return files.sort().flatMap((file) =>
     parseAllDocuments(readFileSync(join(KUBERNETES, file), 'utf8')).map((document) => {
       if (document.errors.length > 0) throw new Error(`${file}: ${document.errors[0]?.message}`);
@@ -98,10 +100,14 @@ function theContainer(deployment: IDeployment): IContainer {
 function environmentOf(deployment: IDeployment, secrets: Record<string, string> = {}): Record<string, string> {
   const container = theContainer(deployment);
   const dataOf = (kind: 'ConfigMap' | 'Secret', name: string): Record<string, string> =>
-    kind === 'ConfigMap' ? (find<IConfigMap>(kind, name).data ?? {}) : { ...find<ISecret>(kind, name).stringData, ...secrets };
+    kind === 'ConfigMap'
+      ? (find<IConfigMap>(kind, name).data ?? {})
+      : { ...find<ISecret>(kind, name).stringData, ...secrets };
   const environment: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
-    const data = source.configMapRef ? dataOf('ConfigMap', source.configMapRef.name ?? '') : dataOf('Secret', source.secretRef?.name ?? '');
+    const data = source.configMapRef
+      ? dataOf('ConfigMap', source.configMapRef.name ?? '')
+      : dataOf('Secret', source.secretRef?.name ?? '');
     for (const [key, value] of Object.entries(data)) environment[`${source.prefix ?? ''}${key}`] = value;
   }
   for (const { name, value, valueFrom } of container.env ?? []) {
@@ -161,13 +167,17 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
 
   it('set only variables Firebreak reads; secrets only in the Secret, which names every one of them', () => {
     for (const deployment of deployments) {
-      expect(Object.keys(environmentOf(deployment)).filter((name) => !(ENV_KEYS as string[]).includes(name))).toEqual([]);
+      expect(Object.keys(environmentOf(deployment)).filter((name) => !(ENV_KEYS as string[]).includes(name))).toEqual(
+        [],
+      );
     }
     const secret = find<ISecret>('Secret', 'firebreak').stringData ?? {};
     expect(Object.keys(secret).sort()).toEqual([...SECRET_ENV_KEYS].sort());
     expect(Object.values(secret).filter((value) => value !== '' && value !== 'REPLACE_ME')).toEqual([]);
     const configMaps = objects.filter((object): object is IConfigMap & KubernetesObject => object.kind === 'ConfigMap');
-    expect(configMaps.flatMap((configMap) => Object.keys(configMap.data ?? {})).filter((key) => SECRET_ENV_KEYS.has(key))).toEqual([]);
+    expect(
+      configMaps.flatMap((configMap) => Object.keys(configMap.data ?? {})).filter((key) => SECRET_ENV_KEYS.has(key)),
+    ).toEqual([]);
   });
 
   it('start Firebreak as they stand once the Secret is filled in: its environment and the mounted policy pass its checks', () => {
@@ -181,7 +191,10 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       const policy = find<IConfigMap>('ConfigMap', volume?.configMap?.name ?? '').data?.[posix.basename(policyPath)];
       expect(policy).toBeDefined();
 
-      const config = loadConfig(environment, { cwd: '/app', readFile: (path) => (path === policyPath ? (policy as string) : missing(path)) });
+      const config = loadConfig(environment, {
+        cwd: '/app',
+        readFile: (path) => (path === policyPath ? (policy as string) : missing(path)),
+      });
       expect(config.mode).toBe('live');
       expect(config.policyPath).toBe(policyPath);
     }
@@ -192,7 +205,9 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     const result = parseEnv(environmentOf(postgres));
     expect(result.ok).toBe(false);
     const refused = result.ok ? [] : result.issues.map((issue) => issue.split(':')[0]);
-    expect(refused).toEqual(expect.arrayContaining(['SLACK_BOT_TOKEN', 'DATABASE_URL', 'ALERT_WEBHOOK_TOKEN', 'LINK_SECRET']));
+    expect(refused).toEqual(
+      expect.arrayContaining(['SLACK_BOT_TOKEN', 'DATABASE_URL', 'ALERT_WEBHOOK_TOKEN', 'LINK_SECRET']),
+    );
   });
 
   it('probe /healthz on the port Firebreak listens on, and never route on /readyz (a Slack outage fails it everywhere)', () => {
@@ -205,7 +220,9 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
         expect(probe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
       }
     }
-    expect(find<{ spec: { ports: { targetPort: string }[] } }>('Service', 'firebreak').spec.ports[0]?.targetPort).toBe('http');
+    expect(find<{ spec: { ports: { targetPort: string }[] } }>('Service', 'firebreak').spec.ports[0]?.targetPort).toBe(
+      'http',
+    );
   });
 
   it('run SQLite as exactly one replica, replaced not rolled, on a PersistentVolumeClaim', () => {
@@ -214,7 +231,9 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       if (!database.startsWith('sqlite:')) continue;
       expect(deployment.spec?.replicas).toBe(1);
       expect(deployment.spec?.strategy?.type).toBe('Recreate');
-      const mount = theContainer(deployment).volumeMounts?.find((m) => m.mountPath === posix.dirname(database.slice('sqlite:'.length)));
+      const mount = theContainer(deployment).volumeMounts?.find(
+        (m) => m.mountPath === posix.dirname(database.slice('sqlite:'.length)),
+      );
       const volume = deployment.spec?.template.spec?.volumes?.find((v) => v.name === mount?.name);
       expect(volume?.persistentVolumeClaim?.claimName).toBeDefined();
     }

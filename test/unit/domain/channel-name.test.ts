@@ -5,7 +5,9 @@ const SLACK_RULES = /^[a-z0-9_-]{1,80}$/;
 
 describe('incident channel names', () => {
   it('is inc-YYYYMMDD-<slug> from the title', () => {
-    expect(incidentChannelName({ ...base, title: 'High request rate on web!' })).toBe('inc-20230215-high-request-rate-on-web');
+    expect(incidentChannelName({ ...base, title: 'High request rate on web!' })).toBe(
+      'inc-20230215-high-request-rate-on-web',
+    );
   });
 
   it('uses the opening day in the team time zone', () => {
@@ -30,7 +32,10 @@ describe('incident channel names', () => {
   });
 
   it('stays within 80 characters and never ends with a hyphen', () => {
-    const name = incidentChannelName({ ...base, title: 'database connection pool exhausted on the primary cluster during nightly batch jobs' });
+    const name = incidentChannelName({
+      ...base,
+      title: 'database connection pool exhausted on the primary cluster during nightly batch jobs',
+    });
     expect(name.length).toBeLessThanOrEqual(MAX_CHANNEL_NAME_LENGTH);
     expect(name).toMatch(SLACK_RULES);
     expect(name.endsWith('-')).toBe(false);

@@ -1,6 +1,14 @@
 // The paging decisions, with fixed times: who pages, what the page says, when it is overdue.
 import {
-  incidentIdFromDedupKey, isOverdue, pageAcknowledged, pageDedupKey, pageSent, pageSeverity, pageSummary, requestPage, shouldPage,
+  incidentIdFromDedupKey,
+  isOverdue,
+  pageAcknowledged,
+  pageDedupKey,
+  pageSent,
+  pageSeverity,
+  pageSummary,
+  requestPage,
+  shouldPage,
 } from '../../../src/domain/paging';
 
 const T0 = new Date('2023-02-15T11:30:00Z');
@@ -15,7 +23,12 @@ describe('paging', () => {
   });
 
   it('maps our severities onto PagerDuty’s four', () => {
-    expect(['sev1', 'sev2', 'sev3', 'sev4'].map((s) => pageSeverity(s as 'sev1'))).toEqual(['critical', 'error', 'warning', 'info']);
+    expect(['sev1', 'sev2', 'sev3', 'sev4'].map((s) => pageSeverity(s as 'sev1'))).toEqual([
+      'critical',
+      'error',
+      'warning',
+      'info',
+    ]);
   });
 
   it('keys a page by its incident, and reads the incident back only from keys Firebreak made', () => {
@@ -30,7 +43,13 @@ describe('paging', () => {
     const first = pageSent(requestPage(null, 7, T0), at(0), policy);
     const acked = pageAcknowledged(first, '<@U0BOB>', at(2));
     const again = requestPage(acked, 7, at(10));
-    expect(again).toMatchObject({ dedupKey: 'firebreak-inc-7', count: 2, status: 'pending', acknowledgedBy: null, reminded: false });
+    expect(again).toMatchObject({
+      dedupKey: 'firebreak-inc-7',
+      count: 2,
+      status: 'pending',
+      acknowledgedBy: null,
+      reminded: false,
+    });
   });
 
   it('is overdue only when sent, unacknowledged and past its deadline', () => {
@@ -43,7 +62,9 @@ describe('paging', () => {
   });
 
   it('summarises the page with severity, reference, title and message, within PagerDuty’s 1024 characters', () => {
-    expect(pageSummary({ id: 3, severity: 'sev1', title: 'Checkout down' }, 'need a DBA')).toBe('[SEV1] INC-3: Checkout down — need a DBA');
+    expect(pageSummary({ id: 3, severity: 'sev1', title: 'Checkout down' }, 'need a DBA')).toBe(
+      '[SEV1] INC-3: Checkout down — need a DBA',
+    );
     expect(pageSummary({ id: 3, severity: 'sev2', title: 'x'.repeat(2000) })).toHaveLength(1024);
   });
 });

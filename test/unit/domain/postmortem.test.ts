@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { isFirebreakError } from '../../../src/errors';
 import { FIREBREAK } from '../../../src/domain/actor';
 import {
-  ALERTS_LISTED, draftPostmortem, escapeMarkdown, isPlaceholder, PLACEHOLDERS, postmortemMarkdown, spokenDuration, zoneAbbreviation,
+  ALERTS_LISTED,
+  draftPostmortem,
+  escapeMarkdown,
+  isPlaceholder,
+  PLACEHOLDERS,
+  postmortemMarkdown,
+  spokenDuration,
+  zoneAbbreviation,
   type PostmortemInput,
 } from '../../../src/domain/postmortem';
 import { anAlertRecord, anIncident } from '../../support/builders';
@@ -23,7 +30,9 @@ describe('draftPostmortem', () => {
   });
 
   it('follows the seed postmortem’s shape, in order', () => {
-    const headings = postmortemMarkdown(draftPostmortem(flashSale())).split('\n').filter((l) => l.startsWith('#'));
+    const headings = postmortemMarkdown(draftPostmortem(flashSale()))
+      .split('\n')
+      .filter((l) => l.startsWith('#'));
     expect(headings).toEqual([
       '# Postmortem: High request rate on web (INC-7)',
       '## Issue Summary',
@@ -58,9 +67,14 @@ describe('draftPostmortem', () => {
 
   it('suggests measures from the timeline, and not those the follow-ups already cover', () => {
     const suggested = (input: PostmortemInput) =>
-      draftPostmortem(input).measures.preventative.filter((m) => m.source === 'suggested').map((m) => m.text);
+      draftPostmortem(input)
+        .measures.preventative.filter((m) => m.source === 'suggested')
+        .map((m) => m.text);
     // The seed's follow-ups already cover auto-scaling.
-    expect(suggested(flashSale())).toEqual(['Pre-scale before known high-traffic events (sales, launches)', 'Review the on-call escalation policy']);
+    expect(suggested(flashSale())).toEqual([
+      'Pre-scale before known high-traffic events (sales, launches)',
+      'Review the on-call escalation policy',
+    ]);
     expect(suggested(flashSale({ answers: {} }))).toEqual([
       'Configure auto-scaling for web so capacity follows traffic',
       'Pre-scale before known high-traffic events (sales, launches)',
@@ -95,7 +109,8 @@ describe('draftPostmortem', () => {
     expect(md).toContain('- **Resolution:** _To be filled in: resolution_');
     expect(md).toContain('## Tasks\n\n_To be filled in: follow-up tasks_\n');
     // Nothing of the people's answers leaks in from anywhere else.
-    for (const word of ['30%', 'flash sale event', 'provisioned', 'auto-scaling policies']) expect(md).not.toContain(word);
+    for (const word of ['30%', 'flash sale event', 'provisioned', 'auto-scaling policies'])
+      expect(md).not.toContain(word);
     // The summary is written from the timeline only.
     expect(pm.issueSummary.summary).toBe(
       'HighRequestRate fired for web at 11:30 and opened the incident. The on-call engineer was paged at 11:31; Alice acknowledged at 11:38. ' +
@@ -106,16 +121,30 @@ describe('draftPostmortem', () => {
 
   it('drafts an open incident with no timeline: ongoing, all placeholders, no metrics', () => {
     const incident = anIncident({ declaredBy: ALICE, groupKey: null });
-    const pm = draftPostmortem({ incident, events: [], alerts: [], answers: { impact: '   ' }, timeZone: 'UTC', now: utc('12:15') });
+    const pm = draftPostmortem({
+      incident,
+      events: [],
+      alerts: [],
+      answers: { impact: '   ' },
+      timeZone: 'UTC',
+      now: utc('12:15'),
+    });
     expect(pm.issueSummary.end).toBe('ongoing');
     expect(pm.issueSummary.period).toBe('February 15, 2023, 11:30 UTC – ongoing');
     expect(pm.issueSummary.durationText).toBe('45 minutes so far');
     expect(pm.issueSummary.impact).toBe(PLACEHOLDERS.impact);
-    expect(pm.issueSummary.summary).toBe('Alice declared the incident at 11:30. The incident is still open after 45 minutes so far.');
+    expect(pm.issueSummary.summary).toBe(
+      'Alice declared the incident at 11:30. The incident is still open after 45 minutes so far.',
+    );
     expect(pm.timeline).toEqual([]);
     expect(pm.measures.immediate).toEqual([{ text: PLACEHOLDERS.immediate, source: 'placeholder' }]);
     expect(pm.measures.preventative).toEqual([{ text: PLACEHOLDERS.preventative, source: 'placeholder' }]);
-    expect(pm.metrics).toEqual({ timeToAcknowledge: null, timeToMitigate: null, timeToResolve: null, firstAlertToCapacity: null });
+    expect(pm.metrics).toEqual({
+      timeToAcknowledge: null,
+      timeToMitigate: null,
+      timeToResolve: null,
+      firstAlertToCapacity: null,
+    });
     const md = postmortemMarkdown(pm);
     expect(md).toContain('| Time to resolve (opened → resolved) | — (not resolved) |');
     expect(md).toContain('- The timeline recorded no events.');
@@ -125,18 +154,42 @@ describe('draftPostmortem', () => {
     const log = eventLog();
     const alert = { fingerprint: 'fp-1', title: 'High request rate on web', severity: 'sev2' as const };
     const monitor = { kind: 'monitor' as const, id: 'alertmanager' };
-    log.add('11:30', 'incident.declared', monitor, { title: alert.title, severity: 'sev2', service: 'web', source: 'alert' });
+    log.add('11:30', 'incident.declared', monitor, {
+      title: alert.title,
+      severity: 'sev2',
+      service: 'web',
+      source: 'alert',
+    });
     log.add('11:30', 'alert.fired', monitor, alert);
     log.add('11:50', 'alert.resolved', monitor, { ...alert, allResolved: true });
     log.add('11:55', 'alert.fired', monitor, { ...alert, refired: true });
     log.add('12:40', 'alert.resolved', monitor, { ...alert, allResolved: true });
     log.add('12:45', 'alert.fired', monitor, { ...alert, refired: true });
-    const record = anAlertRecord({ fingerprint: 'fp-1', labels: { alertname: 'HighRequestRate' }, status: 'firing', count: 38, lastSeenAt: utc('13:20') });
-    const pm = draftPostmortem({ incident: anIncident(), events: log.events, alerts: [record], answers: {}, timeZone: 'UTC', now: utc('13:25') });
+    const record = anAlertRecord({
+      fingerprint: 'fp-1',
+      labels: { alertname: 'HighRequestRate' },
+      status: 'firing',
+      count: 38,
+      lastSeenAt: utc('13:20'),
+    });
+    const pm = draftPostmortem({
+      incident: anIncident(),
+      events: log.events,
+      alerts: [record],
+      answers: {},
+      timeZone: 'UTC',
+      now: utc('13:25'),
+    });
 
     const fired = pm.timeline.filter((e) => e.text.includes('fired'));
     expect(fired).toEqual([
-      { at: utc('11:30'), time: '11:30', kind: 'alert', actor: 'alertmanager', text: 'HighRequestRate fired on web (sev2): High request rate on web. It fired 37 more times, last at 13:20.' },
+      {
+        at: utc('11:30'),
+        time: '11:30',
+        kind: 'alert',
+        actor: 'alertmanager',
+        text: 'HighRequestRate fired on web (sev2): High request rate on web. It fired 37 more times, last at 13:20.',
+      },
     ]);
     // It fires again after each all-clear, so the all-clear is history, not the state: alerts still fire.
     expect(pm.facts.alertsResolvedAt).toBeNull();
@@ -146,14 +199,27 @@ describe('draftPostmortem', () => {
     const log = eventLog();
     const monitor = { kind: 'monitor' as const, id: 'alertmanager' };
     for (let i = 0; i < 25; i += 1) {
-      log.add(`11:${String(30 + i).padStart(2, '0')}`, 'alert.fired', monitor, { fingerprint: `fp-${i}`, title: `Instance web-${i} is down`, severity: 'sev2' as const });
+      log.add(`11:${String(30 + i).padStart(2, '0')}`, 'alert.fired', monitor, {
+        fingerprint: `fp-${i}`,
+        title: `Instance web-${i} is down`,
+        severity: 'sev2' as const,
+      });
     }
-    const pm = draftPostmortem({ incident: anIncident(), events: log.events, alerts: [], answers: {}, timeZone: 'UTC', now: utc('12:00') });
+    const pm = draftPostmortem({
+      incident: anIncident(),
+      events: log.events,
+      alerts: [],
+      answers: {},
+      timeZone: 'UTC',
+      now: utc('12:00'),
+    });
     const lines = pm.timeline.map((e) => `${e.time} ${e.text}`);
     expect(lines).toHaveLength(ALERTS_LISTED + 1);
     expect(lines[0]).toBe('11:30 Instance web-0 is down fired on web (sev2).');
     expect(lines[ALERTS_LISTED - 1]).toBe('11:39 Instance web-9 is down fired on web (sev2).');
-    expect(lines[ALERTS_LISTED]).toBe('11:40 15 more alerts fired between 11:40 and 11:54 (the first 10 are listed one by one)');
+    expect(lines[ALERTS_LISTED]).toBe(
+      '11:40 15 more alerts fired between 11:40 and 11:54 (the first 10 are listed one by one)',
+    );
     expect(postmortemMarkdown(pm)).toContain('15 more alerts fired between 11:40 and 11:54');
   });
 
@@ -165,19 +231,52 @@ describe('draftPostmortem', () => {
     log.add('11:40', 'alert.fired', monitor, { ...alert, refired: true });
     log.add('11:50', 'alert.fired', monitor, { ...alert, refired: true });
     log.add('12:00', 'alert.resolved', monitor, { ...alert, allResolved: true });
-    const pm = draftPostmortem({ incident: anIncident(), events: log.events, alerts: [], answers: {}, timeZone: 'UTC', now: utc('12:10') });
-    expect(pm.timeline.map((e) => e.text)).toEqual(['Disk full fired on web (sev3). It fired 2 more times, last at 11:50.', 'All alerts resolved']);
+    const pm = draftPostmortem({
+      incident: anIncident(),
+      events: log.events,
+      alerts: [],
+      answers: {},
+      timeZone: 'UTC',
+      now: utc('12:10'),
+    });
+    expect(pm.timeline.map((e) => e.text)).toEqual([
+      'Disk full fired on web (sev3). It fired 2 more times, last at 11:50.',
+      'All alerts resolved',
+    ]);
 
     const resolvedRecord = anAlertRecord({ fingerprint: 'fp-1', title: 'Disk full', status: 'resolved', count: 3 });
-    const again = draftPostmortem({ incident: anIncident(), events: log.events, alerts: [resolvedRecord], answers: {}, timeZone: 'UTC', now: utc('12:10') });
-    expect(again.timeline[0]?.text).toBe('Disk full fired on web (sev3). It fired 2 more times until it resolved at 12:00.');
+    const again = draftPostmortem({
+      incident: anIncident(),
+      events: log.events,
+      alerts: [resolvedRecord],
+      answers: {},
+      timeZone: 'UTC',
+      now: utc('12:10'),
+    });
+    expect(again.timeline[0]?.text).toBe(
+      'Disk full fired on web (sev3). It fired 2 more times until it resolved at 12:00.',
+    );
   });
 
   it('keeps the meaningful events and drops routine ones', () => {
     const pm = draftPostmortem(flashSale());
     expect(pm.timeline.map((e) => `${e.time} ${e.kind}`)).toEqual([
-      '11:30 incident', '11:30 alert', '11:31 page', '11:38 page', '11:39 status', '11:40 note', '11:45 scale', '11:45 scale',
-      '12:00 status', '12:02 note', '12:20 scale', '12:30 scale', '12:30 scale', '13:00 scale', '13:30 mitigated', '13:30 alert',
+      '11:30 incident',
+      '11:30 alert',
+      '11:31 page',
+      '11:38 page',
+      '11:39 status',
+      '11:40 note',
+      '11:45 scale',
+      '11:45 scale',
+      '12:00 status',
+      '12:02 note',
+      '12:20 scale',
+      '12:30 scale',
+      '12:30 scale',
+      '13:00 scale',
+      '13:30 mitigated',
+      '13:30 alert',
       '14:00 resolved',
     ]);
     // A status change to mitigated or resolved is told once, by the mitigation or resolution it records.
@@ -192,19 +291,42 @@ describe('draftPostmortem', () => {
       timeToResolve: 2.5 * 3_600_000,
       firstAlertToCapacity: 50 * 60_000,
     });
-    expect(postmortemMarkdown(pm)).toContain('| Time to acknowledge (page sent → acknowledged) | 7 minutes 15 seconds |');
+    expect(postmortemMarkdown(pm)).toContain(
+      '| Time to acknowledge (page sent → acknowledged) | 7 minutes 15 seconds |',
+    );
 
     const s = flashSaleScenario();
-    const mitigatedEarly = s.events.map((e) => (e.type === 'incident.mitigated' || (e.type === 'incident.status_changed' && e.data.to === 'mitigated') ? { ...e, at: utc('13:29:59') } : e));
-    expect(draftPostmortem({ ...s, events: mitigatedEarly, timeZone: 'UTC' }).metrics.timeToMitigate).toBe(2 * 3_600_000 - 1000);
+    const mitigatedEarly = s.events.map((e) =>
+      e.type === 'incident.mitigated' || (e.type === 'incident.status_changed' && e.data.to === 'mitigated')
+        ? { ...e, at: utc('13:29:59') }
+        : e,
+    );
+    expect(draftPostmortem({ ...s, events: mitigatedEarly, timeZone: 'UTC' }).metrics.timeToMitigate).toBe(
+      2 * 3_600_000 - 1000,
+    );
   });
 
   it('records a failed and a refused scale request without counting them as capacity', () => {
     const log = eventLog();
     log.add('11:40', 'scale.requested', ALICE, { target: 'web', from: 4, to: 14 });
-    log.add('11:41', 'scale.failed', FIREBREAK, { target: 'web', code: 'CLOUD_REJECTED', message: 'InsufficientInstanceCapacity' });
-    log.add('11:50', 'scale.refused', ALICE, { target: 'web', rule: 'max', message: 'web may not go above 20 instances (max)' });
-    const pm = draftPostmortem({ incident: anIncident(), events: log.events, alerts: [], answers: {}, timeZone: 'UTC', now: utc('12:00') });
+    log.add('11:41', 'scale.failed', FIREBREAK, {
+      target: 'web',
+      code: 'CLOUD_REJECTED',
+      message: 'InsufficientInstanceCapacity',
+    });
+    log.add('11:50', 'scale.refused', ALICE, {
+      target: 'web',
+      rule: 'max',
+      message: 'web may not go above 20 instances (max)',
+    });
+    const pm = draftPostmortem({
+      incident: anIncident(),
+      events: log.events,
+      alerts: [],
+      answers: {},
+      timeZone: 'UTC',
+      now: utc('12:00'),
+    });
     expect(pm.facts.scaleSteps.map((s) => s.outcome)).toEqual(['failed', 'refused']);
     expect(pm.metrics.firstAlertToCapacity).toBeNull();
     expect(pm.measures.immediate.map((m) => m.text)).toEqual([
@@ -237,7 +359,9 @@ describe('draftPostmortem', () => {
   });
 
   it('refuses a zone that is not one', () => {
-    expect(() => draftPostmortem(flashSale({ timeZone: 'Mars/Olympus' }))).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
+    expect(() => draftPostmortem(flashSale({ timeZone: 'Mars/Olympus' }))).toThrow(
+      expect.objectContaining({ code: 'INPUT_INVALID' }),
+    );
     try {
       draftPostmortem(flashSale({ timeZone: 'Mars/Olympus' }));
     } catch (error) {
@@ -250,12 +374,18 @@ describe('draftPostmortem', () => {
     const hostile = '[click](http://evil) <script>alert(1)</script>';
     const log = eventLog();
     for (const e of s.events) log.events.push(e);
-    log.add('11:41', 'note.added', ALICE, { text: '# heading\n## another\n- [x] fake task ![img](http://evil/x.png) &lt;b&gt;' });
+    log.add('11:41', 'note.added', ALICE, {
+      text: '# heading\n## another\n- [x] fake task ![img](http://evil/x.png) &lt;b&gt;',
+    });
     const pm = draftPostmortem({
       ...s,
       incident: { ...s.incident, title: hostile },
       events: log.events.map((e, i) => ({ ...e, id: i + 1 })),
-      answers: { impact: '<img src=x onerror=alert(1)>', rootCause: '# heading', followUps: ['# heading', '1. numbered', '> quote', '*bold* _em_ `code` | pipe ~strike~'] },
+      answers: {
+        impact: '<img src=x onerror=alert(1)>',
+        rootCause: '# heading',
+        followUps: ['# heading', '1. numbered', '> quote', '*bold* _em_ `code` | pipe ~strike~'],
+      },
       timeZone: 'UTC',
     });
     const md = postmortemMarkdown(pm);
@@ -273,7 +403,11 @@ describe('draftPostmortem', () => {
     // The only headings are the document's own.
     expect(md.split('\n').filter((l) => /^#{1,6} /.test(l))).toHaveLength(9);
     // User text that looks like a placeholder is still escaped: only our own marker is left as Markdown.
-    const fake = draftPostmortem({ ...s, answers: { impact: '_To be filled in: impact_ [x](http://evil)' }, timeZone: 'UTC' });
+    const fake = draftPostmortem({
+      ...s,
+      answers: { impact: '_To be filled in: impact_ [x](http://evil)' },
+      timeZone: 'UTC',
+    });
     expect(postmortemMarkdown(fake)).toContain('- **Impact:** \\_To be filled in: impact\\_ \\[x\\](http://evil)');
   });
 });

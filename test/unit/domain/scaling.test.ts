@@ -56,7 +56,15 @@ function operation(overrides: Partial<ScaleOperation> = {}): ScaleOperation {
 }
 
 function check(overrides: Partial<Parameters<typeof checkGuardrails>[0]> = {}) {
-  return checkGuardrails({ target: web, current: 4, change: plus(4), actor: alice, lastOperation: null, now, ...overrides });
+  return checkGuardrails({
+    target: web,
+    current: 4,
+    change: plus(4),
+    actor: alice,
+    lastOperation: null,
+    now,
+    ...overrides,
+  });
 }
 
 describe('parseScaleAmount', () => {
@@ -71,20 +79,35 @@ describe('parseScaleAmount', () => {
   });
 
   it('refuses +0 and -0: they change nothing', () => {
-    expect(parseScaleAmount('+0')).toEqual({ ok: false, error: '"+0" would change nothing; use +N to add, -N to remove, or N for a total' });
-    expect(parseScaleAmount('-0')).toEqual({ ok: false, error: '"-0" would change nothing; use +N to add, -N to remove, or N for a total' });
+    expect(parseScaleAmount('+0')).toEqual({
+      ok: false,
+      error: '"+0" would change nothing; use +N to add, -N to remove, or N for a total',
+    });
+    expect(parseScaleAmount('-0')).toEqual({
+      ok: false,
+      error: '"-0" would change nothing; use +N to add, -N to remove, or N for a total',
+    });
   });
 
   it.each(['+x', 'four', '4x', '++4', '+-4', '+ 4', '0x10', '1e3'])('refuses %j with the three forms', (text) => {
-    expect(parseScaleAmount(text)).toEqual({ ok: false, error: `"${text}" is not a number of instances; use +N to add, -N to remove, or N for a total` });
+    expect(parseScaleAmount(text)).toEqual({
+      ok: false,
+      error: `"${text}" is not a number of instances; use +N to add, -N to remove, or N for a total`,
+    });
   });
 
   it('says a fraction is not a whole number', () => {
-    expect(parseScaleAmount('+1.5')).toEqual({ ok: false, error: '"+1.5" is not a whole number of instances; use +N to add, -N to remove, or N for a total' });
+    expect(parseScaleAmount('+1.5')).toEqual({
+      ok: false,
+      error: '"+1.5" is not a whole number of instances; use +N to add, -N to remove, or N for a total',
+    });
   });
 
   it('asks for an amount when there is none', () => {
-    expect(parseScaleAmount('  ')).toEqual({ ok: false, error: 'say how many instances: use +N to add, -N to remove, or N for a total' });
+    expect(parseScaleAmount('  ')).toEqual({
+      ok: false,
+      error: 'say how many instances: use +N to add, -N to remove, or N for a total',
+    });
   });
 
   it('refuses numbers too large to count exactly, and shortens long input in the message', () => {
@@ -119,7 +142,9 @@ describe('checkGuardrails', () => {
     });
 
     it('lets anyone scale when no groups are named', () => {
-      expect(check({ target: { ...web, allowedUserGroups: [] }, actor: { userId: 'U2', userGroups: [] } })).toMatchObject({ ok: true });
+      expect(
+        check({ target: { ...web, allowedUserGroups: [] }, actor: { userId: 'U2', userGroups: [] } }),
+      ).toMatchObject({ ok: true });
     });
   });
 
@@ -132,19 +157,32 @@ describe('checkGuardrails', () => {
       });
     });
 
-    it.each(['failed', 'refused', 'dry_run'] as const)('does not block after a %s operation, nor start a cooldown', (status) => {
-      expect(check({ lastOperation: operation({ status, requestedAt: now, startedAt: null, finishedAt: now }) })).toMatchObject({ ok: true });
-    });
+    it.each(['failed', 'refused', 'dry_run'] as const)(
+      'does not block after a %s operation, nor start a cooldown',
+      (status) => {
+        expect(
+          check({ lastOperation: operation({ status, requestedAt: now, startedAt: null, finishedAt: now }) }),
+        ).toMatchObject({ ok: true });
+      },
+    );
 
     it('ignores an operation on another target', () => {
-      expect(check({ lastOperation: operation({ target: 'api', status: 'started', finishedAt: now }) })).toMatchObject({ ok: true });
+      expect(check({ lastOperation: operation({ target: 'api', status: 'started', finishedAt: now }) })).toMatchObject({
+        ok: true,
+      });
     });
   });
 
   describe('no_change', () => {
     it('refuses a total equal to the current size', () => {
-      expect(check({ current: 12, change: total(12) })).toEqual({ ok: false, rule: 'no_change', message: 'web already has 12 instances' });
-      expect(check({ current: 1, change: total(1), target: { ...web, min: 0 } })).toMatchObject({ message: 'web already has 1 instance' });
+      expect(check({ current: 12, change: total(12) })).toEqual({
+        ok: false,
+        rule: 'no_change',
+        message: 'web already has 12 instances',
+      });
+      expect(check({ current: 1, change: total(1), target: { ...web, min: 0 } })).toMatchObject({
+        message: 'web already has 1 instance',
+      });
     });
   });
 
@@ -196,7 +234,10 @@ describe('checkGuardrails', () => {
     });
 
     it('treats a negative min as zero', () => {
-      expect(check({ target: { ...web, min: -5 }, current: 1, change: plus(-2) })).toMatchObject({ rule: 'min', message: 'web may not go below 0 instances (min); it has 1, so -2 would leave -1' });
+      expect(check({ target: { ...web, min: -5 }, current: 1, change: plus(-2) })).toMatchObject({
+        rule: 'min',
+        message: 'web may not go below 0 instances (min); it has 1, so -2 would leave -1',
+      });
     });
 
     it('lets a target under min grow, even if it stays under', () => {
@@ -242,8 +283,12 @@ describe('checkGuardrails', () => {
     });
 
     it('rounds the wait up, so waiting that long is always enough', () => {
-      expect(check({ lastOperation: finishedAgo(45_500) })).toMatchObject({ message: 'web was scaled 45 s ago; wait 75 s more (cooldown 120 s)' });
-      expect(check({ lastOperation: finishedAgo(119_999) })).toMatchObject({ message: 'web was scaled 119 s ago; wait 1 s more (cooldown 120 s)' });
+      expect(check({ lastOperation: finishedAgo(45_500) })).toMatchObject({
+        message: 'web was scaled 45 s ago; wait 75 s more (cooldown 120 s)',
+      });
+      expect(check({ lastOperation: finishedAgo(119_999) })).toMatchObject({
+        message: 'web was scaled 119 s ago; wait 1 s more (cooldown 120 s)',
+      });
     });
 
     it('allows a change exactly at the end of the cooldown', () => {
@@ -251,18 +296,34 @@ describe('checkGuardrails', () => {
     });
 
     it('counts from when the operation finished, else started, else was requested', () => {
-      const requestedOnly = operation({ requestedAt: new Date(now.getTime() - 10_000), startedAt: null, finishedAt: null });
-      expect(check({ lastOperation: requestedOnly })).toMatchObject({ message: 'web was scaled 10 s ago; wait 110 s more (cooldown 120 s)' });
-      const started = operation({ requestedAt: new Date(now.getTime() - 200_000), startedAt: new Date(now.getTime() - 20_000), finishedAt: null });
-      expect(check({ lastOperation: started })).toMatchObject({ message: 'web was scaled 20 s ago; wait 100 s more (cooldown 120 s)' });
+      const requestedOnly = operation({
+        requestedAt: new Date(now.getTime() - 10_000),
+        startedAt: null,
+        finishedAt: null,
+      });
+      expect(check({ lastOperation: requestedOnly })).toMatchObject({
+        message: 'web was scaled 10 s ago; wait 110 s more (cooldown 120 s)',
+      });
+      const started = operation({
+        requestedAt: new Date(now.getTime() - 200_000),
+        startedAt: new Date(now.getTime() - 20_000),
+        finishedAt: null,
+      });
+      expect(check({ lastOperation: started })).toMatchObject({
+        message: 'web was scaled 20 s ago; wait 100 s more (cooldown 120 s)',
+      });
     });
 
     it('treats a stored time in the future as just now, not a longer wait', () => {
-      expect(check({ lastOperation: finishedAgo(-30_000) })).toMatchObject({ message: 'web was scaled 0 s ago; wait 120 s more (cooldown 120 s)' });
+      expect(check({ lastOperation: finishedAgo(-30_000) })).toMatchObject({
+        message: 'web was scaled 0 s ago; wait 120 s more (cooldown 120 s)',
+      });
     });
 
     it('has no effect with a zero cooldown', () => {
-      expect(check({ target: { ...web, cooldownSeconds: 0 }, lastOperation: finishedAgo(0) })).toMatchObject({ ok: true });
+      expect(check({ target: { ...web, cooldownSeconds: 0 }, lastOperation: finishedAgo(0) })).toMatchObject({
+        ok: true,
+      });
     });
   });
 
@@ -300,7 +361,11 @@ describe('checkBeforeCapacity (before any AWS call)', () => {
   });
 
   it('refuses a relative step over max step, which needs no capacity to tell', () => {
-    expect(early({ change: plus(-15) })).toEqual({ ok: false, rule: 'max_step', message: 'one request may remove at most 10 instances from web (max step); asked for -15' });
+    expect(early({ change: plus(-15) })).toEqual({
+      ok: false,
+      rule: 'max_step',
+      message: 'one request may remove at most 10 instances from web (max step); asked for -15',
+    });
   });
 
   it('leaves to checkGuardrails what needs the capacity: totals, max, min, no change', () => {
@@ -310,7 +375,9 @@ describe('checkBeforeCapacity (before any AWS call)', () => {
   });
 
   it('ignores an operation on another target', () => {
-    expect(early({ lastOperation: operation({ target: 'api', status: 'started', finishedAt: null }) })).toEqual({ ok: true });
+    expect(early({ lastOperation: operation({ target: 'api', status: 'started', finishedAt: null }) })).toEqual({
+      ok: true,
+    });
   });
 });
 
@@ -323,7 +390,9 @@ describe('findScaleTarget', () => {
       rule: 'unknown_target',
       message: 'there is no scale target "webb"; the targets are web, web-asg',
     });
-    expect(findScaleTarget([], 'web')).toMatchObject({ message: 'there is no scale target "web"; none are configured' });
+    expect(findScaleTarget([], 'web')).toMatchObject({
+      message: 'there is no scale target "web"; none are configured',
+    });
   });
 });
 
@@ -395,11 +464,23 @@ describe('scaleTimelineEvents', () => {
   });
 
   it('records start, completion and failure as Firebreak', () => {
-    expect(scaleTimelineEvents.started(op, now)).toEqual({ at: now, type: 'scale.started', actor: FIREBREAK, data: { target: 'web', instanceIds: ['i-1', 'i-2'] } });
+    expect(scaleTimelineEvents.started(op, now)).toEqual({
+      at: now,
+      type: 'scale.started',
+      actor: FIREBREAK,
+      data: { target: 'web', instanceIds: ['i-1', 'i-2'] },
+    });
     expect(scaleTimelineEvents.started({ ...op, instanceIds: [] }, now).data).toEqual({ target: 'web' });
-    expect(scaleTimelineEvents.completed(op, now)).toEqual({ at: now, type: 'scale.completed', actor: FIREBREAK, data: { target: 'web', capacity: 8 } });
+    expect(scaleTimelineEvents.completed(op, now)).toEqual({
+      at: now,
+      type: 'scale.completed',
+      actor: FIREBREAK,
+      data: { target: 'web', capacity: 8 },
+    });
     expect(scaleTimelineEvents.completed(op, now, 7).data).toEqual({ target: 'web', capacity: 7 });
-    expect(scaleTimelineEvents.failed(op, { code: 'CLOUD_REJECTED', message: 'InsufficientInstanceCapacity' }, now)).toEqual({
+    expect(
+      scaleTimelineEvents.failed(op, { code: 'CLOUD_REJECTED', message: 'InsufficientInstanceCapacity' }, now),
+    ).toEqual({
       at: now,
       type: 'scale.failed',
       actor: FIREBREAK,
@@ -414,7 +495,11 @@ describe('scaleTimelineEvents', () => {
       at: now,
       type: 'scale.refused',
       actor: userActor('U1'),
-      data: { target: 'web', rule: 'max', message: 'web can grow to at most 40 instances; it has 38, so +4 would make 42 (max)' },
+      data: {
+        target: 'web',
+        rule: 'max',
+        message: 'web can grow to at most 40 instances; it has 38, so +4 would make 42 (max)',
+      },
     });
     expect(refusalError(refusal)).toEqual({ code: 'guardrail:max', message: refusal.message });
   });
@@ -422,8 +507,12 @@ describe('scaleTimelineEvents', () => {
 
 describe('capacityLine', () => {
   it('shows from → to and how many run now', () => {
-    expect(capacityLine(operation({ status: 'started' }), { running: 6, pending: 0 })).toBe('web: 4 → 8 (now 6 running)');
-    expect(capacityLine(operation({ status: 'started' }), { running: 6, pending: 2 })).toBe('web: 4 → 8 (now 6 running, 2 starting)');
+    expect(capacityLine(operation({ status: 'started' }), { running: 6, pending: 0 })).toBe(
+      'web: 4 → 8 (now 6 running)',
+    );
+    expect(capacityLine(operation({ status: 'started' }), { running: 6, pending: 2 })).toBe(
+      'web: 4 → 8 (now 6 running, 2 starting)',
+    );
     expect(capacityLine(operation({ status: 'completed' }), { running: 8 })).toBe('web: 4 → 8 (now 8 running)');
   });
 
@@ -435,9 +524,18 @@ describe('capacityLine', () => {
 
   it('says why an operation failed or was refused, and that a dry run launched nothing', () => {
     const error = { code: 'CLOUD_REJECTED', message: 'InsufficientInstanceCapacity' };
-    expect(capacityLine(operation({ status: 'failed', error }), { running: 4 })).toBe('web: 4 → 8 (failed: InsufficientInstanceCapacity)');
-    expect(capacityLine(operation({ status: 'refused', to: 42, error: { code: 'guardrail:max', message: 'too many' } }), null)).toBe('web: 4 → 42 (refused: too many)');
-    expect(capacityLine(operation({ status: 'failed', error: null }), null)).toBe('web: 4 → 8 (failed: no reason given)');
+    expect(capacityLine(operation({ status: 'failed', error }), { running: 4 })).toBe(
+      'web: 4 → 8 (failed: InsufficientInstanceCapacity)',
+    );
+    expect(
+      capacityLine(
+        operation({ status: 'refused', to: 42, error: { code: 'guardrail:max', message: 'too many' } }),
+        null,
+      ),
+    ).toBe('web: 4 → 42 (refused: too many)');
+    expect(capacityLine(operation({ status: 'failed', error: null }), null)).toBe(
+      'web: 4 → 8 (failed: no reason given)',
+    );
     expect(capacityLine(operation({ status: 'dry_run' }), null)).toBe('web: 4 → 8 (dry run, nothing launched)');
   });
 });

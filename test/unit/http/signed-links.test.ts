@@ -31,13 +31,18 @@ describe('verifyLink', () => {
 
   it('accepts a valid link until it expires, with other parameters such as format', () => {
     expect(verifyLink(SECRET, PATH, query(link), NOW)).toEqual({ ok: true });
-    expect(verifyLink(SECRET, PATH, { ...query(link), format: 'md' } as Record<string, string>, NOW)).toEqual({ ok: true });
+    expect(verifyLink(SECRET, PATH, { ...query(link), format: 'md' } as Record<string, string>, NOW)).toEqual({
+      ok: true,
+    });
     expect(verifyLink(SECRET, PATH, query(link), new Date(EXPIRES.getTime() - 1000))).toEqual({ ok: true });
   });
 
   it('says expired once the expiry has passed', () => {
     expect(verifyLink(SECRET, PATH, query(link), EXPIRES)).toEqual({ ok: false, reason: 'expired' });
-    expect(verifyLink(SECRET, PATH, query(link), new Date('2024-01-01T00:00:00Z'))).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyLink(SECRET, PATH, query(link), new Date('2024-01-01T00:00:00Z'))).toEqual({
+      ok: false,
+      reason: 'expired',
+    });
   });
 
   it('says invalid for another path: a link to INC-7 does not open INC-8', () => {
@@ -46,18 +51,21 @@ describe('verifyLink', () => {
 
   it('says invalid for a changed expiry, even one in the past (never "expired" for a link we did not sign)', () => {
     const q = query(link);
-    const later = String(Number(q['expires']) + 86_400);
-    const earlier = String(Number(q['expires']) - 40 * 86_400);
+    const later = String(Number(q.expires) + 86_400);
+    const earlier = String(Number(q.expires) - 40 * 86_400);
     expect(verifyLink(SECRET, PATH, { ...q, expires: later }, NOW)).toEqual({ ok: false, reason: 'invalid' });
     expect(verifyLink(SECRET, PATH, { ...q, expires: earlier }, NOW)).toEqual({ ok: false, reason: 'invalid' });
   });
 
   it('says invalid for a changed or malformed signature, or one made with another secret', () => {
     const q = query(link);
-    const sig = q['signature'] ?? '';
+    const sig = q.signature ?? '';
     const flipped = `${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`;
     expect(verifyLink(SECRET, PATH, { ...q, signature: flipped }, NOW)).toEqual({ ok: false, reason: 'invalid' });
-    expect(verifyLink(SECRET, PATH, { ...q, signature: sig.slice(0, 20) }, NOW)).toEqual({ ok: false, reason: 'invalid' });
+    expect(verifyLink(SECRET, PATH, { ...q, signature: sig.slice(0, 20) }, NOW)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
     expect(verifyLink(SECRET, PATH, { ...q, expires: 'soon' }, NOW)).toEqual({ ok: false, reason: 'invalid' });
     expect(verifyLink(SECRET, PATH, { ...q, signature: [sig, sig] }, NOW)).toEqual({ ok: false, reason: 'invalid' });
     expect(verifyLink('another-secret', PATH, q, NOW)).toEqual({ ok: false, reason: 'invalid' });
@@ -66,8 +74,8 @@ describe('verifyLink', () => {
   it('says missing when the expiry or the signature is absent or empty', () => {
     const q = query(link);
     expect(verifyLink(SECRET, PATH, {}, NOW)).toEqual({ ok: false, reason: 'missing' });
-    expect(verifyLink(SECRET, PATH, { expires: q['expires'] }, NOW)).toEqual({ ok: false, reason: 'missing' });
-    expect(verifyLink(SECRET, PATH, { signature: q['signature'] }, NOW)).toEqual({ ok: false, reason: 'missing' });
+    expect(verifyLink(SECRET, PATH, { expires: q.expires }, NOW)).toEqual({ ok: false, reason: 'missing' });
+    expect(verifyLink(SECRET, PATH, { signature: q.signature }, NOW)).toEqual({ ok: false, reason: 'missing' });
     expect(verifyLink(SECRET, PATH, { ...q, signature: '' }, NOW)).toEqual({ ok: false, reason: 'missing' });
   });
 });

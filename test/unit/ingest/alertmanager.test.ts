@@ -30,7 +30,13 @@ describe('parseAlertmanagerWebhook', () => {
       severity: 'sev1',
       status: 'firing',
       summary: 'web-1 is serving 8x its usual request rate (flash-sale traffic); p99 latency is above 4s.',
-      labels: { alertname: 'HighRequestRate', instance: 'web-1.prod.internal:9100', job: 'web', service: 'web', severity: 'critical' },
+      labels: {
+        alertname: 'HighRequestRate',
+        instance: 'web-1.prod.internal:9100',
+        job: 'web',
+        service: 'web',
+        severity: 'critical',
+      },
       startsAt: new Date('2023-02-15T11:30:12.482Z'),
       url: expect.stringMatching(/^http:\/\/prometheus\.example\.com:9090\/graph\?/),
     });
@@ -101,6 +107,8 @@ describe('parseAlertmanagerWebhook', () => {
     const nameless = fixture('firing.json');
     nameless.alerts[1].annotations = {};
     nameless.alerts[1].labels = { service: 'web' };
-    expect(issuesOf(nameless)).toEqual(['alerts.1.labels.alertname: required (or annotations.summary), to name the alert']);
+    expect(issuesOf(nameless)).toEqual([
+      'alerts.1.labels.alertname: required (or annotations.summary), to name the alert',
+    ]);
   });
 });

@@ -11,7 +11,10 @@ function issuesOf(body: unknown): string[] {
 
 describe('parseGenericAlert', () => {
   it('normalizes a minimal alert: firing by default, a fingerprint from service and title', () => {
-    const result = parseGenericAlert({ title: 'Checkout error rate above 5%', severity: 'high', service: 'checkout' }, options);
+    const result = parseGenericAlert(
+      { title: 'Checkout error rate above 5%', severity: 'high', service: 'checkout' },
+      options,
+    );
     expect(result).toEqual({
       ok: true,
       alerts: [
@@ -41,10 +44,22 @@ describe('parseGenericAlert', () => {
 
   it('keeps status, summary and labels, and maps policy severity words', () => {
     const result = parseGenericAlert(
-      { title: 'Queue backlog', severity: 'Disaster', service: 'orders', status: 'resolved', summary: 'Drained', labels: { region: 'eu-west-1' } },
+      {
+        title: 'Queue backlog',
+        severity: 'Disaster',
+        service: 'orders',
+        status: 'resolved',
+        summary: 'Drained',
+        labels: { region: 'eu-west-1' },
+      },
       options,
     );
-    expect(result.ok && result.alerts[0]).toMatchObject({ severity: 'sev1', status: 'resolved', summary: 'Drained', labels: { region: 'eu-west-1' } });
+    expect(result.ok && result.alerts[0]).toMatchObject({
+      severity: 'sev1',
+      status: 'resolved',
+      summary: 'Drained',
+      labels: { region: 'eu-west-1' },
+    });
     const unknownWord = parseGenericAlert({ title: 't', severity: 'meh', service: 's' }, options);
     expect(unknownWord.ok && unknownWord.alerts[0]?.severity).toBe('sev3');
   });
@@ -56,7 +71,9 @@ describe('parseGenericAlert', () => {
       'status: expected "firing" or "resolved" (got "ok")',
       'labels.a: expected a string (got 1)',
     ]);
-    expect(issuesOf({ title: 'x'.repeat(301), severity: 'high', service: 'web' })).toEqual(['title: must be at most 300 characters long']);
+    expect(issuesOf({ title: 'x'.repeat(301), severity: 'high', service: 'web' })).toEqual([
+      'title: must be at most 300 characters long',
+    ]);
     expect(issuesOf({ title: 'x', severity: 'high', service: 'web', sumary: 'typo' })).toEqual([
       'unknown key "sumary" (did you mean "summary"?); expected title, severity, service, status, fingerprint, summary, labels',
     ]);

@@ -7,13 +7,23 @@ const platformError = (error: string) => ({ code: ErrorCode.PlatformError, data:
 const T = new Date('2023-02-15T11:30:00.000Z');
 
 describe('slackObservation: what one failed call says about Slack', () => {
-  it.each(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive'])('%s: the token is refused', (error) => {
-    expect(slackObservation(platformError(error))).toEqual({ usable: false, why: 'token_refused', detail: error });
-  });
+  it.each(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive'])(
+    '%s: the token is refused',
+    (error) => {
+      expect(slackObservation(platformError(error))).toEqual({ usable: false, why: 'token_refused', detail: error });
+    },
+  );
 
   it('network failures, 5xx and Slack’s own trouble: unreachable', () => {
-    expect(slackObservation({ code: ErrorCode.HTTPError, statusCode: 503 })).toMatchObject({ usable: false, why: 'unreachable', detail: expect.stringContaining('HTTP 503') });
-    expect(slackObservation({ code: ErrorCode.RequestError, message: 'connect ECONNREFUSED' })).toMatchObject({ usable: false, why: 'unreachable' });
+    expect(slackObservation({ code: ErrorCode.HTTPError, statusCode: 503 })).toMatchObject({
+      usable: false,
+      why: 'unreachable',
+      detail: expect.stringContaining('HTTP 503'),
+    });
+    expect(slackObservation({ code: ErrorCode.RequestError, message: 'connect ECONNREFUSED' })).toMatchObject({
+      usable: false,
+      why: 'unreachable',
+    });
     expect(slackObservation(platformError('internal_error'))).toMatchObject({ usable: false, why: 'unreachable' });
   });
 
@@ -25,7 +35,13 @@ describe('slackObservation: what one failed call says about Slack', () => {
 
 describe('SlackStatus', () => {
   function status(probe: () => Promise<void>) {
-    return new SlackStatus({ probe, observe: slackObservation, probeEveryMs: 10, clock: { now: () => T }, logger: pino({ level: 'silent' }) });
+    return new SlackStatus({
+      probe,
+      observe: slackObservation,
+      probeEveryMs: 10,
+      clock: { now: () => T },
+      logger: pino({ level: 'silent' }),
+    });
   }
 
   it('is not ready until checked, then follows the latest call', async () => {
@@ -34,7 +50,9 @@ describe('SlackStatus', () => {
     await s.start();
     expect(s.problem()).toBeNull();
     s.record({ usable: false, why: 'token_refused', detail: 'token_revoked' });
-    expect(s.problem()).toBe('Slack refused the bot token (token_revoked) since 2023-02-15T11:30:00.000Z; check SLACK_BOT_TOKEN (revoked, rotated, or the app uninstalled)');
+    expect(s.problem()).toBe(
+      'Slack refused the bot token (token_revoked) since 2023-02-15T11:30:00.000Z; check SLACK_BOT_TOKEN (revoked, rotated, or the app uninstalled)',
+    );
     s.record({ usable: true });
     expect(s.problem()).toBeNull();
     s.stop();

@@ -7,8 +7,14 @@ describe('/incident grammar', () => {
     ['declare', { sub: 'declare-form' }],
     ['declare Checkout returns 500s', { sub: 'declare', title: 'Checkout returns 500s' }],
     ['declare Checkout returns 500s sev1', { sub: 'declare', title: 'Checkout returns 500s', severity: 'sev1' }],
-    ['declare Checkout returns 500s SEV2 checkout', { sub: 'declare', title: 'Checkout returns 500s', severity: 'sev2', service: 'checkout' }],
-    ['declare "Flash sale sev1 traffic" sev1 web', { sub: 'declare', title: 'Flash sale sev1 traffic', severity: 'sev1', service: 'web' }],
+    [
+      'declare Checkout returns 500s SEV2 checkout',
+      { sub: 'declare', title: 'Checkout returns 500s', severity: 'sev2', service: 'checkout' },
+    ],
+    [
+      'declare "Flash sale sev1 traffic" sev1 web',
+      { sub: 'declare', title: 'Flash sale sev1 traffic', severity: 'sev1', service: 'web' },
+    ],
     ['status identified flash sale traffic', { sub: 'status', status: 'identified', message: 'flash sale traffic' }],
     ['status monitoring', { sub: 'status', status: 'monitoring' }],
     ['note added 10 web servers', { sub: 'note', text: 'added 10 web servers' }],
@@ -23,7 +29,11 @@ describe('/incident grammar', () => {
   });
 
   it.each([
-    ['status sleeping', '"sleeping" is not a status', '/incident status <investigating|identified|monitoring|mitigated|resolved> [message]'],
+    [
+      'status sleeping',
+      '"sleeping" is not a status',
+      '/incident status <investigating|identified|monitoring|mitigated|resolved> [message]',
+    ],
     ['status', 'say which status', '/incident status'],
     ['note', 'the note is empty', '/incident note <text>'],
     ['lead bob', 'mention the person', '/incident lead @user'],

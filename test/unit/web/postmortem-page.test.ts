@@ -37,7 +37,9 @@ describe('postmortemHtml', () => {
       ['metrics', 'Metrics'],
     ]);
     expect(html).toContain('<dt>Duration</dt><dd>February 15, 2023, 11:30 – 14:00 UTC (2 hours 30 minutes)</dd>');
-    expect(html).toContain('<td class="time">11:38</td><td class="text">Page acknowledged by Alice</td><td class="actor">Alice</td>');
+    expect(html).toContain(
+      '<td class="time">11:38</td><td class="text">Page acknowledged by Alice</td><td class="actor">Alice</td>',
+    );
     expect(html).toContain('<td class="metric-value" data-ms="435000">7 minutes 15 seconds</td>');
     expect(count(html, /<ul class="tasks">[\s\S]*?<\/ul>/)).toBe(1);
     expect(count(html.slice(html.indexOf('<ul class="tasks">')), /<li>/)).toBeGreaterThanOrEqual(3);
@@ -72,14 +74,18 @@ describe('postmortemHtml', () => {
     expect(html).toContain('Note: &lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; &#39;single&#39;');
     expect(html).toContain('<dt>Impact</dt><dd>&lt;b&gt;bold&lt;/b&gt;</dd>');
     expect(html).toContain('<li>&lt;/li&gt;&lt;script&gt;x&lt;/script&gt;</li>');
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
   });
 });
 
 describe('postmortemChartSvg', () => {
   it('is an accessible image with markers for the page, each scale step and the resolution', () => {
     const svg = postmortemChartSvg(flashSale());
-    expect(svg).toMatch(/^<svg id="timeline-chart" [^>]*role="img" aria-label="Timeline of INC-7 from 11:30 to 14:00 UTC; [^"]+"/);
+    expect(svg).toMatch(
+      /^<svg id="timeline-chart" [^>]*role="img" aria-label="Timeline of INC-7 from 11:30 to 14:00 UTC; [^"]+"/,
+    );
     expect(svg).toContain('web 4 → 14 instances at 12:20');
     expect(count(svg, /class="marker marker-page /)).toBe(2);
     expect(count(svg, /class="marker marker-scale"/)).toBe(2);
@@ -101,8 +107,22 @@ describe('postmortemChartSvg', () => {
   });
 
   it('labels the time axis in the zone, on round local times', () => {
-    const utcTicks = [...postmortemChartSvg(flashSale()).matchAll(/class="tick-label"[^>]*>([^<]+)</g)].map((m) => m[1]);
-    expect(utcTicks).toEqual(['11:30', '11:45', '12:00', '12:15', '12:30', '12:45', '13:00', '13:15', '13:30', '13:45', '14:00']);
+    const utcTicks = [...postmortemChartSvg(flashSale()).matchAll(/class="tick-label"[^>]*>([^<]+)</g)].map(
+      (m) => m[1],
+    );
+    expect(utcTicks).toEqual([
+      '11:30',
+      '11:45',
+      '12:00',
+      '12:15',
+      '12:30',
+      '12:45',
+      '13:00',
+      '13:15',
+      '13:30',
+      '13:45',
+      '14:00',
+    ]);
     const berlin = postmortemChartSvg(flashSale('Europe/Berlin'));
     expect([...berlin.matchAll(/class="tick-label"[^>]*>([^<]+)</g)].map((m) => m[1])[0]).toBe('12:30');
     expect(berlin).toContain('>CET</text>');
@@ -112,13 +132,25 @@ describe('postmortemChartSvg', () => {
 describe('the key figures', () => {
   it('use compact units so each fits its card on one line, with the words in the title', () => {
     const html = postmortemHtml(flashSale(), { generatedAt: GENERATED_AT });
-    expect(html).toContain('<li title="2 hours 30 minutes"><span class="value">2 h 30 min</span><span class="label">Duration</span></li>');
-    expect(html).toContain('<li title="7 minutes 15 seconds"><span class="value">7 min 15 s</span><span class="label">Time to acknowledge</span></li>');
+    expect(html).toContain(
+      '<li title="2 hours 30 minutes"><span class="value">2 h 30 min</span><span class="label">Duration</span></li>',
+    );
+    expect(html).toContain(
+      '<li title="7 minutes 15 seconds"><span class="value">7 min 15 s</span><span class="label">Time to acknowledge</span></li>',
+    );
   });
 
   it('keep the two largest parts of a duration', () => {
-    expect([0, 999, 45_000, 7 * 60_000 + 15_000, 2 * 3_600_000, 2 * 3_600_000 + 30 * 60_000 + 5_000, 27 * 3_600_000 + 60_000].map(compactDuration)).toEqual([
-      '0 s', '0 s', '45 s', '7 min 15 s', '2 h', '2 h 30 min', '1 d 3 h',
-    ]);
+    expect(
+      [
+        0,
+        999,
+        45_000,
+        7 * 60_000 + 15_000,
+        2 * 3_600_000,
+        2 * 3_600_000 + 30 * 60_000 + 5_000,
+        27 * 3_600_000 + 60_000,
+      ].map(compactDuration),
+    ).toEqual(['0 s', '0 s', '45 s', '7 min 15 s', '2 h', '2 h 30 min', '1 d 3 h']);
   });
 });

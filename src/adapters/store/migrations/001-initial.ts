@@ -2,7 +2,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { columnTypes } from './column-types';
 
-// any: a migration sees the schema as it was when written, not the current `Database` type.
+// biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema as it was when written, not the current `Database` type.
 type AnyKysely = Kysely<any>;
 
 async function createIncidents(db: AnyKysely): Promise<void> {
@@ -69,7 +69,11 @@ async function createTimelineEvents(db: AnyKysely): Promise<void> {
     .addColumn('actor', 'text', (c) => c.notNull())
     .addColumn('data', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('timeline_events_incident').on('timeline_events').columns(['incident_id', 'id']).execute();
+  await db.schema
+    .createIndex('timeline_events_incident')
+    .on('timeline_events')
+    .columns(['incident_id', 'id'])
+    .execute();
 }
 
 async function createOutbox(db: AnyKysely): Promise<void> {

@@ -2,7 +2,7 @@
 // incident; never queried by their fields — webhooks find the incident from the page's dedup key).
 import type { Kysely, Migration } from 'kysely';
 
-// any: a migration sees the schema as it was when written, not the current `Database` type.
+// biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema as it was when written, not the current `Database` type.
 type AnyKysely = Kysely<any>;
 
 export const paging: Migration = {

@@ -5,7 +5,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import { dialectOf } from '../database';
 import { columnTypes } from './column-types';
 
-// any: a migration sees the schema as it was when written, not the current `Database` type.
+// biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema as it was when written, not the current `Database` type.
 type AnyKysely = Kysely<any>;
 
 async function addOutboxLanes(db: AnyKysely): Promise<void> {
@@ -13,9 +13,13 @@ async function addOutboxLanes(db: AnyKysely): Promise<void> {
   await db.schema.alterTable('outbox').addColumn('lane', 'text').execute();
   await db.schema.alterTable('outbox').addColumn('owner', 'text').execute();
   // 0: urgent (open the channel, page the on-call engineer); 1: the rest. After an outage, channels first.
-  await db.schema.alterTable('outbox').addColumn('priority', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('outbox')
+    .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
   // Jobs enqueued before this migration kept their lane in the payload.
-  const fromPayload = dialectOf(db) === 'postgres' ? sql`(payload::json ->> 'lane')` : sql`json_extract(payload, '$.lane')`;
+  const fromPayload =
+    dialectOf(db) === 'postgres' ? sql`(payload::json ->> 'lane')` : sql`json_extract(payload, '$.lane')`;
   await sql`update outbox set lane = coalesce(${fromPayload}, 'job:' || id)`.execute(db);
   await db.schema.createIndex('outbox_lane_due').on('outbox').columns(['lane', 'status', 'id']).execute();
   await db.schema

@@ -3,7 +3,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { columnTypes } from './column-types';
 
-// any: a migration sees the schema as it was when written, not the current `Database` type.
+// biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema as it was when written, not the current `Database` type.
 type AnyKysely = Kysely<any>;
 
 export const sendIntent: Migration = {

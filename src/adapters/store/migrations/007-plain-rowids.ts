@@ -6,7 +6,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { dialectOf } from '../database';
 
-// any: a migration sees the schema as it was when written, not the current `Database` type.
+// biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema as it was when written, not the current `Database` type.
 type AnyKysely = Kysely<any>;
 
 const ALERTS = `create table "alerts_plain" (
@@ -34,8 +34,12 @@ async function replace(db: AnyKysely, table: string, create: string, indexes: st
 export const plainRowids: Migration = {
   async up(db: AnyKysely) {
     if (dialectOf(db) === 'postgres') return;
-    await replace(db, 'alerts', ALERTS, ['create index "alerts_incident_status" on "alerts" ("incident_id", "status", "id")']);
-    await replace(db, 'timeline_events', TIMELINE_EVENTS, ['create index "timeline_events_incident" on "timeline_events" ("incident_id", "id")']);
+    await replace(db, 'alerts', ALERTS, [
+      'create index "alerts_incident_status" on "alerts" ("incident_id", "status", "id")',
+    ]);
+    await replace(db, 'timeline_events', TIMELINE_EVENTS, [
+      'create index "timeline_events_incident" on "timeline_events" ("incident_id", "id")',
+    ]);
   },
   // Plain rowids serve every earlier migration's queries; going back leaves them.
   async down() {},

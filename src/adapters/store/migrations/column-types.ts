@@ -2,7 +2,7 @@
 import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
 import { dialectOf } from '../database';
 
-// any: migrations describe the schema as it was then, not as the current `Database` type says.
+// biome-ignore lint/suspicious/noExplicitAny: migrations describe the schema as it was then, not as the current `Database` type says.
 type AnyKysely = Kysely<any>;
 
 export interface ColumnTypes {

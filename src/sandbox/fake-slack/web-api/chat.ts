@@ -19,7 +19,11 @@ function contentArgs(args: Args): Content {
   const rawBlocks = optionalJson(args, 'blocks', 'invalid_blocks_format');
   const blocks = rawBlocks === undefined ? undefined : checkBlocks(rawBlocks, MESSAGE_LIMITS);
   const attachments = optionalJson(args, 'attachments', 'invalid_attachments');
-  return { ...(text !== undefined ? { text } : {}), ...(blocks ? { blocks } : {}), hasAttachments: Array.isArray(attachments) && attachments.length > 0 };
+  return {
+    ...(text !== undefined ? { text } : {}),
+    ...(blocks ? { blocks } : {}),
+    hasAttachments: Array.isArray(attachments) && attachments.length > 0,
+  };
 }
 
 /** Slack's event_type: letters, digits, underscores and hyphens. */
@@ -33,12 +37,23 @@ const EVENT_TYPE = /^[A-Za-z0-9_-]+$/;
 function metadataArg(args: Args): { metadata?: MessageMetadata; warning?: string } {
   const value = optionalJson(args, 'metadata', 'invalid_metadata_format');
   if (value === undefined) return {};
-  const candidate = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as { event_type?: unknown; event_payload?: unknown };
+  const candidate = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as {
+    event_type?: unknown;
+    event_payload?: unknown;
+  };
   const payload = candidate.event_payload ?? {};
-  if (typeof candidate.event_type !== 'string' || !EVENT_TYPE.test(candidate.event_type) || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+  if (
+    typeof candidate.event_type !== 'string' ||
+    !EVENT_TYPE.test(candidate.event_type) ||
+    typeof payload !== 'object' ||
+    payload === null ||
+    Array.isArray(payload)
+  ) {
     return { warning: 'invalid_metadata_schema' };
   }
-  return { metadata: { event_type: candidate.event_type, event_payload: structuredClone(payload as Record<string, unknown>) } };
+  return {
+    metadata: { event_type: candidate.event_type, event_payload: structuredClone(payload as Record<string, unknown>) },
+  };
 }
 
 function withWarning(answer: Record<string, unknown>, warning: string | undefined): Record<string, unknown> {
@@ -77,7 +92,10 @@ export const chat: Record<string, MethodHandler> = {
       ...(threadTs ? { threadTs } : {}),
       ...(metadata ? { metadata } : {}),
     });
-    return withWarning({ channel: channel.id, ts: message.ts, message: messageJson(message, [], { includeMetadata: true }) }, warning);
+    return withWarning(
+      { channel: channel.id, ts: message.ts, message: messageJson(message, [], { includeMetadata: true }) },
+      warning,
+    );
   },
 
   'chat.update': (args, ctx) => {
@@ -90,10 +108,22 @@ export const chat: Record<string, MethodHandler> = {
     // Blocks (and metadata) left out are kept, an empty array removes the blocks — as Slack documents for chat.update.
     ctx.ws.editMessage(
       message,
-      { ...(content.text !== undefined ? { text: content.text } : {}), ...(content.blocks ? { blocks: content.blocks } : {}), ...(metadata ? { metadata } : {}) },
+      {
+        ...(content.text !== undefined ? { text: content.text } : {}),
+        ...(content.blocks ? { blocks: content.blocks } : {}),
+        ...(metadata ? { metadata } : {}),
+      },
       ctx.bot.userId,
     );
-    return withWarning({ channel: channel.id, ts: message.ts, text: message.text, message: messageJson(message, [], { includeMetadata: true }) }, warning);
+    return withWarning(
+      {
+        channel: channel.id,
+        ts: message.ts,
+        text: message.text,
+        message: messageJson(message, [], { includeMetadata: true }),
+      },
+      warning,
+    );
   },
 
   'chat.delete': (args, ctx) => {
@@ -113,7 +143,12 @@ export const chat: Record<string, MethodHandler> = {
     if (!channel.members.includes(user)) fail('user_not_in_channel');
     const content = contentArgs(args);
     requireSomething(content);
-    ctx.ws.recordEphemeral({ channel: channel.id, user, text: content.text ?? '', ...(content.blocks ? { blocks: content.blocks } : {}) });
+    ctx.ws.recordEphemeral({
+      channel: channel.id,
+      user,
+      text: content.text ?? '',
+      ...(content.blocks ? { blocks: content.blocks } : {}),
+    });
     return { message_ts: ctx.ws.nextTs() };
   },
 
@@ -146,7 +181,13 @@ export const chat: Record<string, MethodHandler> = {
     const channel = channelArg(ctx, args);
     const pinned = ctx.ws.messages(channel.id).filter((m) => m.pin);
     const items = pinned
-      .map((m) => ({ type: 'message', created: m.pin?.at ?? 0, created_by: m.pin?.by ?? '', channel: channel.id, message: { ...messageJson(m), permalink: permalink(channel.id, m.ts) } }))
+      .map((m) => ({
+        type: 'message',
+        created: m.pin?.at ?? 0,
+        created_by: m.pin?.by ?? '',
+        channel: channel.id,
+        message: { ...messageJson(m), permalink: permalink(channel.id, m.ts) },
+      }))
       .reverse();
     return { items };
   },

@@ -2,7 +2,14 @@
 import { fail, optionalBoolean, optionalString, requiredString, type Args } from '../args';
 import { channelJson, messageJson } from '../shapes';
 import { tsToMicros, type Channel, type Message } from '../workspace';
-import { channelArg, paginate, requireBotMember, requireNotArchived, type MethodContext, type MethodHandler } from './common';
+import {
+  channelArg,
+  paginate,
+  requireBotMember,
+  requireNotArchived,
+  type MethodContext,
+  type MethodHandler,
+} from './common';
 
 const MAX_NAME_LENGTH = 80;
 
@@ -18,8 +25,14 @@ function checkChannelName(ctx: MethodContext, name: string | undefined): string 
 
 function typesArg(args: Args): Set<string> {
   const raw = optionalString(args, 'types') ?? 'public_channel';
-  const types = new Set(raw.split(',').map((t) => t.trim()).filter(Boolean));
-  for (const type of types) if (!['public_channel', 'private_channel', 'mpim', 'im'].includes(type)) fail('invalid_types');
+  const types = new Set(
+    raw
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  );
+  for (const type of types)
+    if (!['public_channel', 'private_channel', 'mpim', 'im'].includes(type)) fail('invalid_types');
   return types;
 }
 
@@ -55,13 +68,19 @@ export const conversations: Record<string, MethodHandler> = {
     const types = typesArg(args);
     const excludeArchived = optionalBoolean(args, 'exclude_archived');
     // A bot sees every public channel, and only the private ones it is in.
-    const visible = ctx.ws.listChannels().filter(
-      (c) =>
-        (c.isPrivate ? types.has('private_channel') && c.members.includes(ctx.bot.userId) : types.has('public_channel')) &&
-        !(excludeArchived && c.isArchived),
-    );
+    const visible = ctx.ws
+      .listChannels()
+      .filter(
+        (c) =>
+          (c.isPrivate
+            ? types.has('private_channel') && c.members.includes(ctx.bot.userId)
+            : types.has('public_channel')) && !(excludeArchived && c.isArchived),
+      );
     const page = paginate(visible, args, { limit: 100, max: 1000 });
-    return { channels: page.items.map((c) => channelJson(c, ctx.bot.userId)), response_metadata: { next_cursor: page.nextCursor } };
+    return {
+      channels: page.items.map((c) => channelJson(c, ctx.bot.userId)),
+      response_metadata: { next_cursor: page.nextCursor },
+    };
   },
 
   'conversations.join': (args, ctx) => {
@@ -76,7 +95,10 @@ export const conversations: Record<string, MethodHandler> = {
 
   'conversations.invite': (args, ctx) => {
     const channel = channelArg(ctx, args);
-    const users = requiredString(args, 'users').split(',').map((u) => u.trim()).filter(Boolean);
+    const users = requiredString(args, 'users')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     if (users.length === 0) fail('no_user');
     requireNotArchived(channel);
     requireBotMember(ctx, channel);
@@ -107,7 +129,10 @@ export const conversations: Record<string, MethodHandler> = {
     const channel = channelArg(ctx, args);
     requireBotMember(ctx, channel);
     const window = inWindow(args);
-    const topLevel = ctx.ws.messages(channel.id).filter((m) => !m.threadTs && window(m)).reverse();
+    const topLevel = ctx.ws
+      .messages(channel.id)
+      .filter((m) => !m.threadTs && window(m))
+      .reverse();
     const page = paginate(topLevel, args, { limit: 100, max: 999 });
     const includeMetadata = optionalBoolean(args, 'include_all_metadata');
     return {

@@ -20,10 +20,12 @@ function lengthArg(args: Args): number {
 /** `files`: a JSON array of `{ id, title? }` (JSON-stringified inside a form post). */
 function filesArg(args: Args): Array<{ id: string; title?: string }> {
   const value = optionalJson(args, 'files', 'invalid_arguments') ?? invalidArguments('missing required field: files');
-  if (!Array.isArray(value) || value.length === 0) return invalidArguments('must provide at least 1 item [json-pointer:/files]');
+  if (!Array.isArray(value) || value.length === 0)
+    return invalidArguments('must provide at least 1 item [json-pointer:/files]');
   return value.map((item: unknown, i) => {
     const entry = (typeof item === 'object' && item !== null ? item : {}) as { id?: unknown; title?: unknown };
-    if (typeof entry.id !== 'string' || entry.id === '') return invalidArguments(`missing required field: id [json-pointer:/files/${i}]`);
+    if (typeof entry.id !== 'string' || entry.id === '')
+      return invalidArguments(`missing required field: id [json-pointer:/files/${i}]`);
     return { id: entry.id, ...(typeof entry.title === 'string' && entry.title !== '' ? { title: entry.title } : {}) };
   });
 }
@@ -98,7 +100,12 @@ async function uploadedBytes(contentType: string | undefined, raw: Buffer): Prom
 }
 
 /** POST to an upload URL: keeps the bytes for files.completeUploadExternal. The URL itself is the credential. */
-export async function receiveUpload(ws: Workspace, fileId: string, contentType: string | undefined, raw: Buffer): Promise<UploadAnswer> {
+export async function receiveUpload(
+  ws: Workspace,
+  fileId: string,
+  contentType: string | undefined,
+  raw: Buffer,
+): Promise<UploadAnswer> {
   const file = ws.file(fileId);
   if (!file || file.completed) return { status: 404, text: 'Not Found' };
   const bytes = await uploadedBytes(contentType, raw);

@@ -8,4 +8,6 @@ import { views } from './views';
 
 export type { MethodContext, MethodHandler } from './common';
 
-export const METHODS: ReadonlyMap<string, MethodHandler> = new Map(Object.entries({ ...people, ...conversations, ...chat, ...files, ...views }));
+export const METHODS: ReadonlyMap<string, MethodHandler> = new Map(
+  Object.entries({ ...people, ...conversations, ...chat, ...files, ...views }),
+);

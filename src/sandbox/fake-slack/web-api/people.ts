@@ -22,7 +22,11 @@ export const people: Record<string, MethodHandler> = {
 
   'users.list': (args, ctx) => {
     const page = paginate(ctx.ws.listUsers(), args, { limit: 100, max: 1000 });
-    return { members: page.items.map(userJson), cache_ts: ctx.ws.nowSeconds(), response_metadata: { next_cursor: page.nextCursor } };
+    return {
+      members: page.items.map(userJson),
+      cache_ts: ctx.ws.nowSeconds(),
+      response_metadata: { next_cursor: page.nextCursor },
+    };
   },
 
   'users.lookupByEmail': (args, ctx) => {

@@ -16,11 +16,19 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     const id = incidentIdValue.safeParse(action.type === 'button' ? action.value : undefined);
     const incident = id.success ? await deps.store.incidents.findById(id.data) : null;
     if (!incident) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: This button does not name an incident.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: ':warning: This button does not name an incident.',
+      });
       return;
     }
     if (incident.status === 'resolved') {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: ':information_source: The incident is already resolved.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: ':information_source: The incident is already resolved.',
+      });
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: resolveModal(incident) });
@@ -30,10 +38,18 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     await ack();
     const id = incidentIdValue.safeParse(action.type === 'button' ? action.value : undefined);
     if (!id.success) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: This button does not name an incident.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: ':warning: This button does not name an incident.',
+      });
       return;
     }
     await requestPostmortem(deps.flows, id.data, userActor(body.user.id, body.user.name));
-    await respond({ response_type: 'ephemeral', replace_original: false, text: ':memo: Drafting the postmortem from the timeline; it will be posted here.' });
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: ':memo: Drafting the postmortem from the timeline; it will be posted here.',
+    });
   });
 }

@@ -13,25 +13,48 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
   on.action(ACTIONS.incidentAck, async ({ ack, body, action, respond }) => {
     await ack();
     const id = incidentIdValue.safeParse(action.type === 'button' ? action.value : undefined);
-    if (!id.success) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: This button does not name an incident.' }));
-    const result = await acknowledgePage(deps.flows, id.data, { kind: 'user', id: body.user.id, ...(body.user.name ? { name: body.user.name } : {}) });
+    if (!id.success)
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: ':warning: This button does not name an incident.',
+      }));
+    const result = await acknowledgePage(deps.flows, id.data, {
+      kind: 'user',
+      id: body.user.id,
+      ...(body.user.name ? { name: body.user.name } : {}),
+    });
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
-      text: result.ok ? ':white_check_mark: You acknowledged the page; PagerDuty stops paging.' : `:information_source: ${result.reason}`,
+      text: result.ok
+        ? ':white_check_mark: You acknowledged the page; PagerDuty stops paging.'
+        : `:information_source: ${result.reason}`,
     });
   });
 
   on.action(ACTIONS.pageOncall, async ({ ack, body, action, respond }) => {
     await ack();
-    if (!deps.paging.pagingEnabled) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: `:information_source: ${PAGING_OFF}` }));
+    if (!deps.paging.pagingEnabled)
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: `:information_source: ${PAGING_OFF}`,
+      }));
     const id = incidentIdValue.safeParse(action.type === 'button' ? action.value : undefined);
-    if (!id.success) return void (await respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: This button does not name an incident.' }));
+    if (!id.success)
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: ':warning: This button does not name an incident.',
+      }));
     const result = await pageByHand(deps.flows, id.data, userActor(body.user.id, body.user.name));
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
-      text: result.ok ? `:pager: Paging on-call for INC-${result.incident.id} through PagerDuty.` : `:information_source: ${result.reason}`,
+      text: result.ok
+        ? `:pager: Paging on-call for INC-${result.incident.id} through PagerDuty.`
+        : `:information_source: ${result.reason}`,
     });
   });
 }

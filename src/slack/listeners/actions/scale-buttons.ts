@@ -6,44 +6,62 @@ import { ACTIONS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
 import { scaleModal, scaleResultText } from '../../views/scale-views';
 
-const scaleOutValue = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'not JSON' });
-    return z.NEVER;
-  }
-}).pipe(z.object({ target: z.string().min(1), count: z.int().min(1) }));
+const scaleOutValue = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.object({ target: z.string().min(1), count: z.int().min(1) }));
 
 export function register(on: ListenerRegistrar, deps: SlackDeps): void {
-  on.action(ACTIONS.scaleOut, async ({ ack, body, action, respond }) => {
-    await ack();
-    const value = scaleOutValue.safeParse(action.type === 'button' ? action.value : undefined);
-    if (!value.success || !deps.scaling) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: ':warning: This button does not name a scale target.' });
-      return;
-    }
-    const channelId = body.channel?.id ?? body.container?.channel_id;
-    const incident = channelId ? await deps.store.incidents.findByChannel(channelId) : null;
-    const result = await requestScale(deps.scaling, {
-      targetName: value.data.target,
-      amount: `+${value.data.count}`,
-      actor: { kind: 'user', id: body.user.id, ...(body.user.name ? { name: body.user.name } : {}) },
-      incidentId: incident?.id ?? null,
-      // The click's own timestamp: a Slack retry of this click carries the same one.
-      clickId: action.action_ts,
-    });
-    await respond({ response_type: 'ephemeral', replace_original: false, text: scaleResultText(result) });
-  }, { prefix: true });
+  on.action(
+    ACTIONS.scaleOut,
+    async ({ ack, body, action, respond }) => {
+      await ack();
+      const value = scaleOutValue.safeParse(action.type === 'button' ? action.value : undefined);
+      if (!value.success || !deps.scaling) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: ':warning: This button does not name a scale target.',
+        });
+        return;
+      }
+      const channelId = body.channel?.id ?? body.container?.channel_id;
+      const incident = channelId ? await deps.store.incidents.findByChannel(channelId) : null;
+      const result = await requestScale(deps.scaling, {
+        targetName: value.data.target,
+        amount: `+${value.data.count}`,
+        actor: { kind: 'user', id: body.user.id, ...(body.user.name ? { name: body.user.name } : {}) },
+        incidentId: incident?.id ?? null,
+        // The click's own timestamp: a Slack retry of this click carries the same one.
+        clickId: action.action_ts,
+      });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: scaleResultText(result) });
+    },
+    { prefix: true },
+  );
 
   on.action(ACTIONS.scaleCustom, async ({ ack, body, client, respond }) => {
     await ack();
     if (!deps.scaling || deps.scaling.targets.length === 0) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: ':information_source: No scale targets are configured.' });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: ':information_source: No scale targets are configured.',
+      });
       return;
     }
     const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
     const incident = channelId ? await deps.store.incidents.findByChannel(channelId) : null;
-    await client.views.open({ trigger_id: body.trigger_id, view: scaleModal({ targets: [...deps.scaling.targets], incidentId: incident?.id ?? null, channelId }) });
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: scaleModal({ targets: [...deps.scaling.targets], incidentId: incident?.id ?? null, channelId }),
+    });
   });
 }

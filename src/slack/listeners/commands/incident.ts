@@ -13,23 +13,45 @@ import type { SlackDeps } from '../../deps';
 import { escapeMrkdwn } from '../../views/format';
 import { COMMANDS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
-import { doneReply, errorReply, helpReply, listReply, notInIncidentChannelReply, timelineReply, type CommandReply } from '../../views/command-replies';
+import {
+  doneReply,
+  errorReply,
+  helpReply,
+  listReply,
+  notInIncidentChannelReply,
+  timelineReply,
+  type CommandReply,
+} from '../../views/command-replies';
 import { declareModal } from '../../views/declare-modal';
 import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './parse-incident-command';
 
-type InChannelCommand = Extract<IncidentCommand, { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'postmortem' | 'timeline' }>;
+type InChannelCommand = Extract<
+  IncidentCommand,
+  { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'postmortem' | 'timeline' }
+>;
 
 export const PAGING_OFF = 'Paging is not configured here: the platform team sets PAGERDUTY_ROUTING_KEY to turn it on.';
 
-function outcome(result: UpdateResult, done: (incident: Incident) => string, sub: keyof typeof INCIDENT_USAGE): CommandReply {
+function outcome(
+  result: UpdateResult,
+  done: (incident: Incident) => string,
+  sub: keyof typeof INCIDENT_USAGE,
+): CommandReply {
   return result.ok ? doneReply(done(result.incident)) : errorReply(result.reason, INCIDENT_USAGE[sub].form);
 }
 
-async function inIncident(deps: SlackDeps, incident: Incident, command: InChannelCommand, actor: Actor): Promise<CommandReply> {
+async function inIncident(
+  deps: SlackDeps,
+  incident: Incident,
+  command: InChannelCommand,
+  actor: Actor,
+): Promise<CommandReply> {
   const id = incident.id;
   switch (command.sub) {
     case 'status': {
-      const result = await updateIncident(deps.flows, id, (i, now) => changeStatus(i, command.status, actor, now, command.message));
+      const result = await updateIncident(deps.flows, id, (i, now) =>
+        changeStatus(i, command.status, actor, now, command.message),
+      );
       return outcome(result, (i) => `Status is now *${i.status}*.`, 'status');
     }
     case 'note': {
@@ -47,7 +69,12 @@ async function inIncident(deps: SlackDeps, incident: Incident, command: InChanne
     case 'page': {
       if (!deps.paging.pagingEnabled) return errorReply(PAGING_OFF, INCIDENT_USAGE.page.form);
       const result = await pageByHand(deps.flows, id, actor, command.message);
-      return outcome(result, (i) => `Paging on-call for *INC-${i.id}* through PagerDuty${command.message ? ` with "${command.message}"` : ''}.`, 'page');
+      return outcome(
+        result,
+        (i) =>
+          `Paging on-call for *INC-${i.id}* through PagerDuty${command.message ? ` with "${command.message}"` : ''}.`,
+        'page',
+      );
     }
     case 'postmortem':
       await requestPostmortem(deps.flows, id, actor);
@@ -61,26 +88,45 @@ async function inIncident(deps: SlackDeps, incident: Incident, command: InChanne
  * What a command that reads or writes the store answers. Run after the acknowledgement: the answer goes
  * through the response URL. Null when it answered by opening a form instead.
  */
-async function answer(deps: SlackDeps, request: Exclude<IncidentCommand, { sub: 'help' | 'declare-form' }>, command: SlashCommand, client: WebClient): Promise<CommandReply | null> {
+async function answer(
+  deps: SlackDeps,
+  request: Exclude<IncidentCommand, { sub: 'help' | 'declare-form' }>,
+  command: SlashCommand,
+  client: WebClient,
+): Promise<CommandReply | null> {
   const actor = userActor(command.user_id, command.user_name);
   switch (request.sub) {
     case 'list':
       return listReply(await deps.store.incidents.listOpen(), deps.flows.clock.now());
     case 'declare': {
-      const incident = await declare(deps.flows, { title: request.title, severity: request.severity ?? deps.defaultSeverity, service: request.service ?? deps.defaultService }, actor);
-      return { response_type: 'in_channel', text: `:rotating_light: <@${command.user_id}> declared *INC-${incident.id}* (${incident.severity}): ${escapeMrkdwn(incident.title)}. Its channel is being created; you will be invited.` };
+      const incident = await declare(
+        deps.flows,
+        {
+          title: request.title,
+          severity: request.severity ?? deps.defaultSeverity,
+          service: request.service ?? deps.defaultService,
+        },
+        actor,
+      );
+      return {
+        response_type: 'in_channel',
+        text: `:rotating_light: <@${command.user_id}> declared *INC-${incident.id}* (${incident.severity}): ${escapeMrkdwn(incident.title)}. Its channel is being created; you will be invited.`,
+      };
     }
     default: {
       const incident = await deps.store.incidents.findByChannel(command.channel_id);
       if (!incident) return notInIncidentChannelReply(request.sub);
       if (request.sub !== 'resolve') return inIncident(deps, incident, request, actor);
       if (request.summary === undefined) {
-        if (incident.status === 'resolved') return errorReply('The incident is already resolved.', INCIDENT_USAGE.resolve.form);
+        if (incident.status === 'resolved')
+          return errorReply('The incident is already resolved.', INCIDENT_USAGE.resolve.form);
         await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(incident) });
         return null;
       }
       const summary = request.summary;
-      const result = await updateIncident(deps.flows, incident.id, (i, now) => resolveIncident(i, { summary }, actor, now));
+      const result = await updateIncident(deps.flows, incident.id, (i, now) =>
+        resolveIncident(i, { summary }, actor, now),
+      );
       return outcome(result, (i) => `Resolved *INC-${i.id}*. The postmortem draft follows here.`, 'resolve');
     }
   }
@@ -96,7 +142,10 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     // busy. The answer follows through the response URL a moment later.
     await ack();
     if (request.sub === 'declare-form') {
-      await client.views.open({ trigger_id: command.trigger_id, view: declareModal({ defaultSeverity: deps.defaultSeverity, channelId: command.channel_id }) });
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: declareModal({ defaultSeverity: deps.defaultSeverity, channelId: command.channel_id }),
+      });
       return;
     }
     const reply = await answer(deps, request, command, client);

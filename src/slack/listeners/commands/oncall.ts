@@ -10,7 +10,10 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
   on.command(COMMANDS.oncall, async ({ ack, respond }) => {
     const { onCall, escalationPolicyIds } = deps.paging;
     if (!onCall || escalationPolicyIds.length === 0) {
-      return ack({ response_type: 'ephemeral', text: ':information_source: No on-call schedule is configured: the platform team sets PAGERDUTY_API_TOKEN and PAGERDUTY_ESCALATION_POLICY_ID.' });
+      return ack({
+        response_type: 'ephemeral',
+        text: ':information_source: No on-call schedule is configured: the platform team sets PAGERDUTY_API_TOKEN and PAGERDUTY_ESCALATION_POLICY_ID.',
+      });
     }
     await ack();
     const answers = await whoIsOnCallNow({ onCall, chat: deps.chat, escalationPolicyIds });

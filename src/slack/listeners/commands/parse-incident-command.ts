@@ -5,13 +5,19 @@ import type { Severity } from '../../../domain/severity';
 import { INCIDENT_SUBCOMMANDS, type IncidentSubcommand } from '../../ids';
 
 export const INCIDENT_USAGE: Record<IncidentSubcommand, { form: string; what: string }> = {
-  declare: { form: '/incident declare <title> [sev1-4] [service]', what: 'open an incident and its channel (no arguments: a form)' },
+  declare: {
+    form: '/incident declare <title> [sev1-4] [service]',
+    what: 'open an incident and its channel (no arguments: a form)',
+  },
   status: { form: `/incident status <${SETTABLE_STATUSES.join('|')}> [message]`, what: 'set the status' },
   note: { form: '/incident note <text>', what: 'add a note to the timeline' },
   lead: { form: '/incident lead @user', what: 'name the incident lead' },
   sev: { form: '/incident sev <1-4>', what: 'change the severity' },
   page: { form: '/incident page [message]', what: 'page the on-call engineer through PagerDuty (again)' },
-  resolve: { form: '/incident resolve [summary]', what: 'resolve the incident (no summary: a form for impact, root cause, tasks)' },
+  resolve: {
+    form: '/incident resolve [summary]',
+    what: 'resolve the incident (no summary: a form for impact, root cause, tasks)',
+  },
   postmortem: { form: '/incident postmortem', what: 'draft the postmortem from the timeline, again at any time' },
   timeline: { form: '/incident timeline', what: 'show the whole timeline (only to you)' },
   list: { form: '/incident list', what: 'list open incidents' },
@@ -50,7 +56,9 @@ const severityWord = z
   .pipe(z.enum(['1', '2', '3', '4'], { error: 'the severity is a number from 1 (worst) to 4' }))
   .transform((n) => `sev${n}` as Severity);
 
-const serviceName = z.string().regex(/^[\w.-]{1,64}$/, 'a service name is one word of letters, digits, ".", "_" or "-"');
+const serviceName = z
+  .string()
+  .regex(/^[\w.-]{1,64}$/, 'a service name is one word of letters, digits, ".", "_" or "-"');
 
 /** Slack escapes a mentioned user as <@U123> or <@U123|name> when the command has escaping on. */
 const mention = z
@@ -73,7 +81,8 @@ function parseDeclare(args: string[]): ParseResult {
   const rest = sevAt >= 0 ? args.slice(sevAt + 1) : [];
   const title = titleWords.join(' ').trim();
   if (!title) return fail('declare', 'the incident needs a title');
-  if (title.length > MAX_TITLE) return fail('declare', `the title is ${title.length} characters; keep it under ${MAX_TITLE}`);
+  if (title.length > MAX_TITLE)
+    return fail('declare', `the title is ${title.length} characters; keep it under ${MAX_TITLE}`);
   if (rest.length > 1) return fail('declare', 'after the severity, only a service name may follow');
   const command: IncidentCommand = { sub: 'declare', title };
   if (sevAt >= 0) command.severity = severityWord.parse(args[sevAt]);
@@ -95,13 +104,18 @@ export function parseIncidentCommand(text: string): ParseResult {
       return parseDeclare(args);
     case 'status': {
       const status = z.enum(SETTABLE_STATUSES).safeParse(args[0]?.toLowerCase());
-      if (!status.success) return fail('status', args[0] ? `"${args[0]}" is not a status; use one of ${SETTABLE_STATUSES.join(', ')}` : 'say which status');
+      if (!status.success)
+        return fail(
+          'status',
+          args[0] ? `"${args[0]}" is not a status; use one of ${SETTABLE_STATUSES.join(', ')}` : 'say which status',
+        );
       const message = restText.slice((args[0] ?? '').length).trim();
       return { ok: true, command: { sub: 'status', status: status.data, ...(message ? { message } : {}) } };
     }
     case 'note': {
       if (!restText) return fail('note', 'the note is empty');
-      if (restText.length > MAX_NOTE) return fail('note', `the note is ${restText.length} characters; keep it under ${MAX_NOTE}`);
+      if (restText.length > MAX_NOTE)
+        return fail('note', `the note is ${restText.length} characters; keep it under ${MAX_NOTE}`);
       return { ok: true, command: { sub: 'note', text: restText } };
     }
     case 'lead': {
@@ -117,11 +131,13 @@ export function parseIncidentCommand(text: string): ParseResult {
       return { ok: true, command: { sub: 'sev', severity: severity.data } };
     }
     case 'page': {
-      if (restText.length > MAX_PAGE_MESSAGE) return fail('page', `the message is ${restText.length} characters; keep it under ${MAX_PAGE_MESSAGE}`);
+      if (restText.length > MAX_PAGE_MESSAGE)
+        return fail('page', `the message is ${restText.length} characters; keep it under ${MAX_PAGE_MESSAGE}`);
       return { ok: true, command: { sub: 'page', ...(restText ? { message: restText } : {}) } };
     }
     case 'resolve': {
-      if (restText.length > MAX_NOTE) return fail('resolve', `the summary is ${restText.length} characters; keep it under ${MAX_NOTE}`);
+      if (restText.length > MAX_NOTE)
+        return fail('resolve', `the summary is ${restText.length} characters; keep it under ${MAX_NOTE}`);
       return { ok: true, command: { sub: 'resolve', ...(restText ? { summary: restText } : {}) } };
     }
     case 'postmortem':
@@ -131,7 +147,10 @@ export function parseIncidentCommand(text: string): ParseResult {
       if (args.length > 0) return fail(sub, `${sub} takes no arguments`);
       return { ok: true, command: { sub } };
     default:
-      return { ok: false, error: `"${first}" is not an /incident command`, usage: INCIDENT_SUBCOMMANDS.map((s) => INCIDENT_USAGE[s].form).join('\n') };
+      return {
+        ok: false,
+        error: `"${first}" is not an /incident command`,
+        usage: INCIDENT_SUBCOMMANDS.map((s) => INCIDENT_USAGE[s].form).join('\n'),
+      };
   }
 }
-

@@ -18,7 +18,8 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     if (first === '') return ack(errorReply('say which target and how many instances', SCALE_USAGE_TEXT));
     if (sub === 'status') {
       const targets = second ? scaling.targets.filter((t) => t.name === second) : scaling.targets;
-      if (targets.length === 0) return ack(errorReply(`"${second}" is not a scale target; \`/scale targets\` lists them`, SCALE_USAGE_TEXT));
+      if (targets.length === 0)
+        return ack(errorReply(`"${second}" is not a scale target; \`/scale targets\` lists them`, SCALE_USAGE_TEXT));
       // AWS may take longer than Slack's three seconds: answer through the response URL.
       await ack();
       const rows = await Promise.all(
@@ -28,7 +29,13 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
             const capacity = await scaling.cloud.capacity(target);
             return { target, running: capacity.running, pending: capacity.pending, error: null, latest };
           } catch (error) {
-            return { target, running: null, pending: 0, error: `could not read capacity from AWS (${(error as Error).message})`, latest };
+            return {
+              target,
+              running: null,
+              pending: 0,
+              error: `could not read capacity from AWS (${(error as Error).message})`,
+              latest,
+            };
           }
         }),
       );
@@ -38,7 +45,8 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     // Every subcommand is answered above: a new one in SCALE_SUBCOMMANDS fails to compile here until it is.
     const namesATarget: null = sub;
     void namesATarget;
-    if (!second) return ack(errorReply(`say how many instances: +N to add, -N to remove, or N for a total`, SCALE_USAGE_TEXT));
+    if (!second)
+      return ack(errorReply(`say how many instances: +N to add, -N to remove, or N for a total`, SCALE_USAGE_TEXT));
     await ack();
     const incident = await deps.store.incidents.findByChannel(command.channel_id);
     const result = await requestScale(scaling, {
@@ -51,6 +59,10 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       ...(rest.length > 0 ? { reason: rest.join(' ') } : {}),
     });
     const text = scaleResultText(result);
-    await respond(!result.ok && 'problem' in result ? errorReply(result.problem, SCALE_USAGE_TEXT) : { response_type: 'ephemeral', text });
+    await respond(
+      !result.ok && 'problem' in result
+        ? errorReply(result.problem, SCALE_USAGE_TEXT)
+        : { response_type: 'ephemeral', text },
+    );
   });
 }

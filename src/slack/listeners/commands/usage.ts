@@ -9,19 +9,28 @@ export interface CommandForm {
 
 /** `change` is `/scale <target> …`: the form with no subcommand word. */
 export const SCALE_USAGE: Record<'change' | ScaleSubcommand, CommandForm> = {
-  change: { form: '/scale <target> <+N|-N|N> [reason]', what: "add or remove capacity, within the target's guardrails" },
+  change: {
+    form: '/scale <target> <+N|-N|N> [reason]',
+    what: "add or remove capacity, within the target's guardrails",
+  },
   status: { form: '/scale status [target]', what: 'capacity now, per target' },
   targets: { form: '/scale targets', what: 'the scale targets and their guardrails' },
   help: { form: '/scale help', what: 'these forms' },
 };
 
 /** Every form of `/scale`, in the order help lists them. */
-export const SCALE_FORMS: readonly CommandForm[] = [SCALE_USAGE.change, ...SCALE_SUBCOMMANDS.map((s) => SCALE_USAGE[s])];
+export const SCALE_FORMS: readonly CommandForm[] = [
+  SCALE_USAGE.change,
+  ...SCALE_SUBCOMMANDS.map((s) => SCALE_USAGE[s]),
+];
 
 /** The usage shown under a wrong `/scale`. */
 export const SCALE_USAGE_TEXT = SCALE_FORMS.map((f) => f.form).join('\n');
 
-export const ONCALL_USAGE: CommandForm = { form: '/oncall', what: 'who is on call now, per escalation policy (PagerDuty)' };
+export const ONCALL_USAGE: CommandForm = {
+  form: '/oncall',
+  what: 'who is on call now, per escalation policy (PagerDuty)',
+};
 
 /** The subcommand a first word names, or null when it names a scale target. */
 export function scaleSubcommand(word: string): ScaleSubcommand | null {

@@ -19,7 +19,12 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     await pinMessageToTimeline(
       deps.flows,
       incident,
-      { channelId: channel, ts, ...(message?.text ? { text: message.text } : {}), ...(message?.userId ? { author: message.userId } : {}) },
+      {
+        channelId: channel,
+        ts,
+        ...(message?.text ? { text: message.text } : {}),
+        ...(message?.userId ? { author: message.userId } : {}),
+      },
       userActor(event.user),
     );
   });

@@ -10,7 +10,11 @@ import type { ListenerRegistrar } from '../../registrar';
 const submission = z.object({
   title: z.string().trim().min(1, 'Say what is happening').max(150, 'Keep the title under 150 characters'),
   severity: z.enum(SEVERITIES, { error: 'Choose a severity' }),
-  service: z.string().trim().regex(/^[\w.-]{0,64}$/, 'One word of letters, digits, ".", "_" or "-"').optional(),
+  service: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]{0,64}$/, 'One word of letters, digits, ".", "_" or "-"')
+    .optional(),
 });
 
 const BLOCK_OF: Record<string, string> = {
@@ -29,12 +33,17 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     });
     if (!parsed.success) {
       const errors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) errors[BLOCK_OF[String(issue.path[0])] ?? DECLARE_FIELDS.title.block] ??= issue.message;
+      for (const issue of parsed.error.issues)
+        errors[BLOCK_OF[String(issue.path[0])] ?? DECLARE_FIELDS.title.block] ??= issue.message;
       await ack({ response_action: 'errors', errors });
       return;
     }
     await ack();
     const { title, severity, service } = parsed.data;
-    await declare(deps.flows, { title, severity, service: service || deps.defaultService }, userActor(body.user.id, body.user.name));
+    await declare(
+      deps.flows,
+      { title, severity, service: service || deps.defaultService },
+      userActor(body.user.id, body.user.name),
+    );
   });
 }

@@ -17,9 +17,19 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     const amount = (values[SCALE_FIELDS.amount.block]?.[SCALE_FIELDS.amount.action]?.value ?? '').trim();
     const reason = (values[SCALE_FIELDS.reason.block]?.[SCALE_FIELDS.reason.action]?.value ?? '').trim();
     const parsedAmount = parseScaleAmount(amount);
-    if (!parsedAmount.ok) return ack({ response_action: 'errors', errors: { [SCALE_FIELDS.amount.block]: parsedAmount.error } });
-    if (!deps.scaling?.targets.some((t) => t.name === target)) return ack({ response_action: 'errors', errors: { [SCALE_FIELDS.target.block]: 'Choose a scale target' } });
-    const meta = metadata.safeParse((() => { try { return JSON.parse(view.private_metadata || '{}') as unknown; } catch { return {}; } })());
+    if (!parsedAmount.ok)
+      return ack({ response_action: 'errors', errors: { [SCALE_FIELDS.amount.block]: parsedAmount.error } });
+    if (!deps.scaling?.targets.some((t) => t.name === target))
+      return ack({ response_action: 'errors', errors: { [SCALE_FIELDS.target.block]: 'Choose a scale target' } });
+    const meta = metadata.safeParse(
+      (() => {
+        try {
+          return JSON.parse(view.private_metadata || '{}') as unknown;
+        } catch {
+          return {};
+        }
+      })(),
+    );
     // Asking AWS may take longer than Slack's three seconds: close the form now, answer in the channel.
     await ack();
     const result = await requestScale(deps.scaling, {
@@ -32,7 +42,9 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       ...(reason ? { reason } : {}),
     });
     if (meta.success && meta.data.channelId) {
-      await client.chat.postEphemeral({ channel: meta.data.channelId, user: body.user.id, text: scaleResultText(result) }).catch(() => undefined);
+      await client.chat
+        .postEphemeral({ channel: meta.data.channelId, user: body.user.id, text: scaleResultText(result) })
+        .catch(() => undefined);
     }
   });
 }
