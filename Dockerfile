@@ -16,9 +16,11 @@ FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/bundle.mjs ./scripts/
 COPY src ./src
-# Compile, then drop the dev dependencies (TypeScript, jest…): what is left is what production runs.
+# Bundle (dist/main.js, and dist/sandbox.js which production never opens), then drop the dev dependencies
+# (esbuild, TypeScript, jest…): what is left is what production runs.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim

@@ -1,6 +1,6 @@
-// Compiles Firebreak and the floors with tsc, once per bench run, so both run as production runs
-// Firebreak: node on JavaScript, no TypeScript loader in the process (it would cost start time and memory
-// that production never pays). Inside node_modules/.cache, like test/chaos/compile-once.js, so the compiled
+// Builds Firebreak as `npm run build` does for production (scripts/bundle.mjs) and compiles the floors with
+// tsc, once per bench run, so both run as production runs Firebreak: node on JavaScript, no TypeScript loader
+// in the process (it would cost start time and memory that production never pays). Inside node_modules/.cache, like test/chaos/compile-once.js, so the compiled
 // files find the project's dependencies and nothing lands in the work tree.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -21,11 +21,13 @@ function tsc(project: string, outDir: string, extra: string[] = []): void {
   );
 }
 
-export function build(): Built {
+export async function build(): Promise<Built> {
   const firebreakOut = join(CACHE, 'firebreak-bench');
   const floorsOut = join(CACHE, 'firebreak-bench-floors');
-  // The build is incremental; its record of what was emitted must be this output's, not dist/'s.
-  tsc(join(ROOT, 'tsconfig.build.json'), firebreakOut, ['--tsBuildInfoFile', join(firebreakOut, '.tsbuildinfo')]);
+  // Firebreak exactly as `npm run build` makes it for production; the floors stay plain tsc output, as a
+  // service that does not bundle would run.
+  const { bundle } = await import('../scripts/bundle.mjs');
+  const { main } = await bundle(firebreakOut);
   tsc(join(ROOT, 'bench/floors/tsconfig.json'), floorsOut);
-  return { firebreakMain: join(firebreakOut, 'main.js'), floor: (name) => join(floorsOut, `${name}.js`) };
+  return { firebreakMain: main, floor: (name) => join(floorsOut, `${name}.js`) };
 }

@@ -43,9 +43,9 @@ async function main(): Promise<void> {
   const phases = chosenPhases();
   const machine = machineLine();
   console.log(
-    `Firebreak bench — ${machine}${sizes.quick ? ' — BENCH_QUICK' : ''}\nCompiling Firebreak and the floors with tsc…`,
+    `Firebreak bench — ${machine}${sizes.quick ? ' — BENCH_QUICK' : ''}\nBuilding Firebreak (npm run build) and the floors…`,
   );
-  const ctx: PhaseContext = { built: build(), report: new Report(), checks: new Checks() };
+  const ctx: PhaseContext = { built: await build(), report: new Report(), checks: new Checks() };
   try {
     for (const phase of phases) await phase(ctx);
   } finally {

@@ -1,0 +1,2 @@
+// Types for scripts/bundle.mjs, imported by the bench and the chaos proofs' setup.
+export declare function bundle(outDir?: string): Promise<{ main: string; sandbox: string }>;
