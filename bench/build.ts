@@ -10,6 +10,8 @@ const CACHE = join(ROOT, 'node_modules/.cache');
 
 export interface Built {
   firebreakMain: string;
+  /** bench/postmortem-render.ts, built like Firebreak: the postmortem floor runs it. */
+  postmortemRender: string;
   floor(name: 'sqlite-ingest' | 'store-then-post' | 'bolt-ack' | 'sdk-start'): string;
 }
 
@@ -26,8 +28,12 @@ export async function build(): Promise<Built> {
   const floorsOut = join(CACHE, 'firebreak-bench-floors');
   // Firebreak exactly as `npm run build` makes it for production; the floors stay plain tsc output, as a
   // service that does not bundle would run.
-  const { bundle } = await import('../scripts/bundle.mjs');
+  const { bundle, bundleEntry } = await import('../scripts/bundle.mjs');
   const { main } = await bundle(firebreakOut);
+  const postmortemRender = await bundleEntry(
+    join(__dirname, 'postmortem-render.ts'),
+    join(floorsOut, 'postmortem-render.js'),
+  );
   tsc(join(ROOT, 'bench/floors/tsconfig.json'), floorsOut);
-  return { firebreakMain: main, floor: (name) => join(floorsOut, `${name}.js`) };
+  return { firebreakMain: main, postmortemRender, floor: (name) => join(floorsOut, `${name}.js`) };
 }

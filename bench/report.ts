@@ -57,7 +57,7 @@ export function machineLine(): string {
 const NOTES = [
   'Ratio = Firebreak ÷ floor: above 1 is slower for times and sizes, below 1 is slower for rates.',
   'Each floor ran right before and right after its Firebreak figure and the two runs are pooled (cold starts alternate one by one); the postmortem floor drafts the very data Firebreak served, right after it.',
-  "Firebreak and the floors run compiled (tsc, node, NODE_ENV=production), each in a fresh process and temp dir; the sender and the fake Slack run in the bench process (tsx), as does the postmortem floor, on Firebreak's compiled modules.",
+  "Firebreak runs as `npm run build` builds it (one esbuild bundle, node, NODE_ENV=production), the floors compiled by tsc, each in a fresh process and temp dir; the sender and the fake Slack run in the bench process (tsx), as does the postmortem floor, on Firebreak's drafting and rendering built as Firebreak is.",
   "Alert → card runs with Slack's per-method budgets raised in Firebreak's policy (slack.rateLimits): with Tier 2's 20 channels a minute, back-to-back new incidents wait ~3.5 s each after the first three.",
 ];
 

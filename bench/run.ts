@@ -1,4 +1,4 @@
-// `npm run bench`: Firebreak's speed as production runs it (compiled, NODE_ENV=production, a real SQLite
+// `npm run bench`: Firebreak's speed as production runs it (the production build, NODE_ENV=production, a real SQLite
 // file, against the local fake Slack), each figure beside a floor measured in the same run — the least any
 // program doing that job does — and their ratio. The machines are shared and noisy: the ratio to a floor
 // measured right before and after means something where an absolute time means less. Speed is measured

@@ -32,6 +32,25 @@ const sandboxApart = {
   },
 };
 
+/** How every Firebreak bundle is built. */
+const OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: EXTERNAL,
+  // Function and class names stay in stack traces; the maps beside the files resolve them to src/ when
+  // run with NODE_OPTIONS=--enable-source-maps (not the default: Node would parse them at every start).
+  keepNames: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  absWorkingDir: ROOT,
+};
+
 /** Builds both bundles into outDir; returns their paths. */
 export async function bundle(outDir = join(ROOT, 'dist')) {
   const out = resolve(outDir);
@@ -43,33 +62,19 @@ export async function bundle(outDir = join(ROOT, 'dist')) {
       throw new Error(`${out} is not a Firebreak build directory (no ${BUILD_MARKERS.join(', ')}): not emptying it`);
     rmSync(out, { recursive: true, force: true });
   }
-  const common = {
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: EXTERNAL,
-    // Function and class names stay in stack traces; the maps beside the files resolve them to src/ when
-    // run with NODE_OPTIONS=--enable-source-maps (not the default: Node would parse them at every start).
-    keepNames: true,
-    minifyWhitespace: true,
-    minifySyntax: true,
-    sourcemap: 'linked',
-    sourcesContent: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-    absWorkingDir: ROOT,
-  };
+  const main = join(out, 'main.js');
+  const sandbox = join(out, 'sandbox.js');
   await Promise.all([
-    build({
-      ...common,
-      entryPoints: [join(ROOT, 'src/main.ts')],
-      outfile: join(out, 'main.js'),
-      plugins: [sandboxApart],
-    }),
-    build({ ...common, entryPoints: [join(ROOT, 'src/sandbox/index.ts')], outfile: join(out, 'sandbox.js') }),
+    build({ ...OPTIONS, entryPoints: [join(ROOT, 'src/main.ts')], outfile: main, plugins: [sandboxApart] }),
+    build({ ...OPTIONS, entryPoints: [join(ROOT, 'src/sandbox/index.ts')], outfile: sandbox }),
   ]);
-  return { main: join(out, 'main.js'), sandbox: join(out, 'sandbox.js') };
+  return { main, sandbox };
+}
+
+/** Builds one more entry (the bench's postmortem floor) exactly as the production bundle is built. */
+export async function bundleEntry(entry, outfile) {
+  await build({ ...OPTIONS, entryPoints: [resolve(entry)], outfile: resolve(outfile) });
+  return resolve(outfile);
 }
 
 if (process.argv[1] === import.meta.filename) {

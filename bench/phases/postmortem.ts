@@ -2,13 +2,10 @@
 // floor's over the same storm), then that incident's postmortem page — a timeline of as many events as
 // alerts — fetched through its signed URL, idle and while another storm runs, against drafting and
 // rendering the very same stored data in-process (no HTTP, no store, no other work).
-import { dirname, join } from 'node:path';
 import { openDatabase } from '../../src/adapters/store/database';
 import { createKyselyStore } from '../../src/adapters/store/kysely-store';
-import type * as Drafting from '../../src/domain/postmortem';
-import type * as Document from '../../src/flows/postmortem-document';
 import { signedPostmortemUrl } from '../../src/http/postmortem-routes';
-import type * as Page from '../../src/web/postmortem-page';
+import type * as Render from '../postmortem-render';
 import type { Built } from '../build';
 import { alertStorm, whileStorming, type StormShape } from '../alerts';
 import { checkFirebreakRun, checkFloorRun } from '../checks';
@@ -72,17 +69,15 @@ async function fetchPages(url: string, samples: number): Promise<{ ms: number[];
 
 /**
  * The floor: the page's drafting and rendering alone, in this process, from what Firebreak stored. It runs
- * Firebreak's compiled modules, not src through tsx, so floor and page run the same JavaScript.
+ * them built as Firebreak is (bench/postmortem-render.ts), not src through tsx, so floor and page run the
+ * same JavaScript.
  */
 async function draftingAlone(
   built: Built,
   dbPath: string,
   incidentId: number,
 ): Promise<{ ms: number[]; events: number }> {
-  const compiled = <T>(path: string): T => require(join(dirname(built.firebreakMain), path)) as T;
-  const { draftPostmortem } = compiled<typeof Drafting>('domain/postmortem.js');
-  const { answersFromTimeline } = compiled<typeof Document>('flows/postmortem-document.js');
-  const { postmortemHtml } = compiled<typeof Page>('web/postmortem-page.js');
+  const { draftPostmortem, answersFromTimeline, postmortemHtml } = require(built.postmortemRender) as typeof Render;
   const store = createKyselyStore(openDatabase(`sqlite:${dbPath}`));
   try {
     const incident = await store.incidents.findById(incidentId);
