@@ -301,6 +301,9 @@ export async function demoClosingLines(result: DemoResult, options: { exit: bool
 }
 
 async function main(): Promise<void> {
+  // As in main.ts: the AWS SDK's notice that a future release needs Node 22 is for whoever chooses the Node
+  // version, not for someone watching the demo; the SDK's own switch turns it off (a value set outside wins).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = Number(process.env.PORT ?? 3000);
   const exit = process.argv.includes('--exit');
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-demo-'));

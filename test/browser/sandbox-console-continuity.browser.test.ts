@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { collectProblems, launchChromium } from '../support/chromium';
 import { loadConfig } from '../../src/config/load';
 import { startFirebreak, type Firebreak } from '../../src/firebreak';
@@ -55,6 +55,9 @@ it('after the demo: the resolved incident without a leftover form, and every tim
   // Give the console a poll or two: the form must not come back.
   await page.waitForTimeout(1500);
   expect(await page.getByRole('dialog').count()).toBe(0);
+  // Nothing left to do on the resolved incident: no Resolve… on its card, its page resolved in PagerDuty.
+  expect(await card.getByRole('button', { name: 'Resolve…' }).count()).toBe(0);
+  expect(await page.locator('#pagerduty li.page .status').allTextContents()).toEqual(['Resolved']);
   expect(await page.locator('#pagerduty').textContent()).toContain('11:30:00 UTC');
   const times = await page
     .locator('#messages time')
@@ -64,6 +67,25 @@ it('after the demo: the resolved incident without a leftover form, and every tim
   expect(problems).toEqual([]);
   await page.close();
 });
+
+/** What a person sees of an incident in the console: the channel list, the card, the page and the cloud. */
+async function whatTheConsoleShows(page: Page) {
+  const card = page.locator('#messages article.msg.pinned');
+  await card.waitFor(LIVE);
+  const texts = (locator: Locator) => locator.evaluateAll((nodes) => nodes.map((n) => n.textContent?.trim() ?? ''));
+  return {
+    channel: (await page.locator('#channel-head h1').textContent())?.replace(/^#/, ''),
+    incidentChannels: await texts(page.locator('#channels a.chan.incident .chan-name')),
+    cardHeader: await card.locator('.bk-header').textContent(),
+    cardButtons: await texts(card.getByRole('button')),
+    pinned: await card.locator('.pin-label').textContent(),
+    pages: await texts(page.locator('#pagerduty li.page .page-title')),
+    pageStatuses: await texts(page.locator('#pagerduty li.page .status')),
+    pageButtons: await texts(page.locator('#pagerduty li.page').getByRole('button')),
+    groups: await texts(page.locator('#cloud li.group .group-name')),
+    running: await texts(page.locator('#cloud li.group .count-running')),
+  };
+}
 
 it('after a restart: the incident channel, its card and the page are still there, and the next alert reaches them', async () => {
   const dir = tempDir();
@@ -88,17 +110,32 @@ it('after a restart: the incident channel, its card and the page are still there
   await page.waitForURL(/channel=C/);
   await page.locator('#messages article.msg.pinned').waitFor(LIVE);
   await page.locator('#pagerduty .page-line').first().waitFor(LIVE);
+  // Settled: the on-call engineers invited and the card pinned, as the first process left it.
+  await page
+    .locator('#messages article.msg.pinned .bk-section[data-block-id="paging"]')
+    .filter({ hasText: 'On call' })
+    .waitFor(LIVE);
+  const before = await whatTheConsoleShows(page);
+  const channelUrl = page.url().replace(first.url, '');
   await page.close();
   await first.stop();
   running.splice(running.indexOf(first), 1);
 
   const second = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
   running.push(second);
+  // The console as it opens at /sandbox, and as the tab that was open on the incident channel reloads it.
   page = await openConsole(second.url, problems);
   const card = page.locator('#messages article.msg.pinned');
   await card.waitFor(LIVE);
   expect(await card.locator('.bk-header').textContent()).toBe('INC-1 · Request rate on web is 8x normal');
   expect(await page.locator('#pagerduty').textContent()).not.toContain('No pages yet');
+  await page.goto(`${second.url}${channelUrl}`, { waitUntil: 'load' });
+  expect(await whatTheConsoleShows(page)).toEqual(before);
+  expect(before.pageStatuses).toEqual(['Triggered']);
+  expect(before.pageButtons).toEqual(['Acknowledge', 'Resolve']);
+  expect(before.incidentChannels).toEqual([before.channel]);
+  expect(before.cardButtons).toContain('Scale out +4');
+  expect(before.groups).toContain('web-sandbox-asg');
   // Fired again after the restart: counted on INC-1's card, in the channel the first process made.
   await page.getByRole('button', { name: 'Fire flash-sale alert' }).click();
   await page.locator('#toast.ok').filter({ hasText: '202' }).waitFor(LIVE);

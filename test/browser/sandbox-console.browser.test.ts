@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { collectProblems, launchChromium } from '../support/chromium';
+import { charactersDrawnAsBoxes, collectProblems, launchChromium } from '../support/chromium';
 import { loadConfig } from '../../src/config/load';
 import { startFirebreak, type Firebreak } from '../../src/firebreak';
+import { GLYPH_SHORTCODES } from '../../src/sandbox/console/emoji';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(60_000);
@@ -167,6 +168,17 @@ describe('the sandbox console in Chromium', () => {
     expect(await tab.getByRole('heading', { level: 1 }).textContent()).toContain('INC-1');
     expect(await tab.locator('body').textContent()).toContain('About 30% of shoppers could not load the store');
     await tab.close();
+  });
+
+  it('draws every emoji and symbol it shows with an installed font, never as an empty box', async () => {
+    // Every shortcode the console turns into a glyph, in one message, beside the card, the pages and the cloud.
+    const text = GLYPH_SHORTCODES.map((name) => `:${name}:`).join(' ');
+    await page.getByLabel('Message or slash command').fill(text);
+    await page.getByRole('button', { name: 'Send' }).click();
+    const message = page.locator('#messages article.msg').filter({ has: page.locator('.emoji[title=":hourglass:"]') });
+    await message.waitFor(LIVE);
+    expect(await message.locator('.msg-text .emoji').count()).toBe(GLYPH_SHORTCODES.length);
+    expect(await charactersDrawnAsBoxes(page)).toEqual([]);
   });
 
   it('ran without a script error or a blocked resource', () => {

@@ -25,7 +25,7 @@ function incidentChannels(slack: FakeSlack) {
 }
 
 describe('sandbox mode (no Slack token)', () => {
-  it('says so on its first log line, and records the channel and pinned card it made for an example alert', async () => {
+  it('says so on its first log line, and records the channel and pinned card it made for an example alert, with no warning', async () => {
     const fixture = JSON.parse(
       readFileSync(join(__dirname, '../fixtures/alertmanager/firing.json'), 'utf8'),
     ) as unknown;
@@ -60,6 +60,16 @@ describe('sandbox mode (no Slack token)', () => {
       () => p.logs.some((l) => String(l.msg).startsWith(`slack: pinned the incident card in #${record.name}`)),
       'the log to say the card was pinned',
     );
+    // The first alert's work done (channel, card, page, on-call invited, announcement, pin): nothing in it is a
+    // failure, so nothing reads as one. The banner above is the only warning.
+    for (const done of ['slack: invited 2 on-call engineers', 'slack: announced INC-1', 'pagerduty: paged on-call'])
+      await eventually(() => p.logs.some((l) => String(l.msg).startsWith(done)), `the log to say "${done}"`);
+    const alarming = p.logs
+      .slice(1)
+      .filter((l) => l.unparsed || ['warn', 'error', 'fatal'].includes(String(l.level)))
+      .map((l) => `${String(l.level ?? 'unparsed')}: ${String(l.msg)}${l.err ? ` (${String(l.err)})` : ''}`);
+    expect(alarming).toEqual([]);
+    expect(p.stderr()).toBe('');
   });
 });
 

@@ -1,5 +1,6 @@
-// Emoji shortcodes as the console shows them: the few Firebreak posts become coloured glyphs every font has
-// (a machine with no emoji font still shows them); any other shortcode stays as its text, as the brief allows.
+// Emoji shortcodes as the console shows them: the few Firebreak posts become coloured glyphs from DejaVu Sans,
+// the one font a fresh Debian with Chromium is sure to have (no emoji font needed); a glyph outside it draws as
+// an empty box (the browser test checks every one). Any other shortcode stays as its text, as the brief allows.
 import { escapeHtml } from './html';
 
 interface Glyph {
@@ -20,8 +21,9 @@ const GLYPHS: Readonly<Record<string, Glyph>> = {
   rotating_light: { glyph: '◉', tone: 'red' },
   pager: { glyph: '☎', tone: 'purple' },
   memo: { glyph: '✎', tone: 'blue' },
-  hourglass_flowing_sand: { glyph: '⧗', tone: 'grey' },
-  hourglass: { glyph: '⧗', tone: 'grey' },
+  // A clock face: no hourglass (U+231B, U+23F3, U+29D7) is in DejaVu Sans.
+  hourglass_flowing_sand: { glyph: '◷', tone: 'grey' },
+  hourglass: { glyph: '◷', tone: 'grey' },
   arrow_up: { glyph: '↑', tone: 'green' },
   arrow_down: { glyph: '↓', tone: 'orange' },
   no_entry: { glyph: '⊘', tone: 'red' },
@@ -34,6 +36,9 @@ const GLYPHS: Readonly<Record<string, Glyph>> = {
   tada: { glyph: '★', tone: 'purple' },
   eyes: { glyph: '◉', tone: 'grey' },
 };
+
+/** The shortcodes the console draws as a glyph, for the test that every glyph has a font. */
+export const GLYPH_SHORTCODES: readonly string[] = Object.keys(GLYPHS);
 
 /** Replaces `:name:` shortcodes in already-escaped HTML; a name needs a letter, so "12:30:09" is left alone. */
 export function emojiHtml(escaped: string): string {

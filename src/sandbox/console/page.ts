@@ -1,5 +1,6 @@
 // The console page: controls on top (acting person, alerts), channels on the left, the channel in the middle
-// with a composer for messages and slash commands, PagerDuty and the cloud on the right, a modal over it all.
+// with a composer for messages and slash commands, PagerDuty and the cloud on the right, a modal over it all
+// (narrower screens rearrange them: see the end of styles.ts).
 // Each live part is a region the script refreshes when the sandbox changes.
 import type { ChannelSummary } from '../fake-slack';
 import { html, type SafeHtml } from './html';
@@ -113,6 +114,7 @@ ${actingForm(actingUser, channel.id)}
 </header>
 <div class="layout">
 <nav class="sidebar" id="channels" aria-label="Channels">${regions.channels}</nav>
+<nav class="panel-jump" aria-label="Panels"><span class="muted">Jump to</span><a href="#pagerduty">PagerDuty</a><a href="#cloud">Cloud</a><a href="#messages">Channel</a></nav>
 <main class="channel">
 <header class="channel-head" id="channel-head">${regions['channel-head']}</header>
 <section class="messages" id="messages" aria-label="Messages" aria-live="polite">${regions.messages}</section>

@@ -208,5 +208,40 @@ blockquote { margin: 2px 0; padding-left: 10px; border-left: 4px solid #ddd; }
 #toast.show { opacity: 1; transform: none; }
 #toast.error { background: #a3133f; }
 
-@media (max-width: 1100px) { .layout { grid-template-columns: 210px minmax(0, 1fr); } .panels { display: none; } }
+/* Narrower screens keep every part reachable. Up to 1100 px (a laptop's split screen): the channels become a
+   strip above the channel, and PagerDuty and the cloud stay beside it, so a scale-out is seen as it happens. */
+.panel-jump { display: none; }
+@media (max-width: 1100px) {
+  .topbar { gap: 8px 14px; }
+  .acting { margin-left: auto; }
+  .alert-controls { order: 3; flex-basis: 100%; }
+  .layout { grid-template-columns: minmax(0, 1fr) 290px; grid-template-rows: auto minmax(0, 1fr); }
+  .sidebar { grid-column: 1 / -1; display: flex; align-items: center; gap: 4px; overflow-x: auto; overflow-y: hidden; padding: 6px 8px; }
+  .side-title { margin: 0 4px 0 8px; font-size: 11px; white-space: nowrap; }
+  .side-empty { margin: 0 8px 0 0; font-size: 12px; white-space: nowrap; }
+  .chans { display: flex; gap: 2px; }
+  .chan { padding: 3px 10px; border-radius: 6px; font-size: 14px; white-space: nowrap; }
+  .chan-name { overflow: visible; }
+  .panel { padding: 12px; }
+}
+/* Up to 700 px (a phone): one column that scrolls as a page; the channel keeps most of the screen, PagerDuty and
+   the cloud follow below it, and a bar under the channel strip jumps to them. */
+@media (max-width: 700px) {
+  html, body { height: auto; }
+  .topbar { padding: 8px 10px; }
+  .alert-controls .control-label { display: none; }
+  .popover { width: min(320px, calc(100vw - 20px)); }
+  .layout { display: block; }
+  .panel-jump { display: flex; gap: 6px; align-items: center; padding: 6px 12px; background: #f8f8f8; border-bottom: 1px solid var(--line); font-size: 13px; position: sticky; top: 0; z-index: 10; }
+  .panel-jump a { border: 1px solid var(--line); background: #fff; border-radius: 12px; padding: 2px 10px; font-weight: 700; }
+  .channel { height: calc(100vh - 150px); min-height: 360px; border-right: 0; border-bottom: 1px solid var(--line); }
+  .channel-head { padding: 8px 12px; }
+  .msg { padding: 8px 12px; }
+  .pin-label { margin-left: 46px; }
+  .command-only { padding-left: 58px; }
+  .composer { padding: 0 12px 10px; }
+  .bk-fields { grid-template-columns: 1fr; }
+  .panels { overflow: visible; }
+  .panel { scroll-margin-top: 44px; }
+}
 `;
