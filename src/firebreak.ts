@@ -342,7 +342,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
             }),
           ]
         : []),
-      postmortemRoutes({ linkSecret: env.LINK_SECRET, store, clock, timeZone: env.TIMEZONE }),
+      postmortemRoutes({ linkSecret: env.LINK_SECRET, store, clock, timeZone: env.TIMEZONE, chat }),
       ...(pagerDuty.webhookSecret
         ? [
             pagerDutyRoutes({

@@ -5,7 +5,9 @@ import { format } from 'date-fns/format';
 import { FirebreakError } from '../errors';
 import { describeActor, type Actor } from './actor';
 import type { AlertRecord } from './alert';
+import { distinguishingLabels } from './alert-labels';
 import { incidentRef, type Incident } from './incident';
+import { zoneDescription, zoneLabel } from './local-time';
 import type { Severity } from './severity';
 import type { TimelineEvent } from './timeline';
 
@@ -29,6 +31,11 @@ export interface PostmortemInput {
   /** IANA zone every time is shown in, e.g. `Europe/Berlin`. */
   timeZone: string;
   now: Date;
+  /**
+   * People's names by chat user id, as the chat platform knows them (their full names), so a person is
+   * named one way throughout; the name the timeline recorded (a username) is the fallback.
+   */
+  names?: ReadonlyMap<string, string>;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -161,8 +168,10 @@ export interface Postmortem {
   service: string;
   /** IANA zone, e.g. `Europe/Berlin`. */
   timeZone: string;
-  /** How people read the zone at the incident's start: `UTC`, `CET`, `EST`, `GMT+9`. */
+  /** How people read the zone at the incident's start: `UTC`, `CET`, `EST`, `GMT+9` (`zoneLabel` of local-time). */
   zoneLabel: string;
+  /** The zone said once, for the document's header: `UTC`, `CET (Europe/Paris)`, `CET, then CEST from 03:00 (Europe/Paris)`. */
+  zoneNote: string;
   /** The incident spans more than one calendar day in the zone: times carry dates. */
   multiDay: boolean;
   draftedAt: Date;
@@ -197,17 +206,6 @@ export interface Postmortem {
 
 // ---------------------------------------------------------------------------------------------------
 // Time and duration words.
-
-/** How people read the zone next to a time at `at`: `UTC`, `CET`/`CEST`, `EST`, else `GMT+9`. */
-export function zoneAbbreviation(timeZone: string, at: Date): string {
-  const name = (locale: string): string =>
-    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
-      .formatToParts(at)
-      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
-  const us = name('en-US');
-  // en-US knows American abbreviations only; en-GB knows the European ones (CET, BST…).
-  return /^GMT[+-]/.test(us) ? name('en-GB') : us;
-}
 
 function assertTimeZone(timeZone: string): void {
   try {
@@ -315,14 +313,22 @@ function signed(n: number): string {
   return n >= 0 ? `+${n}` : `−${Math.abs(n)}`;
 }
 
-/** Names people by name wherever the timeline knows it, since the postmortem leaves Slack. */
-function actorNamer(actors: readonly Actor[]): { actor(actor: Actor): string; user(id: string): string } {
-  const names = new Map<string, string>();
-  for (const actor of actors) if (actor.kind === 'user' && actor.name) names.set(actor.id, actor.name);
+/**
+ * Names people by name, one way each, since the postmortem leaves Slack: the name the chat platform gave
+ * (`known`), else the name the timeline recorded for them, else their id.
+ */
+function actorNamer(
+  actors: readonly Actor[],
+  known: ReadonlyMap<string, string>,
+): { actor(actor: Actor): string; user(id: string): string } {
+  const recorded = new Map<string, string>();
+  for (const actor of actors)
+    if (actor.kind === 'user' && actor.name && !recorded.has(actor.id)) recorded.set(actor.id, actor.name);
+  const user = (id: string): string => known.get(id) ?? recorded.get(id) ?? id;
   return {
     actor: (actor) =>
-      actor.kind === 'user' ? (actor.name ?? names.get(actor.id) ?? actor.id) : describeActor(actor, false),
-    user: (id) => names.get(id) ?? id,
+      actor.kind === 'user' ? (known.get(actor.id) ?? actor.name ?? user(actor.id)) : describeActor(actor, false),
+    user,
   };
 }
 
@@ -338,11 +344,22 @@ interface Context {
   multiDay: boolean;
   now: Date;
   name: ReturnType<typeof actorNamer>;
+  /** What tells a named alert from another of the same name (`instance=web-3`), by fingerprint. */
+  apart: Map<string, string>;
   clock(at: Date): string;
 }
 
 function alertName(fingerprint: string, title: string, ctx: Context): string {
   return ctx.alerts.get(fingerprint)?.labels.alertname ?? title;
+}
+
+/** The labels that tell apart the alerts the postmortem names, where two share a name. */
+function alertsApart(events: readonly TimelineEvent[], alerts: Context['alerts']): Context['apart'] {
+  const named = alertsNamedIn(events)
+    .map((fp) => alerts.get(fp))
+    .filter((a): a is AlertRecord => a !== undefined);
+  const apart = distinguishingLabels(named.map((a) => ({ name: a.labels.alertname ?? a.title, labels: a.labels })));
+  return new Map(named.map((a, i) => [a.fingerprint, apart[i] ?? '']));
 }
 
 function eventsByAlert(events: readonly TimelineEvent[]): Context['alertEvents'] {
@@ -366,7 +383,8 @@ function alertFiredText(event: TimelineEvent & { type: 'alert.fired' }, ctx: Con
   const name = alertName(fingerprint, title, ctx);
   const service = record?.service ?? ctx.incident.service;
   const detail = summary ?? (name !== title ? title : null);
-  const text = `${name} fired on ${service} (${severity})${detail ? `: ${detail}` : ''}${/[.!?]$/.test(detail ?? '') ? '' : '.'}`;
+  const apart = ctx.apart.get(fingerprint);
+  const text = `${name}${apart ? ` (${apart})` : ''} fired on ${service} (${severity})${detail ? `: ${detail}` : ''}${/[.!?]$/.test(detail ?? '') ? '' : '.'}`;
 
   const own = ctx.alertEvents.get(fingerprint) ?? { fired: [], resolved: [] };
   const isLater = (e: TimelineEvent): boolean => e.id !== event.id && e.at.getTime() >= event.at.getTime();
@@ -423,13 +441,9 @@ function entryFor(
     case 'alert.resolved': {
       if (!event.data.allResolved) return null;
       const fired = [...ctx.alertEvents.values()].filter((a) => a.fired.length > 0).length;
-      return {
-        kind: 'alert',
-        text:
-          fired > 1
-            ? `All alerts resolved (the last was ${alertName(event.data.fingerprint, event.data.title, ctx)})`
-            : 'All alerts resolved',
-      };
+      const apart = ctx.apart.get(event.data.fingerprint);
+      const last = `${alertName(event.data.fingerprint, event.data.title, ctx)}${apart ? `, ${apart}` : ''}`;
+      return { kind: 'alert', text: fired > 1 ? `All alerts resolved (the last was ${last})` : 'All alerts resolved' };
     }
     case 'incident.status_changed':
       if (isEchoOfOutcome(event, ctx.events)) return null;
@@ -446,8 +460,10 @@ function entryFor(
         kind: 'page',
         text: `${(event.data.count ?? 1) > 1 ? 'On-call engineer paged again' : 'On-call engineer paged'} through PagerDuty${event.data.message ? `: ${event.data.message}` : ''}`,
       };
-    case 'page.acknowledged':
-      return { kind: 'page', text: `Page acknowledged${event.data.by ? ` by ${event.data.by}` : ''}` };
+    case 'page.acknowledged': {
+      const by = acknowledgedBy(event, ctx);
+      return { kind: 'page', text: `Page acknowledged${by ? ` by ${by}` : ''}` };
+    }
     case 'page.escalated':
       return { kind: 'page', text: `Page escalated${event.data.to ? ` to ${event.data.to}` : ''}` };
     case 'page.reassigned':
@@ -504,6 +520,11 @@ function entryFor(
       return unknown;
     }
   }
+}
+
+/** Who acknowledged: a person who did it in Slack by their name; PagerDuty's name for its user otherwise. */
+function acknowledgedBy(event: TimelineEvent & { type: 'page.acknowledged' }, ctx: Context): string | undefined {
+  return event.actor.kind === 'user' ? ctx.name.actor(event.actor) : event.data.by;
 }
 
 /** Alerts whose first firing gets its own line; the rest of a storm is told in one. */
@@ -670,7 +691,7 @@ function buildFacts(ctx: Context): PostmortemFacts {
     alertsResolvedAt: firstAlertAt ? alertsResolvedAt : null,
     pageSentAt: pageSent?.at ?? null,
     acknowledgedAt: ack?.at ?? null,
-    acknowledgedBy: ack ? (ack.data.by ?? ctx.name.actor(ack.actor)) : null,
+    acknowledgedBy: ack ? (acknowledgedBy(ack, ctx) ?? ctx.name.actor(ack.actor)) : null,
     scaleSteps: buildScaleSteps(ctx),
     mitigatedAt: mitigated?.at ?? incident.mitigatedAt,
     resolvedAt,
@@ -892,19 +913,21 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
   const spanEnd = incident.status === 'resolved' && incident.resolvedAt ? incident.resolvedAt : now;
   const lastEvent = events[events.length - 1]?.at ?? spanEnd;
   const multiDay = !sameLocalDay(spanStart, spanEnd, timeZone) || !sameLocalDay(spanStart, lastEvent, timeZone);
+  const alertsByFingerprint = new Map(alerts.map((a) => [a.fingerprint, a]));
   const ctx: Context = {
     incident,
     events,
     timeZone,
     multiDay,
     now,
-    alerts: new Map(alerts.map((a) => [a.fingerprint, a])),
+    alerts: alertsByFingerprint,
+    apart: alertsApart(events, alertsByFingerprint),
     alertEvents: eventsByAlert(events),
     alertsFirst: input.alertsFirst ?? {
       startedAt: earliest(alerts.map((a) => a.startsAt)),
       seenAt: earliest(alerts.map((a) => a.firstSeenAt)),
     },
-    name: actorNamer([incident.declaredBy, ...events.map((e) => e.actor)]),
+    name: actorNamer([incident.declaredBy, ...events.map((e) => e.actor)], input.names ?? new Map()),
     clock: (at) => postmortemClock(at, timeZone, multiDay),
   };
 
@@ -912,8 +935,8 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
   const ongoing = facts.resolvedAt === null;
   const durationMs = facts.endAt.getTime() - facts.openedAt.getTime();
   const durationText = ongoing ? `${spokenDuration(durationMs)} so far` : spokenDuration(durationMs);
-  const startLabel = zoneAbbreviation(timeZone, facts.openedAt);
-  const endLabel = zoneAbbreviation(timeZone, facts.endAt);
+  const startLabel = zoneLabel(timeZone, facts.openedAt);
+  const endLabel = zoneLabel(timeZone, facts.endAt);
   const day = (at: Date): string => local(at, timeZone, 'MMMM d, yyyy');
   const hm = (at: Date): string => local(at, timeZone, 'HH:mm');
   let period: string;
@@ -936,6 +959,7 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
     service: incident.service,
     timeZone,
     zoneLabel: startLabel,
+    zoneNote: zoneDescription(timeZone, facts.firstEventAt, facts.endAt, ctx.clock),
     multiDay,
     draftedAt: now,
     issueSummary: {
@@ -1007,12 +1031,11 @@ function measureLine(m: Measure): string {
 
 export function postmortemMarkdown(pm: Postmortem): string {
   const s = pm.issueSummary;
-  const drafted = `${local(pm.draftedAt, pm.timeZone, 'yyyy-MM-dd HH:mm')} ${zoneAbbreviation(pm.timeZone, pm.draftedAt)}`;
-  const zone = pm.zoneLabel === pm.timeZone ? pm.zoneLabel : `${pm.zoneLabel} (${pm.timeZone})`;
+  const drafted = `${local(pm.draftedAt, pm.timeZone, 'yyyy-MM-dd HH:mm')} ${zoneLabel(pm.timeZone, pm.draftedAt)}`;
   const lines: string[] = [
     `# ${escapeMarkdown(pm.title)}`,
     '',
-    `${pm.reference} · ${pm.severity} · ${escapeMarkdown(pm.service)} · Drafted by Firebreak from the incident timeline on ${drafted}. Times are ${escapeMarkdown(zone)}.`,
+    `${pm.reference} · ${pm.severity} · ${escapeMarkdown(pm.service)} · Drafted by Firebreak from the incident timeline on ${drafted}. Times are ${escapeMarkdown(pm.zoneNote)}.`,
     '',
     '## Issue Summary',
     '',

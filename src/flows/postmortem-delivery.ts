@@ -68,7 +68,7 @@ export function postmortemHandlers(deps: PostmortemDeliveryDeps): Record<string,
     if (!incident.channelId)
       return deferred('waiting for the incident channel', new Date(deps.clock.now().getTime() + CHANNEL_RECHECK_MS));
     const postmortem = await loadPostmortem(
-      { store: deps.store, clock: deps.clock, timeZone: deps.timeZone },
+      { store: deps.store, clock: deps.clock, timeZone: deps.timeZone, chat: deps.chat },
       incident.id,
     );
     if (!postmortem) return skipped('incident not found');

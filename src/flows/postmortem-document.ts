@@ -1,7 +1,9 @@
-// Loads what a postmortem is drafted from — the incident, its timeline, its alerts and what people said
-// when resolving it — and drafts it. Read-only: viewing a postmortem changes nothing.
+// Loads what a postmortem is drafted from — the incident, its timeline, its alerts, what people said
+// when resolving it and who they are — and drafts it. Read-only: viewing a postmortem changes nothing.
+import type { Incident } from '../domain/incident';
 import { alertsNamedIn, draftPostmortem, type Postmortem, type PostmortemAnswers } from '../domain/postmortem';
 import type { TimelineEvent } from '../domain/timeline';
+import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { Store } from '../ports/store';
 
@@ -10,6 +12,46 @@ export interface PostmortemDeps {
   clock: Clock;
   /** IANA zone every time is shown in (TIMEZONE). */
   timeZone: string;
+  /** Where people's names are looked up; without it the names the timeline recorded are used. */
+  chat?: Pick<Chat, 'userName'>;
+}
+
+/** The people a postmortem names are a handful; a timeline naming more is not worth a lookup each. */
+const MAX_NAMES_LOOKED_UP = 50;
+/** How long a draft waits for names before going on with the recorded ones (Slack slow or down). */
+const NAMES_WAIT_MS = 3_000;
+
+/** Every chat user the postmortem may name: who declared it, who acted, who led, whose message was pinned. */
+function userIdsIn(incident: Incident, events: readonly TimelineEvent[]): string[] {
+  const ids = new Set<string>();
+  if (incident.declaredBy.kind === 'user') ids.add(incident.declaredBy.id);
+  for (const event of events) {
+    if (event.actor.kind === 'user') ids.add(event.actor.id);
+    if (event.type === 'incident.lead_assigned') ids.add(event.data.userId);
+    if (event.type === 'message.pinned' && event.data.author) ids.add(event.data.author);
+  }
+  return [...ids].slice(0, MAX_NAMES_LOOKED_UP);
+}
+
+/**
+ * People's names as the chat platform knows them, so the postmortem names each person one way (Slack's
+ * username "alice" is recorded on the timeline; PagerDuty says "Alice Archer"). Never fails the draft:
+ * a name that cannot be had in time is left out, and the recorded one is used.
+ */
+async function lookUpNames(chat: Pick<Chat, 'userName'>, ids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const lookups = ids.map(async (id) => {
+    const name = await chat.userName(id).catch(() => null);
+    if (name) names.set(id, name);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, NAMES_WAIT_MS);
+    timer.unref();
+  });
+  await Promise.race([Promise.all(lookups), deadline]);
+  clearTimeout(timer);
+  return new Map(names);
 }
 
 function text(value: unknown): string | undefined {
@@ -75,8 +117,10 @@ export async function loadPostmortem(
     return { incident, events, alerts, alertsFirst: await tx.alerts.firstTimes(incidentId) };
   });
   if (!stored) return null;
+  const names = deps.chat ? await lookUpNames(deps.chat, userIdsIn(stored.incident, stored.events)) : undefined;
   return draftPostmortem({
     ...stored,
+    ...(names ? { names } : {}),
     answers: mergeAnswers(answersFromTimeline(stored.events), answers),
     timeZone: deps.timeZone,
     now: deps.clock.now(),

@@ -3,6 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import { postmortemMarkdown } from '../domain/postmortem';
 import { loadPostmortem } from '../flows/postmortem-document';
+import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { Store } from '../ports/store';
 import { postmortemHtml } from '../web/postmortem-page';
@@ -15,6 +16,8 @@ export interface PostmortemRoutesOptions {
   clock: Clock;
   /** TIMEZONE: the zone every time on the page is shown in. */
   timeZone: string;
+  /** Where people's names are looked up (Slack's users.info), so the page names each person one way. */
+  chat?: Pick<Chat, 'userName'>;
 }
 
 /** The path a postmortem link signs: built from the id, so the same page has one signed form. */
@@ -110,7 +113,7 @@ export function postmortemRoutes(options: PostmortemRoutesOptions): Router {
       return;
     }
     const postmortem = await loadPostmortem(
-      { store: options.store, clock: options.clock, timeZone: options.timeZone },
+      { store: options.store, clock: options.clock, timeZone: options.timeZone, chat: options.chat },
       id,
     );
     if (!postmortem) {

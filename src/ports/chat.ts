@@ -60,4 +60,9 @@ export interface Chat {
   findUserByEmail(email: string): Promise<string | null>;
   /** Members of the user group with this handle (e.g. `oncall-web`), or null when there is no such group. */
   userGroupMembers(handle: string): Promise<string[] | null>;
+  /**
+   * How people know this member: their full name (else their display name), or null when the platform
+   * knows no such member. Remembered a while; a failure throws and is not remembered.
+   */
+  userName(userId: string): Promise<string | null>;
 }

@@ -9,11 +9,11 @@ import {
   postmortemClock,
   spokenDuration,
   timeAxisTicks,
-  zoneAbbreviation,
   type Measure,
   type Postmortem,
   type ScaleStep,
 } from '../domain/postmortem';
+import { zoneChanges, zoneLabel } from '../domain/local-time';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -197,7 +197,7 @@ export function postmortemChartSvg(pm: Postmortem): string {
     );
   }
   parts.push(
-    `<text class="zone-label" x="${W - RIGHT}" y="${AXIS_Y + 34}" text-anchor="end">${escapeHtml(pm.zoneLabel)}</text>`,
+    `<text class="zone-label" x="${W - RIGHT}" y="${AXIS_Y + 34}" text-anchor="end">${escapeHtml(chartZones(pm).join(' → '))}</text>`,
   );
 
   // Markers, each label on the first row where it does not overlap the previous one.
@@ -241,12 +241,22 @@ export function postmortemChartSvg(pm: Postmortem): string {
   ].join('\n');
 }
 
+/** The zone's names over the chart's span: `['CET']`, or `['CET', 'CEST']` across a change to summer time. */
+function chartZones(pm: Postmortem): string[] {
+  const start = pm.facts.firstEventAt;
+  return [zoneLabel(pm.timeZone, start), ...zoneChanges(pm.timeZone, start, pm.facts.endAt).map((c) => c.to)];
+}
+
 /** What the chart shows, in words, for screen readers and for the figure caption. */
 export function chartDescription(pm: Postmortem): string {
   const f = pm.facts;
   const clock = (at: Date): string => postmortemClock(at, pm.timeZone, pm.multiDay);
+  const zones = chartZones(pm);
+  const end = pm.facts.resolvedAt ? clock(f.endAt) : 'now';
   const parts: string[] = [
-    `${pm.reference} from ${clock(f.firstEventAt)} to ${pm.facts.resolvedAt ? clock(f.endAt) : 'now'} ${pm.zoneLabel}`,
+    zones.length > 1
+      ? `${pm.reference} from ${clock(f.firstEventAt)} ${zones[0]} to ${end} ${zones[zones.length - 1]}`
+      : `${pm.reference} from ${clock(f.firstEventAt)} to ${end} ${zones[0]}`,
   ];
   if (f.firstAlertAt)
     parts.push(
@@ -365,13 +375,12 @@ export function compactDuration(ms: number): string {
 }
 
 function localDateTime(at: Date, timeZone: string): string {
-  return `${format(new TZDate(at, timeZone), 'yyyy-MM-dd HH:mm')} ${zoneAbbreviation(timeZone, at)}`;
+  return `${format(new TZDate(at, timeZone), 'yyyy-MM-dd HH:mm')} ${zoneLabel(timeZone, at)}`;
 }
 
 export function postmortemHtml(pm: Postmortem, options: { generatedAt: Date }): string {
   const s = pm.issueSummary;
   const r = pm.rootCauseAndResolution;
-  const zone = pm.zoneLabel === pm.timeZone ? pm.zoneLabel : `${pm.zoneLabel} (${pm.timeZone})`;
   const metrics = metricRows(pm.metrics);
   const figure = (value: string, label: string, ms: number | null): string =>
     `<li${ms === null ? '' : ` title="${escapeHtml(spokenDuration(ms))}"`}><span class="value">${escapeHtml(value)}</span><span class="label">${escapeHtml(label)}</span></li>`;
@@ -391,7 +400,7 @@ export function postmortemHtml(pm: Postmortem, options: { generatedAt: Date }): 
 <header>
 <p class="eyebrow">${escapeHtml(`${pm.reference} · ${pm.severity} · ${pm.service}`)}</p>
 <h1>${escapeHtml(pm.title)}</h1>
-<p class="meta">Drafted by Firebreak from the incident timeline on ${escapeHtml(localDateTime(pm.draftedAt, pm.timeZone))}. Times are ${escapeHtml(zone)}.</p>
+<p class="meta">Drafted by Firebreak from the incident timeline on ${escapeHtml(localDateTime(pm.draftedAt, pm.timeZone))}. Times are ${escapeHtml(pm.zoneNote)}.</p>
 </header>
 
 <section id="issue-summary">

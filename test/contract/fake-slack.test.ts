@@ -411,8 +411,8 @@ describe('conversations.list and people', () => {
   it('users, emails and the on-call group', async () => {
     expect((await client.users.info({ user: 'U0ALICE' })).user).toMatchObject({
       name: 'alice',
-      real_name: expect.any(String),
-      profile: { email: 'alice@example.com' },
+      real_name: 'Alice Archer',
+      profile: { email: 'alice@example.com', real_name: 'Alice Archer', display_name: 'alice' },
     });
     expect((await client.users.lookupByEmail({ email: 'bob@example.com' })).user?.id).toBe('U0BOB');
     expect(await platformError(client.users.lookupByEmail({ email: 'nobody@example.com' }))).toBe('users_not_found');

@@ -58,6 +58,18 @@ it('gives the metrics of the script: acknowledged in 8 minutes, mitigated in 2 h
   expect(md).not.toMatch(/\*\*[A-Z][a-z]{2} \d+ \d\d:\d\d\*\*/);
 });
 
+it('names each person one way, as Slack and PagerDuty know them, and tells the four web alerts apart', () => {
+  const md = result.postmortemMarkdown;
+  // The slash commands say "alice"; PagerDuty says "Alice Archer": the postmortem uses the name, everywhere.
+  expect(md).not.toMatch(/\balice\b|Alice(?! Archer)/);
+  expect(md).toContain('- **11:40** Status changed from investigating to identified');
+  expect(md).toMatch(/- \*\*11:40\*\* Status changed [^\n]* — Alice Archer\n/);
+  expect(md).toContain('requested by Alice Archer (11:45–12:32');
+  expect(md).toContain('- Alice Archer resolved the incident at 14:00.');
+  // One rule fired on four instances: each line says which.
+  for (const n of [1, 2, 3, 4]) expect(md).toContain(`HighRequestRate (instance=web-${n}) fired on web (sev1)`);
+});
+
 it('records every timeline event at the time the script says, in order', async () => {
   const events = await result.firebreak.store.timeline.list(1);
   const at = (type: string, nth = 0): string | undefined => {

@@ -101,3 +101,58 @@ it('/incident postmortem drafts it again at any time, each a postmortem.drafted 
     'two postmortem.drafted events',
   );
 });
+
+it('names each person by their name in Slack, asked once per person', async () => {
+  await h.postAlert('alertmanager', alertmanagerPayload());
+  const channel = await eventually(() => h.slack.listChannels().find((c) => c.name.startsWith('inc-')), 'the channel');
+  await commandAnswer(h.slack, {
+    command: '/incident',
+    text: 'lead <@U0ALICE|alice>',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
+  await commandAnswer(h.slack, {
+    command: '/incident',
+    text: 'note cache is cold',
+    userId: 'U0BOB',
+    channelId: channel.id,
+  });
+  await commandAnswer(h.slack, {
+    command: '/incident',
+    text: 'resolve back to normal',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
+
+  // The slash commands carry Slack usernames ("alice"); the postmortem says who the people are.
+  const file = await eventually(() => h.slack.files(channel.id)[0], 'the postmortem file');
+  expect(file.content).toContain('Alice Archer became the incident lead — Alice Archer');
+  expect(file.content).toContain('Note: cache is cold — Bob Baker');
+  expect(file.content).not.toMatch(/\balice\b|\bbob\b/);
+  expect(
+    h.slack
+      .calls('users.info')
+      .map((c) => c.args.user)
+      .sort(),
+  ).toEqual(['U0ALICE', 'U0BOB']);
+
+  // Drafted again: the names are remembered, not asked again.
+  await commandAnswer(h.slack, { command: '/incident', text: 'postmortem', userId: 'U0ALICE', channelId: channel.id });
+  await eventually(() => h.slack.files(channel.id).length === 2, 'the second draft');
+  expect(h.slack.calls('users.info')).toHaveLength(2);
+});
+
+it('drafts the postmortem with the recorded names when Slack will not say who people are', async () => {
+  h.slack.fail('users.info', { status: 500, times: 100 });
+  await h.postAlert('alertmanager', alertmanagerPayload());
+  const channel = await eventually(() => h.slack.listChannels().find((c) => c.name.startsWith('inc-')), 'the channel');
+  await commandAnswer(h.slack, {
+    command: '/incident',
+    text: 'resolve back to normal',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
+  const file = await eventually(() => h.slack.files(channel.id)[0], 'the postmortem file');
+  expect(file.content).toContain('Incident resolved: back to normal — alice');
+  expect(h.slack.calls('users.info').length).toBeGreaterThan(0);
+});

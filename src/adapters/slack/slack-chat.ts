@@ -46,6 +46,8 @@ export interface SlackChatOptions {
 const FIND_MARGIN_SECONDS = 120;
 /** How long an email's Slack user (or its absence) is remembered: people rarely change accounts mid-incident. */
 const USER_LOOKUP_CACHE_MS = 10 * 60_000;
+/** How long a member's name is remembered: names change rarely, and a postmortem names the same few people. */
+const USER_NAME_CACHE_MS = 60 * 60_000;
 /** Pages of history read to find a marked message: it was posted recently, so it is near the top. */
 const FIND_MAX_PAGES = 5;
 
@@ -67,6 +69,7 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
   /** Channel names (the announcement channel) resolved to ids, to read their history. */
   const channelIds = new Map<string, string>();
   const usersByEmail = new Map<string, { answer: Promise<string | null>; until: number; pending: boolean }>();
+  const userNames = new Map<string, { answer: Promise<string | null>; until: number; pending: boolean }>();
 
   /** Runs one Slack request, timing it for the observer and turning its failure into a coded error. */
   async function observed<T>(method: string, step: string, request: () => Promise<unknown>): Promise<T> {
@@ -321,6 +324,19 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       return group ? (group.users ?? []) : null;
     },
 
+    userName(userId) {
+      // Every draft of a postmortem names the same people: ask users.info once per person and remember it.
+      const known = userNames.get(userId);
+      if (known && (known.pending || Date.now() < known.until)) return known.answer;
+      const answer = lookUpUserName(userId);
+      userNames.set(userId, { answer, until: Number.POSITIVE_INFINITY, pending: true });
+      answer.then(
+        () => userNames.set(userId, { answer, until: Date.now() + USER_NAME_CACHE_MS, pending: false }),
+        () => userNames.delete(userId), // failures are not remembered: the next draft asks again
+      );
+      return answer;
+    },
+
     async botUserId() {
       return (identity ?? (await chat.identify())).userId;
     },
@@ -354,6 +370,23 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       return result.user?.id && !result.user.deleted ? result.user.id : null;
     } catch (error) {
       if (isFirebreakError(error) && error.details.providerError === 'users_not_found') return null;
+      throw error;
+    }
+  }
+
+  async function lookUpUserName(userId: string): Promise<string | null> {
+    try {
+      const result = await call<{
+        user?: { real_name?: string; deleted?: boolean; profile?: { real_name?: string; display_name?: string } };
+      }>('users.info', { user: userId }, `finding the name of ${userId} in Slack`);
+      const user = result.user;
+      // The full name first: it is how PagerDuty and people outside Slack know them; a display name is often a handle.
+      const name = [user?.profile?.real_name, user?.real_name, user?.profile?.display_name]
+        .map((n) => n?.trim())
+        .find((n) => n);
+      return name ?? null;
+    } catch (error) {
+      if (isFirebreakError(error) && error.details.providerError === 'user_not_found') return null;
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 // What `/incident` answers: help, lists, the timeline, and errors that name the problem and the right form.
 import type { KnownBlock } from '@slack/types';
+import type { AlertRecord } from '../../domain/alert';
 import { humanDuration } from '../../domain/duration';
 import { incidentRef, type Incident } from '../../domain/incident';
 import type { TimelineEvent } from '../../domain/timeline';
@@ -7,8 +8,9 @@ import type { OnCallAnswer } from '../../flows/paging';
 import { INCIDENT_SUBCOMMANDS } from '../ids';
 import { INCIDENT_USAGE } from '../listeners/commands/parse-incident-command';
 import { ONCALL_USAGE, SCALE_FORMS, type CommandForm } from '../listeners/commands/usage';
-import { dateTime, escapeMrkdwn, zoneLabel } from './format';
-import { timelineLine } from './timeline-text';
+import { zoneLabel } from '../../domain/local-time';
+import { dateTime, escapeMrkdwn } from './format';
+import { alertLabelsApart, timelineLine } from './timeline-text';
 
 /** An ephemeral reply: seen only by the person who typed the command. */
 export interface CommandReply {
@@ -68,10 +70,20 @@ export function listReply(incidents: Incident[], now: Date): CommandReply {
   return ephemeral(text, [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }]);
 }
 
-/** Slack limits a section to 3,000 characters; the whole timeline is split across sections. */
-export function timelineReply(incident: Incident, events: TimelineEvent[], timeZone: string): CommandReply {
-  const heading = `*Timeline of ${incidentRef(incident)}* (opened ${dateTime(incident.openedAt, timeZone)} ${zoneLabel(timeZone)})`;
-  const lines = events.map((e) => timelineLine(e, timeZone));
+/**
+ * Slack limits a section to 3,000 characters; the whole timeline is split across sections. `alerts`: the
+ * records of alerts named under a shared title (`alertsToTellApart`), so their lines say which is which.
+ */
+export function timelineReply(
+  incident: Incident,
+  events: TimelineEvent[],
+  alerts: readonly AlertRecord[],
+  now: Date,
+  timeZone: string,
+): CommandReply {
+  const heading = `*Timeline of ${incidentRef(incident)}* (opened ${dateTime(incident.openedAt, timeZone)} ${zoneLabel(timeZone, incident.openedAt)})`;
+  const apart = alertLabelsApart(events, alerts);
+  const lines = events.map((e) => timelineLine(e, now, timeZone, apart));
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: heading } }];
   let chunk: string[] = [];
   const flush = (): void => {

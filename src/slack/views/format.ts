@@ -1,4 +1,5 @@
 // Small text helpers shared by the Block Kit builders: escaping, times in the team's zone, truncation.
+// The zone's name and when a time needs its date are decided in domain/local-time.ts, for every surface.
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns/format';
 
@@ -11,15 +12,6 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export function clockTime(at: Date, timeZone: string): string {
-  return format(new TZDate(at, timeZone), 'HH:mm');
-}
-
 export function dateTime(at: Date, timeZone: string): string {
   return format(new TZDate(at, timeZone), 'yyyy-MM-dd HH:mm');
-}
-
-/** The zone as people read it next to a time: "UTC", "Europe/Paris". */
-export function zoneLabel(timeZone: string): string {
-  return timeZone === 'Etc/UTC' ? 'UTC' : timeZone;
 }

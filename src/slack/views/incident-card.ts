@@ -1,15 +1,17 @@
 // The incident card: the pinned message at the top of an incident channel, edited in place as things change.
 import type { KnownBlock } from '@slack/types';
 import type { AlertRecord } from '../../domain/alert';
+import { distinguishingLabels } from '../../domain/alert-labels';
 import { humanDuration } from '../../domain/duration';
 import { incidentRef, isOpen, type Incident } from '../../domain/incident';
 import type { TimelineEvent } from '../../domain/timeline';
 import { ACTIONS } from '../ids';
-import { clockTime, escapeMrkdwn, truncate, zoneLabel } from './format';
+import { localTime, zoneLabel } from '../../domain/local-time';
+import { escapeMrkdwn, truncate } from './format';
 import type { ScaleTarget } from '../../domain/scale-target';
 import type { ScaleOperation } from '../../domain/scaling';
 import { capacityBlocks } from './scale-views';
-import { timelineLine } from './timeline-text';
+import { alertLabelsApart, timelineLine } from './timeline-text';
 
 export interface IncidentCardInput {
   /** Its `alertCounts` say how many alerts fire and have resolved. */
@@ -18,6 +20,11 @@ export interface IncidentCardInput {
   firingAlerts: AlertRecord[];
   /** The latest timeline events, oldest first. */
   latest: TimelineEvent[];
+  /**
+   * Records of alerts the latest events name under a shared title (`alertsToTellApart`) and that are not
+   * among `firingAlerts`, so their lines can say which is which.
+   */
+  latestAlerts?: AlertRecord[];
   now: Date;
   timeZone: string;
   /** How many firing alerts to list before "and N more". */
@@ -44,7 +51,7 @@ function capitalized(word: string): string {
 }
 
 function durationText(incident: Incident, now: Date, timeZone: string): string {
-  const since = `since ${clockTime(incident.openedAt, timeZone)} ${zoneLabel(timeZone)}`;
+  const since = `since ${localTime(incident.openedAt, now, timeZone)} ${zoneLabel(timeZone, incident.openedAt)}`;
   if (incident.resolvedAt)
     return `${humanDuration(incident.resolvedAt.getTime() - incident.openedAt.getTime())} (resolved)`;
   return `${humanDuration(now.getTime() - incident.openedAt.getTime())} ${since}`;
@@ -53,20 +60,22 @@ function durationText(incident: Incident, now: Date, timeZone: string): string {
 /** A monitor's link goes into <url|text> only when it is plain http(s) and cannot break out of the link. */
 const SAFE_LINK = /^https?:\/\/[^\s|<>]+$/;
 
-function alertLine(alert: AlertRecord, timeZone: string): string {
+/** `apart`: the labels that tell it from a listed alert with the same title (`instance=web-3`), or ''. */
+function alertLine(alert: AlertRecord, apart: string, now: Date, timeZone: string): string {
   const count = alert.count > 1 ? ` ×${alert.count}` : '';
+  const labels = apart ? ` (${escapeMrkdwn(apart)})` : '';
   const title =
     alert.url && SAFE_LINK.test(alert.url)
       ? `<${alert.url}|${escapeMrkdwn(truncate(alert.title, 120))}>`
       : `*${escapeMrkdwn(truncate(alert.title, 120))}*`;
-  return `• ${title}${count} — ${alert.severity}, since ${clockTime(alert.startsAt, timeZone)}`;
+  return `• ${title}${labels}${count} — ${alert.severity}, since ${localTime(alert.startsAt, now, timeZone)}`;
 }
 
 /** How many firing alerts the card lists before "and N more". */
 export const CARD_MAX_ALERTS = 8;
 
 function alertsSection(input: IncidentCardInput): KnownBlock[] {
-  const { incident, timeZone } = input;
+  const { incident, now, timeZone } = input;
   const { firing, resolved } = incident.alertCounts;
   const total = firing + resolved;
   if (total === 0) return [];
@@ -93,7 +102,8 @@ function alertsSection(input: IncidentCardInput): KnownBlock[] {
     return [block];
   }
   const listed = input.firingAlerts.slice(0, max);
-  const lines = listed.map((a) => alertLine(a, timeZone));
+  const apart = distinguishingLabels(listed.map((a) => ({ name: a.title, labels: a.labels })));
+  const lines = listed.map((a, i) => alertLine(a, apart[i] ?? '', now, timeZone));
   if (firing > listed.length) lines.push(`…and ${firing - listed.length} more`);
   const heading = `*Firing alerts (${firing}${resolved > 0 ? `, ${resolved} resolved` : ''})*`;
   return [
@@ -107,7 +117,8 @@ function alertsSection(input: IncidentCardInput): KnownBlock[] {
 
 function timelineSection(input: IncidentCardInput): KnownBlock[] {
   if (input.latest.length === 0) return [];
-  const lines = input.latest.map((e) => timelineLine(e, input.timeZone));
+  const apart = alertLabelsApart(input.latest, [...input.firingAlerts, ...(input.latestAlerts ?? [])]);
+  const lines = input.latest.map((e) => timelineLine(e, input.now, input.timeZone, apart));
   return [
     {
       type: 'section',
@@ -117,10 +128,10 @@ function timelineSection(input: IncidentCardInput): KnownBlock[] {
   ];
 }
 
-function pageLine(incident: Incident, timeZone: string): string | null {
+function pageLine(incident: Incident, now: Date, timeZone: string): string | null {
   const page = incident.page;
   if (!page) return null;
-  const at = (date: Date | null): string => (date ? `${clockTime(date, timeZone)}` : '');
+  const at = (date: Date | null): string => (date ? localTime(date, now, timeZone) : '');
   const again = page.count > 1 ? ` (${page.count} pages)` : '';
   switch (page.status) {
     case 'pending':
@@ -154,8 +165,8 @@ function onCallLine(incident: Incident): string | null {
     : `*On call:* ${list}`;
 }
 
-function pagingSection(incident: Incident, timeZone: string): KnownBlock[] {
-  const lines = [pageLine(incident, timeZone), onCallLine(incident)].filter((l): l is string => l !== null);
+function pagingSection(incident: Incident, now: Date, timeZone: string): KnownBlock[] {
+  const lines = [pageLine(incident, now, timeZone), onCallLine(incident)].filter((l): l is string => l !== null);
   if (lines.length === 0) return [];
   return [{ type: 'section', block_id: 'paging', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 2900) } }];
 }
@@ -248,7 +259,7 @@ export function renderIncidentCard(input: IncidentCardInput): { text: string; bl
         { type: 'mrkdwn', text: `*Service*\n${escapeMrkdwn(incident.service)}` },
       ],
     },
-    ...pagingSection(incident, timeZone),
+    ...pagingSection(incident, now, timeZone),
     ...capacityBlocks(incident, input.scaleTargets ?? [], input.scaleOperations ?? []),
     ...alertsSection(input),
     ...timelineSection(input),
@@ -260,7 +271,7 @@ export function renderIncidentCard(input: IncidentCardInput): { text: string; bl
       elements: [
         {
           type: 'mrkdwn',
-          text: `Updated ${clockTime(now, timeZone)} ${zoneLabel(timeZone)} · \`/incident help\` for commands`,
+          text: `Updated ${localTime(now, now, timeZone)} ${zoneLabel(timeZone, now)} · \`/incident help\` for commands`,
         },
       ],
     },

@@ -7,6 +7,7 @@ import type { Notice } from '../../flows/outbox-jobs';
 import { ACTIONS } from '../ids';
 import { escapeMrkdwn } from './format';
 import { CARD_MAX_ALERTS, renderIncidentCard } from './incident-card';
+import { alertsToTellApart } from './timeline-text';
 
 export function announcementMessage(incident: Incident): { text: string; blocks: KnownBlock[] } {
   const headline = `${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}`;
@@ -116,10 +117,15 @@ export function slackIncidentRenderer(options: {
           ? (await store.timeline.list(incident.id)).filter((e) => e.type === 'postmortem.drafted').at(-1)
           : undefined;
       const postmortemUrl = drafted?.type === 'postmortem.drafted' ? (drafted.data.url ?? null) : null;
+      // Alerts the latest entries name under one title are told apart by their labels; most cards need none.
+      const firing = new Set(firingAlerts.map((a) => a.fingerprint));
+      const unlisted = alertsToTellApart(latest).filter((f) => !firing.has(f));
+      const latestAlerts = unlisted.length > 0 ? await store.alerts.listByFingerprints(incident.id, unlisted) : [];
       return renderIncidentCard({
         incident,
         firingAlerts,
         latest,
+        latestAlerts,
         now,
         timeZone: options.timeZone,
         pagingEnabled: options.pagingEnabled ?? false,

@@ -1,14 +1,60 @@
 // One line of Slack text per timeline event, used on the card and by `/incident timeline`.
 import { describeActor } from '../../domain/actor';
+import type { AlertRecord } from '../../domain/alert';
+import { distinguishingLabels } from '../../domain/alert-labels';
+import { localTime } from '../../domain/local-time';
 import type { TimelineEvent } from '../../domain/timeline';
-import { clockTime, escapeMrkdwn, truncate } from './format';
+import { escapeMrkdwn, truncate } from './format';
 
-function what(event: TimelineEvent): string {
+/** Alert events, whose lines name an alert by its title. */
+type AlertEvent = TimelineEvent & { type: 'alert.fired' | 'alert.resolved' };
+
+function isAlertEvent(event: TimelineEvent): event is AlertEvent {
+  return event.type === 'alert.fired' || event.type === 'alert.resolved';
+}
+
+/**
+ * The alerts these events name under a title another of them shares: the ones whose records are needed
+ * to tell their lines apart. By fingerprint, in order of first mention.
+ */
+export function alertsToTellApart(events: readonly TimelineEvent[]): string[] {
+  const byTitle = new Map<string, Set<string>>();
+  for (const event of events) {
+    if (!isAlertEvent(event)) continue;
+    const fingerprints = byTitle.get(event.data.title) ?? new Set<string>();
+    fingerprints.add(event.data.fingerprint);
+    byTitle.set(event.data.title, fingerprints);
+  }
+  return [...byTitle.values()].filter((f) => f.size > 1).flatMap((f) => [...f]);
+}
+
+/** For the alerts named under a shared title: the labels that tell each apart (`instance=web-3`), by fingerprint. */
+export function alertLabelsApart(
+  events: readonly TimelineEvent[],
+  records: readonly AlertRecord[],
+): Map<string, string> {
+  const fingerprints = alertsToTellApart(events);
+  if (fingerprints.length === 0) return new Map();
+  const titles = new Map<string, string>();
+  for (const event of events) if (isAlertEvent(event)) titles.set(event.data.fingerprint, event.data.title);
+  const labels = new Map(records.map((r) => [r.fingerprint, r.labels]));
+  const apart = distinguishingLabels(
+    fingerprints.map((f) => ({ name: titles.get(f) ?? '', labels: labels.get(f) ?? {} })),
+  );
+  return new Map(fingerprints.map((f, i) => [f, apart[i] ?? '']));
+}
+
+function alertTitle(event: AlertEvent, apart: ReadonlyMap<string, string>): string {
+  const labels = apart.get(event.data.fingerprint);
+  return `*${escapeMrkdwn(event.data.title)}*${labels ? ` (${escapeMrkdwn(labels)})` : ''}`;
+}
+
+function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string {
   switch (event.type) {
     case 'alert.fired':
-      return `${event.data.refired ? 'Alert fired again' : 'Alert fired'}: *${escapeMrkdwn(event.data.title)}*`;
+      return `${event.data.refired ? 'Alert fired again' : 'Alert fired'}: ${alertTitle(event, apart)}`;
     case 'alert.resolved':
-      return `Alert resolved: *${escapeMrkdwn(event.data.title)}*${event.data.allResolved ? ' — all alerts resolved' : ''}`;
+      return `Alert resolved: ${alertTitle(event, apart)}${event.data.allResolved ? ' — all alerts resolved' : ''}`;
     case 'incident.declared':
       return `Incident declared (${event.data.severity}, ${escapeMrkdwn(event.data.service)})`;
     case 'incident.status_changed':
@@ -58,6 +104,15 @@ function what(event: TimelineEvent): string {
   }
 }
 
-export function timelineLine(event: TimelineEvent, timeZone: string): string {
-  return `\`${clockTime(event.at, timeZone)}\` ${what(event)} — ${describeActor(event.actor)}`;
+/**
+ * `now` decides whether the time needs its date: an event of another day has it. `apart` tells alerts with
+ * the same title apart (`alertLabelsApart`).
+ */
+export function timelineLine(
+  event: TimelineEvent,
+  now: Date,
+  timeZone: string,
+  apart: ReadonlyMap<string, string> = new Map(),
+): string {
+  return `\`${localTime(event.at, now, timeZone)}\` ${what(event, apart)} — ${describeActor(event.actor)}`;
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isFirebreakError } from '../../../src/errors';
-import { FIREBREAK } from '../../../src/domain/actor';
+import { FIREBREAK, userActor } from '../../../src/domain/actor';
 import {
   ALERTS_LISTED,
   draftPostmortem,
@@ -12,9 +12,9 @@ import {
   PLACEHOLDERS,
   postmortemMarkdown,
   spokenDuration,
-  zoneAbbreviation,
   type PostmortemInput,
 } from '../../../src/domain/postmortem';
+import { zoneLabel } from '../../../src/domain/local-time';
 import { anAlertRecord, anIncident } from '../../support/builders';
 import { ALICE, eventLog, flashSaleScenario, utc } from '../../support/flash-sale';
 
@@ -343,19 +343,150 @@ describe('draftPostmortem', () => {
     const md = postmortemMarkdown(pm);
     expect(md).toContain('Times are CET (Europe/Berlin).');
     expect(md).toContain('- **12:38** Page acknowledged by Alice — Alice');
-    expect(zoneAbbreviation('Europe/Berlin', new Date('2023-07-15T12:00:00Z'))).toBe('CEST');
-    expect(zoneAbbreviation('America/New_York', utc('11:30'))).toBe('EST');
-    expect(zoneAbbreviation('Etc/UTC', utc('11:30'))).toBe('UTC');
+    expect(zoneLabel('Europe/Berlin', new Date('2023-07-15T12:00:00Z'))).toBe('CEST');
+    expect(zoneLabel('America/New_York', utc('11:30'))).toBe('EST');
+    expect(zoneLabel('Etc/UTC', utc('11:30'))).toBe('UTC');
   });
 
   it('puts dates on times when the incident crosses midnight in the zone', () => {
     // Adelaide is UTC+10:30 in February: 11:30 UTC is 22:00, 14:00 UTC is 00:30 the next day.
     const pm = draftPostmortem(flashSale({ timeZone: 'Australia/Adelaide' }));
-    const label = zoneAbbreviation('Australia/Adelaide', utc('11:30'));
+    const label = zoneLabel('Australia/Adelaide', utc('11:30'));
     expect(pm.multiDay).toBe(true);
     expect(pm.issueSummary.period).toBe(`February 15, 2023, 22:00 – February 16, 2023, 00:30 ${label}`);
     expect(pm.timeline[0]?.time).toBe('Feb 15 22:00');
     expect(pm.timeline[pm.timeline.length - 1]?.time).toBe('Feb 16 00:30');
+  });
+
+  it('tells apart alerts that share a name by the labels that differ, in the timeline and the all-clear', () => {
+    const log = eventLog();
+    const monitor = { kind: 'monitor' as const, id: 'alertmanager' };
+    const latency = (n: number) => ({
+      fingerprint: `fp-${n}`,
+      title: 'p99 latency above 2s',
+      severity: 'sev2' as const,
+    });
+    log.add('11:30', 'alert.fired', monitor, latency(1));
+    log.add('11:31', 'alert.fired', monitor, latency(2));
+    log.add('11:32', 'alert.fired', monitor, { fingerprint: 'fp-disk', title: 'Disk full', severity: 'sev3' });
+    log.add('11:50', 'alert.resolved', monitor, { ...latency(2), allResolved: true });
+    const record = (n: number, labels: Record<string, string>) =>
+      anAlertRecord({ id: n, fingerprint: `fp-${n}`, title: 'p99 latency above 2s', labels, status: 'resolved' });
+    const pm = draftPostmortem({
+      incident: anIncident(),
+      events: log.events,
+      alerts: [
+        record(1, { alertname: 'HighLatency', instance: 'web-1:9100', job: 'web' }),
+        record(2, { alertname: 'HighLatency', instance: 'web-2:9100', job: 'web' }),
+        anAlertRecord({ id: 3, fingerprint: 'fp-disk', title: 'Disk full', labels: { instance: 'db-1' } }),
+      ],
+      answers: {},
+      timeZone: 'UTC',
+      now: utc('12:00'),
+    });
+    expect(pm.timeline.map((e) => `${e.time} ${e.text}`)).toEqual([
+      '11:30 HighLatency (instance=web-1) fired on web (sev2): p99 latency above 2s.',
+      '11:31 HighLatency (instance=web-2) fired on web (sev2): p99 latency above 2s.',
+      '11:32 Disk full fired on web (sev3).',
+      '11:50 All alerts resolved (the last was HighLatency, instance=web-2)',
+    ]);
+  });
+
+  it('names each person one way: the names given for Slack users, wherever they appear', () => {
+    const s = flashSaleScenario();
+    const alice = userActor('U0ALICE', 'alice');
+    const bob = userActor('U0BOB', 'bob');
+    const events = s.events.map((e) => {
+      if (e.type === 'page.acknowledged')
+        return {
+          ...e,
+          actor: { kind: 'pagerduty' as const, id: 'PUSR0ALICE', name: 'Alice Archer' },
+          data: { by: 'Alice Archer' },
+        };
+      if (e.actor.kind === 'user') return { ...e, actor: e.actor.id === 'U0BOB' ? bob : alice };
+      return e;
+    });
+    const names = new Map([
+      ['U0ALICE', 'Alice Archer'],
+      ['U0BOB', 'Bob Baker'],
+    ]);
+    const md = postmortemMarkdown(
+      draftPostmortem({
+        ...s,
+        events,
+        incident: { ...s.incident, declaredBy: alice },
+        answers: {},
+        timeZone: 'UTC',
+        names,
+      }),
+    );
+    expect(md).not.toMatch(/\balice\b|\bbob\b|Alice(?! Archer)|Bob(?! Baker)/);
+    expect(md).toContain('- **11:38** Page acknowledged by Alice Archer — Alice Archer (PagerDuty)');
+    expect(md).toContain('- **11:39** Alice Archer became the incident lead — Alice Archer');
+    expect(md).toContain('Pinned a message from Bob Baker');
+    expect(md).toContain('requested by Alice Archer (11:45–13:00');
+    expect(md).toContain('- Alice Archer resolved the incident at 14:00.');
+
+    // Acknowledged in Slack: the recorded `by` is the Slack username; the person's name replaces it.
+    const inSlack = s.events.map((e) =>
+      e.type === 'page.acknowledged' ? { ...e, actor: alice, data: { by: 'alice' } } : e,
+    );
+    const slackMd = postmortemMarkdown(draftPostmortem({ ...s, events: inSlack, timeZone: 'UTC', names }));
+    expect(slackMd).toContain('- **11:38** Page acknowledged by Alice Archer — Alice Archer');
+    expect(slackMd).toContain('Alice Archer acknowledged at 11:38');
+    // Without names, the recorded names stay: nothing is lost when Slack cannot be asked.
+    expect(postmortemMarkdown(draftPostmortem({ ...s, events, timeZone: 'UTC' }))).toContain(
+      '- **11:39** alice became the incident lead — alice',
+    );
+  });
+
+  it('says which zone names its times are in when the incident crosses a change to summer time', () => {
+    // Paris moved from CET to CEST at 01:00 UTC on 26 March 2023 (02:00 CET became 03:00 CEST).
+    const log = eventLog();
+    const monitor = { kind: 'monitor' as const, id: 'alertmanager' };
+    const base = (iso: string) => new Date(iso);
+    log.events.push(
+      {
+        id: 1,
+        incidentId: 7,
+        at: base('2023-03-26T00:30:00Z'),
+        type: 'incident.declared',
+        actor: monitor,
+        data: { title: 't', severity: 'sev2', service: 'web', source: 'alert' },
+      },
+      {
+        id: 2,
+        incidentId: 7,
+        at: base('2023-03-26T02:00:00Z'),
+        type: 'incident.resolved',
+        actor: ALICE,
+        data: {},
+      },
+    );
+    const pm = draftPostmortem({
+      incident: anIncident({
+        openedAt: base('2023-03-26T00:30:00Z'),
+        status: 'resolved',
+        resolvedAt: base('2023-03-26T02:00:00Z'),
+      }),
+      events: log.events,
+      alerts: [],
+      answers: {},
+      timeZone: 'Europe/Paris',
+      now: base('2023-03-26T02:05:00Z'),
+    });
+    const md = postmortemMarkdown(pm);
+    expect(md).toContain('- **Duration:** March 26, 2023, 01:30 CET – 04:00 CEST (1 hour 30 minutes)');
+    expect(md).toContain('on 2023-03-26 04:05 CEST. Times are CET, then CEST from 03:00 (Europe/Paris).');
+    expect(md).toContain('- **01:30** Incident opened');
+    expect(md).toContain('- **04:00** Incident resolved');
+  });
+
+  it('says the zone once in brackets, and UTC as UTC', () => {
+    expect(postmortemMarkdown(draftPostmortem(flashSale({ timeZone: 'Europe/Paris' })))).toContain(
+      'Times are CET (Europe/Paris).',
+    );
+    expect(postmortemMarkdown(draftPostmortem(flashSale({ timeZone: 'Etc/UTC' })))).toContain('Times are UTC.');
   });
 
   it('refuses a zone that is not one', () => {

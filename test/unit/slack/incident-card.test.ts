@@ -130,6 +130,134 @@ describe('incident card', () => {
       now: at(10),
       timeZone: 'Europe/Paris',
     });
-    expect(visibleText(card.blocks)).toContain('since 12:30 Europe/Paris');
+    expect(visibleText(card.blocks)).toContain('since 12:30 CET');
+  });
+
+  it('tells apart alerts that share a title by the labels that differ, and leaves unique titles alone', () => {
+    const latency = (id: number, labels: Record<string, string>) =>
+      anAlertRecord({ id, fingerprint: `lat-${id}`, title: 'p99 latency above 2s', labels });
+    const card = renderIncidentCard({
+      incident: anIncident({ alertCounts: { firing: 4, resolved: 0 } }),
+      firingAlerts: [
+        latency(1, { alertname: 'Latency', instance: 'web-3', job: 'web', team: 'a<b' }),
+        latency(2, { alertname: 'Latency', instance: 'web-4', job: 'web', team: 'a<c' }),
+        latency(3, { alertname: 'Latency', instance: 'web-4', job: 'web', team: 'a<b' }),
+        anAlertRecord({ id: 4, fingerprint: 'rate', title: 'High request rate on web', labels: { instance: 'web-9' } }),
+      ],
+      latest: [],
+      now: at(10),
+      timeZone: 'UTC',
+    });
+    const alerts = card.blocks.find((b) => b.block_id === 'alerts');
+    const lines = (alerts?.type === 'section' ? (alerts.text?.text ?? '') : '').split('\n');
+    expect(lines).toEqual([
+      '*Firing alerts (4)*',
+      '• *p99 latency above 2s* (instance=web-3, team=a&lt;b) — sev2, since 11:30',
+      '• *p99 latency above 2s* (instance=web-4, team=a&lt;c) — sev2, since 11:30',
+      '• *p99 latency above 2s* (instance=web-4, team=a&lt;b) — sev2, since 11:30',
+      '• *High request rate on web* — sev2, since 11:30',
+    ]);
+  });
+
+  it('tells apart, in the latest entries too, alerts that fired with the same title', () => {
+    const fired = (id: number, fingerprint: string): TimelineEvent => ({
+      id,
+      incidentId: 7,
+      at: at(id),
+      type: 'alert.fired',
+      actor: { kind: 'monitor', id: 'alertmanager' },
+      data: { fingerprint, title: 'p99 latency above 2s', severity: 'sev2' },
+    });
+    const record = (fingerprint: string, instance: string) =>
+      anAlertRecord({ fingerprint, title: 'p99 latency above 2s', labels: { instance, job: 'web' } });
+    const card = renderIncidentCard({
+      incident: anIncident({ alertCounts: { firing: 1, resolved: 1 } }),
+      // One is still firing; the other resolved, so only its record loaded for the timeline says where it fired.
+      firingAlerts: [record('lat-1', 'web-1.prod:9100')],
+      latestAlerts: [record('lat-2', 'web-2.prod:9100')],
+      latest: [fired(1, 'lat-1'), fired(2, 'lat-2')],
+      now: at(10),
+      timeZone: 'UTC',
+    });
+    const timeline = card.blocks.find((b) => b.block_id === 'timeline');
+    expect(timeline?.type === 'section' ? timeline.text?.text : '').toBe(
+      [
+        '*Latest*',
+        '`11:31` Alert fired: *p99 latency above 2s* (instance=web-1) — alertmanager',
+        '`11:32` Alert fired: *p99 latency above 2s* (instance=web-2) — alertmanager',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps the labels that tell alerts apart short, however long their values', () => {
+    const long = 'x'.repeat(300);
+    const card = renderIncidentCard({
+      incident: anIncident({ alertCounts: { firing: 2, resolved: 0 } }),
+      firingAlerts: [
+        anAlertRecord({ id: 1, fingerprint: 'a', labels: { pod: `a${long}`, region: `r1${long}`, zone: 'z1' } }),
+        anAlertRecord({ id: 2, fingerprint: 'b', labels: { pod: `b${long}`, region: `r2${long}`, zone: 'z2' } }),
+      ],
+      latest: [],
+      now: at(10),
+      timeZone: 'UTC',
+    });
+    const alerts = card.blocks.find((b) => b.block_id === 'alerts');
+    const lines = (alerts?.type === 'section' ? (alerts.text?.text ?? '') : '').split('\n').slice(1);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toMatch(/^• \*High request rate on web\* \(pod=[ab]x+…\) — sev2, since 11:30$/);
+      expect(line.length).toBeLessThan(140);
+    }
+  });
+
+  it('dates times that are not on the same local day as now, and keeps today’s short', () => {
+    // 23:30 in Paris on Feb 15; the card is drawn at 00:40 on Feb 16 (Paris), so the start is yesterday.
+    const lateStart = new Date('2023-02-15T22:30:00Z');
+    const now = new Date('2023-02-15T23:40:00Z');
+    const card = renderIncidentCard({
+      incident: anIncident({ openedAt: lateStart, alertCounts: { firing: 2, resolved: 0 } }),
+      firingAlerts: [
+        anAlertRecord({ id: 1, fingerprint: 'a', title: 'old', startsAt: new Date('2023-02-14T10:38:00Z') }),
+        anAlertRecord({ id: 2, fingerprint: 'b', title: 'new', startsAt: new Date('2023-02-15T23:05:00Z') }),
+      ],
+      latest: [
+        { ...(events[1] as TimelineEvent), at: new Date('2023-02-15T22:35:00Z') },
+        { ...(events[1] as TimelineEvent), id: 3, at: new Date('2023-02-15T23:35:00Z') },
+      ],
+      now,
+      timeZone: 'Europe/Paris',
+    });
+    const text = visibleText(card.blocks);
+    expect(text).toContain('1h 10m since 15 Feb 23:30 CET');
+    expect(text).toContain('• *old* — sev2, since 14 Feb 11:38');
+    expect(text).toContain('• *new* — sev2, since 00:05');
+    expect(text).toContain('`15 Feb 23:35` Note:');
+    expect(text).toContain('`00:35` Note:');
+    expect(text).toContain('Updated 00:40 CET');
+  });
+
+  it('dates a time from another year with its year', () => {
+    const card = renderIncidentCard({
+      incident: anIncident({ openedAt: new Date('2022-12-31T10:00:00Z') }),
+      firingAlerts: [anAlertRecord({ startsAt: new Date('2022-12-31T10:00:00Z') })],
+      latest: [],
+      now: new Date('2023-01-01T10:00:00Z'),
+      timeZone: 'UTC',
+    });
+    expect(visibleText(card.blocks)).toContain('since 31 Dec 2022 10:00 UTC');
+  });
+
+  it('labels each time with the zone’s name at that time, across a change to summer time', () => {
+    // Paris moved from CET to CEST at 01:00 UTC on 26 March 2023.
+    const card = renderIncidentCard({
+      incident: anIncident({ openedAt: new Date('2023-03-26T00:30:00Z') }),
+      firingAlerts: [],
+      latest: [],
+      now: new Date('2023-03-26T01:30:00Z'),
+      timeZone: 'Europe/Paris',
+    });
+    const text = visibleText(card.blocks);
+    expect(text).toContain('1h 00m since 01:30 CET');
+    expect(text).toContain('Updated 03:30 CEST');
   });
 });

@@ -23,7 +23,11 @@ import {
   type CommandReply,
 } from '../../views/command-replies';
 import { declareModal } from '../../views/declare-modal';
+import { alertsToTellApart } from '../../views/timeline-text';
 import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './parse-incident-command';
+
+/** At most this many alerts' records are read to tell apart same-titled alerts in `/incident timeline`. */
+const TIMELINE_ALERTS_TOLD_APART = 200;
 
 type InChannelCommand = Extract<
   IncidentCommand,
@@ -79,8 +83,13 @@ async function inIncident(
     case 'postmortem':
       await requestPostmortem(deps.flows, id, actor);
       return doneReply(':memo: Drafting the postmortem from the timeline; it will be posted here.');
-    case 'timeline':
-      return timelineReply(incident, await deps.store.timeline.list(id), deps.timeZone);
+    case 'timeline': {
+      const events = await deps.store.timeline.list(id);
+      // Only alerts named under a shared title need their records, and a storm's are capped.
+      const shared = alertsToTellApart(events).slice(0, TIMELINE_ALERTS_TOLD_APART);
+      const alerts = shared.length > 0 ? await deps.store.alerts.listByFingerprints(id, shared) : [];
+      return timelineReply(incident, events, alerts, deps.flows.clock.now(), deps.timeZone);
+    }
   }
 }
 
