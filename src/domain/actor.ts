@@ -7,7 +7,10 @@ export type Actor =
 
 export const FIREBREAK: Actor = { kind: 'firebreak' };
 
-export function userActor(id: string, name?: string): Actor {
+/** A person, as every listener records whoever typed or clicked. */
+export type UserActor = Extract<Actor, { kind: 'user' }>;
+
+export function userActor(id: string, name?: string): UserActor {
   return name ? { kind: 'user', id, name } : { kind: 'user', id };
 }
 

@@ -2,7 +2,7 @@
 // and resolve the page, call out a page nobody acknowledged, and bring whoever is on call into the channel.
 // State is stored first (the incident's page, timeline events); the outbox talks to PagerDuty and Slack,
 // so an outage of either delays a page and loses nothing, and a restart resumes it.
-import { FIREBREAK, type Actor } from '../domain/actor';
+import { FIREBREAK, type Actor, type UserActor } from '../domain/actor';
 import { channelRefused, type Incident } from '../domain/incident';
 import {
   isOverdue,
@@ -142,7 +142,7 @@ export function pagingOnChange(setup: PagingSetup) {
 export async function acknowledgePage(
   deps: { store: Store; clock: Clock; wakeOutbox(): void },
   incidentId: number,
-  actor: Actor & { kind: 'user' },
+  actor: UserActor,
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   const now = deps.clock.now();
   const result = await deps.store.transaction(async (tx) => {

@@ -3,7 +3,7 @@
 // stored with its request key before the call (so a double click, a Slack retry or a restart launches
 // once), run through the outbox one operation per target at a time, and watched until the capacity is
 // really there. Every step is a timeline event and shows on the incident card.
-import type { Actor } from '../domain/actor';
+import type { UserActor } from '../domain/actor';
 import type { Incident } from '../domain/incident';
 import type { CapacitySnapshot, ScaleTarget } from '../domain/scale-target';
 import {
@@ -95,11 +95,46 @@ async function appendEvent(
   await enqueueCardUpdate(tx, incidentId, now);
 }
 
+/** One target's capacity as `/scale status` shows it: from the cloud now, and its last operation. */
+export interface TargetStatus {
+  target: ScaleTarget;
+  running: number | null;
+  pending: number;
+  /** Why the cloud could not say, when it could not. */
+  error: string | null;
+  latest: ScaleOperation | null;
+}
+
+/**
+ * Capacity now, for one target by name or for all of them. A cloud that cannot answer for a target is
+ * shown for that target, not an error for the whole command.
+ */
+export async function scaleStatus(
+  deps: Pick<ScalingDeps, 'store' | 'cloud' | 'targets'>,
+  targetName?: string,
+): Promise<{ ok: true; rows: TargetStatus[] } | { ok: false; problem: string }> {
+  const targets = targetName === undefined ? deps.targets : deps.targets.filter((t) => t.name === targetName);
+  if (targets.length === 0)
+    return { ok: false, problem: `"${targetName}" is not a scale target; \`/scale targets\` lists them` };
+  const rows = await Promise.all(
+    targets.map(async (target): Promise<TargetStatus> => {
+      const latest = await deps.store.scaleOperations.latestForTarget(target.name);
+      try {
+        const capacity = await deps.cloud.capacity(target);
+        return { target, running: capacity.running, pending: capacity.pending, error: null, latest };
+      } catch (error) {
+        return { target, running: null, pending: 0, error: `could not read capacity (${errorMessage(error)})`, latest };
+      }
+    }),
+  );
+  return { ok: true, rows };
+}
+
 export interface ScaleRequest {
   targetName: string;
   /** As typed or clicked: `+4`, `-2`, `12`. */
   amount: string;
-  actor: Actor & { kind: 'user' };
+  actor: UserActor;
   /** Set when asked from an incident channel or its card: the operation belongs to that incident. */
   incidentId: number | null;
   /** Slack's id for this click or command: the same delivery twice is the same request. */

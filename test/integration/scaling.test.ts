@@ -263,18 +263,13 @@ it('scale-in terminates only the instances Firebreak launched', async () => {
 
 it('/scale with bad input answers with the usage, only to the user', async () => {
   const { channel } = await incidentWithCard();
-  const before = h.slack.responses.length;
-  const reply = await h.slack.slashCommand({
+  // What the person sees, whether it came in the acknowledgement or through the response URL.
+  const answer = await h.slack.commandAnswer({
     command: '/scale',
     text: 'web lots',
     userId: 'U0ALICE',
     channelId: channel.id,
   });
-  expect(reply.status).toBe(200);
-  const answer = await eventually(
-    () => h.slack.responses[before]?.body as { text: string; response_type: string } | undefined,
-    'the answer',
-  );
   expect(answer.response_type).toBe('ephemeral');
   expect(answer.text).toContain('"lots" is not a number of instances');
   expect(answer.text).toContain('/scale <target> <+N|-N|N> [reason]');

@@ -4,7 +4,7 @@ import type { KnownBlock, View } from '@slack/types';
 import type { Incident } from '../../domain/incident';
 import type { ScaleTarget } from '../../domain/scale-target';
 import { capacityLine, type ScaleOperation } from '../../domain/scaling';
-import type { ScaleRequestResult } from '../../flows/scaling';
+import type { ScaleRequestResult, TargetStatus } from '../../flows/scaling';
 import { ACTIONS, SCALE_FIELDS, VIEWS } from '../ids';
 import type { CommandReply } from './command-replies';
 import { escapeMrkdwn } from './format';
@@ -145,15 +145,7 @@ export function scaleTargetsReply(targets: readonly ScaleTarget[]): CommandReply
   return { response_type: 'ephemeral', text: ['*Scale targets*', ...lines].join('\n') };
 }
 
-export function scaleStatusReply(
-  rows: Array<{
-    target: ScaleTarget;
-    running: number | null;
-    pending: number;
-    error: string | null;
-    latest: ScaleOperation | null;
-  }>,
-): CommandReply {
+export function scaleStatusReply(rows: readonly TargetStatus[]): CommandReply {
   const lines = rows.map(({ target, running, pending, error, latest }) => {
     const now = error
       ? `:warning: ${escapeMrkdwn(error)}`

@@ -19,11 +19,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
         replace_original: false,
         text: ':warning: This button does not name an incident.',
       }));
-    const result = await acknowledgePage(deps.flows, id.data, {
-      kind: 'user',
-      id: body.user.id,
-      ...(body.user.name ? { name: body.user.name } : {}),
-    });
+    const result = await acknowledgePage(deps.flows, id.data, userActor(body.user.id, body.user.name));
     await respond({
       response_type: 'ephemeral',
       replace_original: false,

@@ -5,6 +5,7 @@ import type { SlackDeps } from '../../deps';
 import { ACTIONS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
 import { scaleModal, scaleResultText } from '../../views/scale-views';
+import { userActor } from '../../../domain/actor';
 
 const scaleOutValue = z
   .string()
@@ -37,7 +38,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       const result = await requestScale(deps.scaling, {
         targetName: value.data.target,
         amount: `+${value.data.count}`,
-        actor: { kind: 'user', id: body.user.id, ...(body.user.name ? { name: body.user.name } : {}) },
+        actor: userActor(body.user.id, body.user.name),
         incidentId: incident?.id ?? null,
         // The click's own timestamp: a Slack retry of this click carries the same one.
         clickId: action.action_ts,

@@ -7,6 +7,7 @@ import type { SlackDeps } from '../../deps';
 import { SCALE_FIELDS, VIEWS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
 import { scaleResultText } from '../../views/scale-views';
+import { userActor } from '../../../domain/actor';
 
 const metadata = z.object({ incidentId: z.number().int().nullable(), channelId: z.string() });
 
@@ -35,7 +36,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     const result = await requestScale(deps.scaling, {
       targetName: target,
       amount,
-      actor: { kind: 'user', id: body.user.id, ...(body.user.name ? { name: body.user.name } : {}) },
+      actor: userActor(body.user.id, body.user.name),
       incidentId: meta.success ? meta.data.incidentId : null,
       // One submission of one modal: a Slack retry carries the same view id and hash.
       clickId: `${view.id}:${view.hash}`,
