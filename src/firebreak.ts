@@ -301,6 +301,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ...(slackApiUrl ? { slackApiUrl } : {}),
     webClientOptions: { retryConfig: { retries: 2 }, timeout: 10_000, logLevel: slackLogLevel(env.LOG_LEVEL) },
     logger,
+    listenerFailures: metrics.slackListenerFailures,
     deps: {
       flows,
       store,

@@ -7,6 +7,7 @@ export interface Metrics {
   incidentsOpened: Counter<'origin'>;
   slackCalls: Histogram<'method' | 'outcome'>;
   slackRateLimited: Counter<'method'>;
+  slackListenerFailures: Counter<'kind' | 'id'>;
   outboxDelivered: Counter<'kind'>;
   outboxRetried: Counter<'kind'>;
   outboxBuried: Counter<'kind'>;
@@ -49,6 +50,12 @@ export function createMetrics(options: { outboxDepth: () => Promise<number>; def
       help: 'Slack Web API call latency',
       labelNames: ['method', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    slackListenerFailures: new Counter({
+      name: 'firebreak_slack_listener_failures_total',
+      help: 'Slash commands, clicks, forms and events that failed (the person was told; the log says why)',
+      labelNames: ['kind', 'id'],
       registers,
     }),
     slackRateLimited: new Counter({

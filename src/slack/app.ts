@@ -9,7 +9,7 @@ import type { SlackDeps } from './deps';
 import { SLACK_EVENTS_PATH } from './ids';
 import { registerListeners } from './listeners';
 import { receiverAnswers } from './receiver-answers';
-import { boltRegistrar, type Registered } from './registrar';
+import { boltRegistrar, ListenerError, type Registered } from './registrar';
 
 export interface SlackAppOptions {
   botToken: string;
@@ -22,6 +22,8 @@ export interface SlackAppOptions {
   botIds(): { botUserId: string; botId: string } | null;
   webClientOptions?: Omit<WebClientOptions, 'slackApiUrl' | 'logger'>;
   logger: Logger;
+  /** Counts failed listeners (firebreak_slack_listener_failures_total). */
+  listenerFailures?: { inc(labels: { kind: string; id: string }): void };
   deps: SlackDeps;
 }
 
@@ -81,10 +83,22 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
     },
   });
+  // Every failure of a listener arrives here (the registrar tells the person, then throws on), and of Bolt's
+  // own middleware: one place logs them.
   app.error(async (error) => {
-    options.logger.error({ err: error, code: (error as { code?: string }).code }, 'slack request failed');
+    // Bolt hands a listener's error over wrapped (its UnknownError, with the thrown error as `original`).
+    const failed = [error, error.original].find((e): e is ListenerError => e instanceof ListenerError) ?? null;
+    if (failed) options.listenerFailures?.inc({ kind: failed.kind, id: failed.id });
+    options.logger.error(
+      {
+        err: failed ? failed.cause : (error.original ?? error),
+        code: failed ? failed.causeCode : error.code,
+        ...(failed ? { kind: failed.kind, id: failed.id } : {}),
+      },
+      failed ? 'slack listener failed' : 'slack request failed',
+    );
   });
-  const registrar = boltRegistrar(app, options.logger);
+  const registrar = boltRegistrar(app);
   registerListeners(registrar, options.deps);
   return {
     app,

@@ -1,5 +1,6 @@
 // Registers listeners on the Bolt app, records which ids are registered (checked against the manifest),
-// and gives every listener the same error policy: log it, tell the person, never leave them with silence.
+// and gives every listener the same error policy: tell the person, never leave them with silence, and hand
+// the failure to Bolt's app.error, which logs it.
 import type {
   AllMiddlewareArgs,
   App,
@@ -11,7 +12,6 @@ import type {
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
-import type { Logger } from 'pino';
 import { isFirebreakError } from '../errors';
 
 export type CommandHandler = Middleware<SlackCommandMiddlewareArgs>;
@@ -44,8 +44,27 @@ type Respondable = {
   respond?: (message: { response_type: 'ephemeral'; text: string; replace_original?: boolean }) => Promise<unknown>;
 };
 
+/**
+ * A listener's failure, with where it happened. Thrown on to Bolt after the person has been told, so that
+ * app.error (slack/app.ts) sees every failure and logs it once, with this context.
+ */
+export class ListenerError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+    cause: unknown,
+  ) {
+    super(`${kind} ${id} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ListenerError';
+  }
+
+  /** The FirebreakError code of what failed, when it has one. */
+  get causeCode(): string | undefined {
+    return isFirebreakError(this.cause) ? this.cause.code : undefined;
+  }
+}
+
 function guarded<A extends AllMiddlewareArgs & Respondable>(
-  logger: Logger,
   kind: string,
   id: string,
   handler: (args: A) => Promise<void>,
@@ -54,39 +73,37 @@ function guarded<A extends AllMiddlewareArgs & Respondable>(
     try {
       await handler(args);
     } catch (error) {
-      logger.error(
-        { kind, id, code: isFirebreakError(error) ? error.code : undefined, err: error },
-        'slack listener failed',
-      );
+      // The person first, never left with silence; then Bolt's error handler, which logs.
       await args
         .respond?.({ response_type: 'ephemeral', replace_original: false, text: failureText(error) })
         .catch(() => undefined);
+      throw new ListenerError(kind, id, error);
     }
   };
 }
 
-export function boltRegistrar(app: App, logger: Logger): ListenerRegistrar {
+export function boltRegistrar(app: App): ListenerRegistrar {
   const registered: Registered = { commands: [], actions: [], views: [], events: [] };
   return {
     registered,
     command(name, handler) {
       registered.commands.push(name);
-      app.command(name, guarded(logger, 'command', name, handler));
+      app.command(name, guarded('command', name, handler));
     },
     action(actionId, handler, options = {}) {
       registered.actions.push(actionId);
       const constraint = options.prefix
         ? new RegExp(`^${actionId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:.*)?$`)
         : actionId;
-      app.action<BlockAction>(constraint, guarded(logger, 'action', actionId, handler));
+      app.action<BlockAction>(constraint, guarded('action', actionId, handler));
     },
     view(callbackId, handler) {
       registered.views.push(callbackId);
-      app.view<ViewSubmitAction>(callbackId, guarded(logger, 'view', callbackId, handler));
+      app.view<ViewSubmitAction>(callbackId, guarded('view', callbackId, handler));
     },
     event(name, handler) {
       registered.events.push(name);
-      app.event(name, guarded(logger, 'event', name, handler as never) as never);
+      app.event(name, guarded('event', name, handler as never) as never);
     },
   };
 }
