@@ -2,7 +2,7 @@
 // end to end against Slack, with the sandbox in its own file that production never opens, and the AWS SDK
 // and pg left out until an install uses them.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, testEnv } from '../support/harness';
@@ -18,6 +18,8 @@ let built = { main: '', sandbox: '' };
 
 beforeAll(() => {
   // Under node_modules, as dist/ is beside it: the bundle finds its external packages from where it lies.
+  // (node_modules/.cache is not there in a fresh clone until something makes it.)
+  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
   buildDir = mkdtempSync(join(ROOT, 'node_modules/.cache/firebreak-build-test-'));
   execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.mjs'), buildDir], { cwd: ROOT, stdio: 'pipe' });
   built = { main: join(buildDir, 'main.js'), sandbox: join(buildDir, 'sandbox.js') };
