@@ -1,5 +1,6 @@
 // What tells apart alerts people would otherwise read as the same line (one rule from two instances):
 // the labels whose values differ between them, the well-known "where" labels first, kept short.
+import type { TimelineEvent } from './timeline';
 
 /** Labels that usually say where an alert fires, tried first and in this order. */
 const WELL_KNOWN = [
@@ -104,4 +105,26 @@ export function distinguishingLabels(alerts: readonly LabelledAlert[]): string[]
     });
     return shortened(parts.join(', '), MAX_TEXT);
   });
+}
+
+/** Alert events, whose lines name an alert by its title. */
+export type AlertEvent = TimelineEvent & { type: 'alert.fired' | 'alert.resolved' };
+
+export function isAlertEvent(event: TimelineEvent): event is AlertEvent {
+  return event.type === 'alert.fired' || event.type === 'alert.resolved';
+}
+
+/**
+ * The alerts these events name under a title another of them shares: the ones whose records are needed
+ * to tell their lines apart. By fingerprint, in order of first mention.
+ */
+export function alertsToTellApart(events: readonly TimelineEvent[]): string[] {
+  const byTitle = new Map<string, Set<string>>();
+  for (const event of events) {
+    if (!isAlertEvent(event)) continue;
+    const fingerprints = byTitle.get(event.data.title) ?? new Set<string>();
+    fingerprints.add(event.data.fingerprint);
+    byTitle.set(event.data.title, fingerprints);
+  }
+  return [...byTitle.values()].filter((f) => f.size > 1).flatMap((f) => [...f]);
 }

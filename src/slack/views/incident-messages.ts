@@ -7,7 +7,7 @@ import type { Notice } from '../../flows/outbox-jobs';
 import { ACTIONS } from '../ids';
 import { escapeMrkdwn } from './format';
 import { CARD_MAX_ALERTS, renderIncidentCard } from './incident-card';
-import { alertsToTellApart } from './timeline-text';
+import { alertsToTellApart } from '../../domain/alert-labels';
 
 export function announcementMessage(incident: Incident): { text: string; blocks: KnownBlock[] } {
   const headline = `${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}`;

@@ -1,32 +1,10 @@
 // One line of Slack text per timeline event, used on the card and by `/incident timeline`.
 import { describeActor } from '../../domain/actor';
 import type { AlertRecord } from '../../domain/alert';
-import { distinguishingLabels } from '../../domain/alert-labels';
+import { type AlertEvent, alertsToTellApart, distinguishingLabels, isAlertEvent } from '../../domain/alert-labels';
 import { localTime } from '../../domain/local-time';
 import type { TimelineEvent } from '../../domain/timeline';
 import { escapeMrkdwn, truncate } from './format';
-
-/** Alert events, whose lines name an alert by its title. */
-type AlertEvent = TimelineEvent & { type: 'alert.fired' | 'alert.resolved' };
-
-function isAlertEvent(event: TimelineEvent): event is AlertEvent {
-  return event.type === 'alert.fired' || event.type === 'alert.resolved';
-}
-
-/**
- * The alerts these events name under a title another of them shares: the ones whose records are needed
- * to tell their lines apart. By fingerprint, in order of first mention.
- */
-export function alertsToTellApart(events: readonly TimelineEvent[]): string[] {
-  const byTitle = new Map<string, Set<string>>();
-  for (const event of events) {
-    if (!isAlertEvent(event)) continue;
-    const fingerprints = byTitle.get(event.data.title) ?? new Set<string>();
-    fingerprints.add(event.data.fingerprint);
-    byTitle.set(event.data.title, fingerprints);
-  }
-  return [...byTitle.values()].filter((f) => f.size > 1).flatMap((f) => [...f]);
-}
 
 /** For the alerts named under a shared title: the labels that tell each apart (`instance=web-3`), by fingerprint. */
 export function alertLabelsApart(

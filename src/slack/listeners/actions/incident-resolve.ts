@@ -2,6 +2,7 @@
 // Draft postmortem: drafts it again from the timeline.
 import { z } from 'zod';
 import { userActor } from '../../../domain/actor';
+import { incidentToResolve } from '../../../flows/incident-queries';
 import { requestPostmortem } from '../../../flows/postmortem-delivery';
 import type { SlackDeps } from '../../deps';
 import { ACTIONS } from '../../ids';
@@ -14,24 +15,19 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
   on.action(ACTIONS.incidentResolve, async ({ ack, body, action, respond, client }) => {
     await ack();
     const id = incidentIdValue.safeParse(action.type === 'button' ? action.value : undefined);
-    const incident = id.success ? await deps.store.incidents.findById(id.data) : null;
-    if (!incident) {
+    const found = id.success ? await incidentToResolve(deps.flows, id.data) : ({ ok: false, why: 'missing' } as const);
+    if (!found.ok) {
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        text: ':warning: This button does not name an incident.',
+        text:
+          found.why === 'already_resolved'
+            ? ':information_source: The incident is already resolved.'
+            : ':warning: This button does not name an incident.',
       });
       return;
     }
-    if (incident.status === 'resolved') {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: ':information_source: The incident is already resolved.',
-      });
-      return;
-    }
-    await client.views.open({ trigger_id: body.trigger_id, view: resolveModal(incident) });
+    await client.views.open({ trigger_id: body.trigger_id, view: resolveModal(found.incident) });
   });
 
   on.action(ACTIONS.postmortemDraft, async ({ ack, body, action, respond }) => {

@@ -3,6 +3,7 @@
 import { userActor, type Actor } from '../../../domain/actor';
 import type { Incident } from '../../../domain/incident';
 import { assignLead, changeSeverity, changeStatus, resolveIncident } from '../../../domain/incident-changes';
+import { incidentInChannel, incidentTimeline, incidentToResolve, openIncidents } from '../../../flows/incident-queries';
 import { requestPostmortem } from '../../../flows/postmortem-delivery';
 import { resolveModal } from '../../views/resolve-modal';
 import { pageByHand } from '../../../flows/paging';
@@ -23,11 +24,7 @@ import {
   type CommandReply,
 } from '../../views/command-replies';
 import { declareModal } from '../../views/declare-modal';
-import { alertsToTellApart } from '../../views/timeline-text';
 import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './parse-incident-command';
-
-/** At most this many alerts' records are read to tell apart same-titled alerts in `/incident timeline`. */
-const TIMELINE_ALERTS_TOLD_APART = 200;
 
 type InChannelCommand = Extract<
   IncidentCommand,
@@ -84,10 +81,7 @@ async function inIncident(
       await requestPostmortem(deps.flows, id, actor);
       return doneReply(':memo: Drafting the postmortem from the timeline; it will be posted here.');
     case 'timeline': {
-      const events = await deps.store.timeline.list(id);
-      // Only alerts named under a shared title need their records, and a storm's are capped.
-      const shared = alertsToTellApart(events).slice(0, TIMELINE_ALERTS_TOLD_APART);
-      const alerts = shared.length > 0 ? await deps.store.alerts.listByFingerprints(id, shared) : [];
+      const { events, alerts } = await incidentTimeline(deps.flows, id);
       return timelineReply(incident, events, alerts, deps.flows.clock.now(), deps.timeZone);
     }
   }
@@ -106,7 +100,7 @@ async function answer(
   const actor = userActor(command.user_id, command.user_name);
   switch (request.sub) {
     case 'list':
-      return listReply(await deps.store.incidents.listOpen(), deps.flows.clock.now());
+      return listReply(await openIncidents(deps.flows), deps.flows.clock.now());
     case 'declare': {
       const incident = await declare(
         deps.flows,
@@ -123,13 +117,13 @@ async function answer(
       };
     }
     default: {
-      const incident = await deps.store.incidents.findByChannel(command.channel_id);
+      const incident = await incidentInChannel(deps.flows, command.channel_id);
       if (!incident) return notInIncidentChannelReply(request.sub);
       if (request.sub !== 'resolve') return inIncident(deps, incident, request, actor);
       if (request.summary === undefined) {
-        if (incident.status === 'resolved')
-          return errorReply('The incident is already resolved.', INCIDENT_USAGE.resolve.form);
-        await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(incident) });
+        const found = await incidentToResolve(deps.flows, incident.id);
+        if (!found.ok) return errorReply('The incident is already resolved.', INCIDENT_USAGE.resolve.form);
+        await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(found.incident) });
         return null;
       }
       const summary = request.summary;

@@ -1,0 +1,74 @@
+// What people ask about incidents from Slack, and the checks before a change, answered from the store: the
+// listeners call these instead of reaching into the store, and the rules ("already resolved") live here.
+import type { AlertRecord } from '../domain/alert';
+import { alertsToTellApart } from '../domain/alert-labels';
+import type { Actor } from '../domain/actor';
+import type { Incident } from '../domain/incident';
+import type { TimelineEvent } from '../domain/timeline';
+import type { Chat } from '../ports/chat';
+import type { Store } from '../ports/store';
+import { pinMessageToTimeline, type IncidentFlowDeps } from './update-incident';
+
+/** At most this many alerts' records are read to tell apart same-titled alerts in a whole timeline. */
+export const TIMELINE_ALERTS_TOLD_APART = 200;
+
+type Reader = Pick<IncidentFlowDeps, 'store'>;
+
+export function openIncidents(deps: Reader): Promise<Incident[]> {
+  return deps.store.incidents.listOpen();
+}
+
+/** The incident whose channel this is, if any. */
+export function incidentInChannel(deps: Reader, channelId: string): Promise<Incident | null> {
+  return deps.store.incidents.findByChannel(channelId);
+}
+
+/** An incident's whole timeline, with the records of alerts it names under a shared title (capped). */
+export async function incidentTimeline(
+  deps: Reader,
+  incidentId: number,
+): Promise<{ events: TimelineEvent[]; alerts: AlertRecord[] }> {
+  const events = await deps.store.timeline.list(incidentId);
+  const shared = alertsToTellApart(events).slice(0, TIMELINE_ALERTS_TOLD_APART);
+  const alerts = shared.length > 0 ? await deps.store.alerts.listByFingerprints(incidentId, shared) : [];
+  return { events, alerts };
+}
+
+/** The incident a Resolve form may be opened for: it exists and is not resolved yet. */
+export async function incidentToResolve(
+  deps: Reader,
+  incidentId: number,
+): Promise<{ ok: true; incident: Incident } | { ok: false; why: 'missing' | 'already_resolved' }> {
+  const incident = await deps.store.incidents.findById(incidentId);
+  if (!incident) return { ok: false, why: 'missing' };
+  return incident.status === 'resolved' ? { ok: false, why: 'already_resolved' } : { ok: true, incident };
+}
+
+/**
+ * A message pinned in an incident channel, onto its timeline. The chat holds the text; when it cannot be
+ * read now, the pin is still recorded, with its link. False when the channel is no incident's or the pin
+ * was recorded already.
+ */
+export async function pinToTimeline(
+  deps: IncidentFlowDeps & { chat: Pick<Chat, 'readMessage'>; store: Store },
+  pin: { channelId: string; ts: string },
+  actor: Actor,
+  onUnreadable: (error: unknown) => void,
+): Promise<boolean> {
+  const incident = await deps.store.incidents.findByChannel(pin.channelId);
+  if (!incident) return false;
+  const message = await deps.chat.readMessage(pin.channelId, pin.ts).catch((error: unknown) => {
+    onUnreadable(error);
+    return null;
+  });
+  return pinMessageToTimeline(
+    deps,
+    incident,
+    {
+      ...pin,
+      ...(message?.text ? { text: message.text } : {}),
+      ...(message?.userId ? { author: message.userId } : {}),
+    },
+    actor,
+  );
+}
