@@ -18,6 +18,18 @@ type Row = Record<string, unknown>;
 /** INSERT statements by table and columns: the SQL text is the same for every row with the same columns. */
 const insertSql = new Map<string, string>();
 
+/** The INSERT for a row's defined columns, its SQL built once per table, columns and tail. */
+function insertStatement(table: string, row: Row, tail: string): { sql: string; values: unknown[] } {
+  const columns = Object.keys(row).filter((column) => row[column] !== undefined);
+  const key = `${table}(${columns.join(',')})${tail}`;
+  let sql = insertSql.get(key);
+  if (sql === undefined) {
+    sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})${tail}`;
+    insertSql.set(key, sql);
+  }
+  return { sql, values: columns.map((c) => row[c]) };
+}
+
 export class SqliteHotPath {
   constructor(
     private readonly db: Kysely<Database>,
@@ -55,13 +67,16 @@ export class SqliteHotPath {
    * (RETURNING) would only parse it again. The SQL is built once per table and set of columns.
    */
   insert(table: string, row: Row): number {
-    const columns = Object.keys(row).filter((column) => row[column] !== undefined);
-    const key = `${table}(${columns.join(',')})`;
-    let sql = insertSql.get(key);
-    if (sql === undefined) {
-      sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
-      insertSql.set(key, sql);
-    }
-    return Number(this.statements.prepare(sql).run(...columns.map((c) => row[c])).lastInsertRowid);
+    const { sql, values } = insertStatement(table, row, '');
+    return Number(this.statements.prepare(sql).run(...values).lastInsertRowid);
+  }
+
+  /**
+   * Inserts a row unless it conflicts as `onConflict` says (an `on conflict … do nothing` clause), and returns
+   * the stored row, or undefined when nothing was inserted.
+   */
+  insertReturning<R>(table: string, row: Row, onConflict: string): R | undefined {
+    const { sql, values } = insertStatement(table, row, ` ${onConflict} returning *`);
+    return this.statements.prepare(sql).get(...values) as R | undefined;
   }
 }
