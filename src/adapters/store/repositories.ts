@@ -289,6 +289,13 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
     // and the loser learns it without an error that would roll back its transaction on PostgreSQL.
     claim: (key, now) =>
       guard('claiming a delivery key', async () => {
+        // On the way to every Slack acknowledgement (the replay guard): plain SQL on SQLite.
+        if (ctx.sqlite) {
+          const row = { key, response: toJson(null), received_at: iso(now, 'now') };
+          return ctx.sqlite.run(
+            (q) => q.insertReturning('deliveries', row, 'on conflict (key) do nothing') !== undefined,
+          );
+        }
         const inserted = await ctx
           .db()
           .insertInto('deliveries')
