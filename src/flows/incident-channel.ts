@@ -2,6 +2,7 @@
 // edit its card, announce it. Each job reads the stored state when it runs, so a retry sends what is true now.
 import { channelRefused, type Incident, type PostedMessage } from '../domain/incident';
 import { channelNameCandidates, incidentChannelName } from '../domain/channel-name';
+import { plural } from '../domain/plural';
 import { FirebreakError, isFirebreakError } from '../errors';
 import type { OutboxJob, Store } from '../ports/store';
 import type { Chat, ChatMessage, MessageMarker } from '../ports/chat';
@@ -142,7 +143,7 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     if (users.length === 0) return skipped('the policy names no responders for this incident');
     // Inviting twice is harmless (Slack answers already_in_channel), so a retry after a crash just invites.
     await chat.invite(incident.channelId, users);
-    return sent(`invited ${users.length} responder${users.length === 1 ? '' : 's'} to #${incident.channelName}`);
+    return sent(`invited ${plural(users.length, 'responder')} to #${incident.channelName}`);
   };
 
   /**

@@ -3,12 +3,12 @@
 // to the page for managers, and records `postmortem.drafted`. A draft can be made again at any time.
 import { FIREBREAK, type Actor } from '../domain/actor';
 import { channelRefused, type Incident } from '../domain/incident';
-import { postmortemMarkdown } from '../domain/postmortem';
 import { forIncident } from '../domain/timeline';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { Store, StoreTransaction } from '../ports/store';
+import { postmortemMarkdown } from '../web/postmortem-markdown';
 import { CHANNEL_RECHECK_MS, enqueueCardUpdate, incidentLane } from './outbox-jobs';
 import { loadPostmortem } from './postmortem-document';
 

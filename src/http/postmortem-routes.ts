@@ -1,11 +1,11 @@
 // GET /incidents/:id/postmortem: the postmortem for managers behind an expiring signed link — an HTML page,
 // or Markdown with `?format=md` or `Accept: text/markdown`.
 import { Router, type Request, type Response } from 'express';
-import { postmortemMarkdown } from '../domain/postmortem';
 import { loadPostmortem } from '../flows/postmortem-document';
 import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { Store } from '../ports/store';
+import { postmortemMarkdown } from '../web/postmortem-markdown';
 import { postmortemHtml } from '../web/postmortem-page';
 import { POSTMORTEM_LINK_TTL_DAYS, signLink, verifyLink, type LinkCheck } from './signed-links';
 

@@ -1,5 +1,6 @@
 // Turns zod issues into one plain line each, `path.to.field: what is wrong`, for config files and webhook bodies.
 import { z } from 'zod';
+import { plural } from '../domain/plural';
 
 type Issue = z.core.$ZodIssue;
 
@@ -55,10 +56,10 @@ function bound(
   switch (issue.origin) {
     case 'array':
     case 'set':
-      return `must have at ${direction} ${n} item${n === 1 ? '' : 's'}`;
+      return `must have at ${direction} ${plural(n, 'item')}`;
     case 'string':
       if (direction === 'least' && n === 1) return 'must not be empty';
-      return `must be at ${direction} ${n} character${n === 1 ? '' : 's'} long`;
+      return `must be at ${direction} ${plural(n, 'character')} long`;
     default:
       if (issue.inclusive === false) return `must be ${direction === 'least' ? 'greater' : 'less'} than ${n}`;
       return `must be at ${direction} ${n}`;

@@ -1,25 +1,19 @@
 // The postmortem as a printable, self-contained HTML page for managers: inline CSS, an inline SVG chart of
 // the incident, no scripts and no external assets. Every piece of user or timeline text is escaped here.
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 import { format } from 'date-fns/format';
+import { humanDuration } from '../domain/duration';
+import { zoneChanges, zoneLabel } from '../domain/local-time';
 import {
   isPlaceholder,
-  metricRows,
   placeholderText,
   postmortemClock,
-  spokenDuration,
-  timeAxisTicks,
   type Measure,
   type Postmortem,
   type ScaleStep,
 } from '../domain/postmortem';
-import { zoneChanges, zoneLabel } from '../domain/local-time';
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
+import { escapeHtml } from './html';
+import { metricRows } from './postmortem-metrics';
 
 /** A field that may be a placeholder: shown as a marker to fill in, anything else as escaped text. */
 function field(text: string): string {
@@ -51,6 +45,24 @@ interface ChartMarker {
 
 function fmt(n: number): string {
   return (Math.round(n * 10) / 10).toString();
+}
+
+/** Ticks for a time axis: round local times (every 5, 10, 15, 30 minutes, 1, 2, 3, 6, 12 hours, 1 day). */
+function timeAxisTicks(start: Date, end: Date, timeZone: string, maxTicks = 10): Date[] {
+  const span = Math.max(1, end.getTime() - start.getTime());
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * 60_000);
+  const step = steps.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / 86_400_000) * 86_400_000;
+  const ticks: Date[] = [];
+  // Round in local time so ticks fall on 12:00 CET, not on 12:00 UTC; the offset is taken at each tick.
+  const offsetMs = (at: Date): number => tzOffset(timeZone, at) * 60_000;
+  const firstLocal = Math.ceil((start.getTime() + offsetMs(start)) / step) * step;
+  for (let t = firstLocal; ; t += step) {
+    const utc = new Date(t - offsetMs(new Date(t)));
+    if (utc.getTime() > end.getTime()) break;
+    if (utc.getTime() >= start.getTime()) ticks.push(utc);
+    if (ticks.length > maxTicks * 2) break;
+  }
+  return ticks;
 }
 
 function markersOf(pm: Postmortem, clock: (at: Date) => string): ChartMarker[] {
@@ -140,7 +152,7 @@ function capacityLines(
       const sx = x(step.finishedAt);
       // The wait between asking for capacity and having it: the part of the incident scaling can shorten.
       const rx = x(step.requestedAt);
-      const took = spokenDuration(step.finishedAt.getTime() - step.requestedAt.getTime());
+      const took = humanDuration(step.finishedAt.getTime() - step.requestedAt.getTime(), 'spoken');
       parts.push(
         `<rect class="scale-wait" x="${fmt(rx)}" y="${CAP_TOP}" width="${fmt(Math.max(1, sx - rx))}" height="${CAP_BOTTOM - CAP_TOP}">` +
           `<title>${escapeHtml(`${target}: ${step.from ?? '?'} → ${step.capacity}, requested ${clock(step.requestedAt)}, in service ${clock(step.finishedAt)} (${took})`)}</title></rect>`,
@@ -356,24 +368,6 @@ function measureItem(m: Measure): string {
   return `<li class="measure-${m.source}">${escapeHtml(m.text)}</li>`;
 }
 
-/** `2 h 30 min`, `7 min 15 s`, `1 d 3 h`: the two largest parts, for the key figures. */
-export function compactDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const parts: Array<[number, string]> = [
-    [Math.floor(total / 86_400), 'd'],
-    [Math.floor((total % 86_400) / 3600), 'h'],
-    [Math.floor((total % 3600) / 60), 'min'],
-    [total % 60, 's'],
-  ];
-  const first = parts.findIndex(([n]) => n > 0);
-  if (first < 0) return '0 s';
-  return parts
-    .slice(first, first + 2)
-    .filter(([n]) => n > 0)
-    .map(([n, unit]) => `${n} ${unit}`)
-    .join(' ');
-}
-
 function localDateTime(at: Date, timeZone: string): string {
   return `${format(new TZDate(at, timeZone), 'yyyy-MM-dd HH:mm')} ${zoneLabel(timeZone, at)}`;
 }
@@ -383,9 +377,9 @@ export function postmortemHtml(pm: Postmortem, options: { generatedAt: Date }): 
   const r = pm.rootCauseAndResolution;
   const metrics = metricRows(pm.metrics);
   const figure = (value: string, label: string, ms: number | null): string =>
-    `<li${ms === null ? '' : ` title="${escapeHtml(spokenDuration(ms))}"`}><span class="value">${escapeHtml(value)}</span><span class="label">${escapeHtml(label)}</span></li>`;
+    `<li${ms === null ? '' : ` title="${escapeHtml(humanDuration(ms, 'spoken'))}"`}><span class="value">${escapeHtml(value)}</span><span class="label">${escapeHtml(label)}</span></li>`;
   // The key figures are big type in narrow cards: compact units keep each on one line; the title has the words.
-  const short = (ms: number | null): string => (ms === null ? '—' : compactDuration(ms));
+  const short = (ms: number | null): string => (ms === null ? '—' : humanDuration(ms, 'short'));
 
   return `<!doctype html>
 <html lang="en">

@@ -1,7 +1,7 @@
 // Emoji shortcodes as the console shows them: the few Firebreak posts become coloured glyphs from DejaVu Sans,
 // the one font a fresh Debian with Chromium is sure to have (no emoji font needed); a glyph outside it draws as
 // an empty box (the browser test checks every one). Any other shortcode stays as its text, as the brief allows.
-import { escapeHtml } from './html';
+import { escapeHtml } from '../../web/html';
 
 interface Glyph {
   glyph: string;

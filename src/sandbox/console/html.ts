@@ -1,4 +1,5 @@
 // HTML for the sandbox console: a tagged template that escapes every value unless it is already HTML.
+import { escapeHtml } from '../../web/html';
 
 /** Markup that is safe to insert as is: built by `html` (which escaped its values) or from a constant by `trusted`. */
 export class SafeHtml {
@@ -10,18 +11,6 @@ export class SafeHtml {
 }
 
 export type HtmlValue = SafeHtml | string | number | null | undefined | false | readonly HtmlValue[];
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
 
 function render(value: HtmlValue): string {
   if (value === null || value === undefined || value === false) return '';

@@ -1,7 +1,8 @@
 // Slack mrkdwn to HTML, as a viewer: *bold*, _italic_, ~strike~, `code`, ```pre```, > quotes, <url|text> links,
 // <@U…> mentions, <#C…> channels, <!here>, emoji shortcodes. Everything from the message is escaped.
 import { emojiHtml } from './emoji';
-import { escapeHtml, trusted, type SafeHtml } from './html';
+import { escapeHtml } from '../../web/html';
+import { trusted, type SafeHtml } from './html';
 
 export interface NameLookup {
   /** A person's display name, for <@U…>. */

@@ -53,8 +53,8 @@ function capitalized(word: string): string {
 function durationText(incident: Incident, now: Date, timeZone: string): string {
   const since = `since ${localTime(incident.openedAt, now, timeZone)} ${zoneLabel(timeZone, incident.openedAt)}`;
   if (incident.resolvedAt)
-    return `${humanDuration(incident.resolvedAt.getTime() - incident.openedAt.getTime())} (resolved)`;
-  return `${humanDuration(now.getTime() - incident.openedAt.getTime())} ${since}`;
+    return `${humanDuration(incident.resolvedAt.getTime() - incident.openedAt.getTime(), 'terse')} (resolved)`;
+  return `${humanDuration(now.getTime() - incident.openedAt.getTime(), 'terse')} ${since}`;
 }
 
 /** A monitor's link goes into <url|text> only when it is plain http(s) and cannot break out of the link. */

@@ -7,14 +7,12 @@ import { FIREBREAK, userActor } from '../../../src/domain/actor';
 import {
   ALERTS_LISTED,
   draftPostmortem,
-  escapeMarkdown,
   isPlaceholder,
   PLACEHOLDERS,
-  postmortemMarkdown,
-  spokenDuration,
   type PostmortemInput,
 } from '../../../src/domain/postmortem';
 import { zoneLabel } from '../../../src/domain/local-time';
+import { escapeMarkdown, postmortemMarkdown } from '../../../src/web/postmortem-markdown';
 import { anAlertRecord, anIncident } from '../../support/builders';
 import { ALICE, eventLog, flashSaleScenario, utc } from '../../support/flash-sale';
 
@@ -544,15 +542,6 @@ describe('draftPostmortem', () => {
 });
 
 describe('postmortem text helpers', () => {
-  it('says durations in words, exact to the second', () => {
-    expect(spokenDuration(9_000_000)).toBe('2 hours 30 minutes');
-    expect(spokenDuration(435_000)).toBe('7 minutes 15 seconds');
-    expect(spokenDuration(3_600_000)).toBe('1 hour');
-    expect(spokenDuration(90_061_000)).toBe('1 day 1 hour 1 minute 1 second');
-    expect(spokenDuration(0)).toBe('0 seconds');
-    expect(spokenDuration(400)).toBe('less than a second');
-  });
-
   it('recognises only its own placeholder marker', () => {
     expect(isPlaceholder(PLACEHOLDERS.impact)).toBe(true);
     expect(isPlaceholder('_To be filled in: impact_ and more')).toBe(false);

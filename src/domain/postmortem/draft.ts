@@ -1,24 +1,29 @@
 // The postmortem draft: facts from the stored timeline, what only people know from their answers, and
-// a placeholder wherever neither says anything — it never guesses. Pure; rendered here as Markdown.
-import { TZDate, tzOffset } from '@date-fns/tz';
-import { format } from 'date-fns/format';
-import { FirebreakError } from '../errors';
-import { describeActor, type Actor } from './actor';
-import type { AlertRecord } from './alert';
-import { distinguishingLabels } from './alert-labels';
-import { incidentRef, type Incident } from './incident';
-import { zoneDescription, zoneLabel } from './local-time';
-import type { Severity } from './severity';
-import type { TimelineEvent } from './timeline';
-
-/** What only people know, from `/incident resolve` or the postmortem modal. */
-export interface PostmortemAnswers {
-  summary?: string;
-  impact?: string;
-  rootCause?: string;
-  resolution?: string;
-  followUps?: string[];
-}
+// a placeholder wherever neither says anything — it never guesses. Pure; the renderers are in src/web.
+import { FirebreakError } from '../../errors';
+import { describeActor, type Actor } from '../actor';
+import type { AlertRecord } from '../alert';
+import { distinguishingLabels } from '../alert-labels';
+import { humanDuration } from '../duration';
+import { incidentRef, type Incident } from '../incident';
+import { sameLocalDay, zoneDescription, zoneLabel } from '../local-time';
+import { plural } from '../plural';
+import type { TimelineEvent } from '../timeline';
+import { localText, postmortemClock } from './clock';
+import {
+  between,
+  earliest,
+  type Measure,
+  PLACEHOLDERS,
+  type Postmortem,
+  type PostmortemAnswers,
+  type PostmortemEntryKind,
+  type PostmortemFacts,
+  type PostmortemMetrics,
+  type PostmortemTimelineEntry,
+  type ScaleStep,
+} from './model';
+import { preventativeMeasures } from './suggestions';
 
 export interface PostmortemInput {
   incident: Incident;
@@ -38,175 +43,6 @@ export interface PostmortemInput {
   names?: ReadonlyMap<string, string>;
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Placeholders: the one marker for "a person has to write this". Renderers recognise it and show it as
-// a marker; everything else is user or timeline text and is escaped.
-
-const PLACEHOLDER_PATTERN = /^_To be filled in: ([a-z][a-z ,-]*)_$/;
-
-/** `_To be filled in: impact_` — what is missing, in lower case. */
-export function placeholder(what: string): string {
-  const text = `_To be filled in: ${what}_`;
-  if (!PLACEHOLDER_PATTERN.test(text)) throw new Error(`placeholder text must be lower-case words: ${what}`);
-  return text;
-}
-
-export function isPlaceholder(text: string): boolean {
-  return PLACEHOLDER_PATTERN.test(text);
-}
-
-/** The placeholder's words without the Markdown emphasis, for renderers that style it themselves. */
-export function placeholderText(text: string): string {
-  const match = PLACEHOLDER_PATTERN.exec(text);
-  return match ? `To be filled in: ${match[1] ?? ''}` : text;
-}
-
-export const PLACEHOLDERS = {
-  impact: placeholder('impact'),
-  rootCause: placeholder('root cause'),
-  resolution: placeholder('resolution'),
-  immediate: placeholder('immediate actions'),
-  preventative: placeholder('preventative measures'),
-  tasks: placeholder('follow-up tasks'),
-} as const;
-
-// ---------------------------------------------------------------------------------------------------
-// The document.
-
-export type PostmortemEntryKind =
-  | 'incident'
-  | 'alert'
-  | 'page'
-  | 'status'
-  | 'note'
-  | 'scale'
-  | 'mitigated'
-  | 'resolved';
-
-export interface PostmortemTimelineEntry {
-  at: Date;
-  /** `11:30`, or `Feb 16 00:10` when the incident spans days; in the postmortem's zone. */
-  time: string;
-  kind: PostmortemEntryKind;
-  /** Plain text: renderers escape it. */
-  text: string;
-  actor: string;
-}
-
-export type ScaleStepOutcome = 'pending' | 'completed' | 'failed' | 'refused' | 'dry_run';
-
-/** One scale operation as the timeline tells it, from the request to its outcome. */
-export interface ScaleStep {
-  target: string;
-  /** Capacity before; null when the timeline does not say. */
-  from: number | null;
-  /** Capacity asked for; null for a refusal, which records no size. */
-  to: number | null;
-  requestedBy: string;
-  requestedAt: Date;
-  startedAt: Date | null;
-  /** When it completed, failed, was refused or finished its dry run. */
-  finishedAt: Date | null;
-  outcome: ScaleStepOutcome;
-  /** Capacity reached, when it completed. */
-  capacity: number | null;
-  /** Why it failed or was refused, or what the dry run said. */
-  message: string | null;
-}
-
-/** Key moments, for the metrics, the measures and the HTML chart. */
-export interface PostmortemFacts {
-  openedAt: Date;
-  /** The earliest thing the timeline knows: the first alert or the opening. */
-  firstEventAt: Date;
-  /** Resolution, or `now` while the incident is open. */
-  endAt: Date;
-  firstAlertAt: Date | null;
-  /** When the last firing alert resolved; null while any fires or when there were none. */
-  alertsResolvedAt: Date | null;
-  pageSentAt: Date | null;
-  acknowledgedAt: Date | null;
-  acknowledgedBy: string | null;
-  scaleSteps: ScaleStep[];
-  mitigatedAt: Date | null;
-  resolvedAt: Date | null;
-}
-
-export type MeasureSource = 'timeline' | 'people' | 'suggested' | 'placeholder';
-
-export interface Measure {
-  /** Plain text, or a placeholder when source is `placeholder`. */
-  text: string;
-  source: MeasureSource;
-  /** For a suggestion: what in the timeline prompted it. */
-  reason?: string;
-}
-
-export interface PostmortemTask {
-  text: string;
-  done: boolean;
-}
-
-export interface PostmortemMetrics {
-  /** First page sent → first acknowledgement. */
-  timeToAcknowledge: number | null;
-  /** Opened → mitigated. */
-  timeToMitigate: number | null;
-  /** Opened → resolved. */
-  timeToResolve: number | null;
-  /** First alert → first completed scale-out. */
-  firstAlertToCapacity: number | null;
-}
-
-export interface Postmortem {
-  incidentId: number;
-  /** `INC-7`. */
-  reference: string;
-  /** `Postmortem: <incident title> (INC-7)`; plain text. */
-  title: string;
-  severity: Severity;
-  service: string;
-  /** IANA zone, e.g. `Europe/Berlin`. */
-  timeZone: string;
-  /** How people read the zone at the incident's start: `UTC`, `CET`, `EST`, `GMT+9` (`zoneLabel` of local-time). */
-  zoneLabel: string;
-  /** The zone said once, for the document's header: `UTC`, `CET (Europe/Paris)`, `CET, then CEST from 03:00 (Europe/Paris)`. */
-  zoneNote: string;
-  /** The incident spans more than one calendar day in the zone: times carry dates. */
-  multiDay: boolean;
-  draftedAt: Date;
-  issueSummary: {
-    start: Date;
-    end: Date | 'ongoing';
-    /** `February 15, 2023, 11:30 – 14:00 UTC`. */
-    period: string;
-    durationMs: number;
-    /** `2 hours 30 minutes`; `… so far` while ongoing. */
-    durationText: string;
-    timeZone: string;
-    impact: string;
-    rootCause: string;
-    /** People's summary, or one written from the timeline's facts. */
-    summary: string;
-  };
-  timeline: PostmortemTimelineEntry[];
-  rootCauseAndResolution: {
-    rootCause: string;
-    resolution: string;
-    /** What the timeline says was done, e.g. "web went from 4 to 24 instances in 2 steps". */
-    fromTimeline: string[];
-  };
-  measures: { immediate: Measure[]; preventative: Measure[] };
-  /** Follow-ups as unchecked tasks; empty when nobody gave any (see `tasksPlaceholder`). */
-  tasks: PostmortemTask[];
-  tasksPlaceholder: string | null;
-  metrics: PostmortemMetrics;
-  facts: PostmortemFacts;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Time and duration words.
-
 function assertTimeZone(timeZone: string): void {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
@@ -221,75 +57,6 @@ function assertTimeZone(timeZone: string): void {
   }
 }
 
-/**
- * Local times already formatted, by zone, pattern and minute. A storm's thousands of events fall in a few
- * minutes, and each TZDate works out its zone's offset afresh (a fifth of drafting a 10,000-event
- * postmortem). The patterns here never show seconds, so one minute has one text. Emptied when large.
- */
-const localTimes = new Map<string, string>();
-const LOCAL_TIMES_KEPT = 10_000;
-
-function local(at: Date, timeZone: string, pattern: string): string {
-  const key = `${timeZone}|${pattern}|${Math.floor(at.getTime() / 60_000)}`;
-  let text = localTimes.get(key);
-  if (text === undefined) {
-    if (localTimes.size >= LOCAL_TIMES_KEPT) localTimes.clear();
-    text = format(new TZDate(at, timeZone), pattern);
-    localTimes.set(key, text);
-  }
-  return text;
-}
-
-function sameLocalDay(a: Date, b: Date, timeZone: string): boolean {
-  return local(a, timeZone, 'yyyy-MM-dd') === local(b, timeZone, 'yyyy-MM-dd');
-}
-
-/** `11:30`, or `Feb 16 00:10` when `withDate`. */
-export function postmortemClock(at: Date, timeZone: string, withDate: boolean): string {
-  return local(at, timeZone, withDate ? 'MMM d HH:mm' : 'HH:mm');
-}
-
-/** Ticks for a time axis: round local times (every 5, 10, 15, 30 minutes, 1, 2, 3, 6, 12 hours, 1 day). */
-export function timeAxisTicks(start: Date, end: Date, timeZone: string, maxTicks = 10): Date[] {
-  const span = Math.max(1, end.getTime() - start.getTime());
-  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * 60_000);
-  const step = steps.find((s) => span / s <= maxTicks) ?? Math.ceil(span / maxTicks / 86_400_000) * 86_400_000;
-  const ticks: Date[] = [];
-  // Round in local time so ticks fall on 12:00 CET, not on 12:00 UTC; the offset is taken at each tick.
-  const offsetMs = (at: Date): number => tzOffset(timeZone, at) * 60_000;
-  const firstLocal = Math.ceil((start.getTime() + offsetMs(start)) / step) * step;
-  for (let t = firstLocal; ; t += step) {
-    const utc = new Date(t - offsetMs(new Date(t)));
-    if (utc.getTime() > end.getTime()) break;
-    if (utc.getTime() >= start.getTime()) ticks.push(utc);
-    if (ticks.length > maxTicks * 2) break;
-  }
-  return ticks;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** `2 hours 30 minutes`, `7 minutes 15 seconds`, `1 day 3 hours`: exact to the second, zero parts left out. */
-export function spokenDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  if (total === 0) return ms > 0 ? 'less than a second' : '0 seconds';
-  const parts: Array<[number, string]> = [
-    [Math.floor(total / 86_400), 'day'],
-    [Math.floor((total % 86_400) / 3600), 'hour'],
-    [Math.floor((total % 3600) / 60), 'minute'],
-    [total % 60, 'second'],
-  ];
-  return parts
-    .filter(([n]) => n > 0)
-    .map(([n, word]) => plural(n, word))
-    .join(' ');
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Drafting.
-
 function answer(text: string | undefined): string | null {
   const trimmed = text?.trim();
   return trimmed ? trimmed : null;
@@ -297,12 +64,6 @@ function answer(text: string | undefined): string | null {
 
 function byTime(a: TimelineEvent, b: TimelineEvent): number {
   return a.at.getTime() - b.at.getTime() || a.id - b.id;
-}
-
-function earliest(dates: Array<Date | null | undefined>): Date | null {
-  let best: Date | null = null;
-  for (const d of dates) if (d && (!best || d.getTime() < best.getTime())) best = d;
-  return best;
 }
 
 function instances(n: number): string {
@@ -499,7 +260,7 @@ function entryFor(
       const step = ctx.events
         .filter((e) => e.type === 'scale.requested' && e.data.target === event.data.target && e.at <= event.at)
         .pop();
-      const took = step ? `, ${spokenDuration(event.at.getTime() - step.at.getTime())} after the request` : '';
+      const took = step ? `, ${humanDuration(event.at.getTime() - step.at.getTime(), 'spoken')} after the request` : '';
       return { kind: 'scale', text: `${event.data.target} reached ${instances(event.data.capacity)}${took}` };
     }
     case 'scale.failed':
@@ -698,10 +459,6 @@ function buildFacts(ctx: Context): PostmortemFacts {
   };
 }
 
-function between(from: Date | null, to: Date | null): number | null {
-  return from && to ? to.getTime() - from.getTime() : null;
-}
-
 function buildMetrics(facts: PostmortemFacts): PostmortemMetrics {
   const firstCapacity = facts.scaleSteps.find((s) => s.outcome === 'completed')?.finishedAt ?? null;
   return {
@@ -724,7 +481,7 @@ function capacitySentences(facts: PostmortemFacts, ctx: Context): string[] {
     const last = done[done.length - 1];
     if (first && last && last.capacity !== null && last.finishedAt) {
       const who = [...new Set(done.map((s) => s.requestedBy))].join(' and ');
-      const span = `${ctx.clock(first.requestedAt)}–${ctx.clock(last.finishedAt)}, ${spokenDuration(last.finishedAt.getTime() - first.requestedAt.getTime())}`;
+      const span = `${ctx.clock(first.requestedAt)}–${ctx.clock(last.finishedAt)}, ${humanDuration(last.finishedAt.getTime() - first.requestedAt.getTime(), 'spoken')}`;
       const change =
         first.from === null
           ? `reached ${instances(last.capacity)}`
@@ -750,7 +507,7 @@ function immediateMeasures(facts: PostmortemFacts, ctx: Context): Measure[] {
 
   if (facts.pageSentAt) {
     const ack = facts.acknowledgedAt
-      ? `; ${facts.acknowledgedBy ?? 'someone'} acknowledged at ${ctx.clock(facts.acknowledgedAt)}, ${spokenDuration(facts.acknowledgedAt.getTime() - facts.pageSentAt.getTime())} later`
+      ? `; ${facts.acknowledgedBy ?? 'someone'} acknowledged at ${ctx.clock(facts.acknowledgedAt)}, ${humanDuration(facts.acknowledgedAt.getTime() - facts.pageSentAt.getTime(), 'spoken')} later`
       : '; nobody acknowledged the page';
     add(`Paged the on-call engineer through PagerDuty at ${ctx.clock(facts.pageSentAt)}${ack}.`);
   }
@@ -776,7 +533,7 @@ function immediateMeasures(facts: PostmortemFacts, ctx: Context): Measure[] {
     switch (step.outcome) {
       case 'completed':
         if (step.finishedAt && step.capacity !== null) {
-          const took = spokenDuration(step.finishedAt.getTime() - step.requestedAt.getTime());
+          const took = humanDuration(step.finishedAt.getTime() - step.requestedAt.getTime(), 'spoken');
           add(
             `${when}; ${step.target} had ${instances(step.capacity)} at ${ctx.clock(step.finishedAt)}${took === '0 seconds' ? '' : `, ${took} later`}.`,
           );
@@ -809,67 +566,6 @@ function immediateMeasures(facts: PostmortemFacts, ctx: Context): Measure[] {
     }
   }
   return measures.length > 0 ? measures : [{ text: PLACEHOLDERS.immediate, source: 'placeholder' }];
-}
-
-interface Suggestion {
-  text: string;
-  reason: string;
-  /** A follow-up people already wrote that says the same; the suggestion is then left out. */
-  coveredBy: RegExp;
-}
-
-function suggestions(facts: PostmortemFacts, ctx: Context): Suggestion[] {
-  const out: Suggestion[] = [];
-  const manual = ctx.events.filter(
-    (e): e is TimelineEvent & { type: 'scale.requested' } => e.type === 'scale.requested' && e.actor.kind === 'user',
-  );
-  const manualTargets = [...new Set(manual.map((e) => e.data.target))];
-  for (const target of manualTargets) {
-    const count = manual.filter((e) => e.data.target === target).length;
-    out.push({
-      text: `Configure auto-scaling for ${target} so capacity follows traffic`,
-      reason: `${target} was scaled by hand ${count === 1 ? 'once' : `${count} times`} during the incident`,
-      coveredBy: /auto[- ]?scal/i,
-    });
-  }
-  const firstManual = manual[0];
-  if (firstManual) {
-    const afterAlert = between(facts.firstAlertAt, firstManual.at);
-    const reason =
-      afterAlert !== null && afterAlert >= 0
-        ? `capacity was first requested at ${ctx.clock(firstManual.at)}, ${spokenDuration(afterAlert)} after the first alert`
-        : `capacity was added by hand during the incident`;
-    out.push({ text: 'Pre-scale before known high-traffic events (sales, launches)', reason, coveredBy: /pre-?scal/i });
-  }
-  const ackMs = between(facts.pageSentAt, facts.acknowledgedAt);
-  const unacknowledged = facts.pageSentAt !== null && facts.acknowledgedAt === null;
-  if ((ackMs !== null && ackMs > 5 * 60_000) || unacknowledged) {
-    out.push({
-      text: 'Review the on-call escalation policy',
-      reason:
-        ackMs !== null ? `the page took ${spokenDuration(ackMs)} to acknowledge` : 'the page was never acknowledged',
-      coveredBy: /escalation/i,
-    });
-  }
-  const firstAlert = earliest([facts.firstAlertAt, ctx.alertsFirst.startedAt]);
-  const early = between(firstAlert, facts.openedAt);
-  if (early !== null && early >= 10 * 60_000) {
-    out.push({
-      text: 'Add traffic anomaly detection to alert earlier',
-      reason: `alerts had been firing for ${spokenDuration(early)} before the incident was declared`,
-      coveredBy: /anomal/i,
-    });
-  }
-  return out;
-}
-
-function preventativeMeasures(followUps: string[], facts: PostmortemFacts, ctx: Context): Measure[] {
-  const measures: Measure[] = followUps.map((text) => ({ text, source: 'people' }));
-  for (const s of suggestions(facts, ctx)) {
-    if (!followUps.some((f) => s.coveredBy.test(f)))
-      measures.push({ text: s.text, source: 'suggested', reason: s.reason });
-  }
-  return measures.length > 0 ? measures : [{ text: PLACEHOLDERS.preventative, source: 'placeholder' }];
 }
 
 /** A summary made only of what the timeline recorded, for when nobody wrote one. */
@@ -934,11 +630,12 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
   const facts = buildFacts(ctx);
   const ongoing = facts.resolvedAt === null;
   const durationMs = facts.endAt.getTime() - facts.openedAt.getTime();
-  const durationText = ongoing ? `${spokenDuration(durationMs)} so far` : spokenDuration(durationMs);
+  const spoken = humanDuration(durationMs, 'spoken');
+  const durationText = ongoing ? `${spoken} so far` : spoken;
   const startLabel = zoneLabel(timeZone, facts.openedAt);
   const endLabel = zoneLabel(timeZone, facts.endAt);
-  const day = (at: Date): string => local(at, timeZone, 'MMMM d, yyyy');
-  const hm = (at: Date): string => local(at, timeZone, 'HH:mm');
+  const day = (at: Date): string => localText(at, timeZone, 'MMMM d, yyyy');
+  const hm = (at: Date): string => localText(at, timeZone, 'HH:mm');
   let period: string;
   if (ongoing) period = `${day(facts.openedAt)}, ${hm(facts.openedAt)} ${startLabel} – ongoing`;
   else if (startLabel !== endLabel)
@@ -988,100 +685,4 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
     metrics: buildMetrics(facts),
     facts,
   };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Markdown.
-
-/**
- * User and timeline text as literal Markdown: one line, every inline control character backslash-escaped,
- * and a block marker at the start (`#`, `-`, `1.`, `>`) neutralised, so text cannot add links, HTML or headings.
- */
-export function escapeMarkdown(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  // `(`, `!` and `#` need no escape mid-line once `[` and line starts are escaped; leaving them keeps it readable.
-  const escaped = oneLine.replace(/[\\`*_[\]<>|~]|&(?=#?[A-Za-z0-9]+;)/g, (c) => `\\${c}`);
-  return escaped.replace(/^([#>+\-=]|\d+(?=[.)](\s|$)))/, (m) => (/^\d/.test(m) ? `${m}\\` : `\\${m}`));
-}
-
-/** A field that may be a placeholder: the marker as is, anything else escaped. */
-function mdText(text: string): string {
-  return isPlaceholder(text) ? text : escapeMarkdown(text);
-}
-
-const METRIC_ROWS: Array<[keyof PostmortemMetrics, string, string]> = [
-  ['timeToAcknowledge', 'Time to acknowledge (page sent → acknowledged)', 'no page was acknowledged'],
-  ['timeToMitigate', 'Time to mitigate (opened → mitigated)', 'not mitigated'],
-  ['timeToResolve', 'Time to resolve (opened → resolved)', 'not resolved'],
-  ['firstAlertToCapacity', 'First alert → added capacity in service', 'no capacity was added'],
-];
-
-export function metricRows(metrics: PostmortemMetrics): Array<{ label: string; value: string; ms: number | null }> {
-  return METRIC_ROWS.map(([key, label, missing]) => {
-    const ms = metrics[key];
-    return { label, ms, value: ms === null ? `— (${missing})` : spokenDuration(ms) };
-  });
-}
-
-function measureLine(m: Measure): string {
-  if (m.source === 'placeholder') return `- ${m.text}`;
-  if (m.source !== 'suggested') return `- ${escapeMarkdown(m.text)}`;
-  return `- ${escapeMarkdown(m.text)}. _Suggested by Firebreak${m.reason ? `: ${escapeMarkdown(m.reason)}` : ''}._`;
-}
-
-export function postmortemMarkdown(pm: Postmortem): string {
-  const s = pm.issueSummary;
-  const drafted = `${local(pm.draftedAt, pm.timeZone, 'yyyy-MM-dd HH:mm')} ${zoneLabel(pm.timeZone, pm.draftedAt)}`;
-  const lines: string[] = [
-    `# ${escapeMarkdown(pm.title)}`,
-    '',
-    `${pm.reference} · ${pm.severity} · ${escapeMarkdown(pm.service)} · Drafted by Firebreak from the incident timeline on ${drafted}. Times are ${escapeMarkdown(pm.zoneNote)}.`,
-    '',
-    '## Issue Summary',
-    '',
-    `- **Duration:** ${escapeMarkdown(s.period)} (${escapeMarkdown(s.durationText)})`,
-    `- **Impact:** ${mdText(s.impact)}`,
-    `- **Root cause:** ${mdText(s.rootCause)}`,
-    `- **Summary:** ${mdText(s.summary)}`,
-    '',
-    '## Timeline',
-    '',
-    ...(pm.timeline.length > 0
-      ? pm.timeline.map((e) => `- **${escapeMarkdown(e.time)}** ${escapeMarkdown(e.text)} — ${escapeMarkdown(e.actor)}`)
-      : ['- The timeline recorded no events.']),
-    '',
-    '## Root Cause and Resolution',
-    '',
-    `- **Root cause:** ${mdText(pm.rootCauseAndResolution.rootCause)}`,
-    `- **Resolution:** ${mdText(pm.rootCauseAndResolution.resolution)}`,
-    ...(pm.rootCauseAndResolution.fromTimeline.length > 0
-      ? [
-          `- **What was done, from the timeline:** ${pm.rootCauseAndResolution.fromTimeline.map(escapeMarkdown).join(' ')}`,
-        ]
-      : []),
-    '',
-    '## Corrective and Preventative Measures',
-    '',
-    '### Immediate',
-    '',
-    ...pm.measures.immediate.map(measureLine),
-    '',
-    '### Preventative',
-    '',
-    ...pm.measures.preventative.map(measureLine),
-    '',
-    '## Tasks',
-    '',
-    ...(pm.tasksPlaceholder
-      ? [pm.tasksPlaceholder]
-      : pm.tasks.map((t) => `- [${t.done ? 'x' : ' '}] ${escapeMarkdown(t.text)}`)),
-    '',
-    '## Metrics',
-    '',
-    '| Metric | Value |',
-    '| --- | --- |',
-    ...metricRows(pm.metrics).map((r) => `| ${r.label} | ${r.value} |`),
-    '',
-  ];
-  return lines.join('\n');
 }
