@@ -7,5 +7,7 @@ module.exports = {
   // own (scripts/run-tests.mjs, jest.chaos.config.js): they measure seconds and need the cores to themselves.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/chaos/'],
   transform: { '^.+\\.ts$': 'ts-jest' },
+  // Says once which tests this machine skips (the PostgreSQL ones without TEST_DATABASE_URL), and why.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 30000,
 };

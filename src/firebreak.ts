@@ -4,6 +4,8 @@ import type { Server } from 'node:http';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { WebClient, LogLevel as SlackLogLevel } from '@slack/web-api';
+import { AWS_PROVIDER } from './adapters/aws/aws-target';
+import { routeByProvider, type ClosableCloud } from './adapters/cloud-router';
 import { createKyselyStore } from './adapters/store/kysely-store';
 import { openDatabase } from './adapters/store/database';
 import { migrateToLatest } from './adapters/store/migrations';
@@ -16,10 +18,10 @@ import { respondersFor, severityForService } from './domain/routing';
 import { ingestInBatches, type IngestDeps } from './flows/ingest-alerts';
 import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
 import { incidentChannelHandlers } from './flows/incident-channel';
-import { pagingHandlers, pagingOnChange, pagingOnOpen, type PagingSetup } from './flows/paging';
+import { PAGER_JOBS, pagingHandlers, pagingOnChange, pagingOnOpen, type PagingSetup } from './flows/paging';
 import { sweepOldRecords } from './flows/housekeeping';
 import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-delivery';
-import { scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
+import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
@@ -46,6 +48,8 @@ export interface StartOptions {
   logger?: Logger;
   /** AWS SDK clients to use instead of ones built from the environment (tests point them at a local cloud). */
   aws?: { ec2: EC2Client; autoScaling: AutoScalingClient };
+  /** Cloud adapters for more providers, by name, beside AWS (tests prove the Cloud port with one). */
+  clouds?: Readonly<Record<string, () => ClosableCloud>>;
   /** Outbox tuning, for tests that must not wait a real second between card edits. */
   outbox?: { laneIntervalMs?: number; pollMs?: number; baseBackoffMs?: number };
   /** How often Slack is probed while it is unusable; 15 s unless told (tests). */
@@ -211,7 +215,14 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     config.policy.scaleTargets.length > 0 || !sandbox ? config.policy.scaleTargets : sandbox.cloud.defaultTargets;
   const awsClients =
     options.aws ?? (sandbox ? { ec2: sandbox.cloud.ec2, autoScaling: sandbox.cloud.autoScaling } : null);
-  const cloud = scaleTargets.length === 0 ? null : lazy.aws().createAwsCloud(awsClients ?? {});
+  // Each target goes to its provider's adapter; only the ones in use are built, so AWS's SDK loads only for AWS.
+  const cloud =
+    scaleTargets.length === 0
+      ? null
+      : routeByProvider(scaleTargets, {
+          [AWS_PROVIDER]: () => lazy.aws().createAwsCloud(awsClients ?? {}),
+          ...options.clouds,
+        });
 
   const routing = config.policy.routing;
   let outbox: OutboxWorker | null = null;
@@ -242,6 +253,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const scaling: ScalingDeps | null = cloud ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox } : null;
   const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
 
+  // Which service a job talks to, for its log line: said here, where the adapters are chosen, from which
+  // flow registered the job, rather than guessed from its name.
+  const scaleJobs = new Set<string>(Object.values(SCALE_JOB));
+  const serviceOf = (kind: string): string =>
+    scaleJobs.has(kind) ? 'cloud' : PAGER_JOBS.has(kind) ? 'pagerduty' : 'slack';
   outbox = new OutboxWorker({
     store,
     clock,
@@ -260,7 +276,6 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         store,
         clock,
         chat,
-        channelLink: (channelId) => `https://slack.com/app_redirect?channel=${channelId}`,
         onPageSent: () => metrics.pagesSent.inc(),
       }),
       ...incidentChannelHandlers({
@@ -283,7 +298,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       delivered: (job, outcome) => {
         metrics.outboxDelivered.inc({ kind: job.kind });
         const context = { jobId: job.id, kind: job.kind, incidentId: job.incidentId };
-        const to = job.kind.startsWith('page.') ? 'pagerduty' : 'slack';
+        const to = serviceOf(job.kind);
         if ('sent' in outcome) logger.info(context, `${to}: ${outcome.sent}`);
         else if ('skipped' in outcome)
           logger.debug(context, `${to}: nothing to send for ${job.kind} (${outcome.skipped})`);

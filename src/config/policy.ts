@@ -1,6 +1,7 @@
 // The policy file (firebreak.yaml): severities, routing, the incident card, scale targets. Every key has a
 // default, so no file at all is a complete policy; an unknown key is an error, so a typo is never ignored.
 import { z } from 'zod';
+import { AWS_PROVIDER, type AwsTargetSpec } from '../adapters/aws/aws-target';
 import type { ScaleTarget } from '../domain/scale-target';
 import { SEVERITIES, type Severity } from '../domain/severity';
 import { strictObject } from '../validation/zod-issues';
@@ -147,6 +148,14 @@ const autoScalingGroup = strictObject({
   ...targetCommon,
 });
 
+/** The policy file's two kinds are AWS's: where the capacity lives goes to the AWS adapter as its spec. */
+function awsSpec(target: z.output<typeof ec2LaunchTemplate> | z.output<typeof autoScalingGroup>): AwsTargetSpec {
+  const region = target.region !== undefined ? { region: target.region } : {};
+  return target.kind === 'ec2-launch-template'
+    ? { kind: target.kind, launchTemplate: target.launchTemplate, subnets: target.subnets, ...region }
+    : { kind: target.kind, autoScalingGroupName: target.autoScalingGroupName, ...region };
+}
+
 function defaultMaxStep(max: number): number {
   return Math.min(DEFAULT_MAX_STEP, max);
 }
@@ -174,8 +183,22 @@ const scaleTarget = z
     });
   })
   .transform((target): ScaleTarget => {
-    const maxStep = target.maxStep ?? defaultMaxStep(target.max);
-    return { ...target, maxStep, buttons: target.buttons ?? defaultButtons(maxStep) };
+    const { name, description, min, max, cooldownSeconds, allowedUserGroups, dryRun, services } = target;
+    const maxStep = target.maxStep ?? defaultMaxStep(max);
+    return {
+      name,
+      ...(description !== undefined ? { description } : {}),
+      min,
+      max,
+      maxStep,
+      cooldownSeconds,
+      allowedUserGroups,
+      dryRun,
+      buttons: target.buttons ?? defaultButtons(maxStep),
+      services,
+      provider: AWS_PROVIDER,
+      spec: awsSpec(target),
+    };
   });
 
 const scaleTargets = z

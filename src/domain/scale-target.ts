@@ -1,13 +1,11 @@
-// Capacity Firebreak may change with one click, as the policy file names it (docs/DESIGN.md, Scaling).
-// The kinds match AWS's two ways of adding web servers: launch instances from a launch template, or
-// raise an Auto Scaling group's desired capacity.
+// Capacity Firebreak may change with one click, as the policy file names it (docs/DESIGN.md, Scaling). The
+// domain keeps what every cloud shares (limits, who may, buttons); where the capacity lives is the provider's
+// own `spec`, read only by that provider's adapter.
 
-interface ScaleTargetCommon {
+export interface ScaleTarget<Spec = unknown> {
   /** What people type: `/scale web +4`. */
   name: string;
   description?: string;
-  /** AWS region; the SDK's default chain (AWS_REGION…) when absent. */
-  region?: string;
   /** Never below this many instances (scale-in stops here). */
   min: number;
   /** Never above this many instances. */
@@ -18,27 +16,17 @@ interface ScaleTargetCommon {
   cooldownSeconds: number;
   /** Slack user group handles (e.g. `oncall-web`) whose members may scale; empty = anyone in the incident channel. */
   allowedUserGroups: string[];
-  /** Ask AWS whether the call would succeed (its DryRun), and launch nothing. */
+  /** Ask the cloud whether the change would succeed (AWS: its DryRun), and change nothing. */
   dryRun: boolean;
   /** Sizes offered as "Scale out +N" buttons on the card. */
   buttons: number[];
   /** Incidents of these services offer this target on their card. */
   services: string[];
+  /** Which cloud serves it (`aws`): the composition root hands the target to that provider's adapter. */
+  provider: string;
+  /** Where the capacity lives, in the provider's own terms (AWS: a launch template and subnets, or an Auto Scaling group; a region). Opaque here. */
+  spec: Spec;
 }
-
-export interface Ec2LaunchTemplateTarget extends ScaleTargetCommon {
-  kind: 'ec2-launch-template';
-  launchTemplate: { id: string; version: string };
-  /** Instances are spread over these subnets, round robin. */
-  subnets: string[];
-}
-
-export interface AutoScalingGroupTarget extends ScaleTargetCommon {
-  kind: 'autoscaling-group';
-  autoScalingGroupName: string;
-}
-
-export type ScaleTarget = Ec2LaunchTemplateTarget | AutoScalingGroupTarget;
 
 /** A target's capacity as last observed, kept on the incident for its card. */
 export interface CapacitySnapshot {

@@ -1,5 +1,5 @@
 // Scaling decisions, pure: what `/scale web +4` asks for, whether the guardrails allow it, the idempotency
-// key and client token that make a retried request launch once, and the timeline events that record it.
+// key that makes a retried request change the cloud once, and the timeline events that record it.
 import { FIREBREAK, type Actor } from './actor';
 import type { ScaleTarget } from './scale-target';
 import type { TimelineEventDraft } from './timeline';
@@ -165,8 +165,8 @@ function lastOn(target: ScaleTarget, op: ScaleOperation | null): ScaleOperation 
 }
 
 /**
- * The guardrails that need nothing from the cloud, checked before any AWS call (a refused user must not
- * cost an AWS read): not_allowed, in_progress, max_step when the request itself says the step (+N, -N),
+ * The guardrails that need nothing from the cloud, checked before any cloud call (a refused user must not
+ * cost a cloud read): not_allowed, in_progress, max_step when the request itself says the step (+N, -N),
  * cooldown. Passing them is not approval: checkGuardrails decides, with the capacity. A request breaking
  * several rules may hear of a different one here than checkGuardrails would name; each is one it breaks.
  */
@@ -243,7 +243,8 @@ export function refusalError(refusal: Pick<GuardrailRefusal, 'rule' | 'message'>
 
 /**
  * The idempotency key of a scale request. `clickId` identifies the click or command (Slack's action_ts or
- * trigger_id): the same click delivered twice gives the same key, another click another key.
+ * trigger_id): the same click delivered twice gives the same key, another click another key. Each cloud adapter
+ * derives its provider's own idempotency token from it.
  */
 export function scaleRequestKey(input: {
   incidentId: number | null;
@@ -256,33 +257,6 @@ export function scaleRequestKey(input: {
   return ['scale', incident, input.target, encodeURIComponent(input.change), encodeURIComponent(input.clickId)].join(
     '/',
   );
-}
-
-/** 64-bit FNV-1a over the UTF-16 code units: small, pure and stable across Node versions. */
-function fnv1a64(text: string): string {
-  const prime = 0x100000001b3n;
-  const mask = (1n << 64n) - 1n;
-  let hash = 0xcbf29ce484222325n;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= BigInt(text.charCodeAt(i));
-    hash = (hash * prime) & mask;
-  }
-  return hash.toString(16).padStart(16, '0');
-}
-
-/** AWS's limit on ClientToken (RunInstances): 64 ASCII characters. */
-export const CLIENT_TOKEN_MAX_LENGTH = 64;
-
-/**
- * The EC2 ClientToken for a request: a readable part of the key (for CloudTrail) and a hash of all of it, so
- * keys that differ only past the cut still get different tokens.
- */
-export function ec2ClientToken(requestKey: string): string {
-  const hash = fnv1a64(requestKey);
-  const readable = `fb-${requestKey}`
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .slice(0, CLIENT_TOKEN_MAX_LENGTH - hash.length - 1);
-  return `${readable}-${hash}`;
 }
 
 type RequestedPart = Pick<ScaleOperation, 'target' | 'from' | 'to' | 'reason' | 'requestedBy' | 'requestedAt'>;

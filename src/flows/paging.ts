@@ -17,6 +17,7 @@ import {
   type PagingPolicy,
 } from '../domain/paging';
 import { forIncident, type TimelineEventDraft } from '../domain/timeline';
+import { plural } from '../domain/plural';
 import { errorMessage, FirebreakError, isFirebreakError } from '../errors';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
@@ -32,6 +33,9 @@ export const PAGE_JOB = {
   ackCheck: 'page.ack_check',
   inviteOnCall: 'oncall.invite',
 } as const;
+
+/** The paging jobs that talk to the pager; the others (the ack reminder, the invite) talk to the chat. */
+export const PAGER_JOBS: ReadonlySet<string> = new Set([PAGE_JOB.trigger, PAGE_JOB.acknowledge, PAGE_JOB.resolve]);
 
 /** How long a page waits for its incident channel, to link it; after that it goes without. */
 const CHANNEL_WAIT_MS = 10_000;
@@ -54,8 +58,6 @@ export interface PagingDeps extends PagingSetup {
   store: Store;
   clock: Clock;
   chat: Chat;
-  /** A link to a Slack channel, for the page's links. */
-  channelLink(channelId: string): string;
   onPageSent?(incidentId: number): void;
 }
 
@@ -231,7 +233,7 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
             ? {
                 links: [
                   {
-                    href: deps.channelLink(incident.channelId),
+                    href: deps.chat.channelLink(incident.channelId),
                     text: `Slack: #${incident.channelName ?? incident.channelId}`,
                   },
                 ],
@@ -380,9 +382,7 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
       }
       await enqueueCardUpdate(tx, incident.id, now);
     });
-    return sent(
-      `invited ${invite.length} on-call engineer${invite.length === 1 ? '' : 's'} to #${incident.channelName}`,
-    );
+    return sent(`invited ${plural(invite.length, 'on-call engineer')} to #${incident.channelName}`);
   };
 
   return {

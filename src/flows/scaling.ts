@@ -1,15 +1,15 @@
 // Scaling, safely: every request is checked against the target's guardrails (those needing no capacity
-// before any AWS call at all, the rest before any call that changes the cloud),
+// before any cloud call at all, the rest before any call that changes the cloud),
 // stored with its request key before the call (so a double click, a Slack retry or a restart launches
 // once), run through the outbox one operation per target at a time, and watched until the capacity is
-// really there. Every step is a timeline event and shows on the incident card.
+// really there. Every step is a timeline event and shows on the incident card. The flow speaks only the Cloud
+// port's words (capacity, resize): which provider serves a target is the composition root's business.
 import type { UserActor } from '../domain/actor';
 import type { Incident } from '../domain/incident';
 import type { CapacitySnapshot, ScaleTarget } from '../domain/scale-target';
 import {
   checkBeforeCapacity,
   checkGuardrails,
-  ec2ClientToken,
   findScaleTarget,
   parseScaleAmount,
   scaleRequestKey,
@@ -95,6 +95,13 @@ async function appendEvent(
   await enqueueCardUpdate(tx, incidentId, now);
 }
 
+/** The targets as `/scale targets` lists them, each with where its capacity lives in its cloud's words. */
+export function scaleTargetList(
+  deps: Pick<ScalingDeps, 'cloud' | 'targets'>,
+): Array<{ target: ScaleTarget; where: string }> {
+  return deps.targets.map((target) => ({ target, where: deps.cloud.describe(target) }));
+}
+
 /** One target's capacity as `/scale status` shows it: from the cloud now, and its last operation. */
 export interface TargetStatus {
   target: ScaleTarget;
@@ -163,7 +170,7 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
   const earlier = await deps.store.scaleOperations.findByRequestKey(key);
   if (earlier) return { ok: true, operation: earlier, repeated: true };
 
-  // Everything that can refuse without asking AWS goes first: someone who may not scale costs no AWS call.
+  // Everything that can refuse without asking the cloud goes first: someone who may not scale costs no cloud call.
   const userGroups = await groupsOf(deps.chat, target, request.actor.id);
   const early = checkBeforeCapacity({
     target,
@@ -191,7 +198,7 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
   } catch (error) {
     return {
       ok: false,
-      problem: `could not read ${target.name}'s capacity from AWS (${errorMessage(error)}); nothing was changed`,
+      problem: `could not read ${target.name}'s capacity (${errorMessage(error)}); nothing was changed`,
     };
   }
 
@@ -289,7 +296,7 @@ export function scalingOnOpen(targets: readonly ScaleTarget[]) {
   };
 }
 
-/** Which of a launch-template target's instances Firebreak launched, newest first: the ones scale-in may stop. */
+/** Which of a target's instances Firebreak launched, newest first: the only ones scale-in may choose to stop. */
 function ourInstances(capacity: Capacity): string[] {
   return capacity.instances
     .filter((i) => i.tags['firebreak:operation'] !== undefined && (i.state === 'pending' || i.state === 'running'))
@@ -331,29 +338,24 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
     }
     let instanceIds: string[] = [];
     try {
-      if (target.kind === 'autoscaling-group') {
-        await cloud.setDesiredCapacity(target, op.to);
-      } else if (op.to > op.from) {
-        const tags = {
+      // Scale-in stops only what Firebreak started, newest first; never someone else's instances. The choice is
+      // stored before the call, so a retry (lost answer, restart) stops the same ones, not more. A cloud that
+      // picks for itself (a group) has none of ours to offer and ignores the list.
+      let remove = op.instanceIds;
+      if (op.to < op.from && remove.length === 0) {
+        remove = ourInstances(await cloud.capacity(target)).slice(0, op.from - op.to);
+        if (remove.length > 0) await store.scaleOperations.update(op.id, { instanceIds: remove });
+      }
+      ({ instanceIds } = await cloud.resize(target, {
+        from: op.from,
+        to: op.to,
+        key: op.requestKey,
+        tags: {
           'firebreak:incident': op.incidentId === null ? 'none' : `INC-${op.incidentId}`,
           'firebreak:operation': String(op.id),
-        };
-        ({ instanceIds } = await cloud.launch(target, {
-          count: op.to - op.from,
-          clientToken: ec2ClientToken(op.requestKey),
-          tags,
-        }));
-      } else {
-        // Scale-in stops only what Firebreak started, newest first; never someone else's instances. The
-        // choice is stored before the call, so a retry (lost answer, restart) stops the same ones, not more.
-        instanceIds =
-          op.instanceIds.length > 0
-            ? op.instanceIds
-            : ourInstances(await cloud.capacity(target)).slice(0, op.from - op.to);
-        if (op.instanceIds.length === 0 && instanceIds.length > 0)
-          await store.scaleOperations.update(op.id, { instanceIds });
-        if (instanceIds.length > 0) await cloud.terminate(target, instanceIds);
-      }
+        },
+        remove: op.to < op.from ? remove : [],
+      }));
     } catch (error) {
       if (isFirebreakError(error, 'CLOUD_DRY_RUN_OK')) {
         await finish(
@@ -371,9 +373,9 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
       if (isFirebreakError(error, 'CLOUD_REJECTED')) {
         const failure = { code: error.details.providerError ?? 'Rejected', message: error.message };
         await finish(op, { status: 'failed', error: failure }, scaleTimelineEvents.failed(op, failure, clock.now()));
-        return sent(`AWS refused scale operation #${op.id} on ${op.target}: ${error.message}`);
+        return sent(`the cloud refused scale operation #${op.id} on ${op.target}: ${error.message}`);
       }
-      throw error; // throttled or unavailable: the outbox retries; the client token keeps it to one launch
+      throw error; // throttled or unavailable: the outbox retries; the same key keeps it to one change
     }
     const now = clock.now();
     await store.transaction(async (tx) => {
@@ -401,7 +403,7 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
     if (!target) return skipped(`${op.target} is no longer a target`);
     const capacity = await cloud.capacity(target);
     const now = clock.now();
-    const done = reached(target, op, capacity);
+    const done = reached(op, capacity);
     await store.transaction(async (tx) => {
       await recordCapacity(tx, op.incidentId, op.target, snapshot(capacity, now), now);
       if (done) {
@@ -434,7 +436,7 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
         pending: 0,
         desired: 0,
         checkedAt: now,
-        error: `could not reach AWS (${isFirebreakError(error) ? error.code : 'error'})`,
+        error: `could not reach the cloud (${isFirebreakError(error) ? error.code : 'error'})`,
       };
     }
     await store.transaction((tx) => recordCapacity(tx, job.incidentId, target.name, value, now));
@@ -444,13 +446,16 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
   return { [SCALE_JOB.execute]: execute, [SCALE_JOB.watch]: watch, [SCALE_JOB.observe]: observe };
 }
 
-/** Whether the cloud shows the operation done: launched instances running, stopped ones gone, the group at size. */
-function reached(target: ScaleTarget, op: ScaleOperation, capacity: Capacity): boolean {
-  if (target.kind === 'autoscaling-group')
-    return op.to >= op.from
-      ? capacity.running >= op.to && capacity.pending === 0
-      : capacity.running + capacity.pending <= op.to;
+/**
+ * Whether the cloud shows the operation done: the instances it named started (running) or stopped (gone); when it
+ * named none (a group resized to a count), the count at `to`.
+ */
+function reached(op: ScaleOperation, capacity: Capacity): boolean {
+  const growing = op.to > op.from;
+  if (op.instanceIds.length === 0)
+    return growing ? capacity.running >= op.to && capacity.pending === 0 : capacity.running + capacity.pending <= op.to;
   const states = new Map(capacity.instances.map((i) => [i.id, i.state]));
-  if (op.to > op.from) return op.instanceIds.every((id) => states.get(id) === 'running');
-  return op.instanceIds.every((id) => !states.has(id));
+  return growing
+    ? op.instanceIds.every((id) => states.get(id) === 'running')
+    : op.instanceIds.every((id) => !states.has(id));
 }

@@ -70,6 +70,11 @@ export interface OutboxWorkerOptions {
   maxUnexpectedAttempts?: number;
   /** A job still failing this long after it was enqueued is buried: nothing retries for ever. */
   giveUpAfterMs?: number;
+  /**
+   * Waits `ms` of the clock's time: how a lane waits out its channel's pace. Real time unless a test drives
+   * the worker on a fake clock, whose sleep moves that clock instead.
+   */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const WAKE_BATCH_MS = 5;
@@ -115,6 +120,7 @@ export class OutboxWorker {
       maxUnexpectedAttempts: 8,
       giveUpAfterMs: 24 * 60 * 60_000,
       isPaced: () => true,
+      sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
       observer: {},
       ...options,
     };
@@ -138,9 +144,32 @@ export class OutboxWorker {
     this.wakeUp?.();
     await this.loop;
     this.loop = null;
-    await Promise.all(this.activeLanes.values());
+    // Until no lane is in hand: the store closes after this, and a lane still handing back its jobs would fail.
+    while (this.activeLanes.size > 0) await Promise.all(this.activeLanes.values());
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
+  }
+
+  /**
+   * One look at the outbox without the loop, for a worker that was not started: claims the lanes due now and
+   * runs them to the end, their pace waited out through `sleep`. Returns how many lanes it ran. Lets a test
+   * drive the worker step by step on a fake clock.
+   */
+  async runOnce(): Promise<number> {
+    if (this.loop) throw new Error('runOnce drives a worker that was not started');
+    this.running = true;
+    try {
+      const lanes = await this.claimAndStart();
+      await Promise.all(this.activeLanes.values());
+      return lanes;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Lanes in this worker's hands right now (a batch running or waiting out its pace); 0 when it is idle. */
+  get lanesInHand(): number {
+    return this.activeLanes.size;
   }
 
   /**
@@ -148,7 +177,8 @@ export class OutboxWorker {
    * thousands of times a second, and one look at the outbox serves every wake-up in that moment.
    */
   wake(): void {
-    if (this.wakeTimer) return;
+    // No loop to wake (not started, or stopped): its first look, or runOnce, finds the work anyway.
+    if (this.wakeTimer || !this.loop) return;
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = null;
       this.pendingWake = true;
@@ -179,12 +209,22 @@ export class OutboxWorker {
       maxJobsPerLane: batchSize,
     });
     for (const { lane, jobs } of lanes) {
+      // Ours already: its lease lapsed while we ran it (a stalled event loop, a clock that jumped), so the claim
+      // handed it to us again. One run per lane: the one in hand carries on, and what this claim took up runs
+      // when that one lets the lane go. A second run would overtake the first in the channel, and stop() could
+      // not wait for both.
+      if (this.activeLanes.has(lane)) {
+        logger.info({ lane }, 'outbox: claimed a lane this worker is already running; leaving it to that run');
+        continue;
+      }
       const run = this.runLane(lane, jobs)
         .catch((error: unknown) =>
           logger.error({ lane, err: error }, 'outbox: a lane failed; its jobs run again when its lease lapses'),
         )
         .finally(() => {
-          this.activeLanes.delete(lane);
+          // Only this run's entry: the lane, released a moment ago, may already be ours again in a newer run,
+          // which stop() must still wait for.
+          if (this.activeLanes.get(lane) === run) this.activeLanes.delete(lane);
           if (this.running) this.wake();
         });
       this.activeLanes.set(lane, run);
@@ -284,7 +324,7 @@ export class OutboxWorker {
     for (;;) {
       const wait = at - this.options.clock.now().getTime();
       if (wait <= 0 || !this.running) return;
-      await new Promise<void>((resolve) => setTimeout(resolve, Math.min(wait, PACE_CHECK_MS)));
+      await this.options.sleep(Math.min(wait, PACE_CHECK_MS));
     }
   }
 

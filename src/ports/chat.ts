@@ -47,6 +47,8 @@ export interface Chat {
   /** The text and author of one message, or null when it cannot be read. */
   readMessage(channelId: string, ts: string): Promise<{ text: string; userId?: string } | null>;
   permalink(channelId: string, ts: string): Promise<string | null>;
+  /** A link that opens the channel in the platform's app, for people reading elsewhere (a page, an email). */
+  channelLink(channelId: string): string;
   /** Uploads a file and shares it in the channel, which the bot must be in (else CHAT_NOT_IN_CHANNEL). */
   uploadFile(channelId: string, file: ChatFile): Promise<{ fileId: string }>;
   /** Our own user id, to tell our channels from others'. Asks the platform only until it is known. */

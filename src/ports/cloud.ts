@@ -1,7 +1,8 @@
-// What scaling needs from a cloud (AWS EC2 and Auto Scaling today). Adapters throw FirebreakError:
-// CLOUD_THROTTLED / CLOUD_UNAVAILABLE (retry later), CLOUD_REJECTED (refused for good; providerError holds
-// AWS's code, e.g. InsufficientInstanceCapacity, UnauthorizedOperation), CLOUD_DRY_RUN_OK (a dry run that
-// AWS says would have succeeded).
+// What scaling needs from a cloud, in no provider's words: a target's capacity, and one change of it. Each
+// provider is one adapter (AWS: adapters/aws), chosen per target by its `provider` in the composition root.
+// Adapters throw FirebreakError: CLOUD_THROTTLED / CLOUD_UNAVAILABLE (retry later), CLOUD_REJECTED (refused for
+// good; providerError holds the provider's code, e.g. AWS's InsufficientInstanceCapacity), CLOUD_DRY_RUN_OK (a
+// dry run the provider says would have succeeded).
 import type { ScaleTarget } from '../domain/scale-target';
 
 export type InstanceState = 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
@@ -10,33 +11,51 @@ export interface CloudInstance {
   id: string;
   state: InstanceState;
   launchedAt: Date | null;
-  /** Tags on the instance (Firebreak's own: firebreak:incident, firebreak:operation). */
+  /** Tags (labels) on the instance, Firebreak's own included: firebreak:incident, firebreak:operation. */
   tags: Record<string, string>;
 }
 
 export interface Capacity {
-  /** Instances that count toward capacity now (running / InService). */
+  /** Instances that count toward capacity now (running / in service). */
   running: number;
-  /** Instances on their way (pending / Pending). */
+  /** Instances on their way. */
   pending: number;
-  /** Auto Scaling group's desired capacity; for launch-template targets, running + pending. */
+  /** What the cloud is aiming for: a group's desired capacity; where there is none, running + pending. */
   desired: number;
   instances: CloudInstance[];
 }
 
-export interface Cloud {
-  /** Current capacity of a target: for a launch template, the instances tagged with its target name. */
-  capacity(target: ScaleTarget): Promise<Capacity>;
+export interface ResizeRequest {
+  /** The capacity the operation was asked from (desired, as read before it was stored) and the one it asks for. */
+  from: number;
+  to: number;
   /**
-   * Launches `count` instances from a launch-template target. `clientToken` makes the call idempotent:
-   * the same token returns the same instances, never new ones. Tags mark the instances as Firebreak's.
+   * The scale request's idempotency key (domain `scaleRequestKey`). Each adapter derives its provider's own token
+   * from it (EC2: ClientToken), so the same key, retried after a lost answer or a restart, changes the cloud once.
    */
-  launch(
-    target: ScaleTarget & { kind: 'ec2-launch-template' },
-    request: { count: number; clientToken: string; tags: Record<string, string> },
-  ): Promise<{ instanceIds: string[] }>;
-  /** Sets an Auto Scaling group's desired capacity. */
-  setDesiredCapacity(target: ScaleTarget & { kind: 'autoscaling-group' }, desired: number): Promise<void>;
-  /** Terminates the given instances (scale-in of a launch-template target). */
-  terminate(target: ScaleTarget & { kind: 'ec2-launch-template' }, instanceIds: string[]): Promise<void>;
+  key: string;
+  /** Tags for whatever the change starts, marking it as Firebreak's: firebreak:incident, firebreak:operation. */
+  tags: Record<string, string>;
+  /**
+   * On scale-in, the instances to stop: chosen by the flow among those Firebreak started, and stored before the
+   * call, so a retry stops the same ones. A cloud that picks for itself (a group's desired capacity) ignores it.
+   */
+  remove: readonly string[];
+}
+
+export interface ResizeResult {
+  /**
+   * The instances the change started or stopped, when the cloud names them: the flow waits for those (started ones
+   * running, stopped ones gone). Empty: it waits for the count to reach `to`.
+   */
+  instanceIds: string[];
+}
+
+export interface Cloud {
+  /** Where a target's capacity lives, in words for people: "Auto Scaling group web-prod-asg". */
+  describe(target: ScaleTarget): string;
+  /** Current capacity of a target. */
+  capacity(target: ScaleTarget): Promise<Capacity>;
+  /** Changes a target's capacity from `from` to `to`; with `dryRun` on the target, asks and changes nothing. */
+  resize(target: ScaleTarget, request: ResizeRequest): Promise<ResizeResult>;
 }

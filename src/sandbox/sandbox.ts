@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { AWS_PROVIDER, type AwsScaleTarget } from '../adapters/aws/aws-target';
 import type { ScaleTarget } from '../domain/scale-target';
 import type { Clock } from '../ports/clock';
 import type { IncidentRepository } from '../ports/store';
@@ -120,11 +121,9 @@ export async function startSandbox(options: {
     credentials,
     maxAttempts: 3,
   });
-  const defaultTargets: ScaleTarget[] = [
+  const defaultTargets: AwsScaleTarget[] = [
     {
       name: 'web',
-      kind: 'autoscaling-group',
-      autoScalingGroupName: SANDBOX_WEB_GROUP,
       description: 'the sandbox web tier',
       min: 2,
       max: 60,
@@ -134,6 +133,8 @@ export async function startSandbox(options: {
       dryRun: false,
       buttons: [4, 10],
       services: ['web'],
+      provider: AWS_PROVIDER,
+      spec: { kind: 'autoscaling-group', autoScalingGroupName: SANDBOX_WEB_GROUP },
     },
   ];
   const dataDir = options.dataDir ?? 'data';

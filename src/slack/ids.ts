@@ -1,4 +1,5 @@
-// Every Slack id Firebreak uses — commands, actions, views, events, scopes — in one place.
+// Every Slack id Firebreak uses — commands, actions, views, events, the Web API methods it calls and their
+// scopes — in one place.
 // The manifest in manifests/ and the registered listeners are checked against this file by a test.
 
 export const COMMANDS = {
@@ -70,20 +71,46 @@ export const EVENTS = ['reaction_added'] as const;
 /** The reaction that adds a message to the incident timeline. */
 export const PIN_REACTION = 'pushpin';
 
-export const BOT_SCOPES = [
-  'channels:history',
-  'channels:join',
-  'channels:manage',
-  'channels:read',
-  'chat:write',
-  'commands',
-  'files:write',
-  'pins:write',
-  'reactions:read',
-  'users:read',
-  'users:read.email',
-  'usergroups:read',
-] as const;
+/**
+ * Every Slack Web API method Firebreak calls (the Chat adapter, and the listeners through Bolt's client), with
+ * the bot scopes it needs. BOT_SCOPES, which the manifest must ask for, is derived from it, and a contract test
+ * finds every method the code calls in it: a call without its scope fails a test rather than production.
+ */
+export const WEB_API_METHODS = {
+  'auth.test': [],
+  'chat.getPermalink': [],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.postMessage': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'conversations.create': ['channels:manage'],
+  'conversations.history': ['channels:history'],
+  'conversations.invite': ['channels:manage'],
+  'conversations.join': ['channels:join'],
+  'conversations.list': ['channels:read'],
+  // The SDK's filesUploadV2: files.getUploadURLExternal, then files.completeUploadExternal; both files:write.
+  'files.uploadV2': ['files:write'],
+  'pins.add': ['pins:write'],
+  'usergroups.list': ['usergroups:read'],
+  'users.info': ['users:read'],
+  // Slack grants users:read.email only with users:read.
+  'users.lookupByEmail': ['users:read', 'users:read.email'],
+  'views.open': [],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+export type WebApiMethod = keyof typeof WEB_API_METHODS;
+
+/** The scope each event Firebreak subscribes to needs. */
+export const EVENT_SCOPES: Readonly<Record<(typeof EVENTS)[number], string>> = {
+  reaction_added: 'reactions:read',
+};
+
+/** The bot scopes Firebreak needs: its methods', its events', and `commands` for its slash commands. */
+export const BOT_SCOPES: readonly string[] = [
+  ...new Set<string>([
+    ...Object.values(WEB_API_METHODS).flat(),
+    ...Object.values(EVENT_SCOPES),
+    ...(Object.keys(COMMANDS).length > 0 ? ['commands'] : []),
+  ]),
+].sort();
 
 /** Bolt's default endpoint, used for events, slash commands and interactivity alike. */
 export const SLACK_EVENTS_PATH = '/slack/events';

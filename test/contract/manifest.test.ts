@@ -1,12 +1,12 @@
 // The Slack app manifest, the ids in src/slack/ids.ts and the listeners actually registered must agree:
 // a command missing from the manifest never reaches us, a scope missing fails at the first call in production.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { registerListeners } from '../../src/slack/listeners';
 import type { ListenerRegistrar, Registered } from '../../src/slack/registrar';
 import type { SlackDeps } from '../../src/slack/deps';
-import { ACTIONS, BOT_SCOPES, COMMANDS, EVENTS, SLACK_EVENTS_PATH, VIEWS } from '../../src/slack/ids';
+import { ACTIONS, BOT_SCOPES, COMMANDS, EVENTS, SLACK_EVENTS_PATH, VIEWS, WEB_API_METHODS } from '../../src/slack/ids';
 
 interface Manifest {
   features: { slash_commands: Array<{ command: string; url: string; description: string }> };
@@ -36,6 +36,37 @@ function registeredListeners(): Registered {
 
 const sorted = (values: Iterable<string>): string[] => [...values].sort();
 
+const root = join(__dirname, '../..');
+/** Where Firebreak calls Slack's Web API: the Chat adapter, and the listeners through Bolt's client. */
+const CALLING_DIRS = ['src/adapters/slack', 'src/slack'];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/**
+ * The Web API methods the code calls, by method, with the files calling each, read from the source:
+ * `call('chat.postMessage', …)` and its kin in the adapter, `client.views.open(…)` in the listeners.
+ */
+function methodsCalled(): Map<string, string[]> {
+  const byAdapter = /\b(?:call|observed|apiCall)\s*(?:<[^()]*?>)?\(\s*'([a-z]+(?:\.[a-zA-Z0-9]+)+)'/g;
+  const byBoltClient = /\bclient\s*\.\s*([a-z]+)\s*\.\s*([a-zA-Z0-9]+)\s*\(/g;
+  const called = new Map<string, string[]>();
+  for (const file of CALLING_DIRS.flatMap(sourceFiles)) {
+    const text = readFileSync(join(root, file), 'utf8');
+    const methods = [
+      ...[...text.matchAll(byAdapter)].map((m) => m[1] as string),
+      ...[...text.matchAll(byBoltClient)].map((m) => `${m[1]}.${m[2]}`),
+    ];
+    for (const method of methods) called.set(method, [...new Set([...(called.get(method) ?? []), file])]);
+  }
+  return called;
+}
+
 describe('the Slack app manifest', () => {
   const registered = registeredListeners();
 
@@ -60,7 +91,16 @@ describe('the Slack app manifest', () => {
     expect(sorted(registered.events)).toEqual(sorted(EVENTS));
   });
 
-  it('asks for exactly the bot scopes the code needs', () => {
+  it('knows the scopes of exactly the Web API methods the code calls', () => {
+    const called = methodsCalled();
+    // A method called but missing from the table would go without its scope; one listed but never called
+    // would ask for a scope nobody uses.
+    const withoutScopes = [...called].filter(([method]) => !(method in WEB_API_METHODS));
+    expect(withoutScopes.map(([method, files]) => `${method} (called in ${files.join(', ')})`)).toEqual([]);
+    expect(sorted(Object.keys(WEB_API_METHODS))).toEqual(sorted(called.keys()));
+  });
+
+  it("asks for exactly the bot scopes derived from the code's methods and events", () => {
     expect(sorted(manifest.oauth_config.scopes.bot)).toEqual(sorted(BOT_SCOPES));
   });
 

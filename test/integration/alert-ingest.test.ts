@@ -62,7 +62,7 @@ describe('POST /alerts/alertmanager', () => {
       () => incidentChannels().length === 1 && h.slack.messages(incidentChannels()[0]!.id).some((m) => m.pinned),
       'card pinned',
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await h.drained();
     expect(incidentChannels()).toHaveLength(1);
     expect(await storedCounts()).toMatchObject({ incidents: 1, alerts: 1 });
     const alerts = await h.firebreak.store.alerts.listByIncident(first.body.incidents[0]);

@@ -1,15 +1,19 @@
 // The AWS Cloud adapter with the real SDK clients against FakeCloud: launches, idempotency, capacity, dry runs,
-// Auto Scaling, termination, and AWS's failures as coded errors.
+// Auto Scaling, termination, AWS's failures as coded errors, and `resize` (the Cloud port) over all of them,
+// with EC2's ClientToken derived from the scale request's key.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import {
+  CLIENT_TOKEN_MAX_LENGTH,
   createAwsCloud,
   ec2ClientToken,
   launchPlan,
+  validClientToken,
   type AwsCloud,
   type AwsCloudOptions,
 } from '../../src/adapters/aws/aws-cloud';
-import type { AutoScalingGroupTarget, Ec2LaunchTemplateTarget } from '../../src/domain/scale-target';
+import type { AutoScalingGroupSpec, AwsScaleTarget, LaunchTemplateSpec } from '../../src/adapters/aws/aws-target';
+import { scaleRequestKey } from '../../src/domain/scaling';
 import { FirebreakError } from '../../src/errors';
 import { FakeCloud, PRESET_GROUP, PRESET_TEMPLATE } from '../../src/sandbox/fake-cloud';
 
@@ -32,24 +36,37 @@ const COMMON = {
   services: [],
 };
 
-function webTarget(overrides: Partial<Ec2LaunchTemplateTarget> = {}): Ec2LaunchTemplateTarget {
+/** A target's own fields, and its spec's, as one set of overrides. */
+type Overrides<Spec> = Partial<Omit<AwsScaleTarget, 'spec' | 'provider'>> & Partial<Omit<Spec, 'kind'>>;
+
+function webTarget(overrides: Overrides<LaunchTemplateSpec> = {}): AwsScaleTarget<LaunchTemplateSpec> {
+  const { launchTemplate, subnets, region, ...common } = overrides;
   return {
     name: 'web',
-    kind: 'ec2-launch-template',
-    launchTemplate: { id: PRESET_TEMPLATE.id, version: '$Latest' },
-    subnets: [SUBNET_B],
     ...COMMON,
-    ...overrides,
+    ...common,
+    provider: 'aws',
+    spec: {
+      kind: 'ec2-launch-template',
+      launchTemplate: launchTemplate ?? { id: PRESET_TEMPLATE.id, version: '$Latest' },
+      subnets: subnets ?? [SUBNET_B],
+      ...(region !== undefined ? { region } : {}),
+    },
   };
 }
 
-function asgTarget(overrides: Partial<AutoScalingGroupTarget> = {}): AutoScalingGroupTarget {
+function asgTarget(overrides: Overrides<AutoScalingGroupSpec> = {}): AwsScaleTarget<AutoScalingGroupSpec> {
+  const { autoScalingGroupName, region, ...common } = overrides;
   return {
     name: 'web-asg',
-    kind: 'autoscaling-group',
-    autoScalingGroupName: PRESET_GROUP.name,
     ...COMMON,
-    ...overrides,
+    ...common,
+    provider: 'aws',
+    spec: {
+      kind: 'autoscaling-group',
+      autoScalingGroupName: autoScalingGroupName ?? PRESET_GROUP.name,
+      ...(region !== undefined ? { region } : {}),
+    },
   };
 }
 
@@ -185,15 +202,15 @@ describe('launch', () => {
 
   it('hashes a client token EC2 would refuse (over 64 characters, or not ASCII), the same way every time', async () => {
     const long = `scale-${'x'.repeat(80)}`;
-    expect(ec2ClientToken(long)).toMatch(/^[0-9a-f]{64}$/);
-    expect(ec2ClientToken('scale-café')).toMatch(/^[0-9a-f]{64}$/);
-    expect(ec2ClientToken('a'.repeat(64))).toBe('a'.repeat(64));
+    expect(validClientToken(long)).toMatch(/^[0-9a-f]{64}$/);
+    expect(validClientToken('scale-café')).toMatch(/^[0-9a-f]{64}$/);
+    expect(validClientToken('a'.repeat(64))).toBe('a'.repeat(64));
 
     const cloudApi = aws();
     const first = await cloudApi.launch(webTarget(), { count: 1, clientToken: long, tags: TAGS });
     const second = await cloudApi.launch(webTarget(), { count: 1, clientToken: long, tags: TAGS });
     expect(second.instanceIds).toEqual(first.instanceIds);
-    expect(cloud.calls('RunInstances')[0]?.params.ClientToken).toBe(ec2ClientToken(long));
+    expect(cloud.calls('RunInstances')[0]?.params.ClientToken).toBe(validClientToken(long));
   });
 
   it('a dry run asks AWS and launches nothing', async () => {
@@ -533,5 +550,115 @@ describe('regions and clients', () => {
         else process.env[name] = saved[name];
       }
     }
+  });
+});
+
+describe('ec2ClientToken: the ClientToken of a scale request key', () => {
+  const request = { incidentId: 12, target: 'web', change: '+4', clickId: '1700000000.123456' };
+
+  it('makes a client token of at most 64 ASCII characters AWS accepts, for any key', () => {
+    const keys = [
+      scaleRequestKey(request),
+      scaleRequestKey({ ...request, clickId: 'x'.repeat(500) }),
+      scaleRequestKey({ ...request, target: 'ウェブ', clickId: '🔥 click' }),
+      '',
+    ];
+    for (const key of keys) {
+      const token = ec2ClientToken(key);
+      expect(token.length).toBeLessThanOrEqual(CLIENT_TOKEN_MAX_LENGTH);
+      expect(token).toMatch(/^[A-Za-z0-9._-]+$/);
+    }
+  });
+
+  it('is the same token for the same key and different tokens for different keys, even past the cut', () => {
+    const key = scaleRequestKey(request);
+    expect(ec2ClientToken(key)).toBe(ec2ClientToken(key));
+    expect(ec2ClientToken(key)).toMatch(/^fb-scale-inc-12-web-2B4-1700000000\.123456-[0-9a-f]{16}$/);
+    const long = 'x'.repeat(100);
+    expect(ec2ClientToken(`${long}a`)).not.toBe(ec2ClientToken(`${long}b`));
+    expect(ec2ClientToken(`${long}a`).slice(0, 40)).toBe(ec2ClientToken(`${long}b`).slice(0, 40));
+  });
+
+  it('keeps its hash fixed across releases, so a retry after an upgrade reuses the token', () => {
+    // FNV-1a 64 of the empty string is its offset basis.
+    expect(ec2ClientToken('')).toBe('fb--cbf29ce484222325');
+    expect(ec2ClientToken('a')).toBe('fb-a-af63dc4c8601ec8c');
+  });
+});
+
+describe('resize (the Cloud port)', () => {
+  const key = scaleRequestKey({ incidentId: 1, target: 'web', change: '+2', clickId: '1700000000.000100' });
+
+  it('grows a launch-template target by RunInstances with a ClientToken derived from the key: the same key launches once', async () => {
+    const cloudApi = aws();
+    const request = { from: 0, to: 2, key, tags: TAGS, remove: [] };
+    const first = await cloudApi.resize(webTarget(), request);
+    advance(5);
+    const second = await cloudApi.resize(webTarget(), request);
+
+    expect(first.instanceIds).toHaveLength(2);
+    expect(second.instanceIds).toEqual(first.instanceIds);
+    expect(webInstances()).toHaveLength(2);
+    expect(cloud.calls('RunInstances').map((c) => c.params.ClientToken)).toEqual([
+      ec2ClientToken(key),
+      ec2ClientToken(key),
+    ]);
+    expect(ec2ClientToken(key)).toMatch(/^fb-scale-inc-1-web-2B2-1700000000\.000100-[0-9a-f]{16}$/);
+  });
+
+  it('shrinks a launch-template target by terminating exactly the instances it is given, and never guesses', async () => {
+    const cloudApi = aws();
+    const { instanceIds } = await cloudApi.resize(webTarget(), { from: 0, to: 3, key, tags: TAGS, remove: [] });
+    advance(30);
+    const [a, b, kept] = instanceIds as [string, string, string];
+
+    const shrunk = await cloudApi.resize(webTarget(), { from: 3, to: 1, key: `${key}-in`, tags: TAGS, remove: [a, b] });
+    expect(shrunk.instanceIds).toEqual([a, b]);
+    expect((await cloudApi.capacity(webTarget())).instances.map((i) => i.id)).toEqual([kept]);
+
+    // Nothing of Firebreak's to stop: it terminates nothing rather than someone else's instance.
+    const error = await refusal(
+      cloudApi.resize(webTarget(), { from: 1, to: 0, key: `${key}-none`, tags: TAGS, remove: [] }),
+    );
+    expect(error.code).toBe('CLOUD_REJECTED');
+    expect(error.details.providerError).toBe('NothingToTerminate');
+    expect(cloud.calls('TerminateInstances')).toHaveLength(1);
+  });
+
+  it('sets an Auto Scaling group to `to`, names no instances, and leaves the choice of which to stop to the group', async () => {
+    const cloudApi = aws();
+    expect(await cloudApi.resize(asgTarget(), { from: 4, to: 6, key, tags: TAGS, remove: [] })).toEqual({
+      instanceIds: [],
+    });
+    expect(cloud.group(PRESET_GROUP.name)?.desired).toBe(6);
+    await cloudApi.resize(asgTarget(), {
+      from: 6,
+      to: 5,
+      key: `${key}-in`,
+      tags: TAGS,
+      remove: ['i-0123456789abcdef0'],
+    });
+    expect(cloud.group(PRESET_GROUP.name)?.desired).toBe(5);
+    expect(cloud.calls('TerminateInstances')).toEqual([]);
+  });
+
+  it('a dry run of either kind is CLOUD_DRY_RUN_OK and changes nothing', async () => {
+    const cloudApi = aws();
+    const request = { from: 0, to: 2, key, tags: TAGS, remove: [] };
+    expect((await refusal(cloudApi.resize(webTarget({ dryRun: true }), request))).code).toBe('CLOUD_DRY_RUN_OK');
+    const group = await refusal(cloudApi.resize(asgTarget({ dryRun: true }), { ...request, from: 4, to: 6 }));
+    expect(group.code).toBe('CLOUD_DRY_RUN_OK');
+    expect(webInstances()).toHaveLength(0);
+    expect(cloud.group(PRESET_GROUP.name)?.desired).toBe(4);
+  });
+
+  it('says where the capacity lives, and refuses a target that is not an AWS one', async () => {
+    const cloudApi = aws();
+    expect(cloudApi.describe(webTarget())).toBe(`launch template ${PRESET_TEMPLATE.id}`);
+    expect(cloudApi.describe(asgTarget())).toBe(`Auto Scaling group ${PRESET_GROUP.name}`);
+    const elsewhere = { ...webTarget(), provider: 'pool', spec: { pool: 'web' } };
+    expect(() => cloudApi.describe(elsewhere)).toThrow(FirebreakError);
+    expect((await refusal(cloudApi.capacity(elsewhere))).code).toBe('CONFIG_INVALID');
+    expect(cloud.calls()).toEqual([]);
   });
 });

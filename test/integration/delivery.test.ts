@@ -12,7 +12,7 @@ import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, startHarness, testEnv, ty
 import { alertmanagerPayload } from '../support/payloads';
 import { spawnFirebreak, type FirebreakProcess } from '../support/process';
 import { startLossyProxy, type LossyProxy } from '../support/lossy-proxy';
-import { createPostgresDatabase, postgresAdminUrl, type TestDatabase } from '../support/postgres';
+import { createPostgresDatabase, describeOnPostgres, type TestDatabase, usablePostgres } from '../support/postgres';
 
 jest.setTimeout(90_000);
 
@@ -247,15 +247,12 @@ describe('one process on SQLite', () => {
   });
 });
 
-describe('replicas on PostgreSQL', () => {
+describeOnPostgres('replicas on PostgreSQL', () => {
   let database: TestDatabase | undefined;
   let databaseUrl: string;
   let dirs: string[] = [];
   beforeEach(async () => {
-    const adminUrl = postgresAdminUrl();
-    if (!adminUrl)
-      throw new Error('TEST_DATABASE_URL is not set: these tests need a PostgreSQL server (.ci/run starts one)');
-    database = await createPostgresDatabase(adminUrl, 'firebreak_delivery');
+    database = await createPostgresDatabase(await usablePostgres(), 'firebreak_delivery');
     databaseUrl = database.url;
   });
   afterEach(async () => {
@@ -310,8 +307,19 @@ describe('replicas on PostgreSQL', () => {
           groupKey: group,
           alerts: Array.from({ length: n }, (_, i) => ({ fingerprint: `fp-${i + 1}` })),
         });
-        expect((await replicas[n % 2]!.postAlert('alertmanager', payload)).status).toBe(202);
-        await new Promise((r) => setTimeout(r, 150));
+        const answer = await replicas[n % 2]!.postAlert('alertmanager', payload);
+        expect(answer.status).toBe(202);
+        // The next change comes once a replica has this one's write in hand (not merely queued, where the
+        // next change would join it): seven writes, each to be paced a second after the one before.
+        const incidentId = answer.body.incidents[0] as number;
+        await eventually(
+          async () =>
+            (await replicas[0]!.firebreak.store.outbox.list({ status: 'pending', incidentId })).every(
+              (j) => j.kind !== 'card.update' && j.kind !== 'incident.open_channel',
+            ),
+          `change ${n} in a replica's hands`,
+          15_000,
+        );
       }
       await settled(replicas[0]!, 'every edit delivered', 60_000);
       const [incident] = await replicas[0]!.firebreak.store.incidents.listRecent(1);

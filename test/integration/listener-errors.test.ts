@@ -38,10 +38,10 @@ it('tells the person and hands the failure to app.error, which logs it once with
 
   expect(answer.response_type).toBe('ephemeral');
   expect(answer.text).toContain('Firebreak could not do that (STORE_UNAVAILABLE: the database went away on purpose)');
-  const failures = await eventually(() => {
-    const found = lines.filter((l) => l.msg === 'slack listener failed');
-    return found.length > 0 ? found : undefined;
-  }, 'app.error to log the failure');
+  const failures = await eventually(
+    () => lines.filter((l) => l.msg === 'slack listener failed'),
+    'app.error to log the failure',
+  );
   expect(failures).toHaveLength(1);
   expect(failures[0]).toMatchObject({
     kind: 'command',

@@ -63,7 +63,7 @@ it('one incident pages once, with a stable dedup key, however often its alerts r
   const channel = await incidentChannel();
   await eventually(() => triggers().length === 1, 'the trigger');
   await card(channel.id, 'waiting for acknowledgement');
-  await new Promise((r) => setTimeout(r, 300));
+  await h.drained();
 
   expect(triggers()).toHaveLength(1);
   const body = triggers()[0]!.body as {
@@ -176,7 +176,7 @@ it('PagerDuty answering 429 once: exactly one trigger is recorded, after a retry
   pd.fail('/v2/enqueue', { status: 429, times: 1 });
   await h.postAlert('alertmanager', alertmanagerPayload());
   await eventually(() => accepted('trigger').length === 1, 'the accepted trigger', 15_000);
-  await new Promise((r) => setTimeout(r, 300));
+  await h.drained();
   expect(triggers().map((e) => e.status)).toEqual([429, 202]);
   expect(pd.incidents()).toHaveLength(1);
   expect((await timelineTypes()).filter((t) => t === 'page.sent')).toHaveLength(1);
@@ -313,7 +313,7 @@ it('raising an incident to a paging severity pages once', async () => {
     (await commandAnswer(h.slack, { command: '/incident', text: 'sev 2', userId: 'U0BOB', channelId: channel.id }))
       .text,
   ).toContain('Severity is now *sev2*');
-  await new Promise((r) => setTimeout(r, 300));
+  await h.drained();
   expect(triggers()).toHaveLength(1);
 });
 

@@ -8,7 +8,7 @@ import { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { ALERT_TOKEN, BOT_TOKEN, eventually, postJson, SIGNING_SECRET, testEnv } from '../support/harness';
 import { alertmanagerPayload } from '../support/payloads';
-import { scratchProcesses, spawnFirebreak, type FirebreakProcess } from '../support/process';
+import { outboxDrained, scratchProcesses, spawnFirebreak, type FirebreakProcess } from '../support/process';
 
 jest.setTimeout(60_000);
 
@@ -127,7 +127,7 @@ describe('live mode against the fake Slack', () => {
     expect(incidentChannels(slack)).toHaveLength(0);
 
     slack.clearFailures();
-    await start(env);
+    const second = await start(env);
     const channel = await eventually(() => incidentChannels(slack)[0], 'the channel after restart', 20_000);
     await eventually(() => slack.messages(channel.id).some((m) => m.pinned), 'the pinned card after restart', 20_000);
     await eventually(
@@ -135,7 +135,8 @@ describe('live mode against the fake Slack', () => {
       'the announcement after restart',
       20_000,
     );
-    await new Promise((r) => setTimeout(r, 1500));
+    // Everything the restarted process took back is delivered: a second channel or card would be here.
+    await outboxDrained(second);
     expect(incidentChannels(slack)).toHaveLength(1);
     expect(slack.messages(channel.id).filter((m) => m.user === slack.auth().botUserId)).toHaveLength(1);
     expect(slack.messages(slack.channelByName('incidents')!.id)).toHaveLength(1);
@@ -214,9 +215,9 @@ describe('live mode against the fake Slack', () => {
       await first.exited;
 
       pd.clearFailures();
-      await start(env);
+      const second = await start(env);
       await eventually(() => pd.events().some((e) => e.status === 202), 'the page after restart', 20_000);
-      await new Promise((r) => setTimeout(r, 1500));
+      await outboxDrained(second);
       expect(pd.events().filter((e) => e.status === 202)).toHaveLength(1);
       expect(pd.incidents()).toHaveLength(1);
     } finally {

@@ -1,29 +1,17 @@
 // Who may scale, before anything else: a request that a guardrail can refuse without knowing the target's
 // capacity is refused before any AWS call — from /scale, the card's button and the Scale… form alike.
 // Real HTTP server, real Bolt receiver, real AWS SDK clients against the local cloud, which logs every call.
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { FakeCloud } from '../../src/sandbox/fake-cloud';
 import { SCALE_FIELDS, VIEWS } from '../../src/slack/ids';
-import { alertmanagerPayload } from '../support/payloads';
 import { BOT_TOKEN, eventually, startHarness, type Harness } from '../support/harness';
+import { incidentWithCard as cardAfterAlert, localAwsClients, scalingPolicy } from '../support/scaling';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(30_000);
 
-const POLICY = `
-scaleTargets:
-  - name: web
-    kind: ec2-launch-template
-    launchTemplate: { id: lt-0web00000000000, version: "$Latest" }
-    subnets: [subnet-0aa11bb22cc33dd44]
-    max: 12
-    maxStep: 6
-    cooldownSeconds: 600
-    allowedUserGroups: [oncall-web]
-    buttons: [4]
-    services: [web]
-`;
+const POLICY = scalingPolicy({ webCooldownSeconds: 600, webGroups: ['oncall-web'], webOnly: true });
 
 let cloud: FakeCloud;
 let ec2: EC2Client;
@@ -32,14 +20,7 @@ let h: Harness;
 
 beforeEach(async () => {
   cloud = await FakeCloud.start({ launchSeconds: 0.3 });
-  const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
-  ec2 = new EC2Client({ region: 'us-east-1', endpoint: cloud.ec2Url, credentials, maxAttempts: 1 });
-  autoScaling = new AutoScalingClient({
-    region: 'us-east-1',
-    endpoint: cloud.autoScalingUrl,
-    credentials,
-    maxAttempts: 1,
-  });
+  ({ ec2, autoScaling } = localAwsClients(cloud));
   h = await startHarness({ policy: POLICY, aws: { ec2, autoScaling } });
 });
 afterEach(async () => {
@@ -50,19 +31,7 @@ afterEach(async () => {
 });
 
 /** An incident whose card shows web's capacity: the card's own capacity read is over before we count. */
-async function incidentWithCard() {
-  await h.postAlert('alertmanager', alertmanagerPayload());
-  const channel = await eventually(
-    () => h.slack.listChannels().find((c) => c.name.startsWith('inc-')),
-    'the incident channel',
-  );
-  const card = await eventually(
-    () => h.slack.messages(channel.id).find((m) => m.pinned && JSON.stringify(m.blocks).includes('*web*: 0 running')),
-    'the card with web’s capacity',
-  );
-  await eventually(async () => (await h.firebreak.store.outbox.depth()) === 0, 'the outbox to drain');
-  return { channel, card };
-}
+const incidentWithCard = () => cardAfterAlert(h, '*web*: 0 running');
 
 async function commandReply(channelId: string, text: string, userId: string): Promise<string> {
   const before = h.slack.responses.length;

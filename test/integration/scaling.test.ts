@@ -1,41 +1,16 @@
 // Scaling through the real HTTP server, the real Bolt receiver and the real AWS SDK clients against the
 // simulated cloud (EC2 and Auto Scaling Query APIs): guardrails before any call, one launch per click.
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EC2Client } from '@aws-sdk/client-ec2';
 import { FakeCloud } from '../../src/sandbox/fake-cloud';
 import { SCALE_FORMS } from '../../src/slack/listeners/commands/usage';
-import { alertmanagerPayload } from '../support/payloads';
 import { eventually, startHarness, type Harness } from '../support/harness';
+import { incidentWithCard as cardAfterAlert, localAwsClients, scalingPolicy } from '../support/scaling';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(30_000);
 
-const POLICY = `
-scaleTargets:
-  - name: web
-    kind: ec2-launch-template
-    launchTemplate: { id: lt-0web00000000000, version: "$Latest" }
-    subnets: [subnet-0aa11bb22cc33dd44]
-    max: 12
-    maxStep: 6
-    cooldownSeconds: 0
-    buttons: [4]
-    services: [web]
-  - name: web-asg
-    kind: autoscaling-group
-    autoScalingGroupName: web-prod-asg
-    min: 2
-    max: 20
-    maxStep: 10
-    cooldownSeconds: 600
-    allowedUserGroups: [oncall-web]
-  - name: canary
-    kind: ec2-launch-template
-    launchTemplate: { id: lt-0web00000000000 }
-    subnets: [subnet-0aa11bb22cc33dd44]
-    max: 4
-    dryRun: true
-`;
+const POLICY = scalingPolicy({ asgGroups: ['oncall-web'] });
 
 let cloud: FakeCloud;
 let ec2: EC2Client;
@@ -47,14 +22,7 @@ beforeEach(async () => {
   // click lands, however slow the machine, so its instances take a minute.
   const slowLaunch = expect.getState().currentTestName?.includes('while the first is running') ?? false;
   cloud = await FakeCloud.start({ launchSeconds: slowLaunch ? 60 : 0.3 });
-  const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' };
-  ec2 = new EC2Client({ region: 'us-east-1', endpoint: cloud.ec2Url, credentials, maxAttempts: 1 });
-  autoScaling = new AutoScalingClient({
-    region: 'us-east-1',
-    endpoint: cloud.autoScalingUrl,
-    credentials,
-    maxAttempts: 1,
-  });
+  ({ ec2, autoScaling } = localAwsClients(cloud));
   h = await startHarness({ policy: POLICY, aws: { ec2, autoScaling } });
 });
 afterEach(async () => {
@@ -64,18 +32,7 @@ afterEach(async () => {
   await cloud.stop();
 });
 
-async function incidentWithCard() {
-  await h.postAlert('alertmanager', alertmanagerPayload());
-  const channel = await eventually(
-    () => h.slack.listChannels().find((c) => c.name.startsWith('inc-')),
-    'the incident channel',
-  );
-  const card = await eventually(
-    () => h.slack.messages(channel.id).find((m) => m.pinned && JSON.stringify(m.blocks).includes('Scale out +4')),
-    'the card with its scale button',
-  );
-  return { channel, card };
-}
+const incidentWithCard = () => cardAfterAlert(h, 'Scale out +4');
 
 const runInstances = () => cloud.calls('RunInstances').filter((c) => c.status === 200);
 const card = (channelId: string, includes: string) =>
@@ -123,7 +80,7 @@ it('the same click delivered twice (a Slack retry) launches once', async () => {
   await h.slack.clickButton(body);
   await h.slack.clickButton(body);
   await eventually(() => runInstances().length === 1, 'RunInstances');
-  await new Promise((r) => setTimeout(r, 500));
+  await h.drained();
   expect(runInstances()).toHaveLength(1);
   expect((await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'scale.requested')).toHaveLength(1);
 });
@@ -148,7 +105,7 @@ it('a double click while the first is running is refused as in progress, with no
   const refusedNow = () => h.slack.responses.filter((r) => JSON.stringify(r.body).includes('being scaled right now'));
   const refusals = await eventually(() => refusedNow().length > 0 && refusedNow(), 'the refusal');
   expect(refusals).toHaveLength(1);
-  await new Promise((r) => setTimeout(r, 500));
+  await h.drained();
   expect(runInstances()).toHaveLength(1);
 });
 

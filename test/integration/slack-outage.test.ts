@@ -35,7 +35,7 @@ it('Slack answering 429 three times: the card still arrives once, after Retry-Af
     'the announcement',
     20_000,
   );
-  await new Promise((r) => setTimeout(r, 500));
+  await h.drained();
 
   const botMessages = h.slack.messages(channel.id).filter((m) => m.user === h.slack.auth().botUserId);
   expect(botMessages).toHaveLength(1);

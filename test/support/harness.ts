@@ -5,9 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load';
+import type { ScaleTarget } from '../../src/domain/scale-target';
 import { startFirebreak, type Firebreak, type StartOptions } from '../../src/firebreak';
-import type { Clock } from '../../src/ports/clock';
+import { systemClock, type Clock } from '../../src/ports/clock';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
+import { eventually } from './eventually';
+
+export { eventually };
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const ALERT_TOKEN = 'test-alert-token-abcdef0123456789';
@@ -19,11 +23,18 @@ export interface Harness {
   dir: string;
   databaseUrl: string;
   env: Record<string, string>;
+  /** Firebreak's clock (the test's, when it passed one). */
+  clock: Clock;
   postAlert(
     source: string,
     body: unknown,
     options?: { token?: string | null; contentType?: string },
   ): Promise<{ status: number; body: any }>;
+  /**
+   * Resolves once Firebreak has nothing left to do (see `drained`). Negative assertions ("sent once", "no
+   * second channel") come after this, never after a fixed sleep.
+   */
+  drained(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +86,10 @@ export interface HarnessOptions {
   policy?: string;
   /** Real AWS SDK clients, pointed at a local cloud. */
   aws?: StartOptions['aws'];
+  /** Cloud adapters for other providers, by name (the test-only ones that prove the Cloud port). */
+  clouds?: StartOptions['clouds'];
+  /** The policy's scale targets as they should be served (e.g. moved onto another provider). */
+  targets?: (targets: readonly ScaleTarget[]) => ScaleTarget[];
   /** Where Firebreak logs (silent unless a test reads the log). */
   logger?: StartOptions['logger'];
   /** How often Slack is probed while it is unusable (readiness tests must not wait 15 s). */
@@ -86,22 +101,30 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const slack = options.slack ?? (await FakeSlack.start({ botToken: BOT_TOKEN }));
   const env = testEnv(slack, dir, options.env);
   if (options.policy !== undefined) writeFileSync(join(dir, 'firebreak.yaml'), options.policy);
-  const config = loadConfig(env, { cwd: dir });
+  const loaded = loadConfig(env, { cwd: dir });
+  const config = options.targets
+    ? { ...loaded, policy: { ...loaded.policy, scaleTargets: options.targets(loaded.policy.scaleTargets) } }
+    : loaded;
   const firebreak = await startFirebreak({
     config,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.aws ? { aws: options.aws } : {}),
+    ...(options.clouds ? { clouds: options.clouds } : {}),
     logger: options.logger ?? pino({ level: 'silent' }),
     outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: options.baseBackoffMs ?? 50 },
     ...(options.slackProbeMs !== undefined ? { readiness: { slackProbeMs: options.slackProbeMs } } : {}),
   });
   slack.connectApp({ requestUrl: `${firebreak.url}/slack/events`, signingSecret: SIGNING_SECRET });
+  const slackRequests = countSlackRequests(firebreak);
+  const clock = options.clock ?? systemClock;
   return {
     firebreak,
     slack,
     dir,
     databaseUrl: env.DATABASE_URL as string,
     env,
+    clock,
+    drained: (timeoutMs) => drained({ firebreak, clock, slackRequests }, timeoutMs),
     postAlert(source, body, opts = {}) {
       const token = opts.token === undefined ? ALERT_TOKEN : opts.token;
       return postJson(`${firebreak.url}/alerts/${source}`, body, {
@@ -117,28 +140,77 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-/** Polls until `check` returns a value (not undefined/false), or fails with what was last seen. */
-export async function eventually<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
+/**
+ * Slack requests Bolt is still handling. Bolt answers an event (and a listener its command or click) before
+ * the listener is done; this global middleware sees each request from before that answer to its listeners'
+ * end, so a test that got its answer and then finds nothing in flight knows the listener has finished.
+ */
+function countSlackRequests(firebreak: Firebreak): { inFlight(): number } {
+  let inFlight = 0;
+  firebreak.slack.app.use(async ({ next }) => {
+    inFlight += 1;
     try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-      last = value;
-    } catch (error) {
-      last = error;
+      await next();
+    } finally {
+      inFlight -= 1;
     }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
-      );
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  });
+  return { inFlight: () => inFlight };
+}
+
+/** What Firebreak still has to do now, in words: empty when it has nothing left. */
+async function workLeft(target: {
+  firebreak: Pick<Firebreak, 'store' | 'outbox'>;
+  clock: Clock;
+  slackRequests?: { inFlight(): number };
+}): Promise<string[]> {
+  const { store, outbox } = target.firebreak;
+  const left: string[] = [];
+  const busy = (): void => {
+    if (outbox.lanesInHand > 0) left.push(`${outbox.lanesInHand} outbox lane(s) in the worker's hands`);
+    const requests = target.slackRequests?.inFlight() ?? 0;
+    if (requests > 0) left.push(`${requests} Slack request(s) still being handled`);
+  };
+  busy();
+  // The metric's backlog: due, running, or failed and waiting to retry. The store judges "due" by the real
+  // time; a test's clock may be ahead of it, so jobs due by Firebreak's own clock count too.
+  const depth = await store.outbox.depth();
+  if (depth > 0) left.push(`outbox depth ${depth}`);
+  const now = target.clock.now();
+  const live = [
+    ...(await store.outbox.list({ status: 'running' })),
+    ...(await store.outbox.list({ status: 'pending' })),
+  ];
+  const due = live.filter(
+    (j) => j.status === 'running' || j.nextAttemptAt <= now || j.attempts > 0 || j.lastError !== null,
+  );
+  if (due.length > 0 && depth === 0)
+    left.push(`due by Firebreak's clock: ${due.map((j) => `${j.kind} #${j.id} (${j.status})`).join(', ')}`);
+  // Looked at again after the store: work that was in hand a moment ago has left its trace there by now.
+  if (left.length === 0) busy();
+  return left;
+}
+
+/**
+ * Waits until Firebreak has nothing left to do now: the outbox's depth is 0 (no job due, running or waiting
+ * out a retry, by the store's clock and by Firebreak's), no lane is in the worker's hands and no Slack
+ * request is still being handled. A duplicate that was coming has come by then, so negative assertions
+ * mean something. Jobs scheduled for later on purpose (a page's acknowledgement deadline, a scale-out's
+ * next look) are not work left now. Fails with what is still left.
+ */
+export async function drained(
+  target: { firebreak: Pick<Firebreak, 'store' | 'outbox'>; clock: Clock; slackRequests?: { inFlight(): number } },
+  timeoutMs = 10_000,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const left = await workLeft(target);
+      if (left.length > 0) throw new Error(left.join('; '));
+      return true;
+    },
+    'Firebreak to have nothing left to do',
+    timeoutMs,
+  );
 }
 
 /** A clock that runs with real time but can be moved forward, for deadlines minutes away. */

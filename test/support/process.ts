@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { eventually } from './eventually';
 
 const ROOT = join(__dirname, '../..');
 /** tsx's loader by absolute URL, so the process may run in any directory (a temp dir, for its data). */
@@ -84,6 +85,24 @@ export async function spawnFirebreak(
     child.kill('SIGKILL');
     throw error;
   }
+}
+
+/**
+ * Resolves once the process's outbox has nothing left to do: its firebreak_outbox_depth metric (jobs due,
+ * running, or waiting out a retry) reads 0. Negative assertions about what a process sent come after this.
+ */
+export async function outboxDrained(p: FirebreakProcess, timeoutMs = 20_000): Promise<void> {
+  await eventually(
+    async () => {
+      const metrics = await (await fetch(`${p.url}/metrics`)).text();
+      const depth = metrics.split('\n').find((line) => line.startsWith('firebreak_outbox_depth '));
+      if (depth === undefined) throw new Error('no firebreak_outbox_depth in /metrics');
+      if (Number(depth.split(' ')[1]) !== 0) throw new Error(depth);
+      return true;
+    },
+    'the outbox to have nothing left to do',
+    timeoutMs,
+  );
 }
 
 /** True once `url` answers 200; false if the process exits first. */

@@ -1,5 +1,7 @@
-// The Cloud port over AWS: EC2 (RunInstances from a launch template) and Auto Scaling (SetDesiredCapacity),
-// with the real SDK v3 clients, and every AWS failure turned into a coded FirebreakError that names its step.
+// The Cloud port over AWS: EC2 (RunInstances from a launch template, TerminateInstances) and Auto Scaling
+// (SetDesiredCapacity), with the real SDK v3 clients, and every AWS failure turned into a coded FirebreakError
+// that names its step. `resize` picks the AWS calls for the target's spec (aws-target.ts) and derives EC2's
+// ClientToken from the scale request's key.
 //
 // Credentials, region and endpoints come from the SDK's own chain (AWS_REGION, AWS_PROFILE, instance role,
 // AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL_AUTO_SCALING…); this module reads no environment itself.
@@ -18,9 +20,17 @@ import {
   type Instance,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import type { AutoScalingGroupTarget, Ec2LaunchTemplateTarget, ScaleTarget } from '../../domain/scale-target';
+import type { ScaleTarget } from '../../domain/scale-target';
 import { FirebreakError } from '../../errors';
-import type { Capacity, Cloud, CloudInstance, InstanceState } from '../../ports/cloud';
+import type { Capacity, Cloud, CloudInstance, InstanceState, ResizeRequest, ResizeResult } from '../../ports/cloud';
+import { plural } from '../../domain/plural';
+import {
+  awsTarget,
+  describeAwsSpec,
+  type AutoScalingGroupSpec,
+  type AwsScaleTarget,
+  type LaunchTemplateSpec,
+} from './aws-target';
 
 export interface AwsClients {
   ec2: EC2Client;
@@ -41,7 +51,22 @@ export interface AwsCloudOptions {
   clientsFor?: (region?: string) => AwsClients;
 }
 
+export interface LaunchRequest {
+  count: number;
+  /** EC2's ClientToken: the same token returns the same instances, never new ones. */
+  clientToken: string;
+  /** Tags that mark the instances as Firebreak's. */
+  tags: Record<string, string>;
+}
+
 export interface AwsCloud extends Cloud {
+  // The AWS calls `resize` is made of, each on its own (the adapter's tests drive them directly).
+  /** Launches `count` instances from a launch-template target. */
+  launch(target: AwsScaleTarget<LaunchTemplateSpec>, request: LaunchRequest): Promise<{ instanceIds: string[] }>;
+  /** Sets an Auto Scaling group's desired capacity. */
+  setDesiredCapacity(target: AwsScaleTarget<AutoScalingGroupSpec>, desired: number): Promise<void>;
+  /** Terminates the given instances of a launch-template target. */
+  terminate(target: AwsScaleTarget<LaunchTemplateSpec>, instanceIds: readonly string[]): Promise<void>;
   /** Destroys the clients this adapter built (not the ones it was given). */
   close(): void;
 }
@@ -160,10 +185,37 @@ function badAnswer(action: Action, step: string, what: string): FirebreakError {
 
 // ---- launch plan ----
 
+/** AWS's limit on ClientToken (RunInstances): 64 ASCII characters. */
+export const CLIENT_TOKEN_MAX_LENGTH = 64;
 const CLIENT_TOKEN = /^[\x20-\x7e]{1,64}$/;
 
+/** 64-bit FNV-1a over the UTF-16 code units: small and stable across Node versions. */
+function fnv1a64(text: string): string {
+  const prime = 0x100000001b3n;
+  const mask = (1n << 64n) - 1n;
+  let hash = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= BigInt(text.charCodeAt(i));
+    hash = (hash * prime) & mask;
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+/**
+ * The EC2 ClientToken for a scale request's key: a readable part of the key (for CloudTrail) and a hash of all of
+ * it, so keys that differ only past the cut still get different tokens. Its output must never change: an
+ * operation retried after an upgrade has to send the token its first attempt sent.
+ */
+export function ec2ClientToken(requestKey: string): string {
+  const hash = fnv1a64(requestKey);
+  const readable = `fb-${requestKey}`
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .slice(0, CLIENT_TOKEN_MAX_LENGTH - hash.length - 1);
+  return `${readable}-${hash}`;
+}
+
 /** EC2 takes a ClientToken of at most 64 ASCII characters; a longer or non-ASCII one is replaced by its SHA-256 (64 hex). */
-export function ec2ClientToken(token: string): string {
+export function validClientToken(token: string): string {
   return CLIENT_TOKEN.test(token) ? token : createHash('sha256').update(token).digest('hex');
 }
 
@@ -193,7 +245,7 @@ export function launchPlan(subnets: readonly string[], count: number, clientToke
   return used.map((call) => ({
     subnetId: call.subnetId,
     count: call.count,
-    clientToken: ec2ClientToken(used.length === 1 ? clientToken : `${clientToken}-${call.index}`),
+    clientToken: validClientToken(used.length === 1 ? clientToken : `${clientToken}-${call.index}`),
   }));
 }
 
@@ -240,10 +292,6 @@ function groupCapacity(group: AutoScalingGroup, desired: number): Capacity {
   }
   const running = instances.filter((i) => i.state === 'running').length;
   return { running, pending: instances.length - running, desired, instances };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 // ---- the adapter ----
@@ -299,9 +347,9 @@ export function createAwsCloud(options: AwsCloudOptions = {}): AwsCloud {
     }
   }
 
-  async function ec2Capacity(target: Ec2LaunchTemplateTarget): Promise<Capacity> {
+  async function ec2Capacity(target: AwsScaleTarget<LaunchTemplateSpec>): Promise<Capacity> {
     const step = `reading the capacity of ${target.name}`;
-    const client = ec2For(target.region);
+    const client = ec2For(target.spec.region);
     const instances: CloudInstance[] = [];
     const seenTokens = new Set<string>();
     let nextToken: string | undefined;
@@ -333,158 +381,210 @@ export function createAwsCloud(options: AwsCloudOptions = {}): AwsCloud {
     return { running, pending, desired: running + pending, instances };
   }
 
-  async function describeGroup(target: AutoScalingGroupTarget, step: string): Promise<AutoScalingGroup> {
-    const client = autoScalingFor(target.region);
+  async function describeGroup(target: AwsScaleTarget<AutoScalingGroupSpec>, step: string): Promise<AutoScalingGroup> {
+    const { autoScalingGroupName: name, region } = target.spec;
+    const client = autoScalingFor(region);
     const out = await call('DescribeAutoScalingGroups', step, () =>
-      client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [target.autoScalingGroupName] })),
+      client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] })),
     );
-    const group = out.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === target.autoScalingGroupName);
+    const group = out.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === name);
     // Auto Scaling answers an unknown name with an empty list, not an error.
     if (!group) {
       throw new FirebreakError(
         'CLOUD_REJECTED',
-        `AWS has no Auto Scaling group named "${target.autoScalingGroupName}"${target.region !== undefined ? ` in ${target.region}` : ''}`,
+        `AWS has no Auto Scaling group named "${name}"${region !== undefined ? ` in ${region}` : ''}`,
         { step },
       );
     }
     return group;
   }
 
-  return {
-    async capacity(target: ScaleTarget): Promise<Capacity> {
-      if (target.kind === 'ec2-launch-template') return ec2Capacity(target);
-      const step = `reading the capacity of ${target.name}`;
-      const group = await describeGroup(target, step);
-      if (group.DesiredCapacity === undefined)
-        throw badAnswer('DescribeAutoScalingGroups', step, 'without a DesiredCapacity');
-      return groupCapacity(group, group.DesiredCapacity);
-    },
+  async function groupCapacityOf(target: AwsScaleTarget<AutoScalingGroupSpec>): Promise<Capacity> {
+    const step = `reading the capacity of ${target.name}`;
+    const group = await describeGroup(target, step);
+    if (group.DesiredCapacity === undefined)
+      throw badAnswer('DescribeAutoScalingGroups', step, 'without a DesiredCapacity');
+    return groupCapacity(group, group.DesiredCapacity);
+  }
 
-    async launch(target, request): Promise<{ instanceIds: string[] }> {
-      const step = `launching ${plural(request.count, 'instance')} for ${target.name}`;
-      if (!Number.isInteger(request.count) || request.count < 1) {
+  async function launch(
+    target: AwsScaleTarget<LaunchTemplateSpec>,
+    request: LaunchRequest,
+  ): Promise<{ instanceIds: string[] }> {
+    const step = `launching ${plural(request.count, 'instance')} for ${target.name}`;
+    if (!Number.isInteger(request.count) || request.count < 1) {
+      throw new FirebreakError(
+        'INPUT_INVALID',
+        `cannot launch ${request.count} instances: a positive whole number is needed`,
+        { step },
+      );
+    }
+    const { launchTemplate, subnets, region } = target.spec;
+    const client = ec2For(region);
+    const tags = { ...request.tags, [TARGET_TAG]: target.name };
+    const plan = launchPlan(subnets, request.count, request.clientToken);
+    const results = await Promise.allSettled(
+      plan.map(async (part) => {
+        const out = await client.send(
+          new RunInstancesCommand({
+            LaunchTemplate: { LaunchTemplateId: launchTemplate.id, Version: launchTemplate.version },
+            MinCount: part.count,
+            MaxCount: part.count,
+            SubnetId: part.subnetId,
+            ClientToken: part.clientToken,
+            TagSpecifications: [
+              { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+            ],
+            DryRun: target.dryRun,
+          }),
+        );
+        const ids = (out.Instances ?? []).map((i) => i.InstanceId).filter((id): id is string => id !== undefined);
+        if (ids.length !== part.count)
+          throw badAnswer(
+            'RunInstances',
+            step,
+            `with ${plural(ids.length, 'instance id')} for ${part.count} instances`,
+          );
+        return ids;
+      }),
+    );
+
+    const launched = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const failure = failures.find((reason) => !isDryRunOk(reason));
+    if (failure !== undefined) {
+      const error = toCloudError(failure, 'RunInstances', step);
+      if (launched.length === 0) throw error;
+      // Some subnets launched: say so, so nobody reads "failed" as "nothing launched".
+      const note = ` (${launched.length} of ${request.count} did launch: ${launched.join(', ')}; the same client token launches only the rest)`;
+      throw new FirebreakError(error.code, `${error.message}${note}`, error.details);
+    }
+    if (failures.length > 0) {
+      throw new FirebreakError(
+        'CLOUD_DRY_RUN_OK',
+        `AWS says this would launch ${plural(request.count, 'instance')} (dry run: nothing launched)`,
+        {
+          step,
+          providerError: DRY_RUN_OK,
+        },
+      );
+    }
+    return { instanceIds: launched };
+  }
+
+  async function setDesiredCapacity(target: AwsScaleTarget<AutoScalingGroupSpec>, desired: number): Promise<void> {
+    const step = `setting the desired capacity of ${target.name} to ${desired}`;
+    const { autoScalingGroupName, region } = target.spec;
+    if (target.dryRun) {
+      // Auto Scaling has no DryRun: check what SetDesiredCapacity would check (the group and its limits), change nothing.
+      const group = await describeGroup(target, step);
+      const { MinSize: min, MaxSize: max } = group;
+      if (max !== undefined && desired > max) {
         throw new FirebreakError(
-          'INPUT_INVALID',
-          `cannot launch ${request.count} instances: a positive whole number is needed`,
-          { step },
+          'CLOUD_REJECTED',
+          `AWS would refuse SetDesiredCapacity (ValidationError): ${desired} is above the group's max size ${max} (dry run)`,
+          {
+            step,
+            providerError: 'ValidationError',
+          },
         );
       }
-      const client = ec2For(target.region);
-      const tags = { ...request.tags, [TARGET_TAG]: target.name };
-      const plan = launchPlan(target.subnets, request.count, request.clientToken);
-      const results = await Promise.allSettled(
-        plan.map(async (part) => {
-          const out = await client.send(
-            new RunInstancesCommand({
-              LaunchTemplate: { LaunchTemplateId: target.launchTemplate.id, Version: target.launchTemplate.version },
-              MinCount: part.count,
-              MaxCount: part.count,
-              SubnetId: part.subnetId,
-              ClientToken: part.clientToken,
-              TagSpecifications: [
-                { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
-              ],
-              DryRun: target.dryRun,
-            }),
-          );
-          const ids = (out.Instances ?? []).map((i) => i.InstanceId).filter((id): id is string => id !== undefined);
-          if (ids.length !== part.count)
-            throw badAnswer(
-              'RunInstances',
-              step,
-              `with ${plural(ids.length, 'instance id')} for ${part.count} instances`,
-            );
-          return ids;
-        }),
-      );
-
-      const launched = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-      const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-      const failure = failures.find((reason) => !isDryRunOk(reason));
-      if (failure !== undefined) {
-        const error = toCloudError(failure, 'RunInstances', step);
-        if (launched.length === 0) throw error;
-        // Some subnets launched: say so, so nobody reads "failed" as "nothing launched".
-        const note = ` (${launched.length} of ${request.count} did launch: ${launched.join(', ')}; the same client token launches only the rest)`;
-        throw new FirebreakError(error.code, `${error.message}${note}`, error.details);
+      if (min !== undefined && desired < min) {
+        throw new FirebreakError(
+          'CLOUD_REJECTED',
+          `AWS would refuse SetDesiredCapacity (ValidationError): ${desired} is below the group's min size ${min} (dry run)`,
+          {
+            step,
+            providerError: 'ValidationError',
+          },
+        );
       }
-      if (failures.length > 0) {
+      throw new FirebreakError(
+        'CLOUD_DRY_RUN_OK',
+        `${autoScalingGroupName} would go from ${group.DesiredCapacity ?? '?'} to ${desired} instances (dry run: Auto Scaling has none, so only the group and its limits were checked; nothing changed)`,
+        { step },
+      );
+    }
+    const client = autoScalingFor(region);
+    await call('SetDesiredCapacity', step, () =>
+      client.send(
+        new SetDesiredCapacityCommand({
+          AutoScalingGroupName: autoScalingGroupName,
+          DesiredCapacity: desired,
+          HonorCooldown: false,
+        }),
+      ),
+    );
+  }
+
+  async function terminate(target: AwsScaleTarget<LaunchTemplateSpec>, instanceIds: readonly string[]): Promise<void> {
+    if (instanceIds.length === 0) return;
+    const step = `terminating ${plural(instanceIds.length, 'instance')} of ${target.name}`;
+    const client = ec2For(target.spec.region);
+    try {
+      await client.send(new TerminateInstancesCommand({ InstanceIds: [...instanceIds], DryRun: target.dryRun }));
+    } catch (error) {
+      if (isDryRunOk(error)) {
         throw new FirebreakError(
           'CLOUD_DRY_RUN_OK',
-          `AWS says this would launch ${plural(request.count, 'instance')} (dry run: nothing launched)`,
+          `AWS says this would terminate ${plural(instanceIds.length, 'instance')} (dry run: nothing terminated)`,
           {
             step,
             providerError: DRY_RUN_OK,
           },
         );
       }
-      return { instanceIds: launched };
-    },
+      throw toCloudError(error, 'TerminateInstances', step);
+    }
+  }
 
-    async setDesiredCapacity(target, desired): Promise<void> {
-      const step = `setting the desired capacity of ${target.name} to ${desired}`;
-      if (target.dryRun) {
-        // Auto Scaling has no DryRun: check what SetDesiredCapacity would check (the group and its limits), change nothing.
-        const group = await describeGroup(target, step);
-        const { MinSize: min, MaxSize: max } = group;
-        if (max !== undefined && desired > max) {
-          throw new FirebreakError(
-            'CLOUD_REJECTED',
-            `AWS would refuse SetDesiredCapacity (ValidationError): ${desired} is above the group's max size ${max} (dry run)`,
-            {
-              step,
-              providerError: 'ValidationError',
-            },
-          );
-        }
-        if (min !== undefined && desired < min) {
-          throw new FirebreakError(
-            'CLOUD_REJECTED',
-            `AWS would refuse SetDesiredCapacity (ValidationError): ${desired} is below the group's min size ${min} (dry run)`,
-            {
-              step,
-              providerError: 'ValidationError',
-            },
-          );
-        }
-        throw new FirebreakError(
-          'CLOUD_DRY_RUN_OK',
-          `${target.autoScalingGroupName} would go from ${group.DesiredCapacity ?? '?'} to ${desired} instances (dry run: Auto Scaling has none, so only the group and its limits were checked; nothing changed)`,
-          { step },
-        );
-      }
-      const client = autoScalingFor(target.region);
-      await call('SetDesiredCapacity', step, () =>
-        client.send(
-          new SetDesiredCapacityCommand({
-            AutoScalingGroupName: target.autoScalingGroupName,
-            DesiredCapacity: desired,
-            HonorCooldown: false,
-          }),
-        ),
+  /** A launch-template target grows by RunInstances and shrinks by terminating the instances Firebreak chose. */
+  async function resizeLaunchTemplate(
+    target: AwsScaleTarget<LaunchTemplateSpec>,
+    request: ResizeRequest,
+  ): Promise<ResizeResult> {
+    if (request.to > request.from) {
+      return launch(target, {
+        count: request.to - request.from,
+        clientToken: ec2ClientToken(request.key),
+        tags: request.tags,
+      });
+    }
+    if (request.remove.length === 0) {
+      // Nothing Firebreak launched is left to stop, and it never stops anyone else's instances.
+      throw new FirebreakError(
+        'CLOUD_REJECTED',
+        `none of ${target.name}'s running instances were launched by Firebreak, and it terminates only its own; nothing was terminated`,
+        { step: `choosing instances of ${target.name} to terminate`, providerError: 'NothingToTerminate' },
       );
+    }
+    await terminate(target, request.remove);
+    return { instanceIds: [...request.remove] };
+  }
+
+  return {
+    describe(target: ScaleTarget): string {
+      return describeAwsSpec(awsTarget(target).spec);
     },
 
-    async terminate(target, instanceIds): Promise<void> {
-      if (instanceIds.length === 0) return;
-      const step = `terminating ${plural(instanceIds.length, 'instance')} of ${target.name}`;
-      const client = ec2For(target.region);
-      try {
-        await client.send(new TerminateInstancesCommand({ InstanceIds: instanceIds, DryRun: target.dryRun }));
-      } catch (error) {
-        if (isDryRunOk(error)) {
-          throw new FirebreakError(
-            'CLOUD_DRY_RUN_OK',
-            `AWS says this would terminate ${plural(instanceIds.length, 'instance')} (dry run: nothing terminated)`,
-            {
-              step,
-              providerError: DRY_RUN_OK,
-            },
-          );
-        }
-        throw toCloudError(error, 'TerminateInstances', step);
-      }
+    async capacity(target: ScaleTarget): Promise<Capacity> {
+      const aws = awsTarget(target);
+      return aws.spec.kind === 'ec2-launch-template'
+        ? ec2Capacity({ ...aws, spec: aws.spec })
+        : groupCapacityOf({ ...aws, spec: aws.spec });
     },
+
+    async resize(target: ScaleTarget, request: ResizeRequest): Promise<ResizeResult> {
+      const aws = awsTarget(target);
+      if (aws.spec.kind === 'ec2-launch-template') return resizeLaunchTemplate({ ...aws, spec: aws.spec }, request);
+      // SetDesiredCapacity is absolute, so a retry sets the same size: no token needed. The group picks what to stop.
+      await setDesiredCapacity({ ...aws, spec: aws.spec }, request.to);
+      return { instanceIds: [] };
+    },
+
+    launch,
+    setDesiredCapacity,
+    terminate,
 
     close(): void {
       for (const client of owned.splice(0)) client.destroy();

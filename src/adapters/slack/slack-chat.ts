@@ -2,6 +2,7 @@
 import type { WebClient } from '@slack/web-api';
 import { FirebreakError, isFirebreakError } from '../../errors';
 import type { Chat, ChatMessage, MessageMarker } from '../../ports/chat';
+import type { WebApiMethod } from '../../slack/ids';
 import { sharedChannelScan, type ScannedChannel } from './channel-scan';
 import { NOT_A_BOT_TOKEN, slackPlatformError, toChatError } from './slack-errors';
 
@@ -71,8 +72,11 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
   const usersByEmail = new Map<string, { answer: Promise<string | null>; until: number; pending: boolean }>();
   const userNames = new Map<string, { answer: Promise<string | null>; until: number; pending: boolean }>();
 
-  /** Runs one Slack request, timing it for the observer and turning its failure into a coded error. */
-  async function observed<T>(method: string, step: string, request: () => Promise<unknown>): Promise<T> {
+  /**
+   * Runs one Slack request, timing it for the observer and turning its failure into a coded error. Only the
+   * methods of WEB_API_METHODS (slack/ids.ts): each has its scopes there, and so in the manifest.
+   */
+  async function observed<T>(method: WebApiMethod, step: string, request: () => Promise<unknown>): Promise<T> {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     try {
@@ -86,7 +90,7 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     }
   }
 
-  async function call<T>(method: string, args: Record<string, unknown>, step: string): Promise<T> {
+  async function call<T>(method: WebApiMethod, args: Record<string, unknown>, step: string): Promise<T> {
     const budget = options.budget;
     await budget?.take(method);
     try {
@@ -150,6 +154,9 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     },
 
     findChannelByName: (name) => findChannelByName(name),
+
+    // Slack's redirect opens the channel in the app (or the browser) of whoever follows it, in their workspace.
+    channelLink: (channelId) => `https://slack.com/app_redirect?channel=${encodeURIComponent(channelId)}`,
 
     async invite(channelId, userIds) {
       const users = [...new Set(userIds)];

@@ -128,17 +128,14 @@ export function scaleResultText(result: ScaleRequestResult): string {
   return `:arrow_up: Scaling *${escapeMrkdwn(op.target)}* from ${op.from} to ${op.to} (operation #${op.id}). Progress shows on the incident card.`;
 }
 
-export function scaleTargetsReply(targets: readonly ScaleTarget[]): CommandReply {
-  if (targets.length === 0)
+/** `/scale targets`: each target with where its capacity lives, in its cloud's own words (`where`). */
+export function scaleTargetsReply(rows: readonly { target: ScaleTarget; where: string }[]): CommandReply {
+  if (rows.length === 0)
     return {
       response_type: 'ephemeral',
       text: ':information_source: No scale targets are configured: the platform team adds `scaleTargets` to the policy file.',
     };
-  const lines = targets.map((t) => {
-    const where =
-      t.kind === 'autoscaling-group'
-        ? `Auto Scaling group ${t.autoScalingGroupName}`
-        : `launch template ${t.launchTemplate.id}`;
+  const lines = rows.map(({ target: t, where }) => {
     const who = t.allowedUserGroups.length > 0 ? `; only ${t.allowedUserGroups.map((g) => `@${g}`).join(', ')}` : '';
     return `• *${escapeMrkdwn(t.name)}* — ${escapeMrkdwn(where)}; ${t.min}–${t.max} instances, at most ${t.maxStep} per request, ${t.cooldownSeconds} s cooldown${who}${t.dryRun ? '; dry run' : ''}`;
   });

@@ -3,6 +3,7 @@ import { describeActor } from '../../domain/actor';
 import type { AlertRecord } from '../../domain/alert';
 import { type AlertEvent, alertsToTellApart, distinguishingLabels, isAlertEvent } from '../../domain/alert-labels';
 import { localTime } from '../../domain/local-time';
+import { plural } from '../../domain/plural';
 import type { TimelineEvent } from '../../domain/timeline';
 import { escapeMrkdwn, truncate } from './format';
 
@@ -64,10 +65,10 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
     case 'scale.requested':
       return `Scale ${escapeMrkdwn(event.data.target)}${event.data.from !== undefined ? ` from ${event.data.from}` : ''} to ${event.data.to} requested${event.data.reason ? `: ${escapeMrkdwn(truncate(event.data.reason, 200))}` : ''}`;
     case 'scale.started':
-      return `Scaling ${escapeMrkdwn(event.data.target)} started${event.data.instanceIds?.length ? ` (${event.data.instanceIds.length} instance${event.data.instanceIds.length === 1 ? '' : 's'} launching)` : ''}`;
+      return `Scaling ${escapeMrkdwn(event.data.target)} started${event.data.instanceIds?.length ? ` (${plural(event.data.instanceIds.length, 'instance')} launching)` : ''}`;
     case 'scale.completed':
       return event.data.dryRun
-        ? `Dry run on ${escapeMrkdwn(event.data.target)}: ${escapeMrkdwn(event.data.message ?? 'AWS says it would succeed')}`
+        ? `Dry run on ${escapeMrkdwn(event.data.target)}: ${escapeMrkdwn(event.data.message ?? 'the cloud says it would succeed')}`
         : `${escapeMrkdwn(event.data.target)} is at ${event.data.capacity} instances`;
     case 'scale.failed':
       return `:x: Scaling ${escapeMrkdwn(event.data.target)} failed (${escapeMrkdwn(event.data.code)}): ${escapeMrkdwn(truncate(event.data.message, 300))}`;

@@ -1,4 +1,5 @@
-// The policy schema: defaults, strictness, and the checks on routing, severities and scale targets (both kinds, and the examples in firebreak.example.yaml and DESIGN.md).
+// The policy schema: defaults, strictness, and the checks on routing, severities and scale targets (both kinds, mapped
+// to provider aws and its spec, and the examples in firebreak.example.yaml and DESIGN.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -54,11 +55,14 @@ describe('policySchema', () => {
     expect(targets).toEqual([
       {
         name: 'web',
-        kind: 'ec2-launch-template',
         description: 'Web servers behind the public load balancer',
-        region: 'us-east-1',
-        launchTemplate: { id: 'lt-0a1b2c3d4e5f67890', version: '$Latest' },
-        subnets: ['subnet-0a1b2c3d4e5f60a01', 'subnet-0a1b2c3d4e5f60b02'],
+        provider: 'aws',
+        spec: {
+          kind: 'ec2-launch-template',
+          region: 'us-east-1',
+          launchTemplate: { id: 'lt-0a1b2c3d4e5f67890', version: '$Latest' },
+          subnets: ['subnet-0a1b2c3d4e5f60a01', 'subnet-0a1b2c3d4e5f60b02'],
+        },
         min: 2,
         max: 40,
         maxStep: 10,
@@ -70,8 +74,8 @@ describe('policySchema', () => {
       },
       {
         name: 'web-asg',
-        kind: 'autoscaling-group',
-        autoScalingGroupName: 'web-prod-asg',
+        provider: 'aws',
+        spec: { kind: 'autoscaling-group', autoScalingGroupName: 'web-prod-asg' },
         min: 4,
         max: 60,
         maxStep: 10,
@@ -86,9 +90,9 @@ describe('policySchema', () => {
 
   it("DESIGN.md's scale target example validates", () => {
     const policy = policySchema.parse(parse(designScaleTargets()));
-    expect(policy.scaleTargets.map((t) => [t.name, t.kind])).toEqual([
-      ['web', 'ec2-launch-template'],
-      ['web-asg', 'autoscaling-group'],
+    expect(policy.scaleTargets).toMatchObject([
+      { name: 'web', provider: 'aws', spec: { kind: 'ec2-launch-template' } },
+      { name: 'web-asg', provider: 'aws', spec: { kind: 'autoscaling-group' } },
     ]);
   });
 
@@ -100,8 +104,8 @@ describe('policySchema', () => {
     expect(policy.incidents).toEqual({ defaultSeverity: 'sev3', channelPrefix: 'outage' });
     expect(policy.scaleTargets[0]).toEqual({
       name: 'web',
-      kind: 'autoscaling-group',
-      autoScalingGroupName: 'web-prod-asg',
+      provider: 'aws',
+      spec: { kind: 'autoscaling-group', autoScalingGroupName: 'web-prod-asg' },
       min: 0,
       max: 10,
       maxStep: 10,
@@ -123,8 +127,7 @@ describe('policySchema', () => {
       ],
     });
     expect(ec2.scaleTargets[0]).toMatchObject({
-      launchTemplate: { id: 'lt-0abc', version: '$Latest' },
-      subnets: ['subnet-0abc'],
+      spec: { launchTemplate: { id: 'lt-0abc', version: '$Latest' }, subnets: ['subnet-0abc'] },
       maxStep: 10,
       buttons: [2, 4],
     });
@@ -268,7 +271,7 @@ describe('policySchema', () => {
         'scaleTargets:\n  - {name: web, kind: ec2-launch-template, launchTemplate: {id: lt-0abc, version: 3}, subnets: [subnet-0abc], max: 10}\n',
       ),
     );
-    expect(policy.scaleTargets[0]).toMatchObject({ launchTemplate: { id: 'lt-0abc', version: '3' } });
+    expect(policy.scaleTargets[0]).toMatchObject({ spec: { launchTemplate: { id: 'lt-0abc', version: '3' } } });
     expect(
       issuesOf({
         scaleTargets: [

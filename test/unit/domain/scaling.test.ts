@@ -4,8 +4,6 @@ import {
   capacityLine,
   checkBeforeCapacity,
   checkGuardrails,
-  CLIENT_TOKEN_MAX_LENGTH,
-  ec2ClientToken,
   findScaleTarget,
   parseScaleAmount,
   refusalError,
@@ -17,9 +15,12 @@ import {
 
 const web: ScaleTarget = {
   name: 'web',
-  kind: 'ec2-launch-template',
-  launchTemplate: { id: 'lt-0abc', version: '$Latest' },
-  subnets: ['subnet-1', 'subnet-2'],
+  provider: 'aws',
+  spec: {
+    kind: 'ec2-launch-template',
+    launchTemplate: { id: 'lt-0abc', version: '$Latest' },
+    subnets: ['subnet-1', 'subnet-2'],
+  },
   min: 2,
   max: 40,
   maxStep: 10,
@@ -383,7 +384,11 @@ describe('checkBeforeCapacity (before any AWS call)', () => {
 
 describe('findScaleTarget', () => {
   it('finds a target by name, or refuses naming the targets there are', () => {
-    const asg: ScaleTarget = { ...web, kind: 'autoscaling-group', name: 'web-asg', autoScalingGroupName: 'web-prod' };
+    const asg: ScaleTarget = {
+      ...web,
+      name: 'web-asg',
+      spec: { kind: 'autoscaling-group', autoScalingGroupName: 'web-prod' },
+    };
     expect(findScaleTarget([web, asg], 'web-asg')).toEqual({ ok: true, target: asg });
     expect(findScaleTarget([web, asg], 'webb')).toEqual({
       ok: false,
@@ -396,7 +401,8 @@ describe('findScaleTarget', () => {
   });
 });
 
-describe('scaleRequestKey and ec2ClientToken', () => {
+// The cloud tokens derived from the key are each adapter's (EC2's: test/integration/aws-cloud.test.ts).
+describe('scaleRequestKey', () => {
   const request = { incidentId: 12, target: 'web', change: '+4', clickId: '1700000000.123456' };
 
   it('gives the same key for the same click, and a different key for anything else', () => {
@@ -418,35 +424,6 @@ describe('scaleRequestKey and ec2ClientToken', () => {
   it('is a stable, readable key', () => {
     expect(scaleRequestKey(request)).toBe('scale/inc-12/web/%2B4/1700000000.123456');
     expect(scaleRequestKey({ ...request, incidentId: null })).toBe('scale/none/web/%2B4/1700000000.123456');
-  });
-
-  it('makes a client token of at most 64 ASCII characters AWS accepts, for any key', () => {
-    const keys = [
-      scaleRequestKey(request),
-      scaleRequestKey({ ...request, clickId: 'x'.repeat(500) }),
-      scaleRequestKey({ ...request, target: 'ウェブ', clickId: '🔥 click' }),
-      '',
-    ];
-    for (const key of keys) {
-      const token = ec2ClientToken(key);
-      expect(token.length).toBeLessThanOrEqual(CLIENT_TOKEN_MAX_LENGTH);
-      expect(token).toMatch(/^[A-Za-z0-9._-]+$/);
-    }
-  });
-
-  it('is the same token for the same key and different tokens for different keys, even past the cut', () => {
-    const key = scaleRequestKey(request);
-    expect(ec2ClientToken(key)).toBe(ec2ClientToken(key));
-    expect(ec2ClientToken(key)).toMatch(/^fb-scale-inc-12-web-2B4-1700000000\.123456-[0-9a-f]{16}$/);
-    const long = 'x'.repeat(100);
-    expect(ec2ClientToken(`${long}a`)).not.toBe(ec2ClientToken(`${long}b`));
-    expect(ec2ClientToken(`${long}a`).slice(0, 40)).toBe(ec2ClientToken(`${long}b`).slice(0, 40));
-  });
-
-  it('keeps its hash fixed across releases, so a retry after an upgrade reuses the token', () => {
-    // FNV-1a 64 of the empty string is its offset basis.
-    expect(ec2ClientToken('')).toBe('fb--cbf29ce484222325');
-    expect(ec2ClientToken('a')).toBe('fb-a-af63dc4c8601ec8c');
   });
 });
 

@@ -58,23 +58,42 @@ describe('SlackStatus', () => {
     s.stop();
   });
 
-  it('probes while Slack is unusable, and stops once it is usable again', async () => {
-    let calls = 0;
-    let down = true;
-    const s = status(async () => {
-      calls += 1;
-      if (down) throw { code: ErrorCode.HTTPError, statusCode: 503 };
+  describe('on fake timers', () => {
+    beforeEach(() => {
+      jest.useFakeTimers();
     });
-    await s.start();
-    expect(s.problem()).toMatch(/^unreachable since 2023-02-15T11:30:00.000Z: Slack answered HTTP 503/);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(calls).toBeGreaterThan(1);
-    down = false;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(s.problem()).toBeNull();
-    const settled = calls;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(calls).toBe(settled);
-    s.stop();
+    afterEach(() => {
+      jest.useRealTimers();
+    });
+
+    it('probes every probeEveryMs while Slack is unusable, and stops once it is usable again', async () => {
+      let calls = 0;
+      let down = true;
+      const s = status(async () => {
+        calls += 1;
+        if (down) throw { code: ErrorCode.HTTPError, statusCode: 503 };
+      });
+      await s.start();
+      expect(calls).toBe(1);
+      expect(s.problem()).toMatch(/^unreachable since 2023-02-15T11:30:00.000Z: Slack answered HTTP 503/);
+      // Not before its time, then once each probeEveryMs (10 ms).
+      await jest.advanceTimersByTimeAsync(9);
+      expect(calls).toBe(1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(calls).toBe(2);
+      await jest.advanceTimersByTimeAsync(30);
+      expect(calls).toBe(5);
+      expect(s.problem()).toMatch(/^unreachable since 2023-02-15T11:30:00.000Z/);
+
+      down = false;
+      await jest.advanceTimersByTimeAsync(10);
+      expect(calls).toBe(6);
+      expect(s.problem()).toBeNull();
+      // Usable: no probe is waiting, and however much time passes, none is made.
+      expect(jest.getTimerCount()).toBe(0);
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(calls).toBe(6);
+      s.stop();
+    });
   });
 });

@@ -1,7 +1,7 @@
 // `/scale <target> <+N|-N|N> [reason]`, `/scale status [target]`, `/scale targets`, `/scale help`. From any channel;
 // inside an incident channel the operation belongs to that incident. Parses, acknowledges, calls the scaling
 // flow and answers: what the flow decides is not decided here.
-import { requestScale, scaleStatus } from '../../../flows/scaling';
+import { requestScale, scaleStatus, scaleTargetList } from '../../../flows/scaling';
 import { userActor } from '../../../domain/actor';
 import type { SlackDeps } from '../../deps';
 import { COMMANDS } from '../../ids';
@@ -18,7 +18,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     const request = parsed.command;
     const scaling = deps.scaling;
     if (request.sub === 'help') return ack(scaleHelpReply());
-    if (!scaling || request.sub === 'targets') return ack(scaleTargetsReply(scaling?.targets ?? []));
+    if (!scaling || request.sub === 'targets') return ack(scaleTargetsReply(scaling ? scaleTargetList(scaling) : []));
     // The cloud may take longer than Slack's three seconds: everything else answers through the response URL.
     await ack();
     if (request.sub === 'status') {

@@ -1,0 +1,430 @@
+// The outbox worker driven step by step (runOnce) on a clock that moves only when told, over a real SQLite
+// store: leases, retries and their backoff, Retry-After, deferred jobs, burying, and each lane's pace.
+import { FirebreakError } from '../../../src/errors';
+import {
+  deferred,
+  type JobHandler,
+  OutboxWorker,
+  type OutboxWorkerOptions,
+  sent,
+  skipped,
+} from '../../../src/outbox/outbox-worker';
+import type { OutboxJob, Store } from '../../../src/ports/store';
+import { T0 } from '../../support/builders';
+import { eventually } from '../../support/eventually';
+import { freshSqliteStore } from '../../support/sqlite-store';
+
+/** A clock that moves only when told to, or when the worker sleeps out a lane's pace on it. */
+function fakeClock(start: Date) {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    advance(ms: number): void {
+      now += ms;
+    },
+    set(at: Date): void {
+      now = at.getTime();
+    },
+    /** The worker's sleep: the time passes on this clock, at once. */
+    sleep: async (ms: number): Promise<void> => {
+      now += ms;
+    },
+  };
+}
+
+const ms = (date: Date): number => date.getTime() - T0.getTime();
+
+let store: Store;
+let remove: () => Promise<void>;
+let clock: ReturnType<typeof fakeClock>;
+let logged: Array<{ level: 'info' | 'warn' | 'error'; msg: string }>;
+let seen: { delivered: number[]; retried: number[]; buried: number[] };
+/** Each handler call: the job's kind and id, its attempt, and the clock's time (ms after T0). */
+let ran: Array<{ kind: string; id: number; attempts: number; at: number }>;
+
+beforeEach(async () => {
+  ({ store, remove } = await freshSqliteStore('outbox-unit'));
+  clock = fakeClock(T0);
+  logged = [];
+  seen = { delivered: [], retried: [], buried: [] };
+  ran = [];
+});
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await remove();
+});
+
+function worker(handlers: Record<string, JobHandler>, options: Partial<OutboxWorkerOptions> = {}): OutboxWorker {
+  return new OutboxWorker({
+    store,
+    clock,
+    sleep: clock.sleep,
+    handlers,
+    logger: {
+      info: (_obj, msg) => void logged.push({ level: 'info', msg }),
+      warn: (_obj, msg) => void logged.push({ level: 'warn', msg }),
+      error: (_obj, msg) => void logged.push({ level: 'error', msg }),
+    },
+    observer: {
+      delivered: (job) => void seen.delivered.push(job.id),
+      retried: (job) => void seen.retried.push(job.id),
+      buried: (job) => void seen.buried.push(job.id),
+    },
+    laneIntervalMs: 1000,
+    baseBackoffMs: 1000,
+    maxBackoffMs: 8000,
+    ...options,
+  });
+}
+
+/** A handler that records each call, then answers with the next of `outcomes` (the last one repeats). */
+function scripted(...outcomes: JobHandler[]): JobHandler {
+  let call = 0;
+  return async (j) => {
+    ran.push({ kind: j.kind, id: j.id, attempts: j.attempts, at: ms(clock.now()) });
+    const next = outcomes[Math.min(call, outcomes.length - 1)] as JobHandler;
+    call += 1;
+    return next(j);
+  };
+}
+
+const ok: JobHandler = async (j) => sent(j.kind);
+const unavailable: JobHandler = async () => {
+  throw new FirebreakError('CHAT_UNAVAILABLE', 'Slack answered HTTP 503');
+};
+
+async function job(id: number): Promise<OutboxJob> {
+  const found = (await store.outbox.list()).find((j) => j.id === id);
+  if (!found) throw new Error(`no outbox job ${id}`);
+  return found;
+}
+
+const enqueue = async (kind: string, options: { lane?: string; notBefore?: Date } = {}) =>
+  (
+    await store.outbox.enqueue(
+      {
+        kind,
+        ...(options.lane ? { payload: { lane: options.lane } } : {}),
+        ...(options.notBefore ? { notBefore: options.notBefore } : {}),
+      },
+      clock.now(),
+    )
+  ).id;
+
+describe('running jobs', () => {
+  it('runs a due job once; a job enqueued for later waits for its time', async () => {
+    const w = worker({ post: scripted(ok) });
+    const now = await enqueue('post');
+    const later = await enqueue('post', { notBefore: new Date(T0.getTime() + 5000) });
+
+    expect(await w.runOnce()).toBe(1);
+    expect(ran).toEqual([{ kind: 'post', id: now, attempts: 1, at: 0 }]);
+    expect((await job(now)).status).toBe('done');
+    expect(await w.runOnce()).toBe(0);
+
+    clock.advance(4999);
+    expect(await w.runOnce()).toBe(0);
+    clock.advance(1);
+    expect(await w.runOnce()).toBe(1);
+    expect(ran.map((r) => [r.id, r.at])).toEqual([
+      [now, 0],
+      [later, 5000],
+    ]);
+    expect(seen.delivered).toEqual([now, later]);
+  });
+});
+
+describe('leases', () => {
+  it('leaves a lane to the worker holding it until its lease lapses, then another worker runs the job again', async () => {
+    let letGo = (): void => undefined;
+    const hanging = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    let started = (): void => undefined;
+    const inHand = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    // The first worker's call never answers (a hung Slack call, a frozen process) until the test lets it.
+    const first = worker(
+      {
+        post: async (j) => {
+          ran.push({ kind: 'first', id: j.id, attempts: j.attempts, at: ms(clock.now()) });
+          started();
+          await hanging;
+          return sent('late');
+        },
+      },
+      { leaseMs: 3000 },
+    );
+    const second = worker({ post: scripted(ok) }, { leaseMs: 3000 });
+    const id = await enqueue('post', { lane: 'incident:1' });
+
+    const firstRun = first.runOnce();
+    await inHand;
+    expect(await second.runOnce()).toBe(0);
+    clock.advance(3000);
+    expect(await second.runOnce()).toBe(0); // the lease runs to 3 s exactly
+    clock.advance(1);
+    expect(await second.runOnce()).toBe(1);
+    expect(ran).toEqual([
+      { kind: 'first', id, attempts: 1, at: 0 },
+      { kind: 'post', id, attempts: 2, at: 3001 },
+    ]);
+    expect((await job(id)).status).toBe('done');
+
+    letGo();
+    await firstRun;
+    expect((await job(id)).status).toBe('done');
+  });
+});
+
+describe('one run per lane', () => {
+  it('a lane claimed again by its own worker, its lease lapsed while the first run is at work, is left to that run', async () => {
+    let letGo = (): void => undefined;
+    const hanging = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    let started = (): void => undefined;
+    const inHand = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    // A stalled process or a clock that jumps (the demo's does) lets the lease lapse under a run still at work.
+    const w = worker(
+      {
+        post: async (j) => {
+          ran.push({ kind: j.kind, id: j.id, attempts: j.attempts, at: ms(clock.now()) });
+          started();
+          await hanging;
+          return sent('late');
+        },
+      },
+      { leaseMs: 3000 },
+    );
+    const id = await enqueue('post', { lane: 'incident:1' });
+
+    const firstLook = w.runOnce();
+    await inHand;
+    clock.advance(3001);
+    const secondLook = w.runOnce();
+    const leftToFirst = 'outbox: claimed a lane this worker is already running; leaving it to that run';
+    // The second look has claimed: it either left the lane to the run in hand or started another.
+    await eventually(() => logged.some((l) => l.msg === leftToFirst) || ran.length > 1, 'the second claim');
+
+    // The job ran once: the second claim was left to the run in hand, which its runOnce waits for.
+    expect(ran).toEqual([{ kind: 'post', id, attempts: 1, at: 0 }]);
+    expect(logged.map((l) => l.msg)).toContain(leftToFirst);
+    letGo();
+    await Promise.all([firstLook, secondLook]);
+    expect((await job(id)).status).toBe('done');
+    expect(ran).toHaveLength(1);
+  });
+});
+
+describe('failures', () => {
+  it('retries an outage with a doubling backoff, capped, counting each attempt', async () => {
+    // No jitter: each wait is exactly the backoff.
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    const w = worker(
+      { post: scripted(unavailable, unavailable, unavailable, unavailable, unavailable, ok) },
+      {
+        maxBackoffMs: 5000,
+      },
+    );
+    const id = await enqueue('post');
+
+    const waits: number[] = [];
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const before = clock.now().getTime();
+      expect(await w.runOnce()).toBe(1);
+      const failed = await job(id);
+      expect(failed).toMatchObject({ status: 'pending', attempts: attempt, lastError: 'Slack answered HTTP 503' });
+      waits.push(failed.nextAttemptAt.getTime() - before);
+      // Nothing runs before its time.
+      clock.set(new Date(failed.nextAttemptAt.getTime() - 1));
+      expect(await w.runOnce()).toBe(0);
+      clock.advance(1);
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 5000, 5000]);
+    expect(await w.runOnce()).toBe(1);
+    expect(await job(id)).toMatchObject({ status: 'done', attempts: 6 });
+    expect(seen).toEqual({ delivered: [id], retried: [id, id, id, id, id], buried: [] });
+    expect(logged.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual(
+      Array(5).fill('outbox: delivery failed; will retry'),
+    );
+  });
+
+  it('spreads retries of jobs that failed together by a quarter of the backoff either way', async () => {
+    const w = worker({ post: scripted(unavailable) });
+    const random = jest.spyOn(Math, 'random');
+    const waits: number[] = [];
+    for (const r of [0, 0.999_999]) {
+      random.mockReturnValue(r);
+      const id = await enqueue('post');
+      await w.runOnce();
+      waits.push((await job(id)).nextAttemptAt.getTime() - clock.now().getTime());
+    }
+    expect(waits).toEqual([750, 1250]);
+  });
+
+  it('waits exactly as long as Retry-After says, without counting it as an attempt', async () => {
+    const rateLimited: JobHandler = async () => {
+      throw new FirebreakError('CHAT_RATE_LIMITED', 'ratelimited', { retryAfterSeconds: 2.5 });
+    };
+    const w = worker({ post: scripted(rateLimited, rateLimited, rateLimited, ok) });
+    const id = await enqueue('post');
+
+    for (let limited = 1; limited <= 3; limited++) {
+      expect(await w.runOnce()).toBe(1);
+      const waiting = await job(id);
+      expect(waiting).toMatchObject({ status: 'pending', attempts: 0, lastError: 'ratelimited' });
+      expect(waiting.nextAttemptAt.getTime() - clock.now().getTime()).toBe(2500);
+      clock.advance(2499);
+      expect(await w.runOnce()).toBe(0);
+      clock.advance(1);
+    }
+    expect(await w.runOnce()).toBe(1);
+    expect(await job(id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(ran.map((r) => r.at)).toEqual([0, 2500, 5000, 7500]);
+    // Waiting as told is pacing, not trouble: logged as info, never as a warning.
+    expect(logged.map((l) => l.level)).toEqual(['info', 'info', 'info']);
+  });
+
+  it('buries a job refused for good at once', async () => {
+    const refused: JobHandler = async () => {
+      throw new FirebreakError('CHAT_REJECTED', 'invalid_blocks');
+    };
+    const w = worker({ post: scripted(refused) });
+    const id = await enqueue('post');
+
+    expect(await w.runOnce()).toBe(1);
+    expect(await job(id)).toMatchObject({ status: 'dead', attempts: 1, lastError: 'invalid_blocks' });
+    clock.advance(24 * 60 * 60_000);
+    expect(await w.runOnce()).toBe(0);
+    expect(seen.buried).toEqual([id]);
+    expect(logged).toEqual([{ level: 'error', msg: 'outbox: job refused for good; buried' }]);
+  });
+
+  it('buries a job failing unexpectedly after its last allowed attempt', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    const broken: JobHandler = async () => {
+      throw new Error('undefined is not a function');
+    };
+    const w = worker({ post: scripted(broken) }, { maxUnexpectedAttempts: 3 });
+    const id = await enqueue('post');
+
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await w.runOnce();
+      const failed = await job(id);
+      expect(failed).toMatchObject({ status: 'pending', attempts: attempt });
+      clock.set(failed.nextAttemptAt);
+    }
+    await w.runOnce();
+    expect(await job(id)).toMatchObject({ status: 'dead', attempts: 3, lastError: 'undefined is not a function' });
+    expect(ran).toHaveLength(3);
+    expect(seen).toMatchObject({ retried: [id, id], buried: [id] });
+  });
+
+  it('buries a job still failing a day after it was enqueued, however retryable its error', async () => {
+    const w = worker({ post: scripted(unavailable) }, { giveUpAfterMs: 24 * 60 * 60_000 });
+    const id = await enqueue('post');
+    await w.runOnce();
+    expect((await job(id)).status).toBe('pending');
+
+    clock.set(new Date(T0.getTime() + 24 * 60 * 60_000 + 1));
+    await w.runOnce();
+    expect(await job(id)).toMatchObject({
+      status: 'dead',
+      lastError: 'gave up after 24 h of failures: Slack answered HTTP 503',
+    });
+    expect(logged.at(-1)).toEqual({ level: 'error', msg: 'outbox: job still failing after its time; buried' });
+  });
+
+  it('buries a job no handler knows', async () => {
+    const w = worker({});
+    const id = await enqueue('mystery');
+    await w.runOnce();
+    expect(await job(id)).toMatchObject({ status: 'dead', lastError: 'no handler for job kind mystery' });
+  });
+});
+
+describe('deferred jobs', () => {
+  it('runs a deferred job again at the time it named, its attempt not counted, and not as a delivery', async () => {
+    const until = new Date(T0.getTime() + 30_000);
+    const w = worker({ 'channel.notice': scripted(async () => deferred('no channel yet', until), ok) });
+    const id = await enqueue('channel.notice');
+
+    expect(await w.runOnce()).toBe(1);
+    expect(await job(id)).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: until, lastError: null });
+    expect(seen.delivered).toEqual([]);
+    clock.advance(29_999);
+    expect(await w.runOnce()).toBe(0);
+    clock.advance(1);
+    expect(await w.runOnce()).toBe(1);
+    expect(await job(id)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(ran.map((r) => [r.attempts, r.at])).toEqual([
+      [1, 0],
+      [1, 30_000],
+    ]);
+    expect(seen.delivered).toEqual([id]);
+  });
+});
+
+describe("a lane's pace", () => {
+  it('spaces the messages of one channel by the lane interval; other jobs of the lane go in turn, unpaced', async () => {
+    const record = scripted(ok);
+    const w = worker({ post: record, invite: record }, { isPaced: (j) => j.kind === 'post' });
+    for (const kind of ['post', 'post', 'invite', 'post']) await enqueue(kind, { lane: 'incident:1' });
+
+    expect(await w.runOnce()).toBe(1);
+    expect(ran.map((r) => [r.kind, r.at])).toEqual([
+      ['post', 0],
+      ['post', 1000],
+      ['invite', 1000],
+      ['post', 2000],
+    ]);
+    // The lane is let go with its next write a pace after the last one, for whichever worker claims it next.
+    await enqueue('post', { lane: 'incident:1' });
+    expect(await w.runOnce()).toBe(0);
+    clock.set(new Date(T0.getTime() + 3000));
+    expect(await w.runOnce()).toBe(1);
+    expect(ran.at(-1)).toMatchObject({ kind: 'post', at: 3000 });
+  });
+
+  it('does not spend the pace on a message that was not sent', async () => {
+    const w = worker({ post: scripted(async () => skipped('nothing changed'), ok) });
+    await enqueue('post', { lane: 'incident:1' });
+    await enqueue('post', { lane: 'incident:1' });
+    await w.runOnce();
+    expect(ran.map((r) => r.at)).toEqual([0, 0]);
+  });
+
+  it('paces each channel on its own: two lanes write at the same moment', async () => {
+    const w = worker({ post: scripted(ok) });
+    await enqueue('post', { lane: 'incident:1' });
+    await enqueue('post', { lane: 'incident:2' });
+    expect(await w.runOnce()).toBe(2);
+    expect(ran.map((r) => r.at)).toEqual([0, 0]);
+  });
+
+  it("holds back a lane's later jobs until a failed one is retried, so a channel's messages never overtake", async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    const w = worker({ post: scripted(unavailable, ok) });
+    const first = await enqueue('post', { lane: 'incident:1' });
+    const second = await enqueue('post', { lane: 'incident:1' });
+
+    expect(await w.runOnce()).toBe(1);
+    expect(ran.map((r) => r.id)).toEqual([first]);
+    // Handed back unattempted, due with the failed one's retry.
+    expect(await job(second)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(ms((await job(second)).nextAttemptAt)).toBe(1000);
+    clock.advance(999);
+    expect(await w.runOnce()).toBe(0);
+    clock.advance(1);
+    expect(await w.runOnce()).toBe(1);
+    expect(ran.map((r) => [r.id, r.at])).toEqual([
+      [first, 0],
+      [first, 1000],
+      [second, 2000],
+    ]);
+  });
+});
