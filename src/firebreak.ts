@@ -319,7 +319,6 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     listenerFailures: metrics.slackListenerFailures,
     deps: {
       flows,
-      store,
       chat,
       timeZone: env.TIMEZONE,
       defaultSeverity: config.policy.incidents.defaultSeverity,

@@ -1,15 +1,14 @@
-// What the Slack listeners are given: the flows' dependencies and a few settings. Built in main.ts.
+// What the Slack listeners are given: the flows' dependencies (listeners call flows, never the store) and a
+// few settings. Built in the composition root (firebreak.ts).
 import type { Logger } from 'pino';
 import type { Severity } from '../domain/severity';
 import type { ScalingDeps } from '../flows/scaling';
 import type { IncidentFlowDeps } from '../flows/update-incident';
 import type { OnCallDirectory } from '../ports/pager';
 import type { Chat } from '../ports/chat';
-import type { Store } from '../ports/store';
 
 export interface SlackDeps {
   flows: IncidentFlowDeps;
-  store: Store;
   chat: Chat;
   timeZone: string;
   defaultSeverity: Severity;

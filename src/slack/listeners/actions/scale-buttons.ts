@@ -6,6 +6,7 @@ import { ACTIONS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
 import { scaleModal, scaleResultText } from '../../views/scale-views';
 import { userActor } from '../../../domain/actor';
+import { incidentInChannel } from '../../../flows/incident-queries';
 
 const scaleOutValue = z
   .string()
@@ -34,7 +35,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
         return;
       }
       const channelId = body.channel?.id ?? body.container?.channel_id;
-      const incident = channelId ? await deps.store.incidents.findByChannel(channelId) : null;
+      const incident = channelId ? await incidentInChannel(deps.flows, channelId) : null;
       const result = await requestScale(deps.scaling, {
         targetName: value.data.target,
         amount: `+${value.data.count}`,
@@ -59,7 +60,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       return;
     }
     const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
-    const incident = channelId ? await deps.store.incidents.findByChannel(channelId) : null;
+    const incident = channelId ? await incidentInChannel(deps.flows, channelId) : null;
     await client.views.open({
       trigger_id: body.trigger_id,
       view: scaleModal({ targets: [...deps.scaling.targets], incidentId: incident?.id ?? null, channelId }),

@@ -10,6 +10,7 @@ import { errorReply, scaleHelpReply } from '../../views/command-replies';
 import { scaleResultText, scaleStatusReply, scaleTargetsReply } from '../../views/scale-views';
 import { parseScaleCommand } from './parse-scale-command';
 import { SCALE_USAGE_TEXT } from './usage';
+import { incidentInChannel } from '../../../flows/incident-queries';
 
 export function register(on: ListenerRegistrar, deps: SlackDeps): void {
   on.command(COMMANDS.scale, async ({ command, ack, respond }) => {
@@ -26,7 +27,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       await respond(status.ok ? scaleStatusReply(status.rows) : errorReply(status.problem, SCALE_USAGE_TEXT));
       return;
     }
-    const incident = await deps.store.incidents.findByChannel(command.channel_id);
+    const incident = await incidentInChannel(deps.flows, command.channel_id);
     const result = await requestScale(scaling, {
       targetName: request.target,
       amount: request.amount,
