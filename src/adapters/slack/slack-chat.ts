@@ -1,20 +1,16 @@
 // The Chat port over Slack's Web API (the real @slack/web-api client, pointed at Slack or the sandbox).
-import type { WebClient } from '@slack/web-api';
+import type { KnownBlock } from '@slack/types';
+import type { ConversationsInviteArguments, WebClient } from '@slack/web-api';
 import { FirebreakError, isFirebreakError } from '../../errors';
 import type { Chat, ChatMessage, MessageMarker } from '../../ports/chat';
 import type { WebApiMethod } from '../../slack/ids';
 import { sharedChannelScan, type ScannedChannel } from './channel-scan';
 import { NOT_A_BOT_TOKEN, slackPlatformError, toChatError } from './slack-errors';
+import { readReply, type CalledMethod, type WebApiArguments, type WebApiReply } from './web-api';
 
 export interface SlackCallObserver {
   /** Every Web API call, for latency metrics and readiness; `error` is the coded failure, when it failed. */
   called(method: string, seconds: number, outcome: 'ok' | 'rate_limited' | 'error', error?: FirebreakError): void;
-}
-
-interface ChannelInfo {
-  id?: string;
-  name?: string;
-  creator?: string;
 }
 
 /** Invite errors that mean "nothing to do" for that user, not a failure of the incident. */
@@ -52,13 +48,6 @@ const USER_NAME_CACHE_MS = 60 * 60_000;
 /** Pages of history read to find a marked message: it was posted recently, so it is near the top. */
 const FIND_MAX_PAGES = 5;
 
-interface HistoryMessage {
-  ts?: string;
-  user?: string;
-  bot_id?: string;
-  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
-}
-
 function metadataOf(marker: MessageMarker): { event_type: string; event_payload: { incident_id: number } } {
   return { event_type: `firebreak_${marker.kind}`, event_payload: { incident_id: marker.incidentId } };
 }
@@ -90,11 +79,20 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     }
   }
 
-  async function call<T>(method: WebApiMethod, args: Record<string, unknown>, step: string): Promise<T> {
+  /** One Web API call: typed arguments, its answer checked (web-api.ts), paced by the budget, observed. */
+  async function call<M extends CalledMethod>(
+    method: M,
+    args: WebApiArguments[M],
+    step: string,
+  ): Promise<WebApiReply<M>> {
     const budget = options.budget;
     await budget?.take(method);
     try {
-      return await observed<T>(method, step, () => client.apiCall(method, args));
+      // apiCall, not the method helpers, so that every call goes through this one place; its arguments are
+      // still Slack's own types, checked here at compile time.
+      return await observed<WebApiReply<M>>(method, step, async () =>
+        readReply(method, await client.apiCall(method, { ...args }), step),
+      );
     } catch (error) {
       const retryAfterSeconds = isFirebreakError(error, 'CHAT_RATE_LIMITED')
         ? error.details.retryAfterSeconds
@@ -116,15 +114,13 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     const channels = new Map<string, ScannedChannel>();
     let cursor: string | undefined;
     do {
-      const page = await call<{ channels?: ChannelInfo[]; response_metadata?: { next_cursor?: string } }>(
+      const page = await call(
         'conversations.list',
         { types: 'public_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) },
         'looking up a channel by name',
       );
-      for (const c of page.channels ?? []) {
-        if (c.id && c.name)
-          channels.set(c.name, { id: c.id, name: c.name, ...(c.creator ? { creatorId: c.creator } : {}) });
-      }
+      for (const c of page.channels)
+        channels.set(c.name, { id: c.id, name: c.name, ...(c.creator ? { creatorId: c.creator } : {}) });
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
     return channels;
@@ -133,7 +129,7 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
   async function inviteOneByOne(channel: string, users: string[]): Promise<void> {
     for (const user of users) {
       try {
-        await client.apiCall('conversations.invite', { channel, users: user });
+        await client.apiCall('conversations.invite', { channel, users: user } satisfies ConversationsInviteArguments);
       } catch (error) {
         const slackError = slackPlatformError(error);
         // A responder Slack will not invite (left, restricted, external) must not keep the others out.
@@ -145,12 +141,8 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
 
   const chat: Chat = {
     async createChannel(name) {
-      const result = await call<{ channel?: ChannelInfo }>(
-        'conversations.create',
-        { name, is_private: false },
-        'creating the incident channel',
-      );
-      return { id: result.channel?.id ?? '', name: result.channel?.name ?? name };
+      const result = await call('conversations.create', { name, is_private: false }, 'creating the incident channel');
+      return { id: result.channel.id, name: result.channel.name };
     },
 
     findChannelByName: (name) => findChannelByName(name),
@@ -180,20 +172,15 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       const args = {
         channel,
         text: message.text,
-        ...(message.blocks ? { blocks: message.blocks } : {}),
+        // The port carries blocks as plain data; the Block Kit builders in slack/views made them.
+        ...(message.blocks ? { blocks: message.blocks as KnownBlock[] } : {}),
         ...(message.marker ? { metadata: metadataOf(message.marker) } : {}),
         unfurl_links: false,
       };
       const post = async (): Promise<{ channelId: string; ts: string }> => {
-        const result = await call<{ channel?: string; ts?: string }>('chat.postMessage', args, `posting to ${channel}`);
-        if (!result.ts)
-          throw new FirebreakError(
-            'CHAT_UNAVAILABLE',
-            `Slack answered without the message's ts (posting to ${channel})`,
-            { step: `posting to ${channel}` },
-          );
-        if (result.channel) channelIds.set(channel, result.channel);
-        return { channelId: result.channel ?? channel, ts: result.ts };
+        const result = await call('chat.postMessage', args, `posting to ${channel}`);
+        channelIds.set(channel, result.channel);
+        return { channelId: result.channel, ts: result.ts };
       };
       try {
         return await post();
@@ -215,7 +202,7 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       const oldest = (Math.floor(since.getTime() / 1000) - FIND_MARGIN_SECONDS).toString();
       let cursor: string | undefined;
       for (let page = 0; page < FIND_MAX_PAGES; page++) {
-        let result: { messages?: HistoryMessage[]; response_metadata?: { next_cursor?: string } };
+        let result: WebApiReply<'conversations.history'>;
         try {
           result = await call(
             'conversations.history',
@@ -227,7 +214,7 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
           if (isFirebreakError(error, 'CHAT_NOT_IN_CHANNEL')) return null;
           throw error;
         }
-        const found = result.messages?.find(
+        const found = result.messages.find(
           (m) =>
             m.user === bot &&
             m.metadata?.event_type === wanted.event_type &&
@@ -243,7 +230,12 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     async updateMessage(channelId, ts, message) {
       await call(
         'chat.update',
-        { channel: channelId, ts, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) },
+        {
+          channel: channelId,
+          ts,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks as KnownBlock[] } : {}),
+        },
         'editing the incident card',
       );
     },
@@ -259,32 +251,24 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
 
     async join(channel) {
       const id = channel.startsWith('C') || channel.startsWith('G') ? channel : await resolveChannelId(channel);
-      const result = await call<{ channel?: ChannelInfo }>(
-        'conversations.join',
-        { channel: id },
-        `joining #${channel}`,
-      );
-      return { id: result.channel?.id ?? id };
+      const result = await call('conversations.join', { channel: id }, `joining #${channel}`);
+      return { id: result.channel.id };
     },
 
     async readMessage(channelId, ts) {
-      const result = await call<{ messages?: Array<{ text?: string; user?: string; ts?: string }> }>(
+      const result = await call(
         'conversations.history',
         { channel: channelId, latest: ts, oldest: ts, inclusive: true, limit: 1 },
         'reading a pinned message',
       );
-      const message = result.messages?.find((m) => m.ts === ts);
+      const message = result.messages.find((m) => m.ts === ts);
       if (!message) return null;
       return { text: message.text ?? '', ...(message.user ? { userId: message.user } : {}) };
     },
 
     async permalink(channelId, ts) {
-      const result = await call<{ permalink?: string }>(
-        'chat.getPermalink',
-        { channel: channelId, message_ts: ts },
-        'linking to a message',
-      );
-      return result.permalink ?? null;
+      const result = await call('chat.getPermalink', { channel: channelId, message_ts: ts }, 'linking to a message');
+      return result.permalink;
     },
 
     async uploadFile(channelId, file) {
@@ -322,13 +306,9 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
 
     async userGroupMembers(handle) {
       const wanted = handle.replace(/^@/, '').toLowerCase();
-      const result = await call<{ usergroups?: Array<{ handle?: string; users?: string[] }> }>(
-        'usergroups.list',
-        { include_users: true },
-        `reading the members of @${wanted}`,
-      );
-      const group = result.usergroups?.find((g) => g.handle?.toLowerCase() === wanted);
-      return group ? (group.users ?? []) : null;
+      const result = await call('usergroups.list', { include_users: true }, `reading the members of @${wanted}`);
+      const group = result.usergroups.find((g) => g.handle.toLowerCase() === wanted);
+      return group ? group.users : null;
     },
 
     userName(userId) {
@@ -349,7 +329,7 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     },
 
     identify() {
-      identifying ??= call<{ user_id?: string; bot_id?: string }>('auth.test', {}, 'identifying the bot')
+      identifying ??= call('auth.test', {}, 'identifying the bot')
         .then((r) => {
           // A user token (xoxp-) has no bot: Firebreak needs a bot token, so that counts as the token refused.
           if (!r.user_id || !r.bot_id)
@@ -369,12 +349,8 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
 
   async function lookUpUserByEmail(email: string): Promise<string | null> {
     try {
-      const result = await call<{ user?: { id?: string; deleted?: boolean } }>(
-        'users.lookupByEmail',
-        { email },
-        'finding an on-call engineer in Slack by email',
-      );
-      return result.user?.id && !result.user.deleted ? result.user.id : null;
+      const result = await call('users.lookupByEmail', { email }, 'finding an on-call engineer in Slack by email');
+      return result.user.deleted ? null : result.user.id;
     } catch (error) {
       if (isFirebreakError(error) && error.details.providerError === 'users_not_found') return null;
       throw error;
@@ -383,12 +359,9 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
 
   async function lookUpUserName(userId: string): Promise<string | null> {
     try {
-      const result = await call<{
-        user?: { real_name?: string; deleted?: boolean; profile?: { real_name?: string; display_name?: string } };
-      }>('users.info', { user: userId }, `finding the name of ${userId} in Slack`);
-      const user = result.user;
+      const { user } = await call('users.info', { user: userId }, `finding the name of ${userId} in Slack`);
       // The full name first: it is how PagerDuty and people outside Slack know them; a display name is often a handle.
-      const name = [user?.profile?.real_name, user?.real_name, user?.profile?.display_name]
+      const name = [user.profile?.real_name, user.real_name, user.profile?.display_name]
         .map((n) => n?.trim())
         .find((n) => n);
       return name ?? null;

@@ -1,0 +1,80 @@
+// Slack's answers as the Slack adapter reads them, over the real @slack/web-api client against a local server
+// that answers `ok` but leaves out a field Slack documents: the Chat port refuses with a coded error naming the
+// field, instead of carrying an empty channel id or message ts into the store.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { createSlackChat } from '../../src/adapters/slack/slack-chat';
+import { FirebreakError } from '../../src/errors';
+import type { Chat } from '../../src/ports/chat';
+
+const quietLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.ERROR,
+  setName: () => undefined,
+};
+
+/** What the server answers, by method: Slack's `ok: true` with whatever else the test says. */
+let answers: Record<string, Record<string, unknown>>;
+let server: Server;
+let chat: Chat;
+
+beforeEach(async () => {
+  answers = {};
+  server = createServer((req, res) => {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, ...answers[method] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new WebClient('xoxb-replies-test', {
+    slackApiUrl: `http://127.0.0.1:${port}/api/`,
+    retryConfig: { retries: 0 },
+    logger: quietLogger,
+  });
+  chat = createSlackChat(client);
+});
+afterEach(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+async function refusal(work: Promise<unknown>): Promise<FirebreakError> {
+  const error = await work.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof FirebreakError)) throw new Error(`expected a FirebreakError, got ${String(error)}`);
+  return error;
+}
+
+it('a created channel without its id is a coded error naming the field, not a channel with id ""', async () => {
+  answers['conversations.create'] = { channel: { name: 'inc-20260101-web' } };
+  const error = await refusal(chat.createChannel('inc-20260101-web'));
+  expect(error.code).toBe('CHAT_UNAVAILABLE');
+  expect(error.message).toContain("Slack's answer to conversations.create lacks a valid channel.id");
+  expect(error.details).toMatchObject({ step: 'creating the incident channel', providerError: 'invalid_reply' });
+});
+
+it('a posted message without its ts is refused the same way, so the outbox retries the post', async () => {
+  answers['chat.postMessage'] = { channel: 'C0INC' };
+  const error = await refusal(chat.postMessage('C0INC', { text: 'hello' }));
+  expect(error.code).toBe('CHAT_UNAVAILABLE');
+  expect(error.message).toContain('lacks a valid ts');
+});
+
+it('reads what is there: lists default to empty, optional fields stay optional', async () => {
+  answers['conversations.create'] = { channel: { id: 'C0NEW', name: 'inc-20260101-web', is_private: false } };
+  expect(await chat.createChannel('inc-20260101-web')).toEqual({ id: 'C0NEW', name: 'inc-20260101-web' });
+  answers['usergroups.list'] = {};
+  expect(await chat.userGroupMembers('oncall-web')).toBeNull();
+  answers['conversations.history'] = {};
+  expect(await chat.readMessage('C0INC', '1.000')).toBeNull();
+});
