@@ -3,9 +3,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifySlackRequest } from '@slack/bolt';
-import { ErrorCode, LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { ErrorCode, WebClient } from '@slack/web-api';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { signSlackRequest } from '../../src/sandbox/slack-signature';
+import { quietSlackLogger } from '../support/slack-logger';
 
 const TOKEN = 'xoxb-contract-test';
 const SECRET = 'contract-signing-secret-0123456789';
@@ -13,23 +14,12 @@ const SECRET = 'contract-signing-secret-0123456789';
 let slack: FakeSlack;
 let client: WebClient;
 
-/** The SDK logs Slack's `[ERROR] …` response messages; the assertions here read them from the errors instead. */
-const quietLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
-
 function webClient(token: string | undefined, apiUrl: string): WebClient {
   return new WebClient(token, {
     slackApiUrl: apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    logger: quietLogger,
+    logger: quietSlackLogger,
   });
 }
 

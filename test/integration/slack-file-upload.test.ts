@@ -1,22 +1,13 @@
 // The Chat port's uploadFile over the real @slack/web-api client against the fake Slack: Slack's
 // three-step upload (URL, bytes, complete) shares the file in the channel; failures come back coded.
-import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { createSlackChat, type SlackCallObserver } from '../../src/adapters/slack/slack-chat';
 import { FirebreakError } from '../../src/errors';
 import type { Chat } from '../../src/ports/chat';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
+import { quietSlackLogger } from '../support/slack-logger';
 
 const TOKEN = 'xoxb-file-upload-test';
-
-const quietLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
 
 const POSTMORTEM = [
   '# Postmortem — INC-12: checkout errors',
@@ -40,7 +31,7 @@ beforeEach(async () => {
     slackApiUrl: slack.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    logger: quietLogger,
+    logger: quietSlackLogger,
   });
   observed = [];
   const observer: SlackCallObserver = { called: (method, _seconds, outcome) => observed.push([method, outcome]) };

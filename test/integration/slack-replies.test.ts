@@ -3,20 +3,11 @@
 // field, instead of carrying an empty channel id or message ts into the store.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { createSlackChat } from '../../src/adapters/slack/slack-chat';
 import { FirebreakError } from '../../src/errors';
 import type { Chat } from '../../src/ports/chat';
-
-const quietLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
+import { quietSlackLogger } from '../support/slack-logger';
 
 /** What the server answers, by method: Slack's `ok: true` with whatever else the test says. */
 let answers: Record<string, Record<string, unknown>>;
@@ -38,7 +29,7 @@ beforeEach(async () => {
   const client = new WebClient('xoxb-replies-test', {
     slackApiUrl: `http://127.0.0.1:${port}/api/`,
     retryConfig: { retries: 0 },
-    logger: quietLogger,
+    logger: quietSlackLogger,
   });
   chat = createSlackChat(client);
 });

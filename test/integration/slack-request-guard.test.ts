@@ -3,7 +3,7 @@
 // refused, and nothing stored changes.
 import pino from 'pino';
 import { signSlackRequest } from '../../src/sandbox/slack-signature';
-import { alertmanagerPayload } from '../support/payloads';
+import { alertmanagerPayload, incidentCommandBody } from '../support/payloads';
 import { eventually, SIGNING_SECRET, startHarness, type Harness } from '../support/harness';
 
 jest.setTimeout(30_000);
@@ -19,23 +19,6 @@ afterEach(async () => {
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-
-function commandBody(text: string, channelId = 'C0GENERAL', triggerId = '1.2.3'): string {
-  return new URLSearchParams({
-    token: 'legacy',
-    team_id: 'T0SANDBOX',
-    team_domain: 'sandbox',
-    channel_id: channelId,
-    channel_name: 'general',
-    user_id: 'U0ALICE',
-    user_name: 'alice',
-    command: '/incident',
-    text,
-    api_app_id: 'A0FIREBRK',
-    response_url: 'http://127.0.0.1:9/response',
-    trigger_id: triggerId,
-  }).toString();
-}
 
 interface Answer {
   status: number;
@@ -120,7 +103,7 @@ describe('a correctly signed body that is not what Slack sends', () => {
   it('leaves the process serving: a signed command right after still answers', async () => {
     await postSigned('payload=null');
     await postSigned('null', { contentType: JSON_TYPE });
-    const body = commandBody('help');
+    const body = incidentCommandBody('help');
     const answer = await postSigned(body);
     expect(answer.status).toBe(200);
     expect(answer.text).toContain('/incident declare');
@@ -163,11 +146,11 @@ describe('what passes the guard reaches Bolt as before', () => {
 
 describe('refusals say why, in JSON', () => {
   it('no signature headers: 401', async () => {
-    expectRefusal(await post(commandBody('help')), 401, /X-Slack-Signature/);
+    expectRefusal(await post(incidentCommandBody('help')), 401, /X-Slack-Signature/);
   });
 
   it('a signature made with another secret: 401', async () => {
-    const body = commandBody('help');
+    const body = incidentCommandBody('help');
     expectRefusal(
       await post(body, { headers: signSlackRequest('another-secret', body, nowSeconds()) }),
       401,
@@ -177,7 +160,7 @@ describe('refusals say why, in JSON', () => {
 
   it('a timestamp older than 5 minutes: 401', async () => {
     expectRefusal(
-      await postSigned(commandBody('declare Old outage'), { ts: nowSeconds() - 600 }),
+      await postSigned(incidentCommandBody('declare Old outage'), { ts: nowSeconds() - 600 }),
       401,
       /older than 5 minutes/,
     );
@@ -189,7 +172,7 @@ describe('refusals say why, in JSON', () => {
     ['a day', 86_400],
   ])('a timestamp %s in the future: 401', async (_name, ahead) => {
     expectRefusal(
-      await postSigned(commandBody('declare Future outage'), { ts: nowSeconds() + ahead }),
+      await postSigned(incidentCommandBody('declare Future outage'), { ts: nowSeconds() + ahead }),
       401,
       /in the future/,
     );
@@ -209,7 +192,7 @@ describe('refusals say why, in JSON', () => {
   });
 
   it('a signed request to a path Bolt does not serve: 404 with a body', async () => {
-    expectRefusal(await postSigned(commandBody('help'), { path: '/slack/events/' }), 404, /\/slack\/events/);
+    expectRefusal(await postSigned(incidentCommandBody('help'), { path: '/slack/events/' }), 404, /\/slack\/events/);
   });
 });
 
@@ -229,7 +212,7 @@ describe('replays', () => {
 
   it('a signed /incident note replayed 7 times within the window stores one note; each replay is refused with 401', async () => {
     const channel = await incidentChannel();
-    const body = commandBody('note the database is fine', channel.id);
+    const body = incidentCommandBody('note the database is fine', channel.id);
     const headers = signSlackRequest(SIGNING_SECRET, body, nowSeconds());
     expect((await post(body, { headers })).status).toBe(200);
     for (let i = 0; i < 7; i++) expectRefusal(await post(body, { headers }), 401, /already received/);
@@ -239,10 +222,10 @@ describe('replays', () => {
 
   it('an old /incident status replay cannot revert a newer change', async () => {
     const channel = await incidentChannel();
-    const identified = commandBody('status identified bad deploy', channel.id, '1.1.1');
+    const identified = incidentCommandBody('status identified bad deploy', channel.id, '1.1.1');
     const identifiedHeaders = signSlackRequest(SIGNING_SECRET, identified, nowSeconds() - 60);
     expect((await post(identified, { headers: identifiedHeaders })).status).toBe(200);
-    const monitoring = commandBody('status monitoring rolled back', channel.id, '2.2.2');
+    const monitoring = incidentCommandBody('status monitoring rolled back', channel.id, '2.2.2');
     expect((await postSigned(monitoring)).status).toBe(200);
     expect((await h.firebreak.store.incidents.findById(1))?.status).toBe('monitoring');
 
@@ -253,7 +236,7 @@ describe('replays', () => {
   it('a replay is refused by another replica on the same store', async () => {
     const other = await startHarness({ dir: h.dir, slack: h.slack });
     try {
-      const body = commandBody('help');
+      const body = incidentCommandBody('help');
       const headers = signSlackRequest(SIGNING_SECRET, body, nowSeconds());
       expect((await post(body, { headers })).status).toBe(200);
       const replay = await fetch(`${other.firebreak.url}/slack/events`, {
@@ -269,7 +252,7 @@ describe('replays', () => {
   });
 
   it("Slack's own retry (new signature and timestamp, X-Slack-Retry-Num) is not a replay", async () => {
-    const body = commandBody('help');
+    const body = incidentCommandBody('help');
     expect((await postSigned(body, { ts: nowSeconds() - 2 })).status).toBe(200);
     expect(
       (await postSigned(body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }))
@@ -278,11 +261,11 @@ describe('replays', () => {
   });
 
   it('a refused signature is not remembered: the genuine request still goes through', async () => {
-    const body = commandBody('help');
+    const body = incidentCommandBody('help');
     const ts = nowSeconds();
     const genuine = signSlackRequest(SIGNING_SECRET, body, ts);
     // Same signature header, but a body it does not sign: refused, and not recorded as seen.
-    expect((await post(commandBody('list'), { headers: genuine })).status).toBe(401);
+    expect((await post(incidentCommandBody('list'), { headers: genuine })).status).toBe(401);
     expect((await post(body, { headers: genuine })).status).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
 // Slack's side through the real Bolt HTTP receiver: signatures checked, commands answered, actions recorded.
 import { signSlackRequest } from '../../src/sandbox/slack-signature';
-import { alertmanagerPayload } from '../support/payloads';
+import { alertmanagerPayload, incidentCommandBody } from '../support/payloads';
 import { commandAnswer, eventually, SIGNING_SECRET, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -10,23 +10,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.stop();
 });
-
-function commandBody(text: string, channelId = 'C0GENERAL'): string {
-  return new URLSearchParams({
-    token: 'legacy',
-    team_id: 'T0SANDBOX',
-    team_domain: 'sandbox',
-    channel_id: channelId,
-    channel_name: 'general',
-    user_id: 'U0ALICE',
-    user_name: 'alice',
-    command: '/incident',
-    text,
-    api_app_id: 'A0FIREBRK',
-    response_url: 'http://127.0.0.1:9/response',
-    trigger_id: '1.2.3',
-  }).toString();
-}
 
 async function postSigned(body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
   const response = await fetch(`${h.firebreak.url}/slack/events`, {
@@ -50,27 +33,27 @@ async function card(channelId: string, includes: string) {
 
 describe('signature verification', () => {
   it('accepts a request signed as Slack signs it', async () => {
-    const body = commandBody('help');
+    const body = incidentCommandBody('help');
     const response = await postSigned(body, signSlackRequest(SIGNING_SECRET, body, Math.floor(Date.now() / 1000)));
     expect(response.status).toBe(200);
     expect(response.text).toContain('/incident declare');
   });
 
   it('refuses a bad signature', async () => {
-    const body = commandBody('help');
+    const body = incidentCommandBody('help');
     const response = await postSigned(body, signSlackRequest('another-secret', body, Math.floor(Date.now() / 1000)));
     expect(response.status).toBe(401);
   });
 
   it('refuses a body changed after signing', async () => {
-    const headers = signSlackRequest(SIGNING_SECRET, commandBody('help'), Math.floor(Date.now() / 1000));
-    const response = await postSigned(commandBody('declare Fake outage sev1'), headers);
+    const headers = signSlackRequest(SIGNING_SECRET, incidentCommandBody('help'), Math.floor(Date.now() / 1000));
+    const response = await postSigned(incidentCommandBody('declare Fake outage sev1'), headers);
     expect(response.status).toBe(401);
     expect(await h.firebreak.store.incidents.listRecent(10)).toEqual([]);
   });
 
   it('refuses a correctly signed request that is 10 minutes old (replay)', async () => {
-    const body = commandBody('declare Replayed outage');
+    const body = incidentCommandBody('declare Replayed outage');
     const tenMinutesAgo = Math.floor(Date.now() / 1000) - 600;
     const response = await postSigned(body, signSlackRequest(SIGNING_SECRET, body, tenMinutesAgo));
     expect(response.status).toBe(401);

@@ -1,22 +1,13 @@
 // The Chat port's userName over the real @slack/web-api client against the fake Slack: users.info's full
 // name, null for a member Slack does not know, one call per person, and failures coded and not remembered.
-import { LogLevel, WebClient, type Logger } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { createSlackChat } from '../../src/adapters/slack/slack-chat';
 import { isFirebreakError } from '../../src/errors';
 import type { Chat } from '../../src/ports/chat';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
+import { quietSlackLogger } from '../support/slack-logger';
 
 const TOKEN = 'xoxb-user-names-test';
-
-const quietLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
 
 let slack: FakeSlack;
 let chat: Chat;
@@ -27,7 +18,7 @@ beforeEach(async () => {
     slackApiUrl: slack.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    logger: quietLogger,
+    logger: quietSlackLogger,
   });
   chat = createSlackChat(client);
 });

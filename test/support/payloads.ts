@@ -57,3 +57,21 @@ export function genericAlert(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** The form body Slack posts for `/incident <text>` typed by Alice (sign it to send it to /slack/events). */
+export function incidentCommandBody(text: string, channelId = 'C0GENERAL', triggerId = '1.2.3'): string {
+  return new URLSearchParams({
+    token: 'legacy',
+    team_id: 'T0SANDBOX',
+    team_domain: 'sandbox',
+    channel_id: channelId,
+    channel_name: 'general',
+    user_id: 'U0ALICE',
+    user_name: 'alice',
+    command: '/incident',
+    text,
+    api_app_id: 'A0FIREBRK',
+    response_url: 'http://127.0.0.1:9/response',
+    trigger_id: triggerId,
+  }).toString();
+}

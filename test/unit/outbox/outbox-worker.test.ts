@@ -88,6 +88,28 @@ function scripted(...outcomes: JobHandler[]): JobHandler {
   };
 }
 
+/**
+ * A handler whose call does not answer (a hung Slack call, a frozen process) until the test lets it go; it
+ * records each call under `kind` and says when the first has started.
+ */
+function hangingHandler(kind?: string): { handler: JobHandler; inHand: Promise<void>; letGo(): void } {
+  let letGo = (): void => undefined;
+  const hanging = new Promise<void>((resolve) => {
+    letGo = resolve;
+  });
+  let started = (): void => undefined;
+  const inHand = new Promise<void>((resolve) => {
+    started = resolve;
+  });
+  const handler: JobHandler = async (j) => {
+    ran.push({ kind: kind ?? j.kind, id: j.id, attempts: j.attempts, at: ms(clock.now()) });
+    started();
+    await hanging;
+    return sent('late');
+  };
+  return { handler, inHand, letGo };
+}
+
 const ok: JobHandler = async (j) => sent(j.kind);
 const unavailable: JobHandler = async () => {
   throw new FirebreakError('CHAT_UNAVAILABLE', 'Slack answered HTTP 503');
@@ -136,26 +158,9 @@ describe('running jobs', () => {
 
 describe('leases', () => {
   it('leaves a lane to the worker holding it until its lease lapses, then another worker runs the job again', async () => {
-    let letGo = (): void => undefined;
-    const hanging = new Promise<void>((resolve) => {
-      letGo = resolve;
-    });
-    let started = (): void => undefined;
-    const inHand = new Promise<void>((resolve) => {
-      started = resolve;
-    });
-    // The first worker's call never answers (a hung Slack call, a frozen process) until the test lets it.
-    const first = worker(
-      {
-        post: async (j) => {
-          ran.push({ kind: 'first', id: j.id, attempts: j.attempts, at: ms(clock.now()) });
-          started();
-          await hanging;
-          return sent('late');
-        },
-      },
-      { leaseMs: 3000 },
-    );
+    // The first worker's call never answers until the test lets it.
+    const { handler, inHand, letGo } = hangingHandler('first');
+    const first = worker({ post: handler }, { leaseMs: 3000 });
     const second = worker({ post: scripted(ok) }, { leaseMs: 3000 });
     const id = await enqueue('post', { lane: 'incident:1' });
 
@@ -180,26 +185,9 @@ describe('leases', () => {
 
 describe('one run per lane', () => {
   it('a lane claimed again by its own worker, its lease lapsed while the first run is at work, is left to that run', async () => {
-    let letGo = (): void => undefined;
-    const hanging = new Promise<void>((resolve) => {
-      letGo = resolve;
-    });
-    let started = (): void => undefined;
-    const inHand = new Promise<void>((resolve) => {
-      started = resolve;
-    });
     // A stalled process or a clock that jumps (the demo's does) lets the lease lapse under a run still at work.
-    const w = worker(
-      {
-        post: async (j) => {
-          ran.push({ kind: j.kind, id: j.id, attempts: j.attempts, at: ms(clock.now()) });
-          started();
-          await hanging;
-          return sent('late');
-        },
-      },
-      { leaseMs: 3000 },
-    );
+    const { handler, inHand, letGo } = hangingHandler();
+    const w = worker({ post: handler }, { leaseMs: 3000 });
     const id = await enqueue('post', { lane: 'incident:1' });
 
     const firstLook = w.runOnce();
