@@ -34,14 +34,17 @@ export async function incidentTimeline(
   return { events, alerts };
 }
 
-/** The incident a Resolve form may be opened for: it exists and is not resolved yet. */
-export async function incidentToResolve(
-  deps: Reader,
-  incidentId: number,
-): Promise<{ ok: true; incident: Incident } | { ok: false; why: 'missing' | 'already_resolved' }> {
-  const incident = await deps.store.incidents.findById(incidentId);
+export type ResolvableCheck = { ok: true; incident: Incident } | { ok: false; why: 'missing' | 'already_resolved' };
+
+/** Whether a Resolve form may be opened for this incident (already read): it exists and is not resolved yet. */
+export function resolvable(incident: Incident | null): ResolvableCheck {
   if (!incident) return { ok: false, why: 'missing' };
   return incident.status === 'resolved' ? { ok: false, why: 'already_resolved' } : { ok: true, incident };
+}
+
+/** The incident a Resolve form may be opened for, by id (the card's button). */
+export async function incidentToResolve(deps: Reader, incidentId: number): Promise<ResolvableCheck> {
+  return resolvable(await deps.store.incidents.findById(incidentId));
 }
 
 /**

@@ -3,7 +3,7 @@
 import { userActor, type Actor } from '../../../domain/actor';
 import type { Incident } from '../../../domain/incident';
 import { assignLead, changeSeverity, changeStatus, resolveIncident } from '../../../domain/incident-changes';
-import { incidentInChannel, incidentTimeline, incidentToResolve, openIncidents } from '../../../flows/incident-queries';
+import { incidentInChannel, incidentTimeline, openIncidents, resolvable } from '../../../flows/incident-queries';
 import { requestPostmortem } from '../../../flows/postmortem-delivery';
 import { resolveModal } from '../../views/resolve-modal';
 import { pageByHand } from '../../../flows/paging';
@@ -121,7 +121,7 @@ async function answer(
       if (!incident) return notInIncidentChannelReply(request.sub);
       if (request.sub !== 'resolve') return inIncident(deps, incident, request, actor);
       if (request.summary === undefined) {
-        const found = await incidentToResolve(deps.flows, incident.id);
+        const found = resolvable(incident);
         if (!found.ok) return errorReply('The incident is already resolved.', INCIDENT_USAGE.resolve.form);
         await client.views.open({ trigger_id: command.trigger_id, view: resolveModal(found.incident) });
         return null;
