@@ -6,20 +6,13 @@ import { updateIncident } from '../../../flows/update-incident';
 import type { SlackDeps } from '../../deps';
 import { RESOLVE_FIELDS, VIEWS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
+import { privateMetadata } from './private-metadata';
 
 const metadata = z.object({ incidentId: z.number().int().positive() });
 
 export function register(on: ListenerRegistrar, deps: SlackDeps): void {
   on.view(VIEWS.resolveIncident, async ({ ack, view, body }) => {
-    const meta = metadata.safeParse(
-      (() => {
-        try {
-          return JSON.parse(view.private_metadata || '{}') as unknown;
-        } catch {
-          return {};
-        }
-      })(),
-    );
+    const meta = privateMetadata(view, metadata);
     if (!meta.success)
       return ack({
         response_action: 'errors',

@@ -6,6 +6,7 @@ import { requestScale } from '../../../flows/scaling';
 import type { SlackDeps } from '../../deps';
 import { SCALE_FIELDS, VIEWS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
+import { privateMetadata } from './private-metadata';
 import { scaleResultText } from '../../views/scale-views';
 import { userActor } from '../../../domain/actor';
 
@@ -22,15 +23,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       return ack({ response_action: 'errors', errors: { [SCALE_FIELDS.amount.block]: parsedAmount.error } });
     if (!deps.scaling?.targets.some((t) => t.name === target))
       return ack({ response_action: 'errors', errors: { [SCALE_FIELDS.target.block]: 'Choose a scale target' } });
-    const meta = metadata.safeParse(
-      (() => {
-        try {
-          return JSON.parse(view.private_metadata || '{}') as unknown;
-        } catch {
-          return {};
-        }
-      })(),
-    );
+    const meta = privateMetadata(view, metadata);
     // Asking AWS may take longer than Slack's three seconds: close the form now, answer in the channel.
     await ack();
     const result = await requestScale(deps.scaling, {
