@@ -1,4 +1,6 @@
-// Who did something: a person in Slack, a monitor, PagerDuty, or Firebreak itself.
+// Who did something: a person on the chat platform, a monitor, the pager, or Firebreak itself.
+import { mention, type RichText } from './rich-text';
+
 export type Actor =
   | { kind: 'user'; id: string; name?: string }
   | { kind: 'monitor'; id: string }
@@ -14,11 +16,16 @@ export function userActor(id: string, name?: string): UserActor {
   return name ? { kind: 'user', id, name } : { kind: 'user', id };
 }
 
-/** Text for a timeline line; Slack users become mentions so Slack renders their names. */
-export function describeActor(actor: Actor, mention = true): string {
+/** Who, for a line of the timeline: a person is a mention the chat platform renders as it shows people. */
+export function actorText(actor: Actor): RichText {
+  return actor.kind === 'user' ? [mention(actor.id)] : actorName(actor);
+}
+
+/** Who, in plain words: a person's name when it is known, else their user id. */
+export function actorName(actor: Actor): string {
   switch (actor.kind) {
     case 'user':
-      return mention ? `<@${actor.id}>` : (actor.name ?? actor.id);
+      return actor.name ?? actor.id;
     case 'monitor':
       return actor.id;
     case 'pagerduty':

@@ -1,6 +1,7 @@
 // The changes people make to an incident (declare, status, severity, lead, note), as pure plans:
 // what to store on the incident and which timeline events record it.
 import type { Actor } from './actor';
+import { mention, type RichText } from './rich-text';
 import type { TimelineEventDraft } from './timeline';
 import type { Incident, IncidentStatus, NewIncident } from './incident';
 import type { Severity } from './severity';
@@ -10,8 +11,8 @@ export interface IncidentChange {
   events: TimelineEventDraft[];
 }
 
-/** A change that would do nothing is refused with a reason the user sees. */
-export type ChangeResult = { ok: true; change: IncidentChange } | { ok: false; reason: string };
+/** A change that would do nothing is refused with a reason the user sees; it may name people. */
+export type ChangeResult = { ok: true; change: IncidentChange } | { ok: false; reason: RichText };
 
 export function declareIncident(
   input: { title: string; severity: Severity; service: string },
@@ -127,7 +128,7 @@ export function changeSeverity(incident: Incident, to: Severity, actor: Actor, n
 }
 
 export function assignLead(incident: Incident, userId: string, actor: Actor, now: Date): ChangeResult {
-  if (incident.leadUserId === userId) return { ok: false, reason: `<@${userId}> already leads this incident.` };
+  if (incident.leadUserId === userId) return { ok: false, reason: [mention(userId), ' already leads this incident.'] };
   return {
     ok: true,
     change: {

@@ -4,6 +4,7 @@ import type { Actor } from '../domain/actor';
 import type { Incident } from '../domain/incident';
 import { addNote, declareIncident, type ChangeResult, type IncidentChange } from '../domain/incident-changes';
 import type { Severity } from '../domain/severity';
+import type { RichText } from '../domain/rich-text';
 import { forIncident } from '../domain/timeline';
 import type { Clock } from '../ports/clock';
 import type { Store, StoreTransaction } from '../ports/store';
@@ -57,7 +58,7 @@ export async function declare(
   return incident;
 }
 
-export type UpdateResult = { ok: true; incident: Incident } | { ok: false; reason: string };
+export type UpdateResult = { ok: true; incident: Incident } | { ok: false; reason: RichText };
 
 /** Applies a change decided on the incident's current state, read and written in one transaction. */
 export async function updateIncident(

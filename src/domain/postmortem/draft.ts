@@ -1,7 +1,7 @@
 // The postmortem draft: facts from the stored timeline, what only people know from their answers, and
 // a placeholder wherever neither says anything — it never guesses. Pure; the renderers are in src/web.
 import { FirebreakError } from '../../errors';
-import { describeActor, type Actor } from '../actor';
+import { actorName, type Actor } from '../actor';
 import type { AlertRecord } from '../alert';
 import { distinguishingLabels } from '../alert-labels';
 import { humanDuration } from '../duration';
@@ -88,7 +88,7 @@ function actorNamer(
   const user = (id: string): string => known.get(id) ?? recorded.get(id) ?? id;
   return {
     actor: (actor) =>
-      actor.kind === 'user' ? (known.get(actor.id) ?? actor.name ?? user(actor.id)) : describeActor(actor, false),
+      actor.kind === 'user' ? (known.get(actor.id) ?? actor.name ?? user(actor.id)) : actorName(actor),
     user,
   };
 }

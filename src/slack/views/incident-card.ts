@@ -7,7 +7,7 @@ import { incidentRef, isOpen, type Incident } from '../../domain/incident';
 import type { TimelineEvent } from '../../domain/timeline';
 import { ACTIONS } from '../ids';
 import { localTime, zoneLabel } from '../../domain/local-time';
-import { escapeMrkdwn, truncate } from './format';
+import { escapeMrkdwn, SAFE_LINK, truncate } from './format';
 import type { ScaleTarget } from '../../domain/scale-target';
 import type { ScaleOperation } from '../../domain/scaling';
 import { capacityBlocks } from './scale-views';
@@ -56,9 +56,6 @@ function durationText(incident: Incident, now: Date, timeZone: string): string {
     return `${humanDuration(incident.resolvedAt.getTime() - incident.openedAt.getTime(), 'terse')} (resolved)`;
   return `${humanDuration(now.getTime() - incident.openedAt.getTime(), 'terse')} ${since}`;
 }
-
-/** A monitor's link goes into <url|text> only when it is plain http(s) and cannot break out of the link. */
-const SAFE_LINK = /^https?:\/\/[^\s|<>]+$/;
 
 /** `apart`: the labels that tell it from a listed alert with the same title (`instance=web-3`), or ''. */
 function alertLine(alert: AlertRecord, apart: string, now: Date, timeZone: string): string {

@@ -1,11 +1,11 @@
 // One line of Slack text per timeline event, used on the card and by `/incident timeline`.
-import { describeActor } from '../../domain/actor';
+import { actorText } from '../../domain/actor';
 import type { AlertRecord } from '../../domain/alert';
 import { type AlertEvent, alertsToTellApart, distinguishingLabels, isAlertEvent } from '../../domain/alert-labels';
 import { localTime } from '../../domain/local-time';
 import { plural } from '../../domain/plural';
 import type { TimelineEvent } from '../../domain/timeline';
-import { escapeMrkdwn, truncate } from './format';
+import { escapeMrkdwn, mrkdwn, truncate } from './format';
 
 /** For the alerts named under a shared title: the labels that tell each apart (`instance=web-3`), by fingerprint. */
 export function alertLabelsApart(
@@ -93,5 +93,5 @@ export function timelineLine(
   timeZone: string,
   apart: ReadonlyMap<string, string> = new Map(),
 ): string {
-  return `\`${localTime(event.at, now, timeZone)}\` ${what(event, apart)} — ${describeActor(event.actor)}`;
+  return `\`${localTime(event.at, now, timeZone)}\` ${what(event, apart)} — ${mrkdwn(actorText(event.actor))}`;
 }

@@ -11,7 +11,7 @@ import { declare, noteOnIncident, updateIncident, type UpdateResult } from '../.
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackDeps } from '../../deps';
-import { escapeMrkdwn } from '../../views/format';
+import { escapeMrkdwn, mrkdwn } from '../../views/format';
 import { COMMANDS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
 import {
@@ -38,7 +38,7 @@ function outcome(
   done: (incident: Incident) => string,
   sub: keyof typeof INCIDENT_USAGE,
 ): CommandReply {
-  return result.ok ? doneReply(done(result.incident)) : errorReply(result.reason, INCIDENT_USAGE[sub].form);
+  return result.ok ? doneReply(done(result.incident)) : errorReply(mrkdwn(result.reason), INCIDENT_USAGE[sub].form);
 }
 
 async function inIncident(

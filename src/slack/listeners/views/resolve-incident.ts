@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { userActor } from '../../../domain/actor';
 import { resolveIncident } from '../../../domain/incident-changes';
+import { PLAIN_INLINES, renderRichText } from '../../../domain/rich-text';
 import { updateIncident } from '../../../flows/update-incident';
 import type { SlackDeps } from '../../deps';
 import { RESOLVE_FIELDS, VIEWS } from '../../ids';
@@ -42,7 +43,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       ),
     );
     if (!result.ok)
-      return ack({ response_action: 'errors', errors: { [RESOLVE_FIELDS.summary.block]: result.reason } });
+      return ack({ response_action: 'errors', errors: { [RESOLVE_FIELDS.summary.block]: renderRichText(result.reason, PLAIN_INLINES) } });
     await ack();
   });
 }
