@@ -43,7 +43,10 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       ),
     );
     if (!result.ok)
-      return ack({ response_action: 'errors', errors: { [RESOLVE_FIELDS.summary.block]: renderRichText(result.reason, PLAIN_INLINES) } });
+      return ack({
+        response_action: 'errors',
+        errors: { [RESOLVE_FIELDS.summary.block]: renderRichText(result.reason, PLAIN_INLINES) },
+      });
     await ack();
   });
 }
