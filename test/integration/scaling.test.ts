@@ -103,7 +103,7 @@ it('a double click while the first is running is refused as in progress, with no
   ]);
   await eventually(() => runInstances().length === 1, 'RunInstances');
   const refusedNow = () => h.slack.responses.filter((r) => JSON.stringify(r.body).includes('being scaled right now'));
-  const refusals = await eventually(() => refusedNow().length > 0 && refusedNow(), 'the refusal');
+  const refusals = await eventually(refusedNow, 'the refusal');
   expect(refusals).toHaveLength(1);
   await h.drained();
   expect(runInstances()).toHaveLength(1);

@@ -1,5 +1,6 @@
 // The outbox worker driven step by step (runOnce) on a clock that moves only when told, over a real SQLite
-// store: leases, retries and their backoff, Retry-After, deferred jobs, burying, and each lane's pace.
+// store: leases, retries and their backoff, Retry-After, deferred jobs, burying, and each lane's pace; and
+// started (start/stop) for the lease heartbeat and for taking back a previous process's work.
 import { FirebreakError } from '../../../src/errors';
 import {
   deferred,
@@ -32,15 +33,38 @@ function fakeClock(start: Date) {
   };
 }
 
+type TestClock = ReturnType<typeof fakeClock>;
+
+/**
+ * A clock in step with real time, from `start` on: the heartbeat renews leases on real timers, so the time
+ * leases are given and compared on must pass with them. Its sleep is real too.
+ */
+function realTimeClock(start: Date): TestClock {
+  let offset = start.getTime() - Date.now();
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance(ms: number): void {
+      offset += ms;
+    },
+    set(at: Date): void {
+      offset = at.getTime() - Date.now();
+    },
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  };
+}
+
 const ms = (date: Date): number => date.getTime() - T0.getTime();
 
 let store: Store;
 let remove: () => Promise<void>;
-let clock: ReturnType<typeof fakeClock>;
+let clock: TestClock;
 let logged: Array<{ level: 'info' | 'warn' | 'error'; msg: string }>;
 let seen: { delivered: number[]; retried: number[]; buried: number[] };
 /** Each handler call: the job's kind and id, its attempt, and the clock's time (ms after T0). */
 let ran: Array<{ kind: string; id: number; attempts: number; at: number }>;
+/** Workers a test started, stopped after it; and its hanging calls, let go first so that stop() can finish. */
+let started: OutboxWorker[];
+let hung: Array<() => void>;
 
 beforeEach(async () => {
   ({ store, remove } = await freshSqliteStore('outbox-unit'));
@@ -48,8 +72,12 @@ beforeEach(async () => {
   logged = [];
   seen = { delivered: [], retried: [], buried: [] };
   ran = [];
+  started = [];
+  hung = [];
 });
 afterEach(async () => {
+  for (const letGo of hung) letGo();
+  await Promise.all(started.map((w) => w.stop()));
   jest.restoreAllMocks();
   await remove();
 });
@@ -77,6 +105,14 @@ function worker(handlers: Record<string, JobHandler>, options: Partial<OutboxWor
   });
 }
 
+/** A worker running on its own (its loop and its heartbeat), stopped after the test. */
+function startWorker(handlers: Record<string, JobHandler>, options: Partial<OutboxWorkerOptions> = {}): OutboxWorker {
+  const w = worker(handlers, options);
+  started.push(w);
+  w.start();
+  return w;
+}
+
 /** A handler that records each call, then answers with the next of `outcomes` (the last one repeats). */
 function scripted(...outcomes: JobHandler[]): JobHandler {
   let call = 0;
@@ -97,6 +133,7 @@ function hangingHandler(kind?: string): { handler: JobHandler; inHand: Promise<v
   const hanging = new Promise<void>((resolve) => {
     letGo = resolve;
   });
+  hung.push(letGo);
   let started = (): void => undefined;
   const inHand = new Promise<void>((resolve) => {
     started = resolve;
@@ -180,6 +217,212 @@ describe('leases', () => {
     letGo();
     await firstRun;
     expect((await job(id)).status).toBe('done');
+  });
+});
+
+describe('lease heartbeat', () => {
+  // The heartbeat renews every leaseMs / 4 on a real timer: a short real lease, on a clock that keeps real time.
+  const LEASE = 300;
+  const RENEW_FAILED = 'outbox: could not renew lane leases; another replica may take them over';
+
+  beforeEach(() => {
+    clock = realTimeClock(T0);
+  });
+
+  /** Passes the first worker's renewals through to the store, noting when each was, until its database is cut off. */
+  function renewals(): { at: number[]; cutOff(): void } {
+    const renew = store.outbox.renewLeases;
+    const at: number[] = [];
+    let reachable = true;
+    jest.spyOn(store.outbox, 'renewLeases').mockImplementation(async (owner, now, leaseMs) => {
+      if (!reachable) throw new FirebreakError('STORE_UNAVAILABLE', 'database unreachable');
+      at.push(ms(now));
+      return renew(owner, now, leaseMs);
+    });
+    return {
+      at,
+      cutOff: () => {
+        reachable = false;
+      },
+    };
+  }
+
+  it("keeps a long job's lane its own for many leases; another worker takes it one lease after the renewals stop", async () => {
+    const renewed = renewals();
+    const { handler, inHand } = hangingHandler('first');
+    const id = await enqueue('post', { lane: 'incident:1' });
+    // Its loop looks no more after its claim, so the only one to take the lapsed lane is the second worker.
+    startWorker({ post: handler }, { leaseMs: LEASE, pollMs: 60_000 });
+    const second = worker({ post: scripted(ok) }, { leaseMs: LEASE });
+    await inHand;
+
+    let taken = 0;
+    await eventually(async () => {
+      taken += await second.runOnce();
+      return ms(clock.now()) > 5 * LEASE;
+    }, 'five leases with the first worker at work');
+    expect(taken).toBe(0);
+    expect(ran.map((r) => r.kind)).toEqual(['first']);
+    expect(renewed.at.length).toBeGreaterThanOrEqual(5);
+
+    // The first worker loses its database: its job hangs on, but its lease is no longer renewed.
+    renewed.cutOff();
+    await eventually(() => second.runOnce(), 'the second worker taking the lane');
+    const lastLease = (renewed.at.at(-1) as number) + LEASE;
+    expect(ran).toEqual([
+      { kind: 'first', id, attempts: 1, at: expect.any(Number) },
+      { kind: 'post', id, attempts: 2, at: expect.any(Number) },
+    ]);
+    // Not before the last lease the first worker was given had run out.
+    expect(ran[1]?.at).toBeGreaterThan(lastLease);
+    expect((await job(id)).status).toBe('done');
+    expect(logged).toContainEqual({ level: 'warn', msg: RENEW_FAILED });
+  });
+
+  it('logs a failed renewal as a warning and carries on: the lane stays its own, its job ends, the next one runs', async () => {
+    const renew = jest
+      .spyOn(store.outbox, 'renewLeases')
+      .mockRejectedValueOnce(new FirebreakError('STORE_UNAVAILABLE', 'database is locked'));
+    const { handler, inHand, letGo } = hangingHandler('first');
+    const id = await enqueue('post', { lane: 'incident:1' });
+    const first = startWorker({ post: handler, invite: scripted(ok) }, { leaseMs: LEASE, pollMs: 50 });
+    const second = worker({ post: scripted(ok) }, { leaseMs: LEASE });
+    await inHand;
+
+    await eventually(() => logged.some((l) => l.msg === RENEW_FAILED), 'the failed renewal');
+    const failedAt = ms(clock.now());
+    let taken = 0;
+    await eventually(async () => {
+      taken += await second.runOnce();
+      return ms(clock.now()) > failedAt + 3 * LEASE;
+    }, 'three leases after the failed renewal');
+    expect(taken).toBe(0);
+    expect(renew.mock.calls.length).toBeGreaterThan(3);
+
+    letGo();
+    await eventually(async () => (await job(id)).status === 'done', 'the long job done');
+    const next = await enqueue('invite', { lane: 'incident:2' });
+    first.wake();
+    await eventually(async () => (await job(next)).status === 'done', 'the next job done');
+    expect(ran.map((r) => [r.kind, r.id])).toEqual([
+      ['first', id],
+      ['invite', next],
+    ]);
+    expect(logged).toEqual([{ level: 'warn', msg: RENEW_FAILED }]);
+  });
+
+  it('keeps renewing while stop() waits for the job in hand, and renews nothing once stopped', async () => {
+    const renewed = renewals();
+    const stuck = hangingHandler('first');
+    const late = hangingHandler('after stop');
+    const id = await enqueue('post', { lane: 'incident:1' });
+    const first = startWorker({ post: stuck.handler, invite: late.handler }, { leaseMs: LEASE });
+    const second = worker({ post: scripted(ok), invite: scripted(ok) }, { leaseMs: LEASE });
+    await stuck.inHand;
+
+    // Stopping: no new claims, but the job in hand finishes first, its lane still this worker's.
+    const stopping = first.stop();
+    const stopAt = ms(clock.now());
+    let taken = 0;
+    await eventually(async () => {
+      taken += await second.runOnce();
+      return ms(clock.now()) > stopAt + 3 * LEASE;
+    }, 'three leases into the stop');
+    expect(taken).toBe(0);
+    expect(renewed.at.filter((at) => at > stopAt).length).toBeGreaterThanOrEqual(3);
+    stuck.letGo();
+    await stopping;
+    expect(await job(id)).toMatchObject({ status: 'done', attempts: 1 });
+
+    // Stopped, the worker has no heartbeat: a lane it is handed now (runOnce) is another's one lease later.
+    const renewalsWhenStopped = renewed.at.length;
+    const lateId = await enqueue('invite', { lane: 'incident:2' });
+    const before = ms(clock.now());
+    const look = first.runOnce();
+    await late.inHand;
+    await eventually(() => second.runOnce(), 'the second worker taking the lane');
+    expect(ran.slice(1).map((r) => [r.kind, r.id, r.attempts])).toEqual([
+      ['after stop', lateId, 1],
+      ['invite', lateId, 2],
+    ]);
+    expect(ran[2]?.at).toBeGreaterThan(before + LEASE);
+    expect(renewed.at).toHaveLength(renewalsWhenStopped);
+    late.letGo();
+    await look;
+  });
+});
+
+describe("taking back a previous process's work at start (reclaimOnStart)", () => {
+  const PREVIOUS = 'previous-process:1:dead';
+  const TOOK_BACK = 'outbox: took back the jobs a previous process was running';
+  const RECLAIM_FAILED =
+    "outbox: could not take back a previous process's jobs; they run again when their lease lapses";
+
+  /** What a process that died mid-job leaves behind: its lane held and its job running, under a 60 s lease. */
+  async function leftBehind(): Promise<number> {
+    const id = await enqueue('post', { lane: 'incident:1' });
+    const claimed = await store.outbox.claimLanes({
+      owner: PREVIOUS,
+      now: clock.now(),
+      leaseMs: 60_000,
+      maxLanes: 1,
+      maxJobsPerLane: 25,
+    });
+    expect(claimed.map((c) => c.jobs.map((j) => j.id))).toEqual([[id]]);
+    expect(await job(id)).toMatchObject({ status: 'running', attempts: 1 });
+    return id;
+  }
+
+  it('takes back the lane and the running job at once: the job runs one lane interval later, not after its lease', async () => {
+    const id = await leftBehind();
+    startWorker({ post: scripted(ok) }, { reclaimOnStart: true, pollMs: 50 });
+
+    await eventually(() => logged.some((l) => l.msg === TOOK_BACK), 'the take-back');
+    expect(await job(id)).toMatchObject({ status: 'pending', attempts: 1 });
+    // The previous process may have written to the channel a moment ago: its lane waits out one pace.
+    clock.advance(1000);
+    await eventually(async () => (await job(id)).status === 'done', 'the job left behind done');
+    expect(ran).toEqual([{ kind: 'post', id, attempts: 2, at: 1000 }]);
+  });
+
+  it('without it, leaves the lane and its job to the previous owner until their lease lapses', async () => {
+    const id = await leftBehind();
+    startWorker({ post: scripted(ok), invite: scripted(ok) }, { pollMs: 50 });
+
+    clock.advance(60_000); // the lease runs to 60 s exactly
+    // Another lane's job, due only now, runs: the worker has looked at the outbox at this time.
+    const other = await enqueue('invite', { lane: 'incident:2' });
+    await eventually(async () => (await job(other)).status === 'done', "the other lane's job done");
+    expect(await job(id)).toMatchObject({ status: 'running', attempts: 1 });
+
+    clock.advance(1);
+    await eventually(async () => (await job(id)).status === 'done', 'the job left behind done');
+    expect(ran).toEqual([
+      { kind: 'invite', id: other, attempts: 1, at: 60_000 },
+      { kind: 'post', id, attempts: 2, at: 60_001 },
+    ]);
+    expect(logged.map((l) => l.msg)).not.toContain(TOOK_BACK);
+  });
+
+  it('logs a failed take-back and starts anyway; the jobs left behind run when their lease lapses', async () => {
+    const id = await leftBehind();
+    jest
+      .spyOn(store.outbox, 'reclaimAll')
+      .mockRejectedValueOnce(new FirebreakError('STORE_UNAVAILABLE', 'database is locked'));
+    startWorker({ post: scripted(ok), invite: scripted(ok) }, { reclaimOnStart: true, pollMs: 50 });
+
+    await eventually(() => logged.some((l) => l.msg === RECLAIM_FAILED), 'the failed take-back');
+    expect(logged).toEqual([{ level: 'error', msg: RECLAIM_FAILED }]);
+    const other = await enqueue('invite', { lane: 'incident:2' });
+    await eventually(async () => (await job(other)).status === 'done', "the other lane's job done");
+    expect(await job(id)).toMatchObject({ status: 'running', attempts: 1 });
+
+    clock.advance(60_001);
+    await eventually(async () => (await job(id)).status === 'done', 'the job left behind done');
+    expect(ran).toEqual([
+      { kind: 'invite', id: other, attempts: 1, at: 0 },
+      { kind: 'post', id, attempts: 2, at: 60_001 },
+    ]);
   });
 });
 
