@@ -18,7 +18,14 @@ import { respondersFor, severityForService } from './domain/routing';
 import { ingestInBatches, type IngestDeps } from './flows/ingest-alerts';
 import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
 import { incidentChannelHandlers } from './flows/incident-channel';
-import { PAGER_JOBS, pagingHandlers, pagingOnChange, pagingOnOpen, type PagingSetup } from './flows/paging';
+import {
+  applyPageUpdate,
+  PAGER_JOBS,
+  pagingHandlers,
+  pagingOnChange,
+  pagingOnOpen,
+  type PagingSetup,
+} from './flows/paging';
 import { sweepOldRecords } from './flows/housekeeping';
 import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-delivery';
 import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
@@ -37,10 +44,11 @@ import { readinessCheck } from './observability/readiness';
 import { SlackStatus } from './observability/slack-status';
 import { OutboxWorker } from './outbox/outbox-worker';
 import { systemClock, type Clock } from './ports/clock';
+import type { Chat } from './ports/chat';
+import type { Pager, PageUpdateSink } from './ports/pager';
 import type { Store } from './ports/store';
 import type { Sandbox } from './sandbox/sandbox';
 import { createSlackApp, type SlackApp } from './slack/app';
-import { slackIncidentRenderer } from './slack/views/incident-messages';
 
 export interface StartOptions {
   config: Config;
@@ -48,8 +56,18 @@ export interface StartOptions {
   logger?: Logger;
   /** AWS SDK clients to use instead of ones built from the environment (tests point them at a local cloud). */
   aws?: { ec2: EC2Client; autoScaling: AutoScalingClient };
+  /**
+   * A chat platform to hold incidents in instead of Slack (tests prove the Chat port with one). Slack's receiver
+   * still takes commands and clicks: a platform's driving side is an adapter of its own.
+   */
+  chat?: () => Chat;
   /** Cloud adapters for more providers, by name, beside AWS (tests prove the Cloud port with one). */
   clouds?: Readonly<Record<string, () => ClosableCloud>>;
+  /**
+   * A pager to page through instead of PagerDuty (tests prove the Pager port with one), built with where to hand
+   * the page updates it hears (acknowledged, resolved…).
+   */
+  pager?: (updates: PageUpdateSink) => Pager;
   /** Outbox tuning, for tests that must not wait a real second between card edits. */
   outbox?: { laneIntervalMs?: number; pollMs?: number; baseBackoffMs?: number };
   /** How often Slack is probed while it is unusable; 15 s unless told (tests). */
@@ -140,21 +158,24 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     timeout: 10_000,
     logLevel: slackLogLevel(env.LOG_LEVEL),
   });
-  const chat = createSlackChat(web, {
-    budget: storedSlackBudget({
-      budgets: store.rateBudgets,
-      clock,
-      callsPerMinute: { ...SLACK_TIER_DEFAULTS, ...config.policy.slack.rateLimits },
-    }),
-    observer: {
-      called(method, seconds, outcome, error) {
-        metrics.slackCalls.observe({ method, outcome }, seconds);
-        if (outcome === 'rate_limited') metrics.slackRateLimited.inc({ method });
-        // Every real call tells readiness whether Slack is usable; a rate limit is Slack answering.
-        slackStatus.record(outcome === 'error' && error ? slackObservation(error) : { usable: true });
+  const chat =
+    options.chat?.() ??
+    createSlackChat(web, {
+      timeZone: env.TIMEZONE,
+      budget: storedSlackBudget({
+        budgets: store.rateBudgets,
+        clock,
+        callsPerMinute: { ...SLACK_TIER_DEFAULTS, ...config.policy.slack.rateLimits },
+      }),
+      observer: {
+        called(method, seconds, outcome, error) {
+          metrics.slackCalls.observe({ method, outcome }, seconds);
+          if (outcome === 'rate_limited') metrics.slackRateLimited.inc({ method });
+          // Every real call tells readiness whether Slack is usable; a rate limit is Slack answering.
+          slackStatus.record(outcome === 'error' && error ? slackObservation(error) : { usable: true });
+        },
       },
-    },
-  });
+    });
   /** Slack's pace per channel: at most one message write this often. */
   const laneIntervalMs = options.outbox?.laneIntervalMs ?? config.policy.card.minEditIntervalMs;
   // The bot's ids, from the one auth.test at start (or the first probe that gets through): Bolt needs them.
@@ -185,15 +206,20 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     },
   });
 
-  const pager = pagerDuty.routingKey
-    ? createPagerDutyEvents({
-        eventsUrl: pagerDuty.eventsUrl,
-        routingKey: pagerDuty.routingKey,
-        observer: {
-          called: (action, seconds, outcome) => metrics.pagerDutyCalls.observe({ action, outcome }, seconds),
-        },
-      })
-    : null;
+  // The one place the pager is chosen: another vendor's adapter is another branch here, nowhere else.
+  const deliverPageUpdate: PageUpdateSink = (update) =>
+    applyPageUpdate({ ...flows, ackTimeoutMinutes: config.policy.paging.ackTimeoutMinutes }, update);
+  const pager = options.pager
+    ? options.pager(deliverPageUpdate)
+    : pagerDuty.routingKey
+      ? createPagerDutyEvents({
+          eventsUrl: pagerDuty.eventsUrl,
+          routingKey: pagerDuty.routingKey,
+          observer: {
+            called: (action, seconds, outcome) => metrics.pagerDutyCalls.observe({ action, outcome }, seconds),
+          },
+        })
+      : null;
   const onCall =
     pagerDuty.apiToken && pagerDuty.escalationPolicyId
       ? lazy.pagerDutyOnCall().createPagerDutyOnCall({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken })
@@ -257,7 +283,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   // flow registered the job, rather than guessed from its name.
   const scaleJobs = new Set<string>(Object.values(SCALE_JOB));
   const serviceOf = (kind: string): string =>
-    scaleJobs.has(kind) ? 'cloud' : PAGER_JOBS.has(kind) ? 'pagerduty' : 'slack';
+    scaleJobs.has(kind) ? 'cloud' : PAGER_JOBS.has(kind) ? (pager?.name.toLowerCase() ?? 'pager') : 'slack';
   outbox = new OutboxWorker({
     store,
     clock,
@@ -282,12 +308,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         store,
         clock,
         chat,
-        render: slackIncidentRenderer({
-          timeZone: env.TIMEZONE,
+        card: {
           timelineEntries: config.policy.card.timelineEntries,
           pagingEnabled: pager !== null,
           scaleTargetsFor: (incident) => targetsForIncident(scaleTargets, incident),
-        }),
+        },
         timeZone: env.TIMEZONE,
         channelPrefix: config.policy.incidents.channelPrefix,
         announceChannel: env.INCIDENTS_CHANNEL,
@@ -324,7 +349,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       defaultSeverity: config.policy.incidents.defaultSeverity,
       defaultService: 'unknown',
       logger,
-      paging: { pagingEnabled: pager !== null, onCall, escalationPolicyIds: paging.escalationPolicyIds },
+      paging: { pagerName: pager?.name ?? null, onCall, escalationPolicyIds: paging.escalationPolicyIds },
       scaling,
     },
   });

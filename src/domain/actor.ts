@@ -4,7 +4,8 @@ import { mention, type RichText } from './rich-text';
 export type Actor =
   | { kind: 'user'; id: string; name?: string }
   | { kind: 'monitor'; id: string }
-  | { kind: 'pagerduty'; id?: string; name?: string }
+  /** Someone acting in the paging service (`via`: its name, "PagerDuty"), or the service itself when unnamed. */
+  | { kind: 'pager'; via: string; id?: string; name?: string }
   | { kind: 'firebreak' };
 
 export const FIREBREAK: Actor = { kind: 'firebreak' };
@@ -28,8 +29,8 @@ export function actorName(actor: Actor): string {
       return actor.name ?? actor.id;
     case 'monitor':
       return actor.id;
-    case 'pagerduty':
-      return actor.name ? `${actor.name} (PagerDuty)` : 'PagerDuty';
+    case 'pager':
+      return actor.name ? `${actor.name} (${actor.via})` : actor.via;
     case 'firebreak':
       return 'Firebreak';
   }

@@ -100,7 +100,7 @@ function openIncident(alert: NormalizedAlert, severity: Severity, now: Date): Ne
     declaredBy: monitor(alert),
     channelId: null,
     channelName: null,
-    cardTs: null,
+    cardMessageId: null,
     channelFailure: null,
     announcement: null,
     openedAt: now,

@@ -30,7 +30,7 @@ export function declareIncident(
       declaredBy: actor,
       channelId: null,
       channelName: null,
-      cardTs: null,
+      cardMessageId: null,
       channelFailure: null,
       announcement: null,
       openedAt: now,

@@ -26,17 +26,18 @@ export interface Incident {
   declaredBy: Actor;
   channelId: string | null;
   channelName: string | null;
-  cardTs: string | null;
+  /** The card's message in the incident channel, once posted. */
+  cardMessageId: string | null;
   /** Why the chat platform refused to create the channel for good (then the incident lives in the announcement). */
   channelFailure: string | null;
   /** The announcement of the incident in the incidents channel, once posted. */
-  announcement: PostedMessage | null;
+  announcement: MessageRef | null;
   openedAt: Date;
   mitigatedAt: Date | null;
   resolvedAt: Date | null;
   /** When the last firing alert resolved; null while any fires. */
   alertsResolvedAt: Date | null;
-  /** The PagerDuty page, once one was requested. */
+  /** The page sent to the on-call engineer, once one was requested. */
   page: PageState | null;
   /** Who is on call, once looked up. */
   onCall: OnCallState | null;
@@ -57,11 +58,14 @@ export interface AlertCounts {
 /** What is set when an incident is opened or changed; its alert counts follow its alerts. */
 export type NewIncident = Omit<Incident, 'id' | 'alertCounts'>;
 
-/** A message the chat platform accepted: where it is, to find or edit it later. */
-export interface PostedMessage {
+/** A message the chat platform accepted: where it is, to find or edit it later. Both ids are the platform's. */
+export interface MessageRef {
   channelId: string;
-  ts: string;
+  messageId: string;
 }
+
+/** What an incident's channel is told on its own, beside the card. */
+export type IncidentNotice = 'all_alerts_resolved' | 'page_unacknowledged';
 
 /** The channel will never exist (the chat platform refused it for good): work that needs it stops waiting. */
 export function channelRefused(incident: Pick<Incident, 'channelId' | 'channelFailure'>): boolean {

@@ -1,13 +1,18 @@
 // Paging the on-call engineer: when an incident pages, what the page says, and where it stands.
 // Pure: the flows store this state and the outbox sends the page; tests use an injected clock.
-import { severityRank, type Severity } from './severity';
+import { actorName, type Actor } from './actor';
+import { mention, type RichText } from './rich-text';
+import type { Severity } from './severity';
 
 export type PageStatus = 'pending' | 'triggered' | 'acknowledged' | 'resolved' | 'failed';
 
 /** The incident's page, as far as Firebreak knows it. One page per incident; re-pages reuse its key. */
 export interface PageState {
   status: PageStatus;
-  dedupKey: string;
+  /** The page's key in the paging service: repeats, acknowledgements and resolves all name it. */
+  key: string;
+  /** The paging service's name ("PagerDuty"), as the card and replies say it goes through. */
+  via: string;
   /** How many times it was sent (the automatic page and each re-page by hand). */
   count: number;
   requestedAt: Date;
@@ -15,12 +20,13 @@ export interface PageState {
   /** When an unacknowledged page is called out in the channel. */
   ackDueAt: Date | null;
   acknowledgedAt: Date | null;
-  acknowledgedBy: string | null;
+  /** A person on the chat platform, or someone in the paging service (a pager actor). */
+  acknowledgedBy: Actor | null;
   /** The unacknowledged reminder was posted for the current send. */
   reminded: boolean;
-  /** Why PagerDuty refused it (status failed). */
+  /** Why the paging service refused it (status failed). */
   error: string | null;
-  /** Who PagerDuty has it with now (after an escalation or reassignment). */
+  /** Who the paging service has it with now (after an escalation or reassignment). */
   assignedTo: string | null;
 }
 
@@ -42,27 +48,25 @@ export function shouldPage(policy: PagingPolicy, severity: Severity): boolean {
 }
 
 /** Stable per incident, so repeats, acknowledgements and resolves all address the same page. */
-export function pageDedupKey(incidentId: number): string {
+export function pageKey(incidentId: number): string {
   return `firebreak-inc-${incidentId}`;
 }
 
-/** The incident a dedup key belongs to, or null for a page Firebreak did not send. */
-export function incidentIdFromDedupKey(key: string | null | undefined): number | null {
+/** The incident a page key belongs to, or null for a page Firebreak did not send. */
+export function incidentIdFromPageKey(key: string | null | undefined): number | null {
   const match = /^firebreak-inc-(\d+)$/.exec(key ?? '');
   return match ? Number(match[1]) : null;
 }
 
-/** PagerDuty's four severities, from ours. */
-export function pageSeverity(severity: Severity): 'critical' | 'error' | 'warning' | 'info' {
-  const rank = severityRank(severity);
-  return rank === 1 ? 'critical' : rank === 2 ? 'error' : rank === 3 ? 'warning' : 'info';
-}
-
-/** A new page, or the next send of an existing one (a re-page): waiting for the outbox. */
-export function requestPage(current: PageState | null, incidentId: number, now: Date): PageState {
+/**
+ * A new page, or the next send of an existing one (a re-page): waiting for the outbox, to go through the
+ * paging service named `via`.
+ */
+export function requestPage(current: PageState | null, incidentId: number, now: Date, via: string): PageState {
   return {
     status: 'pending',
-    dedupKey: current?.dedupKey ?? pageDedupKey(incidentId),
+    key: current?.key ?? pageKey(incidentId),
+    via,
     count: (current?.count ?? 0) + 1,
     requestedAt: now,
     sentAt: current?.sentAt ?? null,
@@ -85,7 +89,7 @@ export function pageSent(page: PageState, now: Date, policy: PagingPolicy): Page
   };
 }
 
-export function pageAcknowledged(page: PageState, by: string, now: Date): PageState {
+export function pageAcknowledged(page: PageState, by: Actor, now: Date): PageState {
   return { ...page, status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: by, ackDueAt: null };
 }
 
@@ -96,7 +100,27 @@ export function isOverdue(page: PageState | null, now: Date): boolean {
   );
 }
 
-/** The page's summary line in PagerDuty: severity, reference and title, within PagerDuty's 1024 chars. */
+/** Someone acting in the paging service `via`: by name when it says who, else the service itself. */
+export function pagerActor(via: string, agent: { id: string; name: string } | null): Actor {
+  return agent ? { kind: 'pager', via, id: agent.id, name: agent.name } : { kind: 'pager', via };
+}
+
+/**
+ * Who acknowledged, as the card and replies name them: a person on the chat platform as the platform shows
+ * people, someone in the paging service by the name it gave (or the service's own name when it gave none).
+ */
+export function acknowledgerText(by: Actor): RichText {
+  switch (by.kind) {
+    case 'user':
+      return [mention(by.id)];
+    case 'pager':
+      return by.name ?? by.via;
+    default:
+      return actorName(by);
+  }
+}
+
+/** The page's summary line: severity, reference and title, within 1024 characters (a paging service's limit). */
 export function pageSummary(
   incident: { id: number; severity: Severity; title: string },
   message?: string | null,

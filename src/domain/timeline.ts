@@ -10,7 +10,8 @@ export interface TimelineData {
   'incident.status_changed': { from: IncidentStatus; to: IncidentStatus; message?: string };
   'incident.severity_changed': { from: Severity; to: Severity };
   'incident.lead_assigned': { userId: string; previous: string | null };
-  'page.sent': { dedupKey: string; message?: string; count?: number };
+  /** `via`: the paging service's name ("PagerDuty"); `key`: the page's key there. */
+  'page.sent': { key: string; via: string; message?: string; count?: number };
   'page.acknowledged': { by?: string };
   'page.escalated': { to?: string };
   'page.reassigned': { to?: string };
@@ -19,7 +20,8 @@ export interface TimelineData {
   'page.failed': { message: string };
   'responder.joined': { userId: string };
   'note.added': { text: string };
-  'message.pinned': { channelId: string; ts: string; text?: string; author?: string };
+  /** `messageId` is the chat platform's id of the message (stored as `ts` before it was neutral). */
+  'message.pinned': { channelId: string; messageId: string; text?: string; author?: string };
   'scale.requested': { target: string; from?: number; to: number; reason?: string };
   'scale.started': { target: string; instanceIds?: string[] };
   'scale.completed': { target: string; capacity: number; dryRun?: boolean; message?: string };

@@ -1,11 +1,11 @@
-// The Slack side of an incident, run by the outbox: open its channel, invite responders, post, pin and
+// The chat side of an incident, run by the outbox: open its channel, invite responders, post, pin and
 // edit its card, announce it. Each job reads the stored state when it runs, so a retry sends what is true now.
-import { channelRefused, type Incident, type PostedMessage } from '../domain/incident';
-import { channelNameCandidates, incidentChannelName } from '../domain/channel-name';
+import { channelRefused, type Incident, type MessageRef } from '../domain/incident';
 import { plural } from '../domain/plural';
 import { FirebreakError, isFirebreakError } from '../errors';
 import type { OutboxJob, Store } from '../ports/store';
 import type { Chat, ChatMessage, MessageMarker } from '../ports/chat';
+import { readIncidentCard, type IncidentCardOptions } from './incident-card';
 import type { Clock } from '../ports/clock';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import {
@@ -20,22 +20,16 @@ import {
   type Notice,
 } from './outbox-jobs';
 
-/** What the handlers need to render messages; the renderer lives with the chat platform's views. */
-export interface IncidentRenderer {
-  card(input: { incident: Incident; store: Store; now: Date }): Promise<ChatMessage>;
-  announcement(incident: Incident): ChatMessage;
-  notice(incident: Incident, notice: Notice): ChatMessage;
-}
-
 export interface IncidentChannelDeps {
   store: Store;
   clock: Clock;
   chat: Chat;
-  render: IncidentRenderer;
+  /** What the card shows; the chat adapter lays it out. */
+  card: IncidentCardOptions;
   timeZone: string;
   channelPrefix: string;
   announceChannel: string;
-  /** Slack user ids to invite for this incident (policy routing, the lead). */
+  /** The chat platform's user ids to invite for this incident (policy routing, the lead). */
   respondersFor(incident: Incident): string[];
 }
 
@@ -45,19 +39,18 @@ async function loadIncident(store: Store, job: OutboxJob): Promise<Incident | nu
 
 /**
  * Creates the incident's channel under the first name it can have. Each name is claimed in the store before
- * Slack is asked, so a channel of that name is only ever adopted by the incident that claimed it: after a
- * crash lost Slack's answer, the retry finds the channel it made instead of making a twin, and a second
+ * the platform is asked, so a channel of that name is only ever adopted by the incident that claimed it: after a
+ * crash lost the platform's answer, the retry finds the channel it made instead of making a twin, and a second
  * replica can never take it for its own incident.
  */
 async function createChannel(deps: IncidentChannelDeps, incident: Incident): Promise<{ id: string; name: string }> {
-  const base = incidentChannelName({
+  const candidates = deps.chat.channelNames({
     prefix: deps.channelPrefix,
     openedAt: incident.openedAt,
     timeZone: deps.timeZone,
     title: incident.title,
     incidentId: incident.id,
   });
-  const candidates = channelNameCandidates(base, incident.id);
   for (const name of candidates) {
     const claim = await deps.store.channelNames.claim(name, incident.id, deps.clock.now());
     if (claim === 'taken') continue; // another incident's name
@@ -102,7 +95,7 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
       incident = opened.incident;
       created = `created the incident channel #${incident.channelName} (${incident.channelId})`;
     }
-    if (incident.cardTs || !incident.channelId)
+    if (incident.cardMessageId || !incident.channelId)
       return created ? sent(created) : skipped('the incident already has its channel and card');
     const card = await postCardFor(job, incident, incident.channelId);
     return sent(created ? `${created}; ${card}` : card);
@@ -113,7 +106,7 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     try {
       channel = await createChannel(deps, incident);
     } catch (error) {
-      // Only Slack's refusal is final; a store hiccup or an outage is tried again.
+      // Only the platform's refusal is final; a store hiccup or an outage is tried again.
       if (!isFirebreakError(error, 'CHAT_REJECTED')) throw error;
       // Refused for good (every name taken, a workspace rule): say so in the incidents channel instead of
       // burying the job silently; the announcement stands in for the channel.
@@ -141,7 +134,7 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     if (!incident?.channelId) return skipped('no channel to invite to');
     const users = deps.respondersFor(incident);
     if (users.length === 0) return skipped('the policy names no responders for this incident');
-    // Inviting twice is harmless (Slack answers already_in_channel), so a retry after a crash just invites.
+    // Inviting twice is harmless (adapters treat already-a-member as done), so a retry after a crash just invites.
     await chat.invite(incident.channelId, users);
     return sent(`invited ${plural(users.length, 'responder')} to #${incident.channelName}`);
   };
@@ -150,37 +143,41 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
    * Posts a message that must exist once. The intent is stored just before the call: when an earlier attempt
    * had begun posting (a crash, or a timeout with no answer, since), the message may already be there, so
    * look first. An attempt that never got that far (killed while an earlier job of its lane ran) posts at
-   * once, without spending Slack's history budget.
+   * once, without spending the platform's history budget.
    */
   async function postOnce(
     job: OutboxJob,
     channel: string,
-    message: ChatMessage & { marker: MessageMarker },
-  ): Promise<{ posted: PostedMessage; found: boolean }> {
+    message: ChatMessage,
+    marker: MessageMarker,
+  ): Promise<{ posted: MessageRef; found: boolean }> {
     if (job.sendingSince) {
-      const found = await chat.findMarkedMessage(channel, message.marker, job.createdAt);
+      const found = await chat.findMarkedMessage(channel, marker, job.createdAt);
       if (found) return { posted: found, found: true };
     }
     await store.outbox.markSending(job.id, clock.now());
     try {
-      return { posted: await chat.postMessage(channel, message), found: false };
+      return { posted: await chat.postMessage(channel, message, marker), found: false };
     } catch (error) {
-      // Slack answered and refused (not in the channel, rate-limited): nothing was posted, nothing to look for.
+      // The platform answered and refused (not in the channel, rate-limited): nothing was posted, nothing to look for.
       // Only an outage or a lost answer leaves it uncertain.
       if (isFirebreakError(error) && error.code !== 'CHAT_UNAVAILABLE') await store.outbox.markSending(job.id, null);
       throw error;
     }
   }
 
+  async function cardMessage(incident: Incident): Promise<ChatMessage> {
+    return { kind: 'card', card: await readIncidentCard(store, incident, clock.now(), deps.card) };
+  }
+
   /** Posts the card (or finds it, posted before a crash), then queues its pin. */
   async function postCardFor(job: OutboxJob, incident: Incident, channelId: string): Promise<string> {
-    const message = await deps.render.card({ incident, store, now: clock.now() });
-    const { posted, found } = await postOnce(job, channelId, {
-      ...message,
-      marker: { kind: 'incident_card', incidentId: incident.id },
+    const { posted, found } = await postOnce(job, channelId, await cardMessage(incident), {
+      kind: 'incident_card',
+      incidentId: incident.id,
     });
     await store.transaction(async (tx) => {
-      await tx.incidents.update(incident.id, { cardTs: posted.ts });
+      await tx.incidents.update(incident.id, { cardMessageId: posted.messageId });
       await enqueuePin(tx, incident.id, clock.now());
       // The card found after a restart shows the state of then: bring it up to date.
       if (found) await enqueueCardUpdate(tx, incident.id, clock.now());
@@ -193,25 +190,27 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
   /** A card job stored by an earlier version (which queued the card after the channel): it still posts the card, unless done. */
   const postCard: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident?.channelId || incident.cardTs) return skipped('the card is already posted');
+    if (!incident?.channelId || incident.cardMessageId) return skipped('the card is already posted');
     return sent(await postCardFor(job, incident, incident.channelId));
   };
 
   const pinCard: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident?.channelId || !incident.cardTs) return skipped('no card to pin');
+    if (!incident?.channelId || !incident.cardMessageId) return skipped('no card to pin');
     // Pinning twice is harmless (already_pinned), so a retry after a crash just pins.
-    await chat.pin(incident.channelId, incident.cardTs);
+    await chat.pin({ channelId: incident.channelId, messageId: incident.cardMessageId });
     return sent(`pinned the incident card in #${incident.channelName}`);
   };
 
   const updateCard: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     // Before the card is posted there is nothing to edit: posting renders the latest state anyway.
-    if (!incident?.channelId || !incident.cardTs)
+    if (!incident?.channelId || !incident.cardMessageId)
       return skipped('the card is not posted yet; posting it will show the latest state');
-    const message = await deps.render.card({ incident, store, now: clock.now() });
-    await chat.updateMessage(incident.channelId, incident.cardTs, message);
+    await chat.updateMessage(
+      { channelId: incident.channelId, messageId: incident.cardMessageId },
+      await cardMessage(incident),
+    );
     return sent(`updated the incident card in #${incident.channelName}`);
   };
 
@@ -219,11 +218,12 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     const incident = await loadIncident(store, job);
     if (!incident || incident.announcement) return skipped('already announced');
     if (!incident.channelId && !incident.channelFailure) return skipped('no channel to announce yet');
-    const message = {
-      ...deps.render.announcement(incident),
-      marker: { kind: 'incident_announcement' as const, incidentId: incident.id },
-    };
-    const { posted, found } = await postOnce(job, deps.announceChannel, message);
+    const { posted, found } = await postOnce(
+      job,
+      deps.announceChannel,
+      { kind: 'announcement', incident },
+      { kind: 'incident_announcement', incidentId: incident.id },
+    );
     await store.incidents.update(incident.id, { announcement: posted });
     return sent(
       found
@@ -236,11 +236,12 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     const incident = await loadIncident(store, job);
     const notice = job.payload.notice as Notice | undefined;
     if (!incident || !notice) return skipped('no incident or no notice');
-    if (channelRefused(incident)) return skipped('the incident has no channel (Slack refused to create it)');
-    // The channel is still being created (Slack may be down): the notice waits for it, it is not dropped.
+    if (channelRefused(incident))
+      return skipped('the incident has no channel (the chat platform refused to create it)');
+    // The channel is still being created (the chat platform may be down): the notice waits for it, it is not dropped.
     if (!incident.channelId)
       return deferred('waiting for the incident channel', new Date(clock.now().getTime() + CHANNEL_RECHECK_MS));
-    await chat.postMessage(incident.channelId, deps.render.notice(incident, notice));
+    await chat.postMessage(incident.channelId, { kind: 'notice', incident, notice });
     return sent(`posted the ${notice} notice in #${incident.channelName}`);
   };
 

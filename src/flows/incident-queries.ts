@@ -1,11 +1,11 @@
-// What people ask about incidents from Slack, and the checks before a change, answered from the store: the
+// What people ask about incidents from the chat platform, and the checks before a change, answered from the store: the
 // listeners call these instead of reaching into the store, and the rules ("already resolved") live here.
 import type { AlertRecord } from '../domain/alert';
 import { alertsToTellApart } from '../domain/alert-labels';
 import type { Actor } from '../domain/actor';
 import type { Incident } from '../domain/incident';
 import type { TimelineEvent } from '../domain/timeline';
-import type { Chat } from '../ports/chat';
+import type { Chat, MessageRef } from '../ports/chat';
 import type { Store } from '../ports/store';
 import { pinMessageToTimeline, type IncidentFlowDeps } from './update-incident';
 
@@ -54,13 +54,13 @@ export async function incidentToResolve(deps: Reader, incidentId: number): Promi
  */
 export async function pinToTimeline(
   deps: IncidentFlowDeps & { chat: Pick<Chat, 'readMessage'>; store: Store },
-  pin: { channelId: string; ts: string },
+  pin: MessageRef,
   actor: Actor,
   onUnreadable: (error: unknown) => void,
 ): Promise<boolean> {
   const incident = await deps.store.incidents.findByChannel(pin.channelId);
   if (!incident) return false;
-  const message = await deps.chat.readMessage(pin.channelId, pin.ts).catch((error: unknown) => {
+  const message = await deps.chat.readMessage(pin).catch((error: unknown) => {
     onUnreadable(error);
     return null;
   });

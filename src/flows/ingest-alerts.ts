@@ -1,4 +1,4 @@
-// Alert ingest: store each received alert against its incident, record the delivery, queue the Slack work.
+// Alert ingest: store each received alert against its incident, record the delivery, queue the chat work.
 // Everything happens in one transaction, so a 202 means stored and a repeated delivery changes nothing.
 import type { AlertRecord, NormalizedAlert } from '../domain/alert';
 import { alertCountsAfter, planAlertIntake, type IntakePlan, type IntakePolicy } from '../domain/alert-intake';

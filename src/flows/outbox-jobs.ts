@@ -1,5 +1,6 @@
 // The kinds of outbox job the incident flows enqueue, and how to enqueue them. Jobs carry ids, not
 // rendered messages: a card is rendered from the stored state when it is sent, so it is never stale.
+import type { IncidentNotice } from '../domain/incident';
 import type { NewOutboxJob, StoreTransaction } from '../ports/store';
 
 export const JOB = {
@@ -13,7 +14,7 @@ export const JOB = {
 } as const;
 export type JobKind = (typeof JOB)[keyof typeof JOB];
 
-/** Jobs that post or edit a message: Slack allows about one a second per channel, so their lane is paced. */
+/** Jobs that post or edit a message: chat platforms allow about one a second per channel (Slack), so their lane is paced. */
 // Opening the channel posts the card in it, too.
 export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([
   JOB.openChannel,
@@ -38,7 +39,7 @@ export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [
 /** How often a job waiting for the channel looks again by itself. */
 export const CHANNEL_RECHECK_MS = 30_000;
 
-/** Jobs in one lane run in order and share one Slack channel's write rate. */
+/** Jobs in one lane run in order and share one chat channel's write rate. */
 export function incidentLane(incidentId: number): string {
   return `incident:${incidentId}`;
 }
@@ -77,7 +78,7 @@ export async function enqueueCardUpdate(tx: StoreTransaction, incidentId: number
   await tx.outbox.enqueue(job(JOB.updateCard, incidentId, { coalesceKey: `card:${incidentId}` }), now);
 }
 
-export type Notice = 'all_alerts_resolved' | 'page_unacknowledged';
+export type Notice = IncidentNotice;
 
 export async function enqueueNotice(
   tx: StoreTransaction,

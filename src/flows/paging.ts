@@ -1,14 +1,17 @@
 // Paging through the outbox: page the on-call engineer when an incident opens (or by hand), acknowledge
 // and resolve the page, call out a page nobody acknowledged, and bring whoever is on call into the channel.
-// State is stored first (the incident's page, timeline events); the outbox talks to PagerDuty and Slack,
-// so an outage of either delays a page and loses nothing, and a restart resumes it.
+// State is stored first (the incident's page, timeline events); the outbox talks to the pager and the chat,
+// so an outage of either delays a page and loses nothing, and a restart resumes it. Whatever pager is
+// configured (PagerDuty, or another behind the Pager port), the flows speak Firebreak's terms only.
 import { FIREBREAK, type Actor, type UserActor } from '../domain/actor';
 import { channelRefused, type Incident } from '../domain/incident';
 import {
+  acknowledgerText,
+  incidentIdFromPageKey,
   isOverdue,
   pageAcknowledged,
+  pagerActor,
   pageSent,
-  pageSeverity,
   pageSummary,
   requestPage,
   shouldPage,
@@ -16,13 +19,14 @@ import {
   type PageState,
   type PagingPolicy,
 } from '../domain/paging';
+import { inlines, type RichText } from '../domain/rich-text';
 import { forIncident, type TimelineEventDraft } from '../domain/timeline';
 import { plural } from '../domain/plural';
 import { errorMessage, FirebreakError, isFirebreakError } from '../errors';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
-import type { OnCallDirectory, OnCallPerson, Pager } from '../ports/pager';
+import type { OnCallDirectory, OnCallPerson, PageUpdate, PageUpdateOutcome, Pager } from '../ports/pager';
 import type { OutboxJob, Store, StoreTransaction } from '../ports/store';
 import { CHANNEL_RECHECK_MS, enqueueCardUpdate, enqueueNotice } from './outbox-jobs';
 
@@ -40,14 +44,14 @@ export const PAGER_JOBS: ReadonlySet<string> = new Set([PAGE_JOB.trigger, PAGE_J
 /** How long a page waits for its incident channel, to link it; after that it goes without. */
 const CHANNEL_WAIT_MS = 10_000;
 
-/** Paging has its own lane per incident: a slow Slack must not hold up a page, nor a page the card. */
+/** Paging has its own lane per incident: a slow chat must not hold up a page, nor a page the card. */
 function pagerLane(incidentId: number): string {
   return `pager:${incidentId}`;
 }
 
 export interface PagingSetup {
   policy: PagingPolicy;
-  /** Off without a routing key: incidents open, nobody is paged, and start-up says so. */
+  /** Off when no pager is configured: incidents open, nobody is paged, and start-up says so. */
   pager: Pager | null;
   onCall: OnCallDirectory | null;
   /** Escalation policies whose on-call people are invited and listed, first is the main one. */
@@ -74,9 +78,9 @@ export async function queuePage(
   tx: StoreTransaction,
   incident: Incident,
   now: Date,
-  request: { actor: Actor; message?: string },
+  request: { actor: Actor; via: string; message?: string },
 ): Promise<Incident> {
-  const page = requestPage(incident.page, incident.id, now);
+  const page = requestPage(incident.page, incident.id, now, request.via);
   const updated = await tx.incidents.update(incident.id, { page });
   await tx.outbox.enqueue(
     {
@@ -100,7 +104,7 @@ export async function queuePage(
 export function pagingOnOpen(setup: PagingSetup) {
   return async (tx: StoreTransaction, incident: Incident, now: Date): Promise<void> => {
     if (setup.pager && shouldPage(setup.policy, incident.severity))
-      await queuePage(tx, incident, now, { actor: FIREBREAK });
+      await queuePage(tx, incident, now, { actor: FIREBREAK, via: setup.pager.name });
     if (setup.onCall && setup.escalationPolicyIds.length > 0) {
       await tx.outbox.enqueue(
         {
@@ -128,7 +132,11 @@ export function pagingOnChange(setup: PagingSetup) {
       shouldPage(setup.policy, after.severity) &&
       !shouldPage(setup.policy, before.severity);
     if (raisedToPaging) {
-      await queuePage(tx, after, now, { actor: FIREBREAK, message: `severity raised to ${after.severity}` });
+      await queuePage(tx, after, now, {
+        actor: FIREBREAK,
+        via: setup.pager.name,
+        message: `severity raised to ${after.severity}`,
+      });
       return;
     }
     if (!after.page || before.status === 'resolved' || after.status !== 'resolved') return;
@@ -140,12 +148,12 @@ export function pagingOnChange(setup: PagingSetup) {
   };
 }
 
-/** Someone acknowledged in Slack: record it now, tell PagerDuty through the outbox. */
+/** Someone acknowledged in the chat: record it now, tell the pager through the outbox. */
 export async function acknowledgePage(
   deps: { store: Store; clock: Clock; wakeOutbox(): void },
   incidentId: number,
   actor: UserActor,
-): Promise<{ ok: true } | { ok: false; reason: string }> {
+): Promise<{ ok: true } | { ok: false; reason: RichText }> {
   const now = deps.clock.now();
   const result = await deps.store.transaction(async (tx) => {
     const incident = await tx.incidents.findById(incidentId);
@@ -153,11 +161,15 @@ export async function acknowledgePage(
     if (incident.page.status === 'acknowledged')
       return {
         ok: false as const,
-        reason: `The page was already acknowledged by ${incident.page.acknowledgedBy ?? 'someone'}.`,
+        reason: [
+          'The page was already acknowledged by ',
+          ...inlines(incident.page.acknowledgedBy ? acknowledgerText(incident.page.acknowledgedBy) : 'someone'),
+          '.',
+        ],
       };
     if (incident.page.status === 'resolved') return { ok: false as const, reason: 'The page is already resolved.' };
     const by = actor.name ?? actor.id;
-    await tx.incidents.update(incidentId, { page: pageAcknowledged(incident.page, `<@${actor.id}>`, now) });
+    await tx.incidents.update(incidentId, { page: pageAcknowledged(incident.page, actor, now) });
     await tx.timeline.append(event({ at: now, type: 'page.acknowledged', actor, data: { by } }, incidentId));
     await tx.outbox.enqueue({ kind: PAGE_JOB.acknowledge, incidentId, payload: { lane: pagerLane(incidentId) } }, now);
     await enqueueCardUpdate(tx, incidentId, now);
@@ -170,7 +182,11 @@ export async function acknowledgePage(
 /** Firing alerts named in a page; the rest are counted. */
 const PAGE_MAX_ALERTS = 20;
 
-function customDetails(incident: Incident, firing: Array<{ title: string; count: number }>): Record<string, unknown> {
+function pageDetails(
+  incident: Incident,
+  firing: Array<{ title: string; count: number }>,
+  chatName: string,
+): Record<string, unknown> {
   const more = incident.alertCounts.firing - firing.length;
   return {
     incident: `INC-${incident.id}`,
@@ -180,7 +196,8 @@ function customDetails(incident: Incident, firing: Array<{ title: string; count:
       ...firing.map((a) => (a.count > 1 ? `${a.title} (×${a.count})` : a.title)),
       ...(more > 0 ? [`…and ${more} more`] : []),
     ],
-    ...(incident.channelName ? { slack_channel: `#${incident.channelName}` } : {}),
+    // `slack_channel` on Slack: the field says which chat the channel is in.
+    ...(incident.channelName ? { [`${chatName.toLowerCase()}_channel`]: `#${incident.channelName}` } : {}),
   };
 }
 
@@ -190,12 +207,12 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
   /**
    * A first page tried before (a crash or a lost answer came after the send, before it was stored) may have
    * reached the paging service: ask it, so the on-call engineer is paged once. A re-page is a deliberate
-   * repeat, and when the service cannot tell, the trigger goes again (its dedup key keeps it one incident).
+   * repeat, and when the service cannot tell, the trigger goes again (its key keeps it one page there).
    */
   async function triggerGotThrough(job: OutboxJob, page: PageState): Promise<boolean> {
     if (!job.sendingSince || page.count > 1 || !deps.onCall) return false;
     try {
-      return await deps.onCall.isPageOpen(page.dedupKey);
+      return await deps.onCall.isPageOpen(page.key);
     } catch {
       return false;
     }
@@ -203,7 +220,8 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
 
   const trigger: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
-    if (!incident?.page || !deps.pager) return skipped('nothing to page');
+    const pager = deps.pager;
+    if (!incident?.page || !pager) return skipped('nothing to page');
     if (incident.page.status !== 'pending') return skipped(`the page is ${incident.page.status}`);
     // The page links to the incident channel, created a moment later by the Slack lane. Wait for it,
     // briefly: with Slack down, the page goes without the link rather than late.
@@ -221,20 +239,20 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     try {
       if (!alreadyThere) {
         await store.outbox.markSending(job.id, clock.now());
-        await deps.pager.send({
+        await pager.send({
           action: 'trigger',
-          dedupKey: incident.page.dedupKey,
+          key: incident.page.key,
           summary: pageSummary(incident, message),
           source: 'firebreak',
-          severity: pageSeverity(incident.severity),
-          component: incident.service,
-          customDetails: customDetails(incident, alerts),
+          severity: incident.severity,
+          service: incident.service,
+          details: pageDetails(incident, alerts, deps.chat.name),
           ...(incident.channelId
             ? {
                 links: [
                   {
                     href: deps.chat.channelLink(incident.channelId),
-                    text: `Slack: #${incident.channelName ?? incident.channelId}`,
+                    text: `${deps.chat.name}: #${incident.channelName ?? incident.channelId}`,
                   },
                 ],
               }
@@ -253,10 +271,10 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
         );
         await enqueueCardUpdate(tx, incident.id, now);
       });
-      return sent(`PagerDuty refused the page for INC-${incident.id}: ${error.message}`);
+      return sent(`${pager.name} refused the page for INC-${incident.id}: ${error.message}`);
     }
     const now = clock.now();
-    const page = pageSent(incident.page, now, policy);
+    const page = { ...pageSent(incident.page, now, policy), via: pager.name };
     await store.transaction(async (tx) => {
       await tx.incidents.update(incident.id, { page });
       await tx.timeline.append(
@@ -265,7 +283,7 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
             at: now,
             type: 'page.sent',
             actor,
-            data: { dedupKey: page.dedupKey, count: page.count, ...(message ? { message } : {}) },
+            data: { key: page.key, via: page.via, count: page.count, ...(message ? { message } : {}) },
           },
           incident.id,
         ),
@@ -285,8 +303,8 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     deps.onPageSent?.(incident.id);
     return sent(
       alreadyThere
-        ? `PagerDuty already had the page for INC-${incident.id} (${page.dedupKey}) from before a restart; not sent again`
-        : `paged on-call for INC-${incident.id} through PagerDuty (${page.dedupKey})`,
+        ? `${pager.name} already had the page for INC-${incident.id} (${page.key}) from before a restart; not sent again`
+        : `paged on-call for INC-${incident.id} through ${pager.name} (${page.key})`,
     );
   };
 
@@ -295,10 +313,10 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     async (job) => {
       const incident = await loadIncident(store, job);
       if (!incident?.page || !deps.pager) return skipped('no page to update');
-      await deps.pager.send({ action, dedupKey: incident.page.dedupKey });
+      await deps.pager.send({ action, key: incident.page.key });
       if (action === 'resolve' && incident.page.status !== 'resolved')
         await store.incidents.update(incident.id, { page: { ...incident.page, status: 'resolved', ackDueAt: null } });
-      return sent(`told PagerDuty to ${action} the page for INC-${incident.id}`);
+      return sent(`told ${deps.pager.name} to ${action} the page for INC-${incident.id}`);
     };
 
   const ackCheck: JobHandler = async (job) => {
@@ -331,20 +349,20 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     if (!incident || !directory) return skipped('no on-call lookup configured');
     // The channel is created by another job; until it exists there is nobody to invite into it.
     if (channelRefused(incident))
-      return skipped('the incident has no channel to invite to (Slack refused to create it)');
-    // The channel is still being created (Slack may be down): wait for it, without counting it as a failure.
+      return skipped('the incident has no channel to invite to (the chat platform refused to create it)');
+    // The channel is still being created (the chat platform may be down): wait for it, without counting it as a failure.
     if (!incident.channelId)
       return deferred('waiting for the incident channel', new Date(clock.now().getTime() + CHANNEL_RECHECK_MS));
     let people: OnCallPerson[];
     try {
       people = (await Promise.all(deps.escalationPolicyIds.map((id) => directory.whoIsOnCall(id)))).flat();
     } catch (error) {
-      // Degrade, visibly: the card says PagerDuty could not be reached, and the outbox tries again later.
+      // Degrade, visibly: the card says the paging service could not be reached, and the outbox tries again later.
       const now = clock.now();
       const onCall: OnCallState = {
         checkedAt: now,
         people: incident.onCall?.people ?? [],
-        error: 'could not reach PagerDuty',
+        error: `could not reach ${directory.name}`,
       };
       await store.transaction(async (tx) => {
         await tx.incidents.update(incident.id, { onCall });
@@ -394,13 +412,17 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
   };
 }
 
-/** `/incident page` and the Page button: page (again) by hand, with an optional message. */
+/**
+ * `/incident page` and the Page button: page (again) by hand, with an optional message, through the paging
+ * service named `via` (the configured pager's name).
+ */
 export async function pageByHand(
   deps: { store: Store; clock: Clock; wakeOutbox(): void },
   incidentId: number,
   actor: Actor,
-  message?: string,
+  request: { via: string; message?: string },
 ): Promise<{ ok: true; incident: Incident } | { ok: false; reason: string }> {
+  const { via, message } = request;
   const now = deps.clock.now();
   const result = await deps.store.transaction(async (tx) => {
     const incident = await tx.incidents.findById(incidentId);
@@ -408,10 +430,10 @@ export async function pageByHand(
     if (incident.status === 'resolved')
       return { ok: false as const, reason: `INC-${incident.id} is resolved; there is nobody to page for it.` };
     if (incident.page?.status === 'pending')
-      return { ok: false as const, reason: 'A page is already on its way to PagerDuty.' };
+      return { ok: false as const, reason: `A page is already on its way to ${incident.page.via}.` };
     return {
       ok: true as const,
-      incident: await queuePage(tx, incident, now, { actor, ...(message ? { message } : {}) }),
+      incident: await queuePage(tx, incident, now, { actor, via, ...(message ? { message } : {}) }),
     };
   });
   if (result.ok) deps.wakeOutbox();
@@ -448,44 +470,32 @@ export async function whoIsOnCallNow(deps: {
           policyId,
           policyName: policyId,
           people: [],
-          error: isFirebreakError(error) ? error.message : 'could not reach PagerDuty',
+          error: isFirebreakError(error) ? error.message : `could not reach ${deps.onCall.name}`,
         };
       }
     }),
   );
 }
 
-/** A PagerDuty webhook event, as the adapter parsed it. */
-export interface PagerDutyUpdate {
-  id: string;
-  type: string;
-  occurredAt: Date;
-  incidentKey: string | null;
-  agent: { id: string; name: string } | null;
-  assignees: Array<{ id: string; name: string }>;
-}
-
-export type WebhookOutcome = { applied: true; incidentId: number } | { applied: false; reason: string };
-
 /**
- * Applies a PagerDuty webhook to the incident its page belongs to: acknowledged, escalated, reassigned
- * and resolved become timeline events and a card edit. Each event id applies once, however often it arrives;
+ * Applies what the pager says happened to a page (acknowledged, escalated, reassigned, resolved) to the incident
+ * the page belongs to: timeline events and a card edit. Each delivery applies once, however often it arrives;
  * a repeat answers `applied: false`.
  */
-export async function applyPagerDutyUpdate(
+export async function applyPageUpdate(
   deps: { store: Store; clock: Clock; wakeOutbox(): void; ackTimeoutMinutes: number },
-  update: PagerDutyUpdate,
-  incidentIdFromKey: (key: string | null) => number | null,
-): Promise<WebhookOutcome> {
+  update: PageUpdate,
+): Promise<PageUpdateOutcome> {
   const now = deps.clock.now();
-  const key = `pagerduty:${update.id}`;
-  const outcome = await deps.store.transaction(async (tx): Promise<WebhookOutcome> => {
-    // A repeat changes nothing, and says so: PagerDuty (or anyone replaying a signed body) sees applied:false.
-    if (await tx.deliveries.find(key)) return { applied: false, reason: `event ${update.id} was already received` };
-    const incidentId = incidentIdFromKey(update.incidentKey);
+  const key = `${update.source}:${update.deliveryId}`;
+  const outcome = await deps.store.transaction(async (tx): Promise<PageUpdateOutcome> => {
+    // A repeat changes nothing, and says so: the pager (or anyone replaying a signed body) sees applied:false.
+    if (await tx.deliveries.find(key))
+      return { applied: false, reason: `event ${update.deliveryId} was already received` };
+    const incidentId = incidentIdFromPageKey(update.pageKey);
     const incident = incidentId === null ? null : await tx.incidents.findById(incidentId);
     const page = incident?.page;
-    const result: WebhookOutcome =
+    const result: PageUpdateOutcome =
       incident && page
         ? await applyToIncident(tx, incident, page, update, now, deps.ackTimeoutMinutes)
         : { applied: false, reason: 'not a page Firebreak sent' };
@@ -500,34 +510,34 @@ async function applyToIncident(
   tx: StoreTransaction,
   incident: Incident,
   page: PageState,
-  update: PagerDutyUpdate,
+  update: PageUpdate,
   now: Date,
   ackTimeoutMinutes: number,
-): Promise<WebhookOutcome> {
+): Promise<PageUpdateOutcome> {
   const agentName = update.agent?.name;
-  const actor: Actor = { kind: 'pagerduty', ...(update.agent ? { id: update.agent.id, name: update.agent.name } : {}) };
-  const assignees = update.assignees.map((a) => a.name).join(', ') || undefined;
-  const at = update.occurredAt;
-  // Webhooks may arrive out of order: once resolved, a late acknowledgement or escalation changes nothing.
-  if (page.status === 'resolved' && update.type !== 'incident.resolved')
+  const actor = pagerActor(update.via, update.agent);
+  const assignees = update.assignedTo.map((a) => a.name).join(', ') || undefined;
+  const at = update.at;
+  // Updates may arrive out of order: once resolved, a late acknowledgement or escalation changes nothing.
+  if (page.status === 'resolved' && update.status !== 'resolved')
     return { applied: false, reason: 'the page is already resolved' };
-  switch (update.type) {
-    case 'incident.acknowledged':
+  switch (update.status) {
+    case 'acknowledged':
       if (page.status === 'acknowledged') return { applied: false, reason: 'already acknowledged' };
-      await tx.incidents.update(incident.id, { page: pageAcknowledged(page, agentName ?? 'PagerDuty', at) });
+      await tx.incidents.update(incident.id, { page: pageAcknowledged(page, actor, at) });
       await tx.timeline.append(
         event({ at, type: 'page.acknowledged', actor, data: agentName ? { by: agentName } : {} }, incident.id),
       );
       break;
-    case 'incident.resolved':
+    case 'resolved':
       if (page.status === 'resolved') return { applied: false, reason: 'already resolved' };
       await tx.incidents.update(incident.id, { page: { ...page, status: 'resolved', ackDueAt: null } });
       await tx.timeline.append(
         event({ at, type: 'page.resolved', actor, data: agentName ? { by: agentName } : {} }, incident.id),
       );
       break;
-    case 'incident.escalated':
-    case 'incident.reassigned': {
+    case 'escalated':
+    case 'reassigned': {
       // Back with someone who has not acknowledged it: wait for them as for the first page, with a new deadline.
       const ackDueAt = new Date(now.getTime() + ackTimeoutMinutes * 60_000);
       await tx.incidents.update(incident.id, {
@@ -550,12 +560,12 @@ async function applyToIncident(
         },
         now,
       );
-      const type = update.type === 'incident.escalated' ? 'page.escalated' : 'page.reassigned';
+      const type = update.status === 'escalated' ? 'page.escalated' : 'page.reassigned';
       await tx.timeline.append(event({ at, type, actor, data: assignees ? { to: assignees } : {} }, incident.id));
       break;
     }
-    default:
-      return { applied: false, reason: `${update.type} is not tracked` };
+    case 'untracked':
+      return { applied: false, reason: `${update.event} is not tracked` };
   }
   await enqueueCardUpdate(tx, incident.id, now);
   return { applied: true, incidentId: incident.id };

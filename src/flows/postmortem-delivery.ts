@@ -62,9 +62,11 @@ export function postmortemHandlers(deps: PostmortemDeliveryDeps): Record<string,
     if (job.incidentId === null) return skipped('no incident');
     const incident = await deps.store.incidents.findById(job.incidentId);
     if (!incident) return skipped('incident not found');
-    // No channel yet (Slack down since the incident opened): the draft waits for it, it is not dropped.
+    // No channel yet (the chat platform down since the incident opened): the draft waits for it, it is not dropped.
     if (channelRefused(incident))
-      return skipped('the incident has no channel (Slack refused to create it); the draft stays on its page');
+      return skipped(
+        'the incident has no channel (the chat platform refused to create it); the draft stays on its page',
+      );
     if (!incident.channelId)
       return deferred('waiting for the incident channel', new Date(deps.clock.now().getTime() + CHANNEL_RECHECK_MS));
     const postmortem = await loadPostmortem(

@@ -1,4 +1,4 @@
-// Use cases people drive from Slack: declare an incident, change it, add to its timeline.
+// Use cases people drive from the chat platform: declare an incident, change it, add to its timeline.
 // Each stores the change and its timeline events first, then queues the card edit.
 import type { Actor } from '../domain/actor';
 import type { Incident } from '../domain/incident';
@@ -89,21 +89,21 @@ export async function noteOnIncident(
 
 /**
  * A message marked with the pin reaction joins the timeline once, however often it is marked
- * (or Slack retries the event). The text is read beforehand by the caller, since it is Slack's to give.
+ * (or the platform retries the event). The text is read beforehand by the caller, since it is the platform's to give.
  */
 export async function pinMessageToTimeline(
   deps: IncidentFlowDeps,
   incident: Incident,
-  message: { channelId: string; ts: string; text?: string; author?: string },
+  message: { channelId: string; messageId: string; text?: string; author?: string },
   actor: Actor,
 ): Promise<boolean> {
   const now = deps.clock.now();
-  const key = `pin:${message.channelId}:${message.ts}`;
+  const key = `pin:${message.channelId}:${message.messageId}`;
   const added = await deps.store.transaction(async (tx) => {
     if (await tx.deliveries.find(key)) return false;
     const data = {
       channelId: message.channelId,
-      ts: message.ts,
+      messageId: message.messageId,
       ...(message.text ? { text: message.text } : {}),
       ...(message.author ? { author: message.author } : {}),
     };

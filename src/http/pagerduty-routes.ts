@@ -1,13 +1,14 @@
 // POST /webhooks/pagerduty: PagerDuty v3 webhooks (acknowledged, escalated, reassigned, resolved).
-// Signature checked on the raw bytes before anything is parsed; each event applies once.
+// Signature checked on the raw bytes before anything is parsed; each event becomes a neutral page update for the
+// paging flow, and applies once.
 import express, { type Request, type Response, Router } from 'express';
 import {
-  parsePagerDutyWebhook,
   PAGERDUTY_SIGNATURE_HEADER,
+  pageUpdateFromPagerDuty,
+  parsePagerDutyWebhook,
   verifyPagerDutySignature,
 } from '../adapters/pagerduty/webhook';
-import { incidentIdFromDedupKey } from '../domain/paging';
-import { applyPagerDutyUpdate } from '../flows/paging';
+import { applyPageUpdate } from '../flows/paging';
 import type { Clock } from '../ports/clock';
 import type { Store } from '../ports/store';
 import { MAX_ALERT_BODY, MAX_ALERT_BODY_BYTES } from './alert-routes';
@@ -52,7 +53,7 @@ export function pagerDutyRoutes(options: PagerDutyRoutesOptions): Router {
         res.status(400).json({ error: 'invalid webhook payload', issues: parsed.issues });
         return;
       }
-      const outcome = await applyPagerDutyUpdate(options.flows, parsed.event, incidentIdFromDedupKey);
+      const outcome = await applyPageUpdate(options.flows, pageUpdateFromPagerDuty(parsed.event));
       // 200 even when nothing applied (another tool's page, an event we do not track): PagerDuty retries non-2xx.
       res.status(200).json(outcome);
     },

@@ -1,19 +1,63 @@
 // What the incident flows need from a chat platform (Slack today): channels, messages, pins, files.
+// Nothing here is Slack's: messages are what to say (rendered by the adapter), references are opaque ids.
+import type { AlertRecord } from '../domain/alert';
+import type { Incident, IncidentNotice, MessageRef } from '../domain/incident';
+import type { RichText } from '../domain/rich-text';
+import type { ScaleTarget } from '../domain/scale-target';
+import type { ScaleOperation } from '../domain/scaling';
+import type { TimelineEvent } from '../domain/timeline';
 // Adapters throw ChatError with a code so the outbox can tell "retry later" from "give up".
 
-export interface ChatMessage {
-  text: string;
-  /** Rich layout (Block Kit for Slack); `text` remains the notification fallback. */
-  blocks?: unknown[];
+export type { MessageRef };
+
+/** What an incident's card shows: the flows read it from the store, each chat adapter lays it out. */
+export interface IncidentCardFacts {
+  /** Its `alertCounts` say how many alerts fire and have resolved. */
+  incident: Incident;
+  /** The first firing alerts (up to the card's listing, oldest first). */
+  firingAlerts: AlertRecord[];
+  /** The latest timeline events, oldest first. */
+  latest: TimelineEvent[];
   /**
-   * Marks the message as the one of its kind for an incident, invisibly, so it can be found again when a
-   * crash lost the platform's answer (post once, then find rather than post twice).
+   * Records of alerts the latest events name under a shared title and that are not among `firingAlerts`, so
+   * their lines can say which is which.
    */
-  marker?: MessageMarker;
+  latestAlerts?: AlertRecord[];
+  now: Date;
+  /** Paging is configured: the card offers to page and to acknowledge. */
+  pagingEnabled?: boolean;
+  /** Scale targets this incident may use, and its scale operations so far. */
+  scaleTargets?: ScaleTarget[];
+  scaleOperations?: ScaleOperation[];
+  /** The latest postmortem draft's page, once drafted. */
+  postmortemUrl?: string | null;
 }
 
+/**
+ * What to say, never how: the flows choose the message and its facts, and each chat adapter renders it in its
+ * own layout (Block Kit for Slack), with a plain-text fallback for notifications.
+ */
+export type ChatMessage =
+  | { kind: 'card'; card: IncidentCardFacts }
+  | { kind: 'announcement'; incident: Incident }
+  | { kind: 'notice'; incident: Incident; notice: IncidentNotice }
+  | { kind: 'text'; text: RichText };
+
+/**
+ * Marks a message as the one of its kind for an incident, invisibly, so it can be found again when a crash
+ * lost the platform's answer (post once, then find rather than post twice).
+ */
 export interface MessageMarker {
   kind: 'incident_card' | 'incident_announcement';
+  incidentId: number;
+}
+
+/** What an incident's channel should be called; each platform makes names of it within its own rules. */
+export interface ChannelNameRequest {
+  prefix: string;
+  openedAt: Date;
+  timeZone: string;
+  title: string;
   incidentId: number;
 }
 
@@ -28,25 +72,30 @@ export interface ChatFile {
 }
 
 export interface Chat {
+  /** The platform's name, as people know it (`Slack`): where a page says the incident's channel is. */
+  readonly name: string;
+  /**
+   * The names to try for an incident's channel, in order, all valid on this platform: a short one, then ones
+   * carrying the incident number (no other incident tries those, so a storm of same-titled incidents never
+   * runs out of names).
+   */
+  channelNames(request: ChannelNameRequest): string[];
   /** Creates a public channel; throws ChatError code CHAT_NAME_TAKEN when the name exists. */
   createChannel(name: string): Promise<{ id: string; name: string }>;
   /** Finds a channel by exact name (to recover a channel we created before a crash). */
   findChannelByName(name: string): Promise<{ id: string; name: string; creatorId?: string } | null>;
   invite(channelId: string, userIds: string[]): Promise<void>;
-  postMessage(channel: string, message: ChatMessage): Promise<{ channelId: string; ts: string }>;
-  updateMessage(channelId: string, ts: string, message: ChatMessage): Promise<void>;
+  /** Posts in a channel (by id, or by name for the announcement channel, which it joins if it must). */
+  postMessage(channel: string, message: ChatMessage, marker?: MessageMarker): Promise<MessageRef>;
+  updateMessage(ref: MessageRef, message: ChatMessage): Promise<void>;
   /** Our message carrying `marker` posted in `channel` since `since`, or null: what a crash may have left. */
-  findMarkedMessage(
-    channel: string,
-    marker: MessageMarker,
-    since: Date,
-  ): Promise<{ channelId: string; ts: string } | null>;
-  pin(channelId: string, ts: string): Promise<void>;
+  findMarkedMessage(channel: string, marker: MessageMarker, since: Date): Promise<MessageRef | null>;
+  pin(ref: MessageRef): Promise<void>;
   /** Joins a public channel by id or name, so the bot can post announcements there. */
   join(channel: string): Promise<{ id: string }>;
   /** The text and author of one message, or null when it cannot be read. */
-  readMessage(channelId: string, ts: string): Promise<{ text: string; userId?: string } | null>;
-  permalink(channelId: string, ts: string): Promise<string | null>;
+  readMessage(ref: MessageRef): Promise<{ text: string; userId?: string } | null>;
+  permalink(ref: MessageRef): Promise<string | null>;
   /** A link that opens the channel in the platform's app, for people reading elsewhere (a page, an email). */
   channelLink(channelId: string): string;
   /** Uploads a file and shares it in the channel, which the bot must be in (else CHAT_NOT_IN_CHANNEL). */

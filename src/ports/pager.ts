@@ -1,25 +1,62 @@
-// What the incident flows need from a paging service (PagerDuty today): send page events, and know who
-// is on call. Adapters throw FirebreakError: PAGE_RATE_LIMITED / PAGE_UNAVAILABLE (retry later),
-// PAGE_REJECTED (the service refused the event for good, with its reason), ONCALL_UNAVAILABLE.
+// What the incident flows need from a paging service, in Firebreak's terms: send page requests (our severity,
+// our key), hear back what happened to a page, and know who is on call. Each adapter maps these onto its
+// service (PagerDuty's Events API in adapters/pagerduty). Adapters throw FirebreakError: PAGE_RATE_LIMITED /
+// PAGE_UNAVAILABLE (retry later), PAGE_REJECTED (the service refused the request for good, with its reason),
+// ONCALL_UNAVAILABLE.
+import type { Severity } from '../domain/severity';
 
-export type PageSeverity = 'critical' | 'error' | 'warning' | 'info';
+export type PageAction = 'trigger' | 'acknowledge' | 'resolve';
 
-export interface PageEvent {
-  action: 'trigger' | 'acknowledge' | 'resolve';
-  /** One page per incident: the same key triggers, acknowledges and resolves it. */
-  dedupKey: string;
+export interface PageRequest {
+  action: PageAction;
+  /** One page per incident: the same key triggers, acknowledges and resolves it (each pager's idempotency key). */
+  key: string;
   /** Required to trigger. */
   summary?: string;
+  /** Who is paging (`firebreak`). */
   source?: string;
-  severity?: PageSeverity;
-  component?: string;
-  customDetails?: Record<string, unknown>;
+  /** Ours; each adapter maps it onto its service's own scale. */
+  severity?: Severity;
+  /** The service the incident is about. */
+  service?: string;
+  /** Facts shown with the page (the incident, its firing alerts, its channel). */
+  details?: Record<string, unknown>;
   links?: Array<{ href: string; text: string }>;
 }
 
 export interface Pager {
-  send(event: PageEvent): Promise<{ dedupKey: string }>;
+  /** The service's name as people know it ("PagerDuty"): Firebreak says the on-call engineer is paged through it. */
+  readonly name: string;
+  send(request: PageRequest): Promise<{ key: string }>;
 }
+
+/** Where a page stands now, as the paging service tells it (`untracked`: something Firebreak does not follow). */
+export type PageUpdateStatus = 'acknowledged' | 'escalated' | 'reassigned' | 'resolved' | 'untracked';
+
+/** Something that happened to a page in the paging service, told back to Firebreak (by webhook, say). */
+export interface PageUpdate {
+  /** The paging service's name ("PagerDuty"), for who the change came through. */
+  via: string;
+  /** Which adapter delivered it, a stable lower-case word: with `deliveryId`, what a repeat is known by. */
+  source: string;
+  /** The service's id of this delivery: each applies once, however often it arrives. */
+  deliveryId: string;
+  /** The key the page was sent with; null for a page Firebreak did not send. */
+  pageKey: string | null;
+  status: PageUpdateStatus;
+  /** The service's own word for what happened (`incident.annotated`), for messages. */
+  event: string;
+  /** Who acted; null when the service itself did (an escalation timeout, for instance). */
+  agent: { id: string; name: string } | null;
+  /** Who has the page now, after an escalation or reassignment. */
+  assignedTo: Array<{ id: string; name: string }>;
+  at: Date;
+}
+
+export type PageUpdateOutcome = { applied: true; incidentId: number } | { applied: false; reason: string };
+
+/** Where a pager adapter hands the updates it hears (the composition root wires it to the paging flow). */
+export type PageUpdateSink = (update: PageUpdate) => Promise<PageUpdateOutcome>;
 
 export interface OnCallPerson {
   /** The paging service's user id. */
@@ -33,11 +70,13 @@ export interface OnCallPerson {
 }
 
 export interface OnCallDirectory {
+  /** The service's name as people know it, for "could not reach PagerDuty". */
+  readonly name: string;
   /** Who is on call now for an escalation policy, lowest level first. */
   whoIsOnCall(policyId: string): Promise<OnCallPerson[]>;
   /**
-   * Whether the paging service has an open (not resolved) incident for this dedup key: after a crash between
-   * sending a trigger and storing that it was sent, this tells whether the trigger got through.
+   * Whether the paging service has an open (not resolved) page for this key: after a crash between sending a
+   * trigger and storing that it was sent, this tells whether the trigger got through.
    */
-  isPageOpen(dedupKey: string): Promise<boolean>;
+  isPageOpen(key: string): Promise<boolean>;
 }

@@ -15,9 +15,10 @@ export interface SlackDeps {
   /** Service recorded on a declared incident when none is named. */
   defaultService: string;
   logger: Logger;
-  /** Set when PagerDuty is configured: `/incident page`, the Page and Acknowledge buttons, `/oncall`. */
+  /** Set when a pager is configured: `/incident page`, the Page and Acknowledge buttons, `/oncall`. */
   paging: {
-    pagingEnabled: boolean;
+    /** The configured pager's name ("PagerDuty"), as replies say a page goes through it; null when paging is off. */
+    pagerName: string | null;
     onCall: OnCallDirectory | null;
     escalationPolicyIds: string[];
   };

@@ -61,7 +61,9 @@ describe('one process on SQLite', () => {
     await settled(h, 'every incident delivered');
     const incidents = await h.firebreak.store.incidents.listRecent(100);
     expect(incidents).toHaveLength(60);
-    expect(incidents.every((i) => i.channelId && i.cardTs && i.announcement && i.channelFailure === null)).toBe(true);
+    expect(incidents.every((i) => i.channelId && i.cardMessageId && i.announcement && i.channelFailure === null)).toBe(
+      true,
+    );
     const channels = incidentChannels(h.slack);
     expect(channels).toHaveLength(60);
     expect(new Set(channels.map((c) => c.name)).size).toBe(60);
@@ -211,13 +213,13 @@ describe('one process on SQLite', () => {
       const channel = incidentChannels(slack)[0]!;
       const cards = slack.messages(channel.id).filter((m) => m.metadata?.event_type === 'firebreak_incident_card');
       expect(cards).toHaveLength(1);
-      expect(cards[0]?.ts).toBe(incident?.cardTs);
+      expect(cards[0]?.ts).toBe(incident?.cardMessageId);
       expect(cards[0]?.pinned).toBe(true);
       const announcements = slack
         .messages(slack.channelByName('incidents')!.id)
         .filter((m) => m.metadata?.event_type === 'firebreak_incident_announcement');
       expect(announcements).toHaveLength(1);
-      expect(announcements[0]?.ts).toBe(incident?.announcement?.ts);
+      expect(announcements[0]?.ts).toBe(incident?.announcement?.messageId);
     });
 
     it('adopts 20 channels whose creation answers were lost with a couple of shared name scans, not one each behind the rate budget', async () => {
@@ -234,7 +236,7 @@ describe('one process on SQLite', () => {
       for (let group = 1; group <= 20; group++)
         expect((await h.postAlert('alertmanager', sameTitle(group))).status).toBe(202);
       await eventually(
-        async () => (await h.firebreak.store.incidents.listRecent(50)).every((i) => i.cardTs),
+        async () => (await h.firebreak.store.incidents.listRecent(50)).every((i) => i.cardMessageId),
         'every incident adopted its channel and posted its card',
       );
       const incidents = await h.firebreak.store.incidents.listRecent(50);
@@ -276,7 +278,7 @@ describeOnPostgres('replicas on PostgreSQL', () => {
       expect(incidents).toHaveLength(40);
       expect(incidents.filter((i) => i.channelFailure !== null)).toEqual([]);
       expect(new Set(incidents.map((i) => i.channelId)).size).toBe(40);
-      expect(incidents.every((i) => i.channelId && i.cardTs)).toBe(true);
+      expect(incidents.every((i) => i.channelId && i.cardMessageId)).toBe(true);
       expect(incidentChannels(slack)).toHaveLength(40);
       for (const incident of incidents) {
         const cards = slack

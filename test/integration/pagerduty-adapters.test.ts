@@ -2,11 +2,15 @@
 // v3 webhook signatures and bodies as the fake sends them. A few odd answers come from a tiny scripted server.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPagerDutyEvents } from '../../src/adapters/pagerduty/events-client';
+import { createPagerDutyEvents, pagerDutySeverity } from '../../src/adapters/pagerduty/events-client';
 import { createPagerDutyOnCall } from '../../src/adapters/pagerduty/oncall-client';
-import { parsePagerDutyWebhook, verifyPagerDutySignature } from '../../src/adapters/pagerduty/webhook';
+import {
+  pageUpdateFromPagerDuty,
+  parsePagerDutyWebhook,
+  verifyPagerDutySignature,
+} from '../../src/adapters/pagerduty/webhook';
 import { FirebreakError } from '../../src/errors';
-import type { PageEvent } from '../../src/ports/pager';
+import type { PageRequest } from '../../src/ports/pager';
 import { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import { signPagerDutyWebhook } from '../../src/sandbox/pagerduty-signature';
 
@@ -15,14 +19,14 @@ const ROUTING_KEY = 'R0TESTROUTINGKEY0123456789abcdef';
 const SECRET = 'test-webhook-secret-0123456789abcdef';
 const NOW = Date.parse('2026-03-04T10:00:00.000Z');
 
-const TRIGGER: PageEvent = {
+const TRIGGER: PageRequest = {
   action: 'trigger',
-  dedupKey: 'checkout-5xx',
+  key: 'checkout-5xx',
   summary: 'checkout 5xx above 5%',
   source: 'alertmanager',
-  severity: 'critical',
-  component: 'checkout',
-  customDetails: { incident: 'INC-7' },
+  severity: 'sev1',
+  service: 'checkout',
+  details: { incident: 'INC-7' },
   links: [{ href: 'https://grafana.example.com/d/checkout', text: 'Dashboard' }],
 };
 
@@ -83,7 +87,16 @@ afterEach(async () => {
 });
 
 describe('createPagerDutyEvents', () => {
-  it('triggers, acknowledges and resolves one page by dedup_key, in PagerDuty Events v2 shape', async () => {
+  it('maps our severities onto PagerDuty’s four', () => {
+    expect((['sev1', 'sev2', 'sev3', 'sev4'] as const).map(pagerDutySeverity)).toEqual([
+      'critical',
+      'error',
+      'warning',
+      'info',
+    ]);
+  });
+
+  it('triggers, acknowledges and resolves one page by its key as dedup_key, in PagerDuty Events v2 shape', async () => {
     const calls: Array<[string, string]> = [];
     const pager = createPagerDutyEvents({
       eventsUrl: `${fake.eventsUrl}/`,
@@ -93,7 +106,8 @@ describe('createPagerDutyEvents', () => {
       },
     });
 
-    expect(await pager.send(TRIGGER)).toEqual({ dedupKey: 'checkout-5xx' });
+    expect(pager.name).toBe('PagerDuty');
+    expect(await pager.send(TRIGGER)).toEqual({ key: 'checkout-5xx' });
     expect(fake.incident('checkout-5xx')).toMatchObject({
       status: 'triggered',
       summary: 'checkout 5xx above 5%',
@@ -114,9 +128,9 @@ describe('createPagerDutyEvents', () => {
       client: 'Firebreak',
     });
 
-    expect(await pager.send({ action: 'acknowledge', dedupKey: 'checkout-5xx' })).toEqual({ dedupKey: 'checkout-5xx' });
+    expect(await pager.send({ action: 'acknowledge', key: 'checkout-5xx' })).toEqual({ key: 'checkout-5xx' });
     expect(fake.incident('checkout-5xx')?.status).toBe('acknowledged');
-    expect(await pager.send({ action: 'resolve', dedupKey: 'checkout-5xx' })).toEqual({ dedupKey: 'checkout-5xx' });
+    expect(await pager.send({ action: 'resolve', key: 'checkout-5xx' })).toEqual({ key: 'checkout-5xx' });
     expect(fake.incident('checkout-5xx')?.status).toBe('resolved');
 
     // No payload on acknowledge and resolve.
@@ -135,7 +149,7 @@ describe('createPagerDutyEvents', () => {
 
   it('fills in source and severity, which PagerDuty requires but the port leaves optional', async () => {
     const pager = createPagerDutyEvents({ eventsUrl: fake.eventsUrl, routingKey: ROUTING_KEY });
-    await pager.send({ action: 'trigger', dedupKey: 'bare', summary: 'disk full' });
+    await pager.send({ action: 'trigger', key: 'bare', summary: 'disk full' });
     expect(fake.events()[0]?.body).toMatchObject({
       payload: { summary: 'disk full', source: 'Firebreak', severity: 'critical' },
     });
@@ -182,7 +196,7 @@ describe('createPagerDutyEvents', () => {
     });
     fake.fail('/v2/enqueue', { status });
 
-    const error = await failure(pager.send({ action: 'resolve', dedupKey: 'k' }));
+    const error = await failure(pager.send({ action: 'resolve', key: 'k' }));
     expect(error.code).toBe('PAGE_UNAVAILABLE');
     expect(error.retryable).toBe(true);
     expect(error.message).toContain(`HTTP ${status}`);
@@ -193,9 +207,7 @@ describe('createPagerDutyEvents', () => {
   it("reports a 400 as PAGE_REJECTED with PagerDuty's reason, and never the routing key", async () => {
     const pager = createPagerDutyEvents({ eventsUrl: fake.eventsUrl, routingKey: ROUTING_KEY });
 
-    const error = await failure(
-      pager.send({ action: 'trigger', dedupKey: 'k', source: 'alertmanager', severity: 'error' }),
-    );
+    const error = await failure(pager.send({ action: 'trigger', key: 'k', source: 'alertmanager', severity: 'sev2' }));
     expect(error.code).toBe('PAGE_REJECTED');
     expect(error.retryable).toBe(false);
     expect(error.message).toBe(
@@ -305,7 +317,7 @@ describe('createPagerDutyOnCall', () => {
     await pager.send(TRIGGER);
     expect(await directory.isPageOpen('checkout-5xx')).toBe(true);
     expect(await directory.isPageOpen('another-key')).toBe(false);
-    await pager.send({ action: 'resolve', dedupKey: 'checkout-5xx' });
+    await pager.send({ action: 'resolve', key: 'checkout-5xx' });
     expect(await directory.isPageOpen('checkout-5xx')).toBe(false);
     const wrong = createPagerDutyOnCall({ apiUrl: fake.apiUrl, token: 'wrong-token' });
     await expect(wrong.isPageOpen('checkout-5xx')).rejects.toMatchObject({ code: 'ONCALL_UNAVAILABLE' });
@@ -546,9 +558,46 @@ describe('PagerDuty v3 webhooks', () => {
           escalationPolicy: { id: 'PESC0WEB', name: 'Web on-call' },
         },
       });
+      if (!parsed.ok) throw new Error('not parsed');
+      // What the paging flow hears: Firebreak's words, no PagerDuty field names.
+      expect(pageUpdateFromPagerDuty(parsed.event)).toEqual({
+        via: 'PagerDuty',
+        source: 'pagerduty',
+        deliveryId: parsed.event.id,
+        pageKey: 'checkout-5xx',
+        status: 'acknowledged',
+        event: 'incident.acknowledged',
+        agent: { id: 'PUSR0ALICE', name: 'Alice Archer' },
+        assignedTo: [{ id: 'PUSR0ALICE', name: 'Alice Archer' }],
+        at: new Date('2026-03-04T10:01:00.000Z'),
+      });
     } finally {
       await sink.stop();
     }
+  });
+
+  it('tells each followed webhook type as a page status, and any other as untracked', () => {
+    const update = (eventType: string) => {
+      const parsed = parsePagerDutyWebhook({
+        event: {
+          id: 'E1',
+          event_type: eventType,
+          resource_type: 'incident',
+          occurred_at: '2026-03-04T10:00:00Z',
+          data: { id: 'PINC9', type: 'incident', incident_key: 'firebreak-inc-9' },
+        },
+      });
+      if (!parsed.ok) throw new Error(parsed.issues.join('; '));
+      return pageUpdateFromPagerDuty(parsed.event);
+    };
+    expect(
+      ['incident.acknowledged', 'incident.escalated', 'incident.reassigned', 'incident.resolved'].map(
+        (t) => update(t).status,
+      ),
+    ).toEqual(['acknowledged', 'escalated', 'reassigned', 'resolved']);
+    expect(update('incident.annotated')).toMatchObject({ status: 'untracked', event: 'incident.annotated' });
+    expect(update('toString').status).toBe('untracked');
+    expect(update('incident.resolved')).toMatchObject({ agent: null, assignedTo: [], pageKey: 'firebreak-inc-9' });
   });
 
   it('maps a webhook without agent, key or policy to nulls', () => {

@@ -123,7 +123,7 @@ it('a signed "acknowledged" webhook lands on the timeline and the card, naming w
   expect(reply.body).toMatchObject({ applied: true, incidentId: 1 });
   const events = await h.firebreak.store.timeline.list(1);
   expect(events.find((e) => e.type === 'page.acknowledged')).toMatchObject({
-    actor: { kind: 'pagerduty', name: 'Alice Archer' },
+    actor: { kind: 'pager', via: 'PagerDuty', name: 'Alice Archer' },
     data: { by: 'Alice Archer' },
   });
   await card(channel.id, 'Page acknowledged by Alice Archer');

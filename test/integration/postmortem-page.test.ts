@@ -149,7 +149,7 @@ describe('GET /incidents/:id/postmortem', () => {
       groupKey: 'reopened',
       channelId: 'C0REOPENED',
       channelName: null,
-      cardTs: null,
+      cardMessageId: null,
       announcement: null,
     });
     const firebreak = { kind: 'firebreak' } as const;

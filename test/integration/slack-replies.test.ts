@@ -56,7 +56,7 @@ it('a created channel without its id is a coded error naming the field, not a ch
 
 it('a posted message without its ts is refused the same way, so the outbox retries the post', async () => {
   answers['chat.postMessage'] = { channel: 'C0INC' };
-  const error = await refusal(chat.postMessage('C0INC', { text: 'hello' }));
+  const error = await refusal(chat.postMessage('C0INC', { kind: 'text', text: 'hello' }));
   expect(error.code).toBe('CHAT_UNAVAILABLE');
   expect(error.message).toContain('lacks a valid ts');
 });
@@ -67,5 +67,5 @@ it('reads what is there: lists default to empty, optional fields stay optional',
   answers['usergroups.list'] = {};
   expect(await chat.userGroupMembers('oncall-web')).toBeNull();
   answers['conversations.history'] = {};
-  expect(await chat.readMessage('C0INC', '1.000')).toBeNull();
+  expect(await chat.readMessage({ channelId: 'C0INC', messageId: '1.000' })).toBeNull();
 });

@@ -35,7 +35,7 @@ export function anIncident(overrides: Partial<Incident> = {}): Incident {
     declaredBy: { kind: 'monitor', id: 'alertmanager' },
     channelId: 'C0INC7',
     channelName: 'inc-20230215-high-request-rate-on-web',
-    cardTs: '1676460600.000100',
+    cardMessageId: '1676460600.000100',
     channelFailure: null,
     announcement: null,
     openedAt: T0,

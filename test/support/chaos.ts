@@ -696,7 +696,8 @@ export async function collectFigures(input: {
     triggerEvents: triggerEvents.length,
   };
   for (const incident of paged) {
-    const stored = incident.page ? (JSON.parse(incident.page) as { dedupKey?: string }).dedupKey : undefined;
+    const page = incident.page ? (JSON.parse(incident.page) as { key?: string; dedupKey?: string }) : undefined;
+    const stored = page?.key ?? page?.dedupKey;
     const n = triggers.get(stored ?? `firebreak-inc-${incident.id}`) ?? 0;
     if (n === 1) pages.triggeredOnce += 1;
     else if (n === 0) pages.missing += 1;

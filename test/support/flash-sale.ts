@@ -56,7 +56,7 @@ export function flashSaleScenario(): FlashSaleScenario {
     severity: 'sev2',
     summary: 'Requests per second on web are 6x the usual peak',
   });
-  log.add('11:31:04', 'page.sent', FIREBREAK, { dedupKey: 'firebreak-inc-7', count: 1 });
+  log.add('11:31:04', 'page.sent', FIREBREAK, { key: 'firebreak-inc-7', via: 'PagerDuty', count: 1 });
   log.add('11:38:19', 'page.acknowledged', ALICE, { by: 'Alice' });
   log.add('11:39', 'incident.lead_assigned', ALICE, { userId: 'U0ALICE', previous: null });
   log.add('11:40', 'note.added', ALICE, {
@@ -74,7 +74,7 @@ export function flashSaleScenario(): FlashSaleScenario {
   });
   log.add('12:02', 'message.pinned', BOB, {
     channelId: 'C0INC7',
-    ts: '1676462520.000200',
+    messageId: '1676462520.000200',
     text: 'Marketing: the flash sale went live at 11:25 UTC and runs until 14:00 UTC',
     author: 'U0BOB',
   });

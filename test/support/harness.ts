@@ -86,8 +86,12 @@ export interface HarnessOptions {
   policy?: string;
   /** Real AWS SDK clients, pointed at a local cloud. */
   aws?: StartOptions['aws'];
+  /** A chat platform instead of Slack for incidents' channels and messages (a test-only one proves the Chat port). */
+  chat?: StartOptions['chat'];
   /** Cloud adapters for other providers, by name (the test-only ones that prove the Cloud port). */
   clouds?: StartOptions['clouds'];
+  /** A pager other than PagerDuty to page through (the test-only one that proves the Pager port). */
+  pager?: StartOptions['pager'];
   /** The policy's scale targets as they should be served (e.g. moved onto another provider). */
   targets?: (targets: readonly ScaleTarget[]) => ScaleTarget[];
   /** Where Firebreak logs (silent unless a test reads the log). */
@@ -109,7 +113,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.aws ? { aws: options.aws } : {}),
+    ...(options.chat ? { chat: options.chat } : {}),
     ...(options.clouds ? { clouds: options.clouds } : {}),
+    ...(options.pager ? { pager: options.pager } : {}),
     logger: options.logger ?? pino({ level: 'silent' }),
     outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: options.baseBackoffMs ?? 50 },
     ...(options.slackProbeMs !== undefined ? { readiness: { slackProbeMs: options.slackProbeMs } } : {}),

@@ -1,7 +1,20 @@
-// The Pager port over PagerDuty's Events API v2: one POST to /v2/enqueue per page event, answers mapped to coded errors.
+// The Pager port over PagerDuty's Events API v2: one POST to /v2/enqueue per page request, our severity and key
+// mapped onto PagerDuty's, answers mapped to coded errors.
 import { z } from 'zod';
+import { severityRank, type Severity } from '../../domain/severity';
 import { FirebreakError } from '../../errors';
-import type { PageEvent, Pager } from '../../ports/pager';
+import type { PageRequest, Pager } from '../../ports/pager';
+
+/** How Firebreak names PagerDuty to people ("paged through PagerDuty"). */
+export const PAGERDUTY_NAME = 'PagerDuty';
+
+export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
+
+/** PagerDuty's four severities, from ours. */
+export function pagerDutySeverity(severity: Severity): PagerDutySeverity {
+  const rank = severityRank(severity);
+  return rank === 1 ? 'critical' : rank === 2 ? 'error' : rank === 3 ? 'warning' : 'info';
+}
 
 export interface PagerDutyCallObserver {
   /** Every Events API call (`trigger`, `acknowledge`, `resolve`), for latency metrics. */
@@ -24,7 +37,7 @@ const DEFAULT_SOURCE = 'Firebreak';
 const DEFAULT_SEVERITY = 'critical';
 const CLIENT = 'Firebreak';
 
-const STEPS: Readonly<Record<PageEvent['action'], string>> = {
+const STEPS: Readonly<Record<PageRequest['action'], string>> = {
   trigger: 'triggering the page',
   acknowledge: 'acknowledging the page',
   resolve: 'resolving the page',
@@ -37,23 +50,23 @@ const accepted = z.object({
 });
 const refused = z.object({ message: z.string().optional(), errors: z.array(z.string()).optional() });
 
-function enqueueBody(routingKey: string, event: PageEvent): Record<string, unknown> {
+function enqueueBody(routingKey: string, request: PageRequest): Record<string, unknown> {
   return {
     routing_key: routingKey,
-    event_action: event.action,
-    dedup_key: event.dedupKey,
-    ...(event.action === 'trigger'
+    event_action: request.action,
+    dedup_key: request.key,
+    ...(request.action === 'trigger'
       ? {
           payload: {
-            summary: event.summary,
-            source: event.source ?? DEFAULT_SOURCE,
-            severity: event.severity ?? DEFAULT_SEVERITY,
-            ...(event.component !== undefined ? { component: event.component } : {}),
-            ...(event.customDetails !== undefined ? { custom_details: event.customDetails } : {}),
+            summary: request.summary,
+            source: request.source ?? DEFAULT_SOURCE,
+            severity: request.severity ? pagerDutySeverity(request.severity) : DEFAULT_SEVERITY,
+            ...(request.service !== undefined ? { component: request.service } : {}),
+            ...(request.details !== undefined ? { custom_details: request.details } : {}),
           },
         }
       : {}),
-    ...(event.links && event.links.length > 0 ? { links: event.links } : {}),
+    ...(request.links && request.links.length > 0 ? { links: request.links } : {}),
     client: CLIENT,
   };
 }
@@ -100,7 +113,7 @@ export function createPagerDutyEvents(options: PagerDutyEventsOptions): Pager {
   const scrub = (text: string): string =>
     options.routingKey === '' ? text : text.split(options.routingKey).join('[routing key]');
 
-  async function post(event: PageEvent, step: string): Promise<{ dedupKey: string }> {
+  async function post(event: PageRequest, step: string): Promise<{ key: string }> {
     let response: Response;
     try {
       response = await fetch(endpoint, {
@@ -141,7 +154,7 @@ export function createPagerDutyEvents(options: PagerDutyEventsOptions): Pager {
           `PagerDuty accepted the event but its answer had no dedup_key while ${step}`,
           { step },
         );
-      return { dedupKey: parsed.data.dedup_key };
+      return { key: parsed.data.dedup_key };
     }
     if (response.status === 429) {
       const retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
@@ -167,6 +180,7 @@ export function createPagerDutyEvents(options: PagerDutyEventsOptions): Pager {
   }
 
   return {
+    name: PAGERDUTY_NAME,
     async send(event) {
       const step = STEPS[event.action];
       const started = process.hrtime.bigint();

@@ -3,6 +3,7 @@ import { api } from '@pagerduty/pdjs';
 import { z } from 'zod';
 import { FirebreakError } from '../../errors';
 import type { OnCallDirectory, OnCallPerson } from '../../ports/pager';
+import { PAGERDUTY_NAME } from './events-client';
 
 export interface PagerDutyOnCallOptions {
   /** Base URL, e.g. https://api.pagerduty.com */
@@ -209,11 +210,11 @@ export function createPagerDutyOnCall(options: PagerDutyOnCallOptions): OnCallDi
     return people.sort((a, b) => a.level - b.level);
   }
 
-  async function isPageOpen(dedupKey: string): Promise<boolean> {
+  async function isPageOpen(key: string): Promise<boolean> {
     const step = 'looking up whether PagerDuty has the page already';
     const signal = AbortSignal.timeout(timeoutMs);
     // PagerDuty lists the last month by default; a page being sent again is minutes old.
-    const response = await get('/incidents', { incident_key: dedupKey, limit: '25' }, signal, step);
+    const response = await get('/incidents', { incident_key: key, limit: '25' }, signal, step);
     if (response.status !== 200) throw failure(response, '', step);
     const parsed = incidentListSchema.safeParse(response.data);
     if (!parsed.success)
@@ -222,12 +223,11 @@ export function createPagerDutyOnCall(options: PagerDutyOnCallOptions): OnCallDi
         `PagerDuty's incident list had an unexpected shape while ${step}`,
         { step },
       );
-    return parsed.data.incidents.some(
-      (incident) => incident.incident_key === dedupKey && incident.status !== 'resolved',
-    );
+    return parsed.data.incidents.some((incident) => incident.incident_key === key && incident.status !== 'resolved');
   }
 
   return {
+    name: PAGERDUTY_NAME,
     isPageOpen,
     async whoIsOnCall(policyId) {
       const cached = cache.get(policyId);

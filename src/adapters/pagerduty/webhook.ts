@@ -1,7 +1,10 @@
-// PagerDuty's v3 webhooks toward Firebreak: checks the X-PagerDuty-Signature and reads the envelope into plain data.
+// PagerDuty's v3 webhooks toward Firebreak: checks the X-PagerDuty-Signature, reads the envelope into plain data,
+// and tells it to the paging flow as a neutral page update.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { PageUpdate, PageUpdateStatus } from '../../ports/pager';
 import { formatIssues } from '../../validation/zod-issues';
+import { PAGERDUTY_NAME } from './events-client';
 
 /** The header's name as Node presents it (lower case). */
 export const PAGERDUTY_SIGNATURE_HEADER = 'x-pagerduty-signature';
@@ -95,5 +98,29 @@ export function parsePagerDutyWebhook(
         ? { id: data.escalation_policy.id, name: data.escalation_policy.summary }
         : null,
     },
+  };
+}
+
+/** The webhook event types Firebreak follows, and what each says of the page. */
+const STATUSES: ReadonlyMap<string, PageUpdateStatus> = new Map<string, PageUpdateStatus>([
+  ['incident.acknowledged', 'acknowledged'],
+  ['incident.escalated', 'escalated'],
+  ['incident.reassigned', 'reassigned'],
+  ['incident.resolved', 'resolved'],
+]);
+
+/** A PagerDuty webhook event as the paging flow hears it: the page's key is the Events API dedup_key. */
+export function pageUpdateFromPagerDuty(event: PagerDutyWebhookEvent): PageUpdate {
+  return {
+    via: PAGERDUTY_NAME,
+    // The prefix keeps the deliveries recorded before paging was vendor-neutral (`pagerduty:<event id>`) repeats.
+    source: 'pagerduty',
+    deliveryId: event.id,
+    pageKey: event.incidentKey,
+    status: STATUSES.get(event.type) ?? 'untracked',
+    event: event.type,
+    agent: event.agent,
+    assignedTo: event.assignees,
+    at: event.occurredAt,
   };
 }

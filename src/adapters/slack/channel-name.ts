@@ -1,7 +1,9 @@
-// Incident channel names: inc-YYYYMMDD-<slug>, within Slack's rules (lowercase a-z, 0-9, '-', '_'; ≤ 80 chars).
+// Incident channel names on Slack: inc-YYYYMMDD-<slug>, within Slack's rules (lowercase a-z, 0-9, '-', '_';
+// ≤ 80 chars). Another platform has its own rules, and its own file like this one.
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns/format';
 import type { slugify as Slugify } from 'transliteration';
+import type { ChannelNameRequest } from '../../ports/chat';
 
 export const MAX_CHANNEL_NAME_LENGTH = 80;
 
@@ -26,13 +28,7 @@ function fitWithin(base: string, suffix: string): string {
  * The channel name for an incident. The date is the opening day in the team's time zone,
  * the slug comes from the title (or the incident number when the title has no letters left, e.g. only emoji).
  */
-export function incidentChannelName(input: {
-  prefix: string;
-  openedAt: Date;
-  timeZone: string;
-  title: string;
-  incidentId: number;
-}): string {
+export function incidentChannelName(input: ChannelNameRequest): string {
   const day = format(new TZDate(input.openedAt, input.timeZone), 'yyyyMMdd');
   const slug = slugForTitle(input.title) || `incident-${input.incidentId}`;
   return fitWithin(`${input.prefix}-${day}-${slug}`, '');
@@ -52,4 +48,9 @@ export function channelNameCandidates(base: string, incidentId: number): string[
     fitWithin(base, `-${incidentId}-${i + 2}`),
   );
   return [...new Set([base, own, ...variants])];
+}
+
+/** The names an incident's channel tries on Slack, in order (Chat.channelNames). */
+export function slackChannelNames(request: ChannelNameRequest): string[] {
+  return channelNameCandidates(incidentChannelName(request), request.incidentId);
 }

@@ -1,9 +1,10 @@
 // The Chat port over Slack's Web API (the real @slack/web-api client, pointed at Slack or the sandbox).
-import type { KnownBlock } from '@slack/types';
 import type { ConversationsInviteArguments, WebClient } from '@slack/web-api';
 import { FirebreakError, isFirebreakError } from '../../errors';
-import type { Chat, ChatMessage, MessageMarker } from '../../ports/chat';
+import type { Chat, MessageMarker, MessageRef } from '../../ports/chat';
 import type { WebApiMethod } from '../../slack/ids';
+import { slackMessage } from '../../slack/views/incident-messages';
+import { slackChannelNames } from './channel-name';
 import { sharedChannelScan, type ScannedChannel } from './channel-scan';
 import { NOT_A_BOT_TOKEN, slackPlatformError, toChatError } from './slack-errors';
 import { readReply, type CalledMethod, type WebApiArguments, type WebApiReply } from './web-api';
@@ -35,6 +36,8 @@ export interface SlackCallBudget {
 }
 
 export interface SlackChatOptions {
+  /** The team's time zone, for the times messages show (UTC when not given). */
+  timeZone?: string;
   observer?: SlackCallObserver;
   budget?: SlackCallBudget;
 }
@@ -53,6 +56,7 @@ function metadataOf(marker: MessageMarker): { event_type: string; event_payload:
 }
 
 export function createSlackChat(client: WebClient, options: SlackChatOptions = {}): Chat {
+  const timeZone = options.timeZone ?? 'UTC';
   let identity: { userId: string; botId: string } | null = null;
   // One auth.test at a time: a start-up probe and a flow asking for our id at once share it.
   let identifying: Promise<{ userId: string; botId: string }> | null = null;
@@ -148,6 +152,9 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     findChannelByName: (name) => findChannelByName(name),
 
     // Slack's redirect opens the channel in the app (or the browser) of whoever follows it, in their workspace.
+    name: 'Slack',
+    channelNames: slackChannelNames,
+
     channelLink: (channelId) => `https://slack.com/app_redirect?channel=${encodeURIComponent(channelId)}`,
 
     async invite(channelId, userIds) {
@@ -168,19 +175,18 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       }
     },
 
-    async postMessage(channel, message: ChatMessage) {
+    async postMessage(channel, message, marker) {
       const args = {
         channel,
-        text: message.text,
-        // The port carries blocks as plain data; the Block Kit builders in slack/views made them.
-        ...(message.blocks ? { blocks: message.blocks as KnownBlock[] } : {}),
-        ...(message.marker ? { metadata: metadataOf(message.marker) } : {}),
+        ...slackMessage(message, timeZone),
+        ...(marker ? { metadata: metadataOf(marker) } : {}),
         unfurl_links: false,
       };
-      const post = async (): Promise<{ channelId: string; ts: string }> => {
+      const post = async (): Promise<MessageRef> => {
         const result = await call('chat.postMessage', args, `posting to ${channel}`);
         channelIds.set(channel, result.channel);
-        return { channelId: result.channel, ts: result.ts };
+        // Slack's message id is its timestamp in the channel.
+        return { channelId: result.channel, messageId: result.ts };
       };
       try {
         return await post();
@@ -220,29 +226,24 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
             m.metadata?.event_type === wanted.event_type &&
             m.metadata.event_payload?.incident_id === marker.incidentId,
         );
-        if (found?.ts) return { channelId, ts: found.ts };
+        if (found?.ts) return { channelId, messageId: found.ts };
         cursor = result.response_metadata?.next_cursor || undefined;
         if (!cursor) break;
       }
       return null;
     },
 
-    async updateMessage(channelId, ts, message) {
+    async updateMessage(ref, message) {
       await call(
         'chat.update',
-        {
-          channel: channelId,
-          ts,
-          text: message.text,
-          ...(message.blocks ? { blocks: message.blocks as KnownBlock[] } : {}),
-        },
+        { channel: ref.channelId, ts: ref.messageId, ...slackMessage(message, timeZone) },
         'editing the incident card',
       );
     },
 
-    async pin(channelId, ts) {
+    async pin(ref) {
       try {
-        await call('pins.add', { channel: channelId, timestamp: ts }, 'pinning the incident card');
+        await call('pins.add', { channel: ref.channelId, timestamp: ref.messageId }, 'pinning the incident card');
       } catch (error) {
         if (isFirebreakError(error) && error.details.providerError === 'already_pinned') return;
         throw error;
@@ -255,10 +256,11 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       return { id: result.channel.id };
     },
 
-    async readMessage(channelId, ts) {
+    async readMessage(ref) {
+      const ts = ref.messageId;
       const result = await call(
         'conversations.history',
-        { channel: channelId, latest: ts, oldest: ts, inclusive: true, limit: 1 },
+        { channel: ref.channelId, latest: ts, oldest: ts, inclusive: true, limit: 1 },
         'reading a pinned message',
       );
       const message = result.messages.find((m) => m.ts === ts);
@@ -266,8 +268,12 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       return { text: message.text ?? '', ...(message.user ? { userId: message.user } : {}) };
     },
 
-    async permalink(channelId, ts) {
-      const result = await call('chat.getPermalink', { channel: channelId, message_ts: ts }, 'linking to a message');
+    async permalink(ref) {
+      const result = await call(
+        'chat.getPermalink',
+        { channel: ref.channelId, message_ts: ref.messageId },
+        'linking to a message',
+      );
       return result.permalink;
     },
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Actor } from '../../domain/actor';
 import type { AlertRecord, AlertStatus } from '../../domain/alert';
-import { INCIDENT_STATUSES, type Incident, type NewIncident, type PostedMessage } from '../../domain/incident';
+import { INCIDENT_STATUSES, type Incident, type NewIncident, type MessageRef } from '../../domain/incident';
 import type { OnCallState, PageState } from '../../domain/paging';
 import type { CapacitySnapshot } from '../../domain/scale-target';
 import { SCALE_OPERATION_STATUSES, type NewScaleOperation, type ScaleOperation } from '../../domain/scaling';
@@ -77,7 +77,8 @@ const incidentEncoders: { [K in keyof NewIncident]: (value: NewIncident[K]) => I
   declaredBy: (actor) => ({ declared_by: toJson(actor) }),
   channelId: (channel_id) => ({ channel_id }),
   channelName: (channel_name) => ({ channel_name }),
-  cardTs: (card_ts) => ({ card_ts }),
+  // The column keeps its first name; it holds the chat platform's message id (Slack's ts).
+  cardMessageId: (card_ts) => ({ card_ts }),
   channelFailure: (channel_failure) => ({ channel_failure }),
   announcement: (posted) => ({ announcement: posted === null ? null : toJson(posted) }),
   openedAt: (date) => ({ opened_at: iso(date, 'incident.openedAt') }),
@@ -107,12 +108,12 @@ export function rowToIncident(row: Selectable<IncidentsTable>): Incident {
     service: row.service,
     groupKey: row.group_key,
     leadUserId: row.lead_user_id,
-    declaredBy: fromJson<Actor>(row.declared_by),
+    declaredBy: actorFromJson(row.declared_by),
     channelId: row.channel_id,
     channelName: row.channel_name,
-    cardTs: row.card_ts,
+    cardMessageId: row.card_ts,
     channelFailure: row.channel_failure,
-    announcement: row.announcement === null ? null : fromJson<PostedMessage>(row.announcement),
+    announcement: row.announcement === null ? null : messageRefFromJson(row.announcement),
     openedAt: toDate(row.opened_at),
     mitigatedAt: toDateOrNull(row.mitigated_at),
     resolvedAt: toDateOrNull(row.resolved_at),
@@ -124,17 +125,84 @@ export function rowToIncident(row: Selectable<IncidentsTable>): Incident {
   };
 }
 
-/** JSON turned the page's dates into ISO text; turn them back. */
+// Pages and pager actors stored before paging was vendor-neutral were all PagerDuty's.
+const EARLIER_PAGER = 'PagerDuty';
+
+/**
+ * An actor as stored. Rows written before paging was vendor-neutral say `{kind: 'pagerduty', id?, name?}`:
+ * they read as the pager actor they are.
+ */
+function actorFromStored(raw: Actor | { kind: 'pagerduty'; id?: string; name?: string }): Actor {
+  if (raw.kind !== 'pagerduty') return raw;
+  return {
+    kind: 'pager',
+    via: EARLIER_PAGER,
+    ...(raw.id !== undefined ? { id: raw.id } : {}),
+    ...(raw.name !== undefined ? { name: raw.name } : {}),
+  };
+}
+
+function actorFromJson(text: string): Actor {
+  return actorFromStored(fromJson(text));
+}
+
+/**
+ * Who acknowledged a page, as stored: an actor, or (before paging was vendor-neutral) text: a Slack mention
+ * `<@U…>` for someone who acknowledged in Slack, else the name PagerDuty gave ("Alice Archer", or "PagerDuty").
+ */
+function acknowledgerFromStored(raw: unknown): Actor | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw !== 'string') return actorFromStored(raw as Actor);
+  const slackUser = /^<@([UW][A-Z0-9]+)>$/.exec(raw)?.[1];
+  if (slackUser) return { kind: 'user', id: slackUser };
+  return raw === EARLIER_PAGER
+    ? { kind: 'pager', via: EARLIER_PAGER }
+    : { kind: 'pager', via: EARLIER_PAGER, name: raw };
+}
+
+/** JSON turned the page's dates into ISO text; turn them back. Older pages named their key `dedupKey`. */
 function pageFromJson(text: string): PageState {
   const raw = fromJson<Record<string, unknown>>(text);
   const date = (key: string): Date | null => (typeof raw[key] === 'string' ? toDate(raw[key] as string) : null);
+  const { dedupKey, ...rest } = raw;
   return {
-    ...(raw as unknown as PageState),
+    ...(rest as unknown as PageState),
+    key: typeof raw.key === 'string' ? raw.key : String(dedupKey),
+    via: typeof raw.via === 'string' ? raw.via : EARLIER_PAGER,
+    acknowledgedBy: acknowledgerFromStored(raw.acknowledgedBy),
     requestedAt: date('requestedAt') ?? new Date(0),
     sentAt: date('sentAt'),
     ackDueAt: date('ackDueAt'),
     acknowledgedAt: date('acknowledgedAt'),
   };
+}
+
+/** Older `page.sent` events named the page's key `dedupKey` and did not say which pager they went through. */
+function timelineDataFromJson(type: string, text: string): unknown {
+  const data = fromJson<unknown>(text);
+  if (type === 'message.pinned') return pinnedFromStored(data as Record<string, unknown>);
+  if (type !== 'page.sent' || data === null || typeof data !== 'object') return data;
+  const { dedupKey, ...rest } = data as Record<string, unknown>;
+  return {
+    ...(dedupKey !== undefined ? { key: dedupKey } : {}),
+    via: EARLIER_PAGER,
+    ...rest,
+  };
+}
+
+/** A pin stored before messages had neutral ids named its message by Slack's `ts`. */
+function pinnedFromStored(data: Record<string, unknown>): unknown {
+  const { ts, ...rest } = data;
+  return ts !== undefined && rest.messageId === undefined ? { ...rest, messageId: ts } : data;
+}
+
+/** Where a posted message is; stored before messages had neutral ids, it named the message by Slack's `ts`. */
+function messageRefFromJson(text: string): MessageRef {
+  const raw = fromJson<{ channelId: string; messageId?: string; ts?: string }>(text);
+  const messageId = raw.messageId ?? raw.ts;
+  if (typeof raw.channelId !== 'string' || typeof messageId !== 'string')
+    throw new Error(`unexpected message reference ${text} in incidents.announcement`);
+  return { channelId: raw.channelId, messageId };
 }
 
 function capacityFromJson(text: string): Record<string, CapacitySnapshot> {
@@ -220,8 +288,8 @@ export function rowToTimelineEvent(row: Selectable<TimelineEventsTable>): Timeli
     incidentId: row.incident_id,
     at: toDate(row.at),
     type: oneOf(TIMELINE_EVENT_TYPES, row.type, 'timeline_events.type'),
-    actor: fromJson<Actor>(row.actor),
-    data: fromJson<unknown>(row.data),
+    actor: actorFromJson(row.actor),
+    data: timelineDataFromJson(row.type, row.data),
   } as TimelineEvent;
 }
 
@@ -308,7 +376,7 @@ export function rowToScaleOperation(row: Selectable<ScaleOperationsTable>): Scal
     id: row.id,
     incidentId: row.incident_id,
     target: row.target,
-    requestedBy: fromJson<Actor>(row.requested_by),
+    requestedBy: actorFromJson(row.requested_by),
     requestKey: row.request_key,
     from: row.from_size,
     to: row.to_size,

@@ -219,7 +219,7 @@ function entryFor(
     case 'page.sent':
       return {
         kind: 'page',
-        text: `${(event.data.count ?? 1) > 1 ? 'On-call engineer paged again' : 'On-call engineer paged'} through PagerDuty${event.data.message ? `: ${event.data.message}` : ''}`,
+        text: `${(event.data.count ?? 1) > 1 ? 'On-call engineer paged again' : 'On-call engineer paged'} through ${event.data.via}${event.data.message ? `: ${event.data.message}` : ''}`,
       };
     case 'page.acknowledged': {
       const by = acknowledgedBy(event, ctx);
@@ -283,7 +283,7 @@ function entryFor(
   }
 }
 
-/** Who acknowledged: a person who did it in Slack by their name; PagerDuty's name for its user otherwise. */
+/** Who acknowledged: a person who did it in Slack by their name; the pager's name for its user otherwise. */
 function acknowledgedBy(event: TimelineEvent & { type: 'page.acknowledged' }, ctx: Context): string | undefined {
   return event.actor.kind === 'user' ? ctx.name.actor(event.actor) : event.data.by;
 }
@@ -509,7 +509,8 @@ function immediateMeasures(facts: PostmortemFacts, ctx: Context): Measure[] {
     const ack = facts.acknowledgedAt
       ? `; ${facts.acknowledgedBy ?? 'someone'} acknowledged at ${ctx.clock(facts.acknowledgedAt)}, ${humanDuration(facts.acknowledgedAt.getTime() - facts.pageSentAt.getTime(), 'spoken')} later`
       : '; nobody acknowledged the page';
-    add(`Paged the on-call engineer through PagerDuty at ${ctx.clock(facts.pageSentAt)}${ack}.`);
+    const page = events.find((e): e is TimelineEvent & { type: 'page.sent' } => e.type === 'page.sent');
+    add(`Paged the on-call engineer through ${page?.data.via ?? 'the pager'} at ${ctx.clock(facts.pageSentAt)}${ack}.`);
   }
   const repages = events.filter((e) => e.type === 'page.sent').slice(1);
   if (repages.length > 0)

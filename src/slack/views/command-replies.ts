@@ -6,7 +6,7 @@ import { incidentRef, type Incident } from '../../domain/incident';
 import type { TimelineEvent } from '../../domain/timeline';
 import type { OnCallAnswer } from '../../flows/paging';
 import { INCIDENT_SUBCOMMANDS } from '../ids';
-import { INCIDENT_USAGE } from '../listeners/commands/parse-incident-command';
+import { INCIDENT_USAGE, pageUsage } from '../listeners/commands/parse-incident-command';
 import { ONCALL_USAGE, SCALE_FORMS, type CommandForm } from '../listeners/commands/usage';
 import { zoneLabel } from '../../domain/local-time';
 import { dateTime, escapeMrkdwn } from './format';
@@ -25,9 +25,12 @@ function ephemeral(text: string, blocks?: KnownBlock[]): CommandReply {
 
 const formLine = (f: CommandForm): string => `\`${f.form}\` — ${f.what}`;
 
-/** `/incident help`: every form of every command Firebreak answers, so the other two are found here too. */
-export function helpReply(): CommandReply {
-  const lines = INCIDENT_SUBCOMMANDS.map((s) => formLine(INCIDENT_USAGE[s]));
+/**
+ * `/incident help`: every form of every command Firebreak answers, so the other two are found here too; paging
+ * names the configured pager.
+ */
+export function helpReply(pagerName: string | null = null): CommandReply {
+  const lines = INCIDENT_SUBCOMMANDS.map((s) => formLine(s === 'page' ? pageUsage(pagerName) : INCIDENT_USAGE[s]));
   const text = [
     '*Firebreak — /incident*',
     ...lines,

@@ -1,41 +1,22 @@
 // The incident card: the pinned message at the top of an incident channel, edited in place as things change.
 import type { KnownBlock } from '@slack/types';
 import type { AlertRecord } from '../../domain/alert';
+import { CARD_MAX_ALERTS } from '../../flows/incident-card';
+import type { IncidentCardFacts } from '../../ports/chat';
 import { distinguishingLabels } from '../../domain/alert-labels';
 import { humanDuration } from '../../domain/duration';
 import { incidentRef, isOpen, type Incident } from '../../domain/incident';
-import type { TimelineEvent } from '../../domain/timeline';
 import { ACTIONS } from '../ids';
 import { localTime, zoneLabel } from '../../domain/local-time';
-import { escapeMrkdwn, SAFE_LINK, truncate } from './format';
-import type { ScaleTarget } from '../../domain/scale-target';
-import type { ScaleOperation } from '../../domain/scaling';
+import { acknowledgerText } from '../../domain/paging';
+import { escapeMrkdwn, mrkdwn, SAFE_LINK, truncate } from './format';
 import { capacityBlocks } from './scale-views';
 import { alertLabelsApart, timelineLine } from './timeline-text';
 
-export interface IncidentCardInput {
-  /** Its `alertCounts` say how many alerts fire and have resolved. */
-  incident: Incident;
-  /** The first firing alerts (at least `maxAlerts` of them when there are that many), oldest first. */
-  firingAlerts: AlertRecord[];
-  /** The latest timeline events, oldest first. */
-  latest: TimelineEvent[];
-  /**
-   * Records of alerts the latest events name under a shared title (`alertsToTellApart`) and that are not
-   * among `firingAlerts`, so their lines can say which is which.
-   */
-  latestAlerts?: AlertRecord[];
-  now: Date;
+export interface IncidentCardInput extends IncidentCardFacts {
   timeZone: string;
   /** How many firing alerts to list before "and N more". */
   maxAlerts?: number;
-  /** Paging is configured: the card offers to page and to acknowledge. */
-  pagingEnabled?: boolean;
-  /** Scale targets this incident may use, and its scale operations so far. */
-  scaleTargets?: ScaleTarget[];
-  scaleOperations?: ScaleOperation[];
-  /** The latest postmortem draft's page, once drafted. */
-  postmortemUrl?: string | null;
 }
 
 const STATUS_EMOJI: Record<Incident['status'], string> = {
@@ -67,9 +48,6 @@ function alertLine(alert: AlertRecord, apart: string, now: Date, timeZone: strin
       : `*${escapeMrkdwn(truncate(alert.title, 120))}*`;
   return `• ${title}${labels}${count} — ${alert.severity}, since ${localTime(alert.startsAt, now, timeZone)}`;
 }
-
-/** How many firing alerts the card lists before "and N more". */
-export const CARD_MAX_ALERTS = 8;
 
 function alertsSection(input: IncidentCardInput): KnownBlock[] {
   const { incident, now, timeZone } = input;
@@ -132,7 +110,7 @@ function pageLine(incident: Incident, now: Date, timeZone: string): string | nul
   const again = page.count > 1 ? ` (${page.count} pages)` : '';
   switch (page.status) {
     case 'pending':
-      return `:hourglass_flowing_sand: Paging on-call through PagerDuty…${again}`;
+      return `:hourglass_flowing_sand: Paging on-call through ${escapeMrkdwn(page.via)}…${again}`;
     case 'triggered': {
       const overdue = page.reminded
         ? ' — *not acknowledged*'
@@ -140,12 +118,12 @@ function pageLine(incident: Incident, now: Date, timeZone: string): string | nul
       return `:pager: Paged ${at(page.sentAt)}${again}${page.assignedTo ? `, now with ${escapeMrkdwn(page.assignedTo)}` : ''}${overdue}`;
     }
     case 'acknowledged':
-      // A Slack mention (<@U…>) when acknowledged in Slack; PagerDuty's name for its user otherwise.
-      return `:white_check_mark: Page acknowledged by ${page.acknowledgedBy && /^<@[UW][A-Z0-9]+>$/.test(page.acknowledgedBy) ? page.acknowledgedBy : escapeMrkdwn(page.acknowledgedBy ?? 'on-call')} at ${at(page.acknowledgedAt)}`;
+      // A mention when acknowledged in Slack; the pager's name for its user otherwise.
+      return `:white_check_mark: Page acknowledged by ${mrkdwn(page.acknowledgedBy ? acknowledgerText(page.acknowledgedBy) : 'on-call')} at ${at(page.acknowledgedAt)}`;
     case 'resolved':
       return ':white_check_mark: Page resolved';
     case 'failed':
-      return `:x: Paging failed: ${escapeMrkdwn(page.error ?? 'PagerDuty refused the page')}`;
+      return `:x: Paging failed: ${escapeMrkdwn(page.error ?? `${page.via} refused the page`)}`;
   }
 }
 

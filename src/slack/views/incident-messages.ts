@@ -1,13 +1,10 @@
-// Renders the incident's Slack messages from stored state: the card, the announcement, channel notices.
+// The incident's Slack messages: the card, the announcement, channel notices, laid out in Block Kit.
 import type { KnownBlock } from '@slack/types';
-import { incidentRef, type Incident } from '../../domain/incident';
-import type { IncidentRenderer } from '../../flows/incident-channel';
-import type { ScaleTarget } from '../../domain/scale-target';
-import type { Notice } from '../../flows/outbox-jobs';
+import { incidentRef, type Incident, type IncidentNotice } from '../../domain/incident';
+import type { ChatMessage } from '../../ports/chat';
 import { ACTIONS } from '../ids';
-import { escapeMrkdwn } from './format';
-import { CARD_MAX_ALERTS, renderIncidentCard } from './incident-card';
-import { alertsToTellApart } from '../../domain/alert-labels';
+import { escapeMrkdwn, mrkdwn } from './format';
+import { renderIncidentCard } from './incident-card';
 
 export function announcementMessage(incident: Incident): { text: string; blocks: KnownBlock[] } {
   const headline = `${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}`;
@@ -43,7 +40,7 @@ export function announcementMessage(incident: Incident): { text: string; blocks:
   };
 }
 
-export function noticeMessage(incident: Incident, notice: Notice): { text: string; blocks: KnownBlock[] } {
+export function noticeMessage(incident: Incident, notice: IncidentNotice): { text: string; blocks: KnownBlock[] } {
   switch (notice) {
     case 'all_alerts_resolved': {
       const text = `:white_check_mark: All alerts of ${incidentRef(incident)} have resolved. If the service is healthy again, resolve the incident.`;
@@ -96,45 +93,16 @@ export function noticeMessage(incident: Incident, notice: Notice): { text: strin
   }
 }
 
-export function slackIncidentRenderer(options: {
-  timeZone: string;
-  timelineEntries: number;
-  pagingEnabled?: boolean;
-  /** The scale targets an incident's card offers. */
-  scaleTargetsFor?: (incident: Incident) => ScaleTarget[];
-}): IncidentRenderer {
-  return {
-    async card({ incident, store, now }) {
-      const scaleTargets = options.scaleTargetsFor?.(incident) ?? [];
-      const [firingAlerts, latest, scaleOperations] = await Promise.all([
-        store.alerts.listFiring(incident.id, CARD_MAX_ALERTS),
-        store.timeline.list(incident.id, { latest: options.timelineEntries }),
-        scaleTargets.length > 0 ? store.scaleOperations.listByIncident(incident.id) : Promise.resolve([]),
-      ]);
-      // The draft's link stays on the card however many events follow it.
-      const drafted =
-        incident.status === 'resolved' || latest.some((e) => e.type === 'postmortem.drafted')
-          ? (await store.timeline.list(incident.id)).filter((e) => e.type === 'postmortem.drafted').at(-1)
-          : undefined;
-      const postmortemUrl = drafted?.type === 'postmortem.drafted' ? (drafted.data.url ?? null) : null;
-      // Alerts the latest entries name under one title are told apart by their labels; most cards need none.
-      const firing = new Set(firingAlerts.map((a) => a.fingerprint));
-      const unlisted = alertsToTellApart(latest).filter((f) => !firing.has(f));
-      const latestAlerts = unlisted.length > 0 ? await store.alerts.listByFingerprints(incident.id, unlisted) : [];
-      return renderIncidentCard({
-        incident,
-        firingAlerts,
-        latest,
-        latestAlerts,
-        now,
-        timeZone: options.timeZone,
-        pagingEnabled: options.pagingEnabled ?? false,
-        scaleTargets,
-        scaleOperations,
-        postmortemUrl,
-      });
-    },
-    announcement: announcementMessage,
-    notice: noticeMessage,
-  };
+/** A message of the chat port (what to say) as Slack's text and Block Kit (how it looks on Slack). */
+export function slackMessage(message: ChatMessage, timeZone: string): { text: string; blocks?: KnownBlock[] } {
+  switch (message.kind) {
+    case 'card':
+      return renderIncidentCard({ ...message.card, timeZone });
+    case 'announcement':
+      return announcementMessage(message.incident);
+    case 'notice':
+      return noticeMessage(message.incident, message.notice);
+    case 'text':
+      return { text: mrkdwn(message.text) };
+  }
 }

@@ -43,7 +43,7 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
     case 'incident.lead_assigned':
       return `<@${event.data.userId}> is the incident lead`;
     case 'page.sent':
-      return `${(event.data.count ?? 1) > 1 ? 'On-call paged again' : 'On-call paged'} through PagerDuty${event.data.message ? `: ${escapeMrkdwn(event.data.message)}` : ''}`;
+      return `${(event.data.count ?? 1) > 1 ? 'On-call paged again' : 'On-call paged'} through ${escapeMrkdwn(event.data.via)}${event.data.message ? `: ${escapeMrkdwn(event.data.message)}` : ''}`;
     case 'page.acknowledged':
       return `Page acknowledged${event.data.by ? ` by ${escapeMrkdwn(event.data.by)}` : ''}`;
     case 'page.escalated':
@@ -51,7 +51,7 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
     case 'page.reassigned':
       return `Page reassigned${event.data.to ? ` to ${escapeMrkdwn(event.data.to)}` : ''}`;
     case 'page.resolved':
-      return `Page resolved in PagerDuty${event.data.by ? ` by ${escapeMrkdwn(event.data.by)}` : ''}`;
+      return `Page resolved in ${escapeMrkdwn(event.actor.kind === 'pager' ? event.actor.via : 'the pager')}${event.data.by ? ` by ${escapeMrkdwn(event.data.by)}` : ''}`;
     case 'page.unacknowledged':
       return `:warning: Page not acknowledged after ${event.data.minutes} min`;
     case 'page.failed':

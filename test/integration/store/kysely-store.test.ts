@@ -54,7 +54,7 @@ function newIncident(overrides: Partial<NewIncident> = {}): NewIncident {
     declaredBy: monitor,
     channelId: null,
     channelName: null,
-    cardTs: null,
+    cardMessageId: null,
     channelFailure: null,
     announcement: null,
     openedAt: withMs(T0, 123),
@@ -229,7 +229,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
         declaredBy: { kind: 'user', id: 'U0DECL', name: 'Ada' },
         channelId: 'C0INC1',
         channelName: 'inc-20230215-high-request-rate',
-        cardTs: '1676460600.000100',
+        cardMessageId: '1676460600.000100',
         mitigatedAt: withMs(T0, 60_000 + 7),
       });
       const stored = await store.incidents.insert(draft);

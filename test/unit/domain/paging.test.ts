@@ -1,11 +1,13 @@
 // The paging decisions, with fixed times: who pages, what the page says, when it is overdue.
+import { userActor } from '../../../src/domain/actor';
 import {
-  incidentIdFromDedupKey,
+  acknowledgerText,
+  incidentIdFromPageKey,
   isOverdue,
   pageAcknowledged,
-  pageDedupKey,
+  pageKey,
+  pagerActor,
   pageSent,
-  pageSeverity,
   pageSummary,
   requestPage,
   shouldPage,
@@ -14,6 +16,7 @@ import {
 const T0 = new Date('2023-02-15T11:30:00Z');
 const policy = { severities: ['sev1', 'sev2'] as const, ackTimeoutMinutes: 5 };
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const VIA = 'Some Pager';
 
 describe('paging', () => {
   it('pages the severities the policy names, and no others', () => {
@@ -22,29 +25,25 @@ describe('paging', () => {
     expect(shouldPage(policy, 'sev3')).toBe(false);
   });
 
-  it('maps our severities onto PagerDuty’s four', () => {
-    expect(['sev1', 'sev2', 'sev3', 'sev4'].map((s) => pageSeverity(s as 'sev1'))).toEqual([
-      'critical',
-      'error',
-      'warning',
-      'info',
-    ]);
+  it('keys a page by its incident, and reads the incident back only from keys Firebreak made', () => {
+    expect(pageKey(42)).toBe('firebreak-inc-42');
+    expect(incidentIdFromPageKey('firebreak-inc-42')).toBe(42);
+    expect(incidentIdFromPageKey('firebreak-inc-42x')).toBeNull();
+    expect(incidentIdFromPageKey('srv-alert-42')).toBeNull();
+    expect(incidentIdFromPageKey(null)).toBeNull();
   });
 
-  it('keys a page by its incident, and reads the incident back only from keys Firebreak made', () => {
-    expect(pageDedupKey(42)).toBe('firebreak-inc-42');
-    expect(incidentIdFromDedupKey('firebreak-inc-42')).toBe(42);
-    expect(incidentIdFromDedupKey('firebreak-inc-42x')).toBeNull();
-    expect(incidentIdFromDedupKey('srv-alert-42')).toBeNull();
-    expect(incidentIdFromDedupKey(null)).toBeNull();
+  it('a page remembers the pager it goes through', () => {
+    expect(requestPage(null, 7, T0, VIA)).toMatchObject({ key: 'firebreak-inc-7', via: VIA, status: 'pending' });
   });
 
   it('a re-page keeps the key, counts the send and forgets the previous acknowledgement', () => {
-    const first = pageSent(requestPage(null, 7, T0), at(0), policy);
-    const acked = pageAcknowledged(first, '<@U0BOB>', at(2));
-    const again = requestPage(acked, 7, at(10));
+    const first = pageSent(requestPage(null, 7, T0, VIA), at(0), policy);
+    const acked = pageAcknowledged(first, userActor('U0BOB'), at(2));
+    expect(acked.acknowledgedBy).toEqual({ kind: 'user', id: 'U0BOB' });
+    const again = requestPage(acked, 7, at(10), VIA);
     expect(again).toMatchObject({
-      dedupKey: 'firebreak-inc-7',
+      key: 'firebreak-inc-7',
       count: 2,
       status: 'pending',
       acknowledgedBy: null,
@@ -53,15 +52,27 @@ describe('paging', () => {
   });
 
   it('is overdue only when sent, unacknowledged and past its deadline', () => {
-    const sent = pageSent(requestPage(null, 1, T0), T0, policy);
+    const sent = pageSent(requestPage(null, 1, T0, VIA), T0, policy);
     expect(sent.ackDueAt).toEqual(at(5));
     expect(isOverdue(sent, at(4.99))).toBe(false);
     expect(isOverdue(sent, at(5))).toBe(true);
-    expect(isOverdue(pageAcknowledged(sent, 'Alice', at(3)), at(6))).toBe(false);
-    expect(isOverdue(requestPage(null, 1, T0), at(60))).toBe(false);
+    expect(isOverdue(pageAcknowledged(sent, pagerActor(VIA, null), at(3)), at(6))).toBe(false);
+    expect(isOverdue(requestPage(null, 1, T0, VIA), at(60))).toBe(false);
   });
 
-  it('summarises the page with severity, reference, title and message, within PagerDuty’s 1024 characters', () => {
+  it('names who acknowledged: a chat user as a mention, someone in the pager by the name it gave, else the pager', () => {
+    expect(acknowledgerText(userActor('U0BOB', 'bob'))).toEqual([{ mention: 'U0BOB' }]);
+    expect(pagerActor(VIA, { id: 'P1', name: 'Alice Archer' })).toEqual({
+      kind: 'pager',
+      via: VIA,
+      id: 'P1',
+      name: 'Alice Archer',
+    });
+    expect(acknowledgerText(pagerActor(VIA, { id: 'P1', name: 'Alice Archer' }))).toBe('Alice Archer');
+    expect(acknowledgerText(pagerActor(VIA, null))).toBe(VIA);
+  });
+
+  it('summarises the page with severity, reference, title and message, within 1024 characters', () => {
     expect(pageSummary({ id: 3, severity: 'sev1', title: 'Checkout down' }, 'need a DBA')).toBe(
       '[SEV1] INC-3: Checkout down — need a DBA',
     );

@@ -398,7 +398,7 @@ describe('draftPostmortem', () => {
       if (e.type === 'page.acknowledged')
         return {
           ...e,
-          actor: { kind: 'pagerduty' as const, id: 'PUSR0ALICE', name: 'Alice Archer' },
+          actor: { kind: 'pager' as const, via: 'PagerDuty', id: 'PUSR0ALICE', name: 'Alice Archer' },
           data: { by: 'Alice Archer' },
         };
       if (e.actor.kind === 'user') return { ...e, actor: e.actor.id === 'U0BOB' ? bob : alice };

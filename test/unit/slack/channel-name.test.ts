@@ -1,4 +1,8 @@
-import { channelNameCandidates, incidentChannelName, MAX_CHANNEL_NAME_LENGTH } from '../../../src/domain/channel-name';
+import {
+  channelNameCandidates,
+  incidentChannelName,
+  MAX_CHANNEL_NAME_LENGTH,
+} from '../../../src/adapters/slack/channel-name';
 
 const base = { prefix: 'inc', openedAt: new Date('2023-02-15T11:30:00Z'), timeZone: 'UTC', incidentId: 12 };
 const SLACK_RULES = /^[a-z0-9_-]{1,80}$/;

@@ -1,9 +1,10 @@
-// The card's paging buttons: Acknowledge (I'm on it; tells PagerDuty) and Page on-call / Page again.
+// The card's paging buttons: Acknowledge (I'm on it; tells the pager) and Page on-call / Page again.
 import { z } from 'zod';
 import { userActor } from '../../../domain/actor';
 import { acknowledgePage, pageByHand } from '../../../flows/paging';
 import type { SlackDeps } from '../../deps';
 import { ACTIONS } from '../../ids';
+import { mrkdwn } from '../../views/format';
 import type { ListenerRegistrar } from '../../registrar';
 import { PAGING_OFF } from '../commands/incident';
 
@@ -24,14 +25,15 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       response_type: 'ephemeral',
       replace_original: false,
       text: result.ok
-        ? ':white_check_mark: You acknowledged the page; PagerDuty stops paging.'
-        : `:information_source: ${result.reason}`,
+        ? `:white_check_mark: You acknowledged the page; ${deps.paging.pagerName ?? 'the pager'} stops paging.`
+        : `:information_source: ${mrkdwn(result.reason)}`,
     });
   });
 
   on.action(ACTIONS.pageOncall, async ({ ack, body, action, respond }) => {
     await ack();
-    if (!deps.paging.pagingEnabled)
+    const via = deps.paging.pagerName;
+    if (via === null)
       return void (await respond({
         response_type: 'ephemeral',
         replace_original: false,
@@ -44,12 +46,12 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
         replace_original: false,
         text: ':warning: This button does not name an incident.',
       }));
-    const result = await pageByHand(deps.flows, id.data, userActor(body.user.id, body.user.name));
+    const result = await pageByHand(deps.flows, id.data, userActor(body.user.id, body.user.name), { via });
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
       text: result.ok
-        ? `:pager: Paging on-call for INC-${result.incident.id} through PagerDuty.`
+        ? `:pager: Paging on-call for INC-${result.incident.id} through ${via}.`
         : `:information_source: ${result.reason}`,
     });
   });

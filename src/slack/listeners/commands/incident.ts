@@ -68,12 +68,15 @@ async function inIncident(
       return outcome(result, (i) => `Severity is now *${i.severity}*.`, 'sev');
     }
     case 'page': {
-      if (!deps.paging.pagingEnabled) return errorReply(PAGING_OFF, INCIDENT_USAGE.page.form);
-      const result = await pageByHand(deps.flows, id, actor, command.message);
+      const via = deps.paging.pagerName;
+      if (via === null) return errorReply(PAGING_OFF, INCIDENT_USAGE.page.form);
+      const result = await pageByHand(deps.flows, id, actor, {
+        via,
+        ...(command.message ? { message: command.message } : {}),
+      });
       return outcome(
         result,
-        (i) =>
-          `Paging on-call for *INC-${i.id}* through PagerDuty${command.message ? ` with "${command.message}"` : ''}.`,
+        (i) => `Paging on-call for *INC-${i.id}* through ${via}${command.message ? ` with "${command.message}"` : ''}.`,
         'page',
       );
     }
@@ -140,7 +143,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     const parsed = parseIncidentCommand(command.text);
     if (!parsed.ok) return ack(errorReply(parsed.error, parsed.usage));
     const request = parsed.command;
-    if (request.sub === 'help') return ack(helpReply());
+    if (request.sub === 'help') return ack(helpReply(deps.paging.pagerName));
     // Acknowledged before any store work: Slack gives three seconds, and an alert storm may keep the store
     // busy. The answer follows through the response URL a moment later.
     await ack();

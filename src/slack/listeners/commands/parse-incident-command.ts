@@ -13,7 +13,7 @@ export const INCIDENT_USAGE: Record<IncidentSubcommand, { form: string; what: st
   note: { form: '/incident note <text>', what: 'add a note to the timeline' },
   lead: { form: '/incident lead @user', what: 'name the incident lead' },
   sev: { form: '/incident sev <1-4>', what: 'change the severity' },
-  page: { form: '/incident page [message]', what: 'page the on-call engineer through PagerDuty (again)' },
+  page: { form: '/incident page [message]', what: 'page the on-call engineer (again)' },
   resolve: {
     form: '/incident resolve [summary]',
     what: 'resolve the incident (no summary: a form for impact, root cause, tasks)',
@@ -23,6 +23,14 @@ export const INCIDENT_USAGE: Record<IncidentSubcommand, { form: string; what: st
   list: { form: '/incident list', what: 'list open incidents' },
   help: { form: '/incident help', what: 'this list' },
 };
+
+/** `/incident page`'s help line, naming the configured pager ("through PagerDuty") when there is one. */
+export function pageUsage(pagerName: string | null): { form: string; what: string } {
+  return {
+    form: INCIDENT_USAGE.page.form,
+    what: `page the on-call engineer${pagerName ? ` through ${pagerName}` : ''} (again)`,
+  };
+}
 
 export type IncidentCommand =
   | { sub: 'declare'; title: string; severity?: Severity; service?: string }

@@ -9,7 +9,9 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
   on.event('reaction_added', async ({ event }) => {
     if (event.reaction !== PIN_REACTION || event.item.type !== 'message') return;
     const { channel, ts } = event.item;
-    await pinToTimeline({ ...deps.flows, chat: deps.chat }, { channelId: channel, ts }, userActor(event.user), (err) =>
+    // Slack's id of a message is its ts.
+    const pinned = { channelId: channel, messageId: ts };
+    await pinToTimeline({ ...deps.flows, chat: deps.chat }, pinned, userActor(event.user), (err) =>
       deps.logger.warn({ channel, ts, err }, 'could not read a pinned message; recording it without text'),
     );
   });
