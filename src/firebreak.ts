@@ -32,12 +32,11 @@ import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type Sca
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
+import { alertSources } from './ingest/sources';
 import { pagerDutyRoutes } from './http/pagerduty-routes';
 import { postmortemRoutes, signedPostmortemUrl } from './http/postmortem-routes';
 import { closeGracefully, createHttpApp, listen } from './http/server';
 import { guardSlackRequests } from './http/slack-request-guard';
-import { parseAlertmanagerWebhook } from './ingest/alertmanager';
-import { parseGenericAlert } from './ingest/generic';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { readinessCheck } from './observability/readiness';
@@ -392,14 +391,12 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           ]
         : []),
       alertRoutes({
-        token: env.ALERT_WEBHOOK_TOKEN ?? '',
+        sources: alertSources(env, severityOptions),
         // Webhooks arriving together are stored in one transaction (group commit), each answered after it.
         ingest: ingestInBatches(ingest),
-        parsers: {
-          alertmanager: (body) => parseAlertmanagerWebhook(body, severityOptions),
-          generic: (body) => parseGenericAlert(body, severityOptions),
-        },
         onAccepted: (source, count) => metrics.alertsReceived.inc({ source }, count),
+        onRefused: (source, reason) => metrics.alertsRefused.inc({ source, reason }),
+        now: () => clock.now(),
       }),
     ],
   });

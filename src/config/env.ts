@@ -21,6 +21,7 @@ export const SECRET_ENV_KEYS: ReadonlySet<string> = new Set([
   'PAGERDUTY_ROUTING_KEY',
   'PAGERDUTY_API_TOKEN',
   'PAGERDUTY_WEBHOOK_SECRET',
+  'GRAFANA_WEBHOOK_HMAC_SECRET',
   'LINK_SECRET',
 ]);
 
@@ -52,6 +53,9 @@ const minLength =
   (n: number, how: string): Check =>
   (value) =>
     value.length >= n ? undefined : `must be at least ${n} characters long (it has ${value.length}); ${how}`;
+
+const headerName: Check = (value) =>
+  /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(value) ? undefined : `must be an HTTP header name (got ${shown(value)})`;
 
 const httpUrl: Check = (value) => {
   try {
@@ -138,6 +142,10 @@ export const envSchema = z.object({
   PAGERDUTY_EVENTS_URL: variable(httpUrl).optional(),
   PAGERDUTY_API_URL: variable(httpUrl).optional(),
   PAGERDUTY_WEBHOOK_SECRET: variable().optional(),
+  // Grafana's contact point HMAC (optional): when set, /alerts/grafana also requires the signature.
+  GRAFANA_WEBHOOK_HMAC_SECRET: variable(minLength(16, 'generate one with `openssl rand -hex 24`')).optional(),
+  GRAFANA_WEBHOOK_SIGNATURE_HEADER: variable(headerName).default('X-Grafana-Alerting-Signature'),
+  GRAFANA_WEBHOOK_TIMESTAMP_HEADER: variable(headerName).optional(),
   AWS_REGION: variable().optional(),
   AWS_ENDPOINT_URL_EC2: variable(httpUrl).optional(),
   AWS_ENDPOINT_URL_AUTO_SCALING: variable(httpUrl).optional(),

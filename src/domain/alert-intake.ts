@@ -61,6 +61,7 @@ function newRecord(alert: NormalizedAlert, now: Date): AlertRecordDraft {
     summary: alert.summary ?? null,
     labels: alert.labels,
     url: alert.url ?? null,
+    links: alert.links ?? [],
     startsAt: startedAt(alert, now),
     endsAt: alert.status === 'resolved' ? (alert.endsAt ?? now) : null,
     firstSeenAt: now,

@@ -21,6 +21,13 @@ export interface NormalizedAlert {
   endsAt?: Date;
   /** Link back to the monitor's view of the alert. */
   url?: string;
+  /** More places to look, named (Grafana's dashboard and panel). */
+  links?: AlertLink[];
+}
+
+export interface AlertLink {
+  label: string;
+  url: string;
 }
 
 /** The stored state of one alert within an incident. */
@@ -36,6 +43,7 @@ export interface AlertRecord {
   summary: string | null;
   labels: Record<string, string>;
   url: string | null;
+  links: AlertLink[];
   startsAt: Date;
   endsAt: Date | null;
   firstSeenAt: Date;

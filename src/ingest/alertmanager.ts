@@ -5,6 +5,9 @@ import type { NormalizedAlert } from '../domain/alert';
 import { severityFromWord, type Severity } from '../domain/severity';
 import { formatIssues } from '../validation/zod-issues';
 import { ALERT_LIMITS, annotationsSchema, labelsSchema } from './limits';
+import type { AlertSource, ParseResult } from './source';
+import { goTimestamp } from './timestamps';
+import { bearerRefusal } from './source-auth';
 
 export interface SeverityOptions {
   defaultSeverity: Severity;
@@ -12,27 +15,13 @@ export interface SeverityOptions {
   severityWords: Readonly<Record<string, Severity>>;
 }
 
-export type ParseResult = { ok: true; alerts: NormalizedAlert[] } | { ok: false; issues: string[] };
+export type { ParseResult };
 
 // Bounded (see limits.ts); group and common labels are the alerts' own labels again, so the same bounds.
 const labels = labelsSchema;
 const annotations = annotationsSchema;
 const status = z.enum(['firing', 'resolved']);
-
-// Built once: every alert carries two timestamps, and a storm brings thousands of alerts a second.
-const rfc3339 = z.iso.datetime({ offset: true });
-
-/** RFC 3339 as Go writes it (nanoseconds, offsets allowed). Go's zero time, 0001-01-01T00:00:00Z, means "not set". */
-const timestamp = z
-  .string()
-  .refine((value) => rfc3339.safeParse(value).success && !Number.isNaN(Date.parse(value)), {
-    error: (issue) =>
-      `expected an RFC 3339 timestamp such as 2023-02-15T11:30:00Z (got ${JSON.stringify(issue.input)})`,
-  })
-  .transform((value): Date | undefined => {
-    const date = new Date(value);
-    return date.getUTCFullYear() <= 1 ? undefined : date;
-  });
+const timestamp = goTimestamp;
 
 // Alertmanager may add fields in later releases: unknown keys pass; the ones we know must be right.
 const alertSchema = z.looseObject({
@@ -76,7 +65,7 @@ export const alertmanagerWebhookSchema = z.looseObject({
 export type AlertmanagerWebhook = z.output<typeof alertmanagerWebhookSchema>;
 
 /** Alertmanager always sends a fingerprint; a sender that imitates it may not, and its labels identify the alert. */
-function labelsFingerprint(alertLabels: Record<string, string>): string {
+export function labelsFingerprint(alertLabels: Record<string, string>): string {
   const canonical = Object.keys(alertLabels)
     .sort()
     .map((key) => `${key}=${alertLabels[key]}`)
@@ -113,4 +102,13 @@ export function parseAlertmanagerWebhook(body: unknown, options: SeverityOptions
     });
   });
   return issues.length > 0 ? { ok: false, issues } : { ok: true, alerts };
+}
+
+/** Alertmanager's webhook_config, with the token as its bearer credentials (`http_config.authorization`). */
+export function alertmanagerSource(options: { token: string; severity: SeverityOptions }): AlertSource {
+  return {
+    name: 'alertmanager',
+    authorize: (headers) => bearerRefusal(headers, options.token),
+    parse: (body) => parseAlertmanagerWebhook(body, options.severity),
+  };
 }

@@ -3,8 +3,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { severityFromWord } from '../domain/severity';
 import { formatIssues, strictObject } from '../validation/zod-issues';
-import type { ParseResult, SeverityOptions } from './alertmanager';
+import type { SeverityOptions } from './alertmanager';
 import { labelsSchema } from './limits';
+import type { AlertSource, ParseResult } from './source';
+import { bearerRefusal } from './source-auth';
 
 export const MAX_TITLE_LENGTH = 300;
 
@@ -46,5 +48,14 @@ export function parseGenericAlert(body: unknown, options: SeverityOptions): Pars
         labels: alert.labels,
       },
     ],
+  };
+}
+
+/** Any monitor that can POST our JSON with a bearer token (docs/alert-sources.md has templates for several). */
+export function genericSource(options: { token: string; severity: SeverityOptions }): AlertSource {
+  return {
+    name: 'generic',
+    authorize: (headers) => bearerRefusal(headers, options.token),
+    parse: (body) => parseGenericAlert(body, options.severity),
   };
 }

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface Metrics {
   registry: Registry;
   alertsReceived: Counter<'source'>;
+  alertsRefused: Counter<'source' | 'reason'>;
   incidentsOpened: Counter<'origin'>;
   slackCalls: Histogram<'method' | 'outcome'>;
   slackRateLimited: Counter<'method'>;
@@ -37,6 +38,12 @@ export function createMetrics(options: { outboxDepth: () => Promise<number>; def
       name: 'firebreak_alerts_received_total',
       help: 'Alerts accepted from monitors',
       labelNames: ['source'],
+      registers,
+    }),
+    alertsRefused: new Counter({
+      name: 'firebreak_alerts_refused_total',
+      help: 'Alert webhook requests refused, by source and reason (unauthorized, bad_signature, forbidden, malformed, too_large, unavailable)',
+      labelNames: ['source', 'reason'],
       registers,
     }),
     incidentsOpened: new Counter({

@@ -63,6 +63,7 @@ export function anAlertRecord(overrides: Partial<AlertRecord> = {}): AlertRecord
     summary: null,
     labels: {},
     url: null,
+    links: [],
     startsAt: T0,
     endsAt: null,
     firstSeenAt: T0,

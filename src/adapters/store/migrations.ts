@@ -8,6 +8,7 @@ import { delivery } from './migrations/004-delivery';
 import { sendIntent } from './migrations/005-send-intent';
 import { alertCounts } from './migrations/006-alert-counts';
 import { plainRowids } from './migrations/007-plain-rowids';
+import { alertLinks } from './migrations/008-alert-links';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -19,6 +20,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '005-send-intent': sendIntent,
   '006-alert-counts': alertCounts,
   '007-plain-rowids': plainRowids,
+  '008-alert-links': alertLinks,
 };
 
 const provider: MigrationProvider = {

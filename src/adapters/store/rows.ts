@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Actor } from '../../domain/actor';
-import type { AlertRecord, AlertStatus } from '../../domain/alert';
+import type { AlertLink, AlertRecord, AlertStatus } from '../../domain/alert';
 import { INCIDENT_STATUSES, type Incident, type NewIncident, type MessageRef } from '../../domain/incident';
 import type { OnCallState, PageState } from '../../domain/paging';
 import type { CapacitySnapshot } from '../../domain/scale-target';
@@ -232,6 +232,8 @@ const alertEncoders: { [K in keyof NewAlertRecord]: (value: NewAlertRecord[K]) =
   summary: (summary) => ({ summary }),
   labels: (labels) => ({ labels: toJson(labels) }),
   url: (url) => ({ url }),
+  // No links, no column written: it stays null (and rows stored before migration 008 are written the same way).
+  links: (links) => (links.length > 0 ? { links: toJson(links) } : {}),
   startsAt: (date) => ({ starts_at: iso(date, 'alert.startsAt') }),
   endsAt: (date) => ({ ends_at: isoOrNull(date, 'alert.endsAt') }),
   firstSeenAt: (date) => ({ first_seen_at: iso(date, 'alert.firstSeenAt') }),
@@ -261,6 +263,7 @@ export function rowToAlert(row: Selectable<AlertsTable>): AlertRecord {
     summary: row.summary,
     labels: fromJson<Record<string, string>>(row.labels),
     url: row.url,
+    links: row.links == null ? [] : fromJson<AlertLink[]>(row.links),
     startsAt: toDate(row.starts_at),
     endsAt: toDateOrNull(row.ends_at),
     firstSeenAt: toDate(row.first_seen_at),

@@ -51,6 +51,8 @@ export interface AlertsTable {
   summary: string | null;
   labels: JsonText;
   url: string | null;
+  /** JSON `[{label, url}]` (migration 008). */
+  links: string | null;
   starts_at: IsoTime;
   ends_at: IsoTime | null;
   first_seen_at: IsoTime;

@@ -9,6 +9,7 @@ import { incidentRef, isOpen, type Incident } from '../../domain/incident';
 import { ACTIONS } from '../ids';
 import { localTime, zoneLabel } from '../../domain/local-time';
 import { acknowledgerText } from '../../domain/paging';
+import { link } from '../../domain/rich-text';
 import { escapeMrkdwn, mrkdwn, SAFE_LINK, truncate } from './format';
 import { capacityBlocks } from './scale-views';
 import { alertLabelsApart, timelineLine } from './timeline-text';
@@ -46,7 +47,12 @@ function alertLine(alert: AlertRecord, apart: string, now: Date, timeZone: strin
     alert.url && SAFE_LINK.test(alert.url)
       ? `<${alert.url}|${escapeMrkdwn(truncate(alert.title, 120))}>`
       : `*${escapeMrkdwn(truncate(alert.title, 120))}*`;
-  return `• ${title}${labels}${count} — ${alert.severity}, since ${localTime(alert.startsAt, now, timeZone)}`;
+  // Where else to look (Grafana's dashboard and panel), as links; an unsafe one is left out.
+  const more = alert.links
+    .filter((l) => SAFE_LINK.test(l.url))
+    .map((l) => ` · ${mrkdwn([link(l.url, l.label)])}`)
+    .join('');
+  return `• ${title}${labels}${count} — ${alert.severity}, since ${localTime(alert.startsAt, now, timeZone)}${more}`;
 }
 
 function alertsSection(input: IncidentCardInput): KnownBlock[] {

@@ -80,6 +80,7 @@ function newAlert(incidentId: number, overrides: Partial<NewAlertRecord> = {}): 
     summary: 'Requests are 8x normal',
     labels: { alertname: 'HighRequestRate', service: 'web', ünïcode: '✓ "quoted"' },
     url: 'http://prometheus.local/graph?g0.expr=rate',
+    links: [],
     startsAt: withMs(T0, 1),
     endsAt: null,
     firstSeenAt: withMs(T0, 2),
@@ -143,6 +144,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '005-send-intent',
           '006-alert-counts',
           '007-plain-rowids',
+          '008-alert-links',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
@@ -175,7 +177,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
             .values(alertToRow({ ...newAlert(id, { fingerprint }), status }))
             .execute();
         }
-        expect(await migrateToLatest(kysely)).toEqual(['006-alert-counts', '007-plain-rowids']);
+        expect(await migrateToLatest(kysely)).toEqual(['006-alert-counts', '007-plain-rowids', '008-alert-links']);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
       } finally {
         await before.close();
