@@ -1,6 +1,7 @@
 // The sandbox console in a real Chromium, against a real Firebreak in sandbox mode: fire the flash-sale alert,
 // watch the incident channel and its pinned card appear, scale out from the card (through Slack's confirm),
-// acknowledge the page in the simulated PagerDuty, resolve through the modal, and open the postmortem page.
+// acknowledge the page in the simulated PagerDuty, resolve through the modal, open the postmortem page, and fire
+// the Grafana sample.
 // Every action goes through Firebreak's real endpoints (alert ingest, signed /slack/events, signed PagerDuty webhook).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -168,6 +169,24 @@ describe('the sandbox console in Chromium', () => {
     expect(await tab.getByRole('heading', { level: 1 }).textContent()).toContain('INC-1');
     expect(await tab.locator('body').textContent()).toContain('About 30% of shoppers could not load the store');
     await tab.close();
+  });
+
+  it("fires the Grafana sample as Grafana's contact point sends it: a second incident, its card linking the dashboard and panel", async () => {
+    await page.getByRole('button', { name: 'Fire Grafana alert' }).click();
+    await page.locator('#toast.ok').filter({ hasText: '202' }).waitFor(LIVE);
+    const incidentLink = page.locator('#channels a.chan.incident').filter({ hasText: 'checkout' });
+    await incidentLink.waitFor(LIVE);
+    await incidentLink.click();
+    await page.waitForURL(/channel=C/);
+    const card = pinnedCard();
+    await card.locator('.bk-header').filter({ hasText: 'INC-2 · Checkout p99 latency above 2s' }).waitFor(LIVE);
+    const alerts = card.locator('.bk-section[data-block-id="alerts"]');
+    expect(await alerts.getByRole('link', { name: 'dashboard' }).getAttribute('href')).toBe(
+      'http://grafana.example.com:3000/d/checkout?orgId=1',
+    );
+    expect(await alerts.getByRole('link', { name: 'panel' }).getAttribute('href')).toBe(
+      'http://grafana.example.com:3000/d/checkout?orgId=1&viewPanel=2',
+    );
   });
 
   it('draws every emoji and symbol it shows with an installed font, never as an empty box', async () => {

@@ -14,7 +14,7 @@ import { modalHtml, openModal, submissionValues, typedValues, type ChannelOption
 import type { NameLookup } from './mrkdwn';
 import { channelsHtml, consoleHref, consolePage, type ChannelEntry, type Regions } from './page';
 import { DEFAULT_ACTING_USER, isActingUser, pagerDutyUserFor, slackUserName } from './people';
-import { flashSaleAlertmanagerPayload, genericAlertPayload } from './sample-alerts';
+import { flashSaleAlertmanagerPayload, genericAlertPayload, grafanaCheckoutPayload } from './sample-alerts';
 import { cloudHtml, pagerDutyHtml } from './side-panels';
 import { CONSOLE_CSS } from './styles';
 
@@ -53,6 +53,8 @@ const back = { as: actingUser, channel: z.string().optional() };
 const alertForm = z.discriminatedUnion('example', [
   z.object({ ...back, example: z.literal('flash-sale-firing') }),
   z.object({ ...back, example: z.literal('flash-sale-resolved') }),
+  z.object({ ...back, example: z.literal('grafana-firing') }),
+  z.object({ ...back, example: z.literal('grafana-resolved') }),
   z.object({
     ...back,
     example: z.literal('generic'),
@@ -121,6 +123,7 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
   const state = new ConsoleState(slack);
   // The flash-sale alerts' start, so "resolved" names the same alerts Alertmanager fired.
   let flashSaleStartedAt: Date | null = null;
+  let grafanaStartedAt: Date | null = null;
 
   // For the sandbox's lifetime: the console lives as long as the process that serves it.
   slack.onChange(() => {
@@ -231,11 +234,11 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     return null;
   };
 
-  const alertEndpoint = (req: Request, source: 'alertmanager' | 'generic'): string => {
+  const alertEndpoint = (req: Request, source: 'alertmanager' | 'generic' | 'grafana'): string => {
     const local = req.socket.localAddress ?? '127.0.0.1';
     const here = `http://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
     const url = new URL(options.alertUrl, here);
-    return (source === 'alertmanager' ? url : new URL('generic', url)).toString();
+    return (source === 'alertmanager' ? url : new URL(source, url)).toString();
   };
 
   const formBody = express.urlencoded({ extended: false, limit: '200kb' });
@@ -350,6 +353,13 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
         ...(form.summary ? { summary: form.summary } : {}),
       });
       what = `Generic alert "${form.title}" (${form.status})`;
+    } else if (form.example === 'grafana-firing' || form.example === 'grafana-resolved') {
+      url = alertEndpoint(req, 'grafana');
+      const firing = form.example === 'grafana-firing';
+      const now = sandbox.clock.now();
+      if (firing || !grafanaStartedAt) grafanaStartedAt = now;
+      payload = grafanaCheckoutPayload(firing ? 'firing' : 'resolved', { startsAt: grafanaStartedAt, endsAt: now });
+      what = `Grafana: checkout latency alert ${firing ? 'firing' : 'resolved'}`;
     } else {
       const firing = form.example === 'flash-sale-firing';
       // Firebreak's clock, not the world's: after the demo it runs on from the outage's day.
