@@ -32,7 +32,7 @@ import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type Sca
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
-import { alertSources } from './ingest/sources';
+import { type AlertSourceDeps, alertSources } from './ingest/sources';
 import { pagerDutyRoutes } from './http/pagerduty-routes';
 import { postmortemRoutes, signedPostmortemUrl } from './http/postmortem-routes';
 import { closeGracefully, createHttpApp, listen } from './http/server';
@@ -67,6 +67,8 @@ export interface StartOptions {
    * the page updates it hears (acknowledged, resolved…).
    */
   pager?: (updates: PageUpdateSink) => Pager;
+  /** Where SNS certificates and SubscribeURLs may be fetched from, and how (tests sign with their own key). */
+  sns?: AlertSourceDeps['sns'];
   /** Outbox tuning, for tests that must not wait a real second between card edits. */
   outbox?: { laneIntervalMs?: number; pollMs?: number; baseBackoffMs?: number };
   /** How often Slack is probed while it is unusable; 15 s unless told (tests). */
@@ -139,6 +141,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   if (!pagerDuty.apiToken || !pagerDuty.escalationPolicyId)
     logger.info('on-call lookup is off: PAGERDUTY_API_TOKEN and PAGERDUTY_ESCALATION_POLICY_ID are needed');
   if (!pagerDuty.webhookSecret) logger.info('PagerDuty webhooks are off: PAGERDUTY_WEBHOOK_SECRET is not set');
+  if (env.CLOUDWATCH_SNS_TOPIC_ARNS.length === 0)
+    logger.info('CloudWatch alarms are off: CLOUDWATCH_SNS_TOPIC_ARNS names no SNS topic');
   const slackApiUrl = sandbox?.slackApiUrl ?? env.SLACK_API_URL;
   const botToken = sandbox?.botToken ?? env.SLACK_BOT_TOKEN ?? '';
 
@@ -391,7 +395,14 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           ]
         : []),
       alertRoutes({
-        sources: alertSources(env, severityOptions),
+        sources: alertSources({
+          env,
+          severity: severityOptions,
+          deliveries: store.deliveries,
+          clock,
+          log: logger.child({ component: 'alert-sources' }),
+          ...(options.sns ? { sns: options.sns } : {}),
+        }),
         // Webhooks arriving together are stored in one transaction (group commit), each answered after it.
         ingest: ingestInBatches(ingest),
         onAccepted: (source, count) => metrics.alertsReceived.inc({ source }, count),

@@ -57,6 +57,22 @@ const minLength =
 const headerName: Check = (value) =>
   /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(value) ? undefined : `must be an HTTP header name (got ${shown(value)})`;
 
+const SNS_TOPIC_ARN = /^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/;
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+const topicArns: Check = (value) => {
+  const wrong = splitList(value).filter((arn) => !SNS_TOPIC_ARN.test(arn));
+  return wrong.length === 0
+    ? undefined
+    : `must be SNS topic ARNs separated by commas, such as arn:aws:sns:us-east-1:123456789012:alarms (not ${wrong.map(shown).join(', ')})`;
+};
+
 const httpUrl: Check = (value) => {
   try {
     const url = new URL(value);
@@ -146,6 +162,8 @@ export const envSchema = z.object({
   GRAFANA_WEBHOOK_HMAC_SECRET: variable(minLength(16, 'generate one with `openssl rand -hex 24`')).optional(),
   GRAFANA_WEBHOOK_SIGNATURE_HEADER: variable(headerName).default('X-Grafana-Alerting-Signature'),
   GRAFANA_WEBHOOK_TIMESTAMP_HEADER: variable(headerName).optional(),
+  // The SNS topics whose CloudWatch alarms /alerts/cloudwatch takes; unset = it takes none.
+  CLOUDWATCH_SNS_TOPIC_ARNS: variable(topicArns).transform(splitList).default([]),
   AWS_REGION: variable().optional(),
   AWS_ENDPOINT_URL_EC2: variable(httpUrl).optional(),
   AWS_ENDPOINT_URL_AUTO_SCALING: variable(httpUrl).optional(),

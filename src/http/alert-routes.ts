@@ -86,6 +86,11 @@ export function alertRoutes(options: AlertRoutesOptions): Router {
       if (raw.length === 0) return malformed(res, ['the body is empty; send the alert as JSON']);
       const json = parseJson(raw);
       if (!json.ok) return malformed(res, [json.issue]);
+      const reply = await source.handle?.(json.value, { headers: req.headers, raw, now: now() });
+      if (reply) {
+        res.status(reply.status).json(reply.body);
+        return;
+      }
       const parsed = source.parse(json.value);
       if (!parsed.ok) return malformed(res, parsed.issues);
       const result = await options.ingest(deliveryKey(source.name, raw), parsed.alerts);

@@ -8,7 +8,7 @@ import type { NormalizedAlert } from '../domain/alert';
 export type RefusalReason = 'unauthorized' | 'bad_signature' | 'forbidden' | 'malformed' | 'too_large' | 'unavailable';
 
 export interface Refusal {
-  status: 401 | 403 | 503;
+  status: 400 | 401 | 403 | 503;
   reason: RefusalReason;
   /** Said to the sender: what was wrong, never a secret. */
   error: string;
@@ -25,6 +25,12 @@ export interface SourceRequest {
   now: Date;
 }
 
+/** A source's own answer to a request that carries no alerts (an SNS subscription confirmation). */
+export interface SourceReply {
+  status: number;
+  body: unknown;
+}
+
 export interface AlertSource {
   /** Its route: POST /alerts/<name>; also its `source` label in /metrics. */
   name: string;
@@ -32,6 +38,11 @@ export interface AlertSource {
   authorize(headers: IncomingHttpHeaders): Refusal | null;
   /** Checked on the body's bytes before they are parsed (a signature over them): null when genuine. */
   verify?(request: SourceRequest): Refusal | null | Promise<Refusal | null>;
+  /**
+   * A request that is not an alert delivery, answered by the source itself (after verify): a reply, or null to
+   * go on to parse().
+   */
+  handle?(body: unknown, request: SourceRequest): Promise<SourceReply | null>;
   /** The body, parsed as JSON, to normalized alerts; malformed input names the field that is wrong. */
   parse(body: unknown): ParseResult;
 }

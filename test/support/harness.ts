@@ -86,6 +86,8 @@ export interface HarnessOptions {
   policy?: string;
   /** Real AWS SDK clients, pointed at a local cloud. */
   aws?: StartOptions['aws'];
+  /** Where SNS certificates and SubscribeURLs may come from (tests sign SNS messages with their own key). */
+  sns?: StartOptions['sns'];
   /** A chat platform instead of Slack for incidents' channels and messages (a test-only one proves the Chat port). */
   chat?: StartOptions['chat'];
   /** Cloud adapters for other providers, by name (the test-only ones that prove the Cloud port). */
@@ -114,6 +116,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.aws ? { aws: options.aws } : {}),
     ...(options.chat ? { chat: options.chat } : {}),
+    ...(options.sns ? { sns: options.sns } : {}),
     ...(options.clouds ? { clouds: options.clouds } : {}),
     ...(options.pager ? { pager: options.pager } : {}),
     logger: options.logger ?? pino({ level: 'silent' }),
