@@ -111,18 +111,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = options.targets
     ? { ...loaded, policy: { ...loaded.policy, scaleTargets: options.targets(loaded.policy.scaleTargets) } }
     : loaded;
-  const firebreak = await startFirebreak({
-    config,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.aws ? { aws: options.aws } : {}),
-    ...(options.chat ? { chat: options.chat } : {}),
-    ...(options.sns ? { sns: options.sns } : {}),
-    ...(options.clouds ? { clouds: options.clouds } : {}),
-    ...(options.pager ? { pager: options.pager } : {}),
-    logger: options.logger ?? pino({ level: 'silent' }),
-    outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: options.baseBackoffMs ?? 50 },
-    ...(options.slackProbeMs !== undefined ? { readiness: { slackProbeMs: options.slackProbeMs } } : {}),
-  });
+  let firebreak: Firebreak;
+  try {
+    firebreak = await startFirebreak({
+      config,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.aws ? { aws: options.aws } : {}),
+      ...(options.chat ? { chat: options.chat } : {}),
+      ...(options.sns ? { sns: options.sns } : {}),
+      ...(options.clouds ? { clouds: options.clouds } : {}),
+      ...(options.pager ? { pager: options.pager } : {}),
+      logger: options.logger ?? pino({ level: 'silent' }),
+      outbox: { laneIntervalMs: options.laneIntervalMs ?? 20, pollMs: 100, baseBackoffMs: options.baseBackoffMs ?? 50 },
+      ...(options.slackProbeMs !== undefined ? { readiness: { slackProbeMs: options.slackProbeMs } } : {}),
+    });
+  } catch (error) {
+    // A Firebreak that did not start leaves nothing running behind it (the test would never end).
+    if (!options.slack) await slack.stop();
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   slack.connectApp({ requestUrl: `${firebreak.url}/slack/events`, signingSecret: SIGNING_SECRET });
   const slackRequests = countSlackRequests(firebreak);
   const clock = options.clock ?? systemClock;
