@@ -391,6 +391,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
             pagerDutyRoutes({
               secret: pagerDuty.webhookSecret,
               flows: { ...flows, ackTimeoutMinutes: config.policy.paging.ackTimeoutMinutes },
+              followServices: env.PAGERDUTY_INCIDENT_SERVICE_IDS,
             }),
           ]
         : []),

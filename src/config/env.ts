@@ -66,6 +66,13 @@ function splitList(value: string): string[] {
     .filter(Boolean);
 }
 
+const serviceIds: Check = (value) => {
+  const wrong = splitList(value).filter((id) => !/^P[A-Z0-9]{5,13}$/.test(id));
+  return wrong.length === 0
+    ? undefined
+    : `must be PagerDuty service ids separated by commas, such as PWEB123 (not ${wrong.map(shown).join(', ')})`;
+};
+
 const topicArns: Check = (value) => {
   const wrong = splitList(value).filter((arn) => !SNS_TOPIC_ARN.test(arn));
   return wrong.length === 0
@@ -158,6 +165,8 @@ export const envSchema = z.object({
   PAGERDUTY_EVENTS_URL: variable(httpUrl).optional(),
   PAGERDUTY_API_URL: variable(httpUrl).optional(),
   PAGERDUTY_WEBHOOK_SECRET: variable().optional(),
+  // PagerDuty services whose own incidents open Firebreak incidents (through the v3 webhook); unset = none.
+  PAGERDUTY_INCIDENT_SERVICE_IDS: variable(serviceIds).transform(splitList).default([]),
   // Grafana's contact point HMAC (optional): when set, /alerts/grafana also requires the signature.
   GRAFANA_WEBHOOK_HMAC_SECRET: variable(minLength(16, 'generate one with `openssl rand -hex 24`')).optional(),
   GRAFANA_WEBHOOK_SIGNATURE_HEADER: variable(headerName).default('X-Grafana-Alerting-Signature'),

@@ -6,7 +6,7 @@ import type { Severity } from './severity';
 export interface TimelineData {
   'alert.fired': { fingerprint: string; title: string; severity: Severity; summary?: string; refired?: boolean };
   'alert.resolved': { fingerprint: string; title: string; allResolved: boolean };
-  'incident.declared': { title: string; severity: Severity; service: string; source: 'alert' | 'manual' };
+  'incident.declared': { title: string; severity: Severity; service: string; source: 'alert' | 'manual' | 'pager' };
   'incident.status_changed': { from: IncidentStatus; to: IncidentStatus; message?: string };
   'incident.severity_changed': { from: Severity; to: Severity };
   'incident.lead_assigned': { userId: string; previous: string | null };

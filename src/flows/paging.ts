@@ -5,6 +5,7 @@
 // configured (PagerDuty, or another behind the Pager port), the flows speak Firebreak's terms only.
 import { FIREBREAK, type Actor, type UserActor } from '../domain/actor';
 import { channelRefused, type Incident } from '../domain/incident';
+import { declareIncident } from '../domain/incident-changes';
 import {
   acknowledgerText,
   incidentIdFromPageKey,
@@ -26,9 +27,17 @@ import { errorMessage, FirebreakError, isFirebreakError } from '../errors';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
-import type { OnCallDirectory, OnCallPerson, PageUpdate, PageUpdateOutcome, Pager } from '../ports/pager';
+import type {
+  OnCallDirectory,
+  OnCallPerson,
+  PagerIncident,
+  PageUpdate,
+  PageUpdateOutcome,
+  Pager,
+} from '../ports/pager';
 import type { OutboxJob, Store, StoreTransaction } from '../ports/store';
-import { CHANNEL_RECHECK_MS, enqueueCardUpdate, enqueueNotice } from './outbox-jobs';
+import { CHANNEL_RECHECK_MS, enqueueCardUpdate, enqueueChannelOpening, enqueueNotice } from './outbox-jobs';
+import type { IncidentFlowDeps } from './update-incident';
 
 export const PAGE_JOB = {
   trigger: 'page.trigger',
@@ -103,7 +112,8 @@ export async function queuePage(
 /** Called in the transaction that opens an incident: page it if its severity says so, find who is on call. */
 export function pagingOnOpen(setup: PagingSetup) {
   return async (tx: StoreTransaction, incident: Incident, now: Date): Promise<void> => {
-    if (setup.pager && shouldPage(setup.policy, incident.severity))
+    // An incident opened from a page (in the paging service) already has it: nobody is paged twice.
+    if (setup.pager && !incident.page && shouldPage(setup.policy, incident.severity))
       await queuePage(tx, incident, now, { actor: FIREBREAK, via: setup.pager.name });
     if (setup.onCall && setup.escalationPolicyIds.length > 0) {
       await tx.outbox.enqueue(
@@ -482,6 +492,90 @@ export async function whoIsOnCallNow(deps: {
  * the page belongs to: timeline events and a card edit. Each delivery applies once, however often it arrives;
  * a repeat answers `applied: false`.
  */
+/**
+ * An incident opened in the paging service (a monitor routed through it) becomes a Firebreak incident linked to
+ * it: its page is that incident, already sent, so nobody is paged again; its later updates (acknowledged,
+ * resolved…) reach it as a page's do, and Firebreak acknowledges and resolves it by its key. Once per incident,
+ * however often the event arrives.
+ */
+export async function openFromPagerIncident(
+  deps: IncidentFlowDeps & { ackTimeoutMinutes: number },
+  opened: PagerIncident,
+): Promise<PageUpdateOutcome> {
+  const now = deps.clock.now();
+  const delivery = `${opened.source}:${opened.deliveryId}`;
+  const groupKey = pagerGroupKey(opened.source, opened.pagerIncidentId);
+  const result = await deps.store.transaction(async (tx): Promise<PageUpdateOutcome | { opened: Incident }> => {
+    if (await tx.deliveries.find(delivery))
+      return { applied: false, reason: `event ${opened.deliveryId} was already received` };
+    const existing = await tx.incidents.findOpenByGroupKey(groupKey);
+    if (existing) {
+      const outcome = { applied: false as const, reason: `already open as INC-${existing.id}` };
+      await tx.deliveries.record(delivery, outcome, now);
+      return outcome;
+    }
+    const actor = pagerActor(opened.via, opened.agent);
+    const plan = declareIncident(
+      { title: opened.title, severity: opened.severity, service: opened.service.name },
+      actor,
+      // It began when PagerDuty opened it: every time the postmortem measures counts from then.
+      opened.at,
+    );
+    const page = pageSent(
+      {
+        ...requestPage(null, 0, opened.at, opened.via),
+        key: opened.pageKey ?? groupKey,
+        assignedTo: opened.assignedTo.map((a) => a.name).join(', ') || null,
+      },
+      opened.at,
+      { severities: [], ackTimeoutMinutes: deps.ackTimeoutMinutes },
+    );
+    const incident = await tx.incidents.insert({ ...plan.incident, groupKey, page });
+    const declared = plan.events.map((e) =>
+      e.type === 'incident.declared' ? { ...e, data: { ...e.data, source: 'pager' as const } } : e,
+    );
+    const reference = opened.number !== null ? `#${opened.number}` : opened.pagerIncidentId;
+    const events: TimelineEventDraft[] = [
+      ...declared,
+      {
+        at: opened.at,
+        type: 'page.sent',
+        actor,
+        data: {
+          key: page.key,
+          via: opened.via,
+          count: 1,
+          message: `${opened.via} incident ${reference}, opened there`,
+        },
+      },
+    ];
+    for (const e of events) await tx.timeline.append(forIncident(e, incident.id));
+    await enqueueChannelOpening(tx, incident.id, now);
+    await deps.hooks?.opened?.(tx, incident, now);
+    if (page.ackDueAt)
+      await tx.outbox.enqueue(
+        {
+          kind: PAGE_JOB.ackCheck,
+          incidentId: incident.id,
+          payload: { lane: pagerLane(incident.id), count: page.count },
+          notBefore: page.ackDueAt,
+        },
+        now,
+      );
+    await tx.deliveries.record(delivery, { applied: true, incidentId: incident.id }, now);
+    return { opened: incident };
+  });
+  if (!('opened' in result)) return result;
+  deps.onIncidentOpened?.(result.opened.id);
+  deps.wakeOutbox();
+  return { applied: true, incidentId: result.opened.id };
+}
+
+/** The group key of a Firebreak incident opened from a paging service's incident: how its updates find it. */
+function pagerGroupKey(source: string, pagerIncidentId: string): string {
+  return `${source}-incident:${pagerIncidentId}`;
+}
+
 export async function applyPageUpdate(
   deps: { store: Store; clock: Clock; wakeOutbox(): void; ackTimeoutMinutes: number },
   update: PageUpdate,
@@ -493,7 +587,11 @@ export async function applyPageUpdate(
     if (await tx.deliveries.find(key))
       return { applied: false, reason: `event ${update.deliveryId} was already received` };
     const incidentId = incidentIdFromPageKey(update.pageKey);
-    const incident = incidentId === null ? null : await tx.incidents.findById(incidentId);
+    // Not a page Firebreak sent: perhaps an incident opened in the paging service that Firebreak follows.
+    const incident =
+      incidentId === null
+        ? await tx.incidents.findOpenByGroupKey(pagerGroupKey(update.source, update.pagerIncidentId))
+        : await tx.incidents.findById(incidentId);
     const page = incident?.page;
     const result: PageUpdateOutcome =
       incident && page

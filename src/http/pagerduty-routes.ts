@@ -4,19 +4,22 @@
 import express, { type Request, type Response, Router } from 'express';
 import {
   PAGERDUTY_SIGNATURE_HEADER,
+  pagerIncidentFromPagerDuty,
   pageUpdateFromPagerDuty,
   parsePagerDutyWebhook,
   verifyPagerDutySignature,
 } from '../adapters/pagerduty/webhook';
-import { applyPageUpdate } from '../flows/paging';
-import type { Clock } from '../ports/clock';
-import type { Store } from '../ports/store';
+import { incidentIdFromPageKey } from '../domain/paging';
+import { applyPageUpdate, openFromPagerIncident } from '../flows/paging';
+import type { IncidentFlowDeps } from '../flows/update-incident';
 import { MAX_ALERT_BODY, MAX_ALERT_BODY_BYTES } from './alert-routes';
 import { decodeContentEncoding } from './content-encoding';
 
 export interface PagerDutyRoutesOptions {
   secret: string;
-  flows: { store: Store; clock: Clock; wakeOutbox(): void; ackTimeoutMinutes: number };
+  flows: IncidentFlowDeps & { ackTimeoutMinutes: number };
+  /** PagerDuty services whose own incidents (incident.triggered) open Firebreak incidents linked to them. */
+  followServices?: readonly string[];
 }
 
 export function pagerDutyRoutes(options: PagerDutyRoutesOptions): Router {
@@ -51,6 +54,20 @@ export function pagerDutyRoutes(options: PagerDutyRoutesOptions): Router {
       const parsed = parsePagerDutyWebhook(json);
       if (!parsed.ok) {
         res.status(400).json({ error: 'invalid webhook payload', issues: parsed.issues });
+        return;
+      }
+      // An incident opened in PagerDuty on a service Firebreak follows (not one of Firebreak's own pages).
+      const opened = pagerIncidentFromPagerDuty(parsed.event);
+      if (opened && incidentIdFromPageKey(opened.pageKey) === null) {
+        const followed = options.followServices?.includes(opened.service.id) ?? false;
+        res.status(200).json(
+          followed
+            ? await openFromPagerIncident(options.flows, opened)
+            : {
+                applied: false,
+                reason: `service ${opened.service.id} is not followed (PAGERDUTY_INCIDENT_SERVICE_IDS)`,
+              },
+        );
         return;
       }
       const outcome = await applyPageUpdate(options.flows, pageUpdateFromPagerDuty(parsed.event));

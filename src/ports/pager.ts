@@ -43,6 +43,8 @@ export interface PageUpdate {
   deliveryId: string;
   /** The key the page was sent with; null for a page Firebreak did not send. */
   pageKey: string | null;
+  /** The paging service's own id of its incident (for a page opened there, not by Firebreak). */
+  pagerIncidentId: string;
   status: PageUpdateStatus;
   /** The service's own word for what happened (`incident.annotated`), for messages. */
   event: string;
@@ -50,6 +52,30 @@ export interface PageUpdate {
   agent: { id: string; name: string } | null;
   /** Who has the page now, after an escalation or reassignment. */
   assignedTo: Array<{ id: string; name: string }>;
+  at: Date;
+}
+
+/**
+ * An incident opened in the paging service itself (a monitor routed through it), which Firebreak follows: it
+ * opens a Firebreak incident linked to it, and pages nobody again.
+ */
+export interface PagerIncident {
+  via: string;
+  source: string;
+  deliveryId: string;
+  /** The paging service's id of the incident, which its later updates carry. */
+  pagerIncidentId: string;
+  /** Its key, for acknowledging and resolving it as Firebreak's own pages are (null when it has none). */
+  pageKey: string | null;
+  title: string;
+  /** The paging service's service it was opened on. */
+  service: { id: string; name: string };
+  /** Ours, from the service's own urgency or priority. */
+  severity: Severity;
+  number: number | null;
+  url: string | null;
+  assignedTo: Array<{ id: string; name: string }>;
+  agent: { id: string; name: string } | null;
   at: Date;
 }
 

@@ -266,6 +266,28 @@ export class FakePagerDuty {
     this.connection = { ...connection };
   }
 
+  /**
+   * A monitor that pages through PagerDuty opens an incident on the service (through another of its Events API
+   * integrations): `incident.triggered` goes to the app, as PagerDuty sends it for every new incident.
+   */
+  monitorTriggers(input: {
+    dedupKey: string;
+    summary: string;
+    severity?: 'critical' | 'error' | 'warning' | 'info';
+  }): Promise<WebhookReply> {
+    this.account.applyEvent({
+      routingKey: this.routingKey ?? 'monitor-integration-key',
+      action: 'trigger',
+      dedupKey: input.dedupKey,
+      payload: { summary: input.summary, source: 'monitoring', severity: input.severity ?? 'critical' },
+      links: [],
+      images: [],
+    });
+    const incident = this.account.openIncident(input.dedupKey);
+    if (!incident) throw new Error(`FakePagerDuty: the trigger for "${input.dedupKey}" opened no incident`);
+    return this.sendSigned(this.webhookBody('incident.triggered', incident, this.shapes.serviceRef()));
+  }
+
   /** A responder acknowledges the open incident for `dedupKey`: `incident.acknowledged` goes to the app. */
   acknowledge(dedupKey: string, options: { userId?: string } = {}): Promise<WebhookReply> {
     const userId = options.userId ?? DEFAULT_AGENT_ID;
@@ -314,23 +336,33 @@ export class FakePagerDuty {
     eventType: WebhookEventType,
     change: (incident: Incident) => void,
   ): Promise<WebhookReply> {
-    const connection = this.webhook();
+    this.webhook(); // no app to tell: fail before changing anything
     if (!this.account.user(agentId)) throw new Error(`FakePagerDuty: no user ${agentId}`);
     const incident = this.account.openIncident(dedupKey);
     if (!incident) throw new Error(`FakePagerDuty: no open incident with dedup_key "${dedupKey}"`);
     change(incident);
+    return this.sendSigned(this.webhookBody(eventType, incident, this.shapes.userRef(agentId)));
+  }
+
+  /** A v3 webhook's body about `incident` as it now stands, as `agent` did it. */
+  private webhookBody(eventType: WebhookEventType, incident: Incident, agent: unknown): string {
     this.changed();
-    const body = JSON.stringify({
+    return JSON.stringify({
       event: {
         id: randomUUID(),
         event_type: eventType,
         resource_type: 'incident',
         occurred_at: new Date(this.clock()).toISOString(),
-        agent: this.shapes.userRef(agentId),
+        agent,
         client: null,
         data: this.shapes.webhookIncident(incident),
       },
     });
+  }
+
+  /** Sends a webhook body signed and headed as PagerDuty sends it. */
+  private sendSigned(body: string): Promise<WebhookReply> {
+    const connection = this.webhook();
     const base = baseHeaders(randomUUID(), connection.subscriptionId ?? DEFAULT_WEBHOOK_SUBSCRIPTION_ID);
     return this.send(connection, body, signedHeaders(connection, body, base));
   }

@@ -556,6 +556,11 @@ describe('PagerDuty v3 webhooks', () => {
           agent: { id: 'PUSR0ALICE', name: 'Alice Archer' },
           assignees: [{ id: 'PUSR0ALICE', name: 'Alice Archer' }],
           escalationPolicy: { id: 'PESC0WEB', name: 'Web on-call' },
+          title: 'checkout 5xx above 5%',
+          number: 1,
+          service: { id: 'PSVC0WEB', name: 'Web' },
+          urgency: 'high',
+          priority: null,
         },
       });
       if (!parsed.ok) throw new Error('not parsed');
@@ -565,6 +570,7 @@ describe('PagerDuty v3 webhooks', () => {
         source: 'pagerduty',
         deliveryId: parsed.event.id,
         pageKey: 'checkout-5xx',
+        pagerIncidentId: 'PINC0001',
         status: 'acknowledged',
         event: 'incident.acknowledged',
         agent: { id: 'PUSR0ALICE', name: 'Alice Archer' },
@@ -624,6 +630,11 @@ describe('PagerDuty v3 webhooks', () => {
         agent: null,
         assignees: [],
         escalationPolicy: null,
+        title: null,
+        number: null,
+        service: null,
+        urgency: null,
+        priority: null,
       },
     });
   });

@@ -271,6 +271,7 @@ export function createPriorityPager(service: PriorityAlertService, updates: Page
       source: 'priority-pager',
       deliveryId: callback.callbackId,
       pageKey: callback.alert.details[KEY_DETAIL] ?? null,
+      pagerIncidentId: callback.alert.alertId,
       status: STATUS[callback.action],
       event: callback.action,
       agent: callback.user ? person(callback.user) : null,

@@ -2,7 +2,8 @@
 // and tells it to the paging flow as a neutral page update.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { PageUpdate, PageUpdateStatus } from '../../ports/pager';
+import type { Severity } from '../../domain/severity';
+import type { PagerIncident, PageUpdate, PageUpdateStatus } from '../../ports/pager';
 import { formatIssues } from '../../validation/zod-issues';
 import { PAGERDUTY_NAME } from './events-client';
 
@@ -42,6 +43,13 @@ export interface PagerDutyWebhookEvent {
   agent: { id: string; name: string } | null;
   assignees: Array<{ id: string; name: string }>;
   escalationPolicy: { id: string; name: string } | null;
+  title: string | null;
+  number: number | null;
+  service: { id: string; name: string } | null;
+  /** `high` or `low`. */
+  urgency: string | null;
+  /** The account's priority name (`P1`…), when priorities are on. */
+  priority: string | null;
 }
 
 // Unknown keys are stripped, never refused: PagerDuty adds fields to its payloads without notice.
@@ -72,6 +80,9 @@ const envelopeSchema = z.object({
       number: z.number().int().optional(),
       assignees: z.array(reference).optional(),
       escalation_policy: reference.nullable().optional(),
+      service: reference.nullable().optional(),
+      urgency: z.string().optional(),
+      priority: z.object({ summary: z.string() }).nullable().optional(),
     }),
   }),
 });
@@ -97,6 +108,11 @@ export function parsePagerDutyWebhook(
       escalationPolicy: data.escalation_policy
         ? { id: data.escalation_policy.id, name: data.escalation_policy.summary }
         : null,
+      title: data.title ?? null,
+      number: data.number ?? null,
+      service: data.service ? { id: data.service.id, name: data.service.summary } : null,
+      urgency: data.urgency ?? null,
+      priority: data.priority?.summary ?? null,
     },
   };
 }
@@ -117,10 +133,38 @@ export function pageUpdateFromPagerDuty(event: PagerDutyWebhookEvent): PageUpdat
     source: 'pagerduty',
     deliveryId: event.id,
     pageKey: event.incidentKey,
+    pagerIncidentId: event.pagerDutyIncidentId,
     status: STATUSES.get(event.type) ?? 'untracked',
     event: event.type,
     agent: event.agent,
     assignedTo: event.assignees,
+    at: event.occurredAt,
+  };
+}
+
+/** PagerDuty's priority (P1…P5), else its urgency, as our severity: P1 sev1, P2 sev2, P3 sev3, P4–P5 sev4; high sev2, low sev3. */
+export function severityOfPagerDutyIncident(priority: string | null, urgency: string | null): Severity {
+  const p = /^P([1-5])$/i.exec(priority?.trim() ?? '')?.[1];
+  if (p) return (['sev1', 'sev2', 'sev3', 'sev4', 'sev4'] as const)[Number(p) - 1] as Severity;
+  return urgency === 'low' ? 'sev3' : 'sev2';
+}
+
+/** An `incident.triggered` event as the paging flow hears it: an incident opened in PagerDuty. */
+export function pagerIncidentFromPagerDuty(event: PagerDutyWebhookEvent): PagerIncident | null {
+  if (event.type !== 'incident.triggered' || !event.service) return null;
+  return {
+    via: PAGERDUTY_NAME,
+    source: 'pagerduty',
+    deliveryId: event.id,
+    pagerIncidentId: event.pagerDutyIncidentId,
+    pageKey: event.incidentKey,
+    title: event.title ?? `PagerDuty incident ${event.pagerDutyIncidentId}`,
+    service: event.service,
+    severity: severityOfPagerDutyIncident(event.priority, event.urgency),
+    number: event.number,
+    url: event.htmlUrl,
+    assignedTo: event.assignees,
+    agent: event.agent,
     at: event.occurredAt,
   };
 }

@@ -186,6 +186,11 @@ function entryFor(
 ): { kind: PostmortemEntryKind; text: string } | null {
   switch (event.type) {
     case 'incident.declared':
+      if (event.data.source === 'pager')
+        return {
+          kind: 'incident',
+          text: `Incident opened from ${event.actor.kind === 'pager' ? event.actor.via : 'the pager'}: ${event.data.title} (${event.data.severity}, ${event.data.service})`,
+        };
       return event.data.source === 'alert'
         ? {
             kind: 'incident',

@@ -13,6 +13,7 @@ export interface WebhookConnection {
 }
 
 export type WebhookEventType =
+  | 'incident.triggered'
   | 'incident.acknowledged'
   | 'incident.resolved'
   | 'incident.escalated'
