@@ -391,7 +391,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
             pagerDutyRoutes({
               secret: pagerDuty.webhookSecret,
               flows: { ...flows, ackTimeoutMinutes: config.policy.paging.ackTimeoutMinutes },
-              followServices: env.PAGERDUTY_INCIDENT_SERVICE_IDS,
+              // In the sandbox, the local PagerDuty's service too: its console can open incidents there.
+              followServices: [
+                ...env.PAGERDUTY_INCIDENT_SERVICE_IDS,
+                ...(sandbox ? [sandbox.pagerDuty.serviceId] : []),
+              ],
             }),
           ]
         : []),

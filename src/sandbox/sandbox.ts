@@ -14,6 +14,7 @@ import type { IncidentRepository } from '../ports/store';
 import { decodeState, encodeState, savedObject } from './saved-state';
 import { FakeCloud } from './fake-cloud';
 import { FakePagerDuty } from './fake-pagerduty';
+import { PRESET_SERVICE } from './fake-pagerduty/preset';
 import { FakeSlack } from './fake-slack';
 
 export const SANDBOX_BOT_TOKEN = 'xoxb-sandbox';
@@ -43,6 +44,8 @@ export interface SandboxPagerDuty {
   apiToken: string;
   escalationPolicyId: string;
   webhookSecret: string;
+  /** The local PagerDuty's service, whose own incidents Firebreak follows in the sandbox. */
+  serviceId: string;
 }
 
 export interface Sandbox {
@@ -188,7 +191,13 @@ export async function startSandbox(options: {
     slackApiUrl: slack.apiUrl,
     botToken: SANDBOX_BOT_TOKEN,
     botUserId: auth.botUserId,
-    pagerDuty: { fake: pagerDuty, eventsUrl: pagerDuty.eventsUrl, apiUrl: pagerDuty.apiUrl, ...SANDBOX_PAGERDUTY },
+    pagerDuty: {
+      fake: pagerDuty,
+      eventsUrl: pagerDuty.eventsUrl,
+      apiUrl: pagerDuty.apiUrl,
+      serviceId: PRESET_SERVICE.id,
+      ...SANDBOX_PAGERDUTY,
+    },
     cloud: { fake: cloud, ec2, autoScaling, defaultTargets },
     async connect(baseUrl) {
       slack.connectApp({ requestUrl: `${baseUrl}/slack/events`, signingSecret: options.signingSecret });

@@ -1,7 +1,7 @@
 // The sandbox console in a real Chromium, against a real Firebreak in sandbox mode: fire the flash-sale alert,
 // watch the incident channel and its pinned card appear, scale out from the card (through Slack's confirm),
-// acknowledge the page in the simulated PagerDuty, resolve through the modal, open the postmortem page, and fire
-// the Grafana sample.
+// acknowledge the page in the simulated PagerDuty, resolve through the modal, open the postmortem page, fire
+// the Grafana sample, and open an incident in the simulated PagerDuty.
 // Every action goes through Firebreak's real endpoints (alert ingest, signed /slack/events, signed PagerDuty webhook).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -187,6 +187,19 @@ describe('the sandbox console in Chromium', () => {
     expect(await alerts.getByRole('link', { name: 'panel' }).getAttribute('href')).toBe(
       'http://grafana.example.com:3000/d/checkout?orgId=1&viewPanel=2',
     );
+  });
+
+  it('opens an incident in the local PagerDuty, as a monitor paging through it would: Firebreak opens INC-3 linked to it', async () => {
+    await page.getByRole('button', { name: 'Open PagerDuty incident' }).click();
+    await page.locator('#toast.ok').filter({ hasText: 'Firebreak opened INC-3 linked to it' }).waitFor(LIVE);
+    const incidentLink = page.locator('#channels a.chan.incident').filter({ hasText: 'payment-provider-timeouts' });
+    await incidentLink.waitFor(LIVE);
+    await incidentLink.click();
+    await page.waitForURL(/channel=C/);
+    const card = pinnedCard();
+    await card.locator('.bk-header').filter({ hasText: 'INC-3 · Payment provider timeouts above 2%' }).waitFor(LIVE);
+    // Its page is the PagerDuty incident, shown with its Acknowledge button; Firebreak sent no second page.
+    expect(await page.locator('#pagerduty li').filter({ hasText: 'Payment provider timeouts' }).count()).toBe(1);
   });
 
   it('draws every emoji and symbol it shows with an installed font, never as an empty box', async () => {

@@ -602,5 +602,27 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
   router.post('/sandbox/pagerduty/acknowledge', ...post, pagerDutyAction('acknowledge'));
   router.post('/sandbox/pagerduty/resolve', ...post, pagerDutyAction('resolve'));
 
+  // A monitor that pages through PagerDuty first: the incident opens there, and PagerDuty tells Firebreak.
+  let pagerDutyIncidents = 0;
+  router.post('/sandbox/pagerduty/incident', ...post, async (req, res) => {
+    pagerDutyIncidents += 1;
+    try {
+      const reply = await pagerDuty.monitorTriggers({
+        dedupKey: `sandbox-monitor-${Date.now()}-${pagerDutyIncidents}`,
+        summary: 'Payment provider timeouts above 2%',
+      });
+      const body = reply.body as { applied?: boolean; incidentId?: number; reason?: string };
+      const opened = reply.status === 200 && body.applied === true;
+      answer(req, res, opened ? 200 : 502, {
+        ok: opened,
+        message: opened
+          ? `PagerDuty: a monitor opened an incident there; Firebreak opened INC-${body.incidentId} linked to it`
+          : `PagerDuty's incident.triggered webhook got HTTP ${reply.status} from Firebreak: ${body.reason ?? ''}`,
+      });
+    } catch (error) {
+      answer(req, res, 502, { ok: false, message: `PagerDuty could not open an incident: ${errorText(error)}` });
+    }
+  });
+
   return router;
 }
