@@ -78,15 +78,10 @@ export function parseAlertmanagerWebhook(body: unknown, options: SeverityOptions
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error.issues) };
   const webhook = parsed.data;
 
-  const issues: string[] = [];
-  const alerts: NormalizedAlert[] = [];
-  webhook.alerts.forEach((alert, i) => {
-    const title = alert.annotations.summary || alert.annotations.title || alert.labels.alertname;
-    if (!title) {
-      issues.push(`alerts.${i}.labels.alertname: required (or annotations.summary), to name the alert`);
-      return;
-    }
-    alerts.push({
+  return namedAlerts(
+    webhook.alerts,
+    (alert) => alert.annotations.summary || alert.annotations.title || alert.labels.alertname,
+    (alert, title) => ({
       source: 'alertmanager',
       groupKey: webhook.groupKey,
       fingerprint: alert.fingerprint || labelsFingerprint(alert.labels),
@@ -99,9 +94,27 @@ export function parseAlertmanagerWebhook(body: unknown, options: SeverityOptions
       ...(alert.startsAt ? { startsAt: alert.startsAt } : {}),
       ...(alert.endsAt ? { endsAt: alert.endsAt } : {}),
       ...(alert.generatorURL ? { url: alert.generatorURL } : {}),
-    });
+    }),
+  );
+}
+
+/**
+ * The alerts of a group as Alertmanager (and Grafana, built on it) sends them, each normalized once it has a
+ * name; one without any is refused, naming its index, since an incident could not say what fired.
+ */
+export function namedAlerts<A>(
+  alerts: readonly A[],
+  nameOf: (alert: A) => string | undefined,
+  normalize: (alert: A, title: string) => NormalizedAlert,
+): ParseResult {
+  const issues: string[] = [];
+  const normalized: NormalizedAlert[] = [];
+  alerts.forEach((alert, i) => {
+    const title = nameOf(alert);
+    if (title) normalized.push(normalize(alert, title));
+    else issues.push(`alerts.${i}.labels.alertname: required (or annotations.summary), to name the alert`);
   });
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, alerts };
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, alerts: normalized };
 }
 
 /** Alertmanager's webhook_config, with the token as its bearer credentials (`http_config.authorization`). */

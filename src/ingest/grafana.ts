@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { AlertLink, NormalizedAlert } from '../domain/alert';
 import { severityFromWord } from '../domain/severity';
 import { formatIssues } from '../validation/zod-issues';
-import { labelsFingerprint, type SeverityOptions } from './alertmanager';
+import { labelsFingerprint, namedAlerts, type SeverityOptions } from './alertmanager';
 import { ALERT_LIMITS, annotationsSchema, labelsSchema } from './limits';
 import type { AlertSource, ParseResult, Refusal, SourceRequest } from './source';
 import { bearerRefusal, hmacSha256HexMatches, singleHeader } from './source-auth';
@@ -88,41 +88,38 @@ export function parseGrafanaWebhook(body: unknown, options: SeverityOptions): Pa
   const parsed = grafanaWebhookSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error.issues) };
   const webhook = parsed.data;
-  const issues: string[] = [];
-  const alerts: NormalizedAlert[] = [];
-  webhook.alerts.forEach((alert, i) => {
-    const title = alert.annotations.summary || alert.labels.alertname || alert.labels.__alert_rule_title__;
-    if (!title) {
-      issues.push(`alerts.${i}.labels.alertname: required (or annotations.summary), to name the alert`);
-      return;
-    }
-    const values = valuesLine(alert.values);
-    const description = alert.annotations.description;
-    const summary = [description, values ? `Values: ${values}` : undefined].filter(Boolean).join('\n');
-    const links = [...webLink('dashboard', alert.dashboardURL), ...webLink('panel', alert.panelURL)];
-    const url = alert.generatorURL || alert.panelURL || alert.dashboardURL;
-    alerts.push({
-      source: 'grafana',
-      groupKey: webhook.groupKey,
-      fingerprint: alert.fingerprint || labelsFingerprint(alert.labels),
-      title,
-      service:
-        alert.labels.service ||
-        alert.labels.job ||
-        webhook.commonLabels.service ||
-        alert.labels.grafana_folder ||
-        'unknown',
-      severity: severityFromWord(alert.labels.severity, options.defaultSeverity, options.severityWords),
-      status: alert.status,
-      ...(summary ? { summary } : {}),
-      labels: alert.labels,
-      ...(alert.startsAt ? { startsAt: alert.startsAt } : {}),
-      ...(alert.endsAt ? { endsAt: alert.endsAt } : {}),
-      ...(url ? { url } : {}),
-      ...(links.length > 0 ? { links } : {}),
-    });
-  });
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, alerts };
+  return namedAlerts(
+    webhook.alerts,
+    (alert) => alert.annotations.summary || alert.labels.alertname || alert.labels.__alert_rule_title__,
+    (alert, title): NormalizedAlert => {
+      const values = valuesLine(alert.values);
+      const summary = [alert.annotations.description, values ? `Values: ${values}` : undefined]
+        .filter(Boolean)
+        .join('\n');
+      const links = [...webLink('dashboard', alert.dashboardURL), ...webLink('panel', alert.panelURL)];
+      const url = alert.generatorURL || alert.panelURL || alert.dashboardURL;
+      return {
+        source: 'grafana',
+        groupKey: webhook.groupKey,
+        fingerprint: alert.fingerprint || labelsFingerprint(alert.labels),
+        title,
+        service:
+          alert.labels.service ||
+          alert.labels.job ||
+          webhook.commonLabels.service ||
+          alert.labels.grafana_folder ||
+          'unknown',
+        severity: severityFromWord(alert.labels.severity, options.defaultSeverity, options.severityWords),
+        status: alert.status,
+        ...(summary ? { summary } : {}),
+        labels: alert.labels,
+        ...(alert.startsAt ? { startsAt: alert.startsAt } : {}),
+        ...(alert.endsAt ? { endsAt: alert.endsAt } : {}),
+        ...(url ? { url } : {}),
+        ...(links.length > 0 ? { links } : {}),
+      };
+    },
+  );
 }
 
 /** A Grafana timestamp header: Unix seconds (milliseconds accepted too). */

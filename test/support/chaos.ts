@@ -2,7 +2,6 @@
 // the fake Slack and PagerDuty in the test process, an alert storm sent round-robin, a killer, settling on
 // the outbox, and the figures and violations the proof is stated in.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
@@ -15,6 +14,7 @@ import { FakeSlack, type MessageSummary } from '../../src/sandbox/fake-slack';
 import { ALERT_TOKEN, BOT_TOKEN, SIGNING_SECRET } from './harness';
 import { spawnFirebreak, type FirebreakProcess } from './process';
 import { createPostgresDatabase, postgresAdminUrl, type TestDatabase } from './postgres';
+import { freePort } from './free-port';
 
 export const CARD_EVENT = 'firebreak_incident_card';
 export const ANNOUNCEMENT_EVENT = 'firebreak_incident_announcement';
@@ -75,15 +75,6 @@ export async function freshPostgresDatabase(): Promise<TestDatabase> {
 }
 
 // ---- replicas ----
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no free port');
-  return address.port;
-}
 
 /** One Firebreak process slot on a fixed port: killed and started again, the port stays its address. */
 export class Replica {
