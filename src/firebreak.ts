@@ -361,6 +361,10 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     defaultSeverity: config.policy.incidents.defaultSeverity,
     severityWords: config.policy.severityWords,
   };
+  // SNS certificates and SubscribeURLs: AWS's SNS hosts only, unless a test or the sandbox's own SNS says otherwise.
+  const snsTrust =
+    options.sns ??
+    (sandbox ? { trustedHost: sandbox.sns.trustedHost, fetchCertificate: sandbox.sns.fetchCertificate } : undefined);
   const http = createHttpApp({
     logger,
     metrics,
@@ -406,7 +410,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           deliveries: store.deliveries,
           clock,
           log: logger.child({ component: 'alert-sources' }),
-          ...(options.sns ? { sns: options.sns } : {}),
+          cloudWatchTopics: [...env.CLOUDWATCH_SNS_TOPIC_ARNS, ...(sandbox ? [sandbox.sns.topicArn] : [])],
+          ...(snsTrust ? { sns: snsTrust } : {}),
         }),
         // Webhooks arriving together are stored in one transaction (group commit), each answered after it.
         ingest: ingestInBatches(ingest),

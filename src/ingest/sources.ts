@@ -14,6 +14,8 @@ export interface AlertSourceDeps {
   severity: SeverityOptions;
   deliveries: Store['deliveries'];
   clock: Clock;
+  /** The SNS topics whose CloudWatch alarms are taken (CLOUDWATCH_SNS_TOPIC_ARNS, and the sandbox's own). */
+  cloudWatchTopics: readonly string[];
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** Where SNS certificates and SubscribeURLs may come from, and how certificates are fetched (tests only). */
   sns?: { trustedHost: TrustedHost; fetchCertificate: CertificateFetcher };
@@ -51,7 +53,7 @@ export function alertSources(deps: AlertSourceDeps): AlertSource[] {
         : {}),
     }),
     cloudWatchSource({
-      topicArns: env.CLOUDWATCH_SNS_TOPIC_ARNS,
+      topicArns: deps.cloudWatchTopics,
       severity,
       verify: createSnsVerifier({
         now: () => deps.clock.now(),

@@ -16,6 +16,7 @@ import { FakeCloud } from './fake-cloud';
 import { FakePagerDuty } from './fake-pagerduty';
 import { PRESET_SERVICE } from './fake-pagerduty/preset';
 import { FakeSlack } from './fake-slack';
+import { FakeSns } from './fake-sns';
 
 export const SANDBOX_BOT_TOKEN = 'xoxb-sandbox';
 const SANDBOX_PAGERDUTY = {
@@ -60,6 +61,8 @@ export interface Sandbox {
   botUserId: string;
   pagerDuty: SandboxPagerDuty;
   cloud: SandboxCloud;
+  /** The local SNS that signs the console's CloudWatch alarms, and the only SNS the sandbox's Firebreak trusts. */
+  sns: FakeSns;
   /** Tells the local Slack and PagerDuty where Firebreak listens, to send it signed requests. */
   connect(baseUrl: string): Promise<void>;
   stop(): Promise<void>;
@@ -116,6 +119,7 @@ export async function startSandbox(options: {
   });
   // The clock follows the real one (only jumping ahead in the demo), so launches settle on their own: say when.
   const cloud = await FakeCloud.start({ clock: ms, settleNotifications: true });
+  const sns = await FakeSns.start();
   const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
   const ec2 = new EC2Client({ region: 'us-east-1', endpoint: cloud.ec2Url, credentials, maxAttempts: 3 });
   const autoScaling = new AutoScalingClient({
@@ -199,6 +203,7 @@ export async function startSandbox(options: {
       ...SANDBOX_PAGERDUTY,
     },
     cloud: { fake: cloud, ec2, autoScaling, defaultTargets },
+    sns,
     async connect(baseUrl) {
       slack.connectApp({ requestUrl: `${baseUrl}/slack/events`, signingSecret: options.signingSecret });
       pagerDuty.connectWebhook({ url: `${baseUrl}/webhooks/pagerduty`, secret: SANDBOX_PAGERDUTY.webhookSecret });
@@ -215,6 +220,7 @@ export async function startSandbox(options: {
       ec2.destroy();
       autoScaling.destroy();
       await cloud.stop();
+      await sns.stop();
     },
   };
 }

@@ -1,7 +1,7 @@
 // The sandbox console in a real Chromium, against a real Firebreak in sandbox mode: fire the flash-sale alert,
 // watch the incident channel and its pinned card appear, scale out from the card (through Slack's confirm),
 // acknowledge the page in the simulated PagerDuty, resolve through the modal, open the postmortem page, fire
-// the Grafana sample, and open an incident in the simulated PagerDuty.
+// the Grafana sample, open an incident in the simulated PagerDuty, and fire and resolve a CloudWatch alarm.
 // Every action goes through Firebreak's real endpoints (alert ingest, signed /slack/events, signed PagerDuty webhook).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -200,6 +200,23 @@ describe('the sandbox console in Chromium', () => {
     await card.locator('.bk-header').filter({ hasText: 'INC-3 · Payment provider timeouts above 2%' }).waitFor(LIVE);
     // Its page is the PagerDuty incident, shown with its Acknowledge button; Firebreak sent no second page.
     expect(await page.locator('#pagerduty li').filter({ hasText: 'Payment provider timeouts' }).count()).toBe(1);
+  });
+
+  it("fires a CloudWatch alarm as SNS posts it, signed by the sandbox's SNS: INC-4, then back to OK resolves it", async () => {
+    await page.getByRole('button', { name: 'Fire CloudWatch alarm' }).click();
+    await page.locator('#toast.ok').filter({ hasText: '202, 1 accepted (INC-4)' }).waitFor(LIVE);
+    const incidentLink = page.locator('#channels a.chan.incident').filter({ hasText: 'web-5xx-high' });
+    await incidentLink.waitFor(LIVE);
+    await incidentLink.click();
+    await page.waitForURL(/channel=C/);
+    const card = pinnedCard();
+    await card.locator('.bk-header').filter({ hasText: 'INC-4 · web-5xx-high' }).waitFor(LIVE);
+    const alarmLink = card.locator('.bk-section[data-block-id="alerts"]').getByRole('link', { name: 'web-5xx-high' });
+    expect(await alarmLink.getAttribute('href')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/web-5xx-high',
+    );
+    await page.getByRole('button', { name: 'Resolve CloudWatch alarm' }).click();
+    await card.filter({ hasText: 'All 1 alert has resolved' }).waitFor(LIVE);
   });
 
   it('draws every emoji and symbol it shows with an installed font, never as an empty box', async () => {

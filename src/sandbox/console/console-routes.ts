@@ -14,7 +14,12 @@ import { modalHtml, openModal, submissionValues, typedValues, type ChannelOption
 import type { NameLookup } from './mrkdwn';
 import { channelsHtml, consoleHref, consolePage, type ChannelEntry, type Regions } from './page';
 import { DEFAULT_ACTING_USER, isActingUser, pagerDutyUserFor, slackUserName } from './people';
-import { flashSaleAlertmanagerPayload, genericAlertPayload, grafanaCheckoutPayload } from './sample-alerts';
+import {
+  cloudWatchAlarm,
+  flashSaleAlertmanagerPayload,
+  genericAlertPayload,
+  grafanaCheckoutPayload,
+} from './sample-alerts';
 import { cloudHtml, pagerDutyHtml } from './side-panels';
 import { CONSOLE_CSS } from './styles';
 
@@ -55,6 +60,8 @@ const alertForm = z.discriminatedUnion('example', [
   z.object({ ...back, example: z.literal('flash-sale-resolved') }),
   z.object({ ...back, example: z.literal('grafana-firing') }),
   z.object({ ...back, example: z.literal('grafana-resolved') }),
+  z.object({ ...back, example: z.literal('cloudwatch-alarm') }),
+  z.object({ ...back, example: z.literal('cloudwatch-ok') }),
   z.object({
     ...back,
     example: z.literal('generic'),
@@ -234,7 +241,7 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     return null;
   };
 
-  const alertEndpoint = (req: Request, source: 'alertmanager' | 'generic' | 'grafana'): string => {
+  const alertEndpoint = (req: Request, source: 'alertmanager' | 'generic' | 'grafana' | 'cloudwatch'): string => {
     const local = req.socket.localAddress ?? '127.0.0.1';
     const here = `http://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
     const url = new URL(options.alertUrl, here);
@@ -341,7 +348,11 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     const form = parse(alertForm, req, res);
     if (!form) return;
     let url = alertEndpoint(req, 'alertmanager');
-    let payload: Record<string, unknown>;
+    let payload: Record<string, unknown> | string;
+    let headers: Record<string, string> = {
+      authorization: `Bearer ${options.alertToken}`,
+      'content-type': 'application/json',
+    };
     let what: string;
     if (form.example === 'generic') {
       url = alertEndpoint(req, 'generic');
@@ -353,6 +364,22 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
         ...(form.summary ? { summary: form.summary } : {}),
       });
       what = `Generic alert "${form.title}" (${form.status})`;
+    } else if (form.example === 'cloudwatch-alarm' || form.example === 'cloudwatch-ok') {
+      url = alertEndpoint(req, 'cloudwatch');
+      const alarm = form.example === 'cloudwatch-alarm';
+      const sample = cloudWatchAlarm(alarm ? 'ALARM' : 'OK', sandbox.clock.now());
+      // Signed by the sandbox's SNS, as SNS posts it: no bearer token, the signature and the topic are the proof.
+      try {
+        payload = await sandbox.sns.notification(sample.message, sample.subject);
+      } catch (error) {
+        answer(req, res, 502, {
+          ok: false,
+          message: `The sandbox's SNS could not sign the alarm: ${errorText(error)}`,
+        });
+        return;
+      }
+      headers = { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' };
+      what = `CloudWatch via SNS: alarm web-5xx-high ${alarm ? 'in ALARM' : 'back to OK'}`;
     } else if (form.example === 'grafana-firing' || form.example === 'grafana-resolved') {
       url = alertEndpoint(req, 'grafana');
       const firing = form.example === 'grafana-firing';
@@ -374,8 +401,8 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { authorization: `Bearer ${options.alertToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
+        headers,
+        body: typeof payload === 'string' ? payload : JSON.stringify(payload),
         signal: AbortSignal.timeout(ALERT_TIMEOUT_MS),
       });
       const text = await response.text();

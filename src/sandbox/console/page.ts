@@ -67,6 +67,8 @@ function alertControls(actingUser: string, channelId: string): SafeHtml {
 <form method="post" action="/sandbox/alerts">${back}<input type="hidden" name="example" value="flash-sale-resolved"><button type="submit" class="bk-btn">Resolve flash-sale alert</button></form>
 <form method="post" action="/sandbox/alerts">${back}<input type="hidden" name="example" value="grafana-firing"><button type="submit" class="bk-btn" title="Sent to /alerts/grafana as Grafana's webhook contact point sends it">Fire Grafana alert</button></form>
 <form method="post" action="/sandbox/alerts">${back}<input type="hidden" name="example" value="grafana-resolved"><button type="submit" class="bk-btn">Resolve Grafana alert</button></form>
+<form method="post" action="/sandbox/alerts">${back}<input type="hidden" name="example" value="cloudwatch-alarm"><button type="submit" class="bk-btn" title="Sent to /alerts/cloudwatch as SNS posts a CloudWatch alarm, signed by the sandbox's SNS">Fire CloudWatch alarm</button></form>
+<form method="post" action="/sandbox/alerts">${back}<input type="hidden" name="example" value="cloudwatch-ok"><button type="submit" class="bk-btn">Resolve CloudWatch alarm</button></form>
 <form method="post" action="/sandbox/pagerduty/incident">${back}<button type="submit" class="bk-btn" title="A monitor that pages through PagerDuty opens an incident there; PagerDuty's webhook tells Firebreak">Open PagerDuty incident</button></form>
 <details class="custom-alert"><summary class="bk-btn">Custom alert…</summary>
 <form method="post" action="/sandbox/alerts" class="popover">${back}<input type="hidden" name="example" value="generic">

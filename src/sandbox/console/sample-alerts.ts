@@ -113,3 +113,39 @@ export function grafanaCheckoutPayload(status: 'firing' | 'resolved', times: { s
     truncatedAlerts: 0,
   };
 }
+
+/** A CloudWatch alarm on the web load balancer's 5xx count, as CloudWatch publishes its state change to SNS. */
+export function cloudWatchAlarm(state: 'ALARM' | 'OK', at: Date): { message: string; subject: string } {
+  const alarm = 'web-5xx-high';
+  return {
+    subject: `${state}: "${alarm}" in EU (Ireland)`,
+    message: JSON.stringify({
+      AlarmName: alarm,
+      AlarmDescription: 'Shoppers get 5xx errors from the web tier',
+      AWSAccountId: '000000000000',
+      NewStateValue: state,
+      NewStateReason:
+        state === 'ALARM'
+          ? 'Threshold Crossed: 1 out of the last 1 datapoints [512.0] was greater than the threshold (100.0).'
+          : 'Threshold Crossed: 1 out of the last 1 datapoints [3.0] was not greater than the threshold (100.0).',
+      // CloudWatch's own format: milliseconds and a +0000 offset.
+      StateChangeTime: at.toISOString().replace('Z', '+0000'),
+      Region: 'EU (Ireland)',
+      AlarmArn: `arn:aws:cloudwatch:eu-west-1:000000000000:alarm:${alarm}`,
+      OldStateValue: state === 'ALARM' ? 'OK' : 'ALARM',
+      Trigger: {
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Namespace: 'AWS/ApplicationELB',
+        StatisticType: 'Statistic',
+        Statistic: 'SUM',
+        Unit: null,
+        Dimensions: [{ value: 'app/web-sandbox/50dc6c495c0c9188', name: 'LoadBalancer' }],
+        Period: 60,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 100.0,
+        TreatMissingData: 'missing',
+      },
+    }),
+  };
+}
