@@ -97,6 +97,8 @@ const lazy = {
   sandboxConsole: () =>
     require('./sandbox/console/console-routes') as typeof import('./sandbox/console/console-routes'),
   aws: () => require('./adapters/aws/aws-cloud') as typeof import('./adapters/aws/aws-cloud'),
+  pagerDutyIncidents: () =>
+    require('./adapters/pagerduty/incident-client') as typeof import('./adapters/pagerduty/incident-client'),
   pagerDutyOnCall: () =>
     require('./adapters/pagerduty/oncall-client') as typeof import('./adapters/pagerduty/oncall-client'),
 };
@@ -212,17 +214,29 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   // The one place the pager is chosen: another vendor's adapter is another branch here, nowhere else.
   const deliverPageUpdate: PageUpdateSink = (update) =>
     applyPageUpdate({ ...flows, ackTimeoutMinutes: config.policy.paging.ackTimeoutMinutes }, update);
+  const pagerDutyEvents = pagerDuty.routingKey
+    ? createPagerDutyEvents({
+        eventsUrl: pagerDuty.eventsUrl,
+        routingKey: pagerDuty.routingKey,
+        observer: {
+          called: (action, seconds, outcome) => metrics.pagerDutyCalls.observe({ action, outcome }, seconds),
+        },
+      })
+    : null;
+  // Incidents that started in PagerDuty are acknowledged and resolved by id (REST) when Firebreak may write there.
+  const pagerDutyFrom = env.PAGERDUTY_FROM_EMAIL;
   const pager = options.pager
     ? options.pager(deliverPageUpdate)
-    : pagerDuty.routingKey
-      ? createPagerDutyEvents({
-          eventsUrl: pagerDuty.eventsUrl,
-          routingKey: pagerDuty.routingKey,
-          observer: {
-            called: (action, seconds, outcome) => metrics.pagerDutyCalls.observe({ action, outcome }, seconds),
-          },
-        })
-      : null;
+    : pagerDutyEvents && pagerDuty.apiToken && pagerDutyFrom
+      ? lazy
+          .pagerDutyIncidents()
+          .withIncidentUpdates(
+            pagerDutyEvents,
+            lazy
+              .pagerDutyIncidents()
+              .createPagerDutyIncidents({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken, from: pagerDutyFrom }),
+          )
+      : pagerDutyEvents;
   const onCall =
     pagerDuty.apiToken && pagerDuty.escalationPolicyId
       ? lazy.pagerDutyOnCall().createPagerDutyOnCall({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken })

@@ -66,6 +66,9 @@ function splitList(value: string): string[] {
     .filter(Boolean);
 }
 
+const email: Check = (value) =>
+  /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : `must be an email address (got ${shown(value)})`;
+
 const serviceIds: Check = (value) => {
   const wrong = splitList(value).filter((id) => !/^P[A-Z0-9]{5,13}$/.test(id));
   return wrong.length === 0
@@ -166,6 +169,9 @@ export const envSchema = z.object({
   PAGERDUTY_API_URL: variable(httpUrl).optional(),
   PAGERDUTY_WEBHOOK_SECRET: variable().optional(),
   // PagerDuty services whose own incidents open Firebreak incidents (through the v3 webhook); unset = none.
+  // The PagerDuty user Firebreak acts as when it acknowledges or resolves an incident that started in PagerDuty
+  // (REST API, with PAGERDUTY_API_TOKEN allowed to write).
+  PAGERDUTY_FROM_EMAIL: variable(email).optional(),
   PAGERDUTY_INCIDENT_SERVICE_IDS: variable(serviceIds).transform(splitList).default([]),
   // Grafana's contact point HMAC (optional): when set, /alerts/grafana also requires the signature.
   GRAFANA_WEBHOOK_HMAC_SECRET: variable(minLength(16, 'generate one with `openssl rand -hex 24`')).optional(),

@@ -28,6 +28,8 @@ export interface PageState {
   error: string | null;
   /** Who the paging service has it with now (after an escalation or reassignment). */
   assignedTo: string | null;
+  /** For a page that started in the paging service: its id of the incident, to change it by (not by key). */
+  pagerIncidentId?: string;
 }
 
 /** Who is on call, as looked up for an incident, with their Slack user where the email matched. */

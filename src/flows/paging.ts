@@ -323,7 +323,8 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
     async (job) => {
       const incident = await loadIncident(store, job);
       if (!incident?.page || !deps.pager) return skipped('no page to update');
-      await deps.pager.send({ action, key: incident.page.key });
+      const { key, pagerIncidentId } = incident.page;
+      await deps.pager.send({ action, key, ...(pagerIncidentId ? { pagerIncidentId } : {}) });
       if (action === 'resolve' && incident.page.status !== 'resolved')
         await store.incidents.update(incident.id, { page: { ...incident.page, status: 'resolved', ackDueAt: null } });
       return sent(`told ${deps.pager.name} to ${action} the page for INC-${incident.id}`);
@@ -525,6 +526,7 @@ export async function openFromPagerIncident(
       {
         ...requestPage(null, 0, opened.at, opened.via),
         key: opened.pageKey ?? groupKey,
+        pagerIncidentId: opened.pagerIncidentId,
         assignedTo: opened.assignedTo.map((a) => a.name).join(', ') || null,
       },
       opened.at,

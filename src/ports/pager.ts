@@ -19,6 +19,11 @@ export interface PageRequest {
   severity?: Severity;
   /** The service the incident is about. */
   service?: string;
+  /**
+   * For a page that started in the paging service (not by Firebreak's trigger): its id of the incident, which an
+   * acknowledgement or resolution names instead of the key when the adapter can.
+   */
+  pagerIncidentId?: string;
   /** Facts shown with the page (the incident, its firing alerts, its channel). */
   details?: Record<string, unknown>;
   links?: Array<{ href: string; text: string }>;

@@ -270,7 +270,7 @@ export class FakePagerDuty {
    * A monitor that pages through PagerDuty opens an incident on the service (through another of its Events API
    * integrations): `incident.triggered` goes to the app, as PagerDuty sends it for every new incident.
    */
-  monitorTriggers(input: {
+  async monitorTriggers(input: {
     dedupKey: string;
     summary: string;
     severity?: 'critical' | 'error' | 'warning' | 'info';
@@ -400,6 +400,8 @@ export class FakePagerDuty {
       return this.handleEnqueue(res, raw);
     }
     if (raw === null) return sendJson(res, 413, { error: { message: 'Request Entity Too Large', code: 2001 } });
+    if (req.method === 'PUT' && /^\/incidents\/[^/]+$/.test(url.pathname))
+      return this.handleIncidentUpdate(req, res, url, raw);
     this.handleRestRequest(req, res, url);
   }
 
@@ -432,6 +434,48 @@ export class FakePagerDuty {
     if (!validation.ok) return answer(400, { ...INVALID_EVENT, errors: validation.errors }, 'invalid');
     const { dedupKey, outcome } = this.account.applyEvent(validation.event);
     answer(202, { status: 'success', message: 'Event processed', dedup_key: dedupKey }, outcome, dedupKey);
+  }
+
+  /**
+   * PUT /incidents/{id} with `{incident: {type: "incident_reference", status}}`: acknowledges or resolves the
+   * incident as the user whose email is in `From` (PagerDuty requires it), then tells the app by webhook, as
+   * PagerDuty does for a change made through its REST API.
+   */
+  private handleIncidentUpdate(req: IncomingMessage, res: ServerResponse, url: URL, raw: string): void {
+    const answer = (a: RestAnswer): void => {
+      this.requestLog.push({ at: this.clock(), method: 'PUT', path: url.pathname, query: {}, status: a.status });
+      sendJson(res, a.status, a.body, a.headers);
+    };
+    const fault = this.faults.take(url.pathname);
+    if (fault) return answer(restFault(fault));
+    if (apiToken(req) !== this.apiToken) return answer(restError(401, 'Unauthorized', 2006));
+    const from = req.headers.from;
+    const user = typeof from === 'string' ? this.account.userByEmail(from) : undefined;
+    if (!user)
+      return answer(restError(400, 'Invalid Input Provided', 2001, ['Requester User Not Found (the From header)']));
+    const id = decodeURIComponent(url.pathname.split('/')[2] ?? '');
+    const incident = this.account.incident(id);
+    if (!incident) return answer(restError(404, 'Not Found', 2100));
+    let status: unknown;
+    try {
+      status = (JSON.parse(raw) as { incident?: { status?: unknown } }).incident?.status;
+    } catch {
+      status = undefined;
+    }
+    if (status !== 'acknowledged' && status !== 'resolved')
+      return answer(
+        restError(400, 'Invalid Input Provided', 2001, ['incident.status must be acknowledged or resolved']),
+      );
+    const eventType = status === 'acknowledged' ? 'incident.acknowledged' : 'incident.resolved';
+    if (incident.status !== 'resolved' && incident.status !== status) {
+      if (status === 'acknowledged') this.account.acknowledge(incident, user.id);
+      else this.account.resolve(incident, user.id);
+      if (this.connection)
+        void this.sendSigned(this.webhookBody(eventType, incident, this.shapes.userRef(user.id))).catch(
+          () => undefined,
+        );
+    }
+    answer({ status: 200, body: { incident: this.shapes.incident(incident) } });
   }
 
   private handleRestRequest(req: IncomingMessage, res: ServerResponse, url: URL): void {

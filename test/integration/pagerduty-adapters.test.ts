@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPagerDutyEvents, pagerDutySeverity } from '../../src/adapters/pagerduty/events-client';
+import { createPagerDutyIncidents } from '../../src/adapters/pagerduty/incident-client';
 import { createPagerDutyOnCall } from '../../src/adapters/pagerduty/oncall-client';
 import {
   pageUpdateFromPagerDuty,
@@ -660,5 +661,44 @@ describe('PagerDuty v3 webhooks', () => {
     });
     expect(parsePagerDutyWebhook('not json')).toEqual({ ok: false, issues: ['expected an object (got "not json")'] });
     expect(parsePagerDutyWebhook({})).toEqual({ ok: false, issues: ['event: required'] });
+  });
+});
+
+describe('createPagerDutyIncidents (REST, for incidents that started in PagerDuty)', () => {
+  const TOKEN = 'rest-token-0123456789';
+  let fake: FakePagerDuty;
+  beforeEach(async () => {
+    fake = await FakePagerDuty.start({ apiToken: TOKEN, routingKey: 'monitor-routing-key' });
+    await fake.monitorTriggers({ dedupKey: 'm-1', summary: 'Checkout down' }).catch(() => undefined);
+  });
+  afterEach(async () => {
+    await fake.stop();
+  });
+  const incidentId = () => fake.incidents()[0]?.id ?? '';
+  const update = (from: string, token = TOKEN) => createPagerDutyIncidents({ apiUrl: fake.apiUrl, token, from });
+
+  it('acknowledges and resolves by id, as the From user', async () => {
+    await update('alice@example.com')(incidentId(), 'acknowledged');
+    expect(fake.incidents()[0]?.status).toBe('acknowledged');
+    await update('alice@example.com')(incidentId(), 'resolved');
+    expect(fake.incidents()[0]?.status).toBe('resolved');
+  });
+
+  it('is refused for good without a PagerDuty user in From, or for an incident that does not exist', async () => {
+    const noUser = await update('nobody@example.com')(incidentId(), 'acknowledged').catch((e: unknown) => e);
+    expect(noUser).toBeInstanceOf(FirebreakError);
+    expect(noUser).toMatchObject({ code: 'PAGE_REJECTED' });
+    expect((noUser as Error).message).toContain('HTTP 400: Invalid Input Provided');
+    const missing = await update('alice@example.com')('PNOPE', 'resolved').catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'PAGE_REJECTED', details: { providerError: '404' } });
+    expect(fake.incidents()[0]?.status).toBe('triggered');
+  });
+
+  it('a wrong token is refused and the token never appears in the error', async () => {
+    const error = await update('alice@example.com', 'wrong-token-secret')(incidentId(), 'resolved').catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'PAGE_REJECTED' });
+    expect(JSON.stringify(error) + String((error as Error).message)).not.toContain('wrong-token-secret');
   });
 });

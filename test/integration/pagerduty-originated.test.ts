@@ -16,14 +16,18 @@ const MONITOR_KEY = 'datadog-monitor-4711';
 let pd: FakePagerDuty;
 let h: Harness;
 
-async function start(followed: string): Promise<void> {
-  pd = await FakePagerDuty.start({ routingKey: ROUTING_KEY });
+const API_TOKEN = 'test-pagerduty-api-token';
+
+/** `actAs`: the PagerDuty user Firebreak acts as through the REST API (PAGERDUTY_FROM_EMAIL), if any. */
+async function start(followed: string, actAs?: string): Promise<void> {
+  pd = await FakePagerDuty.start({ routingKey: ROUTING_KEY, apiToken: API_TOKEN });
   h = await startHarness({
     env: {
       PAGERDUTY_ROUTING_KEY: ROUTING_KEY,
       PAGERDUTY_EVENTS_URL: pd.eventsUrl,
       PAGERDUTY_WEBHOOK_SECRET: WEBHOOK_SECRET,
       PAGERDUTY_INCIDENT_SERVICE_IDS: followed,
+      ...(actAs ? { PAGERDUTY_API_URL: pd.apiUrl, PAGERDUTY_API_TOKEN: API_TOKEN, PAGERDUTY_FROM_EMAIL: actAs } : {}),
     },
   });
   pd.connectWebhook({ url: `${h.firebreak.url}/webhooks/pagerduty`, secret: WEBHOOK_SECRET });
@@ -96,6 +100,30 @@ it('acknowledging in PagerDuty reaches the card; resolving in Firebreak resolves
   const lines = postmortem?.timeline.map((e) => e.text) ?? [];
   expect(lines[0]).toBe('Incident opened from PagerDuty: Checkout error rate above 5% (sev2, Web)');
   expect(lines[1]).toMatch(/^On-call engineer paged through PagerDuty: PagerDuty incident #\d+, opened there$/);
+});
+
+it('with a REST token and a From user, Firebreak acknowledges and resolves it by its id, whatever its service', async () => {
+  await start(WEB_SERVICE, 'bob@example.com');
+  await pd.monitorTriggers({ dedupKey: MONITOR_KEY, summary: 'Checkout error rate above 5%' });
+  const { channel, pinned } = await card('incident_ack');
+  const pdIncident = pd.incidents().find((i) => i.dedupKey === MONITOR_KEY);
+  await h.slack.clickButton({ userId: 'U0BOB', channelId: channel.id, messageTs: pinned.ts, actionId: 'incident_ack' });
+  const updates = () => pd.requests().filter((r) => r.method === 'PUT' && r.path === `/incidents/${pdIncident?.id}`);
+  await eventually(() => updates().length === 1, 'the REST acknowledgement');
+  expect(updates()[0]?.status).toBe(200);
+  expect(pd.incidents().find((i) => i.dedupKey === MONITOR_KEY)?.status).toBe('acknowledged');
+  await commandAnswer(h.slack, {
+    command: '/incident',
+    text: 'resolve recovered',
+    userId: 'U0BOB',
+    channelId: channel.id,
+  });
+  await eventually(() => updates().length === 2, 'the REST resolution');
+  expect(pd.incidents().find((i) => i.dedupKey === MONITOR_KEY)?.status).toBe('resolved');
+  await h.drained();
+  // Nothing went through the Events API: by key, it could only reach an incident on its routing key's service.
+  expect(accepted('acknowledge')).toEqual([]);
+  expect(accepted('resolve')).toEqual([]);
 });
 
 it('the same incident.triggered twice opens one incident; a service not followed opens none', async () => {

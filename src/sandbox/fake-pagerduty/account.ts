@@ -131,6 +131,12 @@ export class Account {
     return this.users.get(id);
   }
 
+  /** The user with this login email (case-insensitive), as the REST API's `From` header names them. */
+  userByEmail(email: string): User | undefined {
+    const wanted = email.trim().toLowerCase();
+    return [...this.users.values()].find((u) => u.email.toLowerCase() === wanted);
+  }
+
   policy(id: string): Readonly<Policy> | undefined {
     return this.policies.get(id);
   }
