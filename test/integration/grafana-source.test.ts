@@ -79,7 +79,7 @@ describe('POST /alerts/grafana with a bearer token', () => {
     expect((await (h as Harness).firebreak.store.incidents.listRecent(5)).length).toBe(1);
   });
 
-  it('refuses a request without the token, and a malformed body naming the field, and counts both', async () => {
+  it('refuses a request without the token, a malformed body naming the field, and one over 1 MiB, and counts each', async () => {
     const harness = h as Harness;
     const unauthorized = await postJson(`${harness.firebreak.url}/alerts/grafana`, FIRING);
     expect(unauthorized).toEqual({
@@ -93,9 +93,12 @@ describe('POST /alerts/grafana with a bearer token', () => {
     expect(malformed.body.issues).toEqual([
       'alerts.0.startsAt: expected an RFC 3339 timestamp such as 2023-02-15T11:30:00Z (got "yesterday")',
     ]);
+    const oversized = await post(JSON.stringify({ ...JSON.parse(FIRING), padding: 'x'.repeat(1024 * 1024) }));
+    expect(oversized.status).toBe(413);
     expect(await metric('firebreak_alerts_refused_total{source="grafana"')).toEqual([
       'firebreak_alerts_refused_total{source="grafana",reason="unauthorized"} 1',
       'firebreak_alerts_refused_total{source="grafana",reason="malformed"} 1',
+      'firebreak_alerts_refused_total{source="grafana",reason="too_large"} 1',
     ]);
     expect(await harness.firebreak.store.incidents.listRecent(5)).toEqual([]);
   });
