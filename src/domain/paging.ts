@@ -81,6 +81,31 @@ export function requestPage(current: PageState | null, incidentId: number, now: 
   };
 }
 
+/**
+ * A page that started in the paging service (a monitor routed through it): sent when it opened there, with its
+ * key and id there, waiting for an acknowledgement like a page Firebreak sent.
+ */
+export function pageOpenedInPager(
+  opened: { key: string; via: string; pagerIncidentId: string; at: Date; assignedTo: string | null },
+  ackTimeoutMinutes: number,
+): PageState {
+  return {
+    status: 'triggered',
+    key: opened.key,
+    via: opened.via,
+    count: 1,
+    requestedAt: opened.at,
+    sentAt: opened.at,
+    ackDueAt: new Date(opened.at.getTime() + ackTimeoutMinutes * 60_000),
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    reminded: false,
+    error: null,
+    assignedTo: opened.assignedTo,
+    pagerIncidentId: opened.pagerIncidentId,
+  };
+}
+
 export function pageSent(page: PageState, now: Date, policy: PagingPolicy): PageState {
   return {
     ...page,

@@ -11,6 +11,7 @@ import {
   incidentIdFromPageKey,
   isOverdue,
   pageAcknowledged,
+  pageOpenedInPager,
   pagerActor,
   pageSent,
   pageSummary,
@@ -522,15 +523,15 @@ export async function openFromPagerIncident(
       // It began when PagerDuty opened it: every time the postmortem measures counts from then.
       opened.at,
     );
-    const page = pageSent(
+    const page = pageOpenedInPager(
       {
-        ...requestPage(null, 0, opened.at, opened.via),
         key: opened.pageKey ?? groupKey,
+        via: opened.via,
         pagerIncidentId: opened.pagerIncidentId,
+        at: opened.at,
         assignedTo: opened.assignedTo.map((a) => a.name).join(', ') || null,
       },
-      opened.at,
-      { severities: [], ackTimeoutMinutes: deps.ackTimeoutMinutes },
+      deps.ackTimeoutMinutes,
     );
     const incident = await tx.incidents.insert({ ...plan.incident, groupKey, page });
     const declared = plan.events.map((e) =>

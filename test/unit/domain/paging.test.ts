@@ -11,6 +11,7 @@ import {
   pageSummary,
   requestPage,
   shouldPage,
+  pageOpenedInPager,
 } from '../../../src/domain/paging';
 
 const T0 = new Date('2023-02-15T11:30:00Z');
@@ -77,5 +78,24 @@ describe('paging', () => {
       '[SEV1] INC-3: Checkout down — need a DBA',
     );
     expect(pageSummary({ id: 3, severity: 'sev2', title: 'x'.repeat(2000) })).toHaveLength(1024);
+  });
+});
+
+describe('a page that started in the paging service', () => {
+  it('is sent when it opened there, waits for an acknowledgement from then, and keeps its id there', () => {
+    const at = new Date('2023-02-15T11:30:00Z');
+    const page = pageOpenedInPager(
+      { key: 'datadog-4711', via: 'PagerDuty', pagerIncidentId: 'Q2ABC', at, assignedTo: 'Alice Archer' },
+      5,
+    );
+    expect(page).toMatchObject({
+      status: 'triggered',
+      key: 'datadog-4711',
+      count: 1,
+      sentAt: at,
+      ackDueAt: new Date('2023-02-15T11:35:00Z'),
+      assignedTo: 'Alice Archer',
+      pagerIncidentId: 'Q2ABC',
+    });
   });
 });
