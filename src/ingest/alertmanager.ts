@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { NormalizedAlert } from '../domain/alert';
 import { severityFromWord, type Severity } from '../domain/severity';
 import { formatIssues } from '../validation/zod-issues';
-import { ALERT_LIMITS, annotationsSchema, labelsSchema } from './limits';
+import { ALERT_LIMITS, annotationsSchema, groupKeySchema, labelsSchema } from './limits';
 import type { AlertSource, ParseResult } from './source';
 import { goTimestamp } from './timestamps';
 import { bearerRefusal } from './source-auth';
@@ -39,13 +39,7 @@ export const alertmanagerWebhookSchema = z.looseObject({
     error: (issue) =>
       `expected "4": Firebreak reads Alertmanager's webhook version 4 (got ${JSON.stringify(issue.input)})`,
   }),
-  groupKey: z
-    .string()
-    .min(1)
-    .max(ALERT_LIMITS.groupKeyChars, {
-      error: (issue) =>
-        `must be at most ${ALERT_LIMITS.groupKeyChars} characters (got ${String((issue.input as string).length)})`,
-    }),
+  groupKey: groupKeySchema,
   truncatedAlerts: z.int().min(0).default(0),
   status,
   receiver: z.string().optional(),

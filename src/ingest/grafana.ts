@@ -7,7 +7,7 @@ import type { AlertLink, NormalizedAlert } from '../domain/alert';
 import { severityFromWord } from '../domain/severity';
 import { formatIssues } from '../validation/zod-issues';
 import { labelsFingerprint, namedAlerts, type SeverityOptions } from './alertmanager';
-import { ALERT_LIMITS, annotationsSchema, labelsSchema } from './limits';
+import { ALERT_LIMITS, annotationsSchema, groupKeySchema, labelsSchema } from './limits';
 import type { AlertSource, ParseResult, Refusal, SourceRequest } from './source';
 import { bearerRefusal, hmacSha256HexMatches, singleHeader } from './source-auth';
 import { goTimestamp } from './timestamps';
@@ -62,13 +62,7 @@ export const grafanaWebhookSchema = z.looseObject({
   commonAnnotations: annotationsSchema.default({}),
   externalURL: z.string().optional(),
   version: z.string().optional(),
-  groupKey: z
-    .string()
-    .min(1)
-    .max(ALERT_LIMITS.groupKeyChars, {
-      error: (issue) =>
-        `must be at most ${ALERT_LIMITS.groupKeyChars} characters (got ${String((issue.input as string).length)})`,
-    }),
+  groupKey: groupKeySchema,
   truncatedAlerts: z.int().min(0).default(0),
 });
 

@@ -55,3 +55,12 @@ export function boundedLabels(what: 'label' | 'annotation', maxValueChars: numbe
 
 export const labelsSchema = boundedLabels('label', ALERT_LIMITS.labelValueChars);
 export const annotationsSchema = boundedLabels('annotation', ALERT_LIMITS.annotationValueChars);
+
+/** The group an alert belongs to, as Alertmanager (and Grafana, built on it) names it: bounded like the rest. */
+export const groupKeySchema = z
+  .string()
+  .min(1)
+  .max(ALERT_LIMITS.groupKeyChars, {
+    error: (issue) =>
+      `must be at most ${ALERT_LIMITS.groupKeyChars} characters (got ${String((issue.input as string).length)})`,
+  });
