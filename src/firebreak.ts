@@ -31,11 +31,11 @@ import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-deliv
 import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import type { IncidentFlowDeps } from './flows/update-incident';
-import { alertRoutes } from './http/alert-routes';
+import { alertEndpoint } from './http/alert-endpoint';
 import { type AlertSourceDeps, alertSources } from './ingest/sources';
 import { pagerDutyRoutes } from './http/pagerduty-routes';
 import { postmortemRoutes, signedPostmortemUrl } from './http/postmortem-routes';
-import { closeGracefully, createHttpApp, listen } from './http/server';
+import { closeGracefully, createHttpApp, frontDoor, listen } from './http/server';
 import { guardSlackRequests } from './http/slack-request-guard';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
@@ -383,15 +383,6 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     logger,
     metrics,
     ready: readinessCheck({ store, slack: slackStatus, clock }),
-    // Our guard refuses unsigned, replayed and malformed requests with a reason before Bolt reads them.
-    slackRequestListener:
-      slack.requestListener && env.SLACK_SIGNING_SECRET
-        ? guardSlackRequests(slack.requestListener, {
-            signingSecret: env.SLACK_SIGNING_SECRET,
-            seen: store.deliveries,
-            logger,
-          })
-        : slack.requestListener,
     routers: [
       // The sandbox console: only in sandbox mode, never next to a real Slack.
       ...(sandbox
@@ -417,29 +408,47 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
             }),
           ]
         : []),
-      alertRoutes({
-        sources: alertSources({
-          env,
-          severity: severityOptions,
-          deliveries: store.deliveries,
-          clock,
-          log: logger.child({ component: 'alert-sources' }),
-          cloudWatchTopics: [...env.CLOUDWATCH_SNS_TOPIC_ARNS, ...(sandbox ? [sandbox.sns.topicArn] : [])],
-          ...(snsTrust ? { sns: snsTrust } : {}),
-        }),
-        // Webhooks arriving together are stored in one transaction (group commit), each answered after it.
-        ingest: ingestInBatches(ingest),
-        onAccepted: (source, count) => metrics.alertsReceived.inc({ source }, count),
-        onRefused: (source, reason) => metrics.alertsRefused.inc({ source, reason }),
-        now: () => clock.now(),
-      }),
     ],
+  });
+
+  const alerts = alertEndpoint({
+    logger,
+    sources: alertSources({
+      env,
+      severity: severityOptions,
+      deliveries: store.deliveries,
+      clock,
+      log: logger.child({ component: 'alert-sources' }),
+      cloudWatchTopics: [...env.CLOUDWATCH_SNS_TOPIC_ARNS, ...(sandbox ? [sandbox.sns.topicArn] : [])],
+      ...(snsTrust ? { sns: snsTrust } : {}),
+    }),
+    // Webhooks arriving together are stored in one transaction (group commit), each answered after it.
+    ingest: ingestInBatches(ingest),
+    onAccepted: (source, count) => metrics.alertsReceived.inc({ source }, count),
+    onRefused: (source, reason) => metrics.alertsRefused.inc({ source, reason }),
+    now: () => clock.now(),
+  });
+
+  const listener = frontDoor({
+    logger,
+    metrics,
+    alerts,
+    // Our guard refuses unsigned, replayed and malformed requests with a reason before Bolt reads them.
+    slack:
+      slack.requestListener && env.SLACK_SIGNING_SECRET
+        ? guardSlackRequests(slack.requestListener, {
+            signingSecret: env.SLACK_SIGNING_SECRET,
+            seen: store.deliveries,
+            logger,
+          })
+        : slack.requestListener,
+    app: http,
   });
 
   let server: Server;
   let port: number;
   try {
-    ({ server, port } = await listen(http, env.PORT, env.HOST));
+    ({ server, port } = await listen(listener, env.PORT, env.HOST));
   } catch (error) {
     await store.close();
     await sandbox?.stop();

@@ -12,7 +12,7 @@ import {
 import { incidentIdFromPageKey } from '../domain/paging';
 import { applyPageUpdate, openFromPagerIncident } from '../flows/paging';
 import type { IncidentFlowDeps } from '../flows/update-incident';
-import { MAX_ALERT_BODY, MAX_ALERT_BODY_BYTES } from './alert-routes';
+import { MAX_ALERT_BODY, MAX_ALERT_BODY_BYTES } from './alert-endpoint';
 import { decodeContentEncoding } from './content-encoding';
 
 export interface PagerDutyRoutesOptions {

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import pino from 'pino';
 import { parse } from 'yaml';
-import { createHttpApp, listen } from '../../src/http/server';
+import { createHttpApp, frontDoor, listen } from '../../src/http/server';
 import { createMetrics } from '../../src/observability/metrics';
 import { PRESET_GROUP } from '../../src/sandbox/fake-cloud';
 import { COMMANDS, INCIDENT_SUBCOMMANDS, SCALE_SUBCOMMANDS, SLACK_EVENTS_PATH } from '../../src/slack/ids';
@@ -147,18 +147,21 @@ describe("the manifest's request URLs", () => {
   it('all reach the app, at the path its HTTP server hands to Bolt', async () => {
     expect(urls.length).toBeGreaterThan(0);
     const reached: string[] = [];
-    const app = createHttpApp({
-      logger: pino({ level: 'silent' }),
-      metrics: createMetrics({ outboxDepth: async () => 0, defaultMetrics: false }),
-      ready: async () => ({ ready: true, checks: {} }),
+    const logger = pino({ level: 'silent' });
+    const metrics = createMetrics({ outboxDepth: async () => 0, defaultMetrics: false });
+    const app = createHttpApp({ logger, metrics, ready: async () => ({ ready: true, checks: {} }), routers: [] });
+    const listener = frontDoor({
+      logger,
+      metrics,
+      alerts: { handlerFor: () => undefined },
       // Bolt's place, recorded: what reaches it is what Slack's requests would reach.
-      slackRequestListener: (req, res) => {
+      slack: (req, res) => {
         reached.push(req.url ?? '');
         res.end('{}');
       },
-      routers: [],
+      app,
     });
-    const listening = await listen(app, 0, '127.0.0.1');
+    const listening = await listen(listener, 0, '127.0.0.1');
     server = listening.server;
     for (const url of urls) {
       const { pathname } = new URL(url);

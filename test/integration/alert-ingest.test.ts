@@ -111,6 +111,20 @@ describe('POST /alerts/alertmanager', () => {
   });
 });
 
+describe('the connection a monitor keeps open', () => {
+  // A server that closes an idle connection before the sender does races the sender's next request on it,
+  // which then fails with ECONNRESET. Load balancers keep connections 60 s; clients trust this hint.
+  it('is kept for 65 s, said in the Keep-Alive header, above the 60 s of load balancers', async () => {
+    const response = await fetch(`${h.firebreak.url}/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong' },
+      body: '{}',
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('keep-alive')).toBe('timeout=65');
+  });
+});
+
 describe('bad alert deliveries are refused and store nothing', () => {
   it('401 without a token, and with a wrong one', async () => {
     const none = await h.postAlert('alertmanager', alertmanagerPayload(), { token: null });

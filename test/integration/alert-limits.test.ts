@@ -128,6 +128,19 @@ describe('content-encoding', () => {
     expect(response.body.error).toContain('once decompressed');
   });
 
+  it('an encoding no monitor uses: 415 naming it and the ones that work', async () => {
+    const response = await fetch(`${h.firebreak.url}/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ALERT_TOKEN}`, 'content-encoding': 'zstd' },
+      body: JSON.stringify(alertmanagerPayload()),
+    });
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as { error: string }).error).toBe(
+      'the body\'s content-encoding "zstd" is not supported; send it plain, or as gzip, deflate or br',
+    );
+    expect(await storedIncidents()).toBe(0);
+  });
+
   it('a real gzip body is accepted', async () => {
     expect((await post(gzipSync(JSON.stringify(alertmanagerPayload())))).status).toBe(202);
   });
