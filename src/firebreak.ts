@@ -309,6 +309,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     isPaced: (job) => MESSAGE_WRITING_JOBS.has(job.kind),
     // SQLite is one process's alone: what a killed predecessor held is taken back at once, not after a lease.
     reclaimOnStart: env.DATABASE_URL.startsWith('sqlite'),
+    // Several replicas: a restarted one takes back its own predecessor's lanes at once, by its stable name.
+    ...(env.FIREBREAK_INSTANCE_ID ? { instanceId: env.FIREBREAK_INSTANCE_ID } : {}),
     ...(options.outbox?.pollMs !== undefined ? { pollMs: options.outbox.pollMs } : {}),
     ...(options.outbox?.baseBackoffMs !== undefined ? { baseBackoffMs: options.outbox.baseBackoffMs } : {}),
     handlers: {

@@ -57,6 +57,11 @@ const minLength =
 const headerName: Check = (value) =>
   /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(value) ? undefined : `must be an HTTP header name (got ${shown(value)})`;
 
+const instanceId: Check = (value) =>
+  /^[A-Za-z0-9._-]{1,100}$/.test(value)
+    ? undefined
+    : `must be a name of letters, digits, '.', '_' and '-', at most 100 (got ${shown(value)}); in Kubernetes, the pod's name`;
+
 const SNS_TOPIC_ARN = /^arn:[a-z-]+:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,256}$/;
 
 function splitList(value: string): string[] {
@@ -183,6 +188,9 @@ export const envSchema = z.object({
   AWS_ENDPOINT_URL_EC2: variable(httpUrl).optional(),
   AWS_ENDPOINT_URL_AUTO_SCALING: variable(httpUrl).optional(),
   FIREBREAK_CONFIG: variable().optional(),
+  // This replica's stable name across its restarts (a pod's name): a restarted process takes back its
+  // predecessor's outbox lanes at once instead of after their lease. Never the same for two live processes.
+  FIREBREAK_INSTANCE_ID: variable(instanceId).optional(),
   PUBLIC_URL: variable(httpUrl).optional(),
   LINK_SECRET: variable(minLength(32, 'generate one with `openssl rand -hex 32`')).optional(),
   TIMEZONE: variable(timeZone).default('UTC'),

@@ -52,6 +52,12 @@ export interface OutboxWorkerOptions {
    * once instead of after its lease.
    */
   reclaimOnStart?: boolean;
+  /**
+   * This replica's stable name (FIREBREAK_INSTANCE_ID), kept across its restarts: at start it takes back
+   * at once what an earlier process of the same name held, rather than after the lease. As with Kafka's
+   * static membership, two processes running at once must never share a name.
+   */
+  instanceId?: string;
   /** Lanes running at once in this worker. */
   maxLanes?: number;
   /** Jobs taken from one lane per claim. */
@@ -83,13 +89,21 @@ const PACE_CHECK_MS = 100;
 /** Shortest sleep after a claim found nothing to take. */
 const MIN_IDLE_SLEEP_MS = 20;
 
+/** How the owners of one instance's processes begin: its name and a separator no name contains. */
+function instancePrefix(instanceId: string): string {
+  return `${instanceId}@`;
+}
+
 function isRateLimit(error: FirebreakError | null): error is FirebreakError {
   return error !== null && error.details.retryAfterSeconds !== undefined;
 }
 
 export class OutboxWorker {
-  /** This worker's name on the lanes it holds; a restarted process is a new owner. */
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /**
+   * This worker's name on the lanes it holds; a restarted process is a new owner. Prefixed with the
+   * instance's stable name, when it has one, so that its successor knows its lanes.
+   */
+  readonly owner: string;
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
@@ -107,10 +121,13 @@ export class OutboxWorker {
   private readonly options: Required<Omit<OutboxWorkerOptions, 'observer'>> & { observer: OutboxObserver };
 
   constructor(options: OutboxWorkerOptions) {
+    const thisProcess = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.owner = options.instanceId ? `${instancePrefix(options.instanceId)}${thisProcess}` : thisProcess;
     this.options = {
       laneIntervalMs: 1100,
       leaseMs: 3000,
       reclaimOnStart: false,
+      instanceId: '',
       maxLanes: 20,
       batchSize: 25,
       pollMs: 1000,
@@ -233,13 +250,14 @@ export class OutboxWorker {
   }
 
   private async run(): Promise<void> {
-    if (this.options.reclaimOnStart) {
+    const { reclaimOnStart, instanceId } = this.options;
+    if (reclaimOnStart || instanceId) {
       try {
         const now = this.options.clock.now();
-        const taken = await this.options.store.outbox.reclaimAll(
-          now,
-          new Date(now.getTime() + this.options.laneIntervalMs),
-        );
+        const laneReadyAt = new Date(now.getTime() + this.options.laneIntervalMs);
+        const taken = reclaimOnStart
+          ? await this.options.store.outbox.reclaimAll(now, laneReadyAt)
+          : await this.options.store.outbox.reclaimOwnedBy(instancePrefix(instanceId), now, laneReadyAt);
         if (taken > 0)
           this.options.logger.info({ jobs: taken }, 'outbox: took back the jobs a previous process was running');
       } catch (error) {

@@ -119,6 +119,12 @@ export interface OutboxRepository {
    * written to their channel).
    */
   reclaimAll(now: Date, laneReadyAt?: Date): Promise<number>;
+  /**
+   * The same for the work of owners whose name starts with `ownerPrefix` only: a replica restarted under its
+   * stable instance name takes back what its dead predecessor held, without waiting out the lease, while
+   * the other replicas' lanes stay theirs.
+   */
+  reclaimOwnedBy(ownerPrefix: string, now: Date, laneReadyAt?: Date): Promise<number>;
   /** Hands a claimed job back unattempted (its attempt is not counted), due again at `at`. */
   release(id: number, at: Date): Promise<void>;
   /**

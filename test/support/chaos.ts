@@ -211,8 +211,11 @@ export async function startChaosWorld(options: {
     PAGERDUTY_ESCALATION_POLICY_ID: 'PESC0WEB',
   };
   const replicas: Replica[] = [];
+  // Each replica keeps its name across its restarts, as a pod does (the Deployment's FIREBREAK_INSTANCE_ID).
   for (let i = 0; i < options.replicas; i += 1)
-    replicas.push(new Replica(`replica-${i + 1}`, await freePort(), env, dir));
+    replicas.push(
+      new Replica(`replica-${i + 1}`, await freePort(), { ...env, FIREBREAK_INSTANCE_ID: `replica-${i + 1}` }, dir),
+    );
   const world: ChaosWorld = {
     name: options.name,
     slack,

@@ -48,27 +48,11 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
           .execute();
       }),
     reclaimAll: (now, laneReadyAt = now) =>
-      guard('taking back the outbox work of a previous process', async () => {
-        const db = ctx.db();
-        // The dead process may have written to a held lane's channel a moment ago without storing its pace:
-        // the lane's next write waits a full interval from now.
-        const readyIso = iso(laneReadyAt, 'laneReadyAt');
-        await db
-          .updateTable('outbox_lanes')
-          .set({
-            owner: null,
-            locked_until: null,
-            ready_at: sql`case when ready_at > ${readyIso} then ready_at else ${readyIso} end`,
-          })
-          .where('locked_until', 'is not', null)
-          .execute();
-        const result = await db
-          .updateTable('outbox')
-          .set({ status: 'pending', owner: null, locked_until: null, next_attempt_at: iso(now, 'now') })
-          .where('status', '=', 'running')
-          .executeTakeFirst();
-        return Number(result.numUpdatedRows);
-      }),
+      guard('taking back the outbox work of a previous process', () => reclaim(ctx, now, laneReadyAt)),
+    reclaimOwnedBy: (ownerPrefix, now, laneReadyAt = now) =>
+      guard(`taking back the outbox work of an earlier ${ownerPrefix}`, () =>
+        reclaim(ctx, now, laneReadyAt, ownerPrefix),
+      ),
     release: (id, at) => guard(`handing back outbox job ${id}`, () => handBack(ctx, id, at, { uncountAttempt: true })),
     complete: (id, now) =>
       guard(`completing outbox job ${id}`, () => finish(ctx, id, { status: 'done', updated_at: iso(now, 'now') })),
@@ -257,6 +241,39 @@ async function enqueue(ctx: RepositoryContext, job: NewOutboxJob, now: Date): Pr
   throw new FirebreakError('STORE_CONFLICT', `enqueuing a ${job.kind} job: its coalesce key kept changing hands`, {
     step: 'enqueuing an outbox job',
   });
+}
+
+/**
+ * Frees the lanes and running jobs held (by anyone, or by owners whose name starts with `ownerPrefix`) and
+ * makes the jobs due now; returns how many jobs it freed.
+ */
+async function reclaim(ctx: RepositoryContext, now: Date, laneReadyAt: Date, ownerPrefix?: string): Promise<number> {
+  const db = ctx.db();
+  // substr rather than LIKE: a name's `_` would be a wildcard there.
+  const owned = <T extends 'outbox' | 'outbox_lanes'>(eb: ExpressionBuilder<Database, T>) =>
+    ownerPrefix === undefined
+      ? eb.lit(true)
+      : eb(sql<string>`substr(owner, 1, ${ownerPrefix.length})`, '=', ownerPrefix);
+  // The dead process may have written to a held lane's channel a moment ago without storing its pace:
+  // the lane's next write waits a full interval from now.
+  const readyIso = iso(laneReadyAt, 'laneReadyAt');
+  await db
+    .updateTable('outbox_lanes')
+    .set({
+      owner: null,
+      locked_until: null,
+      ready_at: sql`case when ready_at > ${readyIso} then ready_at else ${readyIso} end`,
+    })
+    .where('locked_until', 'is not', null)
+    .where(owned)
+    .execute();
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'pending', owner: null, locked_until: null, next_attempt_at: iso(now, 'now') })
+    .where('status', '=', 'running')
+    .where(owned)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Due in a lane being claimed: pending and due, or left running by an owner whose lease lapsed. */

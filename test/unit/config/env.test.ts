@@ -51,6 +51,16 @@ describe('parseEnv', () => {
     expect(parseEnv({ HOST: '::1' })).toMatchObject({ ok: true, mode: 'sandbox' });
   });
 
+  it("takes a pod's name as FIREBREAK_INSTANCE_ID, and refuses a name that is not one", () => {
+    expect(parseEnv({ FIREBREAK_INSTANCE_ID: 'firebreak-7d9f8c6b5-x2k4q' })).toMatchObject({
+      ok: true,
+      env: { FIREBREAK_INSTANCE_ID: 'firebreak-7d9f8c6b5-x2k4q' },
+    });
+    expect(issuesOf({ FIREBREAK_INSTANCE_ID: 'web 1@host' })).toEqual([
+      expect.stringMatching(/^FIREBREAK_INSTANCE_ID: must be a name of letters, digits.*\(got "web 1@host"\)/),
+    ]);
+  });
+
   it('refuses a sandbox on another interface unless FIREBREAK_SANDBOX=1 chooses it', () => {
     for (const host of ['0.0.0.0', '::', '10.0.0.5']) {
       expect(issuesOf({ HOST: host })).toEqual([
@@ -207,6 +217,7 @@ describe('parseEnv', () => {
         'AWS_ENDPOINT_URL_EC2',
         'AWS_ENDPOINT_URL_AUTO_SCALING',
         'FIREBREAK_CONFIG',
+        'FIREBREAK_INSTANCE_ID',
         'PUBLIC_URL',
         'LINK_SECRET',
         'TIMEZONE',

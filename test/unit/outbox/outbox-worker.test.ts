@@ -426,6 +426,39 @@ describe("taking back a previous process's work at start (reclaimOnStart)", () =
   });
 });
 
+describe("a replica restarted under its stable name (instanceId) takes back its predecessor's work at start", () => {
+  /** A lane held and its job running under a 60 s lease, as `owner` left them. */
+  async function heldBy(owner: string, lane: string): Promise<number> {
+    const id = await enqueue('post', { lane });
+    const claimed = await store.outbox.claimLanes({
+      owner,
+      now: clock.now(),
+      leaseMs: 60_000,
+      maxLanes: 1,
+      maxJobsPerLane: 25,
+    });
+    expect(claimed.map((c) => c.lane)).toEqual([lane]);
+    return id;
+  }
+
+  it("its own predecessor's lane runs one lane interval later; another replica's stays that replica's until its lease lapses", async () => {
+    // `webx1` would match `web_1` as a LIKE pattern: the name is compared as it is.
+    const ours = await heldBy('web_1@host-a:41:dead', 'incident:1');
+    const theirs = await heldBy('webx1@host-b:42:live', 'incident:2');
+    const w = startWorker({ post: scripted(ok) }, { instanceId: 'web_1', pollMs: 50 });
+    expect(w.owner.startsWith('web_1@')).toBe(true);
+
+    await eventually(
+      () => logged.some((l) => l.msg === 'outbox: took back the jobs a previous process was running'),
+      'the take-back',
+    );
+    clock.advance(1000);
+    await eventually(async () => (await job(ours)).status === 'done', "the predecessor's job done");
+    expect(await job(theirs)).toMatchObject({ status: 'running', attempts: 1 });
+    expect(ran).toEqual([{ kind: 'post', id: ours, attempts: 2, at: 1000 }]);
+  });
+});
+
 describe('one run per lane', () => {
   it('a lane claimed again by its own worker, its lease lapsed while the first run is at work, is left to that run', async () => {
     // A stalled process or a clock that jumps (the demo's does) lets the lease lapse under a run still at work.
