@@ -1,11 +1,10 @@
 // A real Prometheus Alertmanager (Debian's prometheus-alertmanager), configured with Firebreak as its
 // webhook receiver, on free ports in a temp dir. `.ci/run` installs the package.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort } from './free-port';
+import { startDaemon } from './daemon';
 
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 
@@ -51,57 +50,20 @@ export async function startAlertmanager(options: {
     ],
   };
   writeFileSync(join(dir, 'alertmanager.yml'), stringify(config));
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    ALERTMANAGER_BIN,
-    [
+  const { url, stop } = await startDaemon({
+    bin: ALERTMANAGER_BIN,
+    packageName: 'prometheus-alertmanager',
+    dir,
+    args: (port) => [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
       `--storage.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  // A binary that cannot be run emits 'error' and never 'exit': either one means the process is gone.
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', () => resolve());
+    ready: async (url) => (await fetch(`${url}/-/ready`)).ok,
+    readyTimeoutMs: 15_000,
   });
-  const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (e) =>
-      reject(new Error(`cannot run ${ALERTMANAGER_BIN} (${e.message}); install Debian's prometheus-alertmanager`)),
-    ),
-  );
-  const url = `http://127.0.0.1:${port}`;
-
-  const stop = async (): Promise<void> => {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  const ready = (async () => {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`alertmanager exited: ${stderr}`);
-      try {
-        if ((await fetch(`${url}/-/ready`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`alertmanager not ready after 15 s: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  try {
-    await Promise.race([ready, spawnError]);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 
   return {
     url,

@@ -1,12 +1,11 @@
 // A real Prometheus (Debian's prometheus) on a free port in a temp dir: it scrapes a gauge the test serves,
 // evaluates the test's alert rules every second and sends what fires to an Alertmanager. `.ci/run` installs it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort } from './free-port';
+import { type Daemon, startDaemon } from './daemon';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 
@@ -19,10 +18,7 @@ export interface AlertRule {
   annotations?: Record<string, string>;
 }
 
-export interface RunningPrometheus {
-  url: string;
-  stop(): Promise<void>;
-}
+export type RunningPrometheus = Daemon;
 
 export interface ServedGauge {
   /** host:port, as a Prometheus scrape target. */
@@ -88,11 +84,11 @@ export async function startPrometheus(options: {
       },
     }),
   );
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    PROMETHEUS_BIN,
-    [
+  return startDaemon({
+    bin: PROMETHEUS_BIN,
+    packageName: 'prometheus',
+    dir,
+    args: (port, url) => [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
@@ -103,57 +99,14 @@ export async function startPrometheus(options: {
       '--rules.alert.resend-delay=5s',
       '--log.level=warn',
     ],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  // A binary that cannot be run emits 'error' and never 'exit': either one means the process is gone.
-  let gone = false;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', () => resolve());
-  }).then(() => {
-    gone = true;
+    // Ready, and with that Alertmanager in its active list, so the first alert is not dropped.
+    ready: async (url) => {
+      if (!(await fetch(`${url}/-/ready`)).ok) return false;
+      const body = (await (await fetch(`${url}/api/v1/alertmanagers`)).json()) as {
+        data?: { activeAlertmanagers?: Array<{ url: string }> };
+      };
+      return body.data?.activeAlertmanagers?.some((a) => a.url.startsWith(options.alertmanagerUrl)) ?? false;
+    },
+    readyTimeoutMs: 20_000,
   });
-  const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (e) =>
-      reject(new Error(`cannot run ${PROMETHEUS_BIN} (${e.message}); install Debian's prometheus`)),
-    ),
-  );
-
-  const stop = async (): Promise<void> => {
-    // SIGTERM lets it close its TSDB; one that has not gone within 5 s is killed.
-    if (!gone) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  const ready = (async () => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (gone) throw new Error(`prometheus exited: ${stderr}`);
-      try {
-        if ((await fetch(`${url}/-/ready`)).ok) {
-          const body = (await (await fetch(`${url}/api/v1/alertmanagers`)).json()) as {
-            data?: { activeAlertmanagers?: Array<{ url: string }> };
-          };
-          if (body.data?.activeAlertmanagers?.some((a) => a.url.startsWith(options.alertmanagerUrl))) return;
-        }
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline)
-        throw new Error(`prometheus not ready (or without its Alertmanager) after 20 s: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  try {
-    await Promise.race([ready, spawnError]);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { url, stop };
 }
