@@ -318,56 +318,73 @@ async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<Cla
     .orderBy('first')
     .limit(claim.maxLanes)
     .execute();
+  if (candidates.length === 0) return [];
+  // One conditional upsert for all of them: of several claimers, exactly one wins each lane (the conflict's
+  // condition is checked again on the row as the winner left it). Three statements per claim, not two a lane:
+  // replicas claiming at once after an outage, on a loaded machine, spent their time in round trips.
+  const won = await db
+    .insertInto('outbox_lanes')
+    .values(candidates.map(({ lane }) => ({ lane, owner: claim.owner, locked_until: leaseIso, ready_at: nowIso })))
+    .onConflict((oc) =>
+      oc
+        .column('lane')
+        .doUpdateSet({ owner: claim.owner, locked_until: leaseIso })
+        .where((eb) =>
+          eb.and([
+            eb.or([eb('outbox_lanes.locked_until', 'is', null), eb('outbox_lanes.locked_until', '<', nowIso)]),
+            eb('outbox_lanes.ready_at', '<=', nowIso),
+          ]),
+        ),
+    )
+    .returning('lane')
+    .execute();
+  if (won.length === 0) return []; // others took them between our look and our claim
+  const wonLanes = won.map((w) => w.lane);
+  // Each lane's first due jobs, at most maxJobsPerLane of them.
+  const ranked = db
+    .selectFrom('outbox')
+    .select([
+      'outbox.id as id',
+      sql<number>`row_number() over (partition by outbox.lane order by outbox.id)`.as('rank'),
+    ])
+    .where('outbox.lane', 'in', wonLanes)
+    .where(dueInLane(nowIso));
+  const rows = await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      status: 'running',
+      owner: claim.owner,
+      locked_until: leaseIso,
+      attempts: eb('attempts', '+', 1),
+      updated_at: nowIso,
+    }))
+    .where(
+      'id',
+      'in',
+      db.selectFrom(ranked.as('ranked')).select('ranked.id').where('ranked.rank', '<=', claim.maxJobsPerLane),
+    )
+    .returningAll()
+    .execute();
+  const jobsByLane = new Map<string, OutboxJob[]>();
+  for (const row of rows) {
+    const job = rowToOutboxJob(row);
+    jobsByLane.set(job.lane, [...(jobsByLane.get(job.lane) ?? []), job]);
+  }
+  // Lanes whose jobs were done or rescheduled meanwhile: let them go at once.
+  const empty = wonLanes.filter((lane) => !jobsByLane.has(lane));
+  if (empty.length > 0)
+    await db
+      .updateTable('outbox_lanes')
+      .set({ owner: null, locked_until: null })
+      .where('lane', 'in', empty)
+      .where('owner', '=', claim.owner)
+      .execute();
+  // In the order they were chosen (priority, then the oldest job); RETURNING promises no order, and a
+  // lane's jobs run in the order they were enqueued.
   const claimed: ClaimedLane[] = [];
   for (const { lane } of candidates) {
-    const won = await db
-      .insertInto('outbox_lanes')
-      .values({ lane, owner: claim.owner, locked_until: leaseIso, ready_at: nowIso })
-      .onConflict((oc) =>
-        oc
-          .column('lane')
-          .doUpdateSet({ owner: claim.owner, locked_until: leaseIso })
-          .where((eb) =>
-            eb.and([
-              eb.or([eb('outbox_lanes.locked_until', 'is', null), eb('outbox_lanes.locked_until', '<', nowIso)]),
-              eb('outbox_lanes.ready_at', '<=', nowIso),
-            ]),
-          ),
-      )
-      .returning('lane')
-      .executeTakeFirst();
-    if (!won) continue; // another worker took it between our look and our claim
-    const due = db
-      .selectFrom('outbox')
-      .select('id')
-      .where('lane', '=', lane)
-      .where(dueInLane(nowIso))
-      .orderBy('id')
-      .limit(claim.maxJobsPerLane);
-    const rows = await db
-      .updateTable('outbox')
-      .set((eb) => ({
-        status: 'running',
-        owner: claim.owner,
-        locked_until: leaseIso,
-        attempts: eb('attempts', '+', 1),
-        updated_at: nowIso,
-      }))
-      .where('id', 'in', due)
-      .returningAll()
-      .execute();
-    if (rows.length === 0) {
-      // Its jobs were done or rescheduled meanwhile: let the lane go at once.
-      await db
-        .updateTable('outbox_lanes')
-        .set({ owner: null, locked_until: null })
-        .where('lane', '=', lane)
-        .where('owner', '=', claim.owner)
-        .execute();
-      continue;
-    }
-    // RETURNING promises no order; a lane's jobs run in the order they were enqueued.
-    claimed.push({ lane, jobs: rows.sort((a, b) => a.id - b.id).map(rowToOutboxJob) });
+    const jobs = jobsByLane.get(lane);
+    if (jobs) claimed.push({ lane, jobs: jobs.sort((a, b) => a.id - b.id) });
   }
   return claimed;
 }

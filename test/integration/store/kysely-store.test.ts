@@ -540,6 +540,24 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect((await claimJobs(store, sec(1), { owner: 'w2' })).map((j) => j.id)).toEqual([announce.id]);
     });
 
+    it("takes each lane's first jobs only, up to the limit per lane, in one claim of several lanes", async () => {
+      const ids: Record<string, number[]> = { 'incident:1': [], 'incident:2': [] };
+      for (let i = 0; i < 3; i++)
+        for (const lane of ['incident:2', 'incident:1'])
+          ids[lane]!.push((await store.outbox.enqueue({ kind: 'k', payload: { lane, n: i } }, sec(0))).id);
+      const lanes = await store.outbox.claimLanes({
+        owner: 'w1',
+        now: sec(1),
+        leaseMs: 1000,
+        maxLanes: 5,
+        maxJobsPerLane: 2,
+      });
+      expect(lanes.map((l) => [l.lane, l.jobs.map((j) => j.id)])).toEqual([
+        ['incident:2', ids['incident:2']!.slice(0, 2)],
+        ['incident:1', ids['incident:1']!.slice(0, 2)],
+      ]);
+    });
+
     it('never hands one lane or job to two stores claiming at once', async () => {
       const second = await openStore();
       for (let i = 0; i < 30; i++)
