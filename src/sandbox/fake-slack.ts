@@ -447,6 +447,29 @@ export class FakeSlack {
     return this.app().addReaction(channelId, ts, userId, name);
   }
 
+  /**
+   * A person joins a channel (invited by `inviterId`, or by themselves) and `member_joined_channel` is sent; the
+   * app's HTTP status, or 0 when Slack would send nothing (already a member, or the bot not in the channel).
+   */
+  joinChannel(channelId: string, userId: string, inviterId?: string): Promise<number> {
+    return this.app().joinChannel(channelId, userId, inviterId);
+  }
+
+  /** Slack's retry of the last event it sent: the same body, signed anew, with X-Slack-Retry-Num. */
+  redeliverLastEvent(): Promise<AppReply> {
+    return this.app().redeliverLastEvent();
+  }
+
+  /** A person leaves a channel (Slack's member_left_channel is not sent: Firebreak does not subscribe to it). */
+  leaveChannel(channelId: string, userId: string): boolean {
+    return this.workspace.removeMember(channelId, userId);
+  }
+
+  /** A person edits their message and `message_changed` is sent; the app's HTTP status, or 0 when none is sent. */
+  editUserMessage(channelId: string, ts: string, userId: string, text: string): Promise<number> {
+    return this.app().editMessage(channelId, ts, userId, text);
+  }
+
   private app(): AppLink {
     if (!this.link) throw new Error('FakeSlack: call connectApp({ requestUrl, signingSecret }) first');
     return this.link;
