@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { AlertRecord } from '../../domain/alert';
 import { humanDuration } from '../../domain/duration';
 import { incidentRef, type Incident } from '../../domain/incident';
+import { withPinEdits } from '../../domain/pinned-messages';
 import type { TimelineEvent } from '../../domain/timeline';
 import type { OnCallAnswer } from '../../flows/paging';
 import { INCIDENT_SUBCOMMANDS } from '../ids';
@@ -86,7 +87,8 @@ export function timelineReply(
 ): CommandReply {
   const heading = `*Timeline of ${incidentRef(incident)}* (opened ${dateTime(incident.openedAt, timeZone)} ${zoneLabel(timeZone, incident.openedAt)})`;
   const apart = alertLabelsApart(events, alerts);
-  const lines = events.map((e) => timelineLine(e, now, timeZone, apart));
+  // A pinned message's entry reads as the message does now; once the incident spans midnight, times carry dates.
+  const lines = withPinEdits(events).map((e) => timelineLine(e, now, timeZone, apart, incident.openedAt));
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: heading } }];
   let chunk: string[] = [];
   const flush = (): void => {
