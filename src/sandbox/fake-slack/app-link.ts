@@ -292,11 +292,7 @@ export class AppLink {
   }
 
   /** Posts a signed body to the app and reads its ack, as Slack does (timestamp from the wall clock the app checks). */
-  private async send(
-    body: string,
-    contentType: string,
-    retry?: { num: number; reason: string },
-  ): Promise<AppReply> {
+  private async send(body: string, contentType: string, retry?: { num: number; reason: string }): Promise<AppReply> {
     const timeoutMs = this.connection.timeoutMs ?? SLACK_TIMEOUT_MS;
     let response: Response;
     try {
