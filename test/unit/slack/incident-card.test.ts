@@ -210,7 +210,7 @@ describe('incident card', () => {
     }
   });
 
-  it('dates times that are not on the same local day as now, and keeps today’s short', () => {
+  it('dates every time once the incident spans midnight (issue 16), today’s too', () => {
     // 23:30 in Paris on Feb 15; the card is drawn at 00:40 on Feb 16 (Paris), so the start is yesterday.
     const lateStart = new Date('2023-02-15T22:30:00Z');
     const now = new Date('2023-02-15T23:40:00Z');
@@ -230,10 +230,11 @@ describe('incident card', () => {
     const text = visibleText(card.blocks);
     expect(text).toContain('1h 10m since 15 Feb 23:30 CET');
     expect(text).toContain('• *old* — sev2, since 14 Feb 11:38');
-    expect(text).toContain('• *new* — sev2, since 00:05');
+    // Opened yesterday: "00:05" beside "23:30" would mislead, so today's times carry their date too.
+    expect(text).toContain('• *new* — sev2, since 16 Feb 00:05');
     expect(text).toContain('`15 Feb 23:35` Note:');
-    expect(text).toContain('`00:35` Note:');
-    expect(text).toContain('Updated 00:40 CET');
+    expect(text).toContain('`16 Feb 00:35` Note:');
+    expect(text).toContain('Updated 16 Feb 00:40 CET');
   });
 
   it('dates a time from another year with its year', () => {
