@@ -68,7 +68,7 @@ export function listReply(incidents: Incident[], now: Date): CommandReply {
   if (incidents.length === 0) return ephemeral(':white_check_mark: No open incidents.');
   const lines = incidents.map((i) => {
     const channel = i.channelId ? `<#${i.channelId}>` : '_channel being created_';
-    return `• *${incidentRef(i)}* [${i.severity}] ${escapeMrkdwn(i.title)} — ${i.status}, open ${humanDuration(now.getTime() - i.openedAt.getTime(), 'terse')} — ${channel}`;
+    return `• *${incidentRef(i)}*${i.test ? ' _(test)_' : ''} [${i.severity}] ${escapeMrkdwn(i.title)} — ${i.status}, open ${humanDuration(now.getTime() - i.openedAt.getTime(), 'terse')} — ${channel}`;
   });
   const text = [`*Open incidents (${incidents.length})*`, ...lines].join('\n');
   return ephemeral(text, [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }]);

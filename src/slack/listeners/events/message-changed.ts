@@ -12,6 +12,7 @@ const messageChanged = z.object({
     ts: z.string().min(1),
     text: z.string().default(''),
     user: z.string().optional(),
+    bot_id: z.string().optional(),
     // Slack puts the edit's own time here; two edits of one message differ by it.
     edited: z.object({ ts: z.string().min(1) }).optional(),
   }),
@@ -19,7 +20,7 @@ const messageChanged = z.object({
 });
 
 export function register(on: ListenerRegistrar, deps: SlackDeps): void {
-  on.event('message', async ({ event }) => {
+  on.event('message', async ({ event, context }) => {
     if (!('subtype' in event) || event.subtype !== 'message_changed') return;
     const parsed = messageChanged.safeParse(event);
     if (!parsed.success) {
@@ -27,6 +28,8 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       return;
     }
     const { channel, message, event_ts } = parsed.data;
+    // Our own edits (every card update) come back as message_changed too: never a person's pinned message.
+    if (message.bot_id !== undefined || message.user === context.botUserId) return;
     await editPinnedMessage(deps.flows, {
       channelId: channel,
       messageId: message.ts,
