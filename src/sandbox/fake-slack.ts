@@ -2,7 +2,7 @@
 // upload URLs on node:http, plus Slack's side toward the app (signed commands, clicks, submissions,
 // events). Serves `npm start` without a Slack token, and the tests.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AppLink, type AppConnection, type AppReply } from './fake-slack/app-link';
+import { AppLink, type AppConnection, type AppReply, type SentEvents } from './fake-slack/app-link';
 import { decodeBody, optionalString, recordableArgs, SlackApiError, type Args } from './fake-slack/args';
 import { CallLog, type RecordedCall } from './fake-slack/call-log';
 import { Faults, type Fault, type FaultOptions } from './fake-slack/faults';
@@ -371,14 +371,18 @@ export class FakeSlack {
     this.faults.clear();
     this.outageWindows.clear();
     this.rateLimits.clear();
+    this.sentEvents.last = null;
+    this.sentEvents.retries = 0;
     this.workspace.changed();
   }
 
   // ---- playing Slack toward the app ----
 
   /** Where Slack sends commands, interactions and events, and the secret it signs them with. */
+  private readonly sentEvents: SentEvents = { last: null, retries: 0 };
+
   connectApp(connection: AppConnection): void {
-    this.link = new AppLink(this.workspace, connection, this.url, BOT.userId);
+    this.link = new AppLink(this.workspace, connection, this.url, BOT.userId, this.sentEvents);
   }
 
   slashCommand(input: { command: string; text: string; userId: string; channelId: string }): Promise<AppReply> {

@@ -60,6 +60,12 @@ function parseAck(text: string, contentType: string | null): unknown {
   return text;
 }
 
+/** The last event Slack sent, kept across reconnections of the app (a restarted app gets Slack's retries too). */
+export interface SentEvents {
+  last: string | null;
+  retries: number;
+}
+
 export class AppLink {
   constructor(
     private readonly ws: Workspace,
@@ -67,6 +73,7 @@ export class AppLink {
     /** e.g. http://127.0.0.1:PORT — where response_urls point. */
     private readonly baseUrl: string,
     private readonly botUserId: string,
+    private readonly sent: SentEvents = { last: null, retries: 0 },
   ) {}
 
   async slashCommand(input: { command: string; text: string; userId: string; channelId: string }): Promise<AppReply> {
@@ -273,12 +280,9 @@ export class AppLink {
       is_ext_shared_channel: false,
       event_context: `4-${Buffer.from(JSON.stringify({ type: event.type, team: TEAM.id })).toString('base64url')}`,
     };
-    this.lastEvent = JSON.stringify(envelope);
-    return this.send(this.lastEvent, 'application/json');
+    this.sent.last = JSON.stringify(envelope);
+    return this.send(this.sent.last, 'application/json');
   }
-
-  private lastEvent: string | null = null;
-  private retries = 0;
 
   /**
    * Slack's retry of the last event it sent (as after a timeout): the same body, signed anew, with
@@ -286,9 +290,9 @@ export class AppLink {
    * much later (a signature over the same body and second would be the very same request, a replay).
    */
   async redeliverLastEvent(): Promise<AppReply> {
-    if (!this.lastEvent) throw new Error('FakeSlack.redeliverLastEvent: no event was sent yet');
-    this.retries += 1;
-    return this.send(this.lastEvent, 'application/json', { num: this.retries, reason: 'http_timeout' });
+    if (!this.sent.last) throw new Error('FakeSlack.redeliverLastEvent: no event was sent yet');
+    this.sent.retries += 1;
+    return this.send(this.sent.last, 'application/json', { num: this.sent.retries, reason: 'http_timeout' });
   }
 
   /** Posts a signed body to the app and reads its ack, as Slack does (timestamp from the wall clock the app checks). */
