@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { AwaitedItem, CatchUp } from '../../domain/catch-up';
 import { humanDuration } from '../../domain/duration';
-import { incidentRef, TEST_CHANNEL_PREFIX, type Incident } from '../../domain/incident';
+import { incidentRef } from '../../domain/incident';
 import { localTime, zoneLabel } from '../../domain/local-time';
 import type { CommandReply } from './command-replies';
 import { escapeMrkdwn, truncate } from './format';
@@ -76,9 +76,4 @@ export function catchUpMessage(c: CatchUp, now: Date, timeZone: string): { text:
 export function catchUpReply(c: CatchUp, now: Date, timeZone: string): CommandReply {
   const { text, blocks } = catchUpMessage(c, now, timeZone);
   return { response_type: 'ephemeral', text, blocks };
-}
-
-/** The answer to declaring a test incident: only to its declarer, since a rehearsal is nobody else's business. */
-export function testDeclaredText(userId: string, incident: Incident): string {
-  return `:test_tube: <@${userId}> declared *${incidentRef(incident)}*, a *test incident* (${incident.severity}): ${escapeMrkdwn(incident.title)}. Its channel (#${TEST_CHANNEL_PREFIX}-…) is being created; nobody is paged and it is not announced.`;
 }

@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { AlertRecord } from '../../domain/alert';
 import { humanDuration } from '../../domain/duration';
-import { incidentRef, type Incident } from '../../domain/incident';
+import { incidentRef, TEST_CHANNEL_PREFIX, type Incident } from '../../domain/incident';
 import { withPinEdits } from '../../domain/pinned-messages';
 import type { TimelineEvent } from '../../domain/timeline';
 import type { OnCallAnswer } from '../../flows/paging';
@@ -62,6 +62,11 @@ export function notInIncidentChannelReply(sub: string): CommandReply {
   return ephemeral(
     `:warning: \`/incident ${sub}\` works inside an incident channel. \`/incident list\` shows the open incidents and their channels.`,
   );
+}
+
+/** The answer to declaring a test incident: only to its declarer, since a rehearsal is nobody else's business. */
+export function testDeclaredText(userId: string, incident: Incident): string {
+  return `:test_tube: <@${userId}> declared *${incidentRef(incident)}*, a *test incident* (${incident.severity}): ${escapeMrkdwn(incident.title)}. Its channel (#${TEST_CHANNEL_PREFIX}-…) is being created; nobody is paged and it is not announced.`;
 }
 
 export function listReply(incidents: Incident[], now: Date): CommandReply {

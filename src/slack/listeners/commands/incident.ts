@@ -21,10 +21,11 @@ import {
   helpReply,
   listReply,
   notInIncidentChannelReply,
+  testDeclaredText,
   timelineReply,
   type CommandReply,
 } from '../../views/command-replies';
-import { catchUpReply, testDeclaredText } from '../../views/catch-up';
+import { catchUpReply } from '../../views/catch-up';
 import { declareModal } from '../../views/declare-modal';
 import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './parse-incident-command';
 
