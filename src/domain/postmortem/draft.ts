@@ -199,7 +199,7 @@ function entryFor(
           }
         : {
             kind: 'incident',
-            text: `Incident declared: ${event.data.title} (${event.data.severity}, ${event.data.service})`,
+            text: `${event.data.test ? 'Test incident' : 'Incident'} declared: ${event.data.title} (${event.data.severity}, ${event.data.service})`,
           };
     case 'alert.fired':
       if (seenAlerts.has(event.data.fingerprint)) return null;

@@ -35,7 +35,7 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
     case 'alert.resolved':
       return `Alert resolved: ${alertTitle(event, apart)}${event.data.allResolved ? ' — all alerts resolved' : ''}`;
     case 'incident.declared':
-      return `Incident declared (${event.data.severity}, ${escapeMrkdwn(event.data.service)})`;
+      return `${event.data.test ? 'Test incident' : 'Incident'} declared (${event.data.severity}, ${escapeMrkdwn(event.data.service)})`;
     case 'incident.status_changed':
       return `Status ${event.data.from} → *${event.data.to}*${event.data.message ? `: ${escapeMrkdwn(event.data.message)}` : ''}`;
     case 'incident.severity_changed':

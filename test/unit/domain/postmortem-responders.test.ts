@@ -55,6 +55,7 @@ it('tells a pinned message at its own time with its latest text, and not its edi
 
 it('marks a test incident’s postmortem in its title, in Markdown too; a real one carries no mark', () => {
   expect(draft(true).title).toBe('TEST INCIDENT — Postmortem: Checkout drill (INC-7)');
+  expect(draft(true).timeline[0]?.text).toBe('Test incident declared: Checkout drill (sev3, checkout)');
   expect(postmortemMarkdown(draft(true))).toContain('TEST INCIDENT — Postmortem: Checkout drill (INC-7)');
   expect(draft(false).title).toBe('Postmortem: Checkout drill (INC-7)');
 });
