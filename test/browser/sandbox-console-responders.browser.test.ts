@@ -83,6 +83,16 @@ describe('responders in the sandbox console', () => {
     expect(await page.locator('#messages').textContent()).not.toContain('Catching up on INC-1');
   });
 
+  it('Alice invites Carol, who alone sees her catch-up', async () => {
+    await page.getByLabel('Person to invite').selectOption('U0CAROL');
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    await page.locator('#toast.ok').filter({ hasText: 'Invited Carol' }).waitFor(LIVE);
+    await page.getByLabel('Acting as').selectOption('U0CAROL');
+    await page.locator('#messages article.ephemeral').filter({ hasText: 'Catching up on INC-1' }).waitFor(LIVE);
+    await page.getByLabel('Acting as').selectOption('U0ALICE');
+    await page.getByRole('button', { name: 'Leave channel' }).waitFor(LIVE);
+  });
+
   it('a pinned message’s edit updates its entry on the card', async () => {
     await page.getByLabel('Message or slash command').fill('Checkout errors began at 11:25');
     await page.getByRole('button', { name: 'Send' }).click();

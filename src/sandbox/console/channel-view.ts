@@ -21,6 +21,8 @@ export interface ChannelModel {
   isIncident: boolean;
   /** Whether the acting person is in the channel (they can join an incident channel, and be caught up). */
   isMember?: boolean;
+  /** People the acting person could invite (not in the channel yet). */
+  invitable?: ReadonlyArray<{ id: string; name: string }>;
 }
 
 const AVATAR_TONES = ['tone-a', 'tone-b', 'tone-c', 'tone-d', 'tone-e'];
@@ -134,8 +136,13 @@ type Entry = { at: number; order: number; seq: number; render: () => SafeHtml };
 function membershipHtml(model: ChannelModel): SafeHtml {
   if (!model.isIncident || model.isMember === undefined || model.channel.isArchived) return html``;
   const fields = html`<input type="hidden" name="channel" value="${model.channel.id}"><input type="hidden" name="as" value="${model.actingUser}">`;
+  const invitable = model.invitable ?? [];
+  const invite =
+    invitable.length > 0
+      ? html`<form class="membership" method="post" action="/sandbox/invite">${fields}<select name="user" aria-label="Person to invite">${invitable.map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select><button type="submit" class="bk-btn" title="Invite them: Firebreak shows them a catch-up only they see">Invite</button></form>`
+      : html``;
   return model.isMember
-    ? html`<form class="membership" method="post" action="/sandbox/leave">${fields}<button type="submit" class="bk-btn" title="Leave, to join again and be caught up again">Leave channel</button></form>`
+    ? html`${invite}<form class="membership" method="post" action="/sandbox/leave">${fields}<button type="submit" class="bk-btn" title="Leave, to join again and be caught up again">Leave channel</button></form>`
     : html`<form class="membership" method="post" action="/sandbox/join">${fields}<button type="submit" class="bk-btn bk-btn-primary" title="Join as a late responder: Firebreak shows you a catch-up only you see">Join channel</button></form>`;
 }
 

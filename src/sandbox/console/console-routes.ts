@@ -13,7 +13,7 @@ import { html } from './html';
 import { modalHtml, openModal, submissionValues, typedValues, type ChannelOption, type FormValue } from './modal';
 import type { NameLookup } from './mrkdwn';
 import { channelsHtml, consoleHref, consolePage, type ChannelEntry, type Regions } from './page';
-import { DEFAULT_ACTING_USER, isActingUser, pagerDutyUserFor, slackUserName } from './people';
+import { ACTING_USERS, DEFAULT_ACTING_USER, isActingUser, pagerDutyUserFor, slackUserName } from './people';
 import {
   cloudWatchAlarm,
   flashSaleAlertmanagerPayload,
@@ -92,6 +92,7 @@ const reactForm = z.object({
   name: z.string().regex(/^[a-z0-9_+-]{1,100}$/),
 });
 const membershipForm = z.object({ as: actingUser, channel: channelId });
+const inviteForm = z.object({ as: actingUser, channel: channelId, user: actingUser });
 const editForm = z.object({
   as: actingUser,
   channel: channelId,
@@ -191,6 +192,7 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       names: lookup,
       isIncident: entry.isIncident,
       isMember: slack.members(entry.channel.id).includes(acting),
+      invitable: ACTING_USERS.filter((p) => !slack.members(entry.channel.id).includes(p.id)),
     };
     // A modal is shown while the local Slack holds it open (a submission from anywhere, the demo's included, closes
     // it there) and the person has not closed it here.
@@ -547,6 +549,22 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       else answer(req, res, 200, { ok: true, message: 'Joined the channel' });
     } catch (error) {
       answer(req, res, 502, { ok: false, message: `Joining failed: ${errorText(error)}` });
+    }
+  });
+
+  /** The acting person invites someone: Slack sends member_joined_channel naming them as the inviter. */
+  router.post('/sandbox/invite', ...post, async (req, res) => {
+    const form = parse(inviteForm, req, res);
+    if (!form) return;
+    try {
+      const status = await slack.joinChannel(form.channel, form.user, form.as);
+      const who = slackUserName(form.user) ?? form.user;
+      if (status === 0) answer(req, res, 200, { ok: true, message: `${who} is already in the channel` });
+      else if (status !== 200)
+        answer(req, res, 502, { ok: false, message: `Firebreak answered member_joined_channel with HTTP ${status}` });
+      else answer(req, res, 200, { ok: true, message: `Invited ${who}` });
+    } catch (error) {
+      answer(req, res, 502, { ok: false, message: `Inviting failed: ${errorText(error)}` });
     }
   });
 
