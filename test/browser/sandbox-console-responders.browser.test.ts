@@ -108,6 +108,15 @@ describe('responders in the sandbox console', () => {
     await pinnedCard().filter({ hasText: 'Checkout errors began at 11:20' }).waitFor(LIVE);
   });
 
+  it('keeps the join, invite and leave controls within a phone’s width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Leave channel' }).waitFor(LIVE);
+    const overflow = await page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBe(0);
+  });
+
   it('ran without a script error or a blocked resource', () => {
     expect(problems).toEqual([]);
   });
