@@ -31,6 +31,8 @@ import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-deliv
 import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import type { IncidentFlowDeps } from './flows/update-incident';
+import type { Incident } from './domain/incident';
+import { catchUpHandlers } from './flows/catch-up';
 import { alertEndpoint } from './http/alert-endpoint';
 import { type AlertSourceDeps, alertSources } from './ingest/sources';
 import { pagerDutyRoutes } from './http/pagerduty-routes';
@@ -270,7 +272,9 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const routing = config.policy.routing;
   let outbox: OutboxWorker | null = null;
   const wakeOutbox = (): void => outbox?.wake();
-  const onIncidentOpened = (id: number): void => {
+  const onIncidentOpened = (id: number, incident?: Incident): void => {
+    // A test incident is a rehearsal: it must not move the counts teams alert and report on.
+    if (incident?.test) return void logger.info({ incidentId: id }, 'test incident opened (kept out of metrics)');
     metrics.incidentsOpened.inc({ origin: 'firebreak' });
     logger.info({ incidentId: id }, 'incident opened');
   };
@@ -316,6 +320,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     handlers: {
       ...(scaling ? scalingHandlers(scaling) : {}),
       ...postmortemHandlers({ store, clock, chat, timeZone: env.TIMEZONE, pageLink: postmortemLink }),
+      ...catchUpHandlers({ store, clock, chat }),
       ...pagingHandlers({
         ...paging,
         store,

@@ -15,10 +15,11 @@ export interface IncidentChange {
 export type ChangeResult = { ok: true; change: IncidentChange } | { ok: false; reason: RichText };
 
 export function declareIncident(
-  input: { title: string; severity: Severity; service: string },
+  input: { title: string; severity: Severity; service: string; test?: boolean },
   actor: Actor,
   now: Date,
 ): { incident: NewIncident; events: TimelineEventDraft[] } {
+  const test = input.test === true ? { test: true } : {};
   return {
     incident: {
       title: input.title,
@@ -40,13 +41,14 @@ export function declareIncident(
       page: null,
       onCall: null,
       capacity: null,
+      ...test,
     },
     events: [
       {
         at: now,
         type: 'incident.declared',
         actor,
-        data: { title: input.title, severity: input.severity, service: input.service, source: 'manual' },
+        data: { title: input.title, severity: input.severity, service: input.service, source: 'manual', ...test },
       },
       ...(actor.kind === 'user'
         ? [{ at: now, type: 'incident.lead_assigned', actor, data: { userId: actor.id, previous: null } } as const]

@@ -48,6 +48,11 @@ export interface Incident {
    * alert on its ten-thousandth alert as on its first, never a count over every alert of the incident.
    */
   alertCounts: AlertCounts;
+  /**
+   * A test incident (`/incident declare --test`): its channel is prefixed `test-`, nobody is paged, it is not
+   * announced, and it is kept out of metrics. Absent on real incidents.
+   */
+  test?: boolean;
 }
 
 export interface AlertCounts {
@@ -74,4 +79,11 @@ export function channelRefused(incident: Pick<Incident, 'channelId' | 'channelFa
 
 export function incidentRef(incident: Pick<Incident, 'id'>): string {
   return `INC-${incident.id}`;
+}
+
+/** The channel prefix of test incidents, in place of the configured one: nobody mistakes them for real ones. */
+export const TEST_CHANNEL_PREFIX = 'test';
+
+export function isTestIncident(incident: Pick<Incident, 'test'>): boolean {
+  return incident.test === true;
 }

@@ -97,11 +97,15 @@ export function sameLocalDay(a: Date, b: Date, timeZone: string): boolean {
 
 /**
  * A time for a message read around `now`: `11:38` on the same local day, `30 Nov 11:38` on another day of
- * the same year, `30 Nov 2025 11:38` in another year — "since 11:38" must never mean yesterday.
+ * the same year, `30 Nov 2025 11:38` in another year — "since 11:38" must never mean yesterday. With
+ * `spanStart` (the incident's opening) on another day than `now`, every time carries its date.
  */
-export function localTime(at: Date, now: Date, timeZone: string): string {
+export function localTime(at: Date, now: Date, timeZone: string, spanStart?: Date): string {
   const local = new TZDate(at, timeZone);
-  if (sameLocalDay(at, now, timeZone)) return format(local, 'HH:mm');
+  // Once an incident (opened at `spanStart`) spans midnight, `00:10` and `23:50` side by side would mislead:
+  // every time of it carries its date.
+  const spansDays = spanStart !== undefined && !sameLocalDay(spanStart, now, timeZone);
+  if (!spansDays && sameLocalDay(at, now, timeZone)) return format(local, 'HH:mm');
   const sameYear = format(local, 'yyyy') === format(new TZDate(now, timeZone), 'yyyy');
   return format(local, sameYear ? 'd MMM HH:mm' : 'd MMM yyyy HH:mm');
 }

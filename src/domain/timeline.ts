@@ -6,7 +6,14 @@ import type { Severity } from './severity';
 export interface TimelineData {
   'alert.fired': { fingerprint: string; title: string; severity: Severity; summary?: string; refired?: boolean };
   'alert.resolved': { fingerprint: string; title: string; allResolved: boolean };
-  'incident.declared': { title: string; severity: Severity; service: string; source: 'alert' | 'manual' | 'pager' };
+  'incident.declared': {
+    title: string;
+    severity: Severity;
+    service: string;
+    source: 'alert' | 'manual' | 'pager';
+    /** A test incident: no page, no announcement, kept out of metrics. */
+    test?: boolean;
+  };
   'incident.status_changed': { from: IncidentStatus; to: IncidentStatus; message?: string };
   'incident.severity_changed': { from: Severity; to: Severity };
   'incident.lead_assigned': { userId: string; previous: string | null };
@@ -21,7 +28,13 @@ export interface TimelineData {
   'responder.joined': { userId: string };
   'note.added': { text: string };
   /** `messageId` is the chat platform's id of the message (stored as `ts` before it was neutral). */
-  'message.pinned': { channelId: string; messageId: string; text?: string; author?: string };
+  /**
+   * The event's `at` is the message's own time (when it was posted), not when it was pinned; `permalink` opens it
+   * in the chat platform.
+   */
+  'message.pinned': { channelId: string; messageId: string; text?: string; author?: string; permalink?: string };
+  /** A pinned message was edited: its entry now reads `text` (the timeline is append-only, so this is a new event). */
+  'message.edited': { channelId: string; messageId: string; text: string };
   'scale.requested': { target: string; from?: number; to: number; reason?: string };
   'scale.started': { target: string; instanceIds?: string[] };
   'scale.completed': { target: string; capacity: number; dryRun?: boolean; message?: string };
@@ -65,6 +78,7 @@ export const TIMELINE_EVENT_TYPES = [
   'incident.mitigated',
   'incident.resolved',
   'postmortem.drafted',
+  'message.edited',
 ] as const satisfies readonly TimelineEventType[];
 
 /** A timeline event not yet stored. Discriminated on `type` so `data` is typed. */

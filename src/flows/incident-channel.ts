@@ -1,6 +1,6 @@
 // The chat side of an incident, run by the outbox: open its channel, invite responders, post, pin and
 // edit its card, announce it. Each job reads the stored state when it runs, so a retry sends what is true now.
-import { channelRefused, type Incident, type MessageRef } from '../domain/incident';
+import { channelRefused, TEST_CHANNEL_PREFIX, type Incident, type MessageRef } from '../domain/incident';
 import { plural } from '../domain/plural';
 import { FirebreakError, isFirebreakError } from '../errors';
 import type { OutboxJob, Store } from '../ports/store';
@@ -45,7 +45,7 @@ async function loadIncident(store: Store, job: OutboxJob): Promise<Incident | nu
  */
 async function createChannel(deps: IncidentChannelDeps, incident: Incident): Promise<{ id: string; name: string }> {
   const candidates = deps.chat.channelNames({
-    prefix: deps.channelPrefix,
+    prefix: incident.test ? TEST_CHANNEL_PREFIX : deps.channelPrefix,
     openedAt: incident.openedAt,
     timeZone: deps.timeZone,
     title: incident.title,
@@ -217,6 +217,8 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
   const announce: JobHandler = async (job) => {
     const incident = await loadIncident(store, job);
     if (!incident || incident.announcement) return skipped('already announced');
+    // A test incident stays in its own channel: the incidents channel is for real ones.
+    if (incident.test) return skipped('a test incident is never announced');
     if (!incident.channelId && !incident.channelFailure) return skipped('no channel to announce yet');
     const { posted, found } = await postOnce(
       job,

@@ -7,7 +7,9 @@ import type { Incident } from '../domain/incident';
 import type { TimelineEvent } from '../domain/timeline';
 import type { Chat, MessageRef } from '../ports/chat';
 import type { Store } from '../ports/store';
-import { pinMessageToTimeline, type IncidentFlowDeps } from './update-incident';
+import { forIncident } from '../domain/timeline';
+import { enqueueCardUpdate } from './outbox-jobs';
+import { pinKey, pinMessageToTimeline, type IncidentFlowDeps } from './update-incident';
 
 /** At most this many alerts' records are read to tell apart same-titled alerts in a whole timeline. */
 export const TIMELINE_ALERTS_TOLD_APART = 200;
@@ -53,17 +55,25 @@ export async function incidentToResolve(deps: Reader, incidentId: number): Promi
  * was recorded already.
  */
 export async function pinToTimeline(
-  deps: IncidentFlowDeps & { chat: Pick<Chat, 'readMessage'>; store: Store },
+  deps: IncidentFlowDeps & { chat: Pick<Chat, 'readMessage' | 'permalink'>; store: Store },
   pin: MessageRef,
   actor: Actor,
   onUnreadable: (error: unknown) => void,
 ): Promise<boolean> {
   const incident = await deps.store.incidents.findByChannel(pin.channelId);
   if (!incident) return false;
-  const message = await deps.chat.readMessage(pin).catch((error: unknown) => {
-    onUnreadable(error);
-    return null;
-  });
+  // A repeat (another person's pin, the platform's retry) is ignored before asking the platform anything.
+  if (await deps.store.deliveries.find(pinKey(pin.channelId, pin.messageId))) return false;
+  const [message, permalink] = await Promise.all([
+    deps.chat.readMessage(pin).catch((error: unknown) => {
+      onUnreadable(error);
+      return null;
+    }),
+    deps.chat.permalink(pin).catch((error: unknown) => {
+      onUnreadable(error);
+      return null;
+    }),
+  ]);
   return pinMessageToTimeline(
     deps,
     incident,
@@ -71,7 +81,48 @@ export async function pinToTimeline(
       ...pin,
       ...(message?.text ? { text: message.text } : {}),
       ...(message?.userId ? { author: message.userId } : {}),
+      ...(message?.postedAt ? { postedAt: message.postedAt } : {}),
+      ...(permalink ? { permalink } : {}),
     },
     actor,
   );
+}
+
+/** An edit of a message; `editId` names the edit (the platform's edit time), so its repeats change nothing. */
+export interface MessageEdit {
+  channelId: string;
+  messageId: string;
+  text: string;
+  editId: string;
+  /** Who edited it (the message's author), when the platform says. */
+  author?: string;
+}
+
+/**
+ * A pinned message was edited: its timeline entry follows (as a `message.edited` event, which readers fold
+ * into the entry). Messages not pinned to a timeline are none of Firebreak's business. False when nothing changed.
+ */
+export async function editPinnedMessage(deps: IncidentFlowDeps, edit: MessageEdit): Promise<boolean> {
+  const incident = await deps.store.incidents.findByChannel(edit.channelId);
+  if (!incident) return false;
+  const incidentId = incident.id;
+  // Most edits in an incident channel are of messages nobody pinned; the timeline says which were.
+  const timeline = await deps.store.timeline.list(incidentId);
+  const pinned = timeline.some(
+    (e) => e.type === 'message.pinned' && e.data.channelId === edit.channelId && e.data.messageId === edit.messageId,
+  );
+  if (!pinned) return false;
+  const now = deps.clock.now();
+  const key = `pin-edit:${edit.channelId}:${edit.messageId}:${edit.editId}`;
+  const actor: Actor = edit.author ? { kind: 'user', id: edit.author } : { kind: 'firebreak' };
+  const added = await deps.store.transaction(async (tx) => {
+    if (await tx.deliveries.find(key)) return false;
+    const data = { channelId: edit.channelId, messageId: edit.messageId, text: edit.text };
+    await tx.timeline.append(forIncident({ at: now, type: 'message.edited', actor, data }, incidentId));
+    await enqueueCardUpdate(tx, incidentId, now);
+    await tx.deliveries.record(key, { incidentId }, now);
+    return true;
+  });
+  if (added) deps.wakeOutbox();
+  return added;
 }

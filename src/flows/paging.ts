@@ -113,6 +113,8 @@ export async function queuePage(
 /** Called in the transaction that opens an incident: page it if its severity says so, find who is on call. */
 export function pagingOnOpen(setup: PagingSetup) {
   return async (tx: StoreTransaction, incident: Incident, now: Date): Promise<void> => {
+    // A test incident pages nobody and invites nobody on call: it is a rehearsal.
+    if (incident.test) return;
     // An incident opened from a page (in the paging service) already has it: nobody is paged twice.
     if (setup.pager && !incident.page && shouldPage(setup.policy, incident.severity))
       await queuePage(tx, incident, now, { actor: FIREBREAK, via: setup.pager.name });
@@ -136,7 +138,7 @@ export function pagingOnOpen(setup: PagingSetup) {
  */
 export function pagingOnChange(setup: PagingSetup) {
   return async (tx: StoreTransaction, before: Incident, after: Incident, now: Date): Promise<void> => {
-    if (!setup.pager) return;
+    if (!setup.pager || after.test) return;
     const raisedToPaging =
       after.status !== 'resolved' &&
       !after.page &&
@@ -441,6 +443,8 @@ export async function pageByHand(
     if (!incident) return { ok: false as const, reason: `Incident ${incidentId} does not exist.` };
     if (incident.status === 'resolved')
       return { ok: false as const, reason: `INC-${incident.id} is resolved; there is nobody to page for it.` };
+    if (incident.test)
+      return { ok: false as const, reason: `INC-${incident.id} is a test incident: it never pages anyone.` };
     if (incident.page?.status === 'pending')
       return { ok: false as const, reason: `A page is already on its way to ${incident.page.via}.` };
     return {

@@ -20,7 +20,8 @@ export interface IncidentFlowDeps {
   store: Store;
   clock: Clock;
   wakeOutbox(): void;
-  onIncidentOpened?(incidentId: number): void;
+  /** `incident` when the caller has it: a test incident is kept out of the metrics counting openings. */
+  onIncidentOpened?(incidentId: number, incident?: Incident): void;
   hooks?: IncidentHooks;
 }
 
@@ -41,7 +42,7 @@ async function store(
 
 export async function declare(
   deps: IncidentFlowDeps,
-  input: { title: string; severity: Severity; service: string },
+  input: { title: string; severity: Severity; service: string; test?: boolean },
   actor: Actor,
 ): Promise<Incident> {
   const now = deps.clock.now();
@@ -53,7 +54,7 @@ export async function declare(
     await deps.hooks?.opened?.(tx, created, now);
     return created;
   });
-  deps.onIncidentOpened?.(incident.id);
+  deps.onIncidentOpened?.(incident.id, incident);
   deps.wakeOutbox();
   return incident;
 }
@@ -87,18 +88,31 @@ export async function noteOnIncident(
   return updateIncident(deps, incidentId, (_incident, now) => ({ ok: true, change: addNote(text, actor, now) }));
 }
 
+/** The delivery key that says a message is pinned to a timeline (it holds the incident's id). */
+export function pinKey(channelId: string, messageId: string): string {
+  return `pin:${channelId}:${messageId}`;
+}
+
 /**
  * A message marked with the pin reaction joins the timeline once, however often it is marked
  * (or the platform retries the event). The text is read beforehand by the caller, since it is the platform's to give.
+ * The entry keeps the message's own time (`postedAt`) when the platform told it: the timeline says when it was said.
  */
 export async function pinMessageToTimeline(
   deps: IncidentFlowDeps,
   incident: Incident,
-  message: { channelId: string; messageId: string; text?: string; author?: string },
+  message: {
+    channelId: string;
+    messageId: string;
+    text?: string;
+    author?: string;
+    permalink?: string;
+    postedAt?: Date;
+  },
   actor: Actor,
 ): Promise<boolean> {
   const now = deps.clock.now();
-  const key = `pin:${message.channelId}:${message.messageId}`;
+  const key = pinKey(message.channelId, message.messageId);
   const added = await deps.store.transaction(async (tx) => {
     if (await tx.deliveries.find(key)) return false;
     const data = {
@@ -106,8 +120,10 @@ export async function pinMessageToTimeline(
       messageId: message.messageId,
       ...(message.text ? { text: message.text } : {}),
       ...(message.author ? { author: message.author } : {}),
+      ...(message.permalink ? { permalink: message.permalink } : {}),
     };
-    await store(deps, tx, incident, { changes: {}, events: [{ at: now, type: 'message.pinned', actor, data }] }, now);
+    const at = message.postedAt ?? now;
+    await store(deps, tx, incident, { changes: {}, events: [{ at, type: 'message.pinned', actor, data }] }, now);
     await tx.deliveries.record(key, { incidentId: incident.id }, now);
     return true;
   });

@@ -1,6 +1,7 @@
 // What the incident flows need from a chat platform (Slack today): channels, messages, pins, files.
 // Nothing here is Slack's: messages are what to say (rendered by the adapter), references are opaque ids.
 import type { AlertRecord } from '../domain/alert';
+import type { CatchUp } from '../domain/catch-up';
 import type { Incident, IncidentNotice, MessageRef } from '../domain/incident';
 import type { RichText } from '../domain/rich-text';
 import type { ScaleTarget } from '../domain/scale-target';
@@ -41,7 +42,9 @@ export type ChatMessage =
   | { kind: 'card'; card: IncidentCardFacts }
   | { kind: 'announcement'; incident: Incident }
   | { kind: 'notice'; incident: Incident; notice: IncidentNotice }
-  | { kind: 'text'; text: RichText };
+  | { kind: 'text'; text: RichText }
+  /** What someone arriving in the incident needs to know; shown to them alone. */
+  | { kind: 'catch_up'; catchUp: CatchUp; now: Date };
 
 /**
  * Marks a message as the one of its kind for an incident, invisibly, so it can be found again when a crash
@@ -93,8 +96,13 @@ export interface Chat {
   pin(ref: MessageRef): Promise<void>;
   /** Joins a public channel by id or name, so the bot can post announcements there. */
   join(channel: string): Promise<{ id: string }>;
-  /** The text and author of one message, or null when it cannot be read. */
-  readMessage(ref: MessageRef): Promise<{ text: string; userId?: string } | null>;
+  /**
+   * Shows a message to one member of a channel and nobody else (Slack: an ephemeral message). Throws
+   * CHAT_REJECTED when they are not in the channel.
+   */
+  postEphemeral(channelId: string, userId: string, message: ChatMessage): Promise<void>;
+  /** The text, author and posting time of one message, or null when it cannot be read. */
+  readMessage(ref: MessageRef): Promise<{ text: string; userId?: string; postedAt?: Date } | null>;
   permalink(ref: MessageRef): Promise<string | null>;
   /** A link that opens the channel in the platform's app, for people reading elsewhere (a page, an email). */
   channelLink(channelId: string): string;

@@ -2,7 +2,7 @@
 // upload URLs on node:http, plus Slack's side toward the app (signed commands, clicks, submissions,
 // events). Serves `npm start` without a Slack token, and the tests.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AppLink, type AppConnection, type AppReply } from './fake-slack/app-link';
+import { AppLink, type AppConnection, type AppReply, type SentEvents } from './fake-slack/app-link';
 import { decodeBody, optionalString, recordableArgs, SlackApiError, type Args } from './fake-slack/args';
 import { CallLog, type RecordedCall } from './fake-slack/call-log';
 import { Faults, type Fault, type FaultOptions } from './fake-slack/faults';
@@ -371,14 +371,18 @@ export class FakeSlack {
     this.faults.clear();
     this.outageWindows.clear();
     this.rateLimits.clear();
+    this.sentEvents.last = null;
+    this.sentEvents.retries = 0;
     this.workspace.changed();
   }
 
   // ---- playing Slack toward the app ----
 
   /** Where Slack sends commands, interactions and events, and the secret it signs them with. */
+  private readonly sentEvents: SentEvents = { last: null, retries: 0 };
+
   connectApp(connection: AppConnection): void {
-    this.link = new AppLink(this.workspace, connection, this.url, BOT.userId);
+    this.link = new AppLink(this.workspace, connection, this.url, BOT.userId, this.sentEvents);
   }
 
   slashCommand(input: { command: string; text: string; userId: string; channelId: string }): Promise<AppReply> {
@@ -445,6 +449,29 @@ export class FakeSlack {
   /** Stores the reaction and sends `reaction_added`; the app's HTTP status, or 0 when Slack would send nothing. */
   addReaction(channelId: string, ts: string, userId: string, name: string): Promise<number> {
     return this.app().addReaction(channelId, ts, userId, name);
+  }
+
+  /**
+   * A person joins a channel (invited by `inviterId`, or by themselves) and `member_joined_channel` is sent; the
+   * app's HTTP status, or 0 when Slack would send nothing (already a member, or the bot not in the channel).
+   */
+  joinChannel(channelId: string, userId: string, inviterId?: string): Promise<number> {
+    return this.app().joinChannel(channelId, userId, inviterId);
+  }
+
+  /** Slack's retry of the last event it sent: the same body, signed anew, with X-Slack-Retry-Num. */
+  redeliverLastEvent(): Promise<AppReply> {
+    return this.app().redeliverLastEvent();
+  }
+
+  /** A person leaves a channel (Slack's member_left_channel is not sent: Firebreak does not subscribe to it). */
+  leaveChannel(channelId: string, userId: string): boolean {
+    return this.workspace.removeMember(channelId, userId);
+  }
+
+  /** A person edits their message and `message_changed` is sent; the app's HTTP status, or 0 when none is sent. */
+  editUserMessage(channelId: string, ts: string, userId: string, text: string): Promise<number> {
+    return this.app().editMessage(channelId, ts, userId, text);
   }
 
   private app(): AppLink {

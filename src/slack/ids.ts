@@ -19,6 +19,7 @@ export const INCIDENT_SUBCOMMANDS = [
   'resolve',
   'postmortem',
   'timeline',
+  'catchup',
   'list',
   'help',
 ] as const;
@@ -57,6 +58,7 @@ export const DECLARE_FIELDS = {
   title: { block: 'title', action: 'title_input' },
   severity: { block: 'severity', action: 'severity_select' },
   service: { block: 'service', action: 'service_input' },
+  test: { block: 'test', action: 'test_checkbox' },
 } as const;
 
 /** Block and input ids inside the custom scale modal. */
@@ -66,7 +68,15 @@ export const SCALE_FIELDS = {
   reason: { block: 'reason', action: 'reason_input' },
 } as const;
 
-export const EVENTS = ['reaction_added'] as const;
+/** The bot events the manifest subscribes to (`message.channels` arrives as `message` events). */
+export const EVENTS = ['reaction_added', 'member_joined_channel', 'message.channels'] as const;
+
+/** The event type Bolt is asked to listen to for a subscription, where the two differ. */
+export const EVENT_TYPES: Readonly<Record<(typeof EVENTS)[number], string>> = {
+  reaction_added: 'reaction_added',
+  member_joined_channel: 'member_joined_channel',
+  'message.channels': 'message',
+};
 
 /** The reaction that adds a message to the incident timeline. */
 export const PIN_REACTION = 'pushpin';
@@ -101,6 +111,8 @@ export type WebApiMethod = keyof typeof WEB_API_METHODS;
 /** The scope each event Firebreak subscribes to needs. */
 export const EVENT_SCOPES: Readonly<Record<(typeof EVENTS)[number], string>> = {
   reaction_added: 'reactions:read',
+  member_joined_channel: 'channels:read',
+  'message.channels': 'channels:history',
 };
 
 /** The bot scopes Firebreak needs: its methods', its events', and `commands` for its slash commands. */

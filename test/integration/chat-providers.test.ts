@@ -6,6 +6,7 @@
 // of posting it twice. Only how each platform writes things differs.
 import { userActor } from '../../src/domain/actor';
 import { assignLead } from '../../src/domain/incident-changes';
+import { responderJoined } from '../../src/flows/catch-up';
 import { updateIncident } from '../../src/flows/update-incident';
 import type { MessageMarker } from '../../src/ports/chat';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
@@ -41,6 +42,10 @@ interface Platform {
   loseAnswerOfNextPost(kind: MessageMarker['kind']): void;
   /** Whether that answer was lost. */
   answerLost(): boolean;
+  /** A person joins the channel, as the platform tells Firebreak (its event, or its receiver calling the flow). */
+  join(h: Harness, channelId: string, userId: string): Promise<void>;
+  /** What was shown to this person alone. */
+  shownOnlyTo(userId: string): string[];
 }
 
 function slack(): Platform {
@@ -79,6 +84,11 @@ function slack(): Platform {
       });
     },
     answerLost: () => lost,
+    async join(_h, channelId, userId) {
+      expect(await fake.joinChannel(channelId, userId)).toBe(200);
+    },
+    shownOnlyTo: (userId) =>
+      fake.ephemerals.filter((e) => e.user === userId).map((e) => `${e.text}\n${JSON.stringify(e.blocks ?? [])}`),
   };
 }
 
@@ -106,6 +116,13 @@ function markdown(): Platform {
       platform.loseAnswerOfNextPost = kind;
     },
     answerLost: () => platform.loseAnswerOfNextPost === null && platform.posts.incident_card === 1,
+    async join(h, channelId, userId) {
+      // What this platform's receiver would do on its "user joined" event: the same use case.
+      platform.channels.get(channelId)?.members.add(userId);
+      const flows = { store: h.firebreak.store, clock: h.clock, wakeOutbox: () => h.firebreak.outbox.wake() };
+      await responderJoined(flows, { channelId, userId, joinId: 'join-1', invitedByUs: false });
+    },
+    shownOnlyTo: (userId) => platform.ephemerals.filter((e) => e.userId === userId).map((e) => e.text),
   };
 }
 
@@ -175,6 +192,26 @@ describe.each([slack(), markdown()])('incidents held on $name', (platform) => {
     const cards = platform.messages(channel.id).filter((m) => m.marker === 'incident_card');
     expect(cards).toHaveLength(1);
     expect(cards[0]?.text).toMatch(platform.allResolvedOnCard);
+  });
+
+  it('a person joining is caught up, alone, and noted on the timeline', async () => {
+    const channel = await incidentChannel();
+    await card(channel.id, 'INC-1');
+    await platform.join(h, channel.id, 'U0BOB');
+    const [shown] = await eventually(
+      () => (platform.shownOnlyTo('U0BOB').length > 0 ? platform.shownOnlyTo('U0BOB') : undefined),
+      'the catch-up',
+    );
+    expect(shown).toContain('Catching up on INC-1');
+    expect(shown).toContain('Request rate on web is 8x normal');
+    expect(platform.shownOnlyTo('U0ALICE')).toEqual([]);
+    const joined = await eventually(async () => {
+      const events = await h.firebreak.store.timeline.list(1);
+      return events.filter((e) => e.type === 'responder.joined' && e.data.userId === 'U0BOB').length === 1;
+    }, 'the join on the timeline');
+    expect(joined).toBe(true);
+    // Each platform's card names the newcomer as it mentions people.
+    await card(channel.id, platform.mention('U0BOB'));
   });
 
   it('a card whose answer was lost is found by its marker, not posted twice', async () => {

@@ -44,6 +44,8 @@ function slug(title: string): string {
 export class MarkdownChatPlatform {
   readonly channels = new Map<string, MarkdownChannel>();
   readonly messages: MarkdownMessage[] = [];
+  /** Messages shown to one person (catch-ups), never in the channel. */
+  readonly ephemerals: Array<{ channelId: string; userId: string; text: string }> = [];
   /** Usernames by user id; people the platform does not know are shown by id. */
   readonly usernames = new Map<string, string>();
   /** The next post of a message with this marker kind is made, but its answer is lost (a timeout, a crash). */
@@ -126,6 +128,8 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
         return `${incidentRef(message.incident)}: ${NOTICES[message.notice]}`;
       case 'text':
         return text(message.text);
+      case 'catch_up':
+        return `Catching up on INC-${message.catchUp.incidentId}: ${message.catchUp.title} (${message.catchUp.status})`;
     }
   };
   const channel = (idOrName: string): MarkdownChannel => {
@@ -195,6 +199,10 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
     },
     async join(to) {
       return { id: channel(to).id };
+    },
+    async postEphemeral(channelId, userId, content) {
+      // Shown to one person only: kept apart from the channel's messages everyone reads.
+      platform.ephemerals.push({ channelId: channel(channelId).id, userId, text: markdown(content) });
     },
     async readMessage(ref) {
       const found = message(ref);

@@ -233,6 +233,14 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       return null;
     },
 
+    async postEphemeral(channelId, userId, message) {
+      await call(
+        'chat.postEphemeral',
+        { channel: channelId, user: userId, ...slackMessage(message, timeZone) },
+        'showing a catch-up to a person',
+      );
+    },
+
     async updateMessage(ref, message) {
       await call(
         'chat.update',
@@ -265,7 +273,12 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       );
       const message = result.messages.find((m) => m.ts === ts);
       if (!message) return null;
-      return { text: message.text ?? '', ...(message.user ? { userId: message.user } : {}) };
+      return {
+        text: message.text ?? '',
+        ...(message.user ? { userId: message.user } : {}),
+        // Slack's ts is the message's time: seconds since the epoch, with microseconds after the dot.
+        ...(/^\d+(\.\d+)?$/.test(ts) ? { postedAt: new Date(Math.floor(Number(ts) * 1000)) } : {}),
+      };
     },
 
     async permalink(ref) {

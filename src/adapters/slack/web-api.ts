@@ -4,6 +4,7 @@
 import type {
   AuthTestArguments,
   ChatGetPermalinkArguments,
+  ChatPostEphemeralArguments,
   ChatPostMessageArguments,
   ChatUpdateArguments,
   ConversationsCreateArguments,
@@ -39,6 +40,7 @@ const okOnly = z.looseObject({});
 export const WEB_API_REPLIES = {
   'auth.test': z.looseObject({ user_id: z.string().optional(), bot_id: z.string().optional() }),
   'chat.getPermalink': z.looseObject({ permalink: z.string().min(1) }),
+  'chat.postEphemeral': okOnly,
   'chat.postMessage': z.looseObject({ channel: z.string().min(1), ts: z.string().min(1) }),
   'chat.update': okOnly,
   'conversations.create': z.looseObject({ channel }),
@@ -76,6 +78,7 @@ export const WEB_API_REPLIES = {
 export interface WebApiArguments {
   'auth.test': AuthTestArguments;
   'chat.getPermalink': ChatGetPermalinkArguments;
+  'chat.postEphemeral': ChatPostEphemeralArguments;
   'chat.postMessage': ChatPostMessageArguments;
   'chat.update': ChatUpdateArguments;
   'conversations.create': ConversationsCreateArguments;

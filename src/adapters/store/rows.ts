@@ -88,6 +88,7 @@ const incidentEncoders: { [K in keyof NewIncident]: (value: NewIncident[K]) => I
   page: (page) => ({ page: page === null ? null : toJson(page) }),
   onCall: (onCall) => ({ on_call: onCall === null ? null : toJson(onCall) }),
   capacity: (capacity) => ({ capacity: capacity === null ? null : toJson(capacity) }),
+  test: (test) => ({ test_incident: test ? 1 : 0 }),
 };
 
 export function incidentChangesToRow(changes: Partial<NewIncident>): IncidentColumns {
@@ -122,6 +123,8 @@ export function rowToIncident(row: Selectable<IncidentsTable>): Incident {
     onCall: row.on_call === null ? null : onCallFromJson(row.on_call),
     capacity: row.capacity === null ? null : capacityFromJson(row.capacity),
     alertCounts: { firing: Number(row.alerts_firing), resolved: Number(row.alerts_resolved) },
+    // Only a test incident says so: real ones read exactly as they did before the flag existed.
+    ...(Number(row.test_incident) === 1 ? { test: true } : {}),
   };
 }
 

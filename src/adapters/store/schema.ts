@@ -37,6 +37,8 @@ export interface IncidentsTable {
   /** Its alerts by status, kept by the alert repository as alerts are stored (migration 006). */
   alerts_firing: Generated<number>;
   alerts_resolved: Generated<number>;
+  /** 1 for a test incident (migration 009), else 0. */
+  test_incident: Generated<number>;
 }
 
 export interface AlertsTable {

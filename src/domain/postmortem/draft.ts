@@ -6,6 +6,7 @@ import type { AlertRecord } from '../alert';
 import { distinguishingLabels } from '../alert-labels';
 import { humanDuration } from '../duration';
 import { incidentRef, type Incident } from '../incident';
+import { withPinEdits } from '../pinned-messages';
 import { sameLocalDay, zoneDescription, zoneLabel } from '../local-time';
 import { plural } from '../plural';
 import type { TimelineEvent } from '../timeline';
@@ -198,7 +199,7 @@ function entryFor(
           }
         : {
             kind: 'incident',
-            text: `Incident declared: ${event.data.title} (${event.data.severity}, ${event.data.service})`,
+            text: `${event.data.test ? 'Test incident' : 'Incident'} declared: ${event.data.title} (${event.data.severity}, ${event.data.service})`,
           };
     case 'alert.fired':
       if (seenAlerts.has(event.data.fingerprint)) return null;
@@ -279,6 +280,8 @@ function entryFor(
     case 'responder.joined':
     case 'page.resolved':
     case 'postmortem.drafted':
+    // An edit of a pinned message is told by its entry, which carries the latest text (withPinEdits).
+    case 'message.edited':
       // Routine: they add length, not understanding.
       return null;
     default: {
@@ -608,7 +611,8 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
   const { incident, alerts, answers, timeZone, now } = input;
   assertTimeZone(timeZone);
   // The store returns them in order; sorting again keeps a hand-built list (tests, imports) honest.
-  const events = [...input.events].sort(byTime);
+  // A pinned message's entry shows its latest edit, at the message's own time.
+  const events = withPinEdits(input.events).sort(byTime);
 
   // Dates appear on times only when the incident spans local days.
   const spanStart = earliest([incident.openedAt, events[0]?.at]) ?? incident.openedAt;
@@ -657,7 +661,7 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
   return {
     incidentId: incident.id,
     reference,
-    title: `Postmortem: ${incident.title} (${reference})`,
+    title: `${incident.test ? 'TEST INCIDENT — ' : ''}Postmortem: ${incident.title} (${reference})`,
     severity: incident.severity,
     service: incident.service,
     timeZone,

@@ -19,6 +19,10 @@ export interface ChannelModel {
   names: NameLookup;
   /** Whether Firebreak opened this channel for an incident. */
   isIncident: boolean;
+  /** Whether the acting person is in the channel (they can join an incident channel, and be caught up). */
+  isMember?: boolean;
+  /** People the acting person could invite (not in the channel yet). */
+  invitable?: ReadonlyArray<{ id: string; name: string }>;
 }
 
 const AVATAR_TONES = ['tone-a', 'tone-b', 'tone-c', 'tone-d', 'tone-e'];
@@ -77,6 +81,14 @@ function reactFormHtml(message: MessageSummary, model: ChannelModel): SafeHtml {
 <button type="submit" class="tool" title="React with :pushpin: (adds the message to the incident timeline)">⚑ Pin to timeline</button></form>`;
 }
 
+/** A person's own message can be edited, as in Slack: Slack tells Firebreak, which follows a pinned one's edit. */
+function editFormHtml(message: MessageSummary, model: ChannelModel): SafeHtml {
+  if (message.user !== model.actingUser) return html``;
+  return html`<details class="msg-edit"><summary class="tool" title="Edit your message (a pinned one's timeline entry follows)">✎ Edit</summary>
+<form method="post" action="/sandbox/edit" class="popover"><input type="hidden" name="channel" value="${model.channel.id}"><input type="hidden" name="ts" value="${message.ts}"><input type="hidden" name="as" value="${model.actingUser}">
+<label>Message <input name="text" value="${message.text}" required maxlength="4000"></label><button type="submit" class="bk-btn bk-btn-primary">Save</button></form></details>`;
+}
+
 function messageHtml(message: MessageSummary, model: ChannelModel, replies: MessageSummary[]): SafeHtml {
   const ctx: BlockContext = {
     ...model.names,
@@ -91,7 +103,7 @@ ${bodyHtml(message.text, message.blocks, ctx)}
 ${(message.files ?? []).length > 0 ? html`<div class="files">${(message.files ?? []).map((f) => fileHtml(f, model.files))}</div>` : ''}
 ${reactionsHtml(message, model)}
 ${replies.length > 0 ? html`<div class="thread">${replies.map((r) => messageHtml(r, model, []))}</div>` : ''}
-</div></div>${reactFormHtml(message, model)}</article>`;
+</div></div>${reactFormHtml(message, model)}${editFormHtml(message, model)}</article>`;
 }
 
 function ephemeralHtml(e: PlacedEphemeral, model: ChannelModel): SafeHtml {
@@ -117,10 +129,27 @@ ${echo}${bodyHtml(note.reply.text, note.reply.blocks, model.names)}</div></div><
 
 type Entry = { at: number; order: number; seq: number; render: () => SafeHtml };
 
+/**
+ * Joining (or leaving and joining again) an incident channel, as the acting person: Slack sends Firebreak
+ * member_joined_channel, and the catch-up appears here, only for them.
+ */
+function membershipHtml(model: ChannelModel): SafeHtml {
+  if (!model.isIncident || model.isMember === undefined || model.channel.isArchived) return html``;
+  const fields = html`<input type="hidden" name="channel" value="${model.channel.id}"><input type="hidden" name="as" value="${model.actingUser}">`;
+  const invitable = model.invitable ?? [];
+  const invite =
+    invitable.length > 0
+      ? html`<form class="membership" method="post" action="/sandbox/invite">${fields}<select name="user" aria-label="Person to invite">${invitable.map((p) => html`<option value="${p.id}">${p.name}</option>`)}</select><button type="submit" class="bk-btn" title="Invite them: Firebreak shows them a catch-up only they see">Invite</button></form>`
+      : html``;
+  return model.isMember
+    ? html`${invite}<form class="membership" method="post" action="/sandbox/leave">${fields}<button type="submit" class="bk-btn" title="Leave, to join again and be caught up again">Leave channel</button></form>`
+    : html`<form class="membership" method="post" action="/sandbox/join">${fields}<button type="submit" class="bk-btn bk-btn-primary" title="Join as a late responder: Firebreak shows you a catch-up only you see">Join channel</button></form>`;
+}
+
 export function channelHeadHtml(model: ChannelModel): SafeHtml {
   const { channel } = model;
   const about = channel.topic || channel.purpose;
-  return html`<div class="channel-title"><h1><span class="hash">#</span>${channel.name}</h1>${model.isIncident ? html`<span class="badge badge-incident">Incident channel</span>` : ''}${channel.isArchived ? html`<span class="badge">Archived</span>` : ''}</div>
+  return html`<div class="channel-title"><h1><span class="hash">#</span>${channel.name}</h1>${model.isIncident ? html`<span class="badge badge-incident">Incident channel</span>` : ''}${channel.isArchived ? html`<span class="badge">Archived</span>` : ''}${membershipHtml(model)}</div>
 ${about ? html`<div class="channel-about">${mrkdwnHtml(about, model.names)}</div>` : ''}`;
 }
 

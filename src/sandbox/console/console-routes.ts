@@ -13,7 +13,7 @@ import { html } from './html';
 import { modalHtml, openModal, submissionValues, typedValues, type ChannelOption, type FormValue } from './modal';
 import type { NameLookup } from './mrkdwn';
 import { channelsHtml, consoleHref, consolePage, type ChannelEntry, type Regions } from './page';
-import { DEFAULT_ACTING_USER, isActingUser, pagerDutyUserFor, slackUserName } from './people';
+import { ACTING_USERS, DEFAULT_ACTING_USER, isActingUser, pagerDutyUserFor, slackUserName } from './people';
 import {
   cloudWatchAlarm,
   flashSaleAlertmanagerPayload,
@@ -90,6 +90,14 @@ const reactForm = z.object({
   channel: channelId,
   ts: z.string().regex(/^\d+\.\d+$/),
   name: z.string().regex(/^[a-z0-9_+-]{1,100}$/),
+});
+const membershipForm = z.object({ as: actingUser, channel: channelId });
+const inviteForm = z.object({ as: actingUser, channel: channelId, user: actingUser });
+const editForm = z.object({
+  as: actingUser,
+  channel: channelId,
+  ts: z.string().regex(/^\d+\.\d+$/),
+  text: z.string().trim().min(1, 'type the message as it should read').max(4000),
 });
 const viewForm = z.object({
   as: actingUser,
@@ -183,6 +191,8 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       botUserId: sandbox.botUserId,
       names: lookup,
       isIncident: entry.isIncident,
+      isMember: slack.members(entry.channel.id).includes(acting),
+      invitable: ACTING_USERS.filter((p) => !slack.members(entry.channel.id).includes(p.id)),
     };
     // A modal is shown while the local Slack holds it open (a submission from anywhere, the demo's included, closes
     // it there) and the person has not closed it here.
@@ -524,6 +534,58 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       else answer(req, res, 200, { ok: true, message: `Reacted :${form.name}:` });
     } catch (error) {
       answer(req, res, 502, { ok: false, message: `The reaction failed: ${errorText(error)}` });
+    }
+  });
+
+  /** The acting person joins a channel as Slack does it: member_joined_channel reaches Firebreak, signed. */
+  router.post('/sandbox/join', ...post, async (req, res) => {
+    const form = parse(membershipForm, req, res);
+    if (!form) return;
+    try {
+      const status = await slack.joinChannel(form.channel, form.as);
+      if (status === 0) answer(req, res, 200, { ok: true, message: 'Already in the channel' });
+      else if (status !== 200)
+        answer(req, res, 502, { ok: false, message: `Firebreak answered member_joined_channel with HTTP ${status}` });
+      else answer(req, res, 200, { ok: true, message: 'Joined the channel' });
+    } catch (error) {
+      answer(req, res, 502, { ok: false, message: `Joining failed: ${errorText(error)}` });
+    }
+  });
+
+  /** The acting person invites someone: Slack sends member_joined_channel naming them as the inviter. */
+  router.post('/sandbox/invite', ...post, async (req, res) => {
+    const form = parse(inviteForm, req, res);
+    if (!form) return;
+    try {
+      const status = await slack.joinChannel(form.channel, form.user, form.as);
+      const who = slackUserName(form.user) ?? form.user;
+      if (status === 0) answer(req, res, 200, { ok: true, message: `${who} is already in the channel` });
+      else if (status !== 200)
+        answer(req, res, 502, { ok: false, message: `Firebreak answered member_joined_channel with HTTP ${status}` });
+      else answer(req, res, 200, { ok: true, message: `Invited ${who}` });
+    } catch (error) {
+      answer(req, res, 502, { ok: false, message: `Inviting failed: ${errorText(error)}` });
+    }
+  });
+
+  router.post('/sandbox/leave', ...post, (req, res) => {
+    const form = parse(membershipForm, req, res);
+    if (!form) return;
+    const left = slack.leaveChannel(form.channel, form.as);
+    answer(req, res, 200, { ok: true, message: left ? 'Left the channel' : 'Not in the channel' });
+  });
+
+  /** The acting person edits their own message; Slack sends message_changed to Firebreak. */
+  router.post('/sandbox/edit', ...post, async (req, res) => {
+    const form = parse(editForm, req, res);
+    if (!form) return;
+    try {
+      const status = await slack.editUserMessage(form.channel, form.ts, form.as, form.text);
+      if (status !== 0 && status !== 200)
+        answer(req, res, 502, { ok: false, message: `Firebreak answered the edit event with HTTP ${status}` });
+      else answer(req, res, 200, { ok: true, message: 'Edited the message' });
+    } catch (error) {
+      answer(req, res, 400, { ok: false, message: `Editing failed: ${errorText(error)}` });
     }
   });
 

@@ -69,6 +69,7 @@ function alertControls(actingUser: string, channelId: string): SafeHtml {
 <form method="post" action="/sandbox/alerts">${back}<input type="hidden" name="example" value="grafana-resolved"><button type="submit" class="bk-btn">Resolve Grafana alert</button></form>
 <form method="post" action="/sandbox/alerts">${back}<input type="hidden" name="example" value="cloudwatch-alarm"><button type="submit" class="bk-btn" title="Sent to /alerts/cloudwatch as SNS posts a CloudWatch alarm, signed by the sandbox's SNS">Fire CloudWatch alarm</button></form>
 <form method="post" action="/sandbox/alerts">${back}<input type="hidden" name="example" value="cloudwatch-ok"><button type="submit" class="bk-btn">Resolve CloudWatch alarm</button></form>
+<form method="post" action="/sandbox/compose">${back}<input type="hidden" name="text" value="/incident declare --test Sandbox drill sev2 web"><button type="submit" class="bk-btn" title="/incident declare --test: a test-… channel, nobody paged, not announced, kept out of metrics">Declare test incident</button></form>
 <form method="post" action="/sandbox/pagerduty/incident">${back}<button type="submit" class="bk-btn" title="A monitor that pages through PagerDuty opens an incident there; PagerDuty's webhook tells Firebreak">Open PagerDuty incident</button></form>
 <details class="custom-alert"><summary class="bk-btn">Custom alert…</summary>
 <form method="post" action="/sandbox/alerts" class="popover">${back}<input type="hidden" name="example" value="generic">
@@ -87,6 +88,7 @@ function composer(channel: ChannelSummary, actingUser: string): SafeHtml {
     '/incident status identified',
     '/incident note ',
     '/incident resolve',
+    '/incident catchup',
     '/scale web +4',
     '/scale status',
     '/oncall',

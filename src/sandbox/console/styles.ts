@@ -102,6 +102,15 @@ code { font-family: Monaco, Menlo, Consolas, "DejaVu Sans Mono", monospace; font
 .msg:hover > .msg-tools { display: block; }
 .tool { font: inherit; font-size: 12px; border: 1px solid var(--line); background: #fff; border-radius: 6px; padding: 3px 8px; cursor: pointer; color: var(--muted); }
 .tool:hover { color: var(--text); }
+.msg-edit { position: absolute; top: 6px; right: 150px; margin: 0; display: none; }
+.msg-edit > summary { list-style: none; }
+.msg-edit > summary::-webkit-details-marker { display: none; }
+.msg-edit .popover { left: auto; right: 0; top: 28px; }
+.msg:hover > .msg-edit, .msg-edit[open] { display: block; }
+/* The join, invite and leave controls wrap under the name on a narrow screen rather than widen the page. */
+.channel-title { flex-wrap: wrap; min-width: 0; }
+.channel-title .membership { margin: 0 0 0 auto; display: flex; gap: 6px; flex-wrap: wrap; }
+.channel-title .membership + .membership { margin-left: 0; }
 .reactions { display: flex; gap: 4px; margin-top: 4px; }
 .reaction { font-size: 12px; border: 1px solid var(--line); border-radius: 12px; padding: 1px 8px; background: #fff; }
 .reaction.mine { border-color: #1d9bd1; background: #e8f5fa; }

@@ -60,6 +60,12 @@ function parseAck(text: string, contentType: string | null): unknown {
   return text;
 }
 
+/** The last event Slack sent, kept across reconnections of the app (a restarted app gets Slack's retries too). */
+export interface SentEvents {
+  last: string | null;
+  retries: number;
+}
+
 export class AppLink {
   constructor(
     private readonly ws: Workspace,
@@ -67,6 +73,7 @@ export class AppLink {
     /** e.g. http://127.0.0.1:PORT — where response_urls point. */
     private readonly baseUrl: string,
     private readonly botUserId: string,
+    private readonly sent: SentEvents = { last: null, retries: 0 },
   ) {}
 
   async slashCommand(input: { command: string; text: string; userId: string; channelId: string }): Promise<AppReply> {
@@ -207,6 +214,56 @@ export class AppLink {
     return (await this.sendEvent(event)).status;
   }
 
+  /**
+   * A person joins a channel (by themselves, or invited by `inviterId`) and Slack sends `member_joined_channel`
+   * to the apps in it. Answers 0 when Slack would send nothing: already a member, or the bot not in the channel.
+   */
+  async joinChannel(channelId: string, userId: string, inviterId?: string): Promise<number> {
+    const user = this.mustUser(userId);
+    const channel = this.mustChannel(channelId);
+    if (inviterId !== undefined) this.mustUser(inviterId);
+    if (this.ws.addMembers(channel.id, [user.id]).length === 0) return 0;
+    if (!channel.members.includes(this.botUserId)) return 0;
+    const event = {
+      type: 'member_joined_channel',
+      user: user.id,
+      channel: channel.id,
+      channel_type: channel.isPrivate ? 'G' : 'C',
+      team: TEAM.id,
+      ...(inviterId !== undefined ? { inviter: inviterId } : {}),
+      event_ts: this.ws.nextTs(),
+    };
+    return (await this.sendEvent(event)).status;
+  }
+
+  /**
+   * A person edits their own message, and Slack sends the `message` event with subtype `message_changed` (the
+   * message as it is now, and as it was) to the apps in the channel. Answers 0 when the bot is not in it.
+   */
+  async editMessage(channelId: string, ts: string, userId: string, text: string): Promise<number> {
+    const user = this.mustUser(userId);
+    const channel = this.mustChannel(channelId);
+    const message = this.ws.message(channel.id, ts);
+    if (!message) throw new Error(`FakeSlack.editMessage: no message ${ts} in ${channel.id}`);
+    if (message.user !== user.id) throw new Error(`FakeSlack.editMessage: ${user.id} cannot edit ${ts}, not theirs`);
+    const previous = messageJson(message);
+    this.ws.editMessage(message, { text }, user.id);
+    if (!channel.members.includes(this.botUserId)) return 0;
+    const eventTs = this.ws.nextTs();
+    const event = {
+      type: 'message',
+      subtype: 'message_changed',
+      hidden: true,
+      channel: channel.id,
+      channel_type: 'channel',
+      message: messageJson(message),
+      previous_message: previous,
+      ts: eventTs,
+      event_ts: eventTs,
+    };
+    return (await this.sendEvent(event)).status;
+  }
+
   private async sendEvent(event: Json): Promise<AppReply> {
     const envelope = {
       token: VERIFICATION_TOKEN,
@@ -223,11 +280,23 @@ export class AppLink {
       is_ext_shared_channel: false,
       event_context: `4-${Buffer.from(JSON.stringify({ type: event.type, team: TEAM.id })).toString('base64url')}`,
     };
-    return this.send(JSON.stringify(envelope), 'application/json');
+    this.sent.last = JSON.stringify(envelope);
+    return this.send(this.sent.last, 'application/json');
+  }
+
+  /**
+   * Slack's retry of the last event it sent (as after a timeout): the same body, signed anew, with
+   * X-Slack-Retry-Num. Slack retries a second or more later; the fake does not wait, so it dates each retry that
+   * much later (a signature over the same body and second would be the very same request, a replay).
+   */
+  async redeliverLastEvent(): Promise<AppReply> {
+    if (!this.sent.last) throw new Error('FakeSlack.redeliverLastEvent: no event was sent yet');
+    this.sent.retries += 1;
+    return this.send(this.sent.last, 'application/json', { num: this.sent.retries, reason: 'http_timeout' });
   }
 
   /** Posts a signed body to the app and reads its ack, as Slack does (timestamp from the wall clock the app checks). */
-  private async send(body: string, contentType: string): Promise<AppReply> {
+  private async send(body: string, contentType: string, retry?: { num: number; reason: string }): Promise<AppReply> {
     const timeoutMs = this.connection.timeoutMs ?? SLACK_TIMEOUT_MS;
     let response: Response;
     try {
@@ -236,7 +305,8 @@ export class AppLink {
         headers: {
           'content-type': contentType,
           'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-          ...signSlackRequest(this.connection.signingSecret, body, Math.floor(Date.now() / 1000)),
+          ...signSlackRequest(this.connection.signingSecret, body, Math.floor(Date.now() / 1000) + (retry?.num ?? 0)),
+          ...(retry ? { 'x-slack-retry-num': String(retry.num), 'x-slack-retry-reason': retry.reason } : {}),
         },
         body,
         signal: AbortSignal.timeout(timeoutMs),

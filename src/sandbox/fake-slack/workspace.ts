@@ -343,6 +343,16 @@ export class Workspace {
     return added;
   }
 
+  /** Takes a member out of a channel (they left, or were removed); false when they were not in it. */
+  removeMember(channelId: string, userId: string): boolean {
+    const channel = this.mustChannel(channelId);
+    const at = channel.members.indexOf(userId);
+    if (at < 0) return false;
+    channel.members.splice(at, 1);
+    this.changed();
+    return true;
+  }
+
   isMember(channelId: string, userId: string): boolean {
     return this.channels.get(channelId)?.members.includes(userId) ?? false;
   }

@@ -9,6 +9,8 @@ import * as scaleCustomView from './views/scale-custom';
 import * as oncallCommand from './commands/oncall';
 import * as incidentCommand from './commands/incident';
 import * as reactionAdded from './events/reaction-added';
+import * as memberJoined from './events/member-joined';
+import * as messageChanged from './events/message-changed';
 import * as declareView from './views/declare-incident';
 import * as resolveView from './views/resolve-incident';
 
@@ -23,4 +25,6 @@ export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void 
   declareView.register(on, deps);
   resolveView.register(on, deps);
   reactionAdded.register(on, deps);
+  memberJoined.register(on, deps);
+  messageChanged.register(on, deps);
 }

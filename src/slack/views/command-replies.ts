@@ -2,7 +2,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { AlertRecord } from '../../domain/alert';
 import { humanDuration } from '../../domain/duration';
-import { incidentRef, type Incident } from '../../domain/incident';
+import { incidentRef, TEST_CHANNEL_PREFIX, type Incident } from '../../domain/incident';
+import { withPinEdits } from '../../domain/pinned-messages';
 import type { TimelineEvent } from '../../domain/timeline';
 import type { OnCallAnswer } from '../../flows/paging';
 import { INCIDENT_SUBCOMMANDS } from '../ids';
@@ -63,11 +64,16 @@ export function notInIncidentChannelReply(sub: string): CommandReply {
   );
 }
 
+/** The answer to declaring a test incident: only to its declarer, since a rehearsal is nobody else's business. */
+export function testDeclaredText(userId: string, incident: Incident): string {
+  return `:test_tube: <@${userId}> declared *${incidentRef(incident)}*, a *test incident* (${incident.severity}): ${escapeMrkdwn(incident.title)}. Its channel (#${TEST_CHANNEL_PREFIX}-…) is being created; nobody is paged and it is not announced.`;
+}
+
 export function listReply(incidents: Incident[], now: Date): CommandReply {
   if (incidents.length === 0) return ephemeral(':white_check_mark: No open incidents.');
   const lines = incidents.map((i) => {
     const channel = i.channelId ? `<#${i.channelId}>` : '_channel being created_';
-    return `• *${incidentRef(i)}* [${i.severity}] ${escapeMrkdwn(i.title)} — ${i.status}, open ${humanDuration(now.getTime() - i.openedAt.getTime(), 'terse')} — ${channel}`;
+    return `• *${incidentRef(i)}*${i.test ? ' _(test)_' : ''} [${i.severity}] ${escapeMrkdwn(i.title)} — ${i.status}, open ${humanDuration(now.getTime() - i.openedAt.getTime(), 'terse')} — ${channel}`;
   });
   const text = [`*Open incidents (${incidents.length})*`, ...lines].join('\n');
   return ephemeral(text, [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }]);
@@ -86,7 +92,8 @@ export function timelineReply(
 ): CommandReply {
   const heading = `*Timeline of ${incidentRef(incident)}* (opened ${dateTime(incident.openedAt, timeZone)} ${zoneLabel(timeZone, incident.openedAt)})`;
   const apart = alertLabelsApart(events, alerts);
-  const lines = events.map((e) => timelineLine(e, now, timeZone, apart));
+  // A pinned message's entry reads as the message does now; once the incident spans midnight, times carry dates.
+  const lines = withPinEdits(events).map((e) => timelineLine(e, now, timeZone, apart, incident.openedAt));
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: heading } }];
   let chunk: string[] = [];
   const flush = (): void => {

@@ -10,8 +10,19 @@ const SEVERITY_LABELS: Record<Severity, string> = {
   sev4: 'SEV4 — low, no customer impact yet',
 };
 
-export function declareModal(options: { defaultSeverity: Severity; channelId?: string }): View {
+/** The value of the declare modal's "test incident" checkbox when ticked. */
+export const TEST_INCIDENT_OPTION = 'test';
+
+export function declareModal(options: { defaultSeverity: Severity; channelId?: string; test?: boolean }): View {
   const option = (s: Severity) => ({ text: { type: 'plain_text' as const, text: SEVERITY_LABELS[s] }, value: s });
+  const testOption = {
+    text: { type: 'plain_text' as const, text: 'Test incident' },
+    description: {
+      type: 'plain_text' as const,
+      text: 'A rehearsal: channel test-…, nobody paged, not announced, no metrics',
+    },
+    value: TEST_INCIDENT_OPTION,
+  };
   return {
     type: 'modal',
     callback_id: VIEWS.declareIncident,
@@ -52,6 +63,18 @@ export function declareModal(options: { defaultSeverity: Severity; channelId?: s
           action_id: DECLARE_FIELDS.service.action,
           max_length: 64,
           placeholder: { type: 'plain_text', text: 'web' },
+        },
+      },
+      {
+        type: 'input',
+        block_id: DECLARE_FIELDS.test.block,
+        optional: true,
+        label: { type: 'plain_text', text: 'Test' },
+        element: {
+          type: 'checkboxes',
+          action_id: DECLARE_FIELDS.test.action,
+          options: [testOption],
+          ...(options.test ? { initial_options: [testOption] } : {}),
         },
       },
     ],

@@ -9,6 +9,7 @@ import { incidentRef, isOpen, type Incident } from '../../domain/incident';
 import { ACTIONS } from '../ids';
 import { localTime, zoneLabel } from '../../domain/local-time';
 import { acknowledgerText } from '../../domain/paging';
+import { withPinEdits } from '../../domain/pinned-messages';
 import { link } from '../../domain/rich-text';
 import { escapeMrkdwn, mrkdwn, SAFE_LINK, truncate } from './format';
 import { capacityBlocks } from './scale-views';
@@ -40,7 +41,7 @@ function durationText(incident: Incident, now: Date, timeZone: string): string {
 }
 
 /** `apart`: the labels that tell it from a listed alert with the same title (`instance=web-3`), or ''. */
-function alertLine(alert: AlertRecord, apart: string, now: Date, timeZone: string): string {
+function alertLine(alert: AlertRecord, apart: string, now: Date, timeZone: string, openedAt?: Date): string {
   const count = alert.count > 1 ? ` ×${alert.count}` : '';
   const labels = apart ? ` (${escapeMrkdwn(apart)})` : '';
   const title =
@@ -52,7 +53,7 @@ function alertLine(alert: AlertRecord, apart: string, now: Date, timeZone: strin
     .filter((l) => SAFE_LINK.test(l.url))
     .map((l) => ` · ${mrkdwn([link(l.url, l.label)])}`)
     .join('');
-  return `• ${title}${labels}${count} — ${alert.severity}, since ${localTime(alert.startsAt, now, timeZone)}${more}`;
+  return `• ${title}${labels}${count} — ${alert.severity}, since ${localTime(alert.startsAt, now, timeZone, openedAt)}${more}`;
 }
 
 function alertsSection(input: IncidentCardInput): KnownBlock[] {
@@ -84,7 +85,7 @@ function alertsSection(input: IncidentCardInput): KnownBlock[] {
   }
   const listed = input.firingAlerts.slice(0, max);
   const apart = distinguishingLabels(listed.map((a) => ({ name: a.title, labels: a.labels })));
-  const lines = listed.map((a, i) => alertLine(a, apart[i] ?? '', now, timeZone));
+  const lines = listed.map((a, i) => alertLine(a, apart[i] ?? '', now, timeZone, incident.openedAt));
   if (firing > listed.length) lines.push(`…and ${firing - listed.length} more`);
   const heading = `*Firing alerts (${firing}${resolved > 0 ? `, ${resolved} resolved` : ''})*`;
   return [
@@ -99,7 +100,9 @@ function alertsSection(input: IncidentCardInput): KnownBlock[] {
 function timelineSection(input: IncidentCardInput): KnownBlock[] {
   if (input.latest.length === 0) return [];
   const apart = alertLabelsApart(input.latest, [...input.firingAlerts, ...(input.latestAlerts ?? [])]);
-  const lines = input.latest.map((e) => timelineLine(e, input.now, input.timeZone, apart));
+  const lines = withPinEdits(input.latest).map((e) =>
+    timelineLine(e, input.now, input.timeZone, apart, input.incident.openedAt),
+  );
   return [
     {
       type: 'section',
@@ -112,7 +115,7 @@ function timelineSection(input: IncidentCardInput): KnownBlock[] {
 function pageLine(incident: Incident, now: Date, timeZone: string): string | null {
   const page = incident.page;
   if (!page) return null;
-  const at = (date: Date | null): string => (date ? localTime(date, now, timeZone) : '');
+  const at = (date: Date | null): string => (date ? localTime(date, now, timeZone, incident.openedAt) : '');
   const again = page.count > 1 ? ` (${page.count} pages)` : '';
   switch (page.status) {
     case 'pending':
@@ -214,8 +217,16 @@ function actions(incident: Incident, pagingEnabled: boolean): KnownBlock[] {
   ];
 }
 
+/** Said at the top of a test incident's card, so nobody takes it for a real outage. */
+export const TEST_INCIDENT_LINE =
+  ':test_tube: *TEST INCIDENT* — nobody is paged, it is not announced, and it is kept out of metrics.';
+
+function testIncidentContext(): KnownBlock {
+  return { type: 'context', block_id: 'test_incident', elements: [{ type: 'mrkdwn', text: TEST_INCIDENT_LINE }] };
+}
+
 export function cardText(incident: Incident): string {
-  return `${incidentRef(incident)} [${incident.severity}] ${escapeMrkdwn(incident.title)} — ${incident.status}`;
+  return `${incident.test ? '[TEST] ' : ''}${incidentRef(incident)} [${incident.severity}] ${escapeMrkdwn(incident.title)} — ${incident.status}`;
 }
 
 export function renderIncidentCard(input: IncidentCardInput): { text: string; blocks: KnownBlock[] } {
@@ -252,10 +263,11 @@ export function renderIncidentCard(input: IncidentCardInput): { text: string; bl
       elements: [
         {
           type: 'mrkdwn',
-          text: `Updated ${localTime(now, now, timeZone)} ${zoneLabel(timeZone, now)} · \`/incident help\` for commands`,
+          text: `Updated ${localTime(now, now, timeZone, incident.openedAt)} ${zoneLabel(timeZone, now)} · \`/incident help\` for commands`,
         },
       ],
     },
   ];
+  if (incident.test) blocks.splice(1, 0, testIncidentContext());
   return { text: cardText(incident), blocks };
 }

@@ -5,7 +5,7 @@ import { type AlertEvent, alertsToTellApart, distinguishingLabels, isAlertEvent 
 import { localTime } from '../../domain/local-time';
 import { plural } from '../../domain/plural';
 import type { TimelineEvent } from '../../domain/timeline';
-import { escapeMrkdwn, mrkdwn, truncate } from './format';
+import { escapeMrkdwn, mrkdwn, SAFE_LINK, truncate } from './format';
 
 /** For the alerts named under a shared title: the labels that tell each apart (`instance=web-3`), by fingerprint. */
 export function alertLabelsApart(
@@ -35,7 +35,7 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
     case 'alert.resolved':
       return `Alert resolved: ${alertTitle(event, apart)}${event.data.allResolved ? ' — all alerts resolved' : ''}`;
     case 'incident.declared':
-      return `Incident declared (${event.data.severity}, ${escapeMrkdwn(event.data.service)})`;
+      return `${event.data.test ? 'Test incident' : 'Incident'} declared (${event.data.severity}, ${escapeMrkdwn(event.data.service)})`;
     case 'incident.status_changed':
       return `Status ${event.data.from} → *${event.data.to}*${event.data.message ? `: ${escapeMrkdwn(event.data.message)}` : ''}`;
     case 'incident.severity_changed':
@@ -60,8 +60,14 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
       return `<@${event.data.userId}> joined`;
     case 'note.added':
       return `Note: ${escapeMrkdwn(truncate(event.data.text, 300))}`;
-    case 'message.pinned':
-      return `Pinned: ${event.data.text ? `“${escapeMrkdwn(truncate(event.data.text, 200))}”` : 'a message'}`;
+    case 'message.pinned': {
+      const from = event.data.author ? ` from <@${event.data.author}>` : '';
+      const open =
+        event.data.permalink && SAFE_LINK.test(event.data.permalink) ? ` (<${event.data.permalink}|open>)` : '';
+      return `Pinned${from}: ${event.data.text ? `“${escapeMrkdwn(truncate(event.data.text, 200))}”` : 'a message'}${open}`;
+    }
+    case 'message.edited':
+      return `Pinned message edited: “${escapeMrkdwn(truncate(event.data.text, 200))}”`;
     case 'scale.requested':
       return `Scale ${escapeMrkdwn(event.data.target)}${event.data.from !== undefined ? ` from ${event.data.from}` : ''} to ${event.data.to} requested${event.data.reason ? `: ${escapeMrkdwn(truncate(event.data.reason, 200))}` : ''}`;
     case 'scale.started':
@@ -84,14 +90,16 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
 }
 
 /**
- * `now` decides whether the time needs its date: an event of another day has it. `apart` tells alerts with
- * the same title apart (`alertLabelsApart`).
+ * `now` decides whether the time needs its date: an event of another day has it, and so has every event once
+ * the incident (opened at `openedAt`) spans midnight. `apart` tells alerts with the same title apart
+ * (`alertLabelsApart`).
  */
 export function timelineLine(
   event: TimelineEvent,
   now: Date,
   timeZone: string,
   apart: ReadonlyMap<string, string> = new Map(),
+  openedAt?: Date,
 ): string {
-  return `\`${localTime(event.at, now, timeZone)}\` ${what(event, apart)} — ${mrkdwn(actorText(event.actor))}`;
+  return `\`${localTime(event.at, now, timeZone, openedAt)}\` ${what(event, apart)} — ${mrkdwn(actorText(event.actor))}`;
 }

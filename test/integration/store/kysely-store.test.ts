@@ -145,6 +145,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '006-alert-counts',
           '007-plain-rowids',
           '008-alert-links',
+          '009-test-incidents',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
@@ -177,7 +178,12 @@ describe.each(targets)('Kysely store on $name', (target) => {
             .values(alertToRow({ ...newAlert(id, { fingerprint }), status }))
             .execute();
         }
-        expect(await migrateToLatest(kysely)).toEqual(['006-alert-counts', '007-plain-rowids', '008-alert-links']);
+        expect(await migrateToLatest(kysely)).toEqual([
+          '006-alert-counts',
+          '007-plain-rowids',
+          '008-alert-links',
+          '009-test-incidents',
+        ]);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
       } finally {
         await before.close();
@@ -241,6 +247,13 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect(await store.incidents.findByChannel('C0INC1')).toEqual(stored);
       expect(await store.incidents.findById(stored.id + 1000)).toBeNull();
       expect(await store.incidents.findByChannel('C0NONE')).toBeNull();
+    });
+
+    it('keeps a test incident’s flag (migration 009); a real incident reads without one', async () => {
+      const drill = await store.incidents.insert(newIncident({ test: true }));
+      const real = await store.incidents.insert(newIncident({ groupKey: null }));
+      expect((await store.incidents.findById(drill.id))?.test).toBe(true);
+      expect(await store.incidents.findById(real.id)).not.toHaveProperty('test');
     });
 
     it('updates only the fields given, clears with null, and says when the incident is missing', async () => {

@@ -15,7 +15,7 @@ function note(id: number, iso: string, text: string): TimelineEvent {
 }
 
 describe('timelineReply', () => {
-  it('names the zone as people read it, and dates the times of another day', () => {
+  it('names the zone as people read it, and dates every time once the incident spans midnight', () => {
     const events = [note(1, '2023-02-15T11:35:00Z', 'yesterday'), note(2, '2023-02-16T08:00:00Z', 'today')];
     const reply = timelineReply(
       anIncident({ openedAt: T0 }),
@@ -26,7 +26,20 @@ describe('timelineReply', () => {
     );
     expect(reply.text).toContain('*Timeline of INC-7* (opened 2023-02-15 12:30 CET)');
     expect(reply.text).toContain('`15 Feb 12:35` Note: yesterday');
-    expect(reply.text).toContain('`09:00` Note: today');
+    expect(reply.text).toContain('`16 Feb 09:00` Note: today');
+  });
+
+  it('keeps the times of an incident within one day short', () => {
+    const events = [note(1, '2023-02-16T07:35:00Z', 'earlier'), note(2, '2023-02-16T08:00:00Z', 'later')];
+    const reply = timelineReply(
+      anIncident({ openedAt: new Date('2023-02-16T07:30:00Z') }),
+      events,
+      [],
+      new Date('2023-02-16T09:00:00Z'),
+      'Europe/Paris',
+    );
+    expect(reply.text).toContain('`08:35` Note: earlier');
+    expect(reply.text).toContain('`09:00` Note: later');
   });
 
   it('tells apart alerts with the same title by their labels', () => {

@@ -64,6 +64,64 @@ describe('incident card', () => {
     expect(actionIds(card.blocks)).toEqual(['incident_resolve']);
   });
 
+  it('marks a test incident under its title and in its notification text; a real one carries no mark', () => {
+    const drill = renderIncidentCard({
+      incident: anIncident({ test: true }),
+      firingAlerts: [],
+      latest: [],
+      now: at(1),
+      timeZone: 'UTC',
+    });
+    expect(drill.text).toBe('[TEST] INC-7 [sev2] High request rate on web — investigating');
+    expect(drill.blocks[1]).toMatchObject({ type: 'context', block_id: 'test_incident' });
+    expect(visibleText(drill.blocks)).toContain('*TEST INCIDENT* — nobody is paged');
+    const real = renderIncidentCard({
+      incident: anIncident(),
+      firingAlerts: [],
+      latest: [],
+      now: at(1),
+      timeZone: 'UTC',
+    });
+    expect(visibleText(real.blocks)).not.toContain('TEST INCIDENT');
+  });
+
+  it('shows a pinned message with its author and link, and with its latest edit', () => {
+    const pinned: TimelineEvent = {
+      id: 10,
+      incidentId: 7,
+      at: at(3),
+      type: 'message.pinned',
+      actor: { kind: 'user', id: 'U0ALICE' },
+      data: {
+        channelId: 'C0INC7',
+        messageId: '1.0',
+        text: 'Sale began 11:25',
+        author: 'U0BOB',
+        permalink: 'https://x.slack.com/archives/C0INC7/p10',
+      },
+    };
+    const edited: TimelineEvent = {
+      id: 11,
+      incidentId: 7,
+      at: at(5),
+      type: 'message.edited',
+      actor: { kind: 'user', id: 'U0BOB' },
+      data: { channelId: 'C0INC7', messageId: '1.0', text: 'Sale began 11:20' },
+    };
+    const card = renderIncidentCard({
+      incident: anIncident(),
+      firingAlerts: [],
+      latest: [pinned, edited],
+      now: at(6),
+      timeZone: 'UTC',
+    });
+    const text = visibleText(card.blocks);
+    expect(text).toContain(
+      '`11:33` Pinned from <@U0BOB>: “Sale began 11:20” (<https://x.slack.com/archives/C0INC7/p10|open>) — <@U0ALICE>',
+    );
+    expect(text).not.toContain('Pinned message edited');
+  });
+
   it('escapes hostile titles so they cannot mention or link', () => {
     const card = renderIncidentCard({
       incident: anIncident(),
@@ -210,7 +268,7 @@ describe('incident card', () => {
     }
   });
 
-  it('dates times that are not on the same local day as now, and keeps today’s short', () => {
+  it('dates every time once the incident spans midnight (issue 16), today’s too', () => {
     // 23:30 in Paris on Feb 15; the card is drawn at 00:40 on Feb 16 (Paris), so the start is yesterday.
     const lateStart = new Date('2023-02-15T22:30:00Z');
     const now = new Date('2023-02-15T23:40:00Z');
@@ -230,10 +288,11 @@ describe('incident card', () => {
     const text = visibleText(card.blocks);
     expect(text).toContain('1h 10m since 15 Feb 23:30 CET');
     expect(text).toContain('• *old* — sev2, since 14 Feb 11:38');
-    expect(text).toContain('• *new* — sev2, since 00:05');
+    // Opened yesterday: "00:05" beside "23:30" would mislead, so today's times carry their date too.
+    expect(text).toContain('• *new* — sev2, since 16 Feb 00:05');
     expect(text).toContain('`15 Feb 23:35` Note:');
-    expect(text).toContain('`00:35` Note:');
-    expect(text).toContain('Updated 00:40 CET');
+    expect(text).toContain('`16 Feb 00:35` Note:');
+    expect(text).toContain('Updated 16 Feb 00:40 CET');
   });
 
   it('dates a time from another year with its year', () => {

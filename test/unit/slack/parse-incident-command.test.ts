@@ -23,7 +23,11 @@ describe('/incident grammar', () => {
     ['sev 1', { sub: 'sev', severity: 'sev1' }],
     ['sev sev3', { sub: 'sev', severity: 'sev3' }],
     ['timeline', { sub: 'timeline' }],
+    ['catchup', { sub: 'catchup' }],
     ['list', { sub: 'list' }],
+    ['declare --test', { sub: 'declare-form', test: true }],
+    ['declare --test Checkout drill sev2', { sub: 'declare', title: 'Checkout drill', severity: 'sev2', test: true }],
+    ['declare Checkout drill --TEST', { sub: 'declare', title: 'Checkout drill', test: true }],
   ])('%s', (text, command) => {
     expect(parseIncidentCommand(text)).toEqual({ ok: true, command });
   });
@@ -40,7 +44,13 @@ describe('/incident grammar', () => {
     ['lead <@U0BOB> <@U0ALICE>', 'name one person', '/incident lead @user'],
     ['sev 5', 'a number from 1 (worst) to 4', '/incident sev <1-4>'],
     ['sev high', 'a number from 1 (worst) to 4', '/incident sev <1-4>'],
-    ['declare Outage sev1 web extra', 'only a service name may follow', '/incident declare <title> [sev1-4] [service]'],
+    ['catchup please', 'catchup takes no arguments', '/incident catchup'],
+    ['declare --dry-run Outage', '"--dry-run" is not an option of declare', '/incident declare [--test]'],
+    [
+      'declare Outage sev1 web extra',
+      'only a service name may follow',
+      '/incident declare [--test] <title> [sev1-4] [service]',
+    ],
     ['declare sev1', 'needs a title', '/incident declare'],
     ['list everything', 'list takes no arguments', '/incident list'],
     ['escalate', '"escalate" is not an /incident command', '/incident declare'],

@@ -3,6 +3,7 @@
 import { userActor, type Actor } from '../../../domain/actor';
 import type { Incident } from '../../../domain/incident';
 import { assignLead, changeSeverity, changeStatus, resolveIncident } from '../../../domain/incident-changes';
+import { incidentCatchUp } from '../../../flows/catch-up';
 import { incidentInChannel, incidentTimeline, openIncidents, resolvable } from '../../../flows/incident-queries';
 import { requestPostmortem } from '../../../flows/postmortem-delivery';
 import { resolveModal } from '../../views/resolve-modal';
@@ -20,15 +21,17 @@ import {
   helpReply,
   listReply,
   notInIncidentChannelReply,
+  testDeclaredText,
   timelineReply,
   type CommandReply,
 } from '../../views/command-replies';
+import { catchUpReply } from '../../views/catch-up';
 import { declareModal } from '../../views/declare-modal';
 import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './parse-incident-command';
 
 type InChannelCommand = Extract<
   IncidentCommand,
-  { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'postmortem' | 'timeline' }
+  { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'postmortem' | 'timeline' | 'catchup' }
 >;
 
 export const PAGING_OFF = 'Paging is not configured here: the platform team sets PAGERDUTY_ROUTING_KEY to turn it on.';
@@ -87,6 +90,8 @@ async function inIncident(
       const { events, alerts } = await incidentTimeline(deps.flows, id);
       return timelineReply(incident, events, alerts, deps.flows.clock.now(), deps.timeZone);
     }
+    case 'catchup':
+      return catchUpReply(await incidentCatchUp(deps.flows, incident), deps.flows.clock.now(), deps.timeZone);
   }
 }
 
@@ -111,9 +116,11 @@ async function answer(
           title: request.title,
           severity: request.severity ?? deps.defaultSeverity,
           service: request.service ?? deps.defaultService,
+          ...(request.test ? { test: true } : {}),
         },
         actor,
       );
+      if (incident.test) return doneReply(testDeclaredText(command.user_id, incident));
       return {
         response_type: 'in_channel',
         text: `:rotating_light: <@${command.user_id}> declared *INC-${incident.id}* (${incident.severity}): ${escapeMrkdwn(incident.title)}. Its channel is being created; you will be invited.`,
@@ -150,7 +157,11 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     if (request.sub === 'declare-form') {
       await client.views.open({
         trigger_id: command.trigger_id,
-        view: declareModal({ defaultSeverity: deps.defaultSeverity, channelId: command.channel_id }),
+        view: declareModal({
+          defaultSeverity: deps.defaultSeverity,
+          channelId: command.channel_id,
+          ...(request.test ? { test: true } : {}),
+        }),
       });
       return;
     }

@@ -6,8 +6,8 @@ import { INCIDENT_SUBCOMMANDS, type IncidentSubcommand } from '../../ids';
 
 export const INCIDENT_USAGE: Record<IncidentSubcommand, { form: string; what: string }> = {
   declare: {
-    form: '/incident declare <title> [sev1-4] [service]',
-    what: 'open an incident and its channel (no arguments: a form)',
+    form: '/incident declare [--test] <title> [sev1-4] [service]',
+    what: 'open an incident and its channel (no arguments: a form; --test: a test incident that pages and announces nothing)',
   },
   status: { form: `/incident status <${SETTABLE_STATUSES.join('|')}> [message]`, what: 'set the status' },
   note: { form: '/incident note <text>', what: 'add a note to the timeline' },
@@ -20,6 +20,10 @@ export const INCIDENT_USAGE: Record<IncidentSubcommand, { form: string; what: st
   },
   postmortem: { form: '/incident postmortem', what: 'draft the postmortem from the timeline, again at any time' },
   timeline: { form: '/incident timeline', what: 'show the whole timeline (only to you)' },
+  catchup: {
+    form: '/incident catchup',
+    what: 'catch up: what is broken, who is on it, what happened last and what is awaited (only to you)',
+  },
   list: { form: '/incident list', what: 'list open incidents' },
   help: { form: '/incident help', what: 'this list' },
 };
@@ -33,8 +37,8 @@ export function pageUsage(pagerName: string | null): { form: string; what: strin
 }
 
 export type IncidentCommand =
-  | { sub: 'declare'; title: string; severity?: Severity; service?: string }
-  | { sub: 'declare-form' }
+  | { sub: 'declare'; title: string; severity?: Severity; service?: string; test?: boolean }
+  | { sub: 'declare-form'; test?: boolean }
   | { sub: 'status'; status: (typeof SETTABLE_STATUSES)[number]; message?: string }
   | { sub: 'note'; text: string }
   | { sub: 'lead'; userId: string }
@@ -43,6 +47,7 @@ export type IncidentCommand =
   | { sub: 'resolve'; summary?: string }
   | { sub: 'postmortem' }
   | { sub: 'timeline' }
+  | { sub: 'catchup' }
   | { sub: 'list' }
   | { sub: 'help' };
 
@@ -82,8 +87,15 @@ function firstIssue(error: z.ZodError): string {
   return error.issues[0]?.message ?? 'invalid input';
 }
 
-function parseDeclare(args: string[]): ParseResult {
-  if (args.length === 0) return { ok: true, command: { sub: 'declare-form' } };
+/** `--test` (anywhere among the words) asks for a test incident. */
+const TEST_FLAG = '--test';
+
+function parseDeclare(words: string[]): ParseResult {
+  const test = words.some((w) => w.toLowerCase() === TEST_FLAG);
+  const args = words.filter((w) => w.toLowerCase() !== TEST_FLAG);
+  const unknownFlag = args.find((w) => /^--\w/.test(w));
+  if (unknownFlag) return fail('declare', `"${unknownFlag}" is not an option of declare; the only one is ${TEST_FLAG}`);
+  if (args.length === 0) return { ok: true, command: { sub: 'declare-form', ...(test ? { test } : {}) } };
   const sevAt = args.findLastIndex((t) => /^sev[1-4]$/i.test(t));
   const titleWords = sevAt >= 0 ? args.slice(0, sevAt) : args;
   const rest = sevAt >= 0 ? args.slice(sevAt + 1) : [];
@@ -92,7 +104,7 @@ function parseDeclare(args: string[]): ParseResult {
   if (title.length > MAX_TITLE)
     return fail('declare', `the title is ${title.length} characters; keep it under ${MAX_TITLE}`);
   if (rest.length > 1) return fail('declare', 'after the severity, only a service name may follow');
-  const command: IncidentCommand = { sub: 'declare', title };
+  const command: IncidentCommand = { sub: 'declare', title, ...(test ? { test } : {}) };
   if (sevAt >= 0) command.severity = severityWord.parse(args[sevAt]);
   if (rest[0] !== undefined) {
     const service = serviceName.safeParse(rest[0]);
@@ -150,6 +162,7 @@ export function parseIncidentCommand(text: string): ParseResult {
     }
     case 'postmortem':
     case 'timeline':
+    case 'catchup':
     case 'list':
     case 'help':
       if (args.length > 0) return fail(sub, `${sub} takes no arguments`);

@@ -6,6 +6,7 @@ import { declare } from '../../../flows/update-incident';
 import type { SlackDeps } from '../../deps';
 import { DECLARE_FIELDS, VIEWS } from '../../ids';
 import type { ListenerRegistrar } from '../../registrar';
+import { TEST_INCIDENT_OPTION } from '../../views/declare-modal';
 
 const submission = z.object({
   title: z.string().trim().min(1, 'Say what is happening').max(150, 'Keep the title under 150 characters'),
@@ -15,6 +16,7 @@ const submission = z.object({
     .trim()
     .regex(/^[\w.-]{0,64}$/, 'One word of letters, digits, ".", "_" or "-"')
     .optional(),
+  test: z.boolean(),
 });
 
 const BLOCK_OF: Record<string, string> = {
@@ -30,6 +32,9 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       title: values[DECLARE_FIELDS.title.block]?.[DECLARE_FIELDS.title.action]?.value ?? '',
       severity: values[DECLARE_FIELDS.severity.block]?.[DECLARE_FIELDS.severity.action]?.selected_option?.value,
       service: values[DECLARE_FIELDS.service.block]?.[DECLARE_FIELDS.service.action]?.value ?? undefined,
+      test: (values[DECLARE_FIELDS.test.block]?.[DECLARE_FIELDS.test.action]?.selected_options ?? []).some(
+        (o) => o.value === TEST_INCIDENT_OPTION,
+      ),
     });
     if (!parsed.success) {
       const errors: Record<string, string> = {};
@@ -39,10 +44,10 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       return;
     }
     await ack();
-    const { title, severity, service } = parsed.data;
+    const { title, severity, service, test } = parsed.data;
     await declare(
       deps.flows,
-      { title, severity, service: service || deps.defaultService },
+      { title, severity, service: service || deps.defaultService, ...(test ? { test } : {}) },
       userActor(body.user.id, body.user.name),
     );
   });
