@@ -4,12 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { collectProblems, launchChromium } from '../support/chromium';
-import { loadConfig } from '../../src/config/load';
-import { startFirebreak, type Firebreak } from '../../src/firebreak';
+import type { Firebreak } from '../../src/firebreak';
 import { runFlashSaleDemo } from '../../src/sandbox/demo';
+import { startSandboxFirebreak } from '../support/sandbox-firebreak';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(90_000);
@@ -89,19 +88,9 @@ async function whatTheConsoleShows(page: Page) {
 
 it('after a restart: the incident channel, its card and the page are still there, and the next alert reaches them', async () => {
   const dir = tempDir();
-  const config = loadConfig(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'f.db')}`,
-      FIREBREAK_SANDBOX_DIR: dir,
-      LOG_LEVEL: 'silent',
-    },
-    { cwd: dir },
-  );
   const problems: string[] = [];
 
-  const first = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
+  const first = await startSandboxFirebreak(dir);
   running.push(first);
   let page = await openConsole(first.url, problems);
   await page.getByRole('button', { name: 'Fire flash-sale alert' }).click();
@@ -121,7 +110,7 @@ it('after a restart: the incident channel, its card and the page are still there
   await first.stop();
   running.splice(running.indexOf(first), 1);
 
-  const second = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
+  const second = await startSandboxFirebreak(dir);
   running.push(second);
   // The console as it opens at /sandbox, and as the tab that was open on the incident channel reloads it.
   page = await openConsole(second.url, problems);

@@ -6,12 +6,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { charactersDrawnAsBoxes, collectProblems, launchChromium } from '../support/chromium';
-import { loadConfig } from '../../src/config/load';
-import { startFirebreak, type Firebreak } from '../../src/firebreak';
+import type { Firebreak } from '../../src/firebreak';
 import { GLYPH_SHORTCODES } from '../../src/sandbox/console/emoji';
+import { startSandboxFirebreak } from '../support/sandbox-firebreak';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(60_000);
@@ -31,17 +30,7 @@ const problems: string[] = [];
 beforeAll(async () => {
   browser = await launchChromium();
   dir = mkdtempSync(join(tmpdir(), 'firebreak-console-'));
-  const config = loadConfig(
-    {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${join(dir, 'f.db')}`,
-      FIREBREAK_SANDBOX_DIR: dir,
-      LOG_LEVEL: 'silent',
-    },
-    { cwd: dir },
-  );
-  firebreak = await startFirebreak({ config, logger: pino({ level: 'silent' }) });
+  firebreak = await startSandboxFirebreak(dir);
   // The console Firebreak itself serves in sandbox mode, as `npm start` does.
   consoleUrl = firebreak.url;
 
