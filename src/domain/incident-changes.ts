@@ -15,7 +15,14 @@ export interface IncidentChange {
 export type ChangeResult = { ok: true; change: IncidentChange } | { ok: false; reason: RichText };
 
 export function declareIncident(
-  input: { title: string; severity: Severity; service: string; test?: boolean },
+  input: {
+    title: string;
+    severity: Severity;
+    service: string;
+    test?: boolean;
+    /** Where it was declared: by hand (the default) or by the paging service, where it opened first. */
+    source?: 'manual' | 'pager';
+  },
   actor: Actor,
   now: Date,
 ): { incident: NewIncident; events: TimelineEventDraft[] } {
@@ -48,7 +55,13 @@ export function declareIncident(
         at: now,
         type: 'incident.declared',
         actor,
-        data: { title: input.title, severity: input.severity, service: input.service, source: 'manual', ...test },
+        data: {
+          title: input.title,
+          severity: input.severity,
+          service: input.service,
+          source: input.source ?? 'manual',
+          ...test,
+        },
       },
       ...(actor.kind === 'user'
         ? [{ at: now, type: 'incident.lead_assigned', actor, data: { userId: actor.id, previous: null } } as const]

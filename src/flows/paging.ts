@@ -522,7 +522,7 @@ export async function openFromPagerIncident(
     }
     const actor = pagerActor(opened.via, opened.agent);
     const plan = declareIncident(
-      { title: opened.title, severity: opened.severity, service: opened.service.name },
+      { title: opened.title, severity: opened.severity, service: opened.service.name, source: 'pager' },
       actor,
       // It began when PagerDuty opened it: every time the postmortem measures counts from then.
       opened.at,
@@ -538,12 +538,9 @@ export async function openFromPagerIncident(
       deps.ackTimeoutMinutes,
     );
     const incident = await tx.incidents.insert({ ...plan.incident, groupKey, page });
-    const declared = plan.events.map((e) =>
-      e.type === 'incident.declared' ? { ...e, data: { ...e.data, source: 'pager' as const } } : e,
-    );
     const reference = opened.number !== null ? `#${opened.number}` : opened.pagerIncidentId;
     const events: TimelineEventDraft[] = [
-      ...declared,
+      ...plan.events,
       {
         at: opened.at,
         type: 'page.sent',
