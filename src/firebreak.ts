@@ -271,7 +271,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
 
   const routing = config.policy.routing;
   let outbox: OutboxWorker | null = null;
-  const wakeOutbox = (): void => outbox?.wake();
+  const wakeOutbox = (urgent = false): void => outbox?.wake(urgent);
   const onIncidentOpened = (id: number, incident?: Incident): void => {
     // A test incident is a rehearsal: it must not move the counts teams alert and report on.
     if (incident?.test) return void logger.info({ incidentId: id }, 'test incident opened (kept out of metrics)');

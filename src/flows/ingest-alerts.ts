@@ -15,8 +15,11 @@ export interface IngestDeps {
   store: Store;
   clock: Clock;
   policy?: IntakePolicy;
-  /** Tells the outbox worker there is work, so delivery does not wait for its next poll. */
-  wakeOutbox(): void;
+  /**
+   * Tells the outbox worker there is work, so delivery does not wait for its next poll; `urgent` when an
+   * incident opened (its channel and card go at once, not with the next few milliseconds' other work).
+   */
+  wakeOutbox(urgent?: boolean): void;
   onIncidentOpened?(incidentId: number): void;
   hooks?: IncidentHooks;
 }
@@ -257,5 +260,5 @@ async function storeDelivery(
 /** After the commit: say which incidents opened, and wake the outbox once for the lot. */
 function announce(deps: IngestDeps, stored: Stored[]): void {
   for (const { opened } of stored) for (const id of opened) deps.onIncidentOpened?.(id);
-  if (stored.some((s) => !s.result.duplicate)) deps.wakeOutbox();
+  if (stored.some((s) => !s.result.duplicate)) deps.wakeOutbox(stored.some((s) => s.opened.length > 0));
 }

@@ -19,7 +19,8 @@ export interface IncidentHooks {
 export interface IncidentFlowDeps {
   store: Store;
   clock: Clock;
-  wakeOutbox(): void;
+  /** Tells the outbox worker there is work; `urgent`: a new incident, whose channel someone is waiting for. */
+  wakeOutbox(urgent?: boolean): void;
   /** `incident` when the caller has it: a test incident is kept out of the metrics counting openings. */
   onIncidentOpened?(incidentId: number, incident?: Incident): void;
   hooks?: IncidentHooks;
@@ -55,7 +56,7 @@ export async function declare(
     return created;
   });
   deps.onIncidentOpened?.(incident.id, incident);
-  deps.wakeOutbox();
+  deps.wakeOutbox(true);
   return incident;
 }
 

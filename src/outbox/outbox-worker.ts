@@ -191,11 +191,20 @@ export class OutboxWorker {
 
   /**
    * There is new work. Wakes within a few milliseconds rather than at once: an alert storm calls this
-   * thousands of times a second, and one look at the outbox serves every wake-up in that moment.
+   * thousands of times a second, and one look at the outbox serves every wake-up in that moment. Urgent
+   * work (a new incident: someone waits for its channel and card) wakes it at once.
    */
-  wake(): void {
+  wake(urgent = false): void {
     // No loop to wake (not started, or stopped): its first look, or runOnce, finds the work anyway.
-    if (this.wakeTimer || !this.loop) return;
+    if (!this.loop) return;
+    if (urgent) {
+      if (this.wakeTimer) clearTimeout(this.wakeTimer);
+      this.wakeTimer = null;
+      this.pendingWake = true;
+      this.wakeUp?.();
+      return;
+    }
+    if (this.wakeTimer) return;
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = null;
       this.pendingWake = true;
