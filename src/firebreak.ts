@@ -30,6 +30,8 @@ import { sweepOldRecords } from './flows/housekeeping';
 import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-delivery';
 import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
+import { scaleApprovalHandlers, APPROVAL_JOB } from './flows/scale-approval';
+import { TEAM_JOB, teamEscalationHandlers, type EscalationDeps } from './flows/team-escalation';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
 import { type AlertSourceDeps, alertSources } from './ingest/sources';
@@ -293,14 +295,25 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   let listeningUrl = '';
   const postmortemLink = (incidentId: number): string =>
     signedPostmortemUrl(env.PUBLIC_URL || listeningUrl, env.LINK_SECRET, incidentId, clock.now());
-  const scaling: ScalingDeps | null = cloud ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox } : null;
+  const scaling: ScalingDeps | null = cloud
+    ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox, timeZone: env.TIMEZONE }
+    : null;
+  // Other teams to escalate to (issue 16): paged through the same pager, each with its own route and key.
+  const escalation: EscalationDeps | null =
+    config.policy.teams.length > 0
+      ? { store, clock, chat, pager, onCall, teams: config.policy.teams, wakeOutbox }
+      : null;
   const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
 
   // Which service a job talks to, for its log line: said here, where the adapters are chosen, from which
   // flow registered the job, rather than guessed from its name.
-  const scaleJobs = new Set<string>(Object.values(SCALE_JOB));
+  const scaleJobs = new Set<string>([...Object.values(SCALE_JOB), APPROVAL_JOB.apply]);
   const serviceOf = (kind: string): string =>
-    scaleJobs.has(kind) ? 'cloud' : PAGER_JOBS.has(kind) ? (pager?.name.toLowerCase() ?? 'pager') : 'slack';
+    scaleJobs.has(kind)
+      ? 'cloud'
+      : PAGER_JOBS.has(kind) || kind === TEAM_JOB.page
+        ? (pager?.name.toLowerCase() ?? 'pager')
+        : 'slack';
   outbox = new OutboxWorker({
     store,
     clock,
@@ -313,6 +326,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ...(options.outbox?.baseBackoffMs !== undefined ? { baseBackoffMs: options.outbox.baseBackoffMs } : {}),
     handlers: {
       ...(scaling ? scalingHandlers(scaling) : {}),
+      ...(scaling ? scaleApprovalHandlers(scaling) : {}),
+      ...(escalation ? teamEscalationHandlers(escalation) : {}),
       ...postmortemHandlers({ store, clock, chat, timeZone: env.TIMEZONE, pageLink: postmortemLink }),
       ...pagingHandlers({
         ...paging,
@@ -329,6 +344,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           timelineEntries: config.policy.card.timelineEntries,
           pagingEnabled: pager !== null,
           scaleTargetsFor: (incident) => targetsForIncident(scaleTargets, incident),
+          canEscalate: escalation !== null,
         },
         timeZone: env.TIMEZONE,
         channelPrefix: config.policy.incidents.channelPrefix,
@@ -368,6 +384,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       logger,
       paging: { pagerName: pager?.name ?? null, onCall, escalationPolicyIds: paging.escalationPolicyIds },
       scaling,
+      escalation,
     },
   });
 

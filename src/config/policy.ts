@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AWS_PROVIDER, type AwsTargetSpec } from '../adapters/aws/aws-target';
 import type { ScaleTarget } from '../domain/scale-target';
+import type { Team } from '../domain/team-escalation';
 import { SEVERITIES, type Severity } from '../domain/severity';
 import { strictObject } from '../validation/zod-issues';
 
@@ -293,7 +294,10 @@ const slack = strictObject({
 
 const teamName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be lowercase letters, digits, - and _ (it is typed in `/incident escalate <team>`)');
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,39}$/,
+    'must be lowercase letters, digits, - and _ (it is typed in `/incident escalate <team>`)',
+  );
 
 /** Another team Firebreak can page and bring into an incident's channel (`/incident escalate <team>`; issue 16). */
 const team = strictObject({
@@ -301,16 +305,30 @@ const team = strictObject({
   /** One of: the team's own Events API integration key (a secret), or the escalation policy whose on-call is invited. */
   pagerduty: z.union(
     [
-      strictObject({ routingKey: z.string().trim().min(20, 'must be a PagerDuty Events API v2 integration key (32 characters)') }),
       strictObject({
-        escalationPolicyId: z.string().regex(/^P[A-Z0-9]{5,}$/, 'must be a PagerDuty escalation policy id such as PABC123'),
+        routingKey: z.string().trim().min(20, 'must be a PagerDuty Events API v2 integration key (32 characters)'),
+      }),
+      strictObject({
+        escalationPolicyId: z
+          .string()
+          .regex(/^P[A-Z0-9]{5,}$/, 'must be a PagerDuty escalation policy id such as PABC123'),
       }),
     ],
-    { error: 'give either routingKey (the team\'s Events API v2 integration key) or escalationPolicyId' },
+    { error: "give either routingKey (the team's Events API v2 integration key) or escalationPolicyId" },
   ),
   /** Slack user group handle whose members are invited to the incident channel. */
   slackUserGroup: userGroupHandle.optional(),
-});
+}).transform(
+  // The policy file speaks PagerDuty; the domain's Team names only a route (the key) or an escalation policy.
+  (t): Team => ({
+    name: t.name,
+    pager:
+      'routingKey' in t.pagerduty
+        ? { route: t.pagerduty.routingKey }
+        : { escalationPolicyId: t.pagerduty.escalationPolicyId },
+    userGroup: t.slackUserGroup ?? null,
+  }),
+);
 
 const teams = z
   .array(team)
@@ -318,7 +336,11 @@ const teams = z
     const seen = new Set<string>();
     list.forEach((t, i) => {
       if (seen.has(t.name))
-        ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${t.name}" is listed twice; names must be unique` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `"${t.name}" is listed twice; names must be unique`,
+        });
       seen.add(t.name);
     });
   })

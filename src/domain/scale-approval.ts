@@ -1,17 +1,10 @@
 // Approval for risky scaling, pure: when a scale request needs someone else's yes, who may give it, until when,
 // and the timeline events that record the request and its outcome (docs/DESIGN.md, Scaling: approval).
 import type { Actor, UserActor } from './actor';
+import type { ApprovalRule } from './scale-target';
 import type { TimelineEventDraft } from './timeline';
 
-/** A scale target's `approval` in the policy file. */
-export interface ApprovalRule {
-  /** A request that would leave the target above this many instances needs approval; 0 = every scale-out. */
-  above: number;
-  /** The Slack user group (handle such as `sre-leads`, or its id `S…`) whose members may approve or deny. */
-  approvers: string;
-  /** How long the request waits for an answer before it expires. */
-  expiresMinutes: number;
-}
+export type { ApprovalRule };
 
 export const SCALE_APPROVAL_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
 export type ScaleApprovalStatus = (typeof SCALE_APPROVAL_STATUSES)[number];

@@ -1,7 +1,6 @@
 // Capacity Firebreak may change with one click, as the policy file names it (docs/DESIGN.md, Scaling). The
 // domain keeps what every cloud shares (limits, who may, buttons); where the capacity lives is the provider's
 // own `spec`, read only by that provider's adapter.
-import type { ApprovalRule } from './scale-approval';
 
 export interface ScaleTarget<Spec = unknown> {
   /** What people type: `/scale web +4`. */
@@ -39,4 +38,14 @@ export interface CapacitySnapshot {
   checkedAt: Date;
   /** Set when the cloud could not be asked; the numbers are then the last good ones. */
   error: string | null;
+}
+
+/** A scale target's `approval` in the policy file. */
+export interface ApprovalRule {
+  /** A request that would leave the target above this many instances needs approval; 0 = every scale-out. */
+  above: number;
+  /** The Slack user group (handle such as `sre-leads`, or its id `S…`) whose members may approve or deny. */
+  approvers: string;
+  /** How long the request waits for an answer before it expires. */
+  expiresMinutes: number;
 }

@@ -46,7 +46,10 @@ export function teamFromPageKey(key: string | null | undefined): { incidentId: n
 }
 
 /** The team a user named, or the words for "no such team" listing the ones there are. */
-export function findTeam(teams: readonly Team[], name: string): { ok: true; team: Team } | { ok: false; problem: string } {
+export function findTeam(
+  teams: readonly Team[],
+  name: string,
+): { ok: true; team: Team } | { ok: false; problem: string } {
   const wanted = name.trim().replace(/^@/, '').toLowerCase();
   const team = teams.find((t) => t.name.toLowerCase() === wanted);
   if (team) return { ok: true, team };

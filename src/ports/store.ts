@@ -201,6 +201,7 @@ export interface TeamEscalationRepository {
     id: number,
     changes: Partial<Pick<TeamEscalation, 'status' | 'pagedAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'error'>>,
   ): Promise<TeamEscalation>;
+  findById(id: number): Promise<TeamEscalation | null>;
   findByKey(key: string): Promise<TeamEscalation | null>;
   listByIncident(incidentId: number): Promise<TeamEscalation[]>;
 }

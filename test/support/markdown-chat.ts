@@ -126,6 +126,8 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
         return `${incidentRef(message.incident)}: ${NOTICES[message.notice]}`;
       case 'text':
         return text(message.text);
+      case 'scale_approval':
+        return `Scale ${message.approval.target} ${message.approval.from} → ${message.approval.to}: ${message.approval.status}`;
     }
   };
   const channel = (idOrName: string): MarkdownChannel => {

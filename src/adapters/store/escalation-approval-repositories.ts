@@ -116,6 +116,11 @@ export function teamEscalationRepository(ctx: RepositoryContext): TeamEscalation
           });
         return rowToEscalation(row);
       }),
+    findById: (id) =>
+      guard(`reading team escalation ${id}`, async () => {
+        const row = await rows().where('id', '=', id).executeTakeFirst();
+        return row ? rowToEscalation(row) : null;
+      }),
     findByKey: (key) =>
       guard('reading a team escalation by its page key', async () => {
         const row = await rows().where('page_key', '=', key).executeTakeFirst();

@@ -11,6 +11,9 @@ import * as incidentCommand from './commands/incident';
 import * as reactionAdded from './events/reaction-added';
 import * as declareView from './views/declare-incident';
 import * as resolveView from './views/resolve-incident';
+import * as scaleApproval from './actions/scale-approval';
+import * as teamEscalateAction from './actions/team-escalate';
+import * as teamEscalateView from './views/team-escalate';
 
 export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void {
   incidentCommand.register(on, deps);
@@ -23,4 +26,7 @@ export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void 
   declareView.register(on, deps);
   resolveView.register(on, deps);
   reactionAdded.register(on, deps);
+  scaleApproval.register(on, deps);
+  teamEscalateAction.register(on, deps);
+  teamEscalateView.register(on, deps);
 }

@@ -5,6 +5,7 @@ import type { ChatMessage } from '../../ports/chat';
 import { ACTIONS } from '../ids';
 import { escapeMrkdwn, mrkdwn } from './format';
 import { renderIncidentCard } from './incident-card';
+import { scaleApprovalMessage } from './scale-approval-views';
 
 export function announcementMessage(incident: Incident): { text: string; blocks: KnownBlock[] } {
   const headline = `${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}`;
@@ -104,5 +105,7 @@ export function slackMessage(message: ChatMessage, timeZone: string): { text: st
       return noticeMessage(message.incident, message.notice);
     case 'text':
       return { text: mrkdwn(message.text) };
+    case 'scale_approval':
+      return scaleApprovalMessage(message.approval, message.now, timeZone);
   }
 }
