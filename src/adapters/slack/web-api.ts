@@ -13,6 +13,7 @@ import type {
   ConversationsListArguments,
   PinsAddArguments,
   UsergroupsListArguments,
+  UsergroupsUsersListArguments,
   UsersInfoArguments,
   UsersLookupByEmailArguments,
 } from '@slack/web-api';
@@ -60,6 +61,7 @@ export const WEB_API_REPLIES = {
       .array(z.looseObject({ handle: z.string().min(1), users: z.array(z.string()).default([]) }))
       .default([]),
   }),
+  'usergroups.users.list': z.looseObject({ users: z.array(z.string()).default([]) }),
   'users.info': z.looseObject({
     user: z.looseObject({
       real_name: z.string().optional(),
@@ -85,6 +87,7 @@ export interface WebApiArguments {
   'conversations.list': ConversationsListArguments;
   'pins.add': PinsAddArguments;
   'usergroups.list': UsergroupsListArguments;
+  'usergroups.users.list': UsergroupsUsersListArguments;
   'users.info': UsersInfoArguments;
   'users.lookupByEmail': UsersLookupByEmailArguments;
 }
