@@ -239,8 +239,10 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
               .createPagerDutyIncidents({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken, from: pagerDutyFrom }),
           )
       : pagerDutyEvents;
+  // Teams named by escalation policy need the on-call lookup too, to invite their on-call engineer.
+  const teamPolicies = config.policy.teams.some((t) => 'escalationPolicyId' in t.pager);
   const onCall =
-    pagerDuty.apiToken && pagerDuty.escalationPolicyId
+    pagerDuty.apiToken && (pagerDuty.escalationPolicyId || teamPolicies)
       ? lazy.pagerDutyOnCall().createPagerDutyOnCall({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken })
       : null;
   const paging: PagingSetup = {
