@@ -148,7 +148,8 @@ export function validateEnqueue(body: unknown, expectedRoutingKey?: string | rea
   const errors: string[] = [];
   const routingKey = requiredString(body, 'routing_key', 'routing_key', errors);
   const known = typeof expectedRoutingKey === 'string' ? [expectedRoutingKey] : expectedRoutingKey;
-  if (routingKey !== undefined && known !== undefined && !known.includes(routingKey)) errors.push('Invalid routing key');
+  if (routingKey !== undefined && known !== undefined && !known.includes(routingKey))
+    errors.push('Invalid routing key');
 
   const actionRaw = requiredString(body, 'event_action', 'event_action', errors);
   const action =
