@@ -244,7 +244,7 @@ describe('policySchema', () => {
 
   it('an unknown key in a scale target (the old shape included) suggests the key that was meant', () => {
     expect(issuesOf({ scaleTargets: [{ name: 'web', ...ASG, maxSteps: 4 }] })).toEqual([
-      'scaleTargets.0: unknown key "maxSteps" (did you mean "maxStep"?); expected name, kind, autoScalingGroupName, description, region, min, max, maxStep, cooldownSeconds, allowedUserGroups, dryRun, buttons, services',
+      'scaleTargets.0: unknown key "maxSteps" (did you mean "maxStep"?); expected name, kind, autoScalingGroupName, description, region, min, max, maxStep, cooldownSeconds, allowedUserGroups, dryRun, buttons, services, approval',
     ]);
     expect(
       issuesOf({ scaleTargets: [{ name: 'web', kind: 'autoscaling_group', groupName: 'web-prod', max: 4 }] }),

@@ -24,6 +24,9 @@ describe('/incident grammar', () => {
     ['sev sev3', { sub: 'sev', severity: 'sev3' }],
     ['timeline', { sub: 'timeline' }],
     ['list', { sub: 'list' }],
+    ['escalate', { sub: 'escalate-form' }],
+    ['escalate network', { sub: 'escalate', team: 'network' }],
+    ['escalate network routers dropping packets', { sub: 'escalate', team: 'network', message: 'routers dropping packets' }],
   ])('%s', (text, command) => {
     expect(parseIncidentCommand(text)).toEqual({ ok: true, command });
   });
@@ -43,7 +46,8 @@ describe('/incident grammar', () => {
     ['declare Outage sev1 web extra', 'only a service name may follow', '/incident declare <title> [sev1-4] [service]'],
     ['declare sev1', 'needs a title', '/incident declare'],
     ['list everything', 'list takes no arguments', '/incident list'],
-    ['escalate', '"escalate" is not an /incident command', '/incident declare'],
+    ['snooze', '"snooze" is not an /incident command', '/incident declare'],
+    ['escalate network ' + 'x'.repeat(501), 'keep it under 500', '/incident escalate <team> [message]'],
   ])('%s → names the problem and the right form', (text, problem, usage) => {
     const result = parseIncidentCommand(text);
     expect(result.ok).toBe(false);
