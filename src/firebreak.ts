@@ -301,10 +301,10 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox, timeZone: env.TIMEZONE }
     : null;
   // Other teams to escalate to (issue 16): paged through the same pager, each with its own route and key.
+  // In the sandbox, a team paged through the local PagerDuty and one named by escalation policy, when the policy names none.
+  const teams = config.policy.teams.length > 0 || !sandbox ? config.policy.teams : sandbox.pagerDuty.defaultTeams;
   const escalation: EscalationDeps | null =
-    config.policy.teams.length > 0
-      ? { store, clock, chat, pager, onCall, teams: config.policy.teams, wakeOutbox }
-      : null;
+    teams.length > 0 ? { store, clock, chat, pager, onCall, teams, wakeOutbox } : null;
   const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
 
   // Which service a job talks to, for its log line: said here, where the adapters are chosen, from which
