@@ -12,7 +12,9 @@ import {
   type ScaleApproval,
 } from '../domain/scale-approval';
 import { forIncident } from '../domain/timeline';
+import { isFirebreakError } from '../errors';
 import { sent, skipped, type JobHandler } from '../outbox/outbox-worker';
+import type { MessageRef } from '../ports/chat';
 import type { StoreTransaction } from '../ports/store';
 import { enqueueCardUpdate } from './outbox-jobs';
 import { APPROVAL_JOB, approvalLane, approvalMessageLane } from './scale-approval-requests';
@@ -144,11 +146,16 @@ export function scaleApprovalHandlers(deps: ScalingDeps): Record<string, JobHand
     const approval = await load(job.payload);
     if (!approval) return skipped('no such approval request');
     if (approval.messageId) return skipped('already posted');
-    const ref = await deps.chat.postMessage(approval.channelId, {
-      kind: 'scale_approval',
-      approval,
-      now: deps.clock.now(),
-    });
+    const message = { kind: 'scale_approval' as const, approval, now: deps.clock.now() };
+    let ref: MessageRef;
+    try {
+      ref = await deps.chat.postMessage(approval.channelId, message);
+    } catch (error) {
+      // `/scale` used in a public channel the bot is not in: join it, as for the announcement channel.
+      if (!isFirebreakError(error, 'CHAT_NOT_IN_CHANNEL')) throw error;
+      await deps.chat.join(approval.channelId);
+      ref = await deps.chat.postMessage(approval.channelId, message);
+    }
     await deps.store.scaleApprovals.setMessage(approval.id, ref.messageId);
     return sent(
       `asked ${approval.approvers} to approve scaling ${approval.target} to ${approval.to} (#${approval.id})`,
