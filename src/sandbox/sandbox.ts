@@ -155,8 +155,9 @@ export async function startSandbox(options: {
       services: ['web'],
       provider: AWS_PROVIDER,
       spec: { kind: 'autoscaling-group', autoScalingGroupName: SANDBOX_WEB_GROUP },
-      // Beyond 30 instances someone else in @oncall-web must approve (issue 16): try "Scale…" to 40 as Alice, approve as Bob.
-      approval: { above: 30, approvers: 'oncall-web', expiresMinutes: 15 },
+      // Beyond 24 instances (the demo's flash sale stops there) someone else in @oncall-web must approve (issue 16):
+      // as Alice, scale out +10 twice, then +4; approve as Bob.
+      approval: { above: 24, approvers: 'oncall-web', expiresMinutes: 15 },
     },
   ];
   const dataDir = options.dataDir ?? 'data';

@@ -1,8 +1,8 @@
 // Issue 16 in the sandbox console, as a newcomer would try it after `npm start`: the card's "Escalate…" form
-// pages the network team through the local PagerDuty, whose panel acknowledges it; "Scale…" to 40 instances
-// asks @oncall-web for approval, and Bob's Approve scales the simulated group. Every step goes through the
+// pages the network team through the local PagerDuty, whose panel acknowledges it; "Scale…" to 14 instances
+// (over the threshold of 10) asks @oncall-web for approval, and Bob's Approve scales the simulated group. Every step goes through the
 // console's own form routes (the simulated Slack's signed requests), in a real `npm start` process.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, postJson } from '../support/harness';
 import { alertmanagerPayload } from '../support/payloads';
@@ -25,6 +25,30 @@ interface SandboxRecord {
 const scratch = scratchProcesses('sandbox-escalation');
 let p: FirebreakProcess;
 
+/**
+ * The sandbox's own web target with a low approval threshold, so one "Scale…" shows it (the sandbox's default
+ * asks above 24 instances, beyond the demo's flash sale).
+ */
+function policyFile(): string {
+  const path = join(scratch.dir, 'firebreak.yaml');
+  writeFileSync(
+    path,
+    `scaleTargets:
+  - name: web
+    kind: autoscaling-group
+    autoScalingGroupName: web-sandbox-asg
+    min: 2
+    max: 60
+    maxStep: 10
+    cooldownSeconds: 10
+    buttons: [4, 10]
+    services: [web]
+    approval: { above: 10, approvers: oncall-web }
+`,
+  );
+  return path;
+}
+
 async function start(): Promise<void> {
   p = scratch.track(
     await spawnFirebreak({
@@ -32,6 +56,7 @@ async function start(): Promise<void> {
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${join(scratch.dir, 'firebreak.db')}`,
       FIREBREAK_SANDBOX_DIR: scratch.dir,
+      FIREBREAK_CONFIG: policyFile(),
       LOG_LEVEL: 'info',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     }),
@@ -67,7 +92,7 @@ async function openModal(as: string, channel: string): Promise<{ viewId: string;
 
 const has = (m: Message, what: string) => JSON.stringify(m.blocks ?? []).includes(what) || m.text.includes(what);
 
-it('Escalate… pages the network team (acknowledged from the PagerDuty panel); Scale… to 40 waits for Bob to approve', async () => {
+it('Escalate… pages the network team (acknowledged from the PagerDuty panel); Scale… to 14 waits for Bob to approve', async () => {
   await start();
   const alert = await postJson(`${p.url}/alerts/alertmanager`, alertmanagerPayload(), {
     authorization: 'Bearer sandbox-alert-token',
@@ -133,7 +158,7 @@ it('Escalate… pages the network team (acknowledged from the PagerDuty panel); 
     20_000,
   );
 
-  // Scale… to 40 as Alice: over 30, so it waits for @oncall-web; Bob approves.
+  // Scale… to 14 as Alice: over 10, so it waits for @oncall-web; Bob approves.
   expect(
     await form('/sandbox/click', {
       as: 'U0ALICE',
@@ -151,7 +176,7 @@ it('Escalate… pages the network team (acknowledged from the PagerDuty panel); 
       view_id: scaleForm.viewId,
       view_hash: scaleForm.viewHash,
       'in-0': 'web',
-      'in-1': '40',
+      'in-1': '14',
       'in-2': 'flash sale',
     }),
   ).toMatchObject({ ok: true });
@@ -175,8 +200,8 @@ it('Escalate… pages the network team (acknowledged from the PagerDuty panel); 
     }),
   ).toMatchObject({ ok: true });
   await eventually(
-    () => record()?.cloud.groups.find((g) => g.name === 'web-sandbox-asg')?.desired === 40,
-    'the simulated group at 40',
+    () => record()?.cloud.groups.find((g) => g.name === 'web-sandbox-asg')?.desired === 14,
+    'the simulated group at 14',
     20_000,
   );
   await eventually(
