@@ -86,7 +86,7 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
     case 'team.acknowledged':
       return `*${escapeMrkdwn(event.data.team)}* acknowledged${event.data.by ? ` (${escapeMrkdwn(event.data.by)})` : ''}`;
     case 'scale.approval_requested':
-      return `Approval asked to scale ${escapeMrkdwn(event.data.target)} from ${event.data.from} to ${event.data.to} (${escapeMrkdwn(approversText(event.data.approvers))})`;
+      return `Approval asked to scale ${escapeMrkdwn(event.data.target)} from ${event.data.from} to ${event.data.to} (${approversText(event.data.approvers)})`;
     case 'scale.approved':
       return `:white_check_mark: Scaling ${escapeMrkdwn(event.data.target)} to ${event.data.to} approved`;
     case 'scale.denied':
