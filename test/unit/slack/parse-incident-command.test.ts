@@ -26,7 +26,10 @@ describe('/incident grammar', () => {
     ['list', { sub: 'list' }],
     ['escalate', { sub: 'escalate-form' }],
     ['escalate network', { sub: 'escalate', team: 'network' }],
-    ['escalate network routers dropping packets', { sub: 'escalate', team: 'network', message: 'routers dropping packets' }],
+    [
+      'escalate network routers dropping packets',
+      { sub: 'escalate', team: 'network', message: 'routers dropping packets' },
+    ],
   ])('%s', (text, command) => {
     expect(parseIncidentCommand(text)).toEqual({ ok: true, command });
   });
@@ -47,7 +50,7 @@ describe('/incident grammar', () => {
     ['declare sev1', 'needs a title', '/incident declare'],
     ['list everything', 'list takes no arguments', '/incident list'],
     ['snooze', '"snooze" is not an /incident command', '/incident declare'],
-    ['escalate network ' + 'x'.repeat(501), 'keep it under 500', '/incident escalate <team> [message]'],
+    [`escalate network ${'x'.repeat(501)}`, 'keep it under 500', '/incident escalate <team> [message]'],
   ])('%s → names the problem and the right form', (text, problem, usage) => {
     const result = parseIncidentCommand(text);
     expect(result.ok).toBe(false);
