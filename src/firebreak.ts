@@ -31,7 +31,7 @@ import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-deliv
 import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import { scaleApprovalHandlers, APPROVAL_JOB } from './flows/scale-approval';
-import { TEAM_JOB, teamEscalationHandlers, type EscalationDeps } from './flows/team-escalation';
+import { TEAM_JOB, teamEscalationHandlers, teamEscalationOnChange, type EscalationDeps } from './flows/team-escalation';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
 import { type AlertSourceDeps, alertSources } from './ingest/sources';
@@ -291,6 +291,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       changed: async (tx, before, after, now) => {
         await pagingOnChange(paging)(tx, before, after, now);
         await postmortemOnChange(tx, before, after, now);
+        await teamEscalationOnChange()(tx, before, after, now);
       },
     },
   };
@@ -313,7 +314,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const serviceOf = (kind: string): string =>
     scaleJobs.has(kind)
       ? 'cloud'
-      : PAGER_JOBS.has(kind) || kind === TEAM_JOB.page
+      : PAGER_JOBS.has(kind) || kind === TEAM_JOB.page || kind === TEAM_JOB.resolve
         ? (pager?.name.toLowerCase() ?? 'pager')
         : 'slack';
   outbox = new OutboxWorker({

@@ -3,7 +3,7 @@
 // asked) and invites its people (its user group, its on-call engineer) into the channel. The team's
 // acknowledgement comes back as a page update and is recorded and shown on the card.
 import type { Actor } from '../domain/actor';
-import { channelRefused } from '../domain/incident';
+import { channelRefused, type Incident } from '../domain/incident';
 import { pagerActor, pageSummary } from '../domain/paging';
 import { findTeam, teamFromPageKey, teamPageKey, type Team, type TeamEscalation } from '../domain/team-escalation';
 import { forIncident } from '../domain/timeline';
@@ -15,7 +15,7 @@ import type { OnCallDirectory, PageUpdate, PageUpdateOutcome, Pager } from '../p
 import type { Store, StoreTransaction } from '../ports/store';
 import { CHANNEL_RECHECK_MS, enqueueCardUpdate, incidentLane } from './outbox-jobs';
 
-export const TEAM_JOB = { page: 'team.page', invite: 'team.invite' } as const;
+export const TEAM_JOB = { page: 'team.page', invite: 'team.invite', resolve: 'team.resolve' } as const;
 
 export interface EscalationDeps {
   store: Store;
@@ -100,6 +100,28 @@ export async function escalateToTeam(
   });
   if (result.ok && !result.repeated) deps.wakeOutbox();
   return result;
+}
+
+/**
+ * When the incident resolves, the teams' pages resolve too (in the same transaction): nobody in another team
+ * keeps being paged for an incident that is over.
+ */
+export function teamEscalationOnChange() {
+  return async (tx: StoreTransaction, before: Incident, after: Incident, now: Date): Promise<void> => {
+    if (before.status === 'resolved' || after.status !== 'resolved') return;
+    for (const escalation of await tx.teamEscalations.listByIncident(after.id)) {
+      if (escalation.status !== 'pending' && escalation.status !== 'paged' && escalation.status !== 'acknowledged')
+        continue;
+      await tx.outbox.enqueue(
+        {
+          kind: TEAM_JOB.resolve,
+          incidentId: after.id,
+          payload: { lane: pagerLane(after.id), escalationId: escalation.id },
+        },
+        now,
+      );
+    }
+  };
 }
 
 /** The team's names for the "Escalate…" form and the unknown-team answer. */
@@ -222,7 +244,16 @@ export function teamEscalationHandlers(deps: EscalationDeps): Record<string, Job
     return sent(`invited ${users.length} of ${team.name} to INC-${incident.id}'s channel`);
   };
 
-  return { [TEAM_JOB.page]: page, [TEAM_JOB.invite]: invite };
+  const resolve: JobHandler = async (job) => {
+    const { escalation, team } = await load(job.payload);
+    const pager = deps.pager;
+    if (!escalation || !team || !pager || !('route' in team.pager)) return skipped('nothing to resolve');
+    // A page still pending is resolved too: its trigger, queued before in this lane, went first.
+    await pager.send({ action: 'resolve', key: escalation.key, route: team.pager.route });
+    return sent(`resolved ${team.name}'s page (${escalation.key})`);
+  };
+
+  return { [TEAM_JOB.page]: page, [TEAM_JOB.invite]: invite, [TEAM_JOB.resolve]: resolve };
 }
 
 async function groupMembers(chat: Chat, team: Team): Promise<string[]> {

@@ -108,6 +108,8 @@ it('/incident escalate pages the team with its own key, invites its group, and s
     channelId: channel.id,
   });
   const file = await eventually(() => h.slack.files(channel.id)[0], 'the postmortem file', 15_000);
+  // Resolving the incident resolves the team's page in PagerDuty: nobody there is paged for it any more.
+  await eventually(() => pd.incident(TEAM_KEY)?.status === 'resolved', "the team's page resolved");
   expect(file.content).toContain('Escalated to the network team by');
   expect(file.content).toContain('The network team acknowledged (Bob Baker)');
   expect(file.content).toContain('| Time to escalate (opened → first other team paged) |');
