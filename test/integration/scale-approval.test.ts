@@ -192,3 +192,26 @@ it('a restart with a request pending keeps it: approved after the restart (a dou
   await h.drained();
   expect(runInstances()).toHaveLength(1);
 });
+
+it('/scale outside an incident channel asks for approval where it was used (the bot joins the public channel)', async () => {
+  const answer = await slack.commandAnswer({
+    command: '/scale',
+    text: 'web +4 warming up for the sale',
+    userId: 'U0ALICE',
+    channelId: 'C0GENERAL',
+  });
+  expect(answer.text).toContain('needs approval by @oncall-web');
+  const message = await approvalMessage('C0GENERAL', 'Waiting for @oncall-web');
+  expect(message.text).toContain('warming up for the sale');
+  expect(message.text).not.toContain('for INC-');
+  const approved = await clickAnswer({
+    userId: 'U0BOB',
+    channelId: 'C0GENERAL',
+    messageTs: message.ts,
+    actionId: 'scale_approve',
+  });
+  expect(approved).toContain('Approved: scaling *web* from 0 to 4');
+  await eventually(() => runInstances().length === 1, 'RunInstances');
+  await h.drained();
+  expect(runInstances()).toHaveLength(1);
+});
