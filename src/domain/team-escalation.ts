@@ -45,6 +45,9 @@ export function teamFromPageKey(key: string | null | undefined): { incidentId: n
   return match?.[1] && match[2] ? { incidentId: Number(match[1]), team: match[2] } : null;
 }
 
+/** What `/incident escalate` says when the policy names no teams. */
+export const NO_TEAMS = 'no teams are configured: the platform team adds `teams` to the policy file';
+
 /** The team a user named, or the words for "no such team" listing the ones there are. */
 export function findTeam(
   teams: readonly Team[],
@@ -57,7 +60,7 @@ export function findTeam(
     ok: false,
     problem:
       teams.length === 0
-        ? 'no teams are configured: the platform team adds `teams` to the policy file'
+        ? NO_TEAMS
         : `there is no team "${name}"; the teams are ${teams.map((t) => t.name).join(', ')}`,
   };
 }

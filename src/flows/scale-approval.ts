@@ -121,12 +121,12 @@ export async function decideScaleApproval(
   });
   if (!decided) {
     // Another click (or the expiry) won the race a moment ago: say what it decided.
-    const now2 = await deps.store.scaleApprovals.findById(approval.id);
+    const winner = await deps.store.scaleApprovals.findById(approval.id);
     return {
       ok: false,
-      problem: now2
+      problem: winner
         ? (decisionRefusal(
-            now2,
+            winner,
             { userId: input.actor.id, isApprover: true },
             input.decision,
             deps.clock.now(),

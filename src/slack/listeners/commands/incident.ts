@@ -8,7 +8,7 @@ import { requestPostmortem } from '../../../flows/postmortem-delivery';
 import { resolveModal } from '../../views/resolve-modal';
 import { pageByHand } from '../../../flows/paging';
 import { escalateToTeam, teamNames } from '../../../flows/team-escalation';
-import { findTeam } from '../../../domain/team-escalation';
+import { NO_TEAMS } from '../../../domain/team-escalation';
 import { escalateModal, escalationResultText } from '../../views/team-views';
 import { declare, noteOnIncident, updateIncident, type UpdateResult } from '../../../flows/update-incident';
 import type { SlashCommand } from '@slack/bolt';
@@ -94,7 +94,7 @@ async function inIncident(
             actor,
             ...(command.message ? { message: command.message } : {}),
           })
-        : ({ ok: false, problem: findTeamProblem() } as const);
+        : ({ ok: false, problem: NO_TEAMS } as const);
       if (!result.ok) return errorReply(mrkdwn(result.problem), INCIDENT_USAGE.escalate.form);
       return doneReply(escalationResultText(result, deps.paging.pagerName));
     }
@@ -153,11 +153,6 @@ async function answer(
   }
 }
 
-function findTeamProblem(): string {
-  const none = findTeam([], '');
-  return none.ok ? '' : none.problem;
-}
-
 export function register(on: ListenerRegistrar, deps: SlackDeps): void {
   on.command(COMMANDS.incident, async ({ command, ack, respond, client }) => {
     const parsed = parseIncidentCommand(command.text);
@@ -179,7 +174,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       const incident = await incidentInChannel(deps.flows, command.channel_id);
       if (!incident) return void (await respond(notInIncidentChannelReply('escalate')));
       const teams = deps.escalation ? teamNames(deps.escalation) : [];
-      if (teams.length === 0) return void (await respond(errorReply(findTeamProblem(), INCIDENT_USAGE.escalate.form)));
+      if (teams.length === 0) return void (await respond(errorReply(NO_TEAMS, INCIDENT_USAGE.escalate.form)));
       await client.views.open({
         trigger_id: command.trigger_id,
         view: escalateModal({ teams, incidentId: incident.id, channelId: command.channel_id }),
