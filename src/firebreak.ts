@@ -30,6 +30,8 @@ import { sweepOldRecords } from './flows/housekeeping';
 import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-delivery';
 import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
+import { scaleApprovalHandlers, APPROVAL_JOB } from './flows/scale-approval';
+import { TEAM_JOB, teamEscalationHandlers, teamEscalationOnChange, type EscalationDeps } from './flows/team-escalation';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import type { Incident } from './domain/incident';
 import { catchUpHandlers } from './flows/catch-up';
@@ -239,8 +241,10 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
               .createPagerDutyIncidents({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken, from: pagerDutyFrom }),
           )
       : pagerDutyEvents;
+  // Teams named by escalation policy need the on-call lookup too, to invite their on-call engineer.
+  const teamPolicies = config.policy.teams.some((t) => 'escalationPolicyId' in t.pager);
   const onCall =
-    pagerDuty.apiToken && pagerDuty.escalationPolicyId
+    pagerDuty.apiToken && (pagerDuty.escalationPolicyId || teamPolicies)
       ? lazy.pagerDutyOnCall().createPagerDutyOnCall({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken })
       : null;
   const paging: PagingSetup = {
@@ -291,20 +295,32 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       changed: async (tx, before, after, now) => {
         await pagingOnChange(paging)(tx, before, after, now);
         await postmortemOnChange(tx, before, after, now);
+        await teamEscalationOnChange()(tx, before, after, now);
       },
     },
   };
   let listeningUrl = '';
   const postmortemLink = (incidentId: number): string =>
     signedPostmortemUrl(env.PUBLIC_URL || listeningUrl, env.LINK_SECRET, incidentId, clock.now());
-  const scaling: ScalingDeps | null = cloud ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox } : null;
+  const scaling: ScalingDeps | null = cloud
+    ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox, timeZone: env.TIMEZONE }
+    : null;
+  // Other teams to escalate to (issue 16): paged through the same pager, each with its own route and key.
+  // In the sandbox, a team paged through the local PagerDuty and one named by escalation policy, when the policy names none.
+  const teams = config.policy.teams.length > 0 || !sandbox ? config.policy.teams : sandbox.pagerDuty.defaultTeams;
+  const escalation: EscalationDeps | null =
+    teams.length > 0 ? { store, clock, chat, pager, onCall, teams, wakeOutbox } : null;
   const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
 
   // Which service a job talks to, for its log line: said here, where the adapters are chosen, from which
   // flow registered the job, rather than guessed from its name.
-  const scaleJobs = new Set<string>(Object.values(SCALE_JOB));
+  const scaleJobs = new Set<string>([...Object.values(SCALE_JOB), APPROVAL_JOB.apply]);
   const serviceOf = (kind: string): string =>
-    scaleJobs.has(kind) ? 'cloud' : PAGER_JOBS.has(kind) ? (pager?.name.toLowerCase() ?? 'pager') : 'slack';
+    scaleJobs.has(kind)
+      ? 'cloud'
+      : PAGER_JOBS.has(kind) || kind === TEAM_JOB.page || kind === TEAM_JOB.resolve
+        ? (pager?.name.toLowerCase() ?? 'pager')
+        : 'slack';
   outbox = new OutboxWorker({
     store,
     clock,
@@ -319,6 +335,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ...(options.outbox?.baseBackoffMs !== undefined ? { baseBackoffMs: options.outbox.baseBackoffMs } : {}),
     handlers: {
       ...(scaling ? scalingHandlers(scaling) : {}),
+      ...(scaling ? scaleApprovalHandlers(scaling) : {}),
+      ...(escalation ? teamEscalationHandlers(escalation) : {}),
       ...postmortemHandlers({ store, clock, chat, timeZone: env.TIMEZONE, pageLink: postmortemLink }),
       ...catchUpHandlers({ store, clock, chat }),
       ...pagingHandlers({
@@ -336,6 +354,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           timelineEntries: config.policy.card.timelineEntries,
           pagingEnabled: pager !== null,
           scaleTargetsFor: (incident) => targetsForIncident(scaleTargets, incident),
+          canEscalate: escalation !== null,
         },
         timeZone: env.TIMEZONE,
         channelPrefix: config.policy.incidents.channelPrefix,
@@ -375,6 +394,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       logger,
       paging: { pagerName: pager?.name ?? null, onCall, escalationPolicyIds: paging.escalationPolicyIds },
       scaling,
+      escalation,
     },
   });
 

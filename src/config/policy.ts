@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AWS_PROVIDER, type AwsTargetSpec } from '../adapters/aws/aws-target';
 import type { ScaleTarget } from '../domain/scale-target';
+import type { Team } from '../domain/team-escalation';
 import { SEVERITIES, type Severity } from '../domain/severity';
 import { strictObject } from '../validation/zod-issues';
 
@@ -102,6 +103,26 @@ const userGroupHandle = z
     'must be a Slack user group handle such as oncall-web (lowercase letters, digits, ., - and _; no @)',
   );
 
+/** A user group as the approvers of a scale target: its handle (`sre-leads`) or its Slack id (`S0123ABC`). */
+const userGroupHandleOrId = z
+  .string()
+  .regex(
+    /^(S[A-Z0-9]{2,}|[a-z0-9][a-z0-9._-]*)$/,
+    'must be a Slack user group handle such as sre-leads (no @) or its id such as S0123ABCD',
+  );
+
+/** Scale-outs that would leave the target above `above` instances wait for a member of `approvers` (issue 16). */
+const approval = strictObject({
+  /** 0: every scale-out needs approval. */
+  above: z.int().min(0),
+  approvers: userGroupHandleOrId,
+  expiresMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
+});
+
 /** Unset `maxStep` and `buttons` take defaults that fit the target's own limits, so `max: 4` alone is valid. */
 const DEFAULT_MAX_STEP = 10;
 const DEFAULT_BUTTONS = [2, 4];
@@ -121,6 +142,7 @@ const targetCommon = {
   buttons: z.array(z.int().min(1)).optional(),
   /** Empty: the target is offered to incidents of the service with the target's name. */
   services: z.array(z.string().trim().min(1)).default([]),
+  approval: approval.optional(),
 };
 
 const ec2LaunchTemplate = strictObject({
@@ -183,7 +205,7 @@ const scaleTarget = z
     });
   })
   .transform((target): ScaleTarget => {
-    const { name, description, min, max, cooldownSeconds, allowedUserGroups, dryRun, services } = target;
+    const { name, description, min, max, cooldownSeconds, allowedUserGroups, dryRun, services, approval } = target;
     const maxStep = target.maxStep ?? defaultMaxStep(max);
     return {
       name,
@@ -198,6 +220,7 @@ const scaleTarget = z
       services,
       provider: AWS_PROVIDER,
       spec: awsSpec(target),
+      ...(approval !== undefined ? { approval } : {}),
     };
   });
 
@@ -269,6 +292,60 @@ const slack = strictObject({
     .default({}),
 });
 
+const teamName = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,39}$/,
+    'must be lowercase letters, digits, - and _ (it is typed in `/incident escalate <team>`)',
+  );
+
+/** Another team Firebreak can page and bring into an incident's channel (`/incident escalate <team>`; issue 16). */
+const team = strictObject({
+  name: teamName,
+  /** One of: the team's own Events API integration key (a secret), or the escalation policy whose on-call is invited. */
+  pagerduty: z.union(
+    [
+      strictObject({
+        routingKey: z.string().trim().min(20, 'must be a PagerDuty Events API v2 integration key (32 characters)'),
+      }),
+      strictObject({
+        escalationPolicyId: z
+          .string()
+          .regex(/^P[A-Z0-9]{5,}$/, 'must be a PagerDuty escalation policy id such as PABC123'),
+      }),
+    ],
+    { error: "give either routingKey (the team's Events API v2 integration key) or escalationPolicyId" },
+  ),
+  /** Slack user group handle whose members are invited to the incident channel. */
+  slackUserGroup: userGroupHandle.optional(),
+}).transform(
+  // The policy file speaks PagerDuty; the domain's Team names only a route (the key) or an escalation policy.
+  (t): Team => ({
+    name: t.name,
+    pager:
+      'routingKey' in t.pagerduty
+        ? { route: t.pagerduty.routingKey }
+        : { escalationPolicyId: t.pagerduty.escalationPolicyId },
+    userGroup: t.slackUserGroup ?? null,
+  }),
+);
+
+const teams = z
+  .array(team)
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((t, i) => {
+      if (seen.has(t.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'name'],
+          message: `"${t.name}" is listed twice; names must be unique`,
+        });
+      seen.add(t.name);
+    });
+  })
+  .default([]);
+
 export const policySchema = strictObject({
   incidents: incidents.prefault({}),
   severityWords,
@@ -277,6 +354,7 @@ export const policySchema = strictObject({
   scaleTargets,
   paging: paging.prefault({}),
   slack: slack.prefault({}),
+  teams,
 });
 
 export type Policy = z.output<typeof policySchema>;

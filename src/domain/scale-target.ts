@@ -26,6 +26,8 @@ export interface ScaleTarget<Spec = unknown> {
   provider: string;
   /** Where the capacity lives, in the provider's own terms (AWS: a launch template and subnets, or an Auto Scaling group; a region). Opaque here. */
   spec: Spec;
+  /** Scale-outs beyond a threshold wait for an approver (policy `approval`); unset = none do. */
+  approval?: ApprovalRule;
 }
 
 /** A target's capacity as last observed, kept on the incident for its card. */
@@ -36,4 +38,14 @@ export interface CapacitySnapshot {
   checkedAt: Date;
   /** Set when the cloud could not be asked; the numbers are then the last good ones. */
   error: string | null;
+}
+
+/** A scale target's `approval` in the policy file. */
+export interface ApprovalRule {
+  /** A request that would leave the target above this many instances needs approval; 0 = every scale-out. */
+  above: number;
+  /** The Slack user group (handle such as `sre-leads`, or its id `S…`) whose members may approve or deny. */
+  approvers: string;
+  /** How long the request waits for an answer before it expires. */
+  expiresMinutes: number;
 }

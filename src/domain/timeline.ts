@@ -50,6 +50,23 @@ export interface TimelineData {
     followUps?: string[];
   };
   'postmortem.drafted': { url?: string };
+  /** Another team brought in (`key`: its own page's key); who asked is the event's actor. */
+  'team.escalated': { team: string; message?: string; key: string };
+  'team.acknowledged': { team: string; by?: string };
+  /** A scale request over the target's approval threshold, waiting for a member of `approvers`. */
+  'scale.approval_requested': {
+    approvalId: number;
+    target: string;
+    from: number;
+    to: number;
+    approvers: string;
+    /** ISO time. */
+    expiresAt: string;
+    reason?: string;
+  };
+  'scale.approved': { approvalId: number; target: string; from: number; to: number };
+  'scale.denied': { approvalId: number; target: string; from: number; to: number };
+  'scale.approval_expired': { approvalId: number; target: string; from: number; to: number };
 }
 
 export type TimelineEventType = keyof TimelineData;
@@ -79,6 +96,12 @@ export const TIMELINE_EVENT_TYPES = [
   'incident.resolved',
   'postmortem.drafted',
   'message.edited',
+  'team.escalated',
+  'team.acknowledged',
+  'scale.approval_requested',
+  'scale.approved',
+  'scale.denied',
+  'scale.approval_expired',
 ] as const satisfies readonly TimelineEventType[];
 
 /** A timeline event not yet stored. Discriminated on `type` so `data` is typed. */

@@ -15,6 +15,8 @@ export interface IncidentCardOptions {
   pagingEnabled: boolean;
   /** The scale targets an incident's card offers. */
   scaleTargetsFor(incident: Incident): ScaleTarget[];
+  /** Teams are configured: the card offers "Escalate…". */
+  canEscalate?: boolean;
 }
 
 export async function readIncidentCard(
@@ -24,10 +26,11 @@ export async function readIncidentCard(
   options: IncidentCardOptions,
 ): Promise<IncidentCardFacts> {
   const scaleTargets = options.scaleTargetsFor(incident);
-  const [firingAlerts, latest, scaleOperations] = await Promise.all([
+  const [firingAlerts, latest, scaleOperations, teamEscalations] = await Promise.all([
     store.alerts.listFiring(incident.id, CARD_MAX_ALERTS),
     store.timeline.list(incident.id, { latest: options.timelineEntries }),
     scaleTargets.length > 0 ? store.scaleOperations.listByIncident(incident.id) : Promise.resolve([]),
+    store.teamEscalations.listByIncident(incident.id),
   ]);
   // The draft's link stays on the card however many events follow it.
   const drafted =
@@ -49,5 +52,7 @@ export async function readIncidentCard(
     scaleTargets,
     scaleOperations,
     postmortemUrl,
+    teamEscalations,
+    canEscalate: options.canEscalate ?? false,
   };
 }

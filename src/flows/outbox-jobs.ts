@@ -23,6 +23,8 @@ export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([
   JOB.updateCard,
   JOB.postNotice,
   'postmortem.post',
+  'scale.approval_post',
+  'scale.approval_update',
 ]);
 
 /**
@@ -35,6 +37,7 @@ export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [
   'oncall.invite',
   'page.trigger',
   'postmortem.post',
+  'team.invite',
 ];
 /** How often a job waiting for the channel looks again by itself. */
 export const CHANNEL_RECHECK_MS = 30_000;

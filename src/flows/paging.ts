@@ -39,6 +39,7 @@ import type {
 import type { OutboxJob, Store, StoreTransaction } from '../ports/store';
 import { CHANNEL_RECHECK_MS, enqueueCardUpdate, enqueueChannelOpening, enqueueNotice } from './outbox-jobs';
 import type { IncidentFlowDeps } from './update-incident';
+import { applyTeamPageUpdate } from './team-escalation';
 
 export const PAGE_JOB = {
   trigger: 'page.trigger',
@@ -590,6 +591,12 @@ export async function applyPageUpdate(
     // A repeat changes nothing, and says so: the pager (or anyone replaying a signed body) sees applied:false.
     if (await tx.deliveries.find(key))
       return { applied: false, reason: `event ${update.deliveryId} was already received` };
+    // Another team's page (`/incident escalate`): its acknowledgement is that team's, not the incident's page's.
+    const forTeam = await applyTeamPageUpdate(tx, update, now);
+    if (forTeam) {
+      await tx.deliveries.record(key, forTeam, now);
+      return forTeam;
+    }
     const incidentId = incidentIdFromPageKey(update.pageKey);
     // Not a page Firebreak sent: perhaps an incident opened in the paging service that Firebreak follows.
     const incident =

@@ -18,6 +18,8 @@ import {
   type ScaleOperation,
 } from '../domain/scaling';
 import { forIncident, type TimelineEventDraft } from '../domain/timeline';
+import { needsApproval, type ScaleApproval } from '../domain/scale-approval';
+import { storeApprovalRequest } from './scale-approval-requests';
 import { errorMessage, isFirebreakError } from '../errors';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
@@ -43,6 +45,8 @@ export interface ScalingDeps {
   chat: Chat;
   targets: readonly ScaleTarget[];
   wakeOutbox(): void;
+  /** For times in approval messages and refusals; UTC unless set. */
+  timeZone?: string;
 }
 
 /** One lane per target: its operations run one after another, never two at once. */
@@ -147,10 +151,16 @@ export interface ScaleRequest {
   /** Slack's id for this click or command: the same delivery twice is the same request. */
   clickId: string;
   reason?: string;
+  /** Where it was asked (the channel of the card or the command): a request needing approval is posted there. */
+  channelId?: string;
+  /** Set only when an approver approved this very request: it then runs without asking again (guardrails still apply). */
+  approved?: boolean;
 }
 
 export type ScaleRequestResult =
   | { ok: true; operation: ScaleOperation; repeated: boolean }
+  /** Over the target's approval threshold: stored and posted for an approver; nothing was changed yet. */
+  | { ok: false; approval: ScaleApproval; repeated: boolean }
   | { ok: false; refusal: Pick<GuardrailRefusal, 'rule' | 'message'> }
   | { ok: false; problem: string };
 
@@ -169,6 +179,10 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
   });
   const earlier = await deps.store.scaleOperations.findByRequestKey(key);
   if (earlier) return { ok: true, operation: earlier, repeated: true };
+  if (!request.approved) {
+    const asked = await deps.store.scaleApprovals.findByRequestKey(key);
+    if (asked) return { ok: false, approval: asked, repeated: true };
+  }
 
   // Everything that can refuse without asking the cloud goes first: someone who may not scale costs no cloud call.
   const userGroups = await groupsOf(deps.chat, target, request.actor.id);
@@ -226,6 +240,35 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
         );
         return { ok: false, refusal: decision };
       }
+      if (!request.approved && needsApproval(target.approval, decision.from, decision.to)) {
+        const again = await tx.scaleApprovals.findByRequestKey(key);
+        if (again) return { ok: false, approval: again, repeated: true };
+        const incident = request.incidentId === null ? null : await tx.incidents.findById(request.incidentId);
+        const channelId = request.channelId || incident?.channelId;
+        if (!channelId)
+          return {
+            ok: false,
+            problem: `scaling ${target.name} to ${decision.to} needs approval, and there is no channel to ask in`,
+          };
+        const approval = await storeApprovalRequest(
+          tx,
+          {
+            rule: target.approval,
+            incidentId: request.incidentId,
+            target: target.name,
+            amount: request.amount.trim(),
+            clickId: request.clickId,
+            requestKey: key,
+            from: decision.from,
+            to: decision.to,
+            reason: request.reason ?? null,
+            requestedBy: request.actor,
+            channelId,
+          },
+          now,
+        );
+        return { ok: false, approval, repeated: false };
+      }
       const operation = await tx.scaleOperations.insert({
         incidentId: request.incidentId,
         target: target.name,
@@ -257,6 +300,8 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
     if (!isFirebreakError(error, 'STORE_CONFLICT')) throw error;
     const winner = await deps.store.scaleOperations.findByRequestKey(key);
     if (winner) return { ok: true, operation: winner, repeated: true };
+    const asked = request.approved ? null : await deps.store.scaleApprovals.findByRequestKey(key);
+    if (asked) return { ok: false, approval: asked, repeated: true };
     const active = await deps.store.scaleOperations.latestForTarget(target.name);
     return {
       ok: false,
@@ -266,7 +311,7 @@ export async function requestScale(deps: ScalingDeps, request: ScaleRequest): Pr
       },
     };
   }
-  if (result.ok && !result.repeated) deps.wakeOutbox();
+  if ((result.ok || 'approval' in result) && !result.repeated) deps.wakeOutbox();
   return result;
 }
 

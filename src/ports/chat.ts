@@ -7,6 +7,8 @@ import type { RichText } from '../domain/rich-text';
 import type { ScaleTarget } from '../domain/scale-target';
 import type { ScaleOperation } from '../domain/scaling';
 import type { TimelineEvent } from '../domain/timeline';
+import type { ScaleApproval } from '../domain/scale-approval';
+import type { TeamEscalation } from '../domain/team-escalation';
 // Adapters throw ChatError with a code so the outbox can tell "retry later" from "give up".
 
 export type { MessageRef };
@@ -32,6 +34,9 @@ export interface IncidentCardFacts {
   scaleOperations?: ScaleOperation[];
   /** The latest postmortem draft's page, once drafted. */
   postmortemUrl?: string | null;
+  /** Teams brought in so far (`/incident escalate`), and whether the card offers "Escalate…" (teams are configured). */
+  teamEscalations?: TeamEscalation[];
+  canEscalate?: boolean;
 }
 
 /**
@@ -44,7 +49,9 @@ export type ChatMessage =
   | { kind: 'notice'; incident: Incident; notice: IncidentNotice }
   | { kind: 'text'; text: RichText }
   /** What someone arriving in the incident needs to know; shown to them alone. */
-  | { kind: 'catch_up'; catchUp: CatchUp; now: Date };
+  | { kind: 'catch_up'; catchUp: CatchUp; now: Date }
+  /** A scale request waiting for an approver (with Approve / Deny while pending), or how it was decided. */
+  | { kind: 'scale_approval'; approval: ScaleApproval; now: Date };
 
 /**
  * Marks a message as the one of its kind for an incident, invisibly, so it can be found again when a crash

@@ -13,6 +13,11 @@ export interface PageRequest {
   key: string;
   /** Required to trigger. */
   summary?: string;
+  /**
+   * Where to page, when not the configured default: another team's own destination in the paging service
+   * (PagerDuty: that team's Events API integration key). A secret: adapters never put it in an error.
+   */
+  route?: string;
   /** Who is paging (`firebreak`). */
   source?: string;
   /** Ours; each adapter maps it onto its service's own scale. */

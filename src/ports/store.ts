@@ -3,6 +3,8 @@ import type { NewScaleOperation, ScaleOperation } from '../domain/scaling';
 import type { AlertRecord } from '../domain/alert';
 import type { Incident, NewIncident } from '../domain/incident';
 import type { NewTimelineEvent, TimelineEvent } from '../domain/timeline';
+import type { NewScaleApproval, ScaleApproval, ScaleApprovalStatus } from '../domain/scale-approval';
+import type { NewTeamEscalation, TeamEscalation } from '../domain/team-escalation';
 
 export type NewAlertRecord = Omit<AlertRecord, 'id'>;
 
@@ -198,6 +200,36 @@ export interface ScaleOperationRepository {
   listByIncident(incidentId: number): Promise<ScaleOperation[]>;
 }
 
+export interface TeamEscalationRepository {
+  /** Stores a team's escalation; throws STORE_CONFLICT when the incident already escalated to that team. */
+  insert(escalation: NewTeamEscalation): Promise<TeamEscalation>;
+  update(
+    id: number,
+    changes: Partial<Pick<TeamEscalation, 'status' | 'pagedAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'error'>>,
+  ): Promise<TeamEscalation>;
+  findById(id: number): Promise<TeamEscalation | null>;
+  findByKey(key: string): Promise<TeamEscalation | null>;
+  listByIncident(incidentId: number): Promise<TeamEscalation[]>;
+}
+
+export interface ScaleApprovalRepository {
+  /** Stores a request for approval; throws STORE_CONFLICT when its request key exists. */
+  insert(approval: NewScaleApproval): Promise<ScaleApproval>;
+  findById(id: number): Promise<ScaleApproval | null>;
+  findByRequestKey(key: string): Promise<ScaleApproval | null>;
+  /**
+   * Moves a pending request to `status` (with who and when), only if it is still pending: the database decides
+   * which of two clicks (or a click and the expiry) wins. Null when it was no longer pending.
+   */
+  decide(
+    id: number,
+    status: Exclude<ScaleApprovalStatus, 'pending'>,
+    decided: { by: ScaleApproval['decidedBy']; at: Date },
+  ): Promise<ScaleApproval | null>;
+  setMessage(id: number, messageId: string): Promise<void>;
+  listByIncident(incidentId: number): Promise<ScaleApproval[]>;
+}
+
 export interface DeliveryRepository {
   /** The stored response of a delivery already processed, or null. */
   find(key: string): Promise<{ response: unknown; receivedAt: Date } | null>;
@@ -222,6 +254,8 @@ export interface StoreTransaction {
   scaleOperations: ScaleOperationRepository;
   rateBudgets: RateBudgetRepository;
   channelNames: ChannelNameRepository;
+  teamEscalations: TeamEscalationRepository;
+  scaleApprovals: ScaleApprovalRepository;
 }
 
 export interface Store extends StoreTransaction {

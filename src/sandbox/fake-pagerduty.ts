@@ -36,6 +36,8 @@ export interface FakePagerDutyOptions {
   apiToken?: string;
   /** The only Events API integration key that exists; without it any non-blank routing_key is accepted. */
   routingKey?: string;
+  /** Integration keys of other teams' services that exist beside `routingKey` (escalation to another team). */
+  otherRoutingKeys?: readonly string[];
   /** Milliseconds since the epoch; drives every recorded time, created_at and occurred_at. Date.now by default. */
   clock?: () => number;
 }
@@ -147,6 +149,7 @@ export class FakePagerDuty {
     readonly apiToken: string,
     readonly routingKey: string | undefined,
     private readonly clock: () => number,
+    private readonly otherRoutingKeys: readonly string[] = [],
   ) {
     this.eventsUrl = url;
     this.apiUrl = url;
@@ -162,6 +165,7 @@ export class FakePagerDuty {
       options.apiToken ?? DEFAULT_API_TOKEN,
       options.routingKey,
       options.clock ?? Date.now,
+      options.otherRoutingKeys ?? [],
     );
     serveRequests(
       server,
@@ -430,7 +434,10 @@ export class FakePagerDuty {
     if (raw === null || Buffer.byteLength(raw) > MAX_EVENT_BYTES)
       return answer(400, { ...INVALID_EVENT, errors: ['Event is larger than 512 KB'] }, 'invalid');
     if (!parsed) return answer(400, { ...INVALID_EVENT, errors: ['Event is not valid JSON'] }, 'invalid');
-    const validation = validateEnqueue(body, this.routingKey);
+    const validation = validateEnqueue(
+      body,
+      this.routingKey === undefined ? undefined : [this.routingKey, ...this.otherRoutingKeys],
+    );
     if (!validation.ok) return answer(400, { ...INVALID_EVENT, errors: validation.errors }, 'invalid');
     const { dedupKey, outcome } = this.account.applyEvent(validation.event);
     answer(202, { status: 'success', message: 'Event processed', dedup_key: dedupKey }, outcome, dedupKey);

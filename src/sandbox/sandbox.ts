@@ -17,6 +17,7 @@ import { FakePagerDuty } from './fake-pagerduty';
 import { PRESET_SERVICE } from './fake-pagerduty/preset';
 import { FakeSlack } from './fake-slack';
 import { FakeSns } from './fake-sns';
+import type { Team } from '../domain/team-escalation';
 
 export const SANDBOX_BOT_TOKEN = 'xoxb-sandbox';
 const SANDBOX_PAGERDUTY = {
@@ -25,6 +26,15 @@ const SANDBOX_PAGERDUTY = {
   escalationPolicyId: 'PESC0WEB',
   webhookSecret: 'sandbox-pagerduty-webhook-secret',
 };
+
+/** The network team's own integration key on the local PagerDuty: `/incident escalate network` pages it. */
+const SANDBOX_NETWORK_ROUTING_KEY = 'sandbox-network-routing-key-000000';
+
+/** Teams to escalate to when the policy names none (issue 16): one paged team, one named by escalation policy. */
+const SANDBOX_TEAMS: Team[] = [
+  { name: 'network', pager: { route: SANDBOX_NETWORK_ROUTING_KEY }, userGroup: 'oncall-web' },
+  { name: 'web-oncall', pager: { escalationPolicyId: 'PESC0WEB' }, userGroup: null },
+];
 
 /** The simulated cloud: SDK clients pointed at it, and a target to scale when the policy names none. */
 export interface SandboxCloud {
@@ -47,6 +57,8 @@ export interface SandboxPagerDuty {
   webhookSecret: string;
   /** The local PagerDuty's service, whose own incidents Firebreak follows in the sandbox. */
   serviceId: string;
+  /** Teams `/incident escalate` offers when the policy names none. */
+  defaultTeams: Team[];
 }
 
 export interface Sandbox {
@@ -115,6 +127,7 @@ export async function startSandbox(options: {
   const pagerDuty = await FakePagerDuty.start({
     apiToken: SANDBOX_PAGERDUTY.apiToken,
     routingKey: SANDBOX_PAGERDUTY.routingKey,
+    otherRoutingKeys: [SANDBOX_NETWORK_ROUTING_KEY],
     clock: ms,
   });
   // The clock follows the real one (only jumping ahead in the demo), so launches settle on their own: say when.
@@ -142,6 +155,9 @@ export async function startSandbox(options: {
       services: ['web'],
       provider: AWS_PROVIDER,
       spec: { kind: 'autoscaling-group', autoScalingGroupName: SANDBOX_WEB_GROUP },
+      // Beyond 24 instances (the demo's flash sale stops there) someone else in @oncall-web must approve (issue 16):
+      // as Alice, scale out +10 twice, then +4; approve as Bob.
+      approval: { above: 24, approvers: 'oncall-web', expiresMinutes: 15 },
     },
   ];
   const dataDir = options.dataDir ?? 'data';
@@ -200,6 +216,7 @@ export async function startSandbox(options: {
       eventsUrl: pagerDuty.eventsUrl,
       apiUrl: pagerDuty.apiUrl,
       serviceId: PRESET_SERVICE.id,
+      defaultTeams: SANDBOX_TEAMS,
       ...SANDBOX_PAGERDUTY,
     },
     cloud: { fake: cloud, ec2, autoScaling, defaultTargets },

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Severity } from '../domain/severity';
 import type { ScalingDeps } from '../flows/scaling';
+import type { EscalationDeps } from '../flows/team-escalation';
 import type { IncidentFlowDeps } from '../flows/update-incident';
 import type { OnCallDirectory } from '../ports/pager';
 import type { Chat } from '../ports/chat';
@@ -24,4 +25,6 @@ export interface SlackDeps {
   };
   /** Null when the policy names no scale targets: `/scale` then says how to add them. */
   scaling: ScalingDeps | null;
+  /** Teams from the policy file, for `/incident escalate` and "Escalate…"; null when none are configured. */
+  escalation?: EscalationDeps | null;
 }

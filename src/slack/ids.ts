@@ -18,6 +18,7 @@ export const INCIDENT_SUBCOMMANDS = [
   'page',
   'resolve',
   'postmortem',
+  'escalate',
   'timeline',
   'catchup',
   'list',
@@ -36,12 +37,22 @@ export const ACTIONS = {
   scaleOut: 'scale_out',
   scaleCustom: 'scale_custom',
   postmortemDraft: 'postmortem_draft',
+  scaleApprove: 'scale_approve',
+  scaleDeny: 'scale_deny',
+  teamEscalate: 'team_escalate',
 } as const;
 
 export const VIEWS = {
   declareIncident: 'incident_declare',
   scaleCustom: 'scale_custom',
   resolveIncident: 'incident_resolve_form',
+  teamEscalate: 'team_escalate_form',
+} as const;
+
+/** Block and input ids inside the "Escalate…" modal. */
+export const ESCALATE_FIELDS = {
+  team: { block: 'team', action: 'team_select' },
+  message: { block: 'message', action: 'message_input' },
 } as const;
 
 /** Block and input ids inside the resolve modal. */
@@ -101,6 +112,7 @@ export const WEB_API_METHODS = {
   'files.uploadV2': ['files:write'],
   'pins.add': ['pins:write'],
   'usergroups.list': ['usergroups:read'],
+  'usergroups.users.list': ['usergroups:read'],
   'users.info': ['users:read'],
   // Slack grants users:read.email only with users:read.
   'users.lookupByEmail': ['users:read', 'users:read.email'],

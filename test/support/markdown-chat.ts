@@ -130,6 +130,8 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
         return text(message.text);
       case 'catch_up':
         return `Catching up on INC-${message.catchUp.incidentId}: ${message.catchUp.title} (${message.catchUp.status})`;
+      case 'scale_approval':
+        return `Scale ${message.approval.target} ${message.approval.from} → ${message.approval.to}: ${message.approval.status}`;
     }
   };
   const channel = (idOrName: string): MarkdownChannel => {

@@ -110,16 +110,18 @@ export function createPagerDutyEvents(options: PagerDutyEventsOptions): Pager {
   const endpoint = `${options.eventsUrl.replace(/\/+$/, '')}/v2/enqueue`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // PagerDuty might echo what it was sent; the routing key must not travel on in an error.
-  const scrub = (text: string): string =>
-    options.routingKey === '' ? text : text.split(options.routingKey).join('[routing key]');
+  const scrubKey = (text: string, key: string | undefined): string =>
+    !key ? text : text.split(key).join('[routing key]');
 
   async function post(event: PageRequest, step: string): Promise<{ key: string }> {
+    // A team's own key (`route`) is as secret as ours: neither ever appears in an error.
+    const scrub = (text: string): string => scrubKey(scrubKey(text, options.routingKey), event.route);
     let response: Response;
     try {
       response = await fetch(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(enqueueBody(options.routingKey, event)),
+        body: JSON.stringify(enqueueBody(event.route ?? options.routingKey, event)),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {

@@ -324,6 +324,16 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     },
 
     async userGroupMembers(handle) {
+      // A group named by its id (S…, as a policy may name approvers) is read directly, its members only.
+      if (/^S[A-Z0-9]+$/.test(handle)) {
+        try {
+          const result = await call('usergroups.users.list', { usergroup: handle }, `reading the members of ${handle}`);
+          return result.users;
+        } catch (error) {
+          if (isFirebreakError(error) && error.details.providerError === 'no_such_subteam') return null;
+          throw error;
+        }
+      }
       const wanted = handle.replace(/^@/, '').toLowerCase();
       const result = await call('usergroups.list', { include_users: true }, `reading the members of @${wanted}`);
       const group = result.usergroups.find((g) => g.handle.toLowerCase() === wanted);

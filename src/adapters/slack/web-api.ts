@@ -14,6 +14,7 @@ import type {
   ConversationsListArguments,
   PinsAddArguments,
   UsergroupsListArguments,
+  UsergroupsUsersListArguments,
   UsersInfoArguments,
   UsersLookupByEmailArguments,
 } from '@slack/web-api';
@@ -62,6 +63,7 @@ export const WEB_API_REPLIES = {
       .array(z.looseObject({ handle: z.string().min(1), users: z.array(z.string()).default([]) }))
       .default([]),
   }),
+  'usergroups.users.list': z.looseObject({ users: z.array(z.string()).default([]) }),
   'users.info': z.looseObject({
     user: z.looseObject({
       real_name: z.string().optional(),
@@ -88,6 +90,7 @@ export interface WebApiArguments {
   'conversations.list': ConversationsListArguments;
   'pins.add': PinsAddArguments;
   'usergroups.list': UsergroupsListArguments;
+  'usergroups.users.list': UsergroupsUsersListArguments;
   'users.info': UsersInfoArguments;
   'users.lookupByEmail': UsersLookupByEmailArguments;
 }

@@ -136,6 +136,42 @@ export interface ScaleOperationsTable {
   finished_at: IsoTime | null;
 }
 
+export interface TeamEscalationsTable {
+  id: Generated<number>;
+  incident_id: number;
+  team: string;
+  page_key: string;
+  message: string | null;
+  escalated_by: JsonText;
+  status: string;
+  escalated_at: IsoTime;
+  paged_at: IsoTime | null;
+  acknowledged_at: IsoTime | null;
+  acknowledged_by: string | null;
+  error: string | null;
+}
+
+export interface ScaleApprovalsTable {
+  id: Generated<number>;
+  incident_id: number | null;
+  target: string;
+  amount: string;
+  click_id: string;
+  request_key: string;
+  from_size: number;
+  to_size: number;
+  reason: string | null;
+  requested_by: JsonText;
+  approvers: string;
+  channel_id: string;
+  message_id: string | null;
+  status: string;
+  decided_by: JsonText | null;
+  decided_at: IsoTime | null;
+  requested_at: IsoTime;
+  expires_at: IsoTime;
+}
+
 export interface Database {
   incidents: IncidentsTable;
   alerts: AlertsTable;
@@ -146,4 +182,6 @@ export interface Database {
   outbox_lanes: OutboxLanesTable;
   rate_budgets: RateBudgetsTable;
   channel_names: ChannelNamesTable;
+  team_escalations: TeamEscalationsTable;
+  scale_approvals: ScaleApprovalsTable;
 }

@@ -277,6 +277,36 @@ function entryFor(
       return { kind: 'mitigated', text: `Incident mitigated${event.data.message ? `: ${event.data.message}` : ''}` };
     case 'incident.resolved':
       return { kind: 'resolved', text: `Incident resolved${event.data.summary ? `: ${event.data.summary}` : ''}` };
+    case 'team.escalated':
+      return {
+        kind: 'page',
+        text: `Escalated to the ${event.data.team} team by ${ctx.name.actor(event.actor)}${event.data.message ? `: ${event.data.message}` : ''}`,
+      };
+    case 'team.acknowledged':
+      return {
+        kind: 'page',
+        text: `The ${event.data.team} team acknowledged${event.data.by ? ` (${event.data.by})` : ''}`,
+      };
+    case 'scale.approval_requested':
+      return {
+        kind: 'scale',
+        text: `${ctx.name.actor(event.actor)} asked @${event.data.approvers.replace(/^@/, '')} to approve scaling ${event.data.target} from ${event.data.from} to ${instances(event.data.to)}`,
+      };
+    case 'scale.approved':
+      return {
+        kind: 'scale',
+        text: `${ctx.name.actor(event.actor)} approved scaling ${event.data.target} to ${instances(event.data.to)}`,
+      };
+    case 'scale.denied':
+      return {
+        kind: 'scale',
+        text: `${ctx.name.actor(event.actor)} denied scaling ${event.data.target} to ${instances(event.data.to)}`,
+      };
+    case 'scale.approval_expired':
+      return {
+        kind: 'scale',
+        text: `The request to scale ${event.data.target} to ${instances(event.data.to)} expired without an answer`,
+      };
     case 'responder.joined':
     case 'page.resolved':
     case 'postmortem.drafted':
@@ -462,14 +492,21 @@ function buildFacts(ctx: Context): PostmortemFacts {
     acknowledgedAt: ack?.at ?? null,
     acknowledgedBy: ack ? (acknowledgedBy(ack, ctx) ?? ctx.name.actor(ack.actor)) : null,
     scaleSteps: buildScaleSteps(ctx),
+    ...firstEscalation(events),
     mitigatedAt: mitigated?.at ?? incident.mitigatedAt,
     resolvedAt,
   };
 }
 
+function firstEscalation(events: readonly TimelineEvent[]): { firstEscalatedAt?: Date } {
+  const first = events.find((e) => e.type === 'team.escalated');
+  return first ? { firstEscalatedAt: first.at } : {};
+}
+
 function buildMetrics(facts: PostmortemFacts): PostmortemMetrics {
   const firstCapacity = facts.scaleSteps.find((s) => s.outcome === 'completed')?.finishedAt ?? null;
   return {
+    ...(facts.firstEscalatedAt ? { timeToEscalate: between(facts.openedAt, facts.firstEscalatedAt) } : {}),
     timeToAcknowledge: between(facts.pageSentAt, facts.acknowledgedAt),
     timeToMitigate: between(facts.openedAt, facts.mitigatedAt),
     timeToResolve: between(facts.openedAt, facts.resolvedAt),

@@ -101,6 +101,8 @@ export interface PostmortemFacts {
   acknowledgedAt: Date | null;
   acknowledgedBy: string | null;
   scaleSteps: ScaleStep[];
+  /** When the first other team was escalated to (`/incident escalate`); unset when none was. */
+  firstEscalatedAt?: Date;
   mitigatedAt: Date | null;
   resolvedAt: Date | null;
 }
@@ -129,6 +131,8 @@ export interface PostmortemMetrics {
   timeToResolve: number | null;
   /** First alert → first completed scale-out. */
   firstAlertToCapacity: number | null;
+  /** Opened → first escalation to another team; present only when a team was escalated to. */
+  timeToEscalate?: number | null;
 }
 
 export interface Postmortem {

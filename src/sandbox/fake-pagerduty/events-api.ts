@@ -140,14 +140,15 @@ function alertPayload(body: Json, errors: string[]): AlertPayload | undefined {
 }
 
 /**
- * Validates a parsed enqueue body. `expectedRoutingKey`, when set, is the only integration key that exists;
- * without it any non-blank key routes to the one service.
+ * Validates a parsed enqueue body. `expectedRoutingKey`, when set, is the only integration key (or keys: other
+ * teams' services) that exist; without it any non-blank key routes to the one service.
  */
-export function validateEnqueue(body: unknown, expectedRoutingKey?: string): EnqueueValidation {
+export function validateEnqueue(body: unknown, expectedRoutingKey?: string | readonly string[]): EnqueueValidation {
   if (!isObject(body)) return { ok: false, errors: ['Event object must be a JSON object'] };
   const errors: string[] = [];
   const routingKey = requiredString(body, 'routing_key', 'routing_key', errors);
-  if (routingKey !== undefined && expectedRoutingKey !== undefined && routingKey !== expectedRoutingKey)
+  const known = typeof expectedRoutingKey === 'string' ? [expectedRoutingKey] : expectedRoutingKey;
+  if (routingKey !== undefined && known !== undefined && !known.includes(routingKey))
     errors.push('Invalid routing key');
 
   const actionRaw = requiredString(body, 'event_action', 'event_action', errors);

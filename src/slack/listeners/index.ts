@@ -13,6 +13,9 @@ import * as memberJoined from './events/member-joined';
 import * as messageChanged from './events/message-changed';
 import * as declareView from './views/declare-incident';
 import * as resolveView from './views/resolve-incident';
+import * as scaleApproval from './actions/scale-approval';
+import * as teamEscalateAction from './actions/team-escalate';
+import * as teamEscalateView from './views/team-escalate';
 
 export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void {
   incidentCommand.register(on, deps);
@@ -27,4 +30,7 @@ export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void 
   reactionAdded.register(on, deps);
   memberJoined.register(on, deps);
   messageChanged.register(on, deps);
+  scaleApproval.register(on, deps);
+  teamEscalateAction.register(on, deps);
+  teamEscalateView.register(on, deps);
 }

@@ -14,6 +14,7 @@ import { link } from '../../domain/rich-text';
 import { escapeMrkdwn, mrkdwn, SAFE_LINK, truncate } from './format';
 import { capacityBlocks } from './scale-views';
 import { alertLabelsApart, timelineLine } from './timeline-text';
+import { escalateButton, teamsBlocks } from './team-views';
 
 export interface IncidentCardInput extends IncidentCardFacts {
   timeZone: string;
@@ -198,7 +199,7 @@ function postmortemBlocks(incident: Incident, url: string | null | undefined): K
   ];
 }
 
-function actions(incident: Incident, pagingEnabled: boolean): KnownBlock[] {
+function actions(incident: Incident, pagingEnabled: boolean, canEscalate = false): KnownBlock[] {
   if (!isOpen(incident.status)) return [];
   return [
     {
@@ -206,6 +207,7 @@ function actions(incident: Incident, pagingEnabled: boolean): KnownBlock[] {
       block_id: 'incident_actions',
       elements: [
         ...(pageButtons(incident, pagingEnabled) as never[]),
+        ...((canEscalate ? [escalateButton(incident.id)] : []) as never[]),
         {
           type: 'button',
           action_id: ACTIONS.incidentResolve,
@@ -252,11 +254,12 @@ export function renderIncidentCard(input: IncidentCardInput): { text: string; bl
       ],
     },
     ...pagingSection(incident, now, timeZone),
+    ...teamsBlocks(input.teamEscalations, now, timeZone),
     ...capacityBlocks(incident, input.scaleTargets ?? [], input.scaleOperations ?? []),
     ...alertsSection(input),
     ...timelineSection(input),
     ...postmortemBlocks(incident, input.postmortemUrl),
-    ...actions(incident, input.pagingEnabled ?? false),
+    ...actions(incident, input.pagingEnabled ?? false, input.canEscalate),
     {
       type: 'context',
       block_id: 'updated',

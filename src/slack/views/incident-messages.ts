@@ -6,6 +6,7 @@ import { ACTIONS } from '../ids';
 import { escapeMrkdwn, mrkdwn } from './format';
 import { renderIncidentCard } from './incident-card';
 import { catchUpMessage } from './catch-up';
+import { scaleApprovalMessage } from './scale-approval-views';
 
 export function announcementMessage(incident: Incident): { text: string; blocks: KnownBlock[] } {
   const headline = `${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}`;
@@ -107,5 +108,7 @@ export function slackMessage(message: ChatMessage, timeZone: string): { text: st
       return { text: mrkdwn(message.text) };
     case 'catch_up':
       return catchUpMessage(message.catchUp, message.now, timeZone);
+    case 'scale_approval':
+      return scaleApprovalMessage(message.approval, message.now, timeZone);
   }
 }

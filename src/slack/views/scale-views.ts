@@ -8,6 +8,7 @@ import type { ScaleRequestResult, TargetStatus } from '../../flows/scaling';
 import { ACTIONS, SCALE_FIELDS, VIEWS } from '../ids';
 import type { CommandReply } from './command-replies';
 import { escapeMrkdwn } from './format';
+import { approvalAskedText } from './scale-approval-views';
 
 /** The value a "Scale out +N" button carries (DESIGN: JSON `{"target","count"}`). */
 export function scaleOutValue(target: string, count: number): string {
@@ -119,9 +120,11 @@ export function scaleModal(options: { targets: ScaleTarget[]; incidentId: number
   };
 }
 
-export function scaleResultText(result: ScaleRequestResult): string {
-  if (!result.ok)
+export function scaleResultText(result: ScaleRequestResult, now = new Date(), timeZone = 'UTC'): string {
+  if (!result.ok) {
+    if ('approval' in result) return approvalAskedText(result.approval, result.repeated, now, timeZone);
     return 'refusal' in result ? `:no_entry: Not scaled: ${result.refusal.message}.` : `:warning: ${result.problem}`;
+  }
   const op = result.operation;
   if (result.repeated)
     return `:information_source: Already asked: operation #${op.id} (${op.target} ${op.from} → ${op.to}) is ${op.status}.`;

@@ -4,6 +4,7 @@ import type { AlertRecord } from '../../domain/alert';
 import { type AlertEvent, alertsToTellApart, distinguishingLabels, isAlertEvent } from '../../domain/alert-labels';
 import { localTime } from '../../domain/local-time';
 import { plural } from '../../domain/plural';
+import { approversText } from '../../domain/scale-approval';
 import type { TimelineEvent } from '../../domain/timeline';
 import { escapeMrkdwn, mrkdwn, SAFE_LINK, truncate } from './format';
 
@@ -86,6 +87,18 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
       return `Incident resolved${event.data.summary ? `: ${escapeMrkdwn(event.data.summary)}` : ''}`;
     case 'postmortem.drafted':
       return 'Postmortem drafted';
+    case 'team.escalated':
+      return `:sos: Escalated to *${escapeMrkdwn(event.data.team)}*${event.data.message ? `: ${escapeMrkdwn(truncate(event.data.message, 200))}` : ''}`;
+    case 'team.acknowledged':
+      return `*${escapeMrkdwn(event.data.team)}* acknowledged${event.data.by ? ` (${escapeMrkdwn(event.data.by)})` : ''}`;
+    case 'scale.approval_requested':
+      return `Approval asked to scale ${escapeMrkdwn(event.data.target)} from ${event.data.from} to ${event.data.to} (${approversText(event.data.approvers)})`;
+    case 'scale.approved':
+      return `:white_check_mark: Scaling ${escapeMrkdwn(event.data.target)} to ${event.data.to} approved`;
+    case 'scale.denied':
+      return `:no_entry: Scaling ${escapeMrkdwn(event.data.target)} to ${event.data.to} denied`;
+    case 'scale.approval_expired':
+      return `Approval to scale ${escapeMrkdwn(event.data.target)} to ${event.data.to} expired unanswered`;
   }
 }
 

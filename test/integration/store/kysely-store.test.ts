@@ -146,6 +146,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '007-plain-rowids',
           '008-alert-links',
           '009-test-incidents',
+          '011-escalations-approvals',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
@@ -183,6 +184,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '007-plain-rowids',
           '008-alert-links',
           '009-test-incidents',
+          '011-escalations-approvals',
         ]);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
       } finally {

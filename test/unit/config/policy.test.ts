@@ -71,6 +71,7 @@ describe('policySchema', () => {
         buttons: [2, 4],
         services: ['web', 'checkout'],
         dryRun: false,
+        approval: { above: 20, approvers: 'sre-leads', expiresMinutes: 15 },
       },
       {
         name: 'web-asg',
@@ -244,7 +245,7 @@ describe('policySchema', () => {
 
   it('an unknown key in a scale target (the old shape included) suggests the key that was meant', () => {
     expect(issuesOf({ scaleTargets: [{ name: 'web', ...ASG, maxSteps: 4 }] })).toEqual([
-      'scaleTargets.0: unknown key "maxSteps" (did you mean "maxStep"?); expected name, kind, autoScalingGroupName, description, region, min, max, maxStep, cooldownSeconds, allowedUserGroups, dryRun, buttons, services',
+      'scaleTargets.0: unknown key "maxSteps" (did you mean "maxStep"?); expected name, kind, autoScalingGroupName, description, region, min, max, maxStep, cooldownSeconds, allowedUserGroups, dryRun, buttons, services, approval',
     ]);
     expect(
       issuesOf({ scaleTargets: [{ name: 'web', kind: 'autoscaling_group', groupName: 'web-prod', max: 4 }] }),
@@ -304,5 +305,39 @@ describe('policySchema', () => {
       'must be a Slack Web API method such as conversations.create',
     );
     expect(issuesOf({ slack: { rateLimits: { 'pins.add': 0 } } })[0]).toContain('slack.rateLimits.pins.add');
+  });
+
+  it('teams: a routing key or an escalation policy, unique names; the domain sees a route, never the vendor key name', () => {
+    const policy = policySchema.parse({
+      teams: [
+        { name: 'network', pagerduty: { routingKey: '0123456789abcdef0123456789abcdef' }, slackUserGroup: 'netops' },
+        { name: 'dba', pagerduty: { escalationPolicyId: 'PDBA123' } },
+      ],
+    });
+    expect(policy.teams).toEqual([
+      { name: 'network', pager: { route: '0123456789abcdef0123456789abcdef' }, userGroup: 'netops' },
+      { name: 'dba', pager: { escalationPolicyId: 'PDBA123' }, userGroup: null },
+    ]);
+    expect(policySchema.safeParse({ teams: [{ name: 'dba', pagerduty: {} }] }).success).toBe(false);
+    expect(
+      policySchema
+        .safeParse({
+          teams: [
+            { name: 'dba', pagerduty: { escalationPolicyId: 'PDBA123' } },
+            { name: 'dba', pagerduty: { escalationPolicyId: 'PDBA124' } },
+          ],
+        })
+        .error?.issues.map((i) => i.message),
+    ).toEqual(['"dba" is listed twice; names must be unique']);
+  });
+
+  it('a scale approval needs a threshold and a group (handle or id); expiry defaults to 15 minutes', () => {
+    const target = { name: 'web', ...ASG };
+    const ok = policySchema.parse({ scaleTargets: [{ ...target, approval: { above: 0, approvers: 'S0LEADS' } }] });
+    expect(ok.scaleTargets[0]?.approval).toEqual({ above: 0, approvers: 'S0LEADS', expiresMinutes: 15 });
+    expect(
+      policySchema.safeParse({ scaleTargets: [{ ...target, approval: { above: 4, approvers: '@sre leads' } }] })
+        .success,
+    ).toBe(false);
   });
 });

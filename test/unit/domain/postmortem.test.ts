@@ -281,6 +281,38 @@ describe('draftPostmortem', () => {
     expect(pm.timeline.filter((e) => e.text.startsWith('Status changed from identified to mitigated'))).toEqual([]);
   });
 
+  it('tells an escalation to another team and its acknowledgement, and measures the time to escalate', () => {
+    const s = flashSaleScenario();
+    const incidentId = s.incident.id;
+    const extra = [
+      {
+        id: 9001,
+        incidentId,
+        at: utc('12:15:00'),
+        type: 'team.escalated' as const,
+        actor: userActor('U0ALICE', 'alice'),
+        data: { team: 'network', key: `firebreak-inc-${incidentId}-team-network`, message: 'packet loss at the edge' },
+      },
+      {
+        id: 9002,
+        incidentId,
+        at: utc('12:20:00'),
+        type: 'team.acknowledged' as const,
+        actor: { kind: 'pager' as const, via: 'PagerDuty', name: 'Nina Net' },
+        data: { team: 'network', by: 'Nina Net' },
+      },
+    ];
+    const events = [...s.events, ...extra].sort((a, b) => a.at.getTime() - b.at.getTime());
+    const pm = draftPostmortem({ ...s, events, timeZone: 'UTC' });
+    expect(pm.metrics.timeToEscalate).toBe(45 * 60_000);
+    const md = postmortemMarkdown(pm);
+    expect(md).toContain('| Time to escalate (opened → first other team paged) | 45 minutes |');
+    expect(md).toMatch(/\*\*12:15\*\* Escalated to the network team by .*: packet loss at the edge/);
+    expect(md).toContain('**12:20** The network team acknowledged (Nina Net)');
+    // Without an escalation the row is not there at all.
+    expect(postmortemMarkdown(draftPostmortem(flashSale()))).not.toContain('Time to escalate');
+  });
+
   it('measures exactly, to the second', () => {
     const pm = draftPostmortem(flashSale());
     expect(pm.metrics).toEqual({

@@ -319,4 +319,45 @@ describe('incident card', () => {
     expect(text).toContain('1h 00m since 01:30 CET');
     expect(text).toContain('Updated 03:30 CEST');
   });
+
+  it('shows the teams engaged and whether each acknowledged, and offers Escalate… while open when teams exist', () => {
+    const escalation = {
+      id: 1,
+      incidentId: 7,
+      key: 'firebreak-inc-7-team-network',
+      message: null,
+      by: { kind: 'user' as const, id: 'U0CAROL' },
+      escalatedAt: at(10),
+      pagedAt: at(10),
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      error: null,
+    };
+    const card = renderIncidentCard({
+      incident: anIncident(),
+      firingAlerts: [],
+      latest: [],
+      now: at(20),
+      timeZone: 'UTC',
+      canEscalate: true,
+      teamEscalations: [
+        { ...escalation, team: 'network', status: 'acknowledged', acknowledgedAt: at(15), acknowledgedBy: 'Bob Baker' },
+        { ...escalation, id: 2, team: 'dba', key: 'firebreak-inc-7-team-dba', status: 'paged' },
+      ],
+    });
+    const text = visibleText(card.blocks);
+    expect(text).toContain('*Teams engaged*');
+    expect(text).toContain('• *network* — :white_check_mark: acknowledged by Bob Baker at 11:45');
+    expect(text).toContain('• *dba* — paged 11:40, waiting for acknowledgement');
+    expect(actionIds(card.blocks)).toContain('team_escalate');
+    const quiet = renderIncidentCard({
+      incident: anIncident(),
+      firingAlerts: [],
+      latest: [],
+      now: at(20),
+      timeZone: 'UTC',
+    });
+    expect(visibleText(quiet.blocks)).not.toContain('Teams engaged');
+    expect(actionIds(quiet.blocks)).not.toContain('team_escalate');
+  });
 });

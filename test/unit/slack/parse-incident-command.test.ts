@@ -28,6 +28,12 @@ describe('/incident grammar', () => {
     ['declare --test', { sub: 'declare-form', test: true }],
     ['declare --test Checkout drill sev2', { sub: 'declare', title: 'Checkout drill', severity: 'sev2', test: true }],
     ['declare Checkout drill --TEST', { sub: 'declare', title: 'Checkout drill', test: true }],
+    ['escalate', { sub: 'escalate-form' }],
+    ['escalate network', { sub: 'escalate', team: 'network' }],
+    [
+      'escalate network routers dropping packets',
+      { sub: 'escalate', team: 'network', message: 'routers dropping packets' },
+    ],
   ])('%s', (text, command) => {
     expect(parseIncidentCommand(text)).toEqual({ ok: true, command });
   });
@@ -53,7 +59,8 @@ describe('/incident grammar', () => {
     ],
     ['declare sev1', 'needs a title', '/incident declare'],
     ['list everything', 'list takes no arguments', '/incident list'],
-    ['escalate', '"escalate" is not an /incident command', '/incident declare'],
+    ['snooze', '"snooze" is not an /incident command', '/incident declare'],
+    [`escalate network ${'x'.repeat(501)}`, 'keep it under 500', '/incident escalate <team> [message]'],
   ])('%s → names the problem and the right form', (text, problem, usage) => {
     const result = parseIncidentCommand(text);
     expect(result.ok).toBe(false);

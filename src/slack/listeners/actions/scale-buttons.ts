@@ -43,8 +43,13 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
         incidentId: incident?.id ?? null,
         // The click's own timestamp: a Slack retry of this click carries the same one.
         clickId: action.action_ts,
+        ...(channelId ? { channelId } : {}),
       });
-      await respond({ response_type: 'ephemeral', replace_original: false, text: scaleResultText(result) });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: scaleResultText(result, deps.flows.clock.now(), deps.timeZone),
+      });
     },
     { prefix: true },
   );

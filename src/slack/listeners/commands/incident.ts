@@ -8,6 +8,9 @@ import { incidentInChannel, incidentTimeline, openIncidents, resolvable } from '
 import { requestPostmortem } from '../../../flows/postmortem-delivery';
 import { resolveModal } from '../../views/resolve-modal';
 import { pageByHand } from '../../../flows/paging';
+import { escalateToTeam, teamNames } from '../../../flows/team-escalation';
+import { NO_TEAMS } from '../../../domain/team-escalation';
+import { escalateModal, escalationResultText } from '../../views/team-views';
 import { declare, noteOnIncident, updateIncident, type UpdateResult } from '../../../flows/update-incident';
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
@@ -31,7 +34,7 @@ import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './pa
 
 type InChannelCommand = Extract<
   IncidentCommand,
-  { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'postmortem' | 'timeline' | 'catchup' }
+  { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'postmortem' | 'timeline' | 'catchup' | 'escalate' }
 >;
 
 export const PAGING_OFF = 'Paging is not configured here: the platform team sets PAGERDUTY_ROUTING_KEY to turn it on.';
@@ -86,6 +89,18 @@ async function inIncident(
     case 'postmortem':
       await requestPostmortem(deps.flows, id, actor);
       return doneReply(':memo: Drafting the postmortem from the timeline; it will be posted here.');
+    case 'escalate': {
+      const result = deps.escalation
+        ? await escalateToTeam(deps.escalation, {
+            incidentId: id,
+            team: command.team,
+            actor,
+            ...(command.message ? { message: command.message } : {}),
+          })
+        : ({ ok: false, problem: NO_TEAMS } as const);
+      if (!result.ok) return errorReply(mrkdwn(result.problem), INCIDENT_USAGE.escalate.form);
+      return doneReply(escalationResultText(result, deps.paging.pagerName));
+    }
     case 'timeline': {
       const { events, alerts } = await incidentTimeline(deps.flows, id);
       return timelineReply(incident, events, alerts, deps.flows.clock.now(), deps.timeZone);
@@ -101,7 +116,7 @@ async function inIncident(
  */
 async function answer(
   deps: SlackDeps,
-  request: Exclude<IncidentCommand, { sub: 'help' | 'declare-form' }>,
+  request: Exclude<IncidentCommand, { sub: 'help' | 'declare-form' | 'escalate-form' }>,
   command: SlashCommand,
   client: WebClient,
 ): Promise<CommandReply | null> {
@@ -162,6 +177,18 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
           channelId: command.channel_id,
           ...(request.test ? { test: true } : {}),
         }),
+      });
+      return;
+    }
+    if (request.sub === 'escalate-form') {
+      // No team named: the form lists them; outside an incident channel, or with none configured, say so.
+      const incident = await incidentInChannel(deps.flows, command.channel_id);
+      if (!incident) return void (await respond(notInIncidentChannelReply('escalate')));
+      const teams = deps.escalation ? teamNames(deps.escalation) : [];
+      if (teams.length === 0) return void (await respond(errorReply(NO_TEAMS, INCIDENT_USAGE.escalate.form)));
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: escalateModal({ teams, incidentId: incident.id, channelId: command.channel_id }),
       });
       return;
     }

@@ -19,6 +19,10 @@ export const INCIDENT_USAGE: Record<IncidentSubcommand, { form: string; what: st
     what: 'resolve the incident (no summary: a form for impact, root cause, tasks)',
   },
   postmortem: { form: '/incident postmortem', what: 'draft the postmortem from the timeline, again at any time' },
+  escalate: {
+    form: '/incident escalate <team> [message]',
+    what: 'page another team and bring its people into the channel (no arguments: a form)',
+  },
   timeline: { form: '/incident timeline', what: 'show the whole timeline (only to you)' },
   catchup: {
     form: '/incident catchup',
@@ -46,6 +50,8 @@ export type IncidentCommand =
   | { sub: 'page'; message?: string }
   | { sub: 'resolve'; summary?: string }
   | { sub: 'postmortem' }
+  | { sub: 'escalate'; team: string; message?: string }
+  | { sub: 'escalate-form' }
   | { sub: 'timeline' }
   | { sub: 'catchup' }
   | { sub: 'list' }
@@ -159,6 +165,14 @@ export function parseIncidentCommand(text: string): ParseResult {
       if (restText.length > MAX_NOTE)
         return fail('resolve', `the summary is ${restText.length} characters; keep it under ${MAX_NOTE}`);
       return { ok: true, command: { sub: 'resolve', ...(restText ? { summary: restText } : {}) } };
+    }
+    case 'escalate': {
+      const [team] = args;
+      if (team === undefined) return { ok: true, command: { sub: 'escalate-form' } };
+      const message = restText.slice(restText.indexOf(team) + team.length).trim();
+      if (message.length > MAX_PAGE_MESSAGE)
+        return fail('escalate', `the message is ${message.length} characters; keep it under ${MAX_PAGE_MESSAGE}`);
+      return { ok: true, command: { sub: 'escalate', team, ...(message ? { message } : {}) } };
     }
     case 'postmortem':
     case 'timeline':

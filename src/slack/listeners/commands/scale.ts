@@ -36,11 +36,12 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       // One command, one request: Slack's trigger id is unique per invocation and the same on a retry.
       clickId: command.trigger_id,
       ...(request.reason ? { reason: request.reason } : {}),
+      channelId: command.channel_id,
     });
     await respond(
       !result.ok && 'problem' in result
         ? errorReply(result.problem, SCALE_USAGE_TEXT)
-        : { response_type: 'ephemeral', text: scaleResultText(result) },
+        : { response_type: 'ephemeral', text: scaleResultText(result, deps.flows.clock.now(), deps.timeZone) },
     );
   });
 }

@@ -34,10 +34,15 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       // One submission of one modal: a Slack retry carries the same view id and hash.
       clickId: `${view.id}:${view.hash}`,
       ...(reason ? { reason } : {}),
+      ...(meta.success && meta.data.channelId ? { channelId: meta.data.channelId } : {}),
     });
     if (meta.success && meta.data.channelId) {
       await client.chat
-        .postEphemeral({ channel: meta.data.channelId, user: body.user.id, text: scaleResultText(result) })
+        .postEphemeral({
+          channel: meta.data.channelId,
+          user: body.user.id,
+          text: scaleResultText(result, deps.flows.clock.now(), deps.timeZone),
+        })
         .catch(() => undefined);
     }
   });

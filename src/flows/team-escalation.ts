@@ -1,0 +1,272 @@
+// Escalating an incident to another team: stored first (the escalation, its timeline event), then the outbox
+// pages the team through the pager with the team's own key (one page per incident and team, however often it is
+// asked) and invites its people (its user group, its on-call engineer) into the channel. The team's
+// acknowledgement comes back as a page update and is recorded and shown on the card.
+import type { Actor } from '../domain/actor';
+import { channelRefused, type Incident } from '../domain/incident';
+import { pagerActor, pageSummary } from '../domain/paging';
+import { findTeam, teamFromPageKey, teamPageKey, type Team, type TeamEscalation } from '../domain/team-escalation';
+import { forIncident } from '../domain/timeline';
+import { isFirebreakError } from '../errors';
+import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
+import type { Chat } from '../ports/chat';
+import type { Clock } from '../ports/clock';
+import type { OnCallDirectory, PageUpdate, PageUpdateOutcome, Pager } from '../ports/pager';
+import type { Store, StoreTransaction } from '../ports/store';
+import { CHANNEL_RECHECK_MS, enqueueCardUpdate, incidentLane } from './outbox-jobs';
+
+export const TEAM_JOB = { page: 'team.page', invite: 'team.invite', resolve: 'team.resolve' } as const;
+
+export interface EscalationDeps {
+  store: Store;
+  clock: Clock;
+  chat: Chat;
+  pager: Pager | null;
+  onCall: OnCallDirectory | null;
+  teams: readonly Team[];
+  wakeOutbox(): void;
+}
+
+export type EscalationResult =
+  | { ok: true; escalation: TeamEscalation; repeated: boolean; paged: boolean }
+  | { ok: false; problem: string };
+
+/** Pages go in the incident's pager lane, beside its own page: a slow chat never holds them up. */
+function pagerLane(incidentId: number): string {
+  return `pager:${incidentId}`;
+}
+
+/** `/incident escalate <team> [message]` and the "Escalate…" form. */
+export async function escalateToTeam(
+  deps: EscalationDeps,
+  input: { incidentId: number; team: string; message?: string; actor: Actor },
+): Promise<EscalationResult> {
+  const found = findTeam(deps.teams, input.team);
+  if (!found.ok) return { ok: false, problem: found.problem };
+  const team = found.team;
+  const key = teamPageKey(input.incidentId, team.name);
+  const now = deps.clock.now();
+  const pages = deps.pager !== null && 'route' in team.pager;
+  const result = await deps.store.transaction(async (tx): Promise<EscalationResult> => {
+    const incident = await tx.incidents.findById(input.incidentId);
+    if (!incident) return { ok: false, problem: `there is no incident ${input.incidentId}` };
+    if (incident.status === 'resolved') return { ok: false, problem: `INC-${incident.id} is resolved` };
+    const earlier = await tx.teamEscalations.findByKey(key);
+    if (earlier) return { ok: true, escalation: earlier, repeated: true, paged: earlier.status !== 'not_paged' };
+    const escalation = await tx.teamEscalations.insert({
+      incidentId: incident.id,
+      team: team.name,
+      key,
+      message: input.message ?? null,
+      by: input.actor,
+      status: pages ? 'pending' : 'not_paged',
+      escalatedAt: now,
+      pagedAt: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      error: null,
+    });
+    await tx.timeline.append(
+      forIncident(
+        {
+          at: now,
+          type: 'team.escalated',
+          actor: input.actor,
+          data: { team: team.name, key, ...(input.message ? { message: input.message } : {}) },
+        },
+        incident.id,
+      ),
+    );
+    if (pages)
+      await tx.outbox.enqueue(
+        {
+          kind: TEAM_JOB.page,
+          incidentId: incident.id,
+          urgent: true,
+          payload: { lane: pagerLane(incident.id), escalationId: escalation.id },
+        },
+        now,
+      );
+    await tx.outbox.enqueue(
+      {
+        kind: TEAM_JOB.invite,
+        incidentId: incident.id,
+        payload: { lane: incidentLane(incident.id), escalationId: escalation.id },
+      },
+      now,
+    );
+    await enqueueCardUpdate(tx, incident.id, now);
+    return { ok: true, escalation, repeated: false, paged: pages };
+  });
+  if (result.ok && !result.repeated) deps.wakeOutbox();
+  return result;
+}
+
+/**
+ * When the incident resolves, the teams' pages resolve too (in the same transaction): nobody in another team
+ * keeps being paged for an incident that is over.
+ */
+export function teamEscalationOnChange() {
+  return async (tx: StoreTransaction, before: Incident, after: Incident, now: Date): Promise<void> => {
+    if (before.status === 'resolved' || after.status !== 'resolved') return;
+    for (const escalation of await tx.teamEscalations.listByIncident(after.id)) {
+      if (escalation.status !== 'pending' && escalation.status !== 'paged' && escalation.status !== 'acknowledged')
+        continue;
+      await tx.outbox.enqueue(
+        {
+          kind: TEAM_JOB.resolve,
+          incidentId: after.id,
+          payload: { lane: pagerLane(after.id), escalationId: escalation.id },
+        },
+        now,
+      );
+    }
+  };
+}
+
+/** The team's names for the "Escalate…" form and the unknown-team answer. */
+export function teamNames(deps: Pick<EscalationDeps, 'teams'>): string[] {
+  return deps.teams.map((t) => t.name);
+}
+
+/**
+ * A page update for a team's page (its key is a team key): the team acknowledged, or the update is not one
+ * Firebreak follows for teams. Runs in the paging flow's transaction, which records the delivery.
+ */
+export async function applyTeamPageUpdate(
+  tx: StoreTransaction,
+  update: PageUpdate,
+  now: Date,
+): Promise<PageUpdateOutcome | null> {
+  if (!teamFromPageKey(update.pageKey) || update.pageKey === null) return null;
+  const escalation = await tx.teamEscalations.findByKey(update.pageKey);
+  if (!escalation) return { applied: false, reason: 'not a team page Firebreak sent' };
+  if (update.status !== 'acknowledged') return { applied: false, reason: `${update.event} is not tracked for teams` };
+  if (escalation.status === 'acknowledged') return { applied: false, reason: 'already acknowledged' };
+  const by = update.agent?.name ?? null;
+  await tx.teamEscalations.update(escalation.id, {
+    status: 'acknowledged',
+    acknowledgedAt: update.at,
+    acknowledgedBy: by,
+  });
+  await tx.timeline.append(
+    forIncident(
+      {
+        at: update.at,
+        type: 'team.acknowledged',
+        actor: pagerActor(update.via, update.agent),
+        data: { team: escalation.team, ...(by ? { by } : {}) },
+      },
+      escalation.incidentId,
+    ),
+  );
+  await enqueueCardUpdate(tx, escalation.incidentId, now);
+  return { applied: true, incidentId: escalation.incidentId };
+}
+
+export function teamEscalationHandlers(deps: EscalationDeps): Record<string, JobHandler> {
+  const { store, clock } = deps;
+  const load = async (payload: Record<string, unknown>) => {
+    const escalation = await store.teamEscalations.findById(Number(payload.escalationId));
+    const incident = escalation ? await store.incidents.findById(escalation.incidentId) : null;
+    const team = escalation ? deps.teams.find((t) => t.name === escalation.team) : undefined;
+    return { escalation, incident, team };
+  };
+
+  const page: JobHandler = async (job) => {
+    const { escalation, incident, team } = await load(job.payload);
+    const pager = deps.pager;
+    if (!escalation || !incident || !team || !pager || !('route' in team.pager)) return skipped('nothing to page');
+    if (escalation.status !== 'pending') return skipped(`the team's page is ${escalation.status}`);
+    try {
+      // The team's key makes this one page there, however often the job runs.
+      await pager.send({
+        action: 'trigger',
+        key: escalation.key,
+        route: team.pager.route,
+        summary: pageSummary(
+          incident,
+          `escalated to ${team.name}${escalation.message ? `: ${escalation.message}` : ''}`,
+        ),
+        source: 'firebreak',
+        severity: incident.severity,
+        service: incident.service,
+        details: { incident: `INC-${incident.id}`, team: team.name, service: incident.service },
+        ...(incident.channelId
+          ? {
+              links: [
+                {
+                  href: deps.chat.channelLink(incident.channelId),
+                  text: `${deps.chat.name}: #${incident.channelName ?? incident.channelId}`,
+                },
+              ],
+            }
+          : {}),
+      });
+    } catch (error) {
+      if (!isFirebreakError(error, 'PAGE_REJECTED')) throw error;
+      const now = clock.now();
+      await store.transaction(async (tx) => {
+        await tx.teamEscalations.update(escalation.id, { status: 'failed', error: error.message });
+        await tx.timeline.append(
+          forIncident(
+            {
+              at: now,
+              type: 'page.failed',
+              actor: { kind: 'firebreak' },
+              data: { message: `paging ${team.name}: ${error.message}` },
+            },
+            incident.id,
+          ),
+        );
+        await enqueueCardUpdate(tx, incident.id, now);
+      });
+      return sent(`${pager.name} refused the page for ${team.name}: ${error.message}`);
+    }
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await tx.teamEscalations.update(escalation.id, { status: 'paged', pagedAt: now });
+      await enqueueCardUpdate(tx, incident.id, now);
+    });
+    return sent(`paged ${team.name} for INC-${incident.id} through ${pager.name} (${escalation.key})`);
+  };
+
+  const invite: JobHandler = async (job) => {
+    const { escalation, incident, team } = await load(job.payload);
+    if (!escalation || !incident || !team) return skipped('no such escalation');
+    if (channelRefused(incident)) return skipped('the incident has no channel to invite to');
+    if (!incident.channelId)
+      return deferred('waiting for the incident channel', new Date(clock.now().getTime() + CHANNEL_RECHECK_MS));
+    const people = [...(await groupMembers(deps.chat, team)), ...(await onCallUsers(deps, team))];
+    const bot = await deps.chat.botUserId();
+    const users = [...new Set(people)].filter((u) => u !== bot);
+    await deps.chat.invite(incident.channelId, users);
+    return sent(`invited ${users.length} of ${team.name} to INC-${incident.id}'s channel`);
+  };
+
+  const resolve: JobHandler = async (job) => {
+    const { escalation, team } = await load(job.payload);
+    const pager = deps.pager;
+    if (!escalation || !team || !pager || !('route' in team.pager)) return skipped('nothing to resolve');
+    // A page still pending is resolved too: its trigger, queued before in this lane, went first.
+    await pager.send({ action: 'resolve', key: escalation.key, route: team.pager.route });
+    return sent(`resolved ${team.name}'s page (${escalation.key})`);
+  };
+
+  return { [TEAM_JOB.page]: page, [TEAM_JOB.invite]: invite, [TEAM_JOB.resolve]: resolve };
+}
+
+async function groupMembers(chat: Chat, team: Team): Promise<string[]> {
+  return team.userGroup ? ((await chat.userGroupMembers(team.userGroup)) ?? []) : [];
+}
+
+/** The team's on-call engineer(s), as chat users, when its escalation policy is known and a directory is configured. */
+async function onCallUsers(deps: EscalationDeps, team: Team): Promise<string[]> {
+  if (!deps.onCall || !('escalationPolicyId' in team.pager)) return [];
+  const people = await deps.onCall.whoIsOnCall(team.pager.escalationPolicyId);
+  const first = people.filter((p) => p.level === (people[0]?.level ?? 1));
+  const ids = await Promise.all(
+    first.map((p) => (p.email ? deps.chat.findUserByEmail(p.email) : Promise.resolve(null))),
+  );
+  return ids.filter((id): id is string => id !== null);
+}
