@@ -30,6 +30,8 @@ import { sweepOldRecords } from './flows/housekeeping';
 import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-delivery';
 import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
+import { nudgeHandlers, nudgesOnChange, nudgesOnOpen } from './flows/nudges';
+import { updateDeliveryHandlers } from './flows/stakeholder-updates';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import { alertRoutes } from './http/alert-routes';
 import { type AlertSourceDeps, alertSources } from './ingest/sources';
@@ -274,7 +276,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     metrics.incidentsOpened.inc({ origin: 'firebreak' });
     logger.info({ incidentId: id }, 'incident opened');
   };
-  const openedHooks = [pagingOnOpen(paging), scalingOnOpen(scaleTargets)];
+  const openedHooks = [pagingOnOpen(paging), scalingOnOpen(scaleTargets), nudgesOnOpen(config.policy.nudges)];
   const flows: IncidentFlowDeps = {
     store,
     clock,
@@ -287,6 +289,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       changed: async (tx, before, after, now) => {
         await pagingOnChange(paging)(tx, before, after, now);
         await postmortemOnChange(tx, before, after, now);
+        await nudgesOnChange(tx, before, after, now);
       },
     },
   };
@@ -321,6 +324,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         chat,
         onPageSent: () => metrics.pagesSent.inc(),
       }),
+      ...nudgeHandlers({ store, clock, chat, policy: config.policy.nudges }),
+      ...updateDeliveryHandlers({ store, clock, chat }),
       ...incidentChannelHandlers({
         store,
         clock,

@@ -37,6 +37,8 @@ export interface TimelineData {
     followUps?: string[];
   };
   'postmortem.drafted': { url?: string };
+  /** A stakeholder update: said in the channel, under the announcement and to subscribers. */
+  'incident.update_posted': { text: string };
 }
 
 export type TimelineEventType = keyof TimelineData;
@@ -65,6 +67,7 @@ export const TIMELINE_EVENT_TYPES = [
   'incident.mitigated',
   'incident.resolved',
   'postmortem.drafted',
+  'incident.update_posted',
 ] as const satisfies readonly TimelineEventType[];
 
 /** A timeline event not yet stored. Discriminated on `type` so `data` is typed. */

@@ -24,10 +24,11 @@ export async function readIncidentCard(
   options: IncidentCardOptions,
 ): Promise<IncidentCardFacts> {
   const scaleTargets = options.scaleTargetsFor(incident);
-  const [firingAlerts, latest, scaleOperations] = await Promise.all([
+  const [firingAlerts, latest, scaleOperations, lastUpdate] = await Promise.all([
     store.alerts.listFiring(incident.id, CARD_MAX_ALERTS),
     store.timeline.list(incident.id, { latest: options.timelineEntries }),
     scaleTargets.length > 0 ? store.scaleOperations.listByIncident(incident.id) : Promise.resolve([]),
+    store.timeline.latestOfTypes(incident.id, ['incident.update_posted']),
   ]);
   // The draft's link stays on the card however many events follow it.
   const drafted =
@@ -49,5 +50,6 @@ export async function readIncidentCard(
     scaleTargets,
     scaleOperations,
     postmortemUrl,
+    lastUpdate: lastUpdate ? { at: lastUpdate.at, actor: lastUpdate.actor } : null,
   };
 }

@@ -23,6 +23,9 @@ export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([
   JOB.updateCard,
   JOB.postNotice,
   'postmortem.post',
+  'update.deliver',
+  'nudge.check',
+  'nudge.settle',
 ]);
 
 /**
@@ -35,6 +38,8 @@ export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [
   'oncall.invite',
   'page.trigger',
   'postmortem.post',
+  'update.deliver',
+  'nudge.check',
 ];
 /** How often a job waiting for the channel looks again by itself. */
 export const CHANNEL_RECHECK_MS = 30_000;

@@ -1,6 +1,8 @@
 // What the incident flows need from a chat platform (Slack today): channels, messages, pins, files.
 // Nothing here is Slack's: messages are what to say (rendered by the adapter), references are opaque ids.
+import type { Actor } from '../domain/actor';
 import type { AlertRecord } from '../domain/alert';
+import type { NudgeKind, NudgeSettlement } from '../domain/nudges';
 import type { Incident, IncidentNotice, MessageRef } from '../domain/incident';
 import type { RichText } from '../domain/rich-text';
 import type { ScaleTarget } from '../domain/scale-target';
@@ -31,6 +33,16 @@ export interface IncidentCardFacts {
   scaleOperations?: ScaleOperation[];
   /** The latest postmortem draft's page, once drafted. */
   postmortemUrl?: string | null;
+  /** When the last stakeholder update went out, and who posted it; null before the first. */
+  lastUpdate?: { at: Date; actor: Actor } | null;
+}
+
+/** A stakeholder update, as said in the incident's channel, under its announcement, or to a subscriber. */
+export interface StakeholderUpdate {
+  text: string;
+  actor: Actor;
+  at: Date;
+  where: 'channel' | 'thread' | 'direct';
 }
 
 /**
@@ -41,7 +53,10 @@ export type ChatMessage =
   | { kind: 'card'; card: IncidentCardFacts }
   | { kind: 'announcement'; incident: Incident }
   | { kind: 'notice'; incident: Incident; notice: IncidentNotice }
-  | { kind: 'text'; text: RichText };
+  | { kind: 'text'; text: RichText }
+  /** A nudge's prompt (with its button while it stands), or what settled it. */
+  | { kind: 'nudge'; incident: Incident; nudge: NudgeKind; settled: NudgeSettlement | null }
+  | { kind: 'update'; incident: Incident; update: StakeholderUpdate };
 
 /**
  * Marks a message as the one of its kind for an incident, invisibly, so it can be found again when a crash
@@ -88,6 +103,10 @@ export interface Chat {
   /** Posts in a channel (by id, or by name for the announcement channel, which it joins if it must). */
   postMessage(channel: string, message: ChatMessage, marker?: MessageMarker): Promise<MessageRef>;
   updateMessage(ref: MessageRef, message: ChatMessage): Promise<void>;
+  /** Posts a reply in the thread under `parent` (a stakeholder update under the incident's announcement). */
+  postReply(parent: MessageRef, message: ChatMessage): Promise<MessageRef>;
+  /** Sends a direct message to one member (a stakeholder update to a subscriber). */
+  sendDirectMessage(userId: string, message: ChatMessage): Promise<MessageRef>;
   /** Our message carrying `marker` posted in `channel` since `since`, or null: what a crash may have left. */
   findMarkedMessage(channel: string, marker: MessageMarker, since: Date): Promise<MessageRef | null>;
   pin(ref: MessageRef): Promise<void>;

@@ -2,7 +2,8 @@
 import type { NewScaleOperation, ScaleOperation } from '../domain/scaling';
 import type { AlertRecord } from '../domain/alert';
 import type { Incident, NewIncident } from '../domain/incident';
-import type { NewTimelineEvent, TimelineEvent } from '../domain/timeline';
+import type { NudgeKind, NudgeRecord } from '../domain/nudges';
+import type { NewTimelineEvent, TimelineEvent, TimelineEventType } from '../domain/timeline';
 
 export type NewAlertRecord = Omit<AlertRecord, 'id'>;
 
@@ -40,6 +41,8 @@ export interface TimelineRepository {
   /** Oldest first; with `latest`, only the last N events (still oldest first). */
   list(incidentId: number, options?: { latest?: number }): Promise<TimelineEvent[]>;
   count(incidentId: number): Promise<number>;
+  /** The incident's newest event of any of these types, or null. */
+  latestOfTypes(incidentId: number, types: readonly TimelineEventType[]): Promise<TimelineEvent | null>;
 }
 
 /**
@@ -207,6 +210,23 @@ export interface DeliveryRepository {
   forget(key: string): Promise<void>;
 }
 
+/** The prompt each nudge posted in an incident's channel: one per incident and kind. */
+export interface NudgeRepository {
+  find(incidentId: number, kind: NudgeKind): Promise<NudgeRecord | null>;
+  /** Stores the record, replacing the incident's record of that kind. */
+  save(record: NudgeRecord): Promise<void>;
+}
+
+/** Who gets an incident's stakeholder updates as a direct message. */
+export interface SubscriberRepository {
+  /** True when this call subscribed them; false when they already were. */
+  add(incidentId: number, userId: string, now: Date): Promise<boolean>;
+  /** True when they were subscribed. */
+  remove(incidentId: number, userId: string): Promise<boolean>;
+  /** In the order they subscribed. */
+  list(incidentId: number): Promise<string[]>;
+}
+
 export interface StoreTransaction {
   incidents: IncidentRepository;
   alerts: AlertRepository;
@@ -216,6 +236,8 @@ export interface StoreTransaction {
   scaleOperations: ScaleOperationRepository;
   rateBudgets: RateBudgetRepository;
   channelNames: ChannelNameRepository;
+  nudges: NudgeRepository;
+  subscribers: SubscriberRepository;
 }
 
 export interface Store extends StoreTransaction {

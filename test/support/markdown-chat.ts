@@ -126,6 +126,10 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
         return `${incidentRef(message.incident)}: ${NOTICES[message.notice]}`;
       case 'text':
         return text(message.text);
+      case 'nudge':
+        return `${incidentRef(message.incident)}: ${message.nudge === 'lead' ? 'who leads?' : 'time for an update'}${message.settled ? ` (settled: ${message.settled.why})` : ''}`;
+      case 'update':
+        return `Update on ${incidentRef(message.incident)}: ${message.update.text}`;
     }
   };
   const channel = (idOrName: string): MarkdownChannel => {
@@ -177,6 +181,32 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
       const found = message(ref);
       if (!found) throw new FirebreakError('CHAT_REJECTED', 'no such message', { step: 'editing' });
       found.text = markdown(content);
+    },
+    async postReply(parent, content) {
+      const posted: MarkdownMessage = {
+        id: platformId(),
+        channelId: channel(parent.channelId).id,
+        text: `↳ ${markdown(content)}`,
+        marker: null,
+        pinned: false,
+        at: Date.now(),
+      };
+      platform.messages.push(posted);
+      return { channelId: posted.channelId, messageId: posted.id };
+    },
+    async sendDirectMessage(userId, content) {
+      const name = `@${userId}`;
+      const dm = platform.channelByName(name) ?? platform.addChannel(name, BOT_USER);
+      const posted: MarkdownMessage = {
+        id: platformId(),
+        channelId: dm.id,
+        text: markdown(content),
+        marker: null,
+        pinned: false,
+        at: Date.now(),
+      };
+      platform.messages.push(posted);
+      return { channelId: posted.channelId, messageId: posted.id };
     },
     async findMarkedMessage(to, marker, since) {
       const found = platform

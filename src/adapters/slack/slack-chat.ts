@@ -241,6 +241,26 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       );
     },
 
+    async postReply(parent, message) {
+      const result = await call(
+        'chat.postMessage',
+        { channel: parent.channelId, thread_ts: parent.messageId, ...slackMessage(message, timeZone), unfurl_links: false },
+        'replying in a thread',
+      );
+      return { channelId: result.channel, messageId: result.ts };
+    },
+
+    async sendDirectMessage(userId, message) {
+      // The direct conversation's id is Slack's to give: conversations.open finds or opens it.
+      const opened = await call('conversations.open', { users: userId }, `opening a direct message to ${userId}`);
+      const result = await call(
+        'chat.postMessage',
+        { channel: opened.channel.id, ...slackMessage(message, timeZone), unfurl_links: false },
+        `sending a direct message to ${userId}`,
+      );
+      return { channelId: result.channel, messageId: result.ts };
+    },
+
     async pin(ref) {
       try {
         await call('pins.add', { channel: ref.channelId, timestamp: ref.messageId }, 'pinning the incident card');

@@ -11,6 +11,7 @@ import type {
   ConversationsInviteArguments,
   ConversationsJoinArguments,
   ConversationsListArguments,
+  ConversationsOpenArguments,
   PinsAddArguments,
   UsergroupsListArguments,
   UsersInfoArguments,
@@ -54,6 +55,7 @@ export const WEB_API_REPLIES = {
       .default([]),
     response_metadata: nextCursor,
   }),
+  'conversations.open': z.looseObject({ channel: z.looseObject({ id: z.string().min(1) }) }),
   'pins.add': okOnly,
   'usergroups.list': z.looseObject({
     usergroups: z
@@ -83,6 +85,7 @@ export interface WebApiArguments {
   'conversations.invite': ConversationsInviteArguments;
   'conversations.join': ConversationsJoinArguments;
   'conversations.list': ConversationsListArguments;
+  'conversations.open': ConversationsOpenArguments;
   'pins.add': PinsAddArguments;
   'usergroups.list': UsergroupsListArguments;
   'users.info': UsersInfoArguments;

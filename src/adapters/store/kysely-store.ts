@@ -16,6 +16,7 @@ import {
 import { scaleOperationRepository } from './scale-operation-repository';
 import { rateBudgetRepository } from './rate-budget-repository';
 import { channelNameRepository } from './channel-name-repository';
+import { nudgeRepository, subscriberRepository } from './nudge-repository';
 import type { Database } from './schema';
 import { SqliteHotPath } from './sqlite-hot-path';
 import { guard } from './store-errors';
@@ -42,6 +43,8 @@ function repositories(ctx: RepositoryContext): StoreTransaction {
     scaleOperations: scaleOperationRepository(ctx),
     rateBudgets: rateBudgetRepository(ctx),
     channelNames: channelNameRepository(ctx),
+    nudges: nudgeRepository(ctx),
+    subscribers: subscriberRepository(ctx),
   };
 }
 

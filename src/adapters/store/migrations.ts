@@ -9,6 +9,7 @@ import { sendIntent } from './migrations/005-send-intent';
 import { alertCounts } from './migrations/006-alert-counts';
 import { plainRowids } from './migrations/007-plain-rowids';
 import { alertLinks } from './migrations/008-alert-links';
+import { nudgesAndSubscribers } from './migrations/010-nudges-and-subscribers';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -21,6 +22,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '006-alert-counts': alertCounts,
   '007-plain-rowids': plainRowids,
   '008-alert-links': alertLinks,
+  '010-nudges-and-subscribers': nudgesAndSubscribers,
 };
 
 const provider: MigrationProvider = {

@@ -134,6 +134,21 @@ export interface ScaleOperationsTable {
   finished_at: IsoTime | null;
 }
 
+export interface NudgesTable {
+  incident_id: number;
+  kind: string;
+  channel_id: string | null;
+  message_id: string | null;
+  posted_at: IsoTime;
+  settled: JsonText | null;
+}
+
+export interface IncidentSubscribersTable {
+  incident_id: number;
+  user_id: string;
+  subscribed_at: IsoTime;
+}
+
 export interface Database {
   incidents: IncidentsTable;
   alerts: AlertsTable;
@@ -144,4 +159,6 @@ export interface Database {
   outbox_lanes: OutboxLanesTable;
   rate_budgets: RateBudgetsTable;
   channel_names: ChannelNamesTable;
+  nudges: NudgesTable;
+  incident_subscribers: IncidentSubscribersTable;
 }

@@ -11,6 +11,9 @@ import * as incidentCommand from './commands/incident';
 import * as reactionAdded from './events/reaction-added';
 import * as declareView from './views/declare-incident';
 import * as resolveView from './views/resolve-incident';
+import * as updateButtons from './actions/update-buttons';
+import * as nudgeButtons from './actions/nudge-buttons';
+import * as postUpdateView from './views/post-update';
 
 export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void {
   incidentCommand.register(on, deps);
@@ -23,4 +26,7 @@ export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void 
   declareView.register(on, deps);
   resolveView.register(on, deps);
   reactionAdded.register(on, deps);
+  updateButtons.register(on, deps);
+  nudgeButtons.register(on, deps);
+  postUpdateView.register(on, deps);
 }

@@ -9,6 +9,7 @@ import { incidentRef, isOpen, type Incident } from '../../domain/incident';
 import { ACTIONS } from '../ids';
 import { localTime, zoneLabel } from '../../domain/local-time';
 import { acknowledgerText } from '../../domain/paging';
+import { actorText } from '../../domain/actor';
 import { link } from '../../domain/rich-text';
 import { escapeMrkdwn, mrkdwn, SAFE_LINK, truncate } from './format';
 import { capacityBlocks } from './scale-views';
@@ -175,6 +176,17 @@ function pageButtons(incident: Incident, pagingEnabled: boolean): Array<Record<s
   return buttons;
 }
 
+/** When the last stakeholder update went out: people outside the channel read only those. */
+function updatesBlocks(input: IncidentCardInput): KnownBlock[] {
+  const { incident, now, timeZone } = input;
+  const last = input.lastUpdate;
+  if (!last && !isOpen(incident.status)) return [];
+  const text = last
+    ? `:mega: Last update ${localTime(last.at, now, timeZone)} ${zoneLabel(timeZone, last.at)} by ${mrkdwn(actorText(last.actor))} (${humanDuration(now.getTime() - last.at.getTime(), 'terse')} ago)`
+    : ':mega: No stakeholder update yet — `/incident update <text>` or *Post update*';
+  return [{ type: 'context', block_id: 'updates', elements: [{ type: 'mrkdwn', text }] }];
+}
+
 function postmortemBlocks(incident: Incident, url: string | null | undefined): KnownBlock[] {
   if (isOpen(incident.status) && !url) return [];
   const text = url
@@ -203,6 +215,12 @@ function actions(incident: Incident, pagingEnabled: boolean): KnownBlock[] {
       block_id: 'incident_actions',
       elements: [
         ...(pageButtons(incident, pagingEnabled) as never[]),
+        {
+          type: 'button',
+          action_id: ACTIONS.updateOpen,
+          text: { type: 'plain_text', text: 'Post update' },
+          value: String(incident.id),
+        },
         {
           type: 'button',
           action_id: ACTIONS.incidentResolve,
@@ -244,6 +262,7 @@ export function renderIncidentCard(input: IncidentCardInput): { text: string; bl
     ...capacityBlocks(incident, input.scaleTargets ?? [], input.scaleOperations ?? []),
     ...alertsSection(input),
     ...timelineSection(input),
+    ...updatesBlocks(input),
     ...postmortemBlocks(incident, input.postmortemUrl),
     ...actions(incident, input.pagingEnabled ?? false),
     {

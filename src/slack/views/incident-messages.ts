@@ -5,6 +5,24 @@ import type { ChatMessage } from '../../ports/chat';
 import { ACTIONS } from '../ids';
 import { escapeMrkdwn, mrkdwn } from './format';
 import { renderIncidentCard } from './incident-card';
+import { nudgeMessage } from './nudge-messages';
+import { updateMessage } from './update-messages';
+
+/** Under every announcement: stakeholders subscribe to the incident's updates by direct message. */
+function subscribeActions(incident: Incident): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: 'announcement_actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTIONS.incidentSubscribe,
+        text: { type: 'plain_text', text: 'Subscribe to updates' },
+        value: String(incident.id),
+      },
+    ],
+  };
+}
 
 export function announcementMessage(incident: Incident): { text: string; blocks: KnownBlock[] } {
   const headline = `${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}`;
@@ -21,6 +39,7 @@ export function announcementMessage(incident: Incident): { text: string; blocks:
             text: `:rotating_light: *${headline}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)}\n:warning: ${why}`,
           },
         },
+        subscribeActions(incident),
       ],
     };
   }
@@ -36,6 +55,7 @@ export function announcementMessage(incident: Incident): { text: string; blocks:
           text: `:rotating_light: *${headline}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)} · join ${channel}`,
         },
       },
+      subscribeActions(incident),
     ],
   };
 }
@@ -104,5 +124,9 @@ export function slackMessage(message: ChatMessage, timeZone: string): { text: st
       return noticeMessage(message.incident, message.notice);
     case 'text':
       return { text: mrkdwn(message.text) };
+    case 'nudge':
+      return nudgeMessage(message.incident, message.nudge, message.settled, timeZone);
+    case 'update':
+      return updateMessage(message.incident, message.update);
   }
 }

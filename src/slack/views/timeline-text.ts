@@ -80,6 +80,8 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
       return `Incident resolved${event.data.summary ? `: ${escapeMrkdwn(event.data.summary)}` : ''}`;
     case 'postmortem.drafted':
       return 'Postmortem drafted';
+    case 'incident.update_posted':
+      return `:mega: Update: ${escapeMrkdwn(truncate(event.data.text, 300))}`;
   }
 }
 
