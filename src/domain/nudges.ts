@@ -106,8 +106,7 @@ export function settlementsFor(
   after: Pick<Incident, 'leadUserId' | 'status'>,
   moved: Date | null,
 ): Partial<Record<NudgeKind, NudgeSettlement>> {
-  if (!isOpen(after.status) && isOpen(before.status))
-    return { lead: { why: 'resolved' }, update: { why: 'resolved' } };
+  if (!isOpen(after.status) && isOpen(before.status)) return { lead: { why: 'resolved' }, update: { why: 'resolved' } };
   const settled: Partial<Record<NudgeKind, NudgeSettlement>> = {};
   if (after.leadUserId && after.leadUserId !== before.leadUserId)
     settled.lead = { why: 'lead_assigned', userId: after.leadUserId };

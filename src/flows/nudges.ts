@@ -77,7 +77,12 @@ export function nudgesOnOpen(policy: NudgePolicy) {
  * When an incident changes (or something is added to its timeline): a standing prompt that the change
  * answers is settled, and its message edited to say so. Two keyed reads when nothing stands.
  */
-export async function nudgesOnChange(tx: StoreTransaction, before: Incident, after: Incident, now: Date): Promise<void> {
+export async function nudgesOnChange(
+  tx: StoreTransaction,
+  before: Incident,
+  after: Incident,
+  now: Date,
+): Promise<void> {
   const standing: NudgeRecord[] = [];
   for (const kind of NUDGE_KINDS) {
     const record = await tx.nudges.find(after.id, kind);
@@ -97,7 +102,11 @@ export async function nudgesOnChange(tx: StoreTransaction, before: Incident, aft
 }
 
 /** "I'll lead": the clicker becomes the lead, unless someone already leads. */
-export async function takeLead(deps: IncidentFlowDeps, incidentId: number, actor: Actor & { kind: 'user' }): Promise<UpdateResult> {
+export async function takeLead(
+  deps: IncidentFlowDeps,
+  incidentId: number,
+  actor: Actor & { kind: 'user' },
+): Promise<UpdateResult> {
   return updateIncident(deps, incidentId, (incident, now) => {
     if (incident.leadUserId && incident.leadUserId !== actor.id)
       return { ok: false, reason: [mention(incident.leadUserId), ' already leads this incident.'] };
@@ -132,7 +141,8 @@ export function nudgeHandlers(deps: NudgeDeps): Record<string, JobHandler> {
             policy,
           );
     if (decision.action === 'stop') return skipped(`${nudge} nudge of ${incidentRef(incident)}: ${decision.why}`);
-    if (decision.action === 'wait') return deferred(`${nudge} nudge of ${incidentRef(incident)} not due yet`, decision.at);
+    if (decision.action === 'wait')
+      return deferred(`${nudge} nudge of ${incidentRef(incident)} not due yet`, decision.at);
     if (channelRefused(incident)) return skipped('the incident has no channel to nudge in');
     if (!incident.channelId)
       return deferred('waiting for the incident channel', new Date(now.getTime() + CHANNEL_RECHECK_MS));

@@ -43,7 +43,8 @@ export async function postStakeholderUpdate(
   actor: Actor,
 ): Promise<PostUpdateResult> {
   const trimmed = text.trim();
-  if (!trimmed) return { ok: false, reason: 'The update has no text: say what people outside the channel should know.' };
+  if (!trimmed)
+    return { ok: false, reason: 'The update has no text: say what people outside the channel should know.' };
   const now = deps.clock.now();
   const result = await deps.store.transaction(async (tx): Promise<PostUpdateResult> => {
     const incident = await tx.incidents.findById(incidentId);
@@ -76,9 +77,7 @@ export async function postStakeholderUpdate(
   return result;
 }
 
-export type SubscriptionResult =
-  | { ok: true; incident: Incident; changed: boolean }
-  | { ok: false; reason: RichText };
+export type SubscriptionResult = { ok: true; incident: Incident; changed: boolean } | { ok: false; reason: RichText };
 
 /** Subscribes (or, with `subscribe: false`, unsubscribes) a person to an incident's updates; idempotent. */
 export async function setSubscription(
@@ -104,9 +103,7 @@ export function subscriberText(userId: string, incident: Incident, subscribed: b
     return changed
       ? [mention(userId), `, you will get ${ref}'s updates by direct message. \`/incident unsubscribe\` stops them.`]
       : [mention(userId), `, you are already subscribed to ${ref}'s updates. \`/incident unsubscribe\` stops them.`];
-  return changed
-    ? [`You will no longer get ${ref}'s updates.`]
-    : [`You were not subscribed to ${ref}'s updates.`];
+  return changed ? [`You will no longer get ${ref}'s updates.`] : [`You were not subscribed to ${ref}'s updates.`];
 }
 
 export interface UpdateDeliveryDeps {

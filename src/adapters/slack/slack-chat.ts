@@ -244,7 +244,12 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
     async postReply(parent, message) {
       const result = await call(
         'chat.postMessage',
-        { channel: parent.channelId, thread_ts: parent.messageId, ...slackMessage(message, timeZone), unfurl_links: false },
+        {
+          channel: parent.channelId,
+          thread_ts: parent.messageId,
+          ...slackMessage(message, timeZone),
+          unfurl_links: false,
+        },
         'replying in a thread',
       );
       return { channelId: result.channel, messageId: result.ts };

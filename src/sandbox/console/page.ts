@@ -55,8 +55,12 @@ export function channelsHtml(entries: ChannelEntry[], selected: string, actingUs
     .sort((a, b) => a.channel.name.localeCompare(b.channel.name));
   return html`<h2 class="side-title">Incidents</h2>
 ${incidents.length === 0 ? html`<p class="side-empty">None yet: fire an alert.</p>` : html`<ul class="chans">${incidents.map((e) => channelLink(e, selected, actingUser))}</ul>`}
-<h2 class="side-title">Channels</h2><ul class="chans">${others.map((e) => channelLink(e, selected, actingUser))}</ul>${direct.length === 0 ? '' : html`
-<h2 class="side-title">Direct messages from Firebreak</h2><ul class="chans">${direct.map((e) => channelLink(e, selected, actingUser))}</ul>`}`;
+<h2 class="side-title">Channels</h2><ul class="chans">${others.map((e) => channelLink(e, selected, actingUser))}</ul>${
+    direct.length === 0
+      ? ''
+      : html`
+<h2 class="side-title">Direct messages from Firebreak</h2><ul class="chans">${direct.map((e) => channelLink(e, selected, actingUser))}</ul>`
+  }`;
 }
 
 function actingForm(actingUser: string, channelId: string): SafeHtml {

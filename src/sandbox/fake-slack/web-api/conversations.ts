@@ -75,8 +75,8 @@ export const conversations: Record<string, MethodHandler> = {
           (c.imUser !== undefined
             ? types.has('im')
             : c.isPrivate
-            ? types.has('private_channel') && c.members.includes(ctx.bot.userId)
-            : types.has('public_channel')) && !(excludeArchived && c.isArchived),
+              ? types.has('private_channel') && c.members.includes(ctx.bot.userId)
+              : types.has('public_channel')) && !(excludeArchived && c.isArchived),
       );
     const page = paginate(visible, args, { limit: 100, max: 1000 });
     return {

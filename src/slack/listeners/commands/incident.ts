@@ -30,7 +30,19 @@ import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './pa
 
 type InChannelCommand = Extract<
   IncidentCommand,
-  { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'postmortem' | 'timeline' | 'update' | 'subscribe' | 'unsubscribe' }
+  {
+    sub:
+      | 'status'
+      | 'note'
+      | 'lead'
+      | 'sev'
+      | 'page'
+      | 'postmortem'
+      | 'timeline'
+      | 'update'
+      | 'subscribe'
+      | 'unsubscribe';
+  }
 >;
 
 export const PAGING_OFF = 'Paging is not configured here: the platform team sets PAGERDUTY_ROUTING_KEY to turn it on.';
