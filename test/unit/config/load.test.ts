@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       scaleTargets: [],
       paging: { severities: ['sev1', 'sev2'], ackTimeoutMinutes: 5, escalationPolicies: [] },
       slack: { rateLimits: {} },
+      nudges: { leadMinutes: 10, updateMinutes: 30 },
     });
   });
 
