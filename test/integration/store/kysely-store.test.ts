@@ -145,6 +145,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '006-alert-counts',
           '007-plain-rowids',
           '008-alert-links',
+          '010-nudges-and-subscribers',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
@@ -177,7 +178,12 @@ describe.each(targets)('Kysely store on $name', (target) => {
             .values(alertToRow({ ...newAlert(id, { fingerprint }), status }))
             .execute();
         }
-        expect(await migrateToLatest(kysely)).toEqual(['006-alert-counts', '007-plain-rowids', '008-alert-links']);
+        expect(await migrateToLatest(kysely)).toEqual([
+          '006-alert-counts',
+          '007-plain-rowids',
+          '008-alert-links',
+          '010-nudges-and-subscribers',
+        ]);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
       } finally {
         await before.close();
