@@ -97,6 +97,8 @@ function composer(channel: ChannelSummary, actingUser: string): SafeHtml {
     '/incident help',
     '/incident status identified',
     '/incident note ',
+    '/incident update ',
+    '/incident subscribe',
     '/incident resolve',
     '/scale web +4',
     '/scale status',
