@@ -27,8 +27,16 @@ export const nudgesAndSubscribers: Migration = {
       .addColumn('subscribed_at', t.time, (c) => c.notNull())
       .addPrimaryKeyConstraint('incident_subscribers_pk', ['incident_id', 'user_id'])
       .execute();
+    // The latest event of a few types (the last update, for every card edit and nudge check) without
+    // walking a storm's thousands of alert events.
+    await db.schema
+      .createIndex('timeline_events_incident_type')
+      .on('timeline_events')
+      .columns(['incident_id', 'type', 'id'])
+      .execute();
   },
   async down(db: AnyKysely) {
+    await db.schema.dropIndex('timeline_events_incident_type').execute();
     await db.schema.dropTable('incident_subscribers').execute();
     await db.schema.dropTable('nudges').execute();
   },
