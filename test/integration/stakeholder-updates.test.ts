@@ -1,6 +1,7 @@
 // Stakeholder updates, end to end through the signed Slack path against the local Slack: `/incident update`
 // and the form post in the channel, under the announcement and to each subscriber, once each; subscribing is
 // idempotent; the card shows the last update; the postmortem's timeline lists it; wrong input is named.
+import { rmSync } from 'node:fs';
 import { commandAnswer, eventually, startHarness, type Harness } from '../support/harness';
 
 jest.setTimeout(60_000);
@@ -199,3 +200,52 @@ it('the form posts an update; an update with no text is refused, naming the prob
   const updates = (await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'incident.update_posted');
   expect(updates).toHaveLength(1);
 });
+
+it('a Slack outage delays an update, never loses it: delivered once each after a restart', async () => {
+  const { channel, announcement } = await declared();
+  await commandAnswer(h.slack, { command: '/incident', text: 'subscribe', userId: 'U0BOB', channelId: channel.id });
+  // Slack stops taking messages and direct-message conversations; the update is stored and waits.
+  h.slack.fail('chat.postMessage', { status: 503, times: 1000 });
+  h.slack.fail('conversations.open', { status: 503, times: 1000 });
+  const reply = await commandAnswer(h.slack, {
+    command: '/incident',
+    text: 'update Payments provider is down; retrying.',
+    userId: 'U0ALICE',
+    channelId: channel.id,
+  });
+  expect(reply.text).toContain('Update posted');
+  await eventually(
+    async () =>
+      (await h.firebreak.store.outbox.list({ status: 'pending', incidentId: 1 })).filter(
+        (j) => j.kind === 'update.deliver' && j.attempts > 0,
+      ).length === 3,
+    'all three deliveries failed once and waiting to retry',
+  );
+  // A new process on the same database, with Slack back.
+  const { slack, dir } = h;
+  await h.firebreak.stop();
+  slack.clearFailures();
+  h = await startHarness({ slack, dir });
+  try {
+    await deliveredOnceEach(channel.id, announcement.ts);
+  } finally {
+    // This harness was given the first one's Slack and directory: they are this test's to clean up.
+    await h.stop();
+    await slack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function deliveredOnceEach(channelId: string, announcementTs: string): Promise<void> {
+  const said = 'Payments provider is down; retrying.';
+  await eventually(() => directMessages('U0BOB').some((m) => m.text.includes(said)), "Bob's direct message");
+  await eventually(
+    () => h.slack.messages('C0INCIDENTS').some((m) => m.threadTs === announcementTs && m.text.includes(said)),
+    'the update under the announcement',
+  );
+  await eventually(() => h.slack.messages(channelId).some((m) => m.text.includes(said)), 'the update in the channel');
+  await h.drained();
+  expect(h.slack.messages(channelId).filter((m) => m.text.includes(said))).toHaveLength(1);
+  expect(h.slack.messages('C0INCIDENTS').filter((m) => m.text.includes(said))).toHaveLength(1);
+  expect(directMessages('U0BOB').filter((m) => m.text.includes(said))).toHaveLength(1);
+}
