@@ -154,14 +154,19 @@ export function nudgeHandlers(deps: NudgeDeps): Record<string, JobHandler> {
       );
     const posted = await chat.postMessage(incident.channelId, { kind: 'nudge', incident, nudge, settled: null });
     await store.transaction(async (tx) => {
+      // What changed while the prompt was being posted (a lead named, resolved) settles it at once: the
+      // change's own hook found no prompt to settle yet.
+      const fresh = (await tx.incidents.findById(incident.id)) ?? incident;
+      const settled = settlementsFor(incident, fresh, null)[nudge] ?? null;
       await tx.nudges.save({
         incidentId: incident.id,
         kind: nudge,
         channelId: posted.channelId,
         messageId: posted.messageId,
         postedAt: now,
-        settled: null,
+        settled,
       });
+      if (settled) await enqueueSettle(tx, incident.id, nudge, now);
       // The reminder comes back after the policy's minutes if nothing moves; the lead prompt comes once.
       if (nudge === 'update')
         await enqueueCheck(tx, incident.id, 'update', updateNudgeDueAt(incident, null, { postedAt: now }, policy), now);
