@@ -4,7 +4,7 @@
 // posts the prompt. A change that answers a standing prompt (a lead named, an update, resolution) settles
 // it, and a `nudge.settle` job edits it to say so.
 import type { Actor } from '../domain/actor';
-import { incidentRef, type Incident } from '../domain/incident';
+import { channelRefused, incidentRef, type Incident } from '../domain/incident';
 import { assignLead } from '../domain/incident-changes';
 import {
   ACTIVITY_EVENTS,
@@ -19,7 +19,6 @@ import {
   type NudgeRecord,
 } from '../domain/nudges';
 import { mention } from '../domain/rich-text';
-import { channelRefused } from '../domain/incident';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';

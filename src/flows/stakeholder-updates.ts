@@ -96,7 +96,7 @@ export async function setSubscription(
   });
 }
 
-/** Says who the incident's subscribers are, for a reply. */
+/** What a person is told about their subscription to an incident's updates. */
 export function subscriberText(userId: string, incident: Incident, subscribed: boolean, changed: boolean): RichText {
   const ref = incidentRef(incident);
   if (subscribed)
