@@ -24,6 +24,7 @@ import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { Store, StoreTransaction } from '../ports/store';
 import { CHANNEL_RECHECK_MS, incidentLane } from './outbox-jobs';
+import { postMarkedOnce } from './post-once';
 import { updateIncident, type IncidentFlowDeps, type UpdateResult } from './update-incident';
 
 export const NUDGE_JOB = { check: 'nudge.check', settle: 'nudge.settle' } as const;
@@ -151,7 +152,13 @@ export function nudgeHandlers(deps: NudgeDeps): Record<string, JobHandler> {
         { channelId: record.channelId, messageId: record.messageId },
         { kind: 'nudge', incident, nudge, settled: { why: 'superseded' } },
       );
-    const posted = await chat.postMessage(incident.channelId, { kind: 'nudge', incident, nudge, settled: null });
+    const { posted } = await postMarkedOnce(
+      deps,
+      job,
+      incident.channelId,
+      { kind: 'nudge', incident, nudge, settled: null },
+      { kind: 'incident_nudge', incidentId: incident.id, key: `${nudge}:${job.id}` },
+    );
     await store.transaction(async (tx) => {
       // What changed while the prompt was being posted (a lead named, resolved) settles it at once: the
       // change's own hook found no prompt to settle yet.

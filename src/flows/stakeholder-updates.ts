@@ -9,6 +9,7 @@ import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worke
 import type { Chat, StakeholderUpdate } from '../ports/chat';
 import type { Clock } from '../ports/clock';
 import type { OutboxJob, Store } from '../ports/store';
+import { postMarkedOnce } from './post-once';
 import { ANNOUNCE_LANE, CHANNEL_RECHECK_MS, enqueueCardUpdate, incidentLane } from './outbox-jobs';
 import type { IncidentFlowDeps } from './update-incident';
 
@@ -134,8 +135,17 @@ export function updateDeliveryHandlers(deps: UpdateDeliveryDeps): Record<string,
       case 'channel': {
         if (channelRefused(incident)) return skipped('the incident has no channel; the thread carries the update');
         if (!incident.channelId) return deferred('waiting for the incident channel', later);
-        await chat.postMessage(incident.channelId, update('channel'));
-        return sent(`posted an update of ${incidentRef(incident)} in #${incident.channelName}`);
+        // Marked with its job, so a retry after a lost answer finds it instead of posting it twice.
+        const { found } = await postMarkedOnce(deps, job, incident.channelId, update('channel'), {
+          kind: 'incident_update',
+          incidentId: incident.id,
+          key: String(job.id),
+        });
+        return sent(
+          found
+            ? `found the update of ${incidentRef(incident)} posted before a restart`
+            : `posted an update of ${incidentRef(incident)} in #${incident.channelName}`,
+        );
       }
       case 'thread': {
         if (!incident.announcement) {

@@ -63,8 +63,10 @@ export type ChatMessage =
  * lost the platform's answer (post once, then find rather than post twice).
  */
 export interface MessageMarker {
-  kind: 'incident_card' | 'incident_announcement';
+  kind: 'incident_card' | 'incident_announcement' | 'incident_update' | 'incident_nudge';
   incidentId: number;
+  /** Tells apart several messages of one kind for an incident (its updates, its prompts): the job's id. */
+  key?: string;
 }
 
 /** What an incident's channel should be called; each platform makes names of it within its own rules. */

@@ -2,7 +2,9 @@
 // and the form post in the channel, under the announcement and to each subscriber, once each; subscribing is
 // idempotent; the card shows the last update; the postmortem's timeline lists it; wrong input is named.
 import { rmSync } from 'node:fs';
-import { commandAnswer, eventually, startHarness, type Harness } from '../support/harness';
+import { FakeSlack } from '../../src/sandbox/fake-slack';
+import { BOT_TOKEN, commandAnswer, eventually, startHarness, type Harness } from '../support/harness';
+import { startLossyProxy } from '../support/lossy-proxy';
 
 jest.setTimeout(60_000);
 
@@ -249,3 +251,41 @@ async function deliveredOnceEach(channelId: string, announcementTs: string): Pro
   expect(h.slack.messages('C0INCIDENTS').filter((m) => m.text.includes(said))).toHaveLength(1);
   expect(directMessages('U0BOB').filter((m) => m.text.includes(said))).toHaveLength(1);
 }
+
+it('when Slack posted the update but its answer was lost, the retry finds it instead of posting it twice', async () => {
+  await h.stop();
+  const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+  const proxy = await startLossyProxy(slack.apiUrl);
+  try {
+    let lost = 0;
+    proxy.setFault((method, body) => {
+      if (method !== 'chat.postMessage' || !decodeURIComponent(body).includes('firebreak_incident_update')) return null;
+      lost += 1;
+      return lost === 1 ? 'lose-answer' : null;
+    });
+    h = await startHarness({ slack, env: { SLACK_API_URL: proxy.apiUrl } });
+    const { channel } = await declared();
+    await commandAnswer(h.slack, {
+      command: '/incident',
+      text: 'update Posted once, whatever the network does.',
+      userId: 'U0ALICE',
+      channelId: channel.id,
+    });
+    await eventually(() => lost === 1, 'the lost answer');
+    await eventually(
+      async () =>
+        (await h.firebreak.store.outbox.list({ incidentId: 1 })).some(
+          (j) => j.kind === 'update.deliver' && j.payload.lane === `incident:1` && j.status === 'done',
+        ),
+      'the channel delivery done',
+    );
+    await h.drained();
+    const posted = slack.messages(channel.id).filter((m) => m.text.includes('Posted once, whatever the network does.'));
+    expect(posted).toHaveLength(1);
+    expect(posted[0]?.metadata?.event_type).toBe('firebreak_incident_update');
+  } finally {
+    await h.stop();
+    await proxy.stop();
+    await slack.stop();
+  }
+});

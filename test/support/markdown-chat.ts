@@ -215,6 +215,7 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
           (m) =>
             m.marker?.kind === marker.kind &&
             m.marker.incidentId === marker.incidentId &&
+            m.marker.key === marker.key &&
             m.at >= since.getTime() - 120_000,
         );
       return found ? { channelId: found.channelId, messageId: found.id } : null;

@@ -51,8 +51,14 @@ const USER_NAME_CACHE_MS = 60 * 60_000;
 /** Pages of history read to find a marked message: it was posted recently, so it is near the top. */
 const FIND_MAX_PAGES = 5;
 
-function metadataOf(marker: MessageMarker): { event_type: string; event_payload: { incident_id: number } } {
-  return { event_type: `firebreak_${marker.kind}`, event_payload: { incident_id: marker.incidentId } };
+function metadataOf(marker: MessageMarker): {
+  event_type: string;
+  event_payload: { incident_id: number; key?: string };
+} {
+  return {
+    event_type: `firebreak_${marker.kind}`,
+    event_payload: { incident_id: marker.incidentId, ...(marker.key !== undefined ? { key: marker.key } : {}) },
+  };
 }
 
 export function createSlackChat(client: WebClient, options: SlackChatOptions = {}): Chat {
@@ -224,7 +230,8 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
           (m) =>
             m.user === bot &&
             m.metadata?.event_type === wanted.event_type &&
-            m.metadata.event_payload?.incident_id === marker.incidentId,
+            m.metadata.event_payload?.incident_id === marker.incidentId &&
+            (marker.key === undefined || m.metadata.event_payload?.key === marker.key),
         );
         if (found?.ts) return { channelId, messageId: found.ts };
         cursor = result.response_metadata?.next_cursor || undefined;

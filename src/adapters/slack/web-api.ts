@@ -29,7 +29,7 @@ const historyMessage = z.looseObject({
   metadata: z
     .looseObject({
       event_type: z.string().optional(),
-      event_payload: z.looseObject({ incident_id: z.number().optional() }).optional(),
+      event_payload: z.looseObject({ incident_id: z.number().optional(), key: z.string().optional() }).optional(),
     })
     .optional(),
 });
