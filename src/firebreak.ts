@@ -32,6 +32,8 @@ import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type Sca
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import { scaleApprovalHandlers, APPROVAL_JOB } from './flows/scale-approval';
 import { TEAM_JOB, teamEscalationHandlers, teamEscalationOnChange, type EscalationDeps } from './flows/team-escalation';
+import { nudgeHandlers, nudgesOnChange, nudgesOnOpen } from './flows/nudges';
+import { updateDeliveryHandlers } from './flows/stakeholder-updates';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import type { Incident } from './domain/incident';
 import { catchUpHandlers } from './flows/catch-up';
@@ -282,7 +284,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     metrics.incidentsOpened.inc({ origin: 'firebreak' });
     logger.info({ incidentId: id }, 'incident opened');
   };
-  const openedHooks = [pagingOnOpen(paging), scalingOnOpen(scaleTargets)];
+  const openedHooks = [pagingOnOpen(paging), scalingOnOpen(scaleTargets), nudgesOnOpen(config.policy.nudges)];
   const flows: IncidentFlowDeps = {
     store,
     clock,
@@ -296,6 +298,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         await pagingOnChange(paging)(tx, before, after, now);
         await postmortemOnChange(tx, before, after, now);
         await teamEscalationOnChange()(tx, before, after, now);
+        await nudgesOnChange(tx, before, after, now);
       },
     },
   };
@@ -346,6 +349,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         chat,
         onPageSent: () => metrics.pagesSent.inc(),
       }),
+      ...nudgeHandlers({ store, clock, chat, policy: config.policy.nudges }),
+      ...updateDeliveryHandlers({ store, clock, chat }),
       ...incidentChannelHandlers({
         store,
         clock,

@@ -272,6 +272,22 @@ export const SLACK_TIER_DEFAULTS: Readonly<Record<string, number>> = {
   'users.lookupByEmail': 50,
 };
 
+/** Nudges that keep an incident moving (a stored job each, so a restart keeps them). */
+const nudges = strictObject({
+  /** An open incident with no lead this many minutes after opening gets an "I'll lead" prompt in its channel. */
+  leadMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(10),
+  /** An open incident with no update, note or status change for this many minutes gets a reminder to the lead. */
+  updateMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
+});
+
 const SLACK_METHOD = /^[a-z]+(\.[a-zA-Z]+)+$/;
 
 const slack = strictObject({
@@ -355,6 +371,7 @@ export const policySchema = strictObject({
   paging: paging.prefault({}),
   slack: slack.prefault({}),
   teams,
+  nudges: nudges.prefault({}),
 });
 
 export type Policy = z.output<typeof policySchema>;

@@ -67,6 +67,8 @@ export interface TimelineData {
   'scale.approved': { approvalId: number; target: string; from: number; to: number };
   'scale.denied': { approvalId: number; target: string; from: number; to: number };
   'scale.approval_expired': { approvalId: number; target: string; from: number; to: number };
+  /** A stakeholder update: said in the channel, under the announcement and to subscribers. */
+  'incident.update_posted': { text: string };
 }
 
 export type TimelineEventType = keyof TimelineData;
@@ -102,6 +104,7 @@ export const TIMELINE_EVENT_TYPES = [
   'scale.approved',
   'scale.denied',
   'scale.approval_expired',
+  'incident.update_posted',
 ] as const satisfies readonly TimelineEventType[];
 
 /** A timeline event not yet stored. Discriminated on `type` so `data` is typed. */

@@ -26,11 +26,12 @@ export async function readIncidentCard(
   options: IncidentCardOptions,
 ): Promise<IncidentCardFacts> {
   const scaleTargets = options.scaleTargetsFor(incident);
-  const [firingAlerts, latest, scaleOperations, teamEscalations] = await Promise.all([
+  const [firingAlerts, latest, scaleOperations, teamEscalations, lastUpdate] = await Promise.all([
     store.alerts.listFiring(incident.id, CARD_MAX_ALERTS),
     store.timeline.list(incident.id, { latest: options.timelineEntries }),
     scaleTargets.length > 0 ? store.scaleOperations.listByIncident(incident.id) : Promise.resolve([]),
     store.teamEscalations.listByIncident(incident.id),
+    store.timeline.latestOfTypes(incident.id, ['incident.update_posted']),
   ]);
   // The draft's link stays on the card however many events follow it.
   const drafted =
@@ -54,5 +55,6 @@ export async function readIncidentCard(
     postmortemUrl,
     teamEscalations,
     canEscalate: options.canEscalate ?? false,
+    lastUpdate: lastUpdate ? { at: lastUpdate.at, actor: lastUpdate.actor } : null,
   };
 }

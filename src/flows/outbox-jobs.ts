@@ -25,6 +25,9 @@ export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([
   'postmortem.post',
   'scale.approval_post',
   'scale.approval_update',
+  'update.deliver',
+  'nudge.check',
+  'nudge.settle',
 ]);
 
 /**
@@ -38,6 +41,8 @@ export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [
   'page.trigger',
   'postmortem.post',
   'team.invite',
+  'update.deliver',
+  'nudge.check',
 ];
 /** How often a job waiting for the channel looks again by itself. */
 export const CHANNEL_RECHECK_MS = 30_000;

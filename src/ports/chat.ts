@@ -1,7 +1,9 @@
 // What the incident flows need from a chat platform (Slack today): channels, messages, pins, files.
 // Nothing here is Slack's: messages are what to say (rendered by the adapter), references are opaque ids.
+import type { Actor } from '../domain/actor';
 import type { AlertRecord } from '../domain/alert';
 import type { CatchUp } from '../domain/catch-up';
+import type { NudgeKind, NudgeSettlement } from '../domain/nudges';
 import type { Incident, IncidentNotice, MessageRef } from '../domain/incident';
 import type { RichText } from '../domain/rich-text';
 import type { ScaleTarget } from '../domain/scale-target';
@@ -37,6 +39,16 @@ export interface IncidentCardFacts {
   /** Teams brought in so far (`/incident escalate`), and whether the card offers "Escalate…" (teams are configured). */
   teamEscalations?: TeamEscalation[];
   canEscalate?: boolean;
+  /** When the last stakeholder update went out, and who posted it; null before the first. */
+  lastUpdate?: { at: Date; actor: Actor } | null;
+}
+
+/** A stakeholder update, as said in the incident's channel, under its announcement, or to a subscriber. */
+export interface StakeholderUpdate {
+  text: string;
+  actor: Actor;
+  at: Date;
+  where: 'channel' | 'thread' | 'direct';
 }
 
 /**
@@ -51,15 +63,20 @@ export type ChatMessage =
   /** What someone arriving in the incident needs to know; shown to them alone. */
   | { kind: 'catch_up'; catchUp: CatchUp; now: Date }
   /** A scale request waiting for an approver (with Approve / Deny while pending), or how it was decided. */
-  | { kind: 'scale_approval'; approval: ScaleApproval; now: Date };
+  | { kind: 'scale_approval'; approval: ScaleApproval; now: Date }
+  /** A nudge's prompt (with its button while it stands), or what settled it. */
+  | { kind: 'nudge'; incident: Incident; nudge: NudgeKind; settled: NudgeSettlement | null }
+  | { kind: 'update'; incident: Incident; update: StakeholderUpdate };
 
 /**
  * Marks a message as the one of its kind for an incident, invisibly, so it can be found again when a crash
  * lost the platform's answer (post once, then find rather than post twice).
  */
 export interface MessageMarker {
-  kind: 'incident_card' | 'incident_announcement';
+  kind: 'incident_card' | 'incident_announcement' | 'incident_update' | 'incident_nudge';
   incidentId: number;
+  /** Tells apart several messages of one kind for an incident (its updates, its prompts): the job's id. */
+  key?: string;
 }
 
 /** What an incident's channel should be called; each platform makes names of it within its own rules. */
@@ -98,6 +115,10 @@ export interface Chat {
   /** Posts in a channel (by id, or by name for the announcement channel, which it joins if it must). */
   postMessage(channel: string, message: ChatMessage, marker?: MessageMarker): Promise<MessageRef>;
   updateMessage(ref: MessageRef, message: ChatMessage): Promise<void>;
+  /** Posts a reply in the thread under `parent` (a stakeholder update under the incident's announcement). */
+  postReply(parent: MessageRef, message: ChatMessage): Promise<MessageRef>;
+  /** Sends a direct message to one member (a stakeholder update to a subscriber). */
+  sendDirectMessage(userId: string, message: ChatMessage): Promise<MessageRef>;
   /** Our message carrying `marker` posted in `channel` since `since`, or null: what a crash may have left. */
   findMarkedMessage(channel: string, marker: MessageMarker, since: Date): Promise<MessageRef | null>;
   pin(ref: MessageRef): Promise<void>;

@@ -2,9 +2,10 @@
 import type { NewScaleOperation, ScaleOperation } from '../domain/scaling';
 import type { AlertRecord } from '../domain/alert';
 import type { Incident, NewIncident } from '../domain/incident';
-import type { NewTimelineEvent, TimelineEvent } from '../domain/timeline';
 import type { NewScaleApproval, ScaleApproval, ScaleApprovalStatus } from '../domain/scale-approval';
 import type { NewTeamEscalation, TeamEscalation } from '../domain/team-escalation';
+import type { NudgeKind, NudgeRecord } from '../domain/nudges';
+import type { NewTimelineEvent, TimelineEvent, TimelineEventType } from '../domain/timeline';
 
 export type NewAlertRecord = Omit<AlertRecord, 'id'>;
 
@@ -42,6 +43,8 @@ export interface TimelineRepository {
   /** Oldest first; with `latest`, only the last N events (still oldest first). */
   list(incidentId: number, options?: { latest?: number }): Promise<TimelineEvent[]>;
   count(incidentId: number): Promise<number>;
+  /** The incident's newest event of any of these types, or null. */
+  latestOfTypes(incidentId: number, types: readonly TimelineEventType[]): Promise<TimelineEvent | null>;
 }
 
 /**
@@ -245,6 +248,23 @@ export interface DeliveryRepository {
   forget(key: string): Promise<void>;
 }
 
+/** The prompt each nudge posted in an incident's channel: one per incident and kind. */
+export interface NudgeRepository {
+  find(incidentId: number, kind: NudgeKind): Promise<NudgeRecord | null>;
+  /** Stores the record, replacing the incident's record of that kind. */
+  save(record: NudgeRecord): Promise<void>;
+}
+
+/** Who gets an incident's stakeholder updates as a direct message. */
+export interface SubscriberRepository {
+  /** True when this call subscribed them; false when they already were. */
+  add(incidentId: number, userId: string, now: Date): Promise<boolean>;
+  /** True when they were subscribed. */
+  remove(incidentId: number, userId: string): Promise<boolean>;
+  /** In the order they subscribed. */
+  list(incidentId: number): Promise<string[]>;
+}
+
 export interface StoreTransaction {
   incidents: IncidentRepository;
   alerts: AlertRepository;
@@ -256,6 +276,8 @@ export interface StoreTransaction {
   channelNames: ChannelNameRepository;
   teamEscalations: TeamEscalationRepository;
   scaleApprovals: ScaleApprovalRepository;
+  nudges: NudgeRepository;
+  subscribers: SubscriberRepository;
 }
 
 export interface Store extends StoreTransaction {

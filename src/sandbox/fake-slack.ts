@@ -57,6 +57,8 @@ export interface ChannelSummary {
   /** Whether the bot is a member. */
   isMember: boolean;
   topic: string;
+  /** A direct message's person (its channel is the bot's IM with them). */
+  imUser?: string;
   purpose: string;
 }
 
@@ -144,6 +146,7 @@ function summary(channel: Channel, botUserId: string): ChannelSummary {
     isMember: channel.members.includes(botUserId),
     topic: channel.topic,
     purpose: channel.purpose,
+    ...(channel.imUser !== undefined ? { imUser: channel.imUser } : {}),
   };
 }
 

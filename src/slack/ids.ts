@@ -22,6 +22,9 @@ export const INCIDENT_SUBCOMMANDS = [
   'timeline',
   'catchup',
   'list',
+  'update',
+  'subscribe',
+  'unsubscribe',
   'help',
 ] as const;
 export type IncidentSubcommand = (typeof INCIDENT_SUBCOMMANDS)[number];
@@ -40,6 +43,13 @@ export const ACTIONS = {
   scaleApprove: 'scale_approve',
   scaleDeny: 'scale_deny',
   teamEscalate: 'team_escalate',
+  /** A nudge's "I'll lead": the clicker becomes the lead. */
+  nudgeLead: 'nudge_lead',
+  /** "Post update" on the card and the reminder: opens the update form. */
+  updateOpen: 'update_open',
+  /** "Subscribe" / "Unsubscribe" on the announcement: the clicker's direct messages of updates. */
+  incidentSubscribe: 'incident_subscribe',
+  incidentUnsubscribe: 'incident_unsubscribe',
 } as const;
 
 export const VIEWS = {
@@ -47,12 +57,18 @@ export const VIEWS = {
   scaleCustom: 'scale_custom',
   resolveIncident: 'incident_resolve_form',
   teamEscalate: 'team_escalate_form',
+  postUpdate: 'incident_update_form',
 } as const;
 
 /** Block and input ids inside the "Escalate…" modal. */
 export const ESCALATE_FIELDS = {
   team: { block: 'team', action: 'team_select' },
   message: { block: 'message', action: 'message_input' },
+} as const;
+
+/** Block and input ids inside the update form. */
+export const UPDATE_FIELDS = {
+  text: { block: 'update_text', action: 'update_text_input' },
 } as const;
 
 /** Block and input ids inside the resolve modal. */
@@ -108,6 +124,8 @@ export const WEB_API_METHODS = {
   'conversations.invite': ['channels:manage'],
   'conversations.join': ['channels:join'],
   'conversations.list': ['channels:read'],
+  // Direct messages to an incident's subscribers: conversations.open needs im:write.
+  'conversations.open': ['im:write'],
   // The SDK's filesUploadV2: files.getUploadURLExternal, then files.completeUploadExternal; both files:write.
   'files.uploadV2': ['files:write'],
   'pins.add': ['pins:write'],

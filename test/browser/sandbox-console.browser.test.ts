@@ -125,6 +125,38 @@ describe('the sandbox console in Chromium', () => {
     await page.screenshot({ path: join(OUTPUT_DIR, 'console-incident.png') });
   });
 
+  it("subscribes from the announcement, posts an update from the card's form, and shows the subscriber's direct message", async () => {
+    const channelNamed = (name: RegExp): Locator =>
+      page.locator('#channels a.chan', { has: page.locator('.chan-name', { hasText: name }) }).first();
+    await channelNamed(/^incidents$/).click();
+    const announcement = page.locator('#messages article.msg').filter({ hasText: 'INC-1' }).first();
+    await announcement.getByRole('button', { name: 'Subscribe to updates' }).click();
+    await page
+      .locator('#messages article.msg.ephemeral')
+      .filter({ hasText: "you will get INC-1's updates by direct message" })
+      .waitFor(LIVE);
+
+    await page.locator('#channels a.chan.incident').first().click();
+    await pinnedCard().getByRole('button', { name: 'Post update' }).click();
+    const modal = page.getByRole('dialog', { name: 'Update INC-1' });
+    await modal.waitFor(LIVE);
+    await modal.getByLabel('Update').fill('Capacity added; checkout is recovering. Next update in 30 minutes.');
+    await modal.getByRole('button', { name: 'Post update' }).click();
+    await modal.waitFor({ state: 'detached', ...LIVE });
+    await page
+      .locator('#messages article.msg')
+      .filter({ hasText: 'Capacity added; checkout is recovering' })
+      .waitFor(LIVE);
+    await pinnedCard().locator('.bk-context').filter({ hasText: 'Last update' }).waitFor(LIVE);
+
+    const direct = channelNamed(/^@/);
+    await direct.waitFor(LIVE);
+    await direct.click();
+    await page.locator('#messages article.msg').filter({ hasText: 'Update on INC-1' }).waitFor(LIVE);
+    await page.locator('#channels a.chan.incident').first().click();
+    await pinnedCard().waitFor(LIVE);
+  });
+
   it('resolves through the modal and posts the postmortem with its link', async () => {
     await pinnedCard().getByRole('button', { name: 'Resolve…' }).click();
     const modal = page.getByRole('dialog', { name: 'Resolve INC-1' });

@@ -1257,3 +1257,32 @@ describe('what delivery tests read', () => {
     }
   });
 });
+
+describe('conversations.open: direct messages', () => {
+  it('opens the same direct message with a person each time, and posts in it', async () => {
+    const first = await client.conversations.open({ users: 'U0CAROL' });
+    const again = await client.conversations.open({ users: 'U0CAROL' });
+    expect(first.channel?.id).toMatch(/^D/);
+    expect(again.channel?.id).toBe(first.channel?.id);
+    const full = await client.conversations.open({ users: 'U0CAROL', return_im: true });
+    expect(full.channel).toMatchObject({ id: first.channel?.id, is_im: true, user: 'U0CAROL' });
+    const posted = await client.chat.postMessage({ channel: first.channel?.id ?? '', text: 'update' });
+    expect(posted.channel).toBe(first.channel?.id);
+    expect(slack.messages(first.channel?.id ?? '').map((m) => m.text)).toEqual(['update']);
+  });
+
+  it('refuses no one, a bot, a stranger and a group, as Slack does', async () => {
+    expect(await platformError(client.apiCall('conversations.open', {}))).toBe('users_list_not_supplied');
+    expect(await platformError(client.conversations.open({ users: slack.auth().botUserId }))).toBe('cannot_dm_bot');
+    expect(await platformError(client.conversations.open({ users: 'U0NOBODY' }))).toBe('user_not_found');
+    expect(await platformError(client.conversations.open({ users: 'U0ALICE,U0BOB' }))).toBe('not_implemented');
+  });
+
+  it('keeps direct messages out of conversations.list unless asked for ims', async () => {
+    const opened = await client.conversations.open({ users: 'U0BOB' });
+    const listed = await client.conversations.list({});
+    expect(listed.channels?.map((c) => c.id)).not.toContain(opened.channel?.id);
+    const ims = await client.conversations.list({ types: 'im' });
+    expect(ims.channels?.map((c) => c.id)).toEqual([opened.channel?.id]);
+  });
+});

@@ -41,7 +41,9 @@ async function settled(
         ...(await h.firebreak.store.outbox.list({ status: 'pending' })),
         ...(await h.firebreak.store.outbox.list({ status: 'running' })),
       ];
-      return live.length === 0;
+      // Jobs scheduled for later on purpose (an incident's nudges) are not left waiting; a retry is.
+      const now = new Date();
+      return live.every((j) => j.status === 'pending' && j.nextAttemptAt > now && j.attempts === 0 && !j.lastError);
     },
     what,
     timeoutMs,

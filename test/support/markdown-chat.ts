@@ -132,6 +132,10 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
         return `Catching up on INC-${message.catchUp.incidentId}: ${message.catchUp.title} (${message.catchUp.status})`;
       case 'scale_approval':
         return `Scale ${message.approval.target} ${message.approval.from} → ${message.approval.to}: ${message.approval.status}`;
+      case 'nudge':
+        return `${incidentRef(message.incident)}: ${message.nudge === 'lead' ? 'who leads?' : 'time for an update'}${message.settled ? ` (settled: ${message.settled.why})` : ''}`;
+      case 'update':
+        return `Update on ${incidentRef(message.incident)}: ${message.update.text}`;
     }
   };
   const channel = (idOrName: string): MarkdownChannel => {
@@ -184,6 +188,32 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
       if (!found) throw new FirebreakError('CHAT_REJECTED', 'no such message', { step: 'editing' });
       found.text = markdown(content);
     },
+    async postReply(parent, content) {
+      const posted: MarkdownMessage = {
+        id: platformId(),
+        channelId: channel(parent.channelId).id,
+        text: `↳ ${markdown(content)}`,
+        marker: null,
+        pinned: false,
+        at: Date.now(),
+      };
+      platform.messages.push(posted);
+      return { channelId: posted.channelId, messageId: posted.id };
+    },
+    async sendDirectMessage(userId, content) {
+      const name = `@${userId}`;
+      const dm = platform.channelByName(name) ?? platform.addChannel(name, BOT_USER);
+      const posted: MarkdownMessage = {
+        id: platformId(),
+        channelId: dm.id,
+        text: markdown(content),
+        marker: null,
+        pinned: false,
+        at: Date.now(),
+      };
+      platform.messages.push(posted);
+      return { channelId: posted.channelId, messageId: posted.id };
+    },
     async findMarkedMessage(to, marker, since) {
       const found = platform
         .messagesIn(channel(to).id)
@@ -191,6 +221,7 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
           (m) =>
             m.marker?.kind === marker.kind &&
             m.marker.incidentId === marker.incidentId &&
+            m.marker.key === marker.key &&
             m.at >= since.getTime() - 120_000,
         );
       return found ? { channelId: found.channelId, messageId: found.id } : null;

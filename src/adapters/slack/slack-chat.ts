@@ -51,8 +51,14 @@ const USER_NAME_CACHE_MS = 60 * 60_000;
 /** Pages of history read to find a marked message: it was posted recently, so it is near the top. */
 const FIND_MAX_PAGES = 5;
 
-function metadataOf(marker: MessageMarker): { event_type: string; event_payload: { incident_id: number } } {
-  return { event_type: `firebreak_${marker.kind}`, event_payload: { incident_id: marker.incidentId } };
+function metadataOf(marker: MessageMarker): {
+  event_type: string;
+  event_payload: { incident_id: number; key?: string };
+} {
+  return {
+    event_type: `firebreak_${marker.kind}`,
+    event_payload: { incident_id: marker.incidentId, ...(marker.key !== undefined ? { key: marker.key } : {}) },
+  };
 }
 
 export function createSlackChat(client: WebClient, options: SlackChatOptions = {}): Chat {
@@ -224,7 +230,8 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
           (m) =>
             m.user === bot &&
             m.metadata?.event_type === wanted.event_type &&
-            m.metadata.event_payload?.incident_id === marker.incidentId,
+            m.metadata.event_payload?.incident_id === marker.incidentId &&
+            (marker.key === undefined || m.metadata.event_payload?.key === marker.key),
         );
         if (found?.ts) return { channelId, messageId: found.ts };
         cursor = result.response_metadata?.next_cursor || undefined;
@@ -247,6 +254,31 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
         { channel: ref.channelId, ts: ref.messageId, ...slackMessage(message, timeZone) },
         'editing the incident card',
       );
+    },
+
+    async postReply(parent, message) {
+      const result = await call(
+        'chat.postMessage',
+        {
+          channel: parent.channelId,
+          thread_ts: parent.messageId,
+          ...slackMessage(message, timeZone),
+          unfurl_links: false,
+        },
+        'replying in a thread',
+      );
+      return { channelId: result.channel, messageId: result.ts };
+    },
+
+    async sendDirectMessage(userId, message) {
+      // The direct conversation's id is Slack's to give: conversations.open finds or opens it.
+      const opened = await call('conversations.open', { users: userId }, `opening a direct message to ${userId}`);
+      const result = await call(
+        'chat.postMessage',
+        { channel: opened.channel.id, ...slackMessage(message, timeZone), unfurl_links: false },
+        `sending a direct message to ${userId}`,
+      );
+      return { channelId: result.channel, messageId: result.ts };
     },
 
     async pin(ref) {

@@ -12,6 +12,7 @@ import type {
   ConversationsInviteArguments,
   ConversationsJoinArguments,
   ConversationsListArguments,
+  ConversationsOpenArguments,
   PinsAddArguments,
   UsergroupsListArguments,
   UsergroupsUsersListArguments,
@@ -30,7 +31,7 @@ const historyMessage = z.looseObject({
   metadata: z
     .looseObject({
       event_type: z.string().optional(),
-      event_payload: z.looseObject({ incident_id: z.number().optional() }).optional(),
+      event_payload: z.looseObject({ incident_id: z.number().optional(), key: z.string().optional() }).optional(),
     })
     .optional(),
 });
@@ -57,6 +58,7 @@ export const WEB_API_REPLIES = {
       .default([]),
     response_metadata: nextCursor,
   }),
+  'conversations.open': z.looseObject({ channel: z.looseObject({ id: z.string().min(1) }) }),
   'pins.add': okOnly,
   'usergroups.list': z.looseObject({
     usergroups: z
@@ -88,6 +90,7 @@ export interface WebApiArguments {
   'conversations.invite': ConversationsInviteArguments;
   'conversations.join': ConversationsJoinArguments;
   'conversations.list': ConversationsListArguments;
+  'conversations.open': ConversationsOpenArguments;
   'pins.add': PinsAddArguments;
   'usergroups.list': UsergroupsListArguments;
   'usergroups.users.list': UsergroupsUsersListArguments;

@@ -17,6 +17,7 @@ import { scaleOperationRepository } from './scale-operation-repository';
 import { rateBudgetRepository } from './rate-budget-repository';
 import { channelNameRepository } from './channel-name-repository';
 import { scaleApprovalRepository, teamEscalationRepository } from './escalation-approval-repositories';
+import { nudgeRepository, subscriberRepository } from './nudge-repository';
 import type { Database } from './schema';
 import { SqliteHotPath } from './sqlite-hot-path';
 import { guard } from './store-errors';
@@ -45,6 +46,8 @@ function repositories(ctx: RepositoryContext): StoreTransaction {
     channelNames: channelNameRepository(ctx),
     teamEscalations: teamEscalationRepository(ctx),
     scaleApprovals: scaleApprovalRepository(ctx),
+    nudges: nudgeRepository(ctx),
+    subscribers: subscriberRepository(ctx),
   };
 }
 

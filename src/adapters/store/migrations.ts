@@ -10,6 +10,7 @@ import { alertCounts } from './migrations/006-alert-counts';
 import { plainRowids } from './migrations/007-plain-rowids';
 import { alertLinks } from './migrations/008-alert-links';
 import { testIncidents } from './migrations/009-test-incidents';
+import { nudgesAndSubscribers } from './migrations/010-nudges-and-subscribers';
 import { escalationsApprovals } from './migrations/011-escalations-approvals';
 import type { Database } from './schema';
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '007-plain-rowids': plainRowids,
   '008-alert-links': alertLinks,
   '009-test-incidents': testIncidents,
+  '010-nudges-and-subscribers': nudgesAndSubscribers,
   '011-escalations-approvals': escalationsApprovals,
 };
 

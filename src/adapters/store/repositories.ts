@@ -254,6 +254,16 @@ export function timelineRepository(ctx: RepositoryContext): TimelineRepository {
         const rows = await events(incidentId).orderBy('id', 'desc').limit(Math.max(0, latest)).execute();
         return rows.reverse().map(rowToTimelineEvent);
       }),
+    latestOfTypes: (incidentId, types) =>
+      guard(`reading the latest ${types.join(' or ')} of incident ${incidentId}`, async () => {
+        if (types.length === 0) return null;
+        const row = await events(incidentId)
+          .where('type', 'in', [...types])
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        return row ? rowToTimelineEvent(row) : null;
+      }),
     count: (incidentId) =>
       guard(`counting the timeline of incident ${incidentId}`, async () => {
         const row = await ctx

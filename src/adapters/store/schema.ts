@@ -172,6 +172,21 @@ export interface ScaleApprovalsTable {
   expires_at: IsoTime;
 }
 
+export interface NudgesTable {
+  incident_id: number;
+  kind: string;
+  channel_id: string | null;
+  message_id: string | null;
+  posted_at: IsoTime;
+  settled: JsonText | null;
+}
+
+export interface IncidentSubscribersTable {
+  incident_id: number;
+  user_id: string;
+  subscribed_at: IsoTime;
+}
+
 export interface Database {
   incidents: IncidentsTable;
   alerts: AlertsTable;
@@ -184,4 +199,6 @@ export interface Database {
   channel_names: ChannelNamesTable;
   team_escalations: TeamEscalationsTable;
   scale_approvals: ScaleApprovalsTable;
+  nudges: NudgesTable;
+  incident_subscribers: IncidentSubscribersTable;
 }

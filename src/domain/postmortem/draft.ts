@@ -275,6 +275,8 @@ function entryFor(
       return { kind: 'scale', text: `Scaling ${event.data.target} refused: ${event.data.message}` };
     case 'incident.mitigated':
       return { kind: 'mitigated', text: `Incident mitigated${event.data.message ? `: ${event.data.message}` : ''}` };
+    case 'incident.update_posted':
+      return { kind: 'status', text: `Stakeholder update: ${event.data.text}` };
     case 'incident.resolved':
       return { kind: 'resolved', text: `Incident resolved${event.data.summary ? `: ${event.data.summary}` : ''}` };
     case 'team.escalated':

@@ -153,7 +153,7 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
   const channelEntries = (): ChannelEntry[] =>
     slack.listChannels().map((channel) => ({
       channel,
-      isIncident: channel.creator === sandbox.botUserId,
+      isIncident: channel.creator === sandbox.botUserId && channel.imUser === undefined,
       messageCount: slack.messages(channel.id).length,
     }));
 

@@ -35,6 +35,9 @@ const GLYPHS: Readonly<Record<string, Glyph>> = {
   fire: { glyph: '▲', tone: 'orange' },
   tada: { glyph: '★', tone: 'purple' },
   eyes: { glyph: '◉', tone: 'grey' },
+  // A stakeholder update, and a nudge asking who leads.
+  mega: { glyph: '◀', tone: 'purple' },
+  raising_hand: { glyph: '☝', tone: 'orange' },
 };
 
 /** The shortcodes the console draws as a glyph, for the test that every glyph has a font. */

@@ -46,10 +46,21 @@ export function channelsHtml(entries: ChannelEntry[], selected: string, actingUs
   const incidents = entries
     .filter((e) => e.isIncident)
     .sort((a, b) => b.channel.created - a.channel.created || b.channel.id.localeCompare(a.channel.id));
-  const others = entries.filter((e) => !e.isIncident).sort((a, b) => a.channel.name.localeCompare(b.channel.name));
+  const others = entries
+    .filter((e) => !e.isIncident && e.channel.imUser === undefined)
+    .sort((a, b) => a.channel.name.localeCompare(b.channel.name));
+  // The bot's direct messages (stakeholder updates to subscribers), by the person's name.
+  const direct = entries
+    .filter((e) => e.channel.imUser !== undefined)
+    .sort((a, b) => a.channel.name.localeCompare(b.channel.name));
   return html`<h2 class="side-title">Incidents</h2>
 ${incidents.length === 0 ? html`<p class="side-empty">None yet: fire an alert.</p>` : html`<ul class="chans">${incidents.map((e) => channelLink(e, selected, actingUser))}</ul>`}
-<h2 class="side-title">Channels</h2><ul class="chans">${others.map((e) => channelLink(e, selected, actingUser))}</ul>`;
+<h2 class="side-title">Channels</h2><ul class="chans">${others.map((e) => channelLink(e, selected, actingUser))}</ul>${
+    direct.length === 0
+      ? ''
+      : html`
+<h2 class="side-title">Direct messages from Firebreak</h2><ul class="chans">${direct.map((e) => channelLink(e, selected, actingUser))}</ul>`
+  }`;
 }
 
 function actingForm(actingUser: string, channelId: string): SafeHtml {
@@ -87,6 +98,8 @@ function composer(channel: ChannelSummary, actingUser: string): SafeHtml {
     '/incident help',
     '/incident status identified',
     '/incident note ',
+    '/incident update ',
+    '/incident subscribe',
     '/incident resolve',
     '/incident catchup',
     '/scale web +4',

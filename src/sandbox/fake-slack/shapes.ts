@@ -5,6 +5,18 @@ import type { Channel, FileRef, Message, StoredFile, User, UserGroup } from './w
 type Json = Record<string, unknown>;
 
 export function channelJson(channel: Channel, botUserId: string): Json {
+  // A direct message's object, as Slack gives it: no name, members or topic, the person instead.
+  if (channel.imUser !== undefined)
+    return {
+      id: channel.id,
+      created: channel.created,
+      is_im: true,
+      is_org_shared: false,
+      context_team_id: TEAM.id,
+      user: channel.imUser,
+      is_user_deleted: false,
+      priority: 0,
+    };
   return {
     id: channel.id,
     name: channel.name,

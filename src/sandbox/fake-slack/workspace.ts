@@ -28,6 +28,8 @@ export interface Channel {
   members: string[];
   topic: string;
   purpose: string;
+  /** Set on a direct message (an IM): the person the bot talks to there. Absent on channels. */
+  imUser?: string;
 }
 
 export interface Reaction {
@@ -326,6 +328,30 @@ export class Workspace {
       members: [creator],
       topic: '',
       purpose: '',
+    };
+    this.channels.set(channel.id, channel);
+    this.messagesByChannel.set(channel.id, []);
+    this.changed();
+    return channel;
+  }
+
+  /** The bot's direct conversation with a person, opened on first use (as conversations.open does). */
+  openIm(botUserId: string, userId: string): Channel {
+    const existing = [...this.channels.values()].find((c) => c.imUser === userId);
+    if (existing) return existing;
+    const channel: Channel = {
+      id: this.nextId('D0'),
+      // IMs have no name in Slack; this one is only for the console and tests, and no channel can take it.
+      name: `@${this.users.get(userId)?.name ?? userId}`,
+      creator: botUserId,
+      created: this.nowSeconds(),
+      createdMs: this.clock(),
+      isPrivate: true,
+      isArchived: false,
+      members: [botUserId, userId],
+      topic: '',
+      purpose: '',
+      imUser: userId,
     };
     this.channels.set(channel.id, channel);
     this.messagesByChannel.set(channel.id, []);

@@ -16,6 +16,9 @@ import * as resolveView from './views/resolve-incident';
 import * as scaleApproval from './actions/scale-approval';
 import * as teamEscalateAction from './actions/team-escalate';
 import * as teamEscalateView from './views/team-escalate';
+import * as updateButtons from './actions/update-buttons';
+import * as nudgeButtons from './actions/nudge-buttons';
+import * as postUpdateView from './views/post-update';
 
 export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void {
   incidentCommand.register(on, deps);
@@ -33,4 +36,7 @@ export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void 
   scaleApproval.register(on, deps);
   teamEscalateAction.register(on, deps);
   teamEscalateView.register(on, deps);
+  updateButtons.register(on, deps);
+  nudgeButtons.register(on, deps);
+  postUpdateView.register(on, deps);
 }

@@ -10,6 +10,7 @@ import { ACTIONS } from '../ids';
 import { localTime, zoneLabel } from '../../domain/local-time';
 import { acknowledgerText } from '../../domain/paging';
 import { withPinEdits } from '../../domain/pinned-messages';
+import { actorText } from '../../domain/actor';
 import { link } from '../../domain/rich-text';
 import { escapeMrkdwn, mrkdwn, SAFE_LINK, truncate } from './format';
 import { capacityBlocks } from './scale-views';
@@ -179,6 +180,17 @@ function pageButtons(incident: Incident, pagingEnabled: boolean): Array<Record<s
   return buttons;
 }
 
+/** When the last stakeholder update went out: people outside the channel read only those. */
+function updatesBlocks(input: IncidentCardInput): KnownBlock[] {
+  const { incident, now, timeZone } = input;
+  const last = input.lastUpdate;
+  if (!last && !isOpen(incident.status)) return [];
+  const text = last
+    ? `:mega: Last update ${localTime(last.at, now, timeZone)} ${zoneLabel(timeZone, last.at)} by ${mrkdwn(actorText(last.actor))} (${humanDuration(now.getTime() - last.at.getTime(), 'terse')} ago)`
+    : ':mega: No stakeholder update yet — `/incident update <text>` or *Post update*';
+  return [{ type: 'context', block_id: 'updates', elements: [{ type: 'mrkdwn', text }] }];
+}
+
 function postmortemBlocks(incident: Incident, url: string | null | undefined): KnownBlock[] {
   if (isOpen(incident.status) && !url) return [];
   const text = url
@@ -208,6 +220,12 @@ function actions(incident: Incident, pagingEnabled: boolean, canEscalate = false
       elements: [
         ...(pageButtons(incident, pagingEnabled) as never[]),
         ...((canEscalate ? [escalateButton(incident.id)] : []) as never[]),
+        {
+          type: 'button',
+          action_id: ACTIONS.updateOpen,
+          text: { type: 'plain_text', text: 'Post update' },
+          value: String(incident.id),
+        },
         {
           type: 'button',
           action_id: ACTIONS.incidentResolve,
@@ -258,6 +276,7 @@ export function renderIncidentCard(input: IncidentCardInput): { text: string; bl
     ...capacityBlocks(incident, input.scaleTargets ?? [], input.scaleOperations ?? []),
     ...alertsSection(input),
     ...timelineSection(input),
+    ...updatesBlocks(input),
     ...postmortemBlocks(incident, input.postmortemUrl),
     ...actions(incident, input.pagingEnabled ?? false, input.canEscalate),
     {

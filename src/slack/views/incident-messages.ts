@@ -7,6 +7,24 @@ import { escapeMrkdwn, mrkdwn } from './format';
 import { renderIncidentCard } from './incident-card';
 import { catchUpMessage } from './catch-up';
 import { scaleApprovalMessage } from './scale-approval-views';
+import { nudgeMessage } from './nudge-messages';
+import { updateMessage } from './update-messages';
+
+/** Under every announcement: stakeholders subscribe to the incident's updates by direct message. */
+function subscribeActions(incident: Incident): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: 'announcement_actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTIONS.incidentSubscribe,
+        text: { type: 'plain_text', text: 'Subscribe to updates' },
+        value: String(incident.id),
+      },
+    ],
+  };
+}
 
 export function announcementMessage(incident: Incident): { text: string; blocks: KnownBlock[] } {
   const headline = `${incidentRef(incident)} · ${escapeMrkdwn(incident.title)}`;
@@ -23,6 +41,7 @@ export function announcementMessage(incident: Incident): { text: string; blocks:
             text: `:rotating_light: *${headline}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)}\n:warning: ${why}`,
           },
         },
+        subscribeActions(incident),
       ],
     };
   }
@@ -38,6 +57,7 @@ export function announcementMessage(incident: Incident): { text: string; blocks:
           text: `:rotating_light: *${headline}*\n${incident.severity.toUpperCase()} · ${escapeMrkdwn(incident.service)} · join ${channel}`,
         },
       },
+      subscribeActions(incident),
     ],
   };
 }
@@ -110,5 +130,9 @@ export function slackMessage(message: ChatMessage, timeZone: string): { text: st
       return catchUpMessage(message.catchUp, message.now, timeZone);
     case 'scale_approval':
       return scaleApprovalMessage(message.approval, message.now, timeZone);
+    case 'nudge':
+      return nudgeMessage(message.incident, message.nudge, message.settled, timeZone);
+    case 'update':
+      return updateMessage(message.incident, message.update);
   }
 }

@@ -99,6 +99,8 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
       return `:no_entry: Scaling ${escapeMrkdwn(event.data.target)} to ${event.data.to} denied`;
     case 'scale.approval_expired':
       return `Approval to scale ${escapeMrkdwn(event.data.target)} to ${event.data.to} expired unanswered`;
+    case 'incident.update_posted':
+      return `:mega: Update: ${escapeMrkdwn(truncate(event.data.text, 300))}`;
   }
 }
 

@@ -146,6 +146,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '007-plain-rowids',
           '008-alert-links',
           '009-test-incidents',
+          '010-nudges-and-subscribers',
           '011-escalations-approvals',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
@@ -184,6 +185,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '007-plain-rowids',
           '008-alert-links',
           '009-test-incidents',
+          '010-nudges-and-subscribers',
           '011-escalations-approvals',
         ]);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });

@@ -60,6 +60,7 @@ describe('loadConfig', () => {
       paging: { severities: ['sev1', 'sev2'], ackTimeoutMinutes: 5, escalationPolicies: [] },
       slack: { rateLimits: {} },
       teams: [],
+      nudges: { leadMinutes: 10, updateMinutes: 30 },
     });
   });
 

@@ -341,3 +341,16 @@ describe('policySchema', () => {
     ).toBe(false);
   });
 });
+
+describe('nudges', () => {
+  it('defaults to a lead prompt after 10 minutes and an update reminder after 30', () => {
+    expect(policySchema.parse({}).nudges).toEqual({ leadMinutes: 10, updateMinutes: 30 });
+  });
+
+  it('refuses minutes that are not positive, naming the key', () => {
+    const parsed = policySchema.safeParse({ nudges: { leadMinutes: 0, updateMinutes: 'soon' } });
+    expect(parsed.success).toBe(false);
+    const paths = parsed.error?.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['nudges.leadMinutes', 'nudges.updateMinutes']));
+  });
+});

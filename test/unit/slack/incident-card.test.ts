@@ -61,7 +61,20 @@ describe('incident card', () => {
     expect(text).toContain('*High request rate on web* ×37');
     expect(text).toContain('p99 latency above 2s');
     expect(text).toContain('`11:35` Note: Traffic is 8x normal &lt;@channel&gt; — <@U0ALICE>');
-    expect(actionIds(card.blocks)).toEqual(['incident_resolve']);
+    expect(actionIds(card.blocks)).toEqual(['update_open', 'incident_resolve']);
+    expect(text).toContain('No stakeholder update yet');
+  });
+
+  it('says when the last stakeholder update went out, and who posted it', () => {
+    const card = renderIncidentCard({
+      incident: anIncident({ alertCounts: { firing: 0, resolved: 0 } }),
+      firingAlerts: [],
+      latest: [],
+      now: at(42),
+      timeZone: 'UTC',
+      lastUpdate: { at: at(30), actor: { kind: 'user', id: 'U0BOB' } },
+    });
+    expect(visibleText(card.blocks)).toContain(':mega: Last update 12:00 UTC by <@U0BOB> (12m ago)');
   });
 
   it('marks a test incident under its title and in its notification text; a real one carries no mark', () => {
@@ -147,7 +160,7 @@ describe('incident card', () => {
     expect(text).toContain('All 2 alerts have resolved');
     expect(text).toContain('resolve the incident');
     expect(text).toContain('Investigating');
-    expect(actionIds(card.blocks)).toEqual(['incident_resolve', 'incident_resolve']);
+    expect(actionIds(card.blocks)).toEqual(['incident_resolve', 'update_open', 'incident_resolve']);
   });
 
   it('lists at most a handful of firing alerts and counts the rest, however many there are', () => {

@@ -69,3 +69,27 @@ describe('/incident grammar', () => {
     expect(result.usage).toContain(usage);
   });
 });
+
+describe('/incident update, subscribe, unsubscribe', () => {
+  it.each([
+    ['update Checkout is back; watching', { sub: 'update', text: 'Checkout is back; watching' }],
+    ['subscribe', { sub: 'subscribe' }],
+    ['unsubscribe', { sub: 'unsubscribe' }],
+  ])('%s', (text, command) => {
+    expect(parseIncidentCommand(text)).toEqual({ ok: true, command });
+  });
+
+  it('refuses an update with no text, naming the problem and the form', () => {
+    expect(parseIncidentCommand('update   ')).toEqual({
+      ok: false,
+      error: 'the update has no text: say what people outside the channel should know',
+      usage: '/incident update <text>',
+    });
+  });
+
+  it('refuses an update too long for one message, and arguments to subscribe', () => {
+    const long = parseIncidentCommand(`update ${'x'.repeat(2801)}`);
+    expect(long).toMatchObject({ ok: false, usage: '/incident update <text>' });
+    expect(parseIncidentCommand('subscribe me')).toMatchObject({ ok: false, usage: '/incident subscribe' });
+  });
+});

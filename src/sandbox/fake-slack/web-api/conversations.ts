@@ -72,9 +72,11 @@ export const conversations: Record<string, MethodHandler> = {
       .listChannels()
       .filter(
         (c) =>
-          (c.isPrivate
-            ? types.has('private_channel') && c.members.includes(ctx.bot.userId)
-            : types.has('public_channel')) && !(excludeArchived && c.isArchived),
+          (c.imUser !== undefined
+            ? types.has('im')
+            : c.isPrivate
+              ? types.has('private_channel') && c.members.includes(ctx.bot.userId)
+              : types.has('public_channel')) && !(excludeArchived && c.isArchived),
       );
     const page = paginate(visible, args, { limit: 100, max: 1000 });
     return {
@@ -117,6 +119,27 @@ export const conversations: Record<string, MethodHandler> = {
     }
     ctx.ws.addMembers(channel.id, valid);
     return { channel: channelJson(channel, ctx.bot.userId), ...(problems.length > 0 ? { errors: problems } : {}) };
+  },
+
+  // One person: the bot's direct message with them (several would be a group DM, which Firebreak never opens).
+  'conversations.open': (args, ctx) => {
+    const channelId = optionalString(args, 'channel');
+    if (channelId) {
+      const channel = channelArg(ctx, args);
+      if (channel.imUser === undefined) fail('method_not_supported_for_channel_type');
+      return { channel: { id: channel.id }, no_op: true, already_open: true };
+    }
+    const users = (optionalString(args, 'users') ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+    if (users.length === 0) fail('users_list_not_supplied');
+    if (users.length > 1) fail('not_implemented');
+    const user = ctx.ws.user(users[0] as string) ?? fail('user_not_found');
+    if (user.isBot) fail('cannot_dm_bot');
+    const opened = ctx.ws.openIm(ctx.bot.userId, user.id);
+    const full = optionalBoolean(args, 'return_im');
+    return { channel: full ? channelJson(opened, ctx.bot.userId) : { id: opened.id } };
   },
 
   'conversations.members': (args, ctx) => {

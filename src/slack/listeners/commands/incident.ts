@@ -12,6 +12,8 @@ import { escalateToTeam, teamNames } from '../../../flows/team-escalation';
 import { NO_TEAMS } from '../../../domain/team-escalation';
 import { escalateModal, escalationResultText } from '../../views/team-views';
 import { declare, noteOnIncident, updateIncident, type UpdateResult } from '../../../flows/update-incident';
+import { postStakeholderUpdate, setSubscription, subscriberText } from '../../../flows/stakeholder-updates';
+import { updatePostedText } from '../../views/update-messages';
 import type { SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackDeps } from '../../deps';
@@ -34,7 +36,21 @@ import { INCIDENT_USAGE, parseIncidentCommand, type IncidentCommand } from './pa
 
 type InChannelCommand = Extract<
   IncidentCommand,
-  { sub: 'status' | 'note' | 'lead' | 'sev' | 'page' | 'postmortem' | 'timeline' | 'catchup' | 'escalate' }
+  {
+    sub:
+      | 'status'
+      | 'note'
+      | 'lead'
+      | 'sev'
+      | 'page'
+      | 'postmortem'
+      | 'timeline'
+      | 'catchup'
+      | 'escalate'
+      | 'update'
+      | 'subscribe'
+      | 'unsubscribe';
+  }
 >;
 
 export const PAGING_OFF = 'Paging is not configured here: the platform team sets PAGERDUTY_ROUTING_KEY to turn it on.';
@@ -107,6 +123,20 @@ async function inIncident(
     }
     case 'catchup':
       return catchUpReply(await incidentCatchUp(deps.flows, incident), deps.flows.clock.now(), deps.timeZone);
+    case 'update': {
+      const result = await postStakeholderUpdate(deps.flows, id, command.text, actor);
+      if (!result.ok) return errorReply(mrkdwn(result.reason), INCIDENT_USAGE.update.form);
+      return doneReply(updatePostedText(result.subscribers));
+    }
+    case 'subscribe':
+    case 'unsubscribe': {
+      // A slash command always comes from a person.
+      if (actor.kind !== 'user') return errorReply('Only a person can subscribe.', INCIDENT_USAGE[command.sub].form);
+      const subscribe = command.sub === 'subscribe';
+      const result = await setSubscription(deps.flows, id, actor.id, subscribe);
+      if (!result.ok) return errorReply(mrkdwn(result.reason), INCIDENT_USAGE[command.sub].form);
+      return doneReply(mrkdwn(subscriberText(actor.id, result.incident, subscribe, result.changed)));
+    }
   }
 }
 

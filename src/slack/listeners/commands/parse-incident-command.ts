@@ -29,6 +29,12 @@ export const INCIDENT_USAGE: Record<IncidentSubcommand, { form: string; what: st
     what: 'catch up: what is broken, who is on it, what happened last and what is awaited (only to you)',
   },
   list: { form: '/incident list', what: 'list open incidents' },
+  update: {
+    form: '/incident update <text>',
+    what: 'post a stakeholder update: here, under the announcement, and to subscribers',
+  },
+  subscribe: { form: '/incident subscribe', what: "get this incident's updates by direct message" },
+  unsubscribe: { form: '/incident unsubscribe', what: 'stop getting its updates' },
   help: { form: '/incident help', what: 'this list' },
 };
 
@@ -55,12 +61,17 @@ export type IncidentCommand =
   | { sub: 'timeline' }
   | { sub: 'catchup' }
   | { sub: 'list' }
+  | { sub: 'update'; text: string }
+  | { sub: 'subscribe' }
+  | { sub: 'unsubscribe' }
   | { sub: 'help' };
 
 export type ParseResult = { ok: true; command: IncidentCommand } | { ok: false; error: string; usage: string };
 
 const MAX_TITLE = 150;
 const MAX_NOTE = 3000;
+/** As the update form allows (update-modal.ts): it fits one Slack section with its heading. */
+const MAX_UPDATE = 2800;
 /** PagerDuty's summary holds 1024 characters, and the title goes first. */
 const MAX_PAGE_MESSAGE = 500;
 
@@ -174,10 +185,18 @@ export function parseIncidentCommand(text: string): ParseResult {
         return fail('escalate', `the message is ${message.length} characters; keep it under ${MAX_PAGE_MESSAGE}`);
       return { ok: true, command: { sub: 'escalate', team, ...(message ? { message } : {}) } };
     }
+    case 'update': {
+      if (!restText) return fail('update', 'the update has no text: say what people outside the channel should know');
+      if (restText.length > MAX_UPDATE)
+        return fail('update', `the update is ${restText.length} characters; keep it under ${MAX_UPDATE}`);
+      return { ok: true, command: { sub: 'update', text: restText } };
+    }
     case 'postmortem':
     case 'timeline':
     case 'catchup':
     case 'list':
+    case 'subscribe':
+    case 'unsubscribe':
     case 'help':
       if (args.length > 0) return fail(sub, `${sub} takes no arguments`);
       return { ok: true, command: { sub } };
