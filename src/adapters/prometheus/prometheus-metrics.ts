@@ -42,11 +42,11 @@ function seriesName(metric: Record<string, string>): string {
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    return `no answer within ${timeoutMs} ms`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  return error instanceof Error ? error.message : String(error);
+  // Shapes, not instanceof: fetch's errors may come from another realm (undici's, or a test VM's).
+  const e = error as { name?: unknown; message?: unknown; cause?: { code?: unknown } } | null;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  if (typeof e?.cause?.code === 'string') return e.cause.code;
+  return typeof e?.message === 'string' ? e.message : String(error);
 }
 
 export function createPrometheusMetrics(options: PrometheusMetricsOptions): Metrics {
