@@ -1,6 +1,7 @@
 // Capacity Firebreak may change with one click, as the policy file names it (docs/DESIGN.md, Scaling). The
 // domain keeps what every cloud shares (limits, who may, buttons); where the capacity lives is the provider's
 // own `spec`, read only by that provider's adapter.
+import type { CapacityWatch } from './capacity/watch';
 
 export interface ScaleTarget<Spec = unknown> {
   /** What people type: `/scale web +4`. */
@@ -26,6 +27,8 @@ export interface ScaleTarget<Spec = unknown> {
   provider: string;
   /** Where the capacity lives, in the provider's own terms (AWS: a launch template and subnets, or an Auto Scaling group; a region). Opaque here. */
   spec: Spec;
+  /** Its load, forecast ahead to offer capacity before it saturates (issue 17); absent = not watched. */
+  watch?: CapacityWatch;
 }
 
 /** A target's capacity as last observed, kept on the incident for its card. */

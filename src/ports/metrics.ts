@@ -3,22 +3,12 @@
 // answer is an outcome the caller shows ("Prometheus unreachable: …"), never a throw: a watcher that reads every
 // minute must keep running, and say why it has nothing to say, when its source is down.
 
-import type { MetricPoint } from '../domain/capacity/series';
+import type { MetricPoint, MetricQuery } from '../domain/capacity/series';
 
 /** One sample: when, and the value then (a finite number; adapters drop NaN and ±Inf samples). */
 export type { MetricPoint };
 
-/** What to read, per provider: a PromQL expression, or a CloudWatch metric with its statistic. */
-export type MetricQuery =
-  | { source: 'prometheus'; query: string }
-  | {
-      source: 'cloudwatch';
-      namespace: string;
-      metric: string;
-      dimensions: Record<string, string>;
-      /** CloudWatch's statistic: Sum, Average, Maximum, Minimum, SampleCount or a percentile such as p99. */
-      statistic: string;
-    };
+export type { MetricQuery };
 
 export interface MetricRange {
   start: Date;
