@@ -127,6 +127,8 @@ describe('an unreachable or broken Prometheus is an outcome, not a crash', () =>
   const range = { start: new Date('2023-02-15T11:00:00Z'), end: new Date('2023-02-15T11:30:00Z'), stepSeconds: 60 };
   let hanging: Server;
   let notPrometheus: Server;
+  let overloaded: Server;
+  let guarded: Server;
   const listen = async (server: Server) => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
@@ -137,12 +139,44 @@ describe('an unreachable or broken Prometheus is an outcome, not a crash', () =>
     hanging = createServer(() => {
       // never answers
     });
+    // What Prometheus answers when a query runs past --query.timeout.
+    overloaded = createServer((_, res) =>
+      res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({ status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' }),
+        ),
+    );
+    // A reverse proxy in front of Prometheus that wants reader:s3cret (Basic auth).
+    guarded = createServer((req, res) => {
+      if (req.headers.authorization !== `Basic ${Buffer.from('reader:s3cret').toString('base64')}`) {
+        res.writeHead(401, { 'content-type': 'text/plain' }).end('Unauthorized');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          status: 'success',
+          data: {
+            resultType: 'matrix',
+            result: [
+              {
+                metric: {},
+                values: [
+                  [1676458800, '42'],
+                  [1676458860, '+Inf'],
+                ],
+              },
+            ],
+          },
+        }),
+      );
+    });
     notPrometheus = createServer((_, res) =>
       res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hi</html>'),
     );
   });
   afterAll(async () => {
-    for (const server of [hanging, notPrometheus]) {
+    for (const server of [hanging, notPrometheus, overloaded, guarded]) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
@@ -165,6 +199,27 @@ describe('an unreachable or broken Prometheus is an outcome, not a crash', () =>
     const url = await listen(hanging);
     const read = await createPrometheusMetrics({ url, timeoutMs: 300 }).read(WEB_LOAD, range);
     expect(read).toEqual({ ok: false, kind: 'unreachable', reason: `Prometheus at ${url}: no answer within 300 ms` });
+  });
+
+  it("Prometheus's own query timeout (503, errorType timeout): unavailable, in its words", async () => {
+    const url = await listen(overloaded);
+    const read = await createPrometheusMetrics({ url }).read(WEB_LOAD, range);
+    expect(read).toEqual({
+      ok: false,
+      kind: 'unavailable',
+      reason: `Prometheus at ${url}: timeout: query timed out in expression evaluation`,
+    });
+  });
+
+  it('credentials in the URL go as Basic auth; without them a 401 is rejected; +Inf is dropped', async () => {
+    const url = await listen(guarded);
+    const withCredentials = url.replace('http://', 'http://reader:s3cret@');
+    expect(await createPrometheusMetrics({ url: withCredentials }).read(WEB_LOAD, range)).toEqual({
+      ok: true,
+      points: [{ at: new Date(1676458800_000), value: 42 }],
+    });
+    const refused = await createPrometheusMetrics({ url }).read(WEB_LOAD, range);
+    expect(refused).toEqual({ ok: false, kind: 'rejected', reason: `Prometheus at ${url}: HTTP 401` });
   });
 
   it('something that is not Prometheus: unavailable, saying so', async () => {
