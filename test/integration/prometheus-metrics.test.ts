@@ -4,6 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import { createPrometheusMetrics } from '../../src/adapters/prometheus/prometheus-metrics';
 import { planCapacity } from '../../src/domain/capacity/capacity-plan';
+import type { CapacityWatch } from '../../src/domain/capacity/watch';
+import { checkCapacity } from '../../src/flows/capacity-check';
 import { forecastLoad } from '../../src/domain/capacity/forecast';
 import type { MetricQuery, Metrics } from '../../src/ports/metrics';
 import { FLASH_SALE_START, flashSaleDay, flashSaleExtra, usualLoad, usualWeek } from '../../src/sandbox/load-curves';
@@ -268,5 +270,51 @@ describe('the capacity forecast on a real Prometheus', () => {
       if (plan.warn) warnings.push(new Date(t).toISOString());
     }
     expect(warnings).toEqual([]);
+  });
+});
+
+describe('checkCapacity: one look at a watched target', () => {
+  const watch: CapacityWatch = {
+    query: WEB_LOAD,
+    perInstance: 250,
+    targetUtilization: 0.7,
+    lookaheadMinutes: 20,
+    intervalSeconds: 60,
+  };
+  const clockAt = (iso: string) => ({ now: () => new Date(iso) });
+
+  it('plans from a week of history read at once: the flash sale under way asks for more than 4 instances', async () => {
+    const check = await checkCapacity(
+      { metrics, clock: clockAt('2023-02-15T11:35:00Z') },
+      { watch, instances: 4, max: 40 },
+    );
+    expect(check).toMatchObject({ outcome: 'planned', at: new Date('2023-02-15T11:35:00Z') });
+    if (check.outcome !== 'planned') return;
+    expect(check.forecast.method).toBe('trend+daily');
+    expect(check.plan.warn).toBe(true);
+    expect(check.plan.scaleOut).toBe(check.plan.needed - 4);
+    expect(check.plan.saturatesAt?.getTime()).toBeGreaterThan(Date.parse('2023-02-15T11:35:00Z'));
+  });
+
+  it('an ordinary morning: planned, no warning', async () => {
+    const check = await checkCapacity({ metrics, clock: clockAt('2023-02-14T10:00:00Z') }, { watch, instances: 4 });
+    expect(check).toMatchObject({ outcome: 'planned', plan: { warn: false, scaleOut: 0 } });
+  });
+
+  it('no points: no-data; a source down: source-failed with its reason', async () => {
+    expect(await checkCapacity({ metrics, clock: clockAt('2020-01-01T00:00:00Z') }, { watch, instances: 4 })).toEqual({
+      outcome: 'no-data',
+      at: new Date('2020-01-01T00:00:00Z'),
+    });
+    const port = await freePort();
+    const down = createPrometheusMetrics({ url: `http://127.0.0.1:${port}` });
+    expect(
+      await checkCapacity({ metrics: down, clock: clockAt('2023-02-15T11:35:00Z') }, { watch, instances: 4 }),
+    ).toEqual({
+      outcome: 'source-failed',
+      at: new Date('2023-02-15T11:35:00Z'),
+      kind: 'unreachable',
+      reason: `Prometheus at http://127.0.0.1:${port}: ECONNREFUSED`,
+    });
   });
 });
