@@ -5,10 +5,9 @@
 
 import type { MetricPoint, MetricQuery } from '../domain/capacity/series';
 
-/** One sample: when, and the value then (a finite number; adapters drop NaN and ±Inf samples). */
-export type { MetricPoint };
-
-export type { MetricQuery };
+// The shapes live in the domain (a watch names its query; the forecast reads points). A point's value is always
+// finite: adapters drop NaN and ±Inf samples.
+export type { MetricPoint, MetricQuery };
 
 export interface MetricRange {
   start: Date;

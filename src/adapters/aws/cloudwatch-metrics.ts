@@ -5,7 +5,14 @@
 // AWS_ENDPOINT_URL_CLOUDWATCH…), as for EC2; this module reads no environment itself.
 import { CloudWatchClient, paginateGetMetricData, type GetMetricDataCommandOutput } from '@aws-sdk/client-cloudwatch';
 import { z } from 'zod';
-import type { MetricPoint, MetricQuery, MetricRange, MetricReadResult, Metrics } from '../../ports/metrics';
+import type {
+  MetricFailureKind,
+  MetricPoint,
+  MetricQuery,
+  MetricRange,
+  MetricReadResult,
+  Metrics,
+} from '../../ports/metrics';
 
 export interface CloudWatchMetricsOptions {
   /** Built with the SDK's defaults when absent (then destroyed by `close`); a given client is the caller's. */
@@ -48,7 +55,7 @@ interface SdkErrorShape {
 }
 
 /** Which kind of failure an SDK error is, and its words: AWS's code and message (never credentials). */
-function classify(error: unknown): { kind: 'unreachable' | 'unavailable' | 'rejected'; why: string } {
+function classify(error: unknown): { kind: MetricFailureKind; why: string } {
   const e = (error ?? {}) as SdkErrorShape;
   const name = typeof e.name === 'string' ? e.name : 'Error';
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : undefined;
@@ -68,7 +75,7 @@ export function createCloudWatchMetrics(options: CloudWatchMetricsOptions = {}):
   const owned = options.client === undefined;
   const client = options.client ?? new CloudWatchClient({ maxAttempts: options.maxAttempts ?? 3 });
 
-  const fail = (kind: 'unreachable' | 'unavailable' | 'rejected', why: string): MetricReadResult => ({
+  const fail = (kind: MetricFailureKind, why: string): MetricReadResult => ({
     ok: false,
     kind,
     reason: `CloudWatch: ${why}`,

@@ -4,7 +4,14 @@
 // Credentials in the base URL (https://user:pass@prometheus…) are sent as Basic auth and never appear in a
 // reason: reasons name the origin only.
 import { z } from 'zod';
-import type { MetricPoint, MetricQuery, MetricRange, MetricReadResult, Metrics } from '../../ports/metrics';
+import type {
+  MetricFailureKind,
+  MetricPoint,
+  MetricQuery,
+  MetricRange,
+  MetricReadResult,
+  Metrics,
+} from '../../ports/metrics';
 
 export interface PrometheusMetricsOptions {
   /** Prometheus's base URL, e.g. http://prometheus:9090 (a path prefix is kept: http://host/prometheus). */
@@ -62,7 +69,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Metr
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const doFetch = options.fetch ?? fetch;
 
-  const fail = (kind: 'unreachable' | 'unavailable' | 'rejected', why: string): MetricReadResult => ({
+  const fail = (kind: MetricFailureKind, why: string): MetricReadResult => ({
     ok: false,
     kind,
     reason: `Prometheus at ${origin}: ${why}`,
