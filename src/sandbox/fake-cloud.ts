@@ -252,7 +252,10 @@ export class FakeCloud {
     return this.state.subscribe(listener);
   }
 
-  /** Adds datapoints to a CloudWatch metric (namespace, name and dimensions), for GetMetricData to serve. */
+  /**
+   * Adds datapoints to a CloudWatch metric (namespace, name and dimensions), for GetMetricData to serve. Not part
+   * of saveState(): series are generated, so whoever needs one (a test, the sandbox) puts it again at start.
+   */
   putMetricSeries(input: MetricSeriesInput): void {
     this.cloudWatch.put(input);
   }
