@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { build } from './build';
 import { Checks } from './checks';
 import { sizes } from './config';
+import { capacityForecast } from './phases/capacity';
 import { alertToCardLatency } from './phases/latency';
 import { coldStart } from './phases/cold-start';
 import { slashCommandAcks } from './phases/commands';
@@ -25,6 +26,7 @@ const PHASES: Record<string, (ctx: PhaseContext) => Promise<void>> = {
   commands: slashCommandAcks,
   storms: ingestStorms,
   rss: rssAndPostmortem,
+  capacity: capacityForecast,
 };
 
 function chosenPhases(): Array<(ctx: PhaseContext) => Promise<void>> {

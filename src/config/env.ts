@@ -187,6 +187,10 @@ export const envSchema = z.object({
   AWS_REGION: variable().optional(),
   AWS_ENDPOINT_URL_EC2: variable(httpUrl).optional(),
   AWS_ENDPOINT_URL_AUTO_SCALING: variable(httpUrl).optional(),
+  AWS_ENDPOINT_URL_CLOUDWATCH: variable(httpUrl).optional(),
+  // Prometheus's base URL, for scale targets whose capacity watch reads `source: prometheus` (issue 17);
+  // credentials in it (https://user:pass@…) are sent as Basic auth and never logged.
+  PROMETHEUS_URL: variable(httpUrl).optional(),
   FIREBREAK_CONFIG: variable().optional(),
   // This replica's stable name across its restarts (a pod's name): a restarted process takes back its
   // predecessor's outbox lanes at once instead of after their lease. Never the same for two live processes.

@@ -2,6 +2,7 @@
 // default, so no file at all is a complete policy; an unknown key is an error, so a typo is never ignored.
 import { z } from 'zod';
 import { AWS_PROVIDER, type AwsTargetSpec } from '../adapters/aws/aws-target';
+import type { CapacityWatch } from '../domain/capacity/watch';
 import type { ScaleTarget } from '../domain/scale-target';
 import type { Team } from '../domain/team-escalation';
 import { SEVERITIES, type Severity } from '../domain/severity';
@@ -123,6 +124,62 @@ const approval = strictObject({
     .default(15),
 });
 
+// A capacity watch (issue 17): where the target's load is read, and what the forecast plans against.
+const watchCommon = {
+  /** Load one instance carries at 100 %, in the query's unit (requests per second…). */
+  perInstance: z.number().positive(),
+  targetUtilization: z.number().gt(0).max(1).default(0.7),
+  lookaheadMinutes: z
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(20),
+  intervalSeconds: z.int().min(10).max(3600).default(60),
+};
+const prometheusWatch = strictObject({
+  source: z.literal('prometheus'),
+  /** One series (aggregate with sum(…)): the load on the whole target. */
+  query: z.string().trim().min(1),
+  ...watchCommon,
+});
+const cloudWatchWatch = strictObject({
+  source: z.literal('cloudwatch'),
+  namespace: z.string().trim().min(1).max(255),
+  metric: z.string().trim().min(1).max(255),
+  dimensions: z.record(z.string().min(1), z.string()).default({}),
+  statistic: z
+    .string()
+    .regex(
+      /^(Sum|Average|Maximum|Minimum|SampleCount|p\d{1,2}(\.\d+)?)$/,
+      'must be Sum, Average, Maximum, Minimum, SampleCount or a percentile such as p99',
+    )
+    .default('Average'),
+  ...watchCommon,
+});
+const capacityWatch = z
+  .discriminatedUnion('source', [prometheusWatch, cloudWatchWatch], {
+    error:
+      'must have source: prometheus (with query) or source: cloudwatch (with namespace, metric, dimensions, statistic)',
+  })
+  .transform(
+    (w): CapacityWatch => ({
+      query:
+        w.source === 'prometheus'
+          ? { source: 'prometheus', query: w.query }
+          : {
+              source: 'cloudwatch',
+              namespace: w.namespace,
+              metric: w.metric,
+              dimensions: w.dimensions,
+              statistic: w.statistic,
+            },
+      perInstance: w.perInstance,
+      targetUtilization: w.targetUtilization,
+      lookaheadMinutes: w.lookaheadMinutes,
+      intervalSeconds: w.intervalSeconds,
+    }),
+  );
+
 /** Unset `maxStep` and `buttons` take defaults that fit the target's own limits, so `max: 4` alone is valid. */
 const DEFAULT_MAX_STEP = 10;
 const DEFAULT_BUTTONS = [2, 4];
@@ -143,6 +200,8 @@ const targetCommon = {
   /** Empty: the target is offered to incidents of the service with the target's name. */
   services: z.array(z.string().trim().min(1)).default([]),
   approval: approval.optional(),
+  /** Forecast its load and offer capacity before it saturates (issue 17); absent = not watched. */
+  watch: capacityWatch.optional(),
 };
 
 const ec2LaunchTemplate = strictObject({
@@ -221,6 +280,7 @@ const scaleTarget = z
       provider: AWS_PROVIDER,
       spec: awsSpec(target),
       ...(approval !== undefined ? { approval } : {}),
+      ...(target.watch !== undefined ? { watch: target.watch } : {}),
     };
   });
 

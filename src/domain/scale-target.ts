@@ -1,6 +1,7 @@
 // Capacity Firebreak may change with one click, as the policy file names it (docs/DESIGN.md, Scaling). The
 // domain keeps what every cloud shares (limits, who may, buttons); where the capacity lives is the provider's
 // own `spec`, read only by that provider's adapter.
+import type { CapacityWatch } from './capacity/watch';
 
 export interface ScaleTarget<Spec = unknown> {
   /** What people type: `/scale web +4`. */
@@ -28,6 +29,8 @@ export interface ScaleTarget<Spec = unknown> {
   spec: Spec;
   /** Scale-outs beyond a threshold wait for an approver (policy `approval`); unset = none do. */
   approval?: ApprovalRule;
+  /** Its load, forecast ahead to offer capacity before it saturates (issue 17); absent = not watched. */
+  watch?: CapacityWatch;
 }
 
 /** A target's capacity as last observed, kept on the incident for its card. */

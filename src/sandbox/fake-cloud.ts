@@ -4,10 +4,18 @@
 // One server, two services told apart by path: `${url}/ec2/` is EC2 and `${url}/autoscaling/` is Auto Scaling
 // (`ec2Url`, `autoScalingUrl`; give them to the SDK as `endpoint` or AWS_ENDPOINT_URL_EC2 /
 // AWS_ENDPOINT_URL_AUTO_SCALING). At `/` the service is read from the SigV4 credential scope instead.
+// CloudWatch (GetMetricData) speaks AWS JSON 1.0 and is told apart by its X-Amz-Target header, at any path
+// (`cloudWatchUrl` for AWS_ENDPOINT_URL_CLOUDWATCH); it serves the series put with `putMetricSeries`.
 // Any credentials are accepted (signatures are not checked), but requests must be signed.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AUTOSCALING_API } from './fake-cloud/autoscaling';
 import { CallLog, type RecordedCall } from './fake-cloud/call-log';
+import {
+  CLOUDWATCH_TARGET_PREFIX,
+  FakeCloudWatch,
+  jsonErrorBody,
+  type MetricSeriesInput,
+} from './fake-cloud/cloudwatch';
 import { EC2_API } from './fake-cloud/ec2';
 import { CloudError } from './fake-cloud/errors';
 import { Faults, type FaultOptions } from './fake-cloud/faults';
@@ -19,6 +27,7 @@ import { CloudState, type GroupRecord, type InstanceRecord, type InstanceStateNa
 import { closeNow, listenLocally, readBody, serveRequests } from './local-server';
 
 export type { CloudService, RecordedCall } from './fake-cloud/call-log';
+export type { MetricSeriesInput } from './fake-cloud/cloudwatch';
 export type { FaultOptions } from './fake-cloud/faults';
 export type { NewGroup, NewTemplate } from './fake-cloud/preset';
 export type { InstanceStateName } from './fake-cloud/state';
@@ -126,7 +135,10 @@ export class FakeCloud {
   readonly ec2Url: string;
   /** Like `http://127.0.0.1:PORT/autoscaling/`: the Auto Scaling endpoint. */
   readonly autoScalingUrl: string;
+  /** Like `http://127.0.0.1:PORT/monitoring/`: the CloudWatch endpoint. */
+  readonly cloudWatchUrl: string;
   private readonly state: CloudState;
+  private readonly cloudWatch = new FakeCloudWatch();
   private readonly log = new CallLog();
   private readonly faults = new Faults();
 
@@ -138,6 +150,7 @@ export class FakeCloud {
     this.url = url;
     this.ec2Url = `${url}/ec2/`;
     this.autoScalingUrl = `${url}/autoscaling/`;
+    this.cloudWatchUrl = `${url}/monitoring/`;
     const launchSeconds = options.launchSeconds ?? 2;
     if (!(launchSeconds >= 0)) throw new Error(`FakeCloud: launchSeconds must be >= 0, got ${launchSeconds}`);
     this.state = new CloudState({
@@ -239,6 +252,14 @@ export class FakeCloud {
     return this.state.subscribe(listener);
   }
 
+  /**
+   * Adds datapoints to a CloudWatch metric (namespace, name and dimensions), for GetMetricData to serve. Not part
+   * of saveState(): series are generated, so whoever needs one (a test, the sandbox) puts it again at start.
+   */
+  putMetricSeries(input: MetricSeriesInput): void {
+    this.cloudWatch.put(input);
+  }
+
   // ---- recording and fault injection ----
 
   /** Every call, oldest first, failed ones included; `action` narrows to one action. */
@@ -261,6 +282,7 @@ export class FakeCloud {
     loadPreset(this.state);
     this.log.clear();
     this.faults.clear();
+    this.cloudWatch.clear();
     this.state.changed();
   }
 
@@ -272,6 +294,9 @@ export class FakeCloud {
     const raw = bytes === null ? null : bytes.toString('utf8');
     if (raw === null) return this.sendPlain(res, 413, 'Request entity too large');
     if (req.method !== 'POST' && req.method !== 'GET') return this.sendPlain(res, 405, 'Method not allowed');
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' && target.startsWith(CLOUDWATCH_TARGET_PREFIX))
+      return this.handleCloudWatch(req, res, target.slice(CLOUDWATCH_TARGET_PREFIX.length), raw);
     const params = { ...decodeParams(url.search.slice(1)), ...(req.method === 'POST' ? decodeParams(raw) : {}) };
     const api = apiFor(url.pathname, req.headers.authorization, params);
     if (!api) return this.sendPlain(res, 404, `No AWS service here: use ${this.ec2Url} or ${this.autoScalingUrl}`);
@@ -305,6 +330,38 @@ export class FakeCloud {
       if (!(error instanceof CloudError)) throw error;
       fail(error);
     }
+  }
+
+  private handleCloudWatch(req: IncomingMessage, res: ServerResponse, action: string, raw: string): void {
+    const at = this.state.now();
+    const requestId = this.state.ids.request();
+    const fault = isSigned(req)
+      ? this.faults.take(action)
+      : new CloudError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+    const answer = fault ? FakeCloudWatch.errorAnswer(fault) : this.cloudWatch.handle(action, raw);
+    let params: Params = {};
+    try {
+      params = { body: JSON.stringify(JSON.parse(raw)) };
+    } catch {
+      params = { body: raw };
+    }
+    this.log.add({
+      service: 'monitoring',
+      action,
+      params,
+      at,
+      status: answer.status,
+      ...(answer.error ? { error: answer.error } : {}),
+    });
+    const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId };
+    if (answer.error) {
+      const { body, queryError } = jsonErrorBody(answer.error.code, answer.error.message);
+      res.writeHead(answer.status, { ...headers, 'x-amzn-query-error': queryError });
+      res.end(body);
+      return;
+    }
+    res.writeHead(answer.status, headers);
+    res.end(JSON.stringify(answer.body));
   }
 
   private sendPlain(res: ServerResponse, status: number, text: string): void {

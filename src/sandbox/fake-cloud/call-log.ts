@@ -1,7 +1,7 @@
 // The record of every API call made to the fake cloud, for tests to assert on.
 import type { Params } from './query';
 
-export type CloudService = 'ec2' | 'autoscaling';
+export type CloudService = 'ec2' | 'autoscaling' | 'monitoring';
 
 export interface RecordedCall {
   service: CloudService;

@@ -216,6 +216,8 @@ describe('parseEnv', () => {
         'AWS_REGION',
         'AWS_ENDPOINT_URL_EC2',
         'AWS_ENDPOINT_URL_AUTO_SCALING',
+        'AWS_ENDPOINT_URL_CLOUDWATCH',
+        'PROMETHEUS_URL',
         'FIREBREAK_CONFIG',
         'FIREBREAK_INSTANCE_ID',
         'PUBLIC_URL',

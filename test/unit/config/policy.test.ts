@@ -85,6 +85,13 @@ describe('policySchema', () => {
         buttons: [2, 4],
         services: [],
         dryRun: false,
+        watch: {
+          query: { source: 'prometheus', query: 'sum(rate(http_requests_total{job="web"}[1m]))' },
+          perInstance: 250,
+          targetUtilization: 0.7,
+          lookaheadMinutes: 20,
+          intervalSeconds: 60,
+        },
       },
     ]);
   });
@@ -245,7 +252,7 @@ describe('policySchema', () => {
 
   it('an unknown key in a scale target (the old shape included) suggests the key that was meant', () => {
     expect(issuesOf({ scaleTargets: [{ name: 'web', ...ASG, maxSteps: 4 }] })).toEqual([
-      'scaleTargets.0: unknown key "maxSteps" (did you mean "maxStep"?); expected name, kind, autoScalingGroupName, description, region, min, max, maxStep, cooldownSeconds, allowedUserGroups, dryRun, buttons, services, approval',
+      'scaleTargets.0: unknown key "maxSteps" (did you mean "maxStep"?); expected name, kind, autoScalingGroupName, description, region, min, max, maxStep, cooldownSeconds, allowedUserGroups, dryRun, buttons, services, approval, watch',
     ]);
     expect(
       issuesOf({ scaleTargets: [{ name: 'web', kind: 'autoscaling_group', groupName: 'web-prod', max: 4 }] }),

@@ -1,0 +1,161 @@
+// The capacity forecast on generated series: the seed's flash sale is flagged well before the web tier
+// saturates, an ordinary noisy week never is, and the plan's numbers (needed, +N, saturation) are right.
+import { planCapacity } from '../../../../src/domain/capacity/capacity-plan';
+import { forecastLoad, type LoadForecast } from '../../../../src/domain/capacity/forecast';
+import {
+  FLASH_SALE_START,
+  flashSaleDay,
+  flashSaleExtra,
+  usualLoad,
+  usualWeek,
+} from '../../../../src/sandbox/load-curves';
+
+const MINUTE = 60_000;
+// The seed's web tier: 4 servers of 250 requests per second each, to be kept under 70 %.
+const WEB = { instances: 4, perInstance: 250, targetUtilization: 0.7 };
+const LOOKAHEAD = 20;
+const INTERVAL_MINUTES = 1;
+
+const at = (iso: string) => new Date(iso);
+const trueLoad = (t: number) => usualLoad(new Date(t)) + flashSaleExtra(new Date(t));
+
+function plan(points: Parameters<typeof forecastLoad>[0], now: Date) {
+  const forecast = forecastLoad(points, { now, lookaheadMinutes: LOOKAHEAD }) as LoadForecast;
+  return { forecast, plan: planCapacity({ forecast, ...WEB }) };
+}
+
+describe('forecastLoad + planCapacity', () => {
+  describe.each([7, 11, 23])('the seed flash sale (noise seed %i), three days of history', (seed) => {
+    const points = flashSaleDay({ start: at('2023-02-12T00:00:00Z'), end: at('2023-02-15T14:00:00Z'), seed });
+    const capacity = WEB.instances * WEB.perInstance;
+    // Minute by minute from two hours before the sale, as the watcher would read it every interval.
+    const evaluations: Array<{ t: number; needed: number; warn: boolean; method: string }> = [];
+    let saturation: number | undefined;
+    for (
+      let t = FLASH_SALE_START.getTime() - 120 * MINUTE;
+      t <= FLASH_SALE_START.getTime() + 60 * MINUTE;
+      t += MINUTE
+    ) {
+      const { forecast, plan: p } = plan(points, new Date(t));
+      evaluations.push({ t, needed: p.needed, warn: p.warn, method: forecast.method });
+      if (saturation === undefined && trueLoad(t) > capacity) saturation = t;
+    }
+    const firstWarning = evaluations.find((e) => e.warn);
+
+    it('uses the daily seasonal baseline', () => {
+      expect(new Set(evaluations.map((e) => e.method))).toEqual(new Set(['trend+daily']));
+    });
+
+    it('warns at least 10 minutes before the load exceeds the capacity', () => {
+      expect(saturation).toBeDefined();
+      expect(firstWarning).toBeDefined();
+      const leadMinutes = ((saturation as number) - (firstWarning as { t: number }).t) / MINUTE;
+      expect(leadMinutes).toBeGreaterThanOrEqual(10);
+    });
+
+    it('warns nearly every interval from then until the load saturates, each +N keeping utilization under the target', () => {
+      const shown = evaluations.filter(
+        (e) => e.t >= (firstWarning as { t: number }).t && e.t <= (saturation as number),
+      );
+      // A noisy minute may dip under the threshold; the later watcher closes a warning only when the load falls back.
+      expect(shown.filter((e) => e.warn).length / shown.length).toBeGreaterThanOrEqual(0.9);
+      // The offer is updated in place every interval: what it shows at t must carry the load until the next update.
+      for (const e of shown.filter((w) => w.warn)) {
+        const utilization = trueLoad(e.t + INTERVAL_MINUTES * MINUTE) / (e.needed * WEB.perInstance);
+        expect({ at: new Date(e.t).toISOString(), utilization }).toEqual({
+          at: new Date(e.t).toISOString(),
+          utilization: expect.any(Number),
+        });
+        expect(utilization).toBeLessThanOrEqual(WEB.targetUtilization);
+      }
+    });
+  });
+
+  it('never warns on an ordinary week with daily seasonality, quieter weekends and 5 % noise', () => {
+    const points = usualWeek({ start: at('2023-03-01T00:00:00Z'), end: at('2023-03-15T00:00:00Z'), seed: 3 });
+    const warnings: string[] = [];
+    let methods = new Set<string>();
+    for (let t = at('2023-03-08T00:00:00Z').getTime(); t < at('2023-03-15T00:00:00Z').getTime(); t += 2 * MINUTE) {
+      const { forecast, plan: p } = plan(points, new Date(t));
+      methods = methods.add(forecast.method);
+      if (p.warn) warnings.push(new Date(t).toISOString());
+    }
+    expect(warnings).toEqual([]);
+    expect(methods).toEqual(new Set(['trend+daily']));
+  });
+
+  it('falls back to the trend alone with less than two days of history, and still sees a surge', () => {
+    const points = flashSaleDay({ start: at('2023-02-15T09:00:00Z'), end: at('2023-02-15T12:00:00Z'), seed: 5 });
+    const { forecast, plan: p } = plan(points, at('2023-02-15T11:35:00Z'));
+    expect(forecast.method).toBe('trend');
+    expect(forecast.growthPerHour).toBeGreaterThan(2);
+    expect(p.warn).toBe(true);
+  });
+
+  it('is undefined when there are no recent points', () => {
+    expect(forecastLoad([], { now: at('2023-02-15T11:00:00Z'), lookaheadMinutes: 20 })).toBeUndefined();
+  });
+
+  it('forecasts a flat load as flat, one point per step up to the lookahead', () => {
+    const points = Array.from({ length: 61 }, (_, i) => ({ at: new Date(Date.UTC(2023, 1, 15, 10, i)), value: 400 }));
+    const forecast = forecastLoad(points, { now: at('2023-02-15T11:00:00Z'), lookaheadMinutes: 20 }) as LoadForecast;
+    expect(forecast.path).toHaveLength(20);
+    expect(forecast.path[0]?.at).toEqual(at('2023-02-15T11:01:00Z'));
+    expect(forecast.path[19]?.at).toEqual(at('2023-02-15T11:20:00Z'));
+    for (const p of forecast.path) expect(p.value).toBeCloseTo(400, 6);
+    expect(forecast.growthPerHour).toBeCloseTo(1, 9);
+  });
+
+  it('extrapolates steady growth by its factor, gaps included', () => {
+    // 1 % a minute for an hour, every other minute missing.
+    const points = Array.from({ length: 31 }, (_, i) => ({
+      at: new Date(Date.UTC(2023, 1, 15, 10, 2 * i)),
+      value: 100 * 1.01 ** (2 * i),
+    }));
+    const forecast = forecastLoad(points, {
+      now: at('2023-02-15T11:00:00Z'),
+      lookaheadMinutes: 10,
+      alpha: 0.9,
+      beta: 0.9,
+    }) as LoadForecast;
+    expect(forecast.now).toBeCloseTo(100 * 1.01 ** 60, 0);
+    expect(forecast.path[9]?.value).toBeCloseTo(100 * 1.01 ** 70, -1);
+  });
+});
+
+describe('planCapacity', () => {
+  const forecast = (now: number, path: number[]): LoadForecast => ({
+    method: 'trend',
+    at: at('2023-02-15T11:00:00Z'),
+    now,
+    path: path.map((value, i) => ({ at: new Date(Date.UTC(2023, 1, 15, 11, i + 1)), value })),
+    growthPerHour: 1,
+  });
+
+  it('needs ceil(peak / (perInstance × targetUtilization)) and offers the difference', () => {
+    const p = planCapacity({ forecast: forecast(600, [800, 1100, 1400]), ...WEB });
+    expect(p.needed).toBe(Math.ceil(1400 / 175)); // 8
+    expect(p.scaleOut).toBe(4);
+    expect(p.warn).toBe(true);
+    expect(p.saturatesAt).toEqual(at('2023-02-15T11:02:00Z'));
+    expect(p.peak).toEqual({ at: at('2023-02-15T11:03:00Z'), value: 1400 });
+    expect(p.utilizationNow).toBeCloseTo(0.6);
+    expect(p.utilizationAtPeak).toBeCloseTo(1.4);
+  });
+
+  it('does not warn while the forecast stays under the target utilization', () => {
+    const p = planCapacity({ forecast: forecast(500, [600, 650, 700]), ...WEB });
+    expect(p).toMatchObject({ needed: 4, scaleOut: 0, warn: false, saturatesAt: null, beyondMax: false });
+  });
+
+  it('takes the peak now when the load is falling', () => {
+    const p = planCapacity({ forecast: forecast(900, [800, 700]), ...WEB });
+    expect(p.peak).toEqual({ at: at('2023-02-15T11:00:00Z'), value: 900 });
+    expect(p.needed).toBe(6);
+  });
+
+  it('never offers beyond the target max, and says so', () => {
+    const p = planCapacity({ forecast: forecast(600, [3000]), ...WEB, max: 10 });
+    expect(p).toMatchObject({ needed: 18, scaleOut: 6, warn: true, beyondMax: true });
+  });
+});
