@@ -1,11 +1,12 @@
 // The chat side of an incident, run by the outbox: open its channel, invite responders, post, pin and
 // edit its card, announce it. Each job reads the stored state when it runs, so a retry sends what is true now.
-import { channelRefused, TEST_CHANNEL_PREFIX, type Incident, type MessageRef } from '../domain/incident';
+import { channelRefused, TEST_CHANNEL_PREFIX, type Incident } from '../domain/incident';
 import { plural } from '../domain/plural';
 import { FirebreakError, isFirebreakError } from '../errors';
 import type { OutboxJob, Store } from '../ports/store';
 import type { Chat, ChatMessage, MessageMarker } from '../ports/chat';
 import { readIncidentCard, type IncidentCardOptions } from './incident-card';
+import { postMarkedOnce } from './post-once';
 import type { Clock } from '../ports/clock';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import {
@@ -139,32 +140,8 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     return sent(`invited ${plural(users.length, 'responder')} to #${incident.channelName}`);
   };
 
-  /**
-   * Posts a message that must exist once. The intent is stored just before the call: when an earlier attempt
-   * had begun posting (a crash, or a timeout with no answer, since), the message may already be there, so
-   * look first. An attempt that never got that far (killed while an earlier job of its lane ran) posts at
-   * once, without spending the platform's history budget.
-   */
-  async function postOnce(
-    job: OutboxJob,
-    channel: string,
-    message: ChatMessage,
-    marker: MessageMarker,
-  ): Promise<{ posted: MessageRef; found: boolean }> {
-    if (job.sendingSince) {
-      const found = await chat.findMarkedMessage(channel, marker, job.createdAt);
-      if (found) return { posted: found, found: true };
-    }
-    await store.outbox.markSending(job.id, clock.now());
-    try {
-      return { posted: await chat.postMessage(channel, message, marker), found: false };
-    } catch (error) {
-      // The platform answered and refused (not in the channel, rate-limited): nothing was posted, nothing to look for.
-      // Only an outage or a lost answer leaves it uncertain.
-      if (isFirebreakError(error) && error.code !== 'CHAT_UNAVAILABLE') await store.outbox.markSending(job.id, null);
-      throw error;
-    }
-  }
+  const postOnce = (job: OutboxJob, channel: string, message: ChatMessage, marker: MessageMarker) =>
+    postMarkedOnce({ store, clock, chat }, job, channel, message, marker);
 
   async function cardMessage(incident: Incident): Promise<ChatMessage> {
     return { kind: 'card', card: await readIncidentCard(store, incident, clock.now(), deps.card) };

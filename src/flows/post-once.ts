@@ -1,5 +1,7 @@
-// Posts a message that must exist once, across a crash or a lost answer: the intent is stored just before the
-// call, and a later attempt of a job whose earlier one had begun posting looks for its marked message first.
+// Posts a message that must exist once, across a crash or a lost answer. The intent is stored just before the
+// call: when an earlier attempt had begun posting (a crash, or a timeout with no answer, since), the message
+// may already be there, so look for its marker first. An attempt that never got that far (killed while an
+// earlier job of its lane ran) posts at once, without spending the platform's history budget.
 import { isFirebreakError } from '../errors';
 import type { Chat, ChatMessage, MessageMarker, MessageRef } from '../ports/chat';
 import type { Clock } from '../ports/clock';

@@ -19,6 +19,7 @@ import type { StoreTransaction } from '../ports/store';
 import { enqueueCardUpdate } from './outbox-jobs';
 import { APPROVAL_JOB, approvalLane, approvalMessageLane } from './scale-approval-requests';
 import { requestScale, type ScalingDeps } from './scaling';
+import { postMarkedOnce } from './post-once';
 
 export { APPROVAL_JOB } from './scale-approval-requests';
 
@@ -147,14 +148,17 @@ export function scaleApprovalHandlers(deps: ScalingDeps): Record<string, JobHand
     if (!approval) return skipped('no such approval request');
     if (approval.messageId) return skipped('already posted');
     const message = { kind: 'scale_approval' as const, approval, now: deps.clock.now() };
+    // Marked, so that a retry after a crash or a lost answer finds the request instead of posting it twice.
+    const marker = { kind: 'scale_approval' as const, incidentId: approval.incidentId ?? 0, key: String(approval.id) };
+    const postOnce = () => postMarkedOnce(deps, job, approval.channelId, message, marker);
     let ref: MessageRef;
     try {
-      ref = await deps.chat.postMessage(approval.channelId, message);
+      ref = (await postOnce()).posted;
     } catch (error) {
       // `/scale` used in a public channel the bot is not in: join it, as for the announcement channel.
       if (!isFirebreakError(error, 'CHAT_NOT_IN_CHANNEL')) throw error;
       await deps.chat.join(approval.channelId);
-      ref = await deps.chat.postMessage(approval.channelId, message);
+      ref = (await postOnce()).posted;
     }
     await deps.store.scaleApprovals.setMessage(approval.id, ref.messageId);
     return sent(

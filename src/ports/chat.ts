@@ -73,7 +73,8 @@ export type ChatMessage =
  * lost the platform's answer (post once, then find rather than post twice).
  */
 export interface MessageMarker {
-  kind: 'incident_card' | 'incident_announcement' | 'incident_update' | 'incident_nudge';
+  kind: 'incident_card' | 'incident_announcement' | 'incident_update' | 'incident_nudge' | 'scale_approval';
+  /** 0 for a message of no incident (a scale request made outside an incident channel). */
   incidentId: number;
   /** Tells apart several messages of one kind for an incident (its updates, its prompts): the job's id. */
   key?: string;

@@ -9,6 +9,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { FakeCloud } from '../../src/sandbox/fake-cloud';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { adjustableClock, BOT_TOKEN, eventually, startHarness, type Harness } from '../support/harness';
+import { startLossyProxy } from '../support/lossy-proxy';
 import { incidentWithCard, localAwsClients, scalingPolicy } from '../support/scaling';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -191,6 +192,39 @@ it('a restart with a request pending keeps it: approved after the restart (a dou
   await approvalMessage(channel.id, 'Approved by <@U0BOB>');
   await h.drained();
   expect(runInstances()).toHaveLength(1);
+});
+
+it('when Slack posted the approval request but its answer was lost, the retry finds it instead of asking twice', async () => {
+  await h.stop();
+  const proxy = await startLossyProxy(slack.apiUrl);
+  try {
+    let lost = 0;
+    proxy.setFault((method, body) => {
+      if (method !== 'chat.postMessage' || !decodeURIComponent(body).includes('firebreak_scale_approval')) return null;
+      lost += 1;
+      return lost === 1 ? 'lose-answer' : null;
+    });
+    h = await startHarness({
+      policy: POLICY,
+      aws: { ec2, autoScaling },
+      slack,
+      dir,
+      // On time with Slack: the retry looks for the request posted since its job was made, by Slack's clock
+      // (the module's clock was moved on by the expiry test).
+      clock: adjustableClock(),
+      env: { SLACK_API_URL: proxy.apiUrl },
+    });
+    const { channel } = await askForEight();
+    await eventually(() => lost === 1, 'the lost answer');
+    await h.drained();
+    const requests = slack.messages(channel.id).filter((m) => m.metadata?.event_type === 'firebreak_scale_approval');
+    expect(requests).toHaveLength(1);
+    expect(runInstances()).toHaveLength(0);
+  } finally {
+    await h.stop();
+    await proxy.stop();
+    h = await start();
+  }
 });
 
 it('/scale outside an incident channel asks for approval where it was used (the bot joins the public channel)', async () => {
