@@ -366,7 +366,7 @@ export class OutboxWorker {
     try {
       const outcome = await handler(job);
       if ('deferred' in outcome) {
-        await store.outbox.release(job.id, outcome.until);
+        await store.outbox.defer(job.id, outcome.until);
         return { kind: 'other' };
       }
       await store.outbox.complete(job.id, clock.now());

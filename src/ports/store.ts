@@ -133,6 +133,12 @@ export interface OutboxRepository {
   /** Hands a claimed job back unattempted (its attempt is not counted), due again at `at`. */
   release(id: number, at: Date): Promise<void>;
   /**
+   * Schedules a claimed job for later on purpose (its handler said "not yet": a nudge not due, a channel not
+   * there yet). It is not failing: its attempts and last error are cleared, so it is not backlog (depth) nor
+   * retried early when Slack comes back, however often it was claimed before (a crash under its claim).
+   */
+  defer(id: number, until: Date): Promise<void>;
+  /**
    * Records that the job is about to make a call that must take effect once (see OutboxJob.sendingSince), or,
    * with null, that the call surely did not take effect (the service answered and refused).
    */

@@ -54,6 +54,7 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
         reclaim(ctx, now, laneReadyAt, ownerPrefix),
       ),
     release: (id, at) => guard(`handing back outbox job ${id}`, () => handBack(ctx, id, at, { uncountAttempt: true })),
+    defer: (id, until) => guard(`deferring outbox job ${id}`, () => handBack(ctx, id, until, { deferred: true })),
     complete: (id, now) =>
       guard(`completing outbox job ${id}`, () => finish(ctx, id, { status: 'done', updated_at: iso(now, 'now') })),
     markSending: (id, since) =>
@@ -402,6 +403,8 @@ async function finish(ctx: RepositoryContext, id: number, changes: Updateable<Ou
 interface HandBack {
   /** The attempt the claim counted did not happen (a release, not a failure). */
   uncountAttempt?: boolean;
+  /** Scheduled for later on purpose: not a failure, so no attempts and no error are left on it. */
+  deferred?: boolean;
   lastError?: string;
 }
 
@@ -427,6 +430,7 @@ async function handBack(ctx: RepositoryContext, id: number, at: Date, changes: H
           // Not an attempt (a hand-back, a rate limit). The send intent stays: the rate limit may have been
           // on the search for what an earlier attempt sent, not on the send (only postOnce clears it).
           ...(changes.uncountAttempt ? { attempts: eb('attempts', '-', 1) } : {}),
+          ...(changes.deferred ? { attempts: 0, last_error: null } : {}),
         }))
         .where('id', '=', id)
         .execute();

@@ -665,6 +665,26 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect((await store.outbox.list({ status: 'pending' })).map((j) => j.id)).toEqual([other.id]);
     });
 
+    it('a job deferred on purpose is not failing: no attempts or error left, not backlog, not retried early when Slack is back', async () => {
+      const job = await store.outbox.enqueue({ kind: 'nudge.check', payload: { lane: 'nudge:1' } }, sec(0));
+      // It failed once, then its process died under a claim: two attempts counted, an error kept.
+      await claimJobs(store, sec(1));
+      await store.outbox.retryLater(job.id, sec(2), 'Slack answered 503');
+      await store.outbox.releaseLane('nudge:1', 'w1', sec(2));
+      await claimJobs(store, sec(2));
+      await store.outbox.reclaimAll(sec(3));
+      const [claimed] = await claimJobs(store, sec(3));
+      expect(claimed).toMatchObject({ id: job.id, attempts: 3 });
+      // Its handler says "not yet": due in ten minutes (of the store's clock, the real one, as depth() reads it).
+      const due = new Date(Date.now() + 10 * 60_000);
+      await store.outbox.defer(job.id, due);
+      await store.outbox.releaseLane('nudge:1', 'w1', sec(3));
+      const [deferred] = await store.outbox.list({ status: 'pending' });
+      expect(deferred).toMatchObject({ id: job.id, attempts: 0, lastError: null, nextAttemptAt: due });
+      expect(await store.outbox.depth()).toBe(0);
+      expect(await store.outbox.retryFailedNow(new Date(), new Date())).toBe(0);
+    });
+
     it('brings forward the jobs waiting out a failure, not those waiting for a rate limit or scheduled for later, and frees their lanes by their pace', async () => {
       const failed = await store.outbox.enqueue(
         { kind: 'incident.open_channel', payload: { lane: 'incident:1' } },
