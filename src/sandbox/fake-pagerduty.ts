@@ -547,7 +547,7 @@ export class FakePagerDuty {
     };
     const invalid = (reason: string): void => answer(restError(400, 'Invalid Input Provided', 2001, [reason]));
     const fault = this.faults.take(url.pathname);
-    if (fault) return answer(restFault(fault));
+    if (fault && !fault.applied) return answer(restFault(fault));
     if (apiToken(req) !== this.apiToken) return answer(restError(401, 'Unauthorized', 2006));
     const from = req.headers.from;
     if (typeof from !== 'string' || !this.account.userByEmail(from))
@@ -578,7 +578,12 @@ export class FakePagerDuty {
     } catch (error) {
       return invalid((error as Error).message);
     }
-    answer({ status: 200, body: { responder_request: this.shapes.responderRequest(incident, request) } });
+    // A lost answer: the request is made, and the app hears only the error.
+    answer(
+      fault
+        ? restFault(fault)
+        : { status: 200, body: { responder_request: this.shapes.responderRequest(incident, request) } },
+    );
   }
 
   private handleRestRequest(req: IncomingMessage, res: ServerResponse, url: URL): void {
