@@ -314,11 +314,13 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   // In the sandbox, a team paged through the local PagerDuty and one named by escalation policy, when the policy names none.
   const teams = config.policy.teams.length > 0 || !sandbox ? config.policy.teams : sandbox.pagerDuty.defaultTeams;
   // A team named by escalation policy is paged by a responder request on the incident's PagerDuty incident.
+  // (The sandbox asks as one of the local PagerDuty's people, so its web-oncall team is paged out of the box.)
+  const requesterEmail = pagerDutyFrom ?? sandbox?.pagerDuty.responderRequesterEmail;
   const responders =
-    !options.pager && pagerDuty.apiToken && pagerDutyFrom && teams.some((t) => 'escalationPolicyId' in t.pager)
+    !options.pager && pagerDuty.apiToken && requesterEmail && teams.some((t) => 'escalationPolicyId' in t.pager)
       ? lazy
           .pagerDutyResponders()
-          .createPagerDutyResponders({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken, from: pagerDutyFrom })
+          .createPagerDutyResponders({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken, from: requesterEmail })
       : null;
   const respondersOff = options.pager
     ? 'teams named by escalation policy are paged through PagerDuty, which is not the pager here'
