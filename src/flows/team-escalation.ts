@@ -48,8 +48,9 @@ const PAGE_RECHECK_MS = 15_000;
 
 /** Why the team cannot be paged for this incident, with what would make it possible; null when it can be. */
 function notPagedBecause(deps: EscalationDeps, team: Team, incident: Incident): string | null {
-  if ('route' in team.pager) return deps.pager ? null : 'paging is off (PAGERDUTY_ROUTING_KEY is not set)';
+  if ('route' in team.pager) return deps.pager ? null : 'paging is off (no pager is configured)';
   if (!deps.responders) return deps.respondersOff;
+  if (incident.test) return `INC-${incident.id} is a test incident: nobody is paged for it`;
   if (!incident.page || incident.page.status === 'failed')
     return `INC-${incident.id} has no page in ${deps.responders.name} to ask ${team.name} to join (it was never paged${incident.page ? ' successfully' : ''}); page it first with \`/incident page\``;
   return null;

@@ -174,7 +174,7 @@ it('without PAGERDUTY_FROM_EMAIL the team is not paged, and the reply, card and 
   );
 });
 
-it('an incident that was never paged: the team is not paged, and the reply says why', async () => {
+it('a test incident (never paged): the team is not paged, and the reply says why', async () => {
   await startAll();
   const declared = await commandAnswer(slack, {
     command: '/incident',
@@ -188,7 +188,7 @@ it('an incident that was never paged: the team is not paged, and the reply says 
     'the test incident channel',
   );
   const answer = await escalate(channel.id, 'web-oncall');
-  expect(answer.text).toContain('has no page in PagerDuty');
+  expect(answer.text).toContain('is a test incident: nobody is paged');
   await h.drained();
   expect(pd.incidents().flatMap((i) => i.responderRequests ?? [])).toHaveLength(0);
 });
