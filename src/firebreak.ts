@@ -107,6 +107,8 @@ const lazy = {
     require('./adapters/pagerduty/incident-client') as typeof import('./adapters/pagerduty/incident-client'),
   pagerDutyOnCall: () =>
     require('./adapters/pagerduty/oncall-client') as typeof import('./adapters/pagerduty/oncall-client'),
+  pagerDutyResponders: () =>
+    require('./adapters/pagerduty/responder-client') as typeof import('./adapters/pagerduty/responder-client'),
 };
 const SLACK_PROBE_MS = 2_000;
 
@@ -311,8 +313,22 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   // Other teams to escalate to (issue 16): paged through the same pager, each with its own route and key.
   // In the sandbox, a team paged through the local PagerDuty and one named by escalation policy, when the policy names none.
   const teams = config.policy.teams.length > 0 || !sandbox ? config.policy.teams : sandbox.pagerDuty.defaultTeams;
+  // A team named by escalation policy is paged by a responder request on the incident's PagerDuty incident.
+  // (The sandbox asks as one of the local PagerDuty's people, so its web-oncall team is paged out of the box.)
+  const requesterEmail = pagerDutyFrom ?? sandbox?.pagerDuty.responderRequesterEmail;
+  const responders =
+    !options.pager && pagerDuty.apiToken && requesterEmail && teams.some((t) => 'escalationPolicyId' in t.pager)
+      ? lazy
+          .pagerDutyResponders()
+          .createPagerDutyResponders({ apiUrl: pagerDuty.apiUrl, token: pagerDuty.apiToken, from: requesterEmail })
+      : null;
+  const respondersOff = options.pager
+    ? 'teams named by escalation policy are paged through PagerDuty, which is not the pager here'
+    : !pagerDuty.apiToken
+      ? 'asking a team by its escalation policy needs PAGERDUTY_API_TOKEN (a REST API key that may write)'
+      : 'asking a team by its escalation policy needs PAGERDUTY_FROM_EMAIL (the login email of the PagerDuty user Firebreak asks as)';
   const escalation: EscalationDeps | null =
-    teams.length > 0 ? { store, clock, chat, pager, onCall, teams, wakeOutbox } : null;
+    teams.length > 0 ? { store, clock, chat, pager, onCall, responders, respondersOff, teams, wakeOutbox } : null;
   const ingest: IngestDeps = { ...flows, policy: { severityFor: (service) => severityForService(routing, service) } };
 
   // Which service a job talks to, for its log line: said here, where the adapters are chosen, from which
@@ -432,6 +448,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
             pagerDutyRoutes({
               secret: pagerDuty.webhookSecret,
               flows: { ...flows, ackTimeoutMinutes: config.policy.paging.ackTimeoutMinutes },
+              teams,
               // In the sandbox, the local PagerDuty's service too: its console can open incidents there.
               followServices: [
                 ...env.PAGERDUTY_INCIDENT_SERVICE_IDS,

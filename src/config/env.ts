@@ -175,7 +175,7 @@ export const envSchema = z.object({
   PAGERDUTY_WEBHOOK_SECRET: variable().optional(),
   // PagerDuty services whose own incidents open Firebreak incidents (through the v3 webhook); unset = none.
   // The PagerDuty user Firebreak acts as when it acknowledges or resolves an incident that started in PagerDuty
-  // (REST API, with PAGERDUTY_API_TOKEN allowed to write).
+  // (REST API, with PAGERDUTY_API_TOKEN allowed to write), and who asks a team named by escalation policy to respond.
   PAGERDUTY_FROM_EMAIL: variable(email).optional(),
   PAGERDUTY_INCIDENT_SERVICE_IDS: variable(serviceIds).transform(splitList).default([]),
   // Grafana's contact point HMAC (optional): when set, /alerts/grafana also requires the signature.

@@ -29,7 +29,13 @@ export interface TeamEscalation {
   acknowledgedAt: Date | null;
   /** Who acknowledged, as the paging service named them. */
   acknowledgedBy: string | null;
+  /** Why the team was not paged (status not_paged) or why paging it failed (status failed). */
   error: string | null;
+  /**
+   * For a team asked through its escalation policy: the paging service's incident the request was added to (the
+   * incident's own page there), which the team's answer names.
+   */
+  pagerIncidentId: string | null;
 }
 
 export type NewTeamEscalation = Omit<TeamEscalation, 'id'>;

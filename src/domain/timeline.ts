@@ -51,7 +51,8 @@ export interface TimelineData {
   };
   'postmortem.drafted': { url?: string };
   /** Another team brought in (`key`: its own page's key); who asked is the event's actor. */
-  'team.escalated': { team: string; message?: string; key: string };
+  /** `notPaged`: why the team was not paged (its people were only invited), with what to configure. */
+  'team.escalated': { team: string; message?: string; key: string; notPaged?: string };
   'team.acknowledged': { team: string; by?: string };
   /** A scale request over the target's approval threshold, waiting for a member of `approvers`. */
   'scale.approval_requested': {

@@ -1,7 +1,8 @@
 // Escalating an incident to another team: stored first (the escalation, its timeline event), then the outbox
-// pages the team through the pager with the team's own key (one page per incident and team, however often it is
-// asked) and invites its people (its user group, its on-call engineer) into the channel. The team's
-// acknowledgement comes back as a page update and is recorded and shown on the card.
+// pages the team — through the pager with the team's own key (one page per incident and team, however often it
+// is asked), or, for a team known by its escalation policy, by a responder request on the incident's own page —
+// and invites its people (its user group, its on-call engineer) into the channel. The team's acknowledgement (a
+// page update, or the responder's reply) is recorded and shown on the card.
 import type { Actor } from '../domain/actor';
 import { channelRefused, type Incident } from '../domain/incident';
 import { pagerActor, pageSummary } from '../domain/paging';
@@ -11,7 +12,14 @@ import { isFirebreakError } from '../errors';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
-import type { OnCallDirectory, PageUpdate, PageUpdateOutcome, Pager } from '../ports/pager';
+import type {
+  OnCallDirectory,
+  PageUpdate,
+  PageUpdateOutcome,
+  Pager,
+  ResponderReply,
+  ResponderRequests,
+} from '../ports/pager';
 import type { Store, StoreTransaction } from '../ports/store';
 import { CHANNEL_RECHECK_MS, enqueueCardUpdate, incidentLane } from './outbox-jobs';
 
@@ -23,6 +31,10 @@ export interface EscalationDeps {
   chat: Chat;
   pager: Pager | null;
   onCall: OnCallDirectory | null;
+  /** Asks a team known by its escalation policy to respond; null when it cannot be configured. */
+  responders: ResponderRequests | null;
+  /** Why `responders` is null, with what to configure (said to whoever escalates to such a team). */
+  respondersOff: string;
   teams: readonly Team[];
   wakeOutbox(): void;
 }
@@ -30,6 +42,19 @@ export interface EscalationDeps {
 export type EscalationResult =
   | { ok: true; escalation: TeamEscalation; repeated: boolean; paged: boolean }
   | { ok: false; problem: string };
+
+/** A page still pending when the team is asked is looked for again after this long. */
+const PAGE_RECHECK_MS = 15_000;
+
+/** Why the team cannot be paged for this incident, with what would make it possible; null when it can be. */
+function notPagedBecause(deps: EscalationDeps, team: Team, incident: Incident): string | null {
+  if ('route' in team.pager) return deps.pager ? null : 'paging is off (no pager is configured)';
+  if (!deps.responders) return deps.respondersOff;
+  if (incident.test) return `INC-${incident.id} is a test incident: nobody is paged for it`;
+  if (!incident.page || incident.page.status === 'failed')
+    return `INC-${incident.id} has no page in ${deps.responders.name} to ask ${team.name} to join (it was never paged${incident.page ? ' successfully' : ''}); page it first with \`/incident page\``;
+  return null;
+}
 
 /** Pages go in the incident's pager lane, beside its own page: a slow chat never holds them up. */
 function pagerLane(incidentId: number): string {
@@ -46,13 +71,14 @@ export async function escalateToTeam(
   const team = found.team;
   const key = teamPageKey(input.incidentId, team.name);
   const now = deps.clock.now();
-  const pages = deps.pager !== null && 'route' in team.pager;
   const result = await deps.store.transaction(async (tx): Promise<EscalationResult> => {
     const incident = await tx.incidents.findById(input.incidentId);
     if (!incident) return { ok: false, problem: `there is no incident ${input.incidentId}` };
     if (incident.status === 'resolved') return { ok: false, problem: `INC-${incident.id} is resolved` };
     const earlier = await tx.teamEscalations.findByKey(key);
     if (earlier) return { ok: true, escalation: earlier, repeated: true, paged: earlier.status !== 'not_paged' };
+    const notPaged = notPagedBecause(deps, team, incident);
+    const pages = notPaged === null;
     const escalation = await tx.teamEscalations.insert({
       incidentId: incident.id,
       team: team.name,
@@ -64,7 +90,8 @@ export async function escalateToTeam(
       pagedAt: null,
       acknowledgedAt: null,
       acknowledgedBy: null,
-      error: null,
+      error: notPaged,
+      pagerIncidentId: null,
     });
     await tx.timeline.append(
       forIncident(
@@ -72,7 +99,12 @@ export async function escalateToTeam(
           at: now,
           type: 'team.escalated',
           actor: input.actor,
-          data: { team: team.name, key, ...(input.message ? { message: input.message } : {}) },
+          data: {
+            team: team.name,
+            key,
+            ...(input.message ? { message: input.message } : {}),
+            ...(notPaged ? { notPaged } : {}),
+          },
         },
         incident.id,
       ),
@@ -143,18 +175,25 @@ export async function applyTeamPageUpdate(
   if (!escalation) return { applied: false, reason: 'not a team page Firebreak sent' };
   if (update.status !== 'acknowledged') return { applied: false, reason: `${update.event} is not tracked for teams` };
   if (escalation.status === 'acknowledged') return { applied: false, reason: 'already acknowledged' };
-  const by = update.agent?.name ?? null;
-  await tx.teamEscalations.update(escalation.id, {
-    status: 'acknowledged',
-    acknowledgedAt: update.at,
-    acknowledgedBy: by,
-  });
+  return acknowledge(tx, escalation, update.via, update.agent, update.at, now);
+}
+
+async function acknowledge(
+  tx: StoreTransaction,
+  escalation: TeamEscalation,
+  via: string,
+  agent: { id: string; name: string } | null,
+  at: Date,
+  now: Date,
+): Promise<PageUpdateOutcome> {
+  const by = agent?.name ?? null;
+  await tx.teamEscalations.update(escalation.id, { status: 'acknowledged', acknowledgedAt: at, acknowledgedBy: by });
   await tx.timeline.append(
     forIncident(
       {
-        at: update.at,
+        at,
         type: 'team.acknowledged',
-        actor: pagerActor(update.via, update.agent),
+        actor: pagerActor(via, agent),
         data: { team: escalation.team, ...(by ? { by } : {}) },
       },
       escalation.incidentId,
@@ -162,6 +201,53 @@ export async function applyTeamPageUpdate(
   );
   await enqueueCardUpdate(tx, escalation.incidentId, now);
   return { applied: true, incidentId: escalation.incidentId };
+}
+
+/**
+ * A responder's answer to a team's responder request: accepting is the team's acknowledgement. Each delivery
+ * applies once (recorded as page updates are).
+ */
+export async function applyResponderReply(
+  deps: Pick<EscalationDeps, 'store' | 'clock' | 'wakeOutbox' | 'teams'>,
+  reply: ResponderReply,
+): Promise<PageUpdateOutcome> {
+  const now = deps.clock.now();
+  const key = `${reply.source}:${reply.deliveryId}`;
+  const outcome = await deps.store.transaction(async (tx): Promise<PageUpdateOutcome> => {
+    if (await tx.deliveries.find(key))
+      return { applied: false, reason: `event ${reply.deliveryId} was already received` };
+    const result = await applyReply(tx, deps.teams, reply, now);
+    await tx.deliveries.record(key, result, now);
+    return result;
+  });
+  if (outcome.applied) deps.wakeOutbox();
+  return outcome;
+}
+
+async function applyReply(
+  tx: StoreTransaction,
+  teams: readonly Team[],
+  reply: ResponderReply,
+  now: Date,
+): Promise<PageUpdateOutcome> {
+  const policyOf = (name: string): string | null => {
+    const team = teams.find((t) => t.name === name);
+    return team && 'escalationPolicyId' in team.pager ? team.pager.escalationPolicyId : null;
+  };
+  // The reply names the incident (and, when PagerDuty says, the policy asked): the team asked there.
+  const asked = (await tx.teamEscalations.listByPagerIncident(reply.pagerIncidentId)).filter(
+    (e) => reply.policyId === null || policyOf(e.team) === reply.policyId,
+  );
+  const escalation = asked.length === 1 ? asked[0] : undefined;
+  if (!escalation)
+    return {
+      applied: false,
+      reason:
+        asked.length === 0 ? 'not a team Firebreak asked to respond' : 'more than one team asked; which is unknown',
+    };
+  if (!reply.accepted) return { applied: false, reason: `the responder's answer is ${reply.state}` };
+  if (escalation.status === 'acknowledged') return { applied: false, reason: 'already acknowledged' };
+  return acknowledge(tx, escalation, reply.via, reply.responder, reply.at, now);
 }
 
 export function teamEscalationHandlers(deps: EscalationDeps): Record<string, JobHandler> {
@@ -176,8 +262,10 @@ export function teamEscalationHandlers(deps: EscalationDeps): Record<string, Job
   const page: JobHandler = async (job) => {
     const { escalation, incident, team } = await load(job.payload);
     const pager = deps.pager;
-    if (!escalation || !incident || !team || !pager || !('route' in team.pager)) return skipped('nothing to page');
+    if (!escalation || !incident || !team) return skipped('nothing to page');
     if (escalation.status !== 'pending') return skipped(`the team's page is ${escalation.status}`);
+    if ('escalationPolicyId' in team.pager) return askToRespond(escalation, incident, team.pager.escalationPolicyId);
+    if (!pager) return skipped('nothing to page');
     try {
       // The team's key makes this one page there, however often the job runs.
       await pager.send({
@@ -205,31 +293,90 @@ export function teamEscalationHandlers(deps: EscalationDeps): Record<string, Job
       });
     } catch (error) {
       if (!isFirebreakError(error, 'PAGE_REJECTED')) throw error;
-      const now = clock.now();
-      await store.transaction(async (tx) => {
-        await tx.teamEscalations.update(escalation.id, { status: 'failed', error: error.message });
-        await tx.timeline.append(
-          forIncident(
-            {
-              at: now,
-              type: 'page.failed',
-              actor: { kind: 'firebreak' },
-              data: { message: `paging ${team.name}: ${error.message}` },
-            },
-            incident.id,
-          ),
-        );
-        await enqueueCardUpdate(tx, incident.id, now);
-      });
+      await failed(escalation, incident, error.message);
       return sent(`${pager.name} refused the page for ${team.name}: ${error.message}`);
     }
-    const now = clock.now();
-    await store.transaction(async (tx) => {
-      await tx.teamEscalations.update(escalation.id, { status: 'paged', pagedAt: now });
-      await enqueueCardUpdate(tx, incident.id, now);
-    });
+    await paged(escalation, incident, null);
     return sent(`paged ${team.name} for INC-${incident.id} through ${pager.name} (${escalation.key})`);
   };
+
+  async function failed(escalation: TeamEscalation, incident: Incident, message: string): Promise<void> {
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await tx.teamEscalations.update(escalation.id, { status: 'failed', error: message });
+      await tx.timeline.append(
+        forIncident(
+          {
+            at: now,
+            type: 'page.failed',
+            actor: { kind: 'firebreak' },
+            data: { message: `paging ${escalation.team}: ${message}` },
+          },
+          incident.id,
+        ),
+      );
+      await enqueueCardUpdate(tx, incident.id, now);
+    });
+  }
+
+  async function paged(escalation: TeamEscalation, incident: Incident, pagerIncidentId: string | null): Promise<void> {
+    const now = clock.now();
+    await store.transaction(async (tx) => {
+      await tx.teamEscalations.update(escalation.id, {
+        status: 'paged',
+        pagedAt: now,
+        ...(pagerIncidentId ? { pagerIncidentId } : {}),
+      });
+      await enqueueCardUpdate(tx, incident.id, now);
+    });
+  }
+
+  /** A team known by its escalation policy: a responder request on the incident's own page in the paging service. */
+  async function askToRespond(escalation: TeamEscalation, incident: Incident, policyId: string) {
+    const responders = deps.responders;
+    if (!responders) return skipped('responder requests are off');
+    const page = incident.page;
+    if (!page || page.status === 'failed') {
+      await failed(
+        escalation,
+        incident,
+        `INC-${incident.id} has no page in ${responders.name} to ask the team to join`,
+      );
+      return sent(`no page to ask ${escalation.team} to join`);
+    }
+    let answer: Awaited<ReturnType<ResponderRequests['request']>>;
+    try {
+      // Idempotent in the adapter: a request to this policy already on the incident is not made again.
+      answer = await responders.request({
+        pageKey: page.key,
+        pagerIncidentId: page.pagerIncidentId ?? null,
+        policyId,
+        message: pageSummary(
+          incident,
+          `escalated to ${escalation.team}${escalation.message ? `: ${escalation.message}` : ''}`,
+        ),
+      });
+    } catch (error) {
+      if (!isFirebreakError(error, 'PAGE_REJECTED')) throw error;
+      await failed(escalation, incident, error.message);
+      return sent(`${responders.name} refused to ask ${escalation.team} to respond: ${error.message}`);
+    }
+    if (!answer) {
+      // The incident's own page is still on its way to the paging service: ask once it is there.
+      if (page.status === 'pending')
+        return deferred('waiting for the incident to be paged', new Date(clock.now().getTime() + PAGE_RECHECK_MS));
+      await failed(
+        escalation,
+        incident,
+        `${responders.name} has no incident for INC-${incident.id}'s page (${page.key})`,
+      );
+      return sent(`no incident in ${responders.name} to ask ${escalation.team} to join`);
+    }
+    await paged(escalation, incident, answer.pagerIncidentId);
+    return sent(
+      `${answer.alreadyRequested ? 'already asked' : 'asked'} ${escalation.team} (${policyId}) to respond to ${responders.name} incident ${answer.pagerIncidentId}`,
+    );
+  }
 
   const invite: JobHandler = async (job) => {
     const { escalation, incident, team } = await load(job.payload);

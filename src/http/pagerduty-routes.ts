@@ -7,10 +7,14 @@ import {
   pagerIncidentFromPagerDuty,
   pageUpdateFromPagerDuty,
   parsePagerDutyWebhook,
+  RESPONDER_REPLIED,
+  responderReplyFromPagerDuty,
   verifyPagerDutySignature,
 } from '../adapters/pagerduty/webhook';
+import type { Team } from '../domain/team-escalation';
 import { incidentIdFromPageKey } from '../domain/paging';
 import { applyPageUpdate, openFromPagerIncident } from '../flows/paging';
+import { applyResponderReply } from '../flows/team-escalation';
 import type { IncidentFlowDeps } from '../flows/update-incident';
 import { MAX_ALERT_BODY, MAX_ALERT_BODY_BYTES } from './alert-endpoint';
 import { decodeContentEncoding } from './content-encoding';
@@ -20,6 +24,8 @@ export interface PagerDutyRoutesOptions {
   flows: IncidentFlowDeps & { ackTimeoutMinutes: number };
   /** PagerDuty services whose own incidents (incident.triggered) open Firebreak incidents linked to them. */
   followServices?: readonly string[];
+  /** The teams escalated to: a responder's reply (incident.responder.replied) is one of theirs acknowledging. */
+  teams?: readonly Team[];
 }
 
 export function pagerDutyRoutes(options: PagerDutyRoutesOptions): Router {
@@ -49,6 +55,16 @@ export function pagerDutyRoutes(options: PagerDutyRoutesOptions): Router {
       // PagerDuty's "send test event" is a ping with no incident: say we heard it.
       if ((json as { event?: { event_type?: unknown } } | null)?.event?.event_type === 'pagey.ping') {
         res.status(200).json({ applied: false, reason: 'ping' });
+        return;
+      }
+      // A team asked by responder request answered: its data is the responder, not an incident.
+      if ((json as { event?: { event_type?: unknown } } | null)?.event?.event_type === RESPONDER_REPLIED) {
+        const reply = responderReplyFromPagerDuty(json);
+        if (!reply.ok) {
+          res.status(400).json({ error: 'invalid webhook payload', issues: reply.issues });
+          return;
+        }
+        res.status(200).json(await applyResponderReply({ ...options.flows, teams: options.teams ?? [] }, reply.reply));
         return;
       }
       const parsed = parsePagerDutyWebhook(json);

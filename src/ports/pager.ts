@@ -116,3 +116,41 @@ export interface OnCallDirectory {
    */
   isPageOpen(key: string): Promise<boolean>;
 }
+
+/**
+ * Asking another team, by its escalation policy, to join the incident's page in the paging service (PagerDuty's
+ * responder requests): the way the paging service itself brings in another team. Throws the paging errors above.
+ */
+export interface ResponderRequests {
+  readonly name: string;
+  /**
+   * Asks whoever is on call for `policyId` to respond to the paging service's incident for the page `pageKey`
+   * (or `pagerIncidentId`, when known), with `message`. At most once per incident and policy: when the incident
+   * already has a request to that policy (an earlier try whose answer was lost), nothing is sent again. Null when
+   * the paging service has no incident for that page (yet).
+   */
+  request(input: {
+    pageKey: string;
+    pagerIncidentId: string | null;
+    policyId: string;
+    message: string;
+  }): Promise<{ pagerIncidentId: string; alreadyRequested: boolean } | null>;
+}
+
+/** A responder's answer to a request to join an incident, told back to Firebreak (by webhook). */
+export interface ResponderReply {
+  via: string;
+  source: string;
+  /** With `source`, what a repeat is known by. */
+  deliveryId: string;
+  /** The paging service's incident the request was made on. */
+  pagerIncidentId: string;
+  /** The escalation policy the request went to, when the service says. */
+  policyId: string | null;
+  /** True when the responder accepted (joined); false when they declined or have not answered. */
+  accepted: boolean;
+  /** The service's word for the answer (`joined`, `declined`), for messages. */
+  state: string;
+  responder: { id: string; name: string } | null;
+  at: Date;
+}

@@ -214,11 +214,15 @@ export interface TeamEscalationRepository {
   insert(escalation: NewTeamEscalation): Promise<TeamEscalation>;
   update(
     id: number,
-    changes: Partial<Pick<TeamEscalation, 'status' | 'pagedAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'error'>>,
+    changes: Partial<
+      Pick<TeamEscalation, 'status' | 'pagedAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'error' | 'pagerIncidentId'>
+    >,
   ): Promise<TeamEscalation>;
   findById(id: number): Promise<TeamEscalation | null>;
   findByKey(key: string): Promise<TeamEscalation | null>;
   listByIncident(incidentId: number): Promise<TeamEscalation[]>;
+  /** The escalations whose responder request went to this incident in the paging service. */
+  listByPagerIncident(pagerIncidentId: string): Promise<TeamEscalation[]>;
 }
 
 export interface ScaleApprovalRepository {

@@ -21,7 +21,14 @@ import {
 import { closeNow, listenLocally, readBody, serveRequests } from './local-server';
 import { ChangeListeners } from './change-listeners';
 
-export type { EnqueueOutcome, Incident, IncidentLogEntry, IncidentStatus, OnCallEntry } from './fake-pagerduty/account';
+export type {
+  EnqueueOutcome,
+  Incident,
+  IncidentLogEntry,
+  IncidentStatus,
+  OnCallEntry,
+  ResponderRequest,
+} from './fake-pagerduty/account';
 export { EVENTS_API_AGENT } from './fake-pagerduty/account';
 export type { FaultOptions } from './fake-pagerduty/faults';
 export { DEFAULT_API_TOKEN } from './fake-pagerduty/preset';
@@ -323,6 +330,46 @@ export class FakePagerDuty {
   }
 
   /**
+   * Someone asked by a responder request to `policyId` on the incident for `dedupKey` answers it (accepts by
+   * default): `incident.responder.replied` goes to the app, its data the incident_responder as PagerDuty sends it.
+   */
+  async answerResponderRequest(
+    dedupKey: string,
+    options: { policyId: string; userId?: string; state?: 'joined' | 'declined' },
+  ): Promise<WebhookReply> {
+    this.webhook();
+    const incident = this.account.latestIncident(dedupKey);
+    if (!incident) throw new Error(`FakePagerDuty: no incident with dedup_key "${dedupKey}"`);
+    const asked = incident.responderRequests?.find((r) => r.policyId === options.policyId);
+    const userId = options.userId ?? asked?.responders[0]?.userId;
+    const request = userId
+      ? this.account.replyToRequest(incident, options.policyId, userId, options.state ?? 'joined')
+      : undefined;
+    if (!request || !userId)
+      throw new Error(`FakePagerDuty: nobody was asked to respond for ${options.policyId} on "${dedupKey}"`);
+    this.changed();
+    const body = JSON.stringify({
+      event: {
+        id: randomUUID(),
+        event_type: 'incident.responder.replied' satisfies WebhookEventType,
+        resource_type: 'incident',
+        occurred_at: new Date(this.clock()).toISOString(),
+        agent: this.shapes.userRef(userId),
+        client: null,
+        data: {
+          incident: this.shapes.incidentRef(incident),
+          user: this.shapes.userRef(userId),
+          escalation_policy: this.shapes.policyRef(options.policyId),
+          message: request.message,
+          state: options.state ?? 'joined',
+          type: 'incident_responder',
+        },
+      },
+    });
+    return this.sendSigned(body);
+  }
+
+  /**
    * Sends `body` (a string as is, or JSON) to the connected endpoint with PagerDuty's headers (content-type,
    * user-agent, a fresh x-webhook-id, x-webhook-subscription) overridden by `headers`. Nothing is signed:
    * pass `x-pagerduty-signature` yourself. For bad signatures and replays.
@@ -406,6 +453,8 @@ export class FakePagerDuty {
     if (raw === null) return sendJson(res, 413, { error: { message: 'Request Entity Too Large', code: 2001 } });
     if (req.method === 'PUT' && /^\/incidents\/[^/]+$/.test(url.pathname))
       return this.handleIncidentUpdate(req, res, url, raw);
+    if (req.method === 'POST' && /^\/incidents\/[^/]+\/responder_requests$/.test(url.pathname))
+      return this.handleResponderRequest(req, res, url, raw);
     this.handleRestRequest(req, res, url);
   }
 
@@ -483,6 +532,58 @@ export class FakePagerDuty {
         );
     }
     answer({ status: 200, body: { incident: this.shapes.incident(incident) } });
+  }
+
+  /**
+   * POST /incidents/{id}/responder_requests: asks an escalation policy's level-1 on-call to join the incident, as
+   * the requester (`requester_id`, a user) with the `From` user's email, as PagerDuty requires both. Answers
+   * `{responder_request}`. PagerDuty itself tells nobody by webhook until someone answers (acceptResponderRequest).
+   */
+  private handleResponderRequest(req: IncomingMessage, res: ServerResponse, url: URL, raw: string): void {
+    const answer = (a: RestAnswer): void => {
+      this.requestLog.push({ at: this.clock(), method: 'POST', path: url.pathname, query: {}, status: a.status });
+      this.changed();
+      sendJson(res, a.status, a.body, a.headers);
+    };
+    const invalid = (reason: string): void => answer(restError(400, 'Invalid Input Provided', 2001, [reason]));
+    const fault = this.faults.take(url.pathname);
+    if (fault && !fault.applied) return answer(restFault(fault));
+    if (apiToken(req) !== this.apiToken) return answer(restError(401, 'Unauthorized', 2006));
+    const from = req.headers.from;
+    if (typeof from !== 'string' || !this.account.userByEmail(from))
+      return invalid('Requester User Not Found (the From header)');
+    const incident = this.account.incident(decodeURIComponent(url.pathname.split('/')[2] ?? ''));
+    if (!incident) return answer(restError(404, 'Not Found', 2100));
+    let body: {
+      requester_id?: unknown;
+      message?: unknown;
+      responder_request_targets?: Array<{ responder_request_target?: { id?: unknown; type?: unknown } }>;
+    };
+    try {
+      body = JSON.parse(raw) as typeof body;
+    } catch {
+      return invalid('The request body is not valid JSON');
+    }
+    if (typeof body.requester_id !== 'string' || !this.account.user(body.requester_id))
+      return invalid('Requester ID is not a user');
+    if (typeof body.message !== 'string' || body.message === '') return invalid('Message cannot be empty');
+    const targets = Array.isArray(body.responder_request_targets) ? body.responder_request_targets : [];
+    const target = targets[0]?.responder_request_target;
+    if (targets.length !== 1 || target?.type !== 'escalation_policy_reference' || typeof target.id !== 'string')
+      return invalid('responder_request_targets must name one escalation_policy_reference (users are not faked)');
+    if (incident.status === 'resolved') return invalid('Incident is resolved');
+    let request: ReturnType<Account['requestResponders']>;
+    try {
+      request = this.account.requestResponders(incident, body.requester_id, target.id, body.message);
+    } catch (error) {
+      return invalid((error as Error).message);
+    }
+    // A lost answer: the request is made, and the app hears only the error.
+    answer(
+      fault
+        ? restFault(fault)
+        : { status: 200, body: { responder_request: this.shapes.responderRequest(incident, request) } },
+    );
   }
 
   private handleRestRequest(req: IncomingMessage, res: ServerResponse, url: URL): void {

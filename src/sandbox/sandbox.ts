@@ -25,6 +25,8 @@ const SANDBOX_PAGERDUTY = {
   apiToken: 'sandbox-pagerduty-api-token',
   escalationPolicyId: 'PESC0WEB',
   webhookSecret: 'sandbox-pagerduty-webhook-secret',
+  /** Who asks a team named by escalation policy to respond (`/incident escalate web-oncall`): Carol, a manager. */
+  responderRequesterEmail: 'carol@example.com',
 };
 
 /** The network team's own integration key on the local PagerDuty: `/incident escalate network` pages it. */
@@ -55,6 +57,8 @@ export interface SandboxPagerDuty {
   apiToken: string;
   escalationPolicyId: string;
   webhookSecret: string;
+  /** The local PagerDuty user responder requests are made as (PAGERDUTY_FROM_EMAIL, for teams only). */
+  responderRequesterEmail: string;
   /** The local PagerDuty's service, whose own incidents Firebreak follows in the sandbox. */
   serviceId: string;
   /** Teams `/incident escalate` offers when the policy names none. */

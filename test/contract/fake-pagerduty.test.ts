@@ -4,6 +4,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { api } from '@pagerduty/pdjs';
+import { createPagerDutyResponders } from '../../src/adapters/pagerduty/responder-client';
+import { responderReplyFromPagerDuty } from '../../src/adapters/pagerduty/webhook';
 import { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import { signPagerDutyWebhook } from '../../src/sandbox/pagerduty-signature';
 
@@ -627,6 +629,165 @@ describe('FakePagerDuty', () => {
       await expect(fake.acknowledge('checkout-5xx')).rejects.toThrow(/got no answer/);
       expect(fake.incident('checkout-5xx')?.status).toBe('acknowledged');
       expect(fake.deliveries().map((d) => d.status)).toEqual([0]);
+    });
+  });
+
+  describe('responder requests (escalating to another team)', () => {
+    const target = (id: string, type = 'escalation_policy_reference') => ({
+      responder_request_target: { id, type },
+    });
+    async function request(
+      incidentId: string,
+      body: Json,
+      options: { from?: string | null; token?: string } = {},
+    ): Promise<{ status: number; data: Json }> {
+      const from = options.from === undefined ? 'carol@example.com' : options.from;
+      const response = await api({
+        token: options.token ?? TOKEN,
+        url: `${fake.apiUrl}/incidents/${incidentId}/responder_requests`,
+        method: 'POST',
+        headers: from === null ? {} : { From: from },
+        data: body,
+        requestTimeout: 0,
+        signal: AbortSignal.timeout(5000),
+        retryTimeout: 10,
+      });
+      return { status: response.status, data: response.data as Json };
+    }
+    const body = (policyId = 'PESC0WEB'): Json => ({
+      requester_id: 'PUSR0CAROL',
+      message: 'please join: checkout is down',
+      responder_request_targets: [target(policyId)],
+    });
+    let incidentId: string;
+
+    beforeEach(async () => {
+      await enqueue(fake, trigger('checkout-5xx'));
+      incidentId = fake.incident('checkout-5xx')?.id ?? '';
+    });
+
+    it('GET /users?query= finds the requester by email', async () => {
+      const { status, data } = await rest(fake, '/users', { query: 'carol@example.com' });
+      expect(status).toBe(200);
+      expect(data.users.map((u: Json) => [u.id, u.email])).toEqual([['PUSR0CAROL', 'carol@example.com']]);
+    });
+
+    it("asks the policy's level-1 on-call, answers {responder_request} and lists it on the incident", async () => {
+      const { status, data } = await request(incidentId, body());
+      expect(status).toBe(200);
+      expect(data.responder_request).toMatchObject({
+        incident: { id: incidentId, type: 'incident_reference' },
+        requester: { id: 'PUSR0CAROL', type: 'user_reference' },
+        requested_at: '2026-03-04T10:00:00.000Z',
+        message: 'please join: checkout is down',
+        responder_request_targets: [
+          {
+            responder_request_target: {
+              id: 'PESC0WEB',
+              type: 'escalation_policy',
+              incident_responders: [{ state: 'pending', user: { id: 'PUSR0ALICE' } }],
+            },
+          },
+        ],
+      });
+      const incident = await rest(fake, `/incidents/${incidentId}`);
+      expect(incident.data.incident.responder_requests).toEqual([data.responder_request]);
+      expect(incident.data.incident.incidents_responders).toEqual([
+        expect.objectContaining({ state: 'pending', user: expect.objectContaining({ id: 'PUSR0ALICE' }) }),
+      ]);
+      expect(fake.requests(`/incidents/${incidentId}/responder_requests`)).toEqual([
+        expect.objectContaining({ method: 'POST', status: 200 }),
+      ]);
+    });
+
+    it('refuses as PagerDuty does: 401 without the token, 400 without From or with a bad target, 404 for an unknown incident', async () => {
+      expect((await request(incidentId, body(), { token: 'wrong' })).status).toBe(401);
+      const noFrom = await request(incidentId, body(), { from: null });
+      expect(noFrom).toEqual({
+        status: 400,
+        data: { error: expect.objectContaining({ code: 2001, errors: [expect.stringContaining('From')] }) },
+      });
+      expect((await request(incidentId, body('PNOSUCH'))).status).toBe(400);
+      expect(
+        (await request(incidentId, { ...body(), responder_request_targets: [target('PESC0WEB', 'user')] })).status,
+      ).toBe(400);
+      expect((await request(incidentId, { ...body(), requester_id: 'PNOBODY' })).status).toBe(400);
+      expect((await request('PNOSUCHINCIDENT', body())).status).toBe(404);
+      expect(fake.incident('checkout-5xx')?.responderRequests).toBeUndefined();
+    });
+
+    it('the adapter asks once: a request to the policy already on the incident is not made again', async () => {
+      const responders = createPagerDutyResponders({ apiUrl: fake.apiUrl, token: TOKEN, from: 'carol@example.com' });
+      const input = { pageKey: 'checkout-5xx', pagerIncidentId: null, policyId: 'PESC0WEB', message: 'join' };
+      expect(await responders.request(input)).toEqual({ pagerIncidentId: incidentId, alreadyRequested: false });
+      expect(await responders.request(input)).toEqual({ pagerIncidentId: incidentId, alreadyRequested: true });
+      expect(fake.incident('checkout-5xx')?.responderRequests).toHaveLength(1);
+      expect(await responders.request({ ...input, pageKey: 'no-such-page' })).toBeNull();
+    });
+
+    it('the adapter says what to fix when no PagerDuty user has the From email, and never shows the token', async () => {
+      const responders = createPagerDutyResponders({ apiUrl: fake.apiUrl, token: TOKEN, from: 'nobody@example.com' });
+      const input = { pageKey: 'checkout-5xx', pagerIncidentId: null, policyId: 'PESC0WEB', message: 'join' };
+      await expect(responders.request(input)).rejects.toMatchObject({
+        code: 'PAGE_REJECTED',
+        message: expect.stringContaining('PAGERDUTY_FROM_EMAIL'),
+      });
+      const wrongToken = createPagerDutyResponders({
+        apiUrl: fake.apiUrl,
+        token: 'secret-wrong-token',
+        from: 'carol@example.com',
+      });
+      const refused = await wrongToken.request(input).catch((e: Error) => e);
+      expect(refused).toMatchObject({ code: 'PAGE_REJECTED' });
+      expect(String((refused as Error).message)).not.toContain('secret-wrong-token');
+    });
+
+    it('a lost answer: the request is made, the app hears the error', async () => {
+      fake.fail(`/incidents/${incidentId}/responder_requests`, { status: 502, applied: true });
+      expect((await request(incidentId, body())).status).toBe(502);
+      expect(fake.incident('checkout-5xx')?.responderRequests).toHaveLength(1);
+    });
+
+    it("the responder accepts: a signed incident.responder.replied with PagerDuty's incident_responder data", async () => {
+      const receiver = await startReceiver();
+      try {
+        fake.connectWebhook({ url: receiver.url, secret: SECRET });
+        await request(incidentId, body());
+        now += 60_000;
+        const reply = await fake.answerResponderRequest('checkout-5xx', { policyId: 'PESC0WEB' });
+        expect(reply.status).toBe(202);
+        const [got] = receiver.received as [Received];
+        expect(got.headers['x-pagerduty-signature']).toBe(signPagerDutyWebhook(SECRET, got.body));
+        const parsed = JSON.parse(got.body) as Json;
+        expect(parsed.event).toMatchObject({
+          event_type: 'incident.responder.replied',
+          resource_type: 'incident',
+          occurred_at: '2026-03-04T10:01:00.000Z',
+          data: {
+            type: 'incident_responder',
+            state: 'joined',
+            message: 'please join: checkout is down',
+            incident: { id: incidentId, type: 'incident_reference' },
+            user: { id: 'PUSR0ALICE', summary: 'Alice Archer', type: 'user_reference' },
+            escalation_policy: { id: 'PESC0WEB', type: 'escalation_policy_reference' },
+          },
+        });
+        // The app's parser reads it as an accepted reply to that policy's request.
+        const read = responderReplyFromPagerDuty(parsed);
+        expect(read).toEqual({
+          ok: true,
+          reply: expect.objectContaining({
+            pagerIncidentId: incidentId,
+            policyId: 'PESC0WEB',
+            accepted: true,
+            responder: { id: 'PUSR0ALICE', name: 'Alice Archer' },
+          }),
+        });
+        const incident = await rest(fake, `/incidents/${incidentId}`);
+        expect(incident.data.incident.incidents_responders[0].state).toBe('joined');
+      } finally {
+        await receiver.stop();
+      }
     });
   });
 

@@ -18,7 +18,7 @@ interface Message {
 }
 interface SandboxRecord {
   channels: Array<{ id: string; name: string; members: string[]; messages: Message[] }>;
-  pagerDuty: { incidents: Array<{ dedupKey: string; status: string }> };
+  pagerDuty: { incidents: Array<{ dedupKey: string; status: string; responderRequests?: unknown[] }> };
   cloud: { groups: Array<{ name: string; desired: number }> };
 }
 
@@ -155,6 +155,50 @@ it('Escalate… pages the network team (acknowledged from the PagerDuty panel); 
         ?.channels.find((c) => c.id === channel.id)
         ?.messages.find((m) => m.pinned && has(m, 'Teams engaged') && has(m, 'acknowledged by')),
     'the card to show the network team acknowledged',
+    20_000,
+  );
+
+  // web-oncall, named by escalation policy: asked by a responder request on the incident's page (the sandbox asks
+  // as Carol); accepted from the PagerDuty panel as Alice, its on-call.
+  expect(
+    await form('/sandbox/click', {
+      as: 'U0CAROL',
+      channel: channel.id,
+      ts: card.ts,
+      action_id: 'team_escalate',
+      block_id: 'incident_actions',
+    }),
+  ).toMatchObject({ ok: true });
+  const policyForm = await openModal('U0CAROL', channel.id);
+  expect(
+    await form('/sandbox/views/submit', {
+      as: 'U0CAROL',
+      channel: channel.id,
+      view_id: policyForm.viewId,
+      view_hash: policyForm.viewHash,
+      'in-0': 'web-oncall',
+      'in-1': '',
+    }),
+  ).toMatchObject({ ok: true });
+  await eventually(
+    () => record()?.pagerDuty.incidents.find((i) => i.dedupKey === 'firebreak-inc-1')?.responderRequests?.length === 1,
+    "web-oncall's responder request",
+    20_000,
+  );
+  expect(
+    await form('/sandbox/pagerduty/accept-responder', {
+      as: 'U0CAROL',
+      channel: channel.id,
+      dedup_key: 'firebreak-inc-1',
+      policy_id: 'PESC0WEB',
+    }),
+  ).toMatchObject({ ok: true });
+  await eventually(
+    () =>
+      record()
+        ?.channels.find((c) => c.id === channel.id)
+        ?.messages.find((m) => m.pinned && has(m, 'acknowledged by Alice Archer')),
+    'the card to show web-oncall acknowledged',
     20_000,
   );
 

@@ -3,7 +3,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Severity } from '../../domain/severity';
-import type { PagerIncident, PageUpdate, PageUpdateStatus } from '../../ports/pager';
+import type { PagerIncident, PageUpdate, PageUpdateStatus, ResponderReply } from '../../ports/pager';
 import { formatIssues } from '../../validation/zod-issues';
 import { PAGERDUTY_NAME } from './events-client';
 
@@ -166,5 +166,47 @@ export function pagerIncidentFromPagerDuty(event: PagerDutyWebhookEvent): PagerI
     assignedTo: event.assignees,
     agent: event.agent,
     at: event.occurredAt,
+  };
+}
+
+/** The event PagerDuty sends when someone asked by a responder request answers it. */
+export const RESPONDER_REPLIED = 'incident.responder.replied';
+
+// Its data is an incident_responder, not an incident: the incident is a reference beside the responder.
+const responderEnvelopeSchema = z.object({
+  event: z.object({
+    id: z.string().min(1),
+    event_type: z.literal(RESPONDER_REPLIED),
+    occurred_at: z.iso.datetime({ offset: true }),
+    data: z.object({
+      incident: z.object({ id: z.string().min(1) }),
+      user: reference.nullable().optional(),
+      escalation_policy: reference.nullable().optional(),
+      /** `joined` (accepted), `declined`, or `pending`. */
+      state: z.string().min(1),
+    }),
+  }),
+});
+
+/** An `incident.responder.replied` event as the team-escalation flow hears it. */
+export function responderReplyFromPagerDuty(
+  body: unknown,
+): { ok: true; reply: ResponderReply } | { ok: false; issues: string[] } {
+  const parsed = responderEnvelopeSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error.issues) };
+  const { event } = parsed.data;
+  return {
+    ok: true,
+    reply: {
+      via: PAGERDUTY_NAME,
+      source: 'pagerduty',
+      deliveryId: event.id,
+      pagerIncidentId: event.data.incident.id,
+      policyId: event.data.escalation_policy?.id ?? null,
+      accepted: event.data.state === 'joined',
+      state: event.data.state,
+      responder: event.data.user ? { id: event.data.user.id, name: event.data.user.summary } : null,
+      at: new Date(event.occurred_at),
+    },
   };
 }

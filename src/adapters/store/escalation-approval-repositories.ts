@@ -35,6 +35,7 @@ function rowToEscalation(row: Selectable<TeamEscalationsTable>): TeamEscalation 
     acknowledgedAt: dateOrNull(row.acknowledged_at),
     acknowledgedBy: row.acknowledged_by,
     error: row.error,
+    pagerIncidentId: row.pager_incident_id,
   };
 }
 
@@ -82,6 +83,7 @@ export function teamEscalationRepository(ctx: RepositoryContext): TeamEscalation
               acknowledged_at: e.acknowledgedAt ? iso(e.acknowledgedAt, 'escalation.acknowledgedAt') : null,
               acknowledged_by: e.acknowledgedBy,
               error: e.error,
+              pager_incident_id: e.pagerIncidentId,
             })
             .returningAll()
             .executeTakeFirstOrThrow(),
@@ -106,6 +108,7 @@ export function teamEscalationRepository(ctx: RepositoryContext): TeamEscalation
               : {}),
             ...(changes.acknowledgedBy !== undefined ? { acknowledged_by: changes.acknowledgedBy } : {}),
             ...(changes.error !== undefined ? { error: changes.error } : {}),
+            ...(changes.pagerIncidentId !== undefined ? { pager_incident_id: changes.pagerIncidentId } : {}),
           })
           .where('id', '=', id)
           .returningAll()
@@ -129,6 +132,10 @@ export function teamEscalationRepository(ctx: RepositoryContext): TeamEscalation
     listByIncident: (incidentId) =>
       guard(`listing the teams escalated to in incident ${incidentId}`, async () =>
         (await rows().where('incident_id', '=', incidentId).orderBy('id').execute()).map(rowToEscalation),
+      ),
+    listByPagerIncident: (pagerIncidentId) =>
+      guard(`listing the teams asked to join ${pagerIncidentId}`, async () =>
+        (await rows().where('pager_incident_id', '=', pagerIncidentId).orderBy('id').execute()).map(rowToEscalation),
       ),
   };
 }

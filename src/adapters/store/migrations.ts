@@ -12,6 +12,7 @@ import { alertLinks } from './migrations/008-alert-links';
 import { testIncidents } from './migrations/009-test-incidents';
 import { nudgesAndSubscribers } from './migrations/010-nudges-and-subscribers';
 import { escalationsApprovals } from './migrations/011-escalations-approvals';
+import { teamPagerIncident } from './migrations/012-team-pager-incident';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -27,6 +28,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '009-test-incidents': testIncidents,
   '010-nudges-and-subscribers': nudgesAndSubscribers,
   '011-escalations-approvals': escalationsApprovals,
+  '012-team-pager-incident': teamPagerIncident,
 };
 
 const provider: MigrationProvider = {

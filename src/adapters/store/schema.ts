@@ -149,6 +149,7 @@ export interface TeamEscalationsTable {
   acknowledged_at: IsoTime | null;
   acknowledged_by: string | null;
   error: string | null;
+  pager_incident_id: string | null;
 }
 
 export interface ScaleApprovalsTable {

@@ -282,7 +282,7 @@ function entryFor(
     case 'team.escalated':
       return {
         kind: 'page',
-        text: `Escalated to the ${event.data.team} team by ${ctx.name.actor(event.actor)}${event.data.message ? `: ${event.data.message}` : ''}`,
+        text: `Escalated to the ${event.data.team} team by ${ctx.name.actor(event.actor)}${event.data.message ? `: ${event.data.message}` : ''}${event.data.notPaged ? ` (not paged: ${event.data.notPaged})` : ''}`,
       };
     case 'team.acknowledged':
       return {

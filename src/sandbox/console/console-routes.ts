@@ -106,6 +106,7 @@ const viewForm = z.object({
   view_hash: z.string(),
 });
 const pageForm = z.object({ ...back, dedup_key: z.string().min(1).max(255) });
+const responderForm = pageForm.extend({ policy_id: z.string().min(1).max(64) });
 
 function issues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ');
@@ -690,6 +691,23 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     };
   router.post('/sandbox/pagerduty/acknowledge', ...post, pagerDutyAction('acknowledge'));
   router.post('/sandbox/pagerduty/resolve', ...post, pagerDutyAction('resolve'));
+  // The person asked by a team's responder request accepts it: PagerDuty tells Firebreak (the team acknowledged).
+  router.post('/sandbox/pagerduty/accept-responder', ...post, async (req, res) => {
+    const form = parse(responderForm, req, res);
+    if (!form) return;
+    try {
+      const reply = await pagerDuty.answerResponderRequest(form.dedup_key, { policyId: form.policy_id });
+      const delivered = reply.status >= 200 && reply.status < 300;
+      answer(req, res, delivered ? 200 : 502, {
+        ok: delivered,
+        message: delivered
+          ? `PagerDuty: responder request to ${form.policy_id} accepted; webhook delivered`
+          : `PagerDuty's webhook got HTTP ${reply.status} from Firebreak`,
+      });
+    } catch (error) {
+      answer(req, res, 502, { ok: false, message: `Accepting the responder request failed: ${errorText(error)}` });
+    }
+  });
 
   // A monitor that pages through PagerDuty first: the incident opens there, and PagerDuty tells Firebreak.
   let pagerDutyIncidents = 0;

@@ -23,8 +23,19 @@ function pageHtml(incident: Incident, actingUser: string, channelId: string): Sa
 <div class="page-head"><span class="page-number">#${incident.number}</span><span class="status status-${incident.status}">${STATUS_LABEL[incident.status]}</span><span class="urgency">${incident.urgency} urgency</span></div>
 <div class="page-title">${incident.summary}</div>
 <div class="page-line">Assigned to ${assignees} · level ${incident.escalationLevel} · ${clock(incident.createdAt)} UTC</div>${ack}
+${open ? responderLines(incident, hidden) : ''}
 ${open ? html`<div class="page-actions">${incident.status === 'triggered' ? html`<form method="post" action="/sandbox/pagerduty/acknowledge">${hidden}<button type="submit" class="bk-btn bk-btn-primary">Acknowledge</button></form>` : ''}<form method="post" action="/sandbox/pagerduty/resolve">${hidden}<button type="submit" class="bk-btn">Resolve</button></form></div>` : ''}
 </li>`;
+}
+
+/** Each team asked by responder request, with who was asked and an "Accept" that answers as them. */
+function responderLines(incident: Incident, hidden: SafeHtml): SafeHtml[] {
+  return (incident.responderRequests ?? []).flatMap((request) =>
+    request.responders.map(
+      (r) =>
+        html`<div class="page-line">Responder request to ${request.policyId}: ${pagerDutyUserName(r.userId)} (${r.state})</div>${r.state === 'pending' ? html`<form method="post" action="/sandbox/pagerduty/accept-responder">${hidden}<input type="hidden" name="policy_id" value="${request.policyId}"><button type="submit" class="bk-btn">Accept as ${pagerDutyUserName(r.userId)}</button></form>` : ''}`,
+    ),
+  );
 }
 
 export function pagerDutyHtml(incidents: Incident[], actingUser: string, channelId: string): SafeHtml {

@@ -61,6 +61,18 @@ export interface Incident {
   links: Array<{ href: string; text?: string }>;
   customDetails?: unknown;
   log: IncidentLogEntry[];
+  /** POST /incidents/{id}/responder_requests made on it, oldest first (absent until the first). */
+  responderRequests?: ResponderRequest[];
+}
+
+/** A request for another escalation policy's on-call people to join an incident. */
+export interface ResponderRequest {
+  at: number;
+  requesterId: string;
+  message: string;
+  policyId: string;
+  /** The policy's level-1 on-call users asked, each with their answer. */
+  responders: Array<{ userId: string; state: 'pending' | 'joined' | 'declined'; updatedAt: number }>;
 }
 
 export type User = PresetUser;
@@ -290,6 +302,40 @@ export class Account {
       agent,
       summary: `Reassigned to ${this.agentName(userId)} by ${this.agentName(agent)}`,
     });
+  }
+
+  /** A responder request to `policyId`'s level-1 on-call; throws (the 400's reason) when the policy does not exist. */
+  requestResponders(incident: Incident, requesterId: string, policyId: string, message: string): ResponderRequest {
+    const userId = this.onCallAt(policyId, 1);
+    if (!userId) throw new Error(`Escalation policy ${policyId} not found`);
+    const at = this.clock();
+    const request: ResponderRequest = {
+      at,
+      requesterId,
+      message,
+      policyId,
+      responders: [{ userId, state: 'pending', updatedAt: at }],
+    };
+    incident.responderRequests = [...(incident.responderRequests ?? []), request];
+    incident.updatedAt = at;
+    return request;
+  }
+
+  /** Someone asked by a responder request to `policyId` answers it; the request, or undefined when none asked them. */
+  replyToRequest(
+    incident: Incident,
+    policyId: string,
+    userId: string,
+    state: 'joined' | 'declined',
+  ): ResponderRequest | undefined {
+    const request = incident.responderRequests?.find(
+      (r) => r.policyId === policyId && r.responders.some((p) => p.userId === userId),
+    );
+    const responder = request?.responders.find((p) => p.userId === userId);
+    if (!request || !responder) return undefined;
+    responder.state = state;
+    responder.updatedAt = this.clock();
+    return request;
   }
 
   private open(dedupKey: string, event: EnqueueEvent, at: number): void {

@@ -7,11 +7,17 @@ export interface FaultOptions {
   times?: number;
   /** Replaces the default message in the error body. */
   message?: string;
+  /**
+   * The request takes effect and only its answer is the error: an answer lost on the way back. Honoured by
+   * POST /incidents/{id}/responder_requests; elsewhere the request fails as usual.
+   */
+  applied?: boolean;
 }
 
 export interface Fault {
   status: number;
   message?: string;
+  applied?: boolean;
 }
 
 export class Faults {
@@ -30,7 +36,11 @@ export class Faults {
     }
     this.pending.push({
       path,
-      fault: { status: options.status, ...(options.message !== undefined ? { message: options.message } : {}) },
+      fault: {
+        status: options.status,
+        ...(options.message !== undefined ? { message: options.message } : {}),
+        ...(options.applied ? { applied: true } : {}),
+      },
       remaining: times,
     });
   }

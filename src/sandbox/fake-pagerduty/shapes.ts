@@ -1,6 +1,6 @@
 // PagerDuty's JSON for the account's objects: references, full users and policies, incidents as the REST API
 // and v3 webhooks show them. `self` and `html_url` point at the fake itself, which serves them.
-import type { Account, Incident, User } from './account';
+import type { Account, Incident, ResponderRequest, User } from './account';
 
 type Json = Record<string, unknown>;
 
@@ -136,6 +136,47 @@ export class Shapes {
         resolved: incident.status === 'resolved' ? incident.alerts : 0,
       },
       resolve_reason: null,
+      incidents_responders: (incident.responderRequests ?? []).flatMap((r) =>
+        r.responders.map((p) => this.incidentResponder(incident, r, p)),
+      ),
+      responder_requests: (incident.responderRequests ?? []).map((r) => this.responderRequest(incident, r)),
+    };
+  }
+
+  /** One person asked by a responder request, as PagerDuty lists them (`incident_responder`). */
+  incidentResponder(
+    incident: Incident,
+    request: ResponderRequest,
+    responder: ResponderRequest['responders'][number],
+  ): Json {
+    return {
+      state: responder.state,
+      user: this.userRef(responder.userId),
+      incident: this.incidentRef(incident),
+      updated_at: iso(responder.updatedAt),
+      message: request.message,
+      requester: this.userRef(request.requesterId),
+      requested_at: iso(request.at),
+    };
+  }
+
+  /** A responder request as POST /incidents/{id}/responder_requests answers it and the incident lists it. */
+  responderRequest(incident: Incident, request: ResponderRequest): Json {
+    const policy = this.policyRef(request.policyId);
+    return {
+      incident: this.incidentRef(incident),
+      requester: this.userRef(request.requesterId),
+      requested_at: iso(request.at),
+      message: request.message,
+      responder_request_targets: [
+        {
+          responder_request_target: {
+            ...policy,
+            type: 'escalation_policy',
+            incident_responders: request.responders.map((p) => this.incidentResponder(incident, request, p)),
+          },
+        },
+      ],
     };
   }
 

@@ -17,7 +17,8 @@ export type WebhookEventType =
   | 'incident.acknowledged'
   | 'incident.resolved'
   | 'incident.escalated'
-  | 'incident.reassigned';
+  | 'incident.reassigned'
+  | 'incident.responder.replied';
 
 export interface WebhookReply {
   status: number;

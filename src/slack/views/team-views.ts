@@ -19,7 +19,7 @@ function teamState(e: TeamEscalation, now: Date, timeZone: string): string {
     case 'failed':
       return `:x: paging failed: ${escapeMrkdwn(e.error ?? 'refused')}`;
     case 'not_paged':
-      return `escalated ${at(e.escalatedAt)} (people invited, not paged)`;
+      return `escalated ${at(e.escalatedAt)} (people invited, not paged${e.error ? `: ${escapeMrkdwn(e.error)}` : ''})`;
   }
 }
 
@@ -89,6 +89,6 @@ export function escalationResultText(result: EscalationResult, pagerName: string
     return `:information_source: *${escapeMrkdwn(e.team)}* was already escalated to for INC-${e.incidentId}; not paged again.`;
   const how = result.paged
     ? `paging them through ${pagerName ?? 'the pager'}`
-    : 'not paging them (no pager for this team)';
+    : `not paging them (${escapeMrkdwn(e.error ?? 'no pager for this team')})`;
   return `:sos: Escalated INC-${e.incidentId} to *${escapeMrkdwn(e.team)}*: ${how} and inviting their people here. The card shows when they acknowledge.`;
 }

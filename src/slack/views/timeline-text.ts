@@ -88,7 +88,7 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
     case 'postmortem.drafted':
       return 'Postmortem drafted';
     case 'team.escalated':
-      return `:sos: Escalated to *${escapeMrkdwn(event.data.team)}*${event.data.message ? `: ${escapeMrkdwn(truncate(event.data.message, 200))}` : ''}`;
+      return `:sos: Escalated to *${escapeMrkdwn(event.data.team)}*${event.data.message ? `: ${escapeMrkdwn(truncate(event.data.message, 200))}` : ''}${event.data.notPaged ? ` (not paged: ${escapeMrkdwn(event.data.notPaged)})` : ''}`;
     case 'team.acknowledged':
       return `*${escapeMrkdwn(event.data.team)}* acknowledged${event.data.by ? ` (${escapeMrkdwn(event.data.by)})` : ''}`;
     case 'scale.approval_requested':

@@ -148,6 +148,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '009-test-incidents',
           '010-nudges-and-subscribers',
           '011-escalations-approvals',
+          '012-team-pager-incident',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
@@ -187,6 +188,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '009-test-incidents',
           '010-nudges-and-subscribers',
           '011-escalations-approvals',
+          '012-team-pager-incident',
         ]);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
       } finally {

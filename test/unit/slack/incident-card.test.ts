@@ -345,6 +345,7 @@ describe('incident card', () => {
       acknowledgedAt: null,
       acknowledgedBy: null,
       error: null,
+      pagerIncidentId: null,
     };
     const card = renderIncidentCard({
       incident: anIncident(),
