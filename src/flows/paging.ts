@@ -40,6 +40,7 @@ import type { OutboxJob, Store, StoreTransaction } from '../ports/store';
 import { CHANNEL_RECHECK_MS, enqueueCardUpdate, enqueueChannelOpening, enqueueNotice } from './outbox-jobs';
 import type { IncidentFlowDeps } from './update-incident';
 import { applyTeamPageUpdate } from './team-escalation';
+import { channelLinks } from './page-links';
 
 export const PAGE_JOB = {
   trigger: 'page.trigger',
@@ -261,16 +262,7 @@ export function pagingHandlers(deps: PagingDeps): Record<string, JobHandler> {
           severity: incident.severity,
           service: incident.service,
           details: pageDetails(incident, alerts, deps.chat.name),
-          ...(incident.channelId
-            ? {
-                links: [
-                  {
-                    href: deps.chat.channelLink(incident.channelId),
-                    text: `${deps.chat.name}: #${incident.channelName ?? incident.channelId}`,
-                  },
-                ],
-              }
-            : {}),
+          ...channelLinks(deps.chat, incident),
         });
       }
     } catch (error) {

@@ -22,6 +22,7 @@ import type {
 } from '../ports/pager';
 import type { Store, StoreTransaction } from '../ports/store';
 import { CHANNEL_RECHECK_MS, enqueueCardUpdate, incidentLane } from './outbox-jobs';
+import { channelLinks } from './page-links';
 
 export const TEAM_JOB = { page: 'team.page', invite: 'team.invite', resolve: 'team.resolve' } as const;
 
@@ -280,16 +281,7 @@ export function teamEscalationHandlers(deps: EscalationDeps): Record<string, Job
         severity: incident.severity,
         service: incident.service,
         details: { incident: `INC-${incident.id}`, team: team.name, service: incident.service },
-        ...(incident.channelId
-          ? {
-              links: [
-                {
-                  href: deps.chat.channelLink(incident.channelId),
-                  text: `${deps.chat.name}: #${incident.channelName ?? incident.channelId}`,
-                },
-              ],
-            }
-          : {}),
+        ...channelLinks(deps.chat, incident),
       });
     } catch (error) {
       if (!isFirebreakError(error, 'PAGE_REJECTED')) throw error;
