@@ -4,9 +4,9 @@ import {
   approvalExpiry,
   approvalTimelineEvents,
   type ApprovalRule,
+  type NewScaleApproval,
   type ScaleApproval,
 } from '../domain/scale-approval';
-import type { UserActor } from '../domain/actor';
 import { forIncident } from '../domain/timeline';
 import type { StoreTransaction } from '../ports/store';
 import { enqueueCardUpdate, incidentLane } from './outbox-jobs';
@@ -28,21 +28,20 @@ export function approvalLane(approvalId: number): string {
   return `approval:${approvalId}`;
 }
 
+/** What storing a request sets itself, rather than the caller. */
+type ApprovalDecisionFields =
+  | 'approvers'
+  | 'messageId'
+  | 'status'
+  | 'decidedBy'
+  | 'decidedAt'
+  | 'requestedAt'
+  | 'expiresAt';
+
 export async function storeApprovalRequest(
   tx: StoreTransaction,
-  input: {
-    rule: ApprovalRule;
-    incidentId: number | null;
-    target: string;
-    amount: string;
-    clickId: string;
-    requestKey: string;
-    from: number;
-    to: number;
-    reason: string | null;
-    requestedBy: UserActor;
-    channelId: string;
-  },
+  /** The request as asked; its approvers, status and expiry come from the rule and the time. */
+  input: { rule: ApprovalRule } & Omit<NewScaleApproval, ApprovalDecisionFields>,
   now: Date,
 ): Promise<ScaleApproval> {
   const { rule, ...request } = input;
