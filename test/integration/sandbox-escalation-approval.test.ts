@@ -90,6 +90,22 @@ async function openModal(as: string, channel: string): Promise<{ viewId: string;
   }, `the modal open for ${as}`);
 }
 
+/** Clicks a card button that opens a form, as `as`, and submits the form with `fields` (`in-0`, `in-1`…); returns the form's HTML. */
+async function submitCardForm(
+  as: string,
+  channel: string,
+  ts: string,
+  button: { action_id: string; block_id: string },
+  fields: Record<string, string>,
+): Promise<string> {
+  expect(await form('/sandbox/click', { as, channel, ts, ...button })).toMatchObject({ ok: true });
+  const modal = await openModal(as, channel);
+  expect(
+    await form('/sandbox/views/submit', { as, channel, view_id: modal.viewId, view_hash: modal.viewHash, ...fields }),
+  ).toMatchObject({ ok: true });
+  return modal.html;
+}
+
 const has = (m: Message, what: string) => JSON.stringify(m.blocks ?? []).includes(what) || m.text.includes(what);
 
 it('Escalate… pages the network team (acknowledged from the PagerDuty panel); Scale… to 14 waits for Bob to approve', async () => {
@@ -109,27 +125,14 @@ it('Escalate… pages the network team (acknowledged from the PagerDuty panel); 
   const card = channel.messages.find((m) => m.pinned) as Message;
 
   // Escalate… → the form → network.
-  expect(
-    await form('/sandbox/click', {
-      as: 'U0CAROL',
-      channel: channel.id,
-      ts: card.ts,
-      action_id: 'team_escalate',
-      block_id: 'incident_actions',
-    }),
-  ).toMatchObject({ ok: true });
-  const escalateForm = await openModal('U0CAROL', channel.id);
-  expect(escalateForm.html).toContain('network');
-  expect(
-    await form('/sandbox/views/submit', {
-      as: 'U0CAROL',
-      channel: channel.id,
-      view_id: escalateForm.viewId,
-      view_hash: escalateForm.viewHash,
-      'in-0': 'network',
-      'in-1': 'routers in eu-west',
-    }),
-  ).toMatchObject({ ok: true });
+  const escalateForm = await submitCardForm(
+    'U0CAROL',
+    channel.id,
+    card.ts,
+    { action_id: 'team_escalate', block_id: 'incident_actions' },
+    { 'in-0': 'network', 'in-1': 'routers in eu-west' },
+  );
+  expect(escalateForm).toContain('network');
   const teamKey = 'firebreak-inc-1-team-network';
   await eventually(
     () => record()?.pagerDuty.incidents.some((i) => i.dedupKey === teamKey),
@@ -160,26 +163,13 @@ it('Escalate… pages the network team (acknowledged from the PagerDuty panel); 
 
   // web-oncall, named by escalation policy: asked by a responder request on the incident's page (the sandbox asks
   // as Carol); accepted from the PagerDuty panel as Alice, its on-call.
-  expect(
-    await form('/sandbox/click', {
-      as: 'U0CAROL',
-      channel: channel.id,
-      ts: card.ts,
-      action_id: 'team_escalate',
-      block_id: 'incident_actions',
-    }),
-  ).toMatchObject({ ok: true });
-  const policyForm = await openModal('U0CAROL', channel.id);
-  expect(
-    await form('/sandbox/views/submit', {
-      as: 'U0CAROL',
-      channel: channel.id,
-      view_id: policyForm.viewId,
-      view_hash: policyForm.viewHash,
-      'in-0': 'web-oncall',
-      'in-1': '',
-    }),
-  ).toMatchObject({ ok: true });
+  await submitCardForm(
+    'U0CAROL',
+    channel.id,
+    card.ts,
+    { action_id: 'team_escalate', block_id: 'incident_actions' },
+    { 'in-0': 'web-oncall', 'in-1': '' },
+  );
   await eventually(
     () => record()?.pagerDuty.incidents.find((i) => i.dedupKey === 'firebreak-inc-1')?.responderRequests?.length === 1,
     "web-oncall's responder request",
@@ -203,27 +193,13 @@ it('Escalate… pages the network team (acknowledged from the PagerDuty panel); 
   );
 
   // Scale… to 14 as Alice: over 10, so it waits for @oncall-web; Bob approves.
-  expect(
-    await form('/sandbox/click', {
-      as: 'U0ALICE',
-      channel: channel.id,
-      ts: card.ts,
-      action_id: 'scale_custom',
-      block_id: 'scale_actions',
-    }),
-  ).toMatchObject({ ok: true });
-  const scaleForm = await openModal('U0ALICE', channel.id);
-  expect(
-    await form('/sandbox/views/submit', {
-      as: 'U0ALICE',
-      channel: channel.id,
-      view_id: scaleForm.viewId,
-      view_hash: scaleForm.viewHash,
-      'in-0': 'web',
-      'in-1': '14',
-      'in-2': 'flash sale',
-    }),
-  ).toMatchObject({ ok: true });
+  await submitCardForm(
+    'U0ALICE',
+    channel.id,
+    card.ts,
+    { action_id: 'scale_custom', block_id: 'scale_actions' },
+    { 'in-0': 'web', 'in-1': '14', 'in-2': 'flash sale' },
+  );
   const request = await eventually(
     () =>
       record()
