@@ -289,3 +289,56 @@ it('when Slack posted the update but its answer was lost, the retry finds it ins
     await slack.stop();
   }
 });
+
+/** Which delivery of `said` a chat.postMessage is, from its form-encoded body: the thread, a DM, or neither. */
+function deliveryOf(body: string, said: string): 'thread' | 'direct' | null {
+  const args = new URLSearchParams(body);
+  if (!args.get('text')?.includes(said)) return null;
+  if (args.get('thread_ts')) return 'thread';
+  return args.get('channel')?.startsWith('D') ? 'direct' : null;
+}
+
+it('when Slack took the thread reply and the direct message but both answers were lost, each is there once', async () => {
+  await h.stop();
+  const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+  const proxy = await startLossyProxy(slack.apiUrl);
+  const said = 'Thread and direct message, once each.';
+  try {
+    const lost = { thread: 0, direct: 0 };
+    proxy.setFault((method, body) => {
+      const delivery = method === 'chat.postMessage' ? deliveryOf(body, said) : null;
+      if (!delivery) return null;
+      lost[delivery] += 1;
+      return lost[delivery] === 1 ? 'lose-answer' : null;
+    });
+    h = await startHarness({ slack, env: { SLACK_API_URL: proxy.apiUrl } });
+    const { channel, announcement } = await declared();
+    await commandAnswer(h.slack, { command: '/incident', text: 'subscribe', userId: 'U0BOB', channelId: channel.id });
+    await commandAnswer(h.slack, {
+      command: '/incident',
+      text: `update ${said}`,
+      userId: 'U0ALICE',
+      channelId: channel.id,
+    });
+    await eventually(() => lost.thread >= 1 && lost.direct >= 1, 'both answers lost');
+    await eventually(
+      async () =>
+        (await h.firebreak.store.outbox.list({ incidentId: 1 })).filter(
+          (j) => j.kind === 'update.deliver' && j.status === 'done',
+        ).length === 3,
+      'the three deliveries done',
+    );
+    await h.drained();
+    const copies = {
+      channel: slack.messages(channel.id).filter((m) => m.text.includes(said)).length,
+      thread: slack.messages('C0INCIDENTS').filter((m) => m.threadTs === announcement.ts && m.text.includes(said))
+        .length,
+      direct: directMessages('U0BOB').filter((m) => m.text.includes(said)).length,
+    };
+    expect(copies).toEqual({ channel: 1, thread: 1, direct: 1 });
+  } finally {
+    await h.stop();
+    await proxy.stop();
+    await slack.stop();
+  }
+});
