@@ -175,6 +175,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     options.chat?.() ??
     createSlackChat(web, {
       timeZone: env.TIMEZONE,
+      warn: (context, message) => logger.warn(context, message),
       budget: storedSlackBudget({
         budgets: store.rateBudgets,
         clock,

@@ -327,6 +327,7 @@ export const SLACK_TIER_DEFAULTS: Readonly<Record<string, number>> = {
   'usergroups.list': 20,
   'conversations.invite': 50,
   'conversations.history': 50,
+  'conversations.replies': 50,
   'conversations.join': 50,
   'chat.update': 50,
   'users.lookupByEmail': 50,

@@ -141,7 +141,7 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
   };
 
   const postOnce = (job: OutboxJob, channel: string, message: ChatMessage, marker: MessageMarker) =>
-    postMarkedOnce({ store, clock, chat }, job, channel, message, marker);
+    postMarkedOnce({ store, clock, chat }, job, { channel }, message, marker);
 
   async function cardMessage(incident: Incident): Promise<ChatMessage> {
     return { kind: 'card', card: await readIncidentCard(store, incident, clock.now(), deps.card) };

@@ -155,7 +155,7 @@ export function nudgeHandlers(deps: NudgeDeps): Record<string, JobHandler> {
     const { posted } = await postMarkedOnce(
       deps,
       job,
-      incident.channelId,
+      { channel: incident.channelId },
       { kind: 'nudge', incident, nudge, settled: null },
       { kind: 'incident_nudge', incidentId: incident.id, key: `${nudge}:${job.id}` },
     );

@@ -150,7 +150,7 @@ export function scaleApprovalHandlers(deps: ScalingDeps): Record<string, JobHand
     const message = { kind: 'scale_approval' as const, approval, now: deps.clock.now() };
     // Marked, so that a retry after a crash or a lost answer finds the request instead of posting it twice.
     const marker = { kind: 'scale_approval' as const, incidentId: approval.incidentId ?? 0, key: String(approval.id) };
-    const postOnce = () => postMarkedOnce(deps, job, approval.channelId, message, marker);
+    const postOnce = () => postMarkedOnce(deps, job, { channel: approval.channelId }, message, marker);
     let ref: MessageRef;
     try {
       ref = (await postOnce()).posted;

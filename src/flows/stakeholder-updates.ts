@@ -120,7 +120,7 @@ function payloadOf(job: OutboxJob): DeliveryPayload | null {
 }
 
 export function updateDeliveryHandlers(deps: UpdateDeliveryDeps): Record<string, JobHandler> {
-  const { store, clock, chat } = deps;
+  const { store, clock } = deps;
   const deliver: JobHandler = async (job) => {
     const payload = payloadOf(job);
     const incident = job.incidentId === null ? null : await store.incidents.findById(job.incidentId);
@@ -131,16 +131,14 @@ export function updateDeliveryHandlers(deps: UpdateDeliveryDeps): Record<string,
       update: { text: payload.text, actor: payload.actor, at: new Date(payload.at), where },
     });
     const later = new Date(clock.now().getTime() + CHANNEL_RECHECK_MS);
+    // Every delivery is marked with its job, so a retry after a lost answer or a crash finds it where it was
+    // posted (the channel, the thread, the direct messages) instead of posting it twice.
+    const marker = { kind: 'incident_update' as const, incidentId: incident.id, key: String(job.id) };
     switch (payload.target.to) {
       case 'channel': {
         if (channelRefused(incident)) return skipped('the incident has no channel; the thread carries the update');
         if (!incident.channelId) return deferred('waiting for the incident channel', later);
-        // Marked with its job, so a retry after a lost answer finds it instead of posting it twice.
-        const { found } = await postMarkedOnce(deps, job, incident.channelId, update('channel'), {
-          kind: 'incident_update',
-          incidentId: incident.id,
-          key: String(job.id),
-        });
+        const { found } = await postMarkedOnce(deps, job, { channel: incident.channelId }, update('channel'), marker);
         return sent(
           found
             ? `found the update of ${incidentRef(incident)} posted before a restart`
@@ -154,12 +152,22 @@ export function updateDeliveryHandlers(deps: UpdateDeliveryDeps): Record<string,
             return skipped(`${incidentRef(incident)} was never announced; no thread for its update`);
           return deferred('waiting for the announcement', later);
         }
-        await chat.postReply(incident.announcement, update('thread'));
-        return sent(`posted an update of ${incidentRef(incident)} under its announcement`);
+        const { found } = await postMarkedOnce(deps, job, { thread: incident.announcement }, update('thread'), marker);
+        return sent(
+          found
+            ? `found the update of ${incidentRef(incident)} under its announcement, posted before a restart`
+            : `posted an update of ${incidentRef(incident)} under its announcement`,
+        );
       }
-      case 'direct':
-        await chat.sendDirectMessage(payload.target.userId, update('direct'));
-        return sent(`sent an update of ${incidentRef(incident)} to subscriber ${payload.target.userId}`);
+      case 'direct': {
+        const { userId } = payload.target;
+        const { found } = await postMarkedOnce(deps, job, { directTo: userId }, update('direct'), marker);
+        return sent(
+          found
+            ? `found the update of ${incidentRef(incident)} sent to subscriber ${userId} before a restart`
+            : `sent an update of ${incidentRef(incident)} to subscriber ${userId}`,
+        );
+      }
     }
   };
   return { [UPDATE_JOB.deliver]: deliver };

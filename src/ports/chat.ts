@@ -80,6 +80,9 @@ export interface MessageMarker {
   key?: string;
 }
 
+/** Where a message is posted, and so where a retry looks for it: a channel, a thread, or a member's direct messages. */
+export type MessagePlace = { channel: string } | { thread: MessageRef } | { directTo: string };
+
 /** What an incident's channel should be called; each platform makes names of it within its own rules. */
 export interface ChannelNameRequest {
   prefix: string;
@@ -117,11 +120,19 @@ export interface Chat {
   postMessage(channel: string, message: ChatMessage, marker?: MessageMarker): Promise<MessageRef>;
   updateMessage(ref: MessageRef, message: ChatMessage): Promise<void>;
   /** Posts a reply in the thread under `parent` (a stakeholder update under the incident's announcement). */
-  postReply(parent: MessageRef, message: ChatMessage): Promise<MessageRef>;
+  postReply(parent: MessageRef, message: ChatMessage, marker?: MessageMarker): Promise<MessageRef>;
   /** Sends a direct message to one member (a stakeholder update to a subscriber). */
-  sendDirectMessage(userId: string, message: ChatMessage): Promise<MessageRef>;
-  /** Our message carrying `marker` posted in `channel` since `since`, or null: what a crash may have left. */
+  sendDirectMessage(userId: string, message: ChatMessage, marker?: MessageMarker): Promise<MessageRef>;
+  /**
+   * Our message carrying `marker` posted in `channel` since `since`, or null: what a crash may have left.
+   * The three finders answer null, too, when the platform will not let Firebreak look there (the adapter
+   * says why in its log): the caller then posts, at least once rather than never.
+   */
   findMarkedMessage(channel: string, marker: MessageMarker, since: Date): Promise<MessageRef | null>;
+  /** Our reply carrying `marker` in the thread under `parent` since `since`, or null. */
+  findMarkedReply(parent: MessageRef, marker: MessageMarker, since: Date): Promise<MessageRef | null>;
+  /** Our direct message carrying `marker` to the member `userId` since `since`, or null. */
+  findMarkedDirectMessage(userId: string, marker: MessageMarker, since: Date): Promise<MessageRef | null>;
   pin(ref: MessageRef): Promise<void>;
   /** Joins a public channel by id or name, so the bot can post announcements there. */
   join(channel: string): Promise<{ id: string }>;

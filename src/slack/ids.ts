@@ -120,12 +120,16 @@ export const WEB_API_METHODS = {
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
   'conversations.create': ['channels:manage'],
-  'conversations.history': ['channels:history'],
+  // History of public channels, and of the bot's direct messages: a retry looks there for an update it may
+  // have sent before a crash (without im:history it sends again, at least once).
+  'conversations.history': ['channels:history', 'im:history'],
   'conversations.invite': ['channels:manage'],
   'conversations.join': ['channels:join'],
   'conversations.list': ['channels:read'],
   // Direct messages to an incident's subscribers: conversations.open needs im:write.
   'conversations.open': ['im:write'],
+  // The thread under an announcement (a public channel), read for an update posted there before a crash.
+  'conversations.replies': ['channels:history'],
   // The SDK's filesUploadV2: files.getUploadURLExternal, then files.completeUploadExternal; both files:write.
   'files.uploadV2': ['files:write'],
   'pins.add': ['pins:write'],

@@ -113,6 +113,14 @@ describe('the Slack app manifest', () => {
     expect(sorted(manifest.oauth_config.scopes.bot)).toEqual(sorted(BOT_SCOPES));
   });
 
+  it('asks to read the threads and direct messages a retry looks in for an update sent before a crash', () => {
+    // conversations.replies (the thread under the announcement) and conversations.history on the bot's own
+    // direct conversations (im:history): without them a lost answer sends an update twice.
+    expect(WEB_API_METHODS['conversations.replies']).toEqual(['channels:history']);
+    expect(WEB_API_METHODS['conversations.history']).toContain('im:history');
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:history', 'im:history']));
+  });
+
   it('registers a listener for every button and modal id, and no other', () => {
     expect(sorted(registered.actions)).toEqual(sorted(Object.values(ACTIONS)));
     expect(sorted(registered.views)).toEqual(sorted(Object.values(VIEWS)));

@@ -252,6 +252,14 @@ async function deliveredOnceEach(channelId: string, announcementTs: string): Pro
   expect(directMessages('U0BOB').filter((m) => m.text.includes(said))).toHaveLength(1);
 }
 
+/** Which delivery of `said` a chat.postMessage is, from its form-encoded body; null for any other message. */
+function deliveryOf(body: string, said: string): 'channel' | 'thread' | 'direct' | null {
+  const args = new URLSearchParams(body);
+  if (!args.get('text')?.includes(said)) return null;
+  if (args.get('thread_ts')) return 'thread';
+  return args.get('channel')?.startsWith('D') ? 'direct' : 'channel';
+}
+
 it('when Slack posted the update but its answer was lost, the retry finds it instead of posting it twice', async () => {
   await h.stop();
   const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
@@ -259,7 +267,8 @@ it('when Slack posted the update but its answer was lost, the retry finds it ins
   try {
     let lost = 0;
     proxy.setFault((method, body) => {
-      if (method !== 'chat.postMessage' || !decodeURIComponent(body).includes('firebreak_incident_update')) return null;
+      if (method !== 'chat.postMessage' || deliveryOf(body, 'Posted once, whatever the network does.') !== 'channel')
+        return null;
       lost += 1;
       return lost === 1 ? 'lose-answer' : null;
     });
@@ -290,14 +299,6 @@ it('when Slack posted the update but its answer was lost, the retry finds it ins
   }
 });
 
-/** Which delivery of `said` a chat.postMessage is, from its form-encoded body: the thread, a DM, or neither. */
-function deliveryOf(body: string, said: string): 'thread' | 'direct' | null {
-  const args = new URLSearchParams(body);
-  if (!args.get('text')?.includes(said)) return null;
-  if (args.get('thread_ts')) return 'thread';
-  return args.get('channel')?.startsWith('D') ? 'direct' : null;
-}
-
 it('when Slack took the thread reply and the direct message but both answers were lost, each is there once', async () => {
   await h.stop();
   const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
@@ -307,7 +308,7 @@ it('when Slack took the thread reply and the direct message but both answers wer
     const lost = { thread: 0, direct: 0 };
     proxy.setFault((method, body) => {
       const delivery = method === 'chat.postMessage' ? deliveryOf(body, said) : null;
-      if (!delivery) return null;
+      if (delivery !== 'thread' && delivery !== 'direct') return null;
       lost[delivery] += 1;
       return lost[delivery] === 1 ? 'lose-answer' : null;
     });
@@ -336,6 +337,10 @@ it('when Slack took the thread reply and the direct message but both answers wer
       direct: directMessages('U0BOB').filter((m) => m.text.includes(said)).length,
     };
     expect(copies).toEqual({ channel: 1, thread: 1, direct: 1 });
+    // Found where Slack lists them: the thread's replies, and the direct conversation's history.
+    const im = directChannel('U0BOB')?.id;
+    expect(slack.calls('conversations.replies').map((c) => c.args.channel)).toEqual(['C0INCIDENTS']);
+    expect(slack.calls('conversations.history').some((c) => c.args.channel === im)).toBe(true);
   } finally {
     await h.stop();
     await proxy.stop();

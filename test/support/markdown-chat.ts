@@ -145,6 +145,21 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
   };
   const message = (ref: MessageRef): MarkdownMessage | undefined =>
     platform.messages.find((m) => m.id === ref.messageId && m.channelId === ref.channelId);
+  /** A member's direct messages: a channel named after them, opened on first use. */
+  const directChannel = (userId: string): MarkdownChannel =>
+    platform.channelByName(`@${userId}`) ?? platform.addChannel(`@${userId}`, BOT_USER);
+  const findMarked = (channelId: string, marker: MessageMarker, since: Date): MessageRef | null => {
+    const found = platform
+      .messagesIn(channelId)
+      .find(
+        (m) =>
+          m.marker?.kind === marker.kind &&
+          m.marker.incidentId === marker.incidentId &&
+          m.marker.key === marker.key &&
+          m.at >= since.getTime() - 120_000,
+      );
+    return found ? { channelId: found.channelId, messageId: found.id } : null;
+  };
 
   return {
     name: 'Markdown Chat',
@@ -188,44 +203,34 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
       if (!found) throw new FirebreakError('CHAT_REJECTED', 'no such message', { step: 'editing' });
       found.text = markdown(content);
     },
-    async postReply(parent, content) {
+    async postReply(parent, content, marker) {
       const posted: MarkdownMessage = {
         id: platformId(),
         channelId: channel(parent.channelId).id,
         text: `↳ ${markdown(content)}`,
-        marker: null,
+        marker: marker ?? null,
         pinned: false,
         at: Date.now(),
       };
       platform.messages.push(posted);
       return { channelId: posted.channelId, messageId: posted.id };
     },
-    async sendDirectMessage(userId, content) {
-      const name = `@${userId}`;
-      const dm = platform.channelByName(name) ?? platform.addChannel(name, BOT_USER);
+    async sendDirectMessage(userId, content, marker) {
       const posted: MarkdownMessage = {
         id: platformId(),
-        channelId: dm.id,
+        channelId: directChannel(userId).id,
         text: markdown(content),
-        marker: null,
+        marker: marker ?? null,
         pinned: false,
         at: Date.now(),
       };
       platform.messages.push(posted);
       return { channelId: posted.channelId, messageId: posted.id };
     },
-    async findMarkedMessage(to, marker, since) {
-      const found = platform
-        .messagesIn(channel(to).id)
-        .find(
-          (m) =>
-            m.marker?.kind === marker.kind &&
-            m.marker.incidentId === marker.incidentId &&
-            m.marker.key === marker.key &&
-            m.at >= since.getTime() - 120_000,
-        );
-      return found ? { channelId: found.channelId, messageId: found.id } : null;
-    },
+    findMarkedMessage: async (to, marker, since) => findMarked(channel(to).id, marker, since),
+    // Replies live in their parent's channel here, so the thread is searched there.
+    findMarkedReply: async (parent, marker, since) => findMarked(channel(parent.channelId).id, marker, since),
+    findMarkedDirectMessage: async (userId, marker, since) => findMarked(directChannel(userId).id, marker, since),
     async pin(ref) {
       const found = message(ref);
       if (found) found.pinned = true;

@@ -1,6 +1,6 @@
 // The Chat port over Slack's Web API (the real @slack/web-api client, pointed at Slack or the sandbox).
 import type { ConversationsInviteArguments, WebClient } from '@slack/web-api';
-import { FirebreakError, isFirebreakError } from '../../errors';
+import { errorMessage, FirebreakError, isFirebreakError } from '../../errors';
 import type { Chat, MessageMarker, MessageRef } from '../../ports/chat';
 import type { WebApiMethod } from '../../slack/ids';
 import { slackMessage } from '../../slack/views/incident-messages';
@@ -40,7 +40,16 @@ export interface SlackChatOptions {
   timeZone?: string;
   observer?: SlackCallObserver;
   budget?: SlackCallBudget;
+  /** Where the adapter says what an operator should fix (a scope the app lacks); nowhere when not given. */
+  warn?: (context: Record<string, unknown>, message: string) => void;
 }
+
+/**
+ * Slack's refusals to let the bot read a conversation: an app installed before a scope was added to the
+ * manifest (missing_scope), or a token Slack does not let read there. Looking is then skipped, so the
+ * message is posted again: at least once, never stuck.
+ */
+const CANNOT_READ_ERRORS = new Set(['missing_scope', 'not_allowed_token_type', 'no_permission']);
 
 /** How far back to look for a marked message beyond the job's own start (clocks of replicas differ a little). */
 const FIND_MARGIN_SECONDS = 120;
@@ -50,6 +59,9 @@ const USER_LOOKUP_CACHE_MS = 10 * 60_000;
 const USER_NAME_CACHE_MS = 60 * 60_000;
 /** Pages of history read to find a marked message: it was posted recently, so it is near the top. */
 const FIND_MAX_PAGES = 5;
+
+/** A page of messages as conversations.history and conversations.replies answer it. */
+type MessagePage = WebApiReply<'conversations.history'>;
 
 function metadataOf(marker: MessageMarker): {
   event_type: string;
@@ -68,6 +80,8 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
   let identifying: Promise<{ userId: string; botId: string }> | null = null;
   /** Channel names (the announcement channel) resolved to ids, to read their history. */
   const channelIds = new Map<string, string>();
+  /** Members' direct-message conversations, as conversations.open gave them (they never change). */
+  const directChannels = new Map<string, string>();
   const usersByEmail = new Map<string, { answer: Promise<string | null>; until: number; pending: boolean }>();
   const userNames = new Map<string, { answer: Promise<string | null>; until: number; pending: boolean }>();
 
@@ -209,35 +223,31 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
         channelIds.get(channel) ??
         (channel.startsWith('C') || channel.startsWith('G') ? channel : await resolveChannelId(channel));
       channelIds.set(channel, channelId);
-      const wanted = metadataOf(marker);
-      const bot = await chat.botUserId();
-      const oldest = (Math.floor(since.getTime() / 1000) - FIND_MARGIN_SECONDS).toString();
-      let cursor: string | undefined;
-      for (let page = 0; page < FIND_MAX_PAGES; page++) {
-        let result: WebApiReply<'conversations.history'>;
-        try {
-          result = await call(
-            'conversations.history',
-            { channel: channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) },
-            'looking for a message posted before a restart',
-          );
-        } catch (error) {
-          // Never in the channel: nothing of ours can be there.
-          if (isFirebreakError(error, 'CHAT_NOT_IN_CHANNEL')) return null;
-          throw error;
-        }
-        const found = result.messages.find(
-          (m) =>
-            m.user === bot &&
-            m.metadata?.event_type === wanted.event_type &&
-            m.metadata.event_payload?.incident_id === marker.incidentId &&
-            (marker.key === undefined || m.metadata.event_payload?.key === marker.key),
-        );
-        if (found?.ts) return { channelId, messageId: found.ts };
-        cursor = result.response_metadata?.next_cursor || undefined;
-        if (!cursor) break;
-      }
-      return null;
+      return findMarked(channelId, marker, since, 'the channel', (page) =>
+        call('conversations.history', { channel: channelId, ...page }, 'looking for a message posted before a restart'),
+      );
+    },
+
+    // conversations.history lists no thread replies: conversations.replies lists the thread's, oldest first.
+    async findMarkedReply(parent, marker, since) {
+      return findMarked(parent.channelId, marker, since, 'the thread', (page) =>
+        call(
+          'conversations.replies',
+          { channel: parent.channelId, ts: parent.messageId, ...page },
+          'looking for a thread reply posted before a restart',
+        ),
+      );
+    },
+
+    async findMarkedDirectMessage(userId, marker, since) {
+      const channelId = await openDirect(userId);
+      return findMarked(channelId, marker, since, `the direct messages to ${userId}`, (page) =>
+        call(
+          'conversations.history',
+          { channel: channelId, ...page },
+          `looking for a direct message to ${userId} sent before a restart`,
+        ),
+      );
     },
 
     async postEphemeral(channelId, userId, message) {
@@ -256,13 +266,14 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       );
     },
 
-    async postReply(parent, message) {
+    async postReply(parent, message, marker) {
       const result = await call(
         'chat.postMessage',
         {
           channel: parent.channelId,
           thread_ts: parent.messageId,
           ...slackMessage(message, timeZone),
+          ...(marker ? { metadata: metadataOf(marker) } : {}),
           unfurl_links: false,
         },
         'replying in a thread',
@@ -270,12 +281,16 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       return { channelId: result.channel, messageId: result.ts };
     },
 
-    async sendDirectMessage(userId, message) {
-      // The direct conversation's id is Slack's to give: conversations.open finds or opens it.
-      const opened = await call('conversations.open', { users: userId }, `opening a direct message to ${userId}`);
+    async sendDirectMessage(userId, message, marker) {
+      const channel = await openDirect(userId);
       const result = await call(
         'chat.postMessage',
-        { channel: opened.channel.id, ...slackMessage(message, timeZone), unfurl_links: false },
+        {
+          channel,
+          ...slackMessage(message, timeZone),
+          ...(marker ? { metadata: metadataOf(marker) } : {}),
+          unfurl_links: false,
+        },
         `sending a direct message to ${userId}`,
       );
       return { channelId: result.channel, messageId: result.ts };
@@ -407,6 +422,69 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
       return identifying;
     },
   };
+
+  /** The bot's direct conversation with a member: Slack's to give, so conversations.open finds or opens it. */
+  async function openDirect(userId: string): Promise<string> {
+    const known = directChannels.get(userId);
+    if (known) return known;
+    const opened = await call('conversations.open', { users: userId }, `opening a direct message to ${userId}`);
+    directChannels.set(userId, opened.channel.id);
+    return opened.channel.id;
+  }
+
+  /**
+   * Our message carrying `marker` in the pages `read` gives (a channel's history, newest first, or a thread's
+   * replies, oldest first), posted since `since`; null when it is not there, when we are not in the
+   * conversation, or when Slack will not let us read it (then said to the operator: the caller posts again).
+   */
+  async function findMarked(
+    channelId: string,
+    marker: MessageMarker,
+    since: Date,
+    where: string,
+    read: (page: {
+      oldest: string;
+      include_all_metadata: true;
+      limit: number;
+      cursor?: string;
+    }) => Promise<MessagePage>,
+  ): Promise<MessageRef | null> {
+    const wanted = metadataOf(marker);
+    const bot = await chat.botUserId();
+    const oldest = (Math.floor(since.getTime() / 1000) - FIND_MARGIN_SECONDS).toString();
+    let cursor: string | undefined;
+    for (let page = 0; page < FIND_MAX_PAGES; page++) {
+      let result: MessagePage;
+      try {
+        result = await read({ oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+      } catch (error) {
+        // Never in the channel, or the thread's parent is gone: nothing of ours can be there.
+        if (isFirebreakError(error, 'CHAT_NOT_IN_CHANNEL')) return null;
+        const refused = isFirebreakError(error) ? error.details.providerError : undefined;
+        if (refused === 'thread_not_found') return null;
+        if (refused && CANNOT_READ_ERRORS.has(refused)) {
+          options.warn?.(
+            { slackError: refused, incidentId: marker.incidentId },
+            `cannot look in ${where} for a message Slack may already have (${errorMessage(error)}); posting it ` +
+              'again, so it may show twice. Add the scope to the Slack app (manifests/slack-app.yaml) and reinstall it',
+          );
+          return null;
+        }
+        throw error;
+      }
+      const found = result.messages.find(
+        (m) =>
+          m.user === bot &&
+          m.metadata?.event_type === wanted.event_type &&
+          m.metadata.event_payload?.incident_id === marker.incidentId &&
+          (marker.key === undefined || m.metadata.event_payload?.key === marker.key),
+      );
+      if (found?.ts) return { channelId, messageId: found.ts };
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return null;
+  }
 
   async function lookUpUserByEmail(email: string): Promise<string | null> {
     try {

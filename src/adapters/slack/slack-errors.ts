@@ -16,7 +16,8 @@ interface SlackLikeError {
   code?: string;
   retryAfter?: number;
   statusCode?: number;
-  data?: { error?: string };
+  /** Slack's answer; with `missing_scope`, `needed` names the scope the call lacks. */
+  data?: { error?: string; needed?: string };
   message?: string;
 }
 
@@ -58,7 +59,8 @@ export function toChatError(error: unknown, step: string): FirebreakError {
           step,
           providerError: slackError,
         });
-      return new FirebreakError('CHAT_REJECTED', `Slack refused ${step}: ${slackError}`, {
+      const needed = slackError === 'missing_scope' && e.data?.needed ? ` (the app needs ${e.data.needed})` : '';
+      return new FirebreakError('CHAT_REJECTED', `Slack refused ${step}: ${slackError}${needed}`, {
         step,
         providerError: slackError,
       });

@@ -13,6 +13,7 @@ import type {
   ConversationsJoinArguments,
   ConversationsListArguments,
   ConversationsOpenArguments,
+  ConversationsRepliesArguments,
   PinsAddArguments,
   UsergroupsListArguments,
   UsergroupsUsersListArguments,
@@ -35,6 +36,11 @@ const historyMessage = z.looseObject({
     })
     .optional(),
 });
+/** A page of messages (a channel's history, a thread's replies) and the cursor to the next. */
+const messagePage = z.looseObject({
+  messages: z.array(historyMessage).default([]),
+  response_metadata: nextCursor,
+});
 /** A method whose answer Firebreak only needs to be `ok`. */
 const okOnly = z.looseObject({});
 
@@ -46,10 +52,7 @@ export const WEB_API_REPLIES = {
   'chat.postMessage': z.looseObject({ channel: z.string().min(1), ts: z.string().min(1) }),
   'chat.update': okOnly,
   'conversations.create': z.looseObject({ channel }),
-  'conversations.history': z.looseObject({
-    messages: z.array(historyMessage).default([]),
-    response_metadata: nextCursor,
-  }),
+  'conversations.history': messagePage,
   'conversations.invite': okOnly,
   'conversations.join': z.looseObject({ channel: z.looseObject({ id: z.string().min(1) }) }),
   'conversations.list': z.looseObject({
@@ -59,6 +62,7 @@ export const WEB_API_REPLIES = {
     response_metadata: nextCursor,
   }),
   'conversations.open': z.looseObject({ channel: z.looseObject({ id: z.string().min(1) }) }),
+  'conversations.replies': messagePage,
   'pins.add': okOnly,
   'usergroups.list': z.looseObject({
     usergroups: z
@@ -91,6 +95,7 @@ export interface WebApiArguments {
   'conversations.join': ConversationsJoinArguments;
   'conversations.list': ConversationsListArguments;
   'conversations.open': ConversationsOpenArguments;
+  'conversations.replies': ConversationsRepliesArguments;
   'pins.add': PinsAddArguments;
   'usergroups.list': UsergroupsListArguments;
   'usergroups.users.list': UsergroupsUsersListArguments;
