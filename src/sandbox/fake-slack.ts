@@ -42,6 +42,11 @@ export interface FakeSlackOptions {
    * `{ 'conversations.create': 20 }`. A sliding 60-second window; over budget is 429 with Retry-After.
    */
   rateLimits?: Readonly<Record<string, number>>;
+  /**
+   * The bot token's scopes, as an app installed with an older manifest has them; every scope when not given.
+   * Reading a conversation without its history scope is then `missing_scope`.
+   */
+  scopes?: readonly string[];
 }
 
 export interface ChannelSummary {
@@ -186,6 +191,7 @@ export class FakeSlack {
   private readonly rateLimits: RateLimits;
   private readonly context: MethodContext;
   private link: AppLink | null = null;
+  private grantedScopes: ReadonlySet<string> | null;
 
   private constructor(
     private readonly server: Server,
@@ -194,14 +200,17 @@ export class FakeSlack {
     readonly botToken: string,
     clock: () => number,
     rateLimits: Readonly<Record<string, number>>,
+    private readonly startScopes: readonly string[] | undefined,
   ) {
     this.apiUrl = `${url}/api/`;
     this.rateLimits = new RateLimits(rateLimits);
     this.workspace = new Workspace(clock);
+    this.grantedScopes = startScopes ? new Set(startScopes) : null;
     this.context = {
       ws: this.workspace,
       bot: { userId: BOT.userId, botId: BOT.botId },
       uploadUrl: (fileId) => `${url}/upload/${fileId}`,
+      scopes: () => this.grantedScopes,
     };
   }
 
@@ -213,6 +222,7 @@ export class FakeSlack {
       options.botToken ?? DEFAULT_BOT_TOKEN,
       options.clock ?? Date.now,
       options.rateLimits ?? {},
+      options.scopes,
     );
     serveRequests(
       server,
@@ -358,6 +368,11 @@ export class FakeSlack {
   setRateLimits(limits: Readonly<Record<string, number>>): void {
     this.rateLimits.set(limits);
   }
+  /** The bot token's scopes from now on (null: every scope), as after reinstalling the app with another manifest. */
+  setScopes(scopes: readonly string[] | null): void {
+    this.grantedScopes = scopes ? new Set(scopes) : null;
+  }
+
   /** The next `times` calls of `method` ("*": any method) fail; see FaultOptions. */
   fail(method: string, options?: FaultOptions): void {
     this.faults.add(method, options);
@@ -367,13 +382,14 @@ export class FakeSlack {
     this.faults.clear();
   }
 
-  /** Back to the preset workspace: forgets calls, messages, files, channels created, views, responses, queued faults and outages. */
+  /** Back to the preset workspace: forgets calls, messages, files, channels created, views, responses, queued faults and outages; the scopes are those it started with. */
   reset(): void {
     this.workspace.reset();
     this.log.clear();
     this.faults.clear();
     this.outageWindows.clear();
     this.rateLimits.clear();
+    this.grantedScopes = this.startScopes ? new Set(this.startScopes) : null;
     this.sentEvents.last = null;
     this.sentEvents.retries = 0;
     this.workspace.changed();

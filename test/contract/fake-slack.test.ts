@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifySlackRequest } from '@slack/bolt';
 import { ErrorCode, WebClient } from '@slack/web-api';
+import { SLACK_TIER_DEFAULTS } from '../../src/config/policy';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
 import { signSlackRequest } from '../../src/sandbox/slack-signature';
 import { quietSlackLogger } from '../support/slack-logger';
@@ -1254,6 +1255,104 @@ describe('what delivery tests read', () => {
       expect(timed.callCounts()['chat.postMessage']).toEqual({ calls: 3, failed: 1 });
     } finally {
       await timed.stop();
+    }
+  });
+});
+
+describe('conversations.replies and history scopes: where a retry looks for a message', () => {
+  const update = (key: string) => ({ event_type: 'firebreak_incident_update', event_payload: { incident_id: 1, key } });
+  const keyOf = (m: { metadata?: { event_payload?: unknown } }) =>
+    (m.metadata?.event_payload as { key?: string } | undefined)?.key;
+
+  it('lists a thread parent first, then its replies since oldest with their metadata, page by page', async () => {
+    const id = (await client.conversations.create({ name: 'announcements' })).channel!.id!;
+    const parent = (await client.chat.postMessage({ channel: id, text: 'INC-1 declared' })).ts!;
+    const ts: string[] = [];
+    for (const key of ['1', '2', '3'])
+      ts.push(
+        (
+          await client.chat.postMessage({
+            channel: id,
+            thread_ts: parent,
+            text: `update ${key}`,
+            metadata: update(key),
+          })
+        ).ts!,
+      );
+    const args = { channel: id, ts: parent, oldest: ts[0], include_all_metadata: true, limit: 2 };
+    const first = await client.conversations.replies(args);
+    expect(first.messages?.map((m) => [m.text, keyOf(m)])).toEqual([
+      ['INC-1 declared', undefined],
+      ['update 2', '2'],
+    ]);
+    expect(first.messages?.[0]).toMatchObject({ ts: parent, thread_ts: parent, reply_count: 3 });
+    expect(first.messages?.[1]).toMatchObject({ thread_ts: parent, parent_user_id: slack.auth().botUserId });
+    expect(first.has_more).toBe(true);
+    const next = await client.conversations.replies({ ...args, cursor: first.response_metadata!.next_cursor! });
+    expect(next.messages?.map((m) => m.text)).toEqual(['update 3']);
+    expect(next.response_metadata?.next_cursor).toBe('');
+    // A reply's ts names its thread too.
+    const byReply = await client.conversations.replies({ channel: id, ts: ts[1]! });
+    expect(byReply.messages?.map((m) => m.text)).toEqual(['INC-1 declared', 'update 1', 'update 2', 'update 3']);
+  });
+
+  it("answers Slack's errors: no such thread, channel, membership, a malformed oldest, no ts", async () => {
+    const id = (await client.conversations.create({ name: 'thread-errors' })).channel!.id!;
+    const parent = (await client.chat.postMessage({ channel: id, text: 'parent' })).ts!;
+    expect(await platformError(client.conversations.replies({ channel: id, ts: '1.000001' }))).toBe('thread_not_found');
+    expect(await platformError(client.conversations.replies({ channel: 'C0NOPE', ts: parent }))).toBe(
+      'channel_not_found',
+    );
+    expect(await platformError(client.conversations.replies({ channel: 'C0GENERAL', ts: parent }))).toBe(
+      'not_in_channel',
+    );
+    expect(await platformError(client.conversations.replies({ channel: id, ts: parent, oldest: 'yesterday' }))).toBe(
+      'invalid_ts_oldest',
+    );
+    expect(await platformError(client.apiCall('conversations.replies', { channel: id }))).toBe('invalid_arguments');
+  });
+
+  it("is Slack's Tier 3 method, as Firebreak's budget counts it: 50 calls a minute, then 429", async () => {
+    const perMinute = SLACK_TIER_DEFAULTS['conversations.replies'];
+    expect(perMinute).toBe(50);
+    const tiered = await FakeSlack.start({ botToken: TOKEN, rateLimits: { 'conversations.replies': perMinute! } });
+    try {
+      const c = webClient(TOKEN, tiered.apiUrl);
+      const id = (await c.conversations.create({ name: 'tier-3' })).channel!.id!;
+      const ts = (await c.chat.postMessage({ channel: id, text: 'parent' })).ts!;
+      for (let i = 0; i < 50; i++) await c.conversations.replies({ channel: id, ts });
+      const error = await sdkError(c.conversations.replies({ channel: id, ts }));
+      expect(error.code).toBe(ErrorCode.RateLimitedError);
+      expect(error.retryAfter).toBeGreaterThan(0);
+    } finally {
+      await tiered.stop();
+    }
+  });
+
+  it('reading a direct message without im:history is missing_scope, naming the scope needed and those provided', async () => {
+    const scopes = ['channels:history', 'chat:write', 'im:write'];
+    const older = await FakeSlack.start({ botToken: TOKEN, scopes });
+    try {
+      const c = webClient(TOKEN, older.apiUrl);
+      const im = (await c.conversations.open({ users: 'U0BOB' })).channel!.id!;
+      await c.chat.postMessage({ channel: im, text: 'update', metadata: update('7') });
+      const refused = await sdkError(c.conversations.history({ channel: im, include_all_metadata: true }));
+      expect(refused.code).toBe(ErrorCode.PlatformError);
+      expect(refused.data).toMatchObject({
+        ok: false,
+        error: 'missing_scope',
+        needed: 'im:history',
+        provided: scopes.join(','),
+      });
+      // Public channels need only channels:history, which this app has.
+      const id = (await c.conversations.create({ name: 'public' })).channel!.id!;
+      expect((await c.conversations.history({ channel: id })).ok).toBe(true);
+      // Reinstalled with the scope: the direct message and its metadata can be read.
+      older.setScopes([...scopes, 'im:history']);
+      const read = await c.conversations.history({ channel: im, include_all_metadata: true });
+      expect(read.messages?.map((m) => [m.text, keyOf(m)])).toEqual([['update', '7']]);
+    } finally {
+      await older.stop();
     }
   });
 });

@@ -7,6 +7,24 @@ export interface MethodContext {
   bot: { userId: string; botId: string };
   /** Where a file's bytes go after files.getUploadURLExternal: served by the fake itself. */
   uploadUrl(fileId: string): string;
+  /** The bot token's scopes, or null when it has every scope (the fake's default). */
+  scopes(): ReadonlySet<string> | null;
+}
+
+/** The scope reading a conversation's messages needs, by its type (Slack's *:history scopes). */
+function historyScope(channel: Channel): string {
+  if (channel.imUser !== undefined) return 'im:history';
+  return channel.isPrivate ? 'groups:history' : 'channels:history';
+}
+
+/**
+ * Reading messages needs the conversation type's history scope: an app installed before the scope was added
+ * is answered as Slack answers it, `missing_scope` naming what is `needed` and what the token `provided`.
+ */
+export function requireHistoryScope(ctx: MethodContext, channel: Channel): void {
+  const granted = ctx.scopes();
+  const needed = historyScope(channel);
+  if (granted && !granted.has(needed)) fail('missing_scope', { needed, provided: [...granted].join(',') });
 }
 
 /** Answers the fields of an `{ ok: true, ... }` reply, or throws SlackApiError for `{ ok: false, error }`. */

@@ -6,6 +6,7 @@ import {
   channelArg,
   paginate,
   requireBotMember,
+  requireHistoryScope,
   requireNotArchived,
   type MethodContext,
   type MethodHandler,
@@ -36,10 +37,17 @@ function typesArg(args: Args): Set<string> {
   return types;
 }
 
+/** A message timestamp argument (`1712345678.000100`, or whole seconds); else Slack's `invalid_ts_<key>`. */
+function timestampArg(args: Args, key: 'latest' | 'oldest'): string | undefined {
+  const value = optionalString(args, key);
+  if (value !== undefined && !/^\d+(\.\d+)?$/.test(value)) fail(`invalid_ts_${key}`);
+  return value;
+}
+
 /** The messages between `oldest` and `latest` (both optional), as conversations.history/replies filter them. */
 function inWindow(args: Args): (m: Message) => boolean {
-  const latest = optionalString(args, 'latest');
-  const oldest = optionalString(args, 'oldest');
+  const latest = timestampArg(args, 'latest');
+  const oldest = timestampArg(args, 'oldest');
   const inclusive = optionalBoolean(args, 'inclusive');
   const hi = latest ? tsToMicros(latest) : Number.POSITIVE_INFINITY;
   const lo = oldest ? tsToMicros(oldest) : Number.NEGATIVE_INFINITY;
@@ -150,6 +158,7 @@ export const conversations: Record<string, MethodHandler> = {
 
   'conversations.history': (args, ctx) => {
     const channel = channelArg(ctx, args);
+    requireHistoryScope(ctx, channel);
     requireBotMember(ctx, channel);
     const window = inWindow(args);
     const topLevel = ctx.ws
@@ -166,8 +175,10 @@ export const conversations: Record<string, MethodHandler> = {
     };
   },
 
+  // A thread: its parent first, then its replies within oldest/latest, oldest first, each naming the parent's author.
   'conversations.replies': (args, ctx) => {
     const channel = channelArg(ctx, args);
+    requireHistoryScope(ctx, channel);
     requireBotMember(ctx, channel);
     const ts = requiredString(args, 'ts');
     const found = ctx.ws.message(channel.id, ts) ?? fail('thread_not_found');
@@ -178,7 +189,11 @@ export const conversations: Record<string, MethodHandler> = {
     const page = paginate(thread, args, { limit: 1000, max: 1000 });
     const includeMetadata = optionalBoolean(args, 'include_all_metadata');
     return {
-      messages: page.items.map((m) => messageJson(m, m === parent ? replies : [], { includeMetadata })),
+      messages: page.items.map((m) =>
+        m === parent
+          ? messageJson(m, replies, { includeMetadata })
+          : { ...messageJson(m, [], { includeMetadata }), parent_user_id: parent.user },
+      ),
       has_more: page.nextCursor !== '',
       response_metadata: { next_cursor: page.nextCursor },
     };
