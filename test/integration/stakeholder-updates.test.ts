@@ -2,7 +2,9 @@
 // and the form post in the channel, under the announcement and to each subscriber, once each; subscribing is
 // idempotent; the card shows the last update; the postmortem's timeline lists it; wrong input is named.
 import { rmSync } from 'node:fs';
+import pino from 'pino';
 import { FakeSlack } from '../../src/sandbox/fake-slack';
+import { BOT_SCOPES } from '../../src/slack/ids';
 import { BOT_TOKEN, commandAnswer, eventually, startHarness, type Harness } from '../support/harness';
 import { startLossyProxy } from '../support/lossy-proxy';
 
@@ -341,6 +343,54 @@ it('when Slack took the thread reply and the direct message but both answers wer
     const im = directChannel('U0BOB')?.id;
     expect(slack.calls('conversations.replies').map((c) => c.args.channel)).toEqual(['C0INCIDENTS']);
     expect(slack.calls('conversations.history').some((c) => c.args.channel === im)).toBe(true);
+  } finally {
+    await h.stop();
+    await proxy.stop();
+    await slack.stop();
+  }
+});
+
+it('an app installed without im:history sends the direct message again after a lost answer, and says which scope to add', async () => {
+  await h.stop();
+  // Installed from the manifest before im:history was added to it.
+  const slack = await FakeSlack.start({ botToken: BOT_TOKEN, scopes: BOT_SCOPES.filter((s) => s !== 'im:history') });
+  const proxy = await startLossyProxy(slack.apiUrl);
+  const logged: Array<{ level: string; msg: string }> = [];
+  const logger = pino(
+    { level: 'warn', formatters: { level: (label) => ({ level: label }) } },
+    { write: (line: string) => void logged.push(JSON.parse(line) as { level: string; msg: string }) },
+  );
+  const said = 'Sent at least once without the scope.';
+  try {
+    let lost = 0;
+    proxy.setFault((method, body) => {
+      if (method !== 'chat.postMessage' || deliveryOf(body, said) !== 'direct') return null;
+      lost += 1;
+      return lost === 1 ? 'lose-answer' : null;
+    });
+    h = await startHarness({ slack, logger, env: { SLACK_API_URL: proxy.apiUrl } });
+    const { channel } = await declared();
+    await commandAnswer(h.slack, { command: '/incident', text: 'subscribe', userId: 'U0BOB', channelId: channel.id });
+    await commandAnswer(h.slack, {
+      command: '/incident',
+      text: `update ${said}`,
+      userId: 'U0ALICE',
+      channelId: channel.id,
+    });
+    await eventually(
+      async () =>
+        (await h.firebreak.store.outbox.list({ incidentId: 1 })).filter(
+          (j) => j.kind === 'update.deliver' && j.status === 'done',
+        ).length === 3,
+      'the three deliveries done',
+    );
+    await h.drained();
+    // Slack refused to show the direct messages, so the retry could not know: Bob has it twice, never zero times.
+    expect(directMessages('U0BOB').filter((m) => m.text.includes(said))).toHaveLength(2);
+    expect(slack.calls('conversations.history').filter((c) => c.error === 'missing_scope')).toHaveLength(1);
+    const warning = logged.find((l) => l.level === 'warn' && l.msg.includes('im:history'));
+    expect(warning?.msg).toContain('the direct messages to U0BOB');
+    expect(warning?.msg).toContain('reinstall');
   } finally {
     await h.stop();
     await proxy.stop();
