@@ -1,6 +1,7 @@
 // Stakeholder updates: one stored timeline event, then one outbox job per delivery — the incident channel,
 // the thread under its announcement, and a direct message to each subscriber — so an outage delays an
-// update, never loses it, and a double submission is refused by the replay guard before it gets here.
+// update, never loses it, a lost answer never sends it twice (each delivery is posted marked, and looked
+// for where it went before a retry posts it), and a double submission is refused by the replay guard.
 import type { Actor } from '../domain/actor';
 import { channelRefused, incidentRef, type Incident } from '../domain/incident';
 import { mention, type RichText } from '../domain/rich-text';
