@@ -463,10 +463,14 @@ export function createSlackChat(client: WebClient, options: SlackChatOptions = {
         const refused = isFirebreakError(error) ? error.details.providerError : undefined;
         if (refused === 'thread_not_found') return null;
         if (refused && CANNOT_READ_ERRORS.has(refused)) {
+          const fix =
+            refused === 'missing_scope'
+              ? '. Add the scope to the Slack app (manifests/slack-app.yaml) and reinstall it'
+              : '';
           options.warn?.(
             { slackError: refused, incidentId: marker.incidentId },
             `cannot look in ${where} for a message Slack may already have (${errorMessage(error)}); posting it ` +
-              'again, so it may show twice. Add the scope to the Slack app (manifests/slack-app.yaml) and reinstall it',
+              `again, so it may show twice${fix}`,
           );
           return null;
         }
