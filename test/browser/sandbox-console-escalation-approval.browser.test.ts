@@ -1,6 +1,7 @@
 // Issue 16's escalation and approval in the sandbox console, clicked in a real Chromium against a real Firebreak
 // in sandbox mode: the card's "Escalate…" form pages the network team (its page shows in the PagerDuty panel);
-// web-oncall, named by escalation policy, is asked by responder request, which the panel accepts; a scale-out
+// web-oncall, named by escalation policy, is asked by responder request, which the panel declines as Alice (the
+// card says so) and accepts as Bob, asked next; a scale-out
 // over the approval threshold waits for @oncall-web, refuses the requester's own Approve (only they see why),
 // scales on Bob's Approve, and a Deny leaves the group as it is. Every action goes through Firebreak's real
 // endpoints (signed /slack/events, signed PagerDuty webhooks, the AWS SDK against the simulated cloud).
@@ -106,7 +107,7 @@ describe('escalation and approval in the sandbox console', () => {
     expect(await networkPage.textContent()).toContain('escalated to network: routers in eu-west');
   });
 
-  it('web-oncall is asked by responder request; Accept as … in PagerDuty shows its acknowledgement', async () => {
+  it('web-oncall, asked by responder request: Decline as … shows on the card, then the next one’s Accept as …', async () => {
     await pinnedCard().getByRole('button', { name: 'Escalate…' }).click();
     const modal = page.getByRole('dialog', { name: 'Escalate to a team' });
     await modal.waitFor(LIVE);
@@ -114,13 +115,12 @@ describe('escalation and approval in the sandbox console', () => {
     await modal.getByRole('button', { name: 'Escalate' }).click();
     await modal.waitFor({ state: 'detached', ...LIVE });
     const incidentPage = pagerDutyPage('firebreak-inc-1');
-    const accept = incidentPage.getByRole('button', { name: /^Accept as / });
-    await accept.waitFor(LIVE);
-    const name = (await accept.textContent())?.replace('Accept as ', '') ?? '';
-    await accept.click();
-    await teamsLine()
-      .filter({ hasText: `acknowledged by ${name}` })
-      .waitFor(LIVE);
+    await incidentPage.getByRole('button', { name: 'Decline as Alice Archer' }).click();
+    await teamsLine().filter({ hasText: 'declined by Alice Archer' }).waitFor(LIVE);
+    // The request passes to the policy's next level, Bob, who accepts: his acknowledgement shows instead.
+    await incidentPage.getByRole('button', { name: 'Accept as Bob Baker' }).click();
+    await teamsLine().filter({ hasText: 'acknowledged by Bob Baker' }).waitFor(LIVE);
+    expect(await teamsLine().textContent()).not.toContain('declined');
   });
 
   it('Scale… over the threshold asks @oncall-web; Bob’s Deny leaves the group as it is and says who denied', async () => {
