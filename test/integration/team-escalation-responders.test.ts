@@ -106,7 +106,8 @@ it('asks the team by a responder request, once, and its acceptance shows on the 
   const posts = pd.requests(`/incidents/${pagerIncidentId}/responder_requests`);
   expect(posts.map((r) => r.status)).toEqual([200]);
   expect(pd.requests('/users').map((r) => r.query.query)).toEqual(['carol@example.com']);
-  await card(channel.id, 'waiting for acknowledgement');
+  // The team's own line (the incident's page also waits for acknowledgement).
+  await card(channel.id, '*web-oncall* — paged');
   const stored = await h.firebreak.store.teamEscalations.findByKey('firebreak-inc-1-team-web-oncall');
   expect(stored).toEqual(expect.objectContaining({ status: 'paged', pagerIncidentId }));
 
@@ -175,6 +176,12 @@ it('a declined request shows on the card and the timeline, once; the next respon
   );
   expect(teams).toContain('web-oncall');
   expect(teams).not.toContain('declined');
+  // A decline after the team acknowledged changes nothing: someone is on it.
+  expect(
+    (await pd.answerResponderRequest(PAGE_KEY, { policyId: POLICY_ID, userId: 'PUSR0BOB', state: 'declined' })).body,
+  ).toEqual({ applied: false, reason: 'already acknowledged' });
+  const types = (await h.firebreak.store.timeline.list(1)).map((e) => e.type);
+  expect(types.filter((t) => t === 'team.declined')).toHaveLength(1);
 
   await commandAnswer(slack, { command: '/incident', text: 'resolve fixed', userId: 'U0CAROL', channelId: channel.id });
   const file = await eventually(() => slack.files(channel.id)[0], 'the postmortem file', 15_000);
