@@ -17,6 +17,7 @@ import {
   ACTING_USERS,
   DEFAULT_ACTING_USER,
   isActingUser,
+  pagerDutyPolicyName,
   pagerDutyUserFor,
   pagerDutyUserName,
   slackUserName,
@@ -720,7 +721,7 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
         answer(req, res, delivered ? 200 : 502, {
           ok: delivered,
           message: delivered
-            ? `PagerDuty: ${pagerDutyUserName(form.user_id)} ${verb} the responder request to ${form.policy_id}; webhook delivered`
+            ? `PagerDuty: ${pagerDutyUserName(form.user_id)} ${verb} the responder request to ${pagerDutyPolicyName(form.policy_id)}; webhook delivered`
             : `PagerDuty's webhook got HTTP ${reply.status} from Firebreak`,
         });
       } catch (error) {

@@ -4,7 +4,7 @@ import type { GroupSummary, InstanceSummary } from '../fake-cloud';
 import type { Incident } from '../fake-pagerduty';
 import { clock } from './channel-view';
 import { html, type SafeHtml } from './html';
-import { pagerDutyUserName } from './people';
+import { pagerDutyPolicyName, pagerDutyUserName } from './people';
 
 const STATUS_LABEL: Record<Incident['status'], string> = {
   triggered: 'Triggered',
@@ -40,7 +40,7 @@ function responderLines(incident: Incident, hidden: SafeHtml): SafeHtml[] {
     request.responders.map((r) => {
       const name = pagerDutyUserName(r.userId);
       const fields = html`${hidden}<input type="hidden" name="policy_id" value="${request.policyId}"><input type="hidden" name="user_id" value="${r.userId}">`;
-      return html`<div class="page-line">Responder request to ${request.policyId}: ${name} (${RESPONDER_STATE[r.state]})</div>${r.state === 'pending' ? html`<div class="page-actions responder-actions"><form method="post" action="/sandbox/pagerduty/accept-responder">${fields}<button type="submit" class="bk-btn">Accept as ${name}</button></form><form method="post" action="/sandbox/pagerduty/decline-responder">${fields}<button type="submit" class="bk-btn">Decline as ${name}</button></form></div>` : ''}`;
+      return html`<div class="page-line">Responder request to ${pagerDutyPolicyName(request.policyId)}: ${name} (${RESPONDER_STATE[r.state]})</div>${r.state === 'pending' ? html`<div class="page-actions responder-actions"><form method="post" action="/sandbox/pagerduty/accept-responder">${fields}<button type="submit" class="bk-btn">Accept as ${name}</button></form><form method="post" action="/sandbox/pagerduty/decline-responder">${fields}<button type="submit" class="bk-btn">Decline as ${name}</button></form></div>` : ''}`;
     }),
   );
 }
