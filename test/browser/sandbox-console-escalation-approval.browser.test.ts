@@ -1,10 +1,10 @@
 // Issue 16's escalation and approval in the sandbox console, clicked in a real Chromium against a real Firebreak
 // in sandbox mode: the card's "Escalate…" form pages the network team (its page shows in the PagerDuty panel);
 // web-oncall, named by escalation policy, is asked by responder request, which the panel declines as Alice (the
-// card says so) and accepts as Bob, asked next; a scale-out
-// over the approval threshold waits for @oncall-web, refuses the requester's own Approve (only they see why),
-// scales on Bob's Approve, and a Deny leaves the group as it is. Every action goes through Firebreak's real
-// endpoints (signed /slack/events, signed PagerDuty webhooks, the AWS SDK against the simulated cloud).
+// card says so) and accepts as Bob, asked next; a scale-out over the approval threshold waits for @oncall-web:
+// Bob's Deny leaves the group as it is, the requester's own Approve is refused (only she sees why), Bob's Approve
+// scales. Every action goes through Firebreak's real endpoints (signed /slack/events, signed PagerDuty webhooks,
+// the AWS SDK against the simulated cloud).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
