@@ -11,7 +11,14 @@ export interface Team {
   userGroup: string | null;
 }
 
-export const TEAM_ESCALATION_STATUSES = ['pending', 'paged', 'acknowledged', 'failed', 'not_paged'] as const;
+export const TEAM_ESCALATION_STATUSES = [
+  'pending',
+  'paged',
+  'acknowledged',
+  'declined',
+  'failed',
+  'not_paged',
+] as const;
 export type TeamEscalationStatus = (typeof TEAM_ESCALATION_STATUSES)[number];
 
 /** One team brought into one incident. */
@@ -36,6 +43,12 @@ export interface TeamEscalation {
    * incident's own page there), which the team's answer names.
    */
   pagerIncidentId: string | null;
+  /**
+   * The latest refusal of a responder request (status declined), as the paging service named who; kept after a
+   * later acceptance, which makes the status acknowledged.
+   */
+  declinedAt: Date | null;
+  declinedBy: string | null;
 }
 
 export type NewTeamEscalation = Omit<TeamEscalation, 'id'>;

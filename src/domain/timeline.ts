@@ -54,6 +54,8 @@ export interface TimelineData {
   /** `notPaged`: why the team was not paged (its people were only invited), with what to configure. */
   'team.escalated': { team: string; message?: string; key: string; notPaged?: string };
   'team.acknowledged': { team: string; by?: string };
+  /** The team's responder declined its responder request (`by`: as the pager named them). */
+  'team.declined': { team: string; by?: string };
   /** A scale request over the target's approval threshold, waiting for a member of `approvers`. */
   'scale.approval_requested': {
     approvalId: number;
@@ -101,6 +103,7 @@ export const TIMELINE_EVENT_TYPES = [
   'message.edited',
   'team.escalated',
   'team.acknowledged',
+  'team.declined',
   'scale.approval_requested',
   'scale.approved',
   'scale.denied',

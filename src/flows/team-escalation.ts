@@ -93,6 +93,8 @@ export async function escalateToTeam(
       acknowledgedBy: null,
       error: notPaged,
       pagerIncidentId: null,
+      declinedAt: null,
+      declinedBy: null,
     });
     await tx.timeline.append(
       forIncident(
@@ -205,8 +207,8 @@ async function acknowledge(
 }
 
 /**
- * A responder's answer to a team's responder request: accepting is the team's acknowledgement. Each delivery
- * applies once (recorded as page updates are).
+ * A responder's answer to a team's responder request: accepting is the team's acknowledgement, declining is
+ * shown as such until someone accepts. Each delivery applies once (recorded as page updates are).
  */
 export async function applyResponderReply(
   deps: Pick<EscalationDeps, 'store' | 'clock' | 'wakeOutbox' | 'teams'>,
@@ -246,9 +248,39 @@ async function applyReply(
       reason:
         asked.length === 0 ? 'not a team Firebreak asked to respond' : 'more than one team asked; which is unknown',
     };
-  if (!reply.accepted) return { applied: false, reason: `the responder's answer is ${reply.state}` };
   if (escalation.status === 'acknowledged') return { applied: false, reason: 'already acknowledged' };
-  return acknowledge(tx, escalation, reply.via, reply.responder, reply.at, now);
+  if (reply.accepted) return acknowledge(tx, escalation, reply.via, reply.responder, reply.at, now);
+  if (reply.state === 'declined') return decline(tx, escalation, reply.via, reply.responder, reply.at, now);
+  return { applied: false, reason: `the responder's answer is ${reply.state}` };
+}
+
+/**
+ * The team's responder said no: the card says so (someone else may still accept, which shows instead). A decline
+ * after the team acknowledged changes nothing: someone is already on it.
+ */
+async function decline(
+  tx: StoreTransaction,
+  escalation: TeamEscalation,
+  via: string,
+  agent: { id: string; name: string } | null,
+  at: Date,
+  now: Date,
+): Promise<PageUpdateOutcome> {
+  const by = agent?.name ?? null;
+  await tx.teamEscalations.update(escalation.id, { status: 'declined', declinedAt: at, declinedBy: by });
+  await tx.timeline.append(
+    forIncident(
+      {
+        at,
+        type: 'team.declined',
+        actor: pagerActor(via, agent),
+        data: { team: escalation.team, ...(by ? { by } : {}) },
+      },
+      escalation.incidentId,
+    ),
+  );
+  await enqueueCardUpdate(tx, escalation.incidentId, now);
+  return { applied: true, incidentId: escalation.incidentId };
 }
 
 export function teamEscalationHandlers(deps: EscalationDeps): Record<string, JobHandler> {

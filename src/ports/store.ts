@@ -215,7 +215,17 @@ export interface TeamEscalationRepository {
   update(
     id: number,
     changes: Partial<
-      Pick<TeamEscalation, 'status' | 'pagedAt' | 'acknowledgedAt' | 'acknowledgedBy' | 'error' | 'pagerIncidentId'>
+      Pick<
+        TeamEscalation,
+        | 'status'
+        | 'pagedAt'
+        | 'acknowledgedAt'
+        | 'acknowledgedBy'
+        | 'error'
+        | 'pagerIncidentId'
+        | 'declinedAt'
+        | 'declinedBy'
+      >
     >,
   ): Promise<TeamEscalation>;
   findById(id: number): Promise<TeamEscalation | null>;

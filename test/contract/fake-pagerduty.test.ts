@@ -789,6 +789,30 @@ describe('FakePagerDuty', () => {
         await receiver.stop();
       }
     });
+
+    it("the responder declines: state declined, read as not accepted, and the policy's next level is asked", async () => {
+      const receiver = await startReceiver();
+      try {
+        fake.connectWebhook({ url: receiver.url, secret: SECRET });
+        await request(incidentId, body());
+        const reply = await fake.answerResponderRequest('checkout-5xx', { policyId: 'PESC0WEB', state: 'declined' });
+        expect(reply.status).toBe(202);
+        const [got] = receiver.received as [Received];
+        const parsed = JSON.parse(got.body) as Json;
+        expect(parsed.event.data).toMatchObject({ state: 'declined', user: { id: 'PUSR0ALICE' } });
+        expect(responderReplyFromPagerDuty(parsed)).toEqual({
+          ok: true,
+          reply: expect.objectContaining({ accepted: false, state: 'declined', policyId: 'PESC0WEB' }),
+        });
+        const incident = await rest(fake, `/incidents/${incidentId}`);
+        expect(incident.data.incident.incidents_responders.map((r: Json) => [r.user.id, r.state])).toEqual([
+          ['PUSR0ALICE', 'declined'],
+          ['PUSR0BOB', 'pending'],
+        ]);
+      } finally {
+        await receiver.stop();
+      }
+    });
   });
 
   describe('signPagerDutyWebhook', () => {

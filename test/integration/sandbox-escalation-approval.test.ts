@@ -181,6 +181,7 @@ it('Escalate… pages the network team (acknowledged from the PagerDuty panel); 
       channel: channel.id,
       dedup_key: 'firebreak-inc-1',
       policy_id: 'PESC0WEB',
+      user_id: 'PUSR0ALICE',
     }),
   ).toMatchObject({ ok: true });
   await eventually(

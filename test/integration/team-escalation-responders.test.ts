@@ -1,7 +1,8 @@
 // Escalating to a team named by its escalation policy, through the real signed Slack path and the real PDJS
 // client against the local PagerDuty: the team is asked by a responder request on the incident's own PagerDuty
 // incident — once, across a second escalate, a lost answer and a restart — and its acceptance is the team's
-// acknowledgement on the card and in the postmortem. Without PAGERDUTY_FROM_EMAIL, the escalator is told so.
+// acknowledgement on the card and in the postmortem; a decline shows until the next responder accepts. Without
+// PAGERDUTY_FROM_EMAIL, the escalator is told so.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,7 +106,8 @@ it('asks the team by a responder request, once, and its acceptance shows on the 
   const posts = pd.requests(`/incidents/${pagerIncidentId}/responder_requests`);
   expect(posts.map((r) => r.status)).toEqual([200]);
   expect(pd.requests('/users').map((r) => r.query.query)).toEqual(['carol@example.com']);
-  await card(channel.id, 'waiting for acknowledgement');
+  // The team's own line (the incident's page also waits for acknowledgement).
+  await card(channel.id, '*web-oncall* — paged');
   const stored = await h.firebreak.store.teamEscalations.findByKey('firebreak-inc-1-team-web-oncall');
   expect(stored).toEqual(expect.objectContaining({ status: 'paged', pagerIncidentId }));
 
@@ -139,6 +141,52 @@ it('asks the team by a responder request, once, and its acceptance shows on the 
   const file = await eventually(() => slack.files(channel.id)[0], 'the postmortem file', 15_000);
   expect(file.content).toContain('Escalated to the web-oncall team by');
   expect(file.content).toContain('The web-oncall team acknowledged (Alice Archer)');
+});
+
+it('a declined request shows on the card and the timeline, once; the next responder accepting shows instead', async () => {
+  await startAll();
+  const { channel } = await pagedIncident();
+  await escalate(channel.id, 'web-oncall');
+  await eventually(() => requests().length === 1, 'the responder request');
+
+  // Alice declines in PagerDuty: the card says who; a replayed delivery changes nothing.
+  expect((await pd.answerResponderRequest(PAGE_KEY, { policyId: POLICY_ID, state: 'declined' })).status).toBe(200);
+  await card(channel.id, 'declined by Alice Archer');
+  const [delivery] = pd.deliveries().filter((d) => d.body.includes('"declined"'));
+  if (!delivery) throw new Error('no declined incident.responder.replied delivery');
+  expect((await pd.sendRawWebhook(delivery.body, delivery.headers)).status).toBe(200);
+  await h.drained();
+  const declined = (await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'team.declined');
+  expect(declined).toEqual([
+    expect.objectContaining({
+      data: { team: 'web-oncall', by: 'Alice Archer' },
+      actor: expect.objectContaining({ kind: 'pager', name: 'Alice Archer' }),
+    }),
+  ]);
+
+  // PagerDuty asks the policy's next level; Bob accepts: the team's line shows his acknowledgement instead.
+  expect(requests()[0]?.responders.map((r) => [r.userId, r.state])).toEqual([
+    ['PUSR0ALICE', 'declined'],
+    ['PUSR0BOB', 'pending'],
+  ]);
+  expect((await pd.answerResponderRequest(PAGE_KEY, { policyId: POLICY_ID, userId: 'PUSR0BOB' })).status).toBe(200);
+  const acknowledged = await card(channel.id, 'acknowledged by Bob Baker');
+  const teams = JSON.stringify(
+    (acknowledged.blocks as Array<{ block_id?: string }>).find((b) => b.block_id === 'teams'),
+  );
+  expect(teams).toContain('web-oncall');
+  expect(teams).not.toContain('declined');
+  // A decline after the team acknowledged changes nothing: someone is on it.
+  expect(
+    (await pd.answerResponderRequest(PAGE_KEY, { policyId: POLICY_ID, userId: 'PUSR0BOB', state: 'declined' })).body,
+  ).toEqual({ applied: false, reason: 'already acknowledged' });
+  const types = (await h.firebreak.store.timeline.list(1)).map((e) => e.type);
+  expect(types.filter((t) => t === 'team.declined')).toHaveLength(1);
+
+  await commandAnswer(slack, { command: '/incident', text: 'resolve fixed', userId: 'U0CAROL', channelId: channel.id });
+  const file = await eventually(() => slack.files(channel.id)[0], 'the postmortem file', 15_000);
+  expect(file.content).toContain('The web-oncall team declined (Alice Archer)');
+  expect(file.content).toContain('The web-oncall team acknowledged (Bob Baker)');
 });
 
 it('a lost answer and a restart still make one request', async () => {

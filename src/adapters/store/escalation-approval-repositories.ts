@@ -36,6 +36,8 @@ function rowToEscalation(row: Selectable<TeamEscalationsTable>): TeamEscalation 
     acknowledgedBy: row.acknowledged_by,
     error: row.error,
     pagerIncidentId: row.pager_incident_id,
+    declinedAt: dateOrNull(row.declined_at),
+    declinedBy: row.declined_by,
   };
 }
 
@@ -84,6 +86,8 @@ export function teamEscalationRepository(ctx: RepositoryContext): TeamEscalation
               acknowledged_by: e.acknowledgedBy,
               error: e.error,
               pager_incident_id: e.pagerIncidentId,
+              declined_at: e.declinedAt ? iso(e.declinedAt, 'escalation.declinedAt') : null,
+              declined_by: e.declinedBy,
             })
             .returningAll()
             .executeTakeFirstOrThrow(),
@@ -109,6 +113,10 @@ export function teamEscalationRepository(ctx: RepositoryContext): TeamEscalation
             ...(changes.acknowledgedBy !== undefined ? { acknowledged_by: changes.acknowledgedBy } : {}),
             ...(changes.error !== undefined ? { error: changes.error } : {}),
             ...(changes.pagerIncidentId !== undefined ? { pager_incident_id: changes.pagerIncidentId } : {}),
+            ...(changes.declinedAt !== undefined
+              ? { declined_at: changes.declinedAt ? iso(changes.declinedAt, 'escalation.declinedAt') : null }
+              : {}),
+            ...(changes.declinedBy !== undefined ? { declined_by: changes.declinedBy } : {}),
           })
           .where('id', '=', id)
           .returningAll()

@@ -150,6 +150,8 @@ export interface TeamEscalationsTable {
   acknowledged_by: string | null;
   error: string | null;
   pager_incident_id: string | null;
+  declined_at: IsoTime | null;
+  declined_by: string | null;
 }
 
 export interface ScaleApprovalsTable {

@@ -289,6 +289,11 @@ function entryFor(
         kind: 'page',
         text: `The ${event.data.team} team acknowledged${event.data.by ? ` (${event.data.by})` : ''}`,
       };
+    case 'team.declined':
+      return {
+        kind: 'page',
+        text: `The ${event.data.team} team declined${event.data.by ? ` (${event.data.by})` : ''}`,
+      };
     case 'scale.approval_requested':
       return {
         kind: 'scale',

@@ -13,7 +13,15 @@ import { html } from './html';
 import { modalHtml, openModal, submissionValues, typedValues, type ChannelOption, type FormValue } from './modal';
 import type { NameLookup } from './mrkdwn';
 import { channelsHtml, consoleHref, consolePage, type ChannelEntry, type Regions } from './page';
-import { ACTING_USERS, DEFAULT_ACTING_USER, isActingUser, pagerDutyUserFor, slackUserName } from './people';
+import {
+  ACTING_USERS,
+  DEFAULT_ACTING_USER,
+  isActingUser,
+  pagerDutyPolicyName,
+  pagerDutyUserFor,
+  pagerDutyUserName,
+  slackUserName,
+} from './people';
 import {
   cloudWatchAlarm,
   flashSaleAlertmanagerPayload,
@@ -106,7 +114,11 @@ const viewForm = z.object({
   view_hash: z.string(),
 });
 const pageForm = z.object({ ...back, dedup_key: z.string().min(1).max(255) });
-const responderForm = pageForm.extend({ policy_id: z.string().min(1).max(64) });
+/** A responder request's answer, as the person asked (`user_id`, their PagerDuty id) gives it. */
+const responderForm = pageForm.extend({
+  policy_id: z.string().min(1).max(64),
+  user_id: z.string().regex(/^P[A-Z0-9]{1,30}$/, 'not a PagerDuty user id'),
+});
 
 function issues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ');
@@ -691,23 +703,36 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     };
   router.post('/sandbox/pagerduty/acknowledge', ...post, pagerDutyAction('acknowledge'));
   router.post('/sandbox/pagerduty/resolve', ...post, pagerDutyAction('resolve'));
-  // The person asked by a team's responder request accepts it: PagerDuty tells Firebreak (the team acknowledged).
-  router.post('/sandbox/pagerduty/accept-responder', ...post, async (req, res) => {
-    const form = parse(responderForm, req, res);
-    if (!form) return;
-    try {
-      const reply = await pagerDuty.answerResponderRequest(form.dedup_key, { policyId: form.policy_id });
-      const delivered = reply.status >= 200 && reply.status < 300;
-      answer(req, res, delivered ? 200 : 502, {
-        ok: delivered,
-        message: delivered
-          ? `PagerDuty: responder request to ${form.policy_id} accepted; webhook delivered`
-          : `PagerDuty's webhook got HTTP ${reply.status} from Firebreak`,
-      });
-    } catch (error) {
-      answer(req, res, 502, { ok: false, message: `Accepting the responder request failed: ${errorText(error)}` });
-    }
-  });
+  // The person asked by a team's responder request accepts it (the team acknowledged) or declines it (the card
+  // says so, and the request passes to the policy's next level): PagerDuty tells Firebreak.
+  const responderAnswer =
+    (state: 'joined' | 'declined'): RequestHandler =>
+    async (req, res) => {
+      const form = parse(responderForm, req, res);
+      if (!form) return;
+      const verb = state === 'joined' ? 'accepted' : 'declined';
+      try {
+        const reply = await pagerDuty.answerResponderRequest(form.dedup_key, {
+          policyId: form.policy_id,
+          userId: form.user_id,
+          state,
+        });
+        const delivered = reply.status >= 200 && reply.status < 300;
+        answer(req, res, delivered ? 200 : 502, {
+          ok: delivered,
+          message: delivered
+            ? `PagerDuty: ${pagerDutyUserName(form.user_id)} ${verb} the responder request to ${pagerDutyPolicyName(form.policy_id)}; webhook delivered`
+            : `PagerDuty's webhook got HTTP ${reply.status} from Firebreak`,
+        });
+      } catch (error) {
+        answer(req, res, 502, {
+          ok: false,
+          message: `${state === 'joined' ? 'Accepting' : 'Declining'} the responder request failed: ${errorText(error)}`,
+        });
+      }
+    };
+  router.post('/sandbox/pagerduty/accept-responder', ...post, responderAnswer('joined'));
+  router.post('/sandbox/pagerduty/decline-responder', ...post, responderAnswer('declined'));
 
   // A monitor that pages through PagerDuty first: the incident opens there, and PagerDuty tells Firebreak.
   let pagerDutyIncidents = 0;

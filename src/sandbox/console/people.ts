@@ -1,5 +1,5 @@
 // Who can act in the console (the sandbox workspace's people) and how their names and PagerDuty ids are found.
-import { PRESET_USERS as PAGERDUTY_USERS } from '../fake-pagerduty/preset';
+import { PRESET_POLICY, PRESET_USERS as PAGERDUTY_USERS } from '../fake-pagerduty/preset';
 import { BOT, PRESET_USERS } from '../fake-slack/preset';
 
 export interface Person {
@@ -38,4 +38,9 @@ export function pagerDutyUserFor(slackUserId: string): string | undefined {
 
 export function pagerDutyUserName(id: string): string {
   return PAGERDUTY_USERS.find((u) => u.id === id)?.name ?? id;
+}
+
+/** An escalation policy as PagerDuty names it ("Web on-call"), with its id; any other id as it is. */
+export function pagerDutyPolicyName(id: string): string {
+  return id === PRESET_POLICY.id ? `${PRESET_POLICY.name} (${id})` : id;
 }

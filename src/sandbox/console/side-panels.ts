@@ -4,7 +4,7 @@ import type { GroupSummary, InstanceSummary } from '../fake-cloud';
 import type { Incident } from '../fake-pagerduty';
 import { clock } from './channel-view';
 import { html, type SafeHtml } from './html';
-import { pagerDutyUserName } from './people';
+import { pagerDutyPolicyName, pagerDutyUserName } from './people';
 
 const STATUS_LABEL: Record<Incident['status'], string> = {
   triggered: 'Triggered',
@@ -28,13 +28,20 @@ ${open ? html`<div class="page-actions">${incident.status === 'triggered' ? html
 </li>`;
 }
 
-/** Each team asked by responder request, with who was asked and an "Accept" that answers as them. */
+const RESPONDER_STATE: Record<'pending' | 'joined' | 'declined', string> = {
+  pending: 'asked',
+  joined: 'accepted',
+  declined: 'declined',
+};
+
+/** Each team asked by responder request, with who was asked and "Accept" / "Decline" that answer as them. */
 function responderLines(incident: Incident, hidden: SafeHtml): SafeHtml[] {
   return (incident.responderRequests ?? []).flatMap((request) =>
-    request.responders.map(
-      (r) =>
-        html`<div class="page-line">Responder request to ${request.policyId}: ${pagerDutyUserName(r.userId)} (${r.state})</div>${r.state === 'pending' ? html`<form method="post" action="/sandbox/pagerduty/accept-responder">${hidden}<input type="hidden" name="policy_id" value="${request.policyId}"><button type="submit" class="bk-btn">Accept as ${pagerDutyUserName(r.userId)}</button></form>` : ''}`,
-    ),
+    request.responders.map((r) => {
+      const name = pagerDutyUserName(r.userId);
+      const fields = html`${hidden}<input type="hidden" name="policy_id" value="${request.policyId}"><input type="hidden" name="user_id" value="${r.userId}">`;
+      return html`<div class="page-line">Responder request to ${pagerDutyPolicyName(request.policyId)}: ${name} (${RESPONDER_STATE[r.state]})</div>${r.state === 'pending' ? html`<div class="page-actions responder-actions"><form method="post" action="/sandbox/pagerduty/accept-responder">${fields}<button type="submit" class="bk-btn">Accept as ${name}</button></form><form method="post" action="/sandbox/pagerduty/decline-responder">${fields}<button type="submit" class="bk-btn">Decline as ${name}</button></form></div>` : ''}`;
+    }),
   );
 }
 

@@ -177,7 +177,7 @@ blockquote { margin: 2px 0; padding-left: 10px; border-left: 4px solid #ddd; }
 .urgency { color: var(--muted); }
 .page-title { font-weight: 700; font-size: 14px; margin: 6px 0 4px; line-height: 1.35; }
 .page-line { font-size: 12px; color: var(--muted); }
-.page-actions { display: flex; gap: 8px; margin-top: 8px; }
+.page-actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
 .page-actions form { margin: 0; }
 .page-actions .bk-btn, .alert-controls .bk-btn { min-height: 28px; padding: 4px 10px; font-size: 13px; }
 .group { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }

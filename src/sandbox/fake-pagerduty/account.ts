@@ -71,7 +71,7 @@ export interface ResponderRequest {
   requesterId: string;
   message: string;
   policyId: string;
-  /** The policy's level-1 on-call users asked, each with their answer. */
+  /** The policy's on-call users asked (level 1 first; each decline asks the next level), each with their answer. */
   responders: Array<{ userId: string; state: 'pending' | 'joined' | 'declined'; updatedAt: number }>;
 }
 
@@ -321,7 +321,11 @@ export class Account {
     return request;
   }
 
-  /** Someone asked by a responder request to `policyId` answers it; the request, or undefined when none asked them. */
+  /**
+   * Someone asked by a responder request to `policyId` answers it; the request, or undefined when none asked them.
+   * A decline passes the request to the policy's next level (the fake's model of a request that escalates when
+   * refused), so someone else can still accept it.
+   */
   replyToRequest(
     incident: Incident,
     policyId: string,
@@ -333,8 +337,13 @@ export class Account {
     );
     const responder = request?.responders.find((p) => p.userId === userId);
     if (!request || !responder) return undefined;
+    const at = this.clock();
     responder.state = state;
-    responder.updatedAt = this.clock();
+    responder.updatedAt = at;
+    const next = state === 'declined' ? this.onCallAt(policyId, request.responders.length + 1) : undefined;
+    if (next && !request.responders.some((p) => p.userId === next))
+      request.responders.push({ userId: next, state: 'pending', updatedAt: at });
+    incident.updatedAt = at;
     return request;
   }
 

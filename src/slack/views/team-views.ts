@@ -16,6 +16,8 @@ function teamState(e: TeamEscalation, now: Date, timeZone: string): string {
       return `paged ${at(e.pagedAt)}, waiting for acknowledgement`;
     case 'acknowledged':
       return `:white_check_mark: acknowledged${e.acknowledgedBy ? ` by ${escapeMrkdwn(e.acknowledgedBy)}` : ''} at ${at(e.acknowledgedAt)}`;
+    case 'declined':
+      return `:x: declined${e.declinedBy ? ` by ${escapeMrkdwn(e.declinedBy)}` : ''} at ${at(e.declinedAt)}`;
     case 'failed':
       return `:x: paging failed: ${escapeMrkdwn(e.error ?? 'refused')}`;
     case 'not_paged':

@@ -91,6 +91,8 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
       return `:sos: Escalated to *${escapeMrkdwn(event.data.team)}*${event.data.message ? `: ${escapeMrkdwn(truncate(event.data.message, 200))}` : ''}${event.data.notPaged ? ` (not paged: ${escapeMrkdwn(event.data.notPaged)})` : ''}`;
     case 'team.acknowledged':
       return `*${escapeMrkdwn(event.data.team)}* acknowledged${event.data.by ? ` (${escapeMrkdwn(event.data.by)})` : ''}`;
+    case 'team.declined':
+      return `:x: *${escapeMrkdwn(event.data.team)}* declined${event.data.by ? ` (${escapeMrkdwn(event.data.by)})` : ''}`;
     case 'scale.approval_requested':
       return `Approval asked to scale ${escapeMrkdwn(event.data.target)} from ${event.data.from} to ${event.data.to} (${approversText(event.data.approvers)})`;
     case 'scale.approved':

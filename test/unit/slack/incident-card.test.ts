@@ -346,6 +346,8 @@ describe('incident card', () => {
       acknowledgedBy: null,
       error: null,
       pagerIncidentId: null,
+      declinedAt: null,
+      declinedBy: null,
     };
     const card = renderIncidentCard({
       incident: anIncident(),
@@ -357,12 +359,22 @@ describe('incident card', () => {
       teamEscalations: [
         { ...escalation, team: 'network', status: 'acknowledged', acknowledgedAt: at(15), acknowledgedBy: 'Bob Baker' },
         { ...escalation, id: 2, team: 'dba', key: 'firebreak-inc-7-team-dba', status: 'paged' },
+        {
+          ...escalation,
+          id: 3,
+          team: 'web-oncall',
+          key: 'firebreak-inc-7-team-web-oncall',
+          status: 'declined',
+          declinedAt: at(12),
+          declinedBy: 'Dana Diaz',
+        },
       ],
     });
     const text = visibleText(card.blocks);
     expect(text).toContain('*Teams engaged*');
     expect(text).toContain('• *network* — :white_check_mark: acknowledged by Bob Baker at 11:45');
     expect(text).toContain('• *dba* — paged 11:40, waiting for acknowledgement');
+    expect(text).toContain('• *web-oncall* — :x: declined by Dana Diaz at 11:42');
     expect(actionIds(card.blocks)).toContain('team_escalate');
     const quiet = renderIncidentCard({
       incident: anIncident(),
