@@ -267,15 +267,15 @@ export async function scaleBack(
     reason: `scale back after ${planRef(plan)} "${plan.name}"`,
     ...(plan.announcement ? { channelId: plan.announcement.channelId } : {}),
   });
-  if (!scale.ok) return { ok: true, plan, scale };
-  if (plan.scaleBackOperationId === scale.operation.id) return { ok: true, plan, scale };
+  if (!scale.ok || plan.scaleBackOperationId !== null) return { ok: true, plan, scale };
   const now = deps.clock.now();
   const updated = await deps.store.transaction(async (tx) => {
-    const changed = await tx.capacityPlans.update(
+    const recorded = await tx.capacityPlans.recordScaleBack(
       plan.id,
-      { scaleBackOperationId: scale.operation.id },
+      scale.operation.id,
       step(`scale-back to ${plan.scaleBackTo} asked (operation #${scale.operation.id})`, input.actor, now),
     );
+    if (!recorded) return null;
     await tx.outbox.enqueue(
       {
         kind: CAPACITY_JOB.updateScaleBack,
@@ -284,8 +284,9 @@ export async function scaleBack(
       },
       now,
     );
-    return changed;
+    return recorded;
   });
+  if (!updated) return { ok: true, plan, scale };
   deps.wakeOutbox();
   return { ok: true, plan: updated, scale };
 }

@@ -297,6 +297,8 @@ export interface CapacityPlanRepository {
     changes: Partial<Omit<CapacityPlan, 'id' | 'steps'>>,
     step: CapacityPlanStep,
   ): Promise<CapacityPlan | null>;
+  /** Records the scale-back's operation once: null when another click recorded it first. */
+  recordScaleBack(id: number, operationId: number, step: CapacityPlanStep): Promise<CapacityPlan | null>;
   /** Changes that need no state check (where a message was posted, the scale-back's operation), with a step if given. */
   update(
     id: number,

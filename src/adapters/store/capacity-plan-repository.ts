@@ -130,6 +130,21 @@ export function capacityPlanRepository(ctx: RepositoryContext): CapacityPlanRepo
           .executeTakeFirst();
         return row ? rowToPlan(row) : null;
       }),
+    recordScaleBack: (id, operationId, step) =>
+      guard(`recording capacity plan ${id}'s scale-back`, async () => {
+        const before = await find(id);
+        if (!before || before.scaleBackOperationId !== null) return null;
+        const row = await ctx
+          .db()
+          .updateTable('capacity_plans')
+          .set({ scale_back_operation_id: operationId, steps: stepsJson([...before.steps, step]) })
+          .where('id', '=', id)
+          // Two clicks at once both find the operation; the first to write records it, once.
+          .where('scale_back_operation_id', 'is', null)
+          .returningAll()
+          .executeTakeFirst();
+        return row ? rowToPlan(row) : null;
+      }),
     update: (id, changes, step) =>
       guard(`updating capacity plan ${id}`, async () => {
         const before = await find(id);
