@@ -235,4 +235,21 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
   await incidentsMessage('capacity_plan', 'was *not* pre-scaled');
   expect(runInstances()).toHaveLength(0);
   expect((await h.firebreak.store.capacityPlans.findById(2))?.state).toBe('missed');
+
+  // Confirmed, but the guardrails refuse the pre-scale (0 → 8 adds more than web's maxStep of 6): shown and recorded.
+  const sale = minuteFromNow(24 * 60 * MINUTE);
+  expect((await capacity(`plan web 8 at ${sale.typed} for 1h Big sale`)).text).toContain('Planned *CAP-3*');
+  const announced = await incidentsMessage('capacity_plan', 'Big sale');
+  expect(await clickAnswer('U0BOB', announced.ts, 'capacity_confirm', '3')).toContain('Confirmed CAP-3');
+  await advanceTo(new Date(sale.at.getTime() - 29 * MINUTE));
+  await incidentsMessage(
+    'capacity_plan',
+    'The pre-scale was refused: one request may add at most 6 instances to web (max step)',
+  );
+  expect(runInstances()).toHaveLength(0);
+  const refused = await h.firebreak.store.capacityPlans.findById(3);
+  expect(refused?.state).toBe('refused');
+  expect(refused?.steps.at(-1)?.what).toContain(
+    'pre-scale refused: one request may add at most 6 instances to web (max step)',
+  );
 });
