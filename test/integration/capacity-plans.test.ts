@@ -17,7 +17,8 @@ jest.setTimeout(60_000);
 
 const MINUTE = 60_000;
 // `web` (0 instances, max 12, maxStep 6): anything above 2 instances needs @oncall-web (Alice, Bob); Carol is not in it.
-const POLICY = `${scalingPolicy({ webOnly: true }).replace(
+// `web-asg` (the local cloud's preset group, 4 instances) and `canary` have no approval rules.
+const POLICY = `${scalingPolicy().replace(
   'services: [web]',
   'services: [web]\n    approval: { above: 2, approvers: oncall-web, expiresMinutes: 10 }',
 )}capacityPlans:\n  leadMinutes: 30\n`;
@@ -174,7 +175,7 @@ it('plan → announce → confirmed by an approver → pre-scaled at its minute,
   ]);
 });
 
-it('wrong input is answered with the problem and the right form; list, cancel, the form, and an unconfirmed plan that does not scale', async () => {
+it('wrong input is answered with the problem and the right form; list, cancel, the form, a target confirmed by its proposal, an unconfirmed plan and a refused pre-scale', async () => {
   const later = minuteFromNow(5 * 60 * MINUTE);
   const usage = '/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [name]';
   const wrong = async (text: string, says: string) => {
@@ -182,7 +183,10 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
     expect(reply.text).toContain(says);
     expect(reply.text).toContain(usage);
   };
-  await wrong(`plan nope 4 at ${later.typed} for 3h`, 'there is no scale target "nope"; the targets are web');
+  await wrong(
+    `plan nope 4 at ${later.typed} for 3h`,
+    'there is no scale target "nope"; the targets are web, web-asg, canary',
+  );
   await wrong('plan web 4 at 2020-01-01 10:00 for 3h', 'is in the past');
   await wrong(`plan web 50 at ${later.typed} for 3h`, 'web can grow to at most 12 instances (its max)');
   await wrong('plan web 4 at tomorrow for 3h', '"tomorrow" is not a time');
@@ -217,6 +221,11 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
   const tomorrow = minuteFromNow(24 * 60 * MINUTE);
   expect((await submit(tomorrow.typed)).status).toBe(200);
 
+  // A target without approval rules: the proposal confirms itself (Carol may propose; anyone may).
+  const asg = await capacity(`plan web-asg 6 at ${tomorrow.typed} for 1h Newsletter`, 'U0CAROL');
+  expect(asg.text).toContain('web-asg has no approval rules, so your proposal confirms it');
+  await incidentsMessage('capacity_plan', 'Confirmed by the proposal (web-asg has no approval rules)');
+
   const list = await capacity('list', 'U0CAROL');
   expect(list.text).toContain('*CAP-1* Launch — web at 4');
   expect(list.text).toContain('*CAP-2* Newsletter — web at 3');
@@ -230,24 +239,33 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
   await incidentsMessage('capacity_plan', 'Cancelled by <@U0ALICE>; nothing will be scaled');
   expect((await capacity('list')).text).not.toContain('CAP-1');
 
-  // Nobody confirmed CAP-2: at its pre-scale time it does not scale, and its announcement says so.
+  // Nobody confirmed CAP-2: at its pre-scale time it does not scale, and its announcement says so; CAP-3 (web-asg,
+  // confirmed by its proposal) pre-scales as its proposer.
   await advanceTo(new Date(tomorrow.at.getTime() - 29 * MINUTE));
   await incidentsMessage('capacity_plan', 'was *not* pre-scaled');
   expect(runInstances()).toHaveLength(0);
   expect((await h.firebreak.store.capacityPlans.findById(2))?.state).toBe('missed');
+  await incidentsMessage('capacity_plan', 'Pre-scaled at');
+  expect(cloud.calls('SetDesiredCapacity').filter((c) => c.status === 200)).toHaveLength(1);
+  expect(await h.firebreak.store.scaleOperations.findById(1)).toMatchObject({
+    target: 'web-asg',
+    from: 4,
+    to: 6,
+    requestedBy: { id: 'U0CAROL' },
+  });
 
   // Confirmed, but the guardrails refuse the pre-scale (0 → 8 adds more than web's maxStep of 6): shown and recorded.
   const sale = minuteFromNow(24 * 60 * MINUTE);
-  expect((await capacity(`plan web 8 at ${sale.typed} for 1h Big sale`)).text).toContain('Planned *CAP-3*');
+  expect((await capacity(`plan web 8 at ${sale.typed} for 1h Big sale`)).text).toContain('Planned *CAP-4*');
   const announced = await incidentsMessage('capacity_plan', 'Big sale');
-  expect(await clickAnswer('U0BOB', announced.ts, 'capacity_confirm', '3')).toContain('Confirmed CAP-3');
+  expect(await clickAnswer('U0BOB', announced.ts, 'capacity_confirm', '4')).toContain('Confirmed CAP-4');
   await advanceTo(new Date(sale.at.getTime() - 29 * MINUTE));
   await incidentsMessage(
     'capacity_plan',
     'The pre-scale was refused: one request may add at most 6 instances to web (max step)',
   );
   expect(runInstances()).toHaveLength(0);
-  const refused = await h.firebreak.store.capacityPlans.findById(3);
+  const refused = await h.firebreak.store.capacityPlans.findById(4);
   expect(refused?.state).toBe('refused');
   expect(refused?.steps.at(-1)?.what).toContain(
     'pre-scale refused: one request may add at most 6 instances to web (max step)',
