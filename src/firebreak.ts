@@ -36,6 +36,7 @@ import { nudgeHandlers, nudgesOnChange, nudgesOnOpen } from './flows/nudges';
 import { updateDeliveryHandlers } from './flows/stakeholder-updates';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import type { Incident } from './domain/incident';
+import { actorName } from './domain/actor';
 import { catchUpHandlers } from './flows/catch-up';
 import { CAPACITY_JOB, capacityPlanHandlers, type CapacityPlanDeps } from './flows/capacity-plans';
 import { alertEndpoint } from './http/alert-endpoint';
@@ -313,7 +314,16 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     : null;
   // Planned capacity for known events (issue 17): announced where incidents are, pre-scaled through `scaling`.
   const capacityPlans: CapacityPlanDeps | null = scaling
-    ? { ...scaling, leadMinutes: config.policy.capacityPlans.leadMinutes, announceChannel: env.INCIDENTS_CHANNEL }
+    ? {
+        ...scaling,
+        leadMinutes: config.policy.capacityPlans.leadMinutes,
+        announceChannel: env.INCIDENTS_CHANNEL,
+        onStep: (plan, step) =>
+          logger.info(
+            { capacityPlan: plan.id, target: plan.target, state: plan.state, by: actorName(step.by) },
+            `capacity plan CAP-${plan.id}: ${step.what}`,
+          ),
+      }
     : null;
   // Other teams to escalate to (issue 16): paged through the same pager, each with its own route and key.
   // In the sandbox, a team paged through the local PagerDuty and one named by escalation policy, when the policy names none.

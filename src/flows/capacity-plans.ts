@@ -12,6 +12,7 @@ import {
   proposalProblem,
   step,
   type CapacityPlan,
+  type CapacityPlanStep,
   type PlanDecision,
   type PlanProposal,
   type ProposalProblem,
@@ -38,6 +39,13 @@ export interface CapacityPlanDeps extends ScalingDeps {
   leadMinutes: number;
   /** Where plans are announced: the incidents channel, by name or id. */
   announceChannel: string;
+  /** Told each step a plan records (the composition root logs it): a plan has no timeline of its own. */
+  onStep?: (plan: CapacityPlan, step: CapacityPlanStep) => void;
+}
+
+/** Hands the plan's newest steps to `onStep` (the log), once stored. */
+function logged(deps: Pick<CapacityPlanDeps, 'onStep'>, plan: CapacityPlan | null, count = 1): void {
+  if (plan) for (const recorded of plan.steps.slice(-count)) deps.onStep?.(plan, recorded);
 }
 
 export type PlanResult = { ok: true; plan: CapacityPlan } | { ok: false; problem: string };
@@ -150,7 +158,10 @@ export async function proposePlan(
     );
     return { ok: true, plan };
   });
-  if (result.ok) deps.wakeOutbox();
+  if (result.ok) {
+    logged(deps, result.plan, result.plan.steps.length);
+    deps.wakeOutbox();
+  }
   return result;
 }
 
@@ -193,6 +204,7 @@ export async function decidePlan(
         'it was decided a moment ago',
     };
   }
+  logged(deps, decided);
   deps.wakeOutbox();
   return { ok: true, plan: decided };
 }
@@ -233,6 +245,7 @@ export async function cancelPlan(
   });
   if (!cancelled)
     return { ok: false, problem: `${planRef(plan)} changed a moment ago; \`/capacity list\` shows it now` };
+  logged(deps, cancelled);
   deps.wakeOutbox();
   return { ok: true, plan: cancelled, scaleBackOffered: plan.state === 'pre-scaled' && cancelled.scaleBackTo !== null };
 }
@@ -287,6 +300,7 @@ export async function scaleBack(
     return recorded;
   });
   if (!updated) return { ok: true, plan, scale };
+  logged(deps, updated);
   deps.wakeOutbox();
   return { ok: true, plan: updated, scale };
 }
@@ -313,7 +327,10 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
       if (done) await enqueueAnnouncementUpdate(tx, done, now);
       return done;
     });
-    if (moved) deps.wakeOutbox();
+    if (moved) {
+      logged(deps, moved);
+      deps.wakeOutbox();
+    }
     return moved;
   };
 
@@ -426,6 +443,7 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
       return moved;
     });
     if (!ended) return skipped('changed a moment ago');
+    logged(deps, ended);
     deps.wakeOutbox();
     return sent(
       `${planRef(plan)} ended${ended.scaleBackTo !== null ? `; offering to scale ${plan.target} back to ${ended.scaleBackTo}` : ''}`,
