@@ -367,6 +367,15 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
         : skipped('decided a moment ago');
     }
     if (plan.state !== 'confirmed') return skipped(`${planRef(plan)} is ${plan.state}`);
+    // Firebreak was down through the whole event (its jobs wait in the store): adding capacity now helps nobody.
+    if (clock.now().getTime() >= plan.endsAt.getTime()) {
+      await settle(
+        plan,
+        { state: 'missed', outcome: `the pre-scale could not run before the event ended at ${time(plan.endsAt)}` },
+        'pre-scale not run before the end: not scaled',
+      );
+      return sent(`${planRef(plan)} ended before its pre-scale could run: ${plan.target} not scaled`);
+    }
     const amount = String(plan.count);
     const clickId = planClickId(plan.id, 'prescale');
     // A retry after the operation was stored (a crash, a restart) takes up that operation: it must not read the

@@ -46,7 +46,9 @@ function standing(plan: CapacityPlan, timeZone: string): string {
         ? `:x: Cancelled by ${lastBy(plan)} after the pre-scale; scaling back to ${plan.scaleBackTo} is offered below.`
         : `:x: Cancelled by ${lastBy(plan)}; nothing will be scaled.`;
     case 'missed':
-      return `:warning: Not confirmed by ${pre}: ${escapeMrkdwn(plan.target)} was *not* pre-scaled.`;
+      return plan.confirmedAt
+        ? `:warning: ${escapeMrkdwn(plan.target)} was *not* pre-scaled: ${escapeMrkdwn(plan.outcome ?? 'its time passed')}.`
+        : `:warning: Not confirmed by ${pre}: ${escapeMrkdwn(plan.target)} was *not* pre-scaled.`;
     case 'pre-scaled':
       return plan.prescaleOperationId !== null
         ? `:arrow_up: Pre-scaled at ${pre}: ${escapeMrkdwn(plan.target)} ${plan.scaleBackTo ?? '?'} → ${plan.count} (operation #${plan.prescaleOperationId}).`
