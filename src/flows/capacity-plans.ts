@@ -97,19 +97,23 @@ async function enqueueScaleBackOffer(tx: StoreTransaction, plan: CapacityPlan, n
  */
 export async function proposePlan(
   deps: CapacityPlanDeps,
-  input: PlanProposal & { actor: UserActor },
+  /** `leadMinutes`: this plan's own pre-scale lead, instead of the policy's (at most a day). */
+  input: PlanProposal & { actor: UserActor; leadMinutes?: number },
 ): Promise<ProposeResult> {
   const found = findScaleTarget(deps.targets, input.target);
   if (!found.ok) return { ok: false, problem: found.message, field: 'target' };
   const target = found.target;
   const now = deps.clock.now();
   const name = input.name.trim() || `${target.name} at ${input.count}`;
+  const leadMinutes = input.leadMinutes ?? deps.leadMinutes;
+  if (leadMinutes < 1 || leadMinutes > 24 * 60)
+    return { ok: false, problem: 'pre-scale between 1 minute and 1 day before the event (`lead 45m`)', field: 'start' };
   const result = await deps.store.transaction(async (tx): Promise<ProposeResult> => {
     const active = await tx.capacityPlans.listInStates(ACTIVE_PLAN_STATES, target.name);
     const problem = proposalProblem({
       proposal: { ...input, name },
       target,
-      leadMinutes: deps.leadMinutes,
+      leadMinutes,
       now,
       active,
       time: timeIn(deps),
@@ -124,7 +128,7 @@ export async function proposePlan(
       name,
       proposedBy: input.actor,
       proposedAt: now,
-      leadMinutes: deps.leadMinutes,
+      leadMinutes,
       approvers,
       state: approvers ? 'proposed' : 'confirmed',
       confirmedBy: null,

@@ -177,7 +177,7 @@ it('plan → announce → confirmed by an approver → pre-scaled at its minute,
 
 it('wrong input is answered with the problem and the right form; list, cancel, the form, a target confirmed by its proposal, an unconfirmed plan and a refused pre-scale', async () => {
   const later = minuteFromNow(5 * 60 * MINUTE);
-  const usage = '/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [name]';
+  const usage = '/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [lead <duration>] [name]';
   const wrong = async (text: string, says: string) => {
     const reply = await capacity(text);
     expect(reply.text).toContain(says);

@@ -142,7 +142,7 @@ export function capacityListReply(plans: readonly CapacityPlan[], timeZone: stri
   );
   const text =
     plans.length === 0
-      ? 'No capacity is planned. Plan it for a known event with `/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [name]`.'
+      ? 'No capacity is planned. Plan it for a known event with `/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [lead <duration>] [name]`.'
       : ['*Planned capacity (upcoming and running)*', ...lines].join('\n');
   return {
     response_type: 'ephemeral',

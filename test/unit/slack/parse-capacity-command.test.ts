@@ -40,6 +40,10 @@ describe('parseCapacityCommand', () => {
         name: 'Spring flash sale',
       },
     });
+    expect(parse('plan web 24 at 2027-02-15T11:00Z for 1h30m lead 1h Launch')).toMatchObject({
+      ok: true,
+      command: { durationMs: 90 * 60_000, leadMinutes: 60, name: 'Launch' },
+    });
     expect(parse('plan')).toEqual({ ok: true, command: { sub: 'form' } });
     expect(parse('cancel CAP-7')).toEqual({ ok: true, command: { sub: 'cancel', planId: 7 } });
     expect(parse('list')).toEqual({ ok: true, command: { sub: 'list' } });
@@ -54,6 +58,7 @@ describe('parseCapacityCommand', () => {
     expect(problem('plan web 24 2027-02-15 11:00 for 3h')).toContain('say when it starts');
     expect(problem('plan web 24 at 2027-02-15 11:00')).toContain('say how long it lasts: `for 3h`');
     expect(problem('plan web 24 at 2027-02-15 11:00 for 3h')).toBe('parsed');
+    expect(problem('plan web 24 at 2027-02-15 11:00 for 3h lead soon')).toContain('`lead 45m`');
     expect(problem('cancel')).toBe('say which plan: its id, as `/capacity list` shows it | /capacity cancel <id>');
     expect(problem('scale web')).toContain('"scale" is not a /capacity subcommand');
   });

@@ -10,7 +10,16 @@ export type CapacityCommand =
   | { sub: 'list' }
   | { sub: 'form' }
   | { sub: 'cancel'; planId: number }
-  | { sub: 'plan'; target: string; count: number; startsAt: Date; durationMs: number; name: string };
+  | {
+      sub: 'plan';
+      target: string;
+      count: number;
+      startsAt: Date;
+      durationMs: number;
+      name: string;
+      /** `lead 45m` after the duration: this plan's pre-scale lead instead of the policy's. */
+      leadMinutes?: number;
+    };
 
 export type CapacityParseResult = { ok: true; command: CapacityCommand } | { ok: false; error: string; usage: string };
 
@@ -57,12 +66,28 @@ function parsePlan(words: string[], timeZone: string): CapacityParseResult {
   if (durationWord === undefined) return fail('say how long it lasts: `for 3h`', usage);
   const duration = parseDuration(durationWord);
   if (!duration.ok) return fail(duration.error, usage);
-  const name = rest.slice(forAt + 2).join(' ');
+  let nameFrom = forAt + 2;
+  let leadMinutes: number | undefined;
+  if (rest[nameFrom]?.toLowerCase() === 'lead') {
+    const lead = parseDuration(rest[nameFrom + 1] ?? '');
+    if (!lead.ok) return fail(`say how long before it starts to pre-scale: \`lead 45m\` (${lead.error})`, usage);
+    leadMinutes = Math.round(lead.ms / 60_000);
+    nameFrom += 2;
+  }
+  const name = rest.slice(nameFrom).join(' ');
   if (name.length > MAX_PLAN_NAME)
     return fail(`the name is ${name.length} characters; keep it under ${MAX_PLAN_NAME}`, usage);
   return {
     ok: true,
-    command: { sub: 'plan', target, count: count.count, startsAt: startsAt.at, durationMs: duration.ms, name },
+    command: {
+      sub: 'plan',
+      target,
+      count: count.count,
+      startsAt: startsAt.at,
+      durationMs: duration.ms,
+      name,
+      ...(leadMinutes !== undefined ? { leadMinutes } : {}),
+    },
   };
 }
 

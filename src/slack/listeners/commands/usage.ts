@@ -39,7 +39,7 @@ export function scaleSubcommand(word: string): ScaleSubcommand | null {
 
 export const CAPACITY_USAGE: Record<CapacitySubcommand, CommandForm> = {
   plan: {
-    form: '/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [name]',
+    form: '/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [lead <duration>] [name]',
     what: 'plan capacity for a known event (no arguments: a form); its approvers confirm',
   },
   list: { form: '/capacity list', what: 'upcoming and running plans' },
