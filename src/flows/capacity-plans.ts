@@ -338,6 +338,26 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
     return moved;
   };
 
+  const offerAfterLateCancel = async (
+    planId: number,
+    scaled: { prescaleOperationId: number; scaleBackTo: number },
+    what: string,
+  ): Promise<void> => {
+    const now = clock.now();
+    const recorded = await store.transaction(async (tx) => {
+      const current = await tx.capacityPlans.findById(planId);
+      if (current?.state !== 'cancelled' || current.prescaleOperationId !== null) return null;
+      const updated = await tx.capacityPlans.update(planId, scaled, step(what, FIREBREAK, now));
+      await enqueueAnnouncementUpdate(tx, updated, now);
+      await enqueueScaleBackOffer(tx, updated, now);
+      return updated;
+    });
+    if (recorded) {
+      logged(deps, recorded);
+      deps.wakeOutbox();
+    }
+  };
+
   const announce: JobHandler = async (job) => {
     const plan = await load(job.payload);
     if (!plan) return skipped('no such capacity plan');
@@ -421,11 +441,11 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
       approved: plan.approvers !== null,
     });
     if (result.ok) {
-      await settle(
-        plan,
-        { state: 'pre-scaled', prescaleOperationId: result.operation.id, scaleBackTo: result.operation.from },
-        `pre-scaled ${plan.target} ${result.operation.from} → ${result.operation.to} (operation #${result.operation.id})`,
-      );
+      const scaled = { prescaleOperationId: result.operation.id, scaleBackTo: result.operation.from };
+      const what = `pre-scaled ${plan.target} ${result.operation.from} → ${result.operation.to} (operation #${result.operation.id})`;
+      const moved = await settle(plan, { state: 'pre-scaled', ...scaled }, what);
+      // Cancelled while the scale request was under way: the capacity was still added, so offer it back.
+      if (!moved) await offerAfterLateCancel(plan.id, scaled, what);
       return sent(`${planRef(plan)}: pre-scaling ${plan.target} to ${plan.count} (operation #${result.operation.id})`);
     }
     const why =
