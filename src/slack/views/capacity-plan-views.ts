@@ -16,9 +16,10 @@ function when(at: Date, timeZone: string): string {
   return `${dateTime(at, timeZone)} ${zoneLabel(timeZone, at)}`;
 }
 
-function lastBy(plan: CapacityPlan): string {
-  const last = plan.steps.at(-1)?.by;
-  return last?.kind === 'user' ? `<@${last.id}>` : 'Firebreak';
+/** Who cancelled it: the latest `cancelled` step (a late pre-scale may be recorded after it). */
+function cancelledBy(plan: CapacityPlan): string {
+  const by = plan.steps.findLast((s) => s.what === 'cancelled')?.by;
+  return by?.kind === 'user' ? `<@${by.id}>` : 'Firebreak';
 }
 
 function headline(plan: CapacityPlan, timeZone: string): string {
@@ -43,8 +44,8 @@ function standing(plan: CapacityPlan, timeZone: string): string {
       return `:no_entry: Declined by <@${plan.confirmedBy?.id ?? ''}>; nothing will be scaled.`;
     case 'cancelled':
       return plan.scaleBackTo !== null
-        ? `:x: Cancelled by ${lastBy(plan)} after the pre-scale; scaling back to ${plan.scaleBackTo} is offered below.`
-        : `:x: Cancelled by ${lastBy(plan)}; nothing will be scaled.`;
+        ? `:x: Cancelled by ${cancelledBy(plan)} after the pre-scale; scaling back to ${plan.scaleBackTo} is offered below.`
+        : `:x: Cancelled by ${cancelledBy(plan)}; nothing will be scaled.`;
     case 'missed':
       return plan.confirmedAt
         ? `:warning: ${escapeMrkdwn(plan.target)} was *not* pre-scaled: ${escapeMrkdwn(plan.outcome ?? 'its time passed')}.`
