@@ -253,6 +253,12 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
     to: 6,
     requestedBy: { id: 'U0CAROL' },
   });
+  // Cancelled after its pre-scale: the scale-back is offered at once.
+  expect((await capacity('cancel 3', 'U0CAROL')).text).toContain(
+    'it was pre-scaled, so scaling web-asg back to 4 is offered in the incidents channel',
+  );
+  const offer = await incidentsMessage('capacity_scale_back', 'Newsletter* was cancelled');
+  expect(JSON.stringify(offer.blocks)).toContain('Scale back to 4');
 
   // Confirmed, but the guardrails refuse the pre-scale (0 → 8 adds more than web's maxStep of 6): shown and recorded.
   const sale = minuteFromNow(24 * 60 * MINUTE);
