@@ -114,7 +114,10 @@ export function proposalProblem(input: {
       `${target.name} can grow to at most ${target.max} instances (its max); plan ${target.max} or fewer`,
     );
   if (proposal.count < Math.max(1, target.min))
-    return problem('count', `${target.name} keeps at least ${Math.max(1, target.min)} instances; plan more than that`);
+    return problem(
+      'count',
+      `${target.name} keeps at least ${Math.max(1, target.min)} instances; plan at least that many`,
+    );
   if (proposal.startsAt.getTime() <= now.getTime())
     return problem('start', `${time(proposal.startsAt)} is in the past; plan a time to come`);
   const lead = prescaleAt({ startsAt: proposal.startsAt, leadMinutes: input.leadMinutes });
