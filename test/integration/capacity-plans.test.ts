@@ -196,7 +196,19 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
   expect((await capacity(`plan web 4 at ${later.typed} for 2h Launch`)).text).toContain('Planned *CAP-1*');
   await wrong(`plan web 6 at ${minuteFromNow(6 * 60 * MINUTE).typed} for 1h`, 'CAP-1 "Launch" already plans web');
 
-  // The form: `/capacity plan` alone opens it; a wrong time shows under its field; a good one plans.
+  // The form: "Plan capacity…" on an announcement opens it, as does `/capacity plan` alone; a wrong time shows
+  // under its field; a good one plans.
+  const launch = await incidentsMessage('capacity_plan', 'Launch');
+  await slack.clickButton({
+    userId: 'U0CAROL',
+    channelId: 'C0INCIDENTS',
+    messageTs: launch.ts,
+    actionId: 'capacity_plan_open',
+  });
+  await eventually(
+    () => slack.views('U0CAROL').some((v) => JSON.stringify(v).includes('capacity_plan_form')),
+    'the form from Plan capacity…',
+  );
   expect(
     (await slack.slashCommand({ command: '/capacity', text: 'plan', userId: 'U0ALICE', channelId: 'C0GENERAL' }))
       .status,

@@ -1,7 +1,7 @@
 // What planned capacity looks like in Slack: the announcement (what, when, target, count, who proposed, where
 // it stands, with Confirm / Decline while it waits for its approvers), the "Scale back to N" offer after it,
 // `/capacity list` and its help, and the planning form.
-import type { KnownBlock, View } from '@slack/types';
+import type { Button, KnownBlock, View } from '@slack/types';
 import { humanDuration } from '../../domain/duration';
 import { planRef, prescaleAt, type CapacityPlan } from '../../domain/capacity/planned-event';
 import { zoneLabel } from '../../domain/local-time';
@@ -10,6 +10,12 @@ import { ACTIONS, CAPACITY_FIELDS, VIEWS } from '../ids';
 import { CAPACITY_FORMS } from '../listeners/commands/usage';
 import type { CommandReply } from './command-replies';
 import { dateTime, escapeMrkdwn } from './format';
+
+const planOpenElement: Button = {
+  type: 'button',
+  action_id: ACTIONS.capacityPlanOpen,
+  text: { type: 'plain_text', text: 'Plan capacity…' },
+};
 
 /** A plan's times are read days ahead: always with their date and zone. */
 function when(at: Date, timeZone: string): string {
@@ -65,37 +71,39 @@ function standing(plan: CapacityPlan, timeZone: string): string {
 
 export function capacityPlanMessage(plan: CapacityPlan, timeZone: string): { text: string; blocks: KnownBlock[] } {
   const text = `${headline(plan, timeZone)}\n${standing(plan, timeZone)}`;
-  const blocks: KnownBlock[] = [{ type: 'section', block_id: 'capacity_plan', text: { type: 'mrkdwn', text } }];
-  if (plan.state === 'proposed')
-    blocks.push({
-      type: 'actions',
-      block_id: 'capacity_plan_actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTIONS.capacityConfirm,
-          text: { type: 'plain_text', text: 'Confirm' },
-          style: 'primary',
-          value: String(plan.id),
-          confirm: {
-            title: { type: 'plain_text', text: 'Confirm this plan?' },
-            text: {
-              type: 'mrkdwn',
-              text: `Firebreak will scale *${escapeMrkdwn(plan.target)}* to ${plan.count} instances at ${when(prescaleAt(plan), timeZone)}.`,
+  // While it waits: Confirm / Decline for its approvers. Always: "Plan capacity…", for whoever knows the next event.
+  const decide: Button[] =
+    plan.state === 'proposed'
+      ? [
+          {
+            type: 'button',
+            action_id: ACTIONS.capacityConfirm,
+            text: { type: 'plain_text', text: 'Confirm' },
+            style: 'primary',
+            value: String(plan.id),
+            confirm: {
+              title: { type: 'plain_text', text: 'Confirm this plan?' },
+              text: {
+                type: 'mrkdwn',
+                text: `Firebreak will scale *${escapeMrkdwn(plan.target)}* to ${plan.count} instances at ${when(prescaleAt(plan), timeZone)}.`,
+              },
+              confirm: { type: 'plain_text', text: 'Confirm' },
+              deny: { type: 'plain_text', text: 'Back' },
             },
-            confirm: { type: 'plain_text', text: 'Confirm' },
-            deny: { type: 'plain_text', text: 'Back' },
           },
-        },
-        {
-          type: 'button',
-          action_id: ACTIONS.capacityDecline,
-          text: { type: 'plain_text', text: 'Decline' },
-          style: 'danger',
-          value: String(plan.id),
-        },
-      ],
-    });
+          {
+            type: 'button',
+            action_id: ACTIONS.capacityDecline,
+            text: { type: 'plain_text', text: 'Decline' },
+            style: 'danger',
+            value: String(plan.id),
+          },
+        ]
+      : [];
+  const blocks: KnownBlock[] = [
+    { type: 'section', block_id: 'capacity_plan', text: { type: 'mrkdwn', text } },
+    { type: 'actions', block_id: 'capacity_plan_actions', elements: [...decide, planOpenElement] },
+  ];
   return { text, blocks };
 }
 
@@ -127,13 +135,7 @@ export function scaleBackMessage(plan: CapacityPlan): { text: string; blocks: Kn
   };
 }
 
-const planOpenButton: KnownBlock = {
-  type: 'actions',
-  block_id: 'capacity_plan_open',
-  elements: [
-    { type: 'button', action_id: ACTIONS.capacityPlanOpen, text: { type: 'plain_text', text: 'Plan capacity…' } },
-  ],
-};
+const planOpenButton: KnownBlock = { type: 'actions', block_id: 'capacity_plan_open', elements: [planOpenElement] };
 
 /** `/capacity list`: upcoming and running plans, soonest first, with "Plan capacity…". */
 export function capacityListReply(plans: readonly CapacityPlan[], timeZone: string): CommandReply {
