@@ -36,7 +36,9 @@ import { nudgeHandlers, nudgesOnChange, nudgesOnOpen } from './flows/nudges';
 import { updateDeliveryHandlers } from './flows/stakeholder-updates';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import type { Incident } from './domain/incident';
+import { actorName } from './domain/actor';
 import { catchUpHandlers } from './flows/catch-up';
+import { CAPACITY_JOB, capacityPlanHandlers, type CapacityPlanDeps } from './flows/capacity-plans';
 import { alertEndpoint } from './http/alert-endpoint';
 import { type AlertSourceDeps, alertSources } from './ingest/sources';
 import { pagerDutyRoutes } from './http/pagerduty-routes';
@@ -311,6 +313,19 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const scaling: ScalingDeps | null = cloud
     ? { store, clock, cloud, chat, targets: scaleTargets, wakeOutbox, timeZone: env.TIMEZONE }
     : null;
+  // Planned capacity for known events (issue 17): announced where incidents are, pre-scaled through `scaling`.
+  const capacityPlans: CapacityPlanDeps | null = scaling
+    ? {
+        ...scaling,
+        leadMinutes: config.policy.capacityPlans.leadMinutes,
+        announceChannel: env.INCIDENTS_CHANNEL,
+        onStep: (plan, step) =>
+          logger.info(
+            { capacityPlan: plan.id, target: plan.target, state: plan.state, by: actorName(step.by) },
+            `capacity plan CAP-${plan.id}: ${step.what}`,
+          ),
+      }
+    : null;
   // Other teams to escalate to (issue 16): paged through the same pager, each with its own route and key.
   // In the sandbox, a team paged through the local PagerDuty and one named by escalation policy, when the policy names none.
   const teams = config.policy.teams.length > 0 || !sandbox ? config.policy.teams : sandbox.pagerDuty.defaultTeams;
@@ -334,7 +349,12 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
 
   // Which service a job talks to, for its log line: said here, where the adapters are chosen, from which
   // flow registered the job, rather than guessed from its name.
-  const scaleJobs = new Set<string>([...Object.values(SCALE_JOB), APPROVAL_JOB.apply]);
+  const scaleJobs = new Set<string>([
+    ...Object.values(SCALE_JOB),
+    APPROVAL_JOB.apply,
+    CAPACITY_JOB.prescale,
+    CAPACITY_JOB.end,
+  ]);
   const serviceOf = (kind: string): string =>
     scaleJobs.has(kind)
       ? 'cloud'
@@ -356,6 +376,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     handlers: {
       ...(scaling ? scalingHandlers(scaling) : {}),
       ...(scaling ? scaleApprovalHandlers(scaling) : {}),
+      ...(capacityPlans ? capacityPlanHandlers(capacityPlans) : {}),
       ...(escalation ? teamEscalationHandlers(escalation) : {}),
       ...postmortemHandlers({ store, clock, chat, timeZone: env.TIMEZONE, pageLink: postmortemLink }),
       ...catchUpHandlers({ store, clock, chat }),
@@ -417,6 +438,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       paging: { pagerName: pager?.name ?? null, onCall, escalationPolicyIds: paging.escalationPolicyIds },
       scaling,
       escalation,
+      capacityPlans,
     },
   });
 

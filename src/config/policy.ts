@@ -349,6 +349,17 @@ const nudges = strictObject({
     .default(30),
 });
 
+/** Planned capacity for known events (`/capacity plan`; issue 17). */
+const capacityPlans = strictObject({
+  /** How many minutes before a planned event starts its target is pre-scaled (fixed on each plan when proposed). */
+  leadMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60)
+    .default(30),
+});
+
 const SLACK_METHOD = /^[a-z]+(\.[a-zA-Z]+)+$/;
 
 const slack = strictObject({
@@ -433,6 +444,7 @@ export const policySchema = strictObject({
   slack: slack.prefault({}),
   teams,
   nudges: nudges.prefault({}),
+  capacityPlans: capacityPlans.prefault({}),
 });
 
 export type Policy = z.output<typeof policySchema>;

@@ -60,3 +60,22 @@ export function humanDuration(ms: number, style: DurationStyle): string {
     }
   }
 }
+
+/** The longest span `parseDuration` reads: a month, so a typo of hours for days is caught, not planned. */
+const MAX_PARSED_MS = 31 * 86_400_000;
+
+/**
+ * A span as people type it: `3h`, `90m`, `1h30m`, `2d`, `45min`, `1d 6h` (days, hours, minutes, each at most
+ * once, in that order). The number of milliseconds, or why it is not one.
+ */
+export function parseDuration(text: string): { ok: true; ms: number } | { ok: false; error: string } {
+  const trimmed = text.trim().toLowerCase();
+  const match = /^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$/.exec(trimmed);
+  const help = 'give it as 3h, 90m, 1h30m or 2d';
+  if (trimmed === '' || !match) return { ok: false, error: `"${text.trim()}" is not a duration; ${help}` };
+  const [, days = '0', hours = '0', minutes = '0'] = match;
+  const ms = ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000;
+  if (ms <= 0) return { ok: false, error: `"${text.trim()}" is no time at all; ${help}` };
+  if (ms > MAX_PARSED_MS) return { ok: false, error: `"${text.trim()}" is longer than 31 days` };
+  return { ok: true, ms };
+}

@@ -28,6 +28,11 @@ export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([
   'update.deliver',
   'nudge.check',
   'nudge.settle',
+  // Planned capacity (flows/capacity-plans.ts): its announcement, its edits, the scale-back offer and its edit.
+  'capacity.announce',
+  'capacity.update',
+  'capacity.offer_scale_back',
+  'capacity.update_scale_back',
 ]);
 
 /**

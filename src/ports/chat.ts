@@ -11,6 +11,7 @@ import type { ScaleOperation } from '../domain/scaling';
 import type { TimelineEvent } from '../domain/timeline';
 import type { ScaleApproval } from '../domain/scale-approval';
 import type { TeamEscalation } from '../domain/team-escalation';
+import type { CapacityPlan } from '../domain/capacity/planned-event';
 // Adapters throw ChatError with a code so the outbox can tell "retry later" from "give up".
 
 export type { MessageRef };
@@ -66,14 +67,24 @@ export type ChatMessage =
   | { kind: 'scale_approval'; approval: ScaleApproval; now: Date }
   /** A nudge's prompt (with its button while it stands), or what settled it. */
   | { kind: 'nudge'; incident: Incident; nudge: NudgeKind; settled: NudgeSettlement | null }
-  | { kind: 'update'; incident: Incident; update: StakeholderUpdate };
+  | { kind: 'update'; incident: Incident; update: StakeholderUpdate }
+  /** A planned event's announcement: what, when, target, count, who proposed, and where it stands (Confirm / Decline while it waits). */
+  | { kind: 'capacity_plan'; plan: CapacityPlan; now: Date }
+  /** After a planned event (or its cancellation once pre-scaled): the offer to scale back, or who took it. */
+  | { kind: 'capacity_scale_back'; plan: CapacityPlan; now: Date };
 
 /**
  * Marks a message as the one of its kind for an incident, invisibly, so it can be found again when a crash
  * lost the platform's answer (post once, then find rather than post twice).
  */
 export interface MessageMarker {
-  kind: 'incident_card' | 'incident_announcement' | 'incident_update' | 'incident_nudge' | 'scale_approval';
+  kind:
+    | 'incident_card'
+    | 'incident_announcement'
+    | 'incident_update'
+    | 'incident_nudge'
+    | 'scale_approval'
+    | 'capacity_plan';
   /** 0 for a message of no incident (a scale request made outside an incident channel). */
   incidentId: number;
   /** Tells apart several messages of one kind for an incident (its updates, its prompts): the job's id. */

@@ -1,5 +1,11 @@
 // Durable storage the flows need. One interface, implemented over SQLite and PostgreSQL.
 import type { NewScaleOperation, ScaleOperation } from '../domain/scaling';
+import type {
+  CapacityPlan,
+  CapacityPlanState,
+  CapacityPlanStep,
+  NewCapacityPlan,
+} from '../domain/capacity/planned-event';
 import type { AlertRecord } from '../domain/alert';
 import type { Incident, NewIncident } from '../domain/incident';
 import type { NewScaleApproval, ScaleApproval, ScaleApprovalStatus } from '../domain/scale-approval';
@@ -285,6 +291,32 @@ export interface SubscriberRepository {
   list(incidentId: number): Promise<string[]>;
 }
 
+/** Planned capacity for known events (migration 014). */
+export interface CapacityPlanRepository {
+  insert(plan: NewCapacityPlan): Promise<CapacityPlan>;
+  findById(id: number): Promise<CapacityPlan | null>;
+  /** Plans in these states, soonest first (all targets, or one). */
+  listInStates(states: readonly CapacityPlanState[], target?: string): Promise<CapacityPlan[]>;
+  /**
+   * Moves a plan out of one of `from` with `changes` and one more step, only if it is still in one of them: the
+   * database decides which of two clicks (or a click and a due job) wins. Null when it no longer was.
+   */
+  transition(
+    id: number,
+    from: readonly CapacityPlanState[],
+    changes: Partial<Omit<CapacityPlan, 'id' | 'steps'>>,
+    step: CapacityPlanStep,
+  ): Promise<CapacityPlan | null>;
+  /** Records the scale-back's operation once: null when another click recorded it first. */
+  recordScaleBack(id: number, operationId: number, step: CapacityPlanStep): Promise<CapacityPlan | null>;
+  /** Changes that need no state check (where a message was posted, the scale-back's operation), with a step if given. */
+  update(
+    id: number,
+    changes: Partial<Omit<CapacityPlan, 'id' | 'steps'>>,
+    step?: CapacityPlanStep,
+  ): Promise<CapacityPlan>;
+}
+
 export interface StoreTransaction {
   incidents: IncidentRepository;
   alerts: AlertRepository;
@@ -298,6 +330,7 @@ export interface StoreTransaction {
   scaleApprovals: ScaleApprovalRepository;
   nudges: NudgeRepository;
   subscribers: SubscriberRepository;
+  capacityPlans: CapacityPlanRepository;
 }
 
 export interface Store extends StoreTransaction {

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Severity } from '../domain/severity';
 import type { ScalingDeps } from '../flows/scaling';
+import type { CapacityPlanDeps } from '../flows/capacity-plans';
 import type { EscalationDeps } from '../flows/team-escalation';
 import type { IncidentFlowDeps } from '../flows/update-incident';
 import type { OnCallDirectory } from '../ports/pager';
@@ -27,4 +28,6 @@ export interface SlackDeps {
   scaling: ScalingDeps | null;
   /** Teams from the policy file, for `/incident escalate` and "Escalate…"; null when none are configured. */
   escalation?: EscalationDeps | null;
+  /** Planned capacity for known events (`/capacity`); null when there are no scale targets. */
+  capacityPlans?: CapacityPlanDeps | null;
 }

@@ -6,6 +6,7 @@ export const COMMANDS = {
   incident: '/incident',
   oncall: '/oncall',
   scale: '/scale',
+  capacity: '/capacity',
 } as const;
 
 /** Subcommands of /incident, in the order `help` lists them. */
@@ -33,6 +34,10 @@ export type IncidentSubcommand = (typeof INCIDENT_SUBCOMMANDS)[number];
 export const SCALE_SUBCOMMANDS = ['status', 'targets', 'help'] as const;
 export type ScaleSubcommand = (typeof SCALE_SUBCOMMANDS)[number];
 
+/** Subcommands of `/capacity` (planned capacity for known events), in the order help lists them. */
+export const CAPACITY_SUBCOMMANDS = ['plan', 'list', 'cancel', 'help'] as const;
+export type CapacitySubcommand = (typeof CAPACITY_SUBCOMMANDS)[number];
+
 export const ACTIONS = {
   incidentResolve: 'incident_resolve',
   incidentAck: 'incident_ack',
@@ -50,6 +55,12 @@ export const ACTIONS = {
   /** "Subscribe" / "Unsubscribe" on the announcement: the clicker's direct messages of updates. */
   incidentSubscribe: 'incident_subscribe',
   incidentUnsubscribe: 'incident_unsubscribe',
+  /** A planned event's Confirm / Decline (its target's approvers) and, after it, "Scale back to N". */
+  capacityConfirm: 'capacity_confirm',
+  capacityDecline: 'capacity_decline',
+  capacityScaleBack: 'capacity_scale_back',
+  /** "Plan capacity…" (on `/capacity list`): opens the planning form. */
+  capacityPlanOpen: 'capacity_plan_open',
 } as const;
 
 export const VIEWS = {
@@ -58,6 +69,16 @@ export const VIEWS = {
   resolveIncident: 'incident_resolve_form',
   teamEscalate: 'team_escalate_form',
   postUpdate: 'incident_update_form',
+  capacityPlan: 'capacity_plan_form',
+} as const;
+
+/** Block and input ids inside the planning form (`/capacity plan` with no arguments, "Plan capacity…"). */
+export const CAPACITY_FIELDS = {
+  target: { block: 'plan_target', action: 'plan_target_select' },
+  count: { block: 'plan_count', action: 'plan_count_input' },
+  start: { block: 'plan_start', action: 'plan_start_input' },
+  duration: { block: 'plan_duration', action: 'plan_duration_input' },
+  name: { block: 'plan_name', action: 'plan_name_input' },
 } as const;
 
 /** Block and input ids inside the "Escalate…" modal. */

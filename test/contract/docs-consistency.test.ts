@@ -9,9 +9,16 @@ import { parse } from 'yaml';
 import { createHttpApp, frontDoor, listen } from '../../src/http/server';
 import { createMetrics } from '../../src/observability/metrics';
 import { PRESET_GROUP } from '../../src/sandbox/fake-cloud';
-import { COMMANDS, INCIDENT_SUBCOMMANDS, SCALE_SUBCOMMANDS, SLACK_EVENTS_PATH } from '../../src/slack/ids';
+import {
+  CAPACITY_SUBCOMMANDS,
+  COMMANDS,
+  INCIDENT_SUBCOMMANDS,
+  SCALE_SUBCOMMANDS,
+  SLACK_EVENTS_PATH,
+} from '../../src/slack/ids';
 import { INCIDENT_USAGE, parseIncidentCommand } from '../../src/slack/listeners/commands/parse-incident-command';
 import {
+  CAPACITY_FORMS,
   ONCALL_USAGE,
   SCALE_FORMS,
   SCALE_USAGE,
@@ -19,6 +26,7 @@ import {
   type CommandForm,
 } from '../../src/slack/listeners/commands/usage';
 import { helpReply, scaleHelpReply } from '../../src/slack/views/command-replies';
+import { capacityHelpReply } from '../../src/slack/views/capacity-plan-views';
 
 const root = join(__dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -31,10 +39,16 @@ const SUBCOMMANDS: Record<keyof typeof COMMANDS, readonly string[]> = {
   incident: INCIDENT_SUBCOMMANDS,
   scale: SCALE_SUBCOMMANDS,
   oncall: [],
+  capacity: CAPACITY_SUBCOMMANDS,
 };
 
 /** Every form of every command, as the code states it. */
-const FORMS: CommandForm[] = [...INCIDENT_SUBCOMMANDS.map((s) => INCIDENT_USAGE[s]), ...SCALE_FORMS, ONCALL_USAGE];
+const FORMS: CommandForm[] = [
+  ...INCIDENT_SUBCOMMANDS.map((s) => INCIDENT_USAGE[s]),
+  ...SCALE_FORMS,
+  ONCALL_USAGE,
+  ...CAPACITY_FORMS,
+];
 
 /** The code spans in the first column of the README's "Slack commands" table, with `\|` unescaped. */
 function readmeCommandForms(): string[] {
@@ -96,6 +110,11 @@ describe('/incident help', () => {
     const { text } = helpReply();
     for (const { form } of FORMS) expect(text).toContain(`\`${form}\``);
     for (const command of Object.values(COMMANDS)) expect(text).toContain(command);
+  });
+
+  it('/capacity help shows every form of /capacity', () => {
+    const { text } = capacityHelpReply();
+    for (const { form } of CAPACITY_FORMS) expect(text).toContain(`\`${form}\``);
   });
 
   it('/scale help shows every form of /scale', () => {

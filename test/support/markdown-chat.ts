@@ -136,6 +136,10 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
         return `${incidentRef(message.incident)}: ${message.nudge === 'lead' ? 'who leads?' : 'time for an update'}${message.settled ? ` (settled: ${message.settled.why})` : ''}`;
       case 'update':
         return `Update on ${incidentRef(message.incident)}: ${message.update.text}`;
+      case 'capacity_plan':
+        return `Planned capacity CAP-${message.plan.id}: ${message.plan.target} at ${message.plan.count} (${message.plan.state})`;
+      case 'capacity_scale_back':
+        return `CAP-${message.plan.id} is over: scale ${message.plan.target} back to ${message.plan.scaleBackTo}`;
     }
   };
   const channel = (idOrName: string): MarkdownChannel => {

@@ -190,6 +190,29 @@ export interface IncidentSubscribersTable {
   subscribed_at: IsoTime;
 }
 
+export interface CapacityPlansTable {
+  id: Generated<number>;
+  target: string;
+  count: number;
+  starts_at: IsoTime;
+  ends_at: IsoTime;
+  name: string;
+  proposed_by: JsonText;
+  proposed_at: IsoTime;
+  lead_minutes: number;
+  approvers: string | null;
+  state: string;
+  confirmed_by: JsonText | null;
+  confirmed_at: IsoTime | null;
+  prescale_operation_id: number | null;
+  scale_back_to: number | null;
+  scale_back_operation_id: number | null;
+  outcome: string | null;
+  announcement: JsonText | null;
+  scale_back_message: JsonText | null;
+  steps: JsonText;
+}
+
 export interface Database {
   incidents: IncidentsTable;
   alerts: AlertsTable;
@@ -204,4 +227,5 @@ export interface Database {
   scale_approvals: ScaleApprovalsTable;
   nudges: NudgesTable;
   incident_subscribers: IncidentSubscribersTable;
+  capacity_plans: CapacityPlansTable;
 }

@@ -104,12 +104,14 @@ function composer(channel: ChannelSummary, actingUser: string): SafeHtml {
     '/incident catchup',
     '/scale web +4',
     '/scale status',
+    '/capacity plan',
+    '/capacity list',
     '/oncall',
   ];
   return html`<form class="composer" method="post" action="/sandbox/compose" data-reset>
 <input type="hidden" name="channel" value="${channel.id}"><input type="hidden" name="as" value="${actingUser}">
 <div class="composer-box"><input type="text" name="text" id="composer-input" autocomplete="off" required maxlength="4000" aria-label="Message or slash command"
-placeholder="Message #${channel.name} — or a command: /incident, /scale, /oncall"><button type="submit" class="send" aria-label="Send">Send</button></div>
+placeholder="Message #${channel.name} — or a command: /incident, /scale, /capacity, /oncall"><button type="submit" class="send" aria-label="Send">Send</button></div>
 <div class="composer-hints">${examples.map((e) => html`<button type="button" class="hint-chip" data-fill="${e}">${e.trim()}</button>`)}</div></form>`;
 }
 

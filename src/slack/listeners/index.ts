@@ -19,6 +19,9 @@ import * as teamEscalateView from './views/team-escalate';
 import * as updateButtons from './actions/update-buttons';
 import * as nudgeButtons from './actions/nudge-buttons';
 import * as postUpdateView from './views/post-update';
+import * as capacityCommand from './commands/capacity';
+import * as capacityButtons from './actions/capacity-plan';
+import * as capacityPlanView from './views/capacity-plan';
 
 export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void {
   incidentCommand.register(on, deps);
@@ -39,4 +42,7 @@ export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void 
   updateButtons.register(on, deps);
   nudgeButtons.register(on, deps);
   postUpdateView.register(on, deps);
+  capacityCommand.register(on, deps);
+  capacityButtons.register(on, deps);
+  capacityPlanView.register(on, deps);
 }

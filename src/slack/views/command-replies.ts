@@ -8,7 +8,7 @@ import type { TimelineEvent } from '../../domain/timeline';
 import type { OnCallAnswer } from '../../flows/paging';
 import { INCIDENT_SUBCOMMANDS } from '../ids';
 import { INCIDENT_USAGE, pageUsage } from '../listeners/commands/parse-incident-command';
-import { ONCALL_USAGE, SCALE_FORMS, type CommandForm } from '../listeners/commands/usage';
+import { CAPACITY_FORMS, ONCALL_USAGE, SCALE_FORMS, type CommandForm } from '../listeners/commands/usage';
 import { zoneLabel } from '../../domain/local-time';
 import { dateTime, escapeMrkdwn } from './format';
 import { alertLabelsApart, timelineLine } from './timeline-text';
@@ -39,6 +39,7 @@ export function helpReply(pagerName: string | null = null): CommandReply {
     '*Also*',
     formLine(ONCALL_USAGE),
     ...SCALE_FORMS.map(formLine),
+    ...CAPACITY_FORMS.map(formLine),
   ].join('\n');
   return ephemeral(text, [{ type: 'section', text: { type: 'mrkdwn', text } }]);
 }

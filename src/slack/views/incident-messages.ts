@@ -1,4 +1,5 @@
 // The incident's Slack messages: the card, the announcement, channel notices, laid out in Block Kit.
+import { capacityPlanMessage, scaleBackMessage } from './capacity-plan-views';
 import type { KnownBlock } from '@slack/types';
 import { incidentRef, type Incident, type IncidentNotice } from '../../domain/incident';
 import type { ChatMessage } from '../../ports/chat';
@@ -134,5 +135,9 @@ export function slackMessage(message: ChatMessage, timeZone: string): { text: st
       return nudgeMessage(message.incident, message.nudge, message.settled, timeZone);
     case 'update':
       return updateMessage(message.incident, message.update);
+    case 'capacity_plan':
+      return capacityPlanMessage(message.plan, timeZone);
+    case 'capacity_scale_back':
+      return scaleBackMessage(message.plan);
   }
 }

@@ -11,6 +11,7 @@ import { alertToRow, incidentToRow } from '../../../src/adapters/store/rows';
 import type { Database } from '../../../src/adapters/store/schema';
 import type { Actor } from '../../../src/domain/actor';
 import type { NewIncident } from '../../../src/domain/incident';
+import type { NewCapacityPlan } from '../../../src/domain/capacity/planned-event';
 import { timelineEvent } from '../../../src/domain/timeline';
 import { FirebreakError, isFirebreakError } from '../../../src/errors';
 import type { NewAlertRecord, OutboxJob, Store } from '../../../src/ports/store';
@@ -149,6 +150,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '010-nudges-and-subscribers',
           '011-escalations-approvals',
           '012-team-pager-incident',
+          '014-capacity-plans',
           '015-team-declined',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
@@ -190,6 +192,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '010-nudges-and-subscribers',
           '011-escalations-approvals',
           '012-team-pager-incident',
+          '014-capacity-plans',
           '015-team-declined',
         ]);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
@@ -766,6 +769,62 @@ describe.each(targets)('Kysely store on $name', (target) => {
       });
       expect(await second.rateBudgets.take('conversations.create', sec(1), limits)).toEqual({ granted: true });
       expect((await store.rateBudgets.take('pins.add', sec(1), limits)).granted).toBe(true);
+    });
+  });
+
+  describe('capacity plans (migration 014)', () => {
+    const alice = { kind: 'user' as const, id: 'U0ALICE' };
+    const plan = (startsAt: Date): NewCapacityPlan => ({
+      target: 'web',
+      count: 24,
+      startsAt,
+      endsAt: withMs(startsAt, 3 * 3600_000),
+      name: 'Spring flash sale',
+      proposedBy: alice,
+      proposedAt: sec(0),
+      leadMinutes: 30,
+      approvers: 'oncall-web',
+      state: 'proposed',
+      confirmedBy: null,
+      confirmedAt: null,
+      prescaleOperationId: null,
+      scaleBackTo: null,
+      scaleBackOperationId: null,
+      outcome: null,
+      announcement: null,
+      scaleBackMessage: null,
+      steps: [{ at: sec(0), what: 'proposed web at 24', by: alice }],
+    });
+
+    it('round-trips a plan, lists the active ones soonest first, and moves one on only from the state it is in', async () => {
+      const later = await store.capacityPlans.insert(plan(sec(7200)));
+      const sooner = await store.capacityPlans.insert(plan(sec(3600)));
+      expect(await store.capacityPlans.findById(later.id)).toEqual({ id: later.id, ...plan(sec(7200)) });
+      expect((await store.capacityPlans.listInStates(['proposed'], 'web')).map((p) => p.id)).toEqual([
+        sooner.id,
+        later.id,
+      ]);
+      const bob = { kind: 'user' as const, id: 'U0BOB' };
+      const step = { at: sec(10), what: 'confirmed', by: bob };
+      const [first, second] = await Promise.all([
+        store.capacityPlans.transition(sooner.id, ['proposed'], { state: 'confirmed', confirmedBy: bob }, step),
+        store.capacityPlans.transition(sooner.id, ['proposed'], { state: 'declined', confirmedBy: bob }, step),
+      ]);
+      expect([first, second].filter((p) => p !== null)).toHaveLength(1);
+      const moved = await store.capacityPlans.update(sooner.id, {
+        announcement: { channelId: 'C0INCIDENTS', messageId: '1.2' },
+        scaleBackTo: 4,
+      });
+      expect(moved).toMatchObject({ announcement: { channelId: 'C0INCIDENTS', messageId: '1.2' }, scaleBackTo: 4 });
+      expect(moved.steps.map((s) => s.what)).toEqual(['proposed web at 24', 'confirmed']);
+      expect(
+        await store.capacityPlans.recordScaleBack(sooner.id, 7, { at: sec(20), what: 'back', by: bob }),
+      ).toMatchObject({
+        scaleBackOperationId: 7,
+      });
+      expect(
+        await store.capacityPlans.recordScaleBack(sooner.id, 7, { at: sec(21), what: 'back', by: bob }),
+      ).toBeNull();
     });
   });
 

@@ -61,6 +61,7 @@ describe('loadConfig', () => {
       slack: { rateLimits: {} },
       teams: [],
       nudges: { leadMinutes: 10, updateMinutes: 30 },
+      capacityPlans: { leadMinutes: 30 },
     });
   });
 

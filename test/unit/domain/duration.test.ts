@@ -1,5 +1,5 @@
 // One duration formatter in three styles: the postmortem's words, its key figures, the Slack card.
-import { humanDuration } from '../../../src/domain/duration';
+import { humanDuration, parseDuration } from '../../../src/domain/duration';
 
 const H = 3_600_000;
 const MIN = 60_000;
@@ -38,5 +38,27 @@ describe('humanDuration', () => {
       '40d 1h',
     ]);
     expect(styles.map((style) => humanDuration(-5_000, style))).toEqual(['0 seconds', '0 s', '0s']);
+  });
+});
+
+describe('parseDuration', () => {
+  it('reads days, hours and minutes as people type them', () => {
+    const read = (text: string) => {
+      const parsed = parseDuration(text);
+      return parsed.ok ? parsed.ms : parsed.error;
+    };
+    expect(['3h', '90m', '1h30m', '2d', '45min', '1d 6h', ' 2H '].map(read)).toEqual([
+      3 * H,
+      90 * MIN,
+      90 * MIN,
+      48 * H,
+      45 * MIN,
+      30 * H,
+      2 * H,
+    ]);
+    expect(read('soon')).toBe('"soon" is not a duration; give it as 3h, 90m, 1h30m or 2d');
+    expect(read('0h')).toContain('is no time at all');
+    expect(read('40d')).toContain('longer than 31 days');
+    expect(read('30m2h')).toContain('is not a duration');
   });
 });

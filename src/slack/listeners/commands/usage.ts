@@ -1,6 +1,6 @@
 // The forms of `/scale` and `/oncall`, shown by `/incident help`, `/scale help` and wrong input (those of
 // `/incident` live with its grammar, in parse-incident-command.ts).
-import { SCALE_SUBCOMMANDS, type ScaleSubcommand } from '../../ids';
+import { CAPACITY_SUBCOMMANDS, SCALE_SUBCOMMANDS, type CapacitySubcommand, type ScaleSubcommand } from '../../ids';
 
 export interface CommandForm {
   form: string;
@@ -36,3 +36,18 @@ export const ONCALL_USAGE: CommandForm = {
 export function scaleSubcommand(word: string): ScaleSubcommand | null {
   return (SCALE_SUBCOMMANDS as readonly string[]).includes(word) ? (word as ScaleSubcommand) : null;
 }
+
+export const CAPACITY_USAGE: Record<CapacitySubcommand, CommandForm> = {
+  plan: {
+    form: '/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [lead <duration>] [name]',
+    what: 'plan capacity for a known event (no arguments: a form); its approvers confirm',
+  },
+  list: { form: '/capacity list', what: 'upcoming and running plans' },
+  cancel: { form: '/capacity cancel <id>', what: 'cancel a plan (after its pre-scale: offers the scale-back)' },
+  help: { form: '/capacity help', what: 'these forms' },
+};
+
+/** Every form of `/capacity`, in the order help lists them. */
+export const CAPACITY_FORMS: readonly CommandForm[] = CAPACITY_SUBCOMMANDS.map((s) => CAPACITY_USAGE[s]);
+
+export const CAPACITY_USAGE_TEXT = CAPACITY_FORMS.map((f) => f.form).join('\n');

@@ -1,0 +1,527 @@
+// Planned capacity for known high-traffic events (issue 17): propose, confirm or decline, cancel, list; and the
+// stored jobs that announce a plan, pre-scale its target `leadMinutes` before it starts (through requestScale,
+// with a request key made from the plan's id, so a retry, a restart or a second replica scales once), and offer
+// the scale-back when it ends. The rules are the domain's (domain/capacity/planned-event.ts); this applies them.
+import { FIREBREAK, type UserActor } from '../domain/actor';
+import {
+  ACTIVE_PLAN_STATES,
+  cancelProblem,
+  decisionProblem,
+  planRef,
+  prescaleAt,
+  proposalProblem,
+  step,
+  type CapacityPlan,
+  type CapacityPlanStep,
+  type PlanDecision,
+  type PlanProposal,
+  type ProposalProblem,
+} from '../domain/capacity/planned-event';
+import { localTime } from '../domain/local-time';
+import { findScaleTarget, scaleRequestKey } from '../domain/scaling';
+import { sent, skipped, type JobHandler } from '../outbox/outbox-worker';
+import type { StoreTransaction } from '../ports/store';
+import { ANNOUNCE_LANE } from './outbox-jobs';
+import { postMarkedOnce } from './post-once';
+import { requestScale, type ScaleRequestResult, type ScalingDeps } from './scaling';
+
+export const CAPACITY_JOB = {
+  announce: 'capacity.announce',
+  update: 'capacity.update',
+  prescale: 'capacity.prescale',
+  end: 'capacity.end',
+  offerScaleBack: 'capacity.offer_scale_back',
+  updateScaleBack: 'capacity.update_scale_back',
+} as const;
+
+export interface CapacityPlanDeps extends ScalingDeps {
+  /** Minutes before an event its target is pre-scaled (the policy's `capacityPlans.leadMinutes`). */
+  leadMinutes: number;
+  /** Where plans are announced: the incidents channel, by name or id. */
+  announceChannel: string;
+  /** Told each step a plan records (the composition root logs it): a plan has no timeline of its own. */
+  onStep?: (plan: CapacityPlan, step: CapacityPlanStep) => void;
+}
+
+/** Hands the plan's newest steps to `onStep` (the log), once stored. */
+function logged(deps: Pick<CapacityPlanDeps, 'onStep'>, plan: CapacityPlan | null, count = 1): void {
+  if (plan) for (const recorded of plan.steps.slice(-count)) deps.onStep?.(plan, recorded);
+}
+
+export type PlanResult = { ok: true; plan: CapacityPlan } | { ok: false; problem: string };
+export type ProposeResult =
+  | { ok: true; plan: CapacityPlan }
+  | { ok: false; problem: string; field: ProposalProblem['field'] };
+
+/** The plan's pre-scale and end: one lane of its own, so a busy channel never delays them. */
+function planLane(planId: number): string {
+  return `capacity-plan:${planId}`;
+}
+
+/** The click id of the plan's own scale requests: the same plan, the same key, whoever runs the job and however often. */
+export function planClickId(planId: number, what: 'prescale' | 'scale-back'): string {
+  return `capacity-plan:${planId}:${what}`;
+}
+
+function timeIn(deps: CapacityPlanDeps): (at: Date) => string {
+  const zone = deps.timeZone ?? 'UTC';
+  return (at) => localTime(at, deps.clock.now(), zone);
+}
+
+async function enqueueAnnouncementUpdate(tx: StoreTransaction, plan: CapacityPlan, now: Date): Promise<void> {
+  await tx.outbox.enqueue(
+    {
+      kind: CAPACITY_JOB.update,
+      coalesceKey: `capacity-plan:${plan.id}`,
+      payload: { lane: ANNOUNCE_LANE, planId: plan.id },
+    },
+    now,
+  );
+}
+
+async function enqueueScaleBackOffer(tx: StoreTransaction, plan: CapacityPlan, now: Date): Promise<void> {
+  await tx.outbox.enqueue(
+    {
+      kind: CAPACITY_JOB.offerScaleBack,
+      coalesceKey: `capacity-plan-offer:${plan.id}`,
+      payload: { lane: ANNOUNCE_LANE, planId: plan.id },
+    },
+    now,
+  );
+}
+
+/**
+ * Registers a known event. Stored with its announcement, its pre-scale and its end as jobs, in one transaction:
+ * a restart keeps all three. A target with approval rules waits for an approver's Confirm; one without is
+ * confirmed by the proposal itself.
+ */
+export async function proposePlan(
+  deps: CapacityPlanDeps,
+  /** `leadMinutes`: this plan's own pre-scale lead, instead of the policy's (at most a day). */
+  input: PlanProposal & { actor: UserActor; leadMinutes?: number },
+): Promise<ProposeResult> {
+  const found = findScaleTarget(deps.targets, input.target);
+  if (!found.ok) return { ok: false, problem: found.message, field: 'target' };
+  const target = found.target;
+  const now = deps.clock.now();
+  const name = input.name.trim() || `${target.name} at ${input.count}`;
+  const leadMinutes = input.leadMinutes ?? deps.leadMinutes;
+  if (leadMinutes < 1 || leadMinutes > 24 * 60)
+    return { ok: false, problem: 'pre-scale between 1 minute and 1 day before the event (`lead 45m`)', field: 'start' };
+  const result = await deps.store.transaction(async (tx): Promise<ProposeResult> => {
+    const active = await tx.capacityPlans.listInStates(ACTIVE_PLAN_STATES, target.name);
+    const problem = proposalProblem({
+      proposal: { ...input, name },
+      target,
+      leadMinutes,
+      now,
+      active,
+      time: timeIn(deps),
+    });
+    if (problem) return { ok: false, problem: problem.message, field: problem.field };
+    const approvers = target.approval?.approvers ?? null;
+    const plan = await tx.capacityPlans.insert({
+      target: target.name,
+      count: input.count,
+      startsAt: input.startsAt,
+      endsAt: new Date(input.startsAt.getTime() + input.durationMs),
+      name,
+      proposedBy: input.actor,
+      proposedAt: now,
+      leadMinutes,
+      approvers,
+      state: approvers ? 'proposed' : 'confirmed',
+      confirmedBy: null,
+      confirmedAt: approvers ? null : now,
+      prescaleOperationId: null,
+      scaleBackTo: null,
+      scaleBackOperationId: null,
+      outcome: null,
+      announcement: null,
+      scaleBackMessage: null,
+      steps: [
+        step(`proposed ${target.name} at ${input.count}`, input.actor, now),
+        ...(approvers
+          ? []
+          : [step(`confirmed by the proposal: ${target.name} has no approval rules`, input.actor, now)]),
+      ],
+    });
+    await tx.outbox.enqueue({ kind: CAPACITY_JOB.announce, payload: { lane: ANNOUNCE_LANE, planId: plan.id } }, now);
+    // The due times are stored jobs: a restart keeps them, and of several replicas one runs each, once.
+    await tx.outbox.enqueue(
+      {
+        kind: CAPACITY_JOB.prescale,
+        payload: { lane: planLane(plan.id), planId: plan.id },
+        notBefore: prescaleAt(plan),
+      },
+      now,
+    );
+    await tx.outbox.enqueue(
+      { kind: CAPACITY_JOB.end, payload: { lane: planLane(plan.id), planId: plan.id }, notBefore: plan.endsAt },
+      now,
+    );
+    return { ok: true, plan };
+  });
+  if (result.ok) {
+    logged(deps, result.plan, result.plan.steps.length);
+    deps.wakeOutbox();
+  }
+  return result;
+}
+
+/** Confirm or Decline, as clicked: only a member of the approvers' group who did not propose it. */
+export async function decidePlan(
+  deps: CapacityPlanDeps,
+  input: { planId: number; decision: PlanDecision; actor: UserActor },
+): Promise<PlanResult> {
+  const plan = await deps.store.capacityPlans.findById(input.planId);
+  if (!plan) return { ok: false, problem: `there is no capacity plan ${input.planId}` };
+  // What needs no group lookup first: a late or repeated click costs no call to the chat platform.
+  const early = decisionProblem(plan, { userId: input.actor.id, isApprover: true }, input.decision);
+  if (early) return { ok: false, problem: early };
+  const members = plan.approvers ? await deps.chat.userGroupMembers(plan.approvers) : null;
+  const problem = decisionProblem(
+    plan,
+    { userId: input.actor.id, isApprover: members?.includes(input.actor.id) ?? false },
+    input.decision,
+  );
+  if (problem) return { ok: false, problem };
+  const now = deps.clock.now();
+  const decided = await deps.store.transaction(async (tx) => {
+    const moved = await tx.capacityPlans.transition(
+      plan.id,
+      ['proposed'],
+      input.decision === 'confirm'
+        ? { state: 'confirmed', confirmedBy: input.actor, confirmedAt: now }
+        : { state: 'declined', confirmedBy: input.actor, confirmedAt: now },
+      step(input.decision === 'confirm' ? 'confirmed' : 'declined', input.actor, now),
+    );
+    if (moved) await enqueueAnnouncementUpdate(tx, moved, now);
+    return moved;
+  });
+  if (!decided) {
+    const winner = await deps.store.capacityPlans.findById(plan.id);
+    return {
+      ok: false,
+      problem:
+        (winner && decisionProblem(winner, { userId: input.actor.id, isApprover: true }, input.decision)) ??
+        'it was decided a moment ago',
+    };
+  }
+  logged(deps, decided);
+  deps.wakeOutbox();
+  return { ok: true, plan: decided };
+}
+
+/** Whether `userId` may cancel plans for this target beyond its proposer and confirmer (see cancelProblem). */
+async function mayCancel(deps: CapacityPlanDeps, plan: CapacityPlan, userId: string): Promise<boolean> {
+  const target = deps.targets.find((t) => t.name === plan.target);
+  const groups = plan.approvers ? [plan.approvers] : (target?.allowedUserGroups ?? []);
+  for (const group of groups) {
+    if ((await deps.chat.userGroupMembers(group))?.includes(userId)) return true;
+  }
+  return false;
+}
+
+/** Cancels a plan not yet over. Once pre-scaled, cancelling offers the scale-back at once. */
+export async function cancelPlan(
+  deps: CapacityPlanDeps,
+  input: { planId: number; actor: UserActor },
+): Promise<PlanResult & { scaleBackOffered?: boolean }> {
+  const plan = await deps.store.capacityPlans.findById(input.planId);
+  if (!plan) return { ok: false, problem: `there is no capacity plan ${input.planId}; \`/capacity list\` shows them` };
+  const quick = cancelProblem(plan, { userId: input.actor.id, mayCancel: false });
+  const problem =
+    quick && cancelProblem(plan, { userId: input.actor.id, mayCancel: await mayCancel(deps, plan, input.actor.id) });
+  if (problem) return { ok: false, problem };
+  const now = deps.clock.now();
+  const cancelled = await deps.store.transaction(async (tx) => {
+    const moved = await tx.capacityPlans.transition(
+      plan.id,
+      [plan.state],
+      { state: 'cancelled' },
+      step('cancelled', input.actor, now),
+    );
+    if (!moved) return null;
+    await enqueueAnnouncementUpdate(tx, moved, now);
+    if (plan.state === 'pre-scaled' && moved.scaleBackTo !== null) await enqueueScaleBackOffer(tx, moved, now);
+    return moved;
+  });
+  if (!cancelled)
+    return { ok: false, problem: `${planRef(plan)} changed a moment ago; \`/capacity list\` shows it now` };
+  logged(deps, cancelled);
+  deps.wakeOutbox();
+  return { ok: true, plan: cancelled, scaleBackOffered: plan.state === 'pre-scaled' && cancelled.scaleBackTo !== null };
+}
+
+/** Upcoming and running plans, soonest first. */
+export function listPlans(deps: Pick<CapacityPlanDeps, 'store'>): Promise<CapacityPlan[]> {
+  return deps.store.capacityPlans.listInStates(ACTIVE_PLAN_STATES);
+}
+
+export type ScaleBackResult =
+  | { ok: true; plan: CapacityPlan; scale: ScaleRequestResult }
+  | { ok: false; problem: string };
+
+/**
+ * "Scale back to N": asks the scaling flow for the capacity before the pre-scale, with the plan's own click id,
+ * so two clicks (or two people) scale back once. Its guardrails apply; a refusal leaves the offer standing.
+ */
+export async function scaleBack(
+  deps: CapacityPlanDeps,
+  input: { planId: number; actor: UserActor },
+): Promise<ScaleBackResult> {
+  const plan = await deps.store.capacityPlans.findById(input.planId);
+  if (!plan) return { ok: false, problem: `there is no capacity plan ${input.planId}` };
+  if ((plan.state !== 'ended' && plan.state !== 'cancelled') || plan.scaleBackTo === null)
+    return { ok: false, problem: `${planRef(plan)} has nothing to scale back (it is ${plan.state})` };
+  const scale = await requestScale(deps, {
+    targetName: plan.target,
+    amount: String(plan.scaleBackTo),
+    actor: input.actor,
+    incidentId: null,
+    clickId: planClickId(plan.id, 'scale-back'),
+    reason: `scale back after ${planRef(plan)} "${plan.name}"`,
+    ...(plan.announcement ? { channelId: plan.announcement.channelId } : {}),
+  });
+  if (!scale.ok || plan.scaleBackOperationId !== null) return { ok: true, plan, scale };
+  const now = deps.clock.now();
+  const updated = await deps.store.transaction(async (tx) => {
+    const recorded = await tx.capacityPlans.recordScaleBack(
+      plan.id,
+      scale.operation.id,
+      step(`scale-back to ${plan.scaleBackTo} asked (operation #${scale.operation.id})`, input.actor, now),
+    );
+    if (!recorded) return null;
+    await tx.outbox.enqueue(
+      {
+        kind: CAPACITY_JOB.updateScaleBack,
+        coalesceKey: `capacity-plan-offer-edit:${plan.id}`,
+        payload: { lane: ANNOUNCE_LANE, planId: plan.id },
+      },
+      now,
+    );
+    return recorded;
+  });
+  if (!updated) return { ok: true, plan, scale };
+  logged(deps, updated);
+  deps.wakeOutbox();
+  return { ok: true, plan: updated, scale };
+}
+
+export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, JobHandler> {
+  const { store, clock } = deps;
+  const load = (payload: Record<string, unknown>) => store.capacityPlans.findById(Number(payload.planId));
+  const time = timeIn(deps);
+  const marker = (plan: CapacityPlan, what: string) => ({
+    kind: 'capacity_plan' as const,
+    incidentId: 0,
+    key: `${what}:${plan.id}`,
+  });
+
+  /** Moves the plan on as the pre-scale decided, with the announcement's edit, in one transaction. */
+  const settle = async (
+    plan: CapacityPlan,
+    changes: Parameters<StoreTransaction['capacityPlans']['transition']>[2],
+    what: string,
+  ): Promise<CapacityPlan | null> => {
+    const now = clock.now();
+    const moved = await store.transaction(async (tx) => {
+      const done = await tx.capacityPlans.transition(plan.id, [plan.state], changes, step(what, FIREBREAK, now));
+      if (done) await enqueueAnnouncementUpdate(tx, done, now);
+      return done;
+    });
+    if (moved) {
+      logged(deps, moved);
+      deps.wakeOutbox();
+    }
+    return moved;
+  };
+
+  const offerAfterLateCancel = async (
+    planId: number,
+    scaled: { prescaleOperationId: number; scaleBackTo: number },
+    what: string,
+  ): Promise<void> => {
+    const now = clock.now();
+    const recorded = await store.transaction(async (tx) => {
+      const current = await tx.capacityPlans.findById(planId);
+      if (current?.state !== 'cancelled' || current.prescaleOperationId !== null) return null;
+      const updated = await tx.capacityPlans.update(planId, scaled, step(what, FIREBREAK, now));
+      await enqueueAnnouncementUpdate(tx, updated, now);
+      await enqueueScaleBackOffer(tx, updated, now);
+      return updated;
+    });
+    if (recorded) {
+      logged(deps, recorded);
+      deps.wakeOutbox();
+    }
+  };
+
+  const announce: JobHandler = async (job) => {
+    const plan = await load(job.payload);
+    if (!plan) return skipped('no such capacity plan');
+    if (plan.announcement) return skipped('already announced');
+    const message = { kind: 'capacity_plan' as const, plan, now: clock.now() };
+    const { posted } = await postMarkedOnce(
+      deps,
+      job,
+      { channel: deps.announceChannel },
+      message,
+      marker(plan, 'plan'),
+    );
+    await store.capacityPlans.update(plan.id, { announcement: posted });
+    return sent(
+      `announced ${planRef(plan)}: ${plan.target} at ${plan.count} from ${time(plan.startsAt)} (${plan.state})`,
+    );
+  };
+
+  const update: JobHandler = async (job) => {
+    const plan = await load(job.payload);
+    if (!plan?.announcement) return skipped('not announced yet: the announcement shows the current state');
+    await deps.chat.updateMessage(plan.announcement, { kind: 'capacity_plan', plan, now: clock.now() });
+    return sent(`${planRef(plan)}'s announcement now shows ${plan.state}`);
+  };
+
+  const prescale: JobHandler = async (job) => {
+    const plan = await load(job.payload);
+    if (!plan) return skipped('no such capacity plan');
+    if (plan.state === 'proposed') {
+      const moved = await settle(
+        plan,
+        { state: 'missed', outcome: `not confirmed by ${time(prescaleAt(plan))}` },
+        'not confirmed at its pre-scale time: not scaled',
+      );
+      return moved
+        ? sent(`${planRef(plan)} was not confirmed in time: ${plan.target} not scaled`)
+        : skipped('decided a moment ago');
+    }
+    if (plan.state !== 'confirmed') return skipped(`${planRef(plan)} is ${plan.state}`);
+    // Firebreak was down through the whole event (its jobs wait in the store): adding capacity now helps nobody.
+    if (clock.now().getTime() >= plan.endsAt.getTime()) {
+      await settle(
+        plan,
+        { state: 'missed', outcome: `the pre-scale could not run before the event ended at ${time(plan.endsAt)}` },
+        'pre-scale not run before the end: not scaled',
+      );
+      return sent(`${planRef(plan)} ended before its pre-scale could run: ${plan.target} not scaled`);
+    }
+    const amount = String(plan.count);
+    const clickId = planClickId(plan.id, 'prescale');
+    // A retry after the operation was stored (a crash, a restart) takes up that operation: it must not read the
+    // grown capacity as "already enough" and lose what to scale back to.
+    const earlier = await store.scaleOperations.findByRequestKey(
+      scaleRequestKey({ incidentId: null, target: plan.target, change: amount, clickId }),
+    );
+    if (!earlier) {
+      const target = deps.targets.find((t) => t.name === plan.target);
+      if (!target) {
+        await settle(
+          plan,
+          { state: 'refused', outcome: `${plan.target} is no longer a scale target` },
+          'refused: no such target',
+        );
+        return sent(`${planRef(plan)}: ${plan.target} is no longer a scale target`);
+      }
+      // A planned event only ever adds: a target that already has enough is left as it is.
+      const capacity = await deps.cloud.capacity(target);
+      if (capacity.desired >= plan.count) {
+        await settle(
+          plan,
+          { state: 'pre-scaled', outcome: `${plan.target} already had ${capacity.desired} instances` },
+          `pre-scale not needed: ${plan.target} already had ${capacity.desired}`,
+        );
+        return sent(`${planRef(plan)}: ${plan.target} already has ${capacity.desired} ≥ ${plan.count}; nothing to add`);
+      }
+    }
+    const result = await requestScale(deps, {
+      targetName: plan.target,
+      amount,
+      // The person whose yes this is: the approver who confirmed it, or the proposer of a target without approval rules.
+      actor: plan.confirmedBy ?? plan.proposedBy,
+      incidentId: null,
+      clickId,
+      reason: `planned: ${plan.name} (${planRef(plan)})`,
+      ...(plan.announcement ? { channelId: plan.announcement.channelId } : {}),
+      // The approvers' confirmation was this change's approval; a target without rules needs none.
+      approved: plan.approvers !== null,
+    });
+    if (result.ok) {
+      const scaled = { prescaleOperationId: result.operation.id, scaleBackTo: result.operation.from };
+      const what = `pre-scaled ${plan.target} ${result.operation.from} → ${result.operation.to} (operation #${result.operation.id})`;
+      const moved = await settle(plan, { state: 'pre-scaled', ...scaled }, what);
+      // Cancelled while the scale request was under way: the capacity was still added, so offer it back.
+      if (!moved) await offerAfterLateCancel(plan.id, scaled, what);
+      return sent(`${planRef(plan)}: pre-scaling ${plan.target} to ${plan.count} (operation #${result.operation.id})`);
+    }
+    const why =
+      'refusal' in result
+        ? result.refusal.message
+        : 'problem' in result
+          ? result.problem
+          : `it needs approval by @${result.approval.approvers} (request #${result.approval.id})`;
+    await settle(plan, { state: 'refused', outcome: why }, `pre-scale refused: ${why}`);
+    return sent(`${planRef(plan)}: the pre-scale of ${plan.target} was refused: ${why}`);
+  };
+
+  const end: JobHandler = async (job) => {
+    const plan = await load(job.payload);
+    if (!plan) return skipped('no such capacity plan');
+    if (plan.state !== 'pre-scaled') return skipped(`${planRef(plan)} is ${plan.state}`);
+    const now = clock.now();
+    const ended = await store.transaction(async (tx) => {
+      const moved = await tx.capacityPlans.transition(
+        plan.id,
+        ['pre-scaled'],
+        { state: 'ended' },
+        step('ended', FIREBREAK, now),
+      );
+      if (!moved) return null;
+      await enqueueAnnouncementUpdate(tx, moved, now);
+      if (moved.scaleBackTo !== null) await enqueueScaleBackOffer(tx, moved, now);
+      return moved;
+    });
+    if (!ended) return skipped('changed a moment ago');
+    logged(deps, ended);
+    deps.wakeOutbox();
+    return sent(
+      `${planRef(plan)} ended${ended.scaleBackTo !== null ? `; offering to scale ${plan.target} back to ${ended.scaleBackTo}` : ''}`,
+    );
+  };
+
+  const offerScaleBack: JobHandler = async (job) => {
+    const plan = await load(job.payload);
+    if (!plan || plan.scaleBackTo === null) return skipped('nothing to scale back');
+    if (plan.scaleBackMessage) return skipped('already offered');
+    const message = { kind: 'capacity_scale_back' as const, plan, now: clock.now() };
+    const { posted } = await postMarkedOnce(
+      deps,
+      job,
+      { channel: deps.announceChannel },
+      message,
+      marker(plan, 'scale-back'),
+    );
+    await store.capacityPlans.update(
+      plan.id,
+      { scaleBackMessage: posted },
+      step('scale-back offered', FIREBREAK, clock.now()),
+    );
+    return sent(`offered to scale ${plan.target} back to ${plan.scaleBackTo} after ${planRef(plan)}`);
+  };
+
+  const updateScaleBack: JobHandler = async (job) => {
+    const plan = await load(job.payload);
+    if (!plan?.scaleBackMessage) return skipped('not offered yet: the offer shows the current state');
+    await deps.chat.updateMessage(plan.scaleBackMessage, { kind: 'capacity_scale_back', plan, now: clock.now() });
+    return sent(`${planRef(plan)}'s scale-back offer now shows operation #${plan.scaleBackOperationId}`);
+  };
+
+  return {
+    [CAPACITY_JOB.announce]: announce,
+    [CAPACITY_JOB.update]: update,
+    [CAPACITY_JOB.prescale]: prescale,
+    [CAPACITY_JOB.end]: end,
+    [CAPACITY_JOB.offerScaleBack]: offerScaleBack,
+    [CAPACITY_JOB.updateScaleBack]: updateScaleBack,
+  };
+}

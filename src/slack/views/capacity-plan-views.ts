@@ -1,0 +1,221 @@
+// What planned capacity looks like in Slack: the announcement (what, when, target, count, who proposed, where
+// it stands, with Confirm / Decline while it waits for its approvers), the "Scale back to N" offer after it,
+// `/capacity list` and its help, and the planning form.
+import type { Button, KnownBlock, View } from '@slack/types';
+import { humanDuration } from '../../domain/duration';
+import { planRef, prescaleAt, type CapacityPlan } from '../../domain/capacity/planned-event';
+import { zoneLabel } from '../../domain/local-time';
+import type { ScaleTarget } from '../../domain/scale-target';
+import { ACTIONS, CAPACITY_FIELDS, VIEWS } from '../ids';
+import { CAPACITY_FORMS } from '../listeners/commands/usage';
+import type { CommandReply } from './command-replies';
+import { dateTime, escapeMrkdwn } from './format';
+
+const planOpenElement: Button = {
+  type: 'button',
+  action_id: ACTIONS.capacityPlanOpen,
+  text: { type: 'plain_text', text: 'Plan capacity…' },
+};
+
+/** A plan's times are read days ahead: always with their date and zone. */
+function when(at: Date, timeZone: string): string {
+  return `${dateTime(at, timeZone)} ${zoneLabel(timeZone, at)}`;
+}
+
+/** Who cancelled it: the latest `cancelled` step (a late pre-scale may be recorded after it). */
+function cancelledBy(plan: CapacityPlan): string {
+  const by = plan.steps.findLast((s) => s.what === 'cancelled')?.by;
+  return by?.kind === 'user' ? `<@${by.id}>` : 'Firebreak';
+}
+
+function headline(plan: CapacityPlan, timeZone: string): string {
+  const span = humanDuration(plan.endsAt.getTime() - plan.startsAt.getTime(), 'short');
+  return [
+    `:calendar: *Planned capacity ${planRef(plan)}: ${escapeMrkdwn(plan.name)}*`,
+    `*${escapeMrkdwn(plan.target)}* at *${plan.count}* instances from ${when(plan.startsAt, timeZone)} to ${when(plan.endsAt, timeZone)} (${span}), proposed by <@${plan.proposedBy.id}>.`,
+  ].join('\n');
+}
+
+function standing(plan: CapacityPlan, timeZone: string): string {
+  const at = (d: Date | null) => (d ? when(d, timeZone) : '');
+  const pre = at(prescaleAt(plan));
+  switch (plan.state) {
+    case 'proposed':
+      return `:hourglass_flowing_sand: Waiting for @${plan.approvers ?? ''} to confirm (not the proposer). Confirmed, Firebreak scales ${escapeMrkdwn(plan.target)} to ${plan.count} at ${pre}; unconfirmed by then, it does not scale.`;
+    case 'confirmed':
+      return plan.confirmedBy
+        ? `:white_check_mark: Confirmed by <@${plan.confirmedBy.id}>. Firebreak scales ${escapeMrkdwn(plan.target)} to ${plan.count} at ${pre}, ${plan.leadMinutes} minutes before it starts.`
+        : `:white_check_mark: Confirmed by the proposal (${escapeMrkdwn(plan.target)} has no approval rules). Firebreak scales it to ${plan.count} at ${pre}, ${plan.leadMinutes} minutes before it starts.`;
+    case 'declined':
+      return `:no_entry: Declined by <@${plan.confirmedBy?.id ?? ''}>; nothing will be scaled.`;
+    case 'cancelled':
+      return plan.scaleBackTo !== null
+        ? `:x: Cancelled by ${cancelledBy(plan)} after the pre-scale; scaling back to ${plan.scaleBackTo} is offered below.`
+        : `:x: Cancelled by ${cancelledBy(plan)}; nothing will be scaled.`;
+    case 'missed':
+      return plan.confirmedAt
+        ? `:warning: ${escapeMrkdwn(plan.target)} was *not* pre-scaled: ${escapeMrkdwn(plan.outcome ?? 'its time passed')}.`
+        : `:warning: Not confirmed by ${pre}: ${escapeMrkdwn(plan.target)} was *not* pre-scaled.`;
+    case 'pre-scaled':
+      return plan.prescaleOperationId !== null
+        ? `:arrow_up: Pre-scaled at ${pre}: ${escapeMrkdwn(plan.target)} ${plan.scaleBackTo ?? '?'} → ${plan.count} (operation #${plan.prescaleOperationId}).`
+        : `:arrow_up: Nothing to add at ${pre}: ${escapeMrkdwn(plan.outcome ?? `${plan.target} already had enough`)}.`;
+    case 'refused':
+      return `:no_entry: The pre-scale was refused: ${escapeMrkdwn(plan.outcome ?? 'no reason given')}. ${escapeMrkdwn(plan.target)} was not scaled.`;
+    case 'ended':
+      return plan.scaleBackTo !== null
+        ? `:checkered_flag: Ended at ${at(plan.endsAt)}; scaling back to ${plan.scaleBackTo} is offered below.`
+        : `:checkered_flag: Ended at ${at(plan.endsAt)}.`;
+  }
+}
+
+export function capacityPlanMessage(plan: CapacityPlan, timeZone: string): { text: string; blocks: KnownBlock[] } {
+  const text = `${headline(plan, timeZone)}\n${standing(plan, timeZone)}`;
+  // While it waits: Confirm / Decline for its approvers. Always: "Plan capacity…", for whoever knows the next event.
+  const decide: Button[] =
+    plan.state === 'proposed'
+      ? [
+          {
+            type: 'button',
+            action_id: ACTIONS.capacityConfirm,
+            text: { type: 'plain_text', text: 'Confirm' },
+            style: 'primary',
+            value: String(plan.id),
+            confirm: {
+              title: { type: 'plain_text', text: 'Confirm this plan?' },
+              text: {
+                type: 'mrkdwn',
+                text: `Firebreak will scale *${escapeMrkdwn(plan.target)}* to ${plan.count} instances at ${when(prescaleAt(plan), timeZone)}.`,
+              },
+              confirm: { type: 'plain_text', text: 'Confirm' },
+              deny: { type: 'plain_text', text: 'Back' },
+            },
+          },
+          {
+            type: 'button',
+            action_id: ACTIONS.capacityDecline,
+            text: { type: 'plain_text', text: 'Decline' },
+            style: 'danger',
+            value: String(plan.id),
+          },
+        ]
+      : [];
+  const blocks: KnownBlock[] = [
+    { type: 'section', block_id: 'capacity_plan', text: { type: 'mrkdwn', text } },
+    { type: 'actions', block_id: 'capacity_plan_actions', elements: [...decide, planOpenElement] },
+  ];
+  return { text, blocks };
+}
+
+export function scaleBackMessage(plan: CapacityPlan): { text: string; blocks: KnownBlock[] } {
+  const why = plan.state === 'cancelled' ? 'was cancelled' : 'is over';
+  const head = `:checkered_flag: ${planRef(plan)} *${escapeMrkdwn(plan.name)}* ${why}: *${escapeMrkdwn(plan.target)}* was pre-scaled from ${plan.scaleBackTo} to ${plan.count}.`;
+  if (plan.scaleBackOperationId !== null) {
+    const text = `${head}\n:arrow_down: Scaling back to ${plan.scaleBackTo} (operation #${plan.scaleBackOperationId}).`;
+    return { text, blocks: [{ type: 'section', block_id: 'capacity_scale_back', text: { type: 'mrkdwn', text } }] };
+  }
+  const text = `${head}\nScale it back to ${plan.scaleBackTo} when the traffic has gone (the target's guardrails apply).`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', block_id: 'capacity_scale_back', text: { type: 'mrkdwn', text } },
+      {
+        type: 'actions',
+        block_id: 'capacity_scale_back_actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTIONS.capacityScaleBack,
+            text: { type: 'plain_text', text: `Scale back to ${plan.scaleBackTo}` },
+            value: String(plan.id),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const planOpenButton: KnownBlock = { type: 'actions', block_id: 'capacity_plan_open', elements: [planOpenElement] };
+
+/** `/capacity list`: upcoming and running plans, soonest first, with "Plan capacity…". */
+export function capacityListReply(plans: readonly CapacityPlan[], timeZone: string): CommandReply {
+  const lines = plans.map(
+    (p) =>
+      `• *${planRef(p)}* ${escapeMrkdwn(p.name)} — ${escapeMrkdwn(p.target)} at ${p.count}, ${when(p.startsAt, timeZone)} to ${when(p.endsAt, timeZone)}, ${p.state}${p.state === 'proposed' ? ` (waiting for @${p.approvers ?? ''})` : ''}`,
+  );
+  const text =
+    plans.length === 0
+      ? 'No capacity is planned. Plan it for a known event with `/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [lead <duration>] [name]`.'
+      : ['*Planned capacity (upcoming and running)*', ...lines].join('\n');
+  return {
+    response_type: 'ephemeral',
+    text,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, planOpenButton],
+  };
+}
+
+export function capacityHelpReply(): CommandReply {
+  const text = [
+    '*Firebreak — /capacity*',
+    ...CAPACITY_FORMS.map((f) => `\`${f.form}\` — ${f.what}`),
+    "Times are in the team's zone unless given with an offset or Z; durations as 3h, 90m, 1h30m.",
+  ].join('\n');
+  return { response_type: 'ephemeral', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+/** The proposer's answer once the plan is stored. */
+export function planProposedText(plan: CapacityPlan, timeZone: string): string {
+  const next = plan.approvers
+    ? `a member of @${plan.approvers} (not you) must confirm it before ${when(prescaleAt(plan), timeZone)}, or it does not scale`
+    : `${escapeMrkdwn(plan.target)} has no approval rules, so your proposal confirms it`;
+  return `:calendar: Planned *${planRef(plan)}*: ${escapeMrkdwn(plan.target)} at ${plan.count} from ${when(plan.startsAt, timeZone)} (pre-scale ${when(prescaleAt(plan), timeZone)}). Announced in the incidents channel; ${next}.`;
+}
+
+export function capacityPlanModal(targets: readonly ScaleTarget[], channelId: string | null, timeZone: string): View {
+  const input = (
+    field: { block: string; action: string },
+    label: string,
+    placeholder: string,
+    options: { optional?: boolean; hint?: string } = {},
+  ): KnownBlock => ({
+    type: 'input',
+    block_id: field.block,
+    ...(options.optional ? { optional: true } : {}),
+    label: { type: 'plain_text', text: label },
+    ...(options.hint ? { hint: { type: 'plain_text', text: options.hint } } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: field.action,
+      placeholder: { type: 'plain_text', text: placeholder },
+    },
+  });
+  return {
+    type: 'modal',
+    callback_id: VIEWS.capacityPlan,
+    private_metadata: JSON.stringify({ channelId }),
+    title: { type: 'plain_text', text: 'Plan capacity' },
+    submit: { type: 'plain_text', text: 'Propose' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: CAPACITY_FIELDS.target.block,
+        label: { type: 'plain_text', text: 'Scale target' },
+        element: {
+          type: 'static_select',
+          action_id: CAPACITY_FIELDS.target.action,
+          options: targets.slice(0, 100).map((t) => ({
+            text: { type: 'plain_text' as const, text: `${t.name} (max ${t.max})` },
+            value: t.name,
+          })),
+        },
+      },
+      input(CAPACITY_FIELDS.count, 'Instances during the event', '24'),
+      input(CAPACITY_FIELDS.start, 'Starts at', '2027-02-15 11:00', {
+        hint: `YYYY-MM-DD HH:MM in ${timeZone}, or with an offset or Z`,
+      }),
+      input(CAPACITY_FIELDS.duration, 'Lasts', '3h', { hint: '3h, 90m, 1h30m, 2d' }),
+      input(CAPACITY_FIELDS.name, 'What is it?', 'Spring flash sale', { optional: true }),
+    ],
+  };
+}
