@@ -91,6 +91,8 @@ export interface Firebreak {
   logger: Logger;
   /** The local Slack when running in sandbox mode. */
   sandbox: Sandbox | null;
+  /** Where capacity watches with `source: prometheus` are read: PROMETHEUS_URL, or the sandbox's local Prometheus. */
+  prometheusUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -262,6 +264,9 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       ]),
     ],
   };
+
+  // Capacity watches read Prometheus here; the sandbox's web tier serves its request rate from a local one.
+  const prometheusUrl = env.PROMETHEUS_URL ?? sandbox?.prometheus.url;
 
   // Scale targets from the policy; in the sandbox, a simulated web tier when the policy names none.
   const scaleTargets =
@@ -549,6 +554,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     metrics,
     logger,
     sandbox,
+    prometheusUrl,
     stop() {
       stopping ??= (async () => {
         clearTimeout(firstSweep);

@@ -20,7 +20,7 @@ import {
   genericAlertPayload,
   grafanaCheckoutPayload,
 } from './sample-alerts';
-import { cloudHtml, pagerDutyHtml } from './side-panels';
+import { cloudHtml, pagerDutyHtml, trafficHtml } from './side-panels';
 import { CONSOLE_CSS } from './styles';
 
 export interface SandboxConsoleOptions {
@@ -151,6 +151,20 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
 
   // ---- reading the sandbox ----
 
+  const trafficPanel = (acting: string, channelId: string) => {
+    const now = sandbox.clock.now();
+    const group = cloud.group(sandbox.webTier.group);
+    return trafficHtml({
+      now,
+      rate: sandbox.traffic.rateAt(now),
+      saleStart: sandbox.traffic.saleStart,
+      instances: group?.instances.filter((i) => i.lifecycleState === 'InService').length ?? 0,
+      perInstance: sandbox.webTier.perInstance,
+      actingUser: acting,
+      channelId,
+    });
+  };
+
   const channelEntries = (): ChannelEntry[] =>
     slack.listChannels().map((channel) => ({
       channel,
@@ -210,7 +224,7 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       'channel-head': channelHeadHtml(model),
       messages: messagesHtml(model),
       pagerduty: pagerDutyHtml(pagerDuty.incidents(), acting, entry.channel.id),
-      cloud: cloudHtml(cloud.groups(), loose),
+      cloud: html`${trafficPanel(acting, entry.channel.id)}${cloudHtml(cloud.groups(), loose)}`,
       modal: view
         ? {
             key: `${viewKey(view)}|${JSON.stringify(attempt?.errors ?? {})}`,
@@ -707,6 +721,15 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     } catch (error) {
       answer(req, res, 502, { ok: false, message: `Accepting the responder request failed: ${errorText(error)}` });
     }
+  });
+
+  // The seed's flash sale from now: the local Prometheus serves its surge, live a few minutes after the click.
+  router.post('/sandbox/traffic/flash-sale', ...post, (req, res) => {
+    const live = sandbox.startFlashSale();
+    answer(req, res, 200, {
+      ok: true,
+      message: `Flash sale announced: it goes live at ${live.toISOString().slice(11, 16)} UTC and web traffic climbs to about 6× its usual peak`,
+    });
   });
 
   // A monitor that pages through PagerDuty first: the incident opens there, and PagerDuty tells Firebreak.
