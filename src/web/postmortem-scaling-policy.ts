@@ -24,12 +24,13 @@ export interface ScalingPolicyText {
 
 const PROMETHEUS_IN_CLOUDWATCH = { namespace: 'Firebreak/Capacity', metric: 'Load', dimension: 'ScaleTarget' };
 
+/** Loads as people read them: whole numbers from 100 up (3,155 req/s), two decimals below (0.42). */
 function num(value: number): string {
-  return value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return value.toLocaleString('en-US', { maximumFractionDigits: Math.abs(value) >= 100 ? 0 : 2 });
 }
 
 function percent(ratio: number): string {
-  return `${num(Math.round(ratio * 1000) / 10)} %`;
+  return `${(Math.round(ratio * 1000) / 10).toLocaleString('en-US')} %`;
 }
 
 function where(home: CapacityHome | null): string {
@@ -114,6 +115,10 @@ function basisSentences(p: AutoScalingProposal, clock: (at: Date) => string): st
   if (l.atFirstAlert && l.capacitySource === 'first alert')
     sentences.push(
       `When the first alert fired (${clock(new Date(l.atFirstAlert.at))}), ${p.target}'s ${plural(l.atFirstAlert.instances, 'instance')} ${l.atFirstAlert.instances === 1 ? 'was' : 'were'} carrying a load of ${num(l.atFirstAlert.load)}: ${num(l.atFirstAlert.loadPerInstance)} per instance, taken as what one instance can carry (the watch assumes ${num(l.watchPerInstance)}).`,
+    );
+  else if (l.atFirstAlert)
+    sentences.push(
+      `When the first alert fired (${clock(new Date(l.atFirstAlert.at))}), ${p.target}'s ${plural(l.atFirstAlert.instances, 'instance')} ${l.atFirstAlert.instances === 1 ? 'was' : 'were'} carrying ${num(l.atFirstAlert.loadPerInstance)} per instance, more than the watch's ${num(l.watchPerInstance)}: the watch's figure is kept as what one instance can carry.`,
     );
   else
     sentences.push(

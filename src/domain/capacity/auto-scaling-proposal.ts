@@ -29,6 +29,7 @@ export interface AutoScalingProposal {
     query: MetricQuery;
     targetUtilization: number;
     capacityPerInstance: number;
+    /** `first alert`: the load per instance then (when not above the watch's); else the watch's perInstance. */
     capacitySource: 'first alert' | 'watch';
     /** The watch's own perInstance, to compare with what the incident showed. */
     watchPerInstance: number;
@@ -73,8 +74,11 @@ export function proposeAutoScaling(events: readonly TimelineEvent[]): AutoScalin
     const minSize = Math.max(1, before);
     const common = { target, home: observed.home, before, needed, minSize };
     if (observed.watch && observed.peak) {
+      // What overwhelmed the instances when the alert fired, but never more than the watch assumes: an alert that
+      // came late (servers already failing) must not raise what one instance is trusted to carry.
+      const alert = observed.atFirstAlert;
       const fromAlert =
-        observed.atFirstAlert && observed.atFirstAlert.loadPerInstance > 0 ? observed.atFirstAlert : undefined;
+        alert && alert.loadPerInstance > 0 && alert.loadPerInstance <= observed.watch.perInstance ? alert : undefined;
       const capacityPerInstance = fromAlert?.loadPerInstance ?? observed.watch.perInstance;
       const targetValue = Math.max(1, Math.floor(capacityPerInstance * observed.watch.targetUtilization));
       const peakNeeds = Math.ceil(observed.peak.load / targetValue);
@@ -90,7 +94,7 @@ export function proposeAutoScaling(events: readonly TimelineEvent[]): AutoScalin
           capacitySource: fromAlert ? 'first alert' : 'watch',
           watchPerInstance: observed.watch.perInstance,
           peak: observed.peak,
-          ...(fromAlert ? { atFirstAlert: fromAlert } : {}),
+          ...(alert ? { atFirstAlert: alert } : {}),
           peakNeeds,
         },
       });

@@ -48,7 +48,7 @@ function section(markdown: string): string {
 const SEED_BASIS = [
   "- When the first alert fired (11:30), web's 4 instances were carrying a load of 1,000: 250 per instance, taken as what one instance can carry (the watch assumes 250).",
   '- Holding each instance at 70 % of 250 gives the target value: 175 per instance.',
-  '- The load peaked at 3,100 (13:10) on 24 instances, 129.17 each; at 175 per instance the peak needs 18 instances.',
+  '- The load peaked at 3,100 (13:10) on 24 instances, 129 each; at 175 per instance the peak needs 18 instances.',
   '- Suggested size: at least 4 instances (what web had before the incident), at most 24 (the incident went up to 24; the peak needs 18).',
   '- Target tracking reads CloudWatch, not Prometheus: publish the watch\'s query (sum(rate(http\\_requests\\_total{job="web"}\\[1m\\]))) every minute as CloudWatch metric Firebreak/Capacity Load with dimension ScaleTarget=web (for example with the CloudWatch agent\'s Prometheus support).',
 ];
@@ -102,6 +102,20 @@ it('the seed: target tracking at 175 per instance on web-prod-asg, 4 to 24 insta
   });
   expect(blocks[3]?.code).toBe(
     'aws autoscaling put-scaling-policy --auto-scaling-group-name web-prod-asg --policy-name web-target-tracking --policy-type TargetTrackingScaling --target-tracking-configuration file://web-target-tracking.json',
+  );
+});
+
+it('an alert that came when each instance carried more than the watch assumes: the watch’s figure, said so', () => {
+  const md = section(
+    postmortemMarkdown(
+      postmortemWith({
+        ...OBSERVED,
+        atFirstAlert: { load: 1416, at: '2023-02-15T11:30:00.000Z', instances: 4, loadPerInstance: 354 },
+      }),
+    ),
+  );
+  expect(md).toContain(
+    "- When the first alert fired (11:30), web's 4 instances were carrying 354 per instance, more than the watch's 250: the watch's figure is kept as what one instance can carry.\n- Holding each instance at 70 % of 250 gives the target value: 175 per instance.",
   );
 });
 

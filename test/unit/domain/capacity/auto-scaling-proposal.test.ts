@@ -116,6 +116,18 @@ describe('the proposal', () => {
     expect(proposal).toMatchObject({ targetValue: 175, load: { capacitySource: 'watch', capacityPerInstance: 250 } });
   });
 
+  it('keeps the watch’s perInstance when the first alert came with each instance above it (already failing)', () => {
+    const late = {
+      ...observed,
+      atFirstAlert: { load: 1416, at: '2023-02-15T11:46:00.000Z', instances: 4, loadPerInstance: 354 },
+    };
+    const [proposal] = proposeAutoScaling(withObservation(events, late));
+    expect(proposal).toMatchObject({
+      targetValue: 175,
+      load: { capacitySource: 'watch', capacityPerInstance: 250, atFirstAlert: late.atFirstAlert },
+    });
+  });
+
   it('without a watch: average CPU at 50 %, sized from the 4 instances before and the 24 needed', () => {
     const { watch: _w, peak: _p, atFirstAlert: _a, ...bare } = observed;
     expect(proposeAutoScaling(withObservation(events, bare))).toEqual([
