@@ -224,7 +224,8 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       'channel-head': channelHeadHtml(model),
       messages: messagesHtml(model),
       pagerduty: pagerDutyHtml(pagerDuty.incidents(), acting, entry.channel.id),
-      cloud: html`${trafficPanel(acting, entry.channel.id)}${cloudHtml(cloud.groups(), loose)}`,
+      cloud: cloudHtml(cloud.groups(), loose),
+      traffic: trafficPanel(acting, entry.channel.id),
       modal: view
         ? {
             key: `${viewKey(view)}|${JSON.stringify(attempt?.errors ?? {})}`,
@@ -333,8 +334,15 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
   });
 
   /** The live regions, or 204 when nothing changed since `since`. */
+  // The traffic moves with the clock, not with any change: a new minute is a change, so the panel follows it.
+  let trafficMinute = Math.floor(sandbox.clock.now().getTime() / 60_000);
   router.get('/sandbox/state', (req, res) => {
     res.set(SECURITY_HEADERS);
+    const minute = Math.floor(sandbox.clock.now().getTime() / 60_000);
+    if (minute !== trafficMinute) {
+      trafficMinute = minute;
+      state.changed();
+    }
     if (queryString(req.query.since) === String(state.version)) {
       res.status(204).end();
       return;

@@ -89,7 +89,7 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
       return 'Postmortem drafted';
     case 'capacity.load_observed':
       return event.data.peak
-        ? `Load on ${escapeMrkdwn(event.data.target)} noted for the postmortem: peak ${Math.round(event.data.peak.load)} on ${event.data.peak.instances} instances`
+        ? `Load on ${escapeMrkdwn(event.data.target)} noted for the postmortem: peak ${Math.round(event.data.peak.load).toLocaleString('en-US')} on ${event.data.peak.instances} instances`
         : `Capacity of ${escapeMrkdwn(event.data.target)} noted for the postmortem`;
     case 'team.escalated':
       return `:sos: Escalated to *${escapeMrkdwn(event.data.team)}*${event.data.message ? `: ${escapeMrkdwn(truncate(event.data.message, 200))}` : ''}${event.data.notPaged ? ` (not paged: ${escapeMrkdwn(event.data.notPaged)})` : ''}`;
