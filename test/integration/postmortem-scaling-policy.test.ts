@@ -5,6 +5,7 @@
 // req/s each, 24 at the end, 3,100 req/s at the peak.
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { CAPACITY_OBSERVE_JOB } from '../../src/flows/capacity-observation';
 import { FakeCloud } from '../../src/sandbox/fake-cloud';
 import { FakePrometheus } from '../../src/sandbox/fake-prometheus';
 import { adjustableClock, commandAnswer, eventually, type Harness, startHarness } from '../support/harness';
@@ -136,6 +137,16 @@ it('records the load once at resolution and proposes target tracking at 175 req/
   await as(channelId, '/incident', 'postmortem');
   await eventually(() => h.slack.files(channelId).length === 2, 'the second draft', 20_000);
   expect(h.slack.files(channelId)[1]?.content).toContain('175 per instance');
+  expect(prometheus.queries.filter((q) => q.query === QUERY)).toHaveLength(1);
+
+  // The observation job run again (a lost acknowledgement): nothing more is read or recorded.
+  await h.firebreak.store.outbox.enqueue(
+    { kind: CAPACITY_OBSERVE_JOB, incidentId: 1, coalesceKey: null, payload: { lane: 'incident:1' } },
+    clock.now(),
+  );
+  h.firebreak.outbox.wake();
+  await h.drained(20_000);
+  expect((await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'capacity.load_observed')).toHaveLength(1);
   expect(prometheus.queries.filter((q) => q.query === QUERY)).toHaveLength(1);
 });
 
