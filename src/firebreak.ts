@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { WebClient, LogLevel as SlackLogLevel } from '@slack/web-api';
-import { AWS_PROVIDER } from './adapters/aws/aws-target';
+import { AWS_PROVIDER, capacityHomeOf } from './adapters/aws/aws-target';
 import { routeByProvider, type ClosableCloud } from './adapters/cloud-router';
 import { createKyselyStore } from './adapters/store/kysely-store';
 import { openDatabase } from './adapters/store/database';
@@ -28,6 +28,13 @@ import {
 } from './flows/paging';
 import { sweepOldRecords } from './flows/housekeeping';
 import { postmortemHandlers, postmortemOnChange } from './flows/postmortem-delivery';
+import {
+  CAPACITY_OBSERVE_JOB,
+  capacityObservationHandlers,
+  capacityObservationOnChange,
+} from './flows/capacity-observation';
+import { routeBySource } from './adapters/metrics-router';
+import { createPrometheusMetrics } from './adapters/prometheus/prometheus-metrics';
 import { SCALE_JOB, scalingHandlers, scalingOnOpen, targetsForIncident, type ScalingDeps } from './flows/scaling';
 import { MESSAGE_WRITING_JOBS } from './flows/outbox-jobs';
 import { scaleApprovalHandlers, APPROVAL_JOB } from './flows/scale-approval';
@@ -93,6 +100,8 @@ export interface Firebreak {
   logger: Logger;
   /** The local Slack when running in sandbox mode. */
   sandbox: Sandbox | null;
+  /** Where capacity watches with `source: prometheus` are read: PROMETHEUS_URL, or the sandbox's local Prometheus. */
+  prometheusUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -105,6 +114,8 @@ const lazy = {
   sandboxConsole: () =>
     require('./sandbox/console/console-routes') as typeof import('./sandbox/console/console-routes'),
   aws: () => require('./adapters/aws/aws-cloud') as typeof import('./adapters/aws/aws-cloud'),
+  cloudWatchMetrics: () =>
+    require('./adapters/aws/cloudwatch-metrics') as typeof import('./adapters/aws/cloudwatch-metrics'),
   pagerDutyIncidents: () =>
     require('./adapters/pagerduty/incident-client') as typeof import('./adapters/pagerduty/incident-client'),
   pagerDutyOnCall: () =>
@@ -266,6 +277,16 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ],
   };
 
+  // Capacity watches read Prometheus here; the sandbox's web tier serves its request rate from a local one.
+  const prometheusUrl = env.PROMETHEUS_URL ?? sandbox?.prometheus.url;
+  const capacityMetrics = routeBySource(
+    {
+      ...(prometheusUrl ? { prometheus: () => createPrometheusMetrics({ url: prometheusUrl }) } : {}),
+      cloudwatch: () => lazy.cloudWatchMetrics().createCloudWatchMetrics(),
+    },
+    { prometheus: 'no Prometheus to read: set PROMETHEUS_URL' },
+  );
+
   // Scale targets from the policy; in the sandbox, a simulated web tier when the policy names none.
   const scaleTargets =
     config.policy.scaleTargets.length > 0 || !sandbox ? config.policy.scaleTargets : sandbox.cloud.defaultTargets;
@@ -301,6 +322,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       },
       changed: async (tx, before, after, now) => {
         await pagingOnChange(paging)(tx, before, after, now);
+        // Before the postmortem's job, in the same lane: the draft it posts has the load to propose a policy from.
+        if (scaleTargets.length > 0) await capacityObservationOnChange(tx, before, after, now);
         await postmortemOnChange(tx, before, after, now);
         await teamEscalationOnChange()(tx, before, after, now);
         await nudgesOnChange(tx, before, after, now);
@@ -358,9 +381,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const serviceOf = (kind: string): string =>
     scaleJobs.has(kind)
       ? 'cloud'
-      : PAGER_JOBS.has(kind) || kind === TEAM_JOB.page || kind === TEAM_JOB.resolve
-        ? (pager?.name.toLowerCase() ?? 'pager')
-        : 'slack';
+      : kind === CAPACITY_OBSERVE_JOB
+        ? 'metrics'
+        : PAGER_JOBS.has(kind) || kind === TEAM_JOB.page || kind === TEAM_JOB.resolve
+          ? (pager?.name.toLowerCase() ?? 'pager')
+          : 'slack';
   outbox = new OutboxWorker({
     store,
     clock,
@@ -378,6 +403,13 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       ...(scaling ? scaleApprovalHandlers(scaling) : {}),
       ...(capacityPlans ? capacityPlanHandlers(capacityPlans) : {}),
       ...(escalation ? teamEscalationHandlers(escalation) : {}),
+      ...capacityObservationHandlers({
+        store,
+        clock,
+        metrics: capacityMetrics,
+        targets: scaleTargets,
+        homeOf: capacityHomeOf,
+      }),
       ...postmortemHandlers({ store, clock, chat, timeZone: env.TIMEZONE, pageLink: postmortemLink }),
       ...catchUpHandlers({ store, clock, chat }),
       ...pagingHandlers({
@@ -572,6 +604,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     metrics,
     logger,
     sandbox,
+    prometheusUrl,
     stop() {
       stopping ??= (async () => {
         clearTimeout(firstSweep);
@@ -582,6 +615,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         await slack.stop();
         await store.close();
         cloud?.close();
+        capacityMetrics.close();
         await sandbox?.stop();
       })();
       return stopping;

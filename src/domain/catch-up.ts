@@ -50,6 +50,7 @@ function significant(event: TimelineEvent): boolean {
     case 'responder.joined':
     case 'postmortem.drafted':
     case 'page.resolved':
+    case 'capacity.load_observed':
       return false;
     case 'alert.fired':
       return event.data.refired !== true;

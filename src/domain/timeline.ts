@@ -1,5 +1,6 @@
 // Timeline events: the append-only record of an incident, each with its time, actor and typed data.
 import type { Actor } from './actor';
+import type { LoadObservation } from './capacity/observed-load';
 import type { IncidentStatus } from './incident';
 import type { Severity } from './severity';
 
@@ -72,6 +73,11 @@ export interface TimelineData {
   'scale.approval_expired': { approvalId: number; target: string; from: number; to: number };
   /** A stakeholder update: said in the channel, under the announcement and to subscribers. */
   'incident.update_posted': { text: string };
+  /**
+   * A target scaled out by hand, observed once at resolution (issue 17): its load over the incident (when it has a
+   * watch), the instances then, and where its capacity lives; the postmortem's auto-scaling proposal reads it.
+   */
+  'capacity.load_observed': LoadObservation;
 }
 
 export type TimelineEventType = keyof TimelineData;
@@ -109,6 +115,7 @@ export const TIMELINE_EVENT_TYPES = [
   'scale.denied',
   'scale.approval_expired',
   'incident.update_posted',
+  'capacity.load_observed',
 ] as const satisfies readonly TimelineEventType[];
 
 /** A timeline event not yet stored. Discriminated on `type` so `data` is typed. */

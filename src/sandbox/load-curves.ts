@@ -69,6 +69,17 @@ export function flashSaleExtra(at: Date): number {
   return FLASH_SALE_EXTRA_RPS * rise * fall;
 }
 
+/**
+ * Noise as a function of time, for a series served live (the sandbox's Prometheus) rather than sampled in one
+ * pass: the same minute always gets the same factor, around 1 with `noise` as its typical deviation.
+ */
+export function noiseAt(at: Date, options: { noise?: number; seed?: number } = {}): number {
+  const minute = Math.floor(at.getTime() / 60_000);
+  // Mixing the minute into the seed (a Weyl step) so neighbouring minutes do not share a stream.
+  const next = random(((options.seed ?? 1) ^ Math.imul(minute, 0x9e3779b1)) >>> 0);
+  return Math.max(0, 1 + (options.noise ?? 0.05) * gaussian(next));
+}
+
 function sample(options: CurveOptions, shape: (at: Date) => number): LoadPoint[] {
   const stepMs = (options.stepSeconds ?? 60) * 1000;
   const noise = options.noise ?? 0.05;

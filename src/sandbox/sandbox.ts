@@ -17,6 +17,8 @@ import { FakePagerDuty } from './fake-pagerduty';
 import { PRESET_SERVICE } from './fake-pagerduty/preset';
 import { FakeSlack } from './fake-slack';
 import { FakeSns } from './fake-sns';
+import { FakePrometheus } from './fake-prometheus';
+import { WEB_PER_INSTANCE_RPS, WEB_REQUEST_RATE_QUERY, WebTraffic } from './web-traffic';
 import type { Team } from '../domain/team-escalation';
 
 export const SANDBOX_BOT_TOKEN = 'xoxb-sandbox';
@@ -77,6 +79,16 @@ export interface Sandbox {
   botUserId: string;
   pagerDuty: SandboxPagerDuty;
   cloud: SandboxCloud;
+  /**
+   * The local Prometheus serving the web tier's request rate (PROMETHEUS_URL for the sandbox's Firebreak), and the
+   * traffic it follows: the seed's flash sale, or one started from the console.
+   */
+  prometheus: { fake: FakePrometheus; url: string };
+  traffic: WebTraffic;
+  /** The simulated web tier the traffic hits: its Auto Scaling group and what one server carries. */
+  webTier: { group: string; perInstance: number };
+  /** The console's "Start a flash sale": the seed's surge from now, live a few minutes later (saved). */
+  startFlashSale(): Date;
   /** The local SNS that signs the console's CloudWatch alarms, and the only SNS the sandbox's Firebreak trusts. */
   sns: FakeSns;
   /** Tells the local Slack and PagerDuty where Firebreak listens, to send it signed requests. */
@@ -102,14 +114,16 @@ const STATE_VERSION = 1;
 /** Reads the saved fakes back into them; the reason when there is none or it cannot be used (they stay as started). */
 function restore(
   path: string,
-  fakes: { slack: FakeSlack; pagerDuty: FakePagerDuty; cloud: FakeCloud },
+  fakes: { slack: FakeSlack; pagerDuty: FakePagerDuty; cloud: FakeCloud; traffic: WebTraffic },
 ): { restored: true } | { restored: false; reason: string } {
   if (!existsSync(path)) return { restored: false, reason: 'no saved sandbox state' };
   try {
     const saved = savedObject(decodeState(readFileSync(path, 'utf8')), 'sandbox state');
     if (saved.version !== STATE_VERSION)
       return { restored: false, reason: `saved by another version of the sandbox (${String(saved.version)})` };
-    // Each loadState checks its part before changing anything; Slack's is the largest, so it goes first.
+    // Each loadState checks its part before changing anything; Slack's is the largest, so it goes first (after
+    // the traffic's one date, which must not be left half-restored behind a Slack that refused its part).
+    fakes.traffic.loadState(saved.traffic);
     fakes.slack.loadState(saved.slack);
     fakes.pagerDuty.loadState(saved.pagerDuty);
     fakes.cloud.loadState(saved.cloud);
@@ -137,6 +151,9 @@ export async function startSandbox(options: {
   // The clock follows the real one (only jumping ahead in the demo), so launches settle on their own: say when.
   const cloud = await FakeCloud.start({ clock: ms, settleNotifications: true });
   const sns = await FakeSns.start();
+  const traffic = new WebTraffic();
+  const prometheus = await FakePrometheus.start({ clock: ms });
+  prometheus.setSeries(WEB_REQUEST_RATE_QUERY, (at) => traffic.rateAt(at));
   const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
   const ec2 = new EC2Client({ region: 'us-east-1', endpoint: cloud.ec2Url, credentials, maxAttempts: 3 });
   const autoScaling = new AutoScalingClient({
@@ -162,13 +179,21 @@ export async function startSandbox(options: {
       // Beyond 24 instances (the demo's flash sale stops there) someone else in @oncall-web must approve (issue 16):
       // as Alice, scale out +10 twice, then +4; approve as Bob.
       approval: { above: 24, approvers: 'oncall-web', expiresMinutes: 15 },
+      // Its request rate, from the local Prometheus (issue 17): the seed's 250 req/s per server, 70 % target.
+      watch: {
+        query: { source: 'prometheus', query: WEB_REQUEST_RATE_QUERY },
+        perInstance: WEB_PER_INSTANCE_RPS,
+        targetUtilization: 0.7,
+        lookaheadMinutes: 20,
+        intervalSeconds: 60,
+      },
     },
   ];
   const dataDir = options.dataDir ?? 'data';
   const recordPath = join(dataDir, 'sandbox-slack.json');
   const statePath = join(dataDir, 'sandbox-state.json');
   mkdirSync(dataDir, { recursive: true });
-  const outcome = restore(statePath, { slack, pagerDuty, cloud });
+  const outcome = restore(statePath, { slack, pagerDuty, cloud, traffic });
   // The flash sale's web tier: four servers, room to grow to sixty (a restored cloud has it already, as it was).
   if (!cloud.group(SANDBOX_WEB_GROUP)) cloud.addGroup({ name: SANDBOX_WEB_GROUP, min: 2, max: 60, desired: 4 });
   const save = (): void => {
@@ -180,6 +205,7 @@ export async function startSandbox(options: {
       slack: slack.saveState(),
       pagerDuty: pagerDuty.saveState(),
       cloud: cloud.saveState(),
+      traffic: traffic.saveState(),
     });
     writeFileSync(`${statePath}.tmp`, saved);
     renameSync(`${statePath}.tmp`, statePath);
@@ -225,6 +251,14 @@ export async function startSandbox(options: {
     },
     cloud: { fake: cloud, ec2, autoScaling, defaultTargets },
     sns,
+    prometheus: { fake: prometheus, url: prometheus.url },
+    traffic,
+    webTier: { group: SANDBOX_WEB_GROUP, perInstance: WEB_PER_INSTANCE_RPS },
+    startFlashSale() {
+      const live = traffic.startSale(clock.now());
+      record();
+      return live;
+    },
     async connect(baseUrl) {
       slack.connectApp({ requestUrl: `${baseUrl}/slack/events`, signingSecret: options.signingSecret });
       pagerDuty.connectWebhook({ url: `${baseUrl}/webhooks/pagerduty`, secret: SANDBOX_PAGERDUTY.webhookSecret });
@@ -242,6 +276,7 @@ export async function startSandbox(options: {
       autoScaling.destroy();
       await cloud.stop();
       await sns.stop();
+      await prometheus.stop();
     },
   };
 }

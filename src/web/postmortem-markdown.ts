@@ -1,8 +1,9 @@
 // The postmortem as Markdown, the file posted in the incident channel and served with `?format=md`: the
 // sections in the reference postmortem's shape, and user and timeline text that cannot break out of them.
 import { zoneLabel } from '../domain/local-time';
-import { isPlaceholder, localText, type Measure, type Postmortem } from '../domain/postmortem';
+import { isPlaceholder, localText, postmortemClock, type Measure, type Postmortem } from '../domain/postmortem';
 import { metricRows } from './postmortem-metrics';
+import { scalingPolicyText } from './postmortem-scaling-policy';
 
 /**
  * User and timeline text as literal Markdown: one line, every inline control character backslash-escaped,
@@ -24,6 +25,32 @@ function measureLine(m: Measure): string {
   if (m.source === 'placeholder') return `- ${m.text}`;
   if (m.source !== 'suggested') return `- ${escapeMarkdown(m.text)}`;
   return `- ${escapeMarkdown(m.text)}. _Suggested by Firebreak${m.reason ? `: ${escapeMarkdown(m.reason)}` : ''}._`;
+}
+
+/** A fenced block that the code cannot close: its fence is longer than any run of backticks in it. */
+function fenced(code: string, language: string): string[] {
+  const longest = Math.max(0, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fence}${language}`, code, fence];
+}
+
+/** The auto-scaling proposal per target scaled out by hand; nothing when there was none. */
+function autoScalingLines(pm: Postmortem): string[] {
+  if (pm.autoScaling.length === 0) return [];
+  const clock = (at: Date): string => postmortemClock(at, pm.timeZone, pm.multiDay);
+  const lines = [
+    '## Auto-scaling Policy Proposal',
+    '',
+    'Capacity was added by hand during this incident. This target-tracking policy would add it by itself, sized from what the incident showed.',
+    '',
+  ];
+  for (const proposal of pm.autoScaling) {
+    const text = scalingPolicyText(proposal, clock);
+    lines.push(`### ${escapeMarkdown(text.heading)}`, '', ...text.basis.map((b) => `- ${escapeMarkdown(b)}`), '');
+    for (const step of text.steps)
+      lines.push(`${escapeMarkdown(step.caption)}:`, '', ...fenced(step.code, step.language), '');
+  }
+  return lines;
 }
 
 export function postmortemMarkdown(pm: Postmortem): string {
@@ -67,6 +94,7 @@ export function postmortemMarkdown(pm: Postmortem): string {
     '',
     ...pm.measures.preventative.map(measureLine),
     '',
+    ...autoScalingLines(pm),
     '## Tasks',
     '',
     ...(pm.tasksPlaceholder

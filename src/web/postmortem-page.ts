@@ -14,6 +14,7 @@ import {
 } from '../domain/postmortem';
 import { escapeHtml } from './html';
 import { metricRows } from './postmortem-metrics';
+import { scalingPolicyText } from './postmortem-scaling-policy';
 
 /** A field that may be a placeholder: shown as a marker to fill in, anything else as escaped text. */
 function field(text: string): string {
@@ -328,6 +329,8 @@ svg .marker-failed line, svg .marker-failed circle { stroke: var(--alert); fill:
 svg .marker-mitigated line, svg .marker-mitigated circle { stroke: #137333; fill: #137333; }
 svg .marker-resolved line, svg .marker-resolved circle { stroke: var(--ok); fill: var(--ok); }
 table { width: 100%; border-collapse: collapse; }
+#auto-scaling pre { background: #f6f8fa; border: 1px solid var(--rule); border-radius: 6px; padding: .75rem 1rem; overflow-x: auto; font-size: 13px; white-space: pre; }
+#auto-scaling .step { margin: .75rem 0 .25rem; color: var(--muted); }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--rule); }
 th { font-size: .85rem; color: var(--muted); font-weight: 600; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; width: 1%; }
@@ -359,6 +362,29 @@ footer { margin-top: 2.5rem; padding-top: .75rem; border-top: 1px solid var(--ru
   a { color: inherit; text-decoration: none; }
 }
 `;
+
+/** The auto-scaling proposal per target scaled out by hand, with its commands; nothing when there was none. */
+function autoScalingSection(pm: Postmortem): string {
+  if (pm.autoScaling.length === 0) return '';
+  const clock = (at: Date): string => postmortemClock(at, pm.timeZone, pm.multiDay);
+  const targets = pm.autoScaling.map((proposal) => {
+    const text = scalingPolicyText(proposal, clock);
+    const steps = text.steps
+      .map(
+        (step) =>
+          `<p class="step">${escapeHtml(step.caption)}:</p>\n<pre><code class="language-${step.language}">${escapeHtml(step.code)}</code></pre>`,
+      )
+      .join('\n');
+    return `<h3>${escapeHtml(text.heading)}</h3>\n<ul class="basis">\n${text.basis.map((b) => `<li>${escapeHtml(b)}</li>`).join('\n')}\n</ul>\n${steps}`;
+  });
+  return `<section id="auto-scaling">
+<h2>Auto-scaling Policy Proposal</h2>
+<p>Capacity was added by hand during this incident. This target-tracking policy would add it by itself, sized from what the incident showed.</p>
+${targets.join('\n')}
+</section>
+
+`;
+}
 
 function measureItem(m: Measure): string {
   if (m.source === 'placeholder') return `<li>${field(m.text)}</li>`;
@@ -457,7 +483,7 @@ ${pm.measures.preventative.map(measureItem).join('\n')}
 </ul>
 </section>
 
-<section id="tasks">
+${autoScalingSection(pm)}<section id="tasks">
 <h2>Tasks</h2>
 ${
   pm.tasksPlaceholder

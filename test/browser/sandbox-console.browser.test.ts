@@ -240,6 +240,15 @@ describe('the sandbox console in Chromium', () => {
     await card.filter({ hasText: 'All 1 alert has resolved' }).waitFor(LIVE);
   });
 
+  it('shows the web traffic against its capacity, and starts a flash sale from the Traffic panel', async () => {
+    const panel = page.locator('#traffic');
+    expect(await panel.locator('.traffic-capacity').textContent()).toMatch(/^\d{1,3}(,\d{3})*$/);
+    await panel.getByRole('button', { name: 'Start a flash sale' }).click();
+    await page.locator('#toast.ok').filter({ hasText: 'Flash sale announced' }).waitFor(LIVE);
+    const live = firebreak.sandbox?.traffic.saleStart.toISOString().slice(11, 16);
+    await panel.getByText(`Flash sale goes live at ${live} UTC`).waitFor(LIVE);
+  });
+
   it('draws every emoji and symbol it shows with an installed font, never as an empty box', async () => {
     // Every shortcode the console turns into a glyph, in one message, beside the card, the pages and the cloud.
     const text = GLYPH_SHORTCODES.map((name) => `:${name}:`).join(' ');

@@ -40,6 +40,30 @@ it('ends with a postmortem whose durations match the script', async () => {
   expect(page.status).toBe(200);
 });
 
+it('proposes an auto-scaling policy from the web load the sandbox Prometheus served during the sale', async () => {
+  const sandbox = result.firebreak.sandbox;
+  const observed = (await result.firebreak.store.timeline.list(1)).find((e) => e.type === 'capacity.load_observed');
+  if (!sandbox || observed?.type !== 'capacity.load_observed') throw new Error('no load observed at resolution');
+  const { peak, atFirstAlert, windowStart, windowEnd } = observed.data;
+  // Read over the incident, from half an hour before the 11:30 alert to the 14:00 resolution, a minute apart.
+  expect([windowStart, windowEnd]).toEqual(['2023-02-15T11:00:00.000Z', '2023-02-15T14:00:00.000Z']);
+  const minutes = Array.from({ length: 181 }, (_, i) => new Date(Date.parse(windowStart) + i * 60_000));
+  const highest = Math.max(...minutes.map((at) => sandbox.traffic.rateAt(at)));
+  expect(peak?.load).toBeCloseTo(highest, 2);
+  expect(atFirstAlert).toMatchObject({ at: '2023-02-15T11:30:00.000Z', instances: 4 });
+  expect(atFirstAlert?.load).toBeCloseTo(sandbox.traffic.rateAt(new Date('2023-02-15T11:30:00Z')), 2);
+
+  const perInstance = Math.min(atFirstAlert?.loadPerInstance ?? 250, 250);
+  const targetValue = Math.floor(perInstance * 0.7);
+  const maxSize = Math.max(24, Math.ceil((peak?.load ?? 0) / targetValue));
+  const md = result.postmortemMarkdown;
+  expect(md).toContain('### web (Auto Scaling group web-sandbox-asg)');
+  expect(md).toContain(`gives the target value: ${targetValue} per instance.`);
+  expect(md).toContain(`at least 4 instances (what web had before the incident), at most ${maxSize}`);
+  expect(md).toContain(`--auto-scaling-group-name web-sandbox-asg --min-size 4 --max-size ${maxSize}`);
+  expect(md).toContain(`"TargetValue": ${targetValue},`);
+});
+
 it('gives the metrics of the script: acknowledged in 8 minutes, mitigated in 2 hours, capacity 17 minutes after the first alert', () => {
   const md = result.postmortemMarkdown;
   expect(metric(md, 'Time to acknowledge')).toBe('8 minutes');

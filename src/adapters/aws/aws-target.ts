@@ -1,6 +1,7 @@
 // What an AWS scale target is to the AWS adapter: the spec config builds from the policy file's two kinds
 // (RunInstances from a launch template, or an Auto Scaling group's desired capacity), and the words people see
 // for it. No SDK here: config imports this, and the SDK loads only with the adapter.
+import type { CapacityHome } from '../../domain/capacity/observed-load';
 import type { ScaleTarget } from '../../domain/scale-target';
 import { FirebreakError } from '../../errors';
 
@@ -50,4 +51,18 @@ export function describeAwsSpec(spec: AwsTargetSpec): string {
   return spec.kind === 'autoscaling-group'
     ? `Auto Scaling group ${spec.autoScalingGroupName}`
     : `launch template ${spec.launchTemplate.id}`;
+}
+
+/** Where an AWS target's capacity lives, in the postmortem's words (its auto-scaling proposal); null for another provider. */
+export function capacityHomeOf(target: ScaleTarget): CapacityHome | null {
+  if (target.provider !== AWS_PROVIDER || !isAwsSpec(target.spec)) return null;
+  const spec = target.spec;
+  return spec.kind === 'autoscaling-group'
+    ? { kind: 'autoscaling-group', groupName: spec.autoScalingGroupName }
+    : {
+        kind: 'launch-template',
+        launchTemplateId: spec.launchTemplate.id,
+        version: spec.launchTemplate.version,
+        subnets: spec.subnets,
+      };
 }

@@ -2,6 +2,7 @@
 // a placeholder wherever neither says anything — it never guesses. Pure; the renderers are in src/web.
 import { FirebreakError } from '../../errors';
 import { actorName, type Actor } from '../actor';
+import { proposeAutoScaling } from '../capacity/auto-scaling-proposal';
 import type { AlertRecord } from '../alert';
 import { distinguishingLabels } from '../alert-labels';
 import { humanDuration } from '../duration';
@@ -317,6 +318,8 @@ function entryFor(
     case 'responder.joined':
     case 'page.resolved':
     case 'postmortem.drafted':
+    // Told in its own section, the auto-scaling proposal.
+    case 'capacity.load_observed':
     // An edit of a pinned message is told by its entry, which carries the latest text (withPinEdits).
     case 'message.edited':
       // Routine: they add length, not understanding.
@@ -738,5 +741,6 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
     tasksPlaceholder: followUps.length > 0 ? null : PLACEHOLDERS.tasks,
     metrics: buildMetrics(facts),
     facts,
+    autoScaling: proposeAutoScaling(events),
   };
 }

@@ -1,5 +1,6 @@
 // What a postmortem is: its sections, the facts drawn from the timeline, and the one marker for what a person
 // still has to write. Plain data; drafted in draft.ts, rendered as Markdown and HTML in src/web.
+import type { AutoScalingProposal } from '../capacity/auto-scaling-proposal';
 import type { Severity } from '../severity';
 
 /** What only people know, from `/incident resolve` or the postmortem modal. */
@@ -179,6 +180,8 @@ export interface Postmortem {
   tasksPlaceholder: string | null;
   metrics: PostmortemMetrics;
   facts: PostmortemFacts;
+  /** After a manual scale-out: the auto-scaling policy that would have done it, per target (issue 17); often empty. */
+  autoScaling: AutoScalingProposal[];
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import {
   genericAlertPayload,
   grafanaCheckoutPayload,
 } from './sample-alerts';
-import { cloudHtml, pagerDutyHtml } from './side-panels';
+import { cloudHtml, pagerDutyHtml, trafficHtml } from './side-panels';
 import { CONSOLE_CSS } from './styles';
 
 export interface SandboxConsoleOptions {
@@ -163,6 +163,20 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
 
   // ---- reading the sandbox ----
 
+  const trafficPanel = (acting: string, channelId: string) => {
+    const now = sandbox.clock.now();
+    const group = cloud.group(sandbox.webTier.group);
+    return trafficHtml({
+      now,
+      rate: sandbox.traffic.rateAt(now),
+      saleStart: sandbox.traffic.saleStart,
+      instances: group?.instances.filter((i) => i.lifecycleState === 'InService').length ?? 0,
+      perInstance: sandbox.webTier.perInstance,
+      actingUser: acting,
+      channelId,
+    });
+  };
+
   const channelEntries = (): ChannelEntry[] =>
     slack.listChannels().map((channel) => ({
       channel,
@@ -223,6 +237,7 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
       messages: messagesHtml(model),
       pagerduty: pagerDutyHtml(pagerDuty.incidents(), acting, entry.channel.id),
       cloud: cloudHtml(cloud.groups(), loose),
+      traffic: trafficPanel(acting, entry.channel.id),
       modal: view
         ? {
             key: `${viewKey(view)}|${JSON.stringify(attempt?.errors ?? {})}`,
@@ -331,8 +346,15 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
   });
 
   /** The live regions, or 204 when nothing changed since `since`. */
+  // The traffic moves with the clock, not with any change: a new minute is a change, so the panel follows it.
+  let trafficMinute = Math.floor(sandbox.clock.now().getTime() / 60_000);
   router.get('/sandbox/state', (req, res) => {
     res.set(SECURITY_HEADERS);
+    const minute = Math.floor(sandbox.clock.now().getTime() / 60_000);
+    if (minute !== trafficMinute) {
+      trafficMinute = minute;
+      state.changed();
+    }
     if (queryString(req.query.since) === String(state.version)) {
       res.status(204).end();
       return;
@@ -733,6 +755,15 @@ export function sandboxConsoleRoutes(options: SandboxConsoleOptions): Router {
     };
   router.post('/sandbox/pagerduty/accept-responder', ...post, responderAnswer('joined'));
   router.post('/sandbox/pagerduty/decline-responder', ...post, responderAnswer('declined'));
+
+  // The seed's flash sale from now: the local Prometheus serves its surge, live a few minutes after the click.
+  router.post('/sandbox/traffic/flash-sale', ...post, (req, res) => {
+    const live = sandbox.startFlashSale();
+    answer(req, res, 200, {
+      ok: true,
+      message: `Flash sale announced: it goes live at ${live.toISOString().slice(11, 16)} UTC and web traffic climbs to about 6× its usual peak`,
+    });
+  });
 
   // A monitor that pages through PagerDuty first: the incident opens there, and PagerDuty tells Firebreak.
   let pagerDutyIncidents = 0;

@@ -19,6 +19,8 @@ export interface Regions {
   messages: SafeHtml;
   pagerduty: SafeHtml;
   cloud: SafeHtml;
+  /** The web tier's request rate against its capacity, and "Start a flash sale" (issue 17). */
+  traffic: SafeHtml;
   /** The open modal (empty when none) and a key that changes only when a different modal, or version of it, shows. */
   modal: { key: string; html: SafeHtml };
 }
@@ -136,13 +138,13 @@ ${actingForm(actingUser, channel.id)}
 </header>
 <div class="layout">
 <nav class="sidebar" id="channels" aria-label="Channels">${regions.channels}</nav>
-<nav class="panel-jump" aria-label="Panels"><span class="muted">Jump to</span><a href="#pagerduty">PagerDuty</a><a href="#cloud">Cloud</a><a href="#messages">Channel</a></nav>
+<nav class="panel-jump" aria-label="Panels"><span class="muted">Jump to</span><a href="#pagerduty">PagerDuty</a><a href="#cloud">Cloud</a><a href="#traffic">Traffic</a><a href="#messages">Channel</a></nav>
 <main class="channel">
 <header class="channel-head" id="channel-head">${regions['channel-head']}</header>
 <section class="messages" id="messages" aria-label="Messages" aria-live="polite">${regions.messages}</section>
 ${composer(channel, actingUser)}
 </main>
-<aside class="panels"><section class="panel" id="pagerduty" aria-label="PagerDuty">${regions.pagerduty}</section><section class="panel" id="cloud" aria-label="Cloud">${regions.cloud}</section></aside>
+<aside class="panels"><section class="panel" id="pagerduty" aria-label="PagerDuty">${regions.pagerduty}</section><section class="panel" id="cloud" aria-label="Cloud">${regions.cloud}</section><section class="panel" id="traffic" aria-label="Traffic">${regions.traffic}</section></aside>
 </div>
 <div id="modal" data-key="${regions.modal.key}">${regions.modal.html}</div>
 <div id="toast" role="status" aria-live="polite"${input.notice ? html` class="${input.notice.ok ? 'show ok' : 'show error'}"` : ''}>${input.notice?.text ?? ''}</div>

@@ -71,3 +71,36 @@ export function cloudHtml(groups: GroupSummary[], loose: InstanceSummary[]): Saf
 <ul class="groups">${groups.map(groupHtml)}</ul>
 ${loose.length > 0 ? html`<h3 class="panel-subtitle">Instances outside groups</h3><ul class="loose">${loose.map((i) => html`<li><span class="instance ${i.state === 'running' ? 'running' : i.state === 'pending' ? 'pending' : 'terminating'}"></span> ${i.instanceId} <span class="muted">${i.state} · ${i.instanceType}</span></li>`)}</ul>` : ''}`;
 }
+
+export interface TrafficView {
+  now: Date;
+  /** Requests per second now, as the local Prometheus serves it. */
+  rate: number;
+  saleStart: Date;
+  /** The web tier's serving instances and what each carries (its watch's perInstance). */
+  instances: number;
+  perInstance: number;
+  /** Where the hidden fields send the console back to. */
+  actingUser: string;
+  channelId: string;
+}
+
+/** The web tier's request rate against its capacity, and "Start a flash sale" (the seed's surge from now). */
+export function trafficHtml(view: TrafficView): SafeHtml {
+  const capacity = view.instances * view.perInstance;
+  const utilization = capacity > 0 ? Math.round((view.rate / capacity) * 100) : null;
+  const minutesToSale = Math.ceil((view.saleStart.getTime() - view.now.getTime()) / 60_000);
+  const sale =
+    minutesToSale > 0
+      ? html`Flash sale goes live at ${clock(view.saleStart.getTime()).slice(0, 5)} UTC (in ${minutesToSale} min)`
+      : view.now.getTime() - view.saleStart.getTime() < 3 * 3_600_000
+        ? html`Flash sale live since ${clock(view.saleStart.getTime()).slice(0, 5)} UTC`
+        : html`No flash sale running`;
+  const hidden = html`<input type="hidden" name="as" value="${view.actingUser}"><input type="hidden" name="channel" value="${view.channelId}">`;
+  return html`<h2 class="panel-title">Traffic <span class="panel-sub">web tier, from the local Prometheus</span></h2>
+<div class="traffic" data-rate="${view.rate}" data-capacity="${capacity}">
+<div class="group-counts"><span class="traffic-rate">${Math.round(view.rate).toLocaleString('en-US')}</span> req/s · capacity <span class="traffic-capacity">${capacity.toLocaleString('en-US')}</span> req/s (${view.instances} × ${view.perInstance})${utilization === null ? '' : html` · <span class="traffic-utilization${utilization >= 100 ? ' over' : ''}">${utilization}%</span> used`}</div>
+<div class="page-line">${sale}</div>
+<form method="post" action="/sandbox/traffic/flash-sale">${hidden}<button type="submit" class="bk-btn">Start a flash sale</button></form>
+</div>`;
+}

@@ -87,6 +87,10 @@ function what(event: TimelineEvent, apart: ReadonlyMap<string, string>): string 
       return `Incident resolved${event.data.summary ? `: ${escapeMrkdwn(event.data.summary)}` : ''}`;
     case 'postmortem.drafted':
       return 'Postmortem drafted';
+    case 'capacity.load_observed':
+      return event.data.peak
+        ? `Load on ${escapeMrkdwn(event.data.target)} noted for the postmortem: peak ${Math.round(event.data.peak.load).toLocaleString('en-US')} on ${event.data.peak.instances} instances`
+        : `Capacity of ${escapeMrkdwn(event.data.target)} noted for the postmortem`;
     case 'team.escalated':
       return `:sos: Escalated to *${escapeMrkdwn(event.data.team)}*${event.data.message ? `: ${escapeMrkdwn(truncate(event.data.message, 200))}` : ''}${event.data.notPaged ? ` (not paged: ${escapeMrkdwn(event.data.notPaged)})` : ''}`;
     case 'team.acknowledged':
