@@ -5,6 +5,7 @@ import type { Incident, NewIncident } from '../domain/incident';
 import type { NewScaleApproval, ScaleApproval, ScaleApprovalStatus } from '../domain/scale-approval';
 import type { NewTeamEscalation, TeamEscalation } from '../domain/team-escalation';
 import type { NudgeKind, NudgeRecord } from '../domain/nudges';
+import type { CapacityWarning, NewCapacityWarning } from '../domain/capacity/capacity-warning';
 import type { NewTimelineEvent, TimelineEvent, TimelineEventType } from '../domain/timeline';
 
 export type NewAlertRecord = Omit<AlertRecord, 'id'>;
@@ -275,6 +276,17 @@ export interface SubscriberRepository {
   list(incidentId: number): Promise<string[]>;
 }
 
+/** Capacity warnings (issue 17): at most one open per target, every one kept with its outcome. */
+export interface CapacityWarningRepository {
+  /** Stores a new open warning; throws STORE_CONFLICT when the target already has one open. */
+  insert(warning: NewCapacityWarning): Promise<CapacityWarning>;
+  findById(id: number): Promise<CapacityWarning | null>;
+  findOpen(target: string): Promise<CapacityWarning | null>;
+  update(id: number, changes: Partial<NewCapacityWarning>): Promise<CapacityWarning>;
+  /** Newest first. */
+  listByTarget(target: string, limit: number): Promise<CapacityWarning[]>;
+}
+
 export interface StoreTransaction {
   incidents: IncidentRepository;
   alerts: AlertRepository;
@@ -288,6 +300,7 @@ export interface StoreTransaction {
   scaleApprovals: ScaleApprovalRepository;
   nudges: NudgeRepository;
   subscribers: SubscriberRepository;
+  capacityWarnings: CapacityWarningRepository;
 }
 
 export interface Store extends StoreTransaction {

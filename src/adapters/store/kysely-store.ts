@@ -18,6 +18,7 @@ import { rateBudgetRepository } from './rate-budget-repository';
 import { channelNameRepository } from './channel-name-repository';
 import { scaleApprovalRepository, teamEscalationRepository } from './escalation-approval-repositories';
 import { nudgeRepository, subscriberRepository } from './nudge-repository';
+import { capacityWarningRepository } from './capacity-warning-repository';
 import type { Database } from './schema';
 import { SqliteHotPath } from './sqlite-hot-path';
 import { guard } from './store-errors';
@@ -48,6 +49,7 @@ function repositories(ctx: RepositoryContext): StoreTransaction {
     scaleApprovals: scaleApprovalRepository(ctx),
     nudges: nudgeRepository(ctx),
     subscribers: subscriberRepository(ctx),
+    capacityWarnings: capacityWarningRepository(ctx),
   };
 }
 

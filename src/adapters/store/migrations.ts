@@ -13,6 +13,7 @@ import { testIncidents } from './migrations/009-test-incidents';
 import { nudgesAndSubscribers } from './migrations/010-nudges-and-subscribers';
 import { escalationsApprovals } from './migrations/011-escalations-approvals';
 import { teamPagerIncident } from './migrations/012-team-pager-incident';
+import { capacityWarnings } from './migrations/013-capacity-warnings';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -29,6 +30,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '010-nudges-and-subscribers': nudgesAndSubscribers,
   '011-escalations-approvals': escalationsApprovals,
   '012-team-pager-incident': teamPagerIncident,
+  '013-capacity-warnings': capacityWarnings,
 };
 
 const provider: MigrationProvider = {

@@ -188,6 +188,26 @@ export interface IncidentSubscribersTable {
   subscribed_at: IsoTime;
 }
 
+export interface CapacityWarningsTable {
+  id: Generated<number>;
+  target: string;
+  state: string;
+  opened_at: IsoTime;
+  updated_at: IsoTime;
+  closed_at: IsoTime | null;
+  close_reason: string | null;
+  numbers: JsonText;
+  opened_instances: number;
+  source_problem: string | null;
+  calm_checks: number;
+  offer: number;
+  channel_id: string | null;
+  message_id: string | null;
+  outcome: JsonText | null;
+  scale_operation_id: number | null;
+  approval_id: number | null;
+}
+
 export interface Database {
   incidents: IncidentsTable;
   alerts: AlertsTable;
@@ -202,4 +222,5 @@ export interface Database {
   scale_approvals: ScaleApprovalsTable;
   nudges: NudgesTable;
   incident_subscribers: IncidentSubscribersTable;
+  capacity_warnings: CapacityWarningsTable;
 }
