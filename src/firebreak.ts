@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { WebClient, LogLevel as SlackLogLevel } from '@slack/web-api';
 import { AWS_PROVIDER } from './adapters/aws/aws-target';
 import { routeByProvider, type ClosableCloud } from './adapters/cloud-router';
@@ -13,7 +14,7 @@ import { createSlackChat } from './adapters/slack/slack-chat';
 import { slackObservation } from './adapters/slack/slack-errors';
 import { storedSlackBudget } from './adapters/slack/slack-budget';
 import { SLACK_TIER_DEFAULTS } from './config/policy';
-import type { Config } from './config/load';
+import { unconfiguredWatchSources, type Config } from './config/load';
 import { respondersFor, severityForService } from './domain/routing';
 import { ingestInBatches, type IngestDeps } from './flows/ingest-alerts';
 import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
@@ -37,6 +38,10 @@ import { updateDeliveryHandlers } from './flows/stakeholder-updates';
 import type { IncidentFlowDeps } from './flows/update-incident';
 import type { Incident } from './domain/incident';
 import { catchUpHandlers } from './flows/catch-up';
+import { CAPACITY_JOB, CapacitySources, capacityWatchHandlers, seedCapacityWatches } from './flows/capacity-watch';
+import { capacityRoutes, signedCapacityChartUrl } from './http/capacity-routes';
+import type { MetricQuery, Metrics as MetricsSource } from './ports/metrics';
+import { FirebreakError } from './errors';
 import { alertEndpoint } from './http/alert-endpoint';
 import { type AlertSourceDeps, alertSources } from './ingest/sources';
 import { pagerDutyRoutes } from './http/pagerduty-routes';
@@ -60,7 +65,7 @@ export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
   /** AWS SDK clients to use instead of ones built from the environment (tests point them at a local cloud). */
-  aws?: { ec2: EC2Client; autoScaling: AutoScalingClient };
+  aws?: { ec2: EC2Client; autoScaling: AutoScalingClient; cloudWatch?: CloudWatchClient };
   /**
    * A chat platform to hold incidents in instead of Slack (tests prove the Chat port with one). Slack's receiver
    * still takes commands and clicks: a platform's driving side is an adapter of its own.
@@ -103,6 +108,10 @@ const lazy = {
   sandboxConsole: () =>
     require('./sandbox/console/console-routes') as typeof import('./sandbox/console/console-routes'),
   aws: () => require('./adapters/aws/aws-cloud') as typeof import('./adapters/aws/aws-cloud'),
+  cloudWatchMetrics: () =>
+    require('./adapters/aws/cloudwatch-metrics') as typeof import('./adapters/aws/cloudwatch-metrics'),
+  prometheusMetrics: () =>
+    require('./adapters/prometheus/prometheus-metrics') as typeof import('./adapters/prometheus/prometheus-metrics'),
   pagerDutyIncidents: () =>
     require('./adapters/pagerduty/incident-client') as typeof import('./adapters/pagerduty/incident-client'),
   pagerDutyOnCall: () =>
@@ -162,7 +171,15 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const store = createKyselyStore(db);
   if (sandbox) await lazy.sandbox().warnIfOutOfStep(sandbox, store.incidents, logger);
 
-  const metrics = createMetrics({ outboxDepth: () => store.outbox.depth() });
+  // Whether each watched target's metrics source answers (issue 17): logged once per change, a gauge, /readyz.
+  const capacitySources = new CapacitySources((target, up, problem) => {
+    if (up) logger.info({ target }, `capacity watch: ${target}'s load can be read again`);
+    else logger.warn({ target, problem }, `capacity watch: cannot read ${target}'s load: ${problem}`);
+  });
+  const metrics = createMetrics({
+    outboxDepth: () => store.outbox.depth(),
+    capacitySources: () => capacitySources.list(),
+  });
   const web = new WebClient(botToken, {
     slackApiUrl,
     // The outbox owns retries (durable, honouring Retry-After); the client must report failures at once.
@@ -277,6 +294,32 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           ...options.clouds,
         });
 
+  // Issue 17: the metrics sources watched targets read their load from, built only for the sources in use.
+  // loadConfig already refused a watch whose source is not configured; a config built elsewhere is refused here.
+  const watchedTargets = scaleTargets.filter((t) => t.watch !== undefined);
+  const unwatchable = unconfiguredWatchSources(env, watchedTargets);
+  if (unwatchable.length > 0) {
+    await sandbox?.stop();
+    throw new FirebreakError('CONFIG_INVALID', unwatchable.join('\n'), { step: 'starting the capacity watch' });
+  }
+  const watches = (source: MetricQuery['source']) => watchedTargets.some((t) => t.watch?.query.source === source);
+  const prometheusMetrics =
+    env.PROMETHEUS_URL && watches('prometheus')
+      ? lazy.prometheusMetrics().createPrometheusMetrics({ url: env.PROMETHEUS_URL })
+      : null;
+  // CloudWatch: the SDK's own chain (AWS_REGION, credentials, AWS_ENDPOINT_URL_CLOUDWATCH), as for EC2.
+  const cloudWatchMetrics = watches('cloudwatch')
+    ? lazy
+        .cloudWatchMetrics()
+        .createCloudWatchMetrics(options.aws?.cloudWatch ? { client: options.aws.cloudWatch } : {})
+    : null;
+  const metricsFor = (query: MetricQuery): MetricsSource => {
+    const source = query.source === 'prometheus' ? prometheusMetrics : cloudWatchMetrics;
+    // Unreachable after the check above; said plainly should a future source skip it.
+    if (!source) throw new FirebreakError('CONFIG_INVALID', `no ${query.source} source is configured`);
+    return source;
+  };
+
   const routing = config.policy.routing;
   let outbox: OutboxWorker | null = null;
   const wakeOutbox = (urgent = false): void => outbox?.wake(urgent);
@@ -335,11 +378,13 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   // flow registered the job, rather than guessed from its name.
   const scaleJobs = new Set<string>([...Object.values(SCALE_JOB), APPROVAL_JOB.apply]);
   const serviceOf = (kind: string): string =>
-    scaleJobs.has(kind)
-      ? 'cloud'
-      : PAGER_JOBS.has(kind) || kind === TEAM_JOB.page || kind === TEAM_JOB.resolve
-        ? (pager?.name.toLowerCase() ?? 'pager')
-        : 'slack';
+    kind === CAPACITY_JOB.watch
+      ? 'capacity'
+      : scaleJobs.has(kind)
+        ? 'cloud'
+        : PAGER_JOBS.has(kind) || kind === TEAM_JOB.page || kind === TEAM_JOB.resolve
+          ? (pager?.name.toLowerCase() ?? 'pager')
+          : 'slack';
   outbox = new OutboxWorker({
     store,
     clock,
@@ -366,6 +411,23 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         onPageSent: () => metrics.pagesSent.inc(),
       }),
       ...nudgeHandlers({ store, clock, chat, policy: config.policy.nudges }),
+      ...(cloud && watchedTargets.length > 0
+        ? capacityWatchHandlers({
+            store,
+            clock,
+            chat,
+            cloud,
+            targets: scaleTargets,
+            metricsFor,
+            announceChannel: env.INCIDENTS_CHANNEL,
+            chartLink: (warningId) =>
+              env.LINK_SECRET
+                ? signedCapacityChartUrl(env.PUBLIC_URL || listeningUrl, env.LINK_SECRET, warningId, clock.now())
+                : null,
+            sources: capacitySources,
+            wakeOutbox,
+          })
+        : {}),
       ...updateDeliveryHandlers({ store, clock, chat }),
       ...incidentChannelHandlers({
         store,
@@ -430,7 +492,12 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const http = createHttpApp({
     logger,
     metrics,
-    ready: readinessCheck({ store, slack: slackStatus, clock }),
+    ready: readinessCheck({
+      store,
+      slack: slackStatus,
+      clock,
+      ...(watchedTargets.length > 0 ? { capacitySources: () => capacitySources.list() } : {}),
+    }),
     routers: [
       // The sandbox console: only in sandbox mode, never next to a real Slack.
       ...(sandbox
@@ -443,6 +510,18 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           ]
         : []),
       postmortemRoutes({ linkSecret: env.LINK_SECRET, store, clock, timeZone: env.TIMEZONE, chat }),
+      ...(watchedTargets.length > 0
+        ? [
+            capacityRoutes({
+              linkSecret: env.LINK_SECRET,
+              store,
+              clock,
+              timeZone: env.TIMEZONE,
+              targets: scaleTargets,
+              metricsFor,
+            }),
+          ]
+        : []),
       ...(pagerDuty.webhookSecret
         ? [
             pagerDutyRoutes({
@@ -512,6 +591,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   // Slack down at start: start anyway, not ready, and keep probing (SlackStatus).
   await slackStatus.start();
   await slack.start();
+  // One stored watch job per watched target (a pending one from before a restart stays as it is).
+  if (cloud && watchedTargets.length > 0) {
+    const seeded = await seedCapacityWatches({ store, clock, targets: scaleTargets });
+    logger.info({ targets: seeded }, `capacity watch: looking at ${seeded.join(', ')} every interval`);
+  }
   outbox.start();
   // Hourly, and once a minute after start: old delivered jobs and delivery keys go (see housekeeping.ts).
   const sweep = (): void => {
@@ -559,6 +643,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         await slack.stop();
         await store.close();
         cloud?.close();
+        cloudWatchMetrics?.close();
         await sandbox?.stop();
       })();
       return stopping;

@@ -28,6 +28,8 @@ export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([
   'update.deliver',
   'nudge.check',
   'nudge.settle',
+  'capacity.warning_post',
+  'capacity.warning_update',
 ]);
 
 /**

@@ -1,5 +1,6 @@
 // What the incident flows need from a chat platform (Slack today): channels, messages, pins, files.
 // Nothing here is Slack's: messages are what to say (rendered by the adapter), references are opaque ids.
+import type { CapacityWarning } from '../domain/capacity/capacity-warning';
 import type { Actor } from '../domain/actor';
 import type { AlertRecord } from '../domain/alert';
 import type { CatchUp } from '../domain/catch-up';
@@ -66,14 +67,22 @@ export type ChatMessage =
   | { kind: 'scale_approval'; approval: ScaleApproval; now: Date }
   /** A nudge's prompt (with its button while it stands), or what settled it. */
   | { kind: 'nudge'; incident: Incident; nudge: NudgeKind; settled: NudgeSettlement | null }
-  | { kind: 'update'; incident: Incident; update: StakeholderUpdate };
+  | { kind: 'update'; incident: Incident; update: StakeholderUpdate }
+  /** A target's capacity warning (issue 17): the numbers, Scale out +N while open, how it ended once closed. */
+  | { kind: 'capacity_warning'; warning: CapacityWarning; now: Date; chartUrl: string | null };
 
 /**
  * Marks a message as the one of its kind for an incident, invisibly, so it can be found again when a crash
  * lost the platform's answer (post once, then find rather than post twice).
  */
 export interface MessageMarker {
-  kind: 'incident_card' | 'incident_announcement' | 'incident_update' | 'incident_nudge' | 'scale_approval';
+  kind:
+    | 'incident_card'
+    | 'incident_announcement'
+    | 'incident_update'
+    | 'incident_nudge'
+    | 'scale_approval'
+    | 'capacity_warning';
   /** 0 for a message of no incident (a scale request made outside an incident channel). */
   incidentId: number;
   /** Tells apart several messages of one kind for an incident (its updates, its prompts): the job's id. */

@@ -50,6 +50,8 @@ export const ACTIONS = {
   /** "Subscribe" / "Unsubscribe" on the announcement: the clicker's direct messages of updates. */
   incidentSubscribe: 'incident_subscribe',
   incidentUnsubscribe: 'incident_unsubscribe',
+  /** A capacity warning's "Scale out +N": the offered scale-out, through the ordinary scaling flow. */
+  capacityScaleOut: 'capacity_scale_out',
 } as const;
 
 export const VIEWS = {

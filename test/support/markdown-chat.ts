@@ -136,6 +136,8 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
         return `${incidentRef(message.incident)}: ${message.nudge === 'lead' ? 'who leads?' : 'time for an update'}${message.settled ? ` (settled: ${message.settled.why})` : ''}`;
       case 'update':
         return `Update on ${incidentRef(message.incident)}: ${message.update.text}`;
+      case 'capacity_warning':
+        return `Capacity of ${message.warning.target}: ${message.warning.numbers.instances} → ${message.warning.numbers.needed} instances (${message.warning.state})`;
     }
   };
   const channel = (idOrName: string): MarkdownChannel => {

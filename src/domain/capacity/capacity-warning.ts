@@ -49,7 +49,7 @@ export interface CapacityWarning {
   closedAt: Date | null;
   closeReason: WarningCloseReason | null;
   numbers: WarningNumbers;
-  /** The target's instances when the warning opened: more at closing means capacity was added. */
+  /** The target's instances when the warning opened: closing needing more than these means capacity was added. */
   openedInstances: number;
   /** Why the latest look could not read the load (the source down, no recent data), or null when it could. */
   sourceProblem: string | null;
@@ -156,8 +156,9 @@ export function decideWarning(
         state: 'closed',
         closedAt: now,
         updatedAt: now,
-        // More instances than when it opened: capacity was added (by its button or anyone); else the load fell.
-        closeReason: numbers.instances > open.openedInstances ? 'capacity_added' : 'load_fell',
+        // The instances it opened with would do again: the load fell back. Otherwise the capacity added (by its
+        // button or anyone) is what made it enough.
+        closeReason: numbers.needed <= open.openedInstances ? 'load_fell' : 'capacity_added',
       },
     };
   return {

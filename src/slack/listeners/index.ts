@@ -19,6 +19,7 @@ import * as teamEscalateView from './views/team-escalate';
 import * as updateButtons from './actions/update-buttons';
 import * as nudgeButtons from './actions/nudge-buttons';
 import * as postUpdateView from './views/post-update';
+import * as capacityWarning from './actions/capacity-warning';
 
 export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void {
   incidentCommand.register(on, deps);
@@ -39,4 +40,5 @@ export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void 
   updateButtons.register(on, deps);
   nudgeButtons.register(on, deps);
   postUpdateView.register(on, deps);
+  capacityWarning.register(on, deps);
 }

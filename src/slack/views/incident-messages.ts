@@ -9,6 +9,7 @@ import { catchUpMessage } from './catch-up';
 import { scaleApprovalMessage } from './scale-approval-views';
 import { nudgeMessage } from './nudge-messages';
 import { updateMessage } from './update-messages';
+import { capacityWarningMessage } from './capacity-warning-views';
 
 /** Under every announcement: stakeholders subscribe to the incident's updates by direct message. */
 function subscribeActions(incident: Incident): KnownBlock {
@@ -134,5 +135,7 @@ export function slackMessage(message: ChatMessage, timeZone: string): { text: st
       return nudgeMessage(message.incident, message.nudge, message.settled, timeZone);
     case 'update':
       return updateMessage(message.incident, message.update);
+    case 'capacity_warning':
+      return capacityWarningMessage(message.warning, { now: message.now, timeZone, chartUrl: message.chartUrl });
   }
 }
