@@ -43,6 +43,12 @@ export function capacityWarningMessage(
     lines.push(
       `:warning: The latest look could not read the load: ${escapeMrkdwn(warning.sourceProblem)}. The numbers above are older.`,
     );
+  if (open && warning.calmChecks > 0) {
+    const left = CALM_CHECKS_TO_CLOSE - warning.calmChecks;
+    lines.push(
+      `:hourglass: The forecast needs no more than it has now: this closes after ${left} more such look${left === 1 ? '' : 's'}.`,
+    );
+  }
   const outcome = warning.outcome;
   if (outcome?.kind === 'scaled')
     lines.push(
