@@ -248,7 +248,7 @@ describe('the watcher on a real Prometheus', () => {
       actionId: 'capacity_scale_out',
     });
     await eventually(() => slack.responses.length > before, 'the answer');
-    expect((slack.responses[before]?.body as { text: string }).text).toContain(
+    expect((slack.responses[before]?.body as { text: string } | undefined)?.text).toContain(
       'this capacity warning for web closed when the load fell back; nothing was changed',
     );
     expect(setDesired()).toHaveLength(1);
