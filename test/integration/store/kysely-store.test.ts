@@ -149,6 +149,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '010-nudges-and-subscribers',
           '011-escalations-approvals',
           '012-team-pager-incident',
+          '013-capacity-warnings',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
@@ -189,6 +190,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '010-nudges-and-subscribers',
           '011-escalations-approvals',
           '012-team-pager-incident',
+          '013-capacity-warnings',
         ]);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
       } finally {
