@@ -425,6 +425,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
                 ? signedCapacityChartUrl(env.PUBLIC_URL || listeningUrl, env.LINK_SECRET, warningId, clock.now())
                 : null,
             sources: capacitySources,
+            incidents: flows,
             wakeOutbox,
           })
         : {}),

@@ -4,14 +4,16 @@
 // job per target (its coalesce key): with several replicas exactly one runs each look, and a restart keeps it.
 // The warning is posted and edited in the announcements channel by jobs of the announcements lane (the channel's
 // write pace), and its "Scale out +N" goes through the ordinary scaling flow, guardrails and approval included.
-import type { UserActor } from '../domain/actor';
+import { FIREBREAK, type UserActor } from '../domain/actor';
 import {
   decideWarning,
   warningNumbers,
   type CapacityWarning,
   type WarningLook,
 } from '../domain/capacity/capacity-warning';
+import { channelRefused } from '../domain/incident';
 import type { ScaleTarget } from '../domain/scale-target';
+import { SEVERITIES } from '../domain/severity';
 import { errorMessage, isFirebreakError } from '../errors';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
@@ -20,9 +22,10 @@ import type { Clock } from '../ports/clock';
 import type { MetricQuery, Metrics } from '../ports/metrics';
 import type { Store, StoreTransaction } from '../ports/store';
 import { checkCapacity } from './capacity-check';
-import { ANNOUNCE_LANE } from './outbox-jobs';
+import { ANNOUNCE_LANE, CHANNEL_RECHECK_MS, incidentLane } from './outbox-jobs';
 import { postMarkedOnce } from './post-once';
 import { requestScale, type ScaleRequestResult, type ScalingDeps } from './scaling';
+import { declare, type IncidentFlowDeps } from './update-incident';
 
 export const CAPACITY_JOB = {
   watch: 'capacity.watch',
@@ -62,6 +65,8 @@ export interface CapacityWatchDeps {
   /** The signed link to a warning's chart page, or null when links cannot be made. */
   chartLink(warningId: number): string | null;
   sources: CapacitySources;
+  /** How a capacity incident is declared, for targets whose watch has `offer: incident`. */
+  incidents: IncidentFlowDeps;
   wakeOutbox(): void;
 }
 
@@ -95,49 +100,70 @@ export async function seedCapacityWatches(
   return watched;
 }
 
+/** Its message shares its channel's pace: the announcements channel's, or its capacity incident's. */
+function warningLane(warning: Pick<CapacityWarning, 'incidentId'>): string {
+  return warning.incidentId !== null ? incidentLane(warning.incidentId) : ANNOUNCE_LANE;
+}
+
 async function enqueueWarningPost(tx: StoreTransaction, warning: CapacityWarning, now: Date): Promise<void> {
   await tx.outbox.enqueue(
     {
       kind: CAPACITY_JOB.post,
+      incidentId: warning.incidentId,
       coalesceKey: `capacity-warning-post:${warning.id}`,
-      payload: { lane: ANNOUNCE_LANE, warningId: warning.id },
+      payload: { lane: warningLane(warning), warningId: warning.id },
     },
     now,
   );
 }
 
 /** One pending edit per warning: looks and clicks in between become one edit showing the latest. */
-async function enqueueWarningUpdate(tx: StoreTransaction, warningId: number, now: Date): Promise<void> {
+async function enqueueWarningUpdate(tx: StoreTransaction, warning: CapacityWarning, now: Date): Promise<void> {
   await tx.outbox.enqueue(
     {
       kind: CAPACITY_JOB.update,
-      coalesceKey: `capacity-warning:${warningId}`,
-      payload: { lane: ANNOUNCE_LANE, warningId },
+      incidentId: warning.incidentId,
+      coalesceKey: `capacity-warning:${warning.id}`,
+      payload: { lane: warningLane(warning), warningId: warning.id },
     },
     now,
   );
 }
 
 /** Stores what one look decided; true when a message job was queued. */
-async function applyLook(deps: CapacityWatchDeps, target: string, look: WarningLook, now: Date): Promise<string> {
+async function applyLook(deps: CapacityWatchDeps, target: ScaleTarget, look: WarningLook, now: Date): Promise<string> {
   try {
     return await deps.store.transaction(async (tx) => {
-      const open = await tx.capacityWarnings.findOpen(target);
-      const decision = decideWarning(target, open, look, now);
+      const open = await tx.capacityWarnings.findOpen(target.name);
+      const decision = decideWarning(target.name, open, look, now);
       switch (decision.action) {
         case 'none':
           return open ? `warning #${open.id} unchanged` : 'no warning';
         case 'open': {
-          const warning = await tx.capacityWarnings.insert(decision.warning);
+          let warning = await tx.capacityWarnings.insert(decision.warning);
+          // `offer: incident`: a low-severity capacity incident, declared in the same transaction (the store
+          // joins it), whose channel the warning is posted in.
+          if (target.watch?.offer === 'incident') {
+            const n = warning.numbers;
+            const incident = await declare(
+              deps.incidents,
+              {
+                title: `Capacity: ${target.name} needs ${n.needed} instances (has ${n.instances}) within ${n.lookaheadMinutes} min`,
+                severity: SEVERITIES[SEVERITIES.length - 1] ?? 'sev4',
+                service: target.services[0] ?? target.name,
+              },
+              FIREBREAK,
+            );
+            warning = await tx.capacityWarnings.update(warning.id, { incidentId: incident.id });
+          }
           await enqueueWarningPost(tx, warning, now);
-          return `opened capacity warning #${warning.id}`;
+          return `opened capacity warning #${warning.id}${warning.incidentId !== null ? ` and INC-${warning.incidentId}` : ''}`;
         }
         case 'update':
         case 'close': {
-          const id = (open as CapacityWarning).id;
-          await tx.capacityWarnings.update(id, decision.changes);
-          if (decision.action === 'close' || decision.edit) await enqueueWarningUpdate(tx, id, now);
-          return decision.action === 'close' ? `closed capacity warning #${id}` : `updated capacity warning #${id}`;
+          const changed = await tx.capacityWarnings.update((open as CapacityWarning).id, decision.changes);
+          if (decision.action === 'close' || decision.edit) await enqueueWarningUpdate(tx, changed, now);
+          return `${decision.action === 'close' ? 'closed' : 'updated'} capacity warning #${changed.id}`;
         }
       }
     });
@@ -188,7 +214,7 @@ export function capacityWatchHandlers(deps: CapacityWatchDeps): Record<string, J
     const started = clock.now();
     const look = await lookAt(target, spec);
     deps.sources.record(target.name, look.kind === 'unread' && look.source ? look.problem : null);
-    const did = await applyLook(deps, target.name, look, clock.now());
+    const did = await applyLook(deps, target, look, clock.now());
     if (did.startsWith('opened') || did.startsWith('updated') || did.startsWith('closed')) deps.wakeOutbox();
     return deferred(
       `${target.name}: ${did}; next look in ${spec.intervalSeconds} s`,
@@ -207,8 +233,19 @@ export function capacityWatchHandlers(deps: CapacityWatchDeps): Record<string, J
     const warning = await store.capacityWarnings.findById(Number(job.payload.warningId));
     if (!warning) return skipped('no such capacity warning');
     if (warning.messageId) return skipped('already posted');
+    // A capacity incident's warning goes in its channel once there is one (or here, if it will have none).
+    let channel = deps.announceChannel;
+    if (warning.incidentId !== null) {
+      const incident = await store.incidents.findById(warning.incidentId);
+      if (incident?.channelId) channel = incident.channelId;
+      else if (incident && !channelRefused(incident))
+        return deferred(
+          'waiting for the capacity incident channel',
+          new Date(clock.now().getTime() + CHANNEL_RECHECK_MS),
+        );
+    }
     // Marked, so that a retry after a crash or a lost answer finds the warning instead of posting it twice.
-    const { posted, found } = await postMarkedOnce(deps, job, deps.announceChannel, render(warning), {
+    const { posted, found } = await postMarkedOnce(deps, job, channel, render(warning), {
       kind: 'capacity_warning',
       incidentId: 0,
       key: String(warning.id),
@@ -217,11 +254,11 @@ export function capacityWatchHandlers(deps: CapacityWatchDeps): Record<string, J
     // What changed while it was being posted (a later look, a click) is shown by one edit after.
     const fresh = await store.capacityWarnings.findById(warning.id);
     if (fresh && fresh.updatedAt.getTime() !== warning.updatedAt.getTime())
-      await store.transaction((tx) => enqueueWarningUpdate(tx, warning.id, clock.now()));
+      await store.transaction((tx) => enqueueWarningUpdate(tx, fresh, clock.now()));
     return sent(
       found
         ? `found capacity warning #${warning.id} posted before a restart`
-        : `posted capacity warning #${warning.id} for ${warning.target} in #${deps.announceChannel}`,
+        : `posted capacity warning #${warning.id} for ${warning.target}${warning.incidentId !== null ? ` in INC-${warning.incidentId}'s channel` : ` in #${deps.announceChannel}`}`,
     );
   };
 
@@ -259,7 +296,8 @@ export async function scaleOutFromWarning(
     targetName: warning.target,
     amount: `+${input.count}`,
     actor: input.actor,
-    incidentId: null,
+    // A capacity incident's scale-out is its own: on its card and timeline.
+    incidentId: warning.incidentId,
     clickId: `capacity-warning-${warning.id}-offer-${input.offer}`,
     reason: `capacity warning #${warning.id}: forecast needs ${warning.numbers.needed} instances`,
     ...(warning.channelId ? { channelId: warning.channelId } : {}),
@@ -280,7 +318,7 @@ export async function scaleOutFromWarning(
   if (!outcome) return { ok: true, warning, result };
   const updated = await deps.store.transaction(async (tx) => {
     const changed = await tx.capacityWarnings.update(warning.id, { outcome, offer: warning.offer + 1, updatedAt: now });
-    await enqueueWarningUpdate(tx, warning.id, now);
+    await enqueueWarningUpdate(tx, changed, now);
     return changed;
   });
   deps.wakeOutbox();

@@ -45,6 +45,7 @@ export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [
   'team.invite',
   'update.deliver',
   'nudge.check',
+  'capacity.warning_post',
 ];
 /** How often a job waiting for the channel looks again by itself. */
 export const CHANNEL_RECHECK_MS = 30_000;

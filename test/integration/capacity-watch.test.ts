@@ -3,7 +3,7 @@
 // the sale's warning appears in #incidents well before the load exceeds the target's capacity, with a Scale out +N
 // that keeps it under the target utilization; it is edited in place, its button scales once (double click
 // included), and it closes after the load falls back. The watch job survives a restart; the chart link is signed.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
@@ -58,8 +58,11 @@ let h: Harness;
 const clock = adjustableClock();
 const setClock = (at: Date) => clock.advance(at.getTime() - clock.now().getTime());
 
-function start(env: Record<string, string> = { PROMETHEUS_URL: prometheus.url }): Promise<Harness> {
-  return startHarness({ policy: POLICY, aws, slack, dir, clock, env });
+function start(
+  env: Record<string, string> = { PROMETHEUS_URL: prometheus.url },
+  options: { policy?: string; dir?: string } = {},
+): Promise<Harness> {
+  return startHarness({ policy: options.policy ?? POLICY, aws, slack, dir: options.dir ?? dir, clock, env });
 }
 
 beforeAll(async () => {
@@ -275,6 +278,49 @@ describe('the watcher on a real Prometheus', () => {
     const forged = await fetch((link as string).replace(/signature=[^&]+/, `signature=${'A'.repeat(43)}`));
     expect(forged.status).toBe(403);
     expect(await forged.text()).toContain('This chart link is invalid');
+  });
+});
+
+describe('offer: incident', () => {
+  it('opens a SEV4 capacity incident whose channel holds the warning; its Scale out +N belongs to the incident', async () => {
+    await h.stop();
+    const incidentDir = join(dir, 'incident-offer');
+    mkdirSync(incidentDir);
+    cloud.addGroup({ name: 'web-inc-asg', min: 2, max: 40, desired: INSTANCES });
+    setClock(new Date(FLASH_SALE_START.getTime() - 5 * MINUTE));
+    h = await start(undefined, {
+      dir: incidentDir,
+      policy: POLICY.replace('web-sale-asg', 'web-inc-asg').replace(
+        'intervalSeconds: 60',
+        'intervalSeconds: 60\n      offer: incident',
+      ),
+    });
+    let incident: Awaited<ReturnType<typeof h.firebreak.store.incidents.findById>> = null;
+    for (let t = clock.now().getTime(); !incident; t += MINUTE) {
+      expect(t).toBeLessThan(FLASH_SALE_START.getTime() + 30 * MINUTE);
+      await lookAt(new Date(t));
+      const open = await h.firebreak.store.capacityWarnings.findOpen('web');
+      if (open?.incidentId) incident = await h.firebreak.store.incidents.findById(open.incidentId);
+    }
+    expect(incident).toMatchObject({ severity: 'sev4', service: 'web', declaredBy: { kind: 'firebreak' } });
+    expect(incident?.title).toMatch(/^Capacity: web needs \d+ instances \(has 4\)/);
+    const channelId = await eventually(
+      async () => (await h.firebreak.store.incidents.findById(incident?.id ?? 0))?.channelId,
+      'the incident channel',
+    );
+    const message = await eventually(
+      () => slack.messages(channelId).find((m) => JSON.stringify(m.blocks).includes('"block_id":"capacity_warning"')),
+      'the warning in the incident channel',
+    );
+    expect(message.text).toContain(`*Capacity warning: web* (INC-${incident?.id})`);
+    const before = slack.responses.length;
+    await slack.clickButton({ userId: 'U0ALICE', channelId, messageTs: message.ts, actionId: 'capacity_scale_out' });
+    await eventually(() => slack.responses.length > before, 'the answer');
+    expect((slack.responses[before]?.body as { text: string } | undefined)?.text).toContain(
+      `Scaling *web* from ${INSTANCES}`,
+    );
+    const operations = await h.firebreak.store.scaleOperations.listByIncident(incident?.id ?? 0);
+    expect(operations).toEqual([expect.objectContaining({ incidentId: incident?.id, target: 'web', from: INSTANCES })]);
   });
 });
 

@@ -50,6 +50,7 @@ function rowToWarning(row: Selectable<CapacityWarningsTable>): CapacityWarning {
     sourceProblem: row.source_problem,
     calmChecks: row.calm_checks,
     offer: row.offer,
+    incidentId: row.incident_id === null ? null : Number(row.incident_id),
     channelId: row.channel_id,
     messageId: row.message_id,
     outcome: outcomeFromJson(row.outcome),
@@ -70,6 +71,7 @@ function changesToRow(changes: Partial<NewCapacityWarning>): Partial<Insertable<
   if (changes.sourceProblem !== undefined) row.source_problem = changes.sourceProblem;
   if (changes.calmChecks !== undefined) row.calm_checks = changes.calmChecks;
   if (changes.offer !== undefined) row.offer = changes.offer;
+  if (changes.incidentId !== undefined) row.incident_id = changes.incidentId;
   if (changes.channelId !== undefined) row.channel_id = changes.channelId;
   if (changes.messageId !== undefined) row.message_id = changes.messageId;
   if (changes.outcome !== undefined) {

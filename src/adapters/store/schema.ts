@@ -201,6 +201,7 @@ export interface CapacityWarningsTable {
   source_problem: string | null;
   calm_checks: number;
   offer: number;
+  incident_id: number | null;
   channel_id: string | null;
   message_id: string | null;
   outcome: JsonText | null;

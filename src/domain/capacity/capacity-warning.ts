@@ -57,6 +57,8 @@ export interface CapacityWarning {
   calmChecks: number;
   /** Bumped whenever the offer changes (another +N, or after a scale-out): a click names the offer it saw. */
   offer: number;
+  /** The capacity incident it opened (`offer: incident`), or null: posted in the announcements channel. */
+  incidentId: number | null;
   channelId: string | null;
   messageId: string | null;
   outcome: WarningOutcome | null;
@@ -130,6 +132,7 @@ export function decideWarning(
         sourceProblem: null,
         calmChecks: 0,
         offer: 1,
+        incidentId: null,
         channelId: null,
         messageId: null,
         outcome: null,

@@ -25,9 +25,10 @@ export function capacityWarningMessage(
   const target = escapeMrkdwn(warning.target);
   const capacity = n.instances * n.perInstance;
   const open = warning.state === 'open';
+  const incident = warning.incidentId !== null ? ` (INC-${warning.incidentId})` : '';
   const headline = open
-    ? `:chart_with_upwards_trend: *Capacity warning: ${target}* — the forecast needs *${n.needed}* instances, it has ${n.instances}`
-    : `:white_check_mark: *Capacity warning: ${target}* — closed`;
+    ? `:chart_with_upwards_trend: *Capacity warning: ${target}*${incident} — the forecast needs *${n.needed}* instances, it has ${n.instances}`
+    : `:white_check_mark: *Capacity warning: ${target}*${incident} — closed`;
   const saturates = n.saturatesAt
     ? `*saturates at ${at(n.saturatesAt)}* (load above ${load(capacity)}, ${n.instances} × ${load(n.perInstance)})`
     : `does not saturate within ${n.lookaheadMinutes} min`;

@@ -23,6 +23,8 @@ export const capacityWarnings: Migration = {
       .addColumn('source_problem', 'text')
       .addColumn('calm_checks', 'integer', (c) => c.notNull())
       .addColumn('offer', 'integer', (c) => c.notNull())
+      // The low-severity capacity incident it opened (`offer: incident`), whose channel it is posted in.
+      .addColumn('incident_id', t.ref, (c) => c.references('incidents.id').onDelete('set null'))
       .addColumn('channel_id', 'text')
       .addColumn('message_id', 'text')
       // What its button led to last (scaled / approval requested, by whom, +N), as JSON; and the ids it made.
