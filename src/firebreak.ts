@@ -411,24 +411,23 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         onPageSent: () => metrics.pagesSent.inc(),
       }),
       ...nudgeHandlers({ store, clock, chat, policy: config.policy.nudges }),
-      ...(cloud && watchedTargets.length > 0
-        ? capacityWatchHandlers({
-            store,
-            clock,
-            chat,
-            cloud,
-            targets: scaleTargets,
-            metricsFor,
-            announceChannel: env.INCIDENTS_CHANNEL,
-            chartLink: (warningId) =>
-              env.LINK_SECRET
-                ? signedCapacityChartUrl(env.PUBLIC_URL || listeningUrl, env.LINK_SECRET, warningId, clock.now())
-                : null,
-            sources: capacitySources,
-            incidents: flows,
-            wakeOutbox,
-          })
-        : {}),
+      // Always: a warning left open by a target no longer watched is closed, and its message edited, at start.
+      ...capacityWatchHandlers({
+        store,
+        clock,
+        chat,
+        cloud,
+        targets: scaleTargets,
+        metricsFor,
+        announceChannel: env.INCIDENTS_CHANNEL,
+        chartLink: (warningId) =>
+          env.LINK_SECRET
+            ? signedCapacityChartUrl(env.PUBLIC_URL || listeningUrl, env.LINK_SECRET, warningId, clock.now())
+            : null,
+        sources: capacitySources,
+        incidents: flows,
+        wakeOutbox,
+      }),
       ...updateDeliveryHandlers({ store, clock, chat }),
       ...incidentChannelHandlers({
         store,
@@ -592,11 +591,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   // Slack down at start: start anyway, not ready, and keep probing (SlackStatus).
   await slackStatus.start();
   await slack.start();
-  // One stored watch job per watched target (a pending one from before a restart stays as it is).
-  if (cloud && watchedTargets.length > 0) {
-    const seeded = await seedCapacityWatches({ store, clock, targets: scaleTargets });
+  // One stored watch job per watched target (a pending one from before a restart stays as it is); warnings
+  // left open for targets no longer watched are closed.
+  const seeded = await seedCapacityWatches({ store, clock, targets: scaleTargets });
+  if (seeded.length > 0)
     logger.info({ targets: seeded }, `capacity watch: looking at ${seeded.join(', ')} every interval`);
-  }
   outbox.start();
   // Hourly, and once a minute after start: old delivered jobs and delivery keys go (see housekeeping.ts).
   const sweep = (): void => {

@@ -56,7 +56,8 @@ export interface CapacityWatchDeps {
   store: Store;
   clock: Clock;
   chat: Chat;
-  cloud: Cloud;
+  /** Null when no scale target is configured: then only the warnings' messages are handled (closing old ones). */
+  cloud: Cloud | null;
   targets: readonly ScaleTarget[];
   /** The adapter that reads a query's source (configured at start for every watched target's source). */
   metricsFor(query: MetricQuery): Metrics;
@@ -87,15 +88,27 @@ async function enqueueWatch(tx: StoreTransaction, target: string, at: Date, now:
   );
 }
 
-/** At start: one watch job per watched target, due now (idempotent: a pending one stays as it is). */
+/**
+ * At start: one watch job per watched target, due now (idempotent: a pending one stays as it is). A warning
+ * left open for a target no longer watched (the policy changed) is closed as superseded, and its message says so.
+ */
 export async function seedCapacityWatches(
   deps: Pick<CapacityWatchDeps, 'store' | 'clock' | 'targets'>,
 ): Promise<string[]> {
   const watched = deps.targets.filter((t) => t.watch !== undefined).map((t) => t.name);
-  if (watched.length === 0) return [];
   const now = deps.clock.now();
   await deps.store.transaction(async (tx) => {
     for (const target of watched) await enqueueWatch(tx, target, now, now);
+    for (const orphan of await tx.capacityWarnings.listOpen()) {
+      if (watched.includes(orphan.target)) continue;
+      const closed = await tx.capacityWarnings.update(orphan.id, {
+        state: 'closed',
+        closedAt: now,
+        updatedAt: now,
+        closeReason: 'superseded',
+      });
+      await enqueueWarningUpdate(tx, closed, now);
+    }
   });
   return watched;
 }
@@ -188,6 +201,7 @@ export function capacityWatchHandlers(deps: CapacityWatchDeps): Record<string, J
   ): Promise<WarningLook & { source?: boolean }> {
     let instances: number;
     try {
+      if (!cloud) throw new Error('no cloud is configured');
       instances = (await cloud.capacity(target)).desired;
     } catch (error) {
       return {

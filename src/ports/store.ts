@@ -282,6 +282,8 @@ export interface CapacityWarningRepository {
   insert(warning: NewCapacityWarning): Promise<CapacityWarning>;
   findById(id: number): Promise<CapacityWarning | null>;
   findOpen(target: string): Promise<CapacityWarning | null>;
+  /** Every open warning, of every target. */
+  listOpen(): Promise<CapacityWarning[]>;
   update(id: number, changes: Partial<NewCapacityWarning>): Promise<CapacityWarning>;
   /** Newest first. */
   listByTarget(target: string, limit: number): Promise<CapacityWarning[]>;

@@ -107,6 +107,10 @@ export function capacityWarningRepository(ctx: RepositoryContext): CapacityWarni
         const row = await rows().where('target', '=', target).where('state', '=', 'open').executeTakeFirst();
         return row ? rowToWarning(row) : null;
       }),
+    listOpen: () =>
+      guard('reading the open capacity warnings', async () =>
+        (await rows().where('state', '=', 'open').orderBy('id').execute()).map(rowToWarning),
+      ),
     update: (id, changes) =>
       guard(`updating capacity warning ${id}`, async () =>
         rowToWarning(
