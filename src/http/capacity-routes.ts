@@ -11,8 +11,8 @@ import { signLink, verifyLink, type LinkCheck } from './signed-links';
 
 /** How long a chart link works: a warning's life is hours; a week covers reading it back the next days. */
 export const CAPACITY_LINK_TTL_DAYS = 7;
-/** How much of the recent load the chart shows before the look. */
-const RECENT_MS = 3 * 3_600_000;
+/** How much of the recent load the chart shows before the look: enough to see the surge begin, short enough to read on a phone. */
+const RECENT_MS = 90 * 60_000;
 
 export function capacityChartPath(warningId: number): string {
   return `/capacity/warnings/${warningId}/chart`;

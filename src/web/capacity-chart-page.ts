@@ -18,9 +18,9 @@ export interface CapacityChart {
   timeZone: string;
 }
 
-const W = 720;
-const H = 320;
-const PAD = { left: 52, right: 16, top: 16, bottom: 34 };
+const W = 480;
+const H = 300;
+const PAD = { left: 44, right: 10, top: 14, bottom: 30 };
 
 const round = (v: number): string => (v >= 100 ? String(Math.round(v)) : v.toFixed(1));
 const pct = (r: number): string => (Number.isFinite(r) ? `${Math.round(r * 100)} %` : '∞');
@@ -38,7 +38,7 @@ export function capacityChartSvg(chart: CapacityChart): string {
   const path = (points: readonly MetricPoint[]) =>
     points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.at.getTime()).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
   const time = (ms: number) => localTime(new Date(ms), chart.now, chart.timeZone);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => t0 + f * (t1 - t0));
+  const ticks = [0, 1 / 3, 2 / 3, 1].map((f) => t0 + f * (t1 - t0));
   const hline = (v: number, cls: string, label: string) =>
     `<g class="${cls}"><line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}"/><text x="${W - PAD.right - 4}" y="${(y(v) - 4).toFixed(1)}" text-anchor="end">${escapeHtml(label)}</text></g>`;
   const forecastFrom = chart.recent.at(-1);
@@ -47,9 +47,10 @@ export function capacityChartSvg(chart: CapacityChart): string {
     `<svg id="capacity-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(description)}">`,
     `<line class="axis" x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${H - PAD.bottom}"/>`,
     `<line class="axis" x1="${PAD.left}" x2="${W - PAD.right}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom}"/>`,
+    // The first and last labels sit inside the chart, not cut at its edges.
     ...ticks.map(
-      (t) =>
-        `<text class="tick-label" x="${x(t).toFixed(1)}" y="${H - PAD.bottom + 18}" text-anchor="middle">${escapeHtml(time(t))}</text>`,
+      (t, i) =>
+        `<text class="tick-label" x="${x(t).toFixed(1)}" y="${H - PAD.bottom + 18}" text-anchor="${i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}">${escapeHtml(time(t))}</text>`,
     ),
     `<text class="tick-label" x="${PAD.left - 6}" y="${y(0)}" text-anchor="end">0</text>`,
     `<text class="tick-label" x="${PAD.left - 6}" y="${y(top / 1.1).toFixed(1)}" text-anchor="end">${round(top / 1.1)}</text>`,
@@ -73,7 +74,7 @@ h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
 .meta { color: var(--muted); margin: 0 0 1rem; font-size: .9rem; }
 .problem { background: #fff4ce; padding: .5rem .75rem; border-radius: 6px; }
 svg { width: 100%; height: auto; display: block; }
-svg text { font: 12px -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+svg text { font: 13px -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 svg .axis { stroke: var(--muted); }
 svg .tick-label { fill: var(--muted); }
 svg .load { fill: none; stroke: var(--accent); stroke-width: 2; }
