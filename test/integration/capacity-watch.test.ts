@@ -2,8 +2,12 @@
 // with its clock stepped through "now" points, the local Slack and the local cloud. An ordinary day posts nothing;
 // the sale's warning appears in #incidents well before the load exceeds the target's capacity, with a Scale out +N
 // that keeps it under the target utilization; it is edited in place, its button scales once (double click
-// included), and it closes after the load falls back. The watch job survives a restart; the chart link is signed.
+// included), and it closes after the load falls back. A source that stops answering (a small server in front of
+// Prometheus that can answer as an overloaded one) shows on the warning, /readyz and the gauge. The watch job
+// survives a restart; the chart link is signed; offer: incident opens a SEV4 capacity incident.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
@@ -50,6 +54,10 @@ scaleTargets:
 `;
 
 let prometheus: RunningPrometheus;
+/** In front of Prometheus: passes query_range through, or answers as an overloaded Prometheus while `down`. */
+let front: Server;
+let frontUrl: string;
+let down = false;
 let cloud: FakeCloud;
 let aws: { ec2: EC2Client; autoScaling: AutoScalingClient };
 let slack: FakeSlack;
@@ -59,7 +67,7 @@ const clock = adjustableClock();
 const setClock = (at: Date) => clock.advance(at.getTime() - clock.now().getTime());
 
 function start(
-  env: Record<string, string> = { PROMETHEUS_URL: prometheus.url },
+  env: Record<string, string> = { PROMETHEUS_URL: frontUrl },
   options: { policy?: string; dir?: string } = {},
 ): Promise<Harness> {
   return startHarness({ policy: options.policy ?? POLICY, aws, slack, dir: options.dir ?? dir, clock, env });
@@ -73,6 +81,22 @@ beforeAll(async () => {
       points: flashSaleDay({ start: new Date('2023-02-10T00:00:00Z'), end: new Date('2023-02-15T15:00:00Z'), seed: 7 }),
     },
   ]);
+  front = createServer((req, res) => {
+    if (down) {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'error', errorType: 'unavailable', error: 'the TSDB is being compacted' }));
+      return;
+    }
+    fetch(`${prometheus.url}${req.url ?? '/'}`).then(
+      async (answer) => {
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+        res.end(Buffer.from(await answer.arrayBuffer()));
+      },
+      () => res.writeHead(502).end(),
+    );
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
   cloud = await FakeCloud.start({ launchSeconds: 0.2 });
   cloud.addGroup({ name: 'web-sale-asg', min: 2, max: 40, desired: INSTANCES });
   aws = localAwsClients(cloud);
@@ -88,6 +112,8 @@ afterAll(async () => {
   aws?.ec2.destroy();
   aws?.autoScaling.destroy();
   await cloud?.stop();
+  front?.closeAllConnections();
+  if (front) await new Promise<void>((resolve) => front.close(() => resolve()));
   await prometheus?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -196,6 +222,30 @@ describe('the watcher on a real Prometheus', () => {
     expect(all).toHaveLength(1);
     expect(all[0]?.ts).toBe(w.message.ts);
     expect(all[0]?.edited).toBe(true);
+  });
+
+  it('a source that cannot be read: said on the warning, in /readyz and the gauge; gone once it answers again', async () => {
+    const w = warned as NonNullable<typeof warned>;
+    down = true;
+    await lookAt(new Date(w.at.getTime() + 3 * MINUTE));
+    expect(warnings()[0]?.text).toContain(
+      `The latest look could not read the load: Prometheus at ${frontUrl}: unavailable: the TSDB is being compacted`,
+    );
+    const ready = await (await fetch(`${h.firebreak.url}/readyz`)).json();
+    expect(ready.checks.capacitySources).toBe(
+      `web: Prometheus at ${frontUrl}: unavailable: the TSDB is being compacted`,
+    );
+    expect(await (await fetch(`${h.firebreak.url}/metrics`)).text()).toContain(
+      'firebreak_capacity_source_up{target="web"} 0',
+    );
+    down = false;
+    await lookAt(new Date(w.at.getTime() + 4 * MINUTE));
+    expect(warnings()[0]?.text).not.toContain('could not read the load');
+    expect((await (await fetch(`${h.firebreak.url}/readyz`)).json()).checks.capacitySources).toBe('ok');
+    expect(await (await fetch(`${h.firebreak.url}/metrics`)).text()).toContain(
+      'firebreak_capacity_source_up{target="web"} 1',
+    );
+    expect(warnings()).toHaveLength(1);
   });
 
   it('Scale out +N, clicked twice at once, scales the local cloud once, and shows on the warning', async () => {
