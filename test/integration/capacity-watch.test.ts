@@ -154,6 +154,12 @@ async function lookAt(at: Date): Promise<void> {
   );
 }
 
+/** What /readyz says of the metrics sources. */
+async function capacitySourcesReady(): Promise<string | undefined> {
+  const body = (await (await fetch(`${h.firebreak.url}/readyz`)).json()) as { checks: { capacitySources?: string } };
+  return body.checks.capacitySources;
+}
+
 const loadAt = (at: Date) => usualLoad(at) + flashSaleExtra(at);
 const setDesired = () => cloud.calls('SetDesiredCapacity').filter((c) => c.status === 200);
 
@@ -231,8 +237,7 @@ describe('the watcher on a real Prometheus', () => {
     expect(warnings()[0]?.text).toContain(
       `The latest look could not read the load: Prometheus at ${frontUrl}: unavailable: the TSDB is being compacted`,
     );
-    const ready = await (await fetch(`${h.firebreak.url}/readyz`)).json();
-    expect(ready.checks.capacitySources).toBe(
+    expect(await capacitySourcesReady()).toBe(
       `web: Prometheus at ${frontUrl}: unavailable: the TSDB is being compacted`,
     );
     expect(await (await fetch(`${h.firebreak.url}/metrics`)).text()).toContain(
@@ -241,7 +246,7 @@ describe('the watcher on a real Prometheus', () => {
     down = false;
     await lookAt(new Date(w.at.getTime() + 4 * MINUTE));
     expect(warnings()[0]?.text).not.toContain('could not read the load');
-    expect((await (await fetch(`${h.firebreak.url}/readyz`)).json()).checks.capacitySources).toBe('ok');
+    expect(await capacitySourcesReady()).toBe('ok');
     expect(await (await fetch(`${h.firebreak.url}/metrics`)).text()).toContain(
       'firebreak_capacity_source_up{target="web"} 1',
     );
