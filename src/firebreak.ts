@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { WebClient, LogLevel as SlackLogLevel } from '@slack/web-api';
 import { AWS_PROVIDER, capacityHomeOf } from './adapters/aws/aws-target';
 import { routeByProvider, type ClosableCloud } from './adapters/cloud-router';
@@ -13,7 +14,7 @@ import { createSlackChat } from './adapters/slack/slack-chat';
 import { slackObservation } from './adapters/slack/slack-errors';
 import { storedSlackBudget } from './adapters/slack/slack-budget';
 import { SLACK_TIER_DEFAULTS } from './config/policy';
-import type { Config } from './config/load';
+import { unconfiguredWatchSources, type Config } from './config/load';
 import { respondersFor, severityForService } from './domain/routing';
 import { ingestInBatches, type IngestDeps } from './flows/ingest-alerts';
 import { createPagerDutyEvents } from './adapters/pagerduty/events-client';
@@ -46,6 +47,9 @@ import type { Incident } from './domain/incident';
 import { actorName } from './domain/actor';
 import { catchUpHandlers } from './flows/catch-up';
 import { CAPACITY_JOB, capacityPlanHandlers, type CapacityPlanDeps } from './flows/capacity-plans';
+import { WATCH_JOB, CapacitySources, capacityWatchHandlers, seedCapacityWatches } from './flows/capacity-watch';
+import { capacityRoutes, signedCapacityChartUrl } from './http/capacity-routes';
+import { FirebreakError } from './errors';
 import { alertEndpoint } from './http/alert-endpoint';
 import { type AlertSourceDeps, alertSources } from './ingest/sources';
 import { pagerDutyRoutes } from './http/pagerduty-routes';
@@ -69,7 +73,7 @@ export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
   /** AWS SDK clients to use instead of ones built from the environment (tests point them at a local cloud). */
-  aws?: { ec2: EC2Client; autoScaling: AutoScalingClient };
+  aws?: { ec2: EC2Client; autoScaling: AutoScalingClient; cloudWatch?: CloudWatchClient };
   /**
    * A chat platform to hold incidents in instead of Slack (tests prove the Chat port with one). Slack's receiver
    * still takes commands and clicks: a platform's driving side is an adapter of its own.
@@ -175,7 +179,15 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const store = createKyselyStore(db);
   if (sandbox) await lazy.sandbox().warnIfOutOfStep(sandbox, store.incidents, logger);
 
-  const metrics = createMetrics({ outboxDepth: () => store.outbox.depth() });
+  // Whether each watched target's metrics source answers (issue 17): logged once per change, a gauge, /readyz.
+  const capacitySources = new CapacitySources((target, up, problem) => {
+    if (up) logger.info({ target }, `capacity watch: ${target}'s load can be read again`);
+    else logger.warn({ target, problem }, `capacity watch: cannot read ${target}'s load: ${problem}`);
+  });
+  const metrics = createMetrics({
+    outboxDepth: () => store.outbox.depth(),
+    capacitySources: () => capacitySources.list(),
+  });
   const web = new WebClient(botToken, {
     slackApiUrl,
     // The outbox owns retries (durable, honouring Retry-After); the client must report failures at once.
@@ -282,7 +294,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const capacityMetrics = routeBySource(
     {
       ...(prometheusUrl ? { prometheus: () => createPrometheusMetrics({ url: prometheusUrl }) } : {}),
-      cloudwatch: () => lazy.cloudWatchMetrics().createCloudWatchMetrics(),
+      // CloudWatch: the SDK's own chain (AWS_REGION, credentials, AWS_ENDPOINT_URL_CLOUDWATCH), as for EC2.
+      cloudwatch: () =>
+        lazy
+          .cloudWatchMetrics()
+          .createCloudWatchMetrics(options.aws?.cloudWatch ? { client: options.aws.cloudWatch } : {}),
     },
     { prometheus: 'no Prometheus to read: set PROMETHEUS_URL' },
   );
@@ -300,6 +316,15 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           [AWS_PROVIDER]: () => lazy.aws().createAwsCloud(awsClients ?? {}),
           ...options.clouds,
         });
+
+  // Issue 17: a watch whose metrics source is not configured would watch nothing. loadConfig already refused
+  // one outside the sandbox; here the sandbox's own Prometheus counts, and a config built elsewhere is refused.
+  const watchedTargets = scaleTargets.filter((t) => t.watch !== undefined);
+  const unwatchable = unconfiguredWatchSources({ PROMETHEUS_URL: prometheusUrl }, watchedTargets);
+  if (unwatchable.length > 0) {
+    await sandbox?.stop();
+    throw new FirebreakError('CONFIG_INVALID', unwatchable.join('\n'), { step: 'starting the capacity watch' });
+  }
 
   const routing = config.policy.routing;
   let outbox: OutboxWorker | null = null;
@@ -381,7 +406,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const serviceOf = (kind: string): string =>
     scaleJobs.has(kind)
       ? 'cloud'
-      : kind === CAPACITY_OBSERVE_JOB
+      : kind === CAPACITY_OBSERVE_JOB || kind === WATCH_JOB.watch
         ? 'metrics'
         : PAGER_JOBS.has(kind) || kind === TEAM_JOB.page || kind === TEAM_JOB.resolve
           ? (pager?.name.toLowerCase() ?? 'pager')
@@ -420,6 +445,23 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         onPageSent: () => metrics.pagesSent.inc(),
       }),
       ...nudgeHandlers({ store, clock, chat, policy: config.policy.nudges }),
+      // Always: a warning left open by a target no longer watched is closed, and its message edited, at start.
+      ...capacityWatchHandlers({
+        store,
+        clock,
+        chat,
+        cloud,
+        targets: scaleTargets,
+        metrics: capacityMetrics,
+        announceChannel: env.INCIDENTS_CHANNEL,
+        chartLink: (warningId) =>
+          env.LINK_SECRET
+            ? signedCapacityChartUrl(env.PUBLIC_URL || listeningUrl, env.LINK_SECRET, warningId, clock.now())
+            : null,
+        sources: capacitySources,
+        incidents: flows,
+        wakeOutbox,
+      }),
       ...updateDeliveryHandlers({ store, clock, chat }),
       ...incidentChannelHandlers({
         store,
@@ -485,7 +527,12 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const http = createHttpApp({
     logger,
     metrics,
-    ready: readinessCheck({ store, slack: slackStatus, clock }),
+    ready: readinessCheck({
+      store,
+      slack: slackStatus,
+      clock,
+      ...(watchedTargets.length > 0 ? { capacitySources: () => capacitySources.list() } : {}),
+    }),
     routers: [
       // The sandbox console: only in sandbox mode, never next to a real Slack.
       ...(sandbox
@@ -498,6 +545,18 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
           ]
         : []),
       postmortemRoutes({ linkSecret: env.LINK_SECRET, store, clock, timeZone: env.TIMEZONE, chat }),
+      ...(watchedTargets.length > 0
+        ? [
+            capacityRoutes({
+              linkSecret: env.LINK_SECRET,
+              store,
+              clock,
+              timeZone: env.TIMEZONE,
+              targets: scaleTargets,
+              metrics: capacityMetrics,
+            }),
+          ]
+        : []),
       ...(pagerDuty.webhookSecret
         ? [
             pagerDutyRoutes({
@@ -567,6 +626,11 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   // Slack down at start: start anyway, not ready, and keep probing (SlackStatus).
   await slackStatus.start();
   await slack.start();
+  // One stored watch job per watched target (a pending one from before a restart stays as it is); warnings
+  // left open for targets no longer watched are closed.
+  const seeded = await seedCapacityWatches({ store, clock, targets: scaleTargets });
+  if (seeded.length > 0)
+    logger.info({ targets: seeded }, `capacity watch: looking at ${seeded.join(', ')} every interval`);
   outbox.start();
   // Hourly, and once a minute after start: old delivered jobs and delivery keys go (see housekeeping.ts).
   const sweep = (): void => {

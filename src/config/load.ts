@@ -6,6 +6,7 @@ import { FirebreakError } from '../errors';
 import { formatIssues } from '../validation/zod-issues';
 import { isLoopback, parseEnv, type Env, type Mode } from './env';
 import { policySchema, type Policy } from './policy';
+import type { ScaleTarget } from '../domain/scale-target';
 
 export interface Config {
   mode: Mode;
@@ -79,6 +80,22 @@ function loadPolicy(configured: string | undefined, cwd: string, readFile: (path
 }
 
 /**
+ * The capacity watches (issue 17) whose source has nothing to read it with: `source: prometheus` needs
+ * PROMETHEUS_URL. CloudWatch needs nothing here: the AWS SDK's own chain gives its region and credentials.
+ */
+export function unconfiguredWatchSources(
+  env: Pick<Env, 'PROMETHEUS_URL'>,
+  targets: readonly Pick<ScaleTarget, 'name' | 'watch'>[],
+): string[] {
+  return targets
+    .filter((t) => t.watch?.query.source === 'prometheus' && !env.PROMETHEUS_URL)
+    .map(
+      (t) =>
+        `PROMETHEUS_URL: is not set, and scale target "${t.name}" watches its load with source: prometheus; set PROMETHEUS_URL to Prometheus's base URL (or remove the target's watch)`,
+    );
+}
+
+/**
  * Reads and validates the environment and the policy file. Throws CONFIG_INVALID listing every problem,
  * one per line, each with where it is (`PORT: …`, `firebreak.yaml: routing.services.0.responders.1: …`).
  */
@@ -96,6 +113,12 @@ export function loadConfig(
   if (!envResult.ok || !policyResult.ok) {
     throw new FirebreakError('CONFIG_INVALID', issues.join('\n'), { step: 'reading the configuration' });
   }
+  // A watched target whose metrics source is not configured would watch nothing: refused at start, named.
+  // The sandbox serves its own Prometheus (sandbox/fake-prometheus.ts) when PROMETHEUS_URL is not set.
+  const unwatchable =
+    envResult.mode === 'sandbox' ? [] : unconfiguredWatchSources(envResult.env, policyResult.policy.scaleTargets);
+  if (unwatchable.length > 0)
+    throw new FirebreakError('CONFIG_INVALID', unwatchable.join('\n'), { step: 'reading the configuration' });
   return {
     mode: envResult.mode,
     env: envResult.env,

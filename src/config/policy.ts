@@ -135,6 +135,8 @@ const watchCommon = {
     .max(24 * 60)
     .default(20),
   intervalSeconds: z.int().min(10).max(3600).default(60),
+  /** What a warning does: a message in the announcements channel, or a low-severity capacity incident. */
+  offer: z.enum(['warning', 'incident']).default('warning'),
 };
 const prometheusWatch = strictObject({
   source: z.literal('prometheus'),
@@ -177,6 +179,7 @@ const capacityWatch = z
       targetUtilization: w.targetUtilization,
       lookaheadMinutes: w.lookaheadMinutes,
       intervalSeconds: w.intervalSeconds,
+      offer: w.offer,
     }),
   );
 

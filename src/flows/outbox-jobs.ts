@@ -33,6 +33,8 @@ export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([
   'capacity.update',
   'capacity.offer_scale_back',
   'capacity.update_scale_back',
+  'capacity.warning_post',
+  'capacity.warning_update',
 ]);
 
 /**
@@ -48,6 +50,7 @@ export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [
   'team.invite',
   'update.deliver',
   'nudge.check',
+  'capacity.warning_post',
 ];
 /** How often a job waiting for the channel looks again by itself. */
 export const CHANNEL_RECHECK_MS = 30_000;

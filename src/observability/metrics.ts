@@ -18,7 +18,12 @@ export interface Metrics {
 }
 
 /** A registry per app instance, so tests running several instances in one process do not collide. */
-export function createMetrics(options: { outboxDepth: () => Promise<number>; defaultMetrics?: boolean }): Metrics {
+export function createMetrics(options: {
+  outboxDepth: () => Promise<number>;
+  defaultMetrics?: boolean;
+  /** Whether each watched target's metrics source answered at its latest look (issue 17). */
+  capacitySources?: () => Array<{ target: string; up: boolean }>;
+}): Metrics {
   const registry = new Registry();
   // prom-client's process_* and nodejs_* metrics keep their standard names (those of every Prometheus client
   // library), so stock dashboards and alerts work; the scrape's job label already says they are Firebreak's.
@@ -32,6 +37,17 @@ export function createMetrics(options: { outboxDepth: () => Promise<number>; def
       this.set(await options.outboxDepth());
     },
   });
+  const sources = options.capacitySources;
+  if (sources)
+    new Gauge({
+      name: 'firebreak_capacity_source_up',
+      help: "1 when the watched target's metrics source answered at the latest look, 0 when it could not be read",
+      labelNames: ['target'],
+      registers,
+      collect() {
+        for (const s of sources()) this.set({ target: s.target }, s.up ? 1 : 0);
+      },
+    });
   return {
     registry,
     alertsReceived: new Counter({

@@ -8,13 +8,18 @@ export const OUTBOX_OVERDUE_MS = 60_000;
 
 export interface ReadinessReport {
   ready: boolean;
-  checks: { store: string; slack: string; outbox: string };
+  checks: { store: string; slack: string; outbox: string; capacitySources?: string };
 }
 
 export interface ReadinessDeps {
   store: Pick<Store, 'ready' | 'outbox'>;
   slack: { problem(): string | null };
   clock: Clock;
+  /**
+   * Watched targets whose metrics source could not be read at the latest look (issue 17): shown, but not a
+   * reason to be unready (Firebreak still handles incidents without its forecast).
+   */
+  capacitySources?: () => Array<{ target: string; up: boolean; problem: string | null }>;
 }
 
 export function readinessCheck(deps: ReadinessDeps): () => Promise<ReadinessReport> {
@@ -23,7 +28,16 @@ export function readinessCheck(deps: ReadinessDeps): () => Promise<ReadinessRepo
     const store = storeOk ? 'ok' : 'unreachable or not migrated';
     const slack = deps.slack.problem() ?? 'ok';
     const outbox = storeOk ? await outboxCheck(deps) : 'not checked: the store is unreachable';
-    return { ready: store === 'ok' && slack === 'ok' && outbox === 'ok', checks: { store, slack, outbox } };
+    const down = deps.capacitySources?.().filter((s) => !s.up);
+    const capacitySources = down
+      ? down.length === 0
+        ? 'ok'
+        : down.map((s) => `${s.target}: ${s.problem ?? 'cannot be read'}`).join('; ')
+      : undefined;
+    return {
+      ready: store === 'ok' && slack === 'ok' && outbox === 'ok',
+      checks: { store, slack, outbox, ...(capacitySources !== undefined ? { capacitySources } : {}) },
+    };
   };
 }
 

@@ -1,5 +1,6 @@
 // What the incident flows need from a chat platform (Slack today): channels, messages, pins, files.
 // Nothing here is Slack's: messages are what to say (rendered by the adapter), references are opaque ids.
+import type { CapacityWarning } from '../domain/capacity/capacity-warning';
 import type { Actor } from '../domain/actor';
 import type { AlertRecord } from '../domain/alert';
 import type { CatchUp } from '../domain/catch-up';
@@ -71,7 +72,9 @@ export type ChatMessage =
   /** A planned event's announcement: what, when, target, count, who proposed, and where it stands (Confirm / Decline while it waits). */
   | { kind: 'capacity_plan'; plan: CapacityPlan; now: Date }
   /** After a planned event (or its cancellation once pre-scaled): the offer to scale back, or who took it. */
-  | { kind: 'capacity_scale_back'; plan: CapacityPlan; now: Date };
+  | { kind: 'capacity_scale_back'; plan: CapacityPlan; now: Date }
+  /** A target's capacity warning (issue 17): the numbers, Scale out +N while open, how it ended once closed. */
+  | { kind: 'capacity_warning'; warning: CapacityWarning; now: Date; chartUrl: string | null };
 
 /**
  * Marks a message as the one of its kind for an incident, invisibly, so it can be found again when a crash
@@ -84,7 +87,8 @@ export interface MessageMarker {
     | 'incident_update'
     | 'incident_nudge'
     | 'scale_approval'
-    | 'capacity_plan';
+    | 'capacity_plan'
+    | 'capacity_warning';
   /** 0 for a message of no incident (a scale request made outside an incident channel). */
   incidentId: number;
   /** Tells apart several messages of one kind for an incident (its updates, its prompts): the job's id. */

@@ -11,6 +11,7 @@ import type { Incident, NewIncident } from '../domain/incident';
 import type { NewScaleApproval, ScaleApproval, ScaleApprovalStatus } from '../domain/scale-approval';
 import type { NewTeamEscalation, TeamEscalation } from '../domain/team-escalation';
 import type { NudgeKind, NudgeRecord } from '../domain/nudges';
+import type { CapacityWarning, NewCapacityWarning } from '../domain/capacity/capacity-warning';
 import type { NewTimelineEvent, TimelineEvent, TimelineEventType } from '../domain/timeline';
 
 export type NewAlertRecord = Omit<AlertRecord, 'id'>;
@@ -317,6 +318,19 @@ export interface CapacityPlanRepository {
   ): Promise<CapacityPlan>;
 }
 
+/** Capacity warnings (issue 17): at most one open per target, every one kept with its outcome. */
+export interface CapacityWarningRepository {
+  /** Stores a new open warning; throws STORE_CONFLICT when the target already has one open. */
+  insert(warning: NewCapacityWarning): Promise<CapacityWarning>;
+  findById(id: number): Promise<CapacityWarning | null>;
+  findOpen(target: string): Promise<CapacityWarning | null>;
+  /** Every open warning, of every target. */
+  listOpen(): Promise<CapacityWarning[]>;
+  update(id: number, changes: Partial<NewCapacityWarning>): Promise<CapacityWarning>;
+  /** Newest first. */
+  listByTarget(target: string, limit: number): Promise<CapacityWarning[]>;
+}
+
 export interface StoreTransaction {
   incidents: IncidentRepository;
   alerts: AlertRepository;
@@ -331,6 +345,7 @@ export interface StoreTransaction {
   nudges: NudgeRepository;
   subscribers: SubscriberRepository;
   capacityPlans: CapacityPlanRepository;
+  capacityWarnings: CapacityWarningRepository;
 }
 
 export interface Store extends StoreTransaction {

@@ -61,6 +61,8 @@ export const ACTIONS = {
   capacityScaleBack: 'capacity_scale_back',
   /** "Plan capacity…" (on `/capacity list`): opens the planning form. */
   capacityPlanOpen: 'capacity_plan_open',
+  /** A capacity warning's "Scale out +N": the offered scale-out, through the ordinary scaling flow. */
+  capacityScaleOut: 'capacity_scale_out',
 } as const;
 
 export const VIEWS = {

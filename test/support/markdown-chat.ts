@@ -140,6 +140,8 @@ export function createMarkdownChat(platform: MarkdownChatPlatform): Chat {
         return `Planned capacity CAP-${message.plan.id}: ${message.plan.target} at ${message.plan.count} (${message.plan.state})`;
       case 'capacity_scale_back':
         return `CAP-${message.plan.id} is over: scale ${message.plan.target} back to ${message.plan.scaleBackTo}`;
+      case 'capacity_warning':
+        return `Capacity of ${message.warning.target}: ${message.warning.numbers.instances} → ${message.warning.numbers.needed} instances (${message.warning.state})`;
     }
   };
   const channel = (idOrName: string): MarkdownChannel => {

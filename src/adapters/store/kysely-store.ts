@@ -19,6 +19,7 @@ import { channelNameRepository } from './channel-name-repository';
 import { scaleApprovalRepository, teamEscalationRepository } from './escalation-approval-repositories';
 import { nudgeRepository, subscriberRepository } from './nudge-repository';
 import { capacityPlanRepository } from './capacity-plan-repository';
+import { capacityWarningRepository } from './capacity-warning-repository';
 import type { Database } from './schema';
 import { SqliteHotPath } from './sqlite-hot-path';
 import { guard } from './store-errors';
@@ -50,6 +51,7 @@ function repositories(ctx: RepositoryContext): StoreTransaction {
     nudges: nudgeRepository(ctx),
     subscribers: subscriberRepository(ctx),
     capacityPlans: capacityPlanRepository(ctx),
+    capacityWarnings: capacityWarningRepository(ctx),
   };
 }
 

@@ -13,6 +13,7 @@ import { testIncidents } from './migrations/009-test-incidents';
 import { nudgesAndSubscribers } from './migrations/010-nudges-and-subscribers';
 import { escalationsApprovals } from './migrations/011-escalations-approvals';
 import { teamPagerIncident } from './migrations/012-team-pager-incident';
+import { capacityWarnings } from './migrations/013-capacity-warnings';
 import { capacityPlans } from './migrations/014-capacity-plans';
 import { teamDeclined } from './migrations/015-team-declined';
 import type { Database } from './schema';
@@ -31,6 +32,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '010-nudges-and-subscribers': nudgesAndSubscribers,
   '011-escalations-approvals': escalationsApprovals,
   '012-team-pager-incident': teamPagerIncident,
+  '013-capacity-warnings': capacityWarnings,
   '014-capacity-plans': capacityPlans,
   '015-team-declined': teamDeclined,
 };

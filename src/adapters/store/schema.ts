@@ -213,6 +213,27 @@ export interface CapacityPlansTable {
   steps: JsonText;
 }
 
+export interface CapacityWarningsTable {
+  id: Generated<number>;
+  target: string;
+  state: string;
+  opened_at: IsoTime;
+  updated_at: IsoTime;
+  closed_at: IsoTime | null;
+  close_reason: string | null;
+  numbers: JsonText;
+  opened_instances: number;
+  source_problem: string | null;
+  calm_checks: number;
+  offer: number;
+  incident_id: number | null;
+  channel_id: string | null;
+  message_id: string | null;
+  outcome: JsonText | null;
+  scale_operation_id: number | null;
+  approval_id: number | null;
+}
+
 export interface Database {
   incidents: IncidentsTable;
   alerts: AlertsTable;
@@ -228,4 +249,5 @@ export interface Database {
   nudges: NudgesTable;
   incident_subscribers: IncidentSubscribersTable;
   capacity_plans: CapacityPlansTable;
+  capacity_warnings: CapacityWarningsTable;
 }

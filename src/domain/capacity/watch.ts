@@ -12,4 +12,9 @@ export interface CapacityWatch {
   lookaheadMinutes: number;
   /** How often the load is read and forecast. */
   intervalSeconds: number;
+  /**
+   * What a warning does: `warning` posts it in the announcements channel; `incident` also opens a low-severity
+   * capacity incident and posts it in that incident's channel. Absent: `warning`.
+   */
+  offer?: 'warning' | 'incident';
 }

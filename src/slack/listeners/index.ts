@@ -22,6 +22,7 @@ import * as postUpdateView from './views/post-update';
 import * as capacityCommand from './commands/capacity';
 import * as capacityButtons from './actions/capacity-plan';
 import * as capacityPlanView from './views/capacity-plan';
+import * as capacityWarning from './actions/capacity-warning';
 
 export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void {
   incidentCommand.register(on, deps);
@@ -45,4 +46,5 @@ export function registerListeners(on: ListenerRegistrar, deps: SlackDeps): void 
   capacityCommand.register(on, deps);
   capacityButtons.register(on, deps);
   capacityPlanView.register(on, deps);
+  capacityWarning.register(on, deps);
 }

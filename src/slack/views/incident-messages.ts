@@ -10,6 +10,7 @@ import { catchUpMessage } from './catch-up';
 import { scaleApprovalMessage } from './scale-approval-views';
 import { nudgeMessage } from './nudge-messages';
 import { updateMessage } from './update-messages';
+import { capacityWarningMessage } from './capacity-warning-views';
 
 /** Under every announcement: stakeholders subscribe to the incident's updates by direct message. */
 function subscribeActions(incident: Incident): KnownBlock {
@@ -139,5 +140,7 @@ export function slackMessage(message: ChatMessage, timeZone: string): { text: st
       return capacityPlanMessage(message.plan, timeZone);
     case 'capacity_scale_back':
       return scaleBackMessage(message.plan);
+    case 'capacity_warning':
+      return capacityWarningMessage(message.warning, { now: message.now, timeZone, chartUrl: message.chartUrl });
   }
 }

@@ -120,7 +120,13 @@ export function scaleModal(options: { targets: ScaleTarget[]; incidentId: number
   };
 }
 
-export function scaleResultText(result: ScaleRequestResult, now = new Date(), timeZone = 'UTC'): string {
+export function scaleResultText(
+  result: ScaleRequestResult,
+  now = new Date(),
+  timeZone = 'UTC',
+  /** Where progress shows: the incident card, unless asked from elsewhere (a capacity warning). */
+  progressShows = 'on the incident card',
+): string {
   if (!result.ok) {
     if ('approval' in result) return approvalAskedText(result.approval, result.repeated, now, timeZone);
     return 'refusal' in result ? `:no_entry: Not scaled: ${result.refusal.message}.` : `:warning: ${result.problem}`;
@@ -128,7 +134,7 @@ export function scaleResultText(result: ScaleRequestResult, now = new Date(), ti
   const op = result.operation;
   if (result.repeated)
     return `:information_source: Already asked: operation #${op.id} (${op.target} ${op.from} → ${op.to}) is ${op.status}.`;
-  return `:arrow_up: Scaling *${escapeMrkdwn(op.target)}* from ${op.from} to ${op.to} (operation #${op.id}). Progress shows on the incident card.`;
+  return `:arrow_up: Scaling *${escapeMrkdwn(op.target)}* from ${op.from} to ${op.to} (operation #${op.id}). Progress shows ${progressShows}.`;
 }
 
 /** `/scale targets`: each target with where its capacity lives, in its cloud's own words (`where`). */

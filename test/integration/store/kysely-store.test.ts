@@ -150,6 +150,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '010-nudges-and-subscribers',
           '011-escalations-approvals',
           '012-team-pager-incident',
+          '013-capacity-warnings',
           '014-capacity-plans',
           '015-team-declined',
         ]);
@@ -192,6 +193,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '010-nudges-and-subscribers',
           '011-escalations-approvals',
           '012-team-pager-incident',
+          '013-capacity-warnings',
           '014-capacity-plans',
           '015-team-declined',
         ]);

@@ -35,6 +35,7 @@ scaleTargets:
       targetUtilization: 0.7,
       lookaheadMinutes: 20,
       intervalSeconds: 60,
+      offer: 'warning',
     });
     expect(watchOf({ source: 'prometheus', query: 'sum(up)', perInstance: 100 })).toEqual({
       query: { source: 'prometheus', query: 'sum(up)' },
@@ -42,6 +43,7 @@ scaleTargets:
       targetUtilization: 0.7,
       lookaheadMinutes: 20,
       intervalSeconds: 60,
+      offer: 'warning',
     });
   });
 
@@ -68,6 +70,7 @@ scaleTargets:
       targetUtilization: 0.7,
       lookaheadMinutes: 30,
       intervalSeconds: 60,
+      offer: 'warning',
     });
     expect(
       watchOf({ source: 'cloudwatch', namespace: 'Web', metric: 'Rps', perInstance: 1, statistic: 'p99' })?.query,
@@ -107,7 +110,7 @@ scaleTargets:
       }),
     ).toEqual([
       'scaleTargets.0.watch.statistic: must be Sum, Average, Maximum, Minimum, SampleCount or a percentile such as p99',
-      'scaleTargets.0.watch: unknown key "query"; expected source, namespace, metric, dimensions, statistic, perInstance, targetUtilization, lookaheadMinutes, intervalSeconds',
+      'scaleTargets.0.watch: unknown key "query"; expected source, namespace, metric, dimensions, statistic, perInstance, targetUtilization, lookaheadMinutes, intervalSeconds, offer',
     ]);
   });
 });

@@ -90,6 +90,7 @@ describe('policySchema', () => {
           perInstance: 250,
           targetUtilization: 0.7,
           lookaheadMinutes: 20,
+          offer: 'warning',
           intervalSeconds: 60,
         },
       },
