@@ -114,3 +114,45 @@ it('fails only the delivery that cannot be stored when its batch fails', async (
   const retried = await ingestInBatches(deps())('delivery-3', [groupAlert(3, 'fp-3')]);
   expect(retried.duplicate).toBe(false);
 });
+
+// On SQLite a batch into open incidents runs as one synchronous transaction; one that opens an incident is
+// rolled back and stored again by the transaction that runs the opening hooks.
+it('stores a batch that opens an incident midway once, its opening hook in the same transaction', async () => {
+  const d = deps({
+    hooks: {
+      opened: async (tx, incident, now) => {
+        await tx.outbox.enqueue({ kind: 'page.trigger', incidentId: incident.id }, now);
+      },
+    },
+  });
+  const ingest = ingestInBatches(d);
+  const [first] = await Promise.all([ingest('a-1', [groupAlert(1, 'fp-1')])]);
+  const known = first?.incidents[0] as number;
+  const answers = await Promise.all([
+    ingest('a-2', [groupAlert(1, 'fp-2')]),
+    ingest('a-1', [groupAlert(1, 'fp-1')]),
+    ingest('b-1', [groupAlert(2, 'fp-b')]),
+  ]);
+  expect(answers.map((a) => a.duplicate)).toEqual([false, true, false]);
+  const opened = answers[2]?.incidents[0] as number;
+  expect(d.opened).toEqual([known, opened]);
+  expect((await store.incidents.findById(known))?.alertCounts).toEqual({ firing: 2, resolved: 0 });
+  const fired = (await store.timeline.list(known)).filter((e) => e.type === 'alert.fired');
+  expect(fired.map((e) => e.data.fingerprint)).toEqual(['fp-1', 'fp-2']);
+  expect(
+    (await store.outbox.list({ incidentId: known, status: 'pending' })).filter((j) => j.kind === 'card.update'),
+  ).toHaveLength(1);
+  expect((await store.outbox.list({ incidentId: opened })).filter((j) => j.kind === 'page.trigger')).toHaveLength(1);
+});
+
+it('counts the same bytes again once the redelivery window has passed', async () => {
+  let now = T0;
+  const ingest = ingestInBatches(deps({ clock: { now: () => now } }));
+  const first = await ingest('same-bytes', [groupAlert(1, 'fp-1')]);
+  now = new Date(T0.getTime() + 5 * 60_000);
+  expect((await ingest('same-bytes', [groupAlert(1, 'fp-1')])).duplicate).toBe(true);
+  now = new Date(T0.getTime() + 11 * 60_000);
+  expect((await ingest('same-bytes', [groupAlert(1, 'fp-1')])).duplicate).toBe(false);
+  const alert = await store.alerts.find(first.incidents[0] as number, 'fp-1');
+  expect(alert?.count).toBe(2);
+});
