@@ -84,10 +84,11 @@ export class SqliteHotPath {
 
   /**
    * Inserts a row and returns its id. The caller already holds what it stored; reading the row back
-   * (RETURNING) would only parse it again. The SQL is built once per table and set of columns.
+   * (RETURNING) would only parse it again. The SQL is built once per table and set of columns. `onConflict`
+   * (`on conflict … do nothing`) may skip the row: the id returned is then not the row's.
    */
-  insert(table: string, row: Row): number {
-    const { sql, values } = insertStatement(table, row, '');
+  insert(table: string, row: Row, onConflict = ''): number {
+    const { sql, values } = insertStatement(table, row, onConflict && ` ${onConflict}`);
     return Number(this.statements.prepare(sql).run(...values).lastInsertRowid);
   }
 

@@ -145,7 +145,7 @@ it('stores a batch that opens an incident midway once, its opening hook in the s
   expect((await store.outbox.list({ incidentId: opened })).filter((j) => j.kind === 'page.trigger')).toHaveLength(1);
 });
 
-it('counts the same bytes again once the redelivery window has passed', async () => {
+it('counts the same bytes again once the redelivery window has passed, adding no second pending card edit', async () => {
   let now = T0;
   const ingest = ingestInBatches(deps({ clock: { now: () => now } }));
   const first = await ingest('same-bytes', [groupAlert(1, 'fp-1')]);
@@ -155,4 +155,7 @@ it('counts the same bytes again once the redelivery window has passed', async ()
   expect((await ingest('same-bytes', [groupAlert(1, 'fp-1')])).duplicate).toBe(false);
   const alert = await store.alerts.find(first.incidents[0] as number, 'fp-1');
   expect(alert?.count).toBe(2);
+  // Two batches changed the card; its edit was still waiting when the second came.
+  const edits = await store.outbox.list({ incidentId: first.incidents[0] as number, status: 'pending' });
+  expect(edits.filter((j) => j.kind === 'card.update')).toHaveLength(1);
 });
