@@ -310,8 +310,7 @@ export interface AlertIntakeTransaction {
   incidents: Pick<Synchronous<IncidentRepository>, 'findOpenByGroupKey' | 'update'>;
   alerts: Pick<Synchronous<AlertRepository>, 'find' | 'insert' | 'update'>;
   timeline: Pick<Synchronous<TimelineRepository>, 'append'>;
-  /** `OutboxRepository.enqueue`, without reading the job back. */
-  outbox: { enqueue(job: NewOutboxJob, now: Date): void };
+  outbox: Pick<Synchronous<OutboxRepository>, 'enqueue'>;
   deliveries: Pick<Synchronous<DeliveryRepository>, 'find' | 'record' | 'forget'>;
 }
 

@@ -84,11 +84,10 @@ export class SqliteHotPath {
 
   /**
    * Inserts a row and returns its id. The caller already holds what it stored; reading the row back
-   * (RETURNING) would only parse it again. The SQL is built once per table and set of columns. `onConflict`
-   * (`on conflict … do nothing`) may skip the row: the id returned is then not the row's.
+   * (RETURNING) would only parse it again. The SQL is built once per table and set of columns.
    */
-  insert(table: string, row: Row, onConflict = ''): number {
-    const { sql, values } = insertStatement(table, row, onConflict && ` ${onConflict}`);
+  insert(table: string, row: Row): number {
+    const { sql, values } = insertStatement(table, row, '');
     return Number(this.statements.prepare(sql).run(...values).lastInsertRowid);
   }
 

@@ -97,17 +97,6 @@ export function recordDelivery(q: SqliteHotPath, key: string, response: unknown,
   q.insert('deliveries', { key, response: toJson(response), received_at: iso(now, 'now') });
 }
 
-// A literal 'pending', spelled as the partial index `outbox_pending_coalesce_key` is, so SQLite matches it.
-const COALESCE = "on conflict (coalesce_key) where status = 'pending' do nothing";
-
-/**
- * Adds a job unless one with its coalesce key is pending (that one will show this change too): one statement,
- * nothing read back. A storm's card edits: one per incident per batch, and none while one waits.
- */
-export function addJob(q: SqliteHotPath, job: NewOutboxJob, now: Date): void {
-  q.insert('outbox', outboxJobToRow(job, now), COALESCE);
-}
-
 /**
  * Adds a job, or returns the pending job with the same coalesce key. One connection and no await between the
  * insert and the look-up, so there is no race to lose.
@@ -121,7 +110,11 @@ export function enqueueJob(q: SqliteHotPath, job: NewOutboxJob, now: Date): Outb
     if (!stored) throw new FirebreakError('STORE_UNAVAILABLE', `the ${job.kind} job just stored is gone`);
     return rowToOutboxJob(stored);
   }
-  const inserted = q.insertReturning<Selectable<OutboxTable>>('outbox', row, COALESCE);
+  const inserted = q.insertReturning<Selectable<OutboxTable>>(
+    'outbox',
+    row,
+    "on conflict (coalesce_key) where status = 'pending' do nothing",
+  );
   const stored =
     inserted ??
     q.get<Selectable<OutboxTable>>("select * from outbox where coalesce_key = ? and status = 'pending'", key);
@@ -145,7 +138,7 @@ export function alertIntakeTransaction(q: SqliteHotPath, clock: Clock): AlertInt
       update: (id, changes) => updateAlert(q, id, changes),
     },
     timeline: { append: (event) => appendEvent(q, event) },
-    outbox: { enqueue: (job, now) => addJob(q, job, now) },
+    outbox: { enqueue: (job, now) => enqueueJob(q, job, now) },
     deliveries: {
       find: (key) => findDelivery(q, key),
       record: (key, response, now) => recordDelivery(q, key, response, now),
