@@ -54,6 +54,7 @@ function newBatch(): Batch {
   return { openIncidents: new Map(), cardsToEdit: new Set() };
 }
 
+/** The domain's plan for one alert, given its group's open incident and the alert as stored. */
 function planFor(
   alert: NormalizedAlert,
   incident: Incident | null,
@@ -132,7 +133,7 @@ export async function ingestAlerts(
   deliveryKey: string,
   alerts: NormalizedAlert[],
 ): Promise<IngestResult> {
-  const [stored] = await storeRetryingConflicts(deps, [{ deliveryKey, alerts }]);
+  const [stored] = await storeRetryingConflicts(deps, [{ deliveryKey, alerts }], Number.POSITIVE_INFINITY);
   announce(deps, [stored as Stored]);
   return (stored as Stored).result;
 }
@@ -144,10 +145,13 @@ export async function ingestAlerts(
  * A batch holds at most `maxAlerts` alerts (a bigger delivery goes alone): on SQLite its statements run
  * back to back on the only connection, and a Slack request's check waits for the batch in hand, so the
  * batch's size is what a click or a command can wait for in a storm.
+ * A synchronous batch (SQLite) holds the event loop too, so it also stops taking deliveries after
+ * `maxBatchMs` (the first is always stored): it commits what it has, and the rest lead the next batch.
  * A batch that fails is stored again one delivery at a time, so one bad delivery fails only itself.
  */
-export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number } = {}): Ingest {
+export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number; maxBatchMs?: number } = {}): Ingest {
   const maxAlerts = options.maxAlerts ?? 100;
+  const maxBatchMs = options.maxBatchMs ?? 5;
   type Waiting = {
     deliveryKey: string;
     alerts: NormalizedAlert[];
@@ -159,11 +163,13 @@ export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number 
 
   async function storeBatch(batch: Waiting[]): Promise<void> {
     try {
-      const stored = await storeRetryingConflicts(deps, batch);
+      const stored = await storeRetryingConflicts(deps, batch, performance.now() + maxBatchMs);
       announce(deps, stored);
       stored.forEach((s, i) => {
         batch[i]?.resolve(s.result);
       });
+      // Out of time: what was not stored goes first in the next batch.
+      queue = [...batch.slice(stored.length), ...queue];
     } catch {
       for (const waiting of batch) {
         ingestAlerts(deps, waiting.deliveryKey, waiting.alerts).then(waiting.resolve, waiting.reject);
@@ -210,25 +216,31 @@ function batchSize(queue: ReadonlyArray<{ alerts: readonly unknown[] }>, maxAler
   return size;
 }
 
-/** Stores the deliveries in one transaction; two replicas racing to open one incident retry once. */
-async function storeRetryingConflicts(deps: IngestDeps, deliveries: Deliveries): Promise<Stored[]> {
+/**
+ * Stores the deliveries in one transaction; two replicas racing to open one incident retry once. A
+ * synchronous batch takes no delivery after `until` (performance.now()): the answers are for the first
+ * `length` deliveries, the others are not stored.
+ */
+async function storeRetryingConflicts(deps: IngestDeps, deliveries: Deliveries, until: number): Promise<Stored[]> {
   try {
-    return await storeTogether(deps, deliveries);
+    return await storeTogether(deps, deliveries, until);
   } catch (error) {
     // Two replicas (or two copies of one delivery) raced to open the same incident or record the same
     // delivery; the loser's transaction rolled back. Run again: it now sees the winner's rows.
     if (!isFirebreakError(error, 'STORE_CONFLICT')) throw error;
-    return storeTogether(deps, deliveries);
+    return storeTogether(deps, deliveries, until);
   }
 }
 
 type Deliveries = ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>;
 
-async function storeTogether(deps: IngestDeps, deliveries: Deliveries): Promise<Stored[]> {
+async function storeTogether(deps: IngestDeps, deliveries: Deliveries, until: number): Promise<Stored[]> {
   const now = deps.clock.now();
   // On SQLite, a batch that only adds to incidents already open (a storm, once its incidents are open) is
   // stored with no await inside; one that opens an incident runs its async hooks in the transaction below.
-  const stored = await deps.store.synchronousTransaction?.((tx) => storeIntoOpenIncidents(tx, deps, deliveries, now));
+  const stored = await deps.store.synchronousTransaction?.((tx) =>
+    storeIntoOpenIncidents(tx, deps, deliveries, now, until),
+  );
   if (stored) return stored;
   return deps.store.transaction(async (tx) => {
     const batch = newBatch();
@@ -278,16 +290,19 @@ function repeatOf(seen: { response: unknown; receivedAt: Date } | null, now: Dat
  * `storeTogether`'s batch, synchronously (Store.synchronousTransaction), for alerts of incidents already open:
  * the same plans, rows and jobs. Undefined, rolling the batch back, as soon as an alert would open an
  * incident: the hooks of an opening (paging, scaling, nudges) are async, so that batch takes the async path.
+ * Past `until` it takes no further delivery.
  */
 function storeIntoOpenIncidents(
   tx: AlertIntakeTransaction,
   deps: IngestDeps,
   deliveries: Deliveries,
   now: Date,
+  until: number,
 ): Stored[] | undefined {
   const batch = newBatch();
   const stored: Stored[] = [];
   for (const { deliveryKey, alerts } of deliveries) {
+    if (stored.length > 0 && performance.now() >= until) break;
     const seen = tx.deliveries.find(deliveryKey);
     const repeat = repeatOf(seen, now);
     if (repeat) {
