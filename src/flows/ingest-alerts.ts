@@ -7,8 +7,8 @@ import type { Incident } from '../domain/incident';
 import { forIncident } from '../domain/timeline';
 import { isFirebreakError } from '../errors';
 import type { Clock } from '../ports/clock';
-import type { Store, StoreTransaction } from '../ports/store';
-import { enqueueCardUpdate, enqueueChannelOpening, enqueueNotice } from './outbox-jobs';
+import type { AlertIntakeTransaction, Store, StoreTransaction } from '../ports/store';
+import { cardUpdateJob, enqueueCardUpdate, enqueueChannelOpening, enqueueNotice, noticeJob } from './outbox-jobs';
 import type { IncidentHooks } from './update-incident';
 
 export interface IngestDeps {
@@ -54,6 +54,18 @@ function newBatch(): Batch {
   return { openIncidents: new Map(), cardsToEdit: new Set() };
 }
 
+/** The domain's plan for one alert, given its group's open incident and the alert as stored. */
+function planFor(
+  alert: NormalizedAlert,
+  incident: Incident | null,
+  existing: AlertRecord | null,
+  now: Date,
+  policy: IntakePolicy | undefined,
+): IntakePlan {
+  const otherFiring = incident ? incident.alertCounts.firing - (existing?.status === 'firing' ? 1 : 0) : 0;
+  return planAlertIntake({ alert, incident, existing, otherFiring, now, ...(policy ? { policy } : {}) });
+}
+
 /** Stores a plan; returns the incident as it now stands. */
 async function applyPlan(
   tx: StoreTransaction,
@@ -96,8 +108,7 @@ async function ingestOne(
   const incident = known !== undefined ? known : await tx.incidents.findOpenByGroupKey(group);
   batch.openIncidents.set(group, incident);
   const existing = incident ? await tx.alerts.find(incident.id, alert.fingerprint) : null;
-  const otherFiring = incident ? incident.alertCounts.firing - (existing?.status === 'firing' ? 1 : 0) : 0;
-  const plan = planAlertIntake({ alert, incident, existing, otherFiring, now, ...(policy ? { policy } : {}) });
+  const plan = planFor(alert, incident, existing, now, policy);
   if (!plan.relevant) return { incidentId: incident?.id ?? null, opened: false };
   const after = await applyPlan(tx, batch, plan, incident, existing, now, hooks);
   batch.openIncidents.set(group, after);
@@ -122,7 +133,7 @@ export async function ingestAlerts(
   deliveryKey: string,
   alerts: NormalizedAlert[],
 ): Promise<IngestResult> {
-  const [stored] = await storeRetryingConflicts(deps, [{ deliveryKey, alerts }]);
+  const [stored] = await storeRetryingConflicts(deps, [{ deliveryKey, alerts }], Number.POSITIVE_INFINITY);
   announce(deps, [stored as Stored]);
   return (stored as Stored).result;
 }
@@ -134,10 +145,13 @@ export async function ingestAlerts(
  * A batch holds at most `maxAlerts` alerts (a bigger delivery goes alone): on SQLite its statements run
  * back to back on the only connection, and a Slack request's check waits for the batch in hand, so the
  * batch's size is what a click or a command can wait for in a storm.
+ * A synchronous batch (SQLite) holds the event loop too, so it also stops taking deliveries after
+ * `maxBatchMs` (the first is always stored): it commits what it has, and the rest lead the next batch.
  * A batch that fails is stored again one delivery at a time, so one bad delivery fails only itself.
  */
-export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number } = {}): Ingest {
+export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number; maxBatchMs?: number } = {}): Ingest {
   const maxAlerts = options.maxAlerts ?? 100;
+  const maxBatchMs = options.maxBatchMs ?? 5;
   type Waiting = {
     deliveryKey: string;
     alerts: NormalizedAlert[];
@@ -149,11 +163,13 @@ export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number 
 
   async function storeBatch(batch: Waiting[]): Promise<void> {
     try {
-      const stored = await storeRetryingConflicts(deps, batch);
+      const stored = await storeRetryingConflicts(deps, batch, performance.now() + maxBatchMs);
       announce(deps, stored);
       stored.forEach((s, i) => {
         batch[i]?.resolve(s.result);
       });
+      // Out of time: what was not stored goes first in the next batch.
+      queue = [...batch.slice(stored.length), ...queue];
     } catch {
       for (const waiting of batch) {
         ingestAlerts(deps, waiting.deliveryKey, waiting.alerts).then(waiting.resolve, waiting.reject);
@@ -200,26 +216,32 @@ function batchSize(queue: ReadonlyArray<{ alerts: readonly unknown[] }>, maxAler
   return size;
 }
 
-/** Stores the deliveries in one transaction; two replicas racing to open one incident retry once. */
-async function storeRetryingConflicts(
-  deps: IngestDeps,
-  deliveries: ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>,
-): Promise<Stored[]> {
+/**
+ * Stores the deliveries in one transaction; two replicas racing to open one incident retry once. A
+ * synchronous batch takes no delivery after `until` (performance.now()): the answers are for the first
+ * `length` deliveries, the others are not stored.
+ */
+async function storeRetryingConflicts(deps: IngestDeps, deliveries: Deliveries, until: number): Promise<Stored[]> {
   try {
-    return await storeTogether(deps, deliveries);
+    return await storeTogether(deps, deliveries, until);
   } catch (error) {
     // Two replicas (or two copies of one delivery) raced to open the same incident or record the same
     // delivery; the loser's transaction rolled back. Run again: it now sees the winner's rows.
     if (!isFirebreakError(error, 'STORE_CONFLICT')) throw error;
-    return storeTogether(deps, deliveries);
+    return storeTogether(deps, deliveries, until);
   }
 }
 
-async function storeTogether(
-  deps: IngestDeps,
-  deliveries: ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>,
-): Promise<Stored[]> {
+type Deliveries = ReadonlyArray<{ deliveryKey: string; alerts: NormalizedAlert[] }>;
+
+async function storeTogether(deps: IngestDeps, deliveries: Deliveries, until: number): Promise<Stored[]> {
   const now = deps.clock.now();
+  // On SQLite, a batch that only adds to incidents already open (a storm, once its incidents are open) is
+  // stored with no await inside; one that opens an incident runs its async hooks in the transaction below.
+  const stored = await deps.store.synchronousTransaction?.((tx) =>
+    storeIntoOpenIncidents(tx, deps, deliveries, now, until),
+  );
+  if (stored) return stored;
   return deps.store.transaction(async (tx) => {
     const batch = newBatch();
     const stored: Stored[] = [];
@@ -240,10 +262,8 @@ async function storeDelivery(
   now: Date,
 ): Promise<Stored> {
   const seen = await tx.deliveries.find(deliveryKey);
-  // A repeat within the window is the monitor retrying one delivery. The same bytes much later are news:
-  // an alert that resolved and fired again (a generic alert's body carries no timestamp).
-  if (seen && now.getTime() - seen.receivedAt.getTime() < REDELIVERY_WINDOW_MS)
-    return { result: { ...(seen.response as StoredAnswer), duplicate: true }, opened: [] };
+  const repeat = repeatOf(seen, now);
+  if (repeat) return repeat;
   if (seen) await tx.deliveries.forget(deliveryKey);
   const incidents = new Set<number>();
   const opened: number[] = [];
@@ -255,6 +275,80 @@ async function storeDelivery(
   const answer: StoredAnswer = { accepted: alerts.length, incidents: [...incidents] };
   await tx.deliveries.record(deliveryKey, answer, now);
   return { result: { ...answer, duplicate: false }, opened };
+}
+
+/**
+ * A repeat within the window is the monitor retrying one delivery: its stored answer. The same bytes much
+ * later are news (an alert that resolved and fired again: a generic alert's body carries no timestamp).
+ */
+function repeatOf(seen: { response: unknown; receivedAt: Date } | null, now: Date): Stored | null {
+  if (!seen || now.getTime() - seen.receivedAt.getTime() >= REDELIVERY_WINDOW_MS) return null;
+  return { result: { ...(seen.response as StoredAnswer), duplicate: true }, opened: [] };
+}
+
+/**
+ * `storeTogether`'s batch, synchronously (Store.synchronousTransaction), for alerts of incidents already open:
+ * the same plans, rows and jobs. Undefined, rolling the batch back, as soon as an alert would open an
+ * incident: the hooks of an opening (paging, scaling, nudges) are async, so that batch takes the async path.
+ * Past `until` it takes no further delivery.
+ */
+function storeIntoOpenIncidents(
+  tx: AlertIntakeTransaction,
+  deps: IngestDeps,
+  deliveries: Deliveries,
+  now: Date,
+  until: number,
+): Stored[] | undefined {
+  const batch = newBatch();
+  const stored: Stored[] = [];
+  for (const { deliveryKey, alerts } of deliveries) {
+    if (stored.length > 0 && performance.now() >= until) break;
+    const seen = tx.deliveries.find(deliveryKey);
+    const repeat = repeatOf(seen, now);
+    if (repeat) {
+      stored.push(repeat);
+      continue;
+    }
+    if (seen) tx.deliveries.forget(deliveryKey);
+    const incidents = new Set<number>();
+    for (const alert of alerts) {
+      const group = groupingKey(alert);
+      const known = batch.openIncidents.get(group);
+      const incident = known !== undefined ? known : tx.incidents.findOpenByGroupKey(group);
+      const existing = incident ? tx.alerts.find(incident.id, alert.fingerprint) : null;
+      const plan = planFor(alert, incident, existing, now, deps.policy);
+      if (plan.open) return undefined;
+      batch.openIncidents.set(group, incident);
+      if (incident === null) continue;
+      incidents.add(incident.id);
+      if (plan.relevant) batch.openIncidents.set(group, applyToOpenIncident(tx, batch, plan, incident, existing, now));
+    }
+    const answer: StoredAnswer = { accepted: alerts.length, incidents: [...incidents] };
+    tx.deliveries.record(deliveryKey, answer, now);
+    stored.push({ result: { ...answer, duplicate: false }, opened: [] });
+  }
+  for (const incidentId of batch.cardsToEdit) tx.outbox.enqueue(cardUpdateJob(incidentId), now);
+  return stored;
+}
+
+/** `applyPlan` for a plan that opens nothing, synchronously. */
+function applyToOpenIncident(
+  tx: AlertIntakeTransaction,
+  batch: Batch,
+  plan: IntakePlan,
+  incident: Incident,
+  existing: AlertRecord | null,
+  now: Date,
+): Incident {
+  const id = incident.id;
+  if (plan.alert.kind === 'insert') tx.alerts.insert({ ...plan.alert.record, incidentId: id });
+  if (plan.alert.kind === 'update') tx.alerts.update(plan.alert.id, plan.alert.changes);
+  let current = { ...incident, alertCounts: alertCountsAfter(incident.alertCounts, plan.alert, existing) };
+  if (Object.keys(plan.incidentChanges).length > 0) current = tx.incidents.update(id, plan.incidentChanges);
+  for (const event of plan.events) tx.timeline.append(forIncident(event, id));
+  batch.cardsToEdit.add(id);
+  if (plan.allAlertsResolved) tx.outbox.enqueue(noticeJob(id, 'all_alerts_resolved'), now);
+  return current;
 }
 
 /** After the commit: say which incidents opened, and wake the outbox once for the lot. */

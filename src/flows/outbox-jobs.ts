@@ -90,11 +90,19 @@ export async function enqueuePin(tx: StoreTransaction, incidentId: number, now: 
 }
 
 /** One pending edit per card at most: a storm of changes becomes one edit that shows them all. */
+export function cardUpdateJob(incidentId: number): NewOutboxJob {
+  return job(JOB.updateCard, incidentId, { coalesceKey: `card:${incidentId}` });
+}
+
 export async function enqueueCardUpdate(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {
-  await tx.outbox.enqueue(job(JOB.updateCard, incidentId, { coalesceKey: `card:${incidentId}` }), now);
+  await tx.outbox.enqueue(cardUpdateJob(incidentId), now);
 }
 
 export type Notice = IncidentNotice;
+
+export function noticeJob(incidentId: number, notice: Notice): NewOutboxJob {
+  return job(JOB.postNotice, incidentId, { payload: { notice } });
+}
 
 export async function enqueueNotice(
   tx: StoreTransaction,
@@ -102,5 +110,5 @@ export async function enqueueNotice(
   notice: Notice,
   now: Date,
 ): Promise<void> {
-  await tx.outbox.enqueue(job(JOB.postNotice, incidentId, { payload: { notice } }), now);
+  await tx.outbox.enqueue(noticeJob(incidentId, notice), now);
 }

@@ -348,9 +348,30 @@ export interface StoreTransaction {
   capacityWarnings: CapacityWarningRepository;
 }
 
+/** A repository's methods as they are when nothing they do waits: the same calls, answered at once. */
+type Synchronous<R> = {
+  [K in keyof R]: R[K] extends (...args: infer A) => Promise<infer T> ? (...args: A) => T : never;
+};
+
+/** What storing alerts into incidents already open writes, synchronously (see Store.synchronousTransaction). */
+export interface AlertIntakeTransaction {
+  incidents: Pick<Synchronous<IncidentRepository>, 'findOpenByGroupKey' | 'update'>;
+  alerts: Pick<Synchronous<AlertRepository>, 'find' | 'insert' | 'update'>;
+  timeline: Pick<Synchronous<TimelineRepository>, 'append'>;
+  outbox: Pick<Synchronous<OutboxRepository>, 'enqueue'>;
+  deliveries: Pick<Synchronous<DeliveryRepository>, 'find' | 'record' | 'forget'>;
+}
+
 export interface Store extends StoreTransaction {
   /** Runs `work` atomically: everything it writes is stored, or nothing is. */
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Where the database answers without waiting (SQLite, in process): runs `work` as one transaction with no
+   * await inside, so an alert storm's batch costs no promise per statement. `work` returning undefined
+   * rolls it back (it met something only `transaction` can do) and so does a throw. Undefined without
+   * running `work` when called inside `transaction`. Absent on PostgreSQL.
+   */
+  synchronousTransaction?<T>(work: (tx: AlertIntakeTransaction) => T | undefined): Promise<T | undefined>;
   /** Reachable and migrated — the readiness check. */
   ready(): Promise<boolean>;
   close(): Promise<void>;

@@ -2,7 +2,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import { systemClock, type Clock } from '../../ports/clock';
-import type { Store, StoreTransaction } from '../../ports/store';
+import type { AlertIntakeTransaction, Store, StoreTransaction } from '../../ports/store';
 import { dialectOf, sqliteStatementsOf } from './database';
 import { migrationsApplied } from './migrations';
 import { outboxRepository } from './outbox-repository';
@@ -21,8 +21,9 @@ import { nudgeRepository, subscriberRepository } from './nudge-repository';
 import { capacityPlanRepository } from './capacity-plan-repository';
 import { capacityWarningRepository } from './capacity-warning-repository';
 import type { Database } from './schema';
-import { SqliteHotPath } from './sqlite-hot-path';
-import { guard } from './store-errors';
+import { SqliteHotPath, type SqliteStatements } from './sqlite-hot-path';
+import { alertIntakeTransaction } from './sqlite-intake';
+import { guard, toStoreError } from './store-errors';
 
 export interface KyselyStoreOptions {
   /** Stamps the bookkeeping column `updated_at`; domain times always come from the caller. */
@@ -99,6 +100,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         }),
       );
     },
+    ...(statements ? { synchronousTransaction: synchronousTransaction(db, statements, clock, current) } : {}),
     async ready() {
       try {
         await sql`select 1`.execute(db);
@@ -109,5 +111,42 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
       }
     },
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * SQLite's transaction with no await inside: BEGIN, `work`, COMMIT on the only connection, once Kysely hands
+ * it over (a transaction in flight keeps it until it ends). Nothing else runs on the connection meanwhile,
+ * as nothing else runs on the event loop.
+ */
+function synchronousTransaction(
+  db: Kysely<Database>,
+  statements: SqliteStatements,
+  clock: Clock,
+  current: () => ActiveTransaction | undefined,
+): NonNullable<Store['synchronousTransaction']> {
+  const sqlite = new SqliteHotPath(db, statements, () => true);
+  const tx = alertIntakeTransaction(sqlite, clock);
+  const run = (sql: string) => statements.prepare(sql).run();
+  return <T>(work: (tx: AlertIntakeTransaction) => T | undefined): Promise<T | undefined> => {
+    // Inside `transaction` the connection is that transaction's: no second BEGIN, and no partial rollback.
+    if (current()) return Promise.resolve(undefined);
+    return guard('running a database transaction', () =>
+      db.connection().execute(async () => {
+        run('begin immediate');
+        try {
+          const result = work(tx);
+          run(result === undefined ? 'rollback' : 'commit');
+          return result;
+        } catch (error) {
+          try {
+            run('rollback');
+          } catch {
+            // A failed COMMIT may have ended the transaction already; the error to report is the first one.
+          }
+          throw toStoreError(error, 'storing alerts');
+        }
+      }),
+    );
   };
 }

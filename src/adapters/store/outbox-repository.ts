@@ -1,6 +1,6 @@
 // The outbox over Kysely: coalesced enqueue, and lanes claimed whole under leases that several workers or
 // replicas share, so one channel's jobs keep their order and pace whichever replica runs them.
-import { sql, type ExpressionBuilder, type Selectable, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Updateable } from 'kysely';
 import { FirebreakError } from '../../errors';
 import type {
   ClaimedLane,
@@ -13,6 +13,7 @@ import type {
 import type { RepositoryContext } from './repositories';
 import { iso, outboxJobToRow, rowToOutboxJob } from './rows';
 import type { Database, OutboxTable } from './schema';
+import { enqueueJob } from './sqlite-intake';
 import { guard, isConflict, toStoreError } from './store-errors';
 
 // A literal, not a parameter: SQLite and PostgreSQL only match `on conflict … where` to the partial
@@ -193,31 +194,8 @@ async function enqueue(ctx: RepositoryContext, job: NewOutboxJob, now: Date): Pr
   const row = outboxJobToRow(job, now);
   const key = row.coalesce_key;
   // SQLite: a storm enqueues a card edit per incident per batch; plain SQL on cached statements, inside the
-  // caller's transaction (one connection, so no race to lose between the insert and the look-up).
-  if (ctx.sqlite) {
-    const sqlite = ctx.sqlite;
-    return sqlite.run((q) => {
-      if (key === null || key === undefined) {
-        const id = q.insert('outbox', row);
-        const stored = q.get<Selectable<OutboxTable>>('select * from outbox where id = ?', id);
-        if (!stored) throw new FirebreakError('STORE_UNAVAILABLE', `the ${job.kind} job just stored is gone`);
-        return rowToOutboxJob(stored);
-      }
-      const inserted = q.insertReturning<Selectable<OutboxTable>>(
-        'outbox',
-        row,
-        "on conflict (coalesce_key) where status = 'pending' do nothing",
-      );
-      const stored =
-        inserted ??
-        q.get<Selectable<OutboxTable>>("select * from outbox where coalesce_key = ? and status = 'pending'", key);
-      if (!stored)
-        throw new FirebreakError('STORE_CONFLICT', `enqueuing a ${job.kind} job: its pending twin vanished`, {
-          step: 'enqueuing an outbox job',
-        });
-      return rowToOutboxJob(stored);
-    });
-  }
+  // caller's transaction.
+  if (ctx.sqlite) return ctx.sqlite.run((q) => enqueueJob(q, job, now));
   if (key === null || key === undefined) {
     return rowToOutboxJob(await ctx.db().insertInto('outbox').values(row).returningAll().executeTakeFirstOrThrow());
   }

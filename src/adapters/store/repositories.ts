@@ -1,5 +1,5 @@
 // The incident, alert, timeline and delivery repositories over Kysely; the same queries on both dialects.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AlertStatus } from '../../domain/alert';
 import type { Incident } from '../../domain/incident';
 import { FirebreakError } from '../../errors';
@@ -19,8 +19,18 @@ import {
   timelineEventToRow,
   toJson,
 } from './rows';
-import type { AlertsTable, Database, DeliveriesTable, IncidentsTable } from './schema';
+import type { Database } from './schema';
 import type { SqliteHotPath } from './sqlite-hot-path';
+import {
+  appendEvent,
+  findAlert,
+  findDelivery,
+  findOpenIncident,
+  insertAlert,
+  recordDelivery,
+  updateAlert,
+  updateIncident,
+} from './sqlite-intake';
 import { guard } from './store-errors';
 
 export interface RepositoryContext {
@@ -52,6 +62,7 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
       ),
     update: (id, changes) =>
       guard(`updating incident ${id}`, async () => {
+        if (ctx.sqlite) return ctx.sqlite.run((q) => updateIncident(q, id, changes, ctx.clock.now()));
         const row = await ctx
           .db()
           .updateTable('incidents')
@@ -73,14 +84,11 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
       ),
     findOpenByGroupKey: (groupKey) =>
       guard('looking up the open incident of an alert group', async () => {
-        const row = ctx.sqlite
-          ? await ctx.sqlite.run((q) =>
-              q.get<Selectable<IncidentsTable>>(
-                `select * from incidents where group_key = ? and status <> 'resolved'`,
-                groupKey,
-              ),
-            )
-          : await incidents().where('group_key', '=', groupKey).where('status', '<>', RESOLVED).executeTakeFirst();
+        if (ctx.sqlite) return ctx.sqlite.run((q) => findOpenIncident(q, groupKey));
+        const row = await incidents()
+          .where('group_key', '=', groupKey)
+          .where('status', '<>', RESOLVED)
+          .executeTakeFirst();
         return maybe(row, rowToIncident);
       }),
     listOpen: () =>
@@ -101,15 +109,8 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
     // transaction), by increments, so replicas storing alerts of one incident at once never lose a count.
     insert: (alert) =>
       guard(`storing alert ${alert.fingerprint}`, async () => {
+        if (ctx.sqlite) return ctx.sqlite.run((q) => insertAlert(q, alert));
         const by = { [alert.status]: 1 };
-        if (ctx.sqlite) {
-          const id = await ctx.sqlite.run((q) => {
-            const inserted = q.insert('alerts', alertToRow(alert));
-            q.exec(COUNT_ALERTS_SQL, by.firing ?? 0, by.resolved ?? 0, alert.incidentId);
-            return inserted;
-          });
-          return { ...alert, id };
-        }
         const row = await ctx
           .db()
           .insertInto('alerts')
@@ -121,6 +122,7 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
       }),
     update: (id, changes) =>
       guard(`updating alert ${id}`, async () => {
+        if (ctx.sqlite) return ctx.sqlite.run((q) => updateAlert(q, id, changes));
         const columns = alertChangesToRow(changes);
         if (Object.keys(columns).length === 0) return;
         const { status } = columns;
@@ -147,21 +149,14 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
       }),
     find: (incidentId, fingerprint) =>
       guard(`reading alert ${fingerprint}`, async () => {
-        const row = ctx.sqlite
-          ? await ctx.sqlite.run((q) =>
-              q.get<Selectable<AlertsTable>>(
-                'select * from alerts where incident_id = ? and fingerprint = ?',
-                incidentId,
-                fingerprint,
-              ),
-            )
-          : await ctx
-              .db()
-              .selectFrom('alerts')
-              .selectAll()
-              .where('incident_id', '=', incidentId)
-              .where('fingerprint', '=', fingerprint)
-              .executeTakeFirst();
+        if (ctx.sqlite) return ctx.sqlite.run((q) => findAlert(q, incidentId, fingerprint));
+        const row = await ctx
+          .db()
+          .selectFrom('alerts')
+          .selectAll()
+          .where('incident_id', '=', incidentId)
+          .where('fingerprint', '=', fingerprint)
+          .executeTakeFirst();
         return maybe(row, rowToAlert);
       }),
     listByIncident: (incidentId) =>
@@ -215,9 +210,6 @@ export function alertRepository(ctx: RepositoryContext): AlertRepository {
   };
 }
 
-const COUNT_ALERTS_SQL =
-  'update incidents set alerts_firing = alerts_firing + ?, alerts_resolved = alerts_resolved + ? where id = ?';
-
 async function countAlerts(
   ctx: RepositoryContext,
   incidentId: number,
@@ -240,10 +232,14 @@ export function timelineRepository(ctx: RepositoryContext): TimelineRepository {
   return {
     append: (event) =>
       guard(`adding ${event.type} to the timeline of incident ${event.incidentId}`, async () => {
-        const row = timelineEventToRow(event);
-        if (ctx.sqlite) return { ...event, id: await ctx.sqlite.run((q) => q.insert('timeline_events', row)) };
+        if (ctx.sqlite) return ctx.sqlite.run((q) => appendEvent(q, event));
         return rowToTimelineEvent(
-          await ctx.db().insertInto('timeline_events').values(row).returningAll().executeTakeFirstOrThrow(),
+          await ctx
+            .db()
+            .insertInto('timeline_events')
+            .values(timelineEventToRow(event))
+            .returningAll()
+            .executeTakeFirstOrThrow(),
         );
       }),
     list: (incidentId, options = {}) =>
@@ -281,19 +277,19 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
   return {
     find: (key) =>
       guard('looking up a delivery', async () => {
-        const row = ctx.sqlite
-          ? await ctx.sqlite.run((q) =>
-              q.get<Selectable<DeliveriesTable>>('select * from deliveries where key = ?', key),
-            )
-          : await ctx.db().selectFrom('deliveries').selectAll().where('key', '=', key).executeTakeFirst();
+        if (ctx.sqlite) return ctx.sqlite.run((q) => findDelivery(q, key));
+        const row = await ctx.db().selectFrom('deliveries').selectAll().where('key', '=', key).executeTakeFirst();
         return row ? { response: fromJson<unknown>(row.response), receivedAt: new Date(row.received_at) } : null;
       }),
     // A second record of one key is a conflict: two replicas processed the same delivery, one must roll back.
     record: (key, response, now) =>
       guard('recording a delivery', async () => {
-        const row = { key, response: toJson(response), received_at: iso(now, 'now') };
-        if (ctx.sqlite) await ctx.sqlite.run((q) => q.insert('deliveries', row));
-        else await ctx.db().insertInto('deliveries').values(row).execute();
+        if (ctx.sqlite) return ctx.sqlite.run((q) => recordDelivery(q, key, response, now));
+        await ctx
+          .db()
+          .insertInto('deliveries')
+          .values({ key, response: toJson(response), received_at: iso(now, 'now') })
+          .execute();
       }),
     // ON CONFLICT DO NOTHING rather than find-then-record: two replicas racing on one key cannot both win,
     // and the loser learns it without an error that would roll back its transaction on PostgreSQL.

@@ -15,17 +15,37 @@ export interface SqliteStatements {
 
 type Row = Record<string, unknown>;
 
-/** INSERT statements by table and columns: the SQL text is the same for every row with the same columns. */
-const insertSql = new Map<string, string>();
+/** INSERT and UPDATE statements by table and columns: the same SQL text for every row with the same columns. */
+const statementSql = new Map<string, string>();
 
 /** The INSERT for a row's defined columns, its SQL built once per table, columns and tail. */
 function insertStatement(table: string, row: Row, tail: string): { sql: string; values: unknown[] } {
+  return statementFor('insert', table, row, tail, (columns) => {
+    const names = columns.map((c) => `"${c}"`).join(', ');
+    return `insert into "${table}" (${names}) values (${columns.map(() => '?').join(', ')})${tail}`;
+  });
+}
+
+/** The UPDATE of a row's defined columns, `tail` saying which rows (its parameters follow the columns'). */
+function updateStatement(table: string, row: Row, tail: string): { sql: string; values: unknown[] } {
+  return statementFor('update', table, row, tail, (columns) => {
+    return `update "${table}" set ${columns.map((c) => `"${c}" = ?`).join(', ')} ${tail}`;
+  });
+}
+
+function statementFor(
+  verb: string,
+  table: string,
+  row: Row,
+  tail: string,
+  build: (columns: string[]) => string,
+): { sql: string; values: unknown[] } {
   const columns = Object.keys(row).filter((column) => row[column] !== undefined);
-  const key = `${table}(${columns.join(',')})${tail}`;
-  let sql = insertSql.get(key);
+  const key = `${verb} ${table}(${columns.join(',')})${tail}`;
+  let sql = statementSql.get(key);
   if (sql === undefined) {
-    sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})${tail}`;
-    insertSql.set(key, sql);
+    sql = build(columns);
+    statementSql.set(key, sql);
   }
   return { sql, values: columns.map((c) => row[c]) };
 }
@@ -69,6 +89,18 @@ export class SqliteHotPath {
   insert(table: string, row: Row): number {
     const { sql, values } = insertStatement(table, row, '');
     return Number(this.statements.prepare(sql).run(...values).lastInsertRowid);
+  }
+
+  /** Sets a row's defined columns where `tail` says (`where id = ?`, its parameters in `params`); returns how many rows changed. */
+  update(table: string, row: Row, tail: string, ...params: unknown[]): number {
+    const { sql, values } = updateStatement(table, row, tail);
+    return this.statements.prepare(sql).run(...values, ...params).changes;
+  }
+
+  /** The same, with a `returning` clause in `tail`: the first row it returns, or undefined. */
+  updateReturning<R>(table: string, row: Row, tail: string, ...params: unknown[]): R | undefined {
+    const { sql, values } = updateStatement(table, row, tail);
+    return this.statements.prepare(sql).get(...values, ...params) as R | undefined;
   }
 
   /**

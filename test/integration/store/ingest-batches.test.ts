@@ -53,7 +53,7 @@ it('stores a burst of deliveries together, answering each as if it came alone', 
 });
 
 it('keeps counting within a batch: the last alert of an incident to resolve says so, once, and the card gets one edit', async () => {
-  const ingest = ingestInBatches(deps());
+  const ingest = ingestInBatches(deps(), { maxBatchMs: Number.POSITIVE_INFINITY });
   const [opening] = await Promise.all([ingest('open', [groupAlert(7, 'fp-a'), groupAlert(7, 'fp-b')])]);
   const incidentId = opening?.incidents[0] as number;
   // Arriving together, so stored in one transaction: another alert fires, repeats, and all three resolve.
@@ -79,7 +79,8 @@ it('keeps counting within a batch: the last alert of an incident to resolve says
 
 it('keeps each transaction to about a hundred alerts, and stores a bigger delivery whole, alone', async () => {
   const d = deps();
-  const ingest = ingestInBatches(d);
+  // Counts only: no time limit, which a slow machine could reach first.
+  const ingest = ingestInBatches(d, { maxBatchMs: Number.POSITIVE_INFINITY });
   const big = Array.from({ length: 150 }, (_, i) => groupAlert(1, `big-${i}`));
   const answers = await Promise.all([
     ...Array.from({ length: 150 }, (_, i) => ingest(`small-${i}`, [groupAlert(0, `small-${i}`)])),
@@ -113,4 +114,65 @@ it('fails only the delivery that cannot be stored when its batch fails', async (
   // The failed one was not recorded as delivered: the monitor's retry is stored, not answered as a repeat.
   const retried = await ingestInBatches(deps())('delivery-3', [groupAlert(3, 'fp-3')]);
   expect(retried.duplicate).toBe(false);
+});
+
+// On SQLite a batch into open incidents runs as one synchronous transaction; one that opens an incident is
+// rolled back and stored again by the transaction that runs the opening hooks.
+it('stores a batch that opens an incident midway once, its opening hook in the same transaction', async () => {
+  const d = deps({
+    hooks: {
+      opened: async (tx, incident, now) => {
+        await tx.outbox.enqueue({ kind: 'page.trigger', incidentId: incident.id }, now);
+      },
+    },
+  });
+  const ingest = ingestInBatches(d);
+  const [first] = await Promise.all([ingest('a-1', [groupAlert(1, 'fp-1')])]);
+  const known = first?.incidents[0] as number;
+  const answers = await Promise.all([
+    ingest('a-2', [groupAlert(1, 'fp-2')]),
+    ingest('a-1', [groupAlert(1, 'fp-1')]),
+    ingest('b-1', [groupAlert(2, 'fp-b')]),
+  ]);
+  expect(answers.map((a) => a.duplicate)).toEqual([false, true, false]);
+  const opened = answers[2]?.incidents[0] as number;
+  expect(d.opened).toEqual([known, opened]);
+  expect((await store.incidents.findById(known))?.alertCounts).toEqual({ firing: 2, resolved: 0 });
+  const fired = (await store.timeline.list(known)).filter((e) => e.type === 'alert.fired');
+  expect(fired.map((e) => e.data.fingerprint)).toEqual(['fp-1', 'fp-2']);
+  expect(
+    (await store.outbox.list({ incidentId: known, status: 'pending' })).filter((j) => j.kind === 'card.update'),
+  ).toHaveLength(1);
+  expect((await store.outbox.list({ incidentId: opened })).filter((j) => j.kind === 'page.trigger')).toHaveLength(1);
+});
+
+it('counts the same bytes again once the redelivery window has passed, adding no second pending card edit', async () => {
+  let now = T0;
+  const ingest = ingestInBatches(deps({ clock: { now: () => now } }));
+  const first = await ingest('same-bytes', [groupAlert(1, 'fp-1')]);
+  now = new Date(T0.getTime() + 5 * 60_000);
+  expect((await ingest('same-bytes', [groupAlert(1, 'fp-1')])).duplicate).toBe(true);
+  now = new Date(T0.getTime() + 11 * 60_000);
+  expect((await ingest('same-bytes', [groupAlert(1, 'fp-1')])).duplicate).toBe(false);
+  const alert = await store.alerts.find(first.incidents[0] as number, 'fp-1');
+  expect(alert?.count).toBe(2);
+  // Two batches changed the card; its edit was still waiting when the second came.
+  const edits = await store.outbox.list({ incidentId: first.incidents[0] as number, status: 'pending' });
+  expect(edits.filter((j) => j.kind === 'card.update')).toHaveLength(1);
+});
+
+it('ends a synchronous batch when its time is up, the deliveries left over leading the next', async () => {
+  const d = deps();
+  // No time at all: each batch stores its first delivery only.
+  const ingest = ingestInBatches(d, { maxBatchMs: 0 });
+  const opening = await ingest('first', [groupAlert(5, 'fp-0')]);
+  const answers = await Promise.all([
+    ...[1, 2, 3, 4].map((n) => ingest(`later-${n}`, [groupAlert(5, `fp-${n}`)])),
+    ingest('later-1', [groupAlert(5, 'fp-1')]),
+  ]);
+  expect(answers.map((a) => a.duplicate)).toEqual([false, false, false, false, true]);
+  expect(answers.every((a) => a.incidents[0] === opening.incidents[0])).toBe(true);
+  expect((await store.incidents.findById(opening.incidents[0] as number))?.alertCounts.firing).toBe(5);
+  // One commit (and one wake) for the opening, then one per new delivery; the repeat wakes nothing.
+  expect(d.wakes).toBe(5);
 });

@@ -1,0 +1,150 @@
+// What storing an alert writes, on SQLite, as synchronous statements (sqlite-hot-path.ts): the repositories'
+// SQLite branches run them one by one, and `synchronousTransaction` runs a whole batch of them as one
+// transaction with no await inside (issue 12: a storm's batch no longer pays a promise and an async-context
+// hop per statement, nor Kysely's transaction machinery). PostgreSQL keeps the Kysely queries.
+import type { Selectable } from 'kysely';
+import type { AlertRecord } from '../../domain/alert';
+import type { Incident, NewIncident } from '../../domain/incident';
+import type { NewTimelineEvent, TimelineEvent } from '../../domain/timeline';
+import { FirebreakError } from '../../errors';
+import type { Clock } from '../../ports/clock';
+import type { AlertIntakeTransaction, NewAlertRecord, NewOutboxJob, OutboxJob } from '../../ports/store';
+import {
+  alertChangesToRow,
+  alertToRow,
+  fromJson,
+  incidentChangesToRow,
+  iso,
+  outboxJobToRow,
+  rowToAlert,
+  rowToIncident,
+  rowToOutboxJob,
+  timelineEventToRow,
+  toJson,
+} from './rows';
+import type { AlertsTable, DeliveriesTable, IncidentsTable, OutboxTable } from './schema';
+import type { SqliteHotPath } from './sqlite-hot-path';
+
+const COUNT_ALERTS_SQL =
+  'update incidents set alerts_firing = alerts_firing + ?, alerts_resolved = alerts_resolved + ? where id = ?';
+
+export function findOpenIncident(q: SqliteHotPath, groupKey: string): Incident | null {
+  const row = q.get<Selectable<IncidentsTable>>(
+    `select * from incidents where group_key = ? and status <> 'resolved'`,
+    groupKey,
+  );
+  return row === undefined ? null : rowToIncident(row);
+}
+
+export function updateIncident(q: SqliteHotPath, id: number, changes: Partial<NewIncident>, now: Date): Incident {
+  const columns = { ...incidentChangesToRow(changes), updated_at: iso(now, 'now') };
+  const row = q.updateReturning<Selectable<IncidentsTable>>('incidents', columns, 'where id = ? returning *', id);
+  if (!row) throw new FirebreakError('NOT_FOUND', `incident ${id} does not exist`, { step: `updating incident ${id}` });
+  return rowToIncident(row);
+}
+
+export function findAlert(q: SqliteHotPath, incidentId: number, fingerprint: string): AlertRecord | null {
+  const row = q.get<Selectable<AlertsTable>>(
+    'select * from alerts where incident_id = ? and fingerprint = ?',
+    incidentId,
+    fingerprint,
+  );
+  return row === undefined ? null : rowToAlert(row);
+}
+
+/** Stores the alert and counts it on its incident, in the same statement sequence. */
+export function insertAlert(q: SqliteHotPath, alert: NewAlertRecord): AlertRecord {
+  const id = q.insert('alerts', alertToRow(alert));
+  const firing = alert.status === 'firing' ? 1 : 0;
+  q.exec(COUNT_ALERTS_SQL, firing, 1 - firing, alert.incidentId);
+  return { ...alert, id };
+}
+
+export function updateAlert(
+  q: SqliteHotPath,
+  id: number,
+  changes: Partial<Omit<AlertRecord, 'id' | 'incidentId'>>,
+): void {
+  const columns = alertChangesToRow(changes);
+  if (Object.keys(columns).length === 0) return;
+  const { status } = columns;
+  if (status !== undefined) {
+    // Only a real change of status moves the counts: firing to resolved, or back.
+    const changed = q.updateReturning<{ incident_id: number }>(
+      'alerts',
+      { status },
+      'where id = ? and status <> ? returning incident_id',
+      id,
+      status,
+    );
+    const firing = status === 'firing' ? 1 : -1;
+    if (changed) q.exec(COUNT_ALERTS_SQL, firing, -firing, changed.incident_id);
+  }
+  if (q.update('alerts', columns, 'where id = ?', id) === 0)
+    throw new FirebreakError('NOT_FOUND', `alert ${id} does not exist`, { step: `updating alert ${id}` });
+}
+
+export function appendEvent(q: SqliteHotPath, event: NewTimelineEvent): TimelineEvent {
+  return { ...event, id: q.insert('timeline_events', timelineEventToRow(event)) } as TimelineEvent;
+}
+
+export function findDelivery(q: SqliteHotPath, key: string): { response: unknown; receivedAt: Date } | null {
+  const row = q.get<Selectable<DeliveriesTable>>('select * from deliveries where key = ?', key);
+  return row ? { response: fromJson<unknown>(row.response), receivedAt: new Date(row.received_at) } : null;
+}
+
+export function recordDelivery(q: SqliteHotPath, key: string, response: unknown, now: Date): void {
+  q.insert('deliveries', { key, response: toJson(response), received_at: iso(now, 'now') });
+}
+
+/**
+ * Adds a job, or returns the pending job with the same coalesce key. One connection and no await between the
+ * insert and the look-up, so there is no race to lose.
+ */
+export function enqueueJob(q: SqliteHotPath, job: NewOutboxJob, now: Date): OutboxJob {
+  const row = outboxJobToRow(job, now);
+  const key = row.coalesce_key;
+  if (key === null || key === undefined) {
+    const id = q.insert('outbox', row);
+    const stored = q.get<Selectable<OutboxTable>>('select * from outbox where id = ?', id);
+    if (!stored) throw new FirebreakError('STORE_UNAVAILABLE', `the ${job.kind} job just stored is gone`);
+    return rowToOutboxJob(stored);
+  }
+  const inserted = q.insertReturning<Selectable<OutboxTable>>(
+    'outbox',
+    row,
+    "on conflict (coalesce_key) where status = 'pending' do nothing",
+  );
+  const stored =
+    inserted ??
+    q.get<Selectable<OutboxTable>>("select * from outbox where coalesce_key = ? and status = 'pending'", key);
+  if (!stored)
+    throw new FirebreakError('STORE_CONFLICT', `enqueuing a ${job.kind} job: its pending twin vanished`, {
+      step: 'enqueuing an outbox job',
+    });
+  return rowToOutboxJob(stored);
+}
+
+/** The statements above as the synchronous transaction's repositories. */
+export function alertIntakeTransaction(q: SqliteHotPath, clock: Clock): AlertIntakeTransaction {
+  return {
+    incidents: {
+      findOpenByGroupKey: (groupKey) => findOpenIncident(q, groupKey),
+      update: (id, changes) => updateIncident(q, id, changes, clock.now()),
+    },
+    alerts: {
+      find: (incidentId, fingerprint) => findAlert(q, incidentId, fingerprint),
+      insert: (alert) => insertAlert(q, alert),
+      update: (id, changes) => updateAlert(q, id, changes),
+    },
+    timeline: { append: (event) => appendEvent(q, event) },
+    outbox: { enqueue: (job, now) => enqueueJob(q, job, now) },
+    deliveries: {
+      find: (key) => findDelivery(q, key),
+      record: (key, response, now) => recordDelivery(q, key, response, now),
+      forget: (key) => {
+        q.exec('delete from deliveries where key = ?', key);
+      },
+    },
+  };
+}
