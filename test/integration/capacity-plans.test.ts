@@ -175,7 +175,7 @@ it('plan → announce → confirmed by an approver → pre-scaled at its minute,
   ]);
 });
 
-it('wrong input is answered with the problem and the right form; list, cancel, the form, a target confirmed by its proposal, an unconfirmed plan and a refused pre-scale', async () => {
+it('wrong input is answered with the problem and the right form; list, cancel, the form, a target confirmed by its proposal, an unconfirmed plan and one pre-scaled in steps', async () => {
   const later = minuteFromNow(5 * 60 * MINUTE);
   const usage = '/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [lead <duration>] [name]';
   const wrong = async (text: string, says: string) => {
@@ -272,20 +272,13 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
   const offer = await incidentsMessage('capacity_scale_back', 'Newsletter* was cancelled');
   expect(JSON.stringify(offer.blocks)).toContain('Scale back to 4');
 
-  // Confirmed, but the guardrails refuse the pre-scale (0 → 8 adds more than web's maxStep of 6): shown and recorded.
+  // Confirmed, and more than web's maxStep of 6 above its capacity: pre-scaled in steps, the first 0 → 6 (the
+  // stepping itself is capacity-plan-steps.test.ts's).
   const sale = minuteFromNow(24 * 60 * MINUTE);
   expect((await capacity(`plan web 8 at ${sale.typed} for 1h Big sale`)).text).toContain('Planned *CAP-4*');
   const announced = await incidentsMessage('capacity_plan', 'Big sale');
   expect(await clickAnswer('U0BOB', announced.ts, 'capacity_confirm', '4')).toContain('Confirmed CAP-4');
   await advanceTo(new Date(sale.at.getTime() - 29 * MINUTE));
-  await incidentsMessage(
-    'capacity_plan',
-    'The pre-scale was refused: one request may add at most 6 instances to web (max step)',
-  );
-  expect(runInstances()).toHaveLength(0);
-  const refused = await h.firebreak.store.capacityPlans.findById(4);
-  expect(refused?.state).toBe('refused');
-  expect(refused?.steps.at(-1)?.what).toContain(
-    'pre-scale refused: one request may add at most 6 instances to web (max step)',
-  );
+  await incidentsMessage('capacity_plan', 'Pre-scaling web 0 → 8: step 1 of 2');
+  expect(runInstances()[0]?.params).toMatchObject({ MinCount: '6', MaxCount: '6' });
 });

@@ -48,6 +48,8 @@ export interface ScaleStepRecord {
   from: number;
   to: number;
   operationId: number;
+  /** Set once the step's instances run: how many (recorded as a later step of the plan). */
+  running?: number;
 }
 
 export interface CapacityPlan {

@@ -1,0 +1,169 @@
+// A planned event larger than its target's maxStep, end to end through the signed Slack path against the local
+// Slack and the local cloud's EC2, on an advanceable clock: the seed's flash sale (web 4 → 24, max step 10)
+// pre-scales in two steps, the second after the first's instances run and its cooldown passes, each
+// exactly once across a restart between them; the announcement shows each step; the scale-back goes back in steps.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { FakeCloud } from '../../src/sandbox/fake-cloud';
+import { FakeSlack } from '../../src/sandbox/fake-slack';
+import { adjustableClock, BOT_TOKEN, eventually, startHarness, type Harness } from '../support/harness';
+import { localAwsClients, scalingPolicy } from '../support/scaling';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+jest.setTimeout(60_000);
+
+const MINUTE = 60_000;
+// `web` as in the sandbox: max 30, maxStep 10, a cooldown of 600 s, no approval rules (its proposal confirms it).
+const POLICY = `${scalingPolicy({ webCooldownSeconds: 600, webOnly: true }).replace(
+  'max: 12\n    maxStep: 6',
+  'max: 30\n    maxStep: 10',
+)}capacityPlans:\n  leadMinutes: 30\n`;
+const COOLDOWN_MS = 600_000;
+
+let cloud: FakeCloud;
+let ec2: EC2Client;
+let autoScaling: AutoScalingClient;
+let slack: FakeSlack;
+let dir: string;
+let h: Harness;
+let clock: ReturnType<typeof adjustableClock>;
+
+beforeAll(async () => {
+  cloud = await FakeCloud.start({ launchSeconds: 0.2 });
+  ({ ec2, autoScaling } = localAwsClients(cloud));
+  slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+  dir = mkdtempSync(join(tmpdir(), 'firebreak-capacity-steps-'));
+  clock = adjustableClock();
+  h = await start();
+});
+afterAll(async () => {
+  await h.stop();
+  await slack.stop();
+  rmSync(dir, { recursive: true, force: true });
+  ec2.destroy();
+  autoScaling.destroy();
+  await cloud.stop();
+});
+
+function start(): Promise<Harness> {
+  return startHarness({ policy: POLICY, aws: { ec2, autoScaling }, slack, dir, clock });
+}
+
+async function restart(): Promise<void> {
+  await h.stop();
+  h = await start();
+}
+
+/** Moves Firebreak's clock to `at` and lets it do whatever is due by then. */
+async function advanceTo(at: Date): Promise<void> {
+  clock.advance(at.getTime() - clock.now().getTime());
+  h.firebreak.outbox.wake();
+  await h.drained();
+}
+
+const capacity = (text: string, userId = 'U0CAROL') =>
+  slack.commandAnswer({ command: '/capacity', text, userId, channelId: 'C0GENERAL' }) as Promise<{ text: string }>;
+
+/** The changes the local cloud made, in order: +n launched, -n terminated. */
+const changes = () =>
+  cloud
+    .calls()
+    .filter((c) => c.status === 200 && (c.action === 'RunInstances' || c.action === 'TerminateInstances'))
+    .map((c) =>
+      c.action === 'RunInstances'
+        ? Number(c.params.MinCount)
+        : -Object.keys(c.params).filter((k) => k.startsWith('InstanceId.')).length,
+    );
+
+function incidentsMessage(blockId: string, includes: string) {
+  return eventually(
+    () =>
+      slack
+        .messages('C0INCIDENTS')
+        .find((m) => JSON.stringify(m.blocks ?? []).includes(`"${blockId}"`) && m.text.includes(includes)),
+    `the ${blockId} message to show "${includes}"`,
+    15_000,
+  );
+}
+
+async function completed(operationId: number): Promise<Date> {
+  const op = await eventually(async () => {
+    const found = await h.firebreak.store.scaleOperations.findById(operationId);
+    return found?.status === 'completed' ? found : undefined;
+  }, `operation #${operationId} to complete`);
+  return op.finishedAt ?? clock.now();
+}
+
+it('pre-scales web 4 → 24 in two steps of at most 10, each once across a restart, and scales back in steps', async () => {
+  // Before the sale, web runs 4 instances.
+  await slack.slashCommand({ command: '/scale', text: 'web 4', userId: 'U0ALICE', channelId: 'C0GENERAL' });
+  await completed(1);
+  const at = new Date(Math.ceil((clock.now().getTime() + 3 * 60 * MINUTE) / MINUTE) * MINUTE);
+  const answer = await capacity(`plan web 24 at ${at.toISOString().slice(0, 16)}Z for 2h Spring flash sale`);
+  expect(answer.text).toContain('Planned *CAP-1*');
+  await incidentsMessage('capacity_plan', 'Spring flash sale');
+
+  // Step 1 at the pre-scale minute: 4 → 14.
+  await advanceTo(new Date(at.getTime() - 30 * MINUTE + 1000));
+  await eventually(() => changes().length === 2, 'the first step');
+  expect(changes()).toEqual([4, 10]);
+  const firstDone = await completed(2);
+  await incidentsMessage('capacity_plan', 'Pre-scaling web 4 → 24: step 1 of 2, 14 running');
+
+  // Stopped during the cooldown; a new Firebreak on the same store asks for step 2 once the cooldown has passed.
+  await restart();
+  await advanceTo(new Date(firstDone.getTime() + COOLDOWN_MS - MINUTE));
+  expect(changes()).toEqual([4, 10]);
+  await advanceTo(new Date(firstDone.getTime() + COOLDOWN_MS + 1000));
+  await eventually(() => changes().length === 3, 'the second step');
+  await completed(3);
+  await incidentsMessage('capacity_plan', 'Pre-scaled web 4 → 24 in 2 steps (operations #2, #3); 24 running');
+
+  // Another restart after both ran changes nothing.
+  await restart();
+  h.firebreak.outbox.wake();
+  await h.drained();
+  expect(changes()).toEqual([4, 10, 10]);
+  expect(await h.firebreak.store.scaleOperations.findById(3)).toMatchObject({ from: 14, to: 24 });
+
+  // After the end: Scale back to 4, in steps the same way.
+  await advanceTo(new Date(at.getTime() + 2 * 60 * MINUTE + 1000));
+  const offer = await incidentsMessage('capacity_scale_back', 'was pre-scaled from 4 to 24');
+  expect(offer.text).toContain('in steps of at most the max step');
+  const reply = await slack.clickButton({
+    userId: 'U0ALICE',
+    channelId: 'C0INCIDENTS',
+    messageTs: offer.ts,
+    actionId: 'capacity_scale_back',
+    value: '1',
+  });
+  expect(reply.status).toBe(200);
+  await eventually(() => changes().length === 4, 'the first step back');
+  const backDone = await completed(4);
+  await incidentsMessage('capacity_scale_back', 'Scaling back web 24 → 4: step 1 of 2, 14 running');
+  await advanceTo(new Date(backDone.getTime() + COOLDOWN_MS + 1000));
+  await eventually(() => changes().length === 5, 'the second step back');
+  await completed(5);
+  await incidentsMessage('capacity_scale_back', 'Scaled back web 24 → 4 in 2 steps (operations #4, #5); 4 running');
+  await h.drained();
+  expect(changes()).toEqual([4, 10, 10, -10, -10]);
+
+  const plan = await h.firebreak.store.capacityPlans.findById(1);
+  expect(plan?.steps.map((s) => s.what)).toEqual([
+    'proposed web at 24',
+    'confirmed by the proposal: web has no approval rules',
+    'pre-scale step 1 of 2: web 4 → 14 (operation #2)',
+    'pre-scale step 1 of 2 done: 14 running',
+    'pre-scale step 2 of 2: web 14 → 24 (operation #3)',
+    'pre-scale step 2 of 2 done: 24 running',
+    'ended',
+    'scale-back offered',
+    'scale-back step 1 of 2: web 24 → 14 (operation #4)',
+    'scale-back step 1 of 2 done: 14 running',
+    'scale-back step 2 of 2: web 14 → 4 (operation #5)',
+    'scale-back step 2 of 2 done: 4 running',
+  ]);
+});
