@@ -10,6 +10,7 @@ import {
   latestScaleStep,
   planRef,
   prescaleAt,
+  proposalNotes,
   proposalProblem,
   STEP_RETRIES,
   STEP_RETRY_DELAY_MS,
@@ -24,6 +25,7 @@ import {
   type ScaleStepRecord,
 } from '../domain/capacity/planned-event';
 import { localTime } from '../domain/local-time';
+import { errorMessage } from '../errors';
 import type { ScaleTarget } from '../domain/scale-target';
 import { findScaleTarget } from '../domain/scaling';
 import { deferred, sent, skipped, type JobHandler, type JobOutcome } from '../outbox/outbox-worker';
@@ -62,8 +64,8 @@ function logged(deps: Pick<CapacityPlanDeps, 'onStep'>, plan: CapacityPlan | nul
 
 export type PlanResult = { ok: true; plan: CapacityPlan } | { ok: false; problem: string };
 export type ProposeResult =
-  | { ok: true; plan: CapacityPlan }
-  | { ok: false; problem: string; field: ProposalProblem['field'] };
+  /** `notes`: what the proposer should know beyond the acceptance (steps, nothing to add, a lead too short). */
+  { ok: true; plan: CapacityPlan; notes: string[] } | { ok: false; problem: string; field: ProposalProblem['field'] };
 
 /** The plan's pre-scale and end: one lane of its own, so a busy channel never delays them. */
 function planLane(planId: number): string {
@@ -131,6 +133,34 @@ async function enqueueScaleBackOffer(tx: StoreTransaction, plan: CapacityPlan, n
   );
 }
 
+/** How long a proposal waits for the cloud's answer: the form closes only after the proposal is stored. */
+const CAPACITY_READ_TIMEOUT_MS = 1500;
+
+/** The target's capacity now, for the proposal's notes; a cloud that fails or is slow only leaves them out. */
+async function capacityNow(
+  deps: CapacityPlanDeps,
+  target: ScaleTarget,
+): Promise<{ desired: number } | { error: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ error: string }>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ error: `no answer within ${CAPACITY_READ_TIMEOUT_MS / 1000} s` }),
+      CAPACITY_READ_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([
+      deps.cloud.capacity(target).then(
+        (capacity) => ({ desired: capacity.desired }),
+        (error: unknown) => ({ error: errorMessage(error) }),
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Registers a known event. Stored with its announcement, its pre-scale and its end as jobs, in one transaction:
  * a restart keeps all three. A target with approval rules waits for an approver's Confirm; one without is
@@ -148,7 +178,13 @@ export async function proposePlan(
   const name = input.name.trim() || `${target.name} at ${input.count}`;
   const leadMinutes = input.leadMinutes ?? deps.leadMinutes;
   if (leadMinutes < 1 || leadMinutes > 24 * 60)
-    return { ok: false, problem: 'pre-scale between 1 minute and 1 day before the event (`lead 45m`)', field: 'start' };
+    return { ok: false, problem: 'pre-scale between 1 minute and 1 day before the event (`lead 45m`)', field: 'lead' };
+  const { notes, warning } = proposalNotes({
+    target,
+    count: input.count,
+    leadMinutes,
+    current: await capacityNow(deps, target),
+  });
   const result = await deps.store.transaction(async (tx): Promise<ProposeResult> => {
     const active = await tx.capacityPlans.listInStates(ACTIVE_PLAN_STATES, target.name);
     const problem = proposalProblem({
@@ -181,7 +217,7 @@ export async function proposePlan(
       announcement: null,
       scaleBackMessage: null,
       steps: [
-        step(`proposed ${target.name} at ${input.count}`, input.actor, now),
+        step(`proposed ${target.name} at ${input.count}`, input.actor, now, warning ? { warning } : {}),
         ...(approvers
           ? []
           : [step(`confirmed by the proposal: ${target.name} has no approval rules`, input.actor, now)]),
@@ -201,7 +237,7 @@ export async function proposePlan(
       { kind: CAPACITY_JOB.end, payload: { lane: planLane(plan.id), planId: plan.id }, notBefore: plan.endsAt },
       now,
     );
-    return { ok: true, plan };
+    return { ok: true, plan, notes };
   });
   if (result.ok) {
     logged(deps, result.plan, result.plan.steps.length);

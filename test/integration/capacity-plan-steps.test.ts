@@ -102,12 +102,20 @@ it('pre-scales web 4 → 24 in two steps of at most 10, each once across a resta
   await slack.slashCommand({ command: '/scale', text: 'web 4', userId: 'U0ALICE', channelId: 'C0GENERAL' });
   await completed(1);
   const at = new Date(Math.ceil((clock.now().getTime() + 3 * 60 * MINUTE) / MINUTE) * MINUTE);
-  const answer = await capacity(`plan web 24 at ${at.toISOString().slice(0, 16)}Z for 2h Spring flash sale`);
+  const typed = (d: Date) => `${d.toISOString().slice(0, 16)}Z`;
+  // A lead of 10 minutes is too short for two steps (3 minutes each to launch, 600 s cooldown between): said to
+  // the proposer and on the announcement, and the plan is still taken.
+  const answer = await capacity(`plan web 24 at ${typed(at)} for 2h lead 10m Spring flash sale`);
   expect(answer.text).toContain('Planned *CAP-1*');
-  await incidentsMessage('capacity_plan', 'Spring flash sale');
+  expect(answer.text).toContain('from 4 now, web grows in 2 steps of at most 10 (its max step), about 16 minutes');
+  expect(answer.text).toContain('its 2 steps take about 16 minutes, so the last may land after the event starts');
+  await incidentsMessage('capacity_plan', 'plan it with `lead 16m` or more');
+  // Fewer than it has now: nothing to pre-scale, said at once.
+  const small = await capacity(`plan web 3 at ${typed(new Date(at.getTime() + 24 * 60 * MINUTE))} for 1h`);
+  expect(small.text).toContain('web already has 4 instances, so as things stand there is nothing to pre-scale');
 
   // Step 1 at the pre-scale minute: 4 → 14.
-  await advanceTo(new Date(at.getTime() - 30 * MINUTE + 1000));
+  await advanceTo(new Date(at.getTime() - 10 * MINUTE + 1000));
   await eventually(() => changes().length === 2, 'the first step');
   expect(changes()).toEqual([4, 10]);
   const firstDone = await completed(2);

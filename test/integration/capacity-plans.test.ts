@@ -217,7 +217,7 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
     () => slack.views('U0ALICE').some((v) => JSON.stringify(v).includes('capacity_plan_form')),
     'the form',
   );
-  const submit = (startText: string) =>
+  const submit = (startText: string, leadText = '') =>
     slack.submitView({
       userId: 'U0ALICE',
       callbackId: 'capacity_plan_form',
@@ -227,11 +227,17 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
         plan_start: { plan_start_input: { type: 'plain_text_input', value: startText } },
         plan_duration: { plan_duration_input: { type: 'plain_text_input', value: '1h' } },
         plan_name: { plan_name_input: { type: 'plain_text_input', value: 'Newsletter' } },
+        plan_lead: { plan_lead_input: { type: 'plain_text_input', value: leadText } },
       },
     });
   expect(JSON.stringify((await submit('2020-01-01 10:00')).body)).toContain('is in the past');
   const tomorrow = minuteFromNow(24 * 60 * MINUTE);
-  expect((await submit(tomorrow.typed)).status).toBe(200);
+  expect(JSON.stringify(slack.views('U0ALICE'))).toContain('Blank: 30 minutes (the policy');
+  expect(JSON.stringify((await submit(tomorrow.typed, 'soon')).body)).toContain(
+    'Say how long before it starts to pre-scale',
+  );
+  expect((await submit(tomorrow.typed, '45m')).status).toBe(200);
+  expect((await h.firebreak.store.capacityPlans.findById(2))?.leadMinutes).toBe(45);
 
   // A target without approval rules: the proposal confirms itself (Carol may propose; anyone may).
   const asg = await capacity(`plan web-asg 6 at ${tomorrow.typed} for 1h Newsletter`, 'U0CAROL');
@@ -251,7 +257,7 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
   await incidentsMessage('capacity_plan', 'Cancelled by <@U0ALICE>; nothing will be scaled');
   expect((await capacity('list')).text).not.toContain('CAP-1');
 
-  // Nobody confirmed CAP-2: at its pre-scale time it does not scale, and its announcement says so; CAP-3 (web-asg,
+  // Nobody confirmed CAP-2: at its pre-scale time (45 minutes before, as the form said) it does not scale, and its announcement says so; CAP-3 (web-asg,
   // confirmed by its proposal) pre-scales as its proposer.
   await advanceTo(new Date(tomorrow.at.getTime() - 29 * MINUTE));
   await incidentsMessage('capacity_plan', 'was *not* pre-scaled');

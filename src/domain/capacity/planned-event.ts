@@ -161,7 +161,7 @@ export function proposalProblem(input: {
 
 /** What is wrong with a proposal, and which of its fields to show it under (in a form). */
 export interface ProposalProblem {
-  field: 'target' | 'count' | 'start' | 'duration';
+  field: 'target' | 'count' | 'start' | 'duration' | 'lead';
   message: string;
 }
 
@@ -287,3 +287,43 @@ export function stepProgressText(
  */
 export const STEP_RETRIES = 5;
 export const STEP_RETRY_DELAY_MS = 60_000;
+
+/**
+ * What the proposer should know beyond whether the plan was accepted, from the target's capacity now (read at
+ * proposal; null when it could not be read): nothing to add, the steps it will take, a lead too short for
+ * them. `warning` is the part everyone should see on the announcement too. None of it refuses the plan: the
+ * capacity may change before the event, and the pre-scale decides with the capacity of its own time.
+ */
+export function proposalNotes(input: {
+  target: Pick<ScaleTarget, 'name' | 'maxStep' | 'cooldownSeconds'>;
+  count: number;
+  leadMinutes: number;
+  current: { desired: number } | { error: string };
+}): { notes: string[]; warning: string | null } {
+  const { target, count, leadMinutes } = input;
+  if ('error' in input.current)
+    return {
+      notes: [
+        `could not read ${target.name}'s capacity now (${input.current.error}), so whether there is anything to add, and in how many steps, was not checked`,
+      ],
+      warning: null,
+    };
+  const current = input.current.desired;
+  if (count <= current)
+    return {
+      notes: [
+        `${target.name} already has ${current} instances, so as things stand there is nothing to pre-scale; the pre-scale adds only what is missing at its time`,
+      ],
+      warning: null,
+    };
+  const estimate = estimatePrescale({ current, count, target, leadMinutes });
+  const steps = estimate.targets.length;
+  if (steps <= 1) return { notes: [], warning: null };
+  const minutes = estimate.neededLeadMinutes;
+  const notes = [
+    `from ${current} now, ${target.name} grows in ${steps} steps of at most ${target.maxStep} (its max step), about ${minutes} minutes in all (${STEP_LAUNCH_ALLOWANCE_MS / 60_000} minutes per step to launch, and the ${target.cooldownSeconds} s cooldown between steps)`,
+  ];
+  if (!estimate.leadTooShort) return { notes, warning: null };
+  const warning = `the pre-scale starts ${leadMinutes} minutes before the event, but its ${steps} steps take about ${minutes} minutes, so the last may land after the event starts; plan it with \`lead ${minutes}m\` or more`;
+  return { notes: [...notes, warning], warning };
+}

@@ -221,14 +221,21 @@ export function capacityHelpReply(): CommandReply {
 }
 
 /** The proposer's answer once the plan is stored. */
-export function planProposedText(plan: CapacityPlan, timeZone: string): string {
+export function planProposedText(plan: CapacityPlan, timeZone: string, notes: readonly string[] = []): string {
   const next = plan.approvers
-    ? `a member of @${plan.approvers} (not you) must confirm it before ${when(prescaleAt(plan), timeZone)}, or it does not scale`
+    ? `${escapeMrkdwn(plan.target)} needs approval, so a member of @${plan.approvers} (not you) must confirm it before ${when(prescaleAt(plan), timeZone)}, or it does not scale`
     : `${escapeMrkdwn(plan.target)} has no approval rules, so your proposal confirms it`;
-  return `:calendar: Planned *${planRef(plan)}*: ${escapeMrkdwn(plan.target)} at ${plan.count} from ${when(plan.startsAt, timeZone)} (pre-scale ${when(prescaleAt(plan), timeZone)}). Announced in the incidents channel; ${next}.`;
+  const said = `:calendar: Planned *${planRef(plan)}*: ${escapeMrkdwn(plan.target)} at ${plan.count} from ${when(plan.startsAt, timeZone)} (pre-scale ${when(prescaleAt(plan), timeZone)}). Announced in the incidents channel; ${next}.`;
+  return [said, ...notes.map((note) => `• ${escapeMrkdwn(note)}`)].join('\n');
 }
 
-export function capacityPlanModal(targets: readonly ScaleTarget[], channelId: string | null, timeZone: string): View {
+export function capacityPlanModal(
+  targets: readonly ScaleTarget[],
+  channelId: string | null,
+  timeZone: string,
+  /** The policy's lead, shown as what a blank lead means. */
+  leadMinutes: number,
+): View {
   const input = (
     field: { block: string; action: string },
     label: string,
@@ -273,6 +280,10 @@ export function capacityPlanModal(targets: readonly ScaleTarget[], channelId: st
       }),
       input(CAPACITY_FIELDS.duration, 'Lasts', '3h', { hint: '3h, 90m, 1h30m, 2d' }),
       input(CAPACITY_FIELDS.name, 'What is it?', 'Spring flash sale', { optional: true }),
+      input(CAPACITY_FIELDS.lead, 'Pre-scale how long before it starts?', `${leadMinutes}m`, {
+        optional: true,
+        hint: `Blank: ${leadMinutes} minutes (the policy's). A change larger than the target's max step goes in steps: leave them room.`,
+      }),
     ],
   };
 }

@@ -2,6 +2,7 @@
 // steps pass through, how long they take, and whether the plan's lead leaves room for them.
 import {
   estimatePrescale,
+  proposalNotes,
   STEP_LAUNCH_ALLOWANCE_MS,
   steppedDurationMs,
   stepTargets,
@@ -41,5 +42,26 @@ describe('estimatePrescale', () => {
       durationMs: 0,
       leadTooShort: false,
     });
+  });
+});
+
+describe('proposalNotes', () => {
+  const web = { name: 'web', maxStep: 10, cooldownSeconds: 120 };
+  it('names the steps, and warns (for the announcement too) when the lead is too short for them', () => {
+    const short = proposalNotes({ target: web, count: 24, leadMinutes: 5, current: { desired: 4 } });
+    expect(short.notes[0]).toContain('from 4 now, web grows in 2 steps of at most 10 (its max step), about 8 minutes');
+    expect(short.warning).toContain('its 2 steps take about 8 minutes');
+    expect(short.warning).toContain('`lead 8m`');
+    expect(proposalNotes({ target: web, count: 24, leadMinutes: 30, current: { desired: 4 } }).warning).toBeNull();
+  });
+  it('says when there is nothing to add now, and when the capacity could not be read', () => {
+    expect(proposalNotes({ target: web, count: 4, leadMinutes: 30, current: { desired: 6 } }).notes[0]).toContain(
+      'web already has 6 instances, so as things stand there is nothing to pre-scale',
+    );
+    expect(
+      proposalNotes({ target: web, count: 4, leadMinutes: 30, current: { error: 'the cloud did not answer' } })
+        .notes[0],
+    ).toContain("could not read web's capacity now (the cloud did not answer)");
+    expect(proposalNotes({ target: web, count: 8, leadMinutes: 30, current: { desired: 4 } }).notes).toEqual([]);
   });
 });
