@@ -48,13 +48,13 @@ afterAll(async () => {
   await cloud.stop();
 });
 
-function start(): Promise<Harness> {
-  return startHarness({ policy: POLICY, aws: { ec2, autoScaling }, slack, dir, clock });
+function start(policy = POLICY): Promise<Harness> {
+  return startHarness({ policy, aws: { ec2, autoScaling }, slack, dir, clock });
 }
 
-async function restart(): Promise<void> {
+async function restart(policy = POLICY): Promise<void> {
   await h.stop();
-  h = await start();
+  h = await start(policy);
 }
 
 /** Moves Firebreak's clock to `at` and lets it do whatever is due by then. */
@@ -174,4 +174,30 @@ it('pre-scales web 4 → 24 in two steps of at most 10, each once across a resta
     'scale-back step 2 of 2: web 14 → 4 (operation #5)',
     'scale-back step 2 of 2 done: 4 running',
   ]);
+});
+
+it('a step the guardrails refuse for good stops the stepping, says where and why, and scales back from where it got', async () => {
+  // web is back at 4 (the test above). Its next sale, planned to 24 with the policy's lead.
+  const at = new Date(Math.ceil((clock.now().getTime() + 3 * 60 * MINUTE) / MINUTE) * MINUTE);
+  const answer = await capacity(`plan web 24 at ${at.toISOString().slice(0, 16)}Z for 1h Summer sale`);
+  expect(answer.text).toContain('Planned *CAP-3*');
+  expect(answer.text).not.toContain('may land after the event starts');
+  const before = changes().length;
+  await advanceTo(new Date(at.getTime() - 30 * MINUTE + 1000));
+  await eventually(() => changes().length === before + 1, 'the first step');
+  const firstDone = await completed(6);
+
+  // Meanwhile web's max was lowered to 20: step 2 (14 → 24) is refused for good, not tried again.
+  await restart(POLICY.replace('max: 30', 'max: 20'));
+  await advanceTo(new Date(firstDone.getTime() + COOLDOWN_MS + 1000));
+  await incidentsMessage(
+    'capacity_plan',
+    'The pre-scale of web 4 → 24 stopped at step 2 of 2: web can grow to at most 20',
+  );
+  expect(changes()).toHaveLength(before + 1);
+  expect((await h.firebreak.store.capacityPlans.findById(3))?.outcome).toContain('stopped at step 2 of 2');
+
+  // At the end, the scale-back starts from the 14 it reached.
+  await advanceTo(new Date(at.getTime() + 60 * MINUTE + 1000));
+  await incidentsMessage('capacity_scale_back', 'Summer sale* is over: *web* was pre-scaled from 4 to 14');
 });
