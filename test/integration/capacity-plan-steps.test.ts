@@ -176,20 +176,35 @@ it('pre-scales web 4 → 24 in two steps of at most 10, each once across a resta
   ]);
 });
 
-it('a step the guardrails refuse for good stops the stepping, says where and why, and scales back from where it got', async () => {
-  // web is back at 4 (the test above). Its next sale, planned to 24 with the policy's lead.
+it('a cloud that cannot be read at proposal leaves the notes out; a step it fails is tried again; one refused for good stops the stepping, says where and why, and the scale-back starts from where it got', async () => {
+  // web is back at 4 (the test above). Its next sale, planned to 24 with the policy's lead, while the cloud
+  // refuses to answer: the plan is taken, without the notes, and the answer says why.
   const at = new Date(Math.ceil((clock.now().getTime() + 3 * 60 * MINUTE) / MINUTE) * MINUTE);
+  cloud.fail('*', { code: 'UnauthorizedOperation' });
   const answer = await capacity(`plan web 24 at ${at.toISOString().slice(0, 16)}Z for 1h Summer sale`);
   expect(answer.text).toContain('Planned *CAP-3*');
-  expect(answer.text).not.toContain('may land after the event starts');
+  expect(answer.text).toContain("could not read web's capacity now");
+  expect(answer.text).not.toContain('grows in');
   const before = changes().length;
   await advanceTo(new Date(at.getTime() - 30 * MINUTE + 1000));
   await eventually(() => changes().length === before + 1, 'the first step');
   const firstDone = await completed(6);
 
+  // Step 2's capacity read fails: tried again a minute later.
+  cloud.fail('*', { code: 'UnauthorizedOperation' });
+  await advanceTo(new Date(firstDone.getTime() + COOLDOWN_MS + 1000));
+  const retried = await eventually(
+    async () => (await h.firebreak.store.capacityPlans.findById(3))?.steps.at(-1)?.what,
+    'the retry',
+  );
+  expect(retried).toMatch(
+    /^pre-scale step 2 of 2 refused \(could not read web's capacity .*\); trying again in 1 minute \(1 of 5\)$/,
+  );
+  expect(changes()).toHaveLength(before + 1);
+
   // Meanwhile web's max was lowered to 20: step 2 (14 → 24) is refused for good, not tried again.
   await restart(POLICY.replace('max: 30', 'max: 20'));
-  await advanceTo(new Date(firstDone.getTime() + COOLDOWN_MS + 1000));
+  await advanceTo(new Date(clock.now().getTime() + MINUTE + 1000));
   await incidentsMessage(
     'capacity_plan',
     'The pre-scale of web 4 → 24 stopped at step 2 of 2: web can grow to at most 20',
