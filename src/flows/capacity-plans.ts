@@ -1,7 +1,9 @@
 // Planned capacity for known high-traffic events (issue 17): propose, confirm or decline, cancel, list; and the
 // stored jobs that announce a plan, pre-scale its target `leadMinutes` before it starts (through requestScale,
-// with a request key made from the plan's id, so a retry, a restart or a second replica scales once), and offer
-// the scale-back when it ends. The rules are the domain's (domain/capacity/planned-event.ts); this applies them.
+// with a request key made from the plan's id and the step, so a retry, a restart or a second replica scales
+// once), and offer the scale-back when it ends. A change larger than the target's maxStep goes in steps, each
+// after the previous one's instances run and its cooldown passes (`capacity.step` jobs), the scale-back too.
+// The rules are the domain's (domain/capacity/planned-event.ts); this applies them.
 import { FIREBREAK, type UserActor } from '../domain/actor';
 import {
   ACTIVE_PLAN_STATES,

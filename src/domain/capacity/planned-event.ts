@@ -1,5 +1,6 @@
 // Planned capacity for a known high-traffic event (a sale, a launch), pure: what a valid plan is, who may
-// confirm or cancel it, when it pre-scales, and the steps it records. Anyone may propose; a target with approval
+// confirm or cancel it, when it pre-scales, the steps it records, and how a change larger than the target's
+// maxStep is split into steps (and what the proposer is told about them). Anyone may propose; a target with approval
 // rules needs one of its approvers (not the proposer) to confirm; a target without them is confirmed by the
 // proposal itself. The flow (flows/capacity-plans.ts) stores and acts on what these decide.
 import type { Actor, UserActor } from '../actor';
@@ -267,18 +268,6 @@ export function estimatePrescale(input: {
 /** The newest step record of a phase: where that phase's stepping stands. */
 export function latestScaleStep(plan: Pick<CapacityPlan, 'steps'>, phase: ScalePhase): ScaleStepRecord | null {
   return plan.steps.findLast((s) => s.scale?.phase === phase)?.scale ?? null;
-}
-
-/** A stepped change's progress in words: "pre-scaling web 4 → 24: step 1 of 2, 14 running". */
-export function stepProgressText(
-  plan: Pick<CapacityPlan, 'target'>,
-  record: ScaleStepRecord,
-  start: number,
-  goal: number,
-  running: number,
-): string {
-  const verb = record.phase === 'prescale' ? 'pre-scaling' : 'scaling back';
-  return `${verb} ${plan.target} ${start} → ${goal}: step ${record.step} of ${record.of}, ${running} running`;
 }
 
 /**
