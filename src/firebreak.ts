@@ -401,6 +401,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ...Object.values(SCALE_JOB),
     APPROVAL_JOB.apply,
     CAPACITY_JOB.prescale,
+    CAPACITY_JOB.step,
     CAPACITY_JOB.end,
   ]);
   const serviceOf = (kind: string): string =>

@@ -81,6 +81,7 @@ export const CAPACITY_FIELDS = {
   start: { block: 'plan_start', action: 'plan_start_input' },
   duration: { block: 'plan_duration', action: 'plan_duration_input' },
   name: { block: 'plan_name', action: 'plan_name_input' },
+  lead: { block: 'plan_lead', action: 'plan_lead_input' },
 } as const;
 
 /** Block and input ids inside the "Escalate…" modal. */

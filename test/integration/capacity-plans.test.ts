@@ -175,7 +175,7 @@ it('plan → announce → confirmed by an approver → pre-scaled at its minute,
   ]);
 });
 
-it('wrong input is answered with the problem and the right form; list, cancel, the form, a target confirmed by its proposal, an unconfirmed plan and a refused pre-scale', async () => {
+it('wrong input is answered with the problem and the right form; list, cancel, the form, a target confirmed by its proposal, an unconfirmed plan and one pre-scaled in steps', async () => {
   const later = minuteFromNow(5 * 60 * MINUTE);
   const usage = '/capacity plan <target> <count> at <YYYY-MM-DD HH:MM> for <duration> [lead <duration>] [name]';
   const wrong = async (text: string, says: string) => {
@@ -217,7 +217,7 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
     () => slack.views('U0ALICE').some((v) => JSON.stringify(v).includes('capacity_plan_form')),
     'the form',
   );
-  const submit = (startText: string) =>
+  const submit = (startText: string, leadText = '') =>
     slack.submitView({
       userId: 'U0ALICE',
       callbackId: 'capacity_plan_form',
@@ -227,11 +227,17 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
         plan_start: { plan_start_input: { type: 'plain_text_input', value: startText } },
         plan_duration: { plan_duration_input: { type: 'plain_text_input', value: '1h' } },
         plan_name: { plan_name_input: { type: 'plain_text_input', value: 'Newsletter' } },
+        plan_lead: { plan_lead_input: { type: 'plain_text_input', value: leadText } },
       },
     });
   expect(JSON.stringify((await submit('2020-01-01 10:00')).body)).toContain('is in the past');
   const tomorrow = minuteFromNow(24 * 60 * MINUTE);
-  expect((await submit(tomorrow.typed)).status).toBe(200);
+  expect(JSON.stringify(slack.views('U0ALICE'))).toContain('Blank: 30 minutes (the policy');
+  expect(JSON.stringify((await submit(tomorrow.typed, 'soon')).body)).toContain(
+    'Say how long before it starts to pre-scale',
+  );
+  expect((await submit(tomorrow.typed, '45m')).status).toBe(200);
+  expect((await h.firebreak.store.capacityPlans.findById(2))?.leadMinutes).toBe(45);
 
   // A target without approval rules: the proposal confirms itself (Carol may propose; anyone may).
   const asg = await capacity(`plan web-asg 6 at ${tomorrow.typed} for 1h Newsletter`, 'U0CAROL');
@@ -251,7 +257,7 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
   await incidentsMessage('capacity_plan', 'Cancelled by <@U0ALICE>; nothing will be scaled');
   expect((await capacity('list')).text).not.toContain('CAP-1');
 
-  // Nobody confirmed CAP-2: at its pre-scale time it does not scale, and its announcement says so; CAP-3 (web-asg,
+  // Nobody confirmed CAP-2: at its pre-scale time (45 minutes before, as the form said) it does not scale, and its announcement says so; CAP-3 (web-asg,
   // confirmed by its proposal) pre-scales as its proposer.
   await advanceTo(new Date(tomorrow.at.getTime() - 29 * MINUTE));
   await incidentsMessage('capacity_plan', 'was *not* pre-scaled');
@@ -272,20 +278,13 @@ it('wrong input is answered with the problem and the right form; list, cancel, t
   const offer = await incidentsMessage('capacity_scale_back', 'Newsletter* was cancelled');
   expect(JSON.stringify(offer.blocks)).toContain('Scale back to 4');
 
-  // Confirmed, but the guardrails refuse the pre-scale (0 → 8 adds more than web's maxStep of 6): shown and recorded.
+  // Confirmed, and more than web's maxStep of 6 above its capacity: pre-scaled in steps, the first 0 → 6 (the
+  // stepping itself is capacity-plan-steps.test.ts's).
   const sale = minuteFromNow(24 * 60 * MINUTE);
   expect((await capacity(`plan web 8 at ${sale.typed} for 1h Big sale`)).text).toContain('Planned *CAP-4*');
   const announced = await incidentsMessage('capacity_plan', 'Big sale');
   expect(await clickAnswer('U0BOB', announced.ts, 'capacity_confirm', '4')).toContain('Confirmed CAP-4');
   await advanceTo(new Date(sale.at.getTime() - 29 * MINUTE));
-  await incidentsMessage(
-    'capacity_plan',
-    'The pre-scale was refused: one request may add at most 6 instances to web (max step)',
-  );
-  expect(runInstances()).toHaveLength(0);
-  const refused = await h.firebreak.store.capacityPlans.findById(4);
-  expect(refused?.state).toBe('refused');
-  expect(refused?.steps.at(-1)?.what).toContain(
-    'pre-scale refused: one request may add at most 6 instances to web (max step)',
-  );
+  await incidentsMessage('capacity_plan', 'Pre-scaling web 0 → 8: step 1 of 2');
+  expect(runInstances()[0]?.params).toMatchObject({ MinCount: '6', MaxCount: '6' });
 });

@@ -7,6 +7,7 @@ import {
   type CapacityPlan,
   type CapacityPlanState,
   type CapacityPlanStep,
+  type ScaleStepRecord,
 } from '../../domain/capacity/planned-event';
 import type { MessageRef } from '../../domain/incident';
 import { FirebreakError } from '../../errors';
@@ -16,7 +17,7 @@ import { fromJson, iso, toJson } from './rows';
 import type { CapacityPlansTable } from './schema';
 import { guard } from './store-errors';
 
-type StoredStep = { at: string; what: string; by: Actor };
+type StoredStep = { at: string; what: string; by: Actor; scale?: ScaleStepRecord; warning?: string };
 
 function state(value: string): CapacityPlanState {
   if ((CAPACITY_PLAN_STATES as readonly string[]).includes(value)) return value as CapacityPlanState;
@@ -53,12 +54,26 @@ function rowToPlan(row: Selectable<CapacityPlansTable>): CapacityPlan {
     outcome: row.outcome,
     announcement: jsonOrNull<MessageRef>(row.announcement),
     scaleBackMessage: jsonOrNull<MessageRef>(row.scale_back_message),
-    steps: fromJson<StoredStep[]>(row.steps).map((s) => ({ at: new Date(s.at), what: s.what, by: s.by })),
+    steps: fromJson<StoredStep[]>(row.steps).map((s) => ({
+      at: new Date(s.at),
+      what: s.what,
+      by: s.by,
+      ...(s.scale ? { scale: s.scale } : {}),
+      ...(s.warning ? { warning: s.warning } : {}),
+    })),
   };
 }
 
 function stepsJson(steps: readonly CapacityPlanStep[]): string {
-  return toJson(steps.map((s) => ({ at: iso(s.at, 'capacityPlan.step.at'), what: s.what, by: s.by })));
+  return toJson(
+    steps.map((s) => ({
+      at: iso(s.at, 'capacityPlan.step.at'),
+      what: s.what,
+      by: s.by,
+      ...(s.scale ? { scale: s.scale } : {}),
+      ...(s.warning ? { warning: s.warning } : {}),
+    })),
+  );
 }
 
 type Changes = Partial<Omit<CapacityPlan, 'id' | 'steps'>>;

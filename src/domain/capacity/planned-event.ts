@@ -1,5 +1,6 @@
 // Planned capacity for a known high-traffic event (a sale, a launch), pure: what a valid plan is, who may
-// confirm or cancel it, when it pre-scales, and the steps it records. Anyone may propose; a target with approval
+// confirm or cancel it, when it pre-scales, the steps it records, and how a change larger than the target's
+// maxStep is split into steps (and what the proposer is told about them). Anyone may propose; a target with approval
 // rules needs one of its approvers (not the proposer) to confirm; a target without them is confirmed by the
 // proposal itself. The flow (flows/capacity-plans.ts) stores and acts on what these decide.
 import type { Actor, UserActor } from '../actor';
@@ -32,6 +33,24 @@ export interface CapacityPlanStep {
   at: Date;
   what: string;
   by: Actor;
+  /** A step of a stepped pre-scale or scale-back that was asked of the scaling flow: what the messages show as progress. */
+  scale?: ScaleStepRecord;
+  /** Something everyone should know, shown on the announcement (e.g. the lead is too short for the steps). */
+  warning?: string;
+}
+
+export type ScalePhase = 'prescale' | 'scale-back';
+
+/** One step of a change larger than the target's `maxStep`: step `step` of `of`, `from` → `to`, by its operation. */
+export interface ScaleStepRecord {
+  phase: ScalePhase;
+  step: number;
+  of: number;
+  from: number;
+  to: number;
+  operationId: number;
+  /** Set once the step's instances run: how many (recorded as a later step of the plan). */
+  running?: number;
 }
 
 export interface CapacityPlan {
@@ -143,7 +162,7 @@ export function proposalProblem(input: {
 
 /** What is wrong with a proposal, and which of its fields to show it under (in a form). */
 export interface ProposalProblem {
-  field: 'target' | 'count' | 'start' | 'duration';
+  field: 'target' | 'count' | 'start' | 'duration' | 'lead';
   message: string;
 }
 
@@ -178,6 +197,122 @@ export function cancelProblem(plan: CapacityPlan, actor: { userId: string; mayCa
     : `only the proposer (<@${plan.proposedBy.id}>) or someone allowed to scale ${plan.target} may cancel ${planRef(plan)}`;
 }
 
-export function step(what: string, by: Actor, at: Date): CapacityPlanStep {
-  return { at, what, by };
+export function step(
+  what: string,
+  by: Actor,
+  at: Date,
+  extra: Pick<CapacityPlanStep, 'scale' | 'warning'> = {},
+): CapacityPlanStep {
+  return { at, what, by, ...extra };
+}
+
+// ---- Stepped scaling: a plan may add (and later remove) more than one request may change. ----
+
+/**
+ * The capacities a change from `from` to `to` passes through, each at most `maxStep` from the one before, the
+ * last one `to`: 4 → 24 by 10 is [14, 24]; 24 → 4 is [14, 4]; no change is []. The same numbers every time for
+ * the same input, so each step's request key (made from its number and amount) is stable across restarts.
+ */
+export function stepTargets(from: number, to: number, maxStep: number): number[] {
+  if (!Number.isInteger(maxStep) || maxStep < 1)
+    throw new RangeError(`maxStep must be a positive integer, not ${maxStep}`);
+  const targets: number[] = [];
+  let at = from;
+  while (at !== to) {
+    at = to > at ? Math.min(to, at + maxStep) : Math.max(to, at - maxStep);
+    targets.push(at);
+  }
+  return targets;
+}
+
+/**
+ * What we allow for one step's instances to launch and report running before the cooldown starts counting: the
+ * launch time is the cloud's, unknown here, and EC2 instances usually run within two or three minutes.
+ */
+export const STEP_LAUNCH_ALLOWANCE_MS = 3 * 60_000;
+
+/** How long `steps` steps take, from the first request to the last step's instances running: each step's launch allowance, and the cooldown between them. */
+export function steppedDurationMs(steps: number, cooldownSeconds: number): number {
+  if (steps <= 0) return 0;
+  return steps * STEP_LAUNCH_ALLOWANCE_MS + (steps - 1) * cooldownSeconds * 1000;
+}
+
+/** How a plan's pre-scale would go from the capacity now: its steps, how long they take, and whether the lead leaves room. */
+export interface PrescaleEstimate {
+  from: number;
+  targets: number[];
+  durationMs: number;
+  /** The lead is shorter than the steps take: the last ones may land after the event starts. */
+  leadTooShort: boolean;
+  /** The smallest whole lead in minutes that leaves room for the steps. */
+  neededLeadMinutes: number;
+}
+
+export function estimatePrescale(input: {
+  current: number;
+  count: number;
+  target: Pick<ScaleTarget, 'maxStep' | 'cooldownSeconds'>;
+  leadMinutes: number;
+}): PrescaleEstimate {
+  const targets = input.count > input.current ? stepTargets(input.current, input.count, input.target.maxStep) : [];
+  const durationMs = steppedDurationMs(targets.length, input.target.cooldownSeconds);
+  return {
+    from: input.current,
+    targets,
+    durationMs,
+    leadTooShort: durationMs > input.leadMinutes * 60_000,
+    neededLeadMinutes: Math.ceil(durationMs / 60_000),
+  };
+}
+
+/** The newest step record of a phase: where that phase's stepping stands. */
+export function latestScaleStep(plan: Pick<CapacityPlan, 'steps'>, phase: ScalePhase): ScaleStepRecord | null {
+  return plan.steps.findLast((s) => s.scale?.phase === phase)?.scale ?? null;
+}
+
+/**
+ * How many times a step the guardrails refuse (someone else is scaling, a cooldown) is tried again, and how long
+ * apart, before the stepping stops and says so.
+ */
+export const STEP_RETRIES = 5;
+export const STEP_RETRY_DELAY_MS = 60_000;
+
+/**
+ * What the proposer should know beyond whether the plan was accepted, from the target's capacity now (read at
+ * proposal; null when it could not be read): nothing to add, the steps it will take, a lead too short for
+ * them. `warning` is the part everyone should see on the announcement too. None of it refuses the plan: the
+ * capacity may change before the event, and the pre-scale decides with the capacity of its own time.
+ */
+export function proposalNotes(input: {
+  target: Pick<ScaleTarget, 'name' | 'maxStep' | 'cooldownSeconds'>;
+  count: number;
+  leadMinutes: number;
+  current: { desired: number } | { error: string };
+}): { notes: string[]; warning: string | null } {
+  const { target, count, leadMinutes } = input;
+  if ('error' in input.current)
+    return {
+      notes: [
+        `could not read ${target.name}'s capacity now (${input.current.error}), so whether there is anything to add, and in how many steps, was not checked`,
+      ],
+      warning: null,
+    };
+  const current = input.current.desired;
+  if (count <= current)
+    return {
+      notes: [
+        `${target.name} already has ${current} instances, so as things stand there is nothing to pre-scale; the pre-scale adds only what is missing at its time`,
+      ],
+      warning: null,
+    };
+  const estimate = estimatePrescale({ current, count, target, leadMinutes });
+  const steps = estimate.targets.length;
+  if (steps <= 1) return { notes: [], warning: null };
+  const minutes = estimate.neededLeadMinutes;
+  const notes = [
+    `from ${current} now, ${target.name} grows in ${steps} steps of at most ${target.maxStep} (its max step), about ${minutes} minutes in all (${STEP_LAUNCH_ALLOWANCE_MS / 60_000} minutes per step to launch, and the ${target.cooldownSeconds} s cooldown between steps)`,
+  ];
+  if (!estimate.leadTooShort) return { notes, warning: null };
+  const warning = `the pre-scale starts ${leadMinutes} minutes before the event, but its ${steps} steps take about ${minutes} minutes, so the last may land after the event starts; plan it with \`lead ${minutes}m\` or more`;
+  return { notes: [...notes, warning], warning };
 }

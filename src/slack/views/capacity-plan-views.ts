@@ -3,7 +3,13 @@
 // `/capacity list` and its help, and the planning form.
 import type { Button, KnownBlock, View } from '@slack/types';
 import { humanDuration } from '../../domain/duration';
-import { planRef, prescaleAt, type CapacityPlan } from '../../domain/capacity/planned-event';
+import {
+  latestScaleStep,
+  planRef,
+  prescaleAt,
+  type CapacityPlan,
+  type ScalePhase,
+} from '../../domain/capacity/planned-event';
 import { zoneLabel } from '../../domain/local-time';
 import type { ScaleTarget } from '../../domain/scale-target';
 import { ACTIONS, CAPACITY_FIELDS, VIEWS } from '../ids';
@@ -49,17 +55,21 @@ function standing(plan: CapacityPlan, timeZone: string): string {
     case 'declined':
       return `:no_entry: Declined by <@${plan.confirmedBy?.id ?? ''}>; nothing will be scaled.`;
     case 'cancelled':
-      return plan.scaleBackTo !== null
+      return plan.prescaleOperationId !== null && plan.scaleBackTo !== null
         ? `:x: Cancelled by ${cancelledBy(plan)} after the pre-scale; scaling back to ${plan.scaleBackTo} is offered below.`
         : `:x: Cancelled by ${cancelledBy(plan)}; nothing will be scaled.`;
     case 'missed':
       return plan.confirmedAt
         ? `:warning: ${escapeMrkdwn(plan.target)} was *not* pre-scaled: ${escapeMrkdwn(plan.outcome ?? 'its time passed')}.`
         : `:warning: Not confirmed by ${pre}: ${escapeMrkdwn(plan.target)} was *not* pre-scaled.`;
-    case 'pre-scaled':
-      return plan.prescaleOperationId !== null
-        ? `:arrow_up: Pre-scaled at ${pre}: ${escapeMrkdwn(plan.target)} ${plan.scaleBackTo ?? '?'} → ${plan.count} (operation #${plan.prescaleOperationId}).`
-        : `:arrow_up: Nothing to add at ${pre}: ${escapeMrkdwn(plan.outcome ?? `${plan.target} already had enough`)}.`;
+    case 'pre-scaled': {
+      if (plan.prescaleOperationId === null)
+        return `:arrow_up: Nothing to add at ${pre}: ${escapeMrkdwn(plan.outcome ?? `${plan.target} already had enough`)}.`;
+      const stepped = steppedProgress(plan, 'prescale');
+      return stepped
+        ? `:arrow_up: ${stepped}`
+        : `:arrow_up: Pre-scaled at ${pre}: ${escapeMrkdwn(plan.target)} ${plan.scaleBackTo ?? '?'} → ${plan.count} (operation #${plan.prescaleOperationId}).`;
+    }
     case 'refused':
       return `:no_entry: The pre-scale was refused: ${escapeMrkdwn(plan.outcome ?? 'no reason given')}. ${escapeMrkdwn(plan.target)} was not scaled.`;
     case 'ended':
@@ -69,8 +79,47 @@ function standing(plan: CapacityPlan, timeZone: string): string {
   }
 }
 
+/** The operations of a phase's steps, in order: "#3, #4". */
+function stepOperations(plan: CapacityPlan, phase: ScalePhase): string {
+  const ids = plan.steps.flatMap((s) =>
+    s.scale?.phase === phase && s.scale.running === undefined ? [s.scale.operationId] : [],
+  );
+  return ids.map((id) => `#${id}`).join(', ');
+}
+
+/**
+ * Where a change in more than one step stands ("Pre-scaling web 4 → 24: step 1 of 2, 14 running"), or null when
+ * the phase took one step (or none yet).
+ */
+function steppedProgress(plan: CapacityPlan, phase: ScalePhase): string | null {
+  const latest = latestScaleStep(plan, phase);
+  if (!latest || latest.of === 1 || plan.scaleBackTo === null) return null;
+  const first = plan.steps.find((s) => s.scale?.phase === phase)?.scale;
+  const start = first?.from ?? latest.from;
+  const goal = phase === 'prescale' ? plan.count : plan.scaleBackTo;
+  const target = escapeMrkdwn(plan.target);
+  if (latest.step === latest.of && latest.running !== undefined)
+    return `${phase === 'prescale' ? 'Pre-scaled' : 'Scaled back'} ${target} ${start} → ${goal} in ${latest.of} steps (operations ${stepOperations(plan, phase)}); ${latest.running} running.`;
+  const verb = phase === 'prescale' ? 'Pre-scaling' : 'Scaling back';
+  const where =
+    latest.running !== undefined
+      ? `step ${latest.step} of ${latest.of}, ${latest.running} running; the next step follows its cooldown`
+      : `step ${latest.step} of ${latest.of} under way (${latest.from} → ${latest.to}, operation #${latest.operationId})`;
+  return `${verb} ${target} ${start} → ${goal}: ${where}.`;
+}
+
+/** What everyone should know about the plan (the lead too short for its steps, a stepping that stopped), newest last. */
+function warnings(plan: CapacityPlan, from = 0): string[] {
+  return plan.steps.slice(from).flatMap((s) => (s.warning ? [`:warning: ${escapeMrkdwn(s.warning)}`] : []));
+}
+
 export function capacityPlanMessage(plan: CapacityPlan, timeZone: string): { text: string; blocks: KnownBlock[] } {
-  const text = `${headline(plan, timeZone)}\n${standing(plan, timeZone)}`;
+  const firstScaleBack = plan.steps.findIndex((s) => s.scale?.phase === 'scale-back');
+  const text = [
+    headline(plan, timeZone),
+    standing(plan, timeZone),
+    ...warnings({ ...plan, steps: firstScaleBack < 0 ? plan.steps : plan.steps.slice(0, firstScaleBack) }),
+  ].join('\n');
   // While it waits: Confirm / Decline for its approvers. Always: "Plan capacity…", for whoever knows the next event.
   const decide: Button[] =
     plan.state === 'proposed'
@@ -109,12 +158,20 @@ export function capacityPlanMessage(plan: CapacityPlan, timeZone: string): { tex
 
 export function scaleBackMessage(plan: CapacityPlan): { text: string; blocks: KnownBlock[] } {
   const why = plan.state === 'cancelled' ? 'was cancelled' : 'is over';
-  const head = `:checkered_flag: ${planRef(plan)} *${escapeMrkdwn(plan.name)}* ${why}: *${escapeMrkdwn(plan.target)}* was pre-scaled from ${plan.scaleBackTo} to ${plan.count}.`;
+  const reached = latestScaleStep(plan, 'prescale')?.to ?? plan.count;
+  const head = `:checkered_flag: ${planRef(plan)} *${escapeMrkdwn(plan.name)}* ${why}: *${escapeMrkdwn(plan.target)}* was pre-scaled from ${plan.scaleBackTo} to ${reached}.`;
   if (plan.scaleBackOperationId !== null) {
-    const text = `${head}\n:arrow_down: Scaling back to ${plan.scaleBackTo} (operation #${plan.scaleBackOperationId}).`;
+    const stepped = steppedProgress(plan, 'scale-back');
+    const firstScaleBack = plan.steps.findIndex((s) => s.scale?.phase === 'scale-back');
+    const text = [
+      head,
+      `:arrow_down: ${stepped ?? `Scaling back to ${plan.scaleBackTo} (operation #${plan.scaleBackOperationId}).`}`,
+      ...warnings(plan, firstScaleBack),
+    ].join('\n');
     return { text, blocks: [{ type: 'section', block_id: 'capacity_scale_back', text: { type: 'mrkdwn', text } }] };
   }
-  const text = `${head}\nScale it back to ${plan.scaleBackTo} when the traffic has gone (the target's guardrails apply).`;
+  const steps = plan.steps.find((s) => s.scale?.phase === 'prescale')?.scale?.of ?? 1;
+  const text = `${head}\nScale it back to ${plan.scaleBackTo} when the traffic has gone (the target's guardrails apply${steps > 1 ? '; like the pre-scale, it goes in steps of at most the max step' : ''}).`;
   return {
     text,
     blocks: [
@@ -164,14 +221,21 @@ export function capacityHelpReply(): CommandReply {
 }
 
 /** The proposer's answer once the plan is stored. */
-export function planProposedText(plan: CapacityPlan, timeZone: string): string {
+export function planProposedText(plan: CapacityPlan, timeZone: string, notes: readonly string[] = []): string {
   const next = plan.approvers
-    ? `a member of @${plan.approvers} (not you) must confirm it before ${when(prescaleAt(plan), timeZone)}, or it does not scale`
+    ? `${escapeMrkdwn(plan.target)} needs approval, so a member of @${plan.approvers} (not you) must confirm it before ${when(prescaleAt(plan), timeZone)}, or it does not scale`
     : `${escapeMrkdwn(plan.target)} has no approval rules, so your proposal confirms it`;
-  return `:calendar: Planned *${planRef(plan)}*: ${escapeMrkdwn(plan.target)} at ${plan.count} from ${when(plan.startsAt, timeZone)} (pre-scale ${when(prescaleAt(plan), timeZone)}). Announced in the incidents channel; ${next}.`;
+  const said = `:calendar: Planned *${planRef(plan)}*: ${escapeMrkdwn(plan.target)} at ${plan.count} from ${when(plan.startsAt, timeZone)} (pre-scale ${when(prescaleAt(plan), timeZone)}). Announced in the incidents channel; ${next}.`;
+  return [said, ...notes.map((note) => `• ${escapeMrkdwn(note)}`)].join('\n');
 }
 
-export function capacityPlanModal(targets: readonly ScaleTarget[], channelId: string | null, timeZone: string): View {
+export function capacityPlanModal(
+  targets: readonly ScaleTarget[],
+  channelId: string | null,
+  timeZone: string,
+  /** The policy's lead, shown as what a blank lead means. */
+  leadMinutes: number,
+): View {
   const input = (
     field: { block: string; action: string },
     label: string,
@@ -216,6 +280,10 @@ export function capacityPlanModal(targets: readonly ScaleTarget[], channelId: st
       }),
       input(CAPACITY_FIELDS.duration, 'Lasts', '3h', { hint: '3h, 90m, 1h30m, 2d' }),
       input(CAPACITY_FIELDS.name, 'What is it?', 'Spring flash sale', { optional: true }),
+      input(CAPACITY_FIELDS.lead, 'Pre-scale how long before it starts?', `${leadMinutes}m`, {
+        optional: true,
+        hint: `Blank: ${leadMinutes} minutes (the policy's). A change larger than the target's max step goes in steps: leave them room.`,
+      }),
     ],
   };
 }

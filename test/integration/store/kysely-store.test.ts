@@ -819,11 +819,12 @@ describe.each(targets)('Kysely store on $name', (target) => {
       });
       expect(moved).toMatchObject({ announcement: { channelId: 'C0INCIDENTS', messageId: '1.2' }, scaleBackTo: 4 });
       expect(moved.steps.map((s) => s.what)).toEqual(['proposed web at 24', 'confirmed']);
-      expect(
-        await store.capacityPlans.recordScaleBack(sooner.id, 7, { at: sec(20), what: 'back', by: bob }),
-      ).toMatchObject({
-        scaleBackOperationId: 7,
-      });
+      // A stepped scale-back's step keeps its record (what the messages show as progress) and any warning.
+      const scale = { phase: 'scale-back' as const, step: 1, of: 2, from: 24, to: 14, operationId: 7 };
+      const back = { at: sec(20), what: 'back', by: bob, scale, warning: 'slow' };
+      const recorded = await store.capacityPlans.recordScaleBack(sooner.id, 7, back);
+      expect(recorded).toMatchObject({ scaleBackOperationId: 7 });
+      expect(recorded?.steps.at(-1)).toEqual(back);
       expect(
         await store.capacityPlans.recordScaleBack(sooner.id, 7, { at: sec(21), what: 'back', by: bob }),
       ).toBeNull();

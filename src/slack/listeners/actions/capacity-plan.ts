@@ -60,7 +60,12 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     if (!deps.capacityPlans) return void (await answer(respond, ':warning: No scale targets are configured.'));
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: capacityPlanModal(deps.capacityPlans.targets, body.channel?.id ?? null, deps.timeZone),
+      view: capacityPlanModal(
+        deps.capacityPlans.targets,
+        body.channel?.id ?? null,
+        deps.timeZone,
+        deps.capacityPlans.leadMinutes,
+      ),
     });
   });
 }

@@ -36,7 +36,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
         await ack();
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: capacityPlanModal(plans.targets, command.channel_id, deps.timeZone),
+          view: capacityPlanModal(plans.targets, command.channel_id, deps.timeZone, plans.leadMinutes),
         });
         return;
       case 'list':
@@ -48,7 +48,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
         const result = await proposePlan(plans, { ...request, actor });
         await respond(
           result.ok
-            ? doneReply(planProposedText(result.plan, deps.timeZone))
+            ? doneReply(planProposedText(result.plan, deps.timeZone, result.notes))
             : errorReply(result.problem, CAPACITY_USAGE.plan.form),
         );
         return;

@@ -27,12 +27,17 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     if (!startsAt.ok) errors[CAPACITY_FIELDS.start.block] = startsAt.error;
     const duration = parseDuration(text(CAPACITY_FIELDS.duration));
     if (!duration.ok) errors[CAPACITY_FIELDS.duration.block] = duration.error;
+    // Optional: blank is the policy's lead; otherwise a duration, as after `lead` in the command.
+    const leadText = text(CAPACITY_FIELDS.lead);
+    const lead = leadText ? parseDuration(leadText) : null;
+    if (lead && !lead.ok)
+      errors[CAPACITY_FIELDS.lead.block] = `Say how long before it starts to pre-scale: 45m, 2h (${lead.error})`;
     const name = text(CAPACITY_FIELDS.name);
     if (name.length > MAX_PLAN_NAME)
       errors[CAPACITY_FIELDS.name.block] = `Keep the name under ${MAX_PLAN_NAME} characters`;
     const plans = deps.capacityPlans;
     if (!plans) errors[CAPACITY_FIELDS.target.block] = 'No scale targets are configured';
-    if (!plans || !count.ok || !startsAt.ok || !duration.ok || Object.keys(errors).length > 0)
+    if (!plans || !count.ok || !startsAt.ok || !duration.ok || (lead && !lead.ok) || Object.keys(errors).length > 0)
       return ack({ response_action: 'errors', errors });
     // Stored before the form closes (the store is quick): a time in the past or a clash shows under its field.
     const result = await proposePlan(plans, {
@@ -42,6 +47,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
       durationMs: duration.ms,
       name,
       actor: userActor(body.user.id, body.user.name),
+      ...(lead?.ok ? { leadMinutes: Math.round(lead.ms / 60_000) } : {}),
     });
     if (!result.ok)
       return ack({ response_action: 'errors', errors: { [CAPACITY_FIELDS[result.field].block]: result.problem } });
@@ -52,7 +58,7 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
         .postEphemeral({
           channel: meta.data.channelId,
           user: body.user.id,
-          text: planProposedText(result.plan, deps.timeZone),
+          text: planProposedText(result.plan, deps.timeZone, result.notes),
         })
         .catch(() => undefined);
   });
