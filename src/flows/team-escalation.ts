@@ -178,25 +178,30 @@ export async function applyTeamPageUpdate(
   if (!escalation) return { applied: false, reason: 'not a team page Firebreak sent' };
   if (update.status !== 'acknowledged') return { applied: false, reason: `${update.event} is not tracked for teams` };
   if (escalation.status === 'acknowledged') return { applied: false, reason: 'already acknowledged' };
-  return acknowledge(tx, escalation, update.via, update.agent, update.at, now);
+  return recordAnswer(tx, escalation, 'acknowledged', update, now);
 }
 
-async function acknowledge(
+/** The team's answer, recorded: on the escalation (who and when), on the timeline, and on the card. */
+async function recordAnswer(
   tx: StoreTransaction,
   escalation: TeamEscalation,
-  via: string,
-  agent: { id: string; name: string } | null,
-  at: Date,
+  answer: 'acknowledged' | 'declined',
+  reply: { via: string; agent: { id: string; name: string } | null; at: Date },
   now: Date,
 ): Promise<PageUpdateOutcome> {
-  const by = agent?.name ?? null;
-  await tx.teamEscalations.update(escalation.id, { status: 'acknowledged', acknowledgedAt: at, acknowledgedBy: by });
+  const by = reply.agent?.name ?? null;
+  await tx.teamEscalations.update(
+    escalation.id,
+    answer === 'acknowledged'
+      ? { status: 'acknowledged', acknowledgedAt: reply.at, acknowledgedBy: by }
+      : { status: 'declined', declinedAt: reply.at, declinedBy: by },
+  );
   await tx.timeline.append(
     forIncident(
       {
-        at,
-        type: 'team.acknowledged',
-        actor: pagerActor(via, agent),
+        at: reply.at,
+        type: answer === 'acknowledged' ? 'team.acknowledged' : 'team.declined',
+        actor: pagerActor(reply.via, reply.agent),
         data: { team: escalation.team, ...(by ? { by } : {}) },
       },
       escalation.incidentId,
@@ -249,38 +254,12 @@ async function applyReply(
         asked.length === 0 ? 'not a team Firebreak asked to respond' : 'more than one team asked; which is unknown',
     };
   if (escalation.status === 'acknowledged') return { applied: false, reason: 'already acknowledged' };
-  if (reply.accepted) return acknowledge(tx, escalation, reply.via, reply.responder, reply.at, now);
-  if (reply.state === 'declined') return decline(tx, escalation, reply.via, reply.responder, reply.at, now);
+  const answer = { via: reply.via, agent: reply.responder, at: reply.at };
+  if (reply.accepted) return recordAnswer(tx, escalation, 'acknowledged', answer, now);
+  // A decline (after no acknowledgement: above, someone is already on it) shows on the card; someone else may
+  // still accept, which shows instead.
+  if (reply.state === 'declined') return recordAnswer(tx, escalation, 'declined', answer, now);
   return { applied: false, reason: `the responder's answer is ${reply.state}` };
-}
-
-/**
- * The team's responder said no: the card says so (someone else may still accept, which shows instead). A decline
- * after the team acknowledged changes nothing: someone is already on it.
- */
-async function decline(
-  tx: StoreTransaction,
-  escalation: TeamEscalation,
-  via: string,
-  agent: { id: string; name: string } | null,
-  at: Date,
-  now: Date,
-): Promise<PageUpdateOutcome> {
-  const by = agent?.name ?? null;
-  await tx.teamEscalations.update(escalation.id, { status: 'declined', declinedAt: at, declinedBy: by });
-  await tx.timeline.append(
-    forIncident(
-      {
-        at,
-        type: 'team.declined',
-        actor: pagerActor(via, agent),
-        data: { team: escalation.team, ...(by ? { by } : {}) },
-      },
-      escalation.incidentId,
-    ),
-  );
-  await enqueueCardUpdate(tx, escalation.incidentId, now);
-  return { applied: true, incidentId: escalation.incidentId };
 }
 
 export function teamEscalationHandlers(deps: EscalationDeps): Record<string, JobHandler> {

@@ -7,7 +7,13 @@ import type { Clock } from '../ports/clock';
 import type { Metrics } from '../ports/metrics';
 import type { Store } from '../ports/store';
 import { capacityChartHtml } from '../web/capacity-chart-page';
-import { signLink, verifyLink, type LinkCheck } from './signed-links';
+import {
+  SIGNED_PAGE_COMMON_HEADERS,
+  SIGNED_PAGE_HTML_HEADERS,
+  signLink,
+  verifyLink,
+  type LinkCheck,
+} from './signed-links';
 
 /** How long a chart link works: a warning's life is hours; a week covers reading it back the next days. */
 export const CAPACITY_LINK_TTL_DAYS = 7;
@@ -33,16 +39,6 @@ export interface CapacityRoutesOptions {
   metrics: Metrics;
 }
 
-// Same headers as the postmortem page: no script, no external asset, the signed URL never leaks by Referer.
-const HTML_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-};
-const COMMON_HEADERS: Readonly<Record<string, string>> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'private, no-store',
-};
-
 const REFUSALS: Record<Exclude<LinkCheck, { ok: true }>['reason'], string> = {
   missing: 'This chart link is missing its signature. Use the whole link on the capacity warning in Slack.',
   expired: 'This chart link has expired. The capacity warning in Slack carries a fresh one while it is open.',
@@ -57,7 +53,7 @@ function plain(res: Response, status: number, message: string): void {
 export function capacityRoutes(options: CapacityRoutesOptions): Router {
   const router = Router();
   router.get('/capacity/warnings/:id/chart', async (req: Request<{ id: string }>, res: Response) => {
-    res.set(COMMON_HEADERS);
+    res.set(SIGNED_PAGE_COMMON_HEADERS);
     const raw = req.params.id;
     const id = /^\d{1,15}$/.test(raw) ? Number(raw) : 0;
     if (id <= 0) return plain(res, 400, `"${raw.slice(0, 40)}" is not a capacity warning number.`);
@@ -94,7 +90,7 @@ export function capacityRoutes(options: CapacityRoutesOptions): Router {
     }
     res
       .status(200)
-      .set(HTML_HEADERS)
+      .set(SIGNED_PAGE_HTML_HEADERS)
       .type('text/html; charset=utf-8')
       .send(capacityChartHtml({ warning, recent, forecast, problem, now, timeZone: options.timeZone }));
   });

@@ -7,7 +7,14 @@ import type { Clock } from '../ports/clock';
 import type { Store } from '../ports/store';
 import { postmortemMarkdown } from '../web/postmortem-markdown';
 import { postmortemHtml } from '../web/postmortem-page';
-import { POSTMORTEM_LINK_TTL_DAYS, signLink, verifyLink, type LinkCheck } from './signed-links';
+import {
+  POSTMORTEM_LINK_TTL_DAYS,
+  SIGNED_PAGE_COMMON_HEADERS,
+  SIGNED_PAGE_HTML_HEADERS,
+  signLink,
+  verifyLink,
+  type LinkCheck,
+} from './signed-links';
 
 export interface PostmortemRoutesOptions {
   /** LINK_SECRET. */
@@ -36,19 +43,6 @@ export function signedPostmortemUrl(
   const expiresAt = new Date(now.getTime() + ttlDays * 86_400_000);
   return `${publicUrl.replace(/\/+$/, '')}${signLink(linkSecret, postmortemPath(incidentId), expiresAt)}`;
 }
-
-// Applied to the page: it has no scripts and no external assets, so the policy can forbid them all.
-const HTML_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
-};
-
-// Applied to every answer of this route, refusals included: the URL carries the signature, so it must not
-// leak through a Referer, and the page names people and a company's outage, so no shared cache keeps it.
-const COMMON_HEADERS: Readonly<Record<string, string>> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'private, no-store',
-};
 
 const REFUSALS: Record<Exclude<LinkCheck, { ok: true }>['reason'], string> = {
   missing:
@@ -85,7 +79,7 @@ function wantedFormat(req: Request): Format | { error: string } {
 export function postmortemRoutes(options: PostmortemRoutesOptions): Router {
   const router = Router();
   router.get('/incidents/:id/postmortem', async (req: Request<{ id: string }>, res: Response) => {
-    res.set(COMMON_HEADERS);
+    res.set(SIGNED_PAGE_COMMON_HEADERS);
     // The answer differs by Accept, so a cache that stores it anyway must key on it.
     res.vary('Accept');
     const id = incidentId(req.params.id);
@@ -130,7 +124,7 @@ export function postmortemRoutes(options: PostmortemRoutesOptions): Router {
     }
     res
       .status(200)
-      .set(HTML_HEADERS)
+      .set(SIGNED_PAGE_HTML_HEADERS)
       .type('text/html; charset=utf-8')
       .send(postmortemHtml(postmortem, { generatedAt: options.clock.now() }));
   });

@@ -5,6 +5,24 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** How long a postmortem link works: long enough for the review meeting, short enough to age out of chat history. */
 export const POSTMORTEM_LINK_TTL_DAYS = 30;
 
+/**
+ * Headers for a page opened by a signed link (the postmortem, a capacity chart). On the page: it has no script
+ * and no external asset, so the policy forbids them all.
+ */
+export const SIGNED_PAGE_HTML_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+};
+
+/**
+ * On every answer of such a route, refusals included: the URL carries the signature, so it must not leak through a
+ * Referer, and the page names people and a company's outage, so no shared cache keeps it.
+ */
+export const SIGNED_PAGE_COMMON_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'private, no-store',
+};
+
 export type LinkCheck = { ok: true } | { ok: false; reason: 'missing' | 'expired' | 'invalid' };
 
 /** The query parameters a signed link carries; anything else in the query (e.g. `format`) is not signed. */
