@@ -1,6 +1,7 @@
 // "Scale out +N" on a capacity warning: ack, validate the button, run the offered scale-out through the ordinary
 // scaling flow (guardrails, approval), and answer the clicker only; the warning is edited by the outbox for all.
 import { z } from 'zod';
+import { jsonText } from '../../../validation/json-text';
 import { userActor } from '../../../domain/actor';
 import { scaleOutFromWarning } from '../../../flows/capacity-watch';
 import type { SlackDeps } from '../../deps';
@@ -10,18 +11,7 @@ import { escapeMrkdwn } from '../../views/format';
 import { scaleResultText } from '../../views/scale-views';
 
 const positive = z.int().min(1);
-const scaleOutValue = z
-  .string()
-  .max(200)
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.object({ warning: positive, offer: positive, count: positive }));
+const scaleOutValue = jsonText(z.object({ warning: positive, offer: positive, count: positive }), 200);
 
 export function register(on: ListenerRegistrar, deps: SlackDeps): void {
   on.action(ACTIONS.capacityScaleOut, async ({ ack, body, action, respond }) => {

@@ -1,5 +1,6 @@
 // The card's "Scale out +N" buttons (behind Slack's confirm dialog) and "Scale…", which opens the modal.
 import { z } from 'zod';
+import { jsonText } from '../../../validation/json-text';
 import { requestScale } from '../../../flows/scaling';
 import type { SlackDeps } from '../../deps';
 import { ACTIONS } from '../../ids';
@@ -8,17 +9,7 @@ import { scaleModal, scaleResultText } from '../../views/scale-views';
 import { userActor } from '../../../domain/actor';
 import { incidentInChannel } from '../../../flows/incident-queries';
 
-const scaleOutValue = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'not JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.object({ target: z.string().min(1), count: z.int().min(1) }));
+const scaleOutValue = jsonText(z.object({ target: z.string().min(1), count: z.int().min(1) }));
 
 export function register(on: ListenerRegistrar, deps: SlackDeps): void {
   on.action(
