@@ -4,13 +4,15 @@
 // that keeps it under the target utilization; it is edited in place, its button scales once (double click
 // included), and it closes after the load falls back. A source that stops answering (a small server in front of
 // Prometheus that can answer as an overloaded one) shows on the warning, /readyz and the gauge. The watch job
-// survives a restart; the chart link is signed; offer: incident opens a SEV4 capacity incident.
+// survives a restart; the chart link is signed; offer: incident opens a SEV4 capacity incident; a CloudWatch watch
+// warns the same way, read through the AWS SDK from the local cloud's GetMetricData.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { CALM_CHECKS_TO_CLOSE } from '../../src/domain/capacity/capacity-warning';
 import { FakeCloud } from '../../src/sandbox/fake-cloud';
@@ -376,6 +378,61 @@ describe('offer: incident', () => {
     );
     const operations = await h.firebreak.store.scaleOperations.listByIncident(incident?.id ?? 0);
     expect(operations).toEqual([expect.objectContaining({ incidentId: incident?.id, target: 'web', from: INSTANCES })]);
+  });
+});
+
+describe('source: cloudwatch', () => {
+  it('warns on the sale read through the local cloud’s GetMetricData, well before saturation', async () => {
+    await h.stop();
+    const cloudWatchDir = join(dir, 'cloudwatch');
+    mkdirSync(cloudWatchDir);
+    cloud.addGroup({ name: 'web-cw-asg', min: 2, max: 40, desired: INSTANCES });
+    cloud.putMetricSeries({
+      namespace: 'Shop',
+      metric: 'RequestsPerSecond',
+      dimensions: { Service: 'web' },
+      points: flashSaleDay({ start: new Date('2023-02-07T00:00:00Z'), end: new Date('2023-02-15T13:00:00Z'), seed: 9 }),
+    });
+    const cloudWatch = new CloudWatchClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+      endpoint: cloud.cloudWatchUrl,
+      maxAttempts: 1,
+    });
+    try {
+      setClock(new Date(FLASH_SALE_START.getTime() - 5 * MINUTE));
+      h = await startHarness({
+        policy: POLICY.replace('web-sale-asg', 'web-cw-asg').replace(
+          /source: prometheus\n\s+query: [^\n]+/,
+          'source: cloudwatch\n      namespace: Shop\n      metric: RequestsPerSecond\n      dimensions: { Service: web }\n      statistic: Average',
+        ),
+        aws: { ...aws, cloudWatch },
+        slack,
+        dir: cloudWatchDir,
+        clock,
+        env: {},
+      });
+      let warnedAt: Date | undefined;
+      for (let t = clock.now().getTime(); !warnedAt; t += MINUTE) {
+        expect(t).toBeLessThan(FLASH_SALE_START.getTime() + 30 * MINUTE);
+        await lookAt(new Date(t));
+        if (await h.firebreak.store.capacityWarnings.findOpen('web')) warnedAt = new Date(t);
+      }
+      const open = await h.firebreak.store.capacityWarnings.findOpen('web');
+      const message = await eventually(
+        () => warnings().find((m) => m.ts === open?.messageId),
+        'the warning in #incidents',
+      );
+      expect(message.text).toContain('*Capacity warning: web* — the forecast needs');
+      expect(JSON.stringify(message.blocks)).toContain(`Scale out +${open?.numbers.scaleOut}`);
+      let saturation = warnedAt.getTime();
+      while (loadAt(new Date(saturation)) <= INSTANCES * PER_INSTANCE) saturation += MINUTE;
+      expect((saturation - warnedAt.getTime()) / MINUTE).toBeGreaterThanOrEqual(10);
+      // Read through the SDK from the local cloud, not from Prometheus (no PROMETHEUS_URL here).
+      expect(cloud.calls('GetMetricData').filter((c) => c.status === 200).length).toBeGreaterThan(0);
+    } finally {
+      cloudWatch.destroy();
+    }
   });
 });
 
