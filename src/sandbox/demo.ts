@@ -298,6 +298,8 @@ export interface DemoResult {
   postmortemMarkdown: string;
   postmortemUrl: string;
   consoleUrl: string;
+  /** The capacity warning's message in #incidents as it was when the demo printed it, before the first alert. */
+  warningAsShown: { text: string; blocks: unknown };
 }
 
 /** Runs the whole outage; `say` prints each step. The caller stops `firebreak` when done. */
@@ -387,6 +389,12 @@ async function replay(
       said = now;
     }
   }
+  // As #incidents showed it then (it is edited after, and closes once the capacity is added).
+  const shown = slack.messages(warning.channelId ?? '').find((m) => m.ts === warning.messageId);
+  const warningAsShown = {
+    text: shown?.text ?? '',
+    blocks: JSON.parse(JSON.stringify(shown?.blocks ?? [])) as unknown,
+  };
   say('         In 2023 nobody had this warning, so the replay goes on as it happened.');
 
   clock.set(at('11:30'));
@@ -503,7 +511,13 @@ async function replay(
   await nextSale(firebreak, clock, settled, step, say);
   // The story is over: from here the sandbox's time goes on as the world's does, from where the next sale left it.
   clock.run();
-  return { firebreak, postmortemMarkdown: file.content, postmortemUrl, consoleUrl: `${firebreak.url}/sandbox` };
+  return {
+    firebreak,
+    postmortemMarkdown: file.content,
+    postmortemUrl,
+    consoleUrl: `${firebreak.url}/sandbox`,
+    warningAsShown,
+  };
 }
 
 /**
