@@ -1,8 +1,10 @@
-// `npm run demo`: the flash-sale outage of 15 February 2023, replayed at speed in the sandbox — alerts
-// as traffic climbs, the page, the acknowledgement, two scale-outs, alerts resolving, resolution with
-// impact and root cause — every step through the real paths (HTTP ingest, signed Slack requests, signed
-// PagerDuty webhooks, the AWS SDK against the simulated cloud). The clock is the script's, so the
-// postmortem's times and durations are the outage's: 11:30 to 14:00 UTC, two and a half hours.
+// `npm run demo`: the flash-sale outage of 15 February 2023, replayed at speed in the sandbox — first the
+// capacity warning Firebreak would have posted before it (no one had it then), then, as it happened, alerts as
+// traffic climbs, the page, the acknowledgement, two scale-outs, alerts resolving, resolution with impact and
+// root cause; then the next sale, planned with `/capacity plan`, confirmed, pre-scaled and scaled back. Every
+// step goes through the real paths (HTTP ingest, signed Slack requests, signed PagerDuty webhooks, the AWS SDK
+// against the simulated cloud, the local Prometheus). The clock is the script's, so the postmortem's times and
+// durations are the outage's: 11:30 to 14:00 UTC, two and a half hours.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
