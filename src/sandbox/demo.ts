@@ -379,6 +379,12 @@ async function replay(
   step(
     `Firebreak warns in #incidents: ${warningSays(warning.numbers)} — ${lead} minutes before the load passes what ${warning.numbers.instances} servers carry (${capacity} req/s, at ${hhmm(new Date(overwhelmed))})`,
   );
+  // As #incidents showed it then (it is edited after, and closes once the capacity is added).
+  const shown = slack.messages(warning.channelId ?? '').find((m) => m.ts === warning.messageId);
+  const warningAsShown = {
+    text: shown?.text ?? '',
+    blocks: JSON.parse(JSON.stringify(shown?.blocks ?? [])) as unknown,
+  };
   // It updates in place each minute as the sale builds; the script follows it up to the minute before the alert.
   let said = warning;
   for (let minute = clock.now().getTime() + MINUTE; minute < at('11:30').getTime(); minute += MINUTE) {
@@ -391,12 +397,6 @@ async function replay(
       said = now;
     }
   }
-  // As #incidents showed it then (it is edited after, and closes once the capacity is added).
-  const shown = slack.messages(warning.channelId ?? '').find((m) => m.ts === warning.messageId);
-  const warningAsShown = {
-    text: shown?.text ?? '',
-    blocks: JSON.parse(JSON.stringify(shown?.blocks ?? [])) as unknown,
-  };
   say('         In 2023 nobody had this warning, so the replay goes on as it happened.');
 
   clock.set(at('11:30'));
