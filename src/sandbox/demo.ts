@@ -171,7 +171,8 @@ async function nextSale(
   firebreak: Firebreak,
   clock: ScriptClock,
   settled: (what: string) => Promise<void>,
-  step: (text: string) => void,
+  /** Prints a step at the script's time, or at `time`, when Firebreak recorded what it did. */
+  step: (text: string, time?: Date) => void,
   say: (line: string) => void,
 ): Promise<void> {
   const sandbox = firebreak.sandbox;
@@ -253,7 +254,7 @@ async function nextSale(
   // Printed at the minute each step was recorded (the plan's own record), as the other steps are.
   for (const s of preScaled.steps.filter((s) => s.scale?.phase === 'prescale'))
     say(`  ${hhmm(s.at)}  Firebreak, for CAP-${preScaled.id}: ${s.what}`);
-  step('24 web servers running before the sale starts at 11:00');
+  step('24 web servers running before the sale starts at 11:00', preScaled.steps.at(-1)?.at);
 
   clock.set(planAt('14:00'));
   const offered = await tick(
@@ -264,7 +265,10 @@ async function nextSale(
     },
     planAt('14:05'),
   );
-  step(`The sale is over: Firebreak offers "Scale back to ${offered.scaleBackTo}" in #incidents`);
+  step(
+    `The sale is over: Firebreak offers "Scale back to ${offered.scaleBackTo}" in #incidents`,
+    offered.steps.find((s) => s.what === 'scale-back offered')?.at,
+  );
   clock.set(planAt('14:30'));
   const back = await slack.clickButton({
     userId: 'U0BOB',
@@ -355,7 +359,7 @@ async function replay(
     if (response.status !== 202) throw new Error(`demo: alert refused (${response.status}): ${await response.text()}`);
   };
   /** Prints a step with the script's time, the time Firebreak recorded what the step did. */
-  const step = (text: string): void => say(`  ${clock.now().toISOString().slice(11, 16)}  ${text}`);
+  const step = (text: string, time = clock.now()): void => say(`  ${hhmm(time)}  ${text}`);
   const recorded = (type: string) => async () => (await firebreak.store.timeline.list(1)).find((e) => e.type === type);
   say(`Replaying the flash-sale outage of ${DAY} against Firebreak's sandbox (${firebreak.url})`);
   const settled = settle(firebreak, clock);
@@ -373,11 +377,13 @@ async function replay(
   );
   // When the load really passes what web's servers carry, on the sandbox's curve: what the warning is ahead of.
   const capacity = warning.numbers.instances * sandbox.webTier.perInstance;
-  let overwhelmed = clock.now().getTime();
+  const warnedAt = Math.floor(warning.openedAt.getTime() / MINUTE) * MINUTE;
+  let overwhelmed = warnedAt;
   while (sandbox.traffic.rateAt(new Date(overwhelmed)) <= capacity) overwhelmed += MINUTE;
-  const lead = Math.round((overwhelmed - clock.now().getTime()) / MINUTE);
+  const lead = (overwhelmed - warnedAt) / MINUTE;
   step(
     `Firebreak warns in #incidents: ${warningSays(warning.numbers)} — ${lead} minutes before the load passes what ${warning.numbers.instances} servers carry (${capacity} req/s, at ${hhmm(new Date(overwhelmed))})`,
+    warning.openedAt,
   );
   // As #incidents showed it then (it is edited after, and closes once the capacity is added).
   const shown = slack.messages(warning.channelId ?? '').find((m) => m.ts === warning.messageId);
@@ -393,7 +399,7 @@ async function replay(
     const now = await firebreak.store.capacityWarnings.findById(warning.id);
     if (now?.state !== 'open') break;
     if (now.numbers.scaleOut !== said.numbers.scaleOut || (now.numbers.saturatesAt && !said.numbers.saturatesAt)) {
-      step(`The warning, updated in place: ${warningSays(now.numbers)}`);
+      step(`The warning, updated in place: ${warningSays(now.numbers)}`, now.numbers.at);
       said = now;
     }
   }
