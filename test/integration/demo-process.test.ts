@@ -51,4 +51,7 @@ it('starts with the story and prints nothing on stderr: no AWS SDK notice, no wa
   expect(stdout.split('\n')[0]).toMatch(/^Replaying the flash-sale outage of 2023-02-15 against Firebreak's sandbox/);
   expect(stdout).not.toMatch(/Warning|NodeVersionSupport|"level":"(warn|error)"/);
   expect(stdout).toContain('The postmortem page for managers, saved since Firebreak stops (--exit)');
+  // The story around the outage: the warning before it, the planned sale after it.
+  expect(stdout).toMatch(/^ {2}11:[12]\d {2}Firebreak warns in #incidents: /m);
+  expect(stdout).toMatch(/^ {2}14:\d\d {2}Firebreak, for CAP-1: scale-back step 2 of 2 done: 4 running$/m);
 });

@@ -117,11 +117,38 @@ it('records every timeline event at the time the script says, in order', async (
 });
 
 it('prints each step with the time it was recorded', async () => {
-  const events = await result.firebreak.store.timeline.list(1);
+  const store = result.firebreak.store;
+  const timeOf = (l: string) => /^ {2}(\d\d:\d\d) {2}/.exec(l)?.[1];
+  // The outage's steps, from the first alert to the postmortem, are on the incident's timeline.
+  const first = lines.findIndex((l) => l.includes('Alertmanager fires HighRequestRate'));
+  const last = lines.findIndex((l) => l.includes('drafts the postmortem'));
+  const events = await store.timeline.list(1);
   const recorded = new Set(events.map((e) => hhmm(e.at)));
-  const printed = lines.map((l) => /^ {2}(\d\d:\d\d) {2}/.exec(l)?.[1]).filter((t): t is string => t !== undefined);
+  const printed = lines
+    .slice(first, last + 1)
+    .map(timeOf)
+    .filter((t): t is string => t !== undefined);
   expect(printed.length).toBeGreaterThan(10);
   for (const time of printed) expect(recorded).toContain(time);
+  // Before it, the capacity warning, printed at the minute it opened.
+  const [warning] = await store.capacityWarnings.listByTarget('web', 10);
+  const before = lines.slice(0, first).filter((l) => timeOf(l) !== undefined);
+  expect(before.map(timeOf)[0]).toBe(hhmm(warning?.openedAt ?? new Date(0)));
+  // Any later line before the alert is the warning's edit, at a minute it looked (each minute until 11:29).
+  for (const l of before.slice(1)) expect(l).toContain('The warning, updated in place');
+  // After it, the next sale: the scale-ins and the plan's own record.
+  const plan = await store.capacityPlans.findById(1);
+  const after = new Set((plan?.steps ?? []).map((s) => hhmm(s.at)));
+  for (const id of [3, 4]) {
+    const op = await store.scaleOperations.findById(id);
+    if (op) after.add(hhmm(op.requestedAt));
+  }
+  const printedAfter = lines
+    .slice(last + 1)
+    .map(timeOf)
+    .filter((t): t is string => t !== undefined);
+  expect(printedAfter.length).toBeGreaterThan(8);
+  for (const time of printedAfter) expect(after).toContain(time);
   expect(lines.find((l) => l.includes('/incident status identified'))).toMatch(/^ {2}11:40 /);
   expect(lines.find((l) => l.includes('acknowledges the page'))).toMatch(/^ {2}11:38 /);
 });
@@ -146,6 +173,82 @@ it('leaves the console coherent: no resolve form left open over the resolved inc
   };
   expect(state.modal.html).toBe('');
   expect(state.regions.pagerduty).toContain('11:30:00 UTC');
+});
+
+it('warns in #incidents before the first alert, at least 10 minutes before the servers are overwhelmed, once, with a Scale out button', async () => {
+  const sandbox = result.firebreak.sandbox;
+  if (!sandbox) throw new Error('no sandbox');
+  const line = lines.find((l) => l.includes('Firebreak warns in #incidents'));
+  const [, printedAt, offered, stated] =
+    /^ {2}(\d\d:\d\d) {2}.*"Scale out \+(\d+)" offered — \d+ minutes before .* at (\d\d:\d\d)\)$/.exec(line ?? '') ??
+    [];
+  expect(printedAt && printedAt < '11:30').toBe(true);
+  expect(lines.indexOf(line ?? '')).toBeLessThan(lines.findIndex((l) => l.includes('Alertmanager fires')));
+  // The time it states is when the sandbox's load first passes 4 servers' 250 req/s each; the warning is 10+ minutes ahead.
+  let overwhelmed = Date.parse(`2023-02-15T${printedAt}:00Z`);
+  while (sandbox.traffic.rateAt(new Date(overwhelmed)) <= 4 * 250) overwhelmed += 60_000;
+  expect(stated).toBe(hhmm(new Date(overwhelmed)));
+  expect(Date.parse(`2023-02-15T${stated}:00Z`) - Date.parse(`2023-02-15T${printedAt}:00Z`)).toBeGreaterThanOrEqual(
+    10 * 60_000,
+  );
+  const alert = lines.findIndex((l) => l.includes('Alertmanager fires'));
+  expect(lines[alert - 1]).toContain('In 2023 nobody had this warning, so the replay goes on as it happened.');
+
+  // In #incidents: one warning message, as its stored warning says, with the +N the demo printed as a button.
+  const warnings = sandbox.slack
+    .messages('C0INCIDENTS')
+    .filter((m) => JSON.stringify(m.blocks ?? []).includes('"block_id":"capacity_warning"'));
+  expect(warnings).toHaveLength(1);
+  const stored = await result.firebreak.store.capacityWarnings.listByTarget('web', 10);
+  expect(stored).toHaveLength(1);
+  expect(stored[0]?.messageId).toBe(warnings[0]?.ts);
+  expect(hhmm(stored[0]?.openedAt ?? new Date(0))).toBe(printedAt);
+  // As it read when printed: the numbers and the offer as a button.
+  expect(result.warningAsShown.text).toContain('*Capacity warning: web* — the forecast needs');
+  expect(result.warningAsShown.text).toContain(`opened ${printedAt}`);
+  expect(JSON.stringify(result.warningAsShown.blocks)).toContain(`Scale out +${offered}`);
+  expect(warnings[0]?.edited).toBe(true);
+  expect(warnings[0]?.text).toContain(`opened ${printedAt}`);
+  // Closed once the looks found enough (after the scale-outs, or as the load fell: which look closes it depends
+  // on where the script's clock jumps), never left open over the finished story.
+  expect(warnings[0]?.text).toMatch(/Closed at \d\d:\d\d: (capacity was added|the load fell back)/);
+  expect(stored[0]?.state).toBe('closed');
+});
+
+it('then plans the next sale: proposed by Carol, confirmed by Bob, pre-scaled to 24 in steps before it, scaled back after', async () => {
+  const sandbox = result.firebreak.sandbox;
+  if (!sandbox) throw new Error('no sandbox');
+  const printed = (includes: string) => lines.find((l) => l.includes(includes));
+  expect(printed('Alice: /scale web 14')).toMatch(/^ {2}15:00 /);
+  expect(printed('Alice: /scale web 4')).toMatch(/^ {2}15:05 /);
+  expect(printed('proposes: /capacity plan web 24 at 2023-03-15 11:00 for 3h Spring flash sale')).toMatch(
+    /^ {2}09:00 {2}Carol .*announced in #incidents as CAP-1$/,
+  );
+  expect(printed('confirms it')).toMatch(/^ {2}09:30 {2}Bob, an approver of web/);
+  expect(printed('pre-scale step 1 of 2: web 4 → 14')).toMatch(/^ {2}10:30 /);
+  expect(printed('pre-scale step 2 of 2 done: 24 running')).toBeDefined();
+  expect(printed('24 web servers running before the sale starts at 11:00')).toBeDefined();
+  expect(printed('offers "Scale back to 4"')).toMatch(/^ {2}14:00 /);
+  expect(printed('Bob clicks "Scale back to 4"')).toMatch(/^ {2}14:30 /);
+  expect(printed('scale-back step 2 of 2 done: 4 running')).toBeDefined();
+
+  const plan = await result.firebreak.store.capacityPlans.findById(1);
+  expect(plan).toMatchObject({ target: 'web', count: 24, name: 'Spring flash sale', scaleBackTo: 4 });
+  expect(plan?.startsAt.toISOString()).toBe('2023-03-15T11:00:00.000Z');
+  expect(plan?.proposedBy).toMatchObject({ id: 'U0CAROL' });
+  expect(plan?.confirmedBy).toMatchObject({ id: 'U0BOB' });
+  const prescaled = plan?.steps.find((s) => s.what.startsWith('pre-scale step 2 of 2 done'));
+  expect(prescaled?.at.getTime()).toBeLessThan(Date.parse('2023-03-15T11:00:00Z'));
+  // In #incidents: the plan's announcement and its scale-back message, each once.
+  const incidents = sandbox.slack.messages('C0INCIDENTS');
+  const blocks = (id: string) => incidents.filter((m) => JSON.stringify(m.blocks ?? []).includes(`"block_id":"${id}"`));
+  expect(blocks('capacity_plan')).toHaveLength(1);
+  expect(blocks('capacity_scale_back')).toHaveLength(1);
+  expect(blocks('capacity_scale_back')[0]?.text).toContain('Scaled back web 24 → 4 in 2 steps');
+  // The cloud ends where it started: 4 web servers in service.
+  const group = sandbox.cloud.fake.groups().find((g) => g.name === 'web-sandbox-asg');
+  expect(group?.desired).toBe(4);
+  expect(group?.instances.filter((i) => i.lifecycleState === 'InService')).toHaveLength(4);
 });
 
 it('with --exit, points at a postmortem page that outlives the demo', async () => {
