@@ -86,7 +86,7 @@ export function capacityRoutes(options: CapacityRoutesOptions): Router {
         { metrics, clock: { now: () => at } },
         { watch: target.watch, instances: warning.numbers.instances, max: target.max },
       );
-      if (look.outcome === 'planned') forecast = look.forecast.path;
+      if (look.outcome === 'planned') forecast = look.plan.path;
     }
     res
       .status(200)

@@ -8,7 +8,15 @@ import type { CapacityWatch } from '../../src/domain/capacity/watch';
 import { checkCapacity } from '../../src/flows/capacity-check';
 import { forecastLoad } from '../../src/domain/capacity/forecast';
 import type { MetricQuery, Metrics } from '../../src/ports/metrics';
-import { FLASH_SALE_START, flashSaleDay, flashSaleExtra, usualLoad, usualWeek } from '../../src/sandbox/load-curves';
+import {
+  FLASH_SALE_EXTRA_RPS,
+  FLASH_SALE_START,
+  USUAL_PEAK_RPS,
+  flashSaleDay,
+  flashSaleExtra,
+  usualLoad,
+  usualWeek,
+} from '../../src/sandbox/load-curves';
 import { freePort } from '../support/free-port';
 import { startBackfilledPrometheus } from '../support/prometheus-backfill';
 import type { RunningPrometheus } from '../support/prometheus';
@@ -238,12 +246,19 @@ describe('an unreachable or broken Prometheus is an outcome, not a crash', () =>
 describe('the capacity forecast on a real Prometheus', () => {
   it('the seed flash sale: warns at least 10 minutes before the load exceeds capacity, +N under the target', async () => {
     const capacity = WEB.instances * WEB.perInstance;
+    // The sale at its height (~3,100 req/s) needs 18 instances at 70 %; no offer may ask for half as many again.
+    const peakNeeds = Math.ceil((USUAL_PEAK_RPS + FLASH_SALE_EXTRA_RPS) / (WEB.perInstance * WEB.targetUtilization));
+    let largestOffer = 0;
     let firstWarning: { at: Date; needed: number } | undefined;
     let saturation: Date | undefined;
     for (let t = FLASH_SALE_START.getTime() - 60 * MINUTE; t <= FLASH_SALE_START.getTime() + 40 * MINUTE; t += MINUTE) {
       const now = new Date(t);
       const { forecast, plan } = await planAt(WEB_LOAD, now, WEB.instances);
       expect(forecast.method).toBe('trend+daily');
+      if (plan.warn) {
+        expect(plan.sizedOn).toBe('surge');
+        largestOffer = Math.max(largestOffer, plan.needed);
+      }
       if (!firstWarning && plan.warn) {
         firstWarning = { at: now, needed: plan.needed };
         expect(plan.scaleOut).toBe(plan.needed - WEB.instances);
@@ -259,6 +274,7 @@ describe('the capacity forecast on a real Prometheus', () => {
     expect(saturation).toBeDefined();
     const leadMinutes = ((saturation as Date).getTime() - (firstWarning as { at: Date }).at.getTime()) / MINUTE;
     expect(leadMinutes).toBeGreaterThanOrEqual(10);
+    expect(largestOffer).toBeLessThanOrEqual(1.5 * peakNeeds);
   });
 
   it('an ordinary week (daily rhythm, weekends, noise): no warning at all', async () => {

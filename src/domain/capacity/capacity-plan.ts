@@ -1,6 +1,7 @@
 // From a load forecast to what a scale target needs: instances to stay under the target utilization, when the
 // current capacity saturates, and the scale-out that would prevent it. Pure.
 import type { LoadForecast } from './forecast';
+import type { MetricPoint } from './series';
 
 export interface CapacityPlanInput {
   forecast: LoadForecast;
@@ -15,6 +16,13 @@ export interface CapacityPlanInput {
 }
 
 export interface CapacityPlan {
+  /**
+   * What the numbers below are read from: 'trend' (the forecast's path: it decides whether to warn) or 'surge'
+   * (when it warns and the forecast has a surge model, the offer is sized on that: forecast.ts, surge.ts).
+   */
+  sizedOn: 'trend' | 'surge';
+  /** The path the numbers are read from (the chart draws it). */
+  path: MetricPoint[];
   /** The smoothed load now. */
   loadNow: number;
   /** The highest load forecast within the lookahead, and when. */
@@ -34,24 +42,39 @@ export interface CapacityPlan {
   beyondMax: boolean;
 }
 
-export function planCapacity(input: CapacityPlanInput): CapacityPlan {
-  const { forecast, instances, perInstance, targetUtilization } = input;
-  const candidates = [{ at: forecast.at, value: forecast.now }, ...forecast.path];
+const neededFor = (path: readonly MetricPoint[], input: CapacityPlanInput) => {
+  const candidates = [{ at: input.forecast.at, value: input.forecast.now }, ...path];
   const peak = candidates.reduce((best, p) => (p.value > best.value ? p : best));
+  return { peak, needed: Math.max(1, Math.ceil(peak.value / (input.perInstance * input.targetUtilization))) };
+};
+
+export function planCapacity(input: CapacityPlanInput): CapacityPlan {
+  const { forecast, instances, perInstance } = input;
+  // The trend decides whether to warn (tuned to stay quiet on an ordinary week); a warning's offer is sized on
+  // the surge model, which follows a surge's climb where the trend lags it and damps it where the trend overshoots.
+  const trend = neededFor(forecast.path, input);
+  const warn = trend.needed > instances;
+  const sizedOn = warn && forecast.surge ? 'surge' : 'trend';
+  const path = sizedOn === 'surge' ? (forecast.surge?.path ?? forecast.path) : forecast.path;
+  const sized = sizedOn === 'surge' ? neededFor(path, input) : trend;
+  // A warning always offers at least one instance, even when the surge model alone would not.
+  const needed = warn ? Math.max(sized.needed, instances + 1) : sized.needed;
+  const peak = sized.peak;
   const capacity = instances * perInstance;
-  const needed = Math.max(1, Math.ceil(peak.value / (perInstance * targetUtilization)));
-  const saturating = forecast.path.find((p) => p.value > capacity);
+  const saturating = path.find((p) => p.value > capacity);
   const wanted = Math.max(0, needed - instances);
   const scaleOut = input.max !== undefined ? Math.max(0, Math.min(wanted, input.max - instances)) : wanted;
   return {
+    sizedOn,
+    path,
     loadNow: forecast.now,
     peak,
     utilizationNow: capacity > 0 ? forecast.now / capacity : Number.POSITIVE_INFINITY,
     utilizationAtPeak: capacity > 0 ? peak.value / capacity : Number.POSITIVE_INFINITY,
     needed,
-    saturatesAt: capacity <= 0 ? (forecast.path[0]?.at ?? null) : (saturating?.at ?? null),
+    saturatesAt: capacity <= 0 ? (path[0]?.at ?? null) : (saturating?.at ?? null),
     scaleOut,
-    warn: needed > instances,
+    warn,
     beyondMax: input.max !== undefined && needed > input.max,
   };
 }

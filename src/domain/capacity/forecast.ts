@@ -9,6 +9,7 @@
 //   baseline is 1 and the trend is on the raw load.
 // - Holt's smoothing (level α, trend β) on irregular timestamps: a missing scrape is a gap, not a zero.
 import type { MetricPoint } from './series';
+import { fitSurge, SURGE_WINDOW_MINUTES, surgeExcessAt } from './surge';
 
 export interface ForecastOptions {
   /** The forecast is made at this instant, from the points up to it. */
@@ -39,6 +40,15 @@ export interface LoadForecast {
   path: MetricPoint[];
   /** The trend, as a factor per hour (1.5: growing by half every hour). */
   growthPerHour: number;
+  /**
+   * The surge model the offer is sized on (surge.ts): the baseline plus the excess over it, fitted as damped
+   * exponential growth. Only with the daily baseline ('trend+daily'): without it there is no excess to speak of.
+   */
+  surge?: {
+    path: MetricPoint[];
+    /** The excess's growth used (the upper confidence bound), as a factor per hour. */
+    growthPerHour: number;
+  };
 }
 
 const DAY_MS = 86_400_000;
@@ -133,6 +143,16 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
   level += trend * (nowMs - lastMs);
 
   const nowBaseline = seasonal ? (baseline(nowMs) ?? 1) : 1;
+  const surgeWindowStart = nowMs - SURGE_WINDOW_MINUTES * MINUTE_MS;
+  const fit = seasonal
+    ? fitSurge(
+        recent.flatMap((p, i) =>
+          p.at.getTime() > surgeWindowStart
+            ? [{ minutes: (p.at.getTime() - nowMs) / MINUTE_MS, excess: p.value - (recentBaselines[i] as number) }]
+            : [],
+        ),
+      )
+    : undefined;
   return {
     method: seasonal ? 'trend+daily' : 'trend',
     at: new Date(nowMs),
@@ -142,5 +162,16 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
       value: Math.exp(level + trend * (at - nowMs)) * season(horizonBaselines[i]),
     })),
     growthPerHour: Math.exp(trend * 60 * MINUTE_MS),
+    ...(fit
+      ? {
+          surge: {
+            path: horizon.map((at, i) => ({
+              at: new Date(at),
+              value: (horizonBaselines[i] as number) + surgeExcessAt(fit, (at - nowMs) / MINUTE_MS),
+            })),
+            growthPerHour: Math.exp(fit.growthPerMinute * 60),
+          },
+        }
+      : {}),
   };
 }

@@ -16,6 +16,8 @@ const at = (minute: number) => new Date(Date.UTC(2023, 1, 15, 11, minute));
 
 function look(instances: number, needed: number, minute: number): WarningLook {
   const plan: CapacityPlan = {
+    sizedOn: 'trend',
+    path: [],
     loadNow: needed * 150,
     peak: { at: at(minute + 20), value: needed * 170 },
     utilizationNow: (needed * 150) / (instances * 250),

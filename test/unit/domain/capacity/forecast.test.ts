@@ -2,10 +2,12 @@
 // saturates, an ordinary noisy week never is, and the plan's numbers (needed, +N, saturation) are right.
 import { planCapacity } from '../../../../src/domain/capacity/capacity-plan';
 import { forecastLoad, type LoadForecast } from '../../../../src/domain/capacity/forecast';
+import { fitSurge, surgeExcessAt } from '../../../../src/domain/capacity/surge';
 import {
   FLASH_SALE_START,
   flashSaleDay,
   flashSaleExtra,
+  noiseAt,
   usualLoad,
   usualWeek,
 } from '../../../../src/sandbox/load-curves';
@@ -18,6 +20,14 @@ const INTERVAL_MINUTES = 1;
 
 const at = (iso: string) => new Date(iso);
 const trueLoad = (t: number) => usualLoad(new Date(t)) + flashSaleExtra(new Date(t));
+// An offer may exceed what the load's true peak needs (at the target utilization) by at most half.
+const MAX_OVERSHOOT = 1.5;
+const neededFor = (load: number) => Math.ceil(load / (WEB.perInstance * WEB.targetUtilization));
+function truePeak(load: (t: number) => number, from: number, to: number): number {
+  let peak = 0;
+  for (let t = from; t <= to; t += MINUTE) peak = Math.max(peak, load(t));
+  return peak;
+}
 
 function plan(points: Parameters<typeof forecastLoad>[0], now: Date) {
   const forecast = forecastLoad(points, { now, lookaheadMinutes: LOOKAHEAD }) as LoadForecast;
@@ -29,7 +39,7 @@ describe('forecastLoad + planCapacity', () => {
     const points = flashSaleDay({ start: at('2023-02-12T00:00:00Z'), end: at('2023-02-15T14:00:00Z'), seed });
     const capacity = WEB.instances * WEB.perInstance;
     // Minute by minute from two hours before the sale, as the watcher would read it every interval.
-    const evaluations: Array<{ t: number; needed: number; warn: boolean; method: string }> = [];
+    const evaluations: Array<{ t: number; needed: number; warn: boolean; method: string; sizedOn: string }> = [];
     let saturation: number | undefined;
     for (
       let t = FLASH_SALE_START.getTime() - 120 * MINUTE;
@@ -37,7 +47,7 @@ describe('forecastLoad + planCapacity', () => {
       t += MINUTE
     ) {
       const { forecast, plan: p } = plan(points, new Date(t));
-      evaluations.push({ t, needed: p.needed, warn: p.warn, method: forecast.method });
+      evaluations.push({ t, needed: p.needed, warn: p.warn, method: forecast.method, sizedOn: p.sizedOn });
       if (saturation === undefined && trueLoad(t) > capacity) saturation = t;
     }
     const firstWarning = evaluations.find((e) => e.warn);
@@ -68,6 +78,40 @@ describe('forecastLoad + planCapacity', () => {
         });
         expect(utilization).toBeLessThanOrEqual(WEB.targetUtilization);
       }
+    });
+
+    it('sizes every offer on the surge model, never asking for more than 1.5× what the sale at its height needs', () => {
+      const offers = evaluations.filter((e) => e.warn);
+      expect(new Set(offers.map((e) => e.sizedOn))).toEqual(new Set(['surge']));
+      const peakNeeds = neededFor(
+        truePeak(trueLoad, FLASH_SALE_START.getTime(), FLASH_SALE_START.getTime() + 180 * MINUTE),
+      );
+      expect(peakNeeds).toBe(18);
+      const largest = Math.max(...offers.map((e) => e.needed));
+      expect(largest).toBeLessThanOrEqual(MAX_OVERSHOOT * peakNeeds);
+    });
+  });
+
+  describe.each([1, 2, 3])('a launch that doubles traffic over three hours (noise seed %i)', (seed) => {
+    const start = at('2023-02-15T10:00:00Z').getTime();
+    const load = (t: number) => usualLoad(new Date(t)) * (1 + Math.min(1, Math.max(0, (t - start) / (180 * MINUTE))));
+    const points: Array<{ at: Date; value: number }> = [];
+    for (let t = at('2023-02-12T00:00:00Z').getTime(); t <= start + 300 * MINUTE; t += MINUTE)
+      points.push({ at: new Date(t), value: load(t) * noiseAt(new Date(t), { seed }) });
+    const offers: Array<{ t: number; needed: number }> = [];
+    for (let t = start; t <= start + 240 * MINUTE; t += MINUTE) {
+      const { plan: p } = plan(points, new Date(t));
+      if (p.warn) offers.push({ t, needed: p.needed });
+    }
+
+    it('warns, each offer carrying the next interval under the target and none more than 1.5× the peak needs', () => {
+      expect(offers.length).toBeGreaterThan(0);
+      for (const o of offers)
+        expect(load(o.t + INTERVAL_MINUTES * MINUTE) / (o.needed * WEB.perInstance)).toBeLessThanOrEqual(
+          WEB.targetUtilization,
+        );
+      const peakNeeds = neededFor(truePeak(load, start, start + 300 * MINUTE));
+      expect(Math.max(...offers.map((o) => o.needed))).toBeLessThanOrEqual(MAX_OVERSHOOT * peakNeeds);
     });
   });
 
@@ -123,6 +167,29 @@ describe('forecastLoad + planCapacity', () => {
   });
 });
 
+describe('fitSurge', () => {
+  const minutes = Array.from({ length: 30 }, (_, i) => i - 29);
+
+  it('recovers an exact exponential excess, and extrapolates it damped', () => {
+    const fit = fitSurge(minutes.map((m) => ({ minutes: m, excess: 100 * Math.exp(0.1 * m) })));
+    expect(fit?.growthPerMinute).toBeCloseTo(0.1, 6);
+    expect(fit?.excessNow).toBeCloseTo(100, 3);
+    // φ = 0.88: twenty minutes ahead grow as ~6.6 undamped minutes (0.88 × (1 − 0.88^20) / 0.12).
+    const damped = (0.88 * (1 - 0.88 ** 20)) / 0.12;
+    expect(surgeExcessAt(fit as NonNullable<typeof fit>, 20)).toBeCloseTo(100 * Math.exp(0.1 * damped), 3);
+  });
+
+  it('takes the upper end of the growth interval when the excess is noisy', () => {
+    const noisy = minutes.map((m, i) => ({ minutes: m, excess: 100 * Math.exp(0.1 * m) + (i % 2 === 0 ? 15 : -15) }));
+    expect(fitSurge(noisy)?.growthPerMinute).toBeGreaterThan(0.1);
+  });
+
+  it('sees no growth in a flat excess, and needs three points', () => {
+    expect(fitSurge(minutes.map((m) => ({ minutes: m, excess: 50 })))?.growthPerMinute).toBe(0);
+    expect(fitSurge([{ minutes: 0, excess: 1 }])).toBeUndefined();
+  });
+});
+
 describe('planCapacity', () => {
   const forecast = (now: number, path: number[]): LoadForecast => ({
     method: 'trend',
@@ -152,6 +219,21 @@ describe('planCapacity', () => {
     const p = planCapacity({ forecast: forecast(900, [800, 700]), ...WEB });
     expect(p.peak).toEqual({ at: at('2023-02-15T11:00:00Z'), value: 900 });
     expect(p.needed).toBe(6);
+  });
+
+  it('sizes a warning on the surge path when there is one, and decides to warn on the trend path', () => {
+    const surged = {
+      ...forecast(600, [800, 1100, 1400]),
+      surge: {
+        path: [2000, 2500, 2800].map((value, i) => ({ at: new Date(Date.UTC(2023, 1, 15, 11, i + 1)), value })),
+        growthPerHour: 5,
+      },
+    };
+    const p = planCapacity({ forecast: surged, ...WEB });
+    expect(p).toMatchObject({ sizedOn: 'surge', needed: 16, scaleOut: 12, warn: true });
+    expect(p.peak.value).toBe(2800);
+    const quiet = planCapacity({ forecast: { ...surged, path: forecast(500, [600, 650, 700]).path }, ...WEB });
+    expect(quiet).toMatchObject({ sizedOn: 'trend', needed: 4, scaleOut: 0, warn: false });
   });
 
   it('never offers beyond the target max, and says so', () => {
