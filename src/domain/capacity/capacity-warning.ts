@@ -139,14 +139,15 @@ export function decideWarning(
       },
     };
   }
-  const offerChanged = numbers.scaleOut !== open.numbers.scaleOut;
-  const offer = offerChanged ? open.offer + 1 : open.offer;
-  if (plan.warn)
+  if (plan.warn) {
+    const shown = offerWhileClimbing(open.numbers, numbers);
     return {
       action: 'update',
-      changes: { numbers, sourceProblem: null, calmChecks: 0, offer, updatedAt: now },
+      changes: { numbers: shown, sourceProblem: null, calmChecks: 0, offer: nextOffer(open, shown), updatedAt: now },
       edit: true,
     };
+  }
+  const offer = nextOffer(open, numbers);
   const calmChecks = open.calmChecks + 1;
   if (calmChecks >= CALM_CHECKS_TO_CLOSE)
     return {
@@ -169,4 +170,21 @@ export function decideWarning(
     changes: { numbers, sourceProblem: null, calmChecks, offer, updatedAt: now },
     edit: true,
   };
+}
+
+/** The offer's number: a new one whenever +N changes, so a click on an older button is told it moved on. */
+function nextOffer(open: CapacityWarning, numbers: WarningNumbers): number {
+  return numbers.scaleOut !== open.numbers.scaleOut ? open.offer + 1 : open.offer;
+}
+
+/**
+ * While the load still climbs, the offer never shrinks: a forecast redrawn from one more noisy minute may ask for
+ * a little less, but people who read "+6" and then "+5" as the surge grows would trust neither. The capacity it
+ * offered (instances + N) is kept, less what was added since; once the load falls, the latest plan stands.
+ */
+function offerWhileClimbing(before: WarningNumbers, now: WarningNumbers): WarningNumbers {
+  if (now.loadNow < before.loadNow) return now;
+  const offeredBefore = before.instances + before.scaleOut;
+  if (offeredBefore <= now.instances + now.scaleOut) return now;
+  return { ...now, needed: Math.max(now.needed, before.needed), scaleOut: offeredBefore - now.instances };
 }

@@ -56,6 +56,18 @@ it('opens with the numbers and +N, then updates the same warning with a new offe
   expect(warning).toMatchObject({ state: 'open', openedInstances: 4, offer: 2, numbers: { needed: 7, scaleOut: 3 } });
 });
 
+it('keeps its offer while the load still climbs, even when one more minute asks for less; a falling load lowers it', () => {
+  const withLoad = (l: WarningLook, loadNow: number): WarningLook =>
+    l.kind === 'planned' ? { ...l, numbers: { ...l.numbers, loadNow } } : l;
+  const climbing = run([look(4, 7, 0), withLoad(look(4, 6, 1), 1100)]);
+  expect(climbing.warning).toMatchObject({ offer: 1, numbers: { loadNow: 1100, needed: 7, scaleOut: 3 } });
+  const falling = run([look(4, 7, 0), withLoad(look(4, 6, 1), 1000)]);
+  expect(falling.warning).toMatchObject({ offer: 2, numbers: { loadNow: 1000, needed: 6, scaleOut: 2 } });
+  // Capacity added meanwhile counts: 4 + 3 offered, 5 running now, still climbing: +2.
+  const added = run([look(4, 7, 0), withLoad(look(5, 6, 1), 1100)]);
+  expect(added.warning).toMatchObject({ numbers: { instances: 5, needed: 7, scaleOut: 2 } });
+});
+
 it(`closes only after ${CALM_CHECKS_TO_CLOSE} calm looks in a row; a warning look in between starts over`, () => {
   const calm = (i: number) => look(4, 3, i);
   const { warning, decisions } = run([look(4, 6, 0), calm(1), calm(2), look(4, 5, 3), calm(4), calm(5), calm(6)]);
