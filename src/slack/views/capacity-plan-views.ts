@@ -15,6 +15,7 @@ import type { ScaleTarget } from '../../domain/scale-target';
 import { ACTIONS, CAPACITY_FIELDS, VIEWS } from '../ids';
 import { CAPACITY_FORMS } from '../listeners/commands/usage';
 import type { CommandReply } from './command-replies';
+import { button } from './buttons';
 import { dateTime, escapeMrkdwn } from './format';
 
 const planOpenElement: Button = {
@@ -124,29 +125,19 @@ export function capacityPlanMessage(plan: CapacityPlan, timeZone: string): { tex
   const decide: Button[] =
     plan.state === 'proposed'
       ? [
-          {
-            type: 'button',
-            action_id: ACTIONS.capacityConfirm,
-            text: { type: 'plain_text', text: 'Confirm' },
+          button({
+            actionId: ACTIONS.capacityConfirm,
+            text: 'Confirm',
             style: 'primary',
             value: String(plan.id),
             confirm: {
-              title: { type: 'plain_text', text: 'Confirm this plan?' },
-              text: {
-                type: 'mrkdwn',
-                text: `Firebreak will scale *${escapeMrkdwn(plan.target)}* to ${plan.count} instances at ${when(prescaleAt(plan), timeZone)}.`,
-              },
-              confirm: { type: 'plain_text', text: 'Confirm' },
-              deny: { type: 'plain_text', text: 'Back' },
+              title: 'Confirm this plan?',
+              text: `Firebreak will scale *${escapeMrkdwn(plan.target)}* to ${plan.count} instances at ${when(prescaleAt(plan), timeZone)}.`,
+              ok: 'Confirm',
+              deny: 'Back',
             },
-          },
-          {
-            type: 'button',
-            action_id: ACTIONS.capacityDecline,
-            text: { type: 'plain_text', text: 'Decline' },
-            style: 'danger',
-            value: String(plan.id),
-          },
+          }),
+          button({ actionId: ACTIONS.capacityDecline, text: 'Decline', style: 'danger', value: String(plan.id) }),
         ]
       : [];
   const blocks: KnownBlock[] = [

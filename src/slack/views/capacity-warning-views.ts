@@ -4,6 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { CALM_CHECKS_TO_CLOSE, type CapacityWarning } from '../../domain/capacity/capacity-warning';
 import { localTime } from '../../domain/local-time';
 import { ACTIONS } from '../ids';
+import { button } from './buttons';
 import { escapeMrkdwn, SAFE_LINK } from './format';
 
 /** What the button carries: the warning, the offer it shows (a later offer is another request) and +N. */
@@ -77,22 +78,18 @@ export function capacityWarningMessage(
       type: 'actions',
       block_id: 'capacity_warning_actions',
       elements: [
-        {
-          type: 'button',
-          action_id: ACTIONS.capacityScaleOut,
-          text: { type: 'plain_text', text: `Scale out +${n.scaleOut}` },
+        button({
+          actionId: ACTIONS.capacityScaleOut,
+          text: `Scale out +${n.scaleOut}`,
           style: 'primary',
           value: JSON.stringify(value),
           confirm: {
-            title: { type: 'plain_text', text: 'Scale out?' },
-            text: {
-              type: 'mrkdwn',
-              text: `Scale *${target}* from ${n.instances} to ${n.instances + n.scaleOut} instances. Its guardrails and approval apply.`,
-            },
-            confirm: { type: 'plain_text', text: `Scale out +${n.scaleOut}` },
-            deny: { type: 'plain_text', text: 'Cancel' },
+            title: 'Scale out?',
+            text: `Scale *${target}* from ${n.instances} to ${n.instances + n.scaleOut} instances. Its guardrails and approval apply.`,
+            ok: `Scale out +${n.scaleOut}`,
+            deny: 'Cancel',
           },
-        },
+        }),
       ],
     });
   }

@@ -4,6 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { localTime } from '../../domain/local-time';
 import { approversText, type ScaleApproval } from '../../domain/scale-approval';
 import { ACTIONS } from '../ids';
+import { button } from './buttons';
 import { escapeMrkdwn } from './format';
 
 function headline(a: ScaleApproval): string {
@@ -38,29 +39,19 @@ export function scaleApprovalMessage(
       type: 'actions',
       block_id: 'scale_approval_actions',
       elements: [
-        {
-          type: 'button',
-          action_id: ACTIONS.scaleApprove,
-          text: { type: 'plain_text', text: 'Approve' },
+        button({
+          actionId: ACTIONS.scaleApprove,
+          text: 'Approve',
           style: 'primary',
           value: String(approval.id),
           confirm: {
-            title: { type: 'plain_text', text: 'Approve scaling?' },
-            text: {
-              type: 'mrkdwn',
-              text: `Scale *${escapeMrkdwn(approval.target)}* from ${approval.from} to ${approval.to} instances.`,
-            },
-            confirm: { type: 'plain_text', text: 'Approve' },
-            deny: { type: 'plain_text', text: 'Cancel' },
+            title: 'Approve scaling?',
+            text: `Scale *${escapeMrkdwn(approval.target)}* from ${approval.from} to ${approval.to} instances.`,
+            ok: 'Approve',
+            deny: 'Cancel',
           },
-        },
-        {
-          type: 'button',
-          action_id: ACTIONS.scaleDeny,
-          text: { type: 'plain_text', text: 'Deny' },
-          style: 'danger',
-          value: String(approval.id),
-        },
+        }),
+        button({ actionId: ACTIONS.scaleDeny, text: 'Deny', style: 'danger', value: String(approval.id) }),
       ],
     });
   return { text, blocks };

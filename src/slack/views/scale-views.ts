@@ -7,6 +7,7 @@ import { capacityLine, type ScaleOperation } from '../../domain/scaling';
 import type { ScaleRequestResult, TargetStatus } from '../../flows/scaling';
 import { ACTIONS, SCALE_FIELDS, VIEWS } from '../ids';
 import type { CommandReply } from './command-replies';
+import { button } from './buttons';
 import { escapeMrkdwn } from './format';
 import { approvalAskedText } from './scale-approval-views';
 
@@ -36,25 +37,20 @@ export function capacityBlocks(incident: Incident, targets: ScaleTarget[], opera
   ];
   if (incident.status === 'resolved') return blocks;
   const buttons = targets.flatMap((target) =>
-    target.buttons.map((count) => ({
-      type: 'button' as const,
-      // Slack wants each action_id once per block: `scale_out:<target>:<count>`, served by the scale_out listener.
-      action_id: `${ACTIONS.scaleOut}:${target.name}:${count}`,
-      text: {
-        type: 'plain_text' as const,
+    target.buttons.map((count) =>
+      button({
+        // Slack wants each action_id once per block: `scale_out:<target>:<count>`, served by the scale_out listener.
+        actionId: `${ACTIONS.scaleOut}:${target.name}:${count}`,
         text: targets.length > 1 ? `${target.name} +${count}` : `Scale out +${count}`,
-      },
-      value: scaleOutValue(target.name, count),
-      confirm: {
-        title: { type: 'plain_text' as const, text: 'Add capacity?' },
-        text: {
-          type: 'mrkdwn' as const,
+        value: scaleOutValue(target.name, count),
+        confirm: {
+          title: 'Add capacity?',
           text: `Add *${count}* instance${count === 1 ? '' : 's'} to *${escapeMrkdwn(target.name)}*${target.dryRun ? ' (dry run: nothing is launched)' : ''}.`,
+          ok: `Add ${count}`,
+          deny: 'Cancel',
         },
-        confirm: { type: 'plain_text' as const, text: `Add ${count}` },
-        deny: { type: 'plain_text' as const, text: 'Cancel' },
-      },
-    })),
+      }),
+    ),
   );
   // Slack allows 25 elements in an actions block; the policy keeps buttons few, this keeps it safe.
   blocks.push({
