@@ -2,15 +2,12 @@
 // Slack and the local cloud's EC2, on an advanceable clock: the seed's flash sale (web 4 → 24, max step 10)
 // pre-scales in two steps, the second after the first's instances run and its cooldown passes, each
 // exactly once across a restart between them; the announcement shows each step; the scale-back goes back in steps.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { FakeCloud } from '../../src/sandbox/fake-cloud';
-import { FakeSlack } from '../../src/sandbox/fake-slack';
-import { adjustableClock, BOT_TOKEN, eventually, startHarness, type Harness } from '../support/harness';
-import { localAwsClients, scalingPolicy } from '../support/scaling';
+import type { FakeCloud } from '../../src/sandbox/fake-cloud';
+import type { FakeSlack } from '../../src/sandbox/fake-slack';
+import { adjustableClock, eventually, startHarness, type Harness } from '../support/harness';
+import { closeScalingWorld, openScalingWorld, scalingPolicy } from '../support/scaling';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(60_000);
@@ -32,20 +29,13 @@ let h: Harness;
 let clock: ReturnType<typeof adjustableClock>;
 
 beforeAll(async () => {
-  cloud = await FakeCloud.start({ launchSeconds: 0.2 });
-  ({ ec2, autoScaling } = localAwsClients(cloud));
-  slack = await FakeSlack.start({ botToken: BOT_TOKEN });
-  dir = mkdtempSync(join(tmpdir(), 'firebreak-capacity-steps-'));
+  ({ cloud, ec2, autoScaling, slack, dir } = await openScalingWorld('capacity-steps', 0.2));
   clock = adjustableClock();
   h = await start();
 });
 afterAll(async () => {
   await h.stop();
-  await slack.stop();
-  rmSync(dir, { recursive: true, force: true });
-  ec2.destroy();
-  autoScaling.destroy();
-  await cloud.stop();
+  await closeScalingWorld({ cloud, ec2, autoScaling, slack, dir });
 });
 
 function start(policy = POLICY): Promise<Harness> {

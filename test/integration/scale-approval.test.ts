@@ -1,16 +1,13 @@
 // Approval for risky scaling, through the real signed Slack path against the local Slack and the local cloud:
 // a scale-out over the target's threshold is posted for approval and reaches the cloud only once a member of the
 // approvers' group (not the requester) approves — once, across double clicks and a restart.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { FakeCloud } from '../../src/sandbox/fake-cloud';
-import { FakeSlack } from '../../src/sandbox/fake-slack';
-import { adjustableClock, BOT_TOKEN, eventually, startHarness, type Harness } from '../support/harness';
+import type { FakeCloud } from '../../src/sandbox/fake-cloud';
+import type { FakeSlack } from '../../src/sandbox/fake-slack';
+import { adjustableClock, eventually, startHarness, type Harness } from '../support/harness';
 import { startLossyProxy } from '../support/lossy-proxy';
-import { incidentWithCard, localAwsClients, scalingPolicy } from '../support/scaling';
+import { closeScalingWorld, incidentWithCard, openScalingWorld, scalingPolicy } from '../support/scaling';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 jest.setTimeout(40_000);
@@ -30,19 +27,12 @@ let h: Harness;
 const clock = adjustableClock();
 
 beforeEach(async () => {
-  cloud = await FakeCloud.start({ launchSeconds: 0.3 });
-  ({ ec2, autoScaling } = localAwsClients(cloud));
-  slack = await FakeSlack.start({ botToken: BOT_TOKEN });
-  dir = mkdtempSync(join(tmpdir(), 'firebreak-approval-'));
+  ({ cloud, ec2, autoScaling, slack, dir } = await openScalingWorld('approval', 0.3));
   h = await start();
 });
 afterEach(async () => {
   await h.stop();
-  await slack.stop();
-  rmSync(dir, { recursive: true, force: true });
-  ec2.destroy();
-  autoScaling.destroy();
-  await cloud.stop();
+  await closeScalingWorld({ cloud, ec2, autoScaling, slack, dir });
 });
 
 function start(): Promise<Harness> {

@@ -4,8 +4,12 @@
 // incident opened by an alert, once its pinned card shows what the test needs.
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import type { FakeCloud } from '../../src/sandbox/fake-cloud';
-import { eventually, type Harness } from './harness';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeCloud } from '../../src/sandbox/fake-cloud';
+import { FakeSlack } from '../../src/sandbox/fake-slack';
+import { BOT_TOKEN, eventually, type Harness } from './harness';
 import { alertmanagerPayload } from './payloads';
 export interface ScalingPolicyOptions {
   /** `web`'s cooldown; none unless a test is about it. */
@@ -74,4 +78,29 @@ export function localAwsClients(cloud: FakeCloud): { ec2: EC2Client; autoScaling
     ec2: new EC2Client({ ...options, endpoint: cloud.ec2Url }),
     autoScaling: new AutoScalingClient({ ...options, endpoint: cloud.autoScalingUrl }),
   };
+}
+
+/** What a scaling test runs Firebreak against: the local cloud with SDK clients for it, the local Slack, a temp dir. */
+export interface ScalingWorld {
+  cloud: FakeCloud;
+  ec2: EC2Client;
+  autoScaling: AutoScalingClient;
+  slack: FakeSlack;
+  dir: string;
+}
+
+/** Starts a scaling world; `name` names its temp dir, `launchSeconds` how long the cloud takes to boot instances. */
+export async function openScalingWorld(name: string, launchSeconds: number): Promise<ScalingWorld> {
+  const cloud = await FakeCloud.start({ launchSeconds });
+  const slack = await FakeSlack.start({ botToken: BOT_TOKEN });
+  return { cloud, ...localAwsClients(cloud), slack, dir: mkdtempSync(join(tmpdir(), `firebreak-${name}-`)) };
+}
+
+/** Stops what openScalingWorld started (Firebreak itself is the test's to stop first). */
+export async function closeScalingWorld(world: ScalingWorld): Promise<void> {
+  await world.slack.stop();
+  rmSync(world.dir, { recursive: true, force: true });
+  world.ec2.destroy();
+  world.autoScaling.destroy();
+  await world.cloud.stop();
 }
