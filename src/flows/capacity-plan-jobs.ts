@@ -224,9 +224,13 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
           ? `pre-scaled ${plan.target} ${op.from} → ${op.to} (operation #${op.id})`
           : `${phaseWord(phase)} step ${n} of ${of}: ${plan.target} ${op.from} → ${op.to} (operation #${op.id})`;
       const recorded = step(what, FIREBREAK, now, { scale });
-      // Multi-step: the next step's job (after the last, the check that it arrived) watches this one's instances
-      // run, records it, then waits until the cooldown ends (its notBefore moved there) and asks.
-      const next = of > 1 ? { step: n + 1, retry: 0, notBefore: new Date(now.getTime() + STEP_POLL_MS) } : undefined;
+      // The next step's job (after the last, the check that it arrived) watches this one's instances run,
+      // records it, then waits until the cooldown ends (its notBefore moved there) and asks. A pre-scale of one
+      // step is checked too: an operation the cloud refused must not stand on the announcement as "pre-scaled".
+      const next =
+        of > 1 || phase === 'prescale'
+          ? { step: n + 1, retry: 0, notBefore: new Date(now.getTime() + STEP_POLL_MS) }
+          : undefined;
       if (phase === 'prescale' && n === 1) {
         const moved = await record(plan, {
           from: ['confirmed'],
@@ -403,7 +407,7 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
       plan =
         (await record(plan, {
           recorded: step(
-            `${phaseWord(phase)} step ${last.step} of ${last.of} done: ${running} running`,
+            `${phaseWord(phase)}${last.of > 1 ? ` step ${last.step} of ${last.of}` : ''} done: ${running} running`,
             FIREBREAK,
             now,
             { scale: done },

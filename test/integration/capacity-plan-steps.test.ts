@@ -268,3 +268,26 @@ it('a pre-scale the cloud keeps failing is tried 6 times (once and 5 retries), a
   );
   expect(again.text).toContain('Planned *CAP-5*');
 });
+
+it('a single-step pre-scale whose operation the cloud refuses says so on the announcement, instead of "pre-scaled"', async () => {
+  // CAP-5 (the test above): web 14 → 20 in one step. The cloud reads fine but has no capacity to launch.
+  const plan = await h.firebreak.store.capacityPlans.findById(5);
+  if (!plan) throw new Error('CAP-5 is missing');
+  cloud.fail('RunInstances', { code: 'InsufficientInstanceCapacity' });
+  await advanceTo(new Date(plan.startsAt.getTime() - 30 * MINUTE + 1000));
+  const op = await eventually(async () => {
+    const found = await h.firebreak.store.scaleOperations.findById(
+      (await h.firebreak.store.capacityPlans.findById(5))?.prescaleOperationId ?? 0,
+    );
+    return found?.status === 'failed' ? found : undefined;
+  }, 'the pre-scale operation to fail');
+  await h.drained();
+  const shown = await incidentsMessage(
+    'capacity_plan',
+    `The pre-scale of web 14 → 20 stopped at step 1 of 1: operation #${op.id} failed`,
+  );
+  expect(shown.text).toContain('InsufficientInstanceCapacity');
+  expect(shown.text).toContain(`web 14 → 20 (operation #${op.id}); it did not complete.`);
+  expect(shown.text).not.toContain('Pre-scaled at');
+  expect(changes().filter((n) => n > 0)).toHaveLength(4);
+});

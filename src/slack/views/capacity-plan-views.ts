@@ -67,6 +67,9 @@ function standing(plan: CapacityPlan, timeZone: string): string {
       if (plan.prescaleOperationId === null)
         return `:arrow_up: Nothing to add at ${pre}: ${escapeMrkdwn(plan.outcome ?? `${plan.target} already had enough`)}.`;
       const stepped = steppedProgress(plan, 'prescale');
+      // One step whose operation failed: the warning below says why; the headline must not say "pre-scaled".
+      if (!stepped && plan.outcome?.startsWith('stopped at step'))
+        return `:warning: At ${pre} Firebreak asked to scale ${escapeMrkdwn(plan.target)} ${plan.scaleBackTo ?? '?'} → ${plan.count} (operation #${plan.prescaleOperationId}); it did not complete.`;
       return stepped
         ? `:arrow_up: ${stepped}`
         : `:arrow_up: Pre-scaled at ${pre}: ${escapeMrkdwn(plan.target)} ${plan.scaleBackTo ?? '?'} → ${plan.count} (operation #${plan.prescaleOperationId}).`;
