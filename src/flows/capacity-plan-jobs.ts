@@ -3,6 +3,8 @@
 // the phase and the step, so a retry, a restart or a second replica scales once), and offer the scale-back when
 // it ends. What people ask for (propose, confirm, cancel, scale back) is in capacity-plans.ts.
 import { FIREBREAK } from '../domain/actor';
+import { errorMessage } from '../errors';
+import { scrubSecrets } from '../observability/process-guard';
 import {
   latestScaleStep,
   planRef,
@@ -164,7 +166,8 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
   const phaseWord = (phase: ScalePhase) => (phase === 'prescale' ? 'pre-scale' : 'scale-back');
 
   /** Stops a phase's stepping for good, and says so where its progress shows. */
-  const stop = async (plan: CapacityPlan, phase: ScalePhase, n: number, of: number, why: string) => {
+  const stop = async (plan: CapacityPlan, phase: ScalePhase, n: number, of: number, reason: string) => {
+    const why = scrubSecrets(reason);
     const span = phaseSpan(plan, phase);
     const warning = `The ${phaseWord(phase)} of ${plan.target}${span ? ` ${span.start} → ${span.goal}` : ''} stopped at step ${n} of ${of}: ${why}`;
     await record(plan, {
@@ -221,9 +224,13 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
           ? `pre-scaled ${plan.target} ${op.from} → ${op.to} (operation #${op.id})`
           : `${phaseWord(phase)} step ${n} of ${of}: ${plan.target} ${op.from} → ${op.to} (operation #${op.id})`;
       const recorded = step(what, FIREBREAK, now, { scale });
-      // Multi-step: the next step's job (after the last, the check that it arrived) watches this one's instances
-      // run, records it, then waits until the cooldown ends (its notBefore moved there) and asks.
-      const next = of > 1 ? { step: n + 1, retry: 0, notBefore: new Date(now.getTime() + STEP_POLL_MS) } : undefined;
+      // The next step's job (after the last, the check that it arrived) watches this one's instances run,
+      // records it, then waits until the cooldown ends (its notBefore moved there) and asks. A pre-scale of one
+      // step is checked too: an operation the cloud refused must not stand on the announcement as "pre-scaled".
+      const next =
+        of > 1 || phase === 'prescale'
+          ? { step: n + 1, retry: 0, notBefore: new Date(now.getTime() + STEP_POLL_MS) }
+          : undefined;
       if (phase === 'prescale' && n === 1) {
         const moved = await record(plan, {
           from: ['confirmed'],
@@ -248,24 +255,50 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
     const passing =
       'problem' in result ||
       ('refusal' in result && (result.refusal.rule === 'in_progress' || result.refusal.rule === 'cooldown'));
+    return notAsked(plan, phase, { n, of }, why, passing, retry);
+  };
+
+  /**
+   * A step that was not asked. Refused for a passing reason (someone else is scaling, a cooldown, the cloud not
+   * answering): tried again as a new job STEP_RETRY_DELAY_MS later, at most STEP_RETRIES times — so tried
+   * STEP_RETRIES + 1 times in all. Otherwise, or after those, the stepping stops for good and says so: the plan's
+   * first step leaves it `refused`, a later one stops where it got. Nothing tries it again after that (not the
+   * outbox, not the cloud coming back): only a person, with `/scale` or a new plan. `of` is null when the step
+   * count is not known yet (the capacity it starts from could not be read).
+   */
+  const notAsked = async (
+    plan: CapacityPlan,
+    phase: ScalePhase,
+    at: { n: number; of: number | null },
+    reason: string,
+    passing: boolean,
+    retry: number,
+  ): Promise<JobOutcome> => {
+    const { n, of } = at;
+    // Cloud and proxy errors are free text: whatever they quote is scrubbed before a person or the log sees it.
+    const why = scrubSecrets(reason);
+    const now = clock.now();
+    const label = of === null ? phaseWord(phase) : `${phaseWord(phase)} step ${n} of ${of}`;
+    const delay = Math.round(STEP_RETRY_DELAY_MS / 60_000);
+    const minutes = `${delay} minute${delay === 1 ? '' : 's'}`;
     if (passing && retry < STEP_RETRIES) {
-      const delay = Math.round(STEP_RETRY_DELAY_MS / 60_000);
       await record(plan, {
         recorded: step(
-          `${phaseWord(phase)} step ${n} of ${of} refused (${why}); trying again in ${delay} minute${delay === 1 ? '' : 's'} (${retry + 1} of ${STEP_RETRIES})`,
+          `${label} refused (${why}); trying again in ${minutes} (${retry + 1} of ${STEP_RETRIES})`,
           FIREBREAK,
           now,
         ),
         phase,
         next: { step: n, retry: retry + 1, notBefore: new Date(now.getTime() + STEP_RETRY_DELAY_MS) },
       });
-      return sent(`${planRef(plan)}: ${phaseWord(phase)} step ${n} refused (${why}); trying again`);
+      return sent(`${planRef(plan)}: ${label} refused (${why}); trying again`);
     }
+    const final = passing ? `gave up after ${STEP_RETRIES + 1} tries ${minutes} apart: ${why}` : why;
     if (phase === 'prescale' && n === 1) {
-      await settle(plan, { state: 'refused', outcome: why }, `pre-scale refused: ${why}`);
-      return sent(`${planRef(plan)}: the pre-scale of ${plan.target} was refused: ${why}`);
+      await settle(plan, { state: 'refused', outcome: final }, `pre-scale refused: ${final}`);
+      return sent(`${planRef(plan)}: the pre-scale of ${plan.target} did not happen: ${final}`);
     }
-    return stop(plan, phase, n, of, passing ? `${why} (tried ${STEP_RETRIES + 1} times)` : why);
+    return stop(plan, phase, n, of ?? n, final);
   };
 
   /** The pre-scale's first step: decides whether there is anything to add, and stores the capacity it starts from. */
@@ -301,8 +334,16 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
     }
     let current = plan;
     if (plan.scaleBackTo === null) {
-      // A planned event only ever adds: a target that already has enough is left as it is.
-      const capacity = await deps.cloud.capacity(target);
+      // A planned event only ever adds: a target that already has enough is left as it is. A cloud that does not
+      // answer is a passing refusal like any step's: tried again a bounded number of times, never by the outbox
+      // for a day.
+      let capacity: Awaited<ReturnType<typeof deps.cloud.capacity>>;
+      try {
+        capacity = await deps.cloud.capacity(target);
+      } catch (error) {
+        const why = `could not read ${plan.target}'s capacity (${errorMessage(error)}); nothing was changed`;
+        return notAsked(plan, 'prescale', { n: 1, of: null }, why, true, retry);
+      }
       if (capacity.desired >= plan.count) {
         await settle(
           plan,
@@ -366,7 +407,7 @@ export function capacityPlanHandlers(deps: CapacityPlanDeps): Record<string, Job
       plan =
         (await record(plan, {
           recorded: step(
-            `${phaseWord(phase)} step ${last.step} of ${last.of} done: ${running} running`,
+            `${phaseWord(phase)}${last.of > 1 ? ` step ${last.step} of ${last.of}` : ''} done: ${running} running`,
             FIREBREAK,
             now,
             { scale: done },

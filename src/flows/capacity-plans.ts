@@ -181,6 +181,9 @@ export async function proposePlan(
     current: await capacityNow(deps, target),
   });
   const result = await deps.store.transaction(async (tx): Promise<ProposeResult> => {
+    // First, before reading: proposals for this target made at once (two replicas, two people) take turns here,
+    // so each sees the plans stored before it, and an overlap is refused as it would be a minute later.
+    await tx.capacityPlans.lockTarget(target.name);
     const active = await tx.capacityPlans.listInStates(ACTIVE_PLAN_STATES, target.name);
     const problem = proposalProblem({
       proposal: { ...input, name },

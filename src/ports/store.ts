@@ -294,6 +294,12 @@ export interface SubscriberRepository {
 
 /** Planned capacity for known events (migration 014). */
 export interface CapacityPlanRepository {
+  /**
+   * Holds `target`'s plans until the transaction ends: called first, so that of proposals made at once (several
+   * replicas, concurrent requests) each reads the target's active plans only after the one before it stored its
+   * own, and an overlap check and its insert are one step. Another transaction holding it waits its turn.
+   */
+  lockTarget(target: string): Promise<void>;
   insert(plan: NewCapacityPlan): Promise<CapacityPlan>;
   findById(id: number): Promise<CapacityPlan | null>;
   /** Plans in these states, soonest first (all targets, or one). */

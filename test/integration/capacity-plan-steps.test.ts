@@ -3,6 +3,7 @@
 // pre-scales in two steps, the second after the first's instances run and its cooldown passes, each
 // exactly once across a restart between them; the announcement shows each step; the scale-back goes back in steps.
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import pino from 'pino';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { FakeCloud } from '../../src/sandbox/fake-cloud';
 import type { FakeSlack } from '../../src/sandbox/fake-slack';
@@ -27,6 +28,9 @@ let slack: FakeSlack;
 let dir: string;
 let h: Harness;
 let clock: ReturnType<typeof adjustableClock>;
+/** What Firebreak logged (each plan step is logged as it is stored). */
+const logged: string[] = [];
+const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(line) });
 
 beforeAll(async () => {
   ({ cloud, ec2, autoScaling, slack, dir } = await openScalingWorld('capacity-steps', 0.2));
@@ -39,7 +43,7 @@ afterAll(async () => {
 });
 
 function start(policy = POLICY): Promise<Harness> {
-  return startHarness({ policy, aws: { ec2, autoScaling }, slack, dir, clock });
+  return startHarness({ policy, aws: { ec2, autoScaling }, slack, dir, clock, logger });
 }
 
 async function restart(policy = POLICY): Promise<void> {
@@ -205,4 +209,85 @@ it('a cloud that cannot be read at proposal leaves the notes out; a step it fail
   // At the end, the scale-back starts from the 14 it reached.
   await advanceTo(new Date(at.getTime() + 60 * MINUTE + 1000));
   await incidentsMessage('capacity_scale_back', 'Summer sale* is over: *web* was pre-scaled from 4 to 14');
+});
+
+it('a pre-scale the cloud keeps failing is tried 6 times (once and 5 retries), a minute apart, then stops and says why without a secret; the cloud coming back does not start it again', async () => {
+  // web runs 14 (the test above scaled it back no further) and may grow to 20 now. Its next sale, to 20 (one step).
+  await h.drained();
+  const at = new Date(Math.ceil((clock.now().getTime() + 3 * 60 * MINUTE) / MINUTE) * MINUTE);
+  const answer = await capacity(`plan web 20 at ${at.toISOString().slice(0, 16)}Z for 1h Autumn sale`);
+  expect(answer.text).toContain('Planned *CAP-4*');
+  await incidentsMessage('capacity_plan', 'Autumn sale');
+  await h.drained();
+  // From now on every call to the cloud fails, its message quoting a credential (as a proxy's error might).
+  cloud.fail('*', {
+    code: 'InternalError',
+    message: 'upstream https://firebreak:hunter2-s3cret@proxy.internal answered 502',
+    times: 1000,
+  });
+  const before = cloud.calls().length;
+  const tries = () => cloud.calls().length - before;
+  const prescaleAt = at.getTime() - 30 * MINUTE;
+
+  // Not a minute early; then once at the pre-scale minute and once a minute after each failure, five times.
+  await advanceTo(new Date(prescaleAt - MINUTE));
+  expect(tries()).toBe(0);
+  for (let retry = 1; retry <= 5; retry++) {
+    await advanceTo(new Date(retry === 1 ? prescaleAt + 1000 : clock.now().getTime() + MINUTE));
+    expect(tries()).toBe(retry);
+    const last = (await h.firebreak.store.capacityPlans.findById(4))?.steps.at(-1)?.what;
+    expect(last).toMatch(
+      new RegExp(
+        `^pre-scale refused \\(could not read web's capacity .*\\); trying again in 1 minute \\(${retry} of 5\\)$`,
+      ),
+    );
+  }
+  await advanceTo(new Date(clock.now().getTime() + MINUTE));
+  expect(tries()).toBe(6);
+  expect(changes().filter((n) => n > 0)).toHaveLength(4); // the earlier tests' four scale-outs, none since
+
+  // The announcement says it stopped, why and that nothing more will happen; the plan and the log say so too.
+  const stopped = await incidentsMessage('capacity_plan', 'The pre-scale did not happen: gave up after 6 tries');
+  expect(stopped.text).toContain("could not read web's capacity");
+  expect(stopped.text).toContain('web was not scaled, and Firebreak will not try again');
+  const plan = await h.firebreak.store.capacityPlans.findById(4);
+  expect(plan).toMatchObject({ state: 'refused', outcome: expect.stringContaining('gave up after 6 tries') });
+  expect(logged.some((l) => l.includes('capacity plan CAP-4: pre-scale refused: gave up after 6 tries'))).toBe(true);
+  for (const text of [JSON.stringify(stopped), JSON.stringify(plan), ...logged])
+    expect(text).not.toContain('hunter2-s3cret');
+
+  // The cloud comes back: nothing is tried again, through the event and its end, until someone acts.
+  cloud.clearFailures();
+  await advanceTo(new Date(at.getTime() + 61 * MINUTE));
+  expect(tries()).toBe(6);
+  expect(slack.messages('C0INCIDENTS').filter((m) => m.text.includes('Autumn sale'))).toHaveLength(1);
+  expect((await h.firebreak.store.capacityPlans.findById(4))?.state).toBe('refused');
+  // Acting is planning it again: a plan that did not happen does not hold the time.
+  const again = await capacity(
+    `plan web 20 at ${new Date(at.getTime() + 5 * 60 * MINUTE).toISOString().slice(0, 16)}Z for 1h Autumn sale`,
+  );
+  expect(again.text).toContain('Planned *CAP-5*');
+});
+
+it('a single-step pre-scale whose operation the cloud refuses says so on the announcement, instead of "pre-scaled"', async () => {
+  // CAP-5 (the test above): web 14 → 20 in one step. The cloud reads fine but has no capacity to launch.
+  const plan = await h.firebreak.store.capacityPlans.findById(5);
+  if (!plan) throw new Error('CAP-5 is missing');
+  cloud.fail('RunInstances', { code: 'InsufficientInstanceCapacity' });
+  await advanceTo(new Date(plan.startsAt.getTime() - 30 * MINUTE + 1000));
+  const op = await eventually(async () => {
+    const found = await h.firebreak.store.scaleOperations.findById(
+      (await h.firebreak.store.capacityPlans.findById(5))?.prescaleOperationId ?? 0,
+    );
+    return found?.status === 'failed' ? found : undefined;
+  }, 'the pre-scale operation to fail');
+  await h.drained();
+  const shown = await incidentsMessage(
+    'capacity_plan',
+    `The pre-scale of web 14 → 20 stopped at step 1 of 1: operation #${op.id} failed`,
+  );
+  expect(shown.text).toContain('InsufficientInstanceCapacity');
+  expect(shown.text).toContain(`web 14 → 20 (operation #${op.id}); it did not complete.`);
+  expect(shown.text).not.toContain('Pre-scaled at');
+  expect(changes().filter((n) => n > 0)).toHaveLength(4);
 });

@@ -120,6 +120,12 @@ it('plan → announce → confirmed by an approver → pre-scaled at its minute,
     async () => (await h.firebreak.store.scaleOperations.findById(1))?.status === 'completed',
     'the pre-scale to complete',
   );
+  // Its check records it done (and would have said so had the cloud refused it).
+  await eventually(
+    async () =>
+      (await h.firebreak.store.capacityPlans.findById(1))?.steps.some((s) => s.what === 'pre-scale done: 4 running'),
+    'the pre-scale recorded as done',
+  );
   // Another restart after it ran changes nothing.
   await h.stop();
   h = await start();
@@ -159,6 +165,7 @@ it('plan → announce → confirmed by an approver → pre-scaled at its minute,
     'proposed web at 4',
     'confirmed',
     'pre-scaled web 0 → 4 (operation #1)',
+    'pre-scale done: 4 running',
     'ended',
     'scale-back offered',
     'scale-back to 0 asked (operation #2)',

@@ -1,5 +1,6 @@
 // Planned capacity for known events over Kysely (migration 014). `transition` is a conditional update on the
 // state, so of two clicks (or a click and a due job) exactly one moves a plan on; its steps are JSON on the row.
+// `lockTarget` (migration 016) makes a proposal's overlap check and insert one step against other proposals.
 import type { Selectable, Updateable } from 'kysely';
 import type { Actor, UserActor } from '../../domain/actor';
 import {
@@ -110,6 +111,19 @@ export function capacityPlanRepository(ctx: RepositoryContext): CapacityPlanRepo
     return row ? rowToPlan(row) : null;
   };
   return {
+    lockTarget: (target) =>
+      guard(`holding ${target}'s capacity plans`, async () => {
+        // A write, and the transaction's first: PostgreSQL locks the row until commit (a second proposal's
+        // upsert waits for it, then reads the plans the first stored); SQLite takes its write lock here, as
+        // BEGIN IMMEDIATE would, before anything is read.
+        const lockedAt = iso(ctx.clock.now(), 'capacityPlanLock.lockedAt');
+        await ctx
+          .db()
+          .insertInto('capacity_plan_locks')
+          .values({ target, locked_at: lockedAt })
+          .onConflict((oc) => oc.column('target').doUpdateSet({ locked_at: lockedAt }))
+          .execute();
+      }),
     insert: (plan) =>
       guard(`storing a capacity plan for ${plan.target}`, async () => {
         const { steps, ...rest } = plan;

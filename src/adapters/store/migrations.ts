@@ -16,6 +16,7 @@ import { teamPagerIncident } from './migrations/012-team-pager-incident';
 import { capacityWarnings } from './migrations/013-capacity-warnings';
 import { capacityPlans } from './migrations/014-capacity-plans';
 import { teamDeclined } from './migrations/015-team-declined';
+import { capacityPlanLocks } from './migrations/016-capacity-plan-locks';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -35,6 +36,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '013-capacity-warnings': capacityWarnings,
   '014-capacity-plans': capacityPlans,
   '015-team-declined': teamDeclined,
+  '016-capacity-plan-locks': capacityPlanLocks,
 };
 
 const provider: MigrationProvider = {

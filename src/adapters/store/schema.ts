@@ -190,6 +190,12 @@ export interface IncidentSubscribersTable {
   subscribed_at: IsoTime;
 }
 
+/** Held by a proposal's transaction while it checks for overlaps and stores its plan (migration 016). */
+export interface CapacityPlanLocksTable {
+  target: string;
+  locked_at: IsoTime;
+}
+
 export interface CapacityPlansTable {
   id: Generated<number>;
   target: string;
@@ -249,5 +255,6 @@ export interface Database {
   nudges: NudgesTable;
   incident_subscribers: IncidentSubscribersTable;
   capacity_plans: CapacityPlansTable;
+  capacity_plan_locks: CapacityPlanLocksTable;
   capacity_warnings: CapacityWarningsTable;
 }

@@ -18,7 +18,7 @@ export const CAPACITY_PLAN_STATES = [
   'missed',
   /** The pre-scale was asked of the scaling flow (its operation on the plan), or the target already had enough. */
   'pre-scaled',
-  /** The pre-scale was refused (a guardrail, the cloud): nothing was scaled; why is in `outcome`. */
+  /** The pre-scale did not happen (a guardrail refused it, or the cloud failed every try): nothing was scaled, nothing retries it; why is in `outcome`. */
   'refused',
   /** Over: the scale-back was offered. */
   'ended',

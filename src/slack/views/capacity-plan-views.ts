@@ -67,12 +67,16 @@ function standing(plan: CapacityPlan, timeZone: string): string {
       if (plan.prescaleOperationId === null)
         return `:arrow_up: Nothing to add at ${pre}: ${escapeMrkdwn(plan.outcome ?? `${plan.target} already had enough`)}.`;
       const stepped = steppedProgress(plan, 'prescale');
+      // One step whose operation failed: the warning below says why; the headline must not say "pre-scaled".
+      if (!stepped && plan.outcome?.startsWith('stopped at step'))
+        return `:warning: At ${pre} Firebreak asked to scale ${escapeMrkdwn(plan.target)} ${plan.scaleBackTo ?? '?'} → ${plan.count} (operation #${plan.prescaleOperationId}); it did not complete.`;
       return stepped
         ? `:arrow_up: ${stepped}`
         : `:arrow_up: Pre-scaled at ${pre}: ${escapeMrkdwn(plan.target)} ${plan.scaleBackTo ?? '?'} → ${plan.count} (operation #${plan.prescaleOperationId}).`;
     }
     case 'refused':
-      return `:no_entry: The pre-scale was refused: ${escapeMrkdwn(plan.outcome ?? 'no reason given')}. ${escapeMrkdwn(plan.target)} was not scaled.`;
+      // Final: nothing retries it (not the cloud coming back either); a person scales with /scale or plans again.
+      return `:no_entry: The pre-scale did not happen: ${escapeMrkdwn(plan.outcome ?? 'no reason given')}. ${escapeMrkdwn(plan.target)} was not scaled, and Firebreak will not try again: \`/scale ${escapeMrkdwn(plan.target)} ${plan.count}\` scales it now.`;
     case 'ended':
       return plan.scaleBackTo !== null
         ? `:checkered_flag: Ended at ${at(plan.endsAt)}; scaling back to ${plan.scaleBackTo} is offered below.`

@@ -153,6 +153,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '013-capacity-warnings',
           '014-capacity-plans',
           '015-team-declined',
+          '016-capacity-plan-locks',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
@@ -196,6 +197,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '013-capacity-warnings',
           '014-capacity-plans',
           '015-team-declined',
+          '016-capacity-plan-locks',
         ]);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
       } finally {
