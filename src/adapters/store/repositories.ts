@@ -244,10 +244,11 @@ export function timelineRepository(ctx: RepositoryContext): TimelineRepository {
       }),
     list: (incidentId, options = {}) =>
       guard(`reading the timeline of incident ${incidentId}`, async () => {
-        const { latest } = options;
-        if (latest === undefined) return (await events(incidentId).orderBy('id').execute()).map(rowToTimelineEvent);
+        const { latest, afterId } = options;
+        const from = afterId === undefined ? events(incidentId) : events(incidentId).where('id', '>', afterId);
+        if (latest === undefined) return (await from.orderBy('id').execute()).map(rowToTimelineEvent);
         // The last N by id, then turned back to oldest first.
-        const rows = await events(incidentId).orderBy('id', 'desc').limit(Math.max(0, latest)).execute();
+        const rows = await from.orderBy('id', 'desc').limit(Math.max(0, latest)).execute();
         return rows.reverse().map(rowToTimelineEvent);
       }),
     latestOfTypes: (incidentId, types) =>
