@@ -17,6 +17,7 @@ import {
   rowToIncident,
   rowToTimelineEvent,
   timelineEventToRow,
+  timelineRowsToEvents,
   toJson,
 } from './rows';
 import type { Database } from './schema';
@@ -246,10 +247,10 @@ export function timelineRepository(ctx: RepositoryContext): TimelineRepository {
       guard(`reading the timeline of incident ${incidentId}`, async () => {
         const { latest, afterId } = options;
         const from = afterId === undefined ? events(incidentId) : events(incidentId).where('id', '>', afterId);
-        if (latest === undefined) return (await from.orderBy('id').execute()).map(rowToTimelineEvent);
+        if (latest === undefined) return timelineRowsToEvents(await from.orderBy('id').execute());
         // The last N by id, then turned back to oldest first.
         const rows = await from.orderBy('id', 'desc').limit(Math.max(0, latest)).execute();
-        return rows.reverse().map(rowToTimelineEvent);
+        return timelineRowsToEvents(rows.reverse());
       }),
     latestOfTypes: (incidentId, types) =>
       guard(`reading the latest ${types.join(' or ')} of incident ${incidentId}`, async () => {

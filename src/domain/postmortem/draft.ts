@@ -119,8 +119,8 @@ interface Context {
    *  the alerts the postmortem names (alertsNamedIn) have their events here; the rest are only counted. */
   alerts: Map<string, AlertRecord>;
   alertEvents: Map<string, { fired: TimelineEvent[]; resolved: TimelineEvent[] }>;
-  /** How many alerts fired at least once. */
-  alertsFired: number;
+  /** How many alerts fired at least once: asked only when all alerts resolved, so counted only then. */
+  alertsFired(): number;
   alertsFirst: { startedAt: Date | null; seenAt: Date | null };
   timeZone: string;
   multiDay: boolean;
@@ -142,19 +142,26 @@ function alertsApart(namedAlerts: readonly string[], alerts: Context['alerts']):
   return new Map(named.map((a, i) => [a.fingerprint, apart[i] ?? '']));
 }
 
-function eventsByAlert(
-  events: readonly TimelineEvent[],
-  named: readonly string[],
-): Pick<Context, 'alertEvents' | 'alertsFired'> {
+function eventsByAlert(events: readonly TimelineEvent[], named: readonly string[]): Context['alertEvents'] {
   const byAlert: Context['alertEvents'] = new Map(named.map((fp) => [fp, { fired: [], resolved: [] }]));
-  const fired = new Set<string>();
   for (const event of events) {
     if (event.type !== 'alert.fired' && event.type !== 'alert.resolved') continue;
-    if (event.type === 'alert.fired') fired.add(event.data.fingerprint);
     const entry = byAlert.get(event.data.fingerprint);
     if (entry) (event.type === 'alert.fired' ? entry.fired : entry.resolved).push(event);
   }
-  return { alertEvents: byAlert, alertsFired: fired.size };
+  return byAlert;
+}
+
+function alertsFiredIn(events: readonly TimelineEvent[]): () => number {
+  let count: number | undefined;
+  return () => {
+    if (count === undefined) {
+      const fired = new Set<string>();
+      for (const event of events) if (event.type === 'alert.fired') fired.add(event.data.fingerprint);
+      count = fired.size;
+    }
+    return count;
+  };
 }
 
 /** The first firing of each alert, with its refires and repeats told in one sentence. */
@@ -226,7 +233,7 @@ function entryFor(
       return { kind: 'alert', text: alertFiredText(event, ctx) };
     case 'alert.resolved': {
       if (!event.data.allResolved) return null;
-      const fired = ctx.alertsFired;
+      const fired = ctx.alertsFired();
       const apart = ctx.apart.get(event.data.fingerprint);
       const last = `${alertName(event.data.fingerprint, event.data.title, ctx)}${apart ? `, ${apart}` : ''}`;
       return { kind: 'alert', text: fired > 1 ? `All alerts resolved (the last was ${last})` : 'All alerts resolved' };
@@ -694,7 +701,8 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
     now,
     alerts: alertsByFingerprint,
     apart: alertsApart(named, alertsByFingerprint),
-    ...eventsByAlert(events, named),
+    alertEvents: eventsByAlert(events, named),
+    alertsFired: alertsFiredIn(events),
     alertsFirst: input.alertsFirst ?? {
       startedAt: earliest(alerts.map((a) => a.startsAt)),
       seenAt: earliest(alerts.map((a) => a.firstSeenAt)),
