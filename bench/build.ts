@@ -3,10 +3,16 @@
 // in the process (it would cost start time and memory that production never pays). Inside node_modules/.cache, like test/chaos/compile-once.js, so the compiled
 // files find the project's dependencies and nothing lands in the work tree.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 const CACHE = join(ROOT, 'node_modules/.cache');
+/**
+ * Which checkout built it: git worktrees may share one node_modules (a symlink), and two benches building
+ * into one directory would run each other's Firebreak.
+ */
+const CHECKOUT = createHash('sha256').update(ROOT).digest('hex').slice(0, 8);
 
 export interface Built {
   firebreakMain: string;
@@ -24,8 +30,8 @@ function tsc(project: string, outDir: string, extra: string[] = []): void {
 }
 
 export async function build(): Promise<Built> {
-  const firebreakOut = join(CACHE, 'firebreak-bench');
-  const floorsOut = join(CACHE, 'firebreak-bench-floors');
+  const firebreakOut = join(CACHE, `firebreak-bench-${CHECKOUT}`);
+  const floorsOut = join(CACHE, `firebreak-bench-floors-${CHECKOUT}`);
   // Firebreak exactly as `npm run build` makes it for production; the floors stay plain tsc output, as a
   // service that does not bundle would run.
   const { bundle, bundleEntry } = await import('../scripts/bundle.mjs');

@@ -5,7 +5,7 @@ import { alertsNamedIn, draftPostmortem, type Postmortem, type PostmortemAnswers
 import type { TimelineEvent } from '../domain/timeline';
 import type { Chat } from '../ports/chat';
 import type { Clock } from '../ports/clock';
-import type { Store } from '../ports/store';
+import type { Store, StoreTransaction } from '../ports/store';
 
 export interface PostmortemDeps {
   store: Store;
@@ -100,6 +100,51 @@ function mergeAnswers(stored: PostmortemAnswers, given: PostmortemAnswers | unde
   return merged;
 }
 
+/**
+ * The timelines postmortems were last drafted from, per store and incident, so that drafting one again (the
+ * page opened again, the draft asked for again in Slack) reads only the events appended since: a storm's
+ * incident has tens of thousands, and reading and parsing them all was most of the page's time.
+ * Exact because the timeline is append-only: rows are never changed or deleted (only an incident's whole
+ * timeline could go with it), so what was read stays true. Whether the kept events plus the ones read now
+ * are the whole timeline is then checked by counting, after reading: an event whose id is below the last
+ * one kept but was committed later (PostgreSQL hands out ids before commit) makes the count larger, and the
+ * timeline is read whole again. Per store, so two databases in one process never mix.
+ */
+const keptTimelines = new WeakMap<Store, Map<number, { events: readonly TimelineEvent[]; lastId: number }>>();
+/** Events kept per store, over all incidents (about 11 MB, some 220 bytes an event); the longest unused go first. */
+const EVENTS_KEPT = 50_000;
+
+async function timelineOf(store: Store, tx: StoreTransaction, incidentId: number): Promise<TimelineEvent[]> {
+  let kept = keptTimelines.get(store);
+  if (!kept) {
+    kept = new Map();
+    keptTimelines.set(store, kept);
+  }
+  const known = kept.get(incidentId);
+  let events: TimelineEvent[] | null = null;
+  if (known) {
+    const newer = await tx.timeline.list(incidentId, { afterId: known.lastId });
+    // Counted after reading, never before: see keptTimelines.
+    if (known.events.length + newer.length === (await tx.timeline.count(incidentId)))
+      events = [...known.events, ...newer];
+  }
+  events ??= await tx.timeline.list(incidentId);
+  kept.delete(incidentId);
+  const last = events[events.length - 1];
+  if (last && events.length <= EVENTS_KEPT) {
+    kept.set(incidentId, { events: [...events], lastId: last.id });
+    let total = 0;
+    for (const timeline of kept.values()) total += timeline.events.length;
+    // A Map iterates in insertion order: the first is the one drafted longest ago.
+    for (const [id, timeline] of kept) {
+      if (total <= EVENTS_KEPT) break;
+      kept.delete(id);
+      total -= timeline.events.length;
+    }
+  }
+  return events;
+}
+
 /** The postmortem of an incident as of now, or null when there is no such incident. */
 export async function loadPostmortem(
   deps: PostmortemDeps,
@@ -111,7 +156,7 @@ export async function loadPostmortem(
   const stored = await deps.store.transaction(async (tx) => {
     const incident = await tx.incidents.findById(incidentId);
     if (!incident) return null;
-    const events = await tx.timeline.list(incidentId);
+    const events = await timelineOf(deps.store, tx, incidentId);
     // Only the alerts the postmortem names, not every alert of a storm.
     const alerts = await tx.alerts.listByFingerprints(incidentId, alertsNamedIn(events));
     return { incident, events, alerts, alertsFirst: await tx.alerts.firstTimes(incidentId) };

@@ -47,8 +47,11 @@ export interface AlertFirstTimes {
 
 export interface TimelineRepository {
   append(event: NewTimelineEvent): Promise<TimelineEvent>;
-  /** Oldest first; with `latest`, only the last N events (still oldest first). */
-  list(incidentId: number, options?: { latest?: number }): Promise<TimelineEvent[]>;
+  /**
+   * Oldest first; with `latest`, only the last N events (still oldest first); with `afterId`, only the events
+   * whose id is greater (the ones appended since an earlier read, when ids were handed out in commit order).
+   */
+  list(incidentId: number, options?: { latest?: number; afterId?: number }): Promise<TimelineEvent[]>;
   count(incidentId: number): Promise<number>;
   /** The incident's newest event of any of these types, or null. */
   latestOfTypes(incidentId: number, types: readonly TimelineEventType[]): Promise<TimelineEvent | null>;

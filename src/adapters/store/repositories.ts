@@ -17,6 +17,7 @@ import {
   rowToIncident,
   rowToTimelineEvent,
   timelineEventToRow,
+  timelineRowsToEvents,
   toJson,
 } from './rows';
 import type { Database } from './schema';
@@ -244,11 +245,12 @@ export function timelineRepository(ctx: RepositoryContext): TimelineRepository {
       }),
     list: (incidentId, options = {}) =>
       guard(`reading the timeline of incident ${incidentId}`, async () => {
-        const { latest } = options;
-        if (latest === undefined) return (await events(incidentId).orderBy('id').execute()).map(rowToTimelineEvent);
+        const { latest, afterId } = options;
+        const from = afterId === undefined ? events(incidentId) : events(incidentId).where('id', '>', afterId);
+        if (latest === undefined) return timelineRowsToEvents(await from.orderBy('id').execute());
         // The last N by id, then turned back to oldest first.
-        const rows = await events(incidentId).orderBy('id', 'desc').limit(Math.max(0, latest)).execute();
-        return rows.reverse().map(rowToTimelineEvent);
+        const rows = await from.orderBy('id', 'desc').limit(Math.max(0, latest)).execute();
+        return timelineRowsToEvents(rows.reverse());
       }),
     latestOfTypes: (incidentId, types) =>
       guard(`reading the latest ${types.join(' or ')} of incident ${incidentId}`, async () => {

@@ -287,16 +287,40 @@ export function timelineEventToRow(event: NewTimelineEvent): Insertable<Timeline
   };
 }
 
-export function rowToTimelineEvent(row: Selectable<TimelineEventsTable>): TimelineEvent {
+const TIMELINE_TYPES: ReadonlySet<string> = new Set(TIMELINE_EVENT_TYPES);
+
+function timelineEventFrom(row: Selectable<TimelineEventsTable>, actor: Actor): TimelineEvent {
+  if (!TIMELINE_TYPES.has(row.type)) throw new Error(`unexpected value "${row.type}" in timeline_events.type`);
   // The type column was written together with its data, so the pair is one member of the union.
   return {
     id: row.id,
     incidentId: row.incident_id,
     at: toDate(row.at),
-    type: oneOf(TIMELINE_EVENT_TYPES, row.type, 'timeline_events.type'),
-    actor: actorFromJson(row.actor),
+    type: row.type,
+    actor,
     data: timelineDataFromJson(row.type, row.data),
   } as TimelineEvent;
+}
+
+export function rowToTimelineEvent(row: Selectable<TimelineEventsTable>): TimelineEvent {
+  return timelineEventFrom(row, actorFromJson(row.actor));
+}
+
+/**
+ * Turns the rows of one read into events. A long timeline names a few actors thousands of times (a storm's
+ * monitor on every alert), so each stored actor is parsed once per read and shared by the events that name
+ * it: nothing changes an event's actor in place.
+ */
+export function timelineRowsToEvents(rows: ReadonlyArray<Selectable<TimelineEventsTable>>): TimelineEvent[] {
+  const actors = new Map<string, Actor>();
+  return rows.map((row) => {
+    let actor = actors.get(row.actor);
+    if (actor === undefined) {
+      actor = actorFromJson(row.actor);
+      actors.set(row.actor, actor);
+    }
+    return timelineEventFrom(row, actor);
+  });
 }
 
 // ── outbox ───────────────────────────────────────────────────────────────────

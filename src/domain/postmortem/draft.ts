@@ -45,9 +45,14 @@ export interface PostmortemInput {
   names?: ReadonlyMap<string, string>;
 }
 
+/** Zones already found valid: building a formatter to check one costs more than drafting a small postmortem. */
+const knownZones = new Set<string>();
+
 function assertTimeZone(timeZone: string): void {
+  if (knownZones.has(timeZone)) return;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
+    knownZones.add(timeZone);
   } catch {
     throw new FirebreakError(
       'INPUT_INVALID',
@@ -68,6 +73,13 @@ function byTime(a: TimelineEvent, b: TimelineEvent): number {
   return a.at.getTime() - b.at.getTime() || a.id - b.id;
 }
 
+/** The events in time order: themselves when they already are (as the store returns them), else a sorted copy. */
+function inTimeOrder(events: readonly TimelineEvent[]): readonly TimelineEvent[] {
+  for (let i = 1; i < events.length; i += 1)
+    if (byTime(events[i - 1] as TimelineEvent, events[i] as TimelineEvent) > 0) return [...events].sort(byTime);
+  return events;
+}
+
 function instances(n: number): string {
   return plural(n, 'instance');
 }
@@ -81,12 +93,16 @@ function signed(n: number): string {
  * (`known`), else the name the timeline recorded for them, else their id.
  */
 function actorNamer(
-  actors: readonly Actor[],
+  declaredBy: Actor,
+  events: readonly TimelineEvent[],
   known: ReadonlyMap<string, string>,
 ): { actor(actor: Actor): string; user(id: string): string } {
   const recorded = new Map<string, string>();
-  for (const actor of actors)
+  const record = (actor: Actor): void => {
     if (actor.kind === 'user' && actor.name && !recorded.has(actor.id)) recorded.set(actor.id, actor.name);
+  };
+  record(declaredBy);
+  for (const event of events) record(event.actor);
   const user = (id: string): string => known.get(id) ?? recorded.get(id) ?? id;
   return {
     actor: (actor) =>
@@ -99,9 +115,12 @@ interface Context {
   incident: Incident;
   events: TimelineEvent[];
   /** Each alert's record, and its firings and resolves in time order, looked up once: a storm's incident
-   *  has thousands of alerts, and a scan of every event per alert made its postmortem take seconds. */
+   *  has thousands of alerts, and a scan of every event per alert made its postmortem take seconds. Only
+   *  the alerts the postmortem names (alertsNamedIn) have their events here; the rest are only counted. */
   alerts: Map<string, AlertRecord>;
   alertEvents: Map<string, { fired: TimelineEvent[]; resolved: TimelineEvent[] }>;
+  /** How many alerts fired at least once: asked only when all alerts resolved, so counted only then. */
+  alertsFired(): number;
   alertsFirst: { startedAt: Date | null; seenAt: Date | null };
   timeZone: string;
   multiDay: boolean;
@@ -117,26 +136,32 @@ function alertName(fingerprint: string, title: string, ctx: Context): string {
 }
 
 /** The labels that tell apart the alerts the postmortem names, where two share a name. */
-function alertsApart(events: readonly TimelineEvent[], alerts: Context['alerts']): Context['apart'] {
-  const named = alertsNamedIn(events)
-    .map((fp) => alerts.get(fp))
-    .filter((a): a is AlertRecord => a !== undefined);
+function alertsApart(namedAlerts: readonly string[], alerts: Context['alerts']): Context['apart'] {
+  const named = namedAlerts.map((fp) => alerts.get(fp)).filter((a): a is AlertRecord => a !== undefined);
   const apart = distinguishingLabels(named.map((a) => ({ name: a.labels.alertname ?? a.title, labels: a.labels })));
   return new Map(named.map((a, i) => [a.fingerprint, apart[i] ?? '']));
 }
 
-function eventsByAlert(events: readonly TimelineEvent[]): Context['alertEvents'] {
-  const byAlert: Context['alertEvents'] = new Map();
+function eventsByAlert(events: readonly TimelineEvent[], named: readonly string[]): Context['alertEvents'] {
+  const byAlert: Context['alertEvents'] = new Map(named.map((fp) => [fp, { fired: [], resolved: [] }]));
   for (const event of events) {
     if (event.type !== 'alert.fired' && event.type !== 'alert.resolved') continue;
-    let entry = byAlert.get(event.data.fingerprint);
-    if (!entry) {
-      entry = { fired: [], resolved: [] };
-      byAlert.set(event.data.fingerprint, entry);
-    }
-    (event.type === 'alert.fired' ? entry.fired : entry.resolved).push(event);
+    const entry = byAlert.get(event.data.fingerprint);
+    if (entry) (event.type === 'alert.fired' ? entry.fired : entry.resolved).push(event);
   }
   return byAlert;
+}
+
+function alertsFiredIn(events: readonly TimelineEvent[]): () => number {
+  let count: number | undefined;
+  return () => {
+    if (count === undefined) {
+      const fired = new Set<string>();
+      for (const event of events) if (event.type === 'alert.fired') fired.add(event.data.fingerprint);
+      count = fired.size;
+    }
+    return count;
+  };
 }
 
 /** The first firing of each alert, with its refires and repeats told in one sentence. */
@@ -208,7 +233,7 @@ function entryFor(
       return { kind: 'alert', text: alertFiredText(event, ctx) };
     case 'alert.resolved': {
       if (!event.data.allResolved) return null;
-      const fired = [...ctx.alertEvents.values()].filter((a) => a.fired.length > 0).length;
+      const fired = ctx.alertsFired();
       const apart = ctx.apart.get(event.data.fingerprint);
       const last = `${alertName(event.data.fingerprint, event.data.title, ctx)}${apart ? `, ${apart}` : ''}`;
       return { kind: 'alert', text: fired > 1 ? `All alerts resolved (the last was ${last})` : 'All alerts resolved' };
@@ -343,7 +368,7 @@ export const ALERTS_LISTED = 10;
 export function alertsNamedIn(events: readonly TimelineEvent[]): string[] {
   const named = new Set<string>();
   const listed = new Set<string>();
-  for (const event of [...events].sort(byTime)) {
+  for (const event of inTimeOrder(events)) {
     if (event.type === 'alert.fired' && listed.size < ALERTS_LISTED) listed.add(event.data.fingerprint);
     if (event.type === 'alert.resolved' && event.data.allResolved) named.add(event.data.fingerprint);
   }
@@ -487,8 +512,8 @@ function buildFacts(ctx: Context): PostmortemFacts {
     incident.status === 'resolved'
       ? (incident.resolvedAt ?? resolvedEvents[resolvedEvents.length - 1]?.at ?? null)
       : null;
-  const allResolved = events.filter((e) => e.type === 'alert.resolved' && e.data.allResolved).pop();
-  const lastFired = events.filter((e) => e.type === 'alert.fired').pop();
+  const allResolved = events.findLast((e) => e.type === 'alert.resolved' && e.data.allResolved);
+  const lastFired = events.findLast((e) => e.type === 'alert.fired');
   const alertsResolvedAt =
     incident.alertsResolvedAt ??
     (allResolved && (!lastFired || allResolved.at >= lastFired.at) ? allResolved.at : null);
@@ -667,6 +692,7 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
   const lastEvent = events[events.length - 1]?.at ?? spanEnd;
   const multiDay = !sameLocalDay(spanStart, spanEnd, timeZone) || !sameLocalDay(spanStart, lastEvent, timeZone);
   const alertsByFingerprint = new Map(alerts.map((a) => [a.fingerprint, a]));
+  const named = alertsNamedIn(events);
   const ctx: Context = {
     incident,
     events,
@@ -674,13 +700,14 @@ export function draftPostmortem(input: PostmortemInput): Postmortem {
     multiDay,
     now,
     alerts: alertsByFingerprint,
-    apart: alertsApart(events, alertsByFingerprint),
-    alertEvents: eventsByAlert(events),
+    apart: alertsApart(named, alertsByFingerprint),
+    alertEvents: eventsByAlert(events, named),
+    alertsFired: alertsFiredIn(events),
     alertsFirst: input.alertsFirst ?? {
       startedAt: earliest(alerts.map((a) => a.startsAt)),
       seenAt: earliest(alerts.map((a) => a.firstSeenAt)),
     },
-    name: actorNamer([incident.declaredBy, ...events.map((e) => e.actor)], input.names ?? new Map()),
+    name: actorNamer(incident.declaredBy, events, input.names ?? new Map()),
     clock: (at) => postmortemClock(at, timeZone, multiDay),
   };
 

@@ -384,7 +384,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
   });
 
   describe('timeline', () => {
-    it('appends events and lists them oldest first, or only the latest few', async () => {
+    it('appends events and lists them oldest first, or only the latest few, or those after an id', async () => {
       const incident = await store.incidents.insert(newIncident());
       const events = [
         timelineEvent(incident.id, withMs(T0, 5), 'alert.fired', monitor, {
@@ -422,6 +422,8 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect(await store.timeline.list(incident.id)).toEqual(stored);
       expect(await store.timeline.list(incident.id, { latest: 2 })).toEqual(stored.slice(2));
       expect(await store.timeline.list(incident.id, { latest: 10 })).toEqual(stored);
+      expect(await store.timeline.list(incident.id, { afterId: stored[1]?.id })).toEqual(stored.slice(2));
+      expect(await store.timeline.list(incident.id, { afterId: stored[3]?.id })).toEqual([]);
       expect(await store.timeline.count(incident.id)).toBe(4);
       expect(await store.timeline.count(incident.id + 1000)).toBe(0);
     });
