@@ -4,7 +4,8 @@
 // real processes, and a busy machine would bend those seconds. Once each has passed that timed part (its
 // storm delivered and every channel created; it leaves a file in CHAOS_SIGNAL_DIR), what is left of it is
 // the announcements' drain at Slack's pace of one post a second, kills and counting, which a busy machine
-// only stretches; so the suite starts then and runs beside it, instead of after it.
+// only stretches; so the suite starts then and runs beside it (at nice 10, so that the proofs' restarts
+// stay quick), instead of after it.
 //
 // The checks (type check, Biome, the dependency rule) start at once too, at the lowest CPU priority (nice 19):
 // they take only what the proofs leave idle, and are done long before the proofs' timed parts are. Each one's
@@ -85,17 +86,22 @@ function exitOf(child) {
   });
 }
 
+/** A command at a lower CPU priority (a higher nice value), where the system has `nice`. */
+function niced(niceness, command) {
+  return process.platform === 'win32' ? command : ['nice', '-n', String(niceness), ...command];
+}
+
 /** Starts one jest run; resolves with its exit status. */
-function jest(run, configArgs, { env = process.env, stdio = 'inherit' } = {}) {
-  return exitOf(spawn(process.execPath, [jestBin, ...configArgs, ...argsFor(run)], { stdio, env }));
+function jest(run, configArgs, { env = process.env, stdio = 'inherit', niceness = 0 } = {}) {
+  const command = niced(niceness, [process.execPath, jestBin, ...configArgs, ...argsFor(run)]);
+  return exitOf(spawn(command[0], command.slice(1), { stdio, env }));
 }
 
 /** `npm run <name>` at nice 19, its output printed as one block when it ends; resolves with its status. */
 async function check(name) {
   const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
-  const command = [...npm, 'run', name];
-  const niced = process.platform === 'win32' ? command : ['nice', '-n', '19', ...command];
-  const child = spawn(niced[0], niced.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = niced(19, [...npm, 'run', name]);
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -138,7 +144,9 @@ try {
       : `the chaos proofs said nothing within ${TIMED_PART_BOUND_MS / 1000} s`;
 
   console.log(`\n== jest: suite (after ${waited} s: ${why})`);
-  const suite = await jest('suite', []);
+  // At nice 10: where the two want the same second, the proofs' restarts and drain go first. Their drain is
+  // paced, so they seldom want it; the suite gets the rest of the machine.
+  const suite = await jest('suite', [], { niceness: 10 });
   if (!chaosEnded) console.log('\n== waiting for the chaos proofs to finish');
   const chaosStatus = await chaos;
   closeSync(logFd);
