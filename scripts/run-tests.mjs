@@ -8,8 +8,8 @@
 // stay quick), instead of after it.
 //
 // The checks (type check, Biome, the dependency rule) start at once too, at the lowest CPU priority (nice 19):
-// they take only what the proofs leave idle, and are done long before the proofs' timed parts are. Each one's
-// output is printed as a block when it ends.
+// they take only what the proofs leave idle, and are mostly done before the proofs' timed parts are; any still
+// running when the suite starts get its priority. Each one's output is printed as a block when it ends.
 //
 // Arguments go to both jest runs. With `--json --outputFile=F`, F ends up holding both runs' results
 // together, so CI counts every test once. The chaos run's output is kept in a file and printed after the
@@ -27,7 +27,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -42,7 +42,7 @@ const CHECKS = ['typecheck', 'lint', 'lint:deps'];
  * one starts 40 s after the other, jest.chaos.config.js), and each says so even when it fails; this only
  * bounds a proof that hangs.
  */
-const TIMED_PART_BOUND_MS = 180_000;
+const TIMED_PART_BOUND_MS = 300_000;
 
 const outputArg = args.findIndex((a) => a === '--outputFile' || a.startsWith('--outputFile='));
 const outputFile =
@@ -97,11 +97,16 @@ function jest(run, configArgs, { env = process.env, stdio = 'inherit', niceness 
   return exitOf(spawn(command[0], command.slice(1), { stdio, env }));
 }
 
+/** The checks' processes, while they run. */
+const checkProcesses = new Set();
+
 /** `npm run <name>` at nice 19, its output printed as one block when it ends; resolves with its status. */
 async function check(name) {
   const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
   const command = niced(19, [...npm, 'run', name]);
   const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  checkProcesses.add(child.pid);
+  child.once('exit', () => checkProcesses.delete(child.pid));
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -111,6 +116,31 @@ async function check(name) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Gives a check still running (and what it started: npm, its shell, tsc) the suite's priority, so that it
+ * is not left with what a busy suite leaves idle. Where that is not allowed (raising a priority needs
+ * privileges), it stays at 19.
+ */
+function reniceChecks(niceness) {
+  if (checkProcesses.size === 0 || process.platform === 'win32') return;
+  const listed = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  const children = new Map();
+  for (const line of (listed.stdout ?? '').trim().split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const pending = [...checkProcesses];
+  while (pending.length > 0) {
+    const pid = pending.pop();
+    try {
+      setPriority(pid, niceness);
+    } catch {
+      // gone already, or not ours to raise
+    }
+    pending.push(...(children.get(pid) ?? []));
+  }
+}
 
 const work = mkdtempSync(join(tmpdir(), 'firebreak-tests-'));
 const signalDir = join(work, 'signals');
@@ -146,6 +176,7 @@ try {
   console.log(`\n== jest: suite (after ${waited} s: ${why})`);
   // At nice 10: where the two want the same second, the proofs' restarts and drain go first. Their drain is
   // paced, so they seldom want it; the suite gets the rest of the machine.
+  reniceChecks(10);
   const suite = await jest('suite', [], { niceness: 10 });
   if (!chaosEnded) console.log('\n== waiting for the chaos proofs to finish');
   const chaosStatus = await chaos;
