@@ -117,6 +117,29 @@ async function check(name) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** [pid, parent pid] of every process: from /proc where there is one (no `ps` in a slim image), else `ps`. */
+function parentsOfProcesses() {
+  if (existsSync('/proc/self/stat')) {
+    const pairs = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // "pid (command) state ppid …": the command may hold spaces and parentheses, so read after its last ')'.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        pairs.push([Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])]);
+      } catch {
+        // it ended while we looked
+      }
+    }
+    return pairs;
+  }
+  const listed = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  return (listed.stdout ?? '')
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+}
+
 /**
  * Gives a check still running (and what it started: npm, its shell, tsc) the suite's priority, so that it
  * is not left with what a busy suite leaves idle. Where that is not allowed (raising a priority needs
@@ -124,12 +147,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 function reniceChecks(niceness) {
   if (checkProcesses.size === 0 || process.platform === 'win32') return;
-  const listed = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
   const children = new Map();
-  for (const line of (listed.stdout ?? '').trim().split('\n')) {
-    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
-    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  }
+  for (const [pid, ppid] of parentsOfProcesses()) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
   const pending = [...checkProcesses];
   while (pending.length > 0) {
     const pid = pending.pop();
