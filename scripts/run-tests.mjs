@@ -2,10 +2,10 @@
 //
 // The proofs start first, with the machine to themselves: they measure seconds after Slack's recovery with
 // real processes, and a busy machine would bend those seconds. Once each has passed that timed part (its
-// storm delivered and every channel created; it leaves a file in CHAOS_SIGNAL_DIR), what is left of it is
-// the announcements' drain at Slack's pace of one post a second, kills and counting, which a busy machine
-// only stretches; so the suite starts then and runs beside it (at nice 10, so that the proofs' restarts
-// stay quick), instead of after it.
+// storm delivered and its last channel deadline, 15 s after Slack's recovery, passed; it leaves a file in
+// CHAOS_SIGNAL_DIR), what is left of it is the announcements' drain at Slack's pace of one post a second,
+// kills and counting, which a busy machine only stretches; so the suite starts then and runs beside it (at
+// nice 10, so that the proofs' restarts stay quick), instead of after it.
 //
 // The checks (type check, Biome, the dependency rule) start at once too, at the lowest CPU priority (nice 19):
 // they take only what the proofs leave idle, and are mostly done before the proofs' timed parts are; any still
