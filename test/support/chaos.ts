@@ -919,8 +919,7 @@ async function timedPartOver(
 ): Promise<void> {
   await Promise.all([stormDelivered, outageSet]);
   // Slack's recovery as the figures take it: the end of the last outage window the fake Slack was given.
-  const slackRecovers = Math.max(...slack.outages().map((w) => w.endsAt));
-  const lastDeadline = Math.max(slackRecovers, Date.now()) + BOUNDS.channelWithinMs;
+  const lastDeadline = Math.max(slack.outageEndsAt() ?? 0, Date.now()) + BOUNDS.channelWithinMs;
   await sleep(lastDeadline - Date.now());
 }
 
