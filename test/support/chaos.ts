@@ -901,6 +901,42 @@ export function reportFigures(file: string, figures: ChaosFigures, problems: str
   );
 }
 
+// ---- the timed part ----
+
+/**
+ * Resolves once the part of the proof that measures seconds is over: the storm is delivered (every delivery
+ * accepted or given up), and every incident's channel deadline has passed. Each incident opened before the
+ * storm was delivered, so none has a deadline later than 15 s after Slack's recovery or after that moment,
+ * whichever is later; a channel created after its deadline is late however quick the machine. From then on
+ * nothing a busy machine does can change what the proof finds: what is left (the announcements' drain at one
+ * post a second, the SQLite process's later kills, settling) counts and paces, and a busy machine only
+ * stretches it. Asks the database nothing, so it adds no work to the seconds it protects.
+ */
+async function timedPartOver(
+  slack: FakeSlack,
+  stormDelivered: Promise<unknown>,
+  outageSet: Promise<void>,
+): Promise<void> {
+  await Promise.all([stormDelivered, outageSet]);
+  // Slack's recovery as the figures take it: the end of the last outage window the fake Slack was given.
+  const lastDeadline = Math.max(slack.outageEndsAt() ?? 0, Date.now()) + BOUNDS.channelWithinMs;
+  await sleep(lastDeadline - Date.now());
+}
+
+/**
+ * Tells whoever runs the proofs (scripts/run-tests.mjs, through CHAOS_SIGNAL_DIR) that this proof no longer
+ * needs the machine to itself: a file named after the proof. Nothing without CHAOS_SIGNAL_DIR.
+ */
+export function signalTimedPartOver(name: string): void {
+  const dir = process.env.CHAOS_SIGNAL_DIR;
+  if (!dir) return;
+  try {
+    writeFileSync(join(dir, `${name}.timed-part-over`), `${new Date().toISOString()}\n`);
+  } catch {
+    // the runner has gone, or cleaned up: nobody is waiting
+  }
+}
+
 /** The whole run: storm, outage and killer together, then settling, figures and violations. */
 export async function runChaos(input: {
   world: ChaosWorld;
@@ -921,10 +957,14 @@ export async function runChaos(input: {
         { status: 503, forMs: OUTAGE.unavailableMs },
       ]);
     })();
+    const stormSent = sendStorm(world.replicas, stormDeliveries(), startedAt);
+    // Said as soon as it is true, while the killer and the drain go on: the rest of the tests may start.
+    const timed = timedPartOver(world.slack, stormSent, outage).finally(() => signalTimedPartOver(world.name));
     const [storm, kills] = await Promise.all([
-      sendStorm(world.replicas, stormDeliveries(), startedAt),
+      stormSent,
       runKiller(world.replicas, { ...input.kills, seed }, startedAt),
       outage,
+      timed,
     ]);
     const settledAfterStormMs = await settle(db, input.settleTimeoutMs);
     // Nothing more may reach Slack while we count.
