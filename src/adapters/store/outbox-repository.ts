@@ -116,19 +116,20 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
           .executeTakeFirst();
         return Number(result.numUpdatedRows);
       }),
-    bringForward: (incidentId, kinds, now) =>
+    bringForward: (incidentId, kinds, now, dueBy) =>
       guard(`bringing forward the jobs of incident ${incidentId}`, async () => {
         if (kinds.length === 0) return;
         const nowIso = iso(now, 'now');
-        await ctx
+        let query = ctx
           .db()
           .updateTable('outbox')
           .set({ next_attempt_at: nowIso })
           .where('incident_id', '=', incidentId)
           .where('status', '=', PENDING)
           .where('kind', 'in', [...kinds])
-          .where('next_attempt_at', '>', nowIso)
-          .execute();
+          .where('next_attempt_at', '>', nowIso);
+        if (dueBy) query = query.where('next_attempt_at', '<=', iso(dueBy, 'dueBy'));
+        await query.execute();
       }),
     bury: (id, error, now) =>
       guard(`burying outbox job ${id}`, () =>
@@ -157,11 +158,23 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
       }),
     nextDueAt: () =>
       guard('finding the next due outbox job', async () => {
+        // A job is claimable once it is due and its lane is free (no lease, or a lapsed one) and ready (the
+        // channel's pace). Without the lane, a job queued behind a busy lane (a channel's edits, a storm's
+        // announcements) read as due now, and the worker looked again every few milliseconds for as long
+        // as the lane was busy, for nothing.
         const row = await ctx
           .db()
           .selectFrom('outbox')
-          .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-          .where('status', '=', PENDING)
+          .leftJoin('outbox_lanes', 'outbox_lanes.lane', 'outbox.lane')
+          .select(
+            sql<string | null>`min(case
+              when outbox_lanes.locked_until > outbox.next_attempt_at
+                and (outbox_lanes.ready_at is null or outbox_lanes.locked_until > outbox_lanes.ready_at)
+                then outbox_lanes.locked_until
+              when outbox_lanes.ready_at > outbox.next_attempt_at then outbox_lanes.ready_at
+              else outbox.next_attempt_at end)`.as('at'),
+          )
+          .where('outbox.status', '=', PENDING)
           .executeTakeFirst();
         return row?.at ? new Date(row.at) : null;
       }),
@@ -274,7 +287,7 @@ async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<Cla
   const db = ctx.db();
   const nowIso = iso(claim.now, 'now');
   const leaseIso = iso(new Date(claim.now.getTime() + claim.leaseMs), 'lease');
-  const candidates = await db
+  let candidates = await db
     .selectFrom('outbox')
     .leftJoin('outbox_lanes', 'outbox_lanes.lane', 'outbox.lane')
     .select([
@@ -297,6 +310,9 @@ async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<Cla
     .orderBy('first')
     .limit(claim.maxLanes)
     .execute();
+  // Urgent lanes come first in `candidates`: the rest are left for a later claim, if so asked.
+  const urgentOnly = claim.urgent === 'only' || (claim.urgent === 'first' && Number(candidates[0]?.priority) === 0);
+  if (urgentOnly) candidates = candidates.filter((c) => Number(c.priority) === 0);
   if (candidates.length === 0) return [];
   // One conditional upsert for all of them: of several claimers, exactly one wins each lane (the conflict's
   // condition is checked again on the row as the winner left it). Three statements per claim, not two a lane:
