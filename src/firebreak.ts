@@ -479,6 +479,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
         channelPrefix: config.policy.incidents.channelPrefix,
         announceChannel: env.INCIDENTS_CHANNEL,
         respondersFor: (incident) => respondersFor(routing, incident),
+        wakeOutbox,
       }),
     },
     observer: {

@@ -10,13 +10,13 @@ import { postMarkedOnce } from './post-once';
 import type { Clock } from '../ports/clock';
 import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
 import {
+  bringForwardChannelWaiters,
   CHANNEL_RECHECK_MS,
   enqueueAnnouncement,
   enqueueCardUpdate,
   enqueueChannelSetup,
   enqueuePin,
   JOB,
-  WAITING_FOR_CHANNEL_JOBS,
   type JobKind,
   type Notice,
 } from './outbox-jobs';
@@ -32,6 +32,8 @@ export interface IncidentChannelDeps {
   announceChannel: string;
   /** The chat platform's user ids to invite for this incident (policy routing, the lead). */
   respondersFor(incident: Incident): string[];
+  /** Tells the outbox worker that jobs waiting for the channel (the page) may go now. */
+  wakeOutbox?(urgent?: boolean): void;
 }
 
 async function loadIncident(store: Store, job: OutboxJob): Promise<Incident | null> {
@@ -114,20 +116,22 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
       await store.transaction(async (tx) => {
         await tx.incidents.update(incident.id, { channelFailure: error.message });
         await enqueueAnnouncement(tx, incident.id, clock.now());
-        await tx.outbox.bringForward(incident.id, WAITING_FOR_CHANNEL_JOBS, clock.now());
+        await bringForwardChannelWaiters(tx, incident.id, clock.now());
       });
+      deps.wakeOutbox?.(true);
       return {
         refused: `could not create a channel for INC-${incident.id} (${error.message}); announcing it in #${deps.announceChannel} instead`,
       };
     }
-    return {
-      incident: await store.transaction(async (tx) => {
-        const updated = await tx.incidents.update(incident.id, { channelId: channel.id, channelName: channel.name });
-        await enqueueChannelSetup(tx, incident.id, clock.now());
-        await tx.outbox.bringForward(incident.id, WAITING_FOR_CHANNEL_JOBS, clock.now());
-        return updated;
-      }),
-    };
+    const updated = await store.transaction(async (tx) => {
+      const stored = await tx.incidents.update(incident.id, { channelId: channel.id, channelName: channel.name });
+      await enqueueChannelSetup(tx, incident.id, clock.now());
+      await bringForwardChannelWaiters(tx, incident.id, clock.now());
+      return stored;
+    });
+    // The page waiting to link this channel goes now, beside the card, not after it.
+    deps.wakeOutbox?.(true);
+    return { incident: updated };
   }
 
   const inviteResponders: JobHandler = async (job) => {

@@ -55,6 +55,15 @@ export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [
 /** How often a job waiting for the channel looks again by itself. */
 export const CHANNEL_RECHECK_MS = 30_000;
 
+/**
+ * The incident's channel was created, or refused for good: its jobs waiting for that run now. Only those due
+ * within CHANNEL_RECHECK_MS, which is as long as any of them waits for the channel: a job scheduled for later
+ * on purpose (a nudge minutes away) keeps its time, rather than running now only to say "not yet".
+ */
+export async function bringForwardChannelWaiters(tx: StoreTransaction, incidentId: number, now: Date): Promise<void> {
+  await tx.outbox.bringForward(incidentId, WAITING_FOR_CHANNEL_JOBS, now, new Date(now.getTime() + CHANNEL_RECHECK_MS));
+}
+
 /** Jobs in one lane run in order and share one chat channel's write rate. */
 export function incidentLane(incidentId: number): string {
   return `incident:${incidentId}`;

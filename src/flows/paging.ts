@@ -100,6 +100,10 @@ export async function queuePage(
       incidentId: incident.id,
       coalesceKey: `page:${incident.id}`,
       urgent: true,
+      // It waits (the trigger's handler) to link the channel, which a new incident does not have yet: due when
+      // the wait is up, and brought forward when the channel is created or refused, rather than run at once
+      // only to wait.
+      ...(updated.channelId ? {} : { notBefore: new Date(page.requestedAt.getTime() + CHANNEL_WAIT_MS) }),
       payload: {
         lane: pagerLane(incident.id),
         actor: request.actor,

@@ -62,6 +62,12 @@ export interface OutboxWorkerOptions {
   maxLanes?: number;
   /** Jobs taken from one lane per claim. */
   batchSize?: number;
+  /**
+   * How long other work waits, at most, while urgent work is in hand (a new incident's channel and card, a
+   * page): those few calls go first, on an event loop and a store nothing else is using. Bounded, so a slow
+   * Slack holding an urgent call never holds up the rest for longer than this, however many incidents open.
+   */
+  urgentHoldMs?: number;
   /** Longest sleep between looks at the outbox, in case a wake-up was missed (another replica wrote). */
   pollMs?: number;
   baseBackoffMs?: number;
@@ -118,6 +124,13 @@ export class OutboxWorker {
    * being created.
    */
   private pacedLanes = 0;
+  /** Urgent jobs running now; while there are, and for at most `urgentHoldMs`, other work is not started. */
+  private urgentInHand = 0;
+  /** When the current hold ends at the latest (performance.now()). */
+  private holdUntil = 0;
+  /** Lanes waiting for the hold to end before their next job; called when it does. */
+  private holdWaiters: Array<() => void> = [];
+  private holdTimer: NodeJS.Timeout | null = null;
   private readonly options: Required<Omit<OutboxWorkerOptions, 'observer'>> & { observer: OutboxObserver };
 
   constructor(options: OutboxWorkerOptions) {
@@ -130,6 +143,7 @@ export class OutboxWorker {
       instanceId: '',
       maxLanes: 20,
       batchSize: 25,
+      urgentHoldMs: 250,
       pollMs: 1000,
       baseBackoffMs: 1000,
       maxBackoffMs: 8000,
@@ -159,6 +173,7 @@ export class OutboxWorker {
     this.wakeTimer = null;
     this.pendingWake = true;
     this.wakeUp?.();
+    this.endHold();
     await this.loop;
     this.loop = null;
     // Until no lane is in hand: the store closes after this, and a lane still handing back its jobs would fail.
@@ -204,7 +219,8 @@ export class OutboxWorker {
       this.wakeUp?.();
       return;
     }
-    if (this.wakeTimer) return;
+    // Only urgent work is taken while other work is held back; the hold's end wakes the loop for the rest.
+    if (this.wakeTimer || this.holding()) return;
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = null;
       this.pendingWake = true;
@@ -233,6 +249,7 @@ export class OutboxWorker {
       leaseMs,
       maxLanes: room,
       maxJobsPerLane: batchSize,
+      urgent: this.holding() ? 'only' : 'first',
     });
     for (const { lane, jobs } of lanes) {
       // Ours already: its lease lapsed while we ran it (a stalled event loop, a clock that jumped), so the claim
@@ -291,12 +308,15 @@ export class OutboxWorker {
   private async sleepUntilDue(): Promise<void> {
     const { store, clock, pollMs } = this.options;
     let delay = pollMs;
-    try {
-      const next = await store.outbox.nextDueAt();
-      if (next) delay = Math.max(0, Math.min(pollMs, next.getTime() - clock.now().getTime()));
-    } catch {
-      // The next claim reports the store failure; here we only decide how long to sleep.
-    }
+    // Other work is held back: nothing to look for until the hold ends (which wakes the loop) or urgent work comes.
+    if (this.holding()) delay = this.holdUntil - performance.now();
+    else
+      try {
+        const next = await store.outbox.nextDueAt();
+        if (next) delay = Math.max(0, Math.min(pollMs, next.getTime() - clock.now().getTime()));
+      } catch {
+        // The next claim reports the store failure; here we only decide how long to sleep.
+      }
     // Nothing was claimed, yet a job is due: its lane is held or paced. Look again shortly rather than spin.
     delay = Math.max(delay, MIN_IDLE_SLEEP_MS);
     if (this.pendingWake) return;
@@ -332,8 +352,9 @@ export class OutboxWorker {
           this.pacedLanes -= 1;
         }
       }
+      if (!job.urgent && this.holding()) await this.holdEnded();
       if (!this.running && rest > 0) break;
-      const result = await this.runJob(job);
+      const result = job.urgent ? await this.runUrgent(job) : await this.runJob(job);
       if (result.kind === 'sent' && isPaced(job)) readyAt = clock.now().getTime() + laneIntervalMs;
       if (result.kind === 'retry') {
         readyAt = Math.max(readyAt, result.at.getTime());
@@ -344,6 +365,43 @@ export class OutboxWorker {
     for (const job of jobs.slice(rest))
       await store.outbox.release(job.id, new Date(Math.max(readyAt, clock.now().getTime())));
     await store.outbox.releaseLane(lane, this.owner, new Date(readyAt));
+  }
+
+  /** Other work is waiting for the urgent work in hand. */
+  private holding(): boolean {
+    return this.urgentInHand > 0 && performance.now() < this.holdUntil;
+  }
+
+  /** Resolves when the hold ends: the urgent work in hand is done, its time is up, or the worker stops. */
+  private holdEnded(): Promise<void> {
+    return new Promise<void>((resolve) => this.holdWaiters.push(resolve));
+  }
+
+  private endHold(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    const waiters = this.holdWaiters;
+    this.holdWaiters = [];
+    for (const resolve of waiters) resolve();
+    // What the hold kept back is claimed now.
+    if (this.running) this.wake(true);
+  }
+
+  /** Runs an urgent job, holding other work back meanwhile (see `urgentHoldMs`). */
+  private async runUrgent(job: OutboxJob): ReturnType<OutboxWorker['runJob']> {
+    if (this.urgentInHand === 0) {
+      const { urgentHoldMs } = this.options;
+      this.holdUntil = performance.now() + urgentHoldMs;
+      this.holdTimer = setTimeout(() => this.endHold(), urgentHoldMs);
+      this.holdTimer.unref();
+    }
+    this.urgentInHand += 1;
+    try {
+      return await this.runJob(job);
+    } finally {
+      this.urgentInHand -= 1;
+      if (this.urgentInHand === 0) this.endHold();
+    }
   }
 
   /** Sleeps until `at` (clock time), or until the worker is stopped. */

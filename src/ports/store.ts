@@ -76,6 +76,8 @@ export interface OutboxJob {
   lastError: string | null;
   /** Jobs of one lane run in order by one worker at a time. */
   lane: string;
+  /** Enqueued as urgent (NewOutboxJob.urgent): claimed first, and other work waits briefly while it runs. */
+  urgent: boolean;
   /**
    * Set (markSending) just before a call that must take effect once, such as posting the card; cleared when
    * the service answered that call with a refusal. Set on a later attempt: a crash or a lost
@@ -109,6 +111,11 @@ export interface LaneClaim {
   leaseMs: number;
   maxLanes: number;
   maxJobsPerLane: number;
+  /**
+   * `first`: when any lane has urgent work due, take only those lanes (the rest at the next claim);
+   * `only`: take only lanes with urgent work due. Without it, every lane due, urgent ones first.
+   */
+  urgent?: 'first' | 'only';
 }
 
 export interface OutboxRepository {
@@ -166,8 +173,11 @@ export interface OutboxRepository {
    * holds): the service is back, so channels come within seconds, not after the backoff. Returns how many.
    */
   retryFailedNow(now: Date, laneReadyAt: Date): Promise<number>;
-  /** Makes an incident's pending jobs of these kinds due now (they were waiting for something that just happened). */
-  bringForward(incidentId: number, kinds: readonly string[], now: Date): Promise<void>;
+  /**
+   * Makes an incident's pending jobs of these kinds due now (they were waiting for something that just
+   * happened); with `dueBy`, only those due by then (the others wait for something else).
+   */
+  bringForward(incidentId: number, kinds: readonly string[], now: Date, dueBy?: Date): Promise<void>;
   /** The backlog, for the metric: jobs running, due, or failed and waiting to retry (not those scheduled for later). */
   depth(): Promise<number>;
   /** The earliest time a pending job becomes due, to sleep until then. */

@@ -1,6 +1,6 @@
 // The outbox over Kysely: coalesced enqueue, and lanes claimed whole under leases that several workers or
 // replicas share, so one channel's jobs keep their order and pace whichever replica runs them.
-import { sql, type ExpressionBuilder, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable, type Updateable } from 'kysely';
 import { FirebreakError } from '../../errors';
 import type {
   ClaimedLane,
@@ -13,6 +13,7 @@ import type {
 import type { RepositoryContext } from './repositories';
 import { iso, outboxJobToRow, rowToOutboxJob } from './rows';
 import type { Database, OutboxTable } from './schema';
+import type { SqliteHotPath } from './sqlite-hot-path';
 import { enqueueJob } from './sqlite-intake';
 import { guard, isConflict, toStoreError } from './store-errors';
 
@@ -116,19 +117,20 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
           .executeTakeFirst();
         return Number(result.numUpdatedRows);
       }),
-    bringForward: (incidentId, kinds, now) =>
+    bringForward: (incidentId, kinds, now, dueBy) =>
       guard(`bringing forward the jobs of incident ${incidentId}`, async () => {
         if (kinds.length === 0) return;
         const nowIso = iso(now, 'now');
-        await ctx
+        let query = ctx
           .db()
           .updateTable('outbox')
           .set({ next_attempt_at: nowIso })
           .where('incident_id', '=', incidentId)
           .where('status', '=', PENDING)
           .where('kind', 'in', [...kinds])
-          .where('next_attempt_at', '>', nowIso)
-          .execute();
+          .where('next_attempt_at', '>', nowIso);
+        if (dueBy) query = query.where('next_attempt_at', '<=', iso(dueBy, 'dueBy'));
+        await query.execute();
       }),
     bury: (id, error, now) =>
       guard(`burying outbox job ${id}`, () =>
@@ -157,11 +159,23 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
       }),
     nextDueAt: () =>
       guard('finding the next due outbox job', async () => {
+        // A job is claimable once it is due and its lane is free (no lease, or a lapsed one) and ready (the
+        // channel's pace). Without the lane, a job queued behind a busy lane (a channel's edits, a storm's
+        // announcements) read as due now, and the worker looked again every few milliseconds for as long
+        // as the lane was busy, for nothing.
         const row = await ctx
           .db()
           .selectFrom('outbox')
-          .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-          .where('status', '=', PENDING)
+          .leftJoin('outbox_lanes', 'outbox_lanes.lane', 'outbox.lane')
+          .select(
+            sql<string | null>`min(case
+              when outbox_lanes.locked_until > outbox.next_attempt_at
+                and (outbox_lanes.ready_at is null or outbox_lanes.locked_until > outbox_lanes.ready_at)
+                then outbox_lanes.locked_until
+              when outbox_lanes.ready_at > outbox.next_attempt_at then outbox_lanes.ready_at
+              else outbox.next_attempt_at end)`.as('at'),
+          )
+          .where('outbox.status', '=', PENDING)
           .executeTakeFirst();
         return row?.at ? new Date(row.at) : null;
       }),
@@ -271,6 +285,7 @@ function dueInLane(nowIso: string) {
  */
 async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<ClaimedLane[]> {
   if (claim.maxLanes <= 0) return [];
+  if (ctx.sqlite) return ctx.sqlite.run((q) => claimLanesOnSqlite(q, claim));
   const db = ctx.db();
   const nowIso = iso(claim.now, 'now');
   const leaseIso = iso(new Date(claim.now.getTime() + claim.leaseMs), 'lease');
@@ -297,13 +312,14 @@ async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<Cla
     .orderBy('first')
     .limit(claim.maxLanes)
     .execute();
-  if (candidates.length === 0) return [];
+  const chosen = urgentFirst(candidates, claim);
+  if (chosen.length === 0) return [];
   // One conditional upsert for all of them: of several claimers, exactly one wins each lane (the conflict's
   // condition is checked again on the row as the winner left it). Three statements per claim, not two a lane:
   // replicas claiming at once after an outage, on a loaded machine, spent their time in round trips.
   const won = await db
     .insertInto('outbox_lanes')
-    .values(candidates.map(({ lane }) => ({ lane, owner: claim.owner, locked_until: leaseIso, ready_at: nowIso })))
+    .values(chosen.map(({ lane }) => ({ lane, owner: claim.owner, locked_until: leaseIso, ready_at: nowIso })))
     .onConflict((oc) =>
       oc
         .column('lane')
@@ -361,9 +377,74 @@ async function claimLanes(ctx: RepositoryContext, claim: LaneClaim): Promise<Cla
   // In the order they were chosen (priority, then the oldest job); RETURNING promises no order, and a
   // lane's jobs run in the order they were enqueued.
   const claimed: ClaimedLane[] = [];
-  for (const { lane } of candidates) {
+  for (const { lane } of chosen) {
     const jobs = jobsByLane.get(lane);
     if (jobs) claimed.push({ lane, jobs: jobs.sort((a, b) => a.id - b.id) });
+  }
+  return claimed;
+}
+
+/** Urgent lanes come first among the candidates: the rest are left for a later claim, when the claim says so. */
+function urgentFirst<C extends { priority: unknown }>(candidates: C[], claim: LaneClaim): C[] {
+  const urgent = claim.urgent === 'only' || (claim.urgent === 'first' && Number(candidates[0]?.priority) === 0);
+  return urgent ? candidates.filter((c) => Number(c.priority) === 0) : candidates;
+}
+
+const DUE_IN_LANE = "((outbox.status = 'pending' and outbox.next_attempt_at <= ?) or outbox.status = 'running')";
+const LANE_FREE = '(outbox_lanes.locked_until is null or outbox_lanes.locked_until < ?) and outbox_lanes.ready_at <= ?';
+
+/**
+ * `claimLanes` on SQLite, as the same statements in plain SQL on cached statements, run back to back with no
+ * await between them: the worker claims after every lane it finishes, and building these queries with Kysely
+ * cost several times what SQLite took to run them.
+ */
+function claimLanesOnSqlite(q: SqliteHotPath, claim: LaneClaim): ClaimedLane[] {
+  const nowIso = iso(claim.now, 'now');
+  const leaseIso = iso(new Date(claim.now.getTime() + claim.leaseMs), 'lease');
+  const candidates = q.all<{ lane: string; priority: number }>(
+    `select outbox.lane as lane, min(outbox.priority) as priority, min(outbox.id) as first from outbox
+     left join outbox_lanes on outbox_lanes.lane = outbox.lane
+     where ${DUE_IN_LANE} and (outbox_lanes.lane is null or (${LANE_FREE}))
+     group by outbox.lane order by priority, first limit ?`,
+    nowIso,
+    nowIso,
+    nowIso,
+    claim.maxLanes,
+  );
+  const claimed: ClaimedLane[] = [];
+  for (const { lane } of urgentFirst(candidates, claim)) {
+    const won = q.get(
+      `insert into outbox_lanes (lane, owner, locked_until, ready_at) values (?, ?, ?, ?)
+       on conflict (lane) do update set owner = excluded.owner, locked_until = excluded.locked_until
+       where ${LANE_FREE} returning lane`,
+      lane,
+      claim.owner,
+      leaseIso,
+      nowIso,
+      nowIso,
+      nowIso,
+    );
+    if (!won) continue;
+    const rows = q.all<Selectable<OutboxTable>>(
+      `update outbox set status = 'running', owner = ?, locked_until = ?, attempts = attempts + 1, updated_at = ?
+       where id in (select id from outbox where lane = ? and ${DUE_IN_LANE} order by id limit ?) returning *`,
+      claim.owner,
+      leaseIso,
+      nowIso,
+      lane,
+      nowIso,
+      claim.maxJobsPerLane,
+    );
+    if (rows.length === 0) {
+      // Its jobs were done or rescheduled meanwhile: let it go at once.
+      q.exec(
+        'update outbox_lanes set owner = null, locked_until = null where lane = ? and owner = ?',
+        lane,
+        claim.owner,
+      );
+      continue;
+    }
+    claimed.push({ lane, jobs: rows.map(rowToOutboxJob).sort((a, b) => a.id - b.id) });
   }
   return claimed;
 }

@@ -364,6 +364,7 @@ export function rowToOutboxJob(row: Selectable<OutboxTable>): OutboxJob {
     nextAttemptAt: toDate(row.next_attempt_at),
     lastError: row.last_error,
     lane: row.lane,
+    urgent: row.priority === 0,
     sendingSince: row.sending_since === null ? null : toDate(row.sending_since),
     createdAt: toDate(row.created_at),
   };

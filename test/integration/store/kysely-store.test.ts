@@ -467,6 +467,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
         nextAttemptAt: sec(0),
         lastError: null,
         lane: 'incident:7',
+        urgent: false,
         sendingSince: null,
         createdAt: sec(0),
       });
@@ -676,6 +677,35 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect(await store.outbox.depth()).toBe(1);
       expect(await store.outbox.nextDueAt()).toEqual(sec(30));
       expect((await store.outbox.list({ status: 'pending' })).map((j) => j.id)).toEqual([other.id]);
+    });
+
+    it('gives as the next due time when a waiting job can be claimed: its lane free of its lease and its pace', async () => {
+      await store.outbox.enqueue({ kind: 'card.update', payload: { lane: 'incident:4' } }, sec(0));
+      await claimJobs(store, sec(0), { leaseMs: 3000 });
+      // Queued behind the lane in hand: not before its lease, which a live owner renews.
+      await store.outbox.enqueue({ kind: 'card.update', payload: { lane: 'incident:4' } }, sec(1));
+      expect(await store.outbox.nextDueAt()).toEqual(sec(3));
+      // Let go with the channel's pace spent: not before the lane's next write.
+      await store.outbox.releaseLane('incident:4', 'w1', sec(2.1));
+      expect(await store.outbox.nextDueAt()).toEqual(sec(2.1));
+      // A job due later than either keeps its own time.
+      await store.outbox.retryLater((await store.outbox.list({ status: 'pending' }))[0]?.id ?? 0, sec(9), 'later');
+      expect(await store.outbox.nextDueAt()).toEqual(sec(9));
+    });
+
+    it("brings forward an incident's waiting jobs, with a limit only those due by then", async () => {
+      const soon = await store.outbox.enqueue(
+        { kind: 'page.trigger', incidentId: 5, notBefore: sec(10), payload: { lane: 'pager:5' } },
+        sec(0),
+      );
+      const later = await store.outbox.enqueue(
+        { kind: 'nudge.check', incidentId: 5, notBefore: sec(600), payload: { lane: 'incident:5' } },
+        sec(0),
+      );
+      await store.outbox.bringForward(5, ['page.trigger', 'nudge.check'], sec(1), sec(31));
+      const due = new Map((await store.outbox.list({ incidentId: 5 })).map((j) => [j.id, j.nextAttemptAt]));
+      expect(due.get(soon.id)).toEqual(sec(1));
+      expect(due.get(later.id)).toEqual(sec(600));
     });
 
     it('a job deferred on purpose is not failing: no attempts or error left, not backlog, not retried early when Slack is back', async () => {

@@ -695,3 +695,47 @@ describe("a lane's pace", () => {
     ]);
   });
 });
+
+describe('urgent work first', () => {
+  const enqueueUrgent = async (kind: string, lane: string) =>
+    (await store.outbox.enqueue({ kind, urgent: true, payload: { lane } }, clock.now())).id;
+
+  it('claims the lanes with urgent work alone, and the rest once that work is done', async () => {
+    const { handler, inHand, letGo } = hangingHandler('open');
+    const w = worker({ open: handler, post: scripted(ok) }, { urgentHoldMs: 60_000 });
+    const post = await enqueue('post', { lane: 'incident:1' });
+    const open = await enqueueUrgent('open', 'incident:2');
+
+    const first = w.runOnce();
+    await inHand;
+    expect(ran.map((r) => r.id)).toEqual([open]);
+    letGo();
+    expect(await first).toBe(1);
+    expect(await w.runOnce()).toBe(1);
+    expect(ran.map((r) => r.id)).toEqual([open, post]);
+  });
+
+  it("holds a running lane's next job while urgent work is in hand, and lets it go when that is done", async () => {
+    clock = realTimeClock(T0);
+    const busy = hangingHandler('post');
+    const opening = hangingHandler('open');
+    let postCalls = 0;
+    const post: JobHandler = async (j) => (postCalls++ === 0 ? busy.handler(j) : scripted(ok)(j));
+    const w = startWorker({ post, open: opening.handler }, { urgentHoldMs: 60_000, isPaced: () => false });
+    const firstPost = await enqueue('post', { lane: 'incident:1' });
+    const secondPost = await enqueue('post', { lane: 'incident:1' });
+    w.wake(true);
+    await busy.inHand;
+    const open = await enqueueUrgent('open', 'incident:2');
+    w.wake(true);
+    await opening.inHand;
+
+    // The channel's first post ends while the new incident's channel is still being opened: its second waits.
+    busy.letGo();
+    await eventually(async () => (await job(firstPost)).status === 'done', 'the first post is done');
+    expect(ran.map((r) => r.id)).toEqual([firstPost, open]);
+    opening.letGo();
+    await eventually(async () => (await job(secondPost)).status === 'done', 'the second post is done');
+    expect(ran.map((r) => r.id)).toEqual([firstPost, open, secondPost]);
+  });
+});
