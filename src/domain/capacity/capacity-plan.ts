@@ -51,7 +51,7 @@ const neededFor = (path: readonly MetricPoint[], input: CapacityPlanInput) => {
 export function planCapacity(input: CapacityPlanInput): CapacityPlan {
   const { forecast, instances, perInstance } = input;
   // The trend decides whether to warn (tuned to stay quiet on an ordinary week); a warning's offer is sized on
-  // the surge model, which follows a surge's climb where the trend lags it and damps it where the trend overshoots.
+  // the surge model, which follows a surge's climb where the trend lags it and levels it off where the trend overshoots.
   const trend = neededFor(forecast.path, input);
   const warn = trend.needed > instances;
   const sizedOn = warn && forecast.surge ? 'surge' : 'trend';

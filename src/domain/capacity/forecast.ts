@@ -9,7 +9,7 @@
 //   baseline is 1 and the trend is on the raw load.
 // - Holt's smoothing (level α, trend β) on irregular timestamps: a missing scrape is a gap, not a zero.
 import type { MetricPoint } from './series';
-import { fitSurge, SURGE_WINDOW_MINUTES, surgeExcessAt } from './surge';
+import { fitSurge, SURGE_WINDOW_MINUTES, surgeCeiling, surgeExcessAt } from './surge';
 
 export interface ForecastOptions {
   /** The forecast is made at this instant, from the points up to it. */
@@ -41,8 +41,8 @@ export interface LoadForecast {
   /** The trend, as a factor per hour (1.5: growing by half every hour). */
   growthPerHour: number;
   /**
-   * The surge model the offer is sized on (surge.ts): the baseline plus the excess over it, fitted as damped
-   * exponential growth. Only with the daily baseline ('trend+daily'): without it there is no excess to speak of.
+   * The surge model the offer is sized on (surge.ts): the baseline plus the excess over it, fitted as exponential
+   * growth and extrapolated as a logistic rise levelling off at a ceiling. Only with the daily baseline ('trend+daily'): without it there is no excess to speak of.
    */
   surge?: {
     path: MetricPoint[];
@@ -153,6 +153,7 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
         ),
       )
     : undefined;
+  const ceiling = fit ? surgeCeiling(fit, nowBaseline) : 0;
   return {
     method: seasonal ? 'trend+daily' : 'trend',
     at: new Date(nowMs),
@@ -167,7 +168,7 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
           surge: {
             path: horizon.map((at, i) => ({
               at: new Date(at),
-              value: (horizonBaselines[i] as number) + surgeExcessAt(fit, (at - nowMs) / MINUTE_MS),
+              value: (horizonBaselines[i] as number) + surgeExcessAt(fit, (at - nowMs) / MINUTE_MS, ceiling),
             })),
             growthPerHour: Math.exp(fit.growthPerMinute * 60),
           },
