@@ -48,6 +48,8 @@ export interface LoadForecast {
     path: MetricPoint[];
     /** The excess's growth used (the upper confidence bound), as a factor per hour. */
     growthPerHour: number;
+    /** The excess the logistic levels off at (surge.ts, surgeCeiling), in the load's unit. */
+    ceiling: number;
   };
 }
 
@@ -56,20 +58,16 @@ const MINUTE_MS = 60_000;
 // Loads of 0 are common (a quiet night); the log needs a floor. One request per ten seconds changes no decision.
 const FLOOR = 0.1;
 
-/** The index of the first point at or after `at` (points sorted by time). */
-function lowerBound(points: readonly MetricPoint[], atMs: number): number {
-  let lo = 0;
-  let hi = points.length;
+/** The index of the first point at or after `at` (points sorted by time), searching [from, to). */
+function lowerBound(points: readonly MetricPoint[], atMs: number, from = 0, to = points.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if ((points[mid] as MetricPoint).at.getTime() < atMs) lo = mid + 1;
     else hi = mid;
   }
   return lo;
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
 function median(values: readonly number[]): number {
@@ -82,20 +80,25 @@ function median(values: readonly number[]): number {
 
 /**
  * The daily seasonal baseline at `atMs`: for each previous day with points within ± half-width of the same time,
- * their mean; then the median of those days. Undefined with fewer than two such days.
+ * their mean; then the median of those days. Undefined with fewer than two such days. Only the first `end`
+ * points are read (those up to "now"; the series itself is not copied).
  */
 export function seasonalBaseline(
   points: readonly MetricPoint[],
   atMs: number,
   seasonDays: number,
   halfWidthMs: number,
+  end = points.length,
 ): number | undefined {
   const days: number[] = [];
   for (let k = 1; k <= seasonDays; k++) {
     const centre = atMs - k * DAY_MS;
-    const from = lowerBound(points, centre - halfWidthMs);
-    const to = lowerBound(points, centre + halfWidthMs + 1);
-    if (to > from) days.push(mean(points.slice(from, to).map((p) => p.value)));
+    const from = lowerBound(points, centre - halfWidthMs, 0, end);
+    const to = lowerBound(points, centre + halfWidthMs + 1, from, end);
+    if (to <= from) continue;
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += (points[i] as MetricPoint).value;
+    days.push(sum / (to - from));
   }
   return days.length >= 2 ? Math.max(median(days), FLOOR) : undefined;
 }
@@ -110,14 +113,14 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
   const halfWidthMs = (options.seasonHalfWidthMinutes ?? 5) * MINUTE_MS;
   const windowStart = nowMs - (options.windowMinutes ?? 60) * MINUTE_MS;
 
-  const upToNow = points.slice(0, lowerBound(points, nowMs + 1));
-  const recent = upToNow.slice(lowerBound(upToNow, windowStart));
+  const end = lowerBound(points, nowMs + 1);
+  const recent = points.slice(lowerBound(points, windowStart, 0, end), end);
   if (recent.length === 0) return undefined;
 
   // Seasonal only when every recent point and every forecast point has a baseline: a mixed series would jump.
   const horizon: number[] = [];
   for (let at = nowMs + stepMs; at <= nowMs + options.lookaheadMinutes * MINUTE_MS; at += stepMs) horizon.push(at);
-  const baseline = (atMs: number) => seasonalBaseline(upToNow, atMs, seasonDays, halfWidthMs);
+  const baseline = (atMs: number) => seasonalBaseline(points, atMs, seasonDays, halfWidthMs, end);
   const recentBaselines = recent.map((p) => baseline(p.at.getTime()));
   const horizonBaselines = horizon.map(baseline);
   const seasonal = [...recentBaselines, ...horizonBaselines].every((b) => b !== undefined);
@@ -171,6 +174,7 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
               value: (horizonBaselines[i] as number) + surgeExcessAt(fit, (at - nowMs) / MINUTE_MS, ceiling),
             })),
             growthPerHour: Math.exp(fit.growthPerMinute * 60),
+            ceiling,
           },
         }
       : {}),
