@@ -94,11 +94,11 @@ export function seasonalBaseline(
   for (let k = 1; k <= seasonDays; k++) {
     const centre = atMs - k * DAY_MS;
     const from = lowerBound(points, centre - halfWidthMs, 0, end);
-    const to = lowerBound(points, centre + halfWidthMs + 1, from, end);
-    if (to <= from) continue;
+    const toMs = centre + halfWidthMs;
     let sum = 0;
-    for (let i = from; i < to; i++) sum += (points[i] as MetricPoint).value;
-    days.push(sum / (to - from));
+    let to = from;
+    for (; to < end && (points[to] as MetricPoint).at.getTime() <= toMs; to++) sum += (points[to] as MetricPoint).value;
+    if (to > from) days.push(sum / (to - from));
   }
   return days.length >= 2 ? Math.max(median(days), FLOOR) : undefined;
 }
