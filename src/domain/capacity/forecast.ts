@@ -103,6 +103,33 @@ export function seasonalBaseline(
   return days.length >= 2 ? Math.max(median(days), FLOOR) : undefined;
 }
 
+/**
+ * Baselines already computed, per series and per (seasonDays, half-width). A baseline at `t` reads only points a
+ * day or more before `t`, so it is the same from every "now" after those points: a watch, a test or the bench
+ * replaying one series minute by minute computes each once. Series are read as immutable; one read per look
+ * (the watcher's) simply starts a new, collectable cache.
+ */
+const baselineCache = new WeakMap<readonly MetricPoint[], Map<string, Map<number, number | undefined>>>();
+
+function cachedBaselines(
+  points: readonly MetricPoint[],
+  seasonDays: number,
+  halfWidthMs: number,
+): Map<number, number | undefined> {
+  let bySettings = baselineCache.get(points);
+  if (!bySettings) {
+    bySettings = new Map();
+    baselineCache.set(points, bySettings);
+  }
+  const key = `${seasonDays}:${halfWidthMs}`;
+  let cache = bySettings.get(key);
+  if (!cache) {
+    cache = new Map();
+    bySettings.set(key, cache);
+  }
+  return cache;
+}
+
 /** Forecasts the load from `points` (sorted, oldest first); undefined when the recent window has no points. */
 export function forecastLoad(points: readonly MetricPoint[], options: ForecastOptions): LoadForecast | undefined {
   const nowMs = options.now.getTime();
@@ -120,7 +147,15 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
   // Seasonal only when every recent point and every forecast point has a baseline: a mixed series would jump.
   const horizon: number[] = [];
   for (let at = nowMs + stepMs; at <= nowMs + options.lookaheadMinutes * MINUTE_MS; at += stepMs) horizon.push(at);
-  const baseline = (atMs: number) => seasonalBaseline(points, atMs, seasonDays, halfWidthMs, end);
+  const cache = cachedBaselines(points, seasonDays, halfWidthMs);
+  const baseline = (atMs: number) => {
+    // Cached only when every day it reads is wholly before now (so the points after now cannot matter).
+    if (atMs - DAY_MS + halfWidthMs > nowMs) return seasonalBaseline(points, atMs, seasonDays, halfWidthMs, end);
+    if (cache.has(atMs)) return cache.get(atMs);
+    const value = seasonalBaseline(points, atMs, seasonDays, halfWidthMs, end);
+    cache.set(atMs, value);
+    return value;
+  };
   const recentBaselines = recent.map((p) => baseline(p.at.getTime()));
   const horizonBaselines = horizon.map(baseline);
   const seasonal = [...recentBaselines, ...horizonBaselines].every((b) => b !== undefined);
