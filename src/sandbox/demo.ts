@@ -291,11 +291,20 @@ async function nextSale(
     say(`  ${hhmm(s.at)}  Firebreak, for CAP-${scaledBack.id}: ${s.what}`);
 }
 
-/** What a capacity warning says, in a line: when web saturates (if its forecast says), the load, the offer. */
+/**
+ * What a capacity warning says, in a line: when its forecast has web pass the target utilization and the capacity
+ * of its servers (if within the lookahead), the load, the offer. The forecast is the upper end of what the load
+ * may do (that is what the offer covers), so these times are the earliest the forecast allows.
+ */
 function warningSays(n: CapacityWarning['numbers']): string {
-  const saturates = n.saturatesAt
-    ? `web will saturate at ${hhmm(n.saturatesAt)}`
-    : `web needs ${n.needed} servers within ${n.lookaheadMinutes} minutes`;
+  const servers = `what ${n.instances} servers carry`;
+  const target = `${Math.round(n.targetUtilization * 100)} %`;
+  const saturates =
+    n.passesTargetAt && n.saturatesAt
+      ? `the forecast has web pass ${target} of ${servers} at ${hhmm(n.passesTargetAt)} and all of it at ${hhmm(n.saturatesAt)} at the earliest`
+      : n.passesTargetAt
+        ? `the forecast has web pass ${target} of ${servers} at ${hhmm(n.passesTargetAt)} at the earliest`
+        : `web needs ${n.needed} servers within ${n.lookaheadMinutes} minutes`;
   return `${saturates} (load ${Math.round(n.loadNow)} req/s now, forecast ${Math.round(n.peak.value)} req/s at ${hhmm(n.peak.at)}; ${n.instances} servers, ${n.needed} needed); "Scale out +${n.scaleOut}" offered`;
 }
 
@@ -382,7 +391,7 @@ async function replay(
   while (sandbox.traffic.rateAt(new Date(overwhelmed)) <= capacity) overwhelmed += MINUTE;
   const lead = (overwhelmed - warnedAt) / MINUTE;
   step(
-    `Firebreak warns in #incidents: ${warningSays(warning.numbers)} — ${lead} minutes before the load passes what ${warning.numbers.instances} servers carry (${capacity} req/s, at ${hhmm(new Date(overwhelmed))})`,
+    `Firebreak warns in #incidents: ${warningSays(warning.numbers)} — ${lead} minutes before the load really passes what ${warning.numbers.instances} servers carry (${capacity} req/s, at ${hhmm(new Date(overwhelmed))})`,
     warning.openedAt,
   );
   // As #incidents showed it then (it is edited after, and closes once the capacity is added).

@@ -100,7 +100,11 @@ export function capacityChartHtml(chart: CapacityChart): string {
   const rows: Array<[string, string]> = [
     ['Load now', `${round(n.loadNow)} (${pct(n.utilizationNow)} of capacity)`],
     ['Forecast peak', `${round(n.peak.value)} at ${at(n.peak.at)} (${pct(n.utilizationAtPeak)})`],
-    ['Saturates', n.saturatesAt ? at(n.saturatesAt) : `not within ${n.lookaheadMinutes} min`],
+    [
+      `Passes ${pct(n.targetUtilization)}`,
+      n.passesTargetAt ? at(n.passesTargetAt) : `not within ${n.lookaheadMinutes} min`,
+    ],
+    ['Saturates (100 %)', n.saturatesAt ? at(n.saturatesAt) : `not within ${n.lookaheadMinutes} min`],
     ['Instances', `${n.instances} now → ${n.needed} needed (target ${pct(n.targetUtilization)})`],
     ['Offer', n.scaleOut > 0 ? `Scale out +${n.scaleOut}` : 'nothing'],
   ];

@@ -183,6 +183,12 @@ it('warns in #incidents before the first alert, at least 10 minutes before the s
     /^ {2}(\d\d:\d\d) {2}.*"Scale out \+(\d+)" offered — \d+ minutes before .* at (\d\d:\d\d)\)$/.exec(line ?? '') ??
     [];
   expect(printedAt && printedAt < '11:30').toBe(true);
+  // Each time named for what it is: the forecast's (earliest) passing of 70 % and of the capacity, then the
+  // moment the sandbox's load really passes the capacity.
+  expect(line).toMatch(
+    /the forecast has web pass 70 % of what 4 servers carry at \d\d:\d\d( and all of it at \d\d:\d\d)? at the earliest/,
+  );
+  expect(line).toContain('minutes before the load really passes what 4 servers carry (1000 req/s, at');
   expect(lines.indexOf(line ?? '')).toBeLessThan(lines.findIndex((l) => l.includes('Alertmanager fires')));
   // The time it states is when the sandbox's load first passes 4 servers' 250 req/s each; the warning is 10+ minutes ahead.
   let overwhelmed = Date.parse(`2023-02-15T${printedAt}:00Z`);

@@ -13,10 +13,12 @@ import { fromJson, iso, toJson } from './rows';
 import type { CapacityWarningsTable } from './schema';
 import { guard } from './store-errors';
 
-type StoredNumbers = Omit<WarningNumbers, 'at' | 'peak' | 'saturatesAt'> & {
+type StoredNumbers = Omit<WarningNumbers, 'at' | 'peak' | 'saturatesAt' | 'passesTargetAt'> & {
   at: string;
   peak: { at: string; value: number };
   saturatesAt: string | null;
+  /** Absent on warnings stored before it was kept. */
+  passesTargetAt?: string | null;
 };
 type StoredOutcome = Omit<WarningOutcome, 'at'> & { at: string };
 
@@ -27,6 +29,7 @@ function numbersFromJson(text: string): WarningNumbers {
     at: new Date(n.at),
     peak: { at: new Date(n.peak.at), value: n.peak.value },
     saturatesAt: n.saturatesAt === null ? null : new Date(n.saturatesAt),
+    passesTargetAt: n.passesTargetAt ? new Date(n.passesTargetAt) : null,
   };
 }
 

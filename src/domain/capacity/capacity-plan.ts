@@ -34,6 +34,8 @@ export interface CapacityPlan {
   needed: number;
   /** The first forecast time the load exceeds the current capacity (instances × perInstance); null if none. */
   saturatesAt: Date | null;
+  /** The first forecast time the load exceeds the target utilization of the current capacity; null if none. */
+  passesTargetAt: Date | null;
   /** Instances to add: needed − instances, capped by `max`; 0 when the target has enough. */
   scaleOut: number;
   /** True when the forecast needs more than the target has: the warning and its offer. */
@@ -51,7 +53,7 @@ const neededFor = (path: readonly MetricPoint[], input: CapacityPlanInput) => {
 export function planCapacity(input: CapacityPlanInput): CapacityPlan {
   const { forecast, instances, perInstance } = input;
   // The trend decides whether to warn (tuned to stay quiet on an ordinary week); a warning's offer is sized on
-  // the surge model, which follows a surge's climb where the trend lags it and damps it where the trend overshoots.
+  // the surge model, which follows a surge's climb where the trend lags it and levels it off where the trend overshoots.
   const trend = neededFor(forecast.path, input);
   const warn = trend.needed > instances;
   const sizedOn = warn && forecast.surge ? 'surge' : 'trend';
@@ -62,6 +64,7 @@ export function planCapacity(input: CapacityPlanInput): CapacityPlan {
   const peak = sized.peak;
   const capacity = instances * perInstance;
   const saturating = path.find((p) => p.value > capacity);
+  const passing = path.find((p) => p.value > capacity * input.targetUtilization);
   const wanted = Math.max(0, needed - instances);
   const scaleOut = input.max !== undefined ? Math.max(0, Math.min(wanted, input.max - instances)) : wanted;
   return {
@@ -73,6 +76,7 @@ export function planCapacity(input: CapacityPlanInput): CapacityPlan {
     utilizationAtPeak: capacity > 0 ? peak.value / capacity : Number.POSITIVE_INFINITY,
     needed,
     saturatesAt: capacity <= 0 ? (path[0]?.at ?? null) : (saturating?.at ?? null),
+    passesTargetAt: capacity <= 0 ? (path[0]?.at ?? null) : (passing?.at ?? null),
     scaleOut,
     warn,
     beyondMax: input.max !== undefined && needed > input.max,

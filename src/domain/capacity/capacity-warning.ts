@@ -19,6 +19,8 @@ export interface WarningNumbers {
   loadNow: number;
   peak: { at: Date; value: number };
   saturatesAt: Date | null;
+  /** When the forecast passes the target utilization of the current instances (null: not within the lookahead). */
+  passesTargetAt: Date | null;
   utilizationNow: number;
   utilizationAtPeak: number;
   instances: number;
@@ -77,6 +79,7 @@ export function warningNumbers(
     loadNow: plan.loadNow,
     peak: plan.peak,
     saturatesAt: plan.saturatesAt,
+    passesTargetAt: plan.passesTargetAt,
     utilizationNow: plan.utilizationNow,
     utilizationAtPeak: plan.utilizationAtPeak,
     instances,

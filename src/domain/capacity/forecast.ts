@@ -9,7 +9,7 @@
 //   baseline is 1 and the trend is on the raw load.
 // - Holt's smoothing (level α, trend β) on irregular timestamps: a missing scrape is a gap, not a zero.
 import type { MetricPoint } from './series';
-import { fitSurge, SURGE_WINDOW_MINUTES, surgeExcessAt } from './surge';
+import { fitSurge, SURGE_WINDOW_MINUTES, surgeCeiling, surgeExcessAt } from './surge';
 
 export interface ForecastOptions {
   /** The forecast is made at this instant, from the points up to it. */
@@ -41,13 +41,15 @@ export interface LoadForecast {
   /** The trend, as a factor per hour (1.5: growing by half every hour). */
   growthPerHour: number;
   /**
-   * The surge model the offer is sized on (surge.ts): the baseline plus the excess over it, fitted as damped
-   * exponential growth. Only with the daily baseline ('trend+daily'): without it there is no excess to speak of.
+   * The surge model the offer is sized on (surge.ts): the baseline plus the excess over it, fitted as exponential
+   * growth and extrapolated as a logistic rise levelling off at a ceiling. Only with the daily baseline ('trend+daily'): without it there is no excess to speak of.
    */
   surge?: {
     path: MetricPoint[];
     /** The excess's growth used (the upper confidence bound), as a factor per hour. */
     growthPerHour: number;
+    /** The excess the logistic levels off at (surge.ts, surgeCeiling), in the load's unit. */
+    ceiling: number;
   };
 }
 
@@ -56,20 +58,16 @@ const MINUTE_MS = 60_000;
 // Loads of 0 are common (a quiet night); the log needs a floor. One request per ten seconds changes no decision.
 const FLOOR = 0.1;
 
-/** The index of the first point at or after `at` (points sorted by time). */
-function lowerBound(points: readonly MetricPoint[], atMs: number): number {
-  let lo = 0;
-  let hi = points.length;
+/** The index of the first point at or after `at` (points sorted by time), searching [from, to). */
+function lowerBound(points: readonly MetricPoint[], atMs: number, from = 0, to = points.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if ((points[mid] as MetricPoint).at.getTime() < atMs) lo = mid + 1;
     else hi = mid;
   }
   return lo;
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
 function median(values: readonly number[]): number {
@@ -82,22 +80,54 @@ function median(values: readonly number[]): number {
 
 /**
  * The daily seasonal baseline at `atMs`: for each previous day with points within ± half-width of the same time,
- * their mean; then the median of those days. Undefined with fewer than two such days.
+ * their mean; then the median of those days. Undefined with fewer than two such days. Only the first `end`
+ * points are read (those up to "now"; the series itself is not copied).
  */
 export function seasonalBaseline(
   points: readonly MetricPoint[],
   atMs: number,
   seasonDays: number,
   halfWidthMs: number,
+  end = points.length,
 ): number | undefined {
   const days: number[] = [];
   for (let k = 1; k <= seasonDays; k++) {
     const centre = atMs - k * DAY_MS;
-    const from = lowerBound(points, centre - halfWidthMs);
-    const to = lowerBound(points, centre + halfWidthMs + 1);
-    if (to > from) days.push(mean(points.slice(from, to).map((p) => p.value)));
+    const from = lowerBound(points, centre - halfWidthMs, 0, end);
+    const toMs = centre + halfWidthMs;
+    let sum = 0;
+    let to = from;
+    for (; to < end && (points[to] as MetricPoint).at.getTime() <= toMs; to++) sum += (points[to] as MetricPoint).value;
+    if (to > from) days.push(sum / (to - from));
   }
   return days.length >= 2 ? Math.max(median(days), FLOOR) : undefined;
+}
+
+/**
+ * Baselines already computed, per series and per (seasonDays, half-width). A baseline at `t` reads only points a
+ * day or more before `t`, so it is the same from every "now" after those points: a watch, a test or the bench
+ * replaying one series minute by minute computes each once. Series are read as immutable; one read per look
+ * (the watcher's) simply starts a new, collectable cache.
+ */
+const baselineCache = new WeakMap<readonly MetricPoint[], Map<string, Map<number, number | undefined>>>();
+
+function cachedBaselines(
+  points: readonly MetricPoint[],
+  seasonDays: number,
+  halfWidthMs: number,
+): Map<number, number | undefined> {
+  let bySettings = baselineCache.get(points);
+  if (!bySettings) {
+    bySettings = new Map();
+    baselineCache.set(points, bySettings);
+  }
+  const key = `${seasonDays}:${halfWidthMs}`;
+  let cache = bySettings.get(key);
+  if (!cache) {
+    cache = new Map();
+    bySettings.set(key, cache);
+  }
+  return cache;
 }
 
 /** Forecasts the load from `points` (sorted, oldest first); undefined when the recent window has no points. */
@@ -110,14 +140,22 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
   const halfWidthMs = (options.seasonHalfWidthMinutes ?? 5) * MINUTE_MS;
   const windowStart = nowMs - (options.windowMinutes ?? 60) * MINUTE_MS;
 
-  const upToNow = points.slice(0, lowerBound(points, nowMs + 1));
-  const recent = upToNow.slice(lowerBound(upToNow, windowStart));
+  const end = lowerBound(points, nowMs + 1);
+  const recent = points.slice(lowerBound(points, windowStart, 0, end), end);
   if (recent.length === 0) return undefined;
 
   // Seasonal only when every recent point and every forecast point has a baseline: a mixed series would jump.
   const horizon: number[] = [];
   for (let at = nowMs + stepMs; at <= nowMs + options.lookaheadMinutes * MINUTE_MS; at += stepMs) horizon.push(at);
-  const baseline = (atMs: number) => seasonalBaseline(upToNow, atMs, seasonDays, halfWidthMs);
+  const cache = cachedBaselines(points, seasonDays, halfWidthMs);
+  const baseline = (atMs: number) => {
+    // Cached only when every day it reads is wholly before now (so the points after now cannot matter).
+    if (atMs - DAY_MS + halfWidthMs > nowMs) return seasonalBaseline(points, atMs, seasonDays, halfWidthMs, end);
+    if (cache.has(atMs)) return cache.get(atMs);
+    const value = seasonalBaseline(points, atMs, seasonDays, halfWidthMs, end);
+    cache.set(atMs, value);
+    return value;
+  };
   const recentBaselines = recent.map((p) => baseline(p.at.getTime()));
   const horizonBaselines = horizon.map(baseline);
   const seasonal = [...recentBaselines, ...horizonBaselines].every((b) => b !== undefined);
@@ -153,6 +191,7 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
         ),
       )
     : undefined;
+  const ceiling = fit ? surgeCeiling(fit, nowBaseline) : 0;
   return {
     method: seasonal ? 'trend+daily' : 'trend',
     at: new Date(nowMs),
@@ -167,9 +206,10 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
           surge: {
             path: horizon.map((at, i) => ({
               at: new Date(at),
-              value: (horizonBaselines[i] as number) + surgeExcessAt(fit, (at - nowMs) / MINUTE_MS),
+              value: (horizonBaselines[i] as number) + surgeExcessAt(fit, (at - nowMs) / MINUTE_MS, ceiling),
             })),
             growthPerHour: Math.exp(fit.growthPerMinute * 60),
+            ceiling,
           },
         }
       : {}),

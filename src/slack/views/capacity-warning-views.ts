@@ -30,9 +30,15 @@ export function capacityWarningMessage(
   const headline = open
     ? `:chart_with_upwards_trend: *Capacity warning: ${target}*${incident} — the forecast needs *${n.needed}* instances, it has ${n.instances}`
     : `:white_check_mark: *Capacity warning: ${target}*${incident} — closed`;
+  // Two moments, each named by what it is: passing the target utilization (what the offer is sized to avoid)
+  // and passing the capacity itself (saturation).
+  const passes =
+    n.passesTargetAt && n.passesTargetAt.getTime() !== n.saturatesAt?.getTime()
+      ? `passes ${percent(n.targetUtilization)} (${load(capacity * n.targetUtilization)}) at ${at(n.passesTargetAt)} · `
+      : '';
   const saturates = n.saturatesAt
-    ? `*saturates at ${at(n.saturatesAt)}* (load above ${load(capacity)}, ${n.instances} × ${load(n.perInstance)})`
-    : `does not saturate within ${n.lookaheadMinutes} min`;
+    ? `${passes}*saturates at ${at(n.saturatesAt)}* (load above ${load(capacity)}, ${n.instances} × ${load(n.perInstance)})`
+    : `${passes}does not saturate within ${n.lookaheadMinutes} min`;
   const lines = [
     `Load now: *${load(n.loadNow)}* (${percent(n.utilizationNow)} of capacity)`,
     `Forecast peak: *${load(n.peak.value)}* at ${at(n.peak.at)} (${percent(n.utilizationAtPeak)} of capacity) · ${saturates}`,

@@ -37,6 +37,7 @@ const OPEN: NewCapacityWarning = {
     loadNow: 612.5,
     peak: { at: at(20), value: 1480 },
     saturatesAt: at(11),
+    passesTargetAt: at(10),
     utilizationNow: 0.6125,
     utilizationAtPeak: 1.48,
     instances: 4,

@@ -24,6 +24,7 @@ function look(instances: number, needed: number, minute: number): WarningLook {
     utilizationAtPeak: (needed * 170) / (instances * 250),
     needed,
     saturatesAt: null,
+    passesTargetAt: null,
     scaleOut: Math.max(0, needed - instances),
     warn: needed > instances,
     beyondMax: false,
