@@ -41,7 +41,11 @@ function boltLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'bolt' });
   let level = LogLevel.INFO;
   return {
-    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
+    // Bolt logs at debug several times on every request (each ack, each middleware step): nothing is
+    // formatted unless debug is on.
+    debug: (...msg: unknown[]) => {
+      if (child.isLevelEnabled('debug')) child.debug(msg.map(String).join(' '));
+    },
     info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
     warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
     error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
@@ -78,6 +82,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // auth.test before every request, and with verification start-up would depend on Slack answering. The ids
     // come from our one auth.test at start; until Slack has answered it, requests go on with the token alone.
     authorize: async () => ({ botToken: options.botToken, ...(options.botIds() ?? {}) }),
+    // No listener reads `context.conversation`; Bolt's default store looked each request's channel up in a
+    // map and built an Error (a stack trace) for every miss.
+    convoStore: false,
     clientOptions: {
       ...options.webClientOptions,
       ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
