@@ -1,5 +1,5 @@
 // The incident, alert, timeline and delivery repositories over Kysely; the same queries on both dialects.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AlertStatus } from '../../domain/alert';
 import type { Incident } from '../../domain/incident';
 import { FirebreakError } from '../../errors';
@@ -19,7 +19,7 @@ import {
   timelineEventToRow,
   toJson,
 } from './rows';
-import type { Database } from './schema';
+import type { Database, IncidentsTable } from './schema';
 import type { SqliteHotPath } from './sqlite-hot-path';
 import {
   appendEvent,
@@ -92,9 +92,18 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
         return maybe(row, rowToIncident);
       }),
     listOpen: () =>
-      guard('listing open incidents', async () =>
-        (await newestFirst().where('status', '<>', RESOLVED).execute()).map(rowToIncident),
-      ),
+      guard('listing open incidents', async () => {
+        // Every `/incident list` runs it, in a storm too: plain SQL on SQLite, not a Kysely query built each time.
+        if (ctx.sqlite)
+          return ctx.sqlite.run((q) =>
+            q
+              .all<Selectable<IncidentsTable>>(
+                "select * from incidents where status <> 'resolved' order by opened_at desc, id desc",
+              )
+              .map(rowToIncident),
+          );
+        return (await newestFirst().where('status', '<>', RESOLVED).execute()).map(rowToIncident);
+      }),
     listRecent: (limit) =>
       guard(
         'listing recent incidents',

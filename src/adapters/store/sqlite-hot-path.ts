@@ -1,4 +1,4 @@
-// The statements an alert storm runs for every alert, on SQLite: plain SQL on better-sqlite3's cached
+// The statements an alert storm runs for every alert (and `/incident list` for every command), on SQLite: plain SQL on better-sqlite3's cached
 // statements, run synchronously on the connection Kysely holds. Profiled under a storm, building each query
 // with Kysely cost about twice what SQLite took to run it (issue 12). PostgreSQL keeps the Kysely queries of
 // the same repositories; the store tests hold both to the same behaviour.
@@ -9,6 +9,7 @@ import type { Database } from './schema';
 export interface SqliteStatements {
   prepare(sql: string): {
     get(...params: unknown[]): unknown;
+    all(...params: unknown[]): unknown[];
     run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   };
   /** True while a transaction is open on the connection (whoever opened it). */
@@ -94,6 +95,10 @@ export class SqliteHotPath {
 
   get<R>(sql: string, ...params: unknown[]): R | undefined {
     return this.statements.prepare(sql).get(...params) as R | undefined;
+  }
+
+  all<R>(sql: string, ...params: unknown[]): R[] {
+    return this.statements.prepare(sql).all(...params) as R[];
   }
 
   exec(sql: string, ...params: unknown[]): number {
