@@ -25,6 +25,8 @@ export interface FrontDoorOptions {
   slack: RequestListener | null;
   /** Everything else: health, metrics, the console, postmortems, PagerDuty's webhook. */
   app: Express;
+  /** Told of each request to Slack's endpoint as it comes in (ingest keeps its batches small meanwhile). */
+  onSlackRequest?(): void;
 }
 
 /** Counts the request in /metrics by its route once answered, and logs it at debug. */
@@ -86,6 +88,7 @@ export function frontDoor(options: FrontDoorOptions): RequestListener {
       return;
     }
     if (slack && req.method === 'POST' && path === SLACK_EVENTS_PATH) {
+      options.onSlackRequest?.();
       observe(logger, metrics, req, res, () => SLACK_EVENTS_PATH);
       slack(req, res);
       return;
