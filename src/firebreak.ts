@@ -129,12 +129,6 @@ const lazy = {
     require('./adapters/pagerduty/responder-client') as typeof import('./adapters/pagerduty/responder-client'),
 };
 const SLACK_PROBE_MS = 2_000;
-/**
- * How long after a request to Slack's endpoint ingest keeps its batches small: long enough to cover the
- * answers that follow an acknowledgement and the next click, short enough that one click costs a storm
- * nothing worth measuring.
- */
-const INTERACTIVE_WINDOW_MS = 500;
 
 function slackLogLevel(level: string): SlackLogLevel {
   return level === 'debug' || level === 'trace' ? SlackLogLevel.DEBUG : SlackLogLevel.ERROR;
@@ -582,8 +576,6 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     ],
   });
 
-  // When a request to Slack's endpoint last came in (performance.now()): see ingestInBatches' `interactive`.
-  let lastSlackRequestMs = Number.NEGATIVE_INFINITY;
   const alerts = alertEndpoint({
     logger,
     sources: alertSources({
@@ -595,11 +587,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       cloudWatchTopics: [...env.CLOUDWATCH_SNS_TOPIC_ARNS, ...(sandbox ? [sandbox.sns.topicArn] : [])],
       ...(snsTrust ? { sns: snsTrust } : {}),
     }),
-    // Webhooks arriving together are stored in one transaction (group commit), each answered after it; in
-    // smaller batches for a moment after each Slack request, so acknowledgements do not queue behind a storm.
-    ingest: ingestInBatches(ingest, {
-      interactive: () => performance.now() - lastSlackRequestMs < INTERACTIVE_WINDOW_MS,
-    }),
+    // Webhooks arriving together are stored in one transaction (group commit), each answered after it.
+    ingest: ingestInBatches(ingest),
     onAccepted: (source, count) => metrics.alertsReceived.inc({ source }, count),
     onRefused: (source, reason) => metrics.alertsRefused.inc({ source, reason }),
     now: () => clock.now(),
@@ -609,9 +598,6 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     logger,
     metrics,
     alerts,
-    onSlackRequest: () => {
-      lastSlackRequestMs = performance.now();
-    },
     // Our guard refuses unsigned, replayed and malformed requests with a reason before Bolt sees them; Bolt
     // takes only what it let through.
     slack:

@@ -143,31 +143,15 @@ export async function ingestAlerts(
  * and each is answered once that commits. In a storm, one commit (and one wake of the outbox) serves
  * hundreds of alerts instead of one each; alone, a delivery waits no longer than its own transaction.
  * A batch holds at most `maxAlerts` alerts (a bigger delivery goes alone): on SQLite its statements run
- * back to back on the only connection and the event loop, so the batch's size is what a click or a command
- * can wait for in a storm; while people are using Slack (`interactive`), batches are smaller still.
+ * back to back on the only connection, and a Slack request's check waits for the batch in hand, so the
+ * batch's size is what a click or a command can wait for in a storm.
  * A synchronous batch (SQLite) holds the event loop too, so it also stops taking deliveries after
  * `maxBatchMs` (the first is always stored): it commits what it has, and the rest lead the next batch.
  * A batch that fails is stored again one delivery at a time, so one bad delivery fails only itself.
  */
-export interface BatchOptions {
-  maxAlerts?: number;
-  maxBatchMs?: number;
-  /**
-   * True while people are using Firebreak in Slack (a command or click came in moments ago): batches are then
-   * cut to `interactiveMaxAlerts` and `interactiveMaxBatchMs`, so the acknowledgements waiting in the same
-   * event loop never queue behind more than a millisecond or so of ingest. A storm stores fewer alerts a
-   * second meanwhile; nothing is refused or lost, each delivery is still answered after its commit.
-   */
-  interactive?: () => boolean;
-  interactiveMaxAlerts?: number;
-  interactiveMaxBatchMs?: number;
-}
-
-export function ingestInBatches(deps: IngestDeps, options: BatchOptions = {}): Ingest {
-  const limits = (): { maxAlerts: number; maxBatchMs: number } =>
-    options.interactive?.()
-      ? { maxAlerts: options.interactiveMaxAlerts ?? 20, maxBatchMs: options.interactiveMaxBatchMs ?? 1 }
-      : { maxAlerts: options.maxAlerts ?? 100, maxBatchMs: options.maxBatchMs ?? 5 };
+export function ingestInBatches(deps: IngestDeps, options: { maxAlerts?: number; maxBatchMs?: number } = {}): Ingest {
+  const maxAlerts = options.maxAlerts ?? 100;
+  const maxBatchMs = options.maxBatchMs ?? 5;
   type Waiting = {
     deliveryKey: string;
     alerts: NormalizedAlert[];
@@ -177,7 +161,7 @@ export function ingestInBatches(deps: IngestDeps, options: BatchOptions = {}): I
   let queue: Waiting[] = [];
   let storing = false;
 
-  async function storeBatch(batch: Waiting[], maxBatchMs: number): Promise<void> {
+  async function storeBatch(batch: Waiting[]): Promise<void> {
     try {
       const stored = await storeRetryingConflicts(deps, batch, performance.now() + maxBatchMs);
       announce(deps, stored);
@@ -197,11 +181,10 @@ export function ingestInBatches(deps: IngestDeps, options: BatchOptions = {}): I
     storing = true;
     try {
       while (queue.length > 0) {
-        const { maxAlerts, maxBatchMs } = limits();
         const size = batchSize(queue, maxAlerts);
         const batch = queue.slice(0, size);
         queue = queue.slice(size);
-        await storeBatch(batch, maxBatchMs);
+        await storeBatch(batch);
         // On SQLite a batch runs without ever waiting for I/O, so the next would follow in the same turn of
         // the event loop: yield, so requests that came in meanwhile (a click, a new connection) are served
         // between batches, not after the whole storm in hand.

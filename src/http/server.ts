@@ -25,8 +25,6 @@ export interface FrontDoorOptions {
   slack: RequestListener | null;
   /** Everything else: health, metrics, the console, postmortems, PagerDuty's webhook. */
   app: Express;
-  /** Told of each request to Slack's endpoint as it comes in (ingest keeps its batches small meanwhile). */
-  onSlackRequest?(): void;
 }
 
 /** Counts the request in /metrics by its route once answered, and logs it at debug. */
@@ -88,7 +86,6 @@ export function frontDoor(options: FrontDoorOptions): RequestListener {
       return;
     }
     if (slack && req.method === 'POST' && path === SLACK_EVENTS_PATH) {
-      options.onSlackRequest?.();
       observe(logger, metrics, req, res, () => SLACK_EVENTS_PATH);
       slack(req, res);
       return;

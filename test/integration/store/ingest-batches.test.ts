@@ -92,29 +92,6 @@ it('keeps each transaction to about a hundred alerts, and stores a bigger delive
   expect(d.wakes).toBe(3);
 });
 
-it('while people are using Slack, keeps each transaction to about twenty alerts, storing every one', async () => {
-  const d = deps();
-  let interactive = true;
-  const ingest = ingestInBatches(d, {
-    interactive: () => interactive,
-    maxBatchMs: Number.POSITIVE_INFINITY,
-    interactiveMaxBatchMs: Number.POSITIVE_INFINITY,
-  });
-  const during = await Promise.all(
-    Array.from({ length: 60 }, (_, i) => ingest(`during-${i}`, [groupAlert(0, `during-${i}`)])),
-  );
-  // 60 in three transactions of 20.
-  expect(d.wakes).toBe(3);
-  interactive = false;
-  const after = await Promise.all(
-    Array.from({ length: 60 }, (_, i) => ingest(`after-${i}`, [groupAlert(0, `after-${i}`)])),
-  );
-  // Once Slack is quiet, 60 in one.
-  expect(d.wakes).toBe(4);
-  expect([...during, ...after].every((a) => a.accepted === 1 && !a.duplicate)).toBe(true);
-  expect((await store.incidents.listOpen()).map((i) => i.alertCounts.firing)).toEqual([120]);
-});
-
 it('fails only the delivery that cannot be stored when its batch fails', async () => {
   const d = deps({
     hooks: {
