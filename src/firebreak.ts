@@ -599,15 +599,16 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
     logger,
     metrics,
     alerts,
-    // Our guard refuses unsigned, replayed and malformed requests with a reason before Bolt reads them.
+    // Our guard refuses unsigned, replayed and malformed requests with a reason before Bolt sees them; Bolt
+    // takes only what it let through.
     slack:
-      slack.requestListener && env.SLACK_SIGNING_SECRET
-        ? guardSlackRequests(slack.requestListener, {
+      slack.checkedRequests && env.SLACK_SIGNING_SECRET
+        ? guardSlackRequests(slack.checkedRequests, {
             signingSecret: env.SLACK_SIGNING_SECRET,
             seen: store.deliveries,
             logger,
           })
-        : slack.requestListener,
+        : null,
     app: http,
   });
 

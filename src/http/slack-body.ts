@@ -6,7 +6,10 @@ import { formatIssues } from '../validation/zod-issues';
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
-export type SlackBodyCheck = { ok: true; sslCheck: boolean } | { ok: false; issue: string };
+/** `body`: the request as Bolt reads it (a form's `payload` field parsed), handed to Bolt instead of parsed twice. */
+export type SlackBodyCheck =
+  | { ok: true; sslCheck: boolean; body: Record<string, unknown> }
+  | { ok: false; issue: string };
 
 // Loose: Slack adds fields over time; only what Bolt's routing reads must be right.
 const eventsBody = z.looseObject({
@@ -27,7 +30,7 @@ function validate(schema: z.ZodType, value: unknown, what: string): SlackBodyChe
   if (not !== null) return { ok: false, issue: `${what} must be a JSON object (got ${not})` };
   const parsed = schema.safeParse(value, { reportInput: true });
   return parsed.success
-    ? { ok: true, sslCheck: false }
+    ? { ok: true, sslCheck: false, body: value as Record<string, unknown> }
     : { ok: false, issue: `${what}: ${formatIssues(parsed.error.issues).join('; ')}` };
 }
 
@@ -49,7 +52,7 @@ export function checkSlackBody(contentType: string | undefined, text: string): S
   if (contentType === FORM_CONTENT_TYPE) {
     const form = parseQuery(text);
     // Slack's SSL check is unsigned and carries nothing to act on; Bolt answers it by itself.
-    if (form.ssl_check === '1') return { ok: true, sslCheck: true };
+    if (form.ssl_check === '1') return { ok: true, sslCheck: true, body: form };
     if (form.payload !== undefined) {
       if (typeof form.payload !== 'string') return { ok: false, issue: 'the form has more than one payload field' };
       const payload = parseJson(form.payload, 'the payload field');

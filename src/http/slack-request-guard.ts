@@ -1,8 +1,7 @@
-// The door in front of Bolt's HTTP receiver: reads the body once, refuses unsigned, stale, future-dated,
-// replayed or malformed requests with a JSON reason, and hands the same bytes on to Bolt, which still
-// checks the signature itself.
+// The door in front of Bolt: reads the body once, refuses unsigned, stale, future-dated, replayed or
+// malformed requests with a JSON reason, and hands the bytes and the body as parsed to Bolt's receiver
+// (slack/checked-receiver.ts), which does not read, check or parse them again.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { BufferedIncomingMessage } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { isFirebreakError } from '../errors';
 import { SLACK_EVENTS_PATH } from '../slack/ids';
@@ -36,7 +35,12 @@ export function refuse(res: ServerResponse, status: number, error: string, close
   res.end(JSON.stringify({ error }));
 }
 
-export function guardSlackRequests(bolt: RequestListener, options: SlackRequestGuardOptions): RequestListener {
+/** Where a checked request goes: Bolt's receiver, with the raw bytes and the body as Bolt reads it. */
+export interface CheckedRequests {
+  dispatch(req: IncomingMessage, res: ServerResponse, rawBody: Buffer, body: Record<string, unknown>): void;
+}
+
+export function guardSlackRequests(bolt: CheckedRequests, options: SlackRequestGuardOptions): RequestListener {
   const nowMs = options.nowMs ?? Date.now;
   const limit = options.bodyLimitBytes ?? SLACK_BODY_LIMIT_BYTES;
   const log = options.logger.child({ component: 'slack-guard' });
@@ -82,10 +86,7 @@ export function guardSlackRequests(bolt: RequestListener, options: SlackRequestG
         return;
       }
     }
-    // Bolt reads `rawBody` when it is already there (its BufferedIncomingMessage) instead of the stream we
-    // consumed, and checks the signature on these very bytes again.
-    (req as BufferedIncomingMessage).rawBody = body.bytes;
-    bolt(req, res);
+    bolt.dispatch(req, res, body.bytes, shape.body);
   }
 
   return (req, res) => {

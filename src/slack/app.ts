@@ -1,19 +1,18 @@
-// The Bolt app: HTTP receiver with Slack's signature check by default, Socket Mode with an app token,
-// one error handler, and every listener registered through the registrar.
-import type { RequestListener } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
+// The Bolt app: over HTTP, a receiver for the requests our guard has checked (http/slack-request-guard.ts);
+// Socket Mode with an app token; one error handler, and every listener registered through the registrar.
+import { App, LogLevel, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { Logger as SlackLogger } from '@slack/logger';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { SlackDeps } from './deps';
-import { SLACK_EVENTS_PATH } from './ids';
+import { CheckedReceiver } from './checked-receiver';
 import { registerListeners } from './listeners';
 import { receiverAnswers } from './receiver-answers';
 import { boltRegistrar, ListenerError, type Registered } from './registrar';
 
 export interface SlackAppOptions {
   botToken: string;
-  /** Required in HTTP mode: every request's signature is checked against it. */
+  /** Required in HTTP mode: every request's signature is checked against it (by the guard in front). */
   signingSecret?: string;
   /** Set: Socket Mode (no public URL needed). */
   appToken?: string;
@@ -30,8 +29,11 @@ export interface SlackAppOptions {
 export interface SlackApp {
   app: App;
   registered: Registered;
-  /** HTTP mode: serves POST /slack/events. Null in Socket Mode. */
-  requestListener: RequestListener | null;
+  /**
+   * HTTP mode: takes the requests to POST /slack/events once the guard has checked their signature, age and
+   * replay, and parsed them. Null in Socket Mode.
+   */
+  checkedRequests: CheckedReceiver | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -41,7 +43,11 @@ function boltLogger(logger: Logger): SlackLogger {
   const child = logger.child({ component: 'bolt' });
   let level = LogLevel.INFO;
   return {
-    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
+    // Bolt logs at debug several times on every request (each ack, each middleware step): nothing is
+    // formatted unless debug is on.
+    debug: (...msg: unknown[]) => {
+      if (child.isLevelEnabled('debug')) child.debug(msg.map(String).join(' '));
+    },
     info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
     warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
     error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
@@ -56,20 +62,14 @@ function boltLogger(logger: Logger): SlackLogger {
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
   let receiver: Receiver;
-  let requestListener: RequestListener | null = null;
+  let checkedRequests: CheckedReceiver | null = null;
   if (options.appToken) {
     receiver = new SocketModeReceiver({ appToken: options.appToken, logger });
   } else {
     if (!options.signingSecret) throw new Error('HTTP mode needs a signing secret');
-    const http = new HTTPReceiver({
-      signingSecret: options.signingSecret,
-      endpoints: SLACK_EVENTS_PATH,
-      logger,
-      processBeforeResponse: false,
-      ...receiverAnswers(options.logger),
-    });
-    receiver = http;
-    requestListener = http.requestListener;
+    // Acknowledged as soon as a listener calls ack(), before it goes on (Bolt's processBeforeResponse: false).
+    checkedRequests = new CheckedReceiver(logger, receiverAnswers(options.logger));
+    receiver = checkedRequests;
   }
   const app = new App({
     receiver,
@@ -78,6 +78,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // auth.test before every request, and with verification start-up would depend on Slack answering. The ids
     // come from our one auth.test at start; until Slack has answered it, requests go on with the token alone.
     authorize: async () => ({ botToken: options.botToken, ...(options.botIds() ?? {}) }),
+    // No listener reads `context.conversation`; Bolt's default store looked each request's channel up in a
+    // map and built an Error (a stack trace) for every miss.
+    convoStore: false,
     clientOptions: {
       ...options.webClientOptions,
       ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
@@ -103,7 +106,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   return {
     app,
     registered: registrar.registered,
-    requestListener,
+    checkedRequests,
     // Only Socket Mode has a connection to open; in HTTP mode our own server carries /slack/events.
     start: async () => {
       if (options.appToken) await app.start();

@@ -1,5 +1,5 @@
-// What Bolt's HTTP receiver answers when it cannot serve a request: a JSON reason instead of its empty
-// 404 and 500 bodies, so whoever looks at Slack's delivery log or a curl sees why.
+// What the HTTP receiver (checked-receiver.ts) answers when it cannot serve a request: a JSON reason instead
+// of Bolt's empty 404 and 500 bodies, so whoever looks at Slack's delivery log or a curl sees why.
 import type { ServerResponse } from 'node:http';
 import { ErrorCode, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Logger } from 'pino';
@@ -10,25 +10,11 @@ function answer(response: ServerResponse, status: number, error: string): void {
   response.end(JSON.stringify({ error }));
 }
 
-type Handlers = Required<
-  Pick<HTTPReceiverOptions, 'dispatchErrorHandler' | 'processEventErrorHandler' | 'unhandledRequestHandler'>
->;
+type Handlers = Required<Pick<HTTPReceiverOptions, 'processEventErrorHandler' | 'unhandledRequestHandler'>>;
 
+// A path or method other than POST /slack/events never gets here: the guard answers those with a 404.
 export function receiverAnswers(logger: Logger): Handlers {
   return {
-    // A path or method Bolt does not serve (our own guard answers most of these before Bolt sees them).
-    dispatchErrorHandler: ({ error, request, response }) => {
-      if ((error as { code?: string }).code === ErrorCode.HTTPReceiverDeferredRequestError) {
-        answer(
-          response,
-          404,
-          `not found: Slack's requests go to POST /slack/events (got ${request.method ?? '?'} ${new URL(request.url ?? '/', 'http://localhost').pathname})`,
-        );
-        return;
-      }
-      logger.error({ err: error }, 'slack receiver failed to dispatch a request');
-      answer(response, 500, 'internal error while receiving a Slack request');
-    },
     // Reached only when app.error itself throws: listener errors go to app.error first.
     processEventErrorHandler: async ({ error, response }) => {
       if (response.headersSent) return false;

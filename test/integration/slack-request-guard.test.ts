@@ -112,6 +112,16 @@ describe('a correctly signed body that is not what Slack sends', () => {
 });
 
 describe('what passes the guard reaches Bolt as before', () => {
+  it("Slack's SSL check (unsigned) and URL verification (signed) are answered as Slack expects", async () => {
+    const ssl = await post('ssl_check=1&token=unused');
+    expect(ssl.status).toBe(200);
+    expect(ssl.text).toBe('');
+    const challenge = { type: 'url_verification', token: 'unused', challenge: 'c-3a7f' };
+    const verified = await postSigned(JSON.stringify(challenge), { contentType: JSON_TYPE });
+    expect(verified.status).toBe(200);
+    expect(JSON.parse(verified.text)).toEqual({ challenge: 'c-3a7f' });
+  });
+
   it("a listener's error still reaches app.error, and the request is answered", async () => {
     await h.stop();
     let logged = '';

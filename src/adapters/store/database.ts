@@ -110,6 +110,9 @@ function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase & 
       cache.set(sql, statement);
       return statement;
     },
+    get inTransaction() {
+      return database.inTransaction;
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 // The incident, alert, timeline and delivery repositories over Kysely; the same queries on both dialects.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AlertStatus } from '../../domain/alert';
 import type { Incident } from '../../domain/incident';
 import { FirebreakError } from '../../errors';
@@ -20,7 +20,7 @@ import {
   timelineRowsToEvents,
   toJson,
 } from './rows';
-import type { Database } from './schema';
+import type { Database, IncidentsTable } from './schema';
 import type { SqliteHotPath } from './sqlite-hot-path';
 import {
   appendEvent,
@@ -93,9 +93,18 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
         return maybe(row, rowToIncident);
       }),
     listOpen: () =>
-      guard('listing open incidents', async () =>
-        (await newestFirst().where('status', '<>', RESOLVED).execute()).map(rowToIncident),
-      ),
+      guard('listing open incidents', async () => {
+        // Every `/incident list` runs it, in a storm too: plain SQL on SQLite, not a Kysely query built each time.
+        if (ctx.sqlite)
+          return ctx.sqlite.run((q) =>
+            q
+              .all<Selectable<IncidentsTable>>(
+                "select * from incidents where status <> 'resolved' order by opened_at desc, id desc",
+              )
+              .map(rowToIncident),
+          );
+        return (await newestFirst().where('status', '<>', RESOLVED).execute()).map(rowToIncident);
+      }),
     listRecent: (limit) =>
       guard(
         'listing recent incidents',
@@ -297,12 +306,11 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
     // and the loser learns it without an error that would roll back its transaction on PostgreSQL.
     claim: (key, now) =>
       guard('claiming a delivery key', async () => {
-        // On the way to every Slack acknowledgement (the replay guard): plain SQL on SQLite.
+        // On the way to every Slack acknowledgement (the replay guard): plain SQL on SQLite, at once unless a
+        // transaction holds the connection, and no row read back (`changes` says whether it was inserted).
         if (ctx.sqlite) {
           const row = { key, response: toJson(null), received_at: iso(now, 'now') };
-          return ctx.sqlite.run(
-            (q) => q.insertReturning('deliveries', row, 'on conflict (key) do nothing') !== undefined,
-          );
+          return ctx.sqlite.runNow((q) => q.insertIgnoring('deliveries', row, 'on conflict (key) do nothing') === 1);
         }
         const inserted = await ctx
           .db()

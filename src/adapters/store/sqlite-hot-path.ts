@@ -1,4 +1,4 @@
-// The statements an alert storm runs for every alert, on SQLite: plain SQL on better-sqlite3's cached
+// The statements an alert storm runs for every alert (and `/incident list` for every command), on SQLite: plain SQL on better-sqlite3's cached
 // statements, run synchronously on the connection Kysely holds. Profiled under a storm, building each query
 // with Kysely cost about twice what SQLite took to run it (issue 12). PostgreSQL keeps the Kysely queries of
 // the same repositories; the store tests hold both to the same behaviour.
@@ -12,6 +12,8 @@ export interface SqliteStatements {
     all(...params: unknown[]): unknown[];
     run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   };
+  /** True while a transaction is open on the connection (whoever opened it). */
+  readonly inTransaction: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -75,6 +77,22 @@ export class SqliteHotPath {
     return this.db.connection().execute(async () => work(this));
   }
 
+  /**
+   * `run`, but at once when no transaction is open on the connection: nothing can then be inside one that
+   * this would join, and every statement on the connection runs to its end synchronously, so nothing is
+   * half done either. For the one statement on the way to a Slack acknowledgement (the replay check), which
+   * should not queue behind everything else waiting for the connection in an alert storm (ingest batches,
+   * the outbox's claims); when a transaction is open it waits its turn as `run` does.
+   */
+  runNow<T>(work: (sql: this) => T): Promise<T> {
+    if (this.statements.inTransaction && !this.inTransaction()) return this.run(work);
+    try {
+      return Promise.resolve(work(this));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   get<R>(sql: string, ...params: unknown[]): R | undefined {
     return this.statements.prepare(sql).get(...params) as R | undefined;
   }
@@ -106,6 +124,12 @@ export class SqliteHotPath {
   updateReturning<R>(table: string, row: Row, tail: string, ...params: unknown[]): R | undefined {
     const { sql, values } = updateStatement(table, row, tail);
     return this.statements.prepare(sql).get(...values, ...params) as R | undefined;
+  }
+
+  /** Inserts a row unless it conflicts as `onConflict` says (`on conflict … do nothing`); returns the rows inserted, 0 or 1. */
+  insertIgnoring(table: string, row: Row, onConflict: string): number {
+    const { sql, values } = insertStatement(table, row, ` ${onConflict}`);
+    return this.statements.prepare(sql).run(...values).changes;
   }
 
   /**

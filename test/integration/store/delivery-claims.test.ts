@@ -67,6 +67,33 @@ describe.each(targets)('deliveries.claim on %s', (_name, create) => {
     expect(await store.deliveries.find('after')).not.toBeNull();
   });
 
+  it("a claim made while another caller's transaction is open stays when that transaction rolls back", async () => {
+    const store = await openStore();
+    const now = new Date('2023-02-15T11:30:00Z');
+    let entered = (): void => undefined;
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const failed = store.transaction(async (tx) => {
+      await tx.deliveries.record('rolled-back', { ok: true }, now);
+      entered();
+      await gate;
+      throw new Error('rolled back on purpose');
+    });
+    await inside;
+    // From outside the transaction, as the replay guard claims: never part of someone else's transaction.
+    const claimed = store.deliveries.claim('outside', now);
+    release();
+    await expect(failed).rejects.toThrow('rolled back on purpose');
+    expect(await claimed).toBe(true);
+    expect(await store.deliveries.find('rolled-back')).toBeNull();
+    expect(await store.deliveries.find('outside')).toEqual({ response: null, receivedAt: now });
+  });
+
   it('of several stores racing on one key, exactly one wins', async () => {
     const racers = [await openStore(), await openStore(), await openStore()];
     const now = new Date('2023-02-15T11:30:00Z');

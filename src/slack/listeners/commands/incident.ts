@@ -191,11 +191,16 @@ async function answer(
 }
 
 export function register(on: ListenerRegistrar, deps: SlackDeps): void {
+  // The same for every `/incident help` this process answers: written once, at the first.
+  let help: CommandReply | null = null;
   on.command(COMMANDS.incident, async ({ command, ack, respond, client }) => {
     const parsed = parseIncidentCommand(command.text);
     if (!parsed.ok) return ack(errorReply(parsed.error, parsed.usage));
     const request = parsed.command;
-    if (request.sub === 'help') return ack(helpReply(deps.paging.pagerName));
+    if (request.sub === 'help') {
+      help ??= helpReply(deps.paging.pagerName);
+      return ack(help);
+    }
     // Acknowledged before any store work: Slack gives three seconds, and an alert storm may keep the store
     // busy. The answer follows through the response URL a moment later.
     await ack();
