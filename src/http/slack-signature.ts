@@ -1,6 +1,8 @@
-// Checks Slack's request signature (v0) and timestamp, the way Bolt's HTTPReceiver checks them, plus the
-// future-timestamp rule Bolt lacks; answers why a request is refused, never echoing what was sent.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// Checks Slack's request signature (v0) and timestamp: the signature itself with Bolt's own check (the one its
+// HTTPReceiver runs; our receiver, slack/checked-receiver.ts, relies on this one instead of checking again), and
+// before it the canonical forms and the future-timestamp rule Bolt lacks; answers why a request is refused,
+// never echoing what was sent.
+import { isValidSlackRequest } from '@slack/bolt';
 
 /** Slack's own window: a request signed longer ago than this is refused as stale. */
 export const SLACK_SIGNATURE_WINDOW_SECONDS = 5 * 60;
@@ -55,8 +57,13 @@ export function checkSlackSignature(
         "X-Slack-Request-Timestamp is more than 5 minutes in the future: refused (check this server's clock if Slack's requests all fail)",
     };
   }
-  const expected = createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest();
-  if (!timingSafeEqual(Buffer.from(signature.slice(3), 'hex'), expected)) {
+  const signed = isValidSlackRequest({
+    signingSecret,
+    body,
+    headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': sentAt },
+    nowMilliseconds: nowSeconds * 1000,
+  });
+  if (!signed) {
     return {
       ok: false,
       reason:
