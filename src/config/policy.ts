@@ -135,6 +135,11 @@ const watchCommon = {
     .max(24 * 60)
     .default(20),
   intervalSeconds: z.int().min(10).max(3600).default(60),
+  /**
+   * The largest surge the offer is sized for, as a multiple of the usual load at that time of day (the height of
+   * the team's last sale, say): early in a surge the data cannot show where it levels off (surge.ts). Absent: 8.
+   */
+  surgeCeiling: z.number().min(1).max(100).optional(),
   /** What a warning does: a message in the announcements channel, or a low-severity capacity incident. */
   offer: z.enum(['warning', 'incident']).default('warning'),
 };
@@ -179,6 +184,7 @@ const capacityWatch = z
       targetUtilization: w.targetUtilization,
       lookaheadMinutes: w.lookaheadMinutes,
       intervalSeconds: w.intervalSeconds,
+      ...(w.surgeCeiling !== undefined ? { surgeCeiling: w.surgeCeiling } : {}),
       offer: w.offer,
     }),
   );

@@ -42,6 +42,7 @@ export async function checkCapacity(deps: CapacityCheckDeps, request: CapacityCh
   const forecast = forecastLoad(read.points, {
     now: at,
     lookaheadMinutes: request.watch.lookaheadMinutes,
+    ...(request.watch.surgeCeiling !== undefined ? { surgeCeiling: request.watch.surgeCeiling } : {}),
     stepSeconds: STEP_SECONDS,
   });
   if (!forecast) return { outcome: 'no-data', at };

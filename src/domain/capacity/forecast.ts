@@ -15,6 +15,10 @@ export interface ForecastOptions {
   /** The forecast is made at this instant, from the points up to it. */
   now: Date;
   lookaheadMinutes: number;
+  /**
+   * The surge's assumed ceiling, as a multiple of the usual load at this time of day (surge.ts); 8 by default.
+   */
+  surgeCeiling?: number;
   /** Seconds between forecast points; 60 by default. */
   stepSeconds?: number;
   /** Minutes of recent history the trend is fitted on; 60 by default. */
@@ -191,7 +195,7 @@ export function forecastLoad(points: readonly MetricPoint[], options: ForecastOp
         ),
       )
     : undefined;
-  const ceiling = fit ? surgeCeiling(fit, nowBaseline) : 0;
+  const ceiling = fit ? surgeCeiling(fit, nowBaseline, options.surgeCeiling) : 0;
   return {
     method: seasonal ? 'trend+daily' : 'trend',
     at: new Date(nowMs),

@@ -35,7 +35,10 @@
 export const SURGE_WINDOW_MINUTES = 30;
 /** Weight of a point `age` minutes old: exp(−age / τ) (Kish's effective n ≈ 23 of the 30 minutes). */
 const WEIGHT_TAU_MINUTES = 15;
-/** The assumed ceiling of a surge's excess, as a multiple of the usual load now (see above). */
+/**
+ * The assumed ceiling of a surge's excess, as a multiple of the usual load now (see above), when the watch does
+ * not say (`watch.surgeCeiling`: the largest surge the team plans for, e.g. its last sale's height).
+ */
 export const SURGE_CEILING_TIMES_BASELINE = 8;
 /** ≈ F(1, n − 2) at 95 %: the profile-likelihood bound's factor (F(1, 21) = 4.3; 5 errs on the wide side). */
 const F_95 = 5;
@@ -98,9 +101,12 @@ export function fitSurge(points: readonly ExcessPoint[]): SurgeFit | undefined {
   return { excessNow: upper.a, growthPerMinute: upper.g };
 }
 
-/** The excess's ceiling: SURGE_CEILING_TIMES_BASELINE × the usual load now, or twice the excess now if larger. */
-export function surgeCeiling(fit: SurgeFit, baselineNow: number): number {
-  return Math.max(SURGE_CEILING_TIMES_BASELINE * baselineNow, 2 * fit.excessNow);
+/**
+ * The excess's ceiling: `timesBaseline` (SURGE_CEILING_TIMES_BASELINE unless the watch says) × the usual load
+ * now, or twice the excess now if larger.
+ */
+export function surgeCeiling(fit: SurgeFit, baselineNow: number, timesBaseline = SURGE_CEILING_TIMES_BASELINE): number {
+  return Math.max(timesBaseline * baselineNow, 2 * fit.excessNow);
 }
 
 /**

@@ -10,6 +10,11 @@ export interface CapacityWatch {
   targetUtilization: number;
   /** How far ahead the forecast looks. */
   lookaheadMinutes: number;
+  /**
+   * The largest surge the offer is sized for, as a multiple of the usual load at that time of day (surge.ts);
+   * absent: 8.
+   */
+  surgeCeiling?: number;
   /** How often the load is read and forecast. */
   intervalSeconds: number;
   /**

@@ -98,6 +98,15 @@ scaleTargets:
     expect(issuesOf({ source: 'prometheus', perInstance: 5 })).toEqual(['scaleTargets.0.watch.query: required']);
   });
 
+  it('takes the largest surge the team plans for (surgeCeiling, a multiple of the usual load), from 1 to 100', () => {
+    expect(watchOf({ source: 'prometheus', query: 'sum(up)', perInstance: 100, surgeCeiling: 5 })?.surgeCeiling).toBe(
+      5,
+    );
+    expect(issuesOf({ source: 'prometheus', query: 'sum(up)', perInstance: 100, surgeCeiling: 0.5 })).toEqual([
+      'scaleTargets.0.watch.surgeCeiling: must be at least 1 (got 0.5)',
+    ]);
+  });
+
   it('refuses a statistic CloudWatch does not have, and a PromQL query on a CloudWatch watch', () => {
     expect(
       issuesOf({
@@ -110,7 +119,7 @@ scaleTargets:
       }),
     ).toEqual([
       'scaleTargets.0.watch.statistic: must be Sum, Average, Maximum, Minimum, SampleCount or a percentile such as p99',
-      'scaleTargets.0.watch: unknown key "query"; expected source, namespace, metric, dimensions, statistic, perInstance, targetUtilization, lookaheadMinutes, intervalSeconds, offer',
+      'scaleTargets.0.watch: unknown key "query"; expected source, namespace, metric, dimensions, statistic, perInstance, targetUtilization, lookaheadMinutes, intervalSeconds, surgeCeiling, offer',
     ]);
   });
 });

@@ -250,6 +250,30 @@ describe('forecastLoad + planCapacity', () => {
   });
 });
 
+describe("a watch's surgeCeiling", () => {
+  // The team says how high its surges go: on the seed's sale (which reached ~5x), at the first warning, a ceiling
+  // of 3x the usual load sizes a smaller offer than the default 8x, and one of 20x a larger one.
+  const points = flashSaleDay({ start: at('2023-02-12T00:00:00Z'), end: at('2023-02-15T14:00:00Z'), seed: 7 });
+  const firstWarningAt = (() => {
+    for (let t = FLASH_SALE_START.getTime() - 30 * MINUTE; ; t += MINUTE)
+      if (plan(points, new Date(t)).plan.warn) return t;
+  })();
+  const offerWith = (surgeCeiling?: number) => {
+    const forecast = forecastLoad(points, {
+      now: new Date(firstWarningAt),
+      lookaheadMinutes: LOOKAHEAD,
+      ...(surgeCeiling === undefined ? {} : { surgeCeiling }),
+    }) as LoadForecast;
+    return planCapacity({ forecast, ...WEB }).scaleOut;
+  };
+
+  it('sizes the offer on the ceiling the watch gives, the default being 8x the usual load', () => {
+    expect(offerWith(8)).toBe(offerWith());
+    expect(offerWith(3)).toBeLessThan(offerWith());
+    expect(offerWith(20)).toBeGreaterThan(offerWith());
+  });
+});
+
 describe('fitSurge', () => {
   const minutes = Array.from({ length: 30 }, (_, i) => i - 29);
 
