@@ -358,7 +358,8 @@ export interface AlertIntakeTransaction {
   incidents: Pick<Synchronous<IncidentRepository>, 'findOpenByGroupKey' | 'update'>;
   alerts: Pick<Synchronous<AlertRepository>, 'find' | 'insert' | 'update'>;
   timeline: Pick<Synchronous<TimelineRepository>, 'append'>;
-  outbox: Pick<Synchronous<OutboxRepository>, 'enqueue'>;
+  /** Queues a job (or finds its pending twin) without reading it back. */
+  outbox: { enqueue(job: NewOutboxJob, now: Date): void };
   deliveries: Pick<Synchronous<DeliveryRepository>, 'find' | 'record' | 'forget'>;
 }
 

@@ -111,4 +111,10 @@ export class SqliteHotPath {
     const { sql, values } = insertStatement(table, row, ` ${onConflict} returning *`);
     return this.statements.prepare(sql).get(...values) as R | undefined;
   }
+
+  /** Inserts a row unless it conflicts as `onConflict` says (`on conflict … do nothing`); true when inserted. */
+  insertIgnoring(table: string, row: Row, onConflict: string): boolean {
+    const { sql, values } = insertStatement(table, row, ` ${onConflict}`);
+    return this.statements.prepare(sql).run(...values).changes > 0;
+  }
 }
