@@ -358,8 +358,8 @@ export interface AlertIntakeTransaction {
   incidents: Pick<Synchronous<IncidentRepository>, 'findOpenByGroupKey' | 'update'>;
   alerts: Pick<Synchronous<AlertRepository>, 'find' | 'insert' | 'update'>;
   timeline: Pick<Synchronous<TimelineRepository>, 'append'>;
-  /** Queues a job (or finds its pending twin) without reading it back. */
-  outbox: { enqueue(job: NewOutboxJob, now: Date): void };
+  /** Queues a job without reading it back: true when queued, false when its pending twin was there already. */
+  outbox: { enqueue(job: NewOutboxJob, now: Date): boolean };
   deliveries: Pick<Synchronous<DeliveryRepository>, 'find' | 'record' | 'forget'>;
 }
 

@@ -141,12 +141,15 @@ export function enqueueJob(q: SqliteHotPath, job: NewOutboxJob, now: Date): Outb
 /**
  * Adds a job unless its pending twin (same coalesce key) is already there, without reading either back: a
  * batch's card edits only need to be queued, and the look-up `enqueueJob` makes after a conflict cost as
- * much as the insert.
+ * much as the insert. True when it added the job.
  */
-export function enqueueJobQuietly(q: SqliteHotPath, job: NewOutboxJob, now: Date): void {
+export function enqueueJobQuietly(q: SqliteHotPath, job: NewOutboxJob, now: Date): boolean {
   const row = outboxJobToRow(job, now);
-  if (row.coalesce_key === null || row.coalesce_key === undefined) q.insert('outbox', row);
-  else q.insertIgnoring('outbox', row, "on conflict (coalesce_key) where status = 'pending' do nothing");
+  if (row.coalesce_key === null || row.coalesce_key === undefined) {
+    q.insert('outbox', row);
+    return true;
+  }
+  return q.insertIgnoring('outbox', row, "on conflict (coalesce_key) where status = 'pending' do nothing");
 }
 
 /** The synchronous transaction's repositories, and what it does before its COMMIT or after its ROLLBACK. */
