@@ -6,7 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
-const CACHE = join(ROOT, 'node_modules/.cache');
+// BENCH_BUILD_DIR builds elsewhere: work trees sharing one node_modules (a symlink) would otherwise build into
+// the same directory at once, and one run could measure another's build. The directory must be able to find
+// node_modules above it (a symlink beside it will do).
+const CACHE = process.env.BENCH_BUILD_DIR ?? join(ROOT, 'node_modules/.cache');
 
 export interface Built {
   firebreakMain: string;
