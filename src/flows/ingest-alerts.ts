@@ -335,8 +335,7 @@ function storeIntoOpenIncidents(
     tx.deliveries.record(deliveryKey, answer, now);
     stored.push({ result: { ...answer, duplicate: false }, opened: [], queuedWork: false });
   }
-  let queued = batch.queuedWork;
-  for (const incidentId of batch.cardsToEdit) queued = tx.outbox.enqueue(cardUpdateJob(incidentId), now) || queued;
+  const queued = tx.outbox.enqueueAll([...batch.cardsToEdit].map(cardUpdateJob), now) || batch.queuedWork;
   if (queued) for (const s of stored) s.queuedWork = true;
   return stored;
 }

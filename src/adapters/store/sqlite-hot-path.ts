@@ -9,6 +9,7 @@ import type { Database } from './schema';
 export interface SqliteStatements {
   prepare(sql: string): {
     get(...params: unknown[]): unknown;
+    all(...params: unknown[]): unknown[];
     run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   };
 }
@@ -76,6 +77,10 @@ export class SqliteHotPath {
 
   get<R>(sql: string, ...params: unknown[]): R | undefined {
     return this.statements.prepare(sql).get(...params) as R | undefined;
+  }
+
+  all<R>(sql: string, ...params: unknown[]): R[] {
+    return this.statements.prepare(sql).all(...params) as R[];
   }
 
   exec(sql: string, ...params: unknown[]): number {

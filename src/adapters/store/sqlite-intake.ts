@@ -152,6 +152,28 @@ export function enqueueJobQuietly(q: SqliteHotPath, job: NewOutboxJob, now: Date
   return q.insertIgnoring('outbox', row, "on conflict (coalesce_key) where status = 'pending' do nothing");
 }
 
+const PENDING_KEYS_SQL =
+  "select coalesce_key from outbox where status = 'pending' and coalesce_key in (select value from json_each(?))";
+
+/**
+ * `enqueueJobQuietly` for several jobs: one look-up finds which coalesce keys already have a pending job, and
+ * only the others are inserted. A storm's batch touches most open incidents, whose card edits mostly still
+ * wait out their channel's pace: one statement instead of an attempted insert per incident.
+ */
+export function enqueueJobsQuietly(q: SqliteHotPath, jobs: readonly NewOutboxJob[], now: Date): boolean {
+  const keys = jobs.flatMap((job) => (job.coalesceKey ? [job.coalesceKey] : []));
+  const pending =
+    keys.length > 1
+      ? new Set(q.all<{ coalesce_key: string }>(PENDING_KEYS_SQL, JSON.stringify(keys)).map((r) => r.coalesce_key))
+      : null;
+  let queued = false;
+  for (const job of jobs) {
+    if (job.coalesceKey && pending?.has(job.coalesceKey)) continue;
+    queued = enqueueJobQuietly(q, job, now) || queued;
+  }
+  return queued;
+}
+
 /** The synchronous transaction's repositories, and what it does before its COMMIT or after its ROLLBACK. */
 export interface AlertIntake {
   tx: AlertIntakeTransaction;
@@ -195,7 +217,10 @@ export function alertIntake(q: SqliteHotPath, clock: Clock): AlertIntake {
       update: (id, changes) => updateAlert(q, id, changes, count),
     },
     timeline: { append: (event) => appendEvent(q, event) },
-    outbox: { enqueue: (job, now) => enqueueJobQuietly(q, job, now) },
+    outbox: {
+      enqueue: (job, now) => enqueueJobQuietly(q, job, now),
+      enqueueAll: (jobs, now) => enqueueJobsQuietly(q, jobs, now),
+    },
     deliveries: {
       find: (key) => findDelivery(q, key),
       record: (key, response, now) => recordDelivery(q, key, response, now),
