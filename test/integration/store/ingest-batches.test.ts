@@ -166,6 +166,9 @@ it('stores a batch that opens an incident midway once, its opening hook in the s
     (await store.outbox.list({ incidentId: known, status: 'pending' })).filter((j) => j.kind === 'card.update'),
   ).toHaveLength(1);
   expect((await store.outbox.list({ incidentId: opened })).filter((j) => j.kind === 'page.trigger')).toHaveLength(1);
+  // The rolled-back synchronous try had counted fp-2 already: that count went with it, not into the next batch.
+  await ingest('a-3', [groupAlert(1, 'fp-3')]);
+  expect((await store.incidents.findById(known))?.alertCounts).toEqual({ firing: 3, resolved: 0 });
 });
 
 it('counts the same bytes again once the redelivery window has passed, adding no second pending card edit', async () => {
