@@ -48,10 +48,12 @@ interface Batch {
   openIncidents: Map<string, Incident | null>;
   /** Incidents whose card has something new to show; one edit each is queued once the batch is stored. */
   cardsToEdit: Set<number>;
+  /** The synchronous batch queued a job other than a card edit (a notice). */
+  queuedWork: boolean;
 }
 
 function newBatch(): Batch {
-  return { openIncidents: new Map(), cardsToEdit: new Set() };
+  return { openIncidents: new Map(), cardsToEdit: new Set(), queuedWork: false };
 }
 
 /** The domain's plan for one alert, given its group's open incident and the alert as stored. */
@@ -122,6 +124,12 @@ interface Stored {
   result: IngestResult;
   /** Incidents this delivery opened. */
   opened: number[];
+  /**
+   * False when storing it gave the outbox nothing new (its card edits were already queued): no need to wake
+   * the worker, which knows of those jobs. In a storm, most batches only add to incidents whose card edit
+   * waits out the channel's pace.
+   */
+  queuedWork?: boolean;
 }
 
 /**
@@ -325,9 +333,10 @@ function storeIntoOpenIncidents(
     }
     const answer: StoredAnswer = { accepted: alerts.length, incidents: [...incidents] };
     tx.deliveries.record(deliveryKey, answer, now);
-    stored.push({ result: { ...answer, duplicate: false }, opened: [] });
+    stored.push({ result: { ...answer, duplicate: false }, opened: [], queuedWork: false });
   }
-  for (const incidentId of batch.cardsToEdit) tx.outbox.enqueue(cardUpdateJob(incidentId), now);
+  const queued = tx.outbox.enqueueAll([...batch.cardsToEdit].map(cardUpdateJob), now) || batch.queuedWork;
+  if (queued) for (const s of stored) s.queuedWork = true;
   return stored;
 }
 
@@ -347,12 +356,13 @@ function applyToOpenIncident(
   if (Object.keys(plan.incidentChanges).length > 0) current = tx.incidents.update(id, plan.incidentChanges);
   for (const event of plan.events) tx.timeline.append(forIncident(event, id));
   batch.cardsToEdit.add(id);
-  if (plan.allAlertsResolved) tx.outbox.enqueue(noticeJob(id, 'all_alerts_resolved'), now);
+  if (plan.allAlertsResolved && tx.outbox.enqueue(noticeJob(id, 'all_alerts_resolved'), now)) batch.queuedWork = true;
   return current;
 }
 
 /** After the commit: say which incidents opened, and wake the outbox once for the lot. */
 function announce(deps: IngestDeps, stored: Stored[]): void {
   for (const { opened } of stored) for (const id of opened) deps.onIncidentOpened?.(id);
-  if (stored.some((s) => !s.result.duplicate)) deps.wakeOutbox(stored.some((s) => s.opened.length > 0));
+  if (stored.some((s) => !s.result.duplicate && s.queuedWork !== false))
+    deps.wakeOutbox(stored.some((s) => s.opened.length > 0));
 }

@@ -7,7 +7,7 @@ import { formatIssues } from '../validation/zod-issues';
 import { ALERT_LIMITS, annotationsSchema, groupKeySchema, labelsSchema } from './limits';
 import type { AlertSource, ParseResult } from './source';
 import { goTimestamp } from './timestamps';
-import { bearerRefusal } from './source-auth';
+import { bearerCheck } from './source-auth';
 
 export interface SeverityOptions {
   defaultSeverity: Severity;
@@ -115,7 +115,7 @@ export function namedAlerts<A>(
 export function alertmanagerSource(options: { token: string; severity: SeverityOptions }): AlertSource {
   return {
     name: 'alertmanager',
-    authorize: (headers) => bearerRefusal(headers, options.token),
+    authorize: bearerCheck(options.token),
     parse: (body) => parseAlertmanagerWebhook(body, options.severity),
   };
 }

@@ -6,7 +6,7 @@ import { formatIssues, strictObject } from '../validation/zod-issues';
 import type { SeverityOptions } from './alertmanager';
 import { labelsSchema } from './limits';
 import type { AlertSource, ParseResult } from './source';
-import { bearerRefusal } from './source-auth';
+import { bearerCheck } from './source-auth';
 
 export const MAX_TITLE_LENGTH = 300;
 
@@ -55,7 +55,7 @@ export function parseGenericAlert(body: unknown, options: SeverityOptions): Pars
 export function genericSource(options: { token: string; severity: SeverityOptions }): AlertSource {
   return {
     name: 'generic',
-    authorize: (headers) => bearerRefusal(headers, options.token),
+    authorize: bearerCheck(options.token),
     parse: (body) => parseGenericAlert(body, options.severity),
   };
 }

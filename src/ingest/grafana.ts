@@ -9,7 +9,7 @@ import { formatIssues } from '../validation/zod-issues';
 import { labelsFingerprint, namedAlerts, type SeverityOptions } from './alertmanager';
 import { ALERT_LIMITS, annotationsSchema, groupKeySchema, labelsSchema } from './limits';
 import type { AlertSource, ParseResult, Refusal, SourceRequest } from './source';
-import { bearerRefusal, hmacSha256HexMatches, singleHeader } from './source-auth';
+import { bearerCheck, hmacSha256HexMatches, singleHeader } from './source-auth';
 import { goTimestamp } from './timestamps';
 
 export interface GrafanaSignatureOptions {
@@ -151,7 +151,7 @@ export function grafanaSource(options: {
   const signature = options.signature;
   return {
     name: 'grafana',
-    authorize: (headers) => bearerRefusal(headers, options.token),
+    authorize: bearerCheck(options.token),
     ...(signature ? { verify: (request: SourceRequest) => grafanaSignatureRefusal(request, signature) } : {}),
     parse: (body) => parseGrafanaWebhook(body, options.severity),
   };

@@ -13,15 +13,21 @@ export function tokenMatches(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
-/** The webhook's bearer token checked: null when it is the expected one, else why not. */
-export function bearerRefusal(headers: IncomingHttpHeaders, expected: string): Refusal | null {
-  const match = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');
-  if (match?.[1] && tokenMatches(match[1].trim(), expected)) return null;
-  return {
-    status: 401,
-    reason: 'unauthorized',
-    error: match ? 'the bearer token is not valid' : 'an Authorization: Bearer <token> header is required',
-    challenge: 'Bearer realm="firebreak-alerts"',
+/**
+ * The webhook's bearer token check for one expected token: null when a request carries it, else why not.
+ * The expected token's digest is taken once, not on every request of a storm.
+ */
+export function bearerCheck(expected: string): (headers: IncomingHttpHeaders) => Refusal | null {
+  const expectedDigest = digest(expected);
+  return (headers) => {
+    const match = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');
+    if (match?.[1] && timingSafeEqual(digest(match[1].trim()), expectedDigest)) return null;
+    return {
+      status: 401,
+      reason: 'unauthorized',
+      error: match ? 'the bearer token is not valid' : 'an Authorization: Bearer <token> header is required',
+      challenge: 'Bearer realm="firebreak-alerts"',
+    };
   };
 }
 

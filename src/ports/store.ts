@@ -377,7 +377,12 @@ export interface AlertIntakeTransaction {
   incidents: Pick<Synchronous<IncidentRepository>, 'findOpenByGroupKey' | 'update'>;
   alerts: Pick<Synchronous<AlertRepository>, 'find' | 'insert' | 'update'>;
   timeline: Pick<Synchronous<TimelineRepository>, 'append'>;
-  outbox: Pick<Synchronous<OutboxRepository>, 'enqueue'>;
+  outbox: {
+    /** Queues a job without reading it back: true when queued, false when its pending twin was there already. */
+    enqueue(job: NewOutboxJob, now: Date): boolean;
+    /** The same for several jobs at once (a batch's card edits): true when any was queued. */
+    enqueueAll(jobs: readonly NewOutboxJob[], now: Date): boolean;
+  };
   deliveries: Pick<Synchronous<DeliveryRepository>, 'find' | 'record' | 'forget'>;
 }
 

@@ -22,7 +22,7 @@ import { capacityPlanRepository } from './capacity-plan-repository';
 import { capacityWarningRepository } from './capacity-warning-repository';
 import type { Database } from './schema';
 import { SqliteHotPath, type SqliteStatements } from './sqlite-hot-path';
-import { alertIntakeTransaction } from './sqlite-intake';
+import { alertIntake } from './sqlite-intake';
 import { guard, toStoreError } from './store-errors';
 
 export interface KyselyStoreOptions {
@@ -126,7 +126,7 @@ function synchronousTransaction(
   current: () => ActiveTransaction | undefined,
 ): NonNullable<Store['synchronousTransaction']> {
   const sqlite = new SqliteHotPath(db, statements, () => true);
-  const tx = alertIntakeTransaction(sqlite, clock);
+  const intake = alertIntake(sqlite, clock);
   const run = (sql: string) => statements.prepare(sql).run();
   return <T>(work: (tx: AlertIntakeTransaction) => T | undefined): Promise<T | undefined> => {
     // Inside `transaction` the connection is that transaction's: no second BEGIN, and no partial rollback.
@@ -135,10 +135,17 @@ function synchronousTransaction(
       db.connection().execute(async () => {
         run('begin immediate');
         try {
-          const result = work(tx);
-          run(result === undefined ? 'rollback' : 'commit');
+          const result = work(intake.tx);
+          if (result === undefined) {
+            intake.forgetCounts();
+            run('rollback');
+          } else {
+            intake.writeCounts();
+            run('commit');
+          }
           return result;
         } catch (error) {
+          intake.forgetCounts();
           try {
             run('rollback');
           } catch {

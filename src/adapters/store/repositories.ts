@@ -310,7 +310,7 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
         // transaction holds the connection, and no row read back (`changes` says whether it was inserted).
         if (ctx.sqlite) {
           const row = { key, response: toJson(null), received_at: iso(now, 'now') };
-          return ctx.sqlite.runNow((q) => q.insertIgnoring('deliveries', row, 'on conflict (key) do nothing') === 1);
+          return ctx.sqlite.runNow((q) => q.insertIgnoring('deliveries', row, 'on conflict (key) do nothing'));
         }
         const inserted = await ctx
           .db()

@@ -18,11 +18,16 @@ export const OUTBOX_STATUSES = ['pending', 'running', 'done', 'dead'] as const s
 
 // ── values ───────────────────────────────────────────────────────────────────
 
+/** The last time written and its text: a batch writes the same `now` into several columns of every row. */
+let lastIso = { time: Number.NaN, text: '' };
+
 export function iso(date: Date, field: string): string {
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+  const time = date instanceof Date ? date.getTime() : Number.NaN;
+  if (Number.isNaN(time)) {
     throw new FirebreakError('INPUT_INVALID', `${field} is not a valid date`, { step: 'storing a date' });
   }
-  return date.toISOString();
+  if (time !== lastIso.time) lastIso = { time, text: date.toISOString() };
+  return lastIso.text;
 }
 
 function isoOrNull(date: Date | null, field: string): string | null {

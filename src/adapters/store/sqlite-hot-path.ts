@@ -126,10 +126,10 @@ export class SqliteHotPath {
     return this.statements.prepare(sql).get(...values, ...params) as R | undefined;
   }
 
-  /** Inserts a row unless it conflicts as `onConflict` says (`on conflict … do nothing`); returns the rows inserted, 0 or 1. */
-  insertIgnoring(table: string, row: Row, onConflict: string): number {
+  /** Inserts a row unless it conflicts as `onConflict` says (`on conflict … do nothing`); true when inserted. */
+  insertIgnoring(table: string, row: Row, onConflict: string): boolean {
     const { sql, values } = insertStatement(table, row, ` ${onConflict}`);
-    return this.statements.prepare(sql).run(...values).changes;
+    return this.statements.prepare(sql).run(...values).changes > 0;
   }
 
   /**

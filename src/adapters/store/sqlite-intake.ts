@@ -52,11 +52,22 @@ export function findAlert(q: SqliteHotPath, incidentId: number, fingerprint: str
   return row === undefined ? null : rowToAlert(row);
 }
 
+/**
+ * Moves an incident's alert counts by the given amounts. Outside a batch, at once (one UPDATE); a batch
+ * (`alertIntake`) adds them up per incident and writes them once, before its COMMIT.
+ */
+export type CountAlerts = (incidentId: number, firing: number, resolved: number) => void;
+
+function countAtOnce(q: SqliteHotPath, incidentId: number, firing: number, resolved: number): void {
+  q.exec(COUNT_ALERTS_SQL, firing, resolved, incidentId);
+}
+
 /** Stores the alert and counts it on its incident, in the same statement sequence. */
-export function insertAlert(q: SqliteHotPath, alert: NewAlertRecord): AlertRecord {
+export function insertAlert(q: SqliteHotPath, alert: NewAlertRecord, count?: CountAlerts): AlertRecord {
   const id = q.insert('alerts', alertToRow(alert));
   const firing = alert.status === 'firing' ? 1 : 0;
-  q.exec(COUNT_ALERTS_SQL, firing, 1 - firing, alert.incidentId);
+  if (count) count(alert.incidentId, firing, 1 - firing);
+  else countAtOnce(q, alert.incidentId, firing, 1 - firing);
   return { ...alert, id };
 }
 
@@ -64,6 +75,7 @@ export function updateAlert(
   q: SqliteHotPath,
   id: number,
   changes: Partial<Omit<AlertRecord, 'id' | 'incidentId'>>,
+  count?: CountAlerts,
 ): void {
   const columns = alertChangesToRow(changes);
   if (Object.keys(columns).length === 0) return;
@@ -78,7 +90,8 @@ export function updateAlert(
       status,
     );
     const firing = status === 'firing' ? 1 : -1;
-    if (changed) q.exec(COUNT_ALERTS_SQL, firing, -firing, changed.incident_id);
+    if (changed && count) count(changed.incident_id, firing, -firing);
+    else if (changed) countAtOnce(q, changed.incident_id, firing, -firing);
   }
   if (q.update('alerts', columns, 'where id = ?', id) === 0)
     throw new FirebreakError('NOT_FOUND', `alert ${id} does not exist`, { step: `updating alert ${id}` });
@@ -125,26 +138,106 @@ export function enqueueJob(q: SqliteHotPath, job: NewOutboxJob, now: Date): Outb
   return rowToOutboxJob(stored);
 }
 
-/** The statements above as the synchronous transaction's repositories. */
-export function alertIntakeTransaction(q: SqliteHotPath, clock: Clock): AlertIntakeTransaction {
-  return {
+/**
+ * Adds a job unless its pending twin (same coalesce key) is already there, without reading either back: a
+ * batch's card edits only need to be queued, and the look-up `enqueueJob` makes after a conflict cost as
+ * much as the insert. True when it added the job.
+ */
+export function enqueueJobQuietly(q: SqliteHotPath, job: NewOutboxJob, now: Date): boolean {
+  const row = outboxJobToRow(job, now);
+  if (row.coalesce_key === null || row.coalesce_key === undefined) {
+    q.insert('outbox', row);
+    return true;
+  }
+  return q.insertIgnoring('outbox', row, "on conflict (coalesce_key) where status = 'pending' do nothing");
+}
+
+const PENDING_KEYS_SQL =
+  "select coalesce_key from outbox where status = 'pending' and coalesce_key in (select value from json_each(?))";
+
+/**
+ * `enqueueJobQuietly` for several jobs: one look-up finds which coalesce keys already have a pending job, and
+ * only the others are inserted. A storm's batch touches most open incidents, whose card edits mostly still
+ * wait out their channel's pace: one statement instead of an attempted insert per incident.
+ */
+export function enqueueJobsQuietly(q: SqliteHotPath, jobs: readonly NewOutboxJob[], now: Date): boolean {
+  const keys = jobs.flatMap((job) => (job.coalesceKey ? [job.coalesceKey] : []));
+  const pending =
+    keys.length > 1
+      ? new Set(q.all<{ coalesce_key: string }>(PENDING_KEYS_SQL, JSON.stringify(keys)).map((r) => r.coalesce_key))
+      : null;
+  let queued = false;
+  for (const job of jobs) {
+    if (job.coalesceKey && pending?.has(job.coalesceKey)) continue;
+    queued = enqueueJobQuietly(q, job, now) || queued;
+  }
+  return queued;
+}
+
+/** The synchronous transaction's repositories, and what it does before its COMMIT or after its ROLLBACK. */
+export interface AlertIntake {
+  tx: AlertIntakeTransaction;
+  /** Writes the alert counts the batch moved: one UPDATE per incident. Call before COMMIT. */
+  writeCounts(): void;
+  /** Forgets them. Call after ROLLBACK. */
+  forgetCounts(): void;
+}
+
+/**
+ * The statements above as the synchronous transaction's repositories. A storm's batch adds many alerts to
+ * few incidents: their counts are added up per incident and written once, at the end (`writeCounts`), and an
+ * incident read meanwhile (found, or updated) already shows them, as if each had been written at once.
+ */
+export function alertIntake(q: SqliteHotPath, clock: Clock): AlertIntake {
+  const counted = new Map<number, { firing: number; resolved: number }>();
+  const count: CountAlerts = (incidentId, firing, resolved) => {
+    const moved = counted.get(incidentId);
+    if (moved) {
+      moved.firing += firing;
+      moved.resolved += resolved;
+    } else counted.set(incidentId, { firing, resolved });
+  };
+  const withCounted = (incident: Incident): Incident => {
+    const moved = counted.get(incident.id);
+    if (!moved) return incident;
+    const { firing, resolved } = incident.alertCounts;
+    return { ...incident, alertCounts: { firing: firing + moved.firing, resolved: resolved + moved.resolved } };
+  };
+  const tx: AlertIntakeTransaction = {
     incidents: {
-      findOpenByGroupKey: (groupKey) => findOpenIncident(q, groupKey),
-      update: (id, changes) => updateIncident(q, id, changes, clock.now()),
+      findOpenByGroupKey: (groupKey) => {
+        const incident = findOpenIncident(q, groupKey);
+        return incident && withCounted(incident);
+      },
+      update: (id, changes) => withCounted(updateIncident(q, id, changes, clock.now())),
     },
     alerts: {
       find: (incidentId, fingerprint) => findAlert(q, incidentId, fingerprint),
-      insert: (alert) => insertAlert(q, alert),
-      update: (id, changes) => updateAlert(q, id, changes),
+      insert: (alert) => insertAlert(q, alert, count),
+      update: (id, changes) => updateAlert(q, id, changes, count),
     },
     timeline: { append: (event) => appendEvent(q, event) },
-    outbox: { enqueue: (job, now) => enqueueJob(q, job, now) },
+    outbox: {
+      enqueue: (job, now) => enqueueJobQuietly(q, job, now),
+      enqueueAll: (jobs, now) => enqueueJobsQuietly(q, jobs, now),
+    },
     deliveries: {
       find: (key) => findDelivery(q, key),
       record: (key, response, now) => recordDelivery(q, key, response, now),
       forget: (key) => {
         q.exec('delete from deliveries where key = ?', key);
       },
+    },
+  };
+  return {
+    tx,
+    writeCounts() {
+      for (const [incidentId, { firing, resolved }] of counted)
+        if (firing !== 0 || resolved !== 0) countAtOnce(q, incidentId, firing, resolved);
+      counted.clear();
+    },
+    forgetCounts() {
+      counted.clear();
     },
   };
 }
