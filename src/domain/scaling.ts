@@ -45,13 +45,73 @@ export interface ScaleOperation {
   reason: string | null;
   status: ScaleOperationStatus;
   instanceIds: string[];
-  error: { code: string; message: string } | null;
+  error: ScaleError | null;
   requestedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
 }
 
 export type NewScaleOperation = Omit<ScaleOperation, 'id'>;
+
+/**
+ * Why an operation failed or was refused; on an operation still `requested`, why its cloud call is failing while
+ * it is retried, since when (`since`) and until when it keeps trying (`until`, ISO times).
+ */
+export interface ScaleError {
+  code: string;
+  message: string;
+  since?: string;
+  until?: string;
+}
+
+/**
+ * How long a scale request's cloud call is retried after its first try (the outbox retries it every few seconds)
+ * before the operation is given up for good: in the worst hour, the on-call engineer decides what next, not a
+ * day of silent retries.
+ */
+export const SCALE_CLOUD_GIVE_UP_MS = 10 * 60_000;
+
+/** The code of an operation given up because its cloud call kept failing. */
+export const CLOUD_FAILING = 'CloudFailing';
+
+function hhmm(at: Date): string {
+  return `${at.toISOString().slice(11, 16)} UTC`;
+}
+
+/**
+ * What a failed try of an operation's cloud call (retryable: 5xx, throttled, no answer) does to the operation:
+ * `show` stores the failing state (the first failure, or a different one: one card edit per change, not per try),
+ * `same` changes nothing, `give_up` fails it for good once SCALE_CLOUD_GIVE_UP_MS has passed since the first try.
+ * `message` must already be free of secrets.
+ */
+export function cloudFailure(input: {
+  op: Pick<ScaleOperation, 'target' | 'from' | 'to' | 'error'>;
+  code: string;
+  message: string;
+  /** Tries so far, this one included. */
+  tries: number;
+  firstTryAt: Date;
+  now: Date;
+}): { kind: 'show' | 'give_up'; error: ScaleError } | { kind: 'same' } {
+  const { op, now } = input;
+  const until = new Date(input.firstTryAt.getTime() + SCALE_CLOUD_GIVE_UP_MS);
+  const message = input.message.length > 200 ? `${input.message.slice(0, 199)}…` : input.message;
+  if (now.getTime() >= until.getTime()) {
+    const minutes = Math.round(SCALE_CLOUD_GIVE_UP_MS / 60_000);
+    return {
+      kind: 'give_up',
+      error: {
+        code: CLOUD_FAILING,
+        message: `gave up after ${input.tries} tries in ${minutes} minutes, the cloud failing (${message}); \`/scale status ${op.target}\` shows what it runs, \`/scale ${op.target} ${op.to}\` tries again`,
+      },
+    };
+  }
+  if (op.error?.since !== undefined && op.error.code === input.code) return { kind: 'same' };
+  return {
+    kind: 'show',
+    error: { code: input.code, message, since: op.error?.since ?? now.toISOString(), until: until.toISOString() },
+  };
+}
 
 export type GuardrailRule =
   | 'unknown_target'
@@ -321,7 +381,10 @@ export function capacityLine(
   let detail: string;
   switch (op.status) {
     case 'requested':
-      detail = running ?? 'requested';
+      detail =
+        op.error?.since !== undefined
+          ? `the cloud is failing since ${hhmm(new Date(op.error.since))} (${op.error.message}); retrying until ${hhmm(new Date(op.error.until ?? op.error.since))}`
+          : (running ?? 'requested');
       break;
     case 'started':
       detail = running ?? 'starting';

@@ -10,6 +10,7 @@ import type { CapacitySnapshot, ScaleTarget } from '../domain/scale-target';
 import {
   checkBeforeCapacity,
   checkGuardrails,
+  cloudFailure,
   findScaleTarget,
   parseScaleAmount,
   scaleRequestKey,
@@ -21,11 +22,12 @@ import { forIncident, type TimelineEventDraft } from '../domain/timeline';
 import { needsApproval, type ScaleApproval } from '../domain/scale-approval';
 import { storeApprovalRequest } from './scale-approval-requests';
 import { errorMessage, isFirebreakError } from '../errors';
-import { deferred, sent, skipped, type JobHandler } from '../outbox/outbox-worker';
+import { scrubSecrets } from '../observability/process-guard';
+import { deferred, sent, skipped, type JobHandler, type JobOutcome } from '../outbox/outbox-worker';
 import type { Chat } from '../ports/chat';
 import type { Capacity, Cloud } from '../ports/cloud';
 import type { Clock } from '../ports/clock';
-import type { Store, StoreTransaction } from '../ports/store';
+import type { OutboxJob, Store, StoreTransaction } from '../ports/store';
 import { enqueueCardUpdate } from './outbox-jobs';
 
 export const SCALE_JOB = {
@@ -420,11 +422,18 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
         await finish(op, { status: 'failed', error: failure }, scaleTimelineEvents.failed(op, failure, clock.now()));
         return sent(`the cloud refused scale operation #${op.id} on ${op.target}: ${error.message}`);
       }
-      throw error; // throttled or unavailable: the outbox retries; the same key keeps it to one change
+      // Throttled or unavailable: the outbox retries (the same key keeps it to one change), but not silently and
+      // not for long: the card says the cloud is failing, and after SCALE_CLOUD_GIVE_UP_MS the operation stops.
+      return failedTry(op, job, error);
     }
     const now = clock.now();
     await store.transaction(async (tx) => {
-      const started = await tx.scaleOperations.update(op.id, { status: 'started', instanceIds, startedAt: now });
+      const started = await tx.scaleOperations.update(op.id, {
+        status: 'started',
+        instanceIds,
+        startedAt: now,
+        error: null, // no longer failing: the card stops saying so
+      });
       await appendEvent(tx, op.incidentId, scaleTimelineEvents.started(started, now), now);
       await tx.outbox.enqueue(
         {
@@ -440,6 +449,39 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
       `scale operation #${op.id}: ${op.target} ${op.from} → ${op.to} started${instanceIds.length ? ` (${instanceIds.join(', ')})` : ''}`,
     );
   };
+
+  /** A retryable failure of an operation's cloud call: shown once per change, given up after the bound. */
+  async function failedTry(op: ScaleOperation, job: OutboxJob, error: unknown): Promise<JobOutcome> {
+    const now = clock.now();
+    const outcome = cloudFailure({
+      op,
+      code: isFirebreakError(error) ? (error.details.providerError ?? error.code) : 'Error',
+      message: scrubSecrets(errorMessage(error)),
+      tries: job.attempts + 1,
+      firstTryAt: job.createdAt,
+      now,
+    });
+    if (outcome.kind === 'same') throw error;
+    if (outcome.kind === 'show') {
+      await store.transaction(async (tx) => {
+        const shown = await tx.scaleOperations.updateIf(op.id, 'requested', { error: outcome.error });
+        if (shown && op.incidentId !== null) await enqueueCardUpdate(tx, op.incidentId, now);
+      });
+      throw error;
+    }
+    // Only while still not started: a late answer to an earlier try that started it is never overwritten.
+    const failed = await store.transaction(async (tx) => {
+      const updated = await tx.scaleOperations.updateIf(op.id, 'requested', {
+        status: 'failed',
+        error: outcome.error,
+        finishedAt: now,
+      });
+      if (updated) await appendEvent(tx, op.incidentId, scaleTimelineEvents.failed(op, outcome.error, now), now);
+      return updated;
+    });
+    if (!failed) return skipped(`scale operation #${op.id} moved on while its cloud call was failing`);
+    return sent(`scale operation #${op.id} on ${op.target} given up: ${outcome.error.message}`);
+  }
 
   const watch: JobHandler = async (job) => {
     const op = await store.scaleOperations.findById(Number(job.payload.operationId));

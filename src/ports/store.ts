@@ -222,6 +222,15 @@ export interface ScaleOperationRepository {
     id: number,
     changes: Partial<Pick<ScaleOperation, 'status' | 'instanceIds' | 'error' | 'startedAt' | 'finishedAt'>>,
   ): Promise<ScaleOperation>;
+  /**
+   * The same, only while the operation is still `status`: null when it is not (it moved on, e.g. a late answer
+   * started it), so a give-up never overwrites a success.
+   */
+  updateIf(
+    id: number,
+    status: ScaleOperation['status'],
+    changes: Partial<Pick<ScaleOperation, 'status' | 'error' | 'finishedAt'>>,
+  ): Promise<ScaleOperation | null>;
   findById(id: number): Promise<ScaleOperation | null>;
   findByRequestKey(key: string): Promise<ScaleOperation | null>;
   /** The newest operation on a target that did something or is doing it (not refused, not dry runs). */

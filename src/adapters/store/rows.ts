@@ -6,7 +6,12 @@ import type { AlertLink, AlertRecord, AlertStatus } from '../../domain/alert';
 import { INCIDENT_STATUSES, type Incident, type NewIncident, type MessageRef } from '../../domain/incident';
 import type { OnCallState, PageState } from '../../domain/paging';
 import type { CapacitySnapshot } from '../../domain/scale-target';
-import { SCALE_OPERATION_STATUSES, type NewScaleOperation, type ScaleOperation } from '../../domain/scaling';
+import {
+  SCALE_OPERATION_STATUSES,
+  type NewScaleOperation,
+  type ScaleError,
+  type ScaleOperation,
+} from '../../domain/scaling';
 import { SEVERITIES } from '../../domain/severity';
 import { TIMELINE_EVENT_TYPES, type NewTimelineEvent, type TimelineEvent } from '../../domain/timeline';
 import { FirebreakError } from '../../errors';
@@ -419,7 +424,7 @@ export function rowToScaleOperation(row: Selectable<ScaleOperationsTable>): Scal
     reason: row.reason,
     status: oneOf(SCALE_OPERATION_STATUSES, row.status, 'scale_operations.status'),
     instanceIds: fromJson<string[]>(row.instance_ids),
-    error: row.error === null ? null : fromJson<{ code: string; message: string }>(row.error),
+    error: row.error === null ? null : fromJson<ScaleError>(row.error),
     requestedAt: toDate(row.requested_at),
     startedAt: toDateOrNull(row.started_at),
     finishedAt: toDateOrNull(row.finished_at),

@@ -37,6 +37,18 @@ export function scaleOperationRepository(ctx: RepositoryContext): ScaleOperation
           });
         return rowToScaleOperation(row);
       }),
+    updateIf: (id, status, changes) =>
+      guard(`updating scale operation ${id} if still ${status}`, async () => {
+        const row = await ctx
+          .db()
+          .updateTable('scale_operations')
+          .set(scaleOperationChangesToRow(changes))
+          .where('id', '=', id)
+          .where('status', '=', status)
+          .returningAll()
+          .executeTakeFirst();
+        return row ? rowToScaleOperation(row) : null;
+      }),
     findById: (id) =>
       guard(`reading scale operation ${id}`, async () => {
         const row = await operations().where('id', '=', id).executeTakeFirst();
