@@ -25,6 +25,7 @@ export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([
   'postmortem.post',
   'scale.approval_post',
   'scale.approval_update',
+  'scale.gave_up',
   'update.deliver',
   'nudge.check',
   'nudge.settle',
@@ -44,6 +45,7 @@ export const MESSAGE_WRITING_JOBS: ReadonlySet<string> = new Set<string>([
  */
 export const WAITING_FOR_CHANNEL_JOBS: readonly string[] = [
   JOB.postNotice,
+  'scale.gave_up',
   'oncall.invite',
   'page.trigger',
   'postmortem.post',

@@ -28,12 +28,15 @@ import type { Chat } from '../ports/chat';
 import type { Capacity, Cloud } from '../ports/cloud';
 import type { Clock } from '../ports/clock';
 import type { OutboxJob, Store, StoreTransaction } from '../ports/store';
-import { enqueueCardUpdate } from './outbox-jobs';
+import { CHANNEL_RECHECK_MS, enqueueCardUpdate, incidentLane } from './outbox-jobs';
+import { postMarkedOnce } from './post-once';
 
 export const SCALE_JOB = {
   execute: 'scale.execute',
   watch: 'scale.watch',
   observe: 'scale.observe',
+  /** Says in the incident's channel that an operation was given up (its cloud call kept failing), and what to do. */
+  gaveUp: 'scale.gave_up',
 } as const;
 
 /** How often a started operation looks at the cloud, and when it gives up waiting. */
@@ -476,7 +479,17 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
         error: outcome.error,
         finishedAt: now,
       });
-      if (updated) await appendEvent(tx, op.incidentId, scaleTimelineEvents.failed(op, outcome.error, now), now);
+      if (!updated) return null;
+      await appendEvent(tx, op.incidentId, scaleTimelineEvents.failed(op, outcome.error, now), now);
+      if (op.incidentId !== null)
+        await tx.outbox.enqueue(
+          {
+            kind: SCALE_JOB.gaveUp,
+            incidentId: op.incidentId,
+            payload: { lane: incidentLane(op.incidentId), operationId: op.id },
+          },
+          now,
+        );
       return updated;
     });
     if (!failed) return skipped(`scale operation #${op.id} moved on while its cloud call was failing`);
@@ -530,7 +543,29 @@ export function scalingHandlers(deps: ScalingDeps): Record<string, JobHandler> {
     return sent(`read ${target.name}'s capacity: ${value.error ?? `${value.running} running`}`);
   };
 
-  return { [SCALE_JOB.execute]: execute, [SCALE_JOB.watch]: watch, [SCALE_JOB.observe]: observe };
+  const gaveUp: JobHandler = async (job) => {
+    const op = await store.scaleOperations.findById(Number(job.payload.operationId));
+    const incident = job.incidentId === null ? null : await store.incidents.findById(job.incidentId);
+    if (!op || !incident) return skipped('no such operation or incident');
+    if (!incident.channelId)
+      return deferred('waiting for the incident channel', new Date(clock.now().getTime() + CHANNEL_RECHECK_MS));
+    const text = `:x: Gave up scaling ${op.target} ${op.from} → ${op.to} (operation #${op.id}): ${op.error?.message ?? 'the cloud kept failing'}.`;
+    await postMarkedOnce(
+      deps,
+      job,
+      { channel: incident.channelId },
+      { kind: 'text', text },
+      { kind: 'scale_operation', incidentId: incident.id, key: String(op.id) },
+    );
+    return sent(`said in #${incident.channelName} that scale operation #${op.id} was given up`);
+  };
+
+  return {
+    [SCALE_JOB.execute]: execute,
+    [SCALE_JOB.watch]: watch,
+    [SCALE_JOB.observe]: observe,
+    [SCALE_JOB.gaveUp]: gaveUp,
+  };
 }
 
 /**

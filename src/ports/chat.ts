@@ -87,6 +87,7 @@ export interface MessageMarker {
     | 'incident_update'
     | 'incident_nudge'
     | 'scale_approval'
+    | 'scale_operation'
     | 'capacity_plan'
     | 'capacity_warning';
   /** 0 for a message of no incident (a scale request made outside an incident channel). */

@@ -83,6 +83,11 @@ it('RunInstances answering 503 again and again: the card says the cloud is faili
   const failed = (await h.firebreak.store.timeline.list(1)).filter((e) => e.type === 'scale.failed');
   expect(failed).toHaveLength(1);
   expect(failed[0]?.data).toMatchObject({ target: 'web', code: 'CloudFailing' });
+  // The channel says so, once, with what to do next.
+  const said = h.slack.messages(channelId).filter((m) => m.text.includes('Gave up scaling web 0 → 4'));
+  expect(said).toHaveLength(1);
+  expect(said[0]?.text).toContain('the cloud failing (');
+  expect(said[0]?.text).toContain('`/scale web 4` tries again');
   const tries = runInstances().length;
   expect(runInstances(200)).toHaveLength(0);
   // Nothing more is tried, however long it waits.
@@ -90,6 +95,7 @@ it('RunInstances answering 503 again and again: the card says the cloud is faili
   h.firebreak.outbox.wake();
   await h.drained();
   expect(runInstances()).toHaveLength(tries);
+  expect(h.slack.messages(channelId).filter((m) => m.text.includes('Gave up scaling'))).toHaveLength(1);
 
   // The cloud is back and someone asks again: a fresh operation, which launches once.
   world.cloud.clearFailures();
@@ -103,20 +109,19 @@ it('RunInstances answering 503 again and again: the card says the cloud is faili
 });
 
 it('a cloud that recovers before the bound: the card says it is failing, then it scales once and the card shows the capacity', async () => {
-  world.cloud.fail('RunInstances', { code: 'ServiceUnavailable', times: 2 });
+  world.cloud.fail('RunInstances', { code: 'ServiceUnavailable', times: 3 });
   const pinned = h.slack.messages(channelId).find((m) => m.pinned);
   const before = runInstances().length;
   await h.slack.clickButton({ userId: 'U0ALICE', channelId, messageTs: pinned?.ts ?? '', actionId: 'scale_out:web:4' });
   await card(channelId, 'the cloud is failing since');
-  await nextTry();
-  await nextTry();
+  // The outbox tries again within seconds (its backoff runs on the clock, which follows real time here).
   await card(channelId, 'web is at 8 instances');
   await eventually(
     () => !cardText(channelId).includes('the cloud is failing'),
     'the card to stop saying the cloud is failing',
   );
   const calls = runInstances().slice(before);
-  expect(calls).toHaveLength(3);
+  expect(calls).toHaveLength(4);
   expect(calls.filter((c) => c.status === 200)).toHaveLength(1);
   // Every try carried the same ClientToken: a lost answer's retry could never launch twice.
   expect(new Set(calls.map((c) => c.params.ClientToken)).size).toBe(1);

@@ -2,6 +2,8 @@ import { userActor, FIREBREAK } from '../../../src/domain/actor';
 import type { ScaleTarget } from '../../../src/domain/scale-target';
 import {
   capacityLine,
+  cloudFailure,
+  SCALE_CLOUD_GIVE_UP_MS,
   checkBeforeCapacity,
   checkGuardrails,
   findScaleTarget,
@@ -514,5 +516,44 @@ describe('capacityLine', () => {
       'web: 4 → 8 (failed: no reason given)',
     );
     expect(capacityLine(operation({ status: 'dry_run' }), null)).toBe('web: 4 → 8 (dry run, nothing launched)');
+  });
+});
+
+describe('cloudFailure: a scale request whose cloud call keeps failing', () => {
+  const first = new Date('2023-02-15T10:02:00Z');
+  const failing = { code: 'ServiceUnavailable', message: 'AWS failed RunInstances (ServiceUnavailable, HTTP 503)' };
+  const fail = (op: ScaleOperation, at: Date, tries: number, code = failing.code) =>
+    cloudFailure({ op, code, message: failing.message, tries, firstTryAt: first, now: at });
+
+  it('shows the first failure with since and until, then changes nothing until the failure changes', () => {
+    const shown = fail(operation({ status: 'requested' }), first, 1);
+    expect(shown).toEqual({
+      kind: 'show',
+      error: { ...failing, since: first.toISOString(), until: '2023-02-15T10:12:00.000Z' },
+    });
+    if (shown.kind !== 'show') throw new Error('expected show');
+    const op = operation({ status: 'requested', error: shown.error });
+    expect(capacityLine(op, null)).toBe(
+      'web: 4 → 8 (the cloud is failing since 10:02 UTC (AWS failed RunInstances (ServiceUnavailable, HTTP 503)); retrying until 10:12 UTC)',
+    );
+    expect(fail(op, new Date(first.getTime() + 60_000), 5)).toEqual({ kind: 'same' });
+    // Another failure (no answer at all now): shown, keeping when it started failing.
+    expect(fail(op, new Date(first.getTime() + 60_000), 6, 'CLOUD_UNAVAILABLE')).toMatchObject({
+      kind: 'show',
+      error: { code: 'CLOUD_UNAVAILABLE', since: first.toISOString() },
+    });
+  });
+
+  it('gives up once the bound has passed since the first try, saying how to try again', () => {
+    const op = operation({ status: 'requested' });
+    expect(fail(op, new Date(first.getTime() + SCALE_CLOUD_GIVE_UP_MS - 1), 70).kind).toBe('show');
+    const gaveUp = fail(op, new Date(first.getTime() + SCALE_CLOUD_GIVE_UP_MS), 71);
+    expect(gaveUp).toEqual({
+      kind: 'give_up',
+      error: {
+        code: 'CloudFailing',
+        message: `gave up after 71 tries in 10 minutes, the cloud failing (${failing.message}); \`/scale status web\` shows what it runs, \`/scale web 8\` tries again`,
+      },
+    });
   });
 });
