@@ -808,6 +808,46 @@ describe.each(targets)('Kysely store on $name', (target) => {
     });
   });
 
+  describe('scale operations', () => {
+    it('updateIf changes an operation only while it has the status named: a give-up never overwrites a start', async () => {
+      const op = await store.scaleOperations.insert({
+        incidentId: null,
+        target: 'web',
+        requestedBy: { kind: 'user', id: 'U0ALICE' },
+        requestKey: 'scale/none/web/%2B4/click-1',
+        from: 0,
+        to: 4,
+        reason: null,
+        status: 'requested',
+        instanceIds: [],
+        error: null,
+        requestedAt: sec(0),
+        startedAt: null,
+        finishedAt: null,
+      });
+      const failing = {
+        code: 'ServiceUnavailable',
+        message: '503',
+        since: sec(1).toISOString(),
+        until: sec(601).toISOString(),
+      };
+      expect(await store.scaleOperations.updateIf(op.id, 'requested', { error: failing })).toMatchObject({
+        status: 'requested',
+        error: failing,
+      });
+      await store.scaleOperations.update(op.id, { status: 'started', startedAt: sec(2), error: null });
+      const gaveUp = { code: 'CloudFailing', message: 'gave up' };
+      expect(
+        await store.scaleOperations.updateIf(op.id, 'requested', {
+          status: 'failed',
+          error: gaveUp,
+          finishedAt: sec(3),
+        }),
+      ).toBeNull();
+      expect(await store.scaleOperations.findById(op.id)).toMatchObject({ status: 'started', error: null });
+    });
+  });
+
   describe('capacity plans (migration 014)', () => {
     const alice = { kind: 'user' as const, id: 'U0ALICE' };
     const plan = (startsAt: Date): NewCapacityPlan => ({
