@@ -17,6 +17,7 @@ import { capacityWarnings } from './migrations/013-capacity-warnings';
 import { capacityPlans } from './migrations/014-capacity-plans';
 import { teamDeclined } from './migrations/015-team-declined';
 import { capacityPlanLocks } from './migrations/016-capacity-plan-locks';
+import { timelineTypeIndexWithoutAlerts } from './migrations/017-timeline-type-index-without-alerts';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -37,6 +38,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '014-capacity-plans': capacityPlans,
   '015-team-declined': teamDeclined,
   '016-capacity-plan-locks': capacityPlanLocks,
+  '017-timeline-type-index-without-alerts': timelineTypeIndexWithoutAlerts,
 };
 
 const provider: MigrationProvider = {

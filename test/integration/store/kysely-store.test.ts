@@ -154,6 +154,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '014-capacity-plans',
           '015-team-declined',
           '016-capacity-plan-locks',
+          '017-timeline-type-index-without-alerts',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
@@ -198,6 +199,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '014-capacity-plans',
           '015-team-declined',
           '016-capacity-plan-locks',
+          '017-timeline-type-index-without-alerts',
         ]);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
       } finally {

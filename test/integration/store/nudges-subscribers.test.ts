@@ -98,8 +98,16 @@ describe.each(targets)('nudges and subscribers on $name', (target) => {
     await store.timeline.append(timelineEvent(incidentId, at(1), 'note.added', actor, { text: 'a' }));
     await store.timeline.append(timelineEvent(incidentId, at(2), 'incident.update_posted', actor, { text: 'b' }));
     await store.timeline.append(timelineEvent(incidentId, at(3), 'page.failed', actor, { message: 'c' }));
+    // Alert events are left out of the by-type index (migration 017), yet are still found when asked for.
+    const monitor = { kind: 'monitor' as const, id: 'alertmanager' };
+    const fired = { fingerprint: 'f1', title: 'CPU high', severity: 'sev2' as const };
+    await store.timeline.append(timelineEvent(incidentId, at(4), 'alert.fired', monitor, fired));
     const latest = await store.timeline.latestOfTypes(incidentId, ['note.added', 'incident.update_posted']);
     expect(latest).toMatchObject({ type: 'incident.update_posted', data: { text: 'b' } });
+    expect(await store.timeline.latestOfTypes(incidentId, ['alert.fired', 'note.added'])).toMatchObject({
+      type: 'alert.fired',
+      data: { fingerprint: 'f1' },
+    });
     expect(await store.timeline.latestOfTypes(incidentId, ['scale.failed'])).toBeNull();
     expect(await store.timeline.latestOfTypes(incidentId, [])).toBeNull();
   });
