@@ -306,12 +306,11 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
     // and the loser learns it without an error that would roll back its transaction on PostgreSQL.
     claim: (key, now) =>
       guard('claiming a delivery key', async () => {
-        // On the way to every Slack acknowledgement (the replay guard): plain SQL on SQLite, committed with
-        // the other claims of the same turn of the event loop (answered after that commit), and no row read
-        // back (`changes` says whether it was inserted; of two claims of one key in one batch, the first).
+        // On the way to every Slack acknowledgement (the replay guard): plain SQL on SQLite, at once unless a
+        // transaction holds the connection, and no row read back (`changes` says whether it was inserted).
         if (ctx.sqlite) {
           const row = { key, response: toJson(null), received_at: iso(now, 'now') };
-          return ctx.sqlite.runTogether((q) => q.insertIgnoring('deliveries', row, 'on conflict (key) do nothing'));
+          return ctx.sqlite.runNow((q) => q.insertIgnoring('deliveries', row, 'on conflict (key) do nothing'));
         }
         const inserted = await ctx
           .db()

@@ -18,12 +18,6 @@ export interface SqliteStatements {
 
 type Row = Record<string, unknown>;
 
-interface Together<S> {
-  work: (sql: S) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
 /** INSERT and UPDATE statements by table and columns: the same SQL text for every row with the same columns. */
 const statementSql = new Map<string, string>();
 
@@ -96,69 +90,6 @@ export class SqliteHotPath {
       return Promise.resolve(work(this));
     } catch (error) {
       return Promise.reject(error);
-    }
-  }
-
-  /**
-   * `runNow` for writes that may share one commit: every `work` asked for in one turn of the event loop runs
-   * in one transaction just after it (setImmediate: the Slack requests read in one poll of the sockets), and
-   * each promise settles after that COMMIT, so whoever waits for it acts on a durable write. For the replay
-   * check on the way to each Slack acknowledgement: one commit per request wrote its table and index pages
-   * to the WAL again each time (and brought the next checkpoint closer); requests that arrive together now
-   * write them once. Inside our own transaction `work` runs at once, and while someone else's is open the
-   * batch waits its turn as `run` does. Should a statement fail, the whole batch rolls back and every one
-   * of its promises fails with that error: nothing of it was stored.
-   */
-  runTogether<T>(work: (sql: this) => T): Promise<T> {
-    if (this.inTransaction()) return this.run(work);
-    return new Promise<T>((resolve, reject) => {
-      if (this.together === null) {
-        this.together = [];
-        setImmediate(() => this.commitTogether());
-      }
-      this.together.push({ work, resolve, reject } as Together<this>);
-    });
-  }
-
-  private together: Array<Together<this>> | null = null;
-
-  private commitTogether(): void {
-    const batch = this.together ?? [];
-    this.together = null;
-    const runBatch = (): unknown[] => {
-      this.statements.prepare('begin immediate').run();
-      try {
-        const results = batch.map(({ work }) => work(this));
-        this.statements.prepare('commit').run();
-        return results;
-      } catch (error) {
-        try {
-          this.statements.prepare('rollback').run();
-        } catch {
-          // A failed COMMIT may have ended the transaction already; the error to report is the first one.
-        }
-        throw error;
-      }
-    };
-    const settle = (results: unknown[]): void => {
-      batch.forEach(({ resolve }, i) => {
-        resolve(results[i]);
-      });
-    };
-    const fail = (error: unknown): void => {
-      for (const { reject } of batch) reject(error);
-    };
-    if (this.statements.inTransaction) {
-      this.db
-        .connection()
-        .execute(async () => runBatch())
-        .then(settle, fail);
-      return;
-    }
-    try {
-      settle(runBatch());
-    } catch (error) {
-      fail(error);
     }
   }
 

@@ -98,7 +98,7 @@ describe.each(targets)('deliveries.claim on %s', (_name, create) => {
     const store = await openStore();
     const now = new Date('2023-02-15T11:30:00Z');
     await store.deliveries.claim('before', now);
-    // One turn of the event loop: on SQLite these share one commit.
+    // Asked for together, in one turn of the event loop.
     const claims = ['a', 'b', 'a', 'before', 'c'].map((key) => store.deliveries.claim(key, now));
     expect(await Promise.all(claims)).toEqual([true, true, false, false, true]);
     // Durable when answered: another connection (a restarted process) sees every claim that won.
