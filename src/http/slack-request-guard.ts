@@ -46,8 +46,12 @@ export function guardSlackRequests(bolt: CheckedRequests, options: SlackRequestG
   const log = options.logger.child({ component: 'slack-guard' });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Bolt serves only the exact path; anything else would get its empty 404.
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Bolt serves only the exact path; anything else would get its empty 404. The path as sent, without its
+    // query: the front door (server.ts) routes only paths that are /slack/events but for case and a trailing
+    // slash here, which `new URL` would leave as they are too, at a URL parse per request.
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
     if (path !== SLACK_EVENTS_PATH || req.method !== 'POST') {
       refuse(res, 404, `not found: Slack's requests go to POST ${SLACK_EVENTS_PATH}`);
       return;

@@ -94,6 +94,21 @@ describe.each(targets)('deliveries.claim on %s', (_name, create) => {
     expect(await store.deliveries.find('outside')).toEqual({ response: null, receivedAt: now });
   });
 
+  it('claims made together are each answered once stored: the first claim of a key wins, the rest of the batch too', async () => {
+    const store = await openStore();
+    const now = new Date('2023-02-15T11:30:00Z');
+    await store.deliveries.claim('before', now);
+    // Asked for together, in one turn of the event loop.
+    const claims = ['a', 'b', 'a', 'before', 'c'].map((key) => store.deliveries.claim(key, now));
+    expect(await Promise.all(claims)).toEqual([true, true, false, false, true]);
+    // Durable when answered: another connection (a restarted process) sees every claim that won.
+    const restarted = await openStore();
+    for (const key of ['a', 'b', 'c']) {
+      expect(await restarted.deliveries.find(key)).toEqual({ response: null, receivedAt: now });
+      expect(await restarted.deliveries.claim(key, now)).toBe(false);
+    }
+  });
+
   it('of several stores racing on one key, exactly one wins', async () => {
     const racers = [await openStore(), await openStore(), await openStore()];
     const now = new Date('2023-02-15T11:30:00Z');
