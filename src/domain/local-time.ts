@@ -1,7 +1,5 @@
 // Times as the team reads them: the zone's short name next to a time, and a date only when it is not today.
 // One place decides both, so the card, the command replies, the postmortem and its page agree.
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns/format';
 
 /** Formatters by locale and zone: building one costs far more than using it, and every card asks. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -21,6 +19,7 @@ function formatter(locale: string, timeZone: string): Intl.DateTimeFormat {
  * Taken at that instant, so a time after a change to summer time carries the summer name.
  */
 export function zoneLabel(timeZone: string, at: Date): string {
+  if (isUtc(timeZone)) return 'UTC';
   const name = (locale: string): string =>
     formatter(locale, timeZone)
       .formatToParts(at)
@@ -87,12 +86,75 @@ export function zoneDescription(timeZone: string, start: Date, end: Date, clock:
   return names === 'UTC' || names === timeZone ? names : `${names} (${timeZone})`;
 }
 
-function localDay(at: Date, timeZone: string): string {
-  return format(new TZDate(at, timeZone), 'yyyy-MM-dd');
+/** A wall-clock reading: what a clock in the zone shows at an instant (month 1–12). */
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+/** UTC needs no zone rules: most teams run in it, and every card asks for a dozen times. */
+function isUtc(timeZone: string): boolean {
+  return timeZone === 'UTC' || timeZone === 'Etc/UTC';
+}
+
+/** Numeric wall-clock formatters by zone (h23: midnight is 00, never 24). */
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+
+function wallClock(timeZone: string): Intl.DateTimeFormat {
+  let found = wallClocks.get(timeZone);
+  if (!found) {
+    found = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    wallClocks.set(timeZone, found);
+  }
+  return found;
+}
+
+/**
+ * What a clock in `timeZone` shows at `at`. One cached Intl formatter call (none for UTC): a card shows a
+ * dozen times, and working each out through a zoned Date object (its offset computed afresh for every
+ * field) was most of a card's rendering.
+ */
+export function localParts(at: Date, timeZone: string): LocalParts {
+  if (isUtc(timeZone))
+    return {
+      year: at.getUTCFullYear(),
+      month: at.getUTCMonth() + 1,
+      day: at.getUTCDate(),
+      hour: at.getUTCHours(),
+      minute: at.getUTCMinutes(),
+    };
+  const parts: LocalParts = { year: 0, month: 0, day: 0, hour: 0, minute: 0 };
+  for (const part of wallClock(timeZone).formatToParts(at))
+    if (part.type in parts) parts[part.type as keyof LocalParts] = Number(part.value);
+  return parts;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** The local date as digits: `20261202`, or `2026-12-02` with a separator. */
+export function localDate(at: Date, timeZone: string, separator = ''): string {
+  const { year, month, day } = localParts(at, timeZone);
+  return [String(year).padStart(4, '0'), two(month), two(day)].join(separator);
+}
+
+function sameDay(a: LocalParts, b: LocalParts): boolean {
+  return a.year === b.year && a.month === b.month && a.day === b.day;
 }
 
 export function sameLocalDay(a: Date, b: Date, timeZone: string): boolean {
-  return localDay(a, timeZone) === localDay(b, timeZone);
+  return sameDay(localParts(a, timeZone), localParts(b, timeZone));
 }
 
 /**
@@ -101,11 +163,13 @@ export function sameLocalDay(a: Date, b: Date, timeZone: string): boolean {
  * `spanStart` (the incident's opening) on another day than `now`, every time carries its date.
  */
 export function localTime(at: Date, now: Date, timeZone: string, spanStart?: Date): string {
-  const local = new TZDate(at, timeZone);
+  const local = localParts(at, timeZone);
+  const today = localParts(now, timeZone);
+  const clock = `${two(local.hour)}:${two(local.minute)}`;
   // Once an incident (opened at `spanStart`) spans midnight, `00:10` and `23:50` side by side would mislead:
   // every time of it carries its date.
-  const spansDays = spanStart !== undefined && !sameLocalDay(spanStart, now, timeZone);
-  if (!spansDays && sameLocalDay(at, now, timeZone)) return format(local, 'HH:mm');
-  const sameYear = format(local, 'yyyy') === format(new TZDate(now, timeZone), 'yyyy');
-  return format(local, sameYear ? 'd MMM HH:mm' : 'd MMM yyyy HH:mm');
+  const spansDays = spanStart !== undefined && !sameDay(localParts(spanStart, timeZone), today);
+  if (!spansDays && sameDay(local, today)) return clock;
+  const date = `${local.day} ${MONTHS[local.month - 1]}`;
+  return local.year === today.year ? `${date} ${clock}` : `${date} ${String(local.year).padStart(4, '0')} ${clock}`;
 }

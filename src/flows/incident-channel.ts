@@ -4,7 +4,7 @@ import { channelRefused, TEST_CHANNEL_PREFIX, type Incident } from '../domain/in
 import { plural } from '../domain/plural';
 import { FirebreakError, isFirebreakError } from '../errors';
 import type { OutboxJob, Store } from '../ports/store';
-import type { Chat, ChatMessage, MessageMarker } from '../ports/chat';
+import type { Chat, ChatMessage, IncidentCardFacts, MessageMarker } from '../ports/chat';
 import { readIncidentCard, type IncidentCardOptions } from './incident-card';
 import { postMarkedOnce } from './post-once';
 import type { Clock } from '../ports/clock';
@@ -92,15 +92,20 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
     let incident = await loadIncident(store, job);
     if (!incident || incident.channelFailure) return skipped('the incident never will have a channel');
     let created: string | null = null;
+    let facts: IncidentCardFacts | null = null;
     if (!incident.channelId) {
+      // The card's reads run while the platform creates the channel, not after: nothing they read changes
+      // with the channel, and whatever changes meanwhile queues a card edit, run after the card is posted.
+      const early = readCard(incident).catch(() => null);
       const opened = await openChannelFor(incident);
+      facts = await early;
       if ('refused' in opened) return sent(opened.refused);
       incident = opened.incident;
       created = `created the incident channel #${incident.channelName} (${incident.channelId})`;
     }
     if (incident.cardMessageId || !incident.channelId)
       return created ? sent(created) : skipped('the incident already has its channel and card');
-    const card = await postCardFor(job, incident, incident.channelId);
+    const card = await postCardFor(job, incident, incident.channelId, facts);
     return sent(created ? `${created}; ${card}` : card);
   };
 
@@ -147,13 +152,27 @@ export function incidentChannelHandlers(deps: IncidentChannelDeps): Record<JobKi
   const postOnce = (job: OutboxJob, channel: string, message: ChatMessage, marker: MessageMarker) =>
     postMarkedOnce({ store, clock, chat }, job, { channel }, message, marker);
 
+  const readCard = (incident: Incident): Promise<IncidentCardFacts> =>
+    readIncidentCard(store, incident, clock.now(), deps.card);
+
   async function cardMessage(incident: Incident): Promise<ChatMessage> {
-    return { kind: 'card', card: await readIncidentCard(store, incident, clock.now(), deps.card) };
+    return { kind: 'card', card: await readCard(incident) };
   }
 
-  /** Posts the card (or finds it, posted before a crash), then queues its pin. */
-  async function postCardFor(job: OutboxJob, incident: Incident, channelId: string): Promise<string> {
-    const { posted, found } = await postOnce(job, channelId, await cardMessage(incident), {
+  /**
+   * Posts the card (or finds it, posted before a crash), then queues its pin. `early`: the card's facts,
+   * read while the channel was being created (null when they were not, or the read failed: read now).
+   */
+  async function postCardFor(
+    job: OutboxJob,
+    incident: Incident,
+    channelId: string,
+    early: IncidentCardFacts | null = null,
+  ): Promise<string> {
+    const message: ChatMessage = early
+      ? { kind: 'card', card: { ...early, incident, now: clock.now() } }
+      : await cardMessage(incident);
+    const { posted, found } = await postOnce(job, channelId, message, {
       kind: 'incident_card',
       incidentId: incident.id,
     });

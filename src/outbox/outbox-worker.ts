@@ -191,9 +191,9 @@ export class OutboxWorker {
     if (this.loop) throw new Error('runOnce drives a worker that was not started');
     this.running = true;
     try {
-      const lanes = await this.claimAndStart();
+      const { started } = await this.claimAndStart();
       await Promise.all(this.activeLanes.values());
-      return lanes;
+      return started;
     } finally {
       this.running = false;
     }
@@ -238,11 +238,17 @@ export class OutboxWorker {
     }
   }
 
-  /** Claims free lanes and starts each one's batch without waiting for it. Returns how many lanes started. */
-  private async claimAndStart(): Promise<number> {
+  /**
+   * Claims free lanes and starts each one's batch without waiting for it. Returns how many lanes started,
+   * and whether claimable work may be left (the claim was full, or took urgent lanes only and no hold
+   * keeps the rest back): only then is the next look taken at once. Otherwise the claim took all it could,
+   * and another at once would find nothing, in the very moment a new incident's channel and card are on
+   * their way; new work wakes the worker anyway.
+   */
+  private async claimAndStart(): Promise<{ started: number; more: boolean }> {
     const { store, clock, batchSize, leaseMs, logger, maxLanes } = this.options;
     const room = maxLanes - (this.activeLanes.size - this.pacedLanes);
-    if (room <= 0) return 0;
+    if (room <= 0) return { started: 0, more: false };
     const lanes = await store.outbox.claimLanes({
       owner: this.owner,
       now: clock.now(),
@@ -272,7 +278,8 @@ export class OutboxWorker {
         });
       this.activeLanes.set(lane, run);
     }
-    return lanes.length;
+    const onlyUrgentTaken = lanes.some(({ jobs }) => jobs.some((job) => job.urgent)) && !this.holding();
+    return { started: lanes.length, more: lanes.length >= room || onlyUrgentTaken };
   }
 
   private async run(): Promise<void> {
@@ -295,13 +302,13 @@ export class OutboxWorker {
     }
     while (this.running) {
       this.pendingWake = false;
-      let claimed = 0;
+      let more = false;
       try {
-        claimed = await this.claimAndStart();
+        ({ more } = await this.claimAndStart());
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox: could not claim jobs; retrying');
       }
-      if (claimed === 0 && this.running && !this.pendingWake) await this.sleepUntilDue();
+      if (!more && this.running && !this.pendingWake) await this.sleepUntilDue();
     }
   }
 

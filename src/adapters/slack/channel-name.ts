@@ -1,8 +1,7 @@
 // Incident channel names on Slack: inc-YYYYMMDD-<slug>, within Slack's rules (lowercase a-z, 0-9, '-', '_';
 // ≤ 80 chars). Another platform has its own rules, and its own file like this one.
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns/format';
 import type { slugify as Slugify } from 'transliteration';
+import { localDate } from '../../domain/local-time';
 import type { ChannelNameRequest } from '../../ports/chat';
 
 export const MAX_CHANNEL_NAME_LENGTH = 80;
@@ -29,7 +28,7 @@ function fitWithin(base: string, suffix: string): string {
  * the slug comes from the title (or the incident number when the title has no letters left, e.g. only emoji).
  */
 export function incidentChannelName(input: ChannelNameRequest): string {
-  const day = format(new TZDate(input.openedAt, input.timeZone), 'yyyyMMdd');
+  const day = localDate(input.openedAt, input.timeZone);
   const slug = slugForTitle(input.title) || `incident-${input.incidentId}`;
   return fitWithin(`${input.prefix}-${day}-${slug}`, '');
 }

@@ -58,15 +58,27 @@ export function outboxRepository(ctx: RepositoryContext): OutboxRepository {
     release: (id, at) => guard(`handing back outbox job ${id}`, () => handBack(ctx, id, at, { uncountAttempt: true })),
     defer: (id, until) => guard(`deferring outbox job ${id}`, () => handBack(ctx, id, until, { deferred: true })),
     complete: (id, now) =>
-      guard(`completing outbox job ${id}`, () => finish(ctx, id, { status: 'done', updated_at: iso(now, 'now') })),
+      guard(`completing outbox job ${id}`, () =>
+        // Every job ends here, and a new incident's card sets its intent just before posting: on SQLite both
+        // are one cached statement each, not a query Kysely builds afresh (as the claim, see claimLanesOnSqlite).
+        ctx.sqlite
+          ? ctx.sqlite.run((q) => {
+              q.exec(
+                "update outbox set status = 'done', updated_at = ?, locked_until = null, owner = null where id = ?",
+                iso(now, 'now'),
+                id,
+              );
+            })
+          : finish(ctx, id, { status: 'done', updated_at: iso(now, 'now') }),
+      ),
     markSending: (id, since) =>
       guard(`marking outbox job ${id} as sending`, async () => {
-        await ctx
-          .db()
-          .updateTable('outbox')
-          .set({ sending_since: since === null ? null : iso(since, 'since') })
-          .where('id', '=', id)
-          .execute();
+        const sendingSince = since === null ? null : iso(since, 'since');
+        if (ctx.sqlite) {
+          await ctx.sqlite.run((q) => q.exec('update outbox set sending_since = ? where id = ?', sendingSince, id));
+          return;
+        }
+        await ctx.db().updateTable('outbox').set({ sending_since: sendingSince }).where('id', '=', id).execute();
       }),
     retryLater: (id, at, error, options = {}) =>
       guard(`rescheduling outbox job ${id}`, () =>
