@@ -258,10 +258,77 @@ export function alertChangesToRow(changes: Partial<NewAlertRecord>): AlertColumn
   return encodeChanges<NewAlertRecord, AlertColumns>(changes, alertEncoders);
 }
 
+/**
+ * A new alert's row, every column written. A storm stores thousands a second: one object literal of one shape,
+ * where mapping it field by field through `alertEncoders` cost about 5 % of a storm's CPU (issue 12).
+ */
 export function alertToRow(alert: NewAlertRecord): Insertable<AlertsTable> {
-  // Every field of a NewAlertRecord is present, so every column is filled.
-  return alertChangesToRow(alert) as Insertable<AlertsTable>;
+  return {
+    incident_id: alert.incidentId,
+    fingerprint: alert.fingerprint,
+    source: alert.source,
+    title: alert.title,
+    service: alert.service,
+    severity: alert.severity,
+    status: alert.status,
+    summary: alert.summary,
+    labels: toJson(alert.labels),
+    url: alert.url,
+    // No links, no column written: it stays null (and rows stored before migration 008 are written the same way).
+    ...(alert.links.length > 0 ? { links: toJson(alert.links) } : {}),
+    starts_at: iso(alert.startsAt, 'alert.startsAt'),
+    ends_at: isoOrNull(alert.endsAt, 'alert.endsAt'),
+    first_seen_at: iso(alert.firstSeenAt, 'alert.firstSeenAt'),
+    last_seen_at: iso(alert.lastSeenAt, 'alert.lastSeenAt'),
+    count: alert.count,
+  };
 }
+
+/** The columns `alertToRow` fills, in one order: the SQLite hot path's INSERT names them once. */
+export const ALERT_COLUMNS = [
+  'incident_id',
+  'fingerprint',
+  'source',
+  'title',
+  'service',
+  'severity',
+  'status',
+  'summary',
+  'labels',
+  'url',
+  'links',
+  'starts_at',
+  'ends_at',
+  'first_seen_at',
+  'last_seen_at',
+  'count',
+] as const satisfies readonly (keyof Insertable<AlertsTable>)[];
+
+/** The same without `links`, which `alertToRow` leaves out when there are none. */
+export const ALERT_COLUMNS_BUT_LINKS = ALERT_COLUMNS.filter((column) => column !== 'links');
+
+/** The columns `timelineEventToRow` fills. */
+export const TIMELINE_EVENT_COLUMNS = [
+  'incident_id',
+  'at',
+  'type',
+  'actor',
+  'data',
+] as const satisfies readonly (keyof Insertable<TimelineEventsTable>)[];
+
+// Each list names every column of its table but the id: a column added to the table and not the list fails here.
+type Unlisted<Row, Listed extends readonly PropertyKey[]> = Exclude<keyof Row, Listed[number] | 'id'>;
+const everyAlertColumnListed: Unlisted<ReturnType<typeof alertToRow>, typeof ALERT_COLUMNS> extends never
+  ? true
+  : never = true;
+const everyTimelineColumnListed: Unlisted<
+  ReturnType<typeof timelineEventToRow>,
+  typeof TIMELINE_EVENT_COLUMNS
+> extends never
+  ? true
+  : never = true;
+void everyAlertColumnListed;
+void everyTimelineColumnListed;
 
 export function rowToAlert(row: Selectable<AlertsTable>): AlertRecord {
   return {

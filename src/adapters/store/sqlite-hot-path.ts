@@ -21,6 +21,9 @@ type Row = Record<string, unknown>;
 /** INSERT and UPDATE statements by table and columns: the same SQL text for every row with the same columns. */
 const statementSql = new Map<string, string>();
 
+/** `insertColumns`' INSERT statements, by the constant column list they were built for. */
+const columnListSql = new WeakMap<readonly string[], string>();
+
 /** The INSERT for a row's defined columns, its SQL built once per table, columns and tail. */
 function insertStatement(table: string, row: Row, tail: string): { sql: string; values: unknown[] } {
   return statementFor('insert', table, row, tail, (columns) => {
@@ -111,6 +114,22 @@ export class SqliteHotPath {
    */
   insert(table: string, row: Row): number {
     const { sql, values } = insertStatement(table, row, '');
+    return Number(this.statements.prepare(sql).run(...values).lastInsertRowid);
+  }
+
+  /**
+   * `insert` for a row that always fills the same columns, `columns` (one constant list per table): its SQL is
+   * built once per list, and the row's values are read in that order, with no look at which keys it has. For
+   * the rows a storm writes per alert (the alert, its timeline event, the delivery).
+   */
+  insertColumns(table: string, columns: readonly string[], row: Row): number {
+    let sql = columnListSql.get(columns);
+    if (sql === undefined) {
+      sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+      columnListSql.set(columns, sql);
+    }
+    const values = new Array<unknown>(columns.length);
+    for (let i = 0; i < columns.length; i++) values[i] = row[columns[i] as string];
     return Number(this.statements.prepare(sql).run(...values).lastInsertRowid);
   }
 

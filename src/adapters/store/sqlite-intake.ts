@@ -10,6 +10,8 @@ import { FirebreakError } from '../../errors';
 import type { Clock } from '../../ports/clock';
 import type { AlertIntakeTransaction, NewAlertRecord, NewOutboxJob, OutboxJob } from '../../ports/store';
 import {
+  ALERT_COLUMNS,
+  ALERT_COLUMNS_BUT_LINKS,
   alertChangesToRow,
   alertToRow,
   fromJson,
@@ -19,11 +21,14 @@ import {
   rowToAlert,
   rowToIncident,
   rowToOutboxJob,
+  TIMELINE_EVENT_COLUMNS,
   timelineEventToRow,
   toJson,
 } from './rows';
 import type { AlertsTable, DeliveriesTable, IncidentsTable, OutboxTable } from './schema';
 import type { SqliteHotPath } from './sqlite-hot-path';
+
+const DELIVERY_COLUMNS = ['key', 'response', 'received_at'] as const;
 
 const COUNT_ALERTS_SQL =
   'update incidents set alerts_firing = alerts_firing + ?, alerts_resolved = alerts_resolved + ? where id = ?';
@@ -64,7 +69,8 @@ function countAtOnce(q: SqliteHotPath, incidentId: number, firing: number, resol
 
 /** Stores the alert and counts it on its incident, in the same statement sequence. */
 export function insertAlert(q: SqliteHotPath, alert: NewAlertRecord, count?: CountAlerts): AlertRecord {
-  const id = q.insert('alerts', alertToRow(alert));
+  const columns = alert.links.length > 0 ? ALERT_COLUMNS : ALERT_COLUMNS_BUT_LINKS;
+  const id = q.insertColumns('alerts', columns, alertToRow(alert));
   const firing = alert.status === 'firing' ? 1 : 0;
   if (count) count(alert.incidentId, firing, 1 - firing);
   else countAtOnce(q, alert.incidentId, firing, 1 - firing);
@@ -98,7 +104,10 @@ export function updateAlert(
 }
 
 export function appendEvent(q: SqliteHotPath, event: NewTimelineEvent): TimelineEvent {
-  return { ...event, id: q.insert('timeline_events', timelineEventToRow(event)) } as TimelineEvent;
+  return {
+    ...event,
+    id: q.insertColumns('timeline_events', TIMELINE_EVENT_COLUMNS, timelineEventToRow(event)),
+  } as TimelineEvent;
 }
 
 export function findDelivery(q: SqliteHotPath, key: string): { response: unknown; receivedAt: Date } | null {
@@ -107,7 +116,7 @@ export function findDelivery(q: SqliteHotPath, key: string): { response: unknown
 }
 
 export function recordDelivery(q: SqliteHotPath, key: string, response: unknown, now: Date): void {
-  q.insert('deliveries', { key, response: toJson(response), received_at: iso(now, 'now') });
+  q.insertColumns('deliveries', DELIVERY_COLUMNS, { key, response: toJson(response), received_at: iso(now, 'now') });
 }
 
 /**
@@ -152,8 +161,10 @@ export function enqueueJobQuietly(q: SqliteHotPath, job: NewOutboxJob, now: Date
   return q.insertIgnoring('outbox', row, "on conflict (coalesce_key) where status = 'pending' do nothing");
 }
 
+// Probes the partial index of pending coalesce keys once per key. Written as `coalesce_key in (…)`, SQLite chose
+// the (status, next_attempt_at) index and read every pending job of the storm instead (EXPLAIN QUERY PLAN).
 const PENDING_KEYS_SQL =
-  "select coalesce_key from outbox where status = 'pending' and coalesce_key in (select value from json_each(?))";
+  "select value as coalesce_key from json_each(?) where exists (select 1 from outbox where coalesce_key = value and status = 'pending')";
 
 /**
  * `enqueueJobQuietly` for several jobs: one look-up finds which coalesce keys already have a pending job, and
