@@ -20,6 +20,19 @@ export function openIncidents(deps: Reader): Promise<Incident[]> {
   return deps.store.incidents.listOpen();
 }
 
+/**
+ * The open incidents when the store can list them without waiting (see `IncidentRepository.listOpenAtOnce`),
+ * else undefined: `/incident list` then answers in its acknowledgement, in one message.
+ */
+export function openIncidentsAtOnce(deps: Reader): Incident[] | undefined {
+  try {
+    return deps.store.incidents.listOpenAtOnce?.();
+  } catch {
+    // The acknowledgement must not fail: the usual path after it reads again and reports what went wrong.
+    return undefined;
+  }
+}
+
 /** The incident whose channel this is, if any. */
 export function incidentInChannel(deps: Reader, channelId: string): Promise<Incident | null> {
   return deps.store.incidents.findByChannel(channelId);

@@ -24,6 +24,12 @@ export interface IncidentRepository {
   /** The open incident (not resolved) grouping alerts under this key, if any. */
   findOpenByGroupKey(groupKey: string): Promise<Incident | null>;
   listOpen(): Promise<Incident[]>;
+  /**
+   * `listOpen` read at once, when the store can answer without waiting for anything (SQLite, with no
+   * transaction holding its connection); undefined when it cannot. Absent where reads always go over the
+   * network (PostgreSQL).
+   */
+  listOpenAtOnce?(): Incident[] | undefined;
   listRecent(limit: number): Promise<Incident[]>;
 }
 

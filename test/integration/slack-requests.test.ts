@@ -185,6 +185,23 @@ describe('/incident', () => {
     expect(answer.text).toContain('Open incidents (1)');
     expect(answer.text).toContain(`<#${channel.id}>`);
   });
+
+  it('list answers in the acknowledgement itself: one message, nothing more through the response URL', async () => {
+    await h.postAlert('alertmanager', alertmanagerPayload());
+    const channel = await incidentChannel();
+    const responsesBefore = h.slack.responses.length;
+    const reply = await h.slack.slashCommand({
+      command: '/incident',
+      text: 'list',
+      userId: 'U0ALICE',
+      channelId: channel.id,
+    });
+    expect(reply.status).toBe(200);
+    expect(JSON.stringify(reply.body)).toContain('Open incidents (1)');
+    // Time for a late answer to arrive, had one been sent.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.slack.responses).toHaveLength(responsesBefore);
+  });
 });
 
 describe('buttons and reactions', () => {

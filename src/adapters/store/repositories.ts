@@ -33,7 +33,7 @@ import {
   updateAlert,
   updateIncident,
 } from './sqlite-intake';
-import { guard } from './store-errors';
+import { guard, toStoreError } from './store-errors';
 
 export interface RepositoryContext {
   /** Where this call runs: the active transaction if there is one, else the database. */
@@ -46,6 +46,22 @@ export interface RepositoryContext {
 
 // A literal, not a parameter, so PostgreSQL can match the partial index `incidents_open_group_key`.
 const RESOLVED = sql.lit('resolved');
+
+const OPEN_INCIDENTS_SQL = "select * from incidents where status <> 'resolved' order by opened_at desc, id desc";
+
+function openIncidentsNow(q: SqliteHotPath): Incident[] {
+  return q.all<Selectable<IncidentsTable>>(OPEN_INCIDENTS_SQL).map(rowToIncident);
+}
+
+function sqliteOpenIncidentsAtOnce(sqlite: SqliteHotPath): () => Incident[] | undefined {
+  return () => {
+    try {
+      return sqlite.tryNow(openIncidentsNow);
+    } catch (error) {
+      throw toStoreError(error, 'listing open incidents');
+    }
+  };
+}
 
 export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
   const incidents = () => ctx.db().selectFrom('incidents').selectAll();
@@ -96,16 +112,10 @@ export function incidentRepository(ctx: RepositoryContext): IncidentRepository {
     listOpen: () =>
       guard('listing open incidents', async () => {
         // Every `/incident list` runs it, in a storm too: plain SQL on SQLite, not a Kysely query built each time.
-        if (ctx.sqlite)
-          return ctx.sqlite.run((q) =>
-            q
-              .all<Selectable<IncidentsTable>>(
-                "select * from incidents where status <> 'resolved' order by opened_at desc, id desc",
-              )
-              .map(rowToIncident),
-          );
+        if (ctx.sqlite) return ctx.sqlite.run(openIncidentsNow);
         return (await newestFirst().where('status', '<>', RESOLVED).execute()).map(rowToIncident);
       }),
+    ...(ctx.sqlite ? { listOpenAtOnce: sqliteOpenIncidentsAtOnce(ctx.sqlite) } : {}),
     listRecent: (limit) =>
       guard(
         'listing recent incidents',

@@ -96,6 +96,15 @@ export class SqliteHotPath {
     }
   }
 
+  /**
+   * `work`'s result at once, or undefined when a transaction holds the connection (it would have to wait its
+   * turn): for a reply that is worth giving now only if it costs no wait.
+   */
+  tryNow<T>(work: (sql: this) => T): T | undefined {
+    if (this.statements.inTransaction && !this.inTransaction()) return undefined;
+    return work(this);
+  }
+
   get<R>(sql: string, ...params: unknown[]): R | undefined {
     return this.statements.prepare(sql).get(...params) as R | undefined;
   }

@@ -294,6 +294,38 @@ describe.each(targets)('Kysely store on $name', (target) => {
       expect((await store.incidents.listOpen()).map((i) => i.id)).toEqual([third.id, first.id]);
       expect((await store.incidents.listRecent(2)).map((i) => i.id)).toEqual([third.id, second.id]);
       expect(await store.incidents.listRecent(10)).toHaveLength(3);
+      // At once, for `/incident list` to answer in its acknowledgement: only where a read never waits (SQLite).
+      if (store.incidents.listOpenAtOnce) {
+        expect(store.incidents.listOpenAtOnce()?.map((i) => i.id)).toEqual([third.id, first.id]);
+      } else expect(target.name).not.toBe('sqlite');
+    });
+
+    it('lists open incidents at once only while no transaction holds the connection (SQLite)', async () => {
+      if (target.name !== 'sqlite') {
+        expect(store.incidents.listOpenAtOnce).toBeUndefined();
+        return;
+      }
+      const open = await store.incidents.insert(newIncident({ groupKey: 'g1', openedAt: at(0) }));
+      // A transaction (someone else's: begun elsewhere) holds the connection, half way through.
+      let halfway!: () => void;
+      let finish!: () => void;
+      const stored = new Promise<void>((resolve) => {
+        halfway = resolve;
+      });
+      const transaction = store.transaction(async (tx) => {
+        await tx.incidents.insert(newIncident({ groupKey: 'g2', openedAt: at(10) }));
+        halfway();
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+      });
+      await stored;
+      // Answering would have meant waiting for it: no answer at once, and nothing half stored read.
+      expect(store.incidents.listOpenAtOnce?.()).toBeUndefined();
+      finish();
+      await transaction;
+      expect(store.incidents.listOpenAtOnce?.()).toHaveLength(2);
+      expect(store.incidents.listOpenAtOnce?.()?.[1]?.id).toBe(open.id);
     });
 
     it('allows one open incident per group key, and a new one once it is resolved', async () => {

@@ -4,7 +4,13 @@ import { userActor, type Actor } from '../../../domain/actor';
 import type { Incident } from '../../../domain/incident';
 import { assignLead, changeSeverity, changeStatus, resolveIncident } from '../../../domain/incident-changes';
 import { incidentCatchUp } from '../../../flows/catch-up';
-import { incidentInChannel, incidentTimeline, openIncidents, resolvable } from '../../../flows/incident-queries';
+import {
+  incidentInChannel,
+  incidentTimeline,
+  openIncidents,
+  openIncidentsAtOnce,
+  resolvable,
+} from '../../../flows/incident-queries';
 import { requestPostmortem } from '../../../flows/postmortem-delivery';
 import { resolveModal } from '../../views/resolve-modal';
 import { pageByHand } from '../../../flows/paging';
@@ -200,6 +206,12 @@ export function register(on: ListenerRegistrar, deps: SlackDeps): void {
     if (request.sub === 'help') {
       help ??= helpReply(deps.paging.pagerName);
       return ack(help);
+    }
+    if (request.sub === 'list') {
+      // Answered in the acknowledgement when the store can read at once (SQLite with its connection free): one
+      // message, and no second request to Slack. Else acknowledged at once, as below.
+      const open = openIncidentsAtOnce(deps.flows);
+      if (open) return ack(listReply(open, deps.flows.clock.now()));
     }
     // Acknowledged before any store work: Slack gives three seconds, and an alert storm may keep the store
     // busy. The answer follows through the response URL a moment later.
