@@ -174,7 +174,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const slackApiUrl = sandbox?.slackApiUrl ?? env.SLACK_API_URL;
   const botToken = sandbox?.botToken ?? env.SLACK_BOT_TOKEN ?? '';
 
-  const db = openDatabase(env.DATABASE_URL);
+  const db = openDatabase(env.DATABASE_URL, { logger, checkpointInBackground: true });
   const applied = await migrateToLatest(db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   const store = createKyselyStore(db);

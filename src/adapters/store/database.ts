@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, PostgresIntrospector, SqliteDialect, type Sqli
 import type pg from 'pg';
 import { errorMessage, FirebreakError } from '../../errors';
 import type { Database } from './schema';
+import { startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer';
 import type { SqliteStatements } from './sqlite-hot-path';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -16,6 +17,12 @@ export interface DatabaseLogger {
 
 export interface OpenDatabaseOptions {
   logger?: DatabaseLogger;
+  /**
+   * SQLite: checkpoint the write-ahead log from a worker thread (sqlite-checkpointer.ts) rather than inside
+   * the commits of the event loop. The running service turns it on; a short-lived store (a script, a test of
+   * the store itself) need not start a thread.
+   */
+  checkpointInBackground?: boolean;
 }
 
 const ACCEPTED_FORMS =
@@ -37,7 +44,8 @@ export function redactDatabaseUrl(url: string): string {
 export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Kysely<Database> {
   const logger = options.logger ?? consoleLogger;
   const trimmed = url.trim();
-  if (/^sqlite:/i.test(trimmed)) return openSqlite(trimmed.slice('sqlite:'.length), logger);
+  if (/^sqlite:/i.test(trimmed))
+    return openSqlite(trimmed.slice('sqlite:'.length), logger, options.checkpointInBackground ?? false);
   if (/^postgres(ql)?:\/\//i.test(trimmed)) return openPostgres(trimmed, logger);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1];
   throw new FirebreakError(
@@ -52,7 +60,7 @@ const consoleLogger: DatabaseLogger = {
   warn: (obj, msg) => console.warn(msg, obj),
 };
 
-function openSqlite(location: string, logger: DatabaseLogger): Kysely<Database> {
+function openSqlite(location: string, logger: DatabaseLogger, checkpointInBackground: boolean): Kysely<Database> {
   if (location === '') {
     throw new FirebreakError('CONFIG_INVALID', `DATABASE_URL names no SQLite file; use ${ACCEPTED_FORMS}`, {
       step: 'opening the database',
@@ -74,11 +82,20 @@ function openSqlite(location: string, logger: DatabaseLogger): Kysely<Database> 
       },
     );
   }
-  configureSqlite(database, inMemory, path, logger);
+  const background = checkpointInBackground && !inMemory;
+  configureSqlite(database, inMemory, path, logger, background);
   const cached = withStatementCache(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   sqliteStatements.set(db, cached);
+  if (background) checkpointers.set(db, startSqliteCheckpointer(path, logger));
   return db;
+}
+
+const checkpointers = new WeakMap<Kysely<Database>, SqliteCheckpointer>();
+
+/** Ends what `openDatabase` started beside the database (the checkpoint thread); call before destroying it. */
+export async function stopDatabaseThreads(db: Kysely<Database>): Promise<void> {
+  await checkpointers.get(db)?.stop();
 }
 
 const sqliteStatements = new WeakMap<Kysely<Database>, SqliteStatements>();
@@ -121,6 +138,7 @@ function configureSqlite(
   inMemory: boolean,
   path: string,
   logger: DatabaseLogger,
+  checkpointInBackground: boolean,
 ): void {
   // WAL lets readers proceed while a write is in flight; NORMAL sync is durable across process crashes in WAL.
   const mode = database.pragma('journal_mode = WAL', { simple: true });
@@ -137,9 +155,10 @@ function configureSqlite(
   // takes it past this many pages, holding the event loop. SQLite's default, 1,000 pages (4 MiB), meant a
   // checkpoint every ten or so batches of a storm: two thirds of the time its COMMITs took (issue 12).
   // 4,000 pages (16 MiB) checkpoint a quarter as often, each copying little more, since a storm's batches
-  // rewrite the same pages (the open incidents' rows and index leaves); the file is cut back to 64 MiB
-  // after a checkpoint should anything ever make it grow further.
-  database.pragma('wal_autocheckpoint = 4000');
+  // rewrite the same pages (the open incidents' rows and index leaves). With the checkpoint thread doing
+  // that work, the commit's own checkpoint is only the bound should the thread fall behind: 16,000 pages
+  // (64 MiB). The file is cut back to 64 MiB after a checkpoint should anything ever make it grow further.
+  database.pragma(`wal_autocheckpoint = ${checkpointInBackground ? 16_000 : 4_000}`);
   database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
 }
 

@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely } from 'kysely';
 import { systemClock, type Clock } from '../../ports/clock';
 import type { AlertIntakeTransaction, Store, StoreTransaction } from '../../ports/store';
-import { dialectOf, sqliteStatementsOf } from './database';
+import { dialectOf, sqliteStatementsOf, stopDatabaseThreads } from './database';
 import { migrationsApplied } from './migrations';
 import { outboxRepository } from './outbox-repository';
 import {
@@ -110,7 +110,10 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
         return false;
       }
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await stopDatabaseThreads(db);
+      await db.destroy();
+    },
   };
 }
 

@@ -1,0 +1,86 @@
+// Copies SQLite's write-ahead log back into the database file on a thread of its own, so the event loop
+// never waits for it (issue 12).
+//
+// In WAL mode SQLite checkpoints inside the COMMIT that takes the log past `wal_autocheckpoint` pages: it
+// copies every page changed since the last checkpoint into the database file and fsyncs both files, on
+// the connection that committed, which here is the event loop. In the bench that stall (5–25 ms, the
+// fsyncs) landed on a slash command's replay claim about once per thousand commands, on the 20 requests
+// in flight: the acknowledgements' p99. A second connection on a worker thread runs PASSIVE checkpoints
+// every `intervalMs`: they copy what is committed without ever blocking the writer, and once the log is
+// all copied the writer's next transaction starts it over from the beginning. The writer's own
+// automatic checkpoint stays, at a higher threshold, as the bound should this thread fall behind or fail.
+import { Worker } from 'node:worker_threads';
+
+export interface CheckpointerLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface SqliteCheckpointer {
+  /** Ends the thread (its last checkpoint, if one is running, completes or is abandoned safely: SQLite's own). */
+  stop(): Promise<void>;
+}
+
+/** How often the thread checkpoints: a storm's quarter second of commits is a few thousand pages at most. */
+export const CHECKPOINT_INTERVAL_MS = 250;
+
+// The thread's whole program. Plain JavaScript evaluated in the worker (the production bundle has no
+// separate file to point it at); better-sqlite3 is loaded from the path the main thread resolved.
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma('busy_timeout = 1000');
+let failed = false;
+const timer = setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    failed = false;
+  } catch (error) {
+    // Said once per run of failures; the writer's own checkpoints keep the log bounded meanwhile.
+    if (!failed) parentPort.postMessage({ failed: String(error && error.message ? error.message : error) });
+    failed = true;
+  }
+}, workerData.intervalMs);
+parentPort.on('message', (message) => {
+  if (message === 'stop') {
+    clearInterval(timer);
+    db.close();
+    parentPort.close();
+  }
+});
+`;
+
+/** Starts checkpointing the SQLite file at `path` (in WAL mode) from a worker thread. */
+export function startSqliteCheckpointer(
+  path: string,
+  logger: CheckpointerLogger,
+  intervalMs = CHECKPOINT_INTERVAL_MS,
+): SqliteCheckpointer {
+  const worker = new Worker(THREAD, {
+    eval: true,
+    workerData: { driver: require.resolve('better-sqlite3'), path, intervalMs },
+  });
+  // The process's life is not this thread's business: shutdown stops it, and a crash takes it along.
+  worker.unref();
+  worker.on('message', (message: { failed?: string }) => {
+    if (message.failed)
+      logger.warn({ err: message.failed }, 'sqlite: the background checkpoint failed; commits checkpoint instead');
+  });
+  worker.on('error', (error) =>
+    logger.warn({ err: error.message }, 'sqlite: the checkpoint thread stopped; commits checkpoint instead'),
+  );
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        worker.postMessage('stop');
+        // A checkpoint in hand finishes first; a thread that does not end promptly is ended.
+        const timer = setTimeout(() => void worker.terminate(), 2_000);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}
