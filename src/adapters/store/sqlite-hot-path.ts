@@ -21,8 +21,8 @@ type Row = Record<string, unknown>;
 /** INSERT and UPDATE statements by table and columns: the same SQL text for every row with the same columns. */
 const statementSql = new Map<string, string>();
 
-/** `insertColumns`' INSERT statements, by the constant column list they were built for. */
-const columnListSql = new WeakMap<readonly string[], string>();
+/** `insertColumns`' INSERT statements, by the constant column list they were built for (and its table). */
+const columnListSql = new WeakMap<readonly string[], { table: string; sql: string }>();
 
 /** The INSERT for a row's defined columns, its SQL built once per table, columns and tail. */
 function insertStatement(table: string, row: Row, tail: string): { sql: string; values: unknown[] } {
@@ -132,11 +132,13 @@ export class SqliteHotPath {
    * the rows a storm writes per alert (the alert, its timeline event, the delivery).
    */
   insertColumns(table: string, columns: readonly string[], row: Row): number {
-    let sql = columnListSql.get(columns);
-    if (sql === undefined) {
-      sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
-      columnListSql.set(columns, sql);
+    let built = columnListSql.get(columns);
+    if (built?.table !== table) {
+      const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+      built = { table, sql };
+      columnListSql.set(columns, built);
     }
+    const { sql } = built;
     const values = new Array<unknown>(columns.length);
     for (let i = 0; i < columns.length; i++) values[i] = row[columns[i] as string];
     return Number(this.statements.prepare(sql).run(...values).lastInsertRowid);
