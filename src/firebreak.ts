@@ -8,7 +8,7 @@ import { WebClient, LogLevel as SlackLogLevel } from '@slack/web-api';
 import { AWS_PROVIDER, capacityHomeOf } from './adapters/aws/aws-target';
 import { routeByProvider, type ClosableCloud } from './adapters/cloud-router';
 import { createKyselyStore } from './adapters/store/kysely-store';
-import { openDatabase } from './adapters/store/database';
+import { openDatabase, stopDatabaseThreads } from './adapters/store/database';
 import { migrateToLatest } from './adapters/store/migrations';
 import { createSlackChat } from './adapters/slack/slack-chat';
 import { slackObservation } from './adapters/slack/slack-errors';
@@ -175,7 +175,16 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const botToken = sandbox?.botToken ?? env.SLACK_BOT_TOKEN ?? '';
 
   const db = openDatabase(env.DATABASE_URL, { logger, checkpointInBackground: true });
-  const applied = await migrateToLatest(db);
+  let applied: string[];
+  try {
+    applied = await migrateToLatest(db);
+  } catch (error) {
+    // A start that fails leaves nothing running behind it: the checkpoint thread, the connection, the fakes.
+    await stopDatabaseThreads(db);
+    await db.destroy();
+    await sandbox?.stop();
+    throw error;
+  }
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   const store = createKyselyStore(db);
   if (sandbox) await lazy.sandbox().warnIfOutOfStep(sandbox, store.incidents, logger);
@@ -323,6 +332,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const watchedTargets = scaleTargets.filter((t) => t.watch !== undefined);
   const unwatchable = unconfiguredWatchSources({ PROMETHEUS_URL: prometheusUrl }, watchedTargets);
   if (unwatchable.length > 0) {
+    await store.close();
     await sandbox?.stop();
     throw new FirebreakError('CONFIG_INVALID', unwatchable.join('\n'), { step: 'starting the capacity watch' });
   }
