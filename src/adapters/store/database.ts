@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect, PostgresIntrospector, SqliteDialect, type Sqli
 import type pg from 'pg';
 import { errorMessage, FirebreakError } from '../../errors';
 import type { Database } from './schema';
-import { startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer';
+import { COMMIT_CHECKPOINT_PAGES, checkpointWhenBusy, type SqliteCheckpointer } from './sqlite-checkpointer';
 import type { SqliteStatements } from './sqlite-hot-path';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -18,9 +18,9 @@ export interface DatabaseLogger {
 export interface OpenDatabaseOptions {
   logger?: DatabaseLogger;
   /**
-   * SQLite: checkpoint the write-ahead log from a worker thread (sqlite-checkpointer.ts) rather than inside
-   * the commits of the event loop. The running service turns it on; a short-lived store (a script, a test of
-   * the store itself) need not start a thread.
+   * SQLite: checkpoint the write-ahead log from a worker thread (sqlite-checkpointer.ts), once the log first
+   * holds a few MiB, rather than inside the commits of the event loop. The running service turns it on; a
+   * short-lived store (a script, a test of the store itself) need not watch for it.
    */
   checkpointInBackground?: boolean;
 }
@@ -83,11 +83,15 @@ function openSqlite(location: string, logger: DatabaseLogger, checkpointInBackgr
     );
   }
   const background = checkpointInBackground && !inMemory;
-  configureSqlite(database, inMemory, path, logger, background);
+  configureSqlite(database, inMemory, path, logger);
   const cached = withStatementCache(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   sqliteStatements.set(db, cached);
-  if (background) checkpointers.set(db, startSqliteCheckpointer(path, logger));
+  if (background)
+    checkpointers.set(
+      db,
+      checkpointWhenBusy(path, logger, (pages) => database.pragma(`wal_autocheckpoint = ${pages}`)),
+    );
   return db;
 }
 
@@ -138,7 +142,6 @@ function configureSqlite(
   inMemory: boolean,
   path: string,
   logger: DatabaseLogger,
-  checkpointInBackground: boolean,
 ): void {
   // WAL lets readers proceed while a write is in flight; NORMAL sync is durable across process crashes in WAL.
   const mode = database.pragma('journal_mode = WAL', { simple: true });
@@ -155,10 +158,11 @@ function configureSqlite(
   // takes it past this many pages, holding the event loop. SQLite's default, 1,000 pages (4 MiB), meant a
   // checkpoint every ten or so batches of a storm: two thirds of the time its COMMITs took (issue 12).
   // 4,000 pages (16 MiB) checkpoint a quarter as often, each copying little more, since a storm's batches
-  // rewrite the same pages (the open incidents' rows and index leaves). With the checkpoint thread doing
-  // that work, the commit's own checkpoint is only the bound should the thread fall behind: 16,000 pages
-  // (64 MiB). The file is cut back to 64 MiB after a checkpoint should anything ever make it grow further.
-  database.pragma(`wal_autocheckpoint = ${checkpointInBackground ? 16_000 : 4_000}`);
+  // rewrite the same pages (the open incidents' rows and index leaves). Once the checkpoint thread does
+  // that work (sqlite-checkpointer.ts), the commits' own checkpoint is only the bound should it fall behind:
+  // 16,000 pages (64 MiB). The file is cut back to 64 MiB after a checkpoint should anything ever make it
+  // grow further.
+  database.pragma(`wal_autocheckpoint = ${COMMIT_CHECKPOINT_PAGES.alone}`);
   database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
 }
 

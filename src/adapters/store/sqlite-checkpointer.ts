@@ -9,6 +9,9 @@
 // every `intervalMs`: they copy what is committed without ever blocking the writer, and once the log is
 // all copied the writer's next transaction starts it over from the beginning. The writer's own
 // automatic checkpoint stays, at a higher threshold, as the bound should this thread fall behind or fail.
+// The thread starts once the log first holds a few MiB: a start is not delayed by it (it would share the
+// two cores with the start itself), and a store that never writes much never starts it.
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 export interface CheckpointerLogger {
@@ -22,6 +25,15 @@ export interface SqliteCheckpointer {
 
 /** How often the thread checkpoints: a storm's quarter second of commits is a few thousand pages at most. */
 export const CHECKPOINT_INTERVAL_MS = 250;
+
+/** The log's size at which the thread starts (1,000 pages): a second or two of an alert storm. */
+export const START_AT_LOG_BYTES = 4 * 1024 * 1024;
+
+/** How often the log's size is looked at until then. */
+const LOG_SIZE_CHECK_MS = 1_000;
+
+/** The commits' own automatic checkpoint (pages): before the thread runs, and once it does (the bound). */
+export const COMMIT_CHECKPOINT_PAGES = { alone: 4_000, withThread: 16_000 } as const;
 
 // The thread's whole program. Plain JavaScript evaluated in the worker (the production bundle has no
 // separate file to point it at); better-sqlite3 is loaded from the path the main thread resolved.
@@ -49,6 +61,39 @@ parentPort.on('message', (message) => {
   }
 });
 `;
+
+/**
+ * Checkpoints the SQLite file at `path` (in WAL mode) from a worker thread once its log reaches
+ * `START_AT_LOG_BYTES`, then raises the commits' own threshold (`setCommitCheckpointPages`) to the bound.
+ */
+export function checkpointWhenBusy(
+  path: string,
+  logger: CheckpointerLogger,
+  setCommitCheckpointPages: (pages: number) => void,
+  options: { startAtLogBytes?: number; intervalMs?: number } = {},
+): SqliteCheckpointer {
+  let thread: SqliteCheckpointer | undefined;
+  const startAt = options.startAtLogBytes ?? START_AT_LOG_BYTES;
+  const look = setInterval(() => {
+    let size = 0;
+    try {
+      size = statSync(`${path}-wal`).size;
+    } catch {
+      // No log yet (nothing written since the last close): nothing to checkpoint.
+    }
+    if (size < startAt) return;
+    clearInterval(look);
+    thread = startSqliteCheckpointer(path, logger, options.intervalMs);
+    setCommitCheckpointPages(COMMIT_CHECKPOINT_PAGES.withThread);
+  }, LOG_SIZE_CHECK_MS);
+  look.unref();
+  return {
+    async stop() {
+      clearInterval(look);
+      await thread?.stop();
+    },
+  };
+}
 
 /** Starts checkpointing the SQLite file at `path` (in WAL mode) from a worker thread. */
 export function startSqliteCheckpointer(

@@ -1,14 +1,15 @@
-// The checkpoint thread (sqlite-checkpointer.ts): with it on, what the event loop commits reaches the database
-// file itself without any commit checkpointing (the thread copied it from the write-ahead log); with it off,
-// the file waits for a commit to pass the automatic checkpoint's threshold. The file is read apart from its
-// log (a copy of it alone), as it would be after the log were lost.
+// The checkpoint thread (sqlite-checkpointer.ts): once the log holds a few MiB, what the event loop commits
+// reaches the database file itself without any commit checkpointing (the thread copied it from the
+// write-ahead log); before that, or with it off, the file waits for a commit to pass the automatic
+// checkpoint's threshold. The file is read apart from its log (a copy of it alone), as it would be after the
+// log were lost.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase, stopDatabaseThreads } from '../../../src/adapters/store/database';
-import { CHECKPOINT_INTERVAL_MS } from '../../../src/adapters/store/sqlite-checkpointer';
+import { CHECKPOINT_INTERVAL_MS, START_AT_LOG_BYTES } from '../../../src/adapters/store/sqlite-checkpointer';
 
 let dir: string;
 beforeEach(() => {
@@ -16,11 +17,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** 600 rows of 3 KB in 200 commits: about 600 pages of log, far below the commits' own thresholds. */
-async function writeRows(db: ReturnType<typeof openDatabase>, commits = 200): Promise<void> {
+const ROW_BYTES = 3000;
+/** Rows enough to pass the thread's start (its log then holds more than START_AT_LOG_BYTES). */
+const PAST_THE_START = Math.ceil((START_AT_LOG_BYTES * 1.2) / ROW_BYTES);
+
+/** `rows` rows of 3 KB, three to a commit, as a storm's batches commit: far below the commits' own threshold. */
+async function writeRows(db: ReturnType<typeof openDatabase>, rows: number): Promise<void> {
   await sql`create table filler (id integer primary key, body text not null)`.execute(db);
-  const body = 'x'.repeat(3000);
-  for (let i = 0; i < commits; i++)
+  const body = 'x'.repeat(ROW_BYTES);
+  for (let i = 0; i < rows; i += 3)
     await sql`insert into filler (body) values (${body}), (${body}), (${body})`.execute(db);
 }
 
@@ -41,15 +46,29 @@ function rowsInFileAlone(path: string): number {
   }
 }
 
-const afterAFewChecks = () => new Promise((resolve) => setTimeout(resolve, CHECKPOINT_INTERVAL_MS * 4));
+/** The log's size is looked at every second; the thread then checkpoints within CHECKPOINT_INTERVAL_MS. */
+const afterAFewChecks = () => new Promise((resolve) => setTimeout(resolve, 2_000 + CHECKPOINT_INTERVAL_MS * 4));
 
-it('copies what the event loop committed into the database file from its own thread', async () => {
+it('copies what the event loop committed into the database file from its own thread, once the log is busy', async () => {
   const path = join(dir, 'firebreak.db');
   const db = openDatabase(`sqlite:${path}`, { checkpointInBackground: true });
   try {
-    await writeRows(db);
+    await writeRows(db, PAST_THE_START);
     await afterAFewChecks();
-    expect(rowsInFileAlone(path)).toBe(600);
+    expect(rowsInFileAlone(path)).toBe(Math.ceil(PAST_THE_START / 3) * 3);
+  } finally {
+    await stopDatabaseThreads(db);
+    await db.destroy();
+  }
+});
+
+it('starts no thread for a store that writes little: its log waits for the commits', async () => {
+  const path = join(dir, 'firebreak.db');
+  const db = openDatabase(`sqlite:${path}`, { checkpointInBackground: true });
+  try {
+    await writeRows(db, 300);
+    await afterAFewChecks();
+    expect(rowsInFileAlone(path)).toBe(0);
   } finally {
     await stopDatabaseThreads(db);
     await db.destroy();
@@ -60,7 +79,7 @@ it('without the thread, nothing reaches the file until a commit passes the thres
   const path = join(dir, 'firebreak.db');
   const db = openDatabase(`sqlite:${path}`);
   try {
-    await writeRows(db);
+    await writeRows(db, PAST_THE_START);
     await afterAFewChecks();
     expect(rowsInFileAlone(path)).toBe(0);
   } finally {
@@ -71,12 +90,15 @@ it('without the thread, nothing reaches the file until a commit passes the thres
 it('stops the thread when asked, twice harmlessly, and the database closes after it', async () => {
   const path = join(dir, 'firebreak.db');
   const db = openDatabase(`sqlite:${path}`, { checkpointInBackground: true });
-  await writeRows(db, 5);
+  await writeRows(db, PAST_THE_START);
+  await afterAFewChecks();
   await stopDatabaseThreads(db);
   await stopDatabaseThreads(db);
   await db.destroy();
   // Nothing was lost: the log is replayed by the next connection, checkpointed or not.
   const reader = new Database(path, { readonly: true });
-  expect((reader.prepare('select count(*) as n from filler').get() as { n: number }).n).toBe(15);
+  expect((reader.prepare('select count(*) as n from filler').get() as { n: number }).n).toBe(
+    Math.ceil(PAST_THE_START / 3) * 3,
+  );
   reader.close();
 });
