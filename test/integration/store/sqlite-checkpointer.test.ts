@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { openDatabase, stopDatabaseThreads } from '../../../src/adapters/store/database';
 import { CHECKPOINT_INTERVAL_MS, START_AT_LOG_BYTES } from '../../../src/adapters/store/sqlite-checkpointer';
+import { eventually } from '../../support/eventually';
 
 let dir: string;
 beforeEach(() => {
@@ -46,16 +47,25 @@ function rowsInFileAlone(path: string): number {
   }
 }
 
-/** The log's size is looked at every second; the thread then checkpoints within CHECKPOINT_INTERVAL_MS. */
+/**
+ * Long enough for the thread to have started and checkpointed, had it been going to: the log's size is looked
+ * at every second, and the thread checkpoints every CHECKPOINT_INTERVAL_MS.
+ */
 const afterAFewChecks = () => new Promise((resolve) => setTimeout(resolve, 2_000 + CHECKPOINT_INTERVAL_MS * 4));
+
+const ROWS_WRITTEN = Math.ceil(PAST_THE_START / 3) * 3;
+
+/** Waits until the thread has copied every row written into the file (a loaded machine starts a thread slowly). */
+const copiedByTheThread = (path: string) =>
+  eventually(() => rowsInFileAlone(path) === ROWS_WRITTEN, 'every row in the database file alone', 20_000);
 
 it('copies what the event loop committed into the database file from its own thread, once the log is busy', async () => {
   const path = join(dir, 'firebreak.db');
   const db = openDatabase(`sqlite:${path}`, { checkpointInBackground: true });
   try {
     await writeRows(db, PAST_THE_START);
-    await afterAFewChecks();
-    expect(rowsInFileAlone(path)).toBe(Math.ceil(PAST_THE_START / 3) * 3);
+    await copiedByTheThread(path);
+    expect(rowsInFileAlone(path)).toBe(ROWS_WRITTEN);
   } finally {
     await stopDatabaseThreads(db);
     await db.destroy();
@@ -91,14 +101,12 @@ it('stops the thread when asked, twice harmlessly, and the database closes after
   const path = join(dir, 'firebreak.db');
   const db = openDatabase(`sqlite:${path}`, { checkpointInBackground: true });
   await writeRows(db, PAST_THE_START);
-  await afterAFewChecks();
+  await copiedByTheThread(path);
   await stopDatabaseThreads(db);
   await stopDatabaseThreads(db);
   await db.destroy();
   // Nothing was lost: the log is replayed by the next connection, checkpointed or not.
   const reader = new Database(path, { readonly: true });
-  expect((reader.prepare('select count(*) as n from filler').get() as { n: number }).n).toBe(
-    Math.ceil(PAST_THE_START / 3) * 3,
-  );
+  expect((reader.prepare('select count(*) as n from filler').get() as { n: number }).n).toBe(ROWS_WRITTEN);
   reader.close();
 });
