@@ -6,7 +6,7 @@ import { FirebreakError } from '../../errors';
 import type { Clock } from '../../ports/clock';
 import type { AlertRepository, DeliveryRepository, IncidentRepository, TimelineRepository } from '../../ports/store';
 import type { DialectName } from './database';
-import { NOT_AN_ALERT_EVENT } from './migrations/017-timeline-type-index-without-alerts';
+import { ALERT_EVENT_TYPES, NOT_AN_ALERT_EVENT } from './migrations/017-timeline-type-index-without-alerts';
 import {
   alertChangesToRow,
   alertToRow,
@@ -248,7 +248,7 @@ async function countAlerts(
 }
 
 /** The timeline events `NOT_AN_ALERT_EVENT` leaves out of the by-type index. */
-const ALERT_EVENT_TYPES: ReadonlySet<string> = new Set(['alert.fired', 'alert.resolved']);
+const LEFT_OUT_OF_THE_TYPE_INDEX: ReadonlySet<string> = new Set(ALERT_EVENT_TYPES);
 
 export function timelineRepository(ctx: RepositoryContext): TimelineRepository {
   const events = (incidentId: number) =>
@@ -285,7 +285,7 @@ export function timelineRepository(ctx: RepositoryContext): TimelineRepository {
           .where('incident_id', '=', incidentId)
           .where('type', 'in', [...types]);
         // The by-type index leaves alert events out (migration 017); saying so, in its words, lets it serve.
-        const latestId = types.some((type) => ALERT_EVENT_TYPES.has(type))
+        const latestId = types.some((type) => LEFT_OUT_OF_THE_TYPE_INDEX.has(type))
           ? ofTypes
           : ofTypes.where(sql.raw<boolean>(NOT_AN_ALERT_EVENT));
         // The greatest id of those types, then its row: asked for the first row by id descending instead,

@@ -8,8 +8,11 @@ import { sql, type Kysely, type Migration } from 'kysely';
 // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema as it was when written, not the current `Database` type.
 type AnyKysely = Kysely<any>;
 
+/** The timeline event types the partial index leaves out. */
+export const ALERT_EVENT_TYPES = ['alert.fired', 'alert.resolved'] as const;
+
 /** The partial index's condition; `timelineRepository.latestOfTypes` must use this exact text. */
-export const NOT_AN_ALERT_EVENT = `"type" not in ('alert.fired', 'alert.resolved')`;
+export const NOT_AN_ALERT_EVENT = `"type" not in (${ALERT_EVENT_TYPES.map((type) => `'${type}'`).join(', ')})`;
 
 export const timelineTypeIndexWithoutAlerts: Migration = {
   async up(db: AnyKysely) {
