@@ -39,7 +39,7 @@ const CHECKS = ['typecheck', 'lint', 'lint:deps'];
 
 /**
  * Longest the suite waits for the proofs' timed parts. Each is over about a minute into its run (the SQLite
- * one starts 40 s after the other, jest.chaos.config.js), and each says so even when it fails; this only
+ * one starts 65 s after the other, jest.chaos.config.js), and each says so even when it fails; this only
  * bounds a proof that hangs.
  */
 const TIMED_PART_BOUND_MS = 300_000;
