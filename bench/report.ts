@@ -1,5 +1,6 @@
 // What the bench prints and writes: each figure as it completes, then one Markdown table (figure | floor |
-// Firebreak | ratio | goal | met?) with the machine it ran on, to stdout and to test-output/bench.{md,json}.
+// Firebreak | ratio | goal | met? | the goal as a share of the issue's floor | met?) with the machine it ran
+// on, to stdout and to test-output/bench.{md,json}.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -7,14 +8,49 @@ import type { CheckResult } from './checks';
 
 export type Unit = 'ms' | 'alerts/s' | 'req/s' | 'MiB' | 'share';
 
+export interface Goal {
+  /** As printed. */
+  text: string;
+  /** Whether Firebreak meets it (given the floor, for goals relative to it). */
+  met(firebreak: number, floor: number | undefined): boolean;
+  /** For a goal in absolute terms set beside a floor the issue measured: the same goal as a share of that floor. */
+  asShare?: { text: string; met(ratio: number): boolean };
+}
+
 export interface Figure {
   figure: string;
   unit: Unit;
   firebreak: number;
   /** The floor measured in the same run; absent for figures that have none. */
   floor?: number;
-  /** The issue's goal, as printed, and whether Firebreak meets it (given the floor, for goals relative to it). */
-  goal?: { text: string; met(firebreak: number, floor: number | undefined): boolean };
+  goal?: Goal;
+}
+
+/**
+ * A goal issue 12 set in absolute terms (`value`, in the figure's unit) beside the floor it measured on its own
+ * machine (`issueFloor`): met as written, and also read as the share of the floor it asks for, against the
+ * floor measured in this run. Machines differ: the issue's storm floors ran about twice as fast as this
+ * bench's machines, so as written a goal asks more of a slower machine than the issue did.
+ */
+export function goalBesideIssueFloor(options: {
+  text: string;
+  value: number;
+  better: 'higher' | 'lower';
+  issueFloor: number;
+  /** `< value` rather than `≤ value`, as the issue wrote it. */
+  strictly?: boolean;
+}): Goal {
+  const { value, better, issueFloor, strictly = false } = options;
+  const share = value / issueFloor;
+  const higher = better === 'higher';
+  return {
+    text: options.text,
+    met: (f) => (higher ? f >= value : strictly ? f < value : f <= value),
+    asShare: {
+      text: `${higher ? '≥' : '≤'} ${share.toFixed(2)}×`,
+      met: (ratio) => (higher ? ratio >= share : ratio <= share),
+    },
+  };
 }
 
 export interface Row {
@@ -24,6 +60,9 @@ export interface Row {
   ratio: string;
   goal: string;
   met: string;
+  /** The goal read as a share of the issue's own floor (goalBesideIssueFloor), and whether that is met. */
+  shareGoal: string;
+  shareMet: string;
 }
 
 function format(value: number | undefined, unit: Unit): string {
@@ -59,6 +98,7 @@ const NOTES = [
   'Each floor ran right before and right after its Firebreak figure and the two runs are pooled (cold starts alternate one by one); the postmortem floor drafts the very data Firebreak served, right after it.',
   "Firebreak runs as `npm run build` builds it (one esbuild bundle, node, NODE_ENV=production), the floors compiled by tsc, each in a fresh process and temp dir; the sender and the fake Slack run in the bench process (tsx), as does the postmortem floor, on Firebreak's drafting and rendering built as Firebreak is.",
   "Alert → card runs with Slack's per-method budgets raised in Firebreak's policy (slack.rateLimits): with Tier 2's 20 channels a minute, back-to-back new incidents wait ~3.5 s each after the first three.",
+  "Where issue 12 set a goal in absolute terms beside a floor it measured (its bare better-sqlite3 server: 43,000 alerts/s 6-alert, 13,800 req/s 1-alert; Bolt ack-only: 8 ms p99; the SDKs' start: 0.32 s; the render alone: 34 ms), the goal is also read as the share of that floor it asks for, against this run's floor.",
 ];
 
 export class Report {
@@ -68,26 +108,32 @@ export class Report {
 
   /** Adds a row and prints it at once, so a long run shows its figures as they come. */
   add(figure: Figure): void {
-    const ratio = figure.floor === undefined ? '—' : `${(figure.firebreak / figure.floor).toFixed(2)}×`;
-    const met = figure.goal ? (figure.goal.met(figure.firebreak, figure.floor) ? 'yes' : 'no') : '—';
+    const { goal, floor } = figure;
+    const ratio = floor === undefined ? '—' : figure.firebreak / floor;
+    const yes = (met: boolean): string => (met ? 'yes' : 'no');
+    const asShare = goal?.asShare && typeof ratio === 'number' ? goal.asShare : undefined;
     const row: Row = {
       figure: figure.figure,
-      floor: format(figure.floor, figure.unit),
+      floor: format(floor, figure.unit),
       firebreak: format(figure.firebreak, figure.unit),
-      ratio,
-      goal: figure.goal?.text ?? '—',
-      met,
+      ratio: typeof ratio === 'number' ? `${ratio.toFixed(2)}×` : ratio,
+      goal: goal?.text ?? '—',
+      met: goal ? yes(goal.met(figure.firebreak, floor)) : '—',
+      shareGoal: asShare?.text ?? '—',
+      shareMet: asShare && typeof ratio === 'number' ? yes(asShare.met(ratio)) : '—',
     };
     this.rows.push(row);
     this.raw[figure.figure] = {
       unit: figure.unit,
       firebreak: figure.firebreak,
-      floor: figure.floor ?? null,
+      floor: floor ?? null,
       goal: row.goal,
-      met,
+      met: row.met,
+      ...(asShare ? { goalAsShareOfIssueFloor: row.shareGoal, metAsShare: row.shareMet } : {}),
     };
+    const share = asShare ? `; as a share of the issue's floor ${row.shareGoal}: ${row.shareMet}` : '';
     console.log(
-      `  ${row.figure}: Firebreak ${row.firebreak}, floor ${row.floor}, ratio ${ratio}, goal ${row.goal}: ${met}`,
+      `  ${row.figure}: Firebreak ${row.firebreak}, floor ${row.floor}, ratio ${row.ratio}, goal ${row.goal}: ${row.met}${share}`,
     );
   }
 
@@ -98,9 +144,11 @@ export class Report {
 
   markdown(context: { machine: string; sizes: unknown; seconds: number; checks: CheckResult[] }): string {
     const lines = [
-      '| figure | floor (same run) | Firebreak | ratio | goal | met? |',
-      '| --- | --- | --- | --- | --- | --- |',
-      ...this.rows.map((r) => `| ${[r.figure, r.floor, r.firebreak, r.ratio, r.goal, r.met].join(' | ')} |`),
+      "| figure | floor (same run) | Firebreak | ratio | goal | met? | goal as a share of the issue's floor | met? |",
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...this.rows.map(
+        (r) => `| ${[r.figure, r.floor, r.firebreak, r.ratio, r.goal, r.met, r.shareGoal, r.shareMet].join(' | ')} |`,
+      ),
     ];
     const broken = context.checks.filter((c) => !c.ok);
     return [
