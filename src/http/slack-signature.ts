@@ -1,19 +1,26 @@
-// Checks Slack's request signature (v0) and timestamp: the signature itself with Bolt's own check (the one its
-// HTTPReceiver runs; our receiver, slack/checked-receiver.ts, relies on this one instead of checking again), and
-// before it the canonical forms and the future-timestamp rule Bolt lacks; answers why a request is refused,
-// never echoing what was sent.
-import { isValidSlackRequest } from '@slack/bolt';
+// Checks Slack's request signature (v0) and timestamp, as Slack documents it and Bolt's HTTPReceiver does (our
+// receiver, slack/checked-receiver.ts, relies on this one instead of checking again), plus the canonical forms
+// and the future-timestamp rule Bolt lacks; answers why a request is refused, never echoing what was sent.
+// The comparison is node:crypto's timingSafeEqual. Bolt's check compares through tsscmp, which draws 32 random
+// bytes and computes two more HMACs per request: ~30 µs of the ~600 µs of CPU a slash command cost in the
+// bench, on every command, click and event, for the same constant-time verdict.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Slack's own window: a request signed longer ago than this is refused as stale. */
 export const SLACK_SIGNATURE_WINDOW_SECONDS = 5 * 60;
 
 export type SignatureCheck = { ok: true; signature: string } | { ok: false; reason: string };
 
-// Canonical forms only. Bolt signs over Number(timestamp) and compares the hex as typed, so a
-// "0123" timestamp or upper-case hex would make our verdict and Bolt's differ; refusing them keeps one
-// signature per signed request, which the replay check relies on.
+// Canonical forms only: a "0123" timestamp or upper-case hex would let one signed request arrive under two
+// signatures (Bolt signs over Number(timestamp) and compares the hex as typed); refusing them keeps one
+// signature per signed request, which the replay check relies on, and keeps our verdict Bolt's.
 const TIMESTAMP = /^[1-9][0-9]{0,11}$/;
 const SIGNATURE = /^v0=[0-9a-f]{64}$/;
+
+/** `v0=` + the hex HMAC-SHA256 of `v0:{timestamp}:{raw body}`, keyed with the app's signing secret: Slack's v0. */
+export function slackSignatureOf(signingSecret: string, timestamp: string, body: string): string {
+  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
 
 function header(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -57,13 +64,8 @@ export function checkSlackSignature(
         "X-Slack-Request-Timestamp is more than 5 minutes in the future: refused (check this server's clock if Slack's requests all fail)",
     };
   }
-  const signed = isValidSlackRequest({
-    signingSecret,
-    body,
-    headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': sentAt },
-    nowMilliseconds: nowSeconds * 1000,
-  });
-  if (!signed) {
+  // Both sides are "v0=" and 64 hex digits (checked above), so equal lengths, as timingSafeEqual requires.
+  if (!timingSafeEqual(Buffer.from(slackSignatureOf(signingSecret, timestamp, body)), Buffer.from(signature))) {
     return {
       ok: false,
       reason:

@@ -1,5 +1,5 @@
 // Signs a request the way Slack signs what it sends to an app (signature version v0).
-import { createHmac } from 'node:crypto';
+import { slackSignatureOf } from '../http/slack-signature';
 
 /** A type alias, not an interface, so it can be spread into or passed as a plain headers record. */
 export type SlackSignatureHeaders = {
@@ -10,6 +10,5 @@ export type SlackSignatureHeaders = {
 /** `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{raw body}`, keyed with the app's signing secret. */
 export function signSlackRequest(secret: string, rawBody: string, tsSeconds: number): SlackSignatureHeaders {
   const timestamp = String(Math.floor(tsSeconds));
-  const digest = createHmac('sha256', secret).update(`v0:${timestamp}:${rawBody}`).digest('hex');
-  return { 'x-slack-signature': `v0=${digest}`, 'x-slack-request-timestamp': timestamp };
+  return { 'x-slack-signature': slackSignatureOf(secret, timestamp, rawBody), 'x-slack-request-timestamp': timestamp };
 }
