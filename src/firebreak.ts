@@ -615,7 +615,7 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
       slack.checkedRequests && env.SLACK_SIGNING_SECRET
         ? guardSlackRequests(slack.checkedRequests, {
             signingSecret: env.SLACK_SIGNING_SECRET,
-            seen: store.deliveries,
+            seen: store.slackRequestClaims,
             logger,
           })
         : null,
@@ -650,8 +650,8 @@ export async function startFirebreak(options: StartOptions): Promise<Firebreak> 
   const sweep = (): void => {
     sweepOldRecords({ store, clock }).then(
       (swept) => {
-        if (swept.outboxJobs + swept.deliveries > 0)
-          logger.info(swept, 'housekeeping: removed records older than a week');
+        if (swept.outboxJobs + swept.deliveries + swept.slackRequestClaims > 0)
+          logger.info(swept, 'housekeeping: removed old records');
       },
       (error: unknown) => logger.warn({ err: error }, 'housekeeping failed; will try again in an hour'),
     );

@@ -14,8 +14,8 @@ export const SLACK_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface SlackRequestGuardOptions {
   signingSecret: string;
-  /** Remembers signatures already served, in the store every replica shares. */
-  seen: { claim(key: string, now: Date): Promise<boolean> };
+  /** Remembers requests already served (when signed, and the signature), in the store every replica shares. */
+  seen: { claim(signedAtSeconds: number, signature: string): Promise<boolean> };
   logger: Logger;
   /** Milliseconds since 1970: the wall clock, as Slack signs and Bolt checks with it (tests move it). */
   nowMs?: () => number;
@@ -80,7 +80,7 @@ export function guardSlackRequests(bolt: CheckedRequests, options: SlackRequestG
       }
       // Only a signature that checked out is remembered, so a forged header cannot block the genuine request.
       // Slack's own retries are signed anew (X-Slack-Retry-Num), so they pass.
-      if (!(await options.seen.claim(`slack-signature:${signed.signature}`, new Date(now)))) {
+      if (!(await options.seen.claim(signed.signedAt, signed.signature))) {
         log.warn('refused a replayed request to /slack/events');
         refuse(
           res,

@@ -9,7 +9,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** Slack's own window: a request signed longer ago than this is refused as stale. */
 export const SLACK_SIGNATURE_WINDOW_SECONDS = 5 * 60;
 
-export type SignatureCheck = { ok: true; signature: string } | { ok: false; reason: string };
+/** A signature that checked out, and when it says the request was signed (unix seconds). */
+export type SignatureCheck = { ok: true; signature: string; signedAt: number } | { ok: false; reason: string };
 
 // Canonical forms only: a "0123" timestamp or upper-case hex would let one signed request arrive under two
 // signatures (Bolt signs over Number(timestamp) and compares the hex as typed); refusing them keeps one
@@ -72,5 +73,5 @@ export function checkSlackSignature(
         "X-Slack-Signature does not match the body: not signed with this app's SLACK_SIGNING_SECRET, or changed after signing",
     };
   }
-  return { ok: true, signature };
+  return { ok: true, signature, signedAt: sentAt };
 }

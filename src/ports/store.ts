@@ -365,12 +365,25 @@ export interface CapacityWarningRepository {
   listByTarget(target: string, limit: number): Promise<CapacityWarning[]>;
 }
 
+/** Slack requests already served, remembered for the replay guard in the store every replica shares. */
+export interface SlackRequestClaimRepository {
+  /**
+   * Records a signed request (its X-Slack-Request-Timestamp, in seconds, and its X-Slack-Signature) unless it
+   * is already recorded; true when this call recorded it. One atomic insert, so of several replicas claiming one
+   * request at once exactly one wins.
+   */
+  claim(signedAtSeconds: number, signature: string): Promise<boolean>;
+  /** Forgets requests signed before `before`: too old to be accepted again, so nothing to refuse. */
+  prune(before: Date): Promise<number>;
+}
+
 export interface StoreTransaction {
   incidents: IncidentRepository;
   alerts: AlertRepository;
   timeline: TimelineRepository;
   outbox: OutboxRepository;
   deliveries: DeliveryRepository;
+  slackRequestClaims: SlackRequestClaimRepository;
   scaleOperations: ScaleOperationRepository;
   rateBudgets: RateBudgetRepository;
   channelNames: ChannelNameRepository;

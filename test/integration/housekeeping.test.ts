@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/adapters/store/database';
 import { createKyselyStore } from '../../src/adapters/store/kysely-store';
 import { migrateToLatest } from '../../src/adapters/store/migrations';
-import { KEEP_FOR_MS, sweepOldRecords } from '../../src/flows/housekeeping';
+import { KEEP_FOR_MS, SLACK_CLAIM_KEEP_MS, sweepOldRecords } from '../../src/flows/housekeeping';
 import type { Store } from '../../src/ports/store';
 
 let dir: string;
@@ -25,7 +25,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('deletes delivered jobs and delivery keys older than a week, keeps recent ones and dead jobs', async () => {
+it('deletes delivered jobs and delivery keys older than a week and Slack request claims past their window, keeps recent ones and dead jobs', async () => {
   const oldStore = createKyselyStore(openDatabase(`sqlite:${join(dir, 'f.db')}`), { clock: { now: () => longAgo } });
   const oldDone = await oldStore.outbox.enqueue({ kind: 'card.update', payload: {} }, longAgo);
   await oldStore.outbox.complete(oldDone.id, longAgo);
@@ -38,7 +38,19 @@ it('deletes delivered jobs and delivery keys older than a week, keeps recent one
   await store.outbox.complete(recentDone.id, recently);
   await store.deliveries.record('alertmanager:recent', { accepted: 1 }, recently);
 
-  expect(await sweepOldRecords({ store, clock: { now: () => now } })).toEqual({ outboxJobs: 1, deliveries: 1 });
+  const seconds = (at: number) => Math.floor(at / 1000);
+  const nowMs = now.getTime();
+  await store.slackRequestClaims.claim(seconds(nowMs - SLACK_CLAIM_KEEP_MS - 1000), 'v0=old');
+  await store.slackRequestClaims.claim(seconds(nowMs - 60_000), 'v0=recent');
+
+  expect(await sweepOldRecords({ store, clock: { now: () => now } })).toEqual({
+    outboxJobs: 1,
+    deliveries: 1,
+    slackRequestClaims: 1,
+  });
+  // A claim swept is one whose signature is long past accepting; the recent one still refuses its replay.
+  expect(await store.slackRequestClaims.claim(seconds(nowMs - 60_000), 'v0=recent')).toBe(false);
+  expect(await store.slackRequestClaims.claim(seconds(nowMs - SLACK_CLAIM_KEEP_MS - 1000), 'v0=old')).toBe(true);
   const left = (await store.outbox.list()).map((j) => j.id).sort();
   expect(left).toEqual([oldDead.id, oldPending.id, recentDone.id].sort());
   expect(await store.deliveries.find('alertmanager:old')).toBeNull();

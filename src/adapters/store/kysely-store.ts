@@ -21,6 +21,7 @@ import { nudgeRepository, subscriberRepository } from './nudge-repository';
 import { capacityPlanRepository } from './capacity-plan-repository';
 import { capacityWarningRepository } from './capacity-warning-repository';
 import type { Database } from './schema';
+import { slackRequestClaimRepository } from './slack-request-claim-repository';
 import { SqliteHotPath, type SqliteStatements } from './sqlite-hot-path';
 import { alertIntake } from './sqlite-intake';
 import { guard, toStoreError } from './store-errors';
@@ -44,6 +45,7 @@ function repositories(ctx: RepositoryContext): StoreTransaction {
     timeline: timelineRepository(ctx),
     outbox: outboxRepository(ctx),
     deliveries: deliveryRepository(ctx),
+    slackRequestClaims: slackRequestClaimRepository(ctx),
     scaleOperations: scaleOperationRepository(ctx),
     rateBudgets: rateBudgetRepository(ctx),
     channelNames: channelNameRepository(ctx),

@@ -18,6 +18,7 @@ import { capacityPlans } from './migrations/014-capacity-plans';
 import { teamDeclined } from './migrations/015-team-declined';
 import { capacityPlanLocks } from './migrations/016-capacity-plan-locks';
 import { timelineTypeIndexWithoutAlerts } from './migrations/017-timeline-type-index-without-alerts';
+import { slackRequestClaims } from './migrations/018-slack-request-claims';
 import type { Database } from './schema';
 
 /** In order; a name, once released, never changes (the database records which ones ran). */
@@ -39,6 +40,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '015-team-declined': teamDeclined,
   '016-capacity-plan-locks': capacityPlanLocks,
   '017-timeline-type-index-without-alerts': timelineTypeIndexWithoutAlerts,
+  '018-slack-request-claims': slackRequestClaims,
 };
 
 const provider: MigrationProvider = {

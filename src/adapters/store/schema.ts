@@ -119,6 +119,12 @@ export interface DeliveriesTable {
   received_at: IsoTime;
 }
 
+/** Slack requests already served (the replay guard): when each was signed (unix seconds) and its signature. */
+export interface SlackRequestClaimsTable {
+  signed_at: number;
+  signature: string;
+}
+
 export interface ScaleOperationsTable {
   id: Generated<number>;
   incident_id: number | null;
@@ -246,6 +252,7 @@ export interface Database {
   timeline_events: TimelineEventsTable;
   outbox: OutboxTable;
   deliveries: DeliveriesTable;
+  slack_request_claims: SlackRequestClaimsTable;
   scale_operations: ScaleOperationsTable;
   outbox_lanes: OutboxLanesTable;
   rate_budgets: RateBudgetsTable;

@@ -48,10 +48,10 @@ describe.each(targets)('deliveries.claim on %s', (_name, create) => {
   it('claims a key once; the second claim answers false without an error', async () => {
     const store = await openStore();
     const now = new Date('2023-02-15T11:30:00Z');
-    expect(await store.deliveries.claim('slack-signature:v0=abc', now)).toBe(true);
-    expect(await store.deliveries.claim('slack-signature:v0=abc', now)).toBe(false);
-    expect(await store.deliveries.claim('slack-signature:v0=def', now)).toBe(true);
-    expect(await store.deliveries.find('slack-signature:v0=abc')).toEqual({ response: null, receivedAt: now });
+    expect(await store.deliveries.claim('sns-confirmation:abc', now)).toBe(true);
+    expect(await store.deliveries.claim('sns-confirmation:abc', now)).toBe(false);
+    expect(await store.deliveries.claim('sns-confirmation:def', now)).toBe(true);
+    expect(await store.deliveries.find('sns-confirmation:abc')).toEqual({ response: null, receivedAt: now });
   });
 
   it('inside a transaction, a lost claim does not spoil the transaction', async () => {

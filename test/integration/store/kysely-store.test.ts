@@ -155,6 +155,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '015-team-declined',
           '016-capacity-plan-locks',
           '017-timeline-type-index-without-alerts',
+          '018-slack-request-claims',
         ]);
         expect(await migrateToLatest(kysely)).toEqual([]);
         expect(await unmigrated.ready()).toBe(true);
@@ -200,6 +201,7 @@ describe.each(targets)('Kysely store on $name', (target) => {
           '015-team-declined',
           '016-capacity-plan-locks',
           '017-timeline-type-index-without-alerts',
+          '018-slack-request-claims',
         ]);
         expect((await before.incidents.findById(id))?.alertCounts).toEqual({ firing: 2, resolved: 1 });
       } finally {

@@ -1,0 +1,108 @@
+// slackRequestClaims (the replay guard's memory, migration 018) on a real SQLite file, and on PostgreSQL too
+// (see test/support/postgres.ts: required in CI, skipped without TEST_DATABASE_URL elsewhere): one signed request
+// is claimed once, however many callers or replicas race for it, and the claim outlives the process.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../../src/adapters/store/database';
+import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
+import { migrateToLatest } from '../../../src/adapters/store/migrations';
+import type { Store } from '../../../src/ports/store';
+import { postgresTarget, type TestDatabase } from '../../support/postgres';
+
+jest.setTimeout(30_000);
+
+const SIGNED_AT = 1_796_000_000;
+const signature = (n: number): string => `v0=${n.toString(16).padStart(64, '0')}`;
+
+const targets: Array<[string, () => Promise<TestDatabase>]> = [
+  [
+    'sqlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'firebreak-slack-claims-'));
+      return {
+        url: `sqlite:${join(dir, 'firebreak.db')}`,
+        drop: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  ],
+  ...postgresTarget('firebreak_slack_claims'),
+];
+
+describe.each(targets)('slackRequestClaims on %s', (_name, create) => {
+  let database: TestDatabase | null = null;
+  const stores: Store[] = [];
+  const openStore = async (): Promise<Store> => {
+    const db = openDatabase((database as TestDatabase).url);
+    await migrateToLatest(db);
+    const store = createKyselyStore(db);
+    stores.push(store);
+    return store;
+  };
+  beforeEach(async () => {
+    database = await create();
+  });
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    // No database (no PostgreSQL server): the failure to make one is what the test reports.
+    await database?.drop();
+    database = null;
+  });
+
+  it('claims a signed request once; the same signature with another timestamp is another request', async () => {
+    const store = await openStore();
+    expect(await store.slackRequestClaims.claim(SIGNED_AT, signature(1))).toBe(true);
+    expect(await store.slackRequestClaims.claim(SIGNED_AT, signature(1))).toBe(false);
+    expect(await store.slackRequestClaims.claim(SIGNED_AT, signature(2))).toBe(true);
+    expect(await store.slackRequestClaims.claim(SIGNED_AT + 1, signature(1))).toBe(true);
+  });
+
+  it("a claim made while another caller's transaction is open stays when that transaction rolls back", async () => {
+    const store = await openStore();
+    let entered = (): void => undefined;
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const failed = store.transaction(async (tx) => {
+      await tx.deliveries.record('rolled-back', { ok: true }, new Date());
+      entered();
+      await gate;
+      throw new Error('rolled back on purpose');
+    });
+    await inside;
+    // From outside the transaction, as the replay guard claims: never part of someone else's transaction.
+    const claimed = store.slackRequestClaims.claim(SIGNED_AT, signature(7));
+    release();
+    await expect(failed).rejects.toThrow('rolled back on purpose');
+    expect(await claimed).toBe(true);
+    expect(await store.deliveries.find('rolled-back')).toBeNull();
+    expect(await store.slackRequestClaims.claim(SIGNED_AT, signature(7))).toBe(false);
+  });
+
+  it('of several stores racing on one request, exactly one wins, and a restarted one remembers it', async () => {
+    const racers = [await openStore(), await openStore(), await openStore()];
+    for (let round = 0; round < 20; round++) {
+      const wins = await Promise.all(
+        racers.flatMap((store) => [
+          store.slackRequestClaims.claim(SIGNED_AT + round, signature(round)),
+          store.slackRequestClaims.claim(SIGNED_AT + round, signature(round)),
+        ]),
+      );
+      expect(wins.filter(Boolean)).toHaveLength(1);
+    }
+    const restarted = await openStore();
+    expect(await restarted.slackRequestClaims.claim(SIGNED_AT + 3, signature(3))).toBe(false);
+  });
+
+  it('prunes the claims signed before a moment, and only those', async () => {
+    const store = await openStore();
+    for (let s = 0; s < 5; s++) await store.slackRequestClaims.claim(SIGNED_AT + s * 60, signature(s));
+    expect(await store.slackRequestClaims.prune(new Date((SIGNED_AT + 120) * 1000))).toBe(2);
+    expect(await store.slackRequestClaims.claim(SIGNED_AT, signature(0))).toBe(true);
+    expect(await store.slackRequestClaims.claim(SIGNED_AT + 120, signature(2))).toBe(false);
+  });
+});
