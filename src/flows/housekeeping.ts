@@ -7,8 +7,8 @@ import type { Store } from '../ports/store';
 export const KEEP_FOR_MS = 7 * 24 * 60 * 60_000;
 
 /**
- * How long a Slack request's claim is kept after it was signed: a signature is accepted 5 minutes either side
- * of the clock, so after 10 nothing could replay it; twice that leaves room for replicas' clocks to differ.
+ * How long a Slack request's claim is kept after it was signed: a signature is refused as stale 5 minutes after
+ * its timestamp, so an older claim refuses nothing; four times that leaves room for replicas' clocks to differ.
  */
 export const SLACK_CLAIM_KEEP_MS = 20 * 60_000;
 
