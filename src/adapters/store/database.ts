@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, PostgresIntrospector, SqliteDialect, type Sqli
 import type pg from 'pg';
 import { errorMessage, FirebreakError } from '../../errors';
 import type { Database } from './schema';
+import { SecondChanceCache } from './second-chance-cache';
 import { COMMIT_CHECKPOINT_PAGES, checkpointWhenBusy, type SqliteCheckpointer } from './sqlite-checkpointer';
 import type { SqliteStatements } from './sqlite-hot-path';
 
@@ -113,24 +114,14 @@ const STATEMENT_CACHE_SIZE = 500;
 
 /**
  * Kysely prepares every query afresh; preparing costs more than running our small indexed queries.
- * Statements are reused by SQL text (values are bound per run), least recently used dropped first.
+ * Statements are reused by SQL text (values are bound per run), the least used dropped first when full.
  * Safe because Kysely's SQLite driver runs each statement to completion before the next one starts.
  */
 function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase & SqliteStatements {
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cache = new SecondChanceCache<BetterSqlite3.Statement>(STATEMENT_CACHE_SIZE);
   return {
     close: () => database.close(),
-    prepare(sql: string) {
-      let statement = cache.get(sql);
-      if (statement) {
-        cache.delete(sql);
-      } else {
-        statement = database.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      }
-      cache.set(sql, statement);
-      return statement;
-    },
+    prepare: (sql: string) => cache.get(sql, () => database.prepare(sql)),
     get inTransaction() {
       return database.inTransaction;
     },
