@@ -1,9 +1,6 @@
 // Drafting a postmortem again reads only the events appended since the last draft (flows/postmortem-document.ts).
 // On a real SQLite file and on PostgreSQL: every draft still tells the whole timeline, including an event
 // committed after the last draft with a smaller id than the ones read then, as PostgreSQL may commit them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { openDatabase } from '../../src/adapters/store/database';
 import { createKyselyStore } from '../../src/adapters/store/kysely-store';
@@ -15,18 +12,10 @@ import { timelineEvent } from '../../src/domain/timeline';
 import { loadPostmortem } from '../../src/flows/postmortem-document';
 import type { Store } from '../../src/ports/store';
 import { anIncident, at, T0 } from '../support/builders';
-import { postgresTarget, type TestDatabase } from '../support/postgres';
+import type { TestDatabase } from '../support/postgres';
+import { databaseTargets } from '../support/store-targets';
 
-const targets: Array<[string, () => Promise<TestDatabase>]> = [
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'firebreak-postmortem-reads-'));
-      return { url: `sqlite:${join(dir, 'firebreak.db')}`, drop: async () => rmSync(dir, { recursive: true }) };
-    },
-  ],
-  ...postgresTarget('firebreak_pm_reads'),
-];
+const targets = databaseTargets('pm-reads');
 
 const ada: Actor = { kind: 'user', id: 'U0ADA', name: 'ada' };
 

@@ -1,49 +1,11 @@
 // deliveries.claim on a real SQLite file, and on PostgreSQL too (see test/support/postgres.ts: required in
 // CI, skipped without TEST_DATABASE_URL elsewhere): one key is claimed once, however many callers race for it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../../src/adapters/store/database';
-import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
-import { migrateToLatest } from '../../../src/adapters/store/migrations';
-import type { Store } from '../../../src/ports/store';
-import { postgresTarget, type TestDatabase } from '../../support/postgres';
+import { databaseTargets, storesOnAFreshDatabase } from '../../support/store-targets';
 
 jest.setTimeout(30_000);
 
-const targets: Array<[string, () => Promise<TestDatabase>]> = [
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'firebreak-claims-'));
-      return {
-        url: `sqlite:${join(dir, 'firebreak.db')}`,
-        drop: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  ],
-  ...postgresTarget('firebreak_claims'),
-];
-
-describe.each(targets)('deliveries.claim on %s', (_name, create) => {
-  let database: TestDatabase | null = null;
-  const stores: Store[] = [];
-  const openStore = async (): Promise<Store> => {
-    const db = openDatabase((database as TestDatabase).url);
-    await migrateToLatest(db);
-    const store = createKyselyStore(db);
-    stores.push(store);
-    return store;
-  };
-  beforeEach(async () => {
-    database = await create();
-  });
-  afterEach(async () => {
-    for (const store of stores.splice(0)) await store.close();
-    // No database (no PostgreSQL server): the failure to make one is what the test reports.
-    await database?.drop();
-    database = null;
-  });
+describe.each(databaseTargets('claims'))('deliveries.claim on %s', (_name, create) => {
+  const { openStore } = storesOnAFreshDatabase(create);
 
   it('claims a key once; the second claim answers false without an error', async () => {
     const store = await openStore();

@@ -1,53 +1,15 @@
 // slackRequestClaims (the replay guard's memory, migration 018) on a real SQLite file, and on PostgreSQL too
 // (see test/support/postgres.ts: required in CI, skipped without TEST_DATABASE_URL elsewhere): one signed request
 // is claimed once, however many callers or replicas race for it, and the claim outlives the process.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../../src/adapters/store/database';
-import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
-import { migrateToLatest } from '../../../src/adapters/store/migrations';
-import type { Store } from '../../../src/ports/store';
-import { postgresTarget, type TestDatabase } from '../../support/postgres';
+import { databaseTargets, storesOnAFreshDatabase } from '../../support/store-targets';
 
 jest.setTimeout(30_000);
 
 const SIGNED_AT = 1_796_000_000;
 const signature = (n: number): string => `v0=${n.toString(16).padStart(64, '0')}`;
 
-const targets: Array<[string, () => Promise<TestDatabase>]> = [
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'firebreak-slack-claims-'));
-      return {
-        url: `sqlite:${join(dir, 'firebreak.db')}`,
-        drop: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  ],
-  ...postgresTarget('firebreak_slack_claims'),
-];
-
-describe.each(targets)('slackRequestClaims on %s', (_name, create) => {
-  let database: TestDatabase | null = null;
-  const stores: Store[] = [];
-  const openStore = async (): Promise<Store> => {
-    const db = openDatabase((database as TestDatabase).url);
-    await migrateToLatest(db);
-    const store = createKyselyStore(db);
-    stores.push(store);
-    return store;
-  };
-  beforeEach(async () => {
-    database = await create();
-  });
-  afterEach(async () => {
-    for (const store of stores.splice(0)) await store.close();
-    // No database (no PostgreSQL server): the failure to make one is what the test reports.
-    await database?.drop();
-    database = null;
-  });
+describe.each(databaseTargets('slack-claims'))('slackRequestClaims on %s', (_name, create) => {
+  const { openStore } = storesOnAFreshDatabase(create);
 
   it('claims a signed request once; the same signature with another timestamp is another request', async () => {
     const store = await openStore();
