@@ -294,7 +294,7 @@ export interface DeliveryRepository {
   record(key: string, response: unknown, now: Date): Promise<void>;
   /**
    * Records `key` unless it is already stored; true when this call stored it. One atomic insert, so of
-   * several replicas claiming one key at once exactly one wins (a replayed signed request is refused).
+   * several replicas claiming one key at once exactly one wins (an SNS subscription is confirmed once).
    */
   claim(key: string, now: Date): Promise<boolean>;
   /** Forgets deliveries older than `before`, so identical re-notifications much later count as repeats. */

@@ -334,12 +334,6 @@ export function deliveryRepository(ctx: RepositoryContext): DeliveryRepository {
     // and the loser learns it without an error that would roll back its transaction on PostgreSQL.
     claim: (key, now) =>
       guard('claiming a delivery key', async () => {
-        // On the way to every Slack acknowledgement (the replay guard): plain SQL on SQLite, at once unless a
-        // transaction holds the connection, and no row read back (`changes` says whether it was inserted).
-        if (ctx.sqlite) {
-          const row = { key, response: toJson(null), received_at: iso(now, 'now') };
-          return ctx.sqlite.runNow((q) => q.insertIgnoring('deliveries', row, 'on conflict (key) do nothing'));
-        }
         const inserted = await ctx
           .db()
           .insertInto('deliveries')
