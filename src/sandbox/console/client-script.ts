@@ -1,6 +1,7 @@
 // The console's only script, served as /sandbox/console.js: polls for changes once a second and swaps the
-// regions that changed, sends the forms with fetch (the page works without it, by full-page posts), turns a
-// button's Slack confirm into the browser's confirm(), and marks channels with unread messages.
+// regions that changed (never under a pressed button), sends the forms with fetch (the page works without it,
+// by full-page posts), turns a button's Slack confirm into the browser's confirm(), and marks channels with
+// unread messages.
 export const CLIENT_SCRIPT = `(function () {
   'use strict';
   var body = document.body;
@@ -72,8 +73,19 @@ export const CLIENT_SCRIPT = `(function () {
     if (field) field.focus();
   }
 
+  // A swap between a button's press and its release takes the pressed button away, and the browser then fires
+  // no click (press and release on different elements): the click would be lost. So while a pointer is down,
+  // the newest state is held, and drawn once the press has ended and its click has been dispatched.
+  var pressed = false;
+  var held = null;
+
   function apply(state) {
     version = state.version;
+    if (pressed) {
+      held = state;
+      body.dataset.held = 'true';
+      return;
+    }
     Object.keys(state.regions).forEach(function (id) { replace(id, state.regions[id]); });
     showModal(state.modal);
     markUnread();
@@ -93,6 +105,23 @@ export const CLIENT_SCRIPT = `(function () {
         if (again) { again = false; refresh(true); }
       });
   }
+
+  document.addEventListener('pointerdown', function (event) { if (event.isPrimary) pressed = true; }, true);
+  function released() {
+    if (!pressed) return;
+    pressed = false;
+    // The click (and a form's submit) fire in this same task, after pointerup: draw in the next one.
+    setTimeout(function () {
+      if (pressed || !held) return;
+      var state = held;
+      held = null;
+      delete body.dataset.held;
+      apply(state);
+    }, 0);
+  }
+  ['pointerup', 'pointercancel'].forEach(function (type) { window.addEventListener(type, released, true); });
+  // A press released outside the window may never send its pointerup here.
+  window.addEventListener('blur', released);
 
   document.addEventListener('submit', function (event) {
     var form = event.target;
@@ -152,7 +181,8 @@ export const CLIENT_SCRIPT = `(function () {
   var messages = document.getElementById('messages');
   if (messages) messages.scrollTop = messages.scrollHeight;
   markUnread();
-  refresh(true);
+  // The page was drawn at its version: only a change since then is fetched and swapped in.
+  refresh(false);
   setInterval(function () { refresh(false); }, 1000);
 })();
 `;
