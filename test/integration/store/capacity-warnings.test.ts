@@ -1,29 +1,9 @@
 // Migration 013's capacity_warnings through the Store port, on a real SQLite file and on PostgreSQL: one open
 // warning per target (the partial unique index), every field read back as stored, closed ones kept.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../../src/adapters/store/database';
-import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
-import { migrateToLatest } from '../../../src/adapters/store/migrations';
 import type { NewCapacityWarning } from '../../../src/domain/capacity/capacity-warning';
 import type { Store } from '../../../src/ports/store';
 import { at } from '../../support/builders';
-import { postgresTarget, type TestDatabase } from '../../support/postgres';
-
-const targets: Array<{ name: string; create(): Promise<TestDatabase> }> = [
-  {
-    name: 'sqlite',
-    async create() {
-      const dir = mkdtempSync(join(tmpdir(), 'firebreak-store-'));
-      return {
-        url: `sqlite:${join(dir, 'firebreak.db')}`,
-        drop: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  ...postgresTarget('firebreak_capacity').map(([name, create]) => ({ name, create })),
-];
+import { databaseTargets, storesOnAFreshDatabase } from '../../support/store-targets';
 
 const OPEN: NewCapacityWarning = {
   target: 'web',
@@ -58,21 +38,12 @@ const OPEN: NewCapacityWarning = {
   outcome: null,
 };
 
-describe.each(targets)('capacity warnings on $name', (target) => {
-  let database: TestDatabase | undefined;
+describe.each(databaseTargets('capacity'))('capacity warnings on %s', (_name, create) => {
+  const stores = storesOnAFreshDatabase(create);
   let store: Store;
 
   beforeEach(async () => {
-    database = await target.create();
-    const db = openDatabase(database.url);
-    await migrateToLatest(db);
-    store = createKyselyStore(db);
-  });
-
-  afterEach(async () => {
-    await store?.close().catch(() => undefined);
-    await database?.drop();
-    database = undefined;
+    store = await stores.openStore();
   });
 
   it('one open warning per target; updated and closed in place; a new one may open after', async () => {

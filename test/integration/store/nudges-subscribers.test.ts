@@ -1,40 +1,17 @@
 // Migration 010's tables through the Store port, on a real SQLite file and on PostgreSQL (see
 // test/support/postgres.ts): the one prompt per incident and kind, subscribers, the latest event of a type.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../../src/adapters/store/database';
-import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
-import { migrateToLatest } from '../../../src/adapters/store/migrations';
 import { timelineEvent } from '../../../src/domain/timeline';
 import type { Store } from '../../../src/ports/store';
 import { at, T0 } from '../../support/builders';
-import { postgresTarget, type TestDatabase } from '../../support/postgres';
+import { databaseTargets, storesOnAFreshDatabase } from '../../support/store-targets';
 
-const targets: Array<{ name: string; create(): Promise<TestDatabase> }> = [
-  {
-    name: 'sqlite',
-    async create() {
-      const dir = mkdtempSync(join(tmpdir(), 'firebreak-store-'));
-      return {
-        url: `sqlite:${join(dir, 'firebreak.db')}`,
-        drop: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  ...postgresTarget('firebreak_nudges').map(([name, create]) => ({ name, create })),
-];
-
-describe.each(targets)('nudges and subscribers on $name', (target) => {
-  let database: TestDatabase | undefined;
+describe.each(databaseTargets('nudges'))('nudges and subscribers on %s', (_name, create) => {
+  const stores = storesOnAFreshDatabase(create);
   let store: Store;
   let incidentId: number;
 
   beforeEach(async () => {
-    database = await target.create();
-    const db = openDatabase(database.url);
-    await migrateToLatest(db);
-    store = createKyselyStore(db);
+    store = await stores.openStore();
     const incident = await store.incidents.insert({
       title: 'Checkout errors',
       severity: 'sev2',
@@ -57,12 +34,6 @@ describe.each(targets)('nudges and subscribers on $name', (target) => {
       capacity: null,
     });
     incidentId = incident.id;
-  });
-
-  afterEach(async () => {
-    await store?.close().catch(() => undefined);
-    await database?.drop();
-    database = undefined;
   });
 
   it('keeps one prompt per incident and kind, replaced when saved again, with what settled it', async () => {

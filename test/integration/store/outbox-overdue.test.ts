@@ -1,45 +1,15 @@
 // The outbox's readiness query (overdueSince) on a real SQLite file, and on PostgreSQL too (see
 // test/support/postgres.ts: required in CI, skipped without TEST_DATABASE_URL elsewhere).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../../src/adapters/store/database';
-import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
-import { migrateToLatest } from '../../../src/adapters/store/migrations';
 import type { Store } from '../../../src/ports/store';
 import { at } from '../../support/builders';
-import { postgresTarget } from '../../support/postgres';
+import { databaseTargets, storesOnAFreshDatabase } from '../../support/store-targets';
 
-/** A fresh database: its URL, and how to throw it away. */
-type Fresh = () => Promise<{ url: string; drop(): Promise<void> }>;
-
-const sqlite: Fresh = async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'firebreak-overdue-'));
-  return {
-    url: `sqlite:${join(dir, 'firebreak.db')}`,
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-};
-
-const targets: Array<[string, Fresh]> = [['sqlite', sqlite], ...postgresTarget('firebreak_overdue')];
-
-describe.each(targets)('outbox.overdueSince on %s', (_name, fresh) => {
+describe.each(databaseTargets('overdue'))('outbox.overdueSince on %s', (_name, create) => {
+  const stores = storesOnAFreshDatabase(create);
   let store: Store;
-  let drop: (() => Promise<void>) | null = null;
 
   beforeEach(async () => {
-    const database = await fresh();
-    drop = database.drop;
-    const db = openDatabase(database.url);
-    await migrateToLatest(db);
-    store = createKyselyStore(db);
-  });
-  afterEach(async () => {
-    // No database (no PostgreSQL server): the failure to make one is what the test reports.
-    if (!drop) return;
-    await store.close();
-    await drop();
-    drop = null;
+    store = await stores.openStore();
   });
 
   it('names when the longest-waiting pending job became due, if before the cutoff', async () => {

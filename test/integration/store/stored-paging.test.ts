@@ -1,9 +1,6 @@
 // Pages and pager actors stored before paging was vendor-neutral still read: `{kind: 'pagerduty'}` actors,
 // pages keyed `dedupKey` with who acknowledged as text, `page.sent` events without the pager's name. On a real
 // SQLite file, and on PostgreSQL too (see test/support/postgres.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { openDatabase } from '../../../src/adapters/store/database';
 import { createKyselyStore } from '../../../src/adapters/store/kysely-store';
@@ -13,21 +10,8 @@ import { actorName } from '../../../src/domain/actor';
 import { pageAcknowledged, pagerActor, requestPage } from '../../../src/domain/paging';
 import type { Store } from '../../../src/ports/store';
 import { anIncident, at } from '../../support/builders';
-import { postgresTarget, type TestDatabase } from '../../support/postgres';
-
-const targets: Array<{ name: string; create(): Promise<TestDatabase> }> = [
-  {
-    name: 'sqlite',
-    async create() {
-      const dir = mkdtempSync(join(tmpdir(), 'firebreak-store-'));
-      return {
-        url: `sqlite:${join(dir, 'firebreak.db')}`,
-        drop: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  ...postgresTarget('firebreak_paging').map(([name, create]) => ({ name, create })),
-];
+import type { TestDatabase } from '../../support/postgres';
+import { databaseTargets } from '../../support/store-targets';
 
 /** A page as Firebreak stored it before paging was vendor-neutral. */
 function earlierPage(acknowledgedBy: string | null): string {
@@ -46,14 +30,15 @@ function earlierPage(acknowledgedBy: string | null): string {
   });
 }
 
-describe.each(targets)('stored paging on $name', (target) => {
+// Its own lifecycle, not storesOnAFreshDatabase: it writes rows as an earlier version did, through the database.
+describe.each(databaseTargets('paging'))('stored paging on %s', (_name, create) => {
   let database: TestDatabase | undefined;
   let db: Kysely<Database>;
   let store: Store;
   let incidentId: number;
 
   beforeEach(async () => {
-    database = await target.create();
+    database = await create();
     db = openDatabase(database.url);
     await migrateToLatest(db);
     store = createKyselyStore(db);
