@@ -88,3 +88,26 @@ it('a click held while a new announcement arrives still subscribes, and the anno
   await messages.locator('article.msg').filter({ hasText: 'INC-2' }).first().waitFor(LIVE);
   expect(problems).toEqual([]);
 });
+
+it('a press that never ends (its release taken by a popup) holds the view for 10 s at most', async () => {
+  const problems: string[] = [];
+  const page = await openConsole(problems);
+  await page.locator('#channels a.chan', { has: page.locator('.chan-name', { hasText: /^incidents$/ }) }).click();
+  await page.waitForURL(/channel=C/);
+  const box = await page.locator('#messages').boundingBox();
+  if (!box) throw new Error('the messages have no box on the page');
+  await page.mouse.move(box.x + box.width / 2, box.y + 10);
+  await page.mouse.down();
+  const pressedAt = Date.now();
+
+  const other = await openConsole(problems);
+  await other.getByRole('button', { name: 'Fire CloudWatch alarm' }).click();
+  await other.locator('#toast.ok').filter({ hasText: '202' }).waitFor(LIVE);
+  await other.close();
+  // Still pressed: the announcement shows once the hold has run out, without a release.
+  await page.locator('#messages article.msg').filter({ hasText: 'INC-3' }).first().waitFor(LIVE);
+  expect(Date.now() - pressedAt).toBeGreaterThanOrEqual(10_000);
+  expect(await page.evaluate('document.body.dataset.held === undefined')).toBe(true);
+  await page.mouse.up();
+  expect(problems).toEqual([]);
+});

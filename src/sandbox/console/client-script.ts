@@ -75,17 +75,23 @@ export const CLIENT_SCRIPT = `(function () {
 
   // A swap between a button's press and its release takes the pressed button away, and the browser then fires
   // no click (press and release on different elements): the click would be lost. So while a pointer is down,
-  // the newest state is held, and drawn once the press has ended and its click has been dispatched.
+  // the newest state is held, and drawn once the press has ended and its click has been dispatched. Held for
+  // at most HOLD_MS: a release the page never hears of (a select's popup takes it) must not freeze the view.
+  var HOLD_MS = 10000;
   var pressed = false;
+  var pressedAt = 0;
   var held = null;
 
   function apply(state) {
-    version = state.version;
-    if (pressed) {
+    // Held, the version stays behind: each poll brings the newest state again, and draws it once the hold ends.
+    if (pressed && Date.now() - pressedAt < HOLD_MS) {
       held = state;
       body.dataset.held = 'true';
       return;
     }
+    version = state.version;
+    held = null;
+    delete body.dataset.held;
     Object.keys(state.regions).forEach(function (id) { replace(id, state.regions[id]); });
     showModal(state.modal);
     markUnread();
@@ -106,17 +112,17 @@ export const CLIENT_SCRIPT = `(function () {
       });
   }
 
-  document.addEventListener('pointerdown', function (event) { if (event.isPrimary) pressed = true; }, true);
+  document.addEventListener('pointerdown', function (event) {
+    if (!event.isPrimary) return;
+    pressed = true;
+    pressedAt = Date.now();
+  }, true);
   function released() {
     if (!pressed) return;
     pressed = false;
     // The click (and a form's submit) fire in this same task, after pointerup: draw in the next one.
     setTimeout(function () {
-      if (pressed || !held) return;
-      var state = held;
-      held = null;
-      delete body.dataset.held;
-      apply(state);
+      if (!pressed && held) apply(held);
     }, 0);
   }
   ['pointerup', 'pointercancel'].forEach(function (type) { window.addEventListener(type, released, true); });
