@@ -53,3 +53,35 @@ export function storesOnAFreshDatabase(create: () => Promise<TestDatabase>): { o
     },
   };
 }
+
+/**
+ * Runs `outside` while another caller's transaction is open (it has recorded the delivery `rolledBackKey`),
+ * then rolls that transaction back; resolves with what `outside` resolved to. For claims that must never be
+ * part of someone else's transaction.
+ */
+export async function whileAnotherTransactionRollsBack<T>(
+  store: Store,
+  rolledBackKey: string,
+  now: Date,
+  outside: () => Promise<T>,
+): Promise<T> {
+  let entered = (): void => undefined;
+  const inside = new Promise<void>((resolve) => {
+    entered = resolve;
+  });
+  let release = (): void => undefined;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const failed = store.transaction(async (tx) => {
+    await tx.deliveries.record(rolledBackKey, { ok: true }, now);
+    entered();
+    await gate;
+    throw new Error('rolled back on purpose');
+  });
+  await inside;
+  const result = outside();
+  release();
+  await expect(failed).rejects.toThrow('rolled back on purpose');
+  return result;
+}

@@ -1,6 +1,6 @@
 // deliveries.claim on a real SQLite file, and on PostgreSQL too (see test/support/postgres.ts: required in
 // CI, skipped without TEST_DATABASE_URL elsewhere): one key is claimed once, however many callers race for it.
-import { databaseTargets, storesOnAFreshDatabase } from '../../support/store-targets';
+import { databaseTargets, storesOnAFreshDatabase, whileAnotherTransactionRollsBack } from '../../support/store-targets';
 
 jest.setTimeout(30_000);
 
@@ -32,25 +32,10 @@ describe.each(databaseTargets('claims'))('deliveries.claim on %s', (_name, creat
   it("a claim made while another caller's transaction is open stays when that transaction rolls back", async () => {
     const store = await openStore();
     const now = new Date('2023-02-15T11:30:00Z');
-    let entered = (): void => undefined;
-    const inside = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    let release = (): void => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const failed = store.transaction(async (tx) => {
-      await tx.deliveries.record('rolled-back', { ok: true }, now);
-      entered();
-      await gate;
-      throw new Error('rolled back on purpose');
-    });
-    await inside;
     // From outside the transaction, as the replay guard claims: never part of someone else's transaction.
-    const claimed = store.deliveries.claim('outside', now);
-    release();
-    await expect(failed).rejects.toThrow('rolled back on purpose');
+    const claimed = whileAnotherTransactionRollsBack(store, 'rolled-back', now, () =>
+      store.deliveries.claim('outside', now),
+    );
     expect(await claimed).toBe(true);
     expect(await store.deliveries.find('rolled-back')).toBeNull();
     expect(await store.deliveries.find('outside')).toEqual({ response: null, receivedAt: now });

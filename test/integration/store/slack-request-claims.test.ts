@@ -1,7 +1,7 @@
 // slackRequestClaims (the replay guard's memory, migration 018) on a real SQLite file, and on PostgreSQL too
 // (see test/support/postgres.ts: required in CI, skipped without TEST_DATABASE_URL elsewhere): one signed request
 // is claimed once, however many callers or replicas race for it, and the claim outlives the process.
-import { databaseTargets, storesOnAFreshDatabase } from '../../support/store-targets';
+import { databaseTargets, storesOnAFreshDatabase, whileAnotherTransactionRollsBack } from '../../support/store-targets';
 
 jest.setTimeout(30_000);
 
@@ -21,25 +21,10 @@ describe.each(databaseTargets('slack-claims'))('slackRequestClaims on %s', (_nam
 
   it("a claim made while another caller's transaction is open stays when that transaction rolls back", async () => {
     const store = await openStore();
-    let entered = (): void => undefined;
-    const inside = new Promise<void>((resolve) => {
-      entered = resolve;
-    });
-    let release = (): void => undefined;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const failed = store.transaction(async (tx) => {
-      await tx.deliveries.record('rolled-back', { ok: true }, new Date());
-      entered();
-      await gate;
-      throw new Error('rolled back on purpose');
-    });
-    await inside;
     // From outside the transaction, as the replay guard claims: never part of someone else's transaction.
-    const claimed = store.slackRequestClaims.claim(SIGNED_AT, signature(7));
-    release();
-    await expect(failed).rejects.toThrow('rolled back on purpose');
+    const claimed = whileAnotherTransactionRollsBack(store, 'rolled-back', new Date(), () =>
+      store.slackRequestClaims.claim(SIGNED_AT, signature(7)),
+    );
     expect(await claimed).toBe(true);
     expect(await store.deliveries.find('rolled-back')).toBeNull();
     expect(await store.slackRequestClaims.claim(SIGNED_AT, signature(7))).toBe(false);
